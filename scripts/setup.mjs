@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// Makes a fresh clone ready: npm dependencies (npm ci when node_modules is missing or stale) and,
+// unless --npm-only, the Debian packages the local engine and the tests run (apt-get as root,
+// otherwise a message naming them). Uses only Node built-ins so it runs before `npm ci`.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+/** Debian packages, and why each is needed. */
+export const DEBIAN_PACKAGES = {
+  'qemu-system-x86': 'runs the build VMs (local engine)',
+  'qemu-utils': 'qemu-img: disk create/convert/resize',
+  ovmf: 'UEFI firmware for efiFirmware builds',
+  'openssh-server': 'a real sshd for communicator tests',
+  'openssh-client': 'ssh-keygen for test keys',
+  'openssh-sftp-server': 'SFTP inside the test guest',
+  'docker-registry': 'a real OCI registry for publish tests',
+  skopeo: 'an independent OCI client that checks what we publish',
+  'apache2-utils': 'htpasswd for the registry basic-auth test',
+  'busybox-static': 'test guest userland',
+  'dropbear-bin': 'test guest SSH server',
+  syslinux: 'test guest BIOS boot loader',
+  'syslinux-common': 'test guest BIOS boot loader modules',
+  mtools: 'fills the test guest FAT partition without mounting',
+  'dosfstools': 'mkfs.fat for the test guest',
+  fdisk: 'sfdisk for the test guest partition table',
+  'systemd-boot-efi': 'test guest UEFI boot loader',
+  e2fsprogs: 'mke2fs -d for the test guest root filesystem',
+  cpio: 'test guest initramfs',
+  openssl: 'password hashes and test certificates',
+  xorriso: 'ISO images for cdroms (answer files, cidata)',
+  zstd: 'zstd layer compression checks',
+};
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (r.status !== 0) {
+    console.error(`setup: '${cmd} ${args.join(' ')}' failed (exit ${r.status ?? r.signal}).`);
+    process.exit(r.status || 1);
+  }
+}
+
+function ensureNpm() {
+  const lock = path.join(root, 'package-lock.json');
+  const stamp = path.join(root, 'node_modules', '.ruddervirt-lock.sha256');
+  const want = createHash('sha256').update(readFileSync(lock)).digest('hex');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want) return;
+  console.log('setup: node_modules is missing or stale; running npm ci');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+  writeFileSync(stamp, want + '\n');
+}
+
+function missingDebianPackages() {
+  return Object.keys(DEBIAN_PACKAGES).filter((pkg) => {
+    const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
+    return r.status !== 0 || !r.stdout.includes('install ok installed');
+  });
+}
+
+function ensureDebian() {
+  if (!existsSync('/usr/bin/dpkg-query')) {
+    console.warn('setup: not a Debian/Ubuntu machine; make sure these are installed: ' + Object.keys(DEBIAN_PACKAGES).join(' '));
+    return;
+  }
+  const missing = missingDebianPackages();
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    console.error('setup: these Debian packages are missing:');
+    for (const p of missing) console.error(`  ${p.padEnd(22)} ${DEBIAN_PACKAGES[p]}`);
+    console.error(`Install them with: sudo apt-get install -y ${missing.join(' ')}`);
+    process.exit(1);
+  }
+  console.log(`setup: installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-q'], { env });
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  ensureNpm();
+  if (!process.argv.includes('--npm-only')) ensureDebian();
+}

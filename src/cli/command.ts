@@ -1,0 +1,37 @@
+/** The shape every `ruddervirt` subcommand has; src/cli/main.ts dispatches to them. */
+import type { Writable } from 'node:stream';
+
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Aborted on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+}
+
+export interface Command {
+  name: string;
+  /** One line for `ruddervirt --help`. */
+  summary: string;
+  /** The full text for `ruddervirt NAME --help`. */
+  usage: string;
+  /** Returns the process exit code. Throw UsageError for bad arguments. */
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** Bad command-line arguments: printed with the command's usage hint, exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** A user mistake (bad build file, unreachable registry …): printed without a stack trace. */
+export class UserError extends Error {
+  override name = 'UserError';
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}

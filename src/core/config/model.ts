@@ -1,0 +1,200 @@
+/**
+ * The build-file model after loading, validation and defaults: what engines, the pipeline,
+ * communicators and provisioners receive. Durations are milliseconds, sizes are bytes.
+ * Template strings ({{ .HTTPIP }} …) are kept as written; they are rendered at the moment they
+ * are used, as Packer does.
+ */
+
+export type DiskBus = 'virtio' | 'sata' | 'scsi';
+export type NicModel = 'virtio' | 'e1000' | 'e1000e' | 'rtl8139';
+export type OutputFormat = 'qcow2' | 'raw';
+export type OnError = 'cleanup' | 'abort';
+
+/** Where a key in the build file came from, for messages that point at it. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface Checksum {
+  algorithm: 'md5' | 'sha1' | 'sha256' | 'sha512';
+  hex: string;
+}
+
+export type Source =
+  | { kind: 'url'; url: string; checksum: Checksum }
+  | { kind: 'containerDisk'; image: string }
+  | { kind: 'iso'; url: string; checksum: Checksum }
+  | { kind: 'path'; path: string }
+  | { kind: 'from'; layer: string; vm: string };
+
+export interface Disk {
+  name: string;
+  sizeBytes: number;
+  bus: DiskBus;
+}
+
+export interface Cdrom {
+  name: string;
+  /** Files (relative to the build file) packed into an ISO with `label`; or an existing ISO. */
+  files?: string[];
+  iso?: string;
+  label?: string;
+}
+
+export interface Nic {
+  model: NicModel;
+  /** A subnet declared under network.vpcs[].subnets; undefined = the default network. */
+  subnet?: string;
+}
+
+export interface EfiFirmware {
+  secureBoot: boolean;
+}
+
+export interface Communicator {
+  type: 'ssh' | 'none';
+  sshHost?: string;
+  sshPort: number; // default 22
+  sshUsername?: string;
+  sshPassword?: string; // secret
+  sshPrivateKeyFile?: string;
+  sshAgentAuth: boolean;
+  /** ms; Packer: 5m when neither sshTimeout nor sshHandshakeAttempts is set, else 0 = unlimited. */
+  sshTimeout: number;
+  /** Packer: 10 when neither is set, else 0 = unlimited. */
+  sshHandshakeAttempts: number;
+  sshPty: boolean;
+  /** ms; default 5s; negative disables keepalives. */
+  sshKeepAliveInterval: number;
+  sshBastionHost?: string;
+  sshBastionPort: number;
+  sshBastionUsername?: string;
+  sshBastionPassword?: string; // secret
+  sshBastionPrivateKeyFile?: string;
+  /** ms; default 0. */
+  pauseBeforeConnecting: number;
+}
+
+/** Fields every provisioner has (Packer core). */
+export interface ProvisionerCommon {
+  /** ms */
+  pauseBefore: number;
+  /** ms; 0 = none */
+  timeout: number;
+  maxRetries: number;
+  name?: string;
+}
+
+export interface ShellProvisioner extends ProvisionerCommon {
+  type: 'shell';
+  inline?: string[];
+  script?: string;
+  scripts?: string[];
+  environmentVars: string[];
+  env: Record<string, string>;
+  /** default: chmod +x {{ .Path }}; {{ .Vars }} {{ .Path }} (or the env-var-file form) */
+  executeCommand: string;
+  inlineShebang: string; // default /bin/sh -e
+  remoteFolder: string; // default /tmp
+  remoteFile?: string; // default script_<rand>.sh
+  remotePath?: string; // default remoteFolder/remoteFile
+  validExitCodes: number[]; // default [0]
+  expectDisconnect: boolean;
+  startRetryTimeout: number; // ms, default 5m
+  skipClean: boolean;
+  binary: boolean;
+  useEnvVarFile: boolean;
+}
+
+export interface FileProvisioner extends ProvisionerCommon {
+  type: 'file';
+  sources: string[];
+  content?: string;
+  destination: string;
+  direction: 'upload' | 'download';
+  generated: boolean;
+}
+
+export interface WindowsUpdateProvisioner extends ProvisionerCommon {
+  type: 'windows-update';
+  searchCriteria: string;
+  filters: string[];
+  updateLimit: number; // 1000
+  updateMaxRetries: number; // 5
+  restartTimeout: number; // ms, 4h
+  maxReboots: number;
+}
+
+export interface WindowsRestartProvisioner extends ProvisionerCommon {
+  type: 'windows-restart';
+  restartCommand: string;
+  restartCheckCommand: string;
+  restartTimeout: number; // ms, 5m
+  checkRegistry: boolean;
+}
+
+export type Provisioner = ShellProvisioner | FileProvisioner | WindowsUpdateProvisioner | WindowsRestartProvisioner;
+
+export interface Output {
+  format: OutputFormat;
+  compress: boolean;
+}
+
+export interface Vm {
+  name: string;
+  source: Source;
+  cpu: number; // 1
+  memoryBytes: number; // 512Mi
+  efiFirmware?: EfiFirmware; // undefined = BIOS
+  disks: Disk[]; // the first is the root disk (made from the source)
+  cdroms: Cdrom[];
+  nics: Nic[]; // at least one
+  httpDirectory?: string; // resolved against the build file's folder
+  httpContent?: Record<string, string>; // keys start with '/'
+  bootWait: number; // ms, default 10s; negative = no wait
+  bootKeyInterval?: number; // ms; undefined = PACKER_KEY_INTERVAL or 100ms
+  /** Elements kept separate for screenshots; concatenated before parsing, as Packer does. */
+  bootCommand: string[];
+  communicator: Communicator;
+  provisioners: Provisioner[];
+  shutdownCommand?: string;
+  shutdownTimeout: number; // ms, 5m
+  output: Output;
+  dependsOn: string[];
+  /** Where each field was written, keyed by field path below this VM ("bootCommand.0"). */
+  positions?: Record<string, SourcePosition>;
+}
+
+export interface Layer {
+  name: string;
+  vms: Vm[];
+}
+
+export interface Subnet {
+  name: string;
+  cidr: string;
+}
+
+export interface Vpc {
+  name: string;
+  internet: boolean;
+  subnets: Subnet[];
+}
+
+export interface Network {
+  vpcs: Vpc[];
+}
+
+export interface Build {
+  /** Absolute path of the build file; relative paths in it resolve against its folder. */
+  file: string;
+  dir: string;
+  name: string;
+  variables: Record<string, string>;
+  network: Network;
+  layers: Layer[];
+  /** Values to mask in every log line (passwords, keys), gathered while loading. */
+  secrets: string[];
+}

@@ -1,0 +1,106 @@
+/**
+ * The logging seam between the core library and its hosts (the CLI prints to a terminal, the
+ * actions to the runner's log). Core code never writes to stdout itself; it takes a Logger.
+ * Every message goes through the secret masker first, so a password that reaches a log line by
+ * any path is replaced by *** (the same convention GitHub uses for core.setSecret).
+ */
+
+export interface Progress {
+  phase: string;
+  /** Bytes or items done, and the total when known. */
+  done?: number;
+  total?: number;
+  unit?: 'bytes' | 'items';
+  message?: string;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+  progress(p: Progress): void;
+  /** Returns a logger whose lines are prefixed, e.g. "[web/shell]". */
+  child(prefix: string): Logger;
+}
+
+export class SecretMasker {
+  private readonly secrets = new Set<string>();
+
+  add(secret: string | undefined): void {
+    // Very short values would mask ordinary words; GitHub masks them anyway, we keep them too but
+    // never mask the empty string.
+    if (secret) this.secrets.add(secret);
+  }
+
+  mask(text: string): string {
+    let out = text;
+    // Longest first, so a secret containing another is masked whole.
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      out = out.split(s).join('***');
+    }
+    return out;
+  }
+}
+
+export type Sink = (level: 'info' | 'warn' | 'error' | 'debug', line: string) => void;
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+export function formatProgress(p: Progress): string {
+  const parts = [p.phase];
+  if (p.done !== undefined) {
+    const fmt = p.unit === 'bytes' ? formatBytes : String;
+    parts.push(p.total ? `${fmt(p.done)} / ${fmt(p.total)} (${((100 * p.done) / p.total).toFixed(1)}%)` : fmt(p.done));
+  }
+  if (p.message) parts.push(p.message);
+  return parts.join(' ');
+}
+
+/** A Logger that masks secrets and writes whole lines to a sink. */
+export class LineLogger implements Logger {
+  constructor(
+    private readonly sink: Sink,
+    readonly masker: SecretMasker = new SecretMasker(),
+    private readonly prefix = '',
+    private readonly verbose = false,
+  ) {}
+
+  private emit(level: 'info' | 'warn' | 'error' | 'debug', message: string): void {
+    for (const line of this.masker.mask(message).split('\n')) this.sink(level, this.prefix + line);
+  }
+
+  info(message: string): void {
+    this.emit('info', message);
+  }
+  warn(message: string): void {
+    this.emit('warn', message);
+  }
+  error(message: string): void {
+    this.emit('error', message);
+  }
+  debug(message: string): void {
+    if (this.verbose) this.emit('debug', message);
+  }
+  progress(p: Progress): void {
+    this.emit('info', formatProgress(p));
+  }
+  child(prefix: string): Logger {
+    return new LineLogger(this.sink, this.masker, `${this.prefix}[${prefix}] `, this.verbose);
+  }
+}
+
+/** Collects lines in memory; for tests and for summaries. */
+export function memoryLogger(masker = new SecretMasker()): { logger: LineLogger; lines: string[] } {
+  const lines: string[] = [];
+  return { logger: new LineLogger((level, line) => lines.push(`${level}: ${line}`), masker, '', true), lines };
+}
