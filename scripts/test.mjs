@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// `npm test`: runs the whole vitest suite on Node 24 and closes with one plain line
+// "tests: N passed, N failed, N skipped" that CI log readers understand.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-test-'));
+const report = path.join(tmp, 'report.json');
+
+// Type errors and lint findings fail the run before any test starts: they are defects too.
+for (const [what, args] of [
+  ['type check', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']],
+  ['lint', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
+]) {
+  if (process.env.RUDDERVIRT_SKIP_STATIC === '1') break;
+  console.log(`npm test: ${what}`);
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`npm test: ${what} failed`);
+    console.log('tests: 0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
+const child = spawn(
+  process.execPath,
+  [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit' },
+);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(s ? 128 + 2 : (c ?? 1))));
+
+let summary = 'tests: 0 passed, 0 failed';
+try {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  summary = `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`;
+  if (r.numTotalTests === 0) {
+    console.error('npm test: no test ran');
+    process.exitCode = 1;
+  }
+} catch {
+  console.error('npm test: vitest wrote no report');
+}
+rmSync(tmp, { recursive: true, force: true });
+console.log(summary);
+process.exitCode ||= code;

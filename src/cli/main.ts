@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+/**
+ * `ruddervirt`: dispatches to the subcommands in ./commands.ts. Exit codes: 0 ok, 1 a failed build or
+ * invalid input, 2 bad command-line usage, 130 cancelled (SIGINT/SIGTERM).
+ */
+import { commands } from './commands.js';
+import { runCli } from './run.js';
+
+const controller = new AbortController();
+let signals = 0;
+const onSignal = (sig: NodeJS.Signals) => {
+  signals++;
+  if (signals === 1) {
+    process.stderr.write(`\nruddervirt: ${sig} received, stopping and cleaning up (send again to force exit)\n`);
+    controller.abort(new Error(`cancelled by ${sig}`));
+  } else {
+    process.stderr.write(`ruddervirt: second ${sig}, exiting without waiting for cleanup\n`);
+    process.exit(130);
+  }
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const code = await runCli(process.argv.slice(2), commands, {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  signal: controller.signal,
+});
+process.exitCode = controller.signal.aborted && code !== 0 ? 130 : code;

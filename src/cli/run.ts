@@ -1,0 +1,61 @@
+/** Argument dispatch for `ruddervirt`, separate from process wiring so tests can call it. */
+import pkg from '../../package.json' with { type: 'json' };
+import { UsageError, UserError, type CliIo, type Command } from './command.js';
+
+export const VERSION: string = pkg.version;
+
+function overview(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'Usage: ruddervirt <command> [options]',
+    '',
+    'Build virtual-machine images the way Packer does, on KubeVirt or locally with QEMU.',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'ruddervirt <command> --help' for a command's options.",
+    '',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], commands: readonly Command[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
+    io.stdout.write(target ? target.usage.trimEnd() + '\n' : overview(commands));
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`ruddervirt ${VERSION}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`ruddervirt: unknown command '${name}'. Run 'ruddervirt --help' for the list.\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(command.usage.trimEnd() + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`ruddervirt ${command.name}: ${err.message}\nRun 'ruddervirt ${command.name} --help' for usage.\n`);
+      return 2;
+    }
+    if (err instanceof UserError) {
+      io.stderr.write(`ruddervirt ${command.name}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (io.signal.aborted) {
+      io.stderr.write(`ruddervirt ${command.name}: cancelled\n`);
+      return 130;
+    }
+    // Not a user mistake: a bug in ruddervirt, so the stack is useful.
+    io.stderr.write(`ruddervirt ${command.name}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}

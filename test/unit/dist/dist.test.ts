@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { node24, repoRoot } from '../../helpers/node24.js';
+
+const dist = path.join(repoRoot, 'dist');
+
+function listFiles(dir: string, base = dir): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f);
+    return statSync(p).isDirectory() ? listFiles(p, base) : [path.relative(base, p)];
+  });
+}
+
+describe('dist/', () => {
+  const fresh = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-dist-'));
+  afterAll(() => rmSync(fresh, { recursive: true, force: true }));
+
+  it('is what `npm run bundle` makes from the current sources (rebuild and commit dist/ if this fails)', () => {
+    const r = spawnSync(node24, [path.join(repoRoot, 'scripts', 'bundle.mjs'), '--outdir', fresh], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const want = listFiles(fresh).sort();
+    expect(listFiles(dist).sort()).toEqual(want);
+    for (const f of want) {
+      expect(readFileSync(path.join(dist, f)).equals(readFileSync(path.join(fresh, f))), `dist/${f} is stale`).toBe(true);
+    }
+  }, 120_000);
+
+  it('ships a license file naming every bundled package', () => {
+    expect(readFileSync(path.join(dist, 'licenses.txt'), 'utf8')).toMatch(/\S/);
+  });
+
+  it('the CLI bundle loads and answers --version and --help on Node 24', () => {
+    const cli = path.join(dist, 'cli', 'index.js');
+    expect(existsSync(cli)).toBe(true);
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+    const v = spawnSync(node24, [cli, '--version'], { encoding: 'utf8' });
+    expect(v.status, v.stderr).toBe(0);
+    expect(v.stdout.trim()).toBe(`ruddervirt ${pkg.version}`);
+    const h = spawnSync(node24, [cli, '--help'], { encoding: 'utf8' });
+    expect(h.status, h.stderr).toBe(0);
+    expect(h.stdout).toContain('Usage: ruddervirt');
+    const bad = spawnSync(node24, [cli, 'no-such-command'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("unknown command 'no-such-command'");
+  });
+});
