@@ -4,7 +4,7 @@
 // small file importing it — the codeql-action layout, instead of ncc's one full copy per entry.
 // Usage: node scripts/bundle.mjs [--outdir DIR]   (the stale-dist test bundles into a temp dir)
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,7 +49,8 @@ function licenses(metafile) {
     const text = licenseFile ? readFileSync(path.join(root, dir, licenseFile), 'utf8').trim() : '(no license file shipped)';
     parts.push(`${name}@${pkg.version}\n${pkg.license ?? 'UNKNOWN'}\n${text}\n`);
   }
-  return parts.join('\n' + '-'.repeat(72) + '\n\n');
+  const header = `Third-party packages bundled into dist/ (${parts.length}):\n${[...packages.keys()].sort().map((n) => `  ${n}`).join('\n')}\n`;
+  return [header, ...parts].join('\n' + '-'.repeat(72) + '\n\n');
 }
 
 export async function bundle(outdir) {
@@ -73,6 +74,8 @@ export async function bundle(outdir) {
     logLevel: 'warning',
   });
   writeFileSync(path.join(outdir, 'licenses.txt'), licenses(result.metafile));
+  // `bin` points at the CLI bundle; npm links it as an executable only if the file says so.
+  chmodSync(path.join(outdir, 'cli', 'index.js'), 0o755);
   return result;
 }
 

@@ -29,7 +29,16 @@ describe('dist/', () => {
   }, 120_000);
 
   it('ships a license file naming every bundled package', () => {
-    expect(readFileSync(path.join(dist, 'licenses.txt'), 'utf8')).toMatch(/\S/);
+    const licenses = readFileSync(path.join(dist, 'licenses.txt'), 'utf8');
+    // esbuild marks each bundled module with a `// node_modules/<package>/…` comment.
+    const bundled = new Set<string>();
+    for (const f of listFiles(dist).filter((f) => f.endsWith('.js'))) {
+      for (const m of readFileSync(path.join(dist, f), 'utf8').matchAll(/^\/\/ (?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) {
+        bundled.add(m[1]!);
+      }
+    }
+    expect(licenses).toMatch(new RegExp(`^Third-party packages bundled into dist/ \\(${bundled.size}\\):`));
+    for (const name of bundled) expect(licenses, `licenses.txt misses ${name}`).toMatch(new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}@\\S+$`, 'm'));
   });
 
   it('the CLI bundle loads and answers --version and --help on Node 24', () => {

@@ -1,0 +1,63 @@
+/**
+ * The seam between the build pipeline (src/core/pipeline) and the machines that run VMs
+ * (src/engines/local with QEMU, src/engines/kubevirt on a cluster). The pipeline only speaks this
+ * interface, which is why one build file runs unchanged on either engine.
+ */
+import type { Duplex } from 'node:stream';
+import type { Logger } from './log.js';
+import type { Build, OutputFormat, Vm } from './config/model.js';
+
+/** Where the guest finds the build's HTTP server; fills {{ .HTTPIP }} / {{ .HTTPPort }}. */
+export interface HttpEndpoint {
+  ip: string;
+  port: number;
+}
+
+export interface StartVmRequest {
+  build: Build;
+  vm: Vm;
+  /** A folder that lives as long as the build, for overlays, logs, firmware vars. */
+  workDir: string;
+  /** Screenshots and the serial log go here; kept after the build (it is for people debugging). */
+  logDir: string;
+  /** The host-side HTTP server the guest must reach, when the VM has httpDirectory/httpContent. */
+  http?: { port: number };
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+export interface ExportDiskRequest {
+  destination: string;
+  format: OutputFormat;
+  compress: boolean;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+/** A running build VM. Every method is safe to call after the VM has stopped. */
+export interface VmHandle {
+  readonly name: string;
+  /** The address of the build's HTTP server as the guest sees it. */
+  httpEndpoint(): HttpEndpoint | undefined;
+  /** A raw RFB byte stream to the VM's display (a socket, or a websocket adapted to a Duplex). */
+  openVnc(signal: AbortSignal): Promise<Duplex>;
+  /** Where to dial SSH from this host (a forwarded port, or a port-forward tunnel). */
+  sshAddress(signal: AbortSignal): Promise<{ host: string; port: number }>;
+  /** Presses the ACPI power button. */
+  powerOff(): Promise<void>;
+  /** Resolves true when the VM stopped by itself within `timeoutMs`, false otherwise. */
+  waitForShutdown(timeoutMs: number, signal: AbortSignal): Promise<boolean>;
+  /** Stops the VM at once (kill); idempotent. */
+  stop(): Promise<void>;
+  /** The last lines of the serial console, for failure reports. */
+  serialTail(lines: number): Promise<string[]>;
+  /** Writes the (stopped) VM's root disk to `destination` in the asked format. */
+  exportDisk(req: ExportDiskRequest): Promise<void>;
+}
+
+export interface Engine {
+  readonly name: 'local' | 'kubevirt';
+  startVm(req: StartVmRequest): Promise<VmHandle>;
+  /** Releases what the engine itself holds (probes, caches); VMs are stopped through their handles. */
+  close(): Promise<void>;
+}
