@@ -1,0 +1,87 @@
+/**
+ * Sends a key-event stream to a guest the way Packer's VNC driver paces it: after every key event
+ * (down or up) it sleeps the key interval, a wait token sleeps its own duration, and the first
+ * failed key event stops the typing. Cancellable at any point through the AbortSignal.
+ */
+import type { Logger } from '../log.js';
+import { formatGoDurationNanos } from './go-duration-nanos.js';
+import type { BootKeyPlan } from './plan.js';
+import type { KeyEvent, KeySink } from './types.js';
+
+export interface TypeKeyEventsOptions {
+  /** Pause after each key event, ms (see resolveKeyInterval). */
+  intervalMs: number;
+  signal?: AbortSignal;
+  /**
+   * Called (and awaited) once per boot_command element, in order, when the element is typed —
+   * where the pipeline takes its screenshot. Needs a BootKeyPlan; a bare event list is one element.
+   */
+  onElementDone?: (element: number) => void | Promise<void>;
+  /** Called after each event is sent. */
+  onEvent?: (index: number, event: KeyEvent) => void;
+  /**
+   * Gets a progress line per element typed and a debug line per wait. Never the characters: a boot
+   * command can carry a password.
+   */
+  logger?: Logger;
+}
+
+// setTimeout fires at once for delays past 2^31-1 ms, so longer waits are slept in pieces.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+/** An abortable sleep on the global timers (so fake timers in tests drive it). */
+export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  let left = ms;
+  do {
+    if (signal?.aborted) throw abortReason(signal);
+    const chunk = Math.min(left, MAX_TIMER_MS);
+    left -= chunk;
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(abortReason(signal!));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, chunk);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  } while (left > 0);
+}
+
+export async function typeKeyEvents(
+  input: readonly KeyEvent[] | BootKeyPlan,
+  sink: KeySink,
+  { intervalMs, signal, onElementDone, onEvent, logger }: TypeKeyEventsOptions,
+): Promise<void> {
+  const events = 'events' in input ? input.events : input;
+  const elementEnds = 'events' in input ? input.elementEnds : [events.length];
+  let nextElement = 0;
+  const finishElementsUpTo = async (sent: number): Promise<void> => {
+    while (nextElement < elementEnds.length && elementEnds[nextElement]! <= sent) {
+      if (signal?.aborted) throw abortReason(signal);
+      logger?.progress({ phase: 'typing the boot command', done: nextElement + 1, total: elementEnds.length, unit: 'items' });
+      await onElementDone?.(nextElement);
+      nextElement++;
+    }
+  };
+
+  await finishElementsUpTo(0);
+  for (const [index, event] of events.entries()) {
+    if (signal?.aborted) throw abortReason(signal);
+    if ('wait' in event) {
+      logger?.debug(`boot command: waiting ${formatGoDurationNanos(BigInt(Math.round(event.wait * 1e6)))}`);
+      await sleep(event.wait, signal);
+    } else {
+      await sink.keyEvent(event.key, event.down);
+      if (intervalMs > 0) await sleep(intervalMs, signal);
+    }
+    onEvent?.(index, event);
+    await finishElementsUpTo(index + 1);
+  }
+}
