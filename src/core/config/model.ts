@@ -1,8 +1,12 @@
 /**
  * The build-file model after loading, validation and defaults: what engines, the pipeline,
- * communicators and provisioners receive. Durations are milliseconds, sizes are bytes.
- * Template strings ({{ .HTTPIP }} …) are kept as written; they are rendered at the moment they
- * are used, as Packer does.
+ * communicators and provisioners receive. Durations are milliseconds, sizes are bytes, local paths
+ * are absolute. Made by loadBuild (./load.ts).
+ *
+ * Templates: {{ env }} and {{ user }} are evaluated when the file is loaded; values that offer
+ * fields (bootCommand, shell inline and executeCommand — see src/core/template/fields.ts) keep
+ * their {{ .Field }} actions and are rendered with renderTemplate at the moment they are used, as
+ * Packer does. Every other string is final.
  */
 
 export type DiskBus = 'virtio' | 'sata' | 'scsi';
@@ -37,9 +41,10 @@ export interface Disk {
 
 export interface Cdrom {
   name: string;
-  /** Files (relative to the build file) packed into an ISO with `label`; or an existing ISO. */
+  /** Files and folders (absolute paths) packed into an ISO with `label`; or an existing ISO. */
   files?: string[];
   iso?: string;
+  /** Set (default "packer", as Packer's cd_label) when `files` is. */
   label?: string;
 }
 
@@ -54,6 +59,7 @@ export interface EfiFirmware {
 }
 
 export interface Communicator {
+  /** Default: ssh when the VM has provisioners or a shutdownCommand, else none. */
   type: 'ssh' | 'none';
   sshHost?: string;
   sshPort: number; // default 22
@@ -110,8 +116,10 @@ export interface ShellProvisioner extends ProvisionerCommon {
 
 export interface FileProvisioner extends ProvisionerCommon {
   type: 'file';
+  /** upload: absolute local paths (a trailing / kept: copy the folder's contents); download: guest paths. */
   sources: string[];
   content?: string;
+  /** upload: a guest path; download: an absolute local path. A trailing / means a folder. */
   destination: string;
   direction: 'upload' | 'download';
   generated: boolean;
@@ -120,11 +128,11 @@ export interface FileProvisioner extends ProvisionerCommon {
 export interface WindowsUpdateProvisioner extends ProvisionerCommon {
   type: 'windows-update';
   searchCriteria: string;
-  filters: string[];
+  filters: string[]; // ['include:$true']
   updateLimit: number; // 1000
   updateMaxRetries: number; // 5
   restartTimeout: number; // ms, 4h
-  maxReboots: number;
+  maxReboots: number; // 10; 0 = no limit
 }
 
 export interface WindowsRestartProvisioner extends ProvisionerCommon {
@@ -184,6 +192,7 @@ export interface Vpc {
 }
 
 export interface Network {
+  /** Empty when the file declares no network: every NIC is then on the default network, with internet. */
   vpcs: Vpc[];
 }
 

@@ -1,0 +1,72 @@
+/** `ruddervirt validate FILE... [--var NAME=VALUE]`: every problem of every build file, located. */
+import { loadBuild } from '../../core/config/load.js';
+import { BuildFileError, formatProblem } from '../../core/config/problems.js';
+import { UsageError, type Command } from '../command.js';
+
+export interface ValidateArgs {
+  files: string[];
+  vars: Record<string, string>;
+}
+
+/** Shared with other commands that take build files: FILE... and --var NAME=VALUE (repeatable). */
+export function parseBuildFileArgs(args: readonly string[]): ValidateArgs {
+  const files: string[] = [];
+  const vars: Record<string, string> = {};
+  let optionsDone = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (optionsDone || !arg.startsWith('-') || arg === '-') {
+      files.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      optionsDone = true;
+      continue;
+    }
+    let assignment: string | undefined;
+    if (arg === '--var' || arg === '-var') {
+      assignment = args[++i];
+      if (assignment === undefined) throw new UsageError(`${arg} needs NAME=VALUE`);
+    } else if (arg.startsWith('--var=') || arg.startsWith('-var=')) {
+      assignment = arg.slice(arg.indexOf('=') + 1);
+    } else {
+      throw new UsageError(`unknown option '${arg}'`);
+    }
+    const eq = assignment.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--var expects NAME=VALUE, got '${assignment}'`);
+    vars[assignment.slice(0, eq)] = assignment.slice(eq + 1);
+  }
+  return { files, vars };
+}
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'Check build files and show every problem with its line and column',
+  usage: `Usage: ruddervirt validate FILE... [--var NAME=VALUE]...
+
+Checks each build file completely: YAML syntax, keys and value types, formats (durations, sizes,
+checksums, names), templates, references between fields (subnets, from, dependsOn) and that the
+local files it names exist. Prints "FILE: ok" for a valid file and every problem of an invalid one
+as FILE:LINE:COL: field.path: message. Exits 1 when any file has a problem.
+
+Options:
+  --var NAME=VALUE   Set a variable declared under 'variables' (repeatable)
+`,
+  async run(args, io) {
+    const { files, vars } = parseBuildFileArgs(args);
+    if (files.length === 0) throw new UsageError('expected at least one build file');
+    let bad = 0;
+    for (const file of files) {
+      try {
+        loadBuild(file, { vars, env: io.env, cwd: io.cwd });
+        io.stdout.write(`${file}: ok\n`);
+      } catch (err) {
+        if (!(err instanceof BuildFileError)) throw err;
+        bad++;
+        for (const p of err.problems) io.stderr.write(formatProblem(p) + '\n');
+        io.stderr.write(`${file}: ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}\n`);
+      }
+    }
+    return bad > 0 ? 1 : 0;
+  },
+};

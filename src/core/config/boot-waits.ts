@@ -1,0 +1,45 @@
+/**
+ * Load-time check of the waits in a boot command, as Packer's config validation does: a
+ * `<waitXX>` token whose duration is not positive is an error ("Expecting a positive wait value").
+ * Only wait tokens matter here, and they cannot start inside another token (no special key or
+ * char toggle contains "<wait"), so finding them needs no full parse of the grammar. The elements
+ * are joined first, as Packer joins them before parsing: a token split across two is not a token.
+ */
+import { parseGoDuration } from '../duration.js';
+
+// Packer's grammar: "<" "wait" (Duration | Integer)? ">"; "wait" is case-sensitive; a Duration is
+// one or more Number+unit with an optional "-" on each number; Integer is 0 or [1-9][0-9]*.
+const WAIT = /<wait((?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+|0|[1-9]\d*)?>/gu;
+
+export interface BadWait {
+  /** Which element of the boot command the token starts in, and where in it. */
+  element: number;
+  offset: number;
+  message: string;
+}
+
+export function findBadWaits(elements: readonly string[]): BadWait[] {
+  const joined = elements.join('');
+  const starts: number[] = [];
+  let at = 0;
+  for (const e of elements) {
+    starts.push(at);
+    at += e.length;
+  }
+  const bad: BadWait[] = [];
+  for (const m of joined.matchAll(WAIT)) {
+    const spec = m[1];
+    // A bare integer is seconds; "<wait>" and "<wait0>" wait the default second.
+    if (spec === undefined || /^\d+$/.test(spec)) continue;
+    const ms = parseGoDuration(spec);
+    let message: string | undefined;
+    if (ms === undefined) message = `'${m[0]}' is not a valid wait: '${spec}' is not a Go duration (a sign is only allowed at the start)`;
+    else if (ms <= 0) message = `'${m[0]}' waits ${spec}; expected a positive wait such as <wait5> or <wait500ms>`;
+    if (message) {
+      let element = starts.length - 1;
+      while (element > 0 && starts[element]! > m.index) element--;
+      bad.push({ element, offset: m.index - starts[element]!, message });
+    }
+  }
+  return bad;
+}

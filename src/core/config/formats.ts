@@ -1,0 +1,117 @@
+/**
+ * String formats of build-file values. Each is one regular expression used twice: by the loader's
+ * checker and, verbatim, as a `pattern` in the exported JSON Schema, so an editor flags exactly
+ * what `ruddervirt validate` rejects. A value containing "{{" is a template: its format is checked
+ * after it is rendered, and the schema lets it through.
+ */
+import { CHECKSUM_PATTERN, parseChecksum } from './checksum.js';
+import { parseQuantity, QUANTITY_PATTERN } from './quantity.js';
+
+export interface StringFormat {
+  /** Regular-expression source without anchors; valid with the `u` flag (as ajv compiles it). */
+  pattern: string;
+  /** What was expected, for messages and docs. */
+  expected: string;
+  /** A more specific message for a value that does not match, when one helps. */
+  explain?: (value: string) => string | undefined;
+}
+
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const K8S_NAME = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
+const IMAGE_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+
+export const DURATION_PATTERN = '[-+]?(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:ns|us|µs|μs|ms|s|m|h))+|[-+]?0';
+
+export const FORMATS = {
+  duration: {
+    pattern: DURATION_PATTERN,
+    expected: 'a Go duration such as 500ms, 30s, 5m or 1h30m',
+    explain: (v) => (/^\d+(\.\d+)?$/.test(v) ? `a duration needs a unit; did you mean '${v}s'?` : undefined),
+  },
+  quantity: {
+    pattern: QUANTITY_PATTERN,
+    expected: 'a Kubernetes quantity such as 512Mi, 2Gi or 10G',
+    explain: (v) => {
+      const r = parseQuantity(v);
+      return 'error' in r ? r.error : undefined;
+    },
+  },
+  k8sName: {
+    pattern: K8S_NAME,
+    expected: "a Kubernetes name: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+    explain: (v) => {
+      const fixed = v
+        .toLowerCase()
+        .replace(/[^-a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 63)
+        .replace(/-+$/, '');
+      return fixed && fixed !== v ? `'${v}' is not usable as a Kubernetes name; did you mean '${fixed}'?` : undefined;
+    },
+  },
+  checksum: {
+    pattern: CHECKSUM_PATTERN,
+    expected: 'algo:hex with algo md5, sha1, sha256 or sha512 and the digest of the right length',
+    explain: (v) => {
+      const r = parseChecksum(v);
+      return 'error' in r ? r.error : undefined;
+    },
+  },
+  cidr: {
+    pattern: `${OCTET}(?:\\.${OCTET}){3}/(?:3[0-2]|[12]?\\d)`,
+    expected: 'an IPv4 CIDR such as 10.20.0.0/24',
+  },
+  url: {
+    pattern: '(?:https?|file)://\\S+',
+    expected: 'an http://, https:// or file:// URL',
+  },
+  image: {
+    pattern: `(?:[A-Za-z0-9][A-Za-z0-9.-]*(?::\\d+)?/)?${IMAGE_COMPONENT}(?:/${IMAGE_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?`,
+    expected: 'a container image reference such as quay.io/containerdisks/debian:12',
+  },
+  vmRef: {
+    pattern: `${K8S_NAME}/${K8S_NAME}`,
+    expected: '<layer>/<vm>, naming a VM of an earlier layer, e.g. base/web',
+  },
+  envAssignment: {
+    pattern: '[^=]+=[\\s\\S]*',
+    expected: 'KEY=value with a non-empty KEY',
+  },
+  volumeLabel: {
+    pattern: '[A-Za-z0-9_.-]{1,32}',
+    expected: "a volume label of 1 to 32 letters, digits, '_', '-' or '.', e.g. cidata or OEMDRV",
+  },
+  updateFilter: {
+    pattern: '(?:include|exclude):[\\s\\S]+',
+    expected: 'include:EXPR or exclude:EXPR, where EXPR is PowerShell over $_ (the update)',
+  },
+  /** Keys, not values: */
+  variableName: { pattern: '[A-Za-z_][A-Za-z0-9_-]*', expected: "a variable name: letters, digits, '_' and '-', not starting with a digit" },
+  envName: { pattern: '[A-Za-z_][A-Za-z0-9_]*', expected: 'an environment variable name: letters, digits and _, not starting with a digit' },
+  httpPath: { pattern: '/[\\s\\S]*', expected: "a URL path starting with '/', e.g. /preseed.cfg" },
+} satisfies Record<string, StringFormat>;
+
+export type FormatName = keyof typeof FORMATS;
+
+const compiled = new Map<string, RegExp>();
+
+/** The anchored regular expression of a format. */
+export function formatRegExp(name: FormatName): RegExp {
+  let re = compiled.get(name);
+  if (!re) {
+    re = new RegExp(`^(?:${FORMATS[name].pattern})$`, 'u');
+    compiled.set(name, re);
+  }
+  return re;
+}
+
+/** undefined when `value` has the format, else the message saying what was expected. */
+export function checkFormat(name: FormatName, value: string): string | undefined {
+  if (formatRegExp(name).test(value)) return undefined;
+  const format: StringFormat = FORMATS[name];
+  return format.explain?.(value) ?? `expected ${format.expected}`;
+}
+
+export function isTemplated(value: string): boolean {
+  return value.includes('{{');
+}

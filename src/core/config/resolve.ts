@@ -1,0 +1,111 @@
+/**
+ * Checked values → the Build model, with the rules that span the whole file: unique layer and VM
+ * names, `from` naming a VM of an earlier layer, `dependsOn` naming VMs of the same layer without
+ * cycles, NICs naming declared subnets.
+ */
+import { didYouMean } from './did-you-mean.js';
+import type { Build, Layer, Vm } from './model.js';
+import type { FieldPath } from './problems.js';
+import { isRaw, list, str, type Raw, type ResolveContext } from './resolve-context.js';
+import { resolveNetwork } from './resolve-network.js';
+import { resolveVm } from './resolve-vm.js';
+
+export function resolveBuild(ctx: ResolveContext, raw: Raw, absFile: string, variables: Record<string, string>): Build {
+  const network = resolveNetwork(ctx, raw);
+  const subnets = network.vpcs.flatMap((v) => v.subnets.map((s) => s.name));
+  const layers: Layer[] = [];
+  const layerNames = new Set<string>();
+  const allLayerNames = (list(raw, 'layers') ?? []).map((l) => (isRaw(l) ? (str(l, 'name') ?? '') : ''));
+  (list(raw, 'layers') ?? []).forEach((rawLayer, li) => {
+    if (!isRaw(rawLayer)) return;
+    const lp = ['layers', li];
+    const name = str(rawLayer, 'name') ?? '';
+    if (name && layerNames.has(name)) ctx.report([...lp, 'name'], `layer '${name}' is declared twice; layer names must be unique`);
+    layerNames.add(name);
+    const vms: Vm[] = [];
+    const vmPaths: FieldPath[] = [];
+    (list(rawLayer, 'vms') ?? []).forEach((rawVm, vi) => {
+      if (!isRaw(rawVm)) return;
+      const vp = [...lp, 'vms', vi];
+      const vm = resolveVm(ctx, rawVm, vp, { subnets });
+      if (vm.name && vms.some((v) => v.name === vm.name)) ctx.report([...vp, 'name'], `VM '${vm.name}' is declared twice in layer '${name}'; VM names must be unique within a layer`);
+      vms.push(vm);
+      vmPaths.push(vp);
+    });
+    vms.forEach((vm, i) => checkFrom(ctx, vm, vmPaths[i]!, layers, name, vms, allLayerNames));
+    checkDependsOn(ctx, vms, vmPaths, name);
+    layers.push({ name, vms });
+  });
+  return {
+    file: absFile,
+    dir: ctx.dir,
+    name: str(raw, 'name') ?? '',
+    variables,
+    network,
+    layers,
+    secrets: [...new Set(ctx.secrets)],
+  };
+}
+
+function checkFrom(
+  ctx: ResolveContext,
+  vm: Vm,
+  p: FieldPath,
+  earlier: readonly Layer[],
+  thisLayer: string,
+  sameLayer: readonly Vm[],
+  allLayers: readonly string[],
+): void {
+  if (vm.source.kind !== 'from') return;
+  const { layer, vm: vmName } = vm.source;
+  const at = [...p, 'source', 'from'];
+  const target = earlier.find((l) => l.name === layer);
+  if (!target) {
+    if (layer === thisLayer) {
+      const same = sameLayer.some((v) => v.name === vmName);
+      ctx.report(at, `'${layer}/${vmName}' is in this layer; expected a VM of an earlier layer (${same ? 'VMs of one layer are built together, so one cannot start from another' : `no VM '${vmName}' here either`})`);
+      return;
+    }
+    const names = earlier.map((l) => l.name);
+    const expected = names.length ? `expected one of: ${names.join(', ')}` : 'this is the first layer, so it must start from url, containerDisk, iso or path';
+    if (allLayers.includes(layer)) ctx.report(at, `layer '${layer}' comes later; a VM can only start from an earlier layer's output (${expected})`);
+    else ctx.report(at, `no layer '${layer}'; ${expected}${didYouMean(layer, names)}`);
+    return;
+  }
+  if (!target.vms.some((v) => v.name === vmName)) {
+    const names = target.vms.map((v) => v.name);
+    ctx.report(at, `layer '${layer}' has no VM '${vmName}'; expected one of: ${names.join(', ')}${didYouMean(vmName, names)}`);
+  }
+}
+
+function checkDependsOn(ctx: ResolveContext, vms: readonly Vm[], paths: readonly FieldPath[], layer: string): void {
+  const names = vms.map((v) => v.name);
+  vms.forEach((vm, i) => {
+    vm.dependsOn.forEach((dep, j) => {
+      const at = [...paths[i]!, 'dependsOn', j];
+      if (dep === vm.name) ctx.report(at, `a VM cannot depend on itself; expected another VM of layer '${layer}'`);
+      else if (!names.includes(dep)) {
+        const others = names.filter((n) => n !== vm.name);
+        ctx.report(at, `no VM '${dep}' in layer '${layer}'; expected one of: ${others.join(', ') || '(none: it is the only VM of the layer)'}${didYouMean(dep, others)}`);
+      }
+    });
+  });
+  // A cycle would leave every VM in it waiting for the others.
+  const state = new Map<string, 'visiting' | 'done'>();
+  const byName = new Map(vms.map((v, i) => [v.name, i]));
+  const visit = (name: string, trail: string[]): void => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') {
+      const cycle = [...trail.slice(trail.indexOf(name)), name];
+      const i = byName.get(trail.at(-1)!)!;
+      const j = vms[i]!.dependsOn.indexOf(name);
+      ctx.report([...paths[i]!, 'dependsOn', j], `dependsOn forms a cycle (${cycle.join(' → ')}); expected an order in which the VMs can start`);
+      return;
+    }
+    state.set(name, 'visiting');
+    const i = byName.get(name);
+    for (const dep of i === undefined ? [] : vms[i]!.dependsOn) if (byName.has(dep) && dep !== name) visit(dep, [...trail, name]);
+    state.set(name, 'done');
+  };
+  for (const vm of vms) visit(vm.name, []);
+}
