@@ -24,10 +24,28 @@ export interface ExecResult {
 export interface RemoteCommunicator {
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   upload(remotePath: string, data: Readable | Buffer | string, mode?: number, signal?: AbortSignal): Promise<void>;
-  /** Uploads a local file or directory; for a directory, `contentsOnly` mirrors a trailing slash. */
+  /**
+   * Uploads a local file or directory, with Packer's rules: a directory given with a trailing
+   * slash uploads its contents, without one the directory itself lands inside `remotePath`; a
+   * file sent to a path ending in "/" keeps its name there.
+   */
   uploadPath(localPath: string, remotePath: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Downloads a remote file, directory (recursively) or glob. A source ending in "/" gives the
+   * directory's contents; a destination ending in "/" (or an existing local folder) receives the
+   * source under its own name.
+   */
   downloadPath(remotePath: string, localPath: string, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The connection was gone before (or while) an operation could start: not a command failure. A
+ * fresh connection may succeed (after a reboot, for instance); provisioners reconnect on it.
+ * Implementations (and test fakes) throw this class so callers can tell the two apart.
+ */
+export class ConnectionLostError extends Error {
+  override name = 'ConnectionLostError';
 }
 
 /** Packer's exit status for "the command's connection dropped" (valid_exit_codes may list it). */

@@ -1,0 +1,302 @@
+/**
+ * connectSsh against a real OpenSSH server: authentication methods, Packer's wait semantics
+ * (refused port, TCP accept without SSH, handshake attempts), bastion hops and host key pinning.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { UserError } from '../../../src/cli/command.js';
+import { connectSsh } from '../../../src/core/communicator/ssh-connect.js';
+import { memoryLogger, SecretMasker } from '../../../src/core/log.js';
+import { freePort, startAcceptAndCloseServer, startSshAgent, startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { FAST_RETRY, sshConfig } from './helpers.js';
+
+let sshd: TestSshd;
+
+beforeAll(async () => {
+  sshd = await startSshd();
+});
+afterAll(async () => {
+  await sshd?.stop();
+});
+
+async function whoami(comm: Awaited<ReturnType<typeof connectSsh>>): Promise<string> {
+  let out = '';
+  const r = await comm.exec('id -un', { onStdout: (c) => (out += c.toString()) });
+  expect(r).toEqual({ exitCode: 0, disconnected: false });
+  return out.trim();
+}
+
+describe('authentication', () => {
+  test('password', async () => {
+    const { logger, lines } = memoryLogger();
+    const comm = await connectSsh(sshConfig(sshd), { host: sshd.host, port: sshd.port }, { logger, signal: AbortSignal.timeout(20_000) });
+    try {
+      expect(await whoami(comm)).toBe(sshd.user);
+      expect(lines.some((l) => l.includes('Connected to SSH!'))).toBe(true);
+    } finally {
+      await comm.close();
+    }
+    expect(comm.connected).toBe(false);
+  });
+
+  test('private key (no password configured)', async () => {
+    const { logger } = memoryLogger();
+    const config = sshConfig(sshd, { sshPassword: undefined, sshPrivateKeyFile: sshd.privateKeyFile });
+    const comm = await connectSsh(config, { host: sshd.host, port: sshd.port }, { logger, signal: AbortSignal.timeout(20_000) });
+    try {
+      expect(await whoami(comm)).toBe(sshd.user);
+    } finally {
+      await comm.close();
+    }
+  });
+
+  test('ssh-agent holding the key', async () => {
+    const agent = await startSshAgent(sshd.privateKeyFile);
+    try {
+      const { logger } = memoryLogger();
+      const config = sshConfig(sshd, { sshPassword: undefined, sshAgentAuth: true });
+      const comm = await connectSsh(config, { host: sshd.host, port: sshd.port }, { logger, signal: AbortSignal.timeout(20_000), env: { SSH_AUTH_SOCK: agent.socket } });
+      try {
+        expect(await whoami(comm)).toBe(sshd.user);
+      } finally {
+        await comm.close();
+      }
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  test('wrong password: a clear error once the handshake attempts are used up, password masked', async () => {
+    const masker = new SecretMasker();
+    const { logger, lines } = memoryLogger(masker);
+    const started = Date.now();
+    const config = sshConfig(sshd, { sshPassword: 'not-the-password-7731', sshHandshakeAttempts: 3, sshTimeout: 0 });
+    const err = await connectSsh(config, { host: sshd.host, port: sshd.port }, { logger, masker, signal: AbortSignal.timeout(30_000), ...FAST_RETRY }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    const message = (err as Error).message;
+    expect(message).toMatch(/SSH authentication failed 3 time\(s\)/);
+    expect(message).toContain(`${sshd.user}@127.0.0.1:${sshd.port}`);
+    expect(message).toMatch(/password/);
+    expect(message).toMatch(/sshHandshakeAttempts/);
+    // Three tries, each counted, no more.
+    expect(lines.filter((l) => l.includes('SSH try') && l.includes('authentication failed')).length).toBe(3);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(masker.mask('x not-the-password-7731 y')).toBe('x *** y');
+  });
+
+  test('a missing key file is a user error before any dial', async () => {
+    const { logger } = memoryLogger();
+    const config = sshConfig(sshd, { sshPassword: undefined, sshPrivateKeyFile: '/nonexistent/ruddervirt-key' });
+    await expect(connectSsh(config, { host: sshd.host, port: sshd.port }, { logger, signal: AbortSignal.timeout(5000) })).rejects.toThrow(
+      /sshPrivateKeyFile: cannot read the private key file \/nonexistent\/ruddervirt-key/,
+    );
+  });
+});
+
+describe('waiting for SSH', () => {
+  test('refused, then TCP accepted without SSH, then a real sshd: only the real handshake counts', async () => {
+    const port = await freePort();
+    const { logger, lines } = memoryLogger();
+    const config = sshConfig({ ...sshd, port }, { sshTimeout: 30_000, sshHandshakeAttempts: 0 });
+    let connected = false;
+    const pending = connectSsh(config, { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(40_000), ...FAST_RETRY }).then((c) => {
+      connected = true;
+      return c;
+    });
+
+    // Phase 1: nothing listens.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(connected).toBe(false);
+    // Phase 2: the port accepts and closes, as QEMU's hostfwd does before the guest's sshd runs.
+    const fake = await startAcceptAndCloseServer(port);
+    await new Promise((r) => setTimeout(r, 1000));
+    const acceptedWhileFake = fake.accepted();
+    await fake.stop();
+    expect(acceptedWhileFake).toBeGreaterThan(0);
+    expect(connected).toBe(false);
+    // Phase 3: a real server on that port.
+    const late = await startSshd({ port });
+    try {
+      const comm = await pending;
+      try {
+        expect(await whoami(comm)).toBe(sshd.user);
+      } finally {
+        await comm.close();
+      }
+    } finally {
+      await late.stop();
+    }
+    expect(lines.some((l) => /connection refused/.test(l))).toBe(true);
+    expect(lines.some((l) => /handshake/.test(l))).toBe(true);
+  });
+
+  test("Packer's default cadence: an immediate try, the next 5 s later", async () => {
+    const port = await freePort();
+    const { logger, lines } = memoryLogger();
+    const started = Date.now();
+    const err = await connectSsh(sshConfig({ ...sshd, port }, { sshTimeout: 5500 }), { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(15_000) }).catch((e: unknown) => e);
+    const elapsed = Date.now() - started;
+    expect((err as Error).message).toMatch(/Timeout waiting for SSH.*\(2 tries\)/);
+    expect(lines.filter((l) => /SSH try \d failed/.test(l))).toHaveLength(2);
+    expect(elapsed).toBeGreaterThanOrEqual(5500);
+    expect(elapsed).toBeLessThan(7000);
+  });
+
+  test('timeout names the last cause', async () => {
+    const port = await freePort();
+    const { logger } = memoryLogger();
+    const config = sshConfig({ ...sshd, port }, { sshTimeout: 1500, sshHandshakeAttempts: 0 });
+    const err = await connectSsh(config, { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(10_000), ...FAST_RETRY }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/^Timeout waiting for SSH/);
+    expect((err as Error).message).toMatch(/last error: connection refused by 127\.0\.0\.1:\d+/);
+    expect((err as Error).message).toContain('1.5s');
+  });
+
+  test('a server that accepts but never speaks: handshake timeout is the last cause', async () => {
+    const net = await import('node:net');
+    const held = new Set<import('node:net').Socket>();
+    const silent = net.createServer((sock) => held.add(sock.on('error', () => {})));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const port = (silent.address() as import('node:net').AddressInfo).port;
+    try {
+      const { logger } = memoryLogger();
+      const config = sshConfig({ ...sshd, port }, { sshTimeout: 2500 });
+      const err = await connectSsh(config, { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(15_000), ...FAST_RETRY, handshakeTimeout: 1000 }).catch(
+        (e: unknown) => e,
+      );
+      expect((err as Error).message).toMatch(/last error: handshake timeout with 127\.0\.0\.1/);
+    } finally {
+      for (const sock of held) sock.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
+  test('abort stops the wait promptly', async () => {
+    const port = await freePort();
+    const { logger } = memoryLogger();
+    const controller = new AbortController();
+    const pending = connectSsh(sshConfig({ ...sshd, port }, { sshTimeout: 60_000 }), { host: '127.0.0.1', port }, { logger, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('cancelled by test')), 300);
+    const started = Date.now();
+    await expect(pending).rejects.toThrow('cancelled by test');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test('pauseBeforeConnecting connects, disconnects, waits, connects again', async () => {
+    const { logger, lines } = memoryLogger();
+    const started = Date.now();
+    const comm = await connectSsh(sshConfig(sshd, { pauseBeforeConnecting: 700 }), { host: sshd.host, port: sshd.port }, { logger, signal: AbortSignal.timeout(20_000) });
+    try {
+      expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+      expect(lines.filter((l) => l.includes('Connected to SSH!')).length).toBe(2);
+      expect(lines.some((l) => l.includes('Pausing 700ms before connecting'))).toBe(true);
+      expect(await whoami(comm)).toBe(sshd.user);
+    } finally {
+      await comm.close();
+    }
+    // A reconnect (after a reboot) does not pause again.
+    const again = memoryLogger();
+    const reconnected = await connectSsh(sshConfig(sshd, { pauseBeforeConnecting: 700 }), { host: sshd.host, port: sshd.port }, { logger: again.logger, signal: AbortSignal.timeout(20_000), reconnect: true });
+    await reconnected.close();
+    expect(again.lines.filter((l) => l.includes('Connected to SSH!')).length).toBe(1);
+    expect(again.lines.some((l) => l.includes('Pausing'))).toBe(false);
+  });
+});
+
+describe('session options', () => {
+  test('sshPty gives every command a terminal', async () => {
+    const { logger } = memoryLogger();
+    const comm = await connectSsh(sshConfig(sshd, { sshPty: true }), { host: sshd.host, port: sshd.port }, { logger, signal: AbortSignal.timeout(20_000) });
+    try {
+      let out = '';
+      expect((await comm.exec('tty', { onStdout: (c) => (out += c.toString()) })).exitCode).toBe(0);
+      expect(out).toMatch(/^\/dev\/pts\//);
+    } finally {
+      await comm.close();
+    }
+  });
+
+  test('keepalives notice a guest that vanished without closing TCP (a hard reset)', async () => {
+    // A TCP relay we can freeze: packets stop flowing both ways, as when a VM is reset.
+    const net = await import('node:net');
+    const pairs: Array<[import('node:net').Socket, import('node:net').Socket]> = [];
+    let frozen = false;
+    const relay = net.createServer((client) => {
+      const upstream = net.connect(sshd.port, '127.0.0.1');
+      client.on('error', () => {});
+      upstream.on('error', () => {});
+      client.on('data', (d) => frozen || upstream.write(d));
+      upstream.on('data', (d) => frozen || client.write(d));
+      pairs.push([client, upstream]);
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
+    const port = (relay.address() as import('node:net').AddressInfo).port;
+    try {
+      const { logger } = memoryLogger();
+      const comm = await connectSsh(sshConfig(sshd, { sshKeepAliveInterval: 300 }), { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(20_000) });
+      const pending = comm.exec('sleep 30');
+      await new Promise((r) => setTimeout(r, 300));
+      frozen = true;
+      const started = Date.now();
+      expect(await pending).toEqual({ disconnected: true });
+      // 3 unanswered keepalives 300 ms apart.
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(comm.connected).toBe(false);
+    } finally {
+      for (const [a, b] of pairs) {
+        a.destroy();
+        b.destroy();
+      }
+      await new Promise((r) => relay.close(r));
+    }
+  });
+});
+
+describe('bastion and host keys', () => {
+  test('through a bastion (the same sshd forwarding to itself)', async () => {
+    const { logger } = memoryLogger();
+    const config = sshConfig(sshd, {
+      sshBastionHost: '127.0.0.1',
+      sshBastionPort: sshd.port,
+      sshBastionUsername: sshd.user,
+      sshBastionPrivateKeyFile: sshd.privateKeyFile,
+    });
+    // The target address is only reachable "from the bastion" in real life; here both are loopback.
+    const comm = await connectSsh(config, { host: '127.0.0.1', port: sshd.port }, { logger, signal: AbortSignal.timeout(20_000) });
+    try {
+      expect(await whoami(comm)).toBe(sshd.user);
+      let peer = '';
+      // sshd sees the hop as a forwarded connection from loopback: SSH_CONNECTION names it.
+      await comm.exec('echo "$SSH_CONNECTION"', { onStdout: (c) => (peer += c.toString()) });
+      expect(peer).toMatch(/^127\.0\.0\.1 \d+ 127\.0\.0\.1 \d+/);
+    } finally {
+      await comm.close();
+    }
+  });
+
+  test('a bastion that cannot reach the target reports it', async () => {
+    const port = await freePort();
+    const { logger } = memoryLogger();
+    const config = sshConfig(sshd, { sshTimeout: 1500, sshBastionHost: '127.0.0.1', sshBastionPort: sshd.port, sshBastionPassword: sshd.password, sshBastionUsername: sshd.user });
+    const err = await connectSsh(config, { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(10_000), ...FAST_RETRY }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/Timeout waiting for SSH.*via 127\.0\.0\.1/);
+    expect((err as Error).message).toMatch(/connection refused/);
+  });
+
+  test('a pinned fingerprint that matches connects; another is refused before authenticating', async () => {
+    const { logger } = memoryLogger();
+    const address = { host: sshd.host, port: sshd.port };
+    const ok = await connectSsh(sshConfig(sshd), address, { logger, signal: AbortSignal.timeout(20_000), hostKeyFingerprint: sshd.hostKeyFingerprint });
+    expect(ok.hostKeyFingerprint).toBe(sshd.hostKeyFingerprint);
+    await ok.close();
+
+    const wrong = 'SHA256:' + 'A'.repeat(43);
+    const logBefore = sshd.log().length;
+    const err = await connectSsh(sshConfig(sshd), address, { logger, signal: AbortSignal.timeout(20_000), hostKeyFingerprint: wrong }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toContain(`the SSH host key is ${sshd.hostKeyFingerprint}, but ${wrong} was pinned`);
+    // Refused before authentication: sshd never saw a password attempt for this connection.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sshd.log().slice(logBefore)).not.toMatch(/Failed password|Accepted/);
+  });
+});
