@@ -1,0 +1,228 @@
+/**
+ * The local engine: build VMs as QEMU processes on this machine, the way Packer's QEMU builder
+ * runs them (reference/packer.md §2, §5). startVm prepares everything in the order Packer does —
+ * source download, disks, CD-ROMs, firmware variables, ports — then starts QEMU; whatever it made
+ * is undone if a later step fails or the request is cancelled.
+ *
+ * Networking is QEMU user-mode: the guest reaches the build's HTTP server at 10.0.2.2 and SSH is
+ * forwarded from a free loopback port. Subnets and `internet: false` are kubevirt-engine concepts;
+ * here every NIC gets its own user-mode network with outbound access (said once in a warning).
+ */
+import { access, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../../cli/command.js';
+import type { Build, Vm } from '../../core/config/model.js';
+import type { Engine, StartVmRequest, VmHandle } from '../../core/engine.js';
+import type { Logger } from '../../core/log.js';
+import { chooseAccelerator, type Accelerator } from './accelerator.js';
+import { fetchSource } from './download.js';
+import { findUefiFirmware, prepareUefiVars } from './firmware.js';
+import { startMachine, type QemuMachine } from './machine.js';
+import { SSH_HOST_PORTS, VNC_PORTS, allocatePort, type PortLease } from './ports.js';
+import { qemuArgs, type FirmwarePlan, type MachinePlan, type MachineType, type VncPlan } from './qemu-args.js';
+import { createRuntimeDir, sweepStaleRuntimeDirs } from './runtime-dir.js';
+import { abortReason } from './tools.js';
+import { fileSafe, prepareStorage } from './vm-storage.js';
+
+/** The address of the host as seen from a QEMU user-mode network. */
+export const USER_NET_HOST_IP = '10.0.2.2';
+
+/** Unix socket paths are limited to 108 bytes; beyond this we use a loopback VNC port instead. */
+const MAX_SOCKET_PATH = 100;
+
+export interface LocalEngineOptions {
+  qemuBinary?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Download cache (default RUDDERVIRT_CACHE_DIR or ~/.cache/ruddervirt/sources). */
+  cacheDir?: string;
+  /** Port lock folder (default os.tmpdir()/ruddervirt-ports). */
+  portLockDir?: string;
+  /** Skips the accelerator probe. */
+  accelerator?: Accelerator;
+  /** Turns a containerDisk image reference into a local disk image (the OCI code provides it). */
+  resolveContainerDisk?: (image: string, signal: AbortSignal) => Promise<string>;
+  /** Where sockets live; default os.tmpdir(). */
+  runtimeRoot?: string;
+  /**
+   * 'socket' (default): VNC on a private unix socket, which only this process uses.
+   * 'port': a free 127.0.0.1 port, so a person can watch the build with an ordinary VNC viewer.
+   */
+  vncListen?: 'socket' | 'port';
+}
+
+type Undo = () => Promise<unknown>;
+
+export class LocalEngine implements Engine {
+  readonly name = 'local' as const;
+  private readonly machines = new Set<QemuMachine>();
+  private swept: Promise<void> | undefined;
+
+  constructor(private readonly options: LocalEngineOptions = {}) {}
+
+  async startVm(req: StartVmRequest): Promise<VmHandle> {
+    const { vm, logger, signal } = req;
+    const undo: Undo[] = [];
+    const checkpoint = () => {
+      if (signal.aborted) throw abortReason(signal);
+    };
+    try {
+      const accelerator = this.options.accelerator ?? (await chooseAccelerator({ logger, env: this.env, ...this.qemuOption() })).accelerator;
+      checkpoint();
+      await mkdir(req.workDir, { recursive: true });
+      await mkdir(req.logDir, { recursive: true });
+      const made = (file: string) => undo.push(() => rm(file, { force: true }));
+      const { rootDisk, disks, cdroms } = await prepareStorage({
+        build: req.build,
+        vm,
+        workDir: req.workDir,
+        logger,
+        signal,
+        fetch: (url, checksum) => fetchSource({ url, checksum, logger, signal, ...this.cacheOption() }),
+        sourceImage: () => this.sourceImage(req, signal),
+        made,
+      });
+      checkpoint();
+
+      // Firmware: Secure Boot needs SMM, which needs q35; otherwise Packer's default machine.
+      let machine: MachineType = 'pc';
+      let firmware: FirmwarePlan | undefined;
+      if (vm.efiFirmware) {
+        machine = vm.efiFirmware.secureBoot ? 'q35' : 'pc';
+        const fw = await findUefiFirmware({ secureBoot: vm.efiFirmware.secureBoot, machine, env: this.env });
+        const vars = path.join(req.workDir, `${fileSafe(vm.name)}-efivars.fd`);
+        made(vars);
+        await prepareUefiVars(fw, vars);
+        firmware = { code: fw.code, codeFormat: fw.codeFormat, vars, varsFormat: fw.varsFormat, secureBoot: fw.secureBoot, smm: fw.requiresSmm || fw.secureBoot };
+        logger.debug(`firmware: ${fw.code} (${fw.origin})`);
+      }
+
+      // Sockets and ports last: they are the scarce, shared resources.
+      this.swept ??= sweepStaleRuntimeDirs(this.options.runtimeRoot).then(
+        (dirs) => dirs.forEach((d) => logger.debug(`removed ${d}, left by a build that was killed`)),
+        () => undefined,
+      );
+      await this.swept;
+      const runtimeDir = await createRuntimeDir(this.options.runtimeRoot);
+      undo.push(() => rm(runtimeDir, { recursive: true, force: true }));
+      const leases: PortLease[] = [];
+      const lease = async (range: typeof SSH_HOST_PORTS) => {
+        const l = await allocatePort({ range, signal, ...(this.options.portLockDir ? { lockDir: this.options.portLockDir } : {}) });
+        undo.push(() => l.release());
+        leases.push(l);
+        return l.port;
+      };
+      const sshPort = vm.communicator.type === 'ssh' ? await lease(SSH_HOST_PORTS) : undefined;
+      const vncSocket = path.join(runtimeDir, 'vnc.sock');
+      const vnc: VncPlan =
+        this.options.vncListen !== 'port' && vncSocket.length <= MAX_SOCKET_PATH ? { socket: vncSocket } : { port: await lease(VNC_PORTS) };
+      const qmpSocket = path.join(runtimeDir, 'qmp.sock');
+      if (qmpSocket.length > MAX_SOCKET_PATH) throw new UserError(`the temp folder path ${runtimeDir} is too long for a unix socket; set TMPDIR to a shorter path`);
+
+      warnAboutNetworks(req.build, vm, logger);
+      const nics = (vm.nics.length > 0 ? vm.nics : [{ model: 'virtio' as const }]).map((n, i) => ({
+        model: n.model,
+        forwards: i === 0 && sshPort !== undefined ? [{ hostPort: sshPort, guestPort: vm.communicator.sshPort }] : [],
+      }));
+      const plan: MachinePlan = {
+        name: vm.name,
+        accelerator,
+        machine,
+        cpus: vm.cpu,
+        memoryMiB: Math.ceil(vm.memoryBytes / (1024 * 1024)),
+        ...(firmware ? { firmware } : {}),
+        disks,
+        cdroms,
+        nics,
+        vnc,
+        qmpSocket,
+        serialLog: path.join(req.logDir, 'serial.log'),
+      };
+      const args = qemuArgs(plan);
+      checkpoint();
+      logger.info(
+        `starting qemu (${accelerator}, ${machine}${firmware ? (firmware.secureBoot ? ', UEFI Secure Boot' : ', UEFI') : ', BIOS'}, ` +
+          `${plan.cpus} cpu, ${plan.memoryMiB} MiB${sshPort ? `, ssh on 127.0.0.1:${sshPort}` : ''}, ` +
+          `vnc on ${'socket' in vnc ? vnc.socket : `127.0.0.1:${vnc.port}`})`,
+      );
+      const handle = await startMachine({
+        name: vm.name,
+        qemuBinary: this.options.qemuBinary ?? 'qemu-system-x86_64',
+        args,
+        qmpSocket,
+        vnc,
+        serialLog: plan.serialLog,
+        rootDisk,
+        ...(sshPort !== undefined ? { ssh: { host: '127.0.0.1', port: sshPort } } : {}),
+        ...(req.http ? { http: { ip: USER_NET_HOST_IP, port: req.http.port } } : {}),
+        leases,
+        runtimeDir,
+        logger,
+        signal,
+      });
+      this.machines.add(handle);
+      return handle;
+    } catch (err) {
+      for (const u of undo.reverse()) await u().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    // Handles own their VMs; this is the safety net for ones a caller forgot.
+    await Promise.all([...this.machines].map((m) => m.stop()));
+    this.machines.clear();
+  }
+
+  private get env(): NodeJS.ProcessEnv {
+    return this.options.env ?? process.env;
+  }
+
+  private qemuOption(): { qemuBinary?: string } {
+    return this.options.qemuBinary ? { qemuBinary: this.options.qemuBinary } : {};
+  }
+
+  private cacheOption(): { cacheDir?: string; env: NodeJS.ProcessEnv } {
+    return { env: this.env, ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}) };
+  }
+
+  /** A local disk image holding the VM's source (url, path, from, containerDisk). */
+  private async sourceImage(req: StartVmRequest, signal: AbortSignal): Promise<string> {
+    const { vm, logger } = req;
+    const source = vm.source;
+    switch (source.kind) {
+      case 'url':
+        return fetchSource({ url: source.url, checksum: source.checksum, logger, signal, ...this.cacheOption() });
+      case 'path': {
+        const file = path.resolve(req.build.dir, source.path);
+        await access(file).catch(() => {
+          throw new UserError(`vm ${vm.name}: source.path '${source.path}' does not exist (looked for ${file})`);
+        });
+        return file;
+      }
+      case 'from':
+        if (!req.parentDisk) throw new Error(`vm ${vm.name}: source from ${source.layer}/${source.vm} needs the parent's disk (parentDisk) from the pipeline`);
+        return req.parentDisk;
+      case 'containerDisk':
+        if (!this.options.resolveContainerDisk) {
+          throw new UserError(`vm ${vm.name}: containerDisk sources need a registry client; this local engine was created without one`);
+        }
+        return this.options.resolveContainerDisk(source.image, signal);
+      case 'iso':
+        throw new Error('unreachable: iso sources are attached as CD-ROMs');
+    }
+  }
+}
+
+function warnAboutNetworks(build: Build, vm: Vm, logger: Logger): void {
+  const isolated = vm.nics.filter((n) => {
+    if (!n.subnet) return false;
+    const vpc = build.network.vpcs.find((v) => v.subnets.some((s) => s.name === n.subnet));
+    return vpc ? !vpc.internet : false;
+  });
+  if (isolated.length > 0) {
+    logger.warn(
+      `vm ${vm.name}: the local engine gives every NIC its own user-mode network with internet access; ` +
+        `subnet ${isolated.map((n) => n.subnet).join(', ')} (internet: false) is only isolated on the kubevirt engine`,
+    );
+  }
+}

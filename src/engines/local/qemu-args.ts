@@ -1,0 +1,184 @@
+/**
+ * The QEMU command line for a build VM, as a pure function of a fully resolved plan: every path,
+ * port and firmware file is decided before, so this can be tested without QEMU.
+ *
+ * Choices (and why):
+ * - Always headless (-display none) with -nodefaults: nothing appears unless asked for here, so
+ *   no stray floppy, parallel port or default NIC. VGA is kept for VNC and boot commands.
+ * - No -no-reboot: provisioners reboot guests and expect them back.
+ * - Boot order by bootindex, root disk first: a blank disk is not bootable, so the firmware falls
+ *   through to the install ISO; once the installer has made the disk bootable, later reboots
+ *   start from it (what Packer's `-boot once=d` achieves, but also under UEFI).
+ * - -cpu max under TCG: the default qemu64 model lacks SSE4.2/POPCNT, which x86-64-v2
+ *   distributions (RHEL 9 and its rebuilds) require; -cpu host under KVM.
+ * - Networking is user-mode (slirp); the guest reaches the host at 10.0.2.2, and SSH is forwarded
+ *   from a loopback-only host port (Packer binds all interfaces; a build VM's SSH should not be).
+ */
+import { UserError } from '../../cli/command.js';
+import type { DiskBus, NicModel } from '../../core/config/model.js';
+import type { Accelerator } from './accelerator.js';
+
+export type MachineType = 'pc' | 'q35';
+
+export interface DiskPlan {
+  /** Unique among the plan's drives; also the QEMU drive id. */
+  id: string;
+  path: string;
+  format: string;
+  bus: DiskBus;
+  bootIndex?: number;
+}
+
+export interface CdromPlan {
+  id: string;
+  path: string;
+  bootIndex?: number;
+}
+
+export interface PortForward {
+  hostPort: number;
+  guestPort: number;
+}
+
+export interface NicPlan {
+  model: NicModel;
+  /** TCP forwards from 127.0.0.1:hostPort to the guest. */
+  forwards: PortForward[];
+}
+
+export interface FirmwarePlan {
+  code: string;
+  codeFormat: string;
+  vars: string;
+  varsFormat: string;
+  secureBoot: boolean;
+  smm: boolean;
+}
+
+export type VncPlan = { socket: string } | { port: number };
+
+export interface MachinePlan {
+  name: string;
+  accelerator: Accelerator;
+  machine: MachineType;
+  cpus: number;
+  memoryMiB: number;
+  /** undefined = BIOS (SeaBIOS). */
+  firmware?: FirmwarePlan;
+  disks: DiskPlan[];
+  cdroms: CdromPlan[];
+  nics: NicPlan[];
+  vnc: VncPlan;
+  qmpSocket: string;
+  serialLog: string;
+}
+
+/** Device model per NIC model name of the build file. */
+export const NIC_DEVICE: Record<NicModel, string> = {
+  virtio: 'virtio-net-pci',
+  e1000: 'e1000',
+  e1000e: 'e1000e',
+  rtl8139: 'rtl8139',
+};
+
+/** Ports of the AHCI controller we add for SATA disks. */
+export const SATA_PORTS = 6;
+/** IDE slots for CD-ROMs: the PIIX controller of `pc` has 2 buses × 2 units, the ICH9 AHCI of `q35` 6 ports. */
+export const CDROM_SLOTS: Record<MachineType, number> = { pc: 4, q35: 6 };
+
+/** QEMU option values are comma-separated; a literal comma is written twice. */
+export function escapeOptionValue(value: string): string {
+  return value.replaceAll(',', ',,');
+}
+
+/** The user-mode network of NIC `index`: 10.0.2.0/24 for the first, 10.0.3.0/24 for the next … */
+export function userNetwork(index: number): { net: string; host: string } {
+  const third = 2 + index;
+  return { net: `10.0.${third}.0/24`, host: `10.0.${third}.2` };
+}
+
+export function qemuArgs(plan: MachinePlan): string[] {
+  validate(plan);
+  const e = escapeOptionValue;
+  const args: string[] = [];
+  const add = (...a: string[]) => args.push(...a);
+
+  add('-name', `guest=${e(plan.name)},debug-threads=on`);
+  const smm = plan.firmware?.smm ?? false;
+  add('-machine', `${plan.machine}${smm ? ',smm=on' : ''}`);
+  add('-accel', plan.accelerator);
+  add('-cpu', plan.accelerator === 'kvm' ? 'host' : 'max');
+  add('-smp', String(plan.cpus));
+  add('-m', `${plan.memoryMiB}M`);
+  add('-nodefaults', '-no-user-config');
+  add('-display', 'none');
+  add('-vga', 'std');
+  add('-rtc', 'base=utc');
+
+  if (plan.firmware) {
+    const fw = plan.firmware;
+    if (fw.secureBoot) add('-global', 'driver=cfi.pflash01,property=secure,value=on');
+    add('-drive', `if=pflash,unit=0,format=${fw.codeFormat},readonly=on,file=${e(fw.code)}`);
+    add('-drive', `if=pflash,unit=1,format=${fw.varsFormat},file=${e(fw.vars)}`);
+  }
+
+  if (plan.disks.some((d) => d.bus === 'sata')) add('-device', 'ahci,id=sata');
+  if (plan.disks.some((d) => d.bus === 'scsi')) add('-device', 'virtio-scsi-pci,id=scsi');
+  let sataPort = 0;
+  let scsiTarget = 0;
+  for (const d of plan.disks) {
+    add('-drive', `if=none,id=${d.id},file=${e(d.path)},format=${d.format},cache=writeback,discard=unmap`);
+    const boot = d.bootIndex !== undefined ? `,bootindex=${d.bootIndex}` : '';
+    switch (d.bus) {
+      case 'virtio':
+        add('-device', `virtio-blk-pci,drive=${d.id}${boot}`);
+        break;
+      case 'sata':
+        add('-device', `ide-hd,drive=${d.id},bus=sata.${sataPort++}${boot}`);
+        break;
+      case 'scsi':
+        add('-device', `scsi-hd,drive=${d.id},bus=scsi.0,channel=0,scsi-id=${scsiTarget++},lun=0${boot}`);
+        break;
+    }
+  }
+
+  plan.cdroms.forEach((c, i) => {
+    add('-drive', `if=none,id=${c.id},file=${e(c.path)},format=raw,media=cdrom,readonly=on`);
+    const slot = plan.machine === 'pc' ? `bus=ide.${Math.floor(i / 2)},unit=${i % 2}` : `bus=ide.${i}`;
+    add('-device', `ide-cd,drive=${c.id},${slot}${c.bootIndex !== undefined ? `,bootindex=${c.bootIndex}` : ''}`);
+  });
+
+  plan.nics.forEach((n, i) => {
+    const { net, host } = userNetwork(i);
+    const fwd = n.forwards.map((f) => `,hostfwd=tcp:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join('');
+    add('-netdev', `user,id=net${i},net=${net},host=${host}${fwd}`);
+    add('-device', `${NIC_DEVICE[n.model]},netdev=net${i}`);
+  });
+
+  add('-device', 'virtio-rng-pci');
+  add('-vnc', 'socket' in plan.vnc ? `unix:${e(plan.vnc.socket)}` : `127.0.0.1:${plan.vnc.port - 5900}`);
+  add('-chardev', `socket,id=qmp,path=${e(plan.qmpSocket)},server=on,wait=off`);
+  add('-mon', 'chardev=qmp,mode=control');
+  add('-chardev', `file,id=serial0,path=${e(plan.serialLog)}`);
+  add('-serial', 'chardev:serial0');
+  return args;
+}
+
+function validate(plan: MachinePlan): void {
+  const where = `vm ${plan.name}`;
+  if (!Number.isInteger(plan.cpus) || plan.cpus < 1) throw new UserError(`${where}: cpu must be a whole number ≥ 1, got ${plan.cpus}`);
+  if (!Number.isInteger(plan.memoryMiB) || plan.memoryMiB < 16) throw new UserError(`${where}: memory must be at least 16Mi, got ${plan.memoryMiB}Mi`);
+  if (plan.firmware?.secureBoot && plan.machine !== 'q35') throw new UserError(`${where}: Secure Boot needs the q35 machine type`);
+  const sata = plan.disks.filter((d) => d.bus === 'sata').length;
+  if (sata > SATA_PORTS) throw new UserError(`${where}: at most ${SATA_PORTS} sata disks fit one controller, got ${sata}`);
+  if (plan.cdroms.length > CDROM_SLOTS[plan.machine]) {
+    throw new UserError(`${where}: at most ${CDROM_SLOTS[plan.machine]} cdroms fit the ${plan.machine} machine, got ${plan.cdroms.length} (an iso source counts as one)`);
+  }
+  if (plan.nics.length === 0) throw new UserError(`${where}: needs at least one nic`);
+  if (plan.nics.length > 250) throw new UserError(`${where}: too many nics (${plan.nics.length})`);
+  const ids = [...plan.disks.map((d) => d.id), ...plan.cdroms.map((c) => c.id)];
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new Error(`${where}: duplicate drive id '${dup}'`);
+  for (const id of ids) if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(id)) throw new Error(`${where}: invalid drive id '${id}'`);
+  if ('port' in plan.vnc && (plan.vnc.port < 5900 || plan.vnc.port > 65535)) throw new Error(`${where}: VNC port ${plan.vnc.port} is below 5900`);
+}
