@@ -1,4 +1,9 @@
 /** Every `ruddervirt` subcommand, in the order `--help` lists them. */
 import type { Command } from './command.js';
+import { bootCommandCommand } from './commands/boot-command.js';
+import { buildCommand } from './commands/build.js';
+import { publishCommand } from './commands/publish.js';
+import { schemaCommand } from './commands/schema.js';
+import { validateCommand } from './commands/validate.js';
 
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [buildCommand, validateCommand, bootCommandCommand, publishCommand, schemaCommand];

@@ -1,0 +1,90 @@
+/** `ruddervirt build FILE` — runs a whole build file on the local engine (QEMU on this machine). */
+import path from 'node:path';
+import { loadBuild } from '../../core/config/load.js';
+import type { OnError } from '../../core/config/model.js';
+import { formatBytes, SecretMasker } from '../../core/log.js';
+import { runBuild, type BuildResult } from '../../core/pipeline/build-runner.js';
+import { defaultCacheRoot, LayerCache } from '../../core/pipeline/layer-cache.js';
+import { formatBuildSummary } from '../../core/pipeline/summary.js';
+import { LocalEngine } from '../../engines/local/engine.js';
+import { parseCommandArgs, parseKeyValues } from '../args.js';
+import { UsageError, UserError, type CliIo, type Command } from '../command.js';
+import { terminalLogger } from '../terminal-logger.js';
+
+const usage = `Usage: ruddervirt build FILE [options]
+
+Builds every layer and VM of the build file in Packer's order of operations: source, disks, HTTP
+server, VM, boot wait, boot command over VNC, SSH, provisioners, shutdown, disk export. Progress goes
+to stderr; the last line on stdout is the output image's path.
+
+Options:
+  --var k=v                  Set a build variable (repeatable); it must be declared under variables.
+  --on-error cleanup|abort   On failure, clean up everything (default) or leave the VM and its files
+                             for debugging (Packer's -on-error=abort).
+  --output DIR               Where images, checksums, logs and manifest.json go
+                             (default: output/<build name> beside the current directory).
+  --force                    Rebuild every layer even if an identical one is cached.
+  --only LAYER               Build only this layer (earlier layers come from the layer cache).
+  --until LAYER              Stop after this layer.
+  --no-layer-cache           Neither reuse nor store layers (default: reuse unchanged layers from
+                             RUDDERVIRT_CACHE_DIR or ~/.cache/ruddervirt/layers).
+  --engine local             The engine (only local in the CLI for now; kubevirt: see 'render').
+  --verbose                  Debug lines too.
+
+Exit status: 0 built, 1 failed (bad build file or a failed step), 130 cancelled (SIGINT/SIGTERM).
+`;
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'Build the images a build file describes (local engine: QEMU)',
+  usage,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, {
+      var: { type: 'string', multiple: true },
+      'on-error': { type: 'string', default: 'cleanup' },
+      output: { type: 'string' },
+      engine: { type: 'string', default: 'local' },
+      verbose: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      until: { type: 'string' },
+      'no-layer-cache': { type: 'boolean', default: false },
+    });
+    if (positionals.length !== 1) throw new UsageError('expects exactly one build file');
+    const onError = values['on-error'];
+    if (onError !== 'cleanup' && onError !== 'abort') throw new UsageError(`--on-error must be cleanup or abort, got '${onError}'`);
+    if (values.engine !== 'local') throw new UsageError(`--engine ${values.engine}: only 'local' builds from the CLI for now`);
+
+    const build = loadBuild(positionals[0]!, { vars: parseKeyValues(values.var, '--var'), env: io.env, cwd: io.cwd });
+    const masker = new SecretMasker();
+    for (const s of build.secrets) masker.add(s);
+    const logger = terminalLogger(io.stderr, masker, values.verbose);
+    const outputDir = path.resolve(io.cwd, values.output ?? path.join('output', build.name));
+    logger.info(`build ${build.name}: ${build.layers.length} layer(s), ${build.layers.reduce((n, l) => n + l.vms.length, 0)} VM(s) → ${outputDir}`);
+
+    const engine = new LocalEngine({ env: io.env });
+    let result: BuildResult;
+    try {
+      result = await runBuild({
+        build,
+        engine,
+        outputDir,
+        onError: onError as OnError,
+        logger,
+        signal: io.signal,
+        force: values.force,
+        ...(values['no-layer-cache'] ? {} : { layerCache: new LayerCache(defaultCacheRoot(io.env)) }),
+        ...(values.only !== undefined ? { only: values.only } : {}),
+        ...(values.until !== undefined ? { until: values.until } : {}),
+      });
+    } finally {
+      await engine.close();
+    }
+
+    io.stderr.write(masker.mask(formatBuildSummary(result, formatBytes)));
+    if (result.status === 'cancelled') throw new UserError('Build was cancelled.', 130);
+    if (result.status === 'failed') throw new UserError(`build failed: ${masker.mask(result.error?.message ?? 'unknown error')}`, 1);
+    for (const o of result.outputs) io.stdout.write(`${o.image}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,128 @@
+/**
+ * `ruddervirt render FILE --engine kubevirt [--namespace NS]`: the Kubernetes objects a build
+ * creates, as multi-document YAML (like `helm template`), for review and GitOps. Needs no
+ * cluster: what discovery would find (capture method, export API version) comes from options.
+ * `--rbac` prints the least-privilege roles instead.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadBuild } from '../../core/config/load.js';
+import { parseQuantity } from '../../core/config/quantity.js';
+import { collectLocalInputs } from '../../engines/kubevirt/manifests/local-files.js';
+import { defaultRunId, renderBuild } from '../../engines/kubevirt/manifests/render.js';
+import { renderOptions, type CapturePlan, type RenderOptions } from '../../engines/kubevirt/manifests/render-options.js';
+import { renderedToYaml } from '../../engines/kubevirt/manifests/to-yaml.js';
+import { isDnsLabel } from '../../engines/kubevirt/manifests/names.js';
+import { rbacYaml } from '../../engines/kubevirt/rbac.js';
+import { parseCommandArgs, parseKeyValues } from '../args.js';
+import { UsageError, type Command } from '../command.js';
+
+const usage = `Usage: ruddervirt render FILE [--engine kubevirt] [--namespace NS] [options]
+       ruddervirt render --rbac [--namespace NS] [--service-account SA]
+
+Prints every Kubernetes object the build creates on KubeVirt, as multi-document YAML in creation
+order, each with a comment saying when it is created: the run's root ConfigMap (owner of the
+rest), Kube-OVN VPCs, subnets and egress gateways, CDI DataVolumes, cdrom and HTTP-file Secrets,
+the HTTP file-server pods, the VirtualMachines, and what keeps and exports each VM's disk. Needs
+no cluster. Owner references are not printed: they need the root's uid, which exists only once
+the root is created (a build fills them in). Every object carries the label
+ruddervirt.io/run=RUN_ID, so a run applied by hand can be deleted by label.
+
+Options:
+  --engine kubevirt              the engine that has manifests (the default; 'local' has none)
+  --namespace NS                 namespace of the objects (default "default")
+  --run-id ID                    ends every name, 1-12 of a-z0-9 (default: derived from the build,
+                                 so an unchanged file renders the same names)
+  --var NAME=VALUE               set a build variable (repeatable)
+  --capture MODE                 how a finished disk is kept: clone (default), volume-snapshot,
+                                 vm-snapshot
+  --snapshot-class NAME          VolumeSnapshotClass (implies --capture volume-snapshot)
+  --storage-class NAME           StorageClass of every disk (default: the cluster's default)
+  --export-api v1|v1beta1        export.kubevirt.io version (v1 from KubeVirt 1.9; default v1)
+  --egress-external-subnet NAME  Kube-OVN external subnet of egress gateways
+                                 (default ovn-vpc-external-network)
+  --http-server-image IMAGE      image of the HTTP file server (default docker.io/library/busybox:1.37)
+  --iso-size SIZE                volume size for an installer ISO (default 10Gi)
+  --redact                       print Secret values as REDACTED
+  --rbac                         print the least-privilege RBAC (ServiceAccount, Roles, bindings)
+  --service-account SA           the ServiceAccount the RBAC binds (default ruddervirt)
+`;
+
+function capturePlan(mode: string | undefined, snapshotClass: string | undefined): CapturePlan {
+  const chosen = mode ?? (snapshotClass ? 'volume-snapshot' : 'clone');
+  switch (chosen) {
+    case 'clone':
+    case 'vm-snapshot':
+      if (snapshotClass) throw new UsageError(`--snapshot-class goes with --capture volume-snapshot, not ${chosen}`);
+      return { mode: chosen };
+    case 'volume-snapshot':
+      if (!snapshotClass) throw new UsageError('--capture volume-snapshot needs --snapshot-class NAME');
+      return { mode: 'volume-snapshot', snapshotClass };
+    default:
+      throw new UsageError(`--capture must be clone, volume-snapshot or vm-snapshot, got '${chosen}'`);
+  }
+}
+
+export const renderCommand: Command = {
+  name: 'render',
+  summary: 'Print the Kubernetes manifests a build creates on KubeVirt (no cluster needed)',
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, {
+      engine: { type: 'string' },
+      namespace: { type: 'string' },
+      'run-id': { type: 'string' },
+      var: { type: 'string', multiple: true },
+      capture: { type: 'string' },
+      'snapshot-class': { type: 'string' },
+      'storage-class': { type: 'string' },
+      'export-api': { type: 'string' },
+      'egress-external-subnet': { type: 'string' },
+      'http-server-image': { type: 'string' },
+      'iso-size': { type: 'string' },
+      redact: { type: 'boolean' },
+      rbac: { type: 'boolean' },
+      'service-account': { type: 'string' },
+    });
+    const namespace = values.namespace ?? 'default';
+    if (!isDnsLabel(namespace)) throw new UsageError(`--namespace '${namespace}' is not a namespace name (lower-case letters, digits and '-', at most 63)`);
+
+    if (values.rbac) {
+      if (positionals.length > 0) throw new UsageError('--rbac takes no build file');
+      const serviceAccount = values['service-account'] ?? 'ruddervirt';
+      if (!isDnsLabel(serviceAccount)) throw new UsageError(`--service-account '${serviceAccount}' is not a ServiceAccount name`);
+      io.stdout.write(rbacYaml({ namespace, serviceAccount }));
+      return 0;
+    }
+    if (values['service-account'] !== undefined) throw new UsageError('--service-account goes with --rbac');
+
+    const engine = values.engine ?? 'kubevirt';
+    if (engine === 'local') throw new UsageError("the local engine runs QEMU directly and has no manifests; render is for --engine kubevirt");
+    if (engine !== 'kubevirt') throw new UsageError(`--engine must be kubevirt, got '${engine}'`);
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the build FILE' : 'render takes one build FILE');
+    const exportApi = values['export-api'] ?? 'v1';
+    if (exportApi !== 'v1' && exportApi !== 'v1beta1') throw new UsageError(`--export-api must be v1 or v1beta1, got '${exportApi}'`);
+    let isoVolumeBytes: number | undefined;
+    if (values['iso-size'] !== undefined) {
+      const size = parseQuantity(values['iso-size']);
+      if ('error' in size) throw new UsageError(`--iso-size: ${size.error}`);
+      isoVolumeBytes = size.bytes;
+    }
+    const capture = capturePlan(values.capture, values['snapshot-class']);
+
+    const build = loadBuild(positionals[0]!, { vars: parseKeyValues(values.var, '--var'), env: io.env, cwd: io.cwd });
+    const given: Partial<RenderOptions> & Pick<RenderOptions, 'runId'> = {
+      runId: values['run-id'] ?? defaultRunId(readFileSync(path.resolve(io.cwd, positionals[0]!), 'utf8'), build.variables),
+      namespace,
+      capture,
+      exportApiVersion: exportApi,
+      ...(values['storage-class'] !== undefined ? { storageClass: values['storage-class'] } : {}),
+      ...(values['egress-external-subnet'] !== undefined ? { egressExternalSubnet: values['egress-external-subnet'] } : {}),
+      ...(values['http-server-image'] !== undefined ? { httpServerImage: values['http-server-image'] } : {}),
+      ...(isoVolumeBytes !== undefined ? { isoVolumeBytes } : {}),
+    };
+    const rendered = renderBuild(build, collectLocalInputs(build), renderOptions(given));
+    io.stdout.write(renderedToYaml(rendered, { redactSecrets: values.redact === true }));
+    return 0;
+  },
+};

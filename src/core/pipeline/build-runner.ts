@@ -1,0 +1,132 @@
+/**
+ * Runs a whole build file: layers in order, the VMs of a layer together, each VM through Packer's
+ * order of operations (vm-build.ts). Writes the manifest whatever the outcome, so a failed build
+ * still says how far it got.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import pkg from '../../../package.json' with { type: 'json' };
+import type { Build, OnError } from '../config/model.js';
+import type { Engine } from '../engine.js';
+import type { Logger } from '../log.js';
+import { UserError } from '../../cli/command.js';
+import { CancelledError } from './abortable.js';
+import type { LayerCache } from './layer-cache.js';
+import { layerKey } from './layer-key.js';
+import { redactedVariables, writeManifest, type BuildManifest, type VmOutput } from './manifest.js';
+import type { PhaseRecord } from './phase.js';
+import { buildVm, type PhaseTimeouts } from './vm-build.js';
+
+export interface BuildOptions {
+  build: Build;
+  engine: Engine;
+  outputDir: string;
+  onError: OnError;
+  logger: Logger;
+  signal: AbortSignal;
+  phaseTimeouts?: PhaseTimeouts;
+  /** Where finished layers are kept by content key; without it every layer is built. */
+  layerCache?: LayerCache;
+  /** Rebuild every layer even when its key is cached (the result still refreshes the cache). */
+  force?: boolean;
+  /** Build only this layer; earlier layers must come from the cache. */
+  only?: string;
+  /** Stop after this layer. */
+  until?: string;
+}
+
+export interface BuildResult {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  error?: Error;
+  outputs: VmOutput[];
+  phases: PhaseRecord[];
+  manifest: string;
+}
+
+export async function runBuild(options: BuildOptions): Promise<BuildResult> {
+  const { build, engine, logger, signal } = options;
+  const outputDir = path.resolve(options.outputDir);
+  await mkdir(outputDir, { recursive: true });
+  const startedAt = new Date().toISOString();
+  const outputs: VmOutput[] = [];
+  const phases: PhaseRecord[] = [];
+  let error: Error | undefined;
+
+  const names = build.layers.map((l) => l.name);
+  for (const [flag, value] of [['--only', options.only], ['--until', options.until]] as const) {
+    if (value !== undefined && !names.includes(value)) throw new UserError(`${flag} ${value}: no such layer (layers: ${names.join(', ')})`);
+  }
+  const lastIndex = options.until !== undefined ? names.indexOf(options.until) : options.only !== undefined ? names.indexOf(options.only) : names.length - 1;
+  const parents = new Map<string, string>();
+
+  try {
+    for (const layer of build.layers.slice(0, lastIndex + 1)) {
+      const key = options.layerCache ? await layerKey(build, layer, parents) : undefined;
+      const cached = key && options.layerCache ? await options.layerCache.lookup(key) : undefined;
+      const mustBuild = options.only === undefined || options.only === layer.name;
+      if (cached && (!options.force || !mustBuild)) {
+        const restored = await options.layerCache!.restore(cached, outputDir);
+        for (const o of restored) {
+          outputs.push(o);
+          parents.set(`${o.layer}/${o.vm}`, o.sha256);
+          phases.push({ vm: `${layer.name}/${o.vm}`, phase: 'layer', startedAt: new Date().toISOString(), durationMs: 0, status: 'reused', detail: `cache key ${key!.slice(0, 12)}` });
+        }
+        logger.info(`layer ${layer.name}: reused (unchanged, cache key ${key!.slice(0, 12)})`);
+        continue;
+      }
+      if (!mustBuild) throw new UserError(`layer ${layer.name} is not in the layer cache; build it first (run without --only)`);
+      // One failing VM stops its siblings: they share networks and a half-built layer is useless.
+      const layerAbort = new AbortController();
+      const layerSignal = AbortSignal.any([signal, layerAbort.signal]);
+      const results = await Promise.allSettled(
+        layer.vms.map(async (vm) => {
+          try {
+            const parent = vm.source.kind === 'from' ? outputs.find((o) => o.layer === (vm.source as { layer: string }).layer && o.vm === (vm.source as { vm: string }).vm) : undefined;
+            return await buildVm({
+              build,
+              layer,
+              vm,
+              engine,
+              outputDir,
+              onError: options.onError,
+              logger: logger.child(layer.vms.length > 1 || build.layers.length > 1 ? `${layer.name}/${vm.name}` : vm.name),
+              signal: layerSignal,
+              phases,
+              ...(parent ? { parentDisk: parent.image } : {}),
+              ...(options.phaseTimeouts ? { phaseTimeouts: options.phaseTimeouts } : {}),
+            });
+          } catch (err) {
+            layerAbort.abort(err);
+            throw err;
+          }
+        }),
+      );
+      const built: VmOutput[] = [];
+      for (const r of results) if (r.status === 'fulfilled') built.push(r.value);
+      outputs.push(...built);
+      // Report the VM that failed first, not a sibling that was stopped because of it.
+      const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as Error);
+      const first = failures.find((e) => !(e instanceof CancelledError)) ?? failures[0];
+      if (first) throw first;
+      for (const o of built) parents.set(`${o.layer}/${o.vm}`, o.sha256);
+      if (key && options.layerCache) await options.layerCache.store(key, layer.name, built);
+    }
+  } catch (err) {
+    error = signal.aborted ? new CancelledError() : err instanceof Error ? err : new Error(String(err));
+  }
+
+  const status = error ? (error instanceof CancelledError ? 'cancelled' : 'failed') : 'succeeded';
+  const manifest: BuildManifest = {
+    manifestVersion: 1,
+    tool: { name: 'ruddervirt', version: pkg.version },
+    build: { name: build.name, file: build.file, engine: engine.name, variables: redactedVariables(build) },
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    status,
+    ...(error ? { error: error.message } : {}),
+    phases,
+    outputs,
+  };
+  const manifestFile = await writeManifest(outputDir, manifest);
+  return { status, ...(error ? { error } : {}), outputs, phases, manifest: manifestFile };
+}

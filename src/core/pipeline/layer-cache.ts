@@ -1,0 +1,72 @@
+/**
+ * Finished layers kept by content key (layer-key.ts), so an unchanged layer is copied instead of
+ * rebuilt: `<cache>/layers/<key>/` holds each VM's image and an entry.json describing them. An
+ * entry is written last and atomically, so a half-copied layer is never mistaken for a whole one.
+ */
+import { constants } from 'node:fs';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { VmOutput } from './manifest.js';
+
+export interface LayerCacheEntry {
+  key: string;
+  layer: string;
+  createdAt: string;
+  outputs: { vm: string; file: string; format: 'qcow2' | 'raw'; compressed: boolean; bytes: number; sha256: string }[];
+}
+
+export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RUDDERVIRT_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ruddervirt');
+}
+
+export class LayerCache {
+  constructor(readonly root: string) {}
+
+  private dir(key: string): string {
+    return path.join(this.root, 'layers', key);
+  }
+
+  async lookup(key: string): Promise<LayerCacheEntry | undefined> {
+    try {
+      const entry = JSON.parse(await readFile(path.join(this.dir(key), 'entry.json'), 'utf8')) as LayerCacheEntry;
+      return entry.key === key ? entry : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Copies a cached layer's images into `outputDir`; returns them as build outputs. */
+  async restore(entry: LayerCacheEntry, outputDir: string): Promise<VmOutput[]> {
+    const outputs: VmOutput[] = [];
+    for (const o of entry.outputs) {
+      const image = path.join(outputDir, o.file);
+      // A reflink where the filesystem can, a plain copy elsewhere.
+      await copyFile(path.join(this.dir(entry.key), o.file), image, constants.COPYFILE_FICLONE);
+      const checksumFile = `${image}.sha256`;
+      await writeFile(checksumFile, `${o.sha256}  ${o.file}\n`);
+      outputs.push({ layer: entry.layer, vm: o.vm, image, format: o.format, compressed: o.compressed, bytes: o.bytes, sha256: o.sha256, checksumFile, reused: true });
+    }
+    return outputs;
+  }
+
+  async store(key: string, layer: string, outputs: readonly VmOutput[]): Promise<void> {
+    const dir = this.dir(key);
+    const staging = `${dir}.tmp-${process.pid}`;
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    try {
+      const entry: LayerCacheEntry = { key, layer, createdAt: new Date().toISOString(), outputs: [] };
+      for (const o of outputs) {
+        const file = path.basename(o.image);
+        await copyFile(o.image, path.join(staging, file), constants.COPYFILE_FICLONE);
+        entry.outputs.push({ vm: o.vm, file, format: o.format, compressed: o.compressed, bytes: o.bytes, sha256: o.sha256 });
+      }
+      await writeFile(path.join(staging, 'entry.json'), JSON.stringify(entry, null, 2) + '\n');
+      await rm(dir, { recursive: true, force: true });
+      await rename(staging, dir);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The content key of a layer: a sha256 over everything that can change what the layer builds —
+ * its VMs' resolved configuration, the bytes of every local file they use (httpDirectory, scripts,
+ * uploaded files, cdrom files, a local source disk) and the digests of the outputs they start
+ * from. Same key, same image: the layer can be reused instead of rebuilt.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Build, Layer, Vm } from '../config/model.js';
+
+/** Bumped when the meaning of a key changes, so old cache entries are never reused by mistake. */
+const KEY_VERSION = 'ruddervirt-layer-key/1';
+
+async function hashFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Every regular file under `p` (or `p` itself) with its digest, paths relative to `p`. */
+async function hashTree(p: string): Promise<[string, string][]> {
+  let info;
+  try {
+    info = await stat(p);
+  } catch {
+    return [[p, 'missing']];
+  }
+  if (!info.isDirectory()) return [['.', await hashFile(p)]];
+  const out: [string, string][] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(full);
+      else if (e.isFile()) out.push([path.relative(p, full), await hashFile(full)]);
+    }
+  };
+  await walk(p);
+  return out;
+}
+
+/** Local files a VM reads while it is built, resolved against the build file's folder. */
+export function localInputs(build: Build, vm: Vm): string[] {
+  const files: string[] = [];
+  const add = (f: string | undefined) => f && files.push(path.resolve(build.dir, f));
+  if (vm.source.kind === 'path') add(vm.source.path);
+  add(vm.httpDirectory);
+  for (const c of vm.cdroms) {
+    for (const f of c.files ?? []) add(f);
+    add(c.iso);
+  }
+  for (const p of vm.provisioners) {
+    if (p.type === 'shell') {
+      add(p.script);
+      for (const s of p.scripts ?? []) add(s);
+    } else if (p.type === 'file' && p.direction === 'upload') {
+      for (const s of p.sources) add(s);
+    }
+  }
+  add(vm.communicator.sshPrivateKeyFile);
+  return files;
+}
+
+/**
+ * `parents` maps "layer/vm" to the sha256 of that VM's output, for `source: {from: …}`.
+ */
+export async function layerKey(build: Build, layer: Layer, parents: ReadonlyMap<string, string>): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(KEY_VERSION + '\0');
+  // The VMs' networks (CIDRs, internet access) shape what provisioners can do.
+  hash.update(JSON.stringify(build.network) + '\0');
+  for (const vm of layer.vms) {
+    // Where a key was written does not change the image; everything else may.
+    const { positions: _positions, ...config } = vm;
+    hash.update(JSON.stringify(config) + '\0');
+    for (const file of localInputs(build, vm)) {
+      hash.update(`file ${path.relative(build.dir, file)}\0`);
+      for (const [rel, digest] of await hashTree(file)) hash.update(`${rel} ${digest}\0`);
+    }
+    if (vm.source.kind === 'from') hash.update(`parent ${parents.get(`${vm.source.layer}/${vm.source.vm}`) ?? 'unknown'}\0`);
+  }
+  return hash.digest('hex');
+}

@@ -1,0 +1,45 @@
+/**
+ * The build manifest (`<output>/manifest.json`): what went in, how long each phase took, what came
+ * out — Packer's manifest post-processor, always on. Nothing secret goes in: variables are listed
+ * by name only when they were marked secret while loading.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Build } from '../config/model.js';
+import type { PhaseRecord } from './phase.js';
+
+export interface VmOutput {
+  layer: string;
+  vm: string;
+  image: string;
+  format: 'qcow2' | 'raw';
+  compressed: boolean;
+  bytes: number;
+  sha256: string;
+  checksumFile: string;
+  /** Set when the layer's output came from the cache instead of a build. */
+  reused?: boolean;
+}
+
+export interface BuildManifest {
+  manifestVersion: 1;
+  tool: { name: 'ruddervirt'; version: string };
+  build: { name: string; file: string; engine: string; variables: Record<string, string> };
+  startedAt: string;
+  finishedAt: string;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  error?: string;
+  phases: PhaseRecord[];
+  outputs: VmOutput[];
+}
+
+export function redactedVariables(build: Build): Record<string, string> {
+  const secrets = new Set(build.secrets);
+  return Object.fromEntries(Object.entries(build.variables).map(([k, v]) => [k, secrets.has(v) ? '***' : v]));
+}
+
+export async function writeManifest(outputDir: string, manifest: BuildManifest): Promise<string> {
+  const file = path.join(outputDir, 'manifest.json');
+  await writeFile(file, JSON.stringify(manifest, null, 2) + '\n');
+  return file;
+}

@@ -1,0 +1,117 @@
+/**
+ * Issue 3's acceptance, end to end with real parts: the committed CLI bundle builds the quickstart
+ * with QEMU (TCG here), typing the boot command over VNC into the real test guest, which fetches its
+ * seed over HTTP; SSH provisioning; clean shutdown; compressed qcow2. Then the output image is booted
+ * again and read over SSH, so the proof comes from the image itself.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureGuestImage } from '../fixtures/guest.js';
+import { announcedPorts, announcedTempDirs, isListening, leftovers, quickstartVariant, runCli, waitForOutput } from './helpers/cli-build.js';
+
+const BUILD_TIMEOUT = 8 * 60_000;
+// OVMF reaches the guest's boot: prompt later than SeaBIOS, and keys typed before it are lost.
+const UEFI = { efiFirmware: true, bootWait: '20s' };
+const cleanupDirs: string[] = [];
+let guestImage = '';
+
+async function expectNothingLeft(buildName: string, stderr: string): Promise<void> {
+  const left = leftovers(buildName);
+  expect(left.processes, 'qemu or helper processes left behind').toEqual([]);
+  expect(left.tempDirs, 'temp directories left behind').toEqual([]);
+  for (const dir of announcedTempDirs(stderr)) expect(existsSync(dir), `${dir} left behind`).toBe(false);
+  const ports = announcedPorts(stderr);
+  expect(ports.length).toBeGreaterThan(0);
+  for (const port of ports) expect(await isListening(port), `port ${port} still listening`).toBe(false);
+}
+
+/** Boots `image` with a fresh build whose only job is to print what the first build left inside. */
+async function readBackFromImage(image: string, name: string, efi: boolean): Promise<string> {
+  const { file, dir } = quickstartVariant(name, guestImage, (vm) => {
+    vm.source = { path: image };
+    vm.bootCommand = ['<wait>', 'guest<enter>'];
+    if (efi) Object.assign(vm, UEFI);
+    vm.provisioners = [{ type: 'shell', inline: ['echo "seeded-at: $(cat /etc/ruddervirt-seeded)"', 'sed "s/^/provisioned: /" /root/provisioned.txt', 'sed "s/^/motd: /" /etc/motd'] }];
+    vm.output = { format: 'raw', compress: false };
+  });
+  cleanupDirs.push(dir);
+  const run = runCli(['build', file, '--output', path.join(dir, 'out')]);
+  const code = await run.done;
+  expect(code, run.stderr).toBe(0);
+  return run.stderr;
+}
+
+describe('ruddervirt build on the local engine (real QEMU guest, TCG)', () => {
+  beforeAll(async () => {
+    guestImage = await ensureGuestImage();
+  }, 15 * 60_000);
+  afterAll(() => {
+    for (const d of cleanupDirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  for (const efi of [false, true]) {
+    it(`builds the quickstart (${efi ? 'UEFI via OVMF' : 'BIOS'}) and the image holds the seed's and provisioners' changes`, async () => {
+      const name = efi ? 'e2e-uefi' : 'e2e-bios';
+      const { file, dir } = quickstartVariant(name, guestImage, (vm) => {
+        if (efi) Object.assign(vm, UEFI);
+      });
+      cleanupDirs.push(dir);
+      const out = path.join(dir, 'out');
+      const run = runCli(['build', file, '--output', out]);
+      const code = await run.done;
+      expect(code, run.stderr).toBe(0);
+
+      // The last line on stdout is the image; its checksum file and the manifest sit beside it.
+      const image = run.stdout.trim().split('\n').at(-1)!;
+      expect(image).toBe(path.join(out, 'base-guest.qcow2'));
+      const [sum, base] = readFileSync(`${image}.sha256`, 'utf8').trim().split(/\s+/);
+      expect(base).toBe('base-guest.qcow2');
+      const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+      expect(manifest.status).toBe('succeeded');
+      expect(manifest.outputs[0].sha256).toBe(sum);
+      expect(manifest.phases.map((p: { phase: string }) => p.phase)).toEqual(expect.arrayContaining(['start vm', 'boot command', 'wait for ssh', 'shutdown', 'export disk']));
+      // A screenshot per boot-command element, for people debugging boot commands.
+      expect(existsSync(path.join(out, 'logs', 'base-guest', 'bootcommand-02.png'))).toBe(true);
+      // The guest fetched the seed from the build's HTTP server.
+      expect(run.stderr).toMatch(/http: GET \/seed\.sh → 200/);
+      // No secret in the log.
+      expect(run.stderr).not.toContain('rv-quickstart-pw');
+      await expectNothingLeft(name, run.stderr);
+
+      const proof = await readBackFromImage(image, `${name}-check`, efi);
+      expect(proof).toMatch(/seeded-at: \d{4}-\d\d-\d\dT/);
+      expect(proof).toMatch(/provisioned: provisioned by ruddervirt on 6\./);
+      expect(proof).toContain('provisioned: BUILD_NAME=quickstart');
+      expect(proof).toContain('motd: Built by RudderVirt quickstart');
+    }, 2 * BUILD_TIMEOUT);
+  }
+
+  it('a failing provisioner fails the build with exit 1, shows the last screen and serial lines, and leaves nothing behind', async () => {
+    const name = 'e2e-fail';
+    const { file, dir } = quickstartVariant(name, guestImage, (vm) => {
+      vm.provisioners = [{ type: 'shell', inline: ['echo about to fail', 'exit 3'] }];
+    });
+    cleanupDirs.push(dir);
+    const run = runCli(['build', file, '--output', path.join(dir, 'out')]);
+    expect(await run.done, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/about to fail/);
+    expect(run.stderr).toMatch(/exit status:? 3/);
+    expect(run.stderr).toMatch(/last screen: \S+failure\.png/);
+    expect(run.stderr).toMatch(/last serial console lines:\n.*\| guest: /);
+    expect(existsSync(path.join(dir, 'out', 'logs', 'base-guest', 'failure.png'))).toBe(true);
+    await expectNothingLeft(name, run.stderr);
+  }, BUILD_TIMEOUT);
+
+  it('SIGINT during boot cancels with exit 130 and leaves nothing behind', async () => {
+    const name = 'e2e-sigint';
+    const { file, dir } = quickstartVariant(name, guestImage);
+    cleanupDirs.push(dir);
+    const run = runCli(['build', file, '--output', path.join(dir, 'out')]);
+    await waitForOutput(run, /==> boot wait/, 120_000);
+    run.child.kill('SIGINT');
+    expect(await run.done, run.stderr).toBe(130);
+    expect(run.stderr).toMatch(/cancelled/i);
+    await expectNothingLeft(name, run.stderr);
+  }, BUILD_TIMEOUT);
+});

@@ -1,0 +1,89 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpServer, type RunningHttpServer } from '../../../src/core/httpserver/http-server.js';
+import { memoryLogger } from '../../../src/core/log.js';
+
+/** A raw GET, so paths reach the server exactly as written (fetch would normalise `..`). */
+function rawGet(port: number, rawPath: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1', () => sock.write(`GET ${rawPath} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+    const chunks: Buffer[] = [];
+    sock.on('data', (c) => chunks.push(c));
+    sock.on('error', reject);
+    sock.on('end', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      resolve({ status: Number(text.split(' ')[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4) });
+    });
+  });
+}
+
+describe('build HTTP server (real HTTP on loopback)', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-http-'));
+  const root = path.join(tmp, 'http');
+  let server: RunningHttpServer;
+  const { logger, lines } = memoryLogger();
+
+  beforeAll(async () => {
+    mkdirSync(path.join(root, 'sub'), { recursive: true });
+    writeFileSync(path.join(root, 'preseed.cfg'), 'd-i foo\n');
+    writeFileSync(path.join(root, 'sub', 'index.html'), '<p>hi</p>');
+    writeFileSync(path.join(tmp, 'secret.txt'), 'do not serve');
+    symlinkSync(path.join(tmp, 'secret.txt'), path.join(root, 'escape'));
+    server = await startHttpServer({ source: { directory: root }, logger });
+  });
+  afterAll(async () => {
+    await server.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('serves files and directory indexes and logs each request', async () => {
+    const r = await fetch(`http://127.0.0.1:${server.port}/preseed.cfg`);
+    expect(r.status).toBe(200);
+    expect(await r.text()).toBe('d-i foo\n');
+    expect(await (await fetch(`http://127.0.0.1:${server.port}/sub/`)).text()).toBe('<p>hi</p>');
+    expect(lines.some((l) => l.includes('GET /preseed.cfg → 200 (8 B)'))).toBe(true);
+  });
+
+  it('never serves anything outside the directory', async () => {
+    for (const p of ['/../secret.txt', '/%2e%2e/secret.txt', '/sub/../../secret.txt', '/escape', '/..%2fsecret.txt', '/%00']) {
+      const r = await rawGet(server.port, p);
+      expect(r.status, p).toBe(404);
+      expect(r.body).not.toContain('do not serve');
+    }
+  });
+
+  it('property: any request path is either a file under the root or a 404, never the outside file', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom('..', '.', '%2e%2e', 'sub', 'secret.txt', 'escape', '%2f', 'preseed.cfg', ''), { maxLength: 6 }), async (parts) => {
+        const r = await rawGet(server.port, '/' + parts.join('/'));
+        expect([200, 404]).toContain(r.status);
+        expect(r.body).not.toContain('do not serve');
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('serves inline httpContent and 404s the rest', async () => {
+    const s = await startHttpServer({ source: { content: { '/seed.sh': 'echo hi\n' } }, logger });
+    try {
+      expect(await (await fetch(`http://127.0.0.1:${s.port}/seed.sh`)).text()).toBe('echo hi\n');
+      expect((await fetch(`http://127.0.0.1:${s.port}/other`)).status).toBe(404);
+      expect(s.requests.map((q) => q.status)).toEqual([200, 404]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('two servers get different ports and close releases the port', async () => {
+    const a = await startHttpServer({ source: { content: {} }, logger });
+    const b = await startHttpServer({ source: { content: {} }, logger });
+    expect(a.port).not.toBe(b.port);
+    await a.close();
+    await b.close();
+    await expect(fetch(`http://127.0.0.1:${a.port}/`)).rejects.toThrow();
+  });
+});
