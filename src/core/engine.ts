@@ -20,6 +20,8 @@ export interface StartVmRequest {
   workDir: string;
   /** Screenshots and the serial log go here; kept after the build (it is for people debugging). */
   logDir: string;
+  /** For `source: {from: layer/vm}`: the earlier layer's output disk, used as a backing file. */
+  parentDisk?: string;
   /** The host-side HTTP server the guest must reach, when the VM has httpDirectory/httpContent. */
   http?: { port: number };
   logger: Logger;
