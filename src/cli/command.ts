@@ -25,13 +25,4 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** A user mistake (bad build file, unreachable registry …): printed without a stack trace. */
-export class UserError extends Error {
-  override name = 'UserError';
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
+export { UserError } from '../core/errors.js';

@@ -3,7 +3,7 @@
  * (config validation: "Expecting a positive wait value. Got …") and a wait number Go itself cannot
  * read (`<wait1m-30s>`, a value past int64: the parser's own error). Everything else is typed.
  */
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../errors.js';
 
 export interface BootCommandProblem {
   kind: 'non-positive-wait' | 'invalid-wait';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod } from 'ssh2';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../errors.js';
 
 export interface SshCredentials {
   username: string;

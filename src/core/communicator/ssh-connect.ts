@@ -5,7 +5,7 @@
  * authentication failures use up sshHandshakeAttempts; everything else is retried until
  * sshTimeout. The final error names the last cause.
  */
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../errors.js';
 import type { Communicator } from '../config/model.js';
 import { formatGoDuration } from '../duration.js';
 import type { Logger, SecretMasker } from '../log.js';

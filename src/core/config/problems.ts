@@ -4,7 +4,7 @@
  *
  *   build.yaml:12:9: layers[0].vms[0].bootComand: unknown key; did you mean 'bootCommand'?
  */
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../errors.js';
 
 export interface BuildProblem {
   /** The file as the user named it (relative paths stay relative, for readable messages). */

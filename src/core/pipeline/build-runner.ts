@@ -9,7 +9,7 @@ import pkg from '../../../package.json' with { type: 'json' };
 import type { Build, OnError } from '../config/model.js';
 import type { Engine } from '../engine.js';
 import type { Logger } from '../log.js';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../errors.js';
 import { CancelledError } from './abortable.js';
 import type { LayerCache } from './layer-cache.js';
 import { layerKey } from './layer-key.js';

@@ -1,5 +1,5 @@
 /** What every provisioner receives, and the error type for a provisioner that failed. */
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../errors.js';
 import type { RemoteCommunicator } from '../communicator/types.js';
 import type { Logger } from '../log.js';
 

@@ -11,7 +11,7 @@ import { constants } from 'node:fs';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { PROBE_EXIT_DEVICE, PROBE_STAGES, PROBE_SUCCESS_STATUS, probeFirmwareImage } from './probe-firmware.js';
 import { missingToolError } from './tools.js';

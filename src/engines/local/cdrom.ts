@@ -9,7 +9,7 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import { runTool } from './tools.js';
 
 /** Packer's cd_label default. */

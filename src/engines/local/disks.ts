@@ -5,7 +5,7 @@
  */
 import { rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { OutputFormat } from '../../core/config/model.js';
 import { formatBytes, type Logger } from '../../core/log.js';
 import { ProgressReporter } from './progress-reporter.js';

@@ -18,7 +18,7 @@ import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { Checksum } from '../../core/config/model.js';
 import type { Logger } from '../../core/log.js';
 import { ProgressReporter } from './progress-reporter.js';

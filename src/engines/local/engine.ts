@@ -10,7 +10,7 @@
  */
 import { access, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { Build, Vm } from '../../core/config/model.js';
 import type { Engine, StartVmRequest, VmHandle } from '../../core/engine.js';
 import type { Logger } from '../../core/log.js';

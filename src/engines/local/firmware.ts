@@ -14,7 +14,7 @@
 import { copyFile, chmod, readdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 
 export interface UefiFirmware {
   code: string;

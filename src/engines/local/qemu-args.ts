@@ -14,7 +14,7 @@
  * - Networking is user-mode (slirp); the guest reaches the host at 10.0.2.2, and SSH is forwarded
  *   from a loopback-only host port (Packer binds all interfaces; a build VM's SSH should not be).
  */
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { DiskBus, NicModel } from '../../core/config/model.js';
 import type { Accelerator } from './accelerator.js';
 

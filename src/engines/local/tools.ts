@@ -5,7 +5,7 @@
  * where qemu-img and xorriso say what went wrong.
  */
 import { spawn } from 'node:child_process';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 
 /** Which Debian package provides each tool (for the "install it" hint). */
 const DEBIAN_PACKAGE: Record<string, string> = {

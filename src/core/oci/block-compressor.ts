@@ -1,0 +1,100 @@
+/**
+ * Parallel, deterministic compression of a byte stream cut into fixed-size blocks. Each block becomes
+ * an independent gzip member (or zstd frame); the members, concatenated in input order, are a valid
+ * gzip (zstd) stream that every decompressor reads, the way pigz parallelises. Blocks are compressed
+ * on libuv's thread pool (node:zlib's async API), so several cores work without the memory of worker
+ * isolates, and the output depends only on the input, the level and the block size — never on how
+ * many threads ran or in which order they finished.
+ */
+import { availableParallelism } from 'node:os';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { Compression } from './media-types.js';
+
+export const DEFAULT_BLOCK_SIZE = 1024 * 1024;
+export const DEFAULT_LEVEL: Record<Compression, number> = { gzip: 6, zstd: 3 };
+export const LEVEL_RANGE: Record<Compression, [number, number]> = { gzip: [1, 9], zstd: [1, 19] };
+
+const gzipAsync = promisify(zlib.gzip);
+const zstdAsync = promisify(zlib.zstdCompress);
+
+/** gzip's OS byte: "unknown", as Go writes it, so the bytes do not depend on the host's zlib build. */
+const GZIP_OS_UNKNOWN = 0xff;
+
+export type BlockCompressor = (block: Buffer) => Promise<Buffer>;
+
+export function blockCompressor(compression: Compression, level: number, blockSize: number): BlockCompressor {
+  // One output buffer per call: node grows its output in chunkSize steps, and a chunk bigger than any
+  // block's worst case means one pass on the thread pool instead of one round trip per 16 KiB.
+  const chunkSize = blockSize + (blockSize >> 6) + 4096;
+  const compressOne: BlockCompressor =
+    compression === 'gzip'
+      ? async (block) => {
+          const out = await gzipAsync(block, { level, chunkSize });
+          out[9] = GZIP_OS_UNKNOWN;
+          return out;
+        }
+      : (block) =>
+          zstdAsync(block, {
+            chunkSize,
+            params: { [zlib.constants.ZSTD_c_compressionLevel]: level, [zlib.constants.ZSTD_c_checksumFlag]: 1 },
+          });
+  // Disks are full of zeroed space; a zero block always compresses to the same member, so compress
+  // it once. The output is identical to compressing it again, only faster.
+  const zeroBlock = Buffer.alloc(blockSize);
+  let zeroMember: Promise<Buffer> | undefined;
+  return (block) => {
+    if (block.length === blockSize && block.equals(zeroBlock)) {
+      zeroMember ??= compressOne(zeroBlock);
+      return zeroMember;
+    }
+    return compressOne(block);
+  };
+}
+
+/**
+ * How many blocks to compress at once: every core, but no more than libuv's pool has threads
+ * (4 unless UV_THREADPOOL_SIZE says otherwise), leaving one for the disk reads on bigger machines.
+ */
+export function defaultConcurrency(): number {
+  const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(availableParallelism(), pool > 2 ? pool - 1 : pool));
+}
+
+/**
+ * Compresses `blocks` with up to `concurrency` in flight and yields the results in input order.
+ * Memory stays at about concurrency × 2 blocks: a new block is read only when a slot frees up and
+ * the consumer has taken the oldest result.
+ */
+export async function* compressInOrder(
+  blocks: AsyncIterable<Buffer>,
+  compress: BlockCompressor,
+  concurrency: number,
+  /** Called with each input block once it has been compressed, so its memory can be reused. */
+  onCompressed?: (block: Buffer) => void,
+): AsyncGenerator<Buffer> {
+  const pending: Promise<Buffer>[] = [];
+  const source = blocks[Symbol.asyncIterator]();
+  let exhausted = false;
+  try {
+    for (;;) {
+      while (!exhausted && pending.length < concurrency) {
+        const next = await source.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        const block = next.value;
+        const job = onCompressed ? compress(block).finally(() => onCompressed(block)) : compress(block);
+        // Rejections are observed when the job's turn comes; until then keep Node from calling them unhandled.
+        job.catch(() => undefined);
+        pending.push(job);
+      }
+      const oldest = pending.shift();
+      if (oldest === undefined) return;
+      yield await oldest;
+    }
+  } finally {
+    if (!exhausted) await source.return?.(undefined);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * One HTTP exchange with a registry over node:http/https, so we control what fetch hides: the CA,
+ * keep-alive sockets we can close at the end, and a body that is always a Buffer we hold (chunks
+ * are bounded, so a failed request can be sent again without re-reading anything).
+ */
+import http from 'node:http';
+import https from 'node:https';
+
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface HttpRequest {
+  method: string;
+  url: URL;
+  headers?: Record<string, string>;
+  body?: Buffer;
+  signal?: AbortSignal;
+  /** Bodies bigger than this are cut off (manifests are at most 4 MiB by spec). */
+  maxResponseBytes?: number;
+  /** Idle socket time before the request fails. */
+  timeoutMs?: number;
+}
+
+export interface HttpAgents {
+  http: http.Agent;
+  https: https.Agent;
+}
+
+export function createAgents(tls: { ca?: string | Buffer; rejectUnauthorized: boolean }): HttpAgents {
+  return {
+    http: new http.Agent({ keepAlive: true, maxSockets: 4 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 4, rejectUnauthorized: tls.rejectUnauthorized, ...(tls.ca ? { ca: tls.ca } : {}) }),
+  };
+}
+
+export function destroyAgents(agents: HttpAgents): void {
+  agents.http.destroy();
+  agents.https.destroy();
+}
+
+export class HttpNetworkError extends Error {
+  override name = 'HttpNetworkError';
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    /** True when the request body may have reached the server, even partly. */
+    readonly bodyStarted: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_MAX_RESPONSE = 16 * 1024 * 1024;
+
+export function sendHttp(agents: HttpAgents, req: HttpRequest): Promise<HttpResponse> {
+  const isHttps = req.url.protocol === 'https:';
+  const mod = isHttps ? https : http;
+  const headers: Record<string, string> = { 'user-agent': 'ruddervirt', ...req.headers };
+  if (req.body) headers['content-length'] = String(req.body.length);
+  else if (req.method === 'PUT' || req.method === 'POST' || req.method === 'PATCH') headers['content-length'] = '0';
+  return new Promise((resolve, reject) => {
+    let bodyStarted = false;
+    const fail = (err: Error & { code?: string }) => {
+      if (req.signal?.aborted) reject(req.signal.reason instanceof Error ? req.signal.reason : new Error('aborted'));
+      else reject(new HttpNetworkError(`${req.method} ${req.url.origin}${req.url.pathname}: ${err.message}`, err.code, bodyStarted));
+    };
+    const r = mod.request(
+      req.url,
+      { method: req.method, headers, agent: isHttps ? agents.https : agents.http, signal: req.signal, timeout: req.timeoutMs ?? 120_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let length = 0;
+        const max = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
+        res.on('data', (d: Buffer) => {
+          length += d.length;
+          if (length <= max) chunks.push(d);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', fail);
+        res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+      },
+    );
+    r.on('error', fail);
+    r.on('timeout', () => r.destroy(Object.assign(new Error('socket timed out'), { code: 'ETIMEDOUT' })));
+    if (req.body && req.body.length > 0) {
+      bodyStarted = true;
+      r.end(req.body);
+    } else r.end();
+  });
+}
