@@ -3,7 +3,8 @@ import type { Command } from './command.js';
 import { bootCommandCommand } from './commands/boot-command.js';
 import { buildCommand } from './commands/build.js';
 import { publishCommand } from './commands/publish.js';
+import { renderCommand } from './commands/render.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 
-export const commands: readonly Command[] = [buildCommand, validateCommand, bootCommandCommand, publishCommand, schemaCommand];
+export const commands: readonly Command[] = [buildCommand, validateCommand, bootCommandCommand, renderCommand, publishCommand, schemaCommand];

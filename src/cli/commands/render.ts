@@ -31,8 +31,8 @@ ruddervirt.io/run=RUN_ID, so a run applied by hand can be deleted by label.
 Options:
   --engine kubevirt              the engine that has manifests (the default; 'local' has none)
   --namespace NS                 namespace of the objects (default "default")
-  --run-id ID                    ends every name, 1-12 of a-z0-9 (default: derived from the build,
-                                 so an unchanged file renders the same names)
+  --run-id ID                    ends every name, 1-12 of a-z0-9 (default: a digest of the file and
+                                 its variables, so an unchanged file renders the same names)
   --var NAME=VALUE               set a build variable (repeatable)
   --capture MODE                 how a finished disk is kept: clone (default), volume-snapshot,
                                  vm-snapshot

@@ -1,0 +1,165 @@
+/**
+ * Kube-OVN networking for a build that declares network.vpcs, and each VM's interfaces.
+ *
+ * Per VPC: a Vpc restricted to the build namespace, its Subnets, and a VpcEgressGateway that SNATs
+ * the subnets to the outside world, scaled to 1 replica for `internet: true` and to 0 for
+ * `internet: false` (the gateway keeps existing, so the toggle is a scale, not a re-create).
+ *
+ * A VM's first NIC is its pod network: the default cluster network with masquerade binding when
+ * the NIC names no subnet; with a subnet, the launcher pod is put on that subnet by the
+ * `ovn.kubernetes.io/logical_switch` annotation and the guest gets the pod's address (bridge
+ * binding), so other VMs and the file server on the subnet reach it directly. Further NICs are
+ * Multus attachments of type kube-ovn, one NetworkAttachmentDefinition per subnet, steered to
+ * their subnet by `<nad>.<ns>.ovn.kubernetes.io/logical_switch`. A subnet used only by such NICs
+ * also gets the attachment's provider, as Kube-OVN's multi-NIC guide writes it; a subnet that is
+ * some VM's first NIC keeps the default provider and is reached through the annotation alone.
+ */
+import type { V1Interface, V1Network } from '@kubevirt-ui-ext/kubevirt-api/kubevirt';
+import type { Subnet, Vpc } from '../../../core/config/model.js';
+import { objectMeta, reportVmProblem, vmScopes, type RenderContext, type VmScope } from './render-context.js';
+import type { RenderedObject } from './rendered.js';
+import type { KubeOvnSubnet, KubeOvnVpc, KubeOvnVpcEgressGateway, NetworkAttachmentDefinition } from './types.js';
+
+export const LOGICAL_SWITCH_ANNOTATION = 'ovn.kubernetes.io/logical_switch';
+const KUBE_OVN_DAEMON_SOCKET = '/run/openvswitch/kube-ovn-daemon.sock';
+
+export interface VmNetworking {
+  interfaces: V1Interface[];
+  networks: V1Network[];
+  /** For the VMI template (KubeVirt copies them to the launcher pod, where Kube-OVN reads them). */
+  annotations: Record<string, string>;
+  /** The Kube-OVN subnet (object name) of the first NIC; undefined = the default pod network. */
+  primarySubnet?: string;
+}
+
+interface SubnetUse {
+  vpc: Vpc;
+  subnet: Subnet;
+  primary: boolean;
+  secondary: boolean;
+}
+
+function subnetUses(ctx: RenderContext): Map<string, SubnetUse> {
+  const uses = new Map<string, SubnetUse>();
+  for (const vpc of ctx.build.network.vpcs) {
+    for (const subnet of vpc.subnets) uses.set(subnet.name, { vpc, subnet, primary: false, secondary: false });
+  }
+  for (const { vm } of vmScopes(ctx)) {
+    vm.nics.forEach((nic, i) => {
+      const use = nic.subnet === undefined ? undefined : uses.get(nic.subnet);
+      if (!use) return;
+      if (i === 0) use.primary = true;
+      else use.secondary = true;
+    });
+  }
+  return uses;
+}
+
+/** `<nad>.<namespace>.ovn`: how Kube-OVN names the provider of a kube-ovn attachment. */
+export function attachmentProvider(ctx: RenderContext, subnet: string): string {
+  return `${ctx.names.networkAttachment(subnet)}.${ctx.options.namespace}.ovn`;
+}
+
+export function renderNetwork(ctx: RenderContext): RenderedObject[] {
+  const out: RenderedObject[] = [];
+  const uses = subnetUses(ctx);
+  for (const vpc of ctx.build.network.vpcs) {
+    const vpcName = ctx.names.vpc(vpc.name);
+    const vpcObject: KubeOvnVpc = {
+      apiVersion: 'kubeovn.io/v1',
+      kind: 'Vpc',
+      metadata: objectMeta(ctx, vpcName, 'vpc', undefined, { clusterScoped: true }),
+      spec: { namespaces: [ctx.options.namespace] },
+    };
+    out.push({ object: vpcObject, step: 'network', owner: { kind: 'none' }, note: `VPC ${vpc.name}` });
+    for (const subnet of vpc.subnets) {
+      const use = uses.get(subnet.name);
+      const spec: KubeOvnSubnet['spec'] = {
+        vpc: vpcName,
+        cidrBlock: subnet.cidr,
+        protocol: subnet.cidr.includes(':') ? 'IPv6' : 'IPv4',
+      };
+      if (use?.secondary && !use.primary) spec.provider = attachmentProvider(ctx, subnet.name);
+      const subnetObject: KubeOvnSubnet = {
+        apiVersion: 'kubeovn.io/v1',
+        kind: 'Subnet',
+        metadata: objectMeta(ctx, ctx.names.subnet(subnet.name), 'subnet', undefined, { clusterScoped: true }),
+        spec,
+      };
+      out.push({ object: subnetObject, step: 'network', owner: { kind: 'vpc', name: vpcName }, note: `subnet ${subnet.name} (${subnet.cidr}) of VPC ${vpc.name}` });
+    }
+    const [firstSubnet] = vpc.subnets;
+    if (firstSubnet) {
+      const gateway: KubeOvnVpcEgressGateway = {
+        apiVersion: 'kubeovn.io/v1',
+        kind: 'VpcEgressGateway',
+        metadata: objectMeta(ctx, ctx.names.egressGateway(vpc.name), 'egress-gateway'),
+        spec: {
+          vpc: vpcName,
+          replicas: vpc.internet ? 1 : 0,
+          externalSubnet: ctx.options.egressExternalSubnet,
+          internalSubnet: ctx.names.subnet(firstSubnet.name),
+          policies: [{ snat: true, subnets: vpc.subnets.map((s) => ctx.names.subnet(s.name)) }],
+        },
+      };
+      out.push({
+        object: gateway,
+        step: 'network',
+        owner: { kind: 'run' },
+        note: `egress of VPC ${vpc.name}: ${vpc.internet ? 'internet (1 replica)' : 'no internet (scaled to 0)'}`,
+      });
+    }
+  }
+  for (const use of uses.values()) {
+    if (!use.secondary) continue;
+    const nad: NetworkAttachmentDefinition = {
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: objectMeta(ctx, ctx.names.networkAttachment(use.subnet.name), 'network-attachment'),
+      spec: {
+        config: JSON.stringify({
+          cniVersion: '0.3.1',
+          type: 'kube-ovn',
+          server_socket: KUBE_OVN_DAEMON_SOCKET,
+          provider: attachmentProvider(ctx, use.subnet.name),
+        }),
+      },
+    };
+    out.push({ object: nad, step: 'network', owner: { kind: 'run' }, note: `Multus attachment for second NICs on subnet ${use.subnet.name}` });
+  }
+  return out;
+}
+
+export function vmNetworking(ctx: RenderContext, scope: VmScope): VmNetworking {
+  const result: VmNetworking = { interfaces: [], networks: [], annotations: {} };
+  const seenSecondary = new Set<string>();
+  scope.vm.nics.forEach((nic, i) => {
+    const name = `nic${i}`;
+    if (i === 0) {
+      result.networks.push({ name, pod: {} });
+      if (nic.subnet === undefined) {
+        result.interfaces.push({ name, model: nic.model, masquerade: {} });
+      } else {
+        const subnet = ctx.names.subnet(nic.subnet);
+        result.interfaces.push({ name, model: nic.model, bridge: {} });
+        result.annotations[LOGICAL_SWITCH_ANNOTATION] = subnet;
+        result.primarySubnet = subnet;
+      }
+      return;
+    }
+    if (nic.subnet === undefined) {
+      reportVmProblem(ctx, scope, `nics.${i}`, 'only the first NIC can be on the default network (a VM has one pod network); give this NIC a subnet from network.vpcs');
+      return;
+    }
+    if (seenSecondary.has(nic.subnet)) {
+      reportVmProblem(ctx, scope, `nics.${i}`, `a second NIC on subnet '${nic.subnet}': Kube-OVN gives a pod one port per attachment`);
+      return;
+    }
+    seenSecondary.add(nic.subnet);
+    const nad = ctx.names.networkAttachment(nic.subnet);
+    result.interfaces.push({ name, model: nic.model, bridge: {} });
+    result.networks.push({ name, multus: { networkName: `${ctx.options.namespace}/${nad}` } });
+    result.annotations[`${attachmentProvider(ctx, nic.subnet)}.kubernetes.io/logical_switch`] = ctx.names.subnet(nic.subnet);
+  });
+  return result;
+}

@@ -1,0 +1,97 @@
+/**
+ * renderBuild: a resolved build → every Kubernetes object of one run on KubeVirt, in creation
+ * order. Pure: local files come in through `inputs` (collectLocalInputs reads them), names from
+ * the run id, cluster facts through the options (capabilities.ts discovers them). The same
+ * objects serve `ruddervirt render` (printed as YAML) and the cluster operations (created step by
+ * step, with owner references filled in by owners.ts).
+ *
+ * Throws a BuildFileError listing, with file and line, everything the build file asks that
+ * KubeVirt cannot do.
+ */
+import type { Build } from '../../../core/config/model.js';
+import { BuildFileError } from '../../../core/config/problems.js';
+import { renderCapture } from './capture.js';
+import { renderCdromSecrets } from './cdroms.js';
+import { renderVmDisks } from './data-volumes.js';
+import { renderExport } from './export.js';
+import { renderFileServer } from './file-server.js';
+import type { LocalInputs } from './local-files.js';
+import { renderNetwork, vmNetworking } from './network.js';
+import { renderContext, reportVmProblem, vmScopes, type RenderContext } from './render-context.js';
+import type { RenderOptions } from './render-options.js';
+import type { RenderedBuild, RenderedObject, RenderedVm } from './rendered.js';
+import { renderRunRoot } from './run-root.js';
+import { stableRunId } from './names.js';
+import { renderVirtualMachine } from './virtual-machine.js';
+
+export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOptions): RenderedBuild {
+  const ctx = renderContext(build, options, inputs);
+  const objects: RenderedObject[] = [...renderNetwork(ctx)];
+  const vms: RenderedVm[] = [];
+  const scopes = vmScopes(ctx);
+  for (const [layerIndex] of build.layers.entries()) {
+    const layerScopes = scopes.filter((s) => s.layerIndex === layerIndex);
+    const captures: RenderedObject[] = [];
+    const exports: RenderedObject[] = [];
+    for (const scope of layerScopes) {
+      const networking = vmNetworking(ctx, scope);
+      const disks = renderVmDisks(ctx, scope);
+      const cdroms = renderCdromSecrets(ctx, scope);
+      const fileServer = renderFileServer(ctx, scope, networking.primarySubnet);
+      objects.push(...disks.objects, ...cdroms.objects, ...(fileServer?.objects ?? []));
+      objects.push(renderVirtualMachine(ctx, scope, { disks, cdroms, networking }));
+      const capture = renderCapture(ctx, scope, disks.rootSizeBytes);
+      captures.push(capture.object);
+      exports.push(...renderExport(ctx, scope));
+      vms.push({
+        layer: scope.layer.name,
+        vm: scope.vm.name,
+        names: scope.names,
+        ...(fileServer ? { httpPort: fileServer.port } : {}),
+        output: capture.output,
+      });
+    }
+    objects.push(...captures, ...exports);
+  }
+  checkUniqueNames(ctx, objects);
+  if (ctx.problems.length > 0) throw new BuildFileError(ctx.problems);
+  const root = renderRunRoot(ctx, objects);
+  return {
+    namespace: options.namespace,
+    runId: options.runId,
+    root,
+    objects: [{ object: root, step: 'run', owner: { kind: 'none' }, note: `root of run ${options.runId}: owns the run's namespaced objects` }, ...objects],
+    vms,
+  };
+}
+
+/** Names join build, layer and VM names with '-', so "a-b"/"c" and "a"/"b-c" could meet. */
+function checkUniqueNames(ctx: RenderContext, objects: readonly RenderedObject[]): void {
+  const seen = new Map<string, RenderedObject>();
+  const scopes = vmScopes(ctx);
+  const reported = new Set<string>();
+  for (const o of objects) {
+    const key = `${o.object.kind}/${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`;
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, o);
+      continue;
+    }
+    // One report per pair of VMs, not one per object kind they share.
+    const pair = `${first.vm ?? first.note}|${o.vm ?? o.note}`;
+    if (reported.has(pair)) continue;
+    reported.add(pair);
+    const message = `${first.note} and ${o.note} would both be the ${o.object.kind} '${o.object.metadata.name}'; rename a layer or VM so their names joined with '-' differ`;
+    const scope = scopes.find((s) => `${s.layer.name}/${s.vm.name}` === o.vm);
+    if (scope) reportVmProblem(ctx, scope, 'name', message);
+    else ctx.problems.push({ file: ctx.build.file, line: 1, column: 1, path: '', message: `kubevirt engine: ${message}` });
+  }
+}
+
+/**
+ * The run id `ruddervirt render` uses by default: a digest of the build file's text and its
+ * variables, so the same file renders the same names on every machine and in every folder.
+ */
+export function defaultRunId(buildFileText: string, variables: Readonly<Record<string, string>>): string {
+  return stableRunId(JSON.stringify([buildFileText, Object.entries(variables).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]));
+}

@@ -1,0 +1,56 @@
+/**
+ * The result of rendering a build for the kubevirt engine: every object of the run in creation
+ * order, each with the step that creates it and the object that owns it.
+ */
+import type { VmNames } from './run-names.js';
+import type { AnyManifest, ConfigMap } from './types.js';
+
+/**
+ * When an object is created during a build:
+ * - run: the root object, first;
+ * - network: Kube-OVN VPCs, subnets, egress gateways, network attachments;
+ * - prepare: a VM's disks, cdrom and HTTP Secrets, its file server;
+ * - start: the VirtualMachine (it starts when created);
+ * - capture: after the VM shut down, what keeps its root disk (clone or snapshot);
+ * - export: the VirtualMachineExport that lets the disk leave the cluster, and its token.
+ */
+export type Step = 'run' | 'network' | 'prepare' | 'start' | 'capture' | 'export';
+
+/**
+ * Owner references need the owner's uid, which only exists once the owner is created, so
+ * rendered objects name their owner and attachOwners (owners.ts) fills the references in:
+ * - run: the run's root ConfigMap (every namespaced object);
+ * - vpc: the Kube-OVN Vpc of that name (its Subnets: cluster-scoped objects cannot have a
+ *   namespaced owner);
+ * - none: the root itself and the Vpcs, found by the run label.
+ */
+export type Owner = { kind: 'run' } | { kind: 'vpc'; name: string } | { kind: 'none' };
+
+export interface RenderedObject {
+  object: AnyManifest;
+  step: Step;
+  owner: Owner;
+  /** "layer/vm" for a VM's objects. */
+  vm?: string;
+  /** A short note for people reading `ruddervirt render` output. */
+  note: string;
+}
+
+export interface RenderedVm {
+  layer: string;
+  vm: string;
+  names: VmNames;
+  /** The file server's port, when the VM has HTTP files ({{ .HTTPPort }}; the IP is the pod's). */
+  httpPort?: number;
+  /** What holds the VM's output: the kind and name of the clone DataVolume or the snapshot. */
+  output: { kind: 'DataVolume' | 'VolumeSnapshot' | 'VirtualMachineSnapshot'; name: string };
+}
+
+export interface RenderedBuild {
+  namespace: string;
+  runId: string;
+  root: ConfigMap;
+  /** The root first, then the network, then layer by layer: prepare, start, capture, export. */
+  objects: RenderedObject[];
+  vms: RenderedVm[];
+}

@@ -1,0 +1,362 @@
+/** What renderBuild makes of particular build files: firmware, disks, cdroms, HTTP files, networks, names. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BuildFileError } from '../../../src/core/config/problems.js';
+import { UserError } from '../../../src/cli/command.js';
+import { withOwner } from '../../../src/engines/kubevirt/manifests/owners.js';
+import { defaultRunId } from '../../../src/engines/kubevirt/manifests/render.js';
+import { renderOptions } from '../../../src/engines/kubevirt/manifests/render-options.js';
+import { renderedToYaml } from '../../../src/engines/kubevirt/manifests/to-yaml.js';
+import { one, renderWith, renderYaml, SOURCE_URL, tempBuild, type Loose } from './helpers.js';
+
+const vmYaml = (vm: string, extra = '') => `name: b
+${extra}layers:
+  - name: l
+    vms:
+      - name: v
+        ${SOURCE_URL}
+${vm
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => `        ${line}`)
+  .join('\n')}
+`;
+
+function buildError(fn: () => unknown): BuildFileError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof BuildFileError) return err;
+    throw err;
+  }
+  throw new Error('expected a BuildFileError');
+}
+
+describe('firmware', () => {
+  it('boots BIOS by default', () => {
+    const vm = one(renderYaml(vmYaml('cpu: 1')), 'VirtualMachine');
+    expect(vm.spec.template.spec.domain.firmware).toEqual({ bootloader: { bios: {} } });
+    expect(vm.spec.template.spec.domain.features).toEqual({ acpi: {} });
+  });
+
+  it('turns Secure Boot off for plain EFI, and SMM on with Secure Boot', () => {
+    const plain = one(renderYaml(vmYaml('efiFirmware: true')), 'VirtualMachine');
+    expect(plain.spec.template.spec.domain.firmware.bootloader).toEqual({ efi: { secureBoot: false } });
+    expect(plain.spec.template.spec.domain.features.smm).toBeUndefined();
+    const secure = one(renderYaml(vmYaml('efiFirmware: { secureBoot: true }')), 'VirtualMachine');
+    expect(secure.spec.template.spec.domain.firmware.bootloader).toEqual({ efi: { secureBoot: true } });
+    expect(secure.spec.template.spec.domain.features.smm).toEqual({ enabled: true });
+  });
+});
+
+describe('disks', () => {
+  it('gives every disk an explicit bus, the root disk the first boot slot, and extra disks blank volumes', () => {
+    const r = renderYaml(vmYaml('disks: [{ name: root, size: 5Gi, bus: scsi }, { name: data, size: 1Gi, bus: sata }]'));
+    const vm = one(r, 'VirtualMachine');
+    expect(vm.spec.template.spec.domain.devices.disks).toEqual([
+      { name: 'root', disk: { bus: 'scsi' }, bootOrder: 1 },
+      { name: 'data', disk: { bus: 'sata' } },
+    ]);
+    expect(one(r, 'DataVolume', '-root').spec).toEqual({
+      source: { http: { url: 'https://example.org/disk.qcow2', checksum: `sha256:${'a'.repeat(64)}` } },
+      storage: { resources: { requests: { storage: '5Gi' } } },
+    });
+    expect(one(r, 'DataVolume', '-disk-data').spec.source).toEqual({ blank: {} });
+  });
+
+  it('installs from an ISO: blank root disk first, the ISO after it on a sata cdrom', () => {
+    const yaml = vmYaml('disks: [{ name: root, size: 2Gi }]').replace(SOURCE_URL, `source: { iso: { url: https://example.org/i.iso, checksum: "sha1:${'b'.repeat(40)}" } }`);
+    const r = renderYaml(yaml, {}, { isoVolumeBytes: 3 * 1024 ** 3 });
+    expect(one(r, 'DataVolume', '-root').spec.source).toEqual({ blank: {} });
+    expect(one(r, 'DataVolume', '-install-iso').spec).toEqual({
+      source: { http: { url: 'https://example.org/i.iso', checksum: `sha1:${'b'.repeat(40)}` } },
+      storage: { resources: { requests: { storage: '3Gi' } } },
+    });
+    const disks = one(r, 'VirtualMachine').spec.template.spec.domain.devices.disks as Loose[];
+    expect(disks[1]).toEqual({ name: 'install-iso', cdrom: { bus: 'sata', readonly: true }, bootOrder: 2 });
+  });
+
+  it('uploads a local disk and a local ISO, sized in whole MiB', () => {
+    const yaml = vmYaml('cdroms: [{ name: drivers, iso: drivers.iso }]').replace(SOURCE_URL, 'source: { path: disk.qcow2 }');
+    const r = renderYaml(yaml, { 'disk.qcow2': 'x', 'drivers.iso': Buffer.alloc(3 * 1024 * 1024 + 1) });
+    expect(one(r, 'DataVolume', '-root').spec.source).toEqual({ upload: {} });
+    expect(one(r, 'DataVolume', '-cd-drivers').spec).toEqual({ source: { upload: {} }, storage: { resources: { requests: { storage: '4Mi' } } } });
+    const volumes = one(r, 'VirtualMachine').spec.template.spec.volumes as Loose[];
+    expect(volumes.find((v) => v.name === 'drivers')).toEqual({ name: 'drivers', dataVolume: { name: 'b-l-v-r1-cd-drivers' } });
+  });
+
+  it('asks every DataVolume to bind at once and uses the storage class asked for', () => {
+    const r = renderYaml(vmYaml('cpu: 1'), {}, { storageClass: 'fast' });
+    const dv = one(r, 'DataVolume', '-root');
+    expect(dv.metadata.annotations).toEqual({ 'cdi.kubevirt.io/storage.bind.immediate.requested': 'true' });
+    expect(dv.spec.storage.storageClassName).toBe('fast');
+  });
+});
+
+describe('layers', () => {
+  const layered = `name: b
+layers:
+  - name: base
+    vms:
+      - name: os
+        ${SOURCE_URL}
+        disks: [{ name: root, size: 20Gi }]
+  - name: app
+    vms:
+      - name: web
+        source: { from: base/os }
+        disks: [{ name: root, size: 10Gi }]
+`;
+
+  it('clones the earlier output for from:, never smaller than it', () => {
+    const r = renderYaml(layered);
+    expect(one(r, 'DataVolume', 'app-web-r1-root').spec).toEqual({
+      source: { pvc: { namespace: 'ns', name: 'b-base-os-r1-output' } },
+      storage: { resources: { requests: { storage: '20Gi' } } },
+    });
+    expect(one(r, 'DataVolume', 'base-os-r1-output').spec.source).toEqual({ pvc: { namespace: 'ns', name: 'b-base-os-r1-root' } });
+  });
+
+  it('restores from the CSI snapshot when outputs are snapshots', () => {
+    const r = renderYaml(layered, {}, { capture: { mode: 'volume-snapshot', snapshotClass: 'snap' } });
+    expect(one(r, 'DataVolume', 'app-web-r1-root').spec.source).toEqual({ snapshot: { namespace: 'ns', name: 'b-base-os-r1-output' } });
+    expect(one(r, 'VolumeSnapshot', 'base-os-r1-output').spec).toEqual({ volumeSnapshotClassName: 'snap', source: { persistentVolumeClaimName: 'b-base-os-r1-root' } });
+    expect(one(r, 'VirtualMachineExport', 'base-os-r1-export').spec.source).toEqual({ kind: 'PersistentVolumeClaim', name: 'b-base-os-r1-root' });
+  });
+
+  it('orders objects so each exists before what uses it', () => {
+    const r = renderYaml(layered);
+    const order = r.objects.map((o) => `${o.step} ${o.object.kind} ${o.object.metadata.name}`);
+    const index = (s: string) => order.findIndex((o) => o.endsWith(s));
+    expect(order[0]).toBe('run ConfigMap b-r1');
+    expect(index('DataVolume b-base-os-r1-root')).toBeLessThan(index('VirtualMachine b-base-os-r1'));
+    expect(index('DataVolume b-base-os-r1-output')).toBeLessThan(index('DataVolume b-app-web-r1-root'));
+    expect(r.vms.map((v) => `${v.layer}/${v.vm} ${v.output.kind} ${v.output.name}`)).toEqual(['base/os DataVolume b-base-os-r1-output', 'app/web DataVolume b-app-web-r1-output']);
+  });
+
+  it('reports layer and VM names whose objects would share a name', () => {
+    const yaml = `name: b
+layers:
+  - name: a-b
+    vms: [{ name: c, ${SOURCE_URL.replace('source: ', 'source: ')} }]
+  - name: a
+    vms: [{ name: b-c, ${SOURCE_URL} }]
+`;
+    const err = buildError(() => renderYaml(yaml));
+    expect(err.message).toMatch(/root disk of a-b\/c.* and root disk of a\/b-c.* would both be the DataVolume 'b-a-b-c-r1-root'/);
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatchObject({ line: 6, path: 'layers[1].vms[0].name' });
+  });
+});
+
+describe('cdroms from files', () => {
+  it('puts the files in a Secret that KubeVirt attaches as a labelled sata cdrom', () => {
+    const r = renderYaml(vmYaml('cdroms: [{ name: seed, files: [seed/user-data, seed/meta-data], label: cidata }]'), {
+      'seed/user-data': '#cloud-config\n',
+      'seed/meta-data': 'instance-id: x\n',
+    });
+    const secret = one(r, 'Secret', '-cd-seed');
+    expect(Object.keys(secret.data).sort()).toEqual(['meta-data', 'user-data']);
+    expect(Buffer.from(secret.data['user-data'], 'base64').toString()).toBe('#cloud-config\n');
+    const vm = one(r, 'VirtualMachine').spec.template.spec;
+    expect(vm.domain.devices.disks[1]).toEqual({ name: 'seed', cdrom: { bus: 'sata', readonly: true } });
+    expect(vm.volumes[1]).toEqual({ name: 'seed', secret: { secretName: 'b-l-v-r1-cd-seed', volumeLabel: 'cidata' } });
+  });
+
+  it("refuses a folder (a Secret's files are all at the root), but flattens one written 'dir/'", () => {
+    const files = { 'w/Autounattend.xml': '<x/>', 'w/setup.ps1': 'echo' };
+    expect(() => renderYaml(vmYaml('cdroms: [{ name: win, files: [w] }]'), files)).toThrow(/cdroms\.win: 'w' is a folder; .*list the folder's files/);
+    const t = tempBuild(vmYaml('cdroms: [{ name: win, files: [w] }]'), { ...files });
+    try {
+      // The loader resolves paths without their trailing slash; the model allows it (Packer's "dir/").
+      const cdrom = t.build.layers[0]!.vms[0]!.cdroms[0]!;
+      cdrom.files = cdrom.files!.map((f) => `${f}/`);
+      expect(Object.keys(one(renderWith(t.build), 'Secret', '-cd-win').data).sort()).toEqual(['Autounattend.xml', 'setup.ps1']);
+      mkdirSync(path.join(t.dir, 'w', 'sub'));
+      expect(() => renderWith(t.build)).toThrow(/'w\/' holds the folder 'sub'/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('refuses more than 1 MiB, naming the cdrom', () => {
+    const err = (() => {
+      try {
+        renderYaml(vmYaml('cdroms: [{ name: big, files: [big.bin] }]'), { 'big.bin': Buffer.alloc(1024 * 1024 + 1) });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/vm l\/v: cdroms\.big.*1\.0 MiB.*at most 1 MiB/);
+  });
+});
+
+describe('the HTTP file server', () => {
+  const binary = Buffer.from([0, 1, 2, 255, 254, 0x80]);
+
+  it('serves nested and binary files from a Secret, byte for byte', () => {
+    const r = renderYaml(vmYaml('httpDirectory: http'), { 'http/preseed.cfg': 'd-i x', 'http/d i/late.sh': 'echo', 'http/bin/blob': binary });
+    const secret = one(r, 'Secret', '-http-files');
+    const pod = one(r, 'Pod', '-http');
+    const items = pod.spec.volumes[0].secret.items as { key: string; path: string }[];
+    expect(items.map((i) => i.path).sort()).toEqual(['bin/blob', 'd i/late.sh', 'preseed.cfg']);
+    const byPath = Object.fromEntries(items.map((i) => [i.path, Buffer.from(secret.data[i.key], 'base64')]));
+    expect(byPath['bin/blob']).toEqual(binary);
+    expect(byPath['d i/late.sh']!.toString()).toBe('echo');
+    expect(pod.spec.containers[0].command).toEqual(['busybox', 'httpd', '-f', '-v', '-p', '8080', '-h', '/srv/http']);
+    expect(r.vms[0]!.httpPort).toBe(8080);
+  });
+
+  it('serves httpContent too', () => {
+    const r = renderYaml(vmYaml('httpContent: { "/ks.cfg": "text", "/sub/a.txt": "a" }'));
+    const pod = one(r, 'Pod', '-http');
+    expect((pod.spec.volumes[0].secret.items as { path: string }[]).map((i) => i.path)).toEqual(['ks.cfg', 'sub/a.txt']);
+  });
+
+  it('renders no server for a VM without HTTP files', () => {
+    const r = renderYaml(vmYaml('cpu: 1'));
+    expect(r.objects.some((o) => o.object.kind === 'Pod')).toBe(false);
+    expect(r.vms[0]!.httpPort).toBeUndefined();
+  });
+
+  it('refuses more than 1 MiB of HTTP files', () => {
+    expect(() => renderYaml(vmYaml('httpDirectory: http'), { 'http/a': Buffer.alloc(600 * 1024), 'http/b': Buffer.alloc(600 * 1024) })).toThrow(/HTTP files .* 1\.2 MiB.*at most 1 MiB.*web server/);
+  });
+});
+
+describe('networks', () => {
+  const network = `network:
+  vpcs:
+    - { name: app, internet: true, subnets: [{ name: front, cidr: 10.1.0.0/24 }, { name: back, cidr: 10.2.0.0/24 }] }
+    - { name: lab, internet: false, subnets: [{ name: iso, cidr: 10.3.0.0/24 }] }
+`;
+
+  it('puts the first NIC on the pod network with masquerade when it names no subnet', () => {
+    const vm = one(renderYaml(vmYaml('nics: [{ model: e1000 }]')), 'VirtualMachine').spec.template;
+    expect(vm.spec.domain.devices.interfaces).toEqual([{ name: 'nic0', model: 'e1000', masquerade: {} }]);
+    expect(vm.spec.networks).toEqual([{ name: 'nic0', pod: {} }]);
+    expect(vm.metadata.annotations).toBeUndefined();
+  });
+
+  it('renders VPCs, subnets and egress gateways scaled by internet', () => {
+    const r = renderYaml(vmYaml('nics: [{ subnet: front }]', network));
+    expect(one(r, 'Vpc', '-app-r1').spec).toEqual({ namespaces: ['ns'] });
+    expect(one(r, 'Vpc', '-app-r1').metadata.namespace).toBeUndefined();
+    expect(one(r, 'Subnet', '-front-r1').spec).toEqual({ vpc: 'b-app-r1', cidrBlock: '10.1.0.0/24', protocol: 'IPv4' });
+    expect(one(r, 'VpcEgressGateway', 'b-app-r1-egress').spec).toEqual({
+      vpc: 'b-app-r1',
+      replicas: 1,
+      externalSubnet: 'ovn-vpc-external-network',
+      internalSubnet: 'b-front-r1',
+      policies: [{ snat: true, subnets: ['b-front-r1', 'b-back-r1'] }],
+    });
+    expect(one(r, 'VpcEgressGateway', 'b-lab-r1-egress').spec.replicas).toBe(0);
+  });
+
+  it('puts the first NIC and the file server on its subnet, later NICs on Multus attachments', () => {
+    const r = renderYaml(vmYaml('nics: [{ subnet: front }, { subnet: iso, model: e1000e }]\nhttpContent: { "/a": "b" }', network));
+    const tmpl = one(r, 'VirtualMachine').spec.template;
+    expect(tmpl.metadata.annotations).toEqual({
+      'ovn.kubernetes.io/logical_switch': 'b-front-r1',
+      'b-iso-r1-nad.ns.ovn.kubernetes.io/logical_switch': 'b-iso-r1',
+    });
+    expect(tmpl.spec.domain.devices.interfaces).toEqual([
+      { name: 'nic0', model: 'virtio', bridge: {} },
+      { name: 'nic1', model: 'e1000e', bridge: {} },
+    ]);
+    expect(tmpl.spec.networks).toEqual([
+      { name: 'nic0', pod: {} },
+      { name: 'nic1', multus: { networkName: 'ns/b-iso-r1-nad' } },
+    ]);
+    expect(one(r, 'Pod', '-http').metadata.annotations).toEqual({ 'ovn.kubernetes.io/logical_switch': 'b-front-r1' });
+    expect(JSON.parse(one(r, 'NetworkAttachmentDefinition').spec.config)).toEqual({
+      cniVersion: '0.3.1',
+      type: 'kube-ovn',
+      server_socket: '/run/openvswitch/kube-ovn-daemon.sock',
+      provider: 'b-iso-r1-nad.ns.ovn',
+    });
+    // Only the attachment uses "iso", so it carries the attachment's provider; "front" keeps the default.
+    expect(one(r, 'Subnet', '-iso-r1').spec.provider).toBe('b-iso-r1-nad.ns.ovn');
+    expect(one(r, 'Subnet', '-front-r1').spec.provider).toBeUndefined();
+  });
+
+  it('reports a second NIC on the default network at its line', () => {
+    const err = buildError(() => renderYaml(vmYaml('nics: [{ model: virtio }, { model: e1000 }]')));
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatchObject({ path: 'layers[0].vms[0].nics[1]', line: 7 });
+    expect(err.problems[0]!.message).toMatch(/only the first NIC can be on the default network/);
+  });
+});
+
+describe('the run', () => {
+  it('labels every object with build and run, and records cluster-scoped objects in the root', () => {
+    const r = renderYaml(vmYaml('nics: [{ subnet: s }]', 'network: { vpcs: [{ name: v, subnets: [{ name: s, cidr: 10.0.0.0/24 }] }] }\n'));
+    for (const o of r.objects) {
+      expect(o.object.metadata.labels).toMatchObject({ 'ruddervirt.io/build': 'b', 'ruddervirt.io/run': 'r1', 'app.kubernetes.io/managed-by': 'ruddervirt' });
+    }
+    expect(r.root.data).toMatchObject({ build: 'b', runId: 'r1', vms: 'l/v', clusterObjects: 'Vpc/b-v-r1\nSubnet/b-s-r1' });
+  });
+
+  it('fills in owner references once the owners exist', () => {
+    const r = renderYaml(vmYaml('nics: [{ subnet: s }]', 'network: { vpcs: [{ name: v, subnets: [{ name: s, cidr: 10.0.0.0/24 }] }] }\n'));
+    const run = { apiVersion: 'v1', kind: 'ConfigMap', name: r.root.metadata.name, uid: 'uid-root' };
+    const vpc = { apiVersion: 'kubeovn.io/v1', kind: 'Vpc', name: 'b-v-r1', uid: 'uid-vpc' };
+    const uids = { run, vpcs: new Map([[vpc.name, vpc]]) };
+    for (const o of r.objects) {
+      const owned = withOwner(o, uids);
+      const refs = owned.metadata.ownerReferences;
+      if (o.object.kind === 'ConfigMap' || o.object.kind === 'Vpc') expect(refs).toBeUndefined();
+      else if (o.object.kind === 'Subnet') expect(refs).toEqual([{ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', name: 'b-v-r1', uid: 'uid-vpc' }]);
+      else expect(refs).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', name: 'b-r1', uid: 'uid-root' }]);
+      expect(o.object.metadata.ownerReferences).toBeUndefined();
+    }
+    const subnet = r.objects.find((o) => o.object.kind === 'Subnet')!;
+    expect(() => withOwner(subnet, { run, vpcs: new Map() })).toThrow(/Vpc b-v-r1 must be created before/);
+  });
+
+  it('keeps build secrets out of the printed manifests', () => {
+    const t = tempBuild(
+      vmYaml(`cdroms: [{ name: seed, files: [user-data], label: cidata }]
+communicator: { type: ssh, sshUsername: u, sshPassword: "{{ user \`pw\` }}" }`).replace('name: b\n', 'name: b\nvariables: { pw: Zq-S3cret-77 }\n'),
+      { 'user-data': 'password: Zq-S3cret-77\n' },
+    );
+    try {
+      expect(t.build.secrets).toContain('Zq-S3cret-77');
+      const yaml = renderedToYaml(renderWith(t.build));
+      expect(yaml).not.toContain('Zq-S3cret-77');
+      expect(renderedToYaml(renderWith(t.build), { redactSecrets: true })).toMatch(/user-data: REDACTED/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('derives the default run id from the file text and variables only', () => {
+    const text = vmYaml('httpDirectory: http');
+    expect(defaultRunId(text, { a: '1', b: '2' })).toBe(defaultRunId(text, { b: '2', a: '1' }));
+    expect(defaultRunId(text, { a: '1' })).not.toBe(defaultRunId(text, { a: '2' }));
+    expect(defaultRunId(text, {})).not.toBe(defaultRunId(text.replace('name: v', 'name: w'), {}));
+  });
+
+  it('renders the same objects for the same build file in any folder', () => {
+    const yaml = vmYaml('httpDirectory: http\ncdroms: [{ name: c, iso: c.iso }]');
+    const files = { 'http/x': 'x', 'c.iso': 'iso' };
+    const a = tempBuild(yaml, files);
+    const b = tempBuild(yaml, files);
+    try {
+      expect(a.dir).not.toBe(b.dir);
+      const yamlA = renderedToYaml(renderWith(a.build));
+      expect(yamlA).toBe(renderedToYaml(renderWith(b.build)));
+      expect(yamlA).not.toContain(a.dir);
+      expect(yamlA).toMatch(/uploaded from c\.iso/);
+    } finally {
+      a.cleanup();
+      b.cleanup();
+    }
+  });
+
+  it('refuses bad options with one message', () => {
+    expect(() => renderOptions({ runId: 'R-1', namespace: 'Bad_NS', httpPort: 0 })).toThrow(/namespace 'Bad_NS'.*run id 'R-1'.*HTTP port 0/);
+  });
+});
