@@ -13,6 +13,7 @@ import { UserError } from '../errors.js';
 import { CancelledError } from './abortable.js';
 import type { LayerCache } from './layer-cache.js';
 import { layerKey } from './layer-key.js';
+import { LayerSync } from './layer-sync.js';
 import { redactedVariables, writeManifest, type BuildManifest, type VmOutput } from './manifest.js';
 import type { PhaseRecord } from './phase.js';
 import { buildVm, type PhaseTimeouts } from './vm-build.js';
@@ -78,6 +79,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       // One failing VM stops its siblings: they share networks and a half-built layer is useless.
       const layerAbort = new AbortController();
       const layerSignal = AbortSignal.any([signal, layerAbort.signal]);
+      const layerSync = new LayerSync(layer.vms.map((v) => v.name));
       const results = await Promise.allSettled(
         layer.vms.map(async (vm) => {
           try {
@@ -92,6 +94,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
               logger: logger.child(layer.vms.length > 1 || build.layers.length > 1 ? `${layer.name}/${vm.name}` : vm.name),
               signal: layerSignal,
               phases,
+              layerSync,
               ...(parent ? { parentDisk: parent.image } : {}),
               ...(options.phaseTimeouts ? { phaseTimeouts: options.phaseTimeouts } : {}),
             });

@@ -16,6 +16,7 @@ import { startHttpServer } from '../httpserver/http-server.js';
 import { sleep } from './abortable.js';
 import { writeSha256File } from './checksum-file.js';
 import { CleanupStack } from './cleanup-stack.js';
+import type { LayerSync } from './layer-sync.js';
 import type { VmOutput } from './manifest.js';
 import { createPhaseRunner, type PhaseRecord } from './phase.js';
 import { typeBootCommand, saveScreenshot } from './steps/boot-command.js';
@@ -44,6 +45,8 @@ export interface VmBuildContext {
   phases: PhaseRecord[];
   parentDisk?: string;
   phaseTimeouts?: PhaseTimeouts;
+  /** dependsOn ordering among the VMs of this layer. */
+  layerSync?: LayerSync;
 }
 
 export function outputImagePath(outputDir: string, layer: Layer, vm: Vm): string {
@@ -98,6 +101,10 @@ export async function buildVm(ctx: VmBuildContext): Promise<VmOutput> {
       phases.skip('boot command', 'none given');
     }
 
+    if (vm.dependsOn.length > 0 && ctx.layerSync) {
+      const sync = ctx.layerSync;
+      await phases.run(`wait for ${vm.dependsOn.join(', ')}`, (s) => sync.waitFor(vm.dependsOn, s));
+    }
     let comm: RemoteCommunicator | undefined;
     if (vm.communicator.type === 'ssh') {
       comm = await provisionOverSsh({ build, vm, handle: vmHandle, phases, cleanup, logger, signal, provisionTimeoutMs: ctx.phaseTimeouts?.provision ?? 0 });
@@ -105,6 +112,7 @@ export async function buildVm(ctx: VmBuildContext): Promise<VmOutput> {
       phases.skip('provision', 'communicator none');
     }
 
+    ctx.layerSync?.provisioned(vm.name);
     await phases.run('shutdown', (s) => shutdownVm({ vm, handle: vmHandle, logger, signal: s, ...(comm ? { comm } : {}) }), {
       timeoutMs: ctx.phaseTimeouts?.shutdown ?? 0,
     });
@@ -120,6 +128,7 @@ export async function buildVm(ctx: VmBuildContext): Promise<VmOutput> {
     logger.info(`output: ${image} (${vm.output.format}${vm.output.compress ? ', compressed' : ''}, sha256 ${sha256})`);
     return { layer: layer.name, vm: vm.name, image, format: vm.output.format, compressed: vm.output.compress, bytes: size, sha256, checksumFile };
   } catch (err) {
+    ctx.layerSync?.failed(vm.name, err instanceof Error ? err : new Error(String(err)));
     if (handle && !signal.aborted) await reportFailure(handle, logDir, logger);
     if (ctx.onError === 'abort') {
       const left = cleanup.abandon();
