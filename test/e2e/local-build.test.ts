@@ -79,6 +79,13 @@ describe('ruddervirt build on the local engine (real QEMU guest, TCG)', () => {
       expect(run.stderr).not.toContain('rv-quickstart-pw');
       await expectNothingLeft(name, run.stderr);
 
+      // Unchanged, the layer is reused from the layer cache: no VM, same image.
+      const again = runCli(['build', file, '--output', path.join(dir, 'again')]);
+      expect(await again.done, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(/layer base: reused/);
+      expect(again.stderr).not.toMatch(/==> start vm/);
+      expect(readFileSync(path.join(dir, 'again', 'base-guest.qcow2.sha256'), 'utf8').split(/\s+/)[0]).toBe(sum);
+
       const proof = await readBackFromImage(image, `${name}-check`, efi);
       expect(proof).toMatch(/seeded-at: \d{4}-\d\d-\d\dT/);
       expect(proof).toMatch(/provisioned: provisioned by ruddervirt on 6\./);
@@ -98,7 +105,9 @@ describe('ruddervirt build on the local engine (real QEMU guest, TCG)', () => {
     expect(run.stderr).toMatch(/about to fail/);
     expect(run.stderr).toMatch(/exit status:? 3/);
     expect(run.stderr).toMatch(/last screen: \S+failure\.png/);
-    expect(run.stderr).toMatch(/last serial console lines:\n.*\| guest: /);
+    const tail = run.stderr.slice(run.stderr.indexOf('last serial console lines:'));
+    expect(tail).toMatch(/^last serial console lines:\n/);
+    expect(tail).toMatch(/\| guest: /);
     expect(existsSync(path.join(dir, 'out', 'logs', 'base-guest', 'failure.png'))).toBe(true);
     await expectNothingLeft(name, run.stderr);
   }, BUILD_TIMEOUT);
@@ -107,7 +116,8 @@ describe('ruddervirt build on the local engine (real QEMU guest, TCG)', () => {
     const name = 'e2e-sigint';
     const { file, dir } = quickstartVariant(name, guestImage);
     cleanupDirs.push(dir);
-    const run = runCli(['build', file, '--output', path.join(dir, 'out')]);
+    // --force: the same VM was built (and cached) by the first test.
+    const run = runCli(['build', file, '--force', '--output', path.join(dir, 'out')]);
     await waitForOutput(run, /==> boot wait/, 120_000);
     run.child.kill('SIGINT');
     expect(await run.done, run.stderr).toBe(130);
