@@ -11,17 +11,39 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Compression } from './media-types.js';
 
-export const DEFAULT_BLOCK_SIZE = 1024 * 1024;
+export const DEFAULT_BLOCK_SIZE = 512 * 1024;
 export const DEFAULT_LEVEL: Record<Compression, number> = { gzip: 6, zstd: 3 };
 export const LEVEL_RANGE: Record<Compression, [number, number]> = { gzip: [1, 9], zstd: [1, 19] };
 
 const gzipAsync = promisify(zlib.gzip);
+const deflateRawAsync = promisify(zlib.deflateRaw);
 const zstdAsync = promisify(zlib.zstdCompress);
 
 /** gzip's OS byte: "unknown", as Go writes it, so the bytes do not depend on the host's zlib build. */
 const GZIP_OS_UNKNOWN = 0xff;
 
 export type BlockCompressor = (block: Buffer) => Promise<Buffer>;
+
+/**
+ * Deflate spends as long failing to shrink random bytes as it spends shrinking text, and disks hold
+ * plenty of data that is compressed already (packages, images, encrypted or random fill). So a block
+ * is probed first: a few small samples spread over it, compressed together at level 1. When they do
+ * not shrink by even 3 %, the block is stored (level 0: the bytes plus a CRC, at memory speed) — it
+ * comes out the same size either way. The decision reads only the block's bytes, so the output is
+ * as deterministic as before. zstd makes this call itself, per block, so it needs no probe.
+ */
+const PROBE_SAMPLES = 4;
+const PROBE_SAMPLE_SIZE = 16 * 1024;
+const PROBE_INCOMPRESSIBLE_RATIO = 0.97;
+
+export async function looksIncompressible(block: Buffer): Promise<boolean> {
+  if (block.length < PROBE_SAMPLES * PROBE_SAMPLE_SIZE * 2) return false;
+  const stride = Math.floor((block.length - PROBE_SAMPLE_SIZE) / (PROBE_SAMPLES - 1));
+  // One deflate over the samples side by side: one compressor state instead of one per sample.
+  const sample = Buffer.concat(Array.from({ length: PROBE_SAMPLES }, (_, i) => block.subarray(i * stride, i * stride + PROBE_SAMPLE_SIZE)));
+  const out = await deflateRawAsync(sample, { level: 1, chunkSize: sample.length + 1024 });
+  return out.length >= sample.length * PROBE_INCOMPRESSIBLE_RATIO;
+}
 
 export function blockCompressor(compression: Compression, level: number, blockSize: number): BlockCompressor {
   // One output buffer per call: node grows its output in chunkSize steps, and a chunk bigger than any
@@ -30,7 +52,8 @@ export function blockCompressor(compression: Compression, level: number, blockSi
   const compressOne: BlockCompressor =
     compression === 'gzip'
       ? async (block) => {
-          const out = await gzipAsync(block, { level, chunkSize });
+          const stored = await looksIncompressible(block);
+          const out = await gzipAsync(block, { level: stored ? 0 : level, chunkSize });
           out[9] = GZIP_OS_UNKNOWN;
           return out;
         }

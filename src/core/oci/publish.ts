@@ -11,8 +11,9 @@
  *  3. push the config, the manifest(s), the index, and tag; a tag already pointing at the same
  *     digest is left alone.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../errors.js';
 import type { Logger, SecretMasker } from '../log.js';
 import { DEFAULT_LEVEL, defaultConcurrency, LEVEL_RANGE } from './block-compressor.js';
 import { sha256File } from './disk-digest.js';
@@ -25,7 +26,7 @@ import type { ImageTarget } from './image-target.js';
 import { layerCompression, mediaTypesFor, type Compression, type ManifestFormat } from './media-types.js';
 import { OciLayoutError, OciLayoutTarget } from './oci-layout.js';
 import { DEFAULT_PLATFORM, formatPlatform, parsePlatform, type Platform } from './platform.js';
-import { formatImageReference, ImageReferenceError, parseImageReference, type ImageReference } from './reference.js';
+import { ImageReferenceError, parseImageReference, type ImageReference } from './reference.js';
 import { DEFAULT_CHUNK_SIZE } from './registry/chunked-upload.js';
 import { RegistryClient } from './registry/client.js';
 import { CredentialError, resolveCredential } from './registry/credentials.js';
@@ -280,7 +281,6 @@ export async function publishContainerDisk(opts: PublishOptions): Promise<Publis
 }
 
 async function readCa(file: string): Promise<Buffer> {
-  const { readFile } = await import('node:fs/promises');
   try {
     return await readFile(file);
   } catch (err) {
@@ -493,4 +493,3 @@ class Publisher {
   }
 }
 
-export { formatImageReference };

@@ -9,7 +9,7 @@ import { isSha256Digest, sha256, type Digest } from '../digest.js';
 import { ACCEPTED_MANIFESTS } from '../media-types.js';
 import { apiHost, isLoopbackRegistry } from '../reference.js';
 import type { Credential } from './credentials.js';
-import { createAgents, destroyAgents, HttpNetworkError, sendHttp, type HttpAgents, type HttpResponse } from './http.js';
+import { createAgents, destroyAgents, sendHttp, type HttpAgents, type HttpResponse } from './http.js';
 import { describeErrorBody, RegistryAuthError, RegistryError } from './registry-error.js';
 import { backoffDelay, DEFAULT_RETRY, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
@@ -384,4 +384,3 @@ export function withDigest(location: URL, digest: Digest): URL {
   return url;
 }
 
-export { HttpNetworkError };
