@@ -3,8 +3,13 @@
  * `ruddervirt`: dispatches to the subcommands in ./commands.ts. Exit codes: 0 ok, 1 a failed build or
  * invalid input, 2 bad command-line usage, 130 cancelled (SIGINT/SIGTERM).
  */
+import os from 'node:os';
 import { commands } from './commands.js';
 import { runCli } from './run.js';
+
+// libuv sizes its thread pool (which runs zlib for parallel layer compression) on first use, so
+// this still takes effect here, before any command runs.
+process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, os.availableParallelism()));
 
 const controller = new AbortController();
 let signals = 0;
