@@ -25,15 +25,13 @@ export function entryPoints() {
   return entries;
 }
 
-// ESM has no require/__dirname; bundled CommonJS dependencies (ssh2, rfb2 …) and lazily loaded
-// chunks expect them, so every output file defines them from import.meta.url.
+// ESM has no require/__dirname; bundled CommonJS dependencies (ssh2 …) and lazily loaded chunks
+// expect them. `require` comes from a banner; __filename/__dirname are *defined* as Node 24's
+// import.meta.filename/dirname instead, because some bundled modules (@azure/storage-common, via
+// @actions/cache) declare their own top-level __filename and a banner const would clash with it.
 const banner = [
   "import { createRequire as __rvCreateRequire } from 'node:module';",
-  "import { fileURLToPath as __rvFileURLToPath } from 'node:url';",
-  "import { dirname as __rvDirname } from 'node:path';",
   'const require = __rvCreateRequire(import.meta.url);',
-  'const __filename = __rvFileURLToPath(import.meta.url);',
-  'const __dirname = __rvDirname(__filename);',
 ].join('\n');
 
 function licenses(metafile) {
@@ -67,6 +65,7 @@ export async function bundle(outdir) {
     target: 'node24',
     chunkNames: 'shared/[name]-[hash]',
     banner: { js: banner },
+    define: { __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' },
     // Optional native add-ons that ssh2 and cpu-features try inside try/catch: pure-JS fallbacks apply.
     external: ['*.node', 'cpu-features'],
     legalComments: 'none',

@@ -66,10 +66,11 @@ function actionReadme(a, current) {
   return withSection(base, 'reference', body);
 }
 
-export function suiteTable(all) {
+/** The suite's table; `base` is the path from the page that shows it to the repository root. */
+export function suiteTable(all, base = '') {
   const rows = all.map((a) => {
-    const link = a.dir ? `[\`${a.name}\`](${a.dir}/README.md)` : '[`build` (root action)](docs/actions.md#build)';
-    return `| ${link} | \`uses: ${a.uses}\` | ${cell(a.meta.description).split('. ')[0]}. |`;
+    const link = a.dir ? `[\`${a.name}\`](${base}${a.dir}/README.md)` : `[\`build\` (root action)](${base}docs/actions.md#build)`;
+    return `| ${link} | \`uses: ${a.uses}\` | ${cell(a.meta.description).split('. ')[0].replace(/\.$/, '')}. |`;
   });
   return ['| Action | Uses | What it does |', '|---|---|---|', ...rows].join('\n');
 }
@@ -91,7 +92,7 @@ jobs:
 
 function docsPage(all, current) {
   const base = current ?? '# The RudderVirt actions\n';
-  let text = withSection(base, 'suite', `${suiteTable(all)}\n\nA minimal workflow:\n\n${MINIMAL_WORKFLOW}`);
+  let text = withSection(base, 'suite', `${suiteTable(all, '../')}\n\nA minimal workflow:\n\n${MINIMAL_WORKFLOW}`);
   const build = all[0];
   text = withSection(text, 'build', `## build\n\n${cell(build.meta.description)}\n\n${usage(build)}\n\n${post(build)}\n\n### Inputs\n\n${inputsTable(build.meta)}\n\n### Outputs\n\n${outputsTable(build.meta)}`.replace(/\n{3,}/g, '\n\n'));
   return text;
@@ -111,7 +112,10 @@ export function expectedFiles() {
   return files;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv.includes('--readme-table')) {
+  // For the top README (not generated here): the suite table with links from the repository root.
+  console.log(`${suiteTable(actions())}\n\n${MINIMAL_WORKFLOW}`);
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const check = process.argv.includes('--check');
   const stale = [];
   for (const [file, content] of expectedFiles()) {

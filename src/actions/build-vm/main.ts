@@ -1,0 +1,124 @@
+/**
+ * build-vm: starts one VM of the build file and brings it to the point where it answers SSH —
+ * HTTP server, VM start, bootWait, boot command over VNC, SSH handshake. On the local engine the
+ * VM keeps running after this step (a detached keeper process owns it) until snapshot stops it,
+ * or this action's post step does (failure, cancellation). The same bundle is the keeper.
+ */
+import * as core from '@actions/core';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { UserError } from '../../cli/command.js';
+import { startHttpServer, type RunningHttpServer } from '../../core/httpserver/http-server.js';
+import { createPhaseRunner } from '../../core/pipeline/phase.js';
+import { bootStage } from '../../core/pipeline/stages/boot.js';
+import { AttachedMachine } from '../../engines/local/attach.js';
+import { loadBuildForAction, phaseTimeoutInputs } from '../toolkit/build-context.js';
+import { startDetachedVm } from '../toolkit/detached-vm.js';
+import { captureFailure } from '../toolkit/failure-report.js';
+import { handoffPath, readHandoff, updateHandoff } from '../toolkit/handoff.js';
+import { booleanInput, enumInput, optionalInput } from '../toolkit/inputs.js';
+import { setOutputs } from '../toolkit/outputs.js';
+import { runAction } from '../toolkit/run-action.js';
+import { selectVm } from '../toolkit/select-vm.js';
+import { failureSection, phasesTable, writeSummary } from '../toolkit/summary.js';
+import { isKeeperProcess, KEEPER_FLAG, runKeeper } from '../toolkit/vm-keeper.js';
+
+if (isKeeperProcess()) {
+  runKeeper();
+} else {
+  await runAction(async (ctx) => {
+    const { logger, signal } = ctx;
+    const handoff = await readHandoff();
+    const engine = enumInput('engine', ['local', 'kubevirt'] as const, handoff?.engine ?? 'local');
+    if (engine !== 'local') throw new UserError("build-vm: the kubevirt engine's stage actions are not available in this version; use engine: local or the whole-build action");
+    const loaded = loadBuildForAction(ctx, handoff);
+    const { build } = loaded;
+    const selected = selectVm(build, optionalInput('vm'));
+    const { vm, key } = selected;
+    if (handoff?.vms[key]?.state === 'running') throw new UserError(`build-vm: vm ${key} is already running in this job`);
+    const timeouts = phaseTimeoutInputs();
+    const keepOnFailure = booleanInput('keep-on-failure', false);
+
+    const tempRoot = ctx.env.RUNNER_TEMP || os.tmpdir();
+    await mkdir(tempRoot, { recursive: true });
+    const workDir = await mkdtemp(path.join(tempRoot, `ruddervirt-${build.name}-${vm.name}-`));
+    const logDir = path.join(tempRoot, 'ruddervirt', 'logs', `${selected.layer.name}-${vm.name}`);
+    await mkdir(logDir, { recursive: true });
+    // Written before anything starts, so the post step can clean up whatever happens next.
+    core.saveState('handoff', handoffPath());
+    core.saveState('vm', key);
+    core.saveState('workDir', workDir);
+    core.saveState('keeperMarker', `${KEEPER_FLAG}=${workDir}`);
+    core.saveState('keepOnFailure', String(keepOnFailure));
+    await updateHandoff('local', (h) => {
+      h.build = loaded.handoff;
+      h.vms[key] = { state: 'starting', workDir, logDir, phases: [] };
+    });
+    setOutputs({ 'log-dir': logDir }, ctx.masker);
+
+    const phases = createPhaseRunner(key, logger, signal);
+    let http: RunningHttpServer | undefined;
+    let handle: AttachedMachine | undefined;
+    try {
+      if (vm.httpDirectory || vm.httpContent) {
+        http = await startHttpServer({ source: vm.httpDirectory ? { directory: vm.httpDirectory } : { content: vm.httpContent ?? {} }, logger });
+      }
+      const sourcePath = handoff?.sources[key]?.reference;
+      if (sourcePath) logger.info(`source: ${sourcePath} (from import-source)`);
+      const started = await phases.run(
+        'start vm',
+        (s) =>
+          startDetachedVm({
+            request: {
+              buildFile: loaded.handoff.file,
+              cwd: loaded.handoff.cwd,
+              vars: loaded.vars,
+              vm: key,
+              workDir,
+              logDir,
+              ...(sourcePath ? { sourcePath } : {}),
+              ...(http ? { httpPort: http.port } : {}),
+            },
+            keeperLog: path.join(workDir, 'keeper.log'),
+            logger,
+            signal: s,
+          }),
+        { timeoutMs: timeouts.boot ?? 0 },
+      );
+      handle = new AttachedMachine(started.record);
+      const record = started.record;
+      await updateHandoff('local', (h) => {
+        const entry = h.vms[key];
+        if (entry) Object.assign(entry, { state: 'running', detached: record });
+      });
+      await bootStage({ vm, handle, phases, logDir, logger, masker: ctx.masker, signal, timeouts });
+      logger.closeGroup();
+
+      const ssh = record.ssh ? `${record.ssh.host}:${record.ssh.port}` : '';
+      setOutputs({ 'vm-name': vm.name, vm: key, 'ssh-endpoint': ssh, 'ssh-host': record.ssh?.host, 'ssh-port': record.ssh?.port }, ctx.masker);
+      logger.info(`vm ${key} is running${ssh ? `; ssh ${ssh}` : ''} — it keeps running for provision and snapshot`);
+      await writeSummary(`### RudderVirt: ${key} booted\n\n${phasesTable(phases.records)}`, ctx.masker);
+    } catch (err) {
+      logger.closeGroup();
+      const failure = await captureFailure(key, handle?.running && !signal.aborted ? handle : undefined, logDir, logger);
+      if (keepOnFailure && handle?.running) {
+        logger.warn(`keep-on-failure: leaving vm ${key} running for debugging`);
+      } else {
+        await handle?.stop();
+        await rm(workDir, { recursive: true, force: true });
+      }
+      await updateHandoff('local', (h) => {
+        const entry = h.vms[key];
+        if (!entry) return;
+        entry.state = keepOnFailure && handle?.running ? entry.state : 'failed';
+        if (keepOnFailure) entry.keep = true;
+      });
+      await writeSummary(`### RudderVirt: ${key} failed to boot\n\n${phasesTable(phases.records)}\n${failureSection(failure)}`, ctx.masker);
+      throw err;
+    } finally {
+      await http?.close();
+      await updateHandoff('local', (h) => h.vms[key]?.phases.push(...phases.records));
+    }
+  });
+}

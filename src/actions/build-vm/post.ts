@@ -1,0 +1,44 @@
+/**
+ * build-vm's post step (runs always, also after failure and cancellation): stops the VM if it is
+ * still running — snapshot normally stopped it — and removes its work dir, unless keep-on-failure
+ * kept it for debugging. It reads only what main saved in state and the handoff, never inputs
+ * (post steps may not see them reliably).
+ */
+import * as core from '@actions/core';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { AttachedMachine } from '../../engines/local/attach.js';
+import { readHandoff, updateHandoff } from '../toolkit/handoff.js';
+import { stopProcessesWithMarker } from '../toolkit/processes.js';
+import { runAction } from '../toolkit/run-action.js';
+
+await runAction(async () => {
+  const key = core.getState('vm');
+  const workDir = core.getState('workDir');
+  const file = core.getState('handoff');
+  if (!key || !workDir) return;
+  const handoff = file && existsSync(file) ? await readHandoff(file).catch((err: unknown) => (core.warning(String(err)), undefined)) : undefined;
+  const vm = handoff?.vms[key];
+  if (vm?.keep) {
+    core.info(`keep-on-failure: vm ${key} and ${workDir} are left for debugging`);
+    return;
+  }
+  const handle = vm?.detached ? new AttachedMachine(vm.detached) : undefined;
+  if (handle && (handle.running || handle.keeperRunning)) {
+    core.info(`vm ${key} is still running (the job failed or was cancelled before snapshot): stopping it`);
+    await handle.stop();
+  }
+  // A keeper that never reported back (main was killed while the VM started) is found by its marker.
+  const stray = await stopProcessesWithMarker(core.getState('keeperMarker') || workDir);
+  if (stray.length > 0) core.info(`stopped ${stray.length} leftover process(es) of vm ${key}`);
+  if (existsSync(workDir)) {
+    await rm(workDir, { recursive: true, force: true });
+    core.info(`removed ${workDir}`);
+  }
+  if (vm && file && vm.state !== 'snapshotted' && vm.state !== 'failed') {
+    await updateHandoff('local', (h) => {
+      const entry = h.vms[key];
+      if (entry) entry.state = 'stopped';
+    }, file);
+  }
+});

@@ -1,0 +1,112 @@
+/**
+ * The whole-build action (the repository's root action.yml): runs a build file in one step —
+ * sources through the Actions cache, every layer and VM through Packer's order of operations on
+ * the local engine, then optionally publishes the image as a containerDisk and reports on the pull
+ * request. All temp files, sockets and port locks live in one folder under RUNNER_TEMP, which the
+ * post step removes even if this process was killed.
+ */
+import * as core from '@actions/core';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { UserError } from '../../cli/command.js';
+import { runBuild, type BuildResult } from '../../core/pipeline/build-runner.js';
+import { LocalEngine } from '../../engines/local/engine.js';
+import { loadBuildForAction, phaseTimeoutInputs } from '../toolkit/build-context.js';
+import { readFailure } from '../toolkit/failure-report.js';
+import { reportToGitHub } from '../toolkit/github-report.js';
+import { importLocalSource } from '../toolkit/import-source.js';
+import { booleanInput, enumInput, listInput, optionalInput } from '../toolkit/inputs.js';
+import { setOutputs } from '../toolkit/outputs.js';
+import { imageName, publishDisk, publishInputs } from '../toolkit/publish.js';
+import { secretInput, runAction } from '../toolkit/run-action.js';
+import { allVms, filterBuild } from '../toolkit/select-vm.js';
+import { failureSection, imagesTable, outputsTable, phasesTable, sourcesTable, writeSummary, type ImageRow, type SourceRow } from '../toolkit/summary.js';
+
+await runAction(async (ctx) => {
+  const { logger, signal } = ctx;
+  const engine = enumInput('engine', ['local', 'kubevirt'] as const, 'local');
+  if (engine !== 'local') throw new UserError("engine 'kubevirt' is not available in this version of the whole-build action; use engine: local");
+  // Everything temporary of this build goes under one folder the post step can remove.
+  const tempRoot = ctx.env.RUNNER_TEMP || os.tmpdir();
+  await mkdir(tempRoot, { recursive: true });
+  const buildTemp = await mkdtemp(path.join(tempRoot, 'ruddervirt-build-'));
+  core.saveState('buildTemp', buildTemp);
+  process.env.TMPDIR = buildTemp;
+
+  const loaded = loadBuildForAction(ctx);
+  const build = filterBuild(loaded.build, listInput('layers'), listInput('vms'));
+  const publish = publishInputs(ctx);
+  const token = secretInput(ctx, 'github-token');
+  const onError = booleanInput('keep-on-failure', false) ? 'abort' : 'cleanup';
+  core.saveState('keepOnFailure', String(onError === 'abort'));
+  const outputDir = path.resolve(ctx.workspace, optionalInput('output-directory') ?? path.join('output', build.name));
+  const vmCount = allVms(build).length;
+  logger.info(`build ${build.name}: ${build.layers.length} layer(s), ${vmCount} VM(s) → ${outputDir}`);
+
+  // Sources first, through the Actions cache: the build then finds them verified on disk.
+  const sources: SourceRow[] = [];
+  if (booleanInput('cache', true)) {
+    for (const selected of allVms(build)) {
+      const kind = selected.vm.source.kind;
+      if (kind !== 'url' && kind !== 'iso') continue;
+      logger.info(`==> source for ${selected.key}`);
+      const s = await importLocalSource({ build, selected, logger, signal, env: ctx.env });
+      sources.push({ vm: selected.key, reference: s.reference, digest: s.digest, ...(s.bytes !== undefined ? { bytes: s.bytes } : {}), origin: s.origin });
+      logger.closeGroup();
+    }
+  }
+
+  const engineImpl = new LocalEngine({ env: ctx.env });
+  let result: BuildResult;
+  try {
+    result = await runBuild({ build, engine: engineImpl, outputDir, onError, logger, signal, phaseTimeouts: phaseTimeoutInputs() });
+  } finally {
+    await engineImpl.close();
+    logger.closeGroup();
+  }
+
+  core.saveState('status', result.status);
+  const images: ImageRow[] = [];
+  if (result.status === 'succeeded' && publish) {
+    if (result.outputs.length !== 1) {
+      throw new UserError(`input 'image': the build made ${result.outputs.length} images; publish one per VM with publish-containerdisk, or select one VM with 'vms'`);
+    }
+    const out = result.outputs[0]!;
+    logger.info(`==> publish ${out.image}`);
+    const pushed = await publishDisk(ctx, out.image, publish, `${build.name} ${out.layer}/${out.vm}`);
+    logger.closeGroup();
+    images.push({ image: imageName(pushed.refs[0] ?? publish.refs[0]!), digest: pushed.digest, refs: pushed.refs });
+  }
+
+  const failures = result.status === 'failed' ? await Promise.all(allVms(build).map((s) => readFailure(s.key, path.join(outputDir, 'logs', `${s.layer.name}-${s.vm.name}`)))) : [];
+  const report =
+    `### RudderVirt build \`${build.name}\`: ${result.status}\n\n` +
+    (sources.length > 0 ? `#### Sources\n\n${sourcesTable(sources)}\n` : '') +
+    `#### Phases\n\n${phasesTable(result.phases)}\n#### Outputs\n\n${outputsTable(result.outputs)}\n` +
+    (images.length > 0 ? `#### Image\n\n${imagesTable(images)}\n` : '') +
+    (result.error ? `**Error:** ${result.error.message.replace(/\n/g, '  \n')}\n\n` : '') +
+    failures.filter((f) => f.serialTail.length > 0 || f.screenshots.length > 0).map(failureSection).join('\n');
+  await writeSummary(report, ctx.masker);
+  if (token) {
+    await reportToGitHub({ token, buildName: build.name, status: result.status, markdown: ctx.masker.mask(report), comment: booleanInput('pr-comment', false), checkRun: booleanInput('check-run', false), logger });
+  }
+
+  const first = result.outputs[0];
+  setOutputs(
+    {
+      status: result.status,
+      manifest: result.manifest,
+      'output-directory': outputDir,
+      'log-dir': path.join(outputDir, 'logs'),
+      images: JSON.stringify(result.outputs.map((o) => ({ layer: o.layer, vm: o.vm, path: o.image, format: o.format, bytes: o.bytes, sha256: o.sha256 }))),
+      path: first?.image,
+      sha256: first?.sha256,
+      image: images[0]?.image,
+      digest: images[0]?.digest,
+      'image-ref': images[0] ? `${images[0].image}@${images[0].digest}` : undefined,
+    },
+    ctx.masker,
+  );
+  if (result.status !== 'succeeded') throw result.error ?? new UserError(`build ${result.status}`);
+});

@@ -1,0 +1,87 @@
+/**
+ * setup-cluster: prepares where build VMs run. local → QEMU, OVMF and xorriso on this runner,
+ * /dev/kvm usable, accelerator chosen; kubevirt → the cluster checked (and KubeVirt + CDI
+ * installed when asked), the build namespace created. Starts the job's handoff.
+ */
+import * as core from '@actions/core';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { UserError } from '../../cli/command.js';
+import { updateHandoff } from '../toolkit/handoff.js';
+import { booleanInput, durationInput, enumInput, optionalInput } from '../toolkit/inputs.js';
+import { blockingProblems, checkCluster, describeCapabilities, ensureNamespace, installKubevirt, loadKubeConfig, PINNED } from '../toolkit/kubevirt-cluster.js';
+import { kvmAccessible, setupLocalHost } from '../toolkit/local-host.js';
+import { setOutputs } from '../toolkit/outputs.js';
+import { runAction, type ActionContext } from '../toolkit/run-action.js';
+import { escapeCell, writeSummary } from '../toolkit/summary.js';
+
+async function prepareCluster(ctx: ActionContext, kc: KubeConfig, namespace: string) {
+  let caps = await checkCluster(kc);
+  if (booleanInput('install-kubevirt', false) && blockingProblems(caps).length > 0) {
+    const emulationInput = enumInput('emulation', ['auto', 'true', 'false'] as const, 'auto');
+    // auto: the runner is the node (kind), so its own KVM decides.
+    const emulation = emulationInput === 'auto' ? !(await kvmAccessible()) : emulationInput === 'true';
+    await installKubevirt(kc, {
+      versions: { kubevirt: optionalInput('kubevirt-version') ?? PINNED.kubevirt, cdi: optionalInput('cdi-version') ?? PINNED.cdi },
+      emulation,
+      logger: ctx.logger,
+      signal: ctx.signal,
+      timeoutMs: durationInput('install-timeout') ?? 15 * 60_000,
+    });
+    caps = await checkCluster(kc);
+  }
+  for (const line of describeCapabilities(caps)) ctx.logger.info(line);
+  const problems = blockingProblems(caps);
+  if (problems.length > 0) throw new UserError(`this cluster cannot run builds yet: ${problems.join('; ')}`);
+  const created = await ensureNamespace(kc, namespace);
+  ctx.logger.info(created ? `namespace ${namespace} created` : `namespace ${namespace} exists; using it`);
+  return { caps, created };
+}
+
+await runAction(async (ctx) => {
+  const engine = enumInput('engine', ['local', 'kubevirt'] as const, 'local');
+  core.saveState('engine', engine);
+
+  if (engine === 'local') {
+    const options = {
+      installPackages: booleanInput('install-packages', true),
+      fixKvm: booleanInput('fix-kvm-permissions', true),
+      requireKvm: booleanInput('require-kvm', false),
+      logger: ctx.logger,
+      signal: ctx.signal,
+      env: ctx.env,
+    };
+    const r = await core.group('local engine: QEMU on this runner', () => setupLocalHost(options));
+    // Later steps (and their VM keepers) skip the accelerator probe.
+    core.exportVariable('RUDDERVIRT_ACCEL', r.accelerator);
+    await updateHandoff('local', (h) => {
+      h.engine = 'local';
+      h.accelerator = r.accelerator;
+    });
+    setOutputs({ engine, namespace: '', accelerator: r.accelerator }, ctx.masker);
+    await writeSummary(
+      `### RudderVirt: local engine ready\n\n| | |\n|---|---|\n| Accelerator | ${r.accelerator === 'kvm' ? 'KVM' : 'TCG (software emulation, slow)'} |\n` +
+        `| Why | ${escapeCell(r.reason)} |\n| /dev/kvm | ${r.kvm} |\n| Installed | ${r.installed.join(', ') || 'nothing (all present)'} |\n`,
+      ctx.masker,
+    );
+    return;
+  }
+
+  const kubeconfig = optionalInput('kubeconfig') ?? ctx.env.KUBECONFIG;
+  const namespace = optionalInput('namespace') ?? 'ruddervirt-builds';
+  const kc = loadKubeConfig(kubeconfig);
+  core.saveState('kubeconfig', kubeconfig ?? '');
+  core.saveState('cleanup', String(booleanInput('cleanup', true)));
+  const { caps, created } = await core.group(`kubevirt engine: cluster ${kc.getCurrentCluster()?.server}`, () => prepareCluster(ctx, kc, namespace));
+  core.saveState('namespace', namespace);
+  core.saveState('namespaceCreated', String(created));
+  await updateHandoff('kubevirt', (h) => {
+    h.engine = 'kubevirt';
+    h.namespace = namespace;
+    if (kubeconfig) h.kubeconfig = kubeconfig;
+  });
+  setOutputs({ engine, namespace, accelerator: caps.kubevirt.emulation ? 'tcg' : 'kvm' }, ctx.masker);
+  await writeSummary(
+    `### RudderVirt: cluster ready\n\n${describeCapabilities(caps).map((l) => `- ${escapeCell(l)}`).join('\n')}\n- Namespace: \`${escapeCell(namespace)}\`${created ? ' (created)' : ''}\n`,
+    ctx.masker,
+  );
+});

@@ -1,0 +1,115 @@
+/**
+ * The core library's Logger on a GitHub runner. Three runner conventions are applied here:
+ *
+ * - one log group per phase: the pipeline announces phases as "==> phase" and "<== phase done",
+ *   which open and close a group (groups cannot nest in the runner's UI, so a new phase closes the
+ *   open one first);
+ * - secrets are masked twice: by our SecretMasker before a line is written, and by the runner
+ *   (core.setSecret) for anything that escapes, e.g. a tool's own output;
+ * - text from guests and tools can never issue workflow commands: a line that would start with
+ *   "::" or "##[" is indented, so a provisioner printing "::add-mask::" or "::set-output" is shown,
+ *   not obeyed.
+ *
+ * Warnings become warning annotations; error lines are ordinary log lines (the final failure is
+ * annotated once, by runAction), since a failing VM prints many.
+ */
+import * as core from '@actions/core';
+import { formatProgress, SecretMasker, type Logger, type Progress } from '../../core/log.js';
+
+export interface ActionLoggerOptions {
+  masker: SecretMasker;
+  /** Lines are written here (default: the runner's stdout through @actions/core). */
+  write?: (line: string) => void;
+  /** How often a progress line is printed per phase (the runner's log is not a terminal). */
+  progressIntervalMs?: number;
+  groups?: boolean;
+}
+
+/** "==> phase" opens a group; "==> phase: skipped (why)" is one line, not worth a group. */
+const PHASE_START = /^==> (?!.*: skipped \()(.+)$/;
+const PHASE_END = /^<== /;
+
+/** Indents lines the runner would take as workflow commands. */
+export function neutralizeCommands(line: string): string {
+  return /^\s*(::|##\[)/.test(line) ? `  ${line}` : line;
+}
+
+interface GroupState {
+  open: string | undefined;
+}
+
+export class ActionLogger implements Logger {
+  private readonly write: (line: string) => void;
+  private readonly lastProgress = new Map<string, number>();
+
+  constructor(
+    private readonly options: ActionLoggerOptions,
+    private readonly prefix = '',
+    private readonly groups: GroupState = { open: undefined },
+  ) {
+    this.write = options.write ?? ((line) => core.info(line));
+  }
+
+  get masker(): SecretMasker {
+    return this.options.masker;
+  }
+
+  /** Registers a secret with both maskers, the moment it is read. */
+  addSecret(secret: string | undefined): void {
+    if (!secret) return;
+    this.options.masker.add(secret);
+    core.setSecret(secret);
+  }
+
+  private lines(message: string): string[] {
+    return this.options.masker
+      .mask(message)
+      .split('\n')
+      .map((l) => neutralizeCommands(this.prefix + l));
+  }
+
+  info(message: string): void {
+    const start = PHASE_START.exec(message);
+    if (start && this.options.groups !== false) {
+      this.closeGroup();
+      this.groups.open = `${this.prefix}${start[1]}`;
+      core.startGroup(this.options.masker.mask(this.groups.open));
+    }
+    for (const l of this.lines(message)) this.write(l);
+    if (PHASE_END.test(message) && this.options.groups !== false) this.closeGroup();
+  }
+
+  warn(message: string): void {
+    core.warning(this.options.masker.mask(this.prefix + message));
+  }
+
+  error(message: string): void {
+    for (const l of this.lines(message)) this.write(l);
+  }
+
+  debug(message: string): void {
+    if (!core.isDebug()) return;
+    for (const l of this.lines(message)) core.debug(l);
+  }
+
+  progress(p: Progress): void {
+    const now = Date.now();
+    const finished = p.total !== undefined && p.done === p.total;
+    const last = this.lastProgress.get(p.phase);
+    if (!finished && last !== undefined && now - last < (this.options.progressIntervalMs ?? 10_000)) return;
+    this.lastProgress.set(p.phase, now);
+    for (const l of this.lines(formatProgress(p))) this.write(l);
+  }
+
+  child(prefix: string): Logger {
+    return new ActionLogger(this.options, `${this.prefix}[${prefix}] `, this.groups);
+  }
+
+  /** Closes the open phase group (call before a step's closing lines). */
+  closeGroup(): void {
+    if (this.groups.open !== undefined) {
+      core.endGroup();
+      this.groups.open = undefined;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Typed readers for action inputs. @actions/core's own getBooleanInput throws a TypeError naming
+ * the YAML 1.2 core schema; users need to hear which input was wrong and what it accepts, as a
+ * user error (no stack trace). Every reader here names the input in its message.
+ */
+import * as core from '@actions/core';
+import { UserError } from '../../cli/command.js';
+import { parseGoDuration } from '../../core/duration.js';
+
+export class InputError extends UserError {
+  override name = 'InputError';
+  constructor(
+    readonly input: string,
+    detail: string,
+  ) {
+    super(`input '${input}': ${detail}`);
+  }
+}
+
+/** The trimmed value, '' when absent (action.yml defaults have already been applied by the runner). */
+export function stringInput(name: string): string {
+  return core.getInput(name);
+}
+
+export function optionalInput(name: string): string | undefined {
+  const v = core.getInput(name);
+  return v === '' ? undefined : v;
+}
+
+export function requiredInput(name: string, why = 'it is required'): string {
+  const v = core.getInput(name);
+  if (v === '') throw new InputError(name, `missing: ${why}`);
+  return v;
+}
+
+/** true/false in any letter case; '' gives `fallback`. */
+export function parseBoolean(name: string, text: string, fallback: boolean): boolean {
+  const v = text.trim().toLowerCase();
+  if (v === '') return fallback;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new InputError(name, `expected true or false, got '${text}'`);
+}
+
+export function booleanInput(name: string, fallback: boolean): boolean {
+  return parseBoolean(name, core.getInput(name), fallback);
+}
+
+export function parseEnum<T extends string>(name: string, text: string, allowed: readonly T[], fallback: T): T {
+  if (text === '') return fallback;
+  if ((allowed as readonly string[]).includes(text)) return text as T;
+  throw new InputError(name, `expected one of ${allowed.join(', ')}, got '${text}'`);
+}
+
+export function enumInput<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  return parseEnum(name, core.getInput(name), allowed, fallback);
+}
+
+/** A Go duration ("90s", "1h30m"); '' or "0" mean no limit (undefined). */
+export function parseDurationInput(name: string, text: string): number | undefined {
+  const v = text.trim();
+  if (v === '' || v === '0') return undefined;
+  const ms = parseGoDuration(v);
+  if (ms === undefined || ms < 0) throw new InputError(name, `expected a duration such as 90s, 20m or 1h30m, got '${text}'`);
+  return ms;
+}
+
+export function durationInput(name: string): number | undefined {
+  return parseDurationInput(name, core.getInput(name));
+}
+
+/**
+ * Multiline `key=value` text (one pair a line, as in `vars: |`). Blank lines and lines starting
+ * with # are skipped; the value is everything after the first '=' (it may contain '=' and spaces);
+ * the key is trimmed, the value is kept as written apart from a trailing CR. A repeated key is a
+ * mistake worth reporting: the later line would silently win otherwise.
+ */
+export function parseKeyValueLines(name: string, text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.replace(/\r$/, '');
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    const key = eq < 0 ? '' : line.slice(0, eq).trim();
+    if (eq < 0 || key === '') throw new InputError(name, `line ${i + 1}: expected key=value, got '${line.trim()}'`);
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) throw new InputError(name, `line ${i + 1}: '${key}' is not a variable name (letters, digits, _ . -)`);
+    if (Object.hasOwn(out, key)) throw new InputError(name, `line ${i + 1}: '${key}' is set twice`);
+    out[key] = line.slice(eq + 1);
+  }
+  return out;
+}
+
+export function keyValueInput(name: string): Record<string, string> {
+  return parseKeyValueLines(name, core.getInput(name, { trimWhitespace: false }));
+}
+
+/** A list given one item a line or comma-separated (tags, refs). */
+export function parseList(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && !s.startsWith('#'));
+}
+
+export function listInput(name: string): string[] {
+  return parseList(core.getInput(name));
+}

@@ -1,0 +1,201 @@
+/**
+ * The typed layer between @actions/* and the core library: input parsers (with property tests),
+ * the handoff's version check, annotations, summaries, the logger's masking and command
+ * neutralising, VM selection, image names.
+ */
+import fc from 'fast-check';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadBuildText } from '../../src/core/config/load.js';
+import { SecretMasker } from '../../src/core/log.js';
+import { ActionLogger, neutralizeCommands } from '../../src/actions/toolkit/action-logger.js';
+import { problemAnnotations } from '../../src/actions/toolkit/annotations.js';
+import { checkHandoff, emptyHandoff, HandoffError, TOOL_VERSION } from '../../src/actions/toolkit/handoff.js';
+import { InputError, parseBoolean, parseDurationInput, parseEnum, parseKeyValueLines, parseList } from '../../src/actions/toolkit/inputs.js';
+import { imageName, imageRefs } from '../../src/actions/toolkit/publish.js';
+import { filterBuild, selectVm } from '../../src/actions/toolkit/select-vm.js';
+import { escapeCell, fitSummary, phasesTable } from '../../src/actions/toolkit/summary.js';
+
+const key = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,15}$/);
+// A value is the rest of its line: anything but a newline, not ending in CR (CRLF input drops it).
+const value = fc.string({ maxLength: 30 }).filter((v) => !v.includes('\n') && !v.endsWith('\r'));
+
+describe('vars: multiline key=value', () => {
+  it('round-trips any set of variables, values with = and spaces included', () => {
+    fc.assert(
+      fc.property(fc.dictionary(key, value, { maxKeys: 8 }), fc.boolean(), (vars, crlf) => {
+        const text = Object.entries(vars)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(crlf ? '\r\n' : '\n');
+        expect(parseKeyValueLines('vars', text)).toEqual(vars);
+      }),
+    );
+  });
+
+  it('skips blank and comment lines, trims keys, keeps values as written', () => {
+    expect(parseKeyValueLines('vars', '\n# a comment\n  release = 12 \nurl=http://x/?a=b\n')).toEqual({ release: ' 12 ', url: 'http://x/?a=b' });
+  });
+
+  it('names the input and the line of a mistake', () => {
+    expect(() => parseKeyValueLines('vars', 'a=1\nnot a pair')).toThrow(new InputError('vars', "line 2: expected key=value, got 'not a pair'"));
+    expect(() => parseKeyValueLines('vars', 'a=1\na=2')).toThrow(/input 'vars': line 2: 'a' is set twice/);
+    expect(() => parseKeyValueLines('vars', '1x=2')).toThrow(/line 1: '1x' is not a variable name/);
+  });
+
+  it('never throws anything but an InputError, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        try {
+          parseKeyValueLines('vars', text);
+        } catch (err) {
+          expect(err).toBeInstanceOf(InputError);
+        }
+      }),
+    );
+  });
+});
+
+describe('other inputs', () => {
+  it('lists: newline- or comma-separated, trimmed, blanks and comments dropped', () => {
+    const item = fc.stringMatching(/^[a-z0-9][a-z0-9._/:-]{0,12}$/);
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 6 }), fc.constantFrom(',', '\n', ', ', ' ,\n'), (items, sep) => {
+        expect(parseList(items.join(sep))).toEqual(items);
+      }),
+    );
+    expect(parseList('v1, latest\n# no\n\n  edge ')).toEqual(['v1', 'latest', 'edge']);
+  });
+
+  it('booleans: true/false in any case, a clear error otherwise', () => {
+    expect(parseBoolean('cache', 'TRUE', false)).toBe(true);
+    expect(parseBoolean('cache', 'False', true)).toBe(false);
+    expect(parseBoolean('cache', '', true)).toBe(true);
+    expect(() => parseBoolean('cache', 'yes', false)).toThrow("input 'cache': expected true or false, got 'yes'");
+  });
+
+  it('enums and durations name what they accept', () => {
+    expect(parseEnum('engine', 'kubevirt', ['local', 'kubevirt'], 'local')).toBe('kubevirt');
+    expect(() => parseEnum('engine', 'docker', ['local', 'kubevirt'], 'local')).toThrow("input 'engine': expected one of local, kubevirt, got 'docker'");
+    expect(parseDurationInput('boot-timeout', '1h30m')).toBe(90 * 60_000);
+    expect(parseDurationInput('boot-timeout', '0')).toBeUndefined();
+    expect(() => parseDurationInput('boot-timeout', '10 minutes')).toThrow(/input 'boot-timeout': expected a duration such as 90s/);
+  });
+});
+
+describe('the handoff', () => {
+  it('accepts a file of this version and refuses another version, naming both', () => {
+    expect(checkHandoff(JSON.parse(JSON.stringify(emptyHandoff('local'))), 'h.json').engine).toBe('local');
+    const old = { ...emptyHandoff('local'), toolVersion: '0.0.1' };
+    expect(() => checkHandoff(old, 'h.json')).toThrow(HandoffError);
+    expect(() => checkHandoff(old, 'h.json')).toThrow(new RegExp(`written by RudderVirt 0\\.0\\.1 .*this action is RudderVirt ${TOOL_VERSION.replaceAll('.', '\\.')}.*same version`));
+    expect(() => checkHandoff({ ...emptyHandoff('local'), handoffVersion: 2 }, 'h.json')).toThrow(/handoff format 2/);
+    expect(() => checkHandoff([], 'h.json')).toThrow(/not a RudderVirt handoff file/);
+  });
+});
+
+describe('annotations', () => {
+  it('point at the build file relative to the workspace', () => {
+    const [a] = problemAnnotations([{ file: 'images/web.yaml', line: 12, column: 9, path: 'layers[0].vms[0].bootComand', message: "unknown key; did you mean 'bootCommand'?" }], '/w', '/w');
+    expect(a).toEqual({
+      file: 'images/web.yaml',
+      startLine: 12,
+      startColumn: 9,
+      title: 'RudderVirt build file',
+      message: "layers[0].vms[0].bootComand: unknown key; did you mean 'bootCommand'?",
+    });
+    expect(problemAnnotations([{ file: '/elsewhere/b.yaml', line: 1, column: 1, path: '', message: 'x' }], '/w', '/w')[0]!.file).toBe(path.resolve('/elsewhere/b.yaml'));
+  });
+});
+
+describe('summaries', () => {
+  it('table cells can hold any text without breaking the table', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const cell = escapeCell(text);
+        expect(cell).not.toMatch(/[|\n<>]/);
+      }),
+    );
+  });
+
+  it('stay under the size limit, cut at a line with a note', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 80 }), { maxLength: 200 }), fc.integer({ min: 200, max: 4000 }), (lines, limit) => {
+        const out = fitSummary(lines.join('\n'), limit);
+        expect(Buffer.byteLength(out)).toBeLessThanOrEqual(limit);
+      }),
+    );
+    expect(fitSummary('x\n'.repeat(1000), 300)).toMatch(/cut to stay under the runner’s 1 MiB limit/);
+  });
+
+  it('list phases with status and duration', () => {
+    const t = phasesTable([{ vm: 'base/web', phase: 'boot command', startedAt: '', durationMs: 12_340, status: 'ok' }, { vm: 'base/web', phase: 'provision', startedAt: '', durationMs: 0, status: 'skipped', detail: 'no provisioners' }]);
+    expect(t).toContain('| base/web | boot command | ✅ ok | 12.3s |  |');
+    expect(t).toContain('| base/web | provision | ⏭️ skipped |  | no provisioners |');
+  });
+});
+
+describe('the action logger', () => {
+  it('masks secrets and never lets a line become a workflow command', () => {
+    const lines: string[] = [];
+    const masker = new SecretMasker();
+    masker.add('hunter22');
+    const logger = new ActionLogger({ masker, write: (l) => lines.push(l), groups: false });
+    logger.info('password is hunter22\n::add-mask::x\n  ::set-output name=a::b\n##[group]evil');
+    logger.child('web').info('::error::from the guest');
+    expect(lines).toEqual(['password is ***', '  ::add-mask::x', '    ::set-output name=a::b', '  ##[group]evil', '[web] ::error::from the guest']);
+    const command = /^\s*(::|##\[)/;
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `::${s}`), fc.string().map((s) => ` ##[${s}`)), (line) => {
+        const out = neutralizeCommands(line);
+        expect(out.startsWith('::') || out.startsWith('##[')).toBe(false);
+        if (!command.test(line)) expect(out).toBe(line);
+      }),
+    );
+  });
+});
+
+describe('image names', () => {
+  const repo = fc.tuple(fc.constantFrom('ghcr.io', 'localhost:5000', '127.0.0.1:41234', 'quay.io'), fc.stringMatching(/^[a-z0-9]+(\/[a-z0-9-]+){0,2}$/)).map(([r, p]) => `${r}/${p}`);
+  it('tags become references of the repository; imageName gives the repository back', () => {
+    fc.assert(
+      fc.property(repo, fc.array(fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,9}$/), { maxLength: 4 }), (image, tags) => {
+        const refs = imageRefs(image, tags);
+        expect(refs).toHaveLength(Math.max(1, tags.length));
+        for (const ref of refs) expect(imageName(ref)).toBe(image);
+        expect(imageName(`${image}@sha256:${'a'.repeat(64)}`)).toBe(image);
+      }),
+    );
+  });
+});
+
+describe('choosing VMs', () => {
+  const build = loadBuildText(
+    [
+      'name: two',
+      'layers:',
+      '  - name: base',
+      '    vms:',
+      '      - { name: web, source: { path: /dev/null }, communicator: { type: none } }',
+      '      - { name: db, source: { path: /dev/null }, communicator: { type: none } }',
+      '  - name: app',
+      '    vms:',
+      '      - { name: web, source: { from: base/web }, communicator: { type: none } }',
+    ].join('\n'),
+    '/w/two.yaml',
+    { checkFiles: false },
+  );
+
+  it('by layer/vm or a unique name, with the choices in the error', () => {
+    expect(selectVm(build, 'base/db').key).toBe('base/db');
+    expect(selectVm(build, 'db').key).toBe('base/db');
+    expect(() => selectVm(build, 'web')).toThrow("vm 'web' is in several layers (base/web, app/web); write layer/vm");
+    expect(() => selectVm(build, '')).toThrow(/has 3 VMs \(base\/web, base\/db, app\/web\); say which one/);
+    expect(() => selectVm(build, 'cache')).toThrow(/not in the build file/);
+  });
+
+  it('filters layers and VMs for the whole-build action', () => {
+    expect(filterBuild(build, ['base'], []).layers.map((l) => l.name)).toEqual(['base']);
+    expect(filterBuild(build, [], ['base/db']).layers.flatMap((l) => l.vms.map((v) => v.name))).toEqual(['db']);
+    expect(() => filterBuild(build, ['nope'], [])).toThrow("layer 'nope' is not in the build file; it has base, app");
+  });
+});
