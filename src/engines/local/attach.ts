@@ -14,9 +14,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import { openSocket } from '../../core/vnc/connect.js';
 import type { ExportDiskRequest, HttpEndpoint, VmHandle } from '../../core/engine.js';
 import { convertDisk } from './disks.js';
 import { readSerialTail } from './machine.js';
@@ -86,23 +86,8 @@ export class AttachedMachine implements VmHandle {
   openVnc(signal: AbortSignal): Promise<Duplex> {
     if (!this.running) return Promise.reject(new Error(`vm ${this.name} is not running; no VNC display`));
     const vnc = this.record.vnc;
-    return new Promise((resolve, reject) => {
-      const socket = 'socket' in vnc ? net.connect(vnc.socket) : net.connect({ host: vnc.host, port: vnc.port });
-      const onAbort = () => {
-        socket.destroy();
-        reject(abortReason(signal));
-      };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('connect', () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(socket);
-      });
-      socket.once('error', (err) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      });
-    });
+    // The same dialling the VNC client uses for any address, abortable.
+    return openSocket('socket' in vnc ? { socketPath: vnc.socket } : { host: vnc.host, port: vnc.port }, signal);
   }
 
   async sshAddress(_signal: AbortSignal): Promise<{ host: string; port: number }> {
