@@ -5,7 +5,7 @@
  * run newest-first, unless onError is 'abort' (Packer's -on-error=abort), which leaves the VM
  * running for debugging and says what was left.
  */
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RemoteCommunicator } from '../communicator/types.js';
@@ -14,7 +14,7 @@ import type { Engine, VmHandle } from '../engine.js';
 import type { Logger } from '../log.js';
 import { startHttpServer } from '../httpserver/http-server.js';
 import { sleep } from './abortable.js';
-import { writeSha256File } from './checksum-file.js';
+import { exportOutput } from './steps/export-output.js';
 import { CleanupStack } from './cleanup-stack.js';
 import type { LayerSync } from './layer-sync.js';
 import type { VmOutput } from './manifest.js';
@@ -22,6 +22,8 @@ import { createPhaseRunner, type PhaseRecord } from './phase.js';
 import { typeBootCommand, saveScreenshot } from './steps/boot-command.js';
 import { provisionOverSsh } from './steps/provision.js';
 import { shutdownVm } from './steps/shutdown.js';
+
+export { outputImagePath } from './steps/export-output.js';
 
 /** Limits per phase, in ms (0 or absent = the phase's own rules, e.g. sshTimeout). */
 export interface PhaseTimeouts {
@@ -47,10 +49,6 @@ export interface VmBuildContext {
   phaseTimeouts?: PhaseTimeouts;
   /** dependsOn ordering among the VMs of this layer. */
   layerSync?: LayerSync;
-}
-
-export function outputImagePath(outputDir: string, layer: Layer, vm: Vm): string {
-  return path.join(outputDir, `${layer.name}-${vm.name}.${vm.output.format === 'raw' ? 'img' : 'qcow2'}`);
 }
 
 export async function buildVm(ctx: VmBuildContext): Promise<VmOutput> {
@@ -117,16 +115,7 @@ export async function buildVm(ctx: VmBuildContext): Promise<VmOutput> {
       timeoutMs: ctx.phaseTimeouts?.shutdown ?? 0,
     });
 
-    const image = outputImagePath(ctx.outputDir, layer, vm);
-    await phases.run(
-      'export disk',
-      (s) => vmHandle.exportDisk({ destination: image, format: vm.output.format, compress: vm.output.compress, logger, signal: s }),
-      { timeoutMs: ctx.phaseTimeouts?.export ?? 0 },
-    );
-    const { sha256, checksumFile } = await phases.run('checksum', (s) => writeSha256File(image, s));
-    const { size } = await stat(image);
-    logger.info(`output: ${image} (${vm.output.format}${vm.output.compress ? ', compressed' : ''}, sha256 ${sha256})`);
-    return { layer: layer.name, vm: vm.name, image, format: vm.output.format, compressed: vm.output.compress, bytes: size, sha256, checksumFile };
+    return await exportOutput({ layer, vm, handle: vmHandle, phases, outputDir: ctx.outputDir, logger, timeoutMs: ctx.phaseTimeouts?.export ?? 0 });
   } catch (err) {
     ctx.layerSync?.failed(vm.name, err instanceof Error ? err : new Error(String(err)));
     if (handle && !signal.aborted) await reportFailure(handle, logDir, logger);

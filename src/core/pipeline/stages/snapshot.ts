@@ -3,17 +3,16 @@
  * build file has one, else the ACPI power button; forced after shutdownTimeout) and export its
  * root disk in the output format, with a sha256 file beside it — the tail of buildVm.
  */
-import { stat } from 'node:fs/promises';
 import { connectSsh } from '../../communicator/ssh-connect.js';
 import type { RemoteCommunicator } from '../../communicator/types.js';
 import type { Layer, Vm } from '../../config/model.js';
 import type { VmHandle } from '../../engine.js';
 import type { Logger, SecretMasker } from '../../log.js';
-import { writeSha256File } from '../checksum-file.js';
 import type { VmOutput } from '../manifest.js';
 import type { PhaseRunner } from '../phase.js';
 import { shutdownVm } from '../steps/shutdown.js';
-import { outputImagePath, type PhaseTimeouts } from '../vm-build.js';
+import { exportOutput } from '../steps/export-output.js';
+import type { PhaseTimeouts } from '../vm-build.js';
 
 export interface SnapshotStageRequest {
   layer: Layer;
@@ -51,14 +50,5 @@ export async function snapshotStage(req: SnapshotStageRequest): Promise<VmOutput
       { timeoutMs: req.timeouts?.shutdown ?? 0 },
     );
   }
-  const image = outputImagePath(req.outputDir, layer, vm);
-  await phases.run(
-    'export disk',
-    (s) => handle.exportDisk({ destination: image, format: vm.output.format, compress: vm.output.compress, logger, signal: s }),
-    { timeoutMs: req.timeouts?.export ?? 0 },
-  );
-  const { sha256, checksumFile } = await phases.run('checksum', (s) => writeSha256File(image, s));
-  const { size } = await stat(image);
-  logger.info(`output: ${image} (${vm.output.format}${vm.output.compress ? ', compressed' : ''}, sha256 ${sha256})`);
-  return { layer: layer.name, vm: vm.name, image, format: vm.output.format, compressed: vm.output.compress, bytes: size, sha256, checksumFile };
+  return exportOutput({ layer, vm, handle, phases, outputDir: req.outputDir, logger, timeoutMs: req.timeouts?.export ?? 0 });
 }

@@ -26,7 +26,7 @@ export interface ProvisionRequest {
 }
 
 export async function provisionOverSsh(req: ProvisionRequest): Promise<RemoteCommunicator> {
-  const { build, vm, handle, phases, cleanup, logger, signal } = req;
+  const { build, vm, handle, phases, cleanup, logger } = req;
   // connectSsh applies pauseBeforeConnecting itself, on the first connection only.
   const connect = async (s: AbortSignal, reconnect: boolean): Promise<RemoteCommunicator> => {
     const address = await handle.sshAddress(s);
