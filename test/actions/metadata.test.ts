@@ -90,6 +90,10 @@ describe('example workflows', () => {
     expect(validatorErrors('workflow', readFileSync(path.join(workflowDir, file), 'utf8'))).toEqual([]);
   });
 
+  it('our own CI workflow (.github/workflows/ci.yml) passes the validator too', () => {
+    expect(validatorErrors('workflow', readFileSync(path.join(repoRoot, '.github', 'workflows', 'ci.yml'), 'utf8'))).toEqual([]);
+  });
+
   it('the validator does reject a broken workflow and a broken action (it is really checking)', () => {
     expect(validatorErrors('workflow', 'on: push\njobs:\n  a:\n    runs-on: x\n    stepz: []\n').length).toBeGreaterThan(0);
     expect(validatorErrors('action', 'name: x\ndescription: y\nruns:\n  using: node24\n').length).toBeGreaterThan(0);
