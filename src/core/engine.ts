@@ -5,7 +5,8 @@
  */
 import type { Duplex } from 'node:stream';
 import type { Logger } from './log.js';
-import type { Build, OutputFormat, Vm } from './config/model.js';
+import type { Build, Layer, OutputFormat, Vm } from './config/model.js';
+import type { PeerAddress } from './peers.js';
 
 /** Where the guest finds the build's HTTP server; fills {{ .HTTPIP }} / {{ .HTTPPort }}. */
 export interface HttpEndpoint {
@@ -60,6 +61,8 @@ export interface VmHandle {
 export interface Engine {
   readonly name: 'local' | 'kubevirt';
   startVm(req: StartVmRequest): Promise<VmHandle>;
+  /** The peers `vm` can reach on the layer's subnets, known before any VM starts. */
+  peerAddresses?(build: Build, layer: Layer, vm: Vm): PeerAddress[];
   /** Releases what the engine itself holds (probes, caches); VMs are stopped through their handles. */
   close(): Promise<void>;
 }

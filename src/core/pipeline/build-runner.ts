@@ -79,7 +79,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       // One failing VM stops its siblings: they share networks and a half-built layer is useless.
       const layerAbort = new AbortController();
       const layerSignal = AbortSignal.any([signal, layerAbort.signal]);
-      const layerSync = new LayerSync(layer.vms.map((v) => v.name));
+      const layerSync = new LayerSync(layer.vms);
       const results = await Promise.allSettled(
         layer.vms.map(async (vm) => {
           try {

@@ -105,12 +105,20 @@ export async function buildVm(ctx: VmBuildContext): Promise<VmOutput> {
     }
     let comm: RemoteCommunicator | undefined;
     if (vm.communicator.type === 'ssh') {
-      comm = await provisionOverSsh({ build, vm, handle: vmHandle, phases, cleanup, logger, signal, provisionTimeoutMs: ctx.phaseTimeouts?.provision ?? 0 });
+      const peers = engine.peerAddresses?.(build, layer, vm) ?? [];
+      if (peers.length > 0) logger.info(`peers: ${peers.map((p) => `${p.vm}=${p.address}`).join(', ')} (RUDDERVIRT_PEER_* in shell provisioners)`);
+      comm = await provisionOverSsh({ build, vm, handle: vmHandle, phases, cleanup, logger, signal, peers, provisionTimeoutMs: ctx.phaseTimeouts?.provision ?? 0 });
     } else {
       phases.skip('provision', 'communicator none');
     }
 
     ctx.layerSync?.provisioned(vm.name);
+    const dependents = ctx.layerSync?.dependentsOf(vm.name) ?? [];
+    if (dependents.length > 0) {
+      // Peers provision against this VM (a database for an app): keep it up until they are done.
+      const sync = ctx.layerSync!;
+      await phases.run(`keep running for ${dependents.join(', ')}`, (s) => sync.waitForDependents(vm.name, s));
+    }
     await phases.run('shutdown', (s) => shutdownVm({ vm, handle: vmHandle, logger, signal: s, ...(comm ? { comm } : {}) }), {
       timeoutMs: ctx.phaseTimeouts?.shutdown ?? 0,
     });

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { openSocket } from '../../core/vnc/connect.js';
+import { openSocket } from '../../core/vnc/open-socket.js';
 import type { ExportDiskRequest, HttpEndpoint, VmHandle } from '../../core/engine.js';
 import { convertDisk } from './disks.js';
 import { readSerialTail } from './machine.js';

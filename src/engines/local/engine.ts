@@ -4,18 +4,20 @@
  * source download, disks, CD-ROMs, firmware variables, ports — then starts QEMU; whatever it made
  * is undone if a later step fails or the request is cancelled.
  *
- * Networking is QEMU user-mode: the guest reaches the build's HTTP server at 10.0.2.2 and SSH is
- * forwarded from a free loopback port. Subnets and `internet: false` are kubevirt-engine concepts;
- * here every NIC gets its own user-mode network with outbound access (said once in a warning).
+ * Networking: NIC 0 is QEMU user-mode, where the guest reaches the build's HTTP server at 10.0.2.2
+ * and SSH is forwarded from a free loopback port. NICs on declared subnets join the subnet's
+ * switch in this process (network/), shared by the layer's VMs; a VM whose NICs are all on VPCs
+ * without internet gets a restricted user-mode NIC that reaches only the build's HTTP server.
  */
 import { access, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import type { Build, Vm } from '../../core/config/model.js';
+import type { Build, Layer, Vm } from '../../core/config/model.js';
 import type { Engine, StartVmRequest, VmHandle } from '../../core/engine.js';
-import type { Logger } from '../../core/log.js';
 import { chooseAccelerator, type Accelerator } from './accelerator.js';
 import { fetchSource } from './download.js';
+import { LocalNetworks } from './network/local-networks.js';
+import { peerAddresses, type PeerAddress } from './network/peers.js';
 import { findUefiFirmware, prepareUefiVars } from './firmware.js';
 import { startMachine, type QemuMachine } from './machine.js';
 import { SSH_HOST_PORTS, VNC_PORTS, allocatePort, type PortLease } from './ports.js';
@@ -56,8 +58,11 @@ export class LocalEngine implements Engine {
   readonly name = 'local' as const;
   private readonly machines = new Set<QemuMachine>();
   private swept: Promise<void> | undefined;
+  private readonly networks: LocalNetworks;
 
-  constructor(private readonly options: LocalEngineOptions = {}) {}
+  constructor(private readonly options: LocalEngineOptions = {}) {
+    this.networks = new LocalNetworks(options.runtimeRoot ? { runtimeRoot: options.runtimeRoot } : {});
+  }
 
   async startVm(req: StartVmRequest): Promise<VmHandle> {
     const { vm, logger, signal } = req;
@@ -118,11 +123,18 @@ export class LocalEngine implements Engine {
       const qmpSocket = path.join(runtimeDir, 'qmp.sock');
       if (qmpSocket.length > MAX_SOCKET_PATH) throw new UserError(`the temp folder path ${runtimeDir} is too long for a unix socket; set TMPDIR to a shorter path`);
 
-      warnAboutNetworks(req.build, vm, logger);
-      const nics = (vm.nics.length > 0 ? vm.nics : [{ model: 'virtio' as const }]).map((n, i) => ({
-        model: n.model,
-        forwards: i === 0 && sshPort !== undefined ? [{ hostPort: sshPort, guestPort: vm.communicator.sshPort }] : [],
-      }));
+      const network = await this.networks.attach(req.build, vm, logger);
+      undo.push(() => network.release());
+      // Held like a port: the machine lets go of it when QEMU stops, however it stops.
+      leases.push({ port: 0, release: () => network.release() });
+      const nics = await network.nicPlans({
+        runtimeDir,
+        ...(sshPort !== undefined ? { ssh: { hostPort: sshPort, guestPort: vm.communicator.sshPort } } : {}),
+        ...(req.http ? { http: { port: req.http.port } } : {}),
+      });
+      if (!network.plan.internet) {
+        logger.info(`vm ${vm.name}: no internet (its subnets' VPCs have internet: false); the guest reaches only the build's HTTP server, at ${network.httpGuestIp}`);
+      }
       const plan: MachinePlan = {
         name: vm.name,
         accelerator,
@@ -153,7 +165,7 @@ export class LocalEngine implements Engine {
         serialLog: plan.serialLog,
         rootDisk,
         ...(sshPort !== undefined ? { ssh: { host: '127.0.0.1', port: sshPort } } : {}),
-        ...(req.http ? { http: { ip: USER_NET_HOST_IP, port: req.http.port } } : {}),
+        ...(req.http ? { http: { ip: network.httpGuestIp, port: req.http.port } } : {}),
         leases,
         runtimeDir,
         logger,
@@ -167,10 +179,16 @@ export class LocalEngine implements Engine {
     }
   }
 
+  /** The layer's other VMs that `vm` reaches on its subnets, by name: for provisioner variables and /etc/hosts. */
+  peerAddresses(build: Build, layer: Layer, vm: Vm): PeerAddress[] {
+    return peerAddresses(build, layer, vm.name);
+  }
+
   async close(): Promise<void> {
     // Handles own their VMs; this is the safety net for ones a caller forgot.
     await Promise.all([...this.machines].map((m) => m.stop()));
     this.machines.clear();
+    await this.networks.close();
   }
 
   private get env(): NodeJS.ProcessEnv {
@@ -210,19 +228,5 @@ export class LocalEngine implements Engine {
       case 'iso':
         throw new Error('unreachable: iso sources are attached as CD-ROMs');
     }
-  }
-}
-
-function warnAboutNetworks(build: Build, vm: Vm, logger: Logger): void {
-  const isolated = vm.nics.filter((n) => {
-    if (!n.subnet) return false;
-    const vpc = build.network.vpcs.find((v) => v.subnets.some((s) => s.name === n.subnet));
-    return vpc ? !vpc.internet : false;
-  });
-  if (isolated.length > 0) {
-    logger.warn(
-      `vm ${vm.name}: the local engine gives every NIC its own user-mode network with internet access; ` +
-        `subnet ${isolated.map((n) => n.subnet).join(', ')} (internet: false) is only isolated on the kubevirt engine`,
-    );
   }
 }

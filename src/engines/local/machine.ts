@@ -9,7 +9,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { openSocket } from '../../core/vnc/connect.js';
+import { openSocket } from '../../core/vnc/open-socket.js';
 import type { ExportDiskRequest, HttpEndpoint, VmHandle } from '../../core/engine.js';
 import type { Logger } from '../../core/log.js';
 import { convertDisk } from './disks.js';

@@ -13,6 +13,7 @@
  *   distributions (RHEL 9 and its rebuilds) require; -cpu host under KVM.
  * - Networking is user-mode (slirp); the guest reaches the host at 10.0.2.2, and SSH is forwarded
  *   from a loopback-only host port (Packer binds all interfaces; a build VM's SSH should not be).
+ *   NICs on a declared subnet connect to that subnet's switch over a unix socket (-netdev stream).
  */
 import { UserError } from '../../core/errors.js';
 import type { DiskBus, NicModel } from '../../core/config/model.js';
@@ -40,10 +41,22 @@ export interface PortForward {
   guestPort: number;
 }
 
+/** A guestfwd rule: the guest's TCP connections to ip:port each run `command` (argv), joined to its stdin/stdout. */
+export interface GuestForward {
+  ip: string;
+  port: number;
+  command: string[];
+}
+
 export interface NicPlan {
   model: NicModel;
-  /** TCP forwards from 127.0.0.1:hostPort to the guest. */
+  /** TCP forwards from 127.0.0.1:hostPort to the guest (user-mode NICs). */
   forwards: PortForward[];
+  /** User-mode: the guest may start no connection but guestForwards (QEMU restrict=on). */
+  restrict?: boolean;
+  guestForwards?: GuestForward[];
+  /** Set: the NIC is on a subnet's segment, the unix socket of a switch (network/segment-switch.ts), not user-mode. */
+  segment?: { socket: string; mac: string };
 }
 
 export interface FirmwarePlan {
@@ -95,6 +108,11 @@ export function escapeOptionValue(value: string): string {
 export function userNetwork(index: number): { net: string; host: string } {
   const third = 2 + index;
   return { net: `10.0.${third}.0/24`, host: `10.0.${third}.2` };
+}
+
+/** argv as one string for guestfwd's cmd:, which QEMU splits with shell quoting rules (g_shell_parse_argv). */
+export function shellWords(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
 }
 
 export function qemuArgs(plan: MachinePlan): string[] {
@@ -149,9 +167,16 @@ export function qemuArgs(plan: MachinePlan): string[] {
   });
 
   plan.nics.forEach((n, i) => {
+    if (n.segment) {
+      add('-netdev', `stream,id=net${i},server=off,addr.type=unix,addr.path=${e(n.segment.socket)}`);
+      add('-device', `${NIC_DEVICE[n.model]},netdev=net${i},mac=${n.segment.mac}`);
+      return;
+    }
     const { net, host } = userNetwork(i);
     const fwd = n.forwards.map((f) => `,hostfwd=tcp:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join('');
-    add('-netdev', `user,id=net${i},net=${net},host=${host}${fwd}`);
+    const restrict = n.restrict ? ',restrict=on' : '';
+    const guestFwd = (n.guestForwards ?? []).map((g) => `,guestfwd=tcp:${g.ip}:${g.port}-cmd:${e(shellWords(g.command))}`).join('');
+    add('-netdev', `user,id=net${i},net=${net},host=${host}${restrict}${fwd}${guestFwd}`);
     add('-device', `${NIC_DEVICE[n.model]},netdev=net${i}`);
   });
 
@@ -176,6 +201,7 @@ function validate(plan: MachinePlan): void {
   }
   if (plan.nics.length === 0) throw new UserError(`${where}: needs at least one nic`);
   if (plan.nics.length > 250) throw new UserError(`${where}: too many nics (${plan.nics.length})`);
+  for (const n of plan.nics) if (n.segment && !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(n.segment.mac)) throw new Error(`${where}: invalid MAC address '${n.segment.mac}'`);
   const ids = [...plan.disks.map((d) => d.id), ...plan.cdroms.map((c) => c.id)];
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new Error(`${where}: duplicate drive id '${dup}'`);

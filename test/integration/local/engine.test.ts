@@ -190,8 +190,9 @@ describe('LocalEngine with real QEMU', () => {
         expect(ssh.port >= 2222 && ssh.port < 4444).toBe(true);
         expect(await lockOwner(ssh.port, lockDir)).toBe(process.pid);
         expect(await tcpConnects(ssh.port)).toBe(true); // QEMU's hostfwd listens
-        expect(handle.httpEndpoint()).toEqual({ ip: '10.0.2.2', port: 8123 });
-        expect(lines.some((l) => l.startsWith('warn:') && l.includes('subnet backend (internet: false) is only isolated on the kubevirt engine'))).toBe(true);
+        // internet: false → restricted user networking; the build's HTTP server is relayed at 10.0.2.4.
+        expect(handle.httpEndpoint()).toEqual({ ip: '10.0.2.4', port: 8123 });
+        expect(lines.some((l) => l.includes('vm bios: no internet'))).toBe(true);
 
         await expect(handle.exportDisk({ destination: path.join(tmp, 'bios-out.qcow2'), format: 'qcow2', compress: false, logger, signal: AbortSignal.timeout(10_000) })).rejects.toThrow(
           /still running/,

@@ -8,6 +8,7 @@ import { connectSsh } from '../../communicator/ssh-connect.js';
 import type { RemoteCommunicator } from '../../communicator/types.js';
 import type { VmHandle } from '../../engine.js';
 import type { Logger, SecretMasker } from '../../log.js';
+import { peerEnvironment, type PeerAddress } from '../../peers.js';
 import { provisionerLabel, runProvisioner } from '../../provisioners/run-provisioner.js';
 import type { CleanupStack } from '../cleanup-stack.js';
 import type { PhaseRunner } from '../phase.js';
@@ -23,6 +24,8 @@ export interface ProvisionRequest {
   masker?: SecretMasker;
   signal: AbortSignal;
   provisionTimeoutMs: number;
+  /** Peers of this VM on the layer's subnets: RUDDERVIRT_PEER_<NAME> and RUDDERVIRT_PEER_HOSTS for shell provisioners. */
+  peers?: readonly PeerAddress[];
 }
 
 export async function provisionOverSsh(req: ProvisionRequest): Promise<RemoteCommunicator> {
@@ -38,7 +41,10 @@ export async function provisionOverSsh(req: ProvisionRequest): Promise<RemoteCom
   cleanup.push('ssh connection', () => comm.close());
 
   const vars = bootCommandFields(vm, handle);
-  for (const [i, p] of vm.provisioners.entries()) {
+  const peerEnv = peerEnvironment(req.peers ?? []);
+  for (const [i, declared] of vm.provisioners.entries()) {
+    // The build file's own env wins over the peer variables.
+    const p = declared.type === 'shell' && Object.keys(peerEnv).length > 0 ? { ...declared, env: { ...peerEnv, ...declared.env } } : declared;
     comm = await phases.run(
       `provision ${i + 1}/${vm.provisioners.length}: ${provisionerLabel(p)}`,
       (s) =>
