@@ -36,7 +36,7 @@ const vm = { name, source: { kind: 'path', path: ${JSON.stringify(source)} }, cp
   disks: [{ name: 'root', sizeBytes: 16 * 1024 * 1024, bus: 'virtio' }], cdroms: [], nics: [{ model: 'virtio' }],
   communicator: { type: 'ssh', sshPort: 22 } };
 const engine = new LocalEngine({ runtimeRoot: ${JSON.stringify(runtimeRoot)}, portLockDir: ${JSON.stringify(lockDir)}, accelerator: 'tcg' });
-const handle = await engine.startVm({ build: { dir: ${JSON.stringify(tmp)}, network: { vpcs: [] } }, vm,
+const handle = await engine.startVm({ build: { dir: ${JSON.stringify(tmp)}, network: { vpcs: [] }, layers: [{ name: 'base', vms: [vm] }] }, vm,
   workDir: ${JSON.stringify(tmp)} + '/' + name, logDir: ${JSON.stringify(tmp)} + '/' + name + '-logs', logger: quiet, signal: new AbortController().signal });
 process.stdout.write(JSON.stringify({ pid: handle.pid }) + '\\n');
 if (mode === 'exit') process.exit(0);
