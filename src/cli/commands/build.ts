@@ -1,4 +1,4 @@
-/** `ruddervirt build FILE` — runs a whole build file on the local engine (QEMU on this machine). */
+/** `ruddervirt build FILE` — runs a whole build file on the local engine (QEMU) or on KubeVirt. */
 import path from 'node:path';
 import { loadBuild } from '../../core/config/load.js';
 import type { OnError } from '../../core/config/model.js';
@@ -6,6 +6,8 @@ import { formatBytes, SecretMasker } from '../../core/log.js';
 import { runBuild, type BuildResult } from '../../core/pipeline/build-runner.js';
 import { defaultCacheRoot, LayerCache } from '../../core/pipeline/layer-cache.js';
 import { formatBuildSummary } from '../../core/pipeline/summary.js';
+import type { Engine } from '../../core/engine.js';
+import { KubevirtEngine } from '../../engines/kubevirt/engine.js';
 import { LocalEngine } from '../../engines/local/engine.js';
 import { parseCommandArgs, parseKeyValues } from '../args.js';
 import { UsageError, UserError, type CliIo, type Command } from '../command.js';
@@ -28,7 +30,13 @@ Options:
   --until LAYER              Stop after this layer.
   --no-layer-cache           Neither reuse nor store layers (default: reuse unchanged layers from
                              RUDDERVIRT_CACHE_DIR or ~/.cache/ruddervirt/layers).
-  --engine local             The engine (only local in the CLI for now; kubevirt: see 'render').
+  --engine local|kubevirt    Where VMs run: QEMU on this machine (default), or KubeVirt VirtualMachines
+                             on a Kubernetes cluster (needs KubeVirt and CDI; see docs/kubevirt.md).
+  --kubeconfig FILE          kubevirt: the cluster and credentials (default: KUBECONFIG,
+                             ~/.kube/config, or the pod's service account inside a cluster).
+  --namespace NS             kubevirt: where the build's objects go (default: the context's
+                             namespace, else default). Everything the build creates there is
+                             removed when it ends.
   --verbose                  Debug lines too.
 
 Exit status: 0 built, 1 failed (bad build file or a failed step), 130 cancelled (SIGINT/SIGTERM).
@@ -36,7 +44,7 @@ Exit status: 0 built, 1 failed (bad build file or a failed step), 130 cancelled 
 
 export const buildCommand: Command = {
   name: 'build',
-  summary: 'Build the images a build file describes (local engine: QEMU)',
+  summary: 'Build the images a build file describes (QEMU here, or KubeVirt)',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, {
@@ -49,11 +57,16 @@ export const buildCommand: Command = {
       only: { type: 'string' },
       until: { type: 'string' },
       'no-layer-cache': { type: 'boolean', default: false },
+      kubeconfig: { type: 'string' },
+      namespace: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError('expects exactly one build file');
     const onError = values['on-error'];
     if (onError !== 'cleanup' && onError !== 'abort') throw new UsageError(`--on-error must be cleanup or abort, got '${onError}'`);
-    if (values.engine !== 'local') throw new UsageError(`--engine ${values.engine}: only 'local' builds from the CLI for now`);
+    if (values.engine !== 'local' && values.engine !== 'kubevirt') throw new UsageError(`--engine must be local or kubevirt, got '${values.engine}'`);
+    if (values.engine === 'local') {
+      for (const flag of ['kubeconfig', 'namespace'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --engine kubevirt`);
+    }
 
     const build = loadBuild(positionals[0]!, { vars: parseKeyValues(values.var, '--var'), env: io.env, cwd: io.cwd });
     const masker = new SecretMasker();
@@ -62,7 +75,15 @@ export const buildCommand: Command = {
     const outputDir = path.resolve(io.cwd, values.output ?? path.join('output', build.name));
     logger.info(`build ${build.name}: ${build.layers.length} layer(s), ${build.layers.reduce((n, l) => n + l.vms.length, 0)} VM(s) → ${outputDir}`);
 
-    const engine = new LocalEngine({ env: io.env });
+    const engine: Engine =
+      values.engine === 'kubevirt'
+        ? new KubevirtEngine({
+            env: io.env,
+            logger,
+            ...(values.kubeconfig !== undefined ? { kubeconfig: path.resolve(io.cwd, values.kubeconfig) } : {}),
+            ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
+          })
+        : new LocalEngine({ env: io.env });
     let result: BuildResult;
     try {
       result = await runBuild({

@@ -91,11 +91,21 @@ export const API_CALLS: readonly ApiCall[] = [
   ...calls('export.kubevirt.io', 'virtualmachineexports', ['create', 'get', 'delete'], 'namespace', 'export', 'letting a finished disk leave the cluster'),
   ...calls('', 'services', ['get'], 'namespace', 'export', 'finding the export server pod (virt-export-<name>)'),
   ...calls('', 'pods', ['create', 'get'], 'namespace', 'export', 'port-forward to the export server (create for SPDY, get for websockets)', 'portforward'),
+  // Waits are list + watch (never polling): on objects whose rows above lack those verbs.
+  ...calls('', 'configmaps', ['watch'], 'namespace', 'core', 'waiting for the run root to be gone after cleanup'),
+  ...calls('export.kubevirt.io', 'virtualmachineexports', ['list', 'watch'], 'namespace', 'export', 'waiting for an export to be ready, and gone'),
+  ...calls('snapshot.storage.k8s.io', 'volumesnapshots', ['list', 'watch'], 'namespace', 'volume-snapshot', 'waiting for a snapshot to be ready, and gone'),
+  ...calls('snapshot.kubevirt.io', 'virtualmachinesnapshots', ['list', 'watch'], 'namespace', 'vm-snapshot', 'waiting for a snapshot to be ready, and gone'),
+  ...calls('kubeovn.io', 'vpcs', ['watch'], 'cluster', 'network', 'waiting for the build VPCs to be gone after cleanup'),
+  ...calls('kubeovn.io', 'subnets', ['watch'], 'cluster', 'network', 'waiting for the build subnets to be gone after cleanup'),
+  ...calls('kubeovn.io', 'vpc-egress-gateways', ['list', 'watch'], 'namespace', 'network', 'waiting for the egress gateways to be gone after cleanup'),
+  ...calls('k8s.cni.cncf.io', 'network-attachment-definitions', ['list', 'watch'], 'namespace', 'secondary-nic', 'waiting for the attachments to be gone after cleanup'),
   // What the cluster offers (optional: a refusal makes us assume less, it fails nothing).
   ...calls('snapshot.storage.k8s.io', 'volumesnapshotclasses', ['list'], 'cluster', 'discovery', 'whether CSI snapshots are possible'),
   ...calls('storage.k8s.io', 'storageclasses', ['list'], 'cluster', 'discovery', "matching a snapshot class to the disks' storage class"),
   ...calls('kubevirt.io', 'kubevirts', ['list'], 'cluster', 'discovery', "KubeVirt's settings: is emulation allowed"),
   ...calls('', 'nodes', ['list'], 'cluster', 'discovery', 'which nodes offer /dev/kvm (devices.kubevirt.io/kvm)'),
+  ...calls('cdi.kubevirt.io', 'cdiconfigs', ['get'], 'cluster', 'discovery', "where CDI publishes its upload proxy (CDIConfig status.uploadProxyURL); without it uploads port-forward"),
 ];
 
 /**

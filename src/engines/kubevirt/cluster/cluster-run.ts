@@ -1,0 +1,146 @@
+/**
+ * One build run's objects in the cluster: created in the rendered order with their owner
+ * references filled in (the root ConfigMap owns every namespaced object, each Vpc its Subnets),
+ * and all removed again by cleanup — on success, failure and cancellation alike. Each object is
+ * recorded before its create is sent, so one whose create was cut short (cancelled, the answer
+ * lost) is still deleted. Cleanup deletes the VMs first (their guests stop and free the disks),
+ * then everything else newest first, the root last (its cascade catches anything missed), and
+ * watches until what it deleted is gone, with the VMIs and PVCs that hang off the VMs and disks.
+ */
+import { formatGoDuration } from '../../../core/duration.js';
+import type { Logger } from '../../../core/log.js';
+import { withOwner, type CreatedOwner, type OwnerUids } from '../manifests/owners.js';
+import type { RenderedBuild, RenderedObject } from '../manifests/rendered.js';
+import type { AnyManifest } from '../manifests/types.js';
+import type { LiveObject, ObjectClient } from './objects.js';
+import { describeRef, refOf, type ObjectRef } from './resources.js';
+import { vmiRef } from './vmi-wait.js';
+import { waitFor, WaitTimeoutError } from './wait.js';
+
+export class ClusterRun {
+  private readonly created: ObjectRef[] = [];
+  private uids: OwnerUids | undefined;
+  private cleaning: Promise<string[]> | undefined;
+
+  constructor(
+    readonly objects: ObjectClient,
+    readonly rendered: RenderedBuild,
+    private readonly logger: Logger,
+  ) {}
+
+  get namespace(): string {
+    return this.rendered.namespace;
+  }
+
+  get runId(): string {
+    return this.rendered.runId;
+  }
+
+  /** Creates the root and the run's network (Kube-OVN VPCs, subnets, gateways, attachments). */
+  async begin(signal: AbortSignal): Promise<void> {
+    const root = this.rendered.objects.find((o) => o.step === 'run');
+    if (!root) throw new Error('internal: a rendered run has a root object');
+    this.record(refOf(root.object));
+    const created = await this.objects.create<LiveObject>(root.object as LiveObject & AnyManifest, signal);
+    const vpcs = new Map<string, CreatedOwner>();
+    this.uids = { run: { apiVersion: 'v1', kind: 'ConfigMap', name: created.metadata.name, uid: uidOf(created) }, vpcs };
+    this.logger.info(`kubevirt: run ${this.runId} in namespace ${this.namespace} (root ConfigMap ${created.metadata.name}; delete it to remove the run)`);
+    for (const o of this.rendered.objects.filter((r) => r.step === 'network')) {
+      const made = await this.create(o, signal);
+      if (made.kind === 'Vpc') vpcs.set(made.metadata.name, { apiVersion: made.apiVersion, kind: 'Vpc', name: made.metadata.name, uid: uidOf(made) });
+    }
+  }
+
+  /** Creates a rendered object owned as rendered; recorded for cleanup first. */
+  async create<T extends LiveObject = LiveObject>(rendered: RenderedObject, signal: AbortSignal, edit?: (object: AnyManifest) => void): Promise<T> {
+    if (!this.uids) throw new Error('internal: ClusterRun.begin must run before create');
+    const object = withOwner(rendered, this.uids);
+    edit?.(object);
+    this.record(refOf(object));
+    return this.objects.create<T>(object as unknown as T, signal);
+  }
+
+  /** Deletes an object of the run before the run ends (an export once downloaded). */
+  async remove(ref: ObjectRef, signal: AbortSignal): Promise<void> {
+    await this.objects.delete(ref, signal);
+    const i = this.created.findIndex((r) => sameRef(r, ref));
+    if (i >= 0) this.created.splice(i, 1);
+  }
+
+  private record(ref: ObjectRef): void {
+    if (!this.created.some((r) => sameRef(r, ref))) this.created.push(ref);
+  }
+
+  /**
+   * Deletes everything the run created and waits until it is gone. Resolves with what is left
+   * (described) when the time runs out; never rejects. Safe to call more than once.
+   */
+  cleanup(timeoutMs: number): Promise<string[]> {
+    this.cleaning ??= this.removeAll(timeoutMs);
+    return this.cleaning;
+  }
+
+  private async removeAll(timeoutMs: number): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    const signal = AbortSignal.timeout(timeoutMs);
+    const vms = this.created.filter((r) => r.kind === 'VirtualMachine');
+    const root = this.created.filter((r) => r.kind === 'ConfigMap' && this.rendered.root.metadata.name === r.name);
+    const rest = this.created.filter((r) => !vms.includes(r) && !root.includes(r)).reverse();
+    const order = [...vms, ...rest, ...root];
+    if (order.length === 0) return [];
+    const problems: string[] = [];
+    for (const ref of order) {
+      try {
+        await this.objects.delete(ref, signal);
+      } catch (err) {
+        problems.push(`${describeRef(ref)}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    // What we can watch: everything but Secrets (never read, and deleted at once anyway), plus
+    // what hangs off the VMs and disks.
+    const watched = [
+      ...order.filter((r) => r.kind !== 'Secret'),
+      ...vms.map((r) => vmiRef(r.namespace!, r.name)),
+      ...order.filter((r) => r.kind === 'DataVolume').map((r) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: r.namespace!, name: r.name })),
+    ];
+    const left = await Promise.all(
+      watched.map(async (ref) => {
+        let state = 'still there';
+        try {
+          await waitFor<LiveObject, true>(this.objects, {
+            ref,
+            what: `removing ${describeRef(ref)}`,
+            // The wait's own timeout (not the signal) ends it, so what is left is described.
+            timeoutMs: Math.max(1, deadline - Date.now()),
+            signal: new AbortController().signal,
+            judge: (o) => (o ? { waiting: o.metadata.deletionTimestamp ? 'being deleted' : 'still there' } : { done: true }),
+            onState: (_o, verdict) => {
+              if ('waiting' in verdict) state = verdict.waiting;
+            },
+          });
+          return undefined;
+        } catch (err) {
+          return err instanceof WaitTimeoutError ? `${describeRef(ref)} (${state} after ${formatGoDuration(timeoutMs)})` : `${describeRef(ref)} (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+        }
+      }),
+    );
+    const leftovers = [...problems, ...left.filter((l): l is string => l !== undefined)];
+    if (leftovers.length > 0) {
+      this.logger.warn(`kubevirt: cleanup of run ${this.runId} left:\n${leftovers.map((l) => `  - ${l}`).join('\n')}\nremove them with: kubectl delete all,cm,dv,vmexport -n ${this.namespace} -l ruddervirt.io/run=${this.runId}`);
+    } else {
+      this.logger.info(`kubevirt: removed the ${order.length} objects of run ${this.runId}`);
+    }
+    this.created.length = 0;
+    return leftovers;
+  }
+}
+
+function uidOf(object: LiveObject): string {
+  if (!object.metadata.uid) throw new Error(`the API server returned ${object.kind} ${object.metadata.name} without a uid`);
+  return object.metadata.uid;
+}
+
+function sameRef(a: ObjectRef, b: ObjectRef): boolean {
+  return a.kind === b.kind && a.name === b.name && a.namespace === b.namespace && a.apiVersion.split('/')[0] === b.apiVersion.split('/')[0];
+}
+

@@ -1,0 +1,197 @@
+/**
+ * A running build VM on KubeVirt, as the pipeline drives it (src/core/engine.ts VmHandle):
+ *
+ * - VNC: KubeVirt's vnc websocket, the same RFB client as the local engine speaks over a socket;
+ * - SSH: a 127.0.0.1 listener whose connections each open a portforward websocket to the guest's
+ *   SSH port, so the same SSH communicator dials host:port;
+ * - power-off: KubeVirt has no power-button call; stopping the VM with a grace period makes
+ *   virt-launcher send the guest an ACPI shutdown, and kill it only after the grace period;
+ * - export: the output is captured (clone or snapshot), exported, downloaded and converted.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import type { Vm } from '../../../core/config/model.js';
+import type { ExportDiskRequest, HttpEndpoint, VmHandle } from '../../../core/engine.js';
+import type { Logger } from '../../../core/log.js';
+import { convertDisk } from '../../local/disks.js';
+import type { RenderedVm } from '../manifests/rendered.js';
+import { waitForCapture } from './capture-wait.js';
+import { downloadExport } from './export-download.js';
+import { startLocalForwarder, type LocalForwarder } from './local-forwarder.js';
+import { describeRef, kubevirtSubresourcePath, refOf } from './resources.js';
+import { serialConsoleTail } from './serial-console.js';
+import type { RunSession } from './session.js';
+import { openVmiPortForward, openVmiVnc } from './vmi-streams.js';
+import { judgeVmiStopped, vmiRef, vmRef } from './vmi-wait.js';
+import { waitFor, WaitTimeoutError } from './wait.js';
+
+export interface KubevirtVmHandleOptions {
+  session: RunSession;
+  vm: Vm;
+  rendered: RenderedVm;
+  http?: HttpEndpoint;
+  workDir: string;
+  logger: Logger;
+}
+
+/** Extra seconds KubeVirt waits after shutdownTimeout before killing the guest: the pipeline decides first. */
+const POWER_OFF_GRACE_MARGIN_S = 60;
+
+export class KubevirtVmHandle implements VmHandle {
+  readonly name: string;
+  private ssh: Promise<LocalForwarder> | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly options: KubevirtVmHandleOptions) {
+    this.name = options.vm.name;
+  }
+
+  private get key(): string {
+    return `${this.options.rendered.layer}/${this.options.rendered.vm}`;
+  }
+
+  private get vmName(): string {
+    return this.options.rendered.names.vm;
+  }
+
+  private get namespace(): string {
+    return this.options.session.namespace;
+  }
+
+  httpEndpoint(): HttpEndpoint | undefined {
+    return this.options.http;
+  }
+
+  openVnc(signal: AbortSignal): Promise<Duplex> {
+    return openVmiVnc(this.options.session.objects.api, { namespace: this.namespace, vmi: this.vmName, signal });
+  }
+
+  async sshAddress(signal: AbortSignal): Promise<{ host: string; port: number }> {
+    if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+    this.ssh ??= startLocalForwarder({
+      what: `ssh to ${this.key}`,
+      logger: this.options.logger,
+      open: (s) => openVmiPortForward(this.options.session.objects.api, { namespace: this.namespace, vmi: this.vmName, port: this.options.vm.communicator.sshPort, signal: s }),
+    }).then((f) => {
+      this.options.logger.info(`ssh: 127.0.0.1:${f.port} forwards to port ${this.options.vm.communicator.sshPort} of ${this.key} (KubeVirt port-forward)`);
+      return f;
+    });
+    const forwarder = await this.ssh;
+    return { host: forwarder.host, port: forwarder.port };
+  }
+
+  async powerOff(): Promise<void> {
+    const gracePeriod = Math.ceil(this.options.vm.shutdownTimeout / 1000) + POWER_OFF_GRACE_MARGIN_S;
+    await this.stopRequest(gracePeriod, AbortSignal.timeout(60_000));
+  }
+
+  /** KubeVirt's stop; "not running" (409) and "gone" (404) mean there is nothing to stop. */
+  private async stopRequest(gracePeriod: number, signal: AbortSignal): Promise<void> {
+    const path = kubevirtSubresourcePath(this.namespace, 'virtualmachines', this.vmName, 'stop');
+    try {
+      await this.options.session.objects.put(path, { gracePeriod }, signal, `stopping VM ${this.key}`);
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      if (status === 404 || status === 409) {
+        this.options.logger.debug(`stop ${this.key}: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+      throw err;
+    }
+  }
+
+  async waitForShutdown(timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+    try {
+      const outcome = await waitFor(this.options.session.objects, {
+        ref: vmiRef(this.namespace, this.vmName),
+        what: `VM ${this.key} to power off`,
+        timeoutMs,
+        signal,
+        judge: judgeVmiStopped,
+      });
+      if (outcome === 'failed') this.options.logger.warn(`vm ${this.key}: the VirtualMachineInstance ended Failed rather than Succeeded`);
+      return true;
+    } catch (err) {
+      if (err instanceof WaitTimeoutError) return false;
+      throw err;
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.forceStop();
+    return this.stopping;
+  }
+
+  private async forceStop(): Promise<void> {
+    const { session, logger } = this.options;
+    const signal = AbortSignal.timeout(session.timeouts.stop);
+    await this.ssh?.then((f) => f.close()).catch(() => undefined);
+    try {
+      await this.stopRequest(0, signal);
+    } catch (err) {
+      logger.debug(`stop ${this.key}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+      await session.objects.delete(vmRef(this.namespace, this.vmName), signal);
+      await waitFor(session.objects, {
+        ref: vmiRef(this.namespace, this.vmName),
+        what: `VM ${this.key} to stop`,
+        timeoutMs: session.timeouts.stop,
+        signal,
+        judge: (o) => (o ? { waiting: 'still there' } : { done: true }),
+      });
+    } catch (err) {
+      // The run's cleanup tries again; a stop must not fail the build's own cleanup.
+      logger.warn(`vm ${this.key}: could not confirm it stopped: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    }
+  }
+
+  async serialTail(lines: number): Promise<string[]> {
+    return serialConsoleTail(this.options.session.objects, this.namespace, this.vmName, lines, AbortSignal.timeout(20_000));
+  }
+
+  async exportDisk(req: ExportDiskRequest): Promise<void> {
+    const { session, rendered } = this.options;
+    const { logger, signal } = req;
+    const mine = session.run.rendered.objects.filter((o) => o.vm === this.key);
+    const capture = mine.find((o) => o.step === 'capture');
+    if (!capture) throw new Error(`internal: no capture object rendered for ${this.key}`);
+    logger.info(`export: keeping the disk of ${this.key} as ${rendered.output.kind} ${rendered.output.name}`);
+    await session.run.create(capture, signal);
+    await waitForCapture({ objects: session.objects, namespace: this.namespace, output: rendered.output, label: this.key, logger, signal, timeoutMs: session.timeouts.export });
+    session.outputs.add(this.key);
+
+    const exports = mine.filter((o) => o.step === 'export');
+    const exportObject = exports.find((o) => o.object.kind === 'VirtualMachineExport');
+    if (!exportObject) throw new Error(`internal: no VirtualMachineExport rendered for ${this.key}`);
+    for (const o of exports) await session.run.create(o, signal);
+    const rawFile = path.join(this.options.workDir, `${rendered.names.vm}-export.raw`);
+    try {
+      await downloadExport({
+        objects: session.objects,
+        namespace: this.namespace,
+        exportName: exportObject.object.metadata.name,
+        apiVersion: exportObject.object.apiVersion,
+        token: session.exportToken(this.key),
+        volume: rendered.output.kind === 'DataVolume' ? rendered.output.name : rendered.names.rootDisk,
+        rawFile,
+        logger,
+        signal,
+        readyTimeoutMs: session.timeouts.export,
+        env: session.env,
+        ...(session.clusterCa ? { clusterCa: session.clusterCa } : {}),
+      });
+      await mkdir(path.dirname(req.destination), { recursive: true });
+      await convertDisk({ source: rawFile, destination: req.destination, format: req.format, compress: req.compress, logger, signal });
+    } finally {
+      await rm(rawFile, { force: true });
+      // The export server is a pod of its own; free it now rather than at the end of the build.
+      for (const o of [...exports].reverse()) {
+        await session.run.remove(refOf(o.object), AbortSignal.timeout(60_000)).catch((err: unknown) => {
+          logger.debug(`export: removing ${describeRef(refOf(o.object))} later: ${err instanceof Error ? err.message : String(err)}`);
+        });
+      }
+    }
+  }
+}

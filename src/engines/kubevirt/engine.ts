@@ -1,0 +1,264 @@
+/**
+ * The kubevirt engine: build VMs as KubeVirt VirtualMachines on a Kubernetes cluster, driven
+ * through the API server only (reference/kubevirt.md; docs/kubevirt.md).
+ *
+ * The first startVm opens the run: it loads the kubeconfig, checks the cluster can run this build
+ * (capabilities.ts: APIs, permissions, KVM or emulation — failing early with the fixes), renders
+ * every object of the build (manifests/) and creates the run's root object and network. Each
+ * startVm then creates its VM's Secrets, disks and file server, uploads local disks, waits for
+ * the imports (with progress), creates the VirtualMachine and waits for it to run. close()
+ * removes everything the run created; the pipeline calls it on success, failure and
+ * cancellation alike.
+ *
+ * The pipeline's own HTTP server is not used: the guest cannot reach this machine, so the files
+ * are served by a pod next to the VM ({{ .HTTPIP }} is the pod's IP).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../core/errors.js';
+import type { Build, Layer, Vm } from '../../core/config/model.js';
+import type { Engine, HttpEndpoint, StartVmRequest, VmHandle } from '../../core/engine.js';
+import type { Logger } from '../../core/log.js';
+import { assertBuildable, buildFeatures, discoverCapabilities, type CaptureRequest } from './capabilities.js';
+import { allOrNothing } from './cluster/abort-together.js';
+import { ClusterRun } from './cluster/cluster-run.js';
+import { waitForDataVolumes } from './cluster/data-volume-wait.js';
+import { KubeApi } from './cluster/kube-api.js';
+import { loadKubeTarget, type KubeTarget } from './cluster/kube-target.js';
+import { ObjectClient } from './cluster/objects.js';
+import { RetryingDiscoveryClient } from './cluster/retrying-discovery-client.js';
+import { judgePodServing, type PodObject } from './cluster/pod-wait.js';
+import { DEFAULT_TIMEOUTS, type KubevirtTimeouts, type RunSession } from './cluster/session.js';
+import { uploadDisk } from './cluster/upload.js';
+import { KubevirtVmHandle } from './cluster/vm-handle.js';
+import { waitForVmiRunning } from './cluster/vmi-wait.js';
+import { waitFor } from './cluster/wait.js';
+import { KubeDiscoveryClient } from './kube-discovery-client.js';
+import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type AnyManifest, type DataVolume, type RenderedBuild, type RenderedObject } from './manifests/index.js';
+import { randomExportToken } from './manifests/render-options.js';
+
+export interface KubevirtEngineOptions {
+  /** --kubeconfig; default KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
+  kubeconfig?: string;
+  /** --namespace; default the context's namespace, else "default". */
+  namespace?: string;
+  context?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Engine-level lines (run opened, cleanup); default the first VM's logger. */
+  logger?: Logger;
+  storageClass?: string;
+  httpServerImage?: string;
+  /** How outputs are kept; default: a CSI snapshot when a class matches, else a CDI clone. */
+  capture?: CaptureRequest;
+  timeouts?: Partial<KubevirtTimeouts>;
+  /** Default: a fresh random id per build. */
+  runId?: string;
+}
+
+interface Session extends RunSession {
+  rendered: RenderedBuild;
+  build: Build;
+}
+
+export class KubevirtEngine implements Engine {
+  readonly name = 'kubevirt' as const;
+  private opening: Promise<Session> | undefined;
+  private run: ClusterRun | undefined;
+  private logger: Logger | undefined;
+  private readonly timeouts: KubevirtTimeouts;
+  private readonly handles = new Set<KubevirtVmHandle>();
+  private closed = false;
+
+  constructor(private readonly options: KubevirtEngineOptions = {}) {
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.logger = options.logger;
+  }
+
+  private get env(): NodeJS.ProcessEnv {
+    return this.options.env ?? process.env;
+  }
+
+  async startVm(req: StartVmRequest): Promise<VmHandle> {
+    if (this.closed) throw new Error('internal: the kubevirt engine was closed');
+    this.logger ??= req.logger;
+    this.opening ??= this.open(req);
+    const session = await this.opening;
+    if (session.build !== req.build) throw new Error('internal: one kubevirt engine runs one build');
+    const handle = await this.startOne(session, req);
+    this.handles.add(handle);
+    return handle;
+  }
+
+  /** Loads the kubeconfig, checks the cluster, renders the build and creates the run's root and network. */
+  private async open(req: StartVmRequest): Promise<Session> {
+    const { build, signal } = req;
+    const logger = this.logger ?? req.logger;
+    const target = loadKubeTarget({ env: this.env, ...pick(this.options, 'kubeconfig', 'namespace', 'context') });
+    const api = new KubeApi(target.kc);
+    const objects = new ObjectClient(api, logger);
+    logger.info(`kubevirt: cluster ${api.address} (${target.source}), namespace ${target.namespace}`);
+
+    const discovery = new RetryingDiscoveryClient(new KubeDiscoveryClient(target.kc), signal, (err) =>
+      logger.debug(`kubevirt: discovery: ${err instanceof Error ? err.message : String(err)}; asking again`),
+    );
+    const capabilities = await discoverCapabilities(discovery, {
+      namespace: target.namespace,
+      features: buildFeatures(build),
+      ...(this.options.capture ? { capture: this.options.capture } : {}),
+      ...(this.options.storageClass ? { storageClass: this.options.storageClass } : {}),
+    });
+    for (const warning of capabilities.warnings) logger.warn(`kubevirt: ${warning}`);
+    assertBuildable(capabilities);
+    logger.info(
+      `kubevirt: VMs run with ${capabilities.accelerator === 'emulation' ? 'emulation (TCG, slow)' : capabilities.accelerator}; ` +
+        `outputs kept as ${capabilities.capture.mode === 'volume-snapshot' ? `CSI snapshots (${capabilities.capture.snapshotClass})` : capabilities.capture.mode}; ` +
+        `export.kubevirt.io/${capabilities.exportApiVersion}`,
+    );
+
+    const tokens = new Map<string, string>();
+    const rendered = renderBuild(
+      build,
+      collectLocalInputs(build),
+      renderOptions({
+        runId: this.options.runId ?? newRunId(),
+        namespace: target.namespace,
+        capture: capabilities.capture,
+        exportApiVersion: capabilities.exportApiVersion,
+        ...pick(this.options, 'storageClass', 'httpServerImage'),
+        exportToken: (key) => {
+          const token = randomExportToken();
+          tokens.set(key, token);
+          return token;
+        },
+      }),
+    );
+    const run = new ClusterRun(objects, rendered, logger);
+    this.run = run;
+    await run.begin(signal);
+    const clusterCa = readClusterCa(target);
+    return {
+      objects,
+      run,
+      namespace: target.namespace,
+      timeouts: this.timeouts,
+      env: this.env,
+      ...(clusterCa ? { clusterCa } : {}),
+      exportToken: (key) => {
+        const token = tokens.get(key);
+        if (!token) throw new Error(`internal: no export token rendered for ${key}`);
+        return token;
+      },
+      outputs: new Set(),
+      rendered,
+      build,
+    };
+  }
+
+  private async startOne(session: Session, req: StartVmRequest): Promise<KubevirtVmHandle> {
+    const { build, vm, logger, signal } = req;
+    const layer = layerOf(build, vm);
+    const key = `${layer.name}/${vm.name}`;
+    const rendered = session.rendered.vms.find((v) => v.layer === layer.name && v.vm === vm.name);
+    if (!rendered) throw new Error(`internal: ${key} was not rendered`);
+    const mine = session.rendered.objects.filter((o) => o.vm === key);
+    const names = rendered.names;
+    if (vm.nics[0]?.subnet) {
+      logger.warn(`vm ${key}: its first NIC is on Kube-OVN subnet ${vm.nics[0].subnet}; KubeVirt's port-forward (SSH) cannot reach custom VPCs (kubeovn/kube-ovn#4908)`);
+    }
+
+    // Local files go up through CDI's upload proxy.
+    const uploads: { dataVolume: string; file: string }[] = [];
+    let rootEdit: ((o: AnyManifest) => void) | undefined;
+    if (vm.source.kind === 'path') uploads.push({ dataVolume: names.rootDisk, file: path.resolve(build.dir, vm.source.path) });
+    if (vm.source.kind === 'from' && !session.outputs.has(`${vm.source.layer}/${vm.source.vm}`)) {
+      // The parent layer came from the layer cache, not from this run: upload the pipeline's copy.
+      if (!req.parentDisk) throw new UserError(`vm ${key}: the output of ${vm.source.layer}/${vm.source.vm} is neither in the cluster nor on this machine`);
+      logger.info(`vm ${key}: ${vm.source.layer}/${vm.source.vm} was reused from the layer cache; uploading it`);
+      rootEdit = (o) => {
+        if (o.kind === 'DataVolume') (o as DataVolume).spec.source = { upload: {} };
+      };
+      uploads.push({ dataVolume: names.rootDisk, file: req.parentDisk });
+    }
+    for (const cdrom of vm.cdroms) if (cdrom.iso) uploads.push({ dataVolume: names.cdrom(cdrom.name), file: cdrom.iso });
+
+    for (const o of mine.filter((r) => r.step === 'prepare')) {
+      const edit = rootEdit && o.object.kind === 'DataVolume' && o.object.metadata.name === names.rootDisk ? rootEdit : undefined;
+      await session.run.create(o, signal, edit);
+    }
+    const dataVolumes = mine
+      .filter((o) => o.step === 'prepare' && o.object.kind === 'DataVolume')
+      .map((o) => ({ name: o.object.metadata.name, label: diskLabel(o, key) }));
+    const fileServer = mine.find((o) => o.step === 'prepare' && o.object.kind === 'Pod');
+
+    let http: HttpEndpoint | undefined;
+    await allOrNothing<unknown>(signal, [
+      (s) => waitForDataVolumes({ objects: session.objects, namespace: session.namespace, dataVolumes, logger, signal: s, timeoutMs: this.timeouts.import }),
+      ...uploads.map((u) => (s: AbortSignal) =>
+        uploadDisk({ objects: session.objects, namespace: session.namespace, ...u, logger, signal: s, readyTimeoutMs: this.timeouts.import, ...(session.clusterCa ? { clusterCa: session.clusterCa } : {}) }),
+      ),
+      async (s) => {
+        if (!fileServer || rendered.httpPort === undefined) return;
+        const ip = await waitFor<PodObject, string>(session.objects, {
+          ref: { apiVersion: 'v1', kind: 'Pod', namespace: session.namespace, name: fileServer.object.metadata.name },
+          what: `the HTTP file server of ${key}`,
+          timeoutMs: this.timeouts.start,
+          signal: s,
+          judge: judgePodServing,
+        });
+        http = { ip, port: rendered.httpPort };
+        logger.info(`http: files of ${key} served by pod ${fileServer.object.metadata.name} at ${ip}:${rendered.httpPort}`);
+      },
+    ]);
+
+    for (const o of mine.filter((r) => r.step === 'start')) await session.run.create(o, signal);
+    const vmi = await waitForVmiRunning({ objects: session.objects, namespace: session.namespace, name: names.vm, label: key, logger, signal, timeoutMs: this.timeouts.start });
+    logger.info(`vm ${key}: running${vmi.status?.nodeName ? ` on node ${vmi.status.nodeName}` : ''} (VirtualMachine ${names.vm})`);
+    return new KubevirtVmHandle({ session, vm, rendered, ...(http ? { http } : {}), workDir: req.workDir, logger });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.opening?.catch(() => undefined);
+    // Stopping first keeps the order the pipeline expects (a VM is off before its disks go).
+    await Promise.all([...this.handles].map((h) => h.stop()));
+    this.handles.clear();
+    if (this.run) await this.run.cleanup(this.timeouts.cleanup);
+  }
+}
+
+function pick<T extends object, K extends keyof T>(from: T, ...keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
+  return out;
+}
+
+function layerOf(build: Build, vm: Vm): Layer {
+  const layer = build.layers.find((l) => l.vms.includes(vm));
+  if (!layer) throw new Error(`internal: vm ${vm.name} is not part of build ${build.name}`);
+  return layer;
+}
+
+function diskLabel(o: RenderedObject, key: string): string {
+  const component = o.object.metadata.labels?.[LABEL_COMPONENT];
+  switch (component) {
+    case 'root-disk':
+      return `root disk of ${key}`;
+    case 'install-iso':
+      return `installer ISO of ${key}`;
+    default:
+      return `${component ?? 'disk'} ${o.object.metadata.name}`;
+  }
+}
+
+function readClusterCa(target: KubeTarget): string | undefined {
+  const cluster = target.kc.getCurrentCluster();
+  if (cluster?.caData) return Buffer.from(cluster.caData, 'base64').toString('utf8');
+  if (cluster?.caFile) {
+    try {
+      return readFileSync(cluster.caFile, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,170 @@
+/**
+ * Issue 5's acceptance, end to end: the bundled CLI builds the quickstart with --engine kubevirt
+ * against the kube harness (a Kubernetes API server whose KubeVirt/CDI controllers boot a real
+ * QEMU guest), with the fault switch on (500s and 409s on first tries, watches cut short):
+ * upload of the local disk through CDI's upload proxy → VM → boot command over KubeVirt's VNC
+ * websocket → seed fetched from the file-server pod → SSH over KubeVirt's port-forward →
+ * provisioners → shutdown → output kept → export → download → compressed qcow2. The image is then
+ * booted again (local engine) and read over SSH, and the harness must hold no object of the build.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureGuestImage } from '../fixtures/guest.js';
+import { node24, repoRoot } from '../helpers/node24.js';
+import { startKubeHarness, type KubeHarness } from '../kube-harness/index.js';
+import { quickstartVariant } from './helpers/cli-build.js';
+
+const BUILD_TIMEOUT = 12 * 60_000;
+const FAULTS = { serverErrors: 1, conflicts: 1, conflictVerbs: ['create', 'delete'] as ('create' | 'delete')[], dropWatchesAfterEvents: 3 };
+
+let guestImage = '';
+let bundleDir = '';
+let cacheDir = '';
+let harness: KubeHarness;
+let namespace = '';
+const cleanupDirs: string[] = [];
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts the bundled CLI; `until` lets a test act when the log shows something (SIGINT). */
+function startCli(args: string[], until?: { pattern: RegExp; then: (child: ChildProcess) => void }): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(node24, [path.join(bundleDir, 'cli', 'index.js'), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, RUDDERVIRT_CACHE_DIR: cacheDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const run: Run = { code: -1, stdout: '', stderr: '' };
+    let acted = false;
+    child.stdout.on('data', (c: Buffer) => (run.stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      run.stderr += c.toString();
+      if (until && !acted && until.pattern.test(run.stderr)) {
+        acted = true;
+        until.then(child);
+      }
+    });
+    child.on('exit', (code, signal) => resolve({ ...run, code: code ?? (signal ? 128 : 1) }));
+  });
+}
+
+const runCli = (args: string[]) => startCli(args);
+
+function kubevirtArgs(file: string, out: string): string[] {
+  return ['build', file, '--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace, '--output', out, '--no-layer-cache'];
+}
+
+/**
+ * Nothing the build made is left in the cluster: not in its namespace, not cluster-wide. Events
+ * are the cluster's own record of what happened (controllers write them; they expire with the
+ * API server's event TTL), not objects of the build.
+ */
+async function expectNothingLeft(): Promise<void> {
+  await harness.settled();
+  const left = harness.leftovers().filter((o) => o.kind !== 'Event' && !(o.kind === 'Namespace' && o.name === namespace));
+  expect(left).toEqual([]);
+}
+
+describe('ruddervirt build --engine kubevirt (kube harness, real QEMU guest, faults on)', () => {
+  beforeAll(async () => {
+    guestImage = await ensureGuestImage();
+    bundleDir = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-i2dist-'));
+    cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-kv-cache-'));
+    cleanupDirs.push(bundleDir, cacheDir);
+    const bundled = spawnSync(node24, [path.join(repoRoot, 'scripts', 'bundle.mjs'), '--outdir', bundleDir], { cwd: repoRoot, encoding: 'utf8' });
+    if (bundled.status !== 0) throw new Error(`bundling the CLI failed:\n${bundled.stderr}`);
+    harness = await startKubeHarness({ faults: FAULTS });
+    namespace = await harness.createNamespace('rv-e2e');
+  }, 15 * 60_000);
+
+  afterAll(async () => {
+    await harness?.close();
+    for (const d of cleanupDirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('builds the quickstart on KubeVirt; the image holds the seed and the provisioners’ changes; nothing is left in the cluster', async () => {
+    const { file, dir } = quickstartVariant('kv-e2e', guestImage);
+    cleanupDirs.push(dir);
+    const out = path.join(dir, 'out');
+    const run = await runCli([...kubevirtArgs(file, out), '--verbose']);
+    expect(run.code, run.stderr).toBe(0);
+
+    const image = run.stdout.trim().split('\n').at(-1)!;
+    expect(image).toBe(path.join(out, 'base-guest.qcow2'));
+    const [sum] = readFileSync(`${image}.sha256`, 'utf8').trim().split(/\s+/);
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.status).toBe('succeeded');
+    expect(manifest.build.engine).toBe('kubevirt');
+    expect(manifest.outputs[0].sha256).toBe(sum);
+    const info = JSON.parse(spawnSync('qemu-img', ['info', '--output=json', image], { encoding: 'utf8' }).stdout) as { format: string };
+    expect(info.format).toBe('qcow2');
+
+    // Each step of the issue, as the log tells it.
+    expect(run.stderr).toMatch(/kubevirt: cluster https:\/\/127\.0\.0\.1:\d+ \(kubeconfig /);
+    expect(run.stderr).toMatch(/upload: .*guest\.qcow2 \(\d+ bytes\) → DataVolume kv-e2e-base-guest-\w+-root/);
+    expect(run.stderr).toMatch(/root disk of base\/guest 100 \/ 100 \(100\.0%\) \(Succeeded\)/);
+    expect(run.stderr).toMatch(/http: files of base\/guest served by pod kv-e2e-base-guest-\w+-http at [\d.]+:8080/);
+    expect(run.stderr).toMatch(/vm base\/guest: running/);
+    expect(run.stderr).toMatch(/boot command: element 2\/2 typed/);
+    expect(run.stderr).toMatch(/ssh: 127\.0\.0\.1:\d+ forwards to port 22 of base\/guest \(KubeVirt port-forward\)/);
+    expect(run.stderr).toMatch(/export: downloading (gzip|raw) from/);
+    expect(run.stderr).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
+    expect(run.stderr).not.toContain('rv-quickstart-pw');
+    // The fault switch really hit the build, and it carried on.
+    expect(harness.injectedFaults().length).toBeGreaterThan(10);
+    expect(harness.injectedFaults().some((f) => f.status === 409)).toBe(true);
+
+    await expectNothingLeft();
+
+    // The proof comes from the image itself: boot it again (local engine) and read what the build left.
+    harness.setFaults({});
+    const check = quickstartVariant('kv-e2e-check', guestImage, (vm) => {
+      vm.source = { path: image };
+      vm.bootCommand = ['<wait>', 'guest<enter>'];
+      vm.provisioners = [{ type: 'shell', inline: ['echo "seeded-at: $(cat /etc/ruddervirt-seeded)"', 'sed "s/^/provisioned: /" /root/provisioned.txt', 'sed "s/^/motd: /" /etc/motd'] }];
+      vm.output = { format: 'raw', compress: false };
+    });
+    cleanupDirs.push(check.dir);
+    const proof = await runCli(['build', check.file, '--output', path.join(check.dir, 'out'), '--no-layer-cache']);
+    expect(proof.code, proof.stderr).toBe(0);
+    expect(proof.stderr).toMatch(/seeded-at: \d{4}-\d\d-\d\dT/);
+    expect(proof.stderr).toMatch(/provisioned: provisioned by ruddervirt on 6\./);
+    expect(proof.stderr).toContain('provisioned: BUILD_NAME=quickstart');
+    expect(proof.stderr).toContain('motd: Built by RudderVirt quickstart');
+  }, 2 * BUILD_TIMEOUT);
+
+  it('a failing provisioner fails the build with the screen and the serial console, and removes everything', async () => {
+    harness.setFaults(FAULTS);
+    const { file, dir } = quickstartVariant('kv-e2e-fail', guestImage, (vm) => {
+      vm.provisioners = [{ type: 'shell', inline: ['echo about to fail', 'exit 3'] }];
+    });
+    cleanupDirs.push(dir);
+    const run = await runCli(kubevirtArgs(file, path.join(dir, 'out')));
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr).toMatch(/about to fail/);
+    expect(run.stderr).toMatch(/exit status:? 3/);
+    expect(run.stderr).toMatch(/last screen: \S+failure\.png/);
+    // From the virt-launcher pod's guest-console-log container.
+    expect(run.stderr).toMatch(/last serial console lines:\n.*\| /);
+    expect(run.stderr).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
+    await expectNothingLeft();
+  }, BUILD_TIMEOUT);
+
+  it('SIGINT once the VM runs cancels with exit 130 and removes everything', async () => {
+    harness.setFaults(FAULTS);
+    const { file, dir } = quickstartVariant('kv-e2e-sigint', guestImage);
+    cleanupDirs.push(dir);
+    const run = await startCli(kubevirtArgs(file, path.join(dir, 'out')), { pattern: /==> boot wait/, then: (child) => child.kill('SIGINT') });
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stderr).toMatch(/cancelled/i);
+    expect(run.stderr).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
+    await expectNothingLeft();
+  }, BUILD_TIMEOUT);
+});

@@ -1,0 +1,153 @@
+/**
+ * The byte streams into the cluster, against a fake API server whose websocket ends bridge to a
+ * local TCP echo server: pods/portforward with the channel protocol, KubeVirt's vnc and
+ * portforward with plain.kubevirt.io (binary frames only, retried while the VMI is not running),
+ * and the local 127.0.0.1 listener that SSH dials, whose every connection is its own tunnel.
+ */
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../../src/core/log.js';
+import { KubeApiError } from '../../../src/engines/kubevirt/cluster/kube-api-error.js';
+import type { KubeApi } from '../../../src/engines/kubevirt/cluster/kube-api.js';
+import { startLocalForwarder } from '../../../src/engines/kubevirt/cluster/local-forwarder.js';
+import { openPodPortForward } from '../../../src/engines/kubevirt/cluster/pod-port-forward.js';
+import { KUBEVIRT_STREAM_PROTOCOL, openVmiPortForward, openVmiVnc } from '../../../src/engines/kubevirt/cluster/vmi-streams.js';
+import { clientFor } from './fakes/client.js';
+import { startFakeApiServer, type FakeApiServer } from './fakes/fake-api-server.js';
+import { bridgeChannelPortForward, bridgePlainStream, startEchoServer, type EchoServer, type PlainBridgeLog } from './fakes/stream-bridges.js';
+
+let fake: FakeApiServer;
+let api: KubeApi;
+let echo: EchoServer;
+const plainLog: PlainBridgeLog = { textFrames: 0, binaryFrames: 0 };
+const seenProtocols: string[] = [];
+
+/** Reads from `stream` until `n` bytes arrived. */
+function readBytes(stream: Duplex | net.Socket, n: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    const onData = (c: Buffer) => {
+      chunks.push(c);
+      got += c.length;
+      if (got >= n) {
+        stream.off('data', onData);
+        stream.pause();
+        resolve(Buffer.concat(chunks));
+      }
+    };
+    stream.on('data', onData);
+    stream.once('error', reject);
+  });
+}
+
+describe('cluster streams (fake API server, fake websocket ends)', () => {
+  beforeAll(async () => {
+    fake = await startFakeApiServer();
+    ({ api } = clientFor(fake));
+    echo = await startEchoServer();
+    fake.onWebSocket(/\/pods\/[^/]+\/portforward$/, (ws, _req, url) => {
+      seenProtocols.push(ws.protocol);
+      const port = Number(url.searchParams.get('ports'));
+      bridgeChannelPortForward(ws, port, url.pathname.includes('/pods/broken/') ? { error: `error forwarding port ${port}: connection refused` } : echo);
+    });
+    fake.onWebSocket(/\/virtualmachineinstances\/[^/]+\/(vnc|portforward\/\d+\/tcp)$/, (ws) => {
+      seenProtocols.push(ws.protocol);
+      bridgePlainStream(ws, echo, plainLog);
+    });
+  });
+  afterAll(async () => {
+    await fake.close();
+    await echo.close();
+  });
+
+  it('pods/portforward: greeting and a 2 MiB round trip through the channel protocol', async () => {
+    const stream = await openPodPortForward(api, { namespace: 'ns', pod: 'exporter', port: 8443, signal: AbortSignal.timeout(10_000) });
+    expect(seenProtocols.at(-1)).toBe('v4.channel.k8s.io');
+    const upgrade = fake.requests.findLast((r) => r.method === 'UPGRADE');
+    expect(upgrade?.path).toBe('/api/v1/namespaces/ns/pods/exporter/portforward');
+    expect(upgrade?.query.get('ports')).toBe('8443');
+    expect((await readBytes(stream, 6)).toString()).toBe('hello\n');
+    const payload = randomBytes(2 * 1024 * 1024);
+    stream.resume();
+    const back = readBytes(stream, payload.length);
+    stream.write(payload);
+    expect((await back).equals(payload)).toBe(true);
+    stream.destroy();
+  });
+
+  it("pods/portforward: the error channel's message fails the stream", async () => {
+    const stream = await openPodPortForward(api, { namespace: 'ns', pod: 'broken', port: 8443, signal: AbortSignal.timeout(10_000) });
+    const err = await new Promise<Error>((resolve) => {
+      stream.on('error', resolve);
+      stream.resume();
+    });
+    expect(err.message).toBe('port-forward to ns/broken:8443: error forwarding port 8443: connection refused');
+  });
+
+  it('vnc: plain.kubevirt.io, preserveSession=false, and binary frames only', async () => {
+    const before = { ...plainLog };
+    const stream = await openVmiVnc(api, { namespace: 'ns', vmi: 'guest', signal: AbortSignal.timeout(10_000) });
+    expect(seenProtocols.at(-1)).toBe(KUBEVIRT_STREAM_PROTOCOL);
+    const upgrade = fake.requests.findLast((r) => r.method === 'UPGRADE');
+    expect(upgrade?.path).toBe('/apis/subresources.kubevirt.io/v1/namespaces/ns/virtualmachineinstances/guest/vnc');
+    expect(upgrade?.query.get('preserveSession')).toBe('false');
+    expect((await readBytes(stream, 6)).toString()).toBe('hello\n');
+    stream.resume();
+    const back = readBytes(stream, 5);
+    stream.write('RFB 3');
+    expect((await back).toString()).toBe('RFB 3');
+    expect(plainLog.textFrames).toBe(before.textFrames);
+    expect(plainLog.binaryFrames).toBeGreaterThan(before.binaryFrames);
+    stream.destroy();
+  });
+
+  it('retries while virt-api says the VMI is not running, then connects', async () => {
+    fake.fail({ method: 'UPGRADE', path: /\/vnc$/, status: 400, reason: 'BadRequest', message: 'Unable to connect to VM because phase is Scheduling instead of Running (not running)', times: 2 });
+    const stream = await openVmiVnc(api, { namespace: 'ns', vmi: 'starting', signal: AbortSignal.timeout(20_000) });
+    expect((await readBytes(stream, 6)).toString()).toBe('hello\n');
+    stream.destroy();
+  });
+
+  it('a refused upgrade is a KubeApiError carrying the Status message', async () => {
+    fake.fail({ method: 'UPGRADE', path: /\/portforward\/22\/tcp$/, status: 403, reason: 'Forbidden', message: 'User "ci" cannot get resource "virtualmachineinstances/portforward"' });
+    const err = await openVmiPortForward(api, { namespace: 'ns', vmi: 'guest', port: 22, signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KubeApiError);
+    expect((err as KubeApiError).status).toBe(403);
+    expect((err as Error).message).toContain('cannot get resource "virtualmachineinstances/portforward"');
+  });
+
+  it('the local forwarder gives each SSH connection its own port-forward, and close() ends them all', async () => {
+    const { logger } = memoryLogger();
+    const opened: string[] = [];
+    const forwarder = await startLocalForwarder({
+      what: 'ssh to base/guest',
+      logger,
+      open: (signal) => {
+        opened.push('tunnel');
+        return openVmiPortForward(api, { namespace: 'ns', vmi: 'guest', port: 22, signal });
+      },
+    });
+    expect(forwarder.host).toBe('127.0.0.1');
+    const dial = async () => {
+      const s = net.connect(forwarder.port, forwarder.host);
+      expect((await readBytes(s, 6)).toString()).toBe('hello\n');
+      return s;
+    };
+    const [a, b] = await Promise.all([dial(), dial()]);
+    expect(opened.length).toBe(2);
+    const upgrades = fake.requests.filter((r) => r.method === 'UPGRADE' && r.path.endsWith('/virtualmachineinstances/guest/portforward/22/tcp'));
+    expect(upgrades.length).toBeGreaterThanOrEqual(2);
+    a.resume();
+    const echoed = readBytes(a, 3);
+    a.write('abc');
+    expect((await echoed).toString()).toBe('abc');
+    const closedA = new Promise((r) => a.once('close', r));
+    const closedB = new Promise((r) => b.once('close', r));
+    await forwarder.close();
+    await Promise.all([closedA, closedB]);
+    await expect(new Promise((resolve, reject) => net.connect(forwarder.port, '127.0.0.1').once('connect', resolve).once('error', reject))).rejects.toThrow(/ECONNREFUSED/);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * waitFor against a fake API server: it follows an object by watch (one list, then watch events;
+ * no polling), resumes a watch that was cut, lists again after 410 Gone, and fails with the last
+ * state and the object's events when the time is up or the object fails.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ObjectClient } from '../../../src/engines/kubevirt/cluster/objects.js';
+import { waitFor, WaitFailedError, WaitTimeoutError, type Verdict } from '../../../src/engines/kubevirt/cluster/wait.js';
+import { DV_COLLECTION, EVENT_COLLECTION, clientFor } from './fakes/client.js';
+import { startFakeApiServer, type FakeApiServer, type StoredObject } from './fakes/fake-api-server.js';
+
+let fake: FakeApiServer;
+let objects: ObjectClient;
+let counter = 0;
+
+const dvRef = (name: string) => ({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', namespace: 'ns', name });
+const judge = (dv: (StoredObject & { status?: { phase?: string } }) | undefined): Verdict<string> => {
+  const phase = dv?.status?.phase;
+  if (phase === 'Succeeded') return { done: 'ok' };
+  if (phase === 'Failed') return { failed: 'the import failed' };
+  return { waiting: phase ?? (dv ? 'no phase' : 'absent') };
+};
+const setPhase = (name: string, phase: string) =>
+  fake.store.update(DV_COLLECTION, name, (o) => {
+    o.status = { phase };
+  });
+const tick = (ms = 50) => new Promise((r) => setTimeout(r, ms));
+async function until(condition: () => boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await tick(10);
+  }
+}
+/** Until a watch on `name` is open on the server (events from then on reach it). */
+const watching = (name: string) => until(() => fake.requests.some((r) => r.query.get('watch') === 'true' && r.query.get('fieldSelector') === `metadata.name=${name}`));
+
+describe('waitFor (fake API server)', () => {
+  beforeAll(async () => {
+    fake = await startFakeApiServer();
+    ({ objects } = clientFor(fake));
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    fake.requests.length = 0;
+    fake.cutWatchesAfter = undefined;
+  });
+
+  const newDv = (phase?: string) => {
+    const name = `dv${++counter}`;
+    fake.store.put(DV_COLLECTION, { apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name, namespace: 'ns' }, ...(phase ? { status: { phase } } : {}) });
+    return name;
+  };
+
+  it('follows the object by one list and one watch, and reports each state once', async () => {
+    const name = newDv('Pending');
+    const states: string[] = [];
+    const done = waitFor(objects, { ref: dvRef(name), what: 'the import', timeoutMs: 10_000, signal: AbortSignal.timeout(10_000), judge, onState: (_o, v) => states.push(JSON.stringify(v)) });
+    await watching(name);
+    setPhase(name, 'ImportInProgress');
+    setPhase(name, 'ImportInProgress');
+    await tick();
+    setPhase(name, 'Succeeded');
+    await expect(done).resolves.toBe('ok');
+    expect(states).toEqual(['{"waiting":"Pending"}', '{"waiting":"ImportInProgress"}', '{"done":"ok"}']);
+    const reads = fake.requests.filter((r) => r.path === DV_COLLECTION);
+    expect(reads.filter((r) => r.query.get('watch') !== 'true').length).toBe(1);
+    expect(reads.filter((r) => r.query.get('watch') === 'true').length).toBe(1);
+    expect(reads[1]?.query.get('fieldSelector')).toBe(`metadata.name=${name}`);
+    expect(reads[1]?.query.get('allowWatchBookmarks')).toBe('true');
+  });
+
+  it('answers at once when the object is already there in the wanted state', async () => {
+    const name = newDv('Succeeded');
+    await expect(waitFor(objects, { ref: dvRef(name), what: 'x', timeoutMs: 5_000, signal: AbortSignal.timeout(5_000), judge })).resolves.toBe('ok');
+    expect(fake.requests.some((r) => r.query.get('watch') === 'true')).toBe(false);
+  });
+
+  it('waits for an object that does not exist yet', async () => {
+    const name = `dv${++counter}`;
+    const done = waitFor(objects, { ref: dvRef(name), what: 'x', timeoutMs: 10_000, signal: AbortSignal.timeout(10_000), judge });
+    await tick();
+    fake.store.put(DV_COLLECTION, { apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name, namespace: 'ns' }, status: { phase: 'Succeeded' } });
+    await expect(done).resolves.toBe('ok');
+  });
+
+  it('resumes from the last resourceVersion when the watch is cut, without listing again', async () => {
+    const name = newDv('Pending');
+    fake.cutWatchesAfter = 1;
+    const done = waitFor(objects, { ref: dvRef(name), what: 'x', timeoutMs: 10_000, signal: AbortSignal.timeout(10_000), judge });
+    await watching(name);
+    const rvAfterFirst = setPhase(name, 'ImportInProgress').metadata.resourceVersion;
+    await tick(100);
+    setPhase(name, 'Succeeded');
+    await expect(done).resolves.toBe('ok');
+    const watches = fake.requests.filter((r) => r.query.get('watch') === 'true');
+    expect(watches.length).toBeGreaterThanOrEqual(2);
+    expect(watches[1]?.query.get('resourceVersion')).toBe(rvAfterFirst);
+    expect(fake.requests.filter((r) => r.path === DV_COLLECTION && r.query.get('watch') !== 'true').length).toBe(1);
+  });
+
+  it('lists again after 410 Gone and still sees the change it missed', async () => {
+    const name = newDv('Pending');
+    fake.cutWatchesAfter = 1;
+    const done = waitFor(objects, { ref: dvRef(name), what: 'x', timeoutMs: 10_000, signal: AbortSignal.timeout(10_000), judge });
+    await watching(name);
+    setPhase(name, 'ImportInProgress');
+    // Everything before now is compacted away: the resumed watch gets 410 and must relist.
+    fake.store.oldestRv = Number(fake.store.nextRv()) + 1;
+    setPhase(name, 'Succeeded');
+    await expect(done).resolves.toBe('ok');
+    expect(fake.requests.filter((r) => r.path === DV_COLLECTION && r.query.get('watch') !== 'true').length).toBeGreaterThanOrEqual(2);
+    fake.store.oldestRv = 0;
+  });
+
+  it('survives watch requests answered 500', async () => {
+    const name = newDv('Pending');
+    fake.fail({ path: /datavolumes$/, status: 500, times: 2 });
+    const done = waitFor(objects, { ref: dvRef(name), what: 'x', timeoutMs: 15_000, signal: AbortSignal.timeout(15_000), judge });
+    await tick(300);
+    setPhase(name, 'Succeeded');
+    await expect(done).resolves.toBe('ok');
+  });
+
+  it('fails with the reason and the recent events when the object fails', async () => {
+    const name = newDv('ImportInProgress');
+    fake.store.put(EVENT_COLLECTION, {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `${name}.1`, namespace: 'ns' },
+      involvedObject: { kind: 'DataVolume', name },
+      type: 'Warning',
+      reason: 'ErrImportFailed',
+      message: 'checksum mismatch',
+      count: 3,
+      lastTimestamp: '2026-01-01T00:00:00Z',
+    });
+    const done = waitFor(objects, { ref: dvRef(name), what: 'the root disk import', timeoutMs: 10_000, signal: AbortSignal.timeout(10_000), judge });
+    await watching(name);
+    setPhase(name, 'Failed');
+    const err = await done.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WaitFailedError);
+    expect((err as Error).message).toBe(`the root disk import failed: the import failed\nrecent events:\n  - DataVolume ${name}: Warning ErrImportFailed (x3): checksum mismatch`);
+  });
+
+  it('times out with the last state it saw', async () => {
+    const name = newDv('ImportInProgress');
+    const err = await waitFor(objects, { ref: dvRef(name), what: 'the root disk import', timeoutMs: 400, signal: AbortSignal.timeout(10_000), judge }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WaitTimeoutError);
+    expect((err as Error).message).toBe(`the root disk import: not done after 400ms (DataVolume ns/${name}: ImportInProgress)`);
+    await until(() => fake.openWatches() === 0);
+  });
+
+  it('stops at once when the build is cancelled, with the cancel reason, closing its watch', async () => {
+    const name = newDv('Pending');
+    const cancel = new AbortController();
+    const done = waitFor(objects, { ref: dvRef(name), what: 'x', timeoutMs: 60_000, signal: cancel.signal, judge });
+    await watching(name);
+    cancel.abort(new Error('Build was cancelled.'));
+    await expect(done).rejects.toThrow('Build was cancelled.');
+    await until(() => fake.openWatches() === 0);
+  });
+});
