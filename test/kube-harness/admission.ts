@@ -1,0 +1,149 @@
+/**
+ * The validating admission the real components add on top of schemas: KubeVirt's VM/VMI webhooks,
+ * CDI's DataVolume webhook and the CEL rules of the snapshot CRDs (the subset that matters for
+ * builds, from reference/kubevirt.md §1.3, §3, §4). A denial is the API server's 422 with the
+ * webhook's name in the message, as kube-apiserver wraps webhook answers.
+ */
+import { ApiError, type StatusCause } from './api-errors.js';
+import type { KubeObject } from './object-store.js';
+
+type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function denied(webhook: string, causes: StatusCause[]): ApiError {
+  const message = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join(', ');
+  return new ApiError(422, 'Invalid', `admission webhook "${webhook}" denied the request: ${message}`, {
+    causes: causes.map((c) => ({ reason: 'FieldValueInvalid', ...c })),
+  });
+}
+
+/** Checks a VMI spec (at `base`, e.g. "spec.template.spec"). */
+export function vmiSpecProblems(spec: Loose | undefined, base: string): StatusCause[] {
+  const causes: StatusCause[] = [];
+  if (!spec || typeof spec !== 'object') return [{ field: base, message: 'Required value' }];
+  const domain: Loose = spec.domain ?? {};
+  const disks: Loose[] = domain.devices?.disks ?? [];
+  const volumes: Loose[] = spec.volumes ?? [];
+  const names = new Set<string>();
+  disks.forEach((d, i) => {
+    const field = `${base}.domain.devices.disks[${i}]`;
+    if (names.has(d.name)) causes.push({ field: `${field}.name`, message: `Duplicate value: "${d.name}"` });
+    names.add(d.name);
+    if (!volumes.some((v) => v.name === d.name)) causes.push({ field: `${field}.name`, message: `${d.name} not found.` });
+    const kinds = ['disk', 'cdrom', 'lun'].filter((k) => d[k] !== undefined);
+    if (kinds.length > 1) causes.push({ field, message: `${d.name} can only have a single target type defined` });
+    const target: Loose = d.disk ?? d.cdrom ?? d.lun ?? {};
+    if (target.bus === 'ide') causes.push({ field: `${field}.${kinds[0] ?? 'disk'}.bus`, message: 'IDE bus is not supported' });
+    if (d.cdrom && target.bus === 'virtio') causes.push({ field: `${field}.cdrom.bus`, message: 'Bus type virtio is invalid for CD-ROM device' });
+    if (d.disk && target.bus === 'sata' && target.readonly === true) causes.push({ field: `${field}.disk.readonly`, message: 'Disks on SATA bus cannot be readonly' });
+  });
+  const boot = disks.map((d) => d.bootOrder).filter((b) => b !== undefined);
+  if (new Set(boot).size !== boot.length) causes.push({ field: `${base}.domain.devices.disks`, message: 'Boot order values must be unique' });
+  volumes.forEach((v, i) => {
+    const sources = Object.keys(v).filter((k) => k !== 'name');
+    if (sources.length !== 1) causes.push({ field: `${base}.volumes[${i}]`, message: `must have exactly one source type set, found ${sources.length}` });
+  });
+  const efi = domain.firmware?.bootloader?.efi;
+  const smmOn = domain.features?.smm !== undefined && domain.features.smm.enabled !== false;
+  if (efi && efi.secureBoot !== false && !smmOn) {
+    causes.push({ field: `${base}.domain.firmware.bootloader.efi.secureBoot`, message: 'SecureBoot requires SMM, which is currently disabled' });
+  }
+  const interfaces: Loose[] = domain.devices?.interfaces ?? [];
+  const networks: Loose[] = spec.networks ?? [];
+  interfaces.forEach((iface, i) => {
+    if (!networks.some((n) => n.name === iface.name)) causes.push({ field: `${base}.domain.devices.interfaces[${i}].name`, message: `'${iface.name}' not found.` });
+    if (iface.masquerade !== undefined && !networks.some((n) => n.name === iface.name && n.pod !== undefined)) {
+      causes.push({ field: `${base}.domain.devices.interfaces[${i}].masquerade`, message: 'Masquerade interface only implemented with pod network' });
+    }
+  });
+  networks.forEach((n, i) => {
+    if (!interfaces.some((iface) => iface.name === n.name)) causes.push({ field: `${base}.networks[${i}].name`, message: `'${n.name}' not found.` });
+  });
+  if (networks.filter((n) => n.pod !== undefined).length > 1) causes.push({ field: `${base}.networks`, message: 'more than one interface is connected to a pod network' });
+  const machine = domain.machine?.type;
+  if (typeof machine === 'string' && !/^(q35|pc-q35.*)$/.test(machine)) {
+    causes.push({ field: `${base}.domain.machine.type`, message: `Invalid value: "${machine}": machine type is not supported (emulatedMachines: q35*, pc-q35*)` });
+  }
+  return causes;
+}
+
+/** Throws the webhook's denial for a create or update of `object`, if any. */
+export function admit(object: KubeObject, old?: KubeObject): void {
+  const o = object as Loose;
+  switch (`${object.apiVersion.split('/')[0]} ${object.kind}`) {
+    case 'kubevirt.io VirtualMachine': {
+      const causes: StatusCause[] = [];
+      if (o.spec?.running !== undefined && o.spec?.runStrategy !== undefined) causes.push({ field: 'spec.running', message: 'Running and RunStrategy are mutually exclusive' });
+      causes.push(...vmiSpecProblems(o.spec?.template?.spec, 'spec.template.spec'));
+      if (causes.length > 0) throw denied('virtualmachine-validator.kubevirt.io', causes);
+      return;
+    }
+    case 'kubevirt.io VirtualMachineInstance': {
+      if (old) {
+        if (JSON.stringify(old.spec) !== JSON.stringify(object.spec)) {
+          throw denied('virtualmachineinstances-update-validator.kubevirt.io', [{ field: 'spec', message: 'update of VMI object is restricted' }]);
+        }
+        return;
+      }
+      const causes = vmiSpecProblems(o.spec, 'spec');
+      if (causes.length > 0) throw denied('virtualmachineinstances-create-validator.kubevirt.io', causes);
+      return;
+    }
+    case 'cdi.kubevirt.io DataVolume': {
+      if (old) {
+        if (JSON.stringify(old.spec) !== JSON.stringify(object.spec)) throw denied('datavolume-validate.cdi.kubevirt.io', [{ field: 'spec', message: 'Cannot update DataVolume Spec' }]);
+        return;
+      }
+      const spec: Loose = o.spec ?? {};
+      const causes: StatusCause[] = [];
+      const sources = Object.keys(spec.source ?? {});
+      if (spec.sourceRef === undefined && sources.length !== 1) causes.push({ field: 'spec.source', message: `Data volume should have exactly one source, found ${sources.length}` });
+      if (spec.pvc === undefined && spec.storage === undefined) causes.push({ field: 'spec', message: 'Missing Data volume PVC or storage' });
+      if (spec.pvc !== undefined && spec.storage !== undefined) causes.push({ field: 'spec', message: 'Data volume cannot have both PVC and storage' });
+      const size = (spec.pvc ?? spec.storage)?.resources?.requests?.storage;
+      if (size === undefined && spec.source?.pvc === undefined && spec.source?.snapshot === undefined) {
+        causes.push({ field: `spec.${spec.pvc ? 'pvc' : 'storage'}.resources.requests.storage`, message: 'missing storage size' });
+      }
+      const http = spec.source?.http;
+      if (http && typeof http.url === 'string' && !/^https?:\/\//.test(http.url)) causes.push({ field: 'spec.source.http.url', message: `${http.url} is not a valid URL` });
+      if (http?.checksum !== undefined && !/^(md5|sha1|sha256|sha512):[0-9a-f]+$/.test(http.checksum)) {
+        causes.push({ field: 'spec.source.http.checksum', message: `Invalid checksum format "${http.checksum}", expected <algorithm>:<hex>` });
+      }
+      if (causes.length > 0) throw denied('datavolume-validate.cdi.kubevirt.io', causes);
+      return;
+    }
+    case 'snapshot.storage.k8s.io VolumeSnapshot': {
+      const source: Loose = o.spec?.source ?? {};
+      const set = ['persistentVolumeClaimName', 'volumeSnapshotContentName'].filter((k) => source[k] !== undefined);
+      if (set.length !== 1) throw celFailed(object, 'spec.source', 'Exactly one of volumeSnapshotContentName and persistentVolumeClaimName must be set');
+      if (o.spec?.volumeSnapshotClassName === '') throw celFailed(object, 'spec.volumeSnapshotClassName', 'volumeSnapshotClassName must not be the empty string when set');
+      if (old && JSON.stringify((old as Loose).spec?.source) !== JSON.stringify(source)) throw celFailed(object, 'spec.source', 'spec.source is immutable');
+      return;
+    }
+    case 'snapshot.kubevirt.io VirtualMachineSnapshot': {
+      const source: Loose = o.spec?.source ?? {};
+      if (source.kind !== 'VirtualMachine' || (source.apiGroup ?? 'kubevirt.io') !== 'kubevirt.io') {
+        throw denied('virtualmachinesnapshot-validator.snapshot.kubevirt.io', [{ field: 'spec.source', message: `invalid kind ${String(source.kind)}` }]);
+      }
+      if (old && JSON.stringify((old as Loose).spec) !== JSON.stringify(o.spec)) throw denied('virtualmachinesnapshot-validator.snapshot.kubevirt.io', [{ field: 'spec', message: 'spec in immutable after creation' }]);
+      return;
+    }
+    case 'export.kubevirt.io VirtualMachineExport': {
+      const source: Loose = o.spec?.source ?? {};
+      const allowed = ['PersistentVolumeClaim', 'VirtualMachine', 'VirtualMachineSnapshot'];
+      if (!allowed.includes(source.kind)) throw denied('virtualmachineexport-validator.export.kubevirt.io', [{ field: 'spec.source', message: `invalid kind: ${String(source.kind)}` }]);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function celFailed(object: KubeObject, field: string, message: string): ApiError {
+  const group = object.apiVersion.split('/')[0] ?? '';
+  return new ApiError(422, 'Invalid', `${object.kind}.${group} "${object.metadata.name ?? ''}" is invalid: ${field}: Invalid value: "object": ${message}`, {
+    name: object.metadata.name ?? '',
+    group,
+    kind: object.kind,
+    causes: [{ reason: 'FieldValueInvalid', field, message: `Invalid value: "object": ${message}` }],
+  });
+}

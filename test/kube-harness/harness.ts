@@ -1,0 +1,418 @@
+/**
+ * startKubeHarness(): a Kubernetes API server with KubeVirt, CDI, the CSI snapshot controller and
+ * Kube-OVN's objects, for testing the kubevirt engine on a machine where no cluster can run. It
+ * serves HTTPS with its own CA and a bearer token, writes a kubeconfig, and runs in-process
+ * controllers that do what the real ones do — including booting a real QEMU guest for a
+ * VirtualMachine. Test code only; never shipped. See README.md beside this file.
+ */
+import { randomBytes } from 'node:crypto';
+import https from 'node:https';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from '../../src/core/log.js';
+import { LineLogger } from '../../src/core/log.js';
+import { chooseAccelerator, type Accelerator } from '../../src/engines/local/accelerator.js';
+import { AccessPolicy, type AccessRule } from './access-policy.js';
+import { ApiError, notFound } from './api-errors.js';
+import { CertificateAuthority } from './certificates.js';
+import { ClusterApi } from './cluster-api.js';
+import { ClaimController, DEFAULT_CLASS_ANNOTATION } from './controllers/claim-controller.js';
+import { DataVolumeController } from './controllers/datavolume-controller.js';
+import { EventRecorder } from './controllers/event-recorder.js';
+import { ExportController } from './controllers/export-controller.js';
+import { NetworkController } from './controllers/network-controller.js';
+import { NODE_NAME, PodRuntime } from './controllers/pod-runtime.js';
+import { PodNetwork } from './controllers/pod-network.js';
+import { DEFAULT_SNAPSHOT_CLASS_ANNOTATION, SnapshotController } from './controllers/snapshot-controller.js';
+import { CDI_NAMESPACE, UploadProxy } from './controllers/upload-proxy.js';
+import { VmController } from './controllers/vm-controller.js';
+import { VmiController } from './controllers/vmi-controller.js';
+import { VolumeFiles } from './controllers/volumes.js';
+import { FaultSwitch, type Faults } from './faults.js';
+import { GarbageCollector } from './garbage-collector.js';
+import { checkHostTools } from './host-tools.js';
+import { HttpApi } from './http-api.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { ObjectStore, type KubeObject } from './object-store.js';
+import { RESOURCE_TYPES, mustResource, type ResourceType } from './resources.js';
+import type { FieldValidation } from './validation.js';
+import { WatchHub } from './watch-hub.js';
+import { WebSocketStreams } from './websocket-streams.js';
+
+export const STORAGE_CLASS = 'harness-hostpath';
+export const STORAGE_PROVISIONER = 'hostpath.csi.harness.ruddervirt.io';
+export const SNAPSHOT_CLASS = 'harness-snapclass';
+/** Label on the objects the harness creates at start (namespaces, node, classes, CDI, KubeVirt). */
+export const SYSTEM_LABEL = 'harness.ruddervirt.io/system';
+
+export interface KubeHarnessOptions {
+  faults?: Faults;
+  /** The folder the harness makes its own temp folder in (default os.tmpdir()). */
+  workDir?: string;
+  logger?: Logger;
+  /** What unknown fields do without a fieldValidation parameter (real servers: Warn). Default Strict. */
+  fieldValidation?: FieldValidation;
+  /** How often watches that allow bookmarks get one. Default 1000 ms. */
+  bookmarkIntervalMs?: number;
+  /** How many changes watches can resume from. Default 5000. */
+  historyLimit?: number;
+  /** Serve a VolumeSnapshotClass for the storage class (CSI snapshots possible). Default true. */
+  snapshotClass?: boolean;
+  /** Skip the accelerator probe. */
+  accelerator?: Accelerator;
+  /** Turns `docker://image` into a local disk image, for registry imports and containerDisks. */
+  resolveRegistryImage?: (url: string, signal: AbortSignal) => Promise<string>;
+  denials?: AccessRule[];
+  /** Importer restarts before a DataVolume fails. Default 2. */
+  importRetries?: number;
+  /** Upper bound on VMI termination grace periods. Default 30 s. */
+  maxGraceSeconds?: number;
+  /** Aborting closes the harness (stops its VMs, processes and servers, removes its folder). */
+  signal?: AbortSignal;
+}
+
+export interface HarnessObject {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  uid: string;
+  /** Made by the harness at start, not by a test. */
+  system: boolean;
+  deleting: boolean;
+}
+
+export interface KubeHarness {
+  url: string;
+  caCert: string;
+  token: string;
+  kubeconfigPath: string;
+  /** The harness's own folder (claims, pods, VM folders); removed by close(). */
+  workDir: string;
+  /** CDI's upload proxy, directly (also reachable by port-forward to its pod in namespace cdi). */
+  uploadProxyUrl: string;
+  /** Where status.links.external of exports point. */
+  exportProxyUrl: string;
+  /** A client-node KubeConfig for the harness. */
+  kubeConfig(): KubeConfig;
+  /** Creates a namespace (a generated test-xxxxx name by default) and returns its name. */
+  createNamespace(name?: string): Promise<string>;
+  /** Deletes a namespace with everything in it; resolves when it is gone (unless wait is false). */
+  deleteNamespace(name: string, options?: { wait?: boolean; timeoutMs?: number }): Promise<void>;
+  objects(): HarnessObject[];
+  /** Objects a test made that still exist (system objects excluded; in `namespace` if given). */
+  leftovers(namespace?: string): HarnessObject[];
+  setFaults(faults: Faults): void;
+  /** Faults injected since the last setFaults. */
+  injectedFaults(): { status: number; verb: string; path: string }[];
+  setDenials(rules: AccessRule[]): void;
+  /** Ends every open watch now (an API server restart). */
+  dropWatches(): void;
+  /** Forgets the change history: watches from older resourceVersions get 410 Gone. */
+  compact(): void;
+  /** The disk file behind a claim. */
+  claimFile(namespace: string, claim: string): string;
+  /** Resolves when every controller's queue is empty. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Without a logger, the harness's own warnings (a controller that failed) still show, on stderr. */
+function stderrLogger(): Logger {
+  return new LineLogger((level, line) => {
+    if (level === 'warn' || level === 'error') process.stderr.write(`kube harness ${level}: ${line}\n`);
+  });
+}
+
+export async function startKubeHarness(options: KubeHarnessOptions = {}): Promise<KubeHarness> {
+  const logger = options.logger ?? stderrLogger();
+  options.signal?.throwIfAborted();
+  checkHostTools();
+  const parent = options.workDir ?? os.tmpdir();
+  await mkdir(parent, { recursive: true });
+  const workDir = await mkdtemp(path.join(parent, 'ruddervirt-kube-harness-'));
+  const cleanups: (() => Promise<unknown>)[] = [() => rm(workDir, { recursive: true, force: true })];
+  const undo = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const pki = path.join(workDir, 'pki');
+    await mkdir(pki);
+    const ca = await CertificateAuthority.create(pki);
+    const serving = await ca.issue('kube-apiserver', ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', '127.0.0.1', '::1']);
+    const token = randomBytes(24).toString('base64url');
+
+    const store = new ObjectStore(options.historyLimit ?? 5000);
+    const api = new ClusterApi(store, options.fieldValidation ?? 'Strict');
+    const faults = new FaultSwitch();
+    if (options.faults) faults.set(options.faults);
+    const access = new AccessPolicy();
+    if (options.denials) access.setDenials(options.denials);
+    const watches = new WatchHub(api, faults, options.bookmarkIntervalMs ?? 1000);
+    const events = new EventRecorder(api);
+    const files = new VolumeFiles(workDir);
+    const network = new PodNetwork();
+
+    let acceleratorChoice: Promise<Accelerator> | undefined;
+    const accelerator = () => {
+      acceleratorChoice ??= options.accelerator ? Promise.resolve(options.accelerator) : chooseAccelerator({ logger }).then((c) => c.accelerator);
+      return acceleratorChoice;
+    };
+
+    const gc = new GarbageCollector(api, logger);
+    const claims = new ClaimController(api, files, events, logger);
+    const pods = new PodRuntime(api, network, events, workDir, logger);
+    const dataVolumes = new DataVolumeController(api, files, network, events, logger, {
+      importRetries: options.importRetries ?? 2,
+      ...(options.resolveRegistryImage ? { resolveRegistryImage: options.resolveRegistryImage } : {}),
+    });
+    const uploads = new UploadProxy(api, dataVolumes, network, logger);
+    const exports = new ExportController(api, files, network, events, ca, logger);
+    const snapshots = new SnapshotController(api, files, events, logger);
+    const vms = new VmController(api, events, logger);
+    const vmis = new VmiController(
+      api,
+      { api, files, network, accelerator, logger, ...(options.resolveRegistryImage ? { resolveRegistryImage: options.resolveRegistryImage } : {}) },
+      pods,
+      events,
+      workDir,
+      options.maxGraceSeconds ?? 30,
+      logger,
+    );
+    const networks = new NetworkController(api, logger);
+    const controllers = [gc, claims, pods, dataVolumes, exports, snapshots, vms, vmis, networks];
+    cleanups.push(async () => {
+      for (const c of [...controllers].reverse()) await c.close();
+    });
+    await uploads.start(ca);
+    cleanups.push(() => uploads.close());
+    await exports.start();
+
+    const httpApi = new HttpApi(
+      api,
+      watches,
+      faults,
+      access,
+      token,
+      {
+        podLog: (ns, name, container, follow, res) => pods.podLog(ns, name, container, follow, res),
+        kubevirtAction: async (ns, kind, name, action, body) => {
+          if (kind === 'virtualmachines') return vms.action(ns, name, action, body);
+          if (['softreboot', 'reset'].includes(action)) {
+            throw new ApiError(400, 'BadRequest', `${action} is not served by the kube harness`);
+          }
+          throw new ApiError(400, 'BadRequest', `virtualmachineinstances/${action} is not served by the kube harness`);
+        },
+        screenshot: (ns, name) => vmis.screenshot(ns, name),
+        answerVirtual: (resource, object) => {
+          if (resource.kind === 'UploadTokenRequest') return uploads.answerTokenRequest(object);
+          return object;
+        },
+      },
+      logger,
+    );
+    const streams = new WebSocketStreams(
+      {
+        vmiVnc: (ns, name, preserve) => vmis.vnc(ns, name, preserve),
+        vmiConsole: (ns, name) => vmis.console(ns, name),
+        vmiPortForward: (ns, name, port) => vmis.portForward(ns, name, port),
+        vmiOfVm: (ns, name) => {
+          if (!api.tryGet(mustResource('kubevirt.io', 'virtualmachines'), ns, name)) throw notFound({ group: 'kubevirt.io', resource: 'virtualmachines', name });
+          return name;
+        },
+        podPort: async (ns, name, port) => {
+          const pod = api.get(mustResource('', 'pods'), ns, name) as KubeObject & { status?: { phase?: string } };
+          if (pod.status?.phase !== 'Running') throw new ApiError(400, 'BadRequest', `pod ${name} is not running (phase ${pod.status?.phase ?? 'Pending'})`);
+          const endpoint = network.endpoint(ns, name, port);
+          if (!endpoint) throw new ApiError(500, 'InternalError', `error forwarding port ${port} to pod ${name}: nothing listens on port ${port} in the pod`);
+          return { host: endpoint.host, port: endpoint.port };
+        },
+      },
+      (req) => httpApi.authenticated(req),
+      access,
+      faults,
+      logger,
+    );
+
+    const server = https.createServer({ cert: serving.cert, key: serving.key }, (req, res) => void httpApi.handle(req, res));
+    server.on('upgrade', (req, socket, head) => streams.handleUpgrade(req, socket, head));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    cleanups.push(async () => {
+      watches.dropAll();
+      streams.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    seedSystemObjects(api, uploads, options.snapshotClass !== false, await accelerator());
+
+    const kubeconfigPath = path.join(workDir, 'kubeconfig');
+    await writeKubeconfig({ file: kubeconfigPath, server: url, caCert: ca.certPem, token, namespace: 'default' });
+
+    const namespaces = mustResource('', 'namespaces');
+    const list = (): HarnessObject[] =>
+      store.all().map(({ resource, object }) => ({
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
+        name: object.metadata.name!,
+        uid: object.metadata.uid!,
+        system: isSystem(resource, object),
+        deleting: object.metadata.deletionTimestamp !== undefined,
+      }));
+    const settled = async () => {
+      for (let round = 0; round < 3; round++) await Promise.all(controllers.map((c) => c.idle()));
+    };
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      options.signal?.removeEventListener('abort', onAbort);
+      await undo();
+    };
+    const onAbort = () => void close();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) await close();
+
+    return {
+      url,
+      caCert: ca.certPem,
+      token,
+      kubeconfigPath,
+      workDir,
+      uploadProxyUrl: uploads.url,
+      exportProxyUrl: exports.proxyUrl,
+      kubeConfig() {
+        const kc = new KubeConfig();
+        kc.loadFromFile(kubeconfigPath);
+        return kc;
+      },
+      async createNamespace(name) {
+        const body = { apiVersion: 'v1', kind: 'Namespace', metadata: name ? { name } : { generateName: 'test-' } };
+        return api.create(namespaces, undefined, body).object.metadata.name!;
+      },
+      async deleteNamespace(name, { wait = true, timeoutMs = 120_000 } = {}) {
+        try {
+          api.delete(namespaces, undefined, name);
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 404) return;
+          throw err;
+        }
+        if (!wait) return;
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            unsubscribe();
+            const left = list().filter((o) => o.namespace === name);
+            reject(new Error(`namespace ${name} still exists after ${timeoutMs} ms; left: ${left.map((o) => `${o.kind}/${o.name}`).join(', ')}`));
+          }, timeoutMs);
+          const check = () => {
+            if (!api.tryGet(namespaces, undefined, name)) {
+              clearTimeout(timer);
+              unsubscribe();
+              resolve();
+            }
+          };
+          const unsubscribe = store.subscribe((e) => {
+            if (e.type === 'DELETED' && e.resource.kind === 'Namespace') check();
+          });
+          check();
+        });
+      },
+      objects: list,
+      leftovers: (namespace) => list().filter((o) => !o.system && (namespace === undefined || o.namespace === namespace || (o.kind === 'Namespace' && o.name === namespace))),
+      setFaults: (f) => faults.set(f),
+      injectedFaults: () => [...faults.injected],
+      setDenials: (rules) => access.setDenials(rules),
+      dropWatches: () => watches.dropAll(),
+      compact: () => store.compact(),
+      claimFile: (namespace, claim) => files.claimFile(namespace, claim),
+      settled,
+      close,
+    };
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}
+
+function isSystem(resource: ResourceType, object: KubeObject): boolean {
+  if (object.metadata.labels?.[SYSTEM_LABEL] === 'true') return true;
+  // Objects in the system namespaces are made by their operators (CDI's upload proxy, KubeVirt).
+  return resource.namespaced && ['kube-system', 'kubevirt', CDI_NAMESPACE].includes(object.metadata.namespace ?? '');
+}
+
+function seedSystemObjects(api: ClusterApi, uploads: UploadProxy, snapshotClass: boolean, accelerator: Accelerator): void {
+  const system = { [SYSTEM_LABEL]: 'true' };
+  const create = (plural: string, group: string, object: Record<string, unknown> & { metadata: Record<string, unknown> }) => {
+    const resource = RESOURCE_TYPES.find((r) => r.plural === plural && r.group === group)!;
+    const meta = object.metadata;
+    api.createInternal(resource, meta.namespace as string | undefined, { ...object, metadata: { ...meta, labels: { ...((meta.labels as Record<string, string>) ?? {}), ...system } } } as unknown as KubeObject);
+  };
+  for (const ns of ['default', 'kube-system', 'kubevirt', CDI_NAMESPACE]) create('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  create('nodes', '', {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: NODE_NAME, labels: { 'kubernetes.io/hostname': NODE_NAME, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'kubevirt.io/schedulable': 'true' } },
+    spec: {},
+    status: {
+      capacity: { cpu: '2', memory: '8Gi', 'devices.kubevirt.io/kvm': accelerator === 'kvm' ? '1k' : '0' },
+      allocatable: { cpu: '2', memory: '8Gi', 'devices.kubevirt.io/kvm': accelerator === 'kvm' ? '1k' : '0' },
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'the kube harness node is ready' }],
+      addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: NODE_NAME }],
+      nodeInfo: {
+        architecture: 'amd64',
+        bootID: '',
+        containerRuntimeVersion: 'harness://1',
+        kernelVersion: os.release(),
+        kubeProxyVersion: 'v1.36.0',
+        kubeletVersion: 'v1.36.0',
+        machineID: '',
+        operatingSystem: 'linux',
+        osImage: 'ruddervirt kube harness',
+        systemUUID: '',
+      },
+    },
+  });
+  create('storageclasses', 'storage.k8s.io', {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: STORAGE_CLASS, annotations: { [DEFAULT_CLASS_ANNOTATION]: 'true' } },
+    provisioner: STORAGE_PROVISIONER,
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
+    allowVolumeExpansion: true,
+  });
+  if (snapshotClass) {
+    create('volumesnapshotclasses', 'snapshot.storage.k8s.io', {
+      apiVersion: 'snapshot.storage.k8s.io/v1',
+      kind: 'VolumeSnapshotClass',
+      metadata: { name: SNAPSHOT_CLASS, annotations: { [DEFAULT_SNAPSHOT_CLASS_ANNOTATION]: 'true' } },
+      driver: STORAGE_PROVISIONER,
+      deletionPolicy: 'Delete',
+    });
+  }
+  create('kubevirts', 'kubevirt.io', {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'KubeVirt',
+    metadata: { name: 'kubevirt', namespace: 'kubevirt' },
+    spec: { configuration: { developerConfiguration: { useEmulation: accelerator !== 'kvm' } }, infra: { replicas: 1 } },
+    status: { phase: 'Deployed', observedKubeVirtVersion: 'v1.9.0', targetKubeVirtVersion: 'v1.9.0', operatorVersion: 'v1.9.0', defaultArchitecture: 'amd64' },
+  });
+  create('cdiconfigs', 'cdi.kubevirt.io', {
+    apiVersion: 'cdi.kubevirt.io/v1beta1',
+    kind: 'CDIConfig',
+    metadata: { name: 'config' },
+    spec: { featureGates: ['HonorWaitForFirstConsumer'] },
+    status: { uploadProxyURL: uploads.url.replace(/^https:\/\//, ''), scratchSpaceStorageClass: STORAGE_CLASS, filesystemOverhead: { global: '0.055' } },
+  });
+  for (const { resource, object } of uploads.systemObjects()) {
+    create(resource, '', object as KubeObject & { metadata: Record<string, unknown> });
+  }
+}
