@@ -9,4 +9,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The layout is the architecture: the core library knows nothing of engines, actions or the CLI.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '/(cli|engines|actions)/', message: 'src/core must not depend on the CLI, an engine or the actions.' }] }],
+    },
+  },
 );
