@@ -1,0 +1,97 @@
+import { createRequire as __rvCreateRequire } from 'node:module';
+const require = __rvCreateRequire(import.meta.url);
+import {
+  failStage,
+  recordPhases,
+  stageVm
+} from "../shared/chunk-DKEJVJBO.js";
+import {
+  CleanupStack,
+  provisionOverSsh
+} from "../shared/chunk-WG36DMPB.js";
+import "../shared/chunk-BSNX5QCI.js";
+import {
+  createPhaseRunner
+} from "../shared/chunk-NJDMY7QI.js";
+import "../shared/chunk-M4EVOCGU.js";
+import "../shared/chunk-N7O5N4A6.js";
+import "../shared/chunk-3N4LQ6SQ.js";
+import {
+  loadBuildForAction,
+  phaseTimeoutInputs
+} from "../shared/chunk-SKGW5BUR.js";
+import "../shared/chunk-NMFND3ZH.js";
+import "../shared/chunk-C633G5FH.js";
+import "../shared/chunk-4A36UFLR.js";
+import {
+  booleanInput,
+  phasesTable,
+  setOutputs,
+  writeSummary
+} from "../shared/chunk-FHTTBMAA.js";
+import "../shared/chunk-WVXTUGLW.js";
+import "../shared/chunk-2GA4PUSK.js";
+import {
+  requireHandoff
+} from "../shared/chunk-SYTAHMP2.js";
+import "../shared/chunk-BD4KSRWD.js";
+import {
+  runAction
+} from "../shared/chunk-KJDCWLVU.js";
+import "../shared/chunk-NRT5H4XG.js";
+
+// src/core/pipeline/stages/provision.ts
+async function provisionStage(req) {
+  if (req.vm.communicator.type !== "ssh") {
+    req.phases.skip("provision", "communicator none");
+    return;
+  }
+  const cleanup = new CleanupStack();
+  try {
+    await provisionOverSsh({
+      build: req.build,
+      vm: req.vm,
+      handle: req.handle,
+      phases: req.phases,
+      cleanup,
+      logger: req.logger,
+      signal: req.signal,
+      provisionTimeoutMs: req.provisionTimeoutMs ?? 0,
+      ...req.masker ? { masker: req.masker } : {}
+    });
+  } finally {
+    await cleanup.unwind(req.logger);
+  }
+}
+
+// src/actions/provision/main.ts
+await runAction(async (ctx) => {
+  const handoff = await requireHandoff("build-vm");
+  const { build } = loadBuildForAction(ctx, handoff);
+  const target = stageVm(build, handoff, "provision");
+  const { vm } = target.selected;
+  const phases = createPhaseRunner(target.selected.key, ctx.logger, ctx.signal);
+  try {
+    if (!target.handle.running) throw new Error(`vm ${target.selected.key} is not running any more (see the serial console below)`);
+    await provisionStage({
+      build,
+      vm,
+      handle: target.handle,
+      phases,
+      logger: ctx.logger,
+      masker: ctx.masker,
+      signal: ctx.signal,
+      provisionTimeoutMs: phaseTimeoutInputs().provision ?? 0
+    });
+  } catch (err) {
+    ctx.logger.closeGroup();
+    await failStage(ctx, target, phases.records, booleanInput("keep-on-failure", false), `provisioning ${target.selected.key}`);
+    throw err;
+  }
+  ctx.logger.closeGroup();
+  await recordPhases(target.selected.key, phases.records);
+  setOutputs({ vm: target.selected.key, provisioners: vm.provisioners.length }, ctx.masker);
+  await writeSummary(`### RudderVirt: ${target.selected.key} provisioned
+
+${phasesTable(phases.records)}`, ctx.masker);
+});
