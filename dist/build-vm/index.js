@@ -8,12 +8,12 @@ import "../shared/chunk-AGZT337F.js";
 import "../shared/chunk-YYNENYN4.js";
 import {
   captureFailure
-} from "../shared/chunk-BSNX5QCI.js";
+} from "../shared/chunk-HJPMGMLV.js";
 import {
   connectSsh,
   createPhaseRunner,
   typeBootCommand
-} from "../shared/chunk-NJDMY7QI.js";
+} from "../shared/chunk-5JY4NHH2.js";
 import {
   AttachedMachine
 } from "../shared/chunk-M4EVOCGU.js";

@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "../shared/chunk-SKRXDAA3.js";
+} from "../shared/chunk-UT5FGZOE.js";
 import "../shared/chunk-MJRXNEEZ.js";
 import {
   LocalEngine
@@ -14,11 +14,11 @@ import {
 import "../shared/chunk-OETMHBEK.js";
 import "../shared/chunk-U4DSBIX5.js";
 import "../shared/chunk-YYNENYN4.js";
-import "../shared/chunk-WG36DMPB.js";
+import "../shared/chunk-OI3QM4BN.js";
 import {
   readFailure
-} from "../shared/chunk-BSNX5QCI.js";
-import "../shared/chunk-NJDMY7QI.js";
+} from "../shared/chunk-HJPMGMLV.js";
+import "../shared/chunk-5JY4NHH2.js";
 import "../shared/chunk-N7O5N4A6.js";
 import "../shared/chunk-3N4LQ6SQ.js";
 import {

@@ -21,7 +21,7 @@ import {
 } from "../shared/chunk-HYRTGIQ7.js";
 import {
   runBuild
-} from "../shared/chunk-SKRXDAA3.js";
+} from "../shared/chunk-UT5FGZOE.js";
 import "../shared/chunk-MJRXNEEZ.js";
 import {
   LocalEngine
@@ -30,14 +30,14 @@ import "../shared/chunk-AGZT337F.js";
 import "../shared/chunk-OETMHBEK.js";
 import "../shared/chunk-U4DSBIX5.js";
 import "../shared/chunk-YYNENYN4.js";
-import "../shared/chunk-WG36DMPB.js";
+import "../shared/chunk-OI3QM4BN.js";
 import {
   KEYSYM_NAMES,
   KEY_INTERVAL_ENV,
   formatGoDurationNanos,
   planBootCommand,
   resolveKeyInterval
-} from "../shared/chunk-NJDMY7QI.js";
+} from "../shared/chunk-5JY4NHH2.js";
 import {
   convertDisk
 } from "../shared/chunk-N7O5N4A6.js";

@@ -4,15 +4,15 @@ import {
   failStage,
   recordPhases,
   stageVm
-} from "../shared/chunk-DKEJVJBO.js";
+} from "../shared/chunk-6R7L5CHS.js";
 import {
   CleanupStack,
   provisionOverSsh
-} from "../shared/chunk-WG36DMPB.js";
-import "../shared/chunk-BSNX5QCI.js";
+} from "../shared/chunk-OI3QM4BN.js";
+import "../shared/chunk-HJPMGMLV.js";
 import {
   createPhaseRunner
-} from "../shared/chunk-NJDMY7QI.js";
+} from "../shared/chunk-5JY4NHH2.js";
 import "../shared/chunk-M4EVOCGU.js";
 import "../shared/chunk-N7O5N4A6.js";
 import "../shared/chunk-3N4LQ6SQ.js";

@@ -8,12 +8,12 @@ import "../shared/chunk-U4DSBIX5.js";
 import {
   failStage,
   stageVm
-} from "../shared/chunk-DKEJVJBO.js";
-import "../shared/chunk-BSNX5QCI.js";
+} from "../shared/chunk-6R7L5CHS.js";
+import "../shared/chunk-HJPMGMLV.js";
 import {
   connectSsh,
   createPhaseRunner
-} from "../shared/chunk-NJDMY7QI.js";
+} from "../shared/chunk-5JY4NHH2.js";
 import "../shared/chunk-M4EVOCGU.js";
 import "../shared/chunk-N7O5N4A6.js";
 import "../shared/chunk-3N4LQ6SQ.js";

@@ -12,6 +12,7 @@ import type { Logger, SecretMasker } from '../log.js';
 import { normaliseFingerprint } from './host-key.js';
 import { sleep } from './sleep.js';
 import { authMethods } from './ssh-auth.js';
+import { pauseUntilSshBanner } from './ssh-banner.js';
 import { SshCommunicator } from './ssh-communicator.js';
 import { DialError, dialSsh, type DialFailureKind, type DialTarget } from './ssh-dial.js';
 
@@ -35,6 +36,8 @@ export interface ConnectSshOptions {
   handshakeTimeout?: number;
   /** "exec" skips SFTP (for servers where the subsystem misbehaves). */
   fileTransfer?: 'sftp' | 'exec';
+  /** End retry pauses early once the server shows an SSH banner (default true; false = Packer's fixed pauses). */
+  probeBanner?: boolean;
   /** Where SSH_AUTH_SOCK is read for sshAgentAuth. */
   env?: NodeJS.ProcessEnv;
   /**
@@ -150,7 +153,10 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
   for (let attempt = 1; ; attempt++) {
     if (last) {
       const wait = Math.min(retryPause(last.kind, retryInterval, handshakePause), Math.max(0, deadline - Date.now()));
-      await sleep(wait, signal);
+      // Direct connections end the pause as soon as the server shows its banner (ssh-banner.ts);
+      // after an auth failure the server is up already, so the full pause applies.
+      if (!targets.bastion && last.kind !== 'auth' && options.probeBanner !== false) await pauseUntilSshBanner(targets.target.host, targets.target.port, wait, signal);
+      else await sleep(wait, signal);
     }
     signal.throwIfAborted();
     if (Date.now() >= deadline && last) {

@@ -10,12 +10,12 @@ import {
 import {
   CleanupStack,
   provisionOverSsh
-} from "./chunk-WG36DMPB.js";
+} from "./chunk-OI3QM4BN.js";
 import {
   createPhaseRunner,
   saveScreenshot,
   typeBootCommand
-} from "./chunk-NJDMY7QI.js";
+} from "./chunk-5JY4NHH2.js";
 import {
   redactedVariables,
   writeManifest

@@ -23418,6 +23418,39 @@ async function authMethods(creds, fieldPrefix, env = process.env) {
   return methods;
 }
 
+// src/core/communicator/ssh-banner.ts
+import net from "node:net";
+var PROBE_EVERY_MS = 250;
+function probeSshBanner(host, port, timeoutMs) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    let seen = "";
+    const done = (ok) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.on("data", (chunk) => {
+      seen += chunk.toString("latin1");
+      if (seen.includes("SSH-")) done(true);
+      else if (seen.length > 4096) done(false);
+    });
+    socket.on("error", () => done(false));
+    socket.on("close", () => done(false));
+  });
+}
+async function pauseUntilSshBanner(host, port, maxMs, signal) {
+  const until = Date.now() + maxMs;
+  while (Date.now() < until) {
+    signal.throwIfAborted();
+    const left = until - Date.now();
+    if (await probeSshBanner(host, port, Math.min(1e3, left))) return true;
+    await sleep2(Math.min(PROBE_EVERY_MS, Math.max(0, until - Date.now())), signal);
+  }
+  return false;
+}
+
 // src/core/communicator/ssh-communicator.ts
 import { constants as osConstants } from "node:os";
 import { Readable } from "node:stream";
@@ -24161,7 +24194,8 @@ async function waitForSsh(config, targets, options) {
   for (let attempt = 1; ; attempt++) {
     if (last) {
       const wait = Math.min(retryPause(last.kind, retryInterval, handshakePause), Math.max(0, deadline - Date.now()));
-      await sleep2(wait, signal);
+      if (!targets.bastion && last.kind !== "auth" && options.probeBanner !== false) await pauseUntilSshBanner(targets.target.host, targets.target.port, wait, signal);
+      else await sleep2(wait, signal);
     }
     signal.throwIfAborted();
     if (Date.now() >= deadline && last) {

@@ -8,7 +8,7 @@ import {
   escapeSingleQuoted,
   shellQuote,
   sleep
-} from "./chunk-NJDMY7QI.js";
+} from "./chunk-5JY4NHH2.js";
 import {
   TemplateError,
   renderTemplate

@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   captureFailure
-} from "./chunk-BSNX5QCI.js";
+} from "./chunk-HJPMGMLV.js";
 import {
   AttachedMachine
 } from "./chunk-M4EVOCGU.js";
