@@ -1,35 +1,16 @@
 /** `ruddervirt validate` and `ruddervirt schema`, run as the dispatcher runs them. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { schemaCommand } from '../../../src/cli/commands/schema.js';
 import { parseBuildFileArgs, validateCommand } from '../../../src/cli/commands/validate.js';
-import { UsageError, type CliIo } from '../../../src/cli/command.js';
+import { UsageError } from '../../../src/cli/command.js';
 import { runCli } from '../../../src/cli/run.js';
+import { memoryIo } from '../../helpers/cli-io.js';
 import { repoRoot } from '../../helpers/node24.js';
 import { tempBuildDir } from './helpers.js';
 
-function io(cwd = repoRoot, env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        append(chunk.toString());
-        cb();
-      },
-    });
-  return {
-    stdout: sink((s) => (out += s)),
-    stderr: sink((s) => (err += s)),
-    env,
-    cwd,
-    signal: new AbortController().signal,
-    out: () => out,
-    err: () => err,
-  };
-}
+const io = (cwd = repoRoot, env: NodeJS.ProcessEnv = {}) => memoryIo(cwd, env);
 
 const commands = [validateCommand, schemaCommand];
 const tmp = tempBuildDir({ 'scripts/ok.sh': 'true\n' });

@@ -1,26 +1,14 @@
 /** `ruddervirt render`, run as the dispatcher runs it. */
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import type { CliIo } from '../../../src/cli/command.js';
 import { renderCommand } from '../../../src/cli/commands/render.js';
 import { runCli } from '../../../src/cli/run.js';
 import { rbacYaml } from '../../../src/engines/kubevirt/rbac.js';
+import { memoryIo } from '../../helpers/cli-io.js';
 import { repoRoot } from '../../helpers/node24.js';
 import { tempBuild, SOURCE_URL } from './helpers.js';
 
-function io(cwd = repoRoot): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  const sink = (append: (s: string) => void) =>
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        append(chunk.toString());
-        cb();
-      },
-    });
-  return { stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)), env: {}, cwd, signal: new AbortController().signal, out: () => out, err: () => err };
-}
+const io = (cwd = repoRoot) => memoryIo(cwd);
 
 async function render(args: string[], cwd = repoRoot) {
   const t = io(cwd);
