@@ -3,7 +3,7 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   LocalEngine,
   startHttpServer
-} from "../shared/chunk-X5ZEINST.js";
+} from "../shared/chunk-MX6EMD7E.js";
 import "../shared/chunk-AGZT337F.js";
 import "../shared/chunk-YYNENYN4.js";
 import {

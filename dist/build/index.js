@@ -2,11 +2,11 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "../shared/chunk-UT5FGZOE.js";
+} from "../shared/chunk-HWVHWGQX.js";
 import "../shared/chunk-MJRXNEEZ.js";
 import {
   LocalEngine
-} from "../shared/chunk-X5ZEINST.js";
+} from "../shared/chunk-MX6EMD7E.js";
 import "../shared/chunk-AGZT337F.js";
 import {
   importLocalSource

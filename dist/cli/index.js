@@ -21,11 +21,11 @@ import {
 } from "../shared/chunk-HYRTGIQ7.js";
 import {
   runBuild
-} from "../shared/chunk-UT5FGZOE.js";
+} from "../shared/chunk-HWVHWGQX.js";
 import "../shared/chunk-MJRXNEEZ.js";
 import {
   LocalEngine
-} from "../shared/chunk-X5ZEINST.js";
+} from "../shared/chunk-MX6EMD7E.js";
 import "../shared/chunk-AGZT337F.js";
 import "../shared/chunk-OETMHBEK.js";
 import "../shared/chunk-U4DSBIX5.js";

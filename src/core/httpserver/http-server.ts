@@ -57,7 +57,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const requests: { method: string; path: string; status: number; bytes: number }[] = [];
 
   const server = http.createServer((req, res) => {
-    const urlPath = new URL(req.url ?? '/', 'http://x').pathname;
+    // Not new URL(): a request line such as "GET //x" would parse as a host and throw.
+    const urlPath = (req.url ?? '/').split(/[?#]/, 1)[0] || '/';
     const done = (status: number, bytes: number) => {
       requests.push({ method: req.method ?? '?', path: urlPath, status, bytes });
       logger.info(`http: ${req.method} ${urlPath} → ${status} (${bytes} B) from ${req.socket.remoteAddress}`);

@@ -67,7 +67,7 @@ async function startHttpServer(options) {
   const { source, logger } = options;
   const requests = [];
   const server = http.createServer((req, res) => {
-    const urlPath = new URL(req.url ?? "/", "http://x").pathname;
+    const urlPath = (req.url ?? "/").split(/[?#]/, 1)[0] || "/";
     const done = (status, bytes) => {
       requests.push({ method: req.method ?? "?", path: urlPath, status, bytes });
       logger.info(`http: ${req.method} ${urlPath} \u2192 ${status} (${bytes} B) from ${req.socket.remoteAddress}`);

@@ -6,7 +6,7 @@ import {
 } from "./chunk-MJRXNEEZ.js";
 import {
   startHttpServer
-} from "./chunk-X5ZEINST.js";
+} from "./chunk-MX6EMD7E.js";
 import {
   CleanupStack,
   provisionOverSsh
