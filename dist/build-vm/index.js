@@ -3,33 +3,33 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   LocalEngine,
   startHttpServer
-} from "../shared/chunk-MX6EMD7E.js";
-import "../shared/chunk-AGZT337F.js";
-import "../shared/chunk-YYNENYN4.js";
+} from "../shared/chunk-CJING4X3.js";
+import "../shared/chunk-52SPTES6.js";
+import "../shared/chunk-7DLQYBTU.js";
 import {
   captureFailure
-} from "../shared/chunk-HJPMGMLV.js";
+} from "../shared/chunk-WUPVQCXJ.js";
 import {
   connectSsh,
   createPhaseRunner,
   typeBootCommand
-} from "../shared/chunk-5JY4NHH2.js";
+} from "../shared/chunk-AGFI3UUB.js";
 import {
   AttachedMachine
-} from "../shared/chunk-M4EVOCGU.js";
+} from "../shared/chunk-FCAOG2YT.js";
 import {
   QemuMachine
-} from "../shared/chunk-N7O5N4A6.js";
-import "../shared/chunk-3N4LQ6SQ.js";
+} from "../shared/chunk-MT7HJN33.js";
+import "../shared/chunk-PEAZQISJ.js";
 import {
   loadBuildForAction,
   phaseTimeoutInputs,
   selectVm
-} from "../shared/chunk-SKGW5BUR.js";
+} from "../shared/chunk-NQUPGQ64.js";
 import {
   loadBuild
-} from "../shared/chunk-NMFND3ZH.js";
-import "../shared/chunk-C633G5FH.js";
+} from "../shared/chunk-3RMJ3RQ4.js";
+import "../shared/chunk-XO4KZTKR.js";
 import "../shared/chunk-4A36UFLR.js";
 import {
   booleanInput,
@@ -39,26 +39,26 @@ import {
   phasesTable,
   setOutputs,
   writeSummary
-} from "../shared/chunk-FHTTBMAA.js";
+} from "../shared/chunk-C4CG7AYM.js";
 import "../shared/chunk-WVXTUGLW.js";
 import "../shared/chunk-2GA4PUSK.js";
 import {
   handoffPath,
   readHandoff,
   updateHandoff
-} from "../shared/chunk-SYTAHMP2.js";
+} from "../shared/chunk-K3ZRR4I2.js";
 import "../shared/chunk-BD4KSRWD.js";
 import {
   runAction,
   saveState
-} from "../shared/chunk-KJDCWLVU.js";
+} from "../shared/chunk-G6D4PSU4.js";
 import {
   CancelledError,
   LineLogger,
   SecretMasker,
   UserError,
   sleep
-} from "../shared/chunk-NRT5H4XG.js";
+} from "../shared/chunk-DYVWKAGB.js";
 
 // src/actions/build-vm/main.ts
 import { mkdir, mkdtemp, rm } from "node:fs/promises";

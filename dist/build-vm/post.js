@@ -5,22 +5,22 @@ import {
 } from "../shared/chunk-OHQ3NRL2.js";
 import {
   AttachedMachine
-} from "../shared/chunk-M4EVOCGU.js";
-import "../shared/chunk-N7O5N4A6.js";
-import "../shared/chunk-3N4LQ6SQ.js";
+} from "../shared/chunk-FCAOG2YT.js";
+import "../shared/chunk-MT7HJN33.js";
+import "../shared/chunk-PEAZQISJ.js";
 import "../shared/chunk-4A36UFLR.js";
 import {
   readHandoff,
   updateHandoff
-} from "../shared/chunk-SYTAHMP2.js";
+} from "../shared/chunk-K3ZRR4I2.js";
 import "../shared/chunk-BD4KSRWD.js";
 import {
   getState,
   info,
   runAction,
   warning
-} from "../shared/chunk-KJDCWLVU.js";
-import "../shared/chunk-NRT5H4XG.js";
+} from "../shared/chunk-G6D4PSU4.js";
+import "../shared/chunk-DYVWKAGB.js";
 
 // src/actions/build-vm/post.ts
 import { existsSync } from "node:fs";

@@ -2,40 +2,40 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "../shared/chunk-HWVHWGQX.js";
+} from "../shared/chunk-H7OQ2F42.js";
 import "../shared/chunk-MJRXNEEZ.js";
 import {
   LocalEngine
-} from "../shared/chunk-MX6EMD7E.js";
-import "../shared/chunk-AGZT337F.js";
+} from "../shared/chunk-CJING4X3.js";
+import "../shared/chunk-52SPTES6.js";
 import {
   importLocalSource
-} from "../shared/chunk-NSEQZYVE.js";
-import "../shared/chunk-OETMHBEK.js";
+} from "../shared/chunk-LRCJ5YG7.js";
+import "../shared/chunk-BZYUJOKX.js";
 import "../shared/chunk-U4DSBIX5.js";
-import "../shared/chunk-YYNENYN4.js";
-import "../shared/chunk-OI3QM4BN.js";
+import "../shared/chunk-7DLQYBTU.js";
+import "../shared/chunk-A57LGGSV.js";
 import {
   readFailure
-} from "../shared/chunk-HJPMGMLV.js";
-import "../shared/chunk-5JY4NHH2.js";
-import "../shared/chunk-N7O5N4A6.js";
-import "../shared/chunk-3N4LQ6SQ.js";
+} from "../shared/chunk-WUPVQCXJ.js";
+import "../shared/chunk-AGFI3UUB.js";
+import "../shared/chunk-MT7HJN33.js";
+import "../shared/chunk-PEAZQISJ.js";
 import {
   allVms,
   filterBuild,
   loadBuildForAction,
   phaseTimeoutInputs
-} from "../shared/chunk-SKGW5BUR.js";
-import "../shared/chunk-NMFND3ZH.js";
-import "../shared/chunk-C633G5FH.js";
+} from "../shared/chunk-NQUPGQ64.js";
+import "../shared/chunk-3RMJ3RQ4.js";
+import "../shared/chunk-XO4KZTKR.js";
 import "../shared/chunk-4A36UFLR.js";
 import {
   imageName,
   publishDisk,
   publishInputs
-} from "../shared/chunk-IDK2M4Z5.js";
-import "../shared/chunk-IFDXTHSU.js";
+} from "../shared/chunk-6PPFAW3Y.js";
+import "../shared/chunk-BDYFBXCG.js";
 import {
   booleanInput,
   enumInput,
@@ -48,10 +48,10 @@ import {
   setOutputs,
   sourcesTable,
   writeSummary
-} from "../shared/chunk-FHTTBMAA.js";
+} from "../shared/chunk-C4CG7AYM.js";
 import "../shared/chunk-WVXTUGLW.js";
 import "../shared/chunk-2GA4PUSK.js";
-import "../shared/chunk-SYTAHMP2.js";
+import "../shared/chunk-K3ZRR4I2.js";
 import "../shared/chunk-BD4KSRWD.js";
 import {
   require_tunnel,
@@ -59,13 +59,13 @@ import {
   runAction,
   saveState,
   secretInput
-} from "../shared/chunk-KJDCWLVU.js";
+} from "../shared/chunk-G6D4PSU4.js";
 import {
   UserError,
   __commonJS,
   __require,
   __toESM
-} from "../shared/chunk-NRT5H4XG.js";
+} from "../shared/chunk-DYVWKAGB.js";
 
 // node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
 var require_proxy = __commonJS({

@@ -7,8 +7,8 @@ import {
   getState,
   info,
   runAction
-} from "../shared/chunk-KJDCWLVU.js";
-import "../shared/chunk-NRT5H4XG.js";
+} from "../shared/chunk-G6D4PSU4.js";
+import "../shared/chunk-DYVWKAGB.js";
 
 // src/actions/build/post.ts
 import { existsSync } from "node:fs";

@@ -18,46 +18,46 @@ import {
   require_subprotocol,
   require_websocket,
   require_websocket_server
-} from "../shared/chunk-HYRTGIQ7.js";
+} from "../shared/chunk-V7EXY3WP.js";
 import {
   runBuild
-} from "../shared/chunk-HWVHWGQX.js";
+} from "../shared/chunk-H7OQ2F42.js";
 import "../shared/chunk-MJRXNEEZ.js";
 import {
   LocalEngine
-} from "../shared/chunk-MX6EMD7E.js";
-import "../shared/chunk-AGZT337F.js";
-import "../shared/chunk-OETMHBEK.js";
+} from "../shared/chunk-CJING4X3.js";
+import "../shared/chunk-52SPTES6.js";
+import "../shared/chunk-BZYUJOKX.js";
 import "../shared/chunk-U4DSBIX5.js";
-import "../shared/chunk-YYNENYN4.js";
-import "../shared/chunk-OI3QM4BN.js";
+import "../shared/chunk-7DLQYBTU.js";
+import "../shared/chunk-A57LGGSV.js";
 import {
   KEYSYM_NAMES,
   KEY_INTERVAL_ENV,
   formatGoDurationNanos,
   planBootCommand,
   resolveKeyInterval
-} from "../shared/chunk-5JY4NHH2.js";
+} from "../shared/chunk-AGFI3UUB.js";
 import {
   convertDisk
-} from "../shared/chunk-N7O5N4A6.js";
-import "../shared/chunk-3N4LQ6SQ.js";
+} from "../shared/chunk-MT7HJN33.js";
+import "../shared/chunk-PEAZQISJ.js";
 import {
   FORMATS,
   buildSpec,
   formatQuantity,
   loadBuild,
   parseQuantity
-} from "../shared/chunk-NMFND3ZH.js";
+} from "../shared/chunk-3RMJ3RQ4.js";
 import {
   require_dist
-} from "../shared/chunk-C633G5FH.js";
+} from "../shared/chunk-XO4KZTKR.js";
 import {
   ProgressReporter
 } from "../shared/chunk-4A36UFLR.js";
 import {
   publishContainerDisk
-} from "../shared/chunk-IFDXTHSU.js";
+} from "../shared/chunk-BDYFBXCG.js";
 import "../shared/chunk-WVXTUGLW.js";
 import {
   formatGoDuration
@@ -76,7 +76,7 @@ import {
   formatProblem,
   formatProgress,
   sleep
-} from "../shared/chunk-NRT5H4XG.js";
+} from "../shared/chunk-DYVWKAGB.js";
 
 // src/cli/main.ts
 import os2 from "node:os";

@@ -2,16 +2,16 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   importLocalSource
-} from "../shared/chunk-NSEQZYVE.js";
-import "../shared/chunk-OETMHBEK.js";
+} from "../shared/chunk-LRCJ5YG7.js";
+import "../shared/chunk-BZYUJOKX.js";
 import "../shared/chunk-U4DSBIX5.js";
-import "../shared/chunk-YYNENYN4.js";
+import "../shared/chunk-7DLQYBTU.js";
 import {
   loadBuildForAction,
   selectVm
-} from "../shared/chunk-SKGW5BUR.js";
-import "../shared/chunk-NMFND3ZH.js";
-import "../shared/chunk-C633G5FH.js";
+} from "../shared/chunk-NQUPGQ64.js";
+import "../shared/chunk-3RMJ3RQ4.js";
+import "../shared/chunk-XO4KZTKR.js";
 import "../shared/chunk-4A36UFLR.js";
 import {
   booleanInput,
@@ -20,20 +20,20 @@ import {
   setOutputs,
   sourcesTable,
   writeSummary
-} from "../shared/chunk-FHTTBMAA.js";
+} from "../shared/chunk-C4CG7AYM.js";
 import "../shared/chunk-WVXTUGLW.js";
 import "../shared/chunk-2GA4PUSK.js";
 import {
   readHandoff,
   updateHandoff
-} from "../shared/chunk-SYTAHMP2.js";
+} from "../shared/chunk-K3ZRR4I2.js";
 import "../shared/chunk-BD4KSRWD.js";
 import {
   runAction
-} from "../shared/chunk-KJDCWLVU.js";
+} from "../shared/chunk-G6D4PSU4.js";
 import {
   UserError
-} from "../shared/chunk-NRT5H4XG.js";
+} from "../shared/chunk-DYVWKAGB.js";
 
 // src/actions/import-source/main.ts
 await runAction(async (ctx) => {

@@ -4,27 +4,27 @@ import {
   imageName,
   publishDisk,
   publishInputs
-} from "../shared/chunk-IDK2M4Z5.js";
-import "../shared/chunk-IFDXTHSU.js";
+} from "../shared/chunk-6PPFAW3Y.js";
+import "../shared/chunk-BDYFBXCG.js";
 import {
   imagesTable,
   optionalInput,
   setOutputs,
   writeSummary
-} from "../shared/chunk-FHTTBMAA.js";
+} from "../shared/chunk-C4CG7AYM.js";
 import "../shared/chunk-WVXTUGLW.js";
 import "../shared/chunk-2GA4PUSK.js";
 import {
   readHandoff,
   updateHandoff
-} from "../shared/chunk-SYTAHMP2.js";
+} from "../shared/chunk-K3ZRR4I2.js";
 import "../shared/chunk-BD4KSRWD.js";
 import {
   runAction
-} from "../shared/chunk-KJDCWLVU.js";
+} from "../shared/chunk-G6D4PSU4.js";
 import {
   UserError
-} from "../shared/chunk-NRT5H4XG.js";
+} from "../shared/chunk-DYVWKAGB.js";
 
 // src/actions/publish-containerdisk/main.ts
 import path from "node:path";

@@ -8,14 +8,14 @@ import {
   ensureNamespace,
   installKubevirt,
   loadKubeConfig
-} from "../shared/chunk-SXPAOETO.js";
-import "../shared/chunk-HYRTGIQ7.js";
+} from "../shared/chunk-32SF2GR7.js";
+import "../shared/chunk-V7EXY3WP.js";
 import {
   chooseAccelerator
-} from "../shared/chunk-AGZT337F.js";
-import "../shared/chunk-OETMHBEK.js";
-import "../shared/chunk-3N4LQ6SQ.js";
-import "../shared/chunk-C633G5FH.js";
+} from "../shared/chunk-52SPTES6.js";
+import "../shared/chunk-BZYUJOKX.js";
+import "../shared/chunk-PEAZQISJ.js";
+import "../shared/chunk-XO4KZTKR.js";
 import {
   booleanInput,
   durationInput,
@@ -24,21 +24,21 @@ import {
   optionalInput,
   setOutputs,
   writeSummary
-} from "../shared/chunk-FHTTBMAA.js";
+} from "../shared/chunk-C4CG7AYM.js";
 import "../shared/chunk-2GA4PUSK.js";
 import {
   updateHandoff
-} from "../shared/chunk-SYTAHMP2.js";
+} from "../shared/chunk-K3ZRR4I2.js";
 import "../shared/chunk-BD4KSRWD.js";
 import {
   exportVariable,
   group,
   runAction,
   saveState
-} from "../shared/chunk-KJDCWLVU.js";
+} from "../shared/chunk-G6D4PSU4.js";
 import {
   UserError
-} from "../shared/chunk-NRT5H4XG.js";
+} from "../shared/chunk-DYVWKAGB.js";
 
 // src/actions/toolkit/local-host.ts
 import { spawn } from "node:child_process";

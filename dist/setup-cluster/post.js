@@ -3,16 +3,16 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   deleteNamespace,
   loadKubeConfig
-} from "../shared/chunk-SXPAOETO.js";
-import "../shared/chunk-HYRTGIQ7.js";
-import "../shared/chunk-OETMHBEK.js";
-import "../shared/chunk-C633G5FH.js";
+} from "../shared/chunk-32SF2GR7.js";
+import "../shared/chunk-V7EXY3WP.js";
+import "../shared/chunk-BZYUJOKX.js";
+import "../shared/chunk-XO4KZTKR.js";
 import {
   getState,
   info,
   runAction
-} from "../shared/chunk-KJDCWLVU.js";
-import "../shared/chunk-NRT5H4XG.js";
+} from "../shared/chunk-G6D4PSU4.js";
+import "../shared/chunk-DYVWKAGB.js";
 
 // src/actions/setup-cluster/post.ts
 await runAction(async () => {

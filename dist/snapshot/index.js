@@ -8,21 +8,21 @@ import "../shared/chunk-U4DSBIX5.js";
 import {
   failStage,
   stageVm
-} from "../shared/chunk-6R7L5CHS.js";
-import "../shared/chunk-HJPMGMLV.js";
+} from "../shared/chunk-VOJVJXF3.js";
+import "../shared/chunk-WUPVQCXJ.js";
 import {
   connectSsh,
   createPhaseRunner
-} from "../shared/chunk-5JY4NHH2.js";
-import "../shared/chunk-M4EVOCGU.js";
-import "../shared/chunk-N7O5N4A6.js";
-import "../shared/chunk-3N4LQ6SQ.js";
+} from "../shared/chunk-AGFI3UUB.js";
+import "../shared/chunk-FCAOG2YT.js";
+import "../shared/chunk-MT7HJN33.js";
+import "../shared/chunk-PEAZQISJ.js";
 import {
   loadBuildForAction,
   phaseTimeoutInputs
-} from "../shared/chunk-SKGW5BUR.js";
-import "../shared/chunk-NMFND3ZH.js";
-import "../shared/chunk-C633G5FH.js";
+} from "../shared/chunk-NQUPGQ64.js";
+import "../shared/chunk-3RMJ3RQ4.js";
+import "../shared/chunk-XO4KZTKR.js";
 import "../shared/chunk-4A36UFLR.js";
 import {
   booleanInput,
@@ -32,18 +32,18 @@ import {
   setOutputs,
   sourcesTable,
   writeSummary
-} from "../shared/chunk-FHTTBMAA.js";
+} from "../shared/chunk-C4CG7AYM.js";
 import "../shared/chunk-WVXTUGLW.js";
 import "../shared/chunk-2GA4PUSK.js";
 import {
   requireHandoff,
   updateHandoff
-} from "../shared/chunk-SYTAHMP2.js";
+} from "../shared/chunk-K3ZRR4I2.js";
 import "../shared/chunk-BD4KSRWD.js";
 import {
   runAction
-} from "../shared/chunk-KJDCWLVU.js";
-import "../shared/chunk-NRT5H4XG.js";
+} from "../shared/chunk-G6D4PSU4.js";
+import "../shared/chunk-DYVWKAGB.js";
 
 // src/actions/snapshot/main.ts
 import { rm } from "node:fs/promises";

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { UserError } from '../../cli/command.js';
 import type { Logger } from '../../core/log.js';
-import { CancelledError } from '../../core/pipeline/abortable.js';
+import { CancelledError } from '../../core/abort.js';
 import type { DetachedVmRecord } from '../../engines/local/attach.js';
 import { KEEPER_FLAG, type KeeperMessage, type KeeperRequest } from './vm-keeper.js';
 

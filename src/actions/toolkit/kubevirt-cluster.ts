@@ -9,7 +9,7 @@ import * as k8s from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { UserError } from '../../cli/command.js';
 import type { Logger } from '../../core/log.js';
-import { sleep } from '../../core/pipeline/abortable.js';
+import { sleep } from '../../core/abort.js';
 
 export const PINNED = { kubevirt: 'v1.9.0', cdi: 'v1.66.0' } as const;
 

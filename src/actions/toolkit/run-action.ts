@@ -13,7 +13,7 @@ import * as core from '@actions/core';
 import { UserError } from '../../cli/command.js';
 import { BuildFileError } from '../../core/config/problems.js';
 import { SecretMasker } from '../../core/log.js';
-import { CancelledError } from '../../core/pipeline/abortable.js';
+import { CancelledError } from '../../core/abort.js';
 import { ActionLogger } from './action-logger.js';
 import { annotateProblems } from './annotations.js';
 

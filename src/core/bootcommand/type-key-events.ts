@@ -5,7 +5,10 @@
  */
 import type { Logger } from '../log.js';
 import { formatGoDurationNanos } from './go-duration-nanos.js';
+import { abortReason, sleep } from '../abort.js';
 import type { BootKeyPlan } from './plan.js';
+
+export { sleep } from '../abort.js';
 import type { KeyEvent, KeySink } from './types.js';
 
 export interface TypeKeyEventsOptions {
@@ -24,34 +27,6 @@ export interface TypeKeyEventsOptions {
    * command can carry a password.
    */
   logger?: Logger;
-}
-
-// setTimeout fires at once for delays past 2^31-1 ms, so longer waits are slept in pieces.
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
-}
-
-/** An abortable sleep on the global timers (so fake timers in tests drive it). */
-export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  let left = ms;
-  do {
-    if (signal?.aborted) throw abortReason(signal);
-    const chunk = Math.min(left, MAX_TIMER_MS);
-    left -= chunk;
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(abortReason(signal!));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, chunk);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  } while (left > 0);
 }
 
 export async function typeKeyEvents(

@@ -7,7 +7,7 @@
  * handshake-attempt count stay exactly Packer's.
  */
 import net from 'node:net';
-import { sleep } from './sleep.js';
+import { sleep } from '../abort.js';
 
 const PROBE_EVERY_MS = 250;
 

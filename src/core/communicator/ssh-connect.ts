@@ -10,7 +10,7 @@ import type { Communicator } from '../config/model.js';
 import { formatGoDuration } from '../duration.js';
 import type { Logger, SecretMasker } from '../log.js';
 import { normaliseFingerprint } from './host-key.js';
-import { sleep } from './sleep.js';
+import { sleep } from '../abort.js';
 import { authMethods } from './ssh-auth.js';
 import { pauseUntilSshBanner } from './ssh-banner.js';
 import { SshCommunicator } from './ssh-communicator.js';

@@ -10,7 +10,7 @@ import type { Build, OnError } from '../config/model.js';
 import type { Engine } from '../engine.js';
 import type { Logger } from '../log.js';
 import { UserError } from '../errors.js';
-import { CancelledError } from './abortable.js';
+import { CancelledError } from '../abort.js';
 import type { LayerCache } from './layer-cache.js';
 import { layerKey } from './layer-key.js';
 import { LayerSync } from './layer-sync.js';

@@ -4,7 +4,7 @@
  * stays up until every VM depending on it has finished provisioning, so app never provisions
  * against a database that is already powering off.
  */
-import { throwIfAborted } from './abortable.js';
+import { throwIfAborted } from '../abort.js';
 
 interface Deferred {
   promise: Promise<void>;

@@ -4,7 +4,7 @@
  */
 import { formatGoDuration } from '../duration.js';
 import type { Logger } from '../log.js';
-import { CancelledError } from './abortable.js';
+import { CancelledError } from '../abort.js';
 
 export class PhaseTimeoutError extends Error {
   override name = 'PhaseTimeoutError';

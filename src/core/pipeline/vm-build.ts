@@ -13,7 +13,7 @@ import type { Build, Layer, OnError, Vm } from '../config/model.js';
 import type { Engine, VmHandle } from '../engine.js';
 import type { Logger } from '../log.js';
 import { startHttpServer } from '../httpserver/http-server.js';
-import { sleep } from './abortable.js';
+import { sleep } from '../abort.js';
 import { exportOutput } from './steps/export-output.js';
 import { CleanupStack } from './cleanup-stack.js';
 import type { LayerSync } from './layer-sync.js';

@@ -2,7 +2,7 @@
  * The provisioner's view of the connection across reboots: the communicator of the moment, a
  * reconnect when the old one is gone, and Packer's "retry this unit until a time limit" helper.
  */
-import { sleep } from '../communicator/sleep.js';
+import { sleep } from '../abort.js';
 import { ConnectionLostError, type RemoteCommunicator } from '../communicator/types.js';
 import { formatGoDuration } from '../duration.js';
 import type { Logger } from '../log.js';

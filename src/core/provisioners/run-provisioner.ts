@@ -5,7 +5,7 @@
  * against the timeout.
  */
 import type { RemoteCommunicator } from '../communicator/types.js';
-import { sleep } from '../communicator/sleep.js';
+import { sleep } from '../abort.js';
 import type { Provisioner } from '../config/model.js';
 import { formatGoDuration } from '../duration.js';
 import type { Logger } from '../log.js';

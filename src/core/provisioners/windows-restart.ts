@@ -4,7 +4,7 @@
  * it to answer the restart check again — and, with checkRegistry, for Windows' component
  * servicing to have no pending reboot left. All of it within restartTimeout.
  */
-import { sleep } from '../communicator/sleep.js';
+import { sleep } from '../abort.js';
 import { ConnectionLostError } from '../communicator/types.js';
 import type { WindowsRestartProvisioner } from '../config/model.js';
 import { formatGoDuration } from '../duration.js';

@@ -7,7 +7,7 @@
 import type { WindowsUpdateProvisioner } from '../config/model.js';
 import { formatGoDuration } from '../duration.js';
 import type { Logger } from '../log.js';
-import { sleep } from '../communicator/sleep.js';
+import { sleep } from '../abort.js';
 import { PACKER_DELAYS, ProvisionerError, type ProvisionerContext, type ProvisionerDelays } from './context.js';
 import { retryFor, RetryableError, type RemoteSession } from './remote-session.js';
 import { execStreaming } from './shell.js';

@@ -4,6 +4,7 @@
  * package to install. A failing tool becomes an error that carries its stderr, because that is
  * where qemu-img and xorriso say what went wrong.
  */
+import { abortReason } from '../../core/abort.js';
 import { spawn } from 'node:child_process';
 import { UserError } from '../../core/errors.js';
 
@@ -73,6 +74,4 @@ export function runTool(tool: string, args: readonly string[], options: RunToolO
   });
 }
 
-export function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error('Build was cancelled.');
-}
+export { abortReason };

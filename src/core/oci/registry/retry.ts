@@ -41,17 +41,4 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, retryAfterMs?
   return Math.round(exp * (0.75 + random() * 0.5));
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason instanceof Error ? signal!.reason : new Error('aborted'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export { sleep } from '../../abort.js';

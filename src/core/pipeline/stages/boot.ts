@@ -8,7 +8,7 @@ import { connectSsh } from '../../communicator/ssh-connect.js';
 import type { Vm } from '../../config/model.js';
 import type { VmHandle } from '../../engine.js';
 import type { Logger, SecretMasker } from '../../log.js';
-import { sleep } from '../abortable.js';
+import { sleep } from '../../abort.js';
 import type { PhaseRunner } from '../phase.js';
 import { typeBootCommand } from '../steps/boot-command.js';
 import type { PhaseTimeouts } from '../vm-build.js';

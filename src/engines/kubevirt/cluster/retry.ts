@@ -3,7 +3,7 @@
  * overloaded or restarting, an optimistic-lock conflict, a dropped connection. Exponential backoff
  * with jitter, capped, honouring Retry-After; stops at once when the build is cancelled.
  */
-import { sleep } from '../../../core/pipeline/abortable.js';
+import { sleep } from '../../../core/abort.js';
 import { isTransient, KubeApiError } from './kube-api-error.js';
 
 export interface RetryOptions {

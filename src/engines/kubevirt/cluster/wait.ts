@@ -8,7 +8,7 @@
 import type http from 'node:http';
 import { UserError } from '../../../core/errors.js';
 import { formatGoDuration } from '../../../core/duration.js';
-import { sleep } from '../../../core/pipeline/abortable.js';
+import { sleep } from '../../../core/abort.js';
 import { eventsSuffix } from './events.js';
 import { kubeApiError, KubeApiError, type KubeStatus } from './kube-api-error.js';
 import { abortError } from './kube-api.js';

@@ -2,10 +2,10 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   missingToolError
-} from "./chunk-3N4LQ6SQ.js";
+} from "./chunk-PEAZQISJ.js";
 import {
   UserError
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // src/engines/local/accelerator.ts
 import { spawn } from "node:child_process";

@@ -2,22 +2,22 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   chooseAccelerator
-} from "./chunk-AGZT337F.js";
+} from "./chunk-52SPTES6.js";
 import {
   fetchSource
-} from "./chunk-YYNENYN4.js";
+} from "./chunk-7DLQYBTU.js";
 import {
   createBlankDisk,
   createOverlay,
   startMachine
-} from "./chunk-N7O5N4A6.js";
+} from "./chunk-MT7HJN33.js";
 import {
-  abortReason,
   runTool
-} from "./chunk-3N4LQ6SQ.js";
+} from "./chunk-PEAZQISJ.js";
 import {
-  UserError
-} from "./chunk-NRT5H4XG.js";
+  UserError,
+  abortReason
+} from "./chunk-DYVWKAGB.js";
 
 // src/core/httpserver/http-server.ts
 import { createReadStream } from "node:fs";

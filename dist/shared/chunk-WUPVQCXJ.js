@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   saveScreenshot
-} from "./chunk-5JY4NHH2.js";
+} from "./chunk-AGFI3UUB.js";
 
 // src/actions/toolkit/failure-report.ts
 import { readdir, readFile, writeFile } from "node:fs/promises";

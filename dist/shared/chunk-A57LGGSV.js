@@ -6,19 +6,19 @@ import {
   bootCommandFields,
   connectSsh,
   escapeSingleQuoted,
-  shellQuote,
-  sleep
-} from "./chunk-5JY4NHH2.js";
+  shellQuote
+} from "./chunk-AGFI3UUB.js";
 import {
   TemplateError,
   renderTemplate
-} from "./chunk-NMFND3ZH.js";
+} from "./chunk-3RMJ3RQ4.js";
 import {
   formatGoDuration
 } from "./chunk-2GA4PUSK.js";
 import {
-  UserError
-} from "./chunk-NRT5H4XG.js";
+  UserError,
+  sleep
+} from "./chunk-DYVWKAGB.js";
 
 // src/core/pipeline/cleanup-stack.ts
 var CleanupStack = class {

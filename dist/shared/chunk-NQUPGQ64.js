@@ -3,18 +3,18 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   loadBuild,
   redactedVariables
-} from "./chunk-NMFND3ZH.js";
+} from "./chunk-3RMJ3RQ4.js";
 import {
   durationInput,
   keyValueInput,
   optionalInput
-} from "./chunk-FHTTBMAA.js";
+} from "./chunk-C4CG7AYM.js";
 import {
   HandoffError
-} from "./chunk-SYTAHMP2.js";
+} from "./chunk-K3ZRR4I2.js";
 import {
   UserError
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // src/actions/toolkit/build-context.ts
 function loadBuildForAction(ctx, handoff) {

@@ -6,20 +6,20 @@ import {
 } from "./chunk-MJRXNEEZ.js";
 import {
   startHttpServer
-} from "./chunk-MX6EMD7E.js";
+} from "./chunk-CJING4X3.js";
 import {
   CleanupStack,
   provisionOverSsh
-} from "./chunk-OI3QM4BN.js";
+} from "./chunk-A57LGGSV.js";
 import {
   createPhaseRunner,
   saveScreenshot,
   typeBootCommand
-} from "./chunk-5JY4NHH2.js";
+} from "./chunk-AGFI3UUB.js";
 import {
   redactedVariables,
   writeManifest
-} from "./chunk-NMFND3ZH.js";
+} from "./chunk-3RMJ3RQ4.js";
 import {
   package_default
 } from "./chunk-BD4KSRWD.js";
@@ -28,7 +28,7 @@ import {
   UserError,
   sleep,
   throwIfAborted
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // src/core/pipeline/build-runner.ts
 import { mkdir as mkdir2 } from "node:fs/promises";

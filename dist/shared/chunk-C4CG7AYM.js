@@ -9,11 +9,11 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-KJDCWLVU.js";
+} from "./chunk-G6D4PSU4.js";
 import {
   UserError,
   formatBytes
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // src/actions/toolkit/inputs.ts
 var InputError = class extends UserError {

@@ -4,10 +4,10 @@ import {
   convertDisk,
   openSocket,
   readSerialTail
-} from "./chunk-N7O5N4A6.js";
+} from "./chunk-MT7HJN33.js";
 import {
   abortReason
-} from "./chunk-3N4LQ6SQ.js";
+} from "./chunk-DYVWKAGB.js";
 
 // src/engines/local/attach.ts
 import { readFileSync } from "node:fs";

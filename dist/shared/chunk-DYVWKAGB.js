@@ -154,30 +154,38 @@ var LineLogger = class _LineLogger {
   }
 };
 
-// src/core/pipeline/abortable.ts
+// src/core/abort.ts
 var CancelledError = class extends Error {
   name = "CancelledError";
   constructor(message = "Build was cancelled.") {
     super(message);
   }
 };
-function throwIfAborted(signal) {
-  if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new CancelledError();
+function abortReason(signal) {
+  return signal.reason instanceof Error ? signal.reason : new CancelledError();
 }
-function sleep(ms, signal) {
-  if (ms <= 0) return Promise.resolve().then(() => throwIfAborted(signal));
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new CancelledError());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason instanceof Error ? signal.reason : new CancelledError());
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+function throwIfAborted(signal) {
+  if (signal.aborted) throw abortReason(signal);
+}
+var MAX_TIMER_MS = 2 ** 31 - 1;
+async function sleep(ms, signal) {
+  let left = Math.max(0, ms);
+  do {
+    if (signal?.aborted) throw abortReason(signal);
+    const chunk = Math.min(left, MAX_TIMER_MS);
+    left -= chunk;
+    await new Promise((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(abortReason(signal));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, chunk);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  } while (left > 0);
 }
 
 export {
@@ -195,6 +203,7 @@ export {
   formatProgress,
   LineLogger,
   CancelledError,
+  abortReason,
   throwIfAborted,
   sleep
 };

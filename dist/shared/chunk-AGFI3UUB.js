@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   renderTemplate
-} from "./chunk-NMFND3ZH.js";
+} from "./chunk-3RMJ3RQ4.js";
 import {
   formatGoDuration,
   parseGoDuration
@@ -12,8 +12,10 @@ import {
   UserError,
   __commonJS,
   __require,
-  __toESM
-} from "./chunk-NRT5H4XG.js";
+  __toESM,
+  abortReason,
+  sleep
+} from "./chunk-DYVWKAGB.js";
 
 // node_modules/pngjs/lib/chunkstream.js
 var require_chunkstream = __commonJS({
@@ -22734,29 +22736,6 @@ function resolveKeyInterval({ env = {}, bootKeyInterval } = {}) {
 }
 
 // src/core/bootcommand/type-key-events.ts
-var MAX_TIMER_MS = 2 ** 31 - 1;
-function abortReason(signal) {
-  return signal.reason ?? new DOMException("This operation was aborted", "AbortError");
-}
-async function sleep(ms, signal) {
-  let left = ms;
-  do {
-    if (signal?.aborted) throw abortReason(signal);
-    const chunk = Math.min(left, MAX_TIMER_MS);
-    left -= chunk;
-    await new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(abortReason(signal));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, chunk);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
-  } while (left > 0);
-}
 async function typeKeyEvents(input, sink, { intervalMs, signal, onElementDone, onEvent, logger }) {
   const events = "events" in input ? input.events : input;
   const elementEnds = "events" in input ? input.elementEnds : [events.length];
@@ -23345,23 +23324,6 @@ function hostKeyCheck(pinned) {
   };
 }
 
-// src/core/communicator/sleep.ts
-function sleep2(ms, signal) {
-  return new Promise((resolve, reject) => {
-    const reason = () => signal?.reason instanceof Error ? signal.reason : new Error("aborted");
-    if (signal?.aborted) return reject(reason());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(reason());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 // src/core/communicator/ssh-auth.ts
 var import_ssh2 = __toESM(require_lib2(), 1);
 import { readFile } from "node:fs/promises";
@@ -23446,7 +23408,7 @@ async function pauseUntilSshBanner(host, port, maxMs, signal) {
     signal.throwIfAborted();
     const left = until - Date.now();
     if (await probeSshBanner(host, port, Math.min(1e3, left))) return true;
-    await sleep2(Math.min(PROBE_EVERY_MS, Math.max(0, until - Date.now())), signal);
+    await sleep(Math.min(PROBE_EVERY_MS, Math.max(0, until - Date.now())), signal);
   }
   return false;
 }
@@ -24175,7 +24137,7 @@ async function connectSsh(config, address, options) {
   if (config.pauseBeforeConnecting > 0 && !options.reconnect) {
     await communicator.close();
     logger.info(`Pausing ${formatGoDuration(config.pauseBeforeConnecting)} before connecting...`);
-    await sleep2(config.pauseBeforeConnecting, signal);
+    await sleep(config.pauseBeforeConnecting, signal);
     communicator = await waitForSsh(config, targets, options);
   }
   return communicator;
@@ -24195,7 +24157,7 @@ async function waitForSsh(config, targets, options) {
     if (last) {
       const wait = Math.min(retryPause(last.kind, retryInterval, handshakePause), Math.max(0, deadline - Date.now()));
       if (!targets.bastion && last.kind !== "auth" && options.probeBanner !== false) await pauseUntilSshBanner(targets.target.host, targets.target.port, wait, signal);
-      else await sleep2(wait, signal);
+      else await sleep(wait, signal);
     }
     signal.throwIfAborted();
     if (Date.now() >= deadline && last) {
@@ -24241,7 +24203,6 @@ export {
   bootCommandFields,
   typeBootCommand,
   saveScreenshot,
-  sleep2 as sleep,
   shellQuote,
   escapeSingleQuoted,
   ConnectionLostError,

@@ -5,7 +5,7 @@ import {
 } from "./chunk-4A36UFLR.js";
 import {
   UserError
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // src/engines/local/download.ts
 import { createHash, randomInt } from "node:crypto";

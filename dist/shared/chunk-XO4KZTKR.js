@@ -3,7 +3,7 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   __commonJS,
   __require
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({

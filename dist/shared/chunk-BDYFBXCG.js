@@ -5,8 +5,9 @@ import {
 } from "./chunk-WVXTUGLW.js";
 import {
   UserError,
-  formatBytes
-} from "./chunk-NRT5H4XG.js";
+  formatBytes,
+  sleep
+} from "./chunk-DYVWKAGB.js";
 
 // src/core/oci/publish.ts
 import { readFile as readFile3 } from "node:fs/promises";
@@ -840,20 +841,6 @@ function backoffDelay(attempt, policy, retryAfterMs, random = Math.random) {
   if (retryAfterMs !== void 0) return Math.min(retryAfterMs, policy.maxDelayMs * 4);
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(exp * (0.75 + random() * 0.5));
-}
-function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 // src/core/oci/registry/www-authenticate.ts

@@ -5,7 +5,7 @@ import {
 } from "./chunk-BD4KSRWD.js";
 import {
   UserError
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // src/actions/toolkit/handoff.ts
 import { existsSync } from "node:fs";

@@ -1,8 +1,9 @@
 import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
-  UserError
-} from "./chunk-NRT5H4XG.js";
+  UserError,
+  abortReason
+} from "./chunk-DYVWKAGB.js";
 
 // src/engines/local/tools.ts
 import { spawn } from "node:child_process";
@@ -58,13 +59,9 @@ function runTool(tool, args, options = {}) {
     });
   });
 }
-function abortReason(signal) {
-  return signal.reason instanceof Error ? signal.reason : new Error("Build was cancelled.");
-}
 
 export {
   missingToolError,
   ToolError,
-  runTool,
-  abortReason
+  runTool
 };

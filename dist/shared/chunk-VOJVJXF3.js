@@ -2,25 +2,25 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   captureFailure
-} from "./chunk-HJPMGMLV.js";
+} from "./chunk-WUPVQCXJ.js";
 import {
   AttachedMachine
-} from "./chunk-M4EVOCGU.js";
+} from "./chunk-FCAOG2YT.js";
 import {
   selectVm
-} from "./chunk-SKGW5BUR.js";
+} from "./chunk-NQUPGQ64.js";
 import {
   failureSection,
   optionalInput,
   phasesTable,
   writeSummary
-} from "./chunk-FHTTBMAA.js";
+} from "./chunk-C4CG7AYM.js";
 import {
   updateHandoff
-} from "./chunk-SYTAHMP2.js";
+} from "./chunk-K3ZRR4I2.js";
 import {
   UserError
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // src/actions/toolkit/stage-vm.ts
 import { rm } from "node:fs/promises";

@@ -2,20 +2,20 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   publishContainerDisk
-} from "./chunk-IFDXTHSU.js";
+} from "./chunk-BDYFBXCG.js";
 import {
   booleanInput,
   enumInput,
   keyValueInput,
   listInput,
   optionalInput
-} from "./chunk-FHTTBMAA.js";
+} from "./chunk-C4CG7AYM.js";
 import {
   secretInput
-} from "./chunk-KJDCWLVU.js";
+} from "./chunk-G6D4PSU4.js";
 import {
   UserError
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // src/actions/toolkit/publish.ts
 function imageRefs(image, tags) {

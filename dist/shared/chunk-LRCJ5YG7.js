@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   require_src
-} from "./chunk-OETMHBEK.js";
+} from "./chunk-BZYUJOKX.js";
 import {
   sha256OfFile
 } from "./chunk-U4DSBIX5.js";
@@ -10,7 +10,7 @@ import {
   cacheFileName,
   defaultSourceCacheDir,
   fetchSource
-} from "./chunk-YYNENYN4.js";
+} from "./chunk-7DLQYBTU.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -26,14 +26,14 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-KJDCWLVU.js";
+} from "./chunk-G6D4PSU4.js";
 import {
   UserError,
   __commonJS,
   __export,
   __require,
   __toESM
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({

@@ -2,17 +2,17 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   ToolError,
-  abortReason,
   missingToolError,
   runTool
-} from "./chunk-3N4LQ6SQ.js";
+} from "./chunk-PEAZQISJ.js";
 import {
   ProgressReporter
 } from "./chunk-4A36UFLR.js";
 import {
   UserError,
+  abortReason,
   formatBytes
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // src/engines/local/disks.ts
 import { rename, unlink } from "node:fs/promises";

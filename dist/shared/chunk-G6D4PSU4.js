@@ -9,7 +9,7 @@ import {
   __require,
   __toESM,
   formatProgress
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -9,15 +9,15 @@ import {
   ObjectVersionApi,
   PatchStrategy,
   setHeaderOptions
-} from "./chunk-HYRTGIQ7.js";
+} from "./chunk-V7EXY3WP.js";
 import {
   require_dist
-} from "./chunk-C633G5FH.js";
+} from "./chunk-XO4KZTKR.js";
 import {
   UserError,
   __toESM,
   sleep
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // src/actions/toolkit/kubevirt-cluster.ts
 var import_yaml = __toESM(require_dist(), 1);

@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   require_dist
-} from "./chunk-C633G5FH.js";
+} from "./chunk-XO4KZTKR.js";
 import {
   didYouMean,
   suggest
@@ -14,7 +14,7 @@ import {
   BuildFileError,
   __toESM,
   formatPath
-} from "./chunk-NRT5H4XG.js";
+} from "./chunk-DYVWKAGB.js";
 
 // src/core/config/load.ts
 var import_yaml3 = __toESM(require_dist(), 1);
