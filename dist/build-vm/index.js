@@ -8,12 +8,12 @@ import "../shared/chunk-52SPTES6.js";
 import "../shared/chunk-7DLQYBTU.js";
 import {
   captureFailure
-} from "../shared/chunk-WUPVQCXJ.js";
+} from "../shared/chunk-IS7AHBBH.js";
 import {
   connectSsh,
   createPhaseRunner,
   typeBootCommand
-} from "../shared/chunk-AGFI3UUB.js";
+} from "../shared/chunk-WE3FYFX2.js";
 import {
   AttachedMachine
 } from "../shared/chunk-FCAOG2YT.js";

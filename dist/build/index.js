@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "../shared/chunk-H7OQ2F42.js";
+} from "../shared/chunk-U3DFV4YO.js";
 import "../shared/chunk-MJRXNEEZ.js";
 import {
   LocalEngine
@@ -14,11 +14,11 @@ import {
 import "../shared/chunk-BZYUJOKX.js";
 import "../shared/chunk-U4DSBIX5.js";
 import "../shared/chunk-7DLQYBTU.js";
-import "../shared/chunk-A57LGGSV.js";
+import "../shared/chunk-QN5OQPXW.js";
 import {
   readFailure
-} from "../shared/chunk-WUPVQCXJ.js";
-import "../shared/chunk-AGFI3UUB.js";
+} from "../shared/chunk-IS7AHBBH.js";
+import "../shared/chunk-WE3FYFX2.js";
 import "../shared/chunk-MT7HJN33.js";
 import "../shared/chunk-PEAZQISJ.js";
 import {

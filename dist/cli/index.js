@@ -21,7 +21,7 @@ import {
 } from "../shared/chunk-V7EXY3WP.js";
 import {
   runBuild
-} from "../shared/chunk-H7OQ2F42.js";
+} from "../shared/chunk-U3DFV4YO.js";
 import "../shared/chunk-MJRXNEEZ.js";
 import {
   LocalEngine
@@ -30,14 +30,14 @@ import "../shared/chunk-52SPTES6.js";
 import "../shared/chunk-BZYUJOKX.js";
 import "../shared/chunk-U4DSBIX5.js";
 import "../shared/chunk-7DLQYBTU.js";
-import "../shared/chunk-A57LGGSV.js";
+import "../shared/chunk-QN5OQPXW.js";
 import {
   KEYSYM_NAMES,
   KEY_INTERVAL_ENV,
   formatGoDurationNanos,
   planBootCommand,
   resolveKeyInterval
-} from "../shared/chunk-AGFI3UUB.js";
+} from "../shared/chunk-WE3FYFX2.js";
 import {
   convertDisk
 } from "../shared/chunk-MT7HJN33.js";

@@ -4,15 +4,15 @@ import {
   failStage,
   recordPhases,
   stageVm
-} from "../shared/chunk-VOJVJXF3.js";
+} from "../shared/chunk-RI72B5FK.js";
 import {
   CleanupStack,
   provisionOverSsh
-} from "../shared/chunk-A57LGGSV.js";
-import "../shared/chunk-WUPVQCXJ.js";
+} from "../shared/chunk-QN5OQPXW.js";
+import "../shared/chunk-IS7AHBBH.js";
 import {
   createPhaseRunner
-} from "../shared/chunk-AGFI3UUB.js";
+} from "../shared/chunk-WE3FYFX2.js";
 import "../shared/chunk-FCAOG2YT.js";
 import "../shared/chunk-MT7HJN33.js";
 import "../shared/chunk-PEAZQISJ.js";

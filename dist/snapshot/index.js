@@ -8,12 +8,12 @@ import "../shared/chunk-U4DSBIX5.js";
 import {
   failStage,
   stageVm
-} from "../shared/chunk-VOJVJXF3.js";
-import "../shared/chunk-WUPVQCXJ.js";
+} from "../shared/chunk-RI72B5FK.js";
+import "../shared/chunk-IS7AHBBH.js";
 import {
   connectSsh,
   createPhaseRunner
-} from "../shared/chunk-AGFI3UUB.js";
+} from "../shared/chunk-WE3FYFX2.js";
 import "../shared/chunk-FCAOG2YT.js";
 import "../shared/chunk-MT7HJN33.js";
 import "../shared/chunk-PEAZQISJ.js";

@@ -6,6 +6,6 @@ export { parseBootCommand, scanBootCommand, type ParseOptions, type ScanResult }
 export { keyEventsFor, needsShift, toKeyEvents } from './key-events.js';
 export { planBootCommand, type BootKeyPlan } from './plan.js';
 export { DEFAULT_KEY_INTERVAL_MS, KEY_INTERVAL_ENV, resolveKeyInterval, type KeyIntervalSources } from './key-interval.js';
-export { sleep, typeKeyEvents, type TypeKeyEventsOptions } from './type-key-events.js';
+export { typeKeyEvents, type TypeKeyEventsOptions } from './type-key-events.js';
 export { describeKeyEvent, keysymName } from './describe.js';
 export { SPECIAL_KEYS, SHIFT_L, specialKey, type SpecialKey } from './special-keys.js';

@@ -7,8 +7,6 @@ import type { Logger } from '../log.js';
 import { formatGoDurationNanos } from './go-duration-nanos.js';
 import { abortReason, sleep } from '../abort.js';
 import type { BootKeyPlan } from './plan.js';
-
-export { sleep } from '../abort.js';
 import type { KeyEvent, KeySink } from './types.js';
 
 export interface TypeKeyEventsOptions {

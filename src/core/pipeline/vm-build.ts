@@ -23,8 +23,6 @@ import { typeBootCommand, saveScreenshot } from './steps/boot-command.js';
 import { provisionOverSsh } from './steps/provision.js';
 import { shutdownVm } from './steps/shutdown.js';
 
-export { outputImagePath } from './steps/export-output.js';
-
 /** Limits per phase, in ms (0 or absent = the phase's own rules, e.g. sshTimeout). */
 export interface PhaseTimeouts {
   boot?: number;

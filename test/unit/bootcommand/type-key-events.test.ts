@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryLogger } from '../../../src/core/log.js';
 import { resolveKeyInterval } from '../../../src/core/bootcommand/key-interval.js';
 import { planBootCommand } from '../../../src/core/bootcommand/plan.js';
-import { sleep, typeKeyEvents } from '../../../src/core/bootcommand/type-key-events.js';
+import { sleep } from '../../../src/core/abort.js';
+import { typeKeyEvents } from '../../../src/core/bootcommand/type-key-events.js';
 import type { KeyEvent, KeySink } from '../../../src/core/bootcommand/types.js';
 
 /** A real KeySink that keeps what it receives, with the (fake or real) clock time of each event. */

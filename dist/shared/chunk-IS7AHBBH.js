@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   saveScreenshot
-} from "./chunk-AGFI3UUB.js";
+} from "./chunk-WE3FYFX2.js";
 
 // src/actions/toolkit/failure-report.ts
 import { readdir, readFile, writeFile } from "node:fs/promises";

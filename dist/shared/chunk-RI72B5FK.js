@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   captureFailure
-} from "./chunk-WUPVQCXJ.js";
+} from "./chunk-IS7AHBBH.js";
 import {
   AttachedMachine
 } from "./chunk-FCAOG2YT.js";

@@ -7,7 +7,7 @@ import {
   connectSsh,
   escapeSingleQuoted,
   shellQuote
-} from "./chunk-AGFI3UUB.js";
+} from "./chunk-WE3FYFX2.js";
 import {
   TemplateError,
   renderTemplate

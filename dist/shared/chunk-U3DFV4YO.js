@@ -10,12 +10,12 @@ import {
 import {
   CleanupStack,
   provisionOverSsh
-} from "./chunk-A57LGGSV.js";
+} from "./chunk-QN5OQPXW.js";
 import {
   createPhaseRunner,
   saveScreenshot,
   typeBootCommand
-} from "./chunk-AGFI3UUB.js";
+} from "./chunk-WE3FYFX2.js";
 import {
   redactedVariables,
   writeManifest
