@@ -23,6 +23,7 @@ import { ClaimController, DEFAULT_CLASS_ANNOTATION } from './controllers/claim-c
 import { DataVolumeController } from './controllers/datavolume-controller.js';
 import { EventRecorder } from './controllers/event-recorder.js';
 import { ExportController } from './controllers/export-controller.js';
+import { KubeOvnDataplane } from './controllers/kube-ovn-dataplane.js';
 import { NetworkController } from './controllers/network-controller.js';
 import { NODE_NAME, PodRuntime } from './controllers/pod-runtime.js';
 import { PodNetwork } from './controllers/pod-network.js';
@@ -155,6 +156,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
     const events = new EventRecorder(api);
     const files = new VolumeFiles(workDir);
     const network = new PodNetwork();
+    const dataplane = new KubeOvnDataplane(api, workDir, logger);
 
     let acceleratorChoice: Promise<Accelerator> | undefined;
     const accelerator = () => {
@@ -164,7 +166,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
 
     const gc = new GarbageCollector(api, logger);
     const claims = new ClaimController(api, files, events, logger);
-    const pods = new PodRuntime(api, network, events, workDir, logger);
+    const pods = new PodRuntime(api, network, dataplane, events, workDir, logger);
     const dataVolumes = new DataVolumeController(api, files, network, events, logger, {
       importRetries: options.importRetries ?? 2,
       ...(options.resolveRegistryImage ? { resolveRegistryImage: options.resolveRegistryImage } : {}),
@@ -175,17 +177,18 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
     const vms = new VmController(api, events, logger);
     const vmis = new VmiController(
       api,
-      { api, files, network, accelerator, logger, ...(options.resolveRegistryImage ? { resolveRegistryImage: options.resolveRegistryImage } : {}) },
+      { api, files, network, dataplane, accelerator, logger, ...(options.resolveRegistryImage ? { resolveRegistryImage: options.resolveRegistryImage } : {}) },
       pods,
       events,
       workDir,
       options.maxGraceSeconds ?? 30,
       logger,
     );
-    const networks = new NetworkController(api, logger);
+    const networks = new NetworkController(api, dataplane, logger);
     const controllers = [gc, claims, pods, dataVolumes, exports, snapshots, vms, vmis, networks];
     cleanups.push(async () => {
       for (const c of [...controllers].reverse()) await c.close();
+      await dataplane.close();
     });
     await uploads.start(ca);
     cleanups.push(() => uploads.close());

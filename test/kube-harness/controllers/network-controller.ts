@@ -1,14 +1,16 @@
 /**
  * Kube-OVN's controllers, as far as a build can observe them: Vpcs and Subnets become ready (a
  * Subnet whose VPC does not exist is not), VpcEgressGateways report their replicas and become
- * ready when scaled above zero (and not ready at zero, the "internet: false" state). Nothing is
- * routed: on the harness every guest shares QEMU's user network.
+ * ready when scaled above zero (and not ready at zero, the "internet: false" state). The routing
+ * itself is the data plane's (kube-ovn-dataplane.ts): this controller tells it when a gateway
+ * scales (egress on or off) and when a Subnet is gone (its segment closes).
  */
 import type { Logger } from '../../../src/core/log.js';
 import { timestamp, type ClusterApi } from '../cluster-api.js';
 import type { StoreEvent } from '../object-store.js';
 import { mustResource, type ResourceType } from '../resources.js';
 import { WorkQueue } from '../work-queue.js';
+import type { KubeOvnDataplane } from './kube-ovn-dataplane.js';
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -26,6 +28,7 @@ export class NetworkController {
 
   constructor(
     private readonly api: ClusterApi,
+    private readonly dataplane: KubeOvnDataplane,
     logger: Logger,
   ) {
     this.queue = new WorkQueue('kube-ovn-controller', (key) => this.reconcile(key), logger);
@@ -33,7 +36,12 @@ export class NetworkController {
   }
 
   private onEvent(e: StoreEvent): void {
-    if (e.type === 'DELETED' || e.resource.group !== 'kubeovn.io') return;
+    if (e.resource.group !== 'kubeovn.io') return;
+    if (e.resource.plural === 'vpc-egress-gateways') this.queue.add('egress//sync');
+    if (e.type === 'DELETED') {
+      if (e.resource.plural === 'subnets') this.queue.add(`removed-subnet//${e.object.metadata.name}`);
+      return;
+    }
     this.queue.add(`${e.resource.plural}/${e.object.metadata.namespace ?? ''}/${e.object.metadata.name}`);
     // Subnets wait for their VPC.
     if (e.resource.plural === 'vpcs') for (const s of this.api.store.list(this.subnets)) this.queue.add(`subnets//${s.metadata.name}`);
@@ -50,6 +58,8 @@ export class NetworkController {
   private async reconcile(key: string): Promise<void> {
     const [plural, namespace, name] = key.split('/') as [string, string, string];
     const ns = namespace || undefined;
+    if (plural === 'egress') return this.dataplane.syncEgress();
+    if (plural === 'removed-subnet') return this.dataplane.removeSubnet(name);
     const condition = (status: 'True' | 'False', reason: string, message = '', old?: Loose[]) => {
       const prev = old?.find((c) => c.type === 'Ready');
       return { type: 'Ready', status, reason, message, lastUpdateTime: timestamp(), lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : timestamp() };

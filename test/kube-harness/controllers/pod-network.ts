@@ -17,6 +17,8 @@ export interface PodEndpoint {
   containerPort: number;
   host: string;
   port: number;
+  /** On the default pod network (false: on a Kube-OVN subnet). */
+  podNetwork: boolean;
 }
 
 const FIRST = 100;
@@ -46,10 +48,15 @@ export class PodNetwork {
     throw new Error('the kube harness ran out of pod IPs (150 pods at once)');
   }
 
-  expose(namespace: string, pod: string, containerPort: number, host: string, port: number): void {
+  /**
+   * podIP:containerPort is served at host:port. A pod on a Kube-OVN subnet (podNetwork false, its
+   * subnet address in `ip`) is reachable by port-forward only: guests on the default network do not
+   * see it (kube-ovn-dataplane.ts routes its subnet).
+   */
+  expose(namespace: string, pod: string, containerPort: number, host: string, port: number, where: { podNetwork: boolean; ip: string } = { podNetwork: true, ip: '' }): void {
     const key = this.key(namespace, pod);
     const list = (this.endpoints.get(key) ?? []).filter((e) => e.containerPort !== containerPort);
-    list.push({ namespace, pod, ip: this.ipOf(namespace, pod), containerPort, host, port });
+    list.push({ namespace, pod, ip: where.podNetwork ? this.ipOf(namespace, pod) : where.ip, containerPort, host, port, podNetwork: where.podNetwork });
     this.endpoints.set(key, list);
   }
 
@@ -59,7 +66,7 @@ export class PodNetwork {
 
   /** Everything a guest in `namespace` can reach (the pod network is flat; namespaces do not isolate). */
   all(): PodEndpoint[] {
-    return [...this.endpoints.values()].flat();
+    return [...this.endpoints.values()].flat().filter((e) => e.podNetwork);
   }
 
   release(namespace: string, pod: string): void {

@@ -25,6 +25,7 @@ import { toolPath } from '../host-tools.js';
 import { inBackground } from '../background.js';
 import { WorkQueue } from '../work-queue.js';
 import type { EventRecorder } from './event-recorder.js';
+import { IP_ADDRESS, type KubeOvnDataplane } from './kube-ovn-dataplane.js';
 import type { PodNetwork } from './pod-network.js';
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -41,6 +42,8 @@ interface RunningPod {
   process?: ChildProcess;
   restarts: number;
   stopping: boolean;
+  /** Leaves the pod's Kube-OVN subnet (its address and network stack), for pods on one. */
+  leaveSubnet?: () => Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -103,6 +106,7 @@ export class PodRuntime {
   constructor(
     private readonly api: ClusterApi,
     private readonly network: PodNetwork,
+    private readonly dataplane: KubeOvnDataplane,
     private readonly events: EventRecorder,
     private readonly root: string,
     private readonly logger: Logger,
@@ -133,7 +137,7 @@ export class PodRuntime {
     if (!pod || pod.metadata.deletionTimestamp) return;
     if (this.running.get(key)?.uid === pod.metadata.uid) return;
     const containers: Loose[] = pod.spec?.containers ?? [];
-    const problem = containers.length !== 1 ? 'the kube harness runs pods with exactly one container' : httpdProblem(containers[0]!);
+    const problem = containers.length !== 1 ? 'the kube harness runs pods with exactly one container' : containerProblem(containers[0]!);
     if (problem) {
       this.api.mutate(this.pods, namespace, name, (p) => {
         const o = p as Loose;
@@ -158,6 +162,7 @@ export class PodRuntime {
       if (entry.stopping) return;
       this.running.delete(key);
       await this.kill(entry);
+      await entry.leaveSubnet?.().catch(() => undefined);
       const message = err instanceof Error ? err.message : String(err);
       this.api.mutate(this.pods, namespace, name, (p) => {
         (p as Loose).status = { phase: 'Failed', reason: 'StartError', message };
@@ -217,18 +222,46 @@ export class PodRuntime {
     const name = pod.metadata.name as string;
     const container = (pod.spec.containers as Loose[])[0]!;
     await rm(entry.dir, { recursive: true, force: true });
+    await mkdir(entry.dir, { recursive: true });
     const volumes = await this.writeVolumes(pod, entry.dir);
     const mountPaths = ((container.volumeMounts ?? []) as Loose[]).map((m) => ({ mountPath: m.mountPath as string, local: volumes.get(m.name) ?? '' }));
     const argv: string[] = [...(container.command ?? []), ...(container.args ?? [])];
-    const { args, containerPort } = httpdArguments(argv, mountPaths);
+    const program = parseProgram(argv, mountPaths);
     const logFile = path.join(entry.dir, `${container.name}.log`);
     this.registerLog(namespace, name, container.name, logFile);
-    const ip = this.network.ipOf(namespace, name);
+    const subnet = this.dataplane.primarySubnet(pod.metadata.annotations);
+    const busybox = toolPath('busybox') ?? 'busybox';
+
+    // On a Kube-OVN subnet the pod's address and reach come from the data plane; a relay's target
+    // on the subnet becomes a loopback port of the pod's network stack.
+    let ip: string;
+    let relayTarget: { host: string; port: number } | undefined;
+    let subnetServes: number | undefined;
+    if (subnet) {
+      const owner = `pod ${namespace}/${name}`;
+      const requested = pod.metadata.annotations?.[IP_ADDRESS] as string | undefined;
+      if (program.kind === 'relay') {
+        const joined = await this.dataplane.attachPod({ subnet, owner, ...(requested ? { requested } : {}), serves: [], dials: [{ target: program.target, port: program.targetPort }] });
+        entry.leaveSubnet = joined.release;
+        ip = joined.address;
+        relayTarget = { host: '127.0.0.1', port: joined.dials[0]!.hostPort };
+      } else {
+        ip = '';
+        subnetServes = program.containerPort;
+      }
+    } else {
+      if (program.kind === 'relay') throw new Error(`the kube harness runs "nc -ll -e nc HOST PORT" relays only in pods on a Kube-OVN subnet (${'ovn.kubernetes.io/logical_switch'})`);
+      ip = this.network.ipOf(namespace, name);
+    }
 
     const launch = async (): Promise<number> => {
       const port = await freePort();
       const log = await open(logFile, 'a');
-      const child = spawn(toolPath('busybox') ?? 'busybox', ['httpd', '-f', '-v', '-p', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', log.fd, log.fd] });
+      const args =
+        program.kind === 'httpd'
+          ? ['httpd', '-f', '-v', '-p', `127.0.0.1:${port}`, ...program.args]
+          : ['nc', '-ll', '-p', String(port), '127.0.0.1', '-e', busybox, 'nc', relayTarget!.host, String(relayTarget!.port)];
+      const child = spawn(busybox, args, { stdio: ['ignore', log.fd, log.fd] });
       await log.close();
       entry.process = child;
       child.once('exit', (code, signal) => inBackground(this.exited(pod, entry, code, signal), this.logger, `pod ${namespace}/${name} exit`));
@@ -237,14 +270,26 @@ export class PodRuntime {
         if (child.exitCode !== null) break;
         await new Promise((r) => setTimeout(r, 50));
       }
-      throw new Error(`busybox httpd did not start listening (see pods/${name}/log)`);
+      throw new Error(`busybox ${program.kind === 'httpd' ? 'httpd' : 'nc'} did not start listening (see pods/${name}/log)`);
     };
     if (entry.stopping) return;
     const port = await launch();
+    if (subnetServes !== undefined) {
+      const requested = pod.metadata.annotations?.[IP_ADDRESS] as string | undefined;
+      const joined = await this.dataplane.attachPod({
+        subnet: subnet!,
+        owner: `pod ${namespace}/${name}`,
+        ...(requested ? { requested } : {}),
+        serves: [{ port: subnetServes, command: [busybox, 'nc', '127.0.0.1', String(port)] }],
+        dials: [],
+      });
+      entry.leaveSubnet = joined.release;
+      ip = joined.address;
+    }
     // Deleted while it started: teardown() waits for this and then stops the process.
     if (entry.stopping) return;
-    this.network.expose(namespace, name, containerPort, '127.0.0.1', port);
-    this.logger.debug(`kube harness: pod ${namespace}/${name} serves ${ip}:${containerPort} at 127.0.0.1:${port}`);
+    this.network.expose(namespace, name, program.containerPort, '127.0.0.1', port, { podNetwork: !subnet, ip });
+    this.logger.debug(`kube harness: pod ${namespace}/${name} serves ${ip}:${program.containerPort} at 127.0.0.1:${port}${subnet ? ` (subnet ${subnet})` : ''}`);
     this.api.mutate(this.pods, namespace, name, (p) => {
       const o = p as Loose;
       o.spec.nodeName = NODE_NAME;
@@ -266,6 +311,7 @@ export class PodRuntime {
       entry.restarts++;
       this.running.delete(key);
       this.network.release(namespace, name);
+      await entry.leaveSubnet?.();
       this.api.mutate(this.pods, namespace, name, (p) => {
         const o = p as Loose;
         for (const s of (o.status?.containerStatuses ?? []) as Loose[]) {
@@ -278,6 +324,7 @@ export class PodRuntime {
       return;
     }
     this.network.release(namespace, name);
+    await entry.leaveSubnet?.();
     this.api.mutate(this.pods, namespace, name, (p) => {
       const o = p as Loose;
       o.status = { ...(o.status ?? {}), phase: failed ? 'Failed' : 'Succeeded' };
@@ -298,6 +345,7 @@ export class PodRuntime {
     await entry.starting?.catch(() => undefined);
     await this.kill(entry);
     this.network.release(namespace, name);
+    await entry.leaveSubnet?.();
     await rm(entry.dir, { recursive: true, force: true, maxRetries: 3 });
   }
 
@@ -370,19 +418,42 @@ export class PodRuntime {
         e.stopping = true;
         await e.starting?.catch(() => undefined);
         await this.kill(e);
+        await e.leaveSubnet?.().catch(() => undefined);
       }),
     );
   }
 }
 
-/** Why a container is not the file server this runtime knows how to run (undefined = it is). */
-function httpdProblem(container: Loose): string | undefined {
+type Program =
+  | { kind: 'httpd'; args: string[]; containerPort: number }
+  | { kind: 'relay'; containerPort: number; target: string; targetPort: number };
+
+const isBusybox = (a: string | undefined) => a === 'busybox' || a?.endsWith('/busybox') === true;
+
+/**
+ * Why a container is not one this runtime knows how to run (undefined = it is): the file server
+ * (`busybox httpd`) or the SSH jump pod's relay (`busybox nc -ll -p PORT -e busybox nc HOST PORT`).
+ */
+function containerProblem(container: Loose): string | undefined {
   const argv: string[] = [...(container.command ?? []), ...(container.args ?? [])];
-  const isHttpd = (argv[0] === 'busybox' || argv[0]?.endsWith('/busybox')) && argv[1] === 'httpd';
-  if (!String(container.image ?? '').includes('busybox') || !isHttpd) {
-    return `the kube harness runs only "busybox httpd" containers (image ${String(container.image)}, command ${JSON.stringify(argv)})`;
+  const known = isBusybox(argv[0]) && (argv[1] === 'httpd' || argv[1] === 'nc');
+  if (!String(container.image ?? '').includes('busybox') || !known) {
+    return `the kube harness runs only "busybox httpd" and "busybox nc" containers (image ${String(container.image)}, command ${JSON.stringify(argv)})`;
   }
   return undefined;
+}
+
+function parseProgram(argv: string[], mounts: { mountPath: string; local: string }[]): Program {
+  if (argv[1] === 'httpd') return { kind: 'httpd', ...httpdArguments(argv, mounts) };
+  // nc -ll -p PORT -e PROG…: a persistent listener running PROG per connection (nc's own usage).
+  const e = argv.indexOf('-e');
+  const p = argv.indexOf('-p');
+  const prog = e >= 0 ? argv.slice(e + 1) : [];
+  const hostAndPort = isBusybox(prog[0]) ? prog.slice(2) : prog.slice(1);
+  if (!argv.includes('-ll') || p < 0 || p > e || (prog[0] !== 'nc' && !(isBusybox(prog[0]) && prog[1] === 'nc')) || hostAndPort.length !== 2) {
+    throw new Error(`the kube harness runs nc only as a relay: "busybox nc -ll -p PORT -e busybox nc HOST PORT" (got ${JSON.stringify(argv)})`);
+  }
+  return { kind: 'relay', containerPort: Number(argv[p + 1]), target: hostAndPort[0]!, targetPort: Number(hostAndPort[1]) };
 }
 
 /** busybox httpd's arguments with the listen address and home folder mapped to this machine. */

@@ -219,16 +219,21 @@ export class VmiController {
     this.podRuntime.registerLog(namespace, podName, 'guest-console-log', vm.serialLog);
     if (entry.stopRequested) {
       await vm.machine.stop();
+      await vm.network.release();
       return;
     }
-    const ip = this.ctxNetworkIp(namespace, podName);
+    // The pod's address: its Kube-OVN subnet's when its primary NIC is on one, else the pod network's.
+    const ip = vm.network.interfaces[0]?.ip ?? this.ctxNetworkIp(namespace, podName);
     this.api.mutate(this.pods, namespace, podName, (p) => {
       (p as Loose).status = runningPodStatus(p as Loose, ip);
     });
-    const iface: Loose = (vmi.spec.domain?.devices?.interfaces ?? [{ name: 'default' }])[0] ?? { name: 'default' };
+    const interfaces = vm.network.interfaces.length > 0 ? vm.network.interfaces : [{ name: 'default', mac: vm.mac }];
     this.setPhase(vmi, 'Running', (s) => {
       s.nodeName = NODE_NAME;
-      s.interfaces = [{ name: iface.name, interfaceName: 'eth0', ipAddress: ip, ipAddresses: [ip], mac: vm.mac, infoSource: 'domain, multus-status', linkState: 'up', queueCount: 1 }];
+      s.interfaces = interfaces.map((iface, i) => {
+        const address = i === 0 ? ip : iface.ip;
+        return { name: iface.name, interfaceName: `eth${i}`, ...(address ? { ipAddress: address, ipAddresses: [address] } : {}), mac: iface.mac || vm.mac, infoSource: 'domain, multus-status', linkState: 'up', queueCount: 1 };
+      });
       s.launcherContainerImageVersion = 'quay.io/kubevirt/virt-launcher:v1.9.0';
       s.machine = { type: 'pc-q35-7.2' };
       s.migrationMethod = 'BlockMigration';
@@ -249,6 +254,8 @@ export class VmiController {
   private async exited(vmi: Loose, entry: Runtime): Promise<void> {
     const code = entry.vm?.machine.exit?.code ?? null;
     await appendFile(path.join(entry.dir, 'compute.log'), `${timestamp()} qemu exited (${code})\n`).catch(() => undefined);
+    // A stopped guest leaves its subnets (its addresses are free for the next VMI).
+    await entry.vm?.network.release();
     entry.vnc?.destroy();
     if (entry.stopRequested) return;
     const phase = code === 0 ? 'Succeeded' : 'Failed';
@@ -273,6 +280,7 @@ export class VmiController {
       if (!stopped) this.logger.debug(`kube harness: ${vm.machine.name} did not power off within ${graceSeconds}s; killing it`);
     } finally {
       await vm.machine.stop();
+      await vm.network.release();
     }
   }
 

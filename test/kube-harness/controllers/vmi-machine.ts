@@ -31,6 +31,7 @@ import type { ClusterApi } from '../cluster-api.js';
 import { toolPath } from '../host-tools.js';
 import { mustResource } from '../resources.js';
 import { quantityBytes } from './claim-controller.js';
+import { IP_ADDRESS, NetworkSetupError, type KubeOvnDataplane, type SegmentNic } from './kube-ovn-dataplane.js';
 import type { PodNetwork } from './pod-network.js';
 import type { VolumeFiles } from './volumes.js';
 
@@ -45,6 +46,7 @@ export interface MachineContext {
   api: ClusterApi;
   files: VolumeFiles;
   network: PodNetwork;
+  dataplane: KubeOvnDataplane;
   accelerator: () => Promise<Accelerator>;
   resolveRegistryImage?: (url: string, signal: AbortSignal) => Promise<string>;
   logger: Logger;
@@ -62,6 +64,13 @@ export interface VmiMachine {
   /** The first NIC's MAC address, for status.interfaces. */
   mac: string;
   accelerator: Accelerator;
+  network: VmiNetwork;
+}
+
+/** Where the VMI's interfaces are, in spec order, and how to leave the Kube-OVN subnets. */
+export interface VmiNetwork {
+  interfaces: { name: string; mac: string; ip?: string; subnet?: string }[];
+  release(): Promise<void>;
 }
 
 const NIC_MODELS: Record<string, NicModel> = { virtio: 'virtio', e1000: 'e1000', e1000e: 'e1000e', rtl8139: 'rtl8139' };
@@ -97,6 +106,7 @@ export interface PreparedMachine {
   runtimeDir: string;
   mac: string;
   hasGraphics: boolean;
+  network: VmiNetwork;
 }
 
 /** Everything up to the QEMU command line: disk files, ISOs, firmware variables, arguments. */
@@ -219,11 +229,49 @@ export async function prepareVmiMachine(vmi: Loose, dir: string, ctx: MachineCon
   }
 
   const interfaces: Loose[] = devices.interfaces ?? (devices.autoattachPodInterface === false ? [] : [{ name: 'default', masquerade: {} }]);
-  const nics = interfaces.map((iface) => {
-    const model = NIC_MODELS[iface.model ?? 'virtio'];
-    if (!model) throw new VmiSpecError(`interface ${iface.name}: model ${iface.model} is not supported by the kube harness`);
-    return { model, forwards: [] };
-  });
+  const networks = new Map<string, Loose>(((spec.networks ?? []) as Loose[]).map((n) => [n.name, n]));
+  const annotations: Record<string, string> = vmi.metadata.annotations ?? {};
+  // Kube-OVN: the pod network is the subnet of the logical_switch annotation when there is one;
+  // Multus attachments of type kube-ovn are their subnets' too. Others are QEMU user networks.
+  const segments: SegmentNic[] = [];
+  const network: VmiNetwork = { interfaces: [], release: async () => void (await Promise.all(segments.map((n) => n.release()))) };
+  const nics: MachinePlan['nics'] = [];
+  try {
+    for (const [i, iface] of interfaces.entries()) {
+      const model = NIC_MODELS[iface.model ?? 'virtio'];
+      if (!model) throw new VmiSpecError(`interface ${iface.name}: model ${iface.model} is not supported by the kube harness`);
+      const net = networks.get(iface.name) ?? (spec.networks ? undefined : { pod: {} });
+      if (!net) throw new VmiSpecError(`interface ${iface.name} has no network of that name`);
+      let subnet: string | undefined;
+      let requested: string | undefined;
+      if (net.multus) {
+        const attachment = ctx.dataplane.attachmentSubnet(namespace, net.multus.networkName, annotations);
+        subnet = attachment.subnet;
+        requested = annotations[`${attachment.provider}.kubernetes.io/ip_address`];
+      } else {
+        subnet = ctx.dataplane.primarySubnet(annotations);
+        requested = annotations[IP_ADDRESS];
+      }
+      if (!subnet) {
+        nics.push({ model, forwards: [] });
+        network.interfaces.push({ name: iface.name, mac: '' });
+        continue;
+      }
+      const nic = await ctx.dataplane.attachNic({
+        subnet,
+        owner: `vmi ${namespace}/${vmi.metadata.name} ${iface.name}`,
+        hostname: spec.hostname ?? vmi.metadata.name,
+        primary: i === 0 && !net.multus,
+        ...(requested ? { requested } : {}),
+      });
+      segments.push(nic);
+      nics.push({ model, forwards: [], segment: { socket: nic.socket, mac: nic.mac } });
+      network.interfaces.push({ name: iface.name, mac: nic.mac, ip: nic.address, subnet });
+    }
+  } catch (err) {
+    await network.release();
+    throw err instanceof NetworkSetupError ? new VmiSpecError(err.message) : err;
+  }
   if (nics.length === 0) nics.push({ model: 'virtio', forwards: [] });
 
   const topology: Loose = domain.cpu ?? {};
@@ -233,7 +281,10 @@ export async function prepareVmiMachine(vmi: Loose, dir: string, ctx: MachineCon
 
   const accelerator = await ctx.accelerator();
   const serialLog = path.join(dir, 'serial.log');
-  await writeFile(serialLog, '');
+  await writeFile(serialLog, '').catch(async (err: unknown) => {
+    await network.release();
+    throw err;
+  });
   const runtimeDir = await createRuntimeDir();
   try {
     const plan: MachinePlan = {
@@ -259,12 +310,15 @@ export async function prepareVmiMachine(vmi: Loose, dir: string, ctx: MachineCon
       args[netdev] += rules.join('');
     }
     if (domain.rebootPolicy === 'Terminate') args.push('-no-reboot');
-    const mac = `52:54:00:${[0, 0, 0].map(() => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join(':')}`;
+    let mac = `52:54:00:${[0, 0, 0].map(() => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join(':')}`;
     const nicDevice = args.findIndex((a, i) => args[i - 1] === '-device' && a.endsWith(',netdev=net0'));
     if (nicDevice >= 0) args[nicDevice] += `,mac=${mac}`;
-    return { plan, args, runtimeDir, mac, hasGraphics: devices.autoattachGraphicsDevice !== false };
+    else mac = nics[0]?.segment?.mac ?? mac;
+    if (network.interfaces[0] && !network.interfaces[0].mac) network.interfaces[0].mac = mac;
+    return { plan, args, runtimeDir, mac, hasGraphics: devices.autoattachGraphicsDevice !== false, network };
   } catch (err) {
     await rm(runtimeDir, { recursive: true, force: true });
+    await network.release();
     throw err;
   }
 }
@@ -287,13 +341,20 @@ export async function startVmiMachine(vmi: Loose, dir: string, ctx: MachineConte
     signal,
   }).catch(async (err: unknown) => {
     await rm(prepared.runtimeDir, { recursive: true, force: true });
+    await prepared.network.release();
     throw err;
   });
-  return { machine, dir, runtimeDir: prepared.runtimeDir, serialLog: plan.serialLog, hasGraphics: prepared.hasGraphics, forwards: new Map(), mac: prepared.mac, accelerator: plan.accelerator };
+  return { machine, dir, runtimeDir: prepared.runtimeDir, serialLog: plan.serialLog, hasGraphics: prepared.hasGraphics, forwards: new Map(), mac: prepared.mac, accelerator: plan.accelerator, network: prepared.network };
 }
 
 /** A TCP connection to `guestPort` of the VMI's first NIC, adding a host forward on first use. */
 export async function connectGuestPort(vm: VmiMachine, guestPort: number): Promise<Duplex> {
+  const first = vm.network.interfaces[0];
+  if (first?.subnet) {
+    // virt-api dials status.interfaces[0].ipAddress from its own pod: a custom VPC is not routed
+    // there (kubeovn/kube-ovn#4908), so the real one times out; the harness says so at once.
+    throw new Error(`dial tcp ${first.ip}:${guestPort}: connect: no route to host (the VMI's first interface is on Kube-OVN subnet ${first.subnet}, which virt-api cannot reach)`);
+  }
   let hostPort = vm.forwards.get(guestPort);
   for (let attempt = 0; hostPort === undefined && attempt < 5; attempt++) {
     const candidate = await freeLoopbackPort();

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LineLogger } from '../../../src/core/log.js';
 import { ClusterApi } from '../../kube-harness/cluster-api.js';
+import { KubeOvnDataplane } from '../../kube-harness/controllers/kube-ovn-dataplane.js';
 import { PodNetwork } from '../../kube-harness/controllers/pod-network.js';
 import { VmiSpecError, prepareVmiMachine, type MachineContext } from '../../kube-harness/controllers/vmi-machine.js';
 import { VolumeFiles } from '../../kube-harness/controllers/volumes.js';
@@ -32,7 +33,8 @@ beforeAll(async () => {
   files = new VolumeFiles(dir);
   const api = new ClusterApi(new ObjectStore());
   const network = new PodNetwork();
-  ctx = { api, files, network, accelerator: async () => 'tcg', logger: new LineLogger(() => undefined) };
+  const logger = new LineLogger(() => undefined);
+  ctx = { api, files, network, dataplane: new KubeOvnDataplane(api, dir, logger), accelerator: async () => 'tcg', logger };
   create(api, '', 'namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns' } });
   const claim = (name: string) => ({
     apiVersion: 'v1',

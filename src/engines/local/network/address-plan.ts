@@ -28,6 +28,11 @@ export interface SegmentMember {
   mac: string;
   address: number;
   hostname: string;
+  /**
+   * DHCP offers the gateway as the default router. Never for the local engine (the default route
+   * stays on the user-mode NIC); the kube harness sets it for a pod's primary NIC, as Kube-OVN does.
+   */
+  defaultRoute?: boolean;
 }
 
 export interface SubnetPlan {

@@ -1,9 +1,10 @@
 /**
  * The subnet's DHCP server, as a pure function from a client message to the answer. Each switch
  * port belongs to one planned NIC, so the lease is known before the client asks: the answer
- * depends on the port, not on a pool. Deliberately absent: a router (option 3) and DNS servers
- * (option 6) — the guest's default route and resolver stay on its user-mode NIC, where the build's
- * HTTP server and, with `internet: true`, the outside world are. Other subnets of the same VPC are
+ * depends on the port, not on a pool. Deliberately absent: DNS servers (option 6), and a router
+ * (option 3) unless the lease asks for one — on the local engine the guest's default route and
+ * resolver stay on its user-mode NIC, where the build's HTTP server and, with `internet: true`, the
+ * outside world are. Other subnets of the same VPC are
  * announced as classless static routes (option 121) through the gateway.
  */
 import { DhcpOption, DhcpType, encodeClasslessRoutes, messageType, optionAddress, u32, type DhcpMessage } from './dhcp-message.js';
@@ -12,6 +13,8 @@ import { netmask, type Cidr } from './ipv4.js';
 export interface DhcpLease {
   address: number;
   hostname: string;
+  /** Offer the server (the gateway) as the default router (option 3). */
+  defaultRoute?: boolean;
 }
 
 export interface DhcpServerSettings {
@@ -67,6 +70,7 @@ function reply(request: DhcpMessage, type: number, lease: DhcpLease, s: DhcpServ
   options.set(DhcpOption.subnetMask, u32(netmask(s.cidr.prefix)));
   options.set(DhcpOption.broadcast, u32((s.cidr.network | ~netmask(s.cidr.prefix)) >>> 0));
   options.set(DhcpOption.hostname, Buffer.from(lease.hostname, 'ascii'));
+  if (lease.defaultRoute) options.set(DhcpOption.router, u32(s.serverAddress));
   if (s.routes.length > 0) {
     options.set(DhcpOption.classlessRoutes, encodeClasslessRoutes(s.routes.map((r) => ({ network: r.network, prefix: r.prefix, router: s.serverAddress }))));
   }

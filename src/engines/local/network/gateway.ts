@@ -99,7 +99,7 @@ export class SubnetGateway implements GatewayHandler {
   private handleDhcp(data: Buffer, from: SwitchPort): void {
     const request = parseDhcp(data);
     if (!request) return;
-    const lease = { address: from.member.address, hostname: from.member.hostname };
+    const lease = { address: from.member.address, hostname: from.member.hostname, ...(from.member.defaultRoute ? { defaultRoute: true } : {}) };
     const answer = answerDhcp(request, lease, this.dhcp);
     if (!answer) return;
     const udp = buildUdp(this.address, answer.ipDestination, DHCP_SERVER_PORT, DHCP_CLIENT_PORT, encodeDhcp(answer.message));

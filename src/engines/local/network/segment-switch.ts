@@ -29,6 +29,12 @@ export interface GatewayHandler {
 
 export class SwitchPort {
   socket: net.Socket | undefined;
+  /**
+   * A user-mode network stack (QEMU's slirp standing in for a pod's network namespace, in the kube
+   * harness) rather than a guest NIC: it answers for fixed MACs and gets no flooded unicast, because
+   * slirp takes every TCP segment it sees as its own and would reset other hosts' connections.
+   */
+  stack = false;
   everConnected = false;
   logger: Logger;
   dropped = 0;
@@ -62,6 +68,8 @@ export class SegmentSwitch {
   private readonly macTable = new Map<string, SwitchPort>();
   private gateway: GatewayHandler | undefined;
   private closed = false;
+  private dir = '';
+  private added = 0;
 
   private constructor(
     readonly plan: SubnetPlan,
@@ -72,6 +80,7 @@ export class SegmentSwitch {
   /** Listens on one socket per planned NIC under `dir` (a private folder). */
   static async open(options: { plan: SubnetPlan; dir: string; logger: Logger; onPortClosed?: (port: SwitchPort) => void }): Promise<SegmentSwitch> {
     const sw = new SegmentSwitch(options.plan, options.logger, options.onPortClosed ?? (() => undefined));
+    sw.dir = options.dir;
     try {
       for (const [i, member] of options.plan.members.entries()) {
         const socketPath = path.join(options.dir, `s${options.plan.ordinal}-${i}.sock`);
@@ -91,6 +100,44 @@ export class SegmentSwitch {
       throw err;
     }
     return sw;
+  }
+
+  /**
+   * A port for a member that joins after the switch opened (the kube harness attaches VMs and pods
+   * as they start). `stack` ports answer for `macs` (a user-mode stack uses one MAC per address it
+   * owns) and get only the frames addressed to those MACs, and broadcasts.
+   */
+  async addPort(member: SegmentMember, options: { stack?: { macs: string[] }; logger?: Logger } = {}): Promise<SwitchPort> {
+    if (this.closed) throw new Error(`network ${this.plan.name} is closed`);
+    const socketPath = path.join(this.dir, `s${this.plan.ordinal}-d${this.added++}.sock`);
+    const server = net.createServer((socket) => this.accept(port, socket));
+    const port = new SwitchPort(member, socketPath, server, options.logger ?? this.logger);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    if (options.stack) {
+      port.stack = true;
+      for (const mac of options.stack.macs) this.macTable.set(mac, port);
+    }
+    this.ports.push(port);
+    this.plan.members.push(member);
+    return port;
+  }
+
+  /** Disconnects and forgets a port added by addPort. */
+  async removePort(port: SwitchPort): Promise<void> {
+    const i = this.ports.indexOf(port);
+    if (i < 0) return;
+    this.ports.splice(i, 1);
+    const m = this.plan.members.indexOf(port.member);
+    if (m >= 0) this.plan.members.splice(m, 1);
+    for (const [mac, p] of this.macTable) if (p === port) this.macTable.delete(mac);
+    port.socket?.destroy();
+    if (port.server.listening) await new Promise<void>((resolve) => port.server.close(() => resolve()));
   }
 
   setGateway(gateway: GatewayHandler): void {
@@ -116,7 +163,7 @@ export class SegmentSwitch {
     }
     const known = this.macTable.get(frame.dst);
     if (known) known.send(raw);
-    else for (const p of this.ports) p.send(raw);
+    else for (const p of this.ports) if (!p.stack) p.send(raw);
   }
 
   /** Sends straight to one port (a DHCP answer belongs to the port that asked). */
@@ -159,7 +206,7 @@ export class SegmentSwitch {
     socket.on('error', (err) => port.logger.debug(`network ${this.plan.name}: ${port.label}: ${err.message}`));
     socket.on('close', () => {
       if (port.socket === socket) port.socket = undefined;
-      for (const [mac, p] of this.macTable) if (p === port) this.macTable.delete(mac);
+      if (!port.stack) for (const [mac, p] of this.macTable) if (p === port) this.macTable.delete(mac);
       if (port.dropped > 0) port.logger.debug(`network ${this.plan.name}: ${port.label}: ${port.dropped} frames dropped (port congested)`);
       port.logger.debug(`network ${this.plan.name}: ${port.label} disconnected`);
       if (!this.closed) this.onPortClosed(port);
@@ -170,7 +217,8 @@ export class SegmentSwitch {
     if (this.closed) return;
     const frame = parseEthernet(raw);
     if (!frame || isGroupMac(frame.src)) return;
-    this.macTable.set(frame.src, from);
+    // A stack port's MACs are fixed; learning must not move them to another port.
+    if (!from.stack && this.macTable.get(frame.src)?.stack !== true) this.macTable.set(frame.src, from);
     if (frame.dst === this.plan.gateway.mac) {
       this.gateway?.handle(frame, raw, from);
       return;
@@ -183,10 +231,11 @@ export class SegmentSwitch {
     const to = this.macTable.get(frame.dst);
     if (to === from) return;
     if (to) to.send(raw);
-    else this.flood(raw, from);
+    else this.flood(raw, from, true);
   }
 
-  private flood(raw: Buffer, from: SwitchPort): void {
-    for (const p of this.ports) if (p !== from) p.send(raw);
+  /** Broadcasts reach every port; unknown unicast only ports that are guests (see SwitchPort.stack). */
+  private flood(raw: Buffer, from: SwitchPort, unicast = false): void {
+    for (const p of this.ports) if (p !== from && !(unicast && p.stack)) p.send(raw);
   }
 }
