@@ -3,7 +3,8 @@
  * 5 s (7 s after a handshake error). A TCP accept is not readiness — QEMU's port forward accepts
  * before the guest's sshd runs — only a completed handshake plus authentication is. Only
  * authentication failures use up sshHandshakeAttempts; everything else is retried until
- * sshTimeout. The final error names the last cause.
+ * sshTimeout. The final error names the last cause. Where Packer waits out a silent connection,
+ * we drop it as soon as a fresh one shows the server's banner (StaleDialWatch, below).
  */
 import { UserError } from '../errors.js';
 import type { Communicator } from '../config/model.js';
@@ -36,7 +37,10 @@ export interface ConnectSshOptions {
   handshakeTimeout?: number;
   /** "exec" skips SFTP (for servers where the subsystem misbehaves). */
   fileTransfer?: 'sftp' | 'exec';
-  /** End retry pauses early once the server shows an SSH banner (default true; false = Packer's fixed pauses). */
+  /**
+   * End retry pauses early once the server shows an SSH banner, and replace a try stuck on a port
+   * forward once a fresh connection shows one (default true; false = Packer's fixed behaviour).
+   */
   probeBanner?: boolean;
   /** Where SSH_AUTH_SOCK is read for sshAgentAuth. */
   env?: NodeJS.ProcessEnv;
@@ -165,18 +169,29 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
           'Check that the guest runs an SSH server reachable on that port, or raise communicator.sshTimeout.',
       );
     }
+    const watchStale = !targets.bastion && options.probeBanner !== false;
+    const stale = watchStale ? new StaleDialWatch(targets.target, deadline, signal) : undefined;
     try {
       const remaining = deadline - Date.now();
       const dialed = await dialSsh({
         ...targets,
         keepAliveInterval: config.sshKeepAliveInterval,
         handshakeTimeout: Math.max(1000, Math.min(handshakeTimeout, remaining)),
-        signal,
+        signal: stale?.signal ?? signal,
+        ...(stale ? { onServerBytes: () => stale.serverSpoke() } : {}),
       });
+      stale?.stop();
       logger.info('Connected to SSH!');
       if (dialed.hostKeyFingerprint) logger.debug(`SSH host key ${dialed.hostKeyFingerprint}`);
       return new SshCommunicator(dialed, { pty: config.sshPty, logger, ...(options.fileTransfer ? { fileTransfer: options.fileTransfer } : {}) });
     } catch (err) {
+      stale?.stop();
+      if (stale?.fired && !signal.aborted) {
+        // Not a failed try: the server is up, and a fresh connection reaches it at once.
+        logger.debug(`SSH try ${attempt}: a fresh connection shows the SSH banner while this one still waits on the port forward; connecting again`);
+        last = undefined;
+        continue;
+      }
       if (!(err instanceof DialError)) throw err;
       last = err;
       logger.debug(`SSH try ${attempt} failed: ${describeKind(err)}`);
@@ -191,5 +206,45 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
         }
       }
     }
+  }
+}
+
+/**
+ * QEMU's user-mode port forward accepts at once and then retries its connection to the guest with
+ * TCP backoff, so a try begun before the guest's sshd listened can sit silent for many seconds
+ * after sshd is up (measured: 5.5 s on the test guest under TCG). While a try has heard nothing
+ * from the server, fresh connections probe for the banner; the first one that shows it makes the
+ * silent try stale, and it is dropped for a new one. A try that heard the server is left alone.
+ */
+const STALE_GRACE_MS = 1000;
+
+class StaleDialWatch {
+  private readonly controller = new AbortController();
+  private readonly watching = new AbortController();
+  private spoke = false;
+  fired = false;
+  readonly signal: AbortSignal;
+
+  constructor(target: SshAddress, deadline: number, outer: AbortSignal) {
+    this.signal = AbortSignal.any([outer, this.controller.signal]);
+    const watch = AbortSignal.any([outer, this.watching.signal]);
+    const supersede = async () => {
+      if (!(await pauseUntilSshBanner(target.host, target.port, Math.max(0, deadline - Date.now()), watch))) return;
+      // A try begun a moment ago may simply not have read its banner yet: give it the time a probe needs.
+      await sleep(STALE_GRACE_MS, watch);
+      if (this.spoke || watch.aborted) return;
+      this.fired = true;
+      this.controller.abort(new Error('superseded by a fresh connection'));
+    };
+    supersede().catch(() => undefined); // stopped or cancelled: the dial reports the cancellation itself
+  }
+
+  serverSpoke(): void {
+    this.spoke = true;
+    this.watching.abort();
+  }
+
+  stop(): void {
+    this.watching.abort();
   }
 }

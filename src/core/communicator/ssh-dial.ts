@@ -4,6 +4,7 @@
  * stream). Every failure is classified, because the wait loop treats them differently: only
  * authentication failures use up handshake attempts, as in Packer.
  */
+import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, Client, ConnectConfig } from 'ssh2';
@@ -47,6 +48,8 @@ export interface DialOptions {
   handshakeTimeout: number;
   signal: AbortSignal;
   debug?: (message: string) => void;
+  /** Called once, when the target's first bytes (its SSH banner) arrive on a direct connection. */
+  onServerBytes?: () => void;
 }
 
 export interface DialedConnection {
@@ -152,6 +155,16 @@ export async function dialSsh(options: DialOptions): Promise<DialedConnection> {
       const hopEndpoint = `bastion ${hop.host}:${hop.port}`;
       bastion = await connectClient({ ...common, host: hop.host, port: hop.port }, hop.auth, hostKeyCheck(hop.hostKeyFingerprint), hopEndpoint, signal);
       sock = await forwardThrough(bastion, target.host, target.port, endpoint);
+    }
+    if (!sock && options.onServerBytes) {
+      // Our own socket, so the caller can tell a server that speaks from a port forward that only accepted.
+      const direct = net.connect({ host: target.host, port: target.port });
+      sock = direct;
+      const connecting = connectClient({ ...common, sock }, target.auth, targetCheck, endpoint, signal);
+      // connect() paused the socket, so this listener does not start the flow before ssh2 reads.
+      direct.once('data', options.onServerBytes);
+      const client = await connecting;
+      return { client, hostKeyFingerprint: targetCheck.seen };
     }
     const client = await connectClient(
       sock ? { ...common, sock } : { ...common, host: target.host, port: target.port },

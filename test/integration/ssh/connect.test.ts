@@ -171,6 +171,40 @@ describe('waiting for SSH', () => {
     }
   });
 
+  test('a try stuck on a port forward that accepted before sshd ran is replaced once a fresh connection shows the banner', async () => {
+    // Like QEMU's user-mode forward while the guest boots: connections accepted early stay silent
+    // (slirp retries the guest with TCP backoff); once the "guest" is up, new ones reach sshd.
+    const net = await import('node:net');
+    const held = new Set<import('node:net').Socket>();
+    let guestUp = false;
+    const forward = net.createServer((sock) => {
+      sock.on('error', () => {});
+      if (!guestUp) return void held.add(sock);
+      const upstream = net.connect(sshd.port, sshd.host);
+      upstream.on('error', () => sock.destroy());
+      sock.pipe(upstream).pipe(sock);
+    });
+    await new Promise<void>((r) => forward.listen(0, '127.0.0.1', () => r()));
+    const port = (forward.address() as import('node:net').AddressInfo).port;
+    try {
+      const { logger, lines } = memoryLogger();
+      setTimeout(() => (guestUp = true), 1500);
+      // Packer's cadence and a handshake timeout far beyond the test's: only replacing the stuck try connects in time.
+      const comm = await connectSsh(sshConfig({ ...sshd, port }, { sshTimeout: 120_000 }), { host: '127.0.0.1', port }, {
+        logger,
+        signal: AbortSignal.timeout(20_000),
+        handshakeTimeout: 60_000,
+      });
+      await comm.close();
+      expect(held.size).toBeGreaterThan(0);
+      expect(lines.some((l) => /SSH try 1: a fresh connection shows the SSH banner/.test(l))).toBe(true);
+      expect(lines.some((l) => /SSH try \d failed/.test(l))).toBe(false);
+    } finally {
+      for (const sock of held) sock.destroy();
+      await new Promise((r) => forward.close(r));
+    }
+  });
+
   test('abort stops the wait promptly', async () => {
     const port = await freePort();
     const { logger } = memoryLogger();
