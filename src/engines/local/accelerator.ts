@@ -13,6 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
+import { defaultCacheRoot } from '../../core/pipeline/layer-cache.js';
+import { readVerdict, verdictKey, writeVerdict } from './accelerator-verdict.js';
 import { PROBE_EXIT_DEVICE, PROBE_STAGES, PROBE_SUCCESS_STATUS, probeFirmwareImage } from './probe-firmware.js';
 import { missingToolError } from './tools.js';
 
@@ -24,6 +26,8 @@ export interface AcceleratorChoice {
   reason: string;
   /** How long choosing took, in ms (the probe boot dominates). */
   elapsedMs: number;
+  /** False when the probe guest never started in time (a loaded host): such a verdict is not remembered. */
+  conclusive?: boolean;
 }
 
 export interface AcceleratorProbeOptions {
@@ -35,6 +39,11 @@ export interface AcceleratorProbeOptions {
   cpuinfo?: string;
   /** How long the probe guest may take under KVM before we call KVM broken. */
   timeoutMs?: number;
+  /**
+   * Where the probe's verdict is kept between processes until the next reboot (default
+   * accelerator.json in the ruddervirt cache folder); false probes every time.
+   */
+  verdictFile?: string | false;
 }
 
 /** How long QEMU may take to start the probe guest (its first debug-console letter). */
@@ -53,7 +62,7 @@ export function chooseAccelerator(options: AcceleratorProbeOptions): Promise<Acc
   const key = [options.qemuBinary ?? 'qemu-system-x86_64', options.kvmDevice ?? '/dev/kvm', env.RUDDERVIRT_ACCEL ?? ''].join('\0');
   let choice = cache.get(key);
   if (!choice) {
-    choice = probeAccelerator(options).then((c) => {
+    choice = rememberedProbe(options, env).then((c) => {
       if (c.accelerator === 'tcg' && !env.RUDDERVIRT_ACCEL) {
         options.logger.warn(`KVM is not usable here (${c.reason}); using TCG software emulation, builds will be much slower`);
       } else {
@@ -65,6 +74,23 @@ export function chooseAccelerator(options: AcceleratorProbeOptions): Promise<Acc
     choice.catch(() => cache.delete(key));
     cache.set(key, choice);
   }
+  return choice;
+}
+
+/** probeAccelerator, answered from the verdict file when the probe ran earlier this boot. */
+async function rememberedProbe(options: AcceleratorProbeOptions, env: NodeJS.ProcessEnv): Promise<AcceleratorChoice> {
+  const started = performance.now();
+  const file = options.verdictFile ?? path.join(defaultCacheRoot(env), 'accelerator.json');
+  // Only a probe that boots a guest is worth remembering: overrides and a closed device are instant.
+  const device = options.kvmDevice ?? '/dev/kvm';
+  const worthIt = file !== false && !env.RUDDERVIRT_ACCEL && (await access(device, constants.R_OK | constants.W_OK).then(() => true, () => false));
+  const key = worthIt ? verdictKey(options.qemuBinary ?? 'qemu-system-x86_64', device, env) : undefined;
+  if (file !== false && key) {
+    const known = await readVerdict(file, key);
+    if (known) return { ...known, reason: `${known.reason}; probed earlier this boot`, elapsedMs: Math.round(performance.now() - started) };
+  }
+  const choice = await probeAccelerator(options);
+  if (file !== false && key && choice.conclusive !== false) await writeVerdict(file, key, choice);
   return choice;
 }
 
@@ -101,7 +127,7 @@ export async function probeAccelerator(options: AcceleratorProbeOptions): Promis
     return { accelerator: 'kvm', reason: `a probe guest reached long mode under KVM in ${probe.elapsedMs}ms`, elapsedMs: elapsed() };
   }
   const cpu = flags ? `the CPU shows ${flags}` : 'the CPU shows no vmx/svm flag (nested virtualization is off)';
-  return { accelerator: 'tcg', reason: `${device} opens, but under KVM ${probe.outcome}; ${cpu}`, elapsedMs: elapsed() };
+  return { accelerator: 'tcg', reason: `${device} opens, but under KVM ${probe.outcome}; ${cpu}`, elapsedMs: elapsed(), conclusive: probe.stages.length > 0 };
 }
 
 async function virtualizationFlag(cpuinfo: string): Promise<string | undefined> {

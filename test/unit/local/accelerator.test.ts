@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ describe('accelerator probe', () => {
     requireQemu();
     const { logger, lines } = memoryLogger();
     const started = performance.now();
-    const choice = await chooseAccelerator({ logger, env: {} });
+    const choice = await chooseAccelerator({ logger, env: {}, verdictFile: false });
     const ms = Math.round(performance.now() - started);
     console.log(`accelerator probe chose ${choice.accelerator} in ${ms}ms: ${choice.reason}`);
     if (existsSync('/dev/kvm') && !/\b(vmx|svm)\b/.test(readFileSync('/proc/cpuinfo', 'utf8'))) {
@@ -43,7 +43,7 @@ describe('accelerator probe', () => {
       expect(choice.reason).toMatch(/\/dev\/kvm (opens, but under KVM|does not exist|is not readable)/);
     }
     // Asking again costs nothing and does not warn again.
-    const again = await chooseAccelerator({ logger, env: {} });
+    const again = await chooseAccelerator({ logger, env: {}, verdictFile: false });
     expect(again).toBe(choice);
     const warnings = lines.filter((l) => l.startsWith('warn:'));
     expect(warnings.length).toBe(choice.accelerator === 'tcg' ? 1 : 0);
@@ -78,6 +78,33 @@ describe('accelerator probe', () => {
       const r = await probeAccelerator({ logger, env: {}, kvmDevice: locked, qemuBinary: '/nonexistent/qemu' });
       expect(r.reason).toMatch(/not readable and writable/);
     }
+  });
+
+  it('remembers the verdict for later processes until the device, the binary or the boot changes (real QEMU)', async () => {
+    requireQemu();
+    const { logger } = memoryLogger();
+    const device = path.join(tmp, 'remembered-kvm');
+    writeFileSync(device, '', { mode: 0o600 });
+    const verdictFile = path.join(tmp, 'verdicts', 'accelerator.json');
+    const env = { PATH: process.env.PATH ?? '/usr/bin' };
+    const first = await chooseAccelerator({ logger, env, kvmDevice: device, verdictFile });
+    expect(first.reason).not.toMatch(/earlier this boot/);
+    if (first.conclusive === false) {
+      console.log(`the probe guest did not start in time (${first.reason}): nothing to remember on this host`);
+      expect(existsSync(verdictFile)).toBe(false);
+      return;
+    }
+    expect(JSON.parse(readFileSync(verdictFile, 'utf8'))).toMatchObject({ choice: { accelerator: first.accelerator } });
+    resetAcceleratorCache(); // as a new process would start
+    const second = await chooseAccelerator({ logger, env, kvmDevice: device, verdictFile });
+    expect(second).toMatchObject({ accelerator: first.accelerator, reason: `${first.reason}; probed earlier this boot` });
+    resetAcceleratorCache();
+    chmodSync(device, 0o660); // the device changed: probe again
+    const third = await chooseAccelerator({ logger, env, kvmDevice: device, verdictFile });
+    expect(third.reason).not.toMatch(/earlier this boot/);
+    resetAcceleratorCache();
+    const overridden = await chooseAccelerator({ logger, env: { ...env, RUDDERVIRT_ACCEL: 'tcg' }, kvmDevice: device, verdictFile });
+    expect(overridden.reason).toBe('RUDDERVIRT_ACCEL=tcg');
   });
 
   it('a missing QEMU is a clear user error, and is not cached', async () => {
