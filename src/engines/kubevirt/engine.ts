@@ -34,6 +34,7 @@ import { KubevirtVmHandle } from './cluster/vm-handle.js';
 import { waitForVmiRunning } from './cluster/vmi-wait.js';
 import { waitFor } from './cluster/wait.js';
 import { KubeDiscoveryClient } from './kube-discovery-client.js';
+import { peerAddresses, type PeerAddress } from '../local/network/peers.js';
 import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type AnyManifest, type DataVolume, type RenderedBuild, type RenderedObject } from './manifests/index.js';
 import { randomExportToken } from './manifests/render-options.js';
 
@@ -162,8 +163,8 @@ export class KubevirtEngine implements Engine {
     if (!rendered) throw new Error(`internal: ${key} was not rendered`);
     const mine = session.rendered.objects.filter((o) => o.vm === key);
     const names = rendered.names;
-    if (vm.nics[0]?.subnet) {
-      logger.warn(`vm ${key}: its first NIC is on Kube-OVN subnet ${vm.nics[0].subnet}; KubeVirt's port-forward (SSH) cannot reach custom VPCs (kubeovn/kube-ovn#4908)`);
+    if (rendered.sshJump) {
+      logger.info(`vm ${key}: its first NIC is on Kube-OVN subnet ${vm.nics[0]?.subnet}, where KubeVirt's port-forward cannot reach (kubeovn/kube-ovn#4908); SSH goes through the jump pod ${rendered.sshJump.pod} on that subnet`);
     }
 
     // Local files go up through CDI's upload proxy.
@@ -188,7 +189,7 @@ export class KubevirtEngine implements Engine {
     const dataVolumes = mine
       .filter((o) => o.step === 'prepare' && o.object.kind === 'DataVolume')
       .map((o) => ({ name: o.object.metadata.name, label: diskLabel(o, key) }));
-    const fileServer = mine.find((o) => o.step === 'prepare' && o.object.kind === 'Pod');
+    const fileServer = mine.find((o) => o.step === 'prepare' && o.object.kind === 'Pod' && o.object.metadata.labels?.[LABEL_COMPONENT] === 'http-server');
 
     let http: HttpEndpoint | undefined;
     await allOrNothing<unknown>(signal, [
@@ -231,6 +232,11 @@ function pick<T extends object, K extends keyof T>(from: T, ...keys: K[]): Parti
   for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
   return out;
 }
+  /** The fixed Kube-OVN addresses the render gives the layer's VMs (manifests/subnet-addresses.ts). */
+  peerAddresses(build: Build, layer: Layer, vm: Vm): PeerAddress[] {
+    return peerAddresses(build, layer, vm.name);
+  }
+
 
 function layerOf(build: Build, vm: Vm): Layer {
   const layer = build.layers.find((l) => l.vms.includes(vm));

@@ -255,12 +255,15 @@ describe('networks', () => {
     expect(one(r, 'VpcEgressGateway', 'b-lab-r1-egress').spec.replicas).toBe(0);
   });
 
-  it('puts the first NIC and the file server on its subnet, later NICs on Multus attachments', () => {
-    const r = renderYaml(vmYaml('nics: [{ subnet: front }, { subnet: iso, model: e1000e }]\nhttpContent: { "/a": "b" }', network));
+  it('puts the first NIC, the file server and the SSH jump pod on its subnet at fixed addresses, later NICs on Multus attachments', () => {
+    const r = renderYaml(vmYaml('nics: [{ subnet: front }, { subnet: iso, model: e1000e }]\nhttpContent: { "/a": "b" }\ncommunicator: { type: ssh, sshUsername: root }', network));
     const tmpl = one(r, 'VirtualMachine').spec.template;
+    // The local engine's address plan: the layer's first VM at .2 of each subnet.
     expect(tmpl.metadata.annotations).toEqual({
       'ovn.kubernetes.io/logical_switch': 'b-front-r1',
+      'ovn.kubernetes.io/ip_address': '10.1.0.2',
       'b-iso-r1-nad.ns.ovn.kubernetes.io/logical_switch': 'b-iso-r1',
+      'b-iso-r1-nad.ns.ovn.kubernetes.io/ip_address': '10.3.0.2',
     });
     expect(tmpl.spec.domain.devices.interfaces).toEqual([
       { name: 'nic0', model: 'virtio', bridge: {} },
@@ -270,7 +273,11 @@ describe('networks', () => {
       { name: 'nic0', pod: {} },
       { name: 'nic1', multus: { networkName: 'ns/b-iso-r1-nad' } },
     ]);
-    expect(one(r, 'Pod', '-http').metadata.annotations).toEqual({ 'ovn.kubernetes.io/logical_switch': 'b-front-r1' });
+    // Helpers from the subnet's top: they never take a VM's address, whichever starts first.
+    expect(one(r, 'Pod', '-http').metadata.annotations).toEqual({ 'ovn.kubernetes.io/logical_switch': 'b-front-r1', 'ovn.kubernetes.io/ip_address': '10.1.0.254' });
+    const jump = one(r, 'Pod', '-ssh');
+    expect(jump.metadata.annotations).toEqual({ 'ovn.kubernetes.io/logical_switch': 'b-front-r1', 'ovn.kubernetes.io/ip_address': '10.1.0.253' });
+    expect(jump.spec.containers[0].command).toEqual(['busybox', 'nc', '-ll', '-p', '2222', '-e', 'busybox', 'nc', '10.1.0.2', '22']);
     expect(JSON.parse(one(r, 'NetworkAttachmentDefinition').spec.config)).toEqual({
       cniVersion: '0.3.1',
       type: 'kube-ovn',

@@ -27,7 +27,7 @@ describe('ruddervirt render', () => {
     const objects = docs(r.out);
     expect(objects[0]).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'web-module-abc12', namespace: 'builds' } });
     expect(new Set(objects.map((o) => o.kind))).toEqual(
-      new Set(['ConfigMap', 'Vpc', 'Subnet', 'VpcEgressGateway', 'NetworkAttachmentDefinition', 'DataVolume', 'Secret', 'VirtualMachine', 'VirtualMachineExport']),
+      new Set(['ConfigMap', 'Vpc', 'Subnet', 'VpcEgressGateway', 'NetworkAttachmentDefinition', 'DataVolume', 'Secret', 'Pod', 'VirtualMachine', 'VirtualMachineExport']),
     );
     for (const o of objects) {
       expect(o.metadata.labels['ruddervirt.io/run']).toBe('abc12');

@@ -3,7 +3,9 @@
  *
  * - VNC: KubeVirt's vnc websocket, the same RFB client as the local engine speaks over a socket;
  * - SSH: a 127.0.0.1 listener whose connections each open a portforward websocket to the guest's
- *   SSH port, so the same SSH communicator dials host:port;
+ *   SSH port, so the same SSH communicator dials host:port — KubeVirt's VMI port-forward, or, for
+ *   a VM in a custom VPC (which virt-api cannot reach), a pod port-forward to its jump pod on the
+ *   VM's subnet (manifests/ssh-jump.ts), which relays to the guest;
  * - power-off: KubeVirt has no power-button call; stopping the VM with a grace period makes
  *   virt-launcher send the guest an ACPI shutdown, and kill it only after the grace period;
  * - export: the output is captured (clone or snapshot), exported, downloaded and converted.
@@ -22,6 +24,8 @@ import { startLocalForwarder, type LocalForwarder } from './local-forwarder.js';
 import { describeRef, kubevirtSubresourcePath, refOf } from './resources.js';
 import { serialConsoleTail } from './serial-console.js';
 import type { RunSession } from './session.js';
+import { openPodPortForward } from './pod-port-forward.js';
+import { judgePodServing, type PodObject } from './pod-wait.js';
 import { openVmiPortForward, openVmiVnc } from './vmi-streams.js';
 import { judgeVmiStopped, vmiRef, vmRef } from './vmi-wait.js';
 import { waitFor, WaitTimeoutError } from './wait.js';
@@ -69,16 +73,39 @@ export class KubevirtVmHandle implements VmHandle {
 
   async sshAddress(signal: AbortSignal): Promise<{ host: string; port: number }> {
     if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
-    this.ssh ??= startLocalForwarder({
-      what: `ssh to ${this.key}`,
-      logger: this.options.logger,
-      open: (s) => openVmiPortForward(this.options.session.objects.api, { namespace: this.namespace, vmi: this.vmName, port: this.options.vm.communicator.sshPort, signal: s }),
-    }).then((f) => {
-      this.options.logger.info(`ssh: 127.0.0.1:${f.port} forwards to port ${this.options.vm.communicator.sshPort} of ${this.key} (KubeVirt port-forward)`);
-      return f;
-    });
+    this.ssh ??= this.startSshForwarder(signal);
+    // A failed start (the jump pod never ran) is not kept: the next SSH attempt tries again.
+    this.ssh.catch(() => (this.ssh = undefined));
     const forwarder = await this.ssh;
     return { host: forwarder.host, port: forwarder.port };
+  }
+
+  private async startSshForwarder(signal: AbortSignal): Promise<LocalForwarder> {
+    const { session, logger, vm, rendered } = this.options;
+    const jump = rendered.sshJump;
+    if (!jump) {
+      const f = await startLocalForwarder({
+        what: `ssh to ${this.key}`,
+        logger,
+        open: (s) => openVmiPortForward(session.objects.api, { namespace: this.namespace, vmi: this.vmName, port: vm.communicator.sshPort, signal: s }),
+      });
+      logger.info(`ssh: 127.0.0.1:${f.port} forwards to port ${vm.communicator.sshPort} of ${this.key} (KubeVirt port-forward)`);
+      return f;
+    }
+    await waitFor<PodObject, string>(session.objects, {
+      ref: { apiVersion: 'v1', kind: 'Pod', namespace: this.namespace, name: jump.pod },
+      what: `the SSH jump pod of ${this.key}`,
+      timeoutMs: session.timeouts.start,
+      signal,
+      judge: judgePodServing,
+    });
+    const f = await startLocalForwarder({
+      what: `ssh to ${this.key}`,
+      logger,
+      open: (s) => openPodPortForward(session.objects.api, { namespace: this.namespace, pod: jump.pod, port: jump.port, signal: s }),
+    });
+    logger.info(`ssh: 127.0.0.1:${f.port} forwards to port ${vm.communicator.sshPort} of ${this.key} through the jump pod ${jump.pod} on its subnet (pod port-forward)`);
+    return f;
   }
 
   async powerOff(): Promise<void> {

@@ -8,7 +8,8 @@
  *
  * Reachability: the guest fetches from the pod's IP ({{ .HTTPIP }}), so the pod joins the
  * network of the VM's first NIC — the default pod network, or the same Kube-OVN subnet through
- * the logical_switch annotation (custom VPCs have no cluster DNS or Services, pod IPs always work).
+ * the logical_switch annotation, at a fixed address from the subnet's top (subnet-addresses.ts;
+ * custom VPCs have no cluster DNS or Services, pod IPs always work).
  * No readiness probe: kubelet cannot reach pods in a custom VPC, so a probe would never pass;
  * httpd listens as soon as it runs.
  *
@@ -17,10 +18,11 @@
  */
 import type { IoK8sApiCoreV1Pod } from '@kubevirt-ui-ext/kubevirt-api/kubernetes';
 import { vmKey } from './local-files.js';
-import { LOGICAL_SWITCH_ANNOTATION } from './network.js';
+import { IP_ADDRESS_ANNOTATION, LOGICAL_SWITCH_ANNOTATION } from './network.js';
 import { objectMeta, type RenderContext, type VmScope } from './render-context.js';
 import type { RenderedObject } from './rendered.js';
 import { keyFiles, secretData } from './secret-data.js';
+import { helperAddresses } from './subnet-addresses.js';
 import type { Pod, Secret } from './types.js';
 
 export const HTTP_ROOT = '/srv/http';
@@ -83,7 +85,7 @@ export function renderFileServer(ctx: RenderContext, scope: VmScope, primarySubn
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: objectMeta(ctx, scope.names.httpServer, 'http-server', scope, {
-      annotations: primarySubnet ? { [LOGICAL_SWITCH_ANNOTATION]: primarySubnet } : {},
+      annotations: primarySubnet ? { [LOGICAL_SWITCH_ANNOTATION]: primarySubnet, [IP_ADDRESS_ANNOTATION]: helperAddresses(ctx.build, scope.layer, scope.vm)!.fileServer } : {},
     }),
     spec,
   };

@@ -25,6 +25,7 @@ export type Component =
   | 'cdrom'
   | 'http-files'
   | 'http-server'
+  | 'ssh-jump'
   | 'vm'
   | 'output'
   | 'export'

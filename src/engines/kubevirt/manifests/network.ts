@@ -13,14 +13,20 @@
  * their subnet by `<nad>.<ns>.ovn.kubernetes.io/logical_switch`. A subnet used only by such NICs
  * also gets the attachment's provider, as Kube-OVN's multi-NIC guide writes it; a subnet that is
  * some VM's first NIC keeps the default provider and is reached through the annotation alone.
+ * Every NIC on a subnet asks for a fixed address (subnet-addresses.ts), so peers know each other
+ * before any VM runs.
  */
 import type { V1Interface, V1Network } from '@kubevirt-ui-ext/kubevirt-api/kubevirt';
 import type { Subnet, Vpc } from '../../../core/config/model.js';
+import { parseIpv4 } from '../../local/network/ipv4.js';
 import { objectMeta, reportVmProblem, vmScopes, type RenderContext, type VmScope } from './render-context.js';
+import { lowestHelperAddress, vmSubnetAddresses } from './subnet-addresses.js';
 import type { RenderedObject } from './rendered.js';
 import type { KubeOvnSubnet, KubeOvnVpc, KubeOvnVpcEgressGateway, NetworkAttachmentDefinition } from './types.js';
 
 export const LOGICAL_SWITCH_ANNOTATION = 'ovn.kubernetes.io/logical_switch';
+/** Kube-OVN's fixed-address request (subnet-addresses.ts says which address and why). */
+export const IP_ADDRESS_ANNOTATION = 'ovn.kubernetes.io/ip_address';
 const KUBE_OVN_DAEMON_SOCKET = '/run/openvswitch/kube-ovn-daemon.sock';
 
 export interface VmNetworking {
@@ -133,8 +139,14 @@ export function renderNetwork(ctx: RenderContext): RenderedObject[] {
 export function vmNetworking(ctx: RenderContext, scope: VmScope): VmNetworking {
   const result: VmNetworking = { interfaces: [], networks: [], annotations: {} };
   const seenSecondary = new Set<string>();
+  const addresses = scope.vm.nics.some((n) => n.subnet !== undefined) ? vmSubnetAddresses(ctx.build, scope.layer, scope.vm) : new Map<number, string>();
   scope.vm.nics.forEach((nic, i) => {
     const name = `nic${i}`;
+    const address = addresses.get(i);
+    const helpersFrom = nic.subnet === undefined ? undefined : lowestHelperAddress(ctx.build, nic.subnet);
+    if (address && helpersFrom !== undefined && parseIpv4(address) >= helpersFrom) {
+      reportVmProblem(ctx, scope, `nics.${i}`, `subnet '${nic.subnet}' is too small: ${address} would be one of the file-server and SSH jump pod addresses taken from its top; expected a larger CIDR`);
+    }
     if (i === 0) {
       result.networks.push({ name, pod: {} });
       if (nic.subnet === undefined) {
@@ -143,6 +155,7 @@ export function vmNetworking(ctx: RenderContext, scope: VmScope): VmNetworking {
         const subnet = ctx.names.subnet(nic.subnet);
         result.interfaces.push({ name, model: nic.model, bridge: {} });
         result.annotations[LOGICAL_SWITCH_ANNOTATION] = subnet;
+        if (address) result.annotations[IP_ADDRESS_ANNOTATION] = address;
         result.primarySubnet = subnet;
       }
       return;
@@ -160,6 +173,7 @@ export function vmNetworking(ctx: RenderContext, scope: VmScope): VmNetworking {
     result.interfaces.push({ name, model: nic.model, bridge: {} });
     result.networks.push({ name, multus: { networkName: `${ctx.options.namespace}/${nad}` } });
     result.annotations[`${attachmentProvider(ctx, nic.subnet)}.kubernetes.io/logical_switch`] = ctx.names.subnet(nic.subnet);
+    if (address) result.annotations[`${attachmentProvider(ctx, nic.subnet)}.kubernetes.io/ip_address`] = address;
   });
   return result;
 }

@@ -22,6 +22,7 @@ import type { RenderOptions } from './render-options.js';
 import type { RenderedBuild, RenderedObject, RenderedVm } from './rendered.js';
 import { renderRunRoot } from './run-root.js';
 import { stableRunId } from './names.js';
+import { renderSshJump } from './ssh-jump.js';
 import { renderVirtualMachine } from './virtual-machine.js';
 
 export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOptions): RenderedBuild {
@@ -38,7 +39,8 @@ export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOp
       const disks = renderVmDisks(ctx, scope);
       const cdroms = renderCdromSecrets(ctx, scope);
       const fileServer = renderFileServer(ctx, scope, networking.primarySubnet);
-      objects.push(...disks.objects, ...cdroms.objects, ...(fileServer?.objects ?? []));
+      const sshJump = renderSshJump(ctx, scope, networking.primarySubnet);
+      objects.push(...disks.objects, ...cdroms.objects, ...(fileServer?.objects ?? []), ...(sshJump ? [sshJump.object] : []));
       objects.push(renderVirtualMachine(ctx, scope, { disks, cdroms, networking }));
       const capture = renderCapture(ctx, scope, disks.rootSizeBytes);
       captures.push(capture.object);
@@ -48,6 +50,7 @@ export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOp
         vm: scope.vm.name,
         names: scope.names,
         ...(fileServer ? { httpPort: fileServer.port } : {}),
+        ...(sshJump ? { sshJump: { pod: sshJump.object.object.metadata.name, port: sshJump.port } } : {}),
         output: capture.output,
       });
     }

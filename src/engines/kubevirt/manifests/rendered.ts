@@ -9,7 +9,7 @@ import type { AnyManifest, ConfigMap } from './types.js';
  * When an object is created during a build:
  * - run: the root object, first;
  * - network: Kube-OVN VPCs, subnets, egress gateways, network attachments;
- * - prepare: a VM's disks, cdrom and HTTP Secrets, its file server;
+ * - prepare: a VM's disks, cdrom and HTTP Secrets, its file server and SSH jump pod;
  * - start: the VirtualMachine (it starts when created);
  * - capture: after the VM shut down, what keeps its root disk (clone or snapshot);
  * - export: the VirtualMachineExport that lets the disk leave the cluster, and its token.
@@ -42,6 +42,8 @@ export interface RenderedVm {
   names: VmNames;
   /** The file server's port, when the VM has HTTP files ({{ .HTTPPort }}; the IP is the pod's). */
   httpPort?: number;
+  /** The SSH jump pod and its relay port, when the VM's first NIC is in a custom VPC (ssh-jump.ts). */
+  sshJump?: { pod: string; port: number };
   /** What holds the VM's output: the kind and name of the clone DataVolume or the snapshot. */
   output: { kind: 'DataVolume' | 'VolumeSnapshot' | 'VirtualMachineSnapshot'; name: string };
 }

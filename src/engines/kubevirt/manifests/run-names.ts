@@ -16,6 +16,7 @@ export interface VmNames {
   cdrom(name: string): string;
   httpFiles: string;
   httpServer: string;
+  sshJump: string;
   output: string;
   export: string;
   exportToken: string;
@@ -59,6 +60,7 @@ export class RunNames {
       cdrom: (name) => named(`cd-${name}`),
       httpFiles: named('http-files'),
       httpServer: named('http'),
+      sshJump: named('ssh'),
       output: named('output'),
       export: named('export'),
       exportToken: named('export-token'),
