@@ -217,6 +217,11 @@ export class KubevirtEngine implements Engine {
     return new KubevirtVmHandle({ session, vm, rendered, ...(http ? { http } : {}), workDir: req.workDir, logger });
   }
 
+  /** The fixed Kube-OVN addresses the render gives the layer's VMs (manifests/subnet-addresses.ts). */
+  peerAddresses(build: Build, layer: Layer, vm: Vm): PeerAddress[] {
+    return peerAddresses(build, layer, vm.name);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.opening?.catch(() => undefined);
@@ -232,11 +237,6 @@ function pick<T extends object, K extends keyof T>(from: T, ...keys: K[]): Parti
   for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
   return out;
 }
-  /** The fixed Kube-OVN addresses the render gives the layer's VMs (manifests/subnet-addresses.ts). */
-  peerAddresses(build: Build, layer: Layer, vm: Vm): PeerAddress[] {
-    return peerAddresses(build, layer, vm.name);
-  }
-
 
 function layerOf(build: Build, vm: Vm): Layer {
   const layer = build.layers.find((l) => l.vms.includes(vm));
