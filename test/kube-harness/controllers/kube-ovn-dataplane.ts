@@ -9,7 +9,9 @@
  * - **a Vpc is a router** (VpcRouter) between its subnets' gateways; different VPCs share nothing;
  * - **a VpcEgressGateway with replicas > 0** is a NAT next hop on each subnet of its VPC: QEMU's
  *   user-mode stack (slirp) on the segment, unrestricted, so guests leave through it to this
- *   machine's networks. At 0 replicas (internet: false) there is no hop and such packets drop;
+ *   machine's networks. The gateway hands it packets by MAC; it sits at the subnet's network
+ *   address, so it takes no address a pod could ask for (a real gateway's internal IP is set with
+ *   internalIPs). At 0 replicas (internet: false) there is no hop and such packets drop;
  * - **IPAM**: `ovn.kubernetes.io/ip_address` (or `<provider>.kubernetes.io/ip_address` for a Multus
  *   attachment) asks for an address, as on Kube-OVN, and a taken or foreign one is refused;
  *   otherwise the first free address after the gateway;
@@ -292,14 +294,15 @@ export class KubeOvnDataplane {
       return (spec.vpc ?? 'ovn-cluster') === segment.vpc && (spec.replicas ?? 1) > 0 && !g.metadata.deletionTimestamp;
     });
     if (wanted && !segment.egress) {
-      const address = this.lease(segment, `egress gateway of vpc ${segment.vpc}`);
+      // The next hop is reached by its MAC from the gateway, never by address from a guest, so it
+      // takes the subnet's network address rather than a host address a VM or pod may ask for.
+      const address = segment.cidr.network;
       segment.egress = await this.startStack(segment, { label: `egress of ${segment.name}`, address, host: address, restrict: false, guestfwds: [], hostfwds: [] });
       this.logger.debug(`kube harness: subnet ${segment.name} leaves through its egress gateway at ${formatIpv4(address)}`);
     } else if (!wanted && segment.egress) {
       const stack = segment.egress;
       segment.egress = undefined;
       await this.stopStack(segment, stack);
-      segment.leases.delete(stack.address);
     }
   }
 
