@@ -14,28 +14,29 @@
  * are served by a pod next to the VM ({{ .HTTPIP }} is the pod's IP).
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { UserError } from '../../core/errors.js';
 import type { Build, Layer, Vm } from '../../core/config/model.js';
 import type { Engine, HttpEndpoint, StartVmRequest, VmHandle } from '../../core/engine.js';
 import type { Logger } from '../../core/log.js';
 import { assertBuildable, buildFeatures, discoverCapabilities, type CaptureRequest } from './capabilities.js';
 import { allOrNothing } from './cluster/abort-together.js';
+import { attachVm, type AttachedKubevirtVm } from './cluster/attach-vm.js';
 import { ClusterRun } from './cluster/cluster-run.js';
 import { waitForDataVolumes } from './cluster/data-volume-wait.js';
 import { KubeApi } from './cluster/kube-api.js';
 import { loadKubeTarget, type KubeTarget } from './cluster/kube-target.js';
+import { localDiskUploads } from './cluster/local-disk-uploads.js';
 import { ObjectClient } from './cluster/objects.js';
 import { RetryingDiscoveryClient } from './cluster/retrying-discovery-client.js';
 import { judgePodServing, type PodObject } from './cluster/pod-wait.js';
 import { DEFAULT_TIMEOUTS, type KubevirtTimeouts, type RunSession } from './cluster/session.js';
+import { importSourceVolume, type ImportedSourceVolume, type SourceImportRequest } from './cluster/source-import.js';
 import { uploadDisk } from './cluster/upload.js';
 import { KubevirtVmHandle } from './cluster/vm-handle.js';
 import { waitForVmiRunning } from './cluster/vmi-wait.js';
 import { waitFor } from './cluster/wait.js';
 import { KubeDiscoveryClient } from './kube-discovery-client.js';
 import { peerAddresses, type PeerAddress } from '../local/network/peers.js';
-import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type AnyManifest, type DataVolume, type RenderedBuild, type RenderedObject } from './manifests/index.js';
+import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type RenderedBuild, type RenderedObject } from './manifests/index.js';
 import { randomExportToken } from './manifests/render-options.js';
 
 export interface KubevirtEngineOptions {
@@ -90,8 +91,34 @@ export class KubevirtEngine implements Engine {
     return handle;
   }
 
-  /** Loads the kubeconfig, checks the cluster, renders the build and creates the run's root and network. */
-  private async open(req: StartVmRequest): Promise<Session> {
+  /**
+   * The stage actions' seam (one process per stage, the run kept by its id, options.runId):
+   * creates the DataVolume holding the VM's source in the run (creating or adopting its root) and
+   * fills it. Nothing is removed when the process ends without close().
+   */
+  async importSource(req: Omit<SourceImportRequest, 'layer'>): Promise<ImportedSourceVolume> {
+    if (this.closed) throw new Error('internal: the kubevirt engine was closed');
+    this.logger ??= req.logger;
+    this.opening ??= this.open(req);
+    return importSourceVolume(await this.opening, { ...req, layer: layerOf(req.build, req.vm) });
+  }
+
+  /**
+   * The stage actions' seam: a handle on a VM of run options.runId that another process started
+   * (provision, snapshot). The run is adopted, nothing is created; close() does not stop the VM.
+   */
+  async attachVm(req: StartVmRequest): Promise<AttachedKubevirtVm> {
+    if (this.closed) throw new Error('internal: the kubevirt engine was closed');
+    this.logger ??= req.logger;
+    this.opening ??= this.open(req, 'adopt');
+    return attachVm(await this.opening, { ...req, layer: layerOf(req.build, req.vm) });
+  }
+
+  /**
+   * Loads the kubeconfig, checks the cluster and renders the build; then creates the run's root and
+   * network (or adopts them when they exist), or — `adopt` — only joins a run that must exist.
+   */
+  private async open(req: Pick<StartVmRequest, 'build' | 'logger' | 'signal'>, mode: 'create' | 'adopt' = 'create'): Promise<Session> {
     const { build, signal } = req;
     const logger = this.logger ?? req.logger;
     const target = loadKubeTarget({ env: this.env, ...pick(this.options, 'kubeconfig', 'namespace', 'context') });
@@ -135,7 +162,8 @@ export class KubevirtEngine implements Engine {
     );
     const run = new ClusterRun(objects, rendered, logger);
     this.run = run;
-    await run.begin(signal);
+    if (mode === 'adopt') await run.adopt(signal);
+    else await run.begin(signal);
     const clusterCa = readClusterCa(target);
     return {
       objects,
@@ -168,20 +196,7 @@ export class KubevirtEngine implements Engine {
     }
 
     // Local files go up through CDI's upload proxy.
-    const uploads: { dataVolume: string; file: string }[] = [];
-    let rootEdit: ((o: AnyManifest) => void) | undefined;
-    if (vm.source.kind === 'path') uploads.push({ dataVolume: names.rootDisk, file: path.resolve(build.dir, vm.source.path) });
-    if (vm.source.kind === 'from' && !session.outputs.has(`${vm.source.layer}/${vm.source.vm}`)) {
-      // The parent layer came from the layer cache, not from this run: upload the pipeline's copy.
-      if (!req.parentDisk) throw new UserError(`vm ${key}: the output of ${vm.source.layer}/${vm.source.vm} is neither in the cluster nor on this machine`);
-      logger.info(`vm ${key}: ${vm.source.layer}/${vm.source.vm} was reused from the layer cache; uploading it`);
-      rootEdit = (o) => {
-        if (o.kind === 'DataVolume') (o as DataVolume).spec.source = { upload: {} };
-      };
-      uploads.push({ dataVolume: names.rootDisk, file: req.parentDisk });
-    }
-    for (const cdrom of vm.cdroms) if (cdrom.iso) uploads.push({ dataVolume: names.cdrom(cdrom.name), file: cdrom.iso });
-
+    const { uploads, rootEdit } = localDiskUploads({ build, vm, key, names, outputs: session.outputs, logger, ...(req.parentDisk ? { parentDisk: req.parentDisk } : {}) });
     for (const o of mine.filter((r) => r.step === 'prepare')) {
       const edit = rootEdit && o.object.kind === 'DataVolume' && o.object.metadata.name === names.rootDisk ? rootEdit : undefined;
       await session.run.create(o, signal, edit);

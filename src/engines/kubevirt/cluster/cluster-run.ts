@@ -7,7 +7,7 @@
  * then everything else newest first, the root last (its cascade catches anything missed), and
  * watches until what it deleted is gone, with the VMIs and PVCs that hang off the VMs and disks.
  */
-import { formatGoDuration } from '../../../core/duration.js';
+import { UserError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
 import { withOwner, type CreatedOwner, type OwnerUids } from '../manifests/owners.js';
 import type { RenderedBuild, RenderedObject } from '../manifests/rendered.js';
@@ -15,7 +15,7 @@ import type { AnyManifest } from '../manifests/types.js';
 import type { LiveObject, ObjectClient } from './objects.js';
 import { describeRef, refOf, type ObjectRef } from './resources.js';
 import { vmiRef } from './vmi-wait.js';
-import { waitFor, WaitTimeoutError } from './wait.js';
+import { waitUntilGone } from './wait-gone.js';
 
 export class ClusterRun {
   private readonly created: ObjectRef[] = [];
@@ -51,9 +51,29 @@ export class ClusterRun {
     }
   }
 
+  /**
+   * Joins a run another process began (the stage actions: import-source or build-vm created the
+   * root, provision and snapshot come later, each its own process): reads the root and the Vpcs
+   * for their uids, so objects created from here on are owned as usual. Creates nothing and
+   * records nothing for cleanup: the run belongs to the process (or post step) that removes it.
+   */
+  async adopt(signal: AbortSignal): Promise<void> {
+    const root = await this.objects.get<LiveObject>(refOf(this.rendered.root), signal);
+    if (!root || root.metadata.deletionTimestamp) {
+      throw new UserError(`run ${this.runId} is not in namespace ${this.namespace} (any more): its root ConfigMap ${this.rendered.root.metadata.name} is ${root ? 'being deleted' : 'missing'}; it was cleaned up after a failure, or never started`);
+    }
+    const vpcs = new Map<string, CreatedOwner>();
+    for (const o of this.rendered.objects.filter((r) => r.step === 'network' && r.object.kind === 'Vpc')) {
+      const vpc = await this.objects.get<LiveObject>(refOf(o.object), signal);
+      if (!vpc) throw new UserError(`run ${this.runId}: its ${describeRef(refOf(o.object))} is missing`);
+      vpcs.set(vpc.metadata.name, { apiVersion: vpc.apiVersion, kind: 'Vpc', name: vpc.metadata.name, uid: uidOf(vpc) });
+    }
+    this.uids = { run: { apiVersion: 'v1', kind: 'ConfigMap', name: root.metadata.name, uid: uidOf(root) }, vpcs };
+  }
+
   /** Creates a rendered object owned as rendered; recorded for cleanup first. */
   async create<T extends LiveObject = LiveObject>(rendered: RenderedObject, signal: AbortSignal, edit?: (object: AnyManifest) => void): Promise<T> {
-    if (!this.uids) throw new Error('internal: ClusterRun.begin must run before create');
+    if (!this.uids) throw new Error('internal: ClusterRun.begin or adopt must run before create');
     const object = withOwner(rendered, this.uids);
     edit?.(object);
     this.record(refOf(object));
@@ -103,28 +123,8 @@ export class ClusterRun {
       ...vms.map((r) => vmiRef(r.namespace!, r.name)),
       ...order.filter((r) => r.kind === 'DataVolume').map((r) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: r.namespace!, name: r.name })),
     ];
-    const left = await Promise.all(
-      watched.map(async (ref) => {
-        let state = 'still there';
-        try {
-          await waitFor<LiveObject, true>(this.objects, {
-            ref,
-            what: `removing ${describeRef(ref)}`,
-            // The wait's own timeout (not the signal) ends it, so what is left is described.
-            timeoutMs: Math.max(1, deadline - Date.now()),
-            signal: new AbortController().signal,
-            judge: (o) => (o ? { waiting: o.metadata.deletionTimestamp ? 'being deleted' : 'still there' } : { done: true }),
-            onState: (_o, verdict) => {
-              if ('waiting' in verdict) state = verdict.waiting;
-            },
-          });
-          return undefined;
-        } catch (err) {
-          return err instanceof WaitTimeoutError ? `${describeRef(ref)} (${state} after ${formatGoDuration(timeoutMs)})` : `${describeRef(ref)} (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
-        }
-      }),
-    );
-    const leftovers = [...problems, ...left.filter((l): l is string => l !== undefined)];
+    const left = await waitUntilGone(this.objects, watched, deadline, timeoutMs);
+    const leftovers = [...problems, ...left];
     if (leftovers.length > 0) {
       this.logger.warn(`kubevirt: cleanup of run ${this.runId} left:\n${leftovers.map((l) => `  - ${l}`).join('\n')}\nremove them with: kubectl delete all,cm,dv,vmexport -n ${this.namespace} -l ruddervirt.io/run=${this.runId}`);
     } else {
