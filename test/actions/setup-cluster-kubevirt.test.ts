@@ -1,7 +1,7 @@
 /**
  * setup-cluster with engine: kubevirt, run from its bundle against a fake Kubernetes API server
  * (no API server can run on this machine; the project's kube harness is the fuller stand-in). The
- * fake answers what the action asks — /version, CRDs, the KubeVirt resource, namespaces — and
+ * fake answers what the action asks — /version, API discovery, the KubeVirt resource, namespaces — and
  * records the calls, so the test sees the real @kubernetes/client-node requests the bundle makes.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,8 @@ import { RunnerJob } from './helpers/runner.js';
 
 interface FakeCluster {
   url: string;
-  crds: Set<string>;
+  /** API groups served (what discovery at /apis lists). */
+  groups: Set<string>;
   kubevirtPhase: string | undefined;
   namespaces: Set<string>;
   calls: string[];
@@ -24,7 +25,7 @@ interface FakeCluster {
 
 async function startFakeKubeApi(): Promise<FakeCluster> {
   const cluster: Omit<FakeCluster, 'url' | 'close'> = {
-    crds: new Set(['virtualmachines.kubevirt.io', 'datavolumes.cdi.kubevirt.io', 'virtualmachineexports.export.kubevirt.io']),
+    groups: new Set(['kubevirt.io', 'cdi.kubevirt.io', 'export.kubevirt.io']),
     kubevirtPhase: 'Deployed',
     namespaces: new Set(['default']),
     calls: [],
@@ -42,8 +43,11 @@ async function startFakeKubeApi(): Promise<FakeCluster> {
       const notFound = () => send(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 });
       if (req.headers.authorization !== 'Bearer test-token') return send(401, { kind: 'Status', code: 401, reason: 'Unauthorized' });
       if (url.pathname === '/version') return send(200, { major: '1', minor: '34', gitVersion: 'v1.34.1' });
-      const crd = /^\/apis\/apiextensions\.k8s\.io\/v1\/customresourcedefinitions\/(.+)$/.exec(url.pathname);
-      if (crd) return cluster.crds.has(crd[1]!) ? send(200, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: crd[1] } }) : notFound();
+      if (url.pathname === '/api') return send(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
+      if (url.pathname === '/apis') {
+        const version = (g: string) => ({ groupVersion: `${g}/${g === 'cdi.kubevirt.io' ? 'v1beta1' : 'v1'}`, version: g === 'cdi.kubevirt.io' ? 'v1beta1' : 'v1' });
+        return send(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [...cluster.groups].map((g) => ({ name: g, versions: [version(g)], preferredVersion: version(g) })) });
+      }
       if (url.pathname === '/apis/kubevirt.io/v1/kubevirts') {
         const items = cluster.kubevirtPhase
           ? [{ apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kubevirt', namespace: 'kubevirt' }, spec: { configuration: { developerConfiguration: { useEmulation: true } } }, status: { phase: cluster.kubevirtPhase } }]
@@ -131,14 +135,14 @@ describe('setup-cluster on the kubevirt engine (fake Kubernetes API)', () => {
       expect(post!.exitCode).toBe(0);
       expect(cluster.namespaces.has('default')).toBe(true);
 
-      cluster.crds.delete('virtualmachines.kubevirt.io');
-      cluster.crds.delete('datavolumes.cdi.kubevirt.io');
+      cluster.groups.delete('kubevirt.io');
+      cluster.groups.delete('cdi.kubevirt.io');
       const bad = await job.run('setup-cluster', { engine: 'kubevirt', kubeconfig });
       expect(bad.exitCode).toBe(1);
       expect(bad.stdout).toMatch(/^::error::this cluster cannot run builds yet: KubeVirt is not installed \(set install-kubevirt: true, or install it first\); CDI .* is not installed$/m);
     } finally {
-      cluster.crds.add('virtualmachines.kubevirt.io');
-      cluster.crds.add('datavolumes.cdi.kubevirt.io');
+      cluster.groups.add('kubevirt.io');
+      cluster.groups.add('cdi.kubevirt.io');
       await job.finish();
     }
   });

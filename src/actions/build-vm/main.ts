@@ -2,7 +2,9 @@
  * build-vm: starts one VM of the build file and brings it to the point where it answers SSH —
  * HTTP server, VM start, bootWait, boot command over VNC, SSH handshake. On the local engine the
  * VM keeps running after this step (a detached keeper process owns it) until snapshot stops it,
- * or this action's post step does (failure, cancellation). The same bundle is the keeper.
+ * or this action's post step does (failure, cancellation). The same bundle is the keeper. On
+ * kubevirt the cluster keeps the VirtualMachine (kubevirt-build-vm.ts); the post step removes the
+ * job's build run by its label.
  */
 import * as core from '@actions/core';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +19,7 @@ import { loadBuildForAction, phaseTimeoutInputs } from '../toolkit/build-context
 import { startDetachedVm } from '../toolkit/detached-vm.js';
 import { captureFailure } from '../toolkit/failure-report.js';
 import { handoffPath, readHandoff, updateHandoff } from '../toolkit/handoff.js';
+import { startOnKubevirt, type KubevirtStageMachine } from '../toolkit/kubevirt-build-vm.js';
 import { booleanInput, enumInput, optionalInput } from '../toolkit/inputs.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { runAction } from '../toolkit/run-action.js';
@@ -31,7 +34,6 @@ if (isKeeperProcess()) {
     const { logger, signal } = ctx;
     const handoff = await readHandoff();
     const engine = enumInput('engine', ['local', 'kubevirt'] as const, handoff?.engine ?? 'local');
-    if (engine !== 'local') throw new UserError("build-vm: the kubevirt engine's stage actions are not available in this version; use engine: local or the whole-build action");
     const loaded = loadBuildForAction(ctx, handoff);
     const { build } = loaded;
     const selected = selectVm(build, optionalInput('vm'));
@@ -51,7 +53,7 @@ if (isKeeperProcess()) {
     core.saveState('workDir', workDir);
     core.saveState('keeperMarker', `${KEEPER_FLAG}=${workDir}`);
     core.saveState('keepOnFailure', String(keepOnFailure));
-    await updateHandoff('local', (h) => {
+    await updateHandoff(engine, (h) => {
       h.build = loaded.handoff;
       h.vms[key] = { state: 'starting', workDir, logDir, phases: [] };
     });
@@ -59,45 +61,53 @@ if (isKeeperProcess()) {
 
     const phases = createPhaseRunner(key, logger, signal);
     let http: RunningHttpServer | undefined;
-    let handle: AttachedMachine | undefined;
+    let handle: AttachedMachine | KubevirtStageMachine | undefined;
     try {
-      if (vm.httpDirectory || vm.httpContent) {
-        http = await startHttpServer({ source: vm.httpDirectory ? { directory: vm.httpDirectory } : { content: vm.httpContent ?? {} }, logger });
+      let ssh: { endpoint: string; host: string; port: number } | undefined;
+      if (engine === 'kubevirt') {
+        // The cluster serves the HTTP files (a pod beside the VM) and keeps the VM after this step.
+        const started = await startOnKubevirt(ctx, { build, selected, handoff, workDir, logDir, phases, timeouts });
+        handle = started.machine;
+        ssh = started.ssh;
+      } else {
+        if (vm.httpDirectory || vm.httpContent) {
+          http = await startHttpServer({ source: vm.httpDirectory ? { directory: vm.httpDirectory } : { content: vm.httpContent ?? {} }, logger });
+        }
+        const sourcePath = handoff?.sources[key]?.reference;
+        if (sourcePath) logger.info(`source: ${sourcePath} (from import-source)`);
+        const started = await phases.run(
+          'start vm',
+          (s) =>
+            startDetachedVm({
+              request: {
+                buildFile: loaded.handoff.file,
+                cwd: loaded.handoff.cwd,
+                vars: loaded.vars,
+                vm: key,
+                workDir,
+                logDir,
+                ...(sourcePath ? { sourcePath } : {}),
+                ...(http ? { httpPort: http.port } : {}),
+              },
+              keeperLog: path.join(workDir, 'keeper.log'),
+              logger,
+              signal: s,
+            }),
+          { timeoutMs: timeouts.boot ?? 0 },
+        );
+        handle = new AttachedMachine(started.record);
+        const record = started.record;
+        await updateHandoff('local', (h) => {
+          const entry = h.vms[key];
+          if (entry) Object.assign(entry, { state: 'running', detached: record });
+        });
+        if (record.ssh) ssh = { endpoint: `${record.ssh.host}:${record.ssh.port}`, host: record.ssh.host, port: record.ssh.port };
       }
-      const sourcePath = handoff?.sources[key]?.reference;
-      if (sourcePath) logger.info(`source: ${sourcePath} (from import-source)`);
-      const started = await phases.run(
-        'start vm',
-        (s) =>
-          startDetachedVm({
-            request: {
-              buildFile: loaded.handoff.file,
-              cwd: loaded.handoff.cwd,
-              vars: loaded.vars,
-              vm: key,
-              workDir,
-              logDir,
-              ...(sourcePath ? { sourcePath } : {}),
-              ...(http ? { httpPort: http.port } : {}),
-            },
-            keeperLog: path.join(workDir, 'keeper.log'),
-            logger,
-            signal: s,
-          }),
-        { timeoutMs: timeouts.boot ?? 0 },
-      );
-      handle = new AttachedMachine(started.record);
-      const record = started.record;
-      await updateHandoff('local', (h) => {
-        const entry = h.vms[key];
-        if (entry) Object.assign(entry, { state: 'running', detached: record });
-      });
       await bootStage({ vm, handle, phases, logDir, logger, masker: ctx.masker, signal, timeouts });
       logger.closeGroup();
 
-      const ssh = record.ssh ? `${record.ssh.host}:${record.ssh.port}` : '';
-      setOutputs({ 'vm-name': vm.name, vm: key, 'ssh-endpoint': ssh, 'ssh-host': record.ssh?.host, 'ssh-port': record.ssh?.port }, ctx.masker);
-      logger.info(`vm ${key} is running${ssh ? `; ssh ${ssh}` : ''} — it keeps running for provision and snapshot`);
+      setOutputs({ 'vm-name': vm.name, vm: key, 'ssh-endpoint': ssh?.endpoint ?? '', 'ssh-host': ssh?.host, 'ssh-port': ssh?.port }, ctx.masker);
+      logger.info(`vm ${key} is running${ssh ? `; ssh ${ssh.endpoint}` : ''} — it keeps running for provision and snapshot`);
       await writeSummary(`### RudderVirt: ${key} booted\n\n${phasesTable(phases.records)}`, ctx.masker);
     } catch (err) {
       logger.closeGroup();
@@ -108,7 +118,7 @@ if (isKeeperProcess()) {
         await handle?.stop();
         await rm(workDir, { recursive: true, force: true });
       }
-      await updateHandoff('local', (h) => {
+      await updateHandoff(engine, (h) => {
         const entry = h.vms[key];
         if (!entry) return;
         entry.state = keepOnFailure && handle?.running ? entry.state : 'failed';
@@ -118,7 +128,7 @@ if (isKeeperProcess()) {
       throw err;
     } finally {
       await http?.close();
-      await updateHandoff('local', (h) => h.vms[key]?.phases.push(...phases.records));
+      await updateHandoff(engine, (h) => h.vms[key]?.phases.push(...phases.records));
     }
   });
 }

@@ -1,27 +1,36 @@
 /**
  * build-vm's post step (runs always, also after failure and cancellation): stops the VM if it is
  * still running — snapshot normally stopped it — and removes its work dir, unless keep-on-failure
- * kept it for debugging. It reads only what main saved in state and the handoff, never inputs
- * (post steps may not see them reliably).
+ * kept it for debugging. On kubevirt it removes the job's build run from the cluster by its label
+ * (a no-op when snapshot already did), also when main was killed before it could. It reads only
+ * what main saved in state and the handoff, never inputs (post steps may not see them reliably).
  */
 import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { AttachedMachine } from '../../engines/local/attach.js';
 import { readHandoff, updateHandoff } from '../toolkit/handoff.js';
+import { removalHint, removeJobRun } from '../toolkit/kubevirt-run.js';
 import { stopProcessesWithMarker } from '../toolkit/processes.js';
 import { runAction } from '../toolkit/run-action.js';
 
-await runAction(async () => {
+await runAction(async (ctx) => {
   const key = core.getState('vm');
   const workDir = core.getState('workDir');
   const file = core.getState('handoff');
   if (!key || !workDir) return;
   const handoff = file && existsSync(file) ? await readHandoff(file).catch((err: unknown) => (core.warning(String(err)), undefined)) : undefined;
   const vm = handoff?.vms[key];
+  const run = core.getState('runId') ? { id: core.getState('runId'), namespace: core.getState('namespace'), kubeconfig: core.getState('kubeconfig') || undefined } : undefined;
   if (vm?.keep) {
-    core.info(`keep-on-failure: vm ${key} and ${workDir} are left for debugging`);
+    core.info(`keep-on-failure: vm ${key} and ${workDir} are left for debugging${run ? `; remove them afterwards with: ${removalHint(run)}` : ''}`);
     return;
+  }
+  if (run) {
+    await removeJobRun(run, ctx.logger, ctx.env);
+    // An inline kubeconfig this step wrote, unless setup-cluster shares the file (its post removes it).
+    const written = core.getState('writtenKubeconfig');
+    if (written && handoff?.kubeconfig !== written) await rm(written, { force: true });
   }
   const handle = vm?.detached ? new AttachedMachine(vm.detached) : undefined;
   if (handle && (handle.running || handle.keeperRunning)) {

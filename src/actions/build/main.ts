@@ -1,9 +1,10 @@
 /**
  * The whole-build action (the repository's root action.yml): runs a build file in one step —
  * sources through the Actions cache, every layer and VM through Packer's order of operations on
- * the local engine, then optionally publishes the image as a containerDisk and reports on the pull
- * request. All temp files, sockets and port locks live in one folder under RUNNER_TEMP, which the
- * post step removes even if this process was killed.
+ * the local engine or on KubeVirt (build-engine.ts), then optionally publishes the image as a
+ * containerDisk and reports on the pull request. All temp files, sockets and port locks live in
+ * one folder under RUNNER_TEMP, which the post step removes even if this process was killed (and
+ * with it, on kubevirt, the build run's cluster objects).
  */
 import * as core from '@actions/core';
 import { mkdir, mkdtemp } from 'node:fs/promises';
@@ -11,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../cli/command.js';
 import { runBuild, type BuildResult } from '../../core/pipeline/build-runner.js';
-import { LocalEngine } from '../../engines/local/engine.js';
+import { wholeBuildEngine } from '../toolkit/build-engine.js';
 import { loadBuildForAction, phaseTimeoutInputs } from '../toolkit/build-context.js';
 import { readFailure } from '../toolkit/failure-report.js';
 import { reportToGitHub } from '../toolkit/github-report.js';
@@ -26,7 +27,6 @@ import { failureSection, imagesTable, outputsTable, phasesTable, sourcesTable, w
 await runAction(async (ctx) => {
   const { logger, signal } = ctx;
   const engine = enumInput('engine', ['local', 'kubevirt'] as const, 'local');
-  if (engine !== 'local') throw new UserError("engine 'kubevirt' is not available in this version of the whole-build action; use engine: local");
   // Everything temporary of this build goes under one folder the post step can remove.
   const tempRoot = ctx.env.RUNNER_TEMP || os.tmpdir();
   await mkdir(tempRoot, { recursive: true });
@@ -46,7 +46,8 @@ await runAction(async (ctx) => {
 
   // Sources first, through the Actions cache: the build then finds them verified on disk.
   const sources: SourceRow[] = [];
-  if (booleanInput('cache', true)) {
+  // On kubevirt CDI fetches sources itself, inside the cluster: nothing to cache on the runner.
+  if (booleanInput('cache', true) && engine === 'local') {
     for (const selected of allVms(build)) {
       const kind = selected.vm.source.kind;
       if (kind !== 'url' && kind !== 'iso') continue;
@@ -57,12 +58,14 @@ await runAction(async (ctx) => {
     }
   }
 
-  const engineImpl = new LocalEngine({ env: ctx.env });
+  const engineImpl = await wholeBuildEngine(ctx, engine, buildTemp);
   let result: BuildResult;
+  let status: BuildResult['status'] = 'failed';
   try {
-    result = await runBuild({ build, engine: engineImpl, outputDir, onError, logger, signal, phaseTimeouts: phaseTimeoutInputs() });
+    result = await runBuild({ build, engine: engineImpl.engine, outputDir, onError, logger, signal, phaseTimeouts: phaseTimeoutInputs() });
+    status = result.status;
   } finally {
-    await engineImpl.close();
+    await engineImpl.release(status, onError === 'abort');
     logger.closeGroup();
   }
 

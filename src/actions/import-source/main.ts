@@ -1,12 +1,13 @@
 /**
- * import-source: puts one VM's source on the runner (local engine), verified against its checksum,
- * restored from the Actions cache when an earlier run saved it, and records it in the handoff for
- * build-vm. Outputs the source reference (a path) and its sha256 digest.
+ * import-source: puts one VM's source where build-vm boots from — on the runner (local engine),
+ * verified against its checksum, restored from the Actions cache when an earlier run saved it; or
+ * into the cluster (kubevirt) as a DataVolume CDI fills — and records it in the handoff for
+ * build-vm. Outputs the source reference (a path, or namespace/name) and its digest.
  */
-import { UserError } from '../../cli/command.js';
 import { loadBuildForAction } from '../toolkit/build-context.js';
 import { readHandoff, updateHandoff } from '../toolkit/handoff.js';
 import { importLocalSource } from '../toolkit/import-source.js';
+import { importKubevirtSource } from '../toolkit/kubevirt-import-source.js';
 import { booleanInput, enumInput, optionalInput } from '../toolkit/inputs.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { runAction } from '../toolkit/run-action.js';
@@ -16,21 +17,23 @@ import { sourcesTable, writeSummary } from '../toolkit/summary.js';
 await runAction(async (ctx) => {
   const handoff = await readHandoff();
   const engine = enumInput('engine', ['local', 'kubevirt'] as const, handoff?.engine ?? 'local');
-  if (engine !== 'local') throw new UserError("import-source: the kubevirt engine's stage actions are not available in this version; use engine: local or the whole-build action");
   const loaded = loadBuildForAction(ctx, handoff);
   const selected = selectVm(loaded.build, optionalInput('vm'));
   ctx.logger.info(`==> import source for ${selected.key}`);
-  const imported = await importLocalSource({
-    build: loaded.build,
-    selected,
-    ...(handoff ? { handoff } : {}),
-    logger: ctx.logger,
-    signal: ctx.signal,
-    env: ctx.env,
-    actionsCache: booleanInput('cache', true),
-  });
+  const imported =
+    engine === 'kubevirt'
+      ? await importKubevirtSource(ctx, loaded.build, selected, handoff)
+      : await importLocalSource({
+          build: loaded.build,
+          selected,
+          ...(handoff ? { handoff } : {}),
+          logger: ctx.logger,
+          signal: ctx.signal,
+          env: ctx.env,
+          actionsCache: booleanInput('cache', true),
+        });
   ctx.logger.closeGroup();
-  await updateHandoff('local', (h) => {
+  await updateHandoff(engine, (h) => {
     h.build = loaded.handoff;
     h.sources[selected.key] = imported;
   });

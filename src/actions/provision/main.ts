@@ -16,11 +16,11 @@ import { phasesTable, writeSummary } from '../toolkit/summary.js';
 await runAction(async (ctx) => {
   const handoff = await requireHandoff('build-vm');
   const { build } = loadBuildForAction(ctx, handoff);
-  const target = stageVm(build, handoff, 'provision');
+  const target = await stageVm(ctx, build, handoff, 'provision');
   const { vm } = target.selected;
   const phases = createPhaseRunner(target.selected.key, ctx.logger, ctx.signal);
   try {
-    if (!target.handle.running) throw new Error(`vm ${target.selected.key} is not running any more (see the serial console below)`);
+    if (!target.running()) throw new Error(`vm ${target.selected.key} is not running any more (see the serial console below)`);
     await provisionStage({
       build,
       vm,

@@ -6,8 +6,10 @@
 import * as core from '@actions/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../../cli/command.js';
-import { updateHandoff } from '../toolkit/handoff.js';
+import { handoffPath, updateHandoff } from '../toolkit/handoff.js';
 import { booleanInput, durationInput, enumInput, optionalInput } from '../toolkit/inputs.js';
+import { kubeconfigInput } from '../toolkit/kubeconfig-input.js';
+import { stageSecretsDir } from '../toolkit/kubevirt-run.js';
 import { blockingProblems, checkCluster, describeCapabilities, ensureNamespace, installKubevirt, loadKubeConfig, PINNED } from '../toolkit/kubevirt-cluster.js';
 import { kvmAccessible, setupLocalHost } from '../toolkit/local-host.js';
 import { setOutputs } from '../toolkit/outputs.js';
@@ -66,10 +68,14 @@ await runAction(async (ctx) => {
     return;
   }
 
-  const kubeconfig = optionalInput('kubeconfig') ?? ctx.env.KUBECONFIG;
+  // Inline content (a secret) becomes a 0600 file; only its path is handed to later steps.
+  const given = await kubeconfigInput(ctx, stageSecretsDir(ctx.env));
+  const kubeconfig = given?.path ?? ctx.env.KUBECONFIG;
   const namespace = optionalInput('namespace') ?? 'ruddervirt-builds';
   const kc = loadKubeConfig(kubeconfig);
   core.saveState('kubeconfig', kubeconfig ?? '');
+  core.saveState('writtenKubeconfig', given?.written ? given.path : '');
+  core.saveState('handoff', handoffPath());
   core.saveState('cleanup', String(booleanInput('cleanup', true)));
   const { caps, created } = await core.group(`kubevirt engine: cluster ${kc.getCurrentCluster()?.server}`, () => prepareCluster(ctx, kc, namespace));
   core.saveState('namespace', namespace);

@@ -1,17 +1,36 @@
-/** setup-cluster's post step: deletes the build namespace it created (cleanup: true). */
+/**
+ * setup-cluster's post step, the job's last: removes the kubevirt build run the job's stage
+ * actions made (by its label; a no-op when snapshot or build-vm's post already did — but
+ * import-source has no post step of its own), unless a VM was kept for debugging; then deletes
+ * the build namespace it created (cleanup: true) and the kubeconfig file it wrote from inline input.
+ */
 import * as core from '@actions/core';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { readHandoff } from '../toolkit/handoff.js';
 import { deleteNamespace, loadKubeConfig } from '../toolkit/kubevirt-cluster.js';
+import { removalHint, removeJobRun } from '../toolkit/kubevirt-run.js';
 import { runAction } from '../toolkit/run-action.js';
 
-await runAction(async () => {
+await runAction(async (ctx) => {
   if (core.getState('engine') !== 'kubevirt') return;
+  const kubeconfig = core.getState('kubeconfig') || undefined;
+  const file = core.getState('handoff');
+  const handoff = file && existsSync(file) ? await readHandoff(file).catch((err: unknown) => (core.warning(String(err)), undefined)) : undefined;
+  const run = handoff?.kubevirtRun;
+  const kept = Object.values(handoff?.vms ?? {}).some((vm) => vm.keep);
+  if (run && kept) core.info(`keep-on-failure: build run ${run.id} is left for debugging; remove it afterwards with: ${removalHint(run)}`);
+  else if (run) await removeJobRun(run, ctx.logger, ctx.env);
+
   const namespace = core.getState('namespace');
-  if (!namespace || core.getState('namespaceCreated') !== 'true') return;
-  if (core.getState('cleanup') === 'false') {
-    core.info(`cleanup: false — keeping namespace ${namespace}`);
-    return;
+  if (namespace && core.getState('namespaceCreated') === 'true') {
+    if (core.getState('cleanup') === 'false' || kept) {
+      core.info(`${kept ? 'keep-on-failure' : 'cleanup: false'} — keeping namespace ${namespace}`);
+    } else {
+      await deleteNamespace(loadKubeConfig(kubeconfig), namespace);
+      core.info(`deleted namespace ${namespace}`);
+    }
   }
-  const kc = loadKubeConfig(core.getState('kubeconfig') || undefined);
-  await deleteNamespace(kc, namespace);
-  core.info(`deleted namespace ${namespace}`);
+  const written = core.getState('writtenKubeconfig');
+  if (written && !kept) await rm(written, { force: true });
 });

@@ -12,6 +12,7 @@ import { snapshotStage } from '../../core/pipeline/stages/snapshot.js';
 import { loadBuildForAction, phaseTimeoutInputs } from '../toolkit/build-context.js';
 import { requireHandoff, updateHandoff } from '../toolkit/handoff.js';
 import { booleanInput, optionalInput } from '../toolkit/inputs.js';
+import { removeJobRun } from '../toolkit/kubevirt-run.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { runAction } from '../toolkit/run-action.js';
 import { failStage, stageVm } from '../toolkit/stage-vm.js';
@@ -20,7 +21,7 @@ import { outputsTable, phasesTable, sourcesTable, writeSummary } from '../toolki
 await runAction(async (ctx) => {
   const handoff = await requireHandoff('build-vm');
   const { build } = loadBuildForAction(ctx, handoff);
-  const target = stageVm(build, handoff, 'snapshot');
+  const target = await stageVm(ctx, build, handoff, 'snapshot');
   const { key, layer, vm } = target.selected;
   const outputDir = path.resolve(ctx.workspace, optionalInput('output-directory') ?? path.join('output', build.name));
   const phases = createPhaseRunner(key, ctx.logger, ctx.signal);
@@ -36,7 +37,7 @@ await runAction(async (ctx) => {
       masker: ctx.masker,
       signal: ctx.signal,
       timeouts: phaseTimeoutInputs(),
-      alreadyStopped: !target.handle.running,
+      alreadyStopped: !target.running(),
     });
   } catch (err) {
     ctx.logger.closeGroup();
@@ -47,7 +48,7 @@ await runAction(async (ctx) => {
   await target.handle.stop();
   await rm(target.record.workDir, { recursive: true, force: true });
   const reference = pathToFileURL(output.image).href;
-  const updated = await updateHandoff('local', (h) => {
+  const updated = await updateHandoff(handoff.engine, (h) => {
     const entry = h.vms[key];
     if (entry) {
       entry.phases.push(...phases.records);
@@ -55,6 +56,10 @@ await runAction(async (ctx) => {
     }
     h.snapshots[key] = { path: output.image, format: output.format, compressed: output.compressed, bytes: output.bytes, sha256: output.sha256, reference };
   });
+  // kubevirt: the disk is out of the cluster; once no VM of the job's run still needs it, the run goes.
+  if (target.run && !Object.values(updated.vms).some((v) => v.cluster && (v.state === 'starting' || v.state === 'running'))) {
+    await removeJobRun(target.run, ctx.logger, ctx.env);
+  }
   setOutputs({ vm: key, path: output.image, 'disk-reference': reference, sha256: output.sha256, 'checksum-file': output.checksumFile, bytes: output.bytes, format: output.format }, ctx.masker);
   const source = updated.sources[key];
   await writeSummary(

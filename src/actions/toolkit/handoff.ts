@@ -32,13 +32,16 @@ export interface HandoffBuild {
 }
 
 export interface HandoffSource {
-  /** A local path (local engine) or a DataVolume/PVC name (kubevirt). */
+  /** A local path (local engine), or namespace/name of the DataVolume and its PVC (kubevirt). */
   reference: string;
   /** sha256:… of the source bytes. */
   digest: string;
   bytes?: number;
-  /** How it got here: restored from the Actions cache, already on the runner, downloaded, or a local file. */
-  origin: 'actions-cache' | 'local-cache' | 'downloaded' | 'local-file';
+  /**
+   * How it got here: restored from the Actions cache, already on the runner, downloaded, or a
+   * local file; on kubevirt imported by CDI (from a URL or registry) or uploaded from the runner.
+   */
+  origin: 'actions-cache' | 'local-cache' | 'downloaded' | 'local-file' | 'cdi-import' | 'cdi-upload';
 }
 
 export interface HandoffVm {
@@ -47,8 +50,23 @@ export interface HandoffVm {
   keep?: boolean;
   workDir: string;
   logDir: string;
+  /** local engine: the keeper process and QEMU's endpoints. */
   detached?: DetachedVmRecord;
+  /** kubevirt engine: the VirtualMachine, which the cluster keeps running between steps. */
+  cluster?: { virtualMachine: string; namespace: string };
   phases: PhaseRecord[];
+}
+
+/**
+ * The kubevirt engine's build run of this job: every object it creates carries the run id, so any
+ * later step (or post step) can find, reuse or remove them. Never a credential: the kubeconfig is
+ * a path (inline content is written to a 0600 file under RUNNER_TEMP, which the runner empties
+ * after the job).
+ */
+export interface HandoffKubevirtRun {
+  id: string;
+  namespace: string;
+  kubeconfig?: string;
 }
 
 export interface HandoffSnapshot {
@@ -74,6 +92,7 @@ export interface Handoff {
   namespace?: string;
   kubeconfig?: string;
   accelerator?: string;
+  kubevirtRun?: HandoffKubevirtRun;
   build?: HandoffBuild;
   sources: Record<string, HandoffSource>;
   vms: Record<string, HandoffVm>;

@@ -10,6 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { UserError } from '../../cli/command.js';
 import type { Logger } from '../../core/log.js';
 import { sleep } from '../../core/abort.js';
+import { KubeDiscoveryClient } from '../../engines/kubevirt/kube-discovery-client.js';
 
 export const PINNED = { kubevirt: 'v1.9.0', cdi: 'v1.66.0' } as const;
 
@@ -22,12 +23,17 @@ export interface ClusterCapabilities {
   kubeOvnVpcs: boolean;
 }
 
-const CRDS = {
-  kubevirt: 'virtualmachines.kubevirt.io',
-  cdi: 'datavolumes.cdi.kubevirt.io',
-  volumeSnapshots: 'volumesnapshots.snapshot.storage.k8s.io',
-  vmExport: 'virtualmachineexports.export.kubevirt.io',
-  kubeOvnVpcs: 'vpcs.kubeovn.io',
+/**
+ * The API groups that tell what is installed. Asked through API discovery (/apis), which every
+ * authenticated user may read, rather than by reading CRDs, which the builder roles we ship
+ * (docs/rbac.yaml) do not grant.
+ */
+const GROUPS = {
+  kubevirt: 'kubevirt.io',
+  cdi: 'cdi.kubevirt.io',
+  volumeSnapshots: 'snapshot.storage.k8s.io',
+  vmExport: 'export.kubevirt.io',
+  kubeOvnVpcs: 'kubeovn.io',
 } as const;
 
 export function loadKubeConfig(kubeconfig: string | undefined): k8s.KubeConfig {
@@ -47,16 +53,6 @@ function statusOf(err: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-async function crdExists(api: k8s.ApiextensionsV1Api, name: string): Promise<boolean> {
-  try {
-    await api.readCustomResourceDefinition({ name });
-    return true;
-  } catch (err) {
-    if (statusOf(err) === 404) return false;
-    throw err;
-  }
-}
-
 export async function checkCluster(kc: k8s.KubeConfig): Promise<ClusterCapabilities> {
   let serverVersion: string;
   try {
@@ -64,12 +60,10 @@ export async function checkCluster(kc: k8s.KubeConfig): Promise<ClusterCapabilit
   } catch (err) {
     throw new UserError(`the Kubernetes API at ${kc.getCurrentCluster()?.server} does not answer: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
-  const [kubevirtCrd, cdi, volumeSnapshots, vmExport, kubeOvnVpcs] = await Promise.all(
-    [CRDS.kubevirt, CRDS.cdi, CRDS.volumeSnapshots, CRDS.vmExport, CRDS.kubeOvnVpcs].map((n) => crdExists(ext, n)),
-  );
-  const kubevirt: ClusterCapabilities['kubevirt'] = { installed: kubevirtCrd === true, emulation: false };
-  if (kubevirtCrd) {
+  const served = new Set((await new KubeDiscoveryClient(kc).servedGroups()).map((g) => g.name));
+  const [kubevirtServed, cdi, volumeSnapshots, vmExport, kubeOvnVpcs] = [GROUPS.kubevirt, GROUPS.cdi, GROUPS.volumeSnapshots, GROUPS.vmExport, GROUPS.kubeOvnVpcs].map((g) => served.has(g));
+  const kubevirt: ClusterCapabilities['kubevirt'] = { installed: kubevirtServed === true, emulation: false };
+  if (kubevirtServed) {
     const list = (await kc.makeApiClient(k8s.CustomObjectsApi).listCustomObjectForAllNamespaces({ group: 'kubevirt.io', version: 'v1', resourcePlural: 'kubevirts' })) as {
       items?: { metadata?: { name?: string; namespace?: string }; status?: { phase?: string }; spec?: { configuration?: { developerConfiguration?: { useEmulation?: boolean } } } }[];
     };

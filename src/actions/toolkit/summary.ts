@@ -55,6 +55,8 @@ const ORIGIN_TEXT: Record<string, string> = {
   'local-cache': 'already on the runner (no download)',
   downloaded: 'downloaded (saved to the Actions cache)',
   'local-file': 'local file',
+  'cdi-import': 'imported by CDI in the cluster',
+  'cdi-upload': 'uploaded into the cluster through CDI',
 };
 
 export function sourcesTable(rows: readonly SourceRow[]): string {
