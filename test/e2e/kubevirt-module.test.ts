@@ -1,0 +1,241 @@
+/**
+ * Issue 7 on KubeVirt, end to end with real guests: the bundled CLI builds a two-layer module with
+ * --engine kubevirt against the kube harness, whose Kube-OVN data plane routes the subnets for real.
+ *
+ *   layer base:      base — the test guest on the default pod network (file server pod, VMI port-forward)
+ *   layer services:  db   — from base/base, subnet front (VPC app, internet: true), serves HTTP
+ *                    app  — from base/base, subnet front, dependsOn db: pings and fetches db by
+ *                           address and by name (RUDDERVIRT_PEER_*), cannot reach the other VPC
+ *                    far  — from base/base, subnet far (VPC lab, internet: false): cannot reach db,
+ *                           nor this machine, though its seed came from its file server pod
+ *
+ * Layer 2 starts from clones of layer 1's output in the cluster (not uploads); every VM of
+ * layer 2 gets its seed from a file-server pod on its subnet and is provisioned over SSH through
+ * a jump pod on that subnet (virt-api's port-forward is refused there, as on a real custom VPC).
+ * The assertions that need the guest's view run as provisioners: a failing one fails the build.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { ensureGuestImage } from '../fixtures/guest.js';
+import { node24, repoRoot } from '../helpers/node24.js';
+import { startKubeHarness, type KubeHarness } from '../kube-harness/index.js';
+
+const BUILD_TIMEOUT = 20 * 60_000;
+const PASSWORD = 'rv-module-pw';
+
+let guestImage = '';
+let bundleDir = '';
+let work = '';
+let harness: KubeHarness;
+let namespace = '';
+/** A service on this machine's own address that no build file names: only egress reaches it. */
+let hostService: Server;
+let hostAddress = '';
+let hostPort = 0;
+const hostClients: string[] = [];
+
+function machineAddress(): string {
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  throw new Error('this machine has no non-loopback IPv4 address to test egress against');
+}
+
+function seed(vm: string): string {
+  return [
+    '#!/bin/sh',
+    'set -e',
+    `echo "root:${PASSWORD}" | chpasswd`,
+    'mkdir -p /www',
+    `echo "hello from ${vm}" > /www/index.html`,
+    'httpd -p 80 -h /www',
+    `echo "seed: ${vm} seeded"`,
+    '',
+  ].join('\n');
+}
+
+function guestVm(name: string, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    name,
+    cpu: 1,
+    memory: '256Mi',
+    disks: [{ name: 'root', size: '1Gi', bus: 'virtio' }],
+    httpContent: { '/seed.sh': seed(name) },
+    bootWait: '3s',
+    bootCommand: ['<wait>', 'guest seed=http://{{ .HTTPIP }}:{{ .HTTPPort }}/seed.sh<enter>'],
+    communicator: { type: 'ssh', sshUsername: 'root', sshPassword: PASSWORD, sshTimeout: '8m' },
+    shutdownCommand: 'poweroff',
+    shutdownTimeout: '2m',
+    output: { format: 'qcow2', compress: false },
+    ...extra,
+  };
+}
+
+/** The module; `fail` stays silent unless the shell test after it fails, then names it and exits 1. */
+function moduleBuild(name: string): string {
+  const expectFails = (what: string, cmd: string) => `if ${cmd}; then echo "UNEXPECTED: ${what}"; exit 1; else echo "as expected: ${what} failed"; fi`;
+  const doc = {
+    name,
+    network: {
+      vpcs: [
+        { name: 'app', internet: true, subnets: [{ name: 'front', cidr: '10.20.0.0/24' }] },
+        { name: 'lab', internet: false, subnets: [{ name: 'far', cidr: '10.30.0.0/24' }] },
+      ],
+    },
+    layers: [
+      {
+        name: 'base',
+        vms: [guestVm('base', { source: { path: guestImage }, provisioners: [{ type: 'shell', inline: ['echo "built in layer base" > /etc/layer-base'] }] })],
+      },
+      {
+        name: 'services',
+        vms: [
+          guestVm('db', { source: { from: 'base/base' }, nics: [{ subnet: 'front' }], provisioners: [{ type: 'shell', inline: ['cat /etc/layer-base', 'ip -4 addr show eth0 | grep -o "inet [0-9.]*"', 'ip route | sed "s/^/route: /"'] }] }),
+          guestVm('app', {
+            source: { from: 'base/base' },
+            nics: [{ subnet: 'front' }],
+            dependsOn: ['db'],
+            provisioners: [
+              {
+                type: 'shell',
+                inline: [
+                  'cat /etc/layer-base',
+                  'echo "peer db at $RUDDERVIRT_PEER_DB"',
+                  'ping -c 2 -W 3 "$RUDDERVIRT_PEER_DB"',
+                  'wget -q -O - "http://$RUDDERVIRT_PEER_DB/"',
+                  'echo "$RUDDERVIRT_PEER_HOSTS" >> /etc/hosts',
+                  'wget -q -O - http://db/ | sed "s/^/by name: /"',
+                  expectFails('app reaching far in VPC lab', 'timeout 8 wget -q -O - http://10.30.0.2/'),
+                ],
+              },
+            ],
+          }),
+          guestVm('far', {
+            source: { from: 'base/base' },
+            nics: [{ subnet: 'far' }],
+            provisioners: [
+              {
+                type: 'shell',
+                inline: [
+                  'cat /etc/layer-base',
+                  'ping -c 1 -W 3 10.30.0.1 && echo "far: its gateway answers"',
+                  expectFails('far reaching db in VPC app', 'ping -c 2 -W 2 10.20.0.2'),
+                  expectFails('far reaching this machine without internet', `timeout 8 wget -q -O - http://${hostAddress}:${hostPort}/`),
+                ],
+              },
+            ],
+          }),
+        ],
+      },
+    ],
+  };
+  const dir = mkdtempSync(path.join(work, `${name}-`));
+  const file = path.join(dir, `${name}.yaml`);
+  writeFileSync(file, stringify(doc));
+  return file;
+}
+
+function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(node24, [path.join(bundleDir, 'cli', 'index.js'), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, RUDDERVIRT_CACHE_DIR: path.join(work, 'cache') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+  });
+}
+
+/** Network stacks (QEMU without a machine) and guests the harness still runs. */
+function harnessQemus(): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (cmd.includes('qemu-system') && cmd.includes(harness.workDir)) out.push(`${pid}: ${cmd.slice(0, 160)}`);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  return out;
+}
+
+describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnets (kube harness, real guests)', () => {
+  beforeAll(async () => {
+    guestImage = await ensureGuestImage();
+    work = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-kv-module-'));
+    bundleDir = path.join(work, 'dist');
+    const bundled = spawnSync(node24, [path.join(repoRoot, 'scripts', 'bundle.mjs'), '--outdir', bundleDir], { cwd: repoRoot, encoding: 'utf8' });
+    if (bundled.status !== 0) throw new Error(`bundling the CLI failed:\n${bundled.stderr}`);
+    hostAddress = machineAddress();
+    hostService = createServer((req, res) => {
+      hostClients.push(req.socket.remoteAddress ?? '?');
+      res.end('host-only service\n');
+    });
+    await new Promise<void>((r) => hostService.listen(0, '0.0.0.0', () => r()));
+    hostPort = (hostService.address() as net.AddressInfo).port;
+    harness = await startKubeHarness();
+    namespace = await harness.createNamespace('rv-module');
+  }, 15 * 60_000);
+
+  afterAll(async () => {
+    hostService?.close();
+    await harness?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('layer 2 from layer 1 in the cluster; peers reach each other by address and name; VPCs isolated; internet: false stays in; nothing left', async () => {
+    const file = moduleBuild('kv-module');
+    const out = path.join(path.dirname(file), 'out');
+    const run = await runCli(['build', file, '--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace, '--output', out, '--no-layer-cache']);
+    expect(run.code, run.stderr).toBe(0);
+
+    // Layer 2 came from layer 1's output in the cluster: clones, no upload after the first disk.
+    expect(run.stderr.match(/upload: /g)?.length).toBe(1);
+    expect(run.stderr).toMatch(/root disk of services\/db .*\(Succeeded\)/);
+    for (const vm of ['db', 'app', 'far']) {
+      expect(run.stderr).toContain(`vm services/${vm}: its first NIC is on Kube-OVN subnet`);
+      expect(run.stderr).toMatch(new RegExp(`ssh: 127\\.0\\.0\\.1:\\d+ forwards to port 22 of services/${vm} through the jump pod \\S+ on its subnet`));
+      expect(run.stderr).toMatch(new RegExp(`http: files of services/${vm} served by pod \\S+ at 10\\.(20|30)\\.0\\.\\d+:8080`));
+    }
+    // Fixed addresses from the subnets: peers are known before the VMs run.
+    expect(run.stderr).toMatch(/peers: db=10\.20\.0\.2 \(RUDDERVIRT_PEER_\*/);
+    expect(run.stderr).toContain('peer db at 10.20.0.2');
+    expect(run.stderr).toContain('inet 10.20.0.2');
+    // Not yet: the harness's DHCP offers the gateway as router for the primary NIC, but the test
+    // guest does not install the default route from it (route: lines show only the subnet), so
+    // egress for internet: true is not proven here; see the report of issue 7.
+    expect(run.stderr).toContain('route: 10.20.0.0/24 dev eth0');
+    // What the guests saw.
+    expect(run.stderr).toMatch(/built in layer base/);
+    expect(run.stderr).toContain('hello from db');
+    expect(run.stderr).toContain('by name: hello from db');
+    expect(run.stderr).toContain('as expected: app reaching far in VPC lab failed');
+    expect(run.stderr).toContain('far: its gateway answers');
+    expect(run.stderr).toContain('as expected: far reaching db in VPC app failed');
+    expect(run.stderr).toContain('as expected: far reaching this machine without internet failed');
+    expect(run.stderr).not.toContain(PASSWORD);
+    // Nothing reached the host service; the seeds came from the file-server pods on the subnets.
+    expect(hostClients).toEqual([]);
+
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.status).toBe('succeeded');
+    expect(manifest.outputs.map((o: { layer: string; vm: string }) => `${o.layer}/${o.vm}`).sort()).toEqual(['base/base', 'services/app', 'services/db', 'services/far']);
+
+    await harness.settled();
+    const left = harness.leftovers().filter((o) => o.kind !== 'Event' && !(o.kind === 'Namespace' && o.name === namespace));
+    expect(left).toEqual([]);
+    // The subnets' switches, the pods' and the egress gateway's network stacks went with their objects.
+    expect(harnessQemus()).toEqual([]);
+  }, BUILD_TIMEOUT);
+});
