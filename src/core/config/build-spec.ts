@@ -209,6 +209,10 @@ const vm = object('VM', 'A virtual machine to build.', {
   name: k8sName('VM name, unique within the layer.'),
   source: source,
   cpu: integer('Virtual CPUs.', { minimum: 1, maximum: 512, default: 1 }),
+  cpuModel: text(
+    'CPU model the guest sees (QEMU -cpu, KubeVirt domain.cpu.model), e.g. host (KubeVirt host-passthrough), max, Nehalem, Haswell-noTSX. ' +
+      'Default: host under KVM; Nehalem under software emulation (x86-64-v2, and much cheaper to emulate than max — use max for guests that need x86-64-v3).',
+  ),
   memory: size('Memory.', { default: '512Mi' }),
   efiFirmware: {
     type: 'union',
@@ -237,7 +241,7 @@ const vm = object('VM', 'A virtual machine to build.', {
   required: ['name', 'source'],
   exclusive: [['httpDirectory', 'httpContent']],
   hints: {
-    cpus: 'cpu', vm_name: 'name', iso_url: 'source: { iso: { url, checksum } }', iso_checksum: 'source: { iso: { url, checksum } }',
+    cpus: 'cpu', cpu_model: 'cpuModel', vm_name: 'name', iso_url: 'source: { iso: { url, checksum } }', iso_checksum: 'source: { iso: { url, checksum } }',
     disk_size: 'disks: [{ name: root, size }]', disk_interface: 'disks[].bus', format: 'output: { format }', boot_steps: 'bootCommand',
     efi_boot: 'efiFirmware', firmware: 'efiFirmware', cd_files: 'cdroms: [{ name, files, label }]', net_device: 'nics: [{ model }]',
     headless: 'not needed: builds always run without a display', ssh_username: 'communicator: { sshUsername }',

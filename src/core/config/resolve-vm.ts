@@ -65,6 +65,8 @@ export function resolveVm(ctx: ResolveContext, raw: Raw, p: FieldPath, scope: Vm
     const ms = ctx.duration(raw, 'bootKeyInterval', p, 0, 0);
     if (ms > 0) vm.bootKeyInterval = ms;
   }
+  const cpuModel = str(raw, 'cpuModel');
+  if (cpuModel) vm.cpuModel = cpuModel;
   const shutdownCommand = str(raw, 'shutdownCommand');
   if (shutdownCommand) vm.shutdownCommand = shutdownCommand;
   checkUniqueDeviceNames(ctx, vm, p);

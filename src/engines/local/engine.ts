@@ -140,6 +140,7 @@ export class LocalEngine implements Engine {
         accelerator,
         machine,
         cpus: vm.cpu,
+        ...(vm.cpuModel ? { cpuModel: vm.cpuModel } : {}),
         memoryMiB: Math.ceil(vm.memoryBytes / (1024 * 1024)),
         ...(firmware ? { firmware } : {}),
         disks,

@@ -98,7 +98,7 @@ describe('did you mean', () => {
     ['cpus: 2', "unknown key 'cpus'; did you mean 'cpu'?"],
     ['iso_url: x', "unknown key 'iso_url'; in RudderVirt: source: { iso: { url, checksum } }"],
     ['headless: true', "unknown key 'headless'; in RudderVirt: not needed: builds always run without a display"],
-    ['frobnicate: 1', "unknown key 'frobnicate'; expected one of name, source, cpu, memory, efiFirmware, disks, cdroms, nics, httpDirectory, httpContent, bootWait, bootKeyInterval, bootCommand, communicator, provisioners, shutdownCommand, shutdownTimeout, output, dependsOn"],
+    ['frobnicate: 1', "unknown key 'frobnicate'; expected one of name, source, cpu, cpuModel, memory, efiFirmware, disks, cdroms, nics, httpDirectory, httpContent, bootWait, bootKeyInterval, bootCommand, communicator, provisioners, shutdownCommand, shutdownTimeout, output, dependsOn"],
   ])('%s', (line, message) => {
     expect(problemsOf(oneVm(`source: { path: x }\n${line}`))).toEqual([`7:9: layers[0].vms[0].${line.split(':')[0]}: ${message}`]);
   });

@@ -50,6 +50,15 @@ describe('firmware', () => {
   });
 });
 
+describe('cpu', () => {
+  it("leaves the model to KubeVirt by default, passes cpuModel through, and reads host as KubeVirt's host-passthrough", () => {
+    const cpu = (extra: string) => one(renderYaml(vmYaml(`cpu: 2\n${extra}`)), 'VirtualMachine').spec.template.spec.domain.cpu;
+    expect(cpu('')).toEqual({ cores: 2, sockets: 1, threads: 1 });
+    expect(cpu('cpuModel: Nehalem')).toEqual({ cores: 2, sockets: 1, threads: 1, model: 'Nehalem' });
+    expect(cpu('cpuModel: host')).toMatchObject({ model: 'host-passthrough' });
+  });
+});
+
 describe('disks', () => {
   it('gives every disk an explicit bus, the root disk the first boot slot, and extra disks blank volumes', () => {
     const r = renderYaml(vmYaml('disks: [{ name: root, size: 5Gi, bus: scsi }, { name: data, size: 1Gi, bus: sata }]'));

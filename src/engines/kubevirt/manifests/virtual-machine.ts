@@ -80,7 +80,7 @@ export function renderVirtualMachine(ctx: RenderContext, scope: VmScope, parts: 
           terminationGracePeriodSeconds: Math.max(1, Math.ceil(vm.shutdownTimeout / 1000)),
           domain: {
             machine: { type: 'q35' },
-            cpu: { cores: vm.cpu, sockets: 1, threads: 1 },
+            cpu: { cores: vm.cpu, sockets: 1, threads: 1, ...(vm.cpuModel ? { model: vm.cpuModel === 'host' ? 'host-passthrough' : vm.cpuModel } : {}) },
             memory: { guest: memory },
             resources: { requests: { memory } },
             firmware: { bootloader: vm.efiFirmware ? { efi: { secureBoot } } : { bios: {} } },
