@@ -1,0 +1,52 @@
+/**
+ * The whole-build action's engine. local: QEMU on the runner. kubevirt: the cluster of the
+ * `kubeconfig` input (a path, or the content — then a 0600 file in the build's temp folder), else
+ * of setup-cluster's handoff, else the runner's default kubeconfig; the `namespace` input, else
+ * setup-cluster's, else the kubeconfig context's. The run id is chosen here and saved in state
+ * before anything is created, so the post step can remove the run by its label if this process
+ * is killed.
+ */
+import * as core from '@actions/core';
+import type { Engine } from '../../core/engine.js';
+import type { BuildResult } from '../../core/pipeline/build-runner.js';
+import { loadKubeTarget } from '../../engines/kubevirt/cluster/kube-target.js';
+import { KubevirtEngine } from '../../engines/kubevirt/engine.js';
+import { newRunId } from '../../engines/kubevirt/manifests/index.js';
+import { LocalEngine } from '../../engines/local/engine.js';
+import { readHandoff } from './handoff.js';
+import { optionalInput } from './inputs.js';
+import { kubeconfigInput } from './kubeconfig-input.js';
+import { removalHint } from './kubevirt-run.js';
+import type { ActionContext } from './run-action.js';
+
+export interface WholeBuildEngine {
+  engine: Engine;
+  /** After the build: releases the engine; kubevirt keeps the run when keep-on-failure asked for it. */
+  release(status: BuildResult['status'], keepOnFailure: boolean): Promise<void>;
+}
+
+export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kubevirt', buildTemp: string): Promise<WholeBuildEngine> {
+  core.saveState('engine', name);
+  if (name === 'local') {
+    const engine = new LocalEngine({ env: ctx.env });
+    return { engine, release: () => engine.close() };
+  }
+  const setup = await readHandoff();
+  const kubeconfig = (await kubeconfigInput(ctx, buildTemp))?.path ?? setup?.kubeconfig;
+  const namespace = optionalInput('namespace') ?? setup?.namespace ?? loadKubeTarget({ env: ctx.env, ...(kubeconfig ? { kubeconfig } : {}) }).namespace;
+  const run = { id: newRunId(), namespace, ...(kubeconfig ? { kubeconfig } : {}) };
+  core.saveState('runId', run.id);
+  core.saveState('namespace', namespace);
+  core.saveState('kubeconfig', kubeconfig ?? '');
+  const engine = new KubevirtEngine({ env: ctx.env, logger: ctx.logger, runId: run.id, namespace, ...(kubeconfig ? { kubeconfig } : {}) });
+  return {
+    engine,
+    release: async (status, keepOnFailure) => {
+      if (keepOnFailure && status === 'failed') {
+        ctx.logger.warn(`keep-on-failure: build run ${run.id} is left in namespace ${namespace} for debugging; remove it afterwards with: ${removalHint(run)}`);
+        return;
+      }
+      await engine.close();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The kubevirt engine across the steps of one job. Each step is its own process, so the build run
+ * lives in the cluster and is named by its id: the first step that touches the cluster
+ * (import-source, else build-vm) picks the id and records it in the handoff before it creates
+ * anything; later steps reuse it, and any post step can remove the run by its label even when the
+ * step that made it was killed. Where the run goes: the step's `kubeconfig` / `namespace` inputs,
+ * else what setup-cluster (or an earlier step) recorded, else the kubeconfig's own defaults.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { UserError } from '../../cli/command.js';
+import type { Logger } from '../../core/log.js';
+import { loadKubeTarget } from '../../engines/kubevirt/cluster/kube-target.js';
+import { KubevirtEngine } from '../../engines/kubevirt/engine.js';
+import { newRunId } from '../../engines/kubevirt/manifests/index.js';
+import { removeKubevirtRun } from '../../engines/kubevirt/remove-run.js';
+import { updateHandoff, type Handoff, type HandoffKubevirtRun } from './handoff.js';
+import { optionalInput } from './inputs.js';
+import { kubeconfigInput } from './kubeconfig-input.js';
+import type { ActionContext } from './run-action.js';
+
+/** Where inline kubeconfigs of the stage actions go: the runner empties RUNNER_TEMP after the job. */
+export function stageSecretsDir(env: NodeJS.ProcessEnv): string {
+  return path.join(env.RUNNER_TEMP || os.tmpdir(), 'ruddervirt', 'secrets');
+}
+
+export interface JobRun extends HandoffKubevirtRun {
+  /** A kubeconfig file this step wrote from inline input (its post step removes it). */
+  writtenKubeconfig?: string;
+}
+
+/**
+ * The job's run for a step that may create it (import-source, build-vm): from the handoff, or a
+ * new one recorded there at once. Refuses a namespace or kubeconfig input that contradicts the
+ * run earlier steps made.
+ */
+export async function jobRun(ctx: ActionContext, handoff: Handoff | undefined): Promise<JobRun> {
+  const given = await kubeconfigInput(ctx, stageSecretsDir(ctx.env));
+  const namespaceInput = optionalInput('namespace');
+  const existing = handoff?.kubevirtRun;
+  if (existing) {
+    if (namespaceInput && namespaceInput !== existing.namespace) {
+      throw new UserError(`input 'namespace': ${namespaceInput}, but this job's build run ${existing.id} is in namespace ${existing.namespace}; leave it empty (or use another handoff file, RUDDERVIRT_HANDOFF)`);
+    }
+    const kubeconfig = given?.path ?? existing.kubeconfig;
+    return { ...existing, ...(kubeconfig ? { kubeconfig } : {}), ...(given?.written ? { writtenKubeconfig: given.path } : {}) };
+  }
+  const kubeconfig = given?.path ?? handoff?.kubeconfig;
+  // The namespace is fixed now (not left to each step's kubeconfig), so every step agrees.
+  const namespace =
+    namespaceInput ?? handoff?.namespace ?? loadKubeTarget({ env: ctx.env, ...(kubeconfig ? { kubeconfig } : {}) }).namespace;
+  const run: HandoffKubevirtRun = { id: newRunId(), namespace, ...(kubeconfig ? { kubeconfig } : {}) };
+  await updateHandoff('kubevirt', (h) => {
+    h.engine = 'kubevirt';
+    h.kubevirtRun = run;
+  });
+  ctx.logger.info(`kubevirt: this job's build run is ${run.id} in namespace ${namespace} (its objects carry ruddervirt.io/run=${run.id})`);
+  return { ...run, ...(given?.written ? { writtenKubeconfig: given.path } : {}) };
+}
+
+/** The job's run for steps that only use it (provision, snapshot). */
+export function requireJobRun(handoff: Handoff, stage: string): HandoffKubevirtRun {
+  if (!handoff.kubevirtRun) throw new UserError(`${stage}: no kubevirt build run in this job; run import-source or build-vm with engine kubevirt first`);
+  return handoff.kubevirtRun;
+}
+
+export function jobEngine(ctx: ActionContext, run: HandoffKubevirtRun): KubevirtEngine {
+  return new KubevirtEngine({ env: ctx.env, logger: ctx.logger, runId: run.id, namespace: run.namespace, ...(run.kubeconfig ? { kubeconfig: run.kubeconfig } : {}) });
+}
+
+/** What `kubectl` removes a kept run with, for the log of a step that keeps one. */
+export function removalHint(run: Pick<HandoffKubevirtRun, 'id' | 'namespace'>): string {
+  return `kubectl delete vm,dv,cm -n ${run.namespace} -l ruddervirt.io/run=${run.id}`;
+}
+
+/**
+ * For post steps: removes the run by its label (the VMs, disks, root and what they own), never
+ * failing the step over it — what is left is logged with the command that removes it.
+ */
+export async function removeJobRun(run: HandoffKubevirtRun, logger: Logger, env: NodeJS.ProcessEnv): Promise<void> {
+  try {
+    const { left } = await removeKubevirtRun({ runId: run.id, namespace: run.namespace, env, logger, ...(run.kubeconfig ? { kubeconfig: run.kubeconfig } : {}) });
+    if (left.length > 0) logger.warn(`kubevirt: run ${run.id} was not removed completely; ${removalHint(run)}`);
+  } catch (err) {
+    logger.warn(`kubevirt: could not remove run ${run.id}: ${err instanceof Error ? err.message : String(err)}; ${removalHint(run)}`);
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * Issue 6 on the kubevirt engine: the bundled actions run the way the runner runs them (node
+ * <bundle>/<action>/index.js, INPUT_*, GITHUB_OUTPUT/STATE/ENV/STEP_SUMMARY files, post steps with
+ * their state) against the kube harness — an HTTPS Kubernetes API whose KubeVirt/CDI controllers
+ * boot real QEMU guests. Nothing of ours is mocked; what cannot run here (a real cluster) is the
+ * harness.
+ *
+ * - the stage chain, each step its own process, the VM kept by the cluster between them:
+ *   setup-cluster → import-source → build-vm → provision → snapshot → publish-containerdisk (a real
+ *   docker-registry, read back with skopeo); the snapshot is then booted locally and read over
+ *   SSH, and the harness must hold nothing of the build after the post steps;
+ * - the whole-build action with engine kubevirt and an inline kubeconfig (a secret);
+ * - a failing provisioner in the chain: the post steps leave no object behind.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureGuestImage } from '../fixtures/guest.js';
+import { node24 } from '../helpers/node24.js';
+import { requireTool, skopeo, startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { startKubeHarness, type KubeHarness } from '../kube-harness/index.js';
+import { bundleActions, type Bundle } from './helpers/bundle.js';
+import { RunnerJob, type StepResult } from './helpers/runner.js';
+import { quickstartWorkspace, type Workspace } from './helpers/workspace.js';
+
+const STEP_TIMEOUT = 8 * 60_000;
+
+let bundle: Bundle;
+let harness: KubeHarness;
+let registry: TestRegistry;
+let guestImage = '';
+const cleanups: (() => unknown)[] = [];
+
+function expectOk(step: StepResult): void {
+  expect(step.exitCode, `${step.action} failed:\n${step.stdout}\n${step.stderr}`).toBe(0);
+}
+
+async function sha256(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of createReadStream(file)) h.update(c as Buffer);
+  return h.digest('hex');
+}
+
+/** Objects of the build still in the harness (Events are the cluster's own record, not ours). */
+async function leftovers(namespace?: string): Promise<string[]> {
+  await harness.settled();
+  return harness
+    .leftovers(namespace)
+    .filter((o) => o.kind !== 'Event' && !(o.kind === 'Namespace' && o.name === namespace))
+    .map((o) => `${o.kind} ${o.namespace ?? ''}/${o.name}`);
+}
+
+function workspace(name: string, edit: (vm: Record<string, unknown>) => void = () => {}): Workspace {
+  const ws = quickstartWorkspace(`${name}-${process.pid}`, (vm) => {
+    vm.source = { path: guestImage };
+    edit(vm);
+  });
+  cleanups.push(() => ws.remove());
+  return ws;
+}
+
+function job(ws: Workspace): RunnerJob {
+  const j = new RunnerJob(bundle.dir, ws.dir);
+  cleanups.push(() => j.finish());
+  return j;
+}
+
+/** Boots a disk with the local engine (the bundled CLI) and prints what the build left in it. */
+async function readBack(image: string): Promise<string> {
+  const check = workspace('kv-proof', (vm) => {
+    vm.source = { path: image };
+    vm.bootCommand = ['<wait>', 'guest<enter>'];
+    vm.provisioners = [{ type: 'shell', inline: ['sed "s/^/provisioned: /" /root/provisioned.txt', 'sed "s/^/motd: /" /etc/motd', 'echo "seeded-at: $(cat /etc/ruddervirt-seeded)"'] }];
+    vm.output = { format: 'raw', compress: false };
+  });
+  const args = [path.join(bundle.dir, 'cli', 'index.js'), 'build', path.join(check.dir, check.buildFile), '--output', path.join(check.dir, 'out'), '--no-layer-cache'];
+  const child = spawn(node24, args, { cwd: check.dir, env: { ...process.env, RUDDERVIRT_CACHE_DIR: path.join(check.dir, 'cache') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdout.resume();
+  const code = await new Promise<number>((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 128 : 1))));
+  expect(code, stderr).toBe(0);
+  return stderr;
+}
+
+beforeAll(async () => {
+  for (const [tool, pkg] of [['qemu-system-x86_64', 'qemu-system-x86'], ['qemu-img', 'qemu-utils'], ['skopeo', 'skopeo']] as const) requireTool(tool, pkg);
+  bundle = bundleActions();
+  guestImage = await ensureGuestImage();
+  harness = await startKubeHarness();
+  registry = await startRegistry();
+}, 15 * 60_000);
+
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+  await registry?.stop();
+  await harness?.close();
+  bundle?.remove();
+});
+
+describe('the stage actions on the kubevirt engine (kube harness, real QEMU guest, bundles run as the runner does)', () => {
+  it('setup-cluster → import-source → build-vm → provision → snapshot → publish-containerdisk; the image boots with the changes; nothing is left in the cluster', async () => {
+    const ws = workspace('kvchain');
+    const runner = job(ws);
+    const namespace = `rv-chain-${process.pid}`;
+    // The kubeconfig as a secret holds it: its content, not a path.
+    const kubeconfig = readFileSync(harness.kubeconfigPath, 'utf8');
+
+    const setup = await runner.run('setup-cluster', { engine: 'kubevirt', kubeconfig, namespace });
+    expectOk(setup);
+    expect(setup.outputs).toMatchObject({ engine: 'kubevirt', namespace });
+    expect(setup.summary).toContain(`Namespace: \`${namespace}\` (created)`);
+    // Masked the moment it was read, and only a 0600 file's path is handed on.
+    expect(setup.masks).toContain(harness.token);
+    const handedOn = runner.handoff() as { kubeconfig?: string };
+    expect(handedOn.kubeconfig).toMatch(/ruddervirt\/secrets\/kubeconfig-[0-9a-f]{16}$/);
+    expect(statSync(handedOn.kubeconfig!).mode & 0o777).toBe(0o600);
+
+    const imp = await runner.run('import-source', { 'build-file': ws.buildFile }, { timeoutMs: STEP_TIMEOUT });
+    expectOk(imp);
+    const run = (runner.handoff() as { kubevirtRun?: { id: string; namespace: string } }).kubevirtRun!;
+    expect(run.namespace).toBe(namespace);
+    expect(imp.outputs['source-reference']).toBe(`${namespace}/${ws.buildName}-base-guest-${run.id}-root`);
+    expect(imp.outputs.digest).toBe(`sha256:${await sha256(guestImage)}`);
+    expect(imp.stdout).toMatch(/upload: .*guest\.qcow2 \(\d+ bytes\) → DataVolume /);
+    expect(imp.summary).toContain('uploaded into the cluster through CDI');
+    // The source waits in the cluster for build-vm, in the run's root.
+    expect(harness.objects().filter((o) => o.namespace === namespace && o.kind === 'DataVolume').map((o) => o.name)).toEqual([`${ws.buildName}-base-guest-${run.id}-root`]);
+
+    const boot = await runner.run('build-vm', { 'build-file': ws.buildFile }, { timeoutMs: STEP_TIMEOUT });
+    expectOk(boot);
+    const vmName = `${ws.buildName}-base-guest-${run.id}`;
+    expect(boot.outputs['ssh-endpoint']).toBe(`vmi/${vmName}.${namespace}:22`);
+    expect(boot.stdout).toMatch(/^::group::boot command$/m);
+    expect(boot.stdout).toMatch(/http: files of base\/guest served by pod \S+ at [\d.]+:8080/);
+    expect(boot.stdout).toMatch(/ssh: 127\.0\.0\.1:\d+ forwards to port 22 of base\/guest \(KubeVirt port-forward\)/);
+    expect(boot.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain('rv-quickstart-pw');
+    expect(boot.summary).toMatch(/\| base\/guest \| wait for ssh \| ✅ ok \|/);
+    // build-vm's process is gone; the cluster keeps the VM running for the next steps.
+    expect(harness.objects().some((o) => o.kind === 'VirtualMachineInstance' && o.name === vmName && !o.deleting)).toBe(true);
+    expect(runner.handoff().vms['base/guest']!.state).toBe('running');
+
+    const prov = await runner.run('provision', {}, { timeoutMs: STEP_TIMEOUT });
+    expectOk(prov);
+    expect(prov.stdout).toContain(`attached to VirtualMachine ${namespace}/${vmName} (running)`);
+    expect(prov.outputs.provisioners).toBe('2');
+    expect(prov.stdout).toMatch(/^::group::provision 1\/2: shell$/m);
+
+    const snap = await runner.run('snapshot', {}, { timeoutMs: STEP_TIMEOUT });
+    expectOk(snap);
+    const image = snap.outputs.path!;
+    expect(image).toBe(path.join(ws.dir, 'output', ws.buildName, 'base-guest.qcow2'));
+    expect(snap.outputs.sha256).toBe(await sha256(image));
+    expect(snap.outputs['disk-reference']).toBe(`file://${image}`);
+    expect(snap.stdout).toMatch(/export: downloading (gzip|raw) from/);
+    for (const phase of ['start vm', 'boot command', 'wait for ssh', 'provision 2/2: file', 'shutdown', 'export disk']) expect(snap.summary).toContain(`| ${phase} |`);
+    // The disk left the cluster, so the run went with it.
+    expect(snap.stdout).toMatch(new RegExp(`kubevirt: removed run ${run.id} from namespace ${namespace}`));
+    expect(await leftovers(namespace)).toEqual([]);
+
+    const repo = `${registry.host}/ruddervirt/kvchain`;
+    const pub = await runner.run('publish-containerdisk', { image: repo, tags: 'v1' }, { timeoutMs: STEP_TIMEOUT });
+    expectOk(pub);
+    expect(pub.outputs['image-ref']).toBe(`${repo}@${pub.outputs.digest}`);
+    const inspected = JSON.parse(skopeo(['inspect', '--tls-verify=false', `docker://${repo}:v1`]).stdout) as { Digest: string };
+    expect(inspected.Digest).toBe(pub.outputs.digest);
+
+    const posts = await runner.runPosts();
+    expect(posts.map((p) => p.action)).toEqual(['build-vm/post.js', 'setup-cluster/post.js']);
+    for (const p of posts) expectOk(p);
+    expect(posts[1]!.stdout).toContain(`deleted namespace ${namespace}`);
+    expect(await leftovers()).toEqual([]);
+    expect(existsSync(handedOn.kubeconfig!), 'the kubeconfig file written from the secret').toBe(false);
+    // No step wrote the credential anywhere a person reads.
+    for (const step of runner.steps) {
+      expect(step.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain(harness.token);
+      expect(step.summary).not.toContain(harness.token);
+      expect(JSON.stringify(step.state)).not.toContain(harness.token);
+    }
+
+    // The proof is in the image: booted again on this machine, it shows the seed and the provisioners' changes.
+    const proof = await readBack(image);
+    expect(proof).toMatch(/provisioned: provisioned by ruddervirt on 6\./);
+    expect(proof).toContain('provisioned: BUILD_NAME=quickstart');
+    expect(proof).toContain('motd: Built by RudderVirt quickstart');
+    expect(proof).toMatch(/seeded-at: \d{4}-\d\d-\d\dT/);
+  }, 25 * 60_000);
+
+  it('a failing provisioner fails provision with the console in the summary; the post steps leave no object behind', async () => {
+    const ws = workspace('kvfail', (vm) => {
+      vm.provisioners = [{ type: 'shell', inline: ['echo about to fail', 'exit 3'] }];
+    });
+    const runner = job(ws);
+    const namespace = `rv-fail-${process.pid}`;
+    expectOk(await runner.run('setup-cluster', { engine: 'kubevirt', kubeconfig: harness.kubeconfigPath, namespace }));
+    // No import-source: build-vm starts the run itself.
+    expectOk(await runner.run('build-vm', { 'build-file': ws.buildFile }, { timeoutMs: STEP_TIMEOUT }));
+    const prov = await runner.run('provision', {}, { timeoutMs: STEP_TIMEOUT });
+    expect(prov.exitCode).toBe(1);
+    expect(prov.stdout).toMatch(/about to fail/);
+    expect(prov.stdout).toMatch(/^::error::.*exit status:? 3/m);
+    expect(prov.summary).toContain('provisioning base/guest failed');
+    expect(runner.handoff().vms['base/guest']!.state).toBe('failed');
+
+    const posts = await runner.runPosts();
+    for (const p of posts) expectOk(p);
+    expect(posts[0]!.stdout).toMatch(/kubevirt: removed run \w+ from namespace/);
+    expect(await leftovers()).toEqual([]);
+  }, 15 * 60_000);
+});
+
+describe('the whole-build action on the kubevirt engine', () => {
+  it('builds the quickstart in one step with an inline kubeconfig; outputs and summary as on the local engine; the post step finds nothing left', async () => {
+    const ws = workspace('kvwhole');
+    const runner = job(ws);
+    const namespace = await harness.createNamespace(`rv-whole-${process.pid}`);
+    const r = await runner.run('build', { 'build-file': ws.buildFile, engine: 'kubevirt', kubeconfig: readFileSync(harness.kubeconfigPath, 'utf8'), namespace }, { timeoutMs: STEP_TIMEOUT });
+    expectOk(r);
+    expect(r.outputs.status).toBe('succeeded');
+    const image = r.outputs.path!;
+    expect(r.outputs.sha256).toBe(await sha256(image));
+    expect(JSON.parse(readFileSync(r.outputs.manifest!, 'utf8')).build.engine).toBe('kubevirt');
+    expect(r.summary).toMatch(/### RudderVirt build `kvwhole-\d+`: succeeded/);
+    expect(r.summary).toContain(r.outputs.sha256);
+    expect(r.stdout).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
+    expect(r.masks).toContain(harness.token);
+    expect(r.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain(harness.token);
+    expect(r.state.runId).toMatch(/^\w+$/);
+
+    const [post] = await runner.runPosts();
+    expectOk(post!);
+    expect(await leftovers(namespace)).toEqual([]);
+    await harness.deleteNamespace(namespace);
+  }, 15 * 60_000);
+});
