@@ -2,14 +2,14 @@
  * Downloaded sources in the GitHub Actions cache, keyed by URL + checksum (the same key the local
  * download cache uses for its file name), so a later run restores the image instead of
  * downloading it. A cache that is unavailable or fails never fails the build: the source is then
- * simply downloaded, with a warning.
+ * simply downloaded (actions-cache.ts warns why).
  */
-import * as cache from '@actions/cache';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Checksum } from '../../core/config/model.js';
 import type { Logger } from '../../core/log.js';
 import { cacheFileName } from '../../engines/local/download.js';
+import { restoreFromActionsCache, saveToActionsCache } from './actions-cache.js';
 
 export type SourceOrigin = 'actions-cache' | 'local-cache' | 'downloaded' | 'local-file';
 
@@ -29,30 +29,14 @@ export async function restoreSource(url: string, checksum: Checksum, cacheDir: s
   const file = path.join(cacheDir, cacheFileName(url, checksum));
   const key = sourceCacheKey(url, checksum);
   if (existsSync(file)) return { file, key, origin: 'local-cache' };
-  if (!enabled || !cache.isFeatureAvailable()) return { file, key, origin: 'missing' };
-  try {
-    const hit = await cache.restoreCache([file], key);
-    if (hit && existsSync(file)) {
-      logger.info(`source: restored from the Actions cache (key ${key}); no download needed`);
-      return { file, key, origin: 'actions-cache' };
-    }
-    logger.info(`source: not in the Actions cache yet (key ${key})`);
-  } catch (err) {
-    logger.warn(`source: restoring from the Actions cache failed, downloading instead: ${err instanceof Error ? err.message : String(err)}`);
+  if (await restoreFromActionsCache(file, key, 'source', logger, enabled)) {
+    logger.info(`source: restored from the Actions cache (key ${key}); no download needed`);
+    return { file, key, origin: 'actions-cache' };
   }
   return { file, key, origin: 'missing' };
 }
 
 /** Saves a freshly downloaded source; an entry saved by a parallel job is fine. */
 export async function saveSource(source: CachedSource, logger: Logger, enabled = true): Promise<boolean> {
-  if (!enabled || !cache.isFeatureAvailable() || !existsSync(source.file)) return false;
-  try {
-    const id = await cache.saveCache([source.file], source.key);
-    if (id === -1) return false;
-    logger.info(`source: saved to the Actions cache (key ${source.key})`);
-    return true;
-  } catch (err) {
-    logger.warn(`source: saving to the Actions cache failed: ${err instanceof Error ? err.message : String(err)}`);
-    return false;
-  }
+  return saveToActionsCache(source.file, source.key, 'source', logger, enabled);
 }

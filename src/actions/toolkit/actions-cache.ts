@@ -1,0 +1,54 @@
+/**
+ * The GitHub Actions cache (@actions/cache) as RudderVirt uses it for sources and layers: one
+ * folder or file per entry, restored under an exact key and saved under the same key and path
+ * (the service ties an entry to the paths it was saved with). The cache is an optimisation, never
+ * a reason to fail a build: when it is unavailable (not on a runner, GHES without the service),
+ * turned off, or fails, the caller builds or downloads instead, and a warning says why.
+ *
+ * @actions/cache picks the protocol from the runner's environment: the results service (twirp,
+ * ACTIONS_RESULTS_URL) when ACTIONS_CACHE_SERVICE_V2 is set — which github.com does for every job
+ * since the legacy service was retired in 2025 — else the legacy REST service (ACTIONS_CACHE_URL,
+ * GHES).
+ */
+import * as cache from '@actions/cache';
+import { existsSync } from 'node:fs';
+import type { Logger } from '../../core/log.js';
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** True when this process can reach an Actions cache service. */
+export function actionsCacheAvailable(enabled = true): boolean {
+  return enabled && cache.isFeatureAvailable();
+}
+
+/**
+ * Restores `path` from the entry `key`; true when the entry existed and `path` is there now.
+ * `what` names the thing in log lines ("source", "layer base").
+ */
+export async function restoreFromActionsCache(path: string, key: string, what: string, logger: Logger, enabled = true): Promise<boolean> {
+  if (!actionsCacheAvailable(enabled)) return false;
+  try {
+    const hit = await cache.restoreCache([path], key);
+    if (hit && existsSync(path)) return true;
+    logger.info(`${what}: not in the Actions cache yet (key ${key})`);
+  } catch (err) {
+    logger.warn(`${what}: restoring from the Actions cache failed: ${message(err)}`);
+  }
+  return false;
+}
+
+/** Saves `path` as the entry `key`; false when the cache is off or an entry of that key exists already. */
+export async function saveToActionsCache(path: string, key: string, what: string, logger: Logger, enabled = true): Promise<boolean> {
+  if (!actionsCacheAvailable(enabled) || !existsSync(path)) return false;
+  try {
+    // -1: not saved — typically a parallel job saved the same key first, which is fine.
+    if ((await cache.saveCache([path], key)) === -1) return false;
+    logger.info(`${what}: saved to the Actions cache (key ${key})`);
+    return true;
+  } catch (err) {
+    logger.warn(`${what}: saving to the Actions cache failed: ${message(err)}`);
+    return false;
+  }
+}
