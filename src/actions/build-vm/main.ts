@@ -21,10 +21,11 @@ import { captureFailure } from '../toolkit/failure-report.js';
 import { handoffPath, readHandoff, updateHandoff } from '../toolkit/handoff.js';
 import { startOnKubevirt, type KubevirtStageMachine } from '../toolkit/kubevirt-build-vm.js';
 import { booleanInput, enumInput, optionalInput } from '../toolkit/inputs.js';
+import { logArtifactInputs, startBuildLog, uploadLogsIfWanted } from '../toolkit/log-artifact.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { runAction } from '../toolkit/run-action.js';
 import { selectVm } from '../toolkit/select-vm.js';
-import { failureSection, phasesTable, writeSummary } from '../toolkit/summary.js';
+import { failureSection, logsLine, phasesTable, writeSummary } from '../toolkit/summary.js';
 import { isKeeperProcess, KEEPER_FLAG, runKeeper } from '../toolkit/vm-keeper.js';
 
 if (isKeeperProcess()) {
@@ -47,6 +48,8 @@ if (isKeeperProcess()) {
     const workDir = await mkdtemp(path.join(tempRoot, `ruddervirt-${build.name}-${vm.name}-`));
     const logDir = path.join(tempRoot, 'ruddervirt', 'logs', `${selected.layer.name}-${vm.name}`);
     await mkdir(logDir, { recursive: true });
+    const logArtifact = logArtifactInputs([build.name, selected.layer.name, vm.name]);
+    await startBuildLog(logger, logDir, 'build-vm.log');
     // Written before anything starts, so the post step can clean up whatever happens next.
     core.saveState('handoff', handoffPath());
     core.saveState('vm', key);
@@ -55,7 +58,7 @@ if (isKeeperProcess()) {
     core.saveState('keepOnFailure', String(keepOnFailure));
     await updateHandoff(engine, (h) => {
       h.build = loaded.handoff;
-      h.vms[key] = { state: 'starting', workDir, logDir, phases: [] };
+      h.vms[key] = { state: 'starting', workDir, logDir, phases: [], logs: logArtifact };
     });
     setOutputs({ 'log-dir': logDir }, ctx.masker);
 
@@ -124,7 +127,9 @@ if (isKeeperProcess()) {
         entry.state = keepOnFailure && handle?.running ? entry.state : 'failed';
         if (keepOnFailure) entry.keep = true;
       });
-      await writeSummary(`### RudderVirt: ${key} failed to boot\n\n${phasesTable(phases.records)}\n${failureSection(failure)}`, ctx.masker);
+      const logs = await uploadLogsIfWanted(logArtifact, signal.aborted ? 'cancelled' : 'failed', { dir: logDir, masker: ctx.masker, logger, tempRoot });
+      if (logs) failure.where = `artifact ${logs.name}`;
+      await writeSummary(`### RudderVirt: ${key} failed to boot\n\n${phasesTable(phases.records)}\n${failureSection(failure)}\n${logsLine(logs, logDir)}`, ctx.masker);
       throw err;
     } finally {
       await http?.close();

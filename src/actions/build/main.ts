@@ -12,17 +12,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../cli/command.js';
 import { runBuild, type BuildResult } from '../../core/pipeline/build-runner.js';
+import { defaultCacheRoot } from '../../core/pipeline/layer-cache.js';
+import { ActionsLayerCache } from '../toolkit/actions-layer-cache.js';
 import { wholeBuildEngine } from '../toolkit/build-engine.js';
 import { loadBuildForAction, phaseTimeoutInputs } from '../toolkit/build-context.js';
 import { readFailure } from '../toolkit/failure-report.js';
 import { reportToGitHub } from '../toolkit/github-report.js';
 import { importLocalSource } from '../toolkit/import-source.js';
 import { booleanInput, enumInput, listInput, optionalInput } from '../toolkit/inputs.js';
+import { logArtifactInputs, startBuildLog, uploadLogsIfWanted } from '../toolkit/log-artifact.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { imageName, publishDisk, publishInputs } from '../toolkit/publish.js';
 import { secretInput, runAction } from '../toolkit/run-action.js';
 import { allVms, filterBuild } from '../toolkit/select-vm.js';
-import { failureSection, imagesTable, outputsTable, phasesTable, sourcesTable, writeSummary, type ImageRow, type SourceRow } from '../toolkit/summary.js';
+import { failureSection, imagesTable, layersTable, logsLine, outputsTable, phasesTable, sourcesTable, writeSummary, type ImageRow, type SourceRow } from '../toolkit/summary.js';
 
 await runAction(async (ctx) => {
   const { logger, signal } = ctx;
@@ -42,12 +45,16 @@ await runAction(async (ctx) => {
   core.saveState('keepOnFailure', String(onError === 'abort'));
   const outputDir = path.resolve(ctx.workspace, optionalInput('output-directory') ?? path.join('output', build.name));
   const vmCount = allVms(build).length;
+  const logDir = path.join(outputDir, 'logs');
+  const logArtifact = logArtifactInputs([build.name]);
+  await startBuildLog(logger, logDir, 'build.log');
   logger.info(`build ${build.name}: ${build.layers.length} layer(s), ${vmCount} VM(s) → ${outputDir}`);
 
   // Sources first, through the Actions cache: the build then finds them verified on disk.
   const sources: SourceRow[] = [];
+  const useCache = booleanInput('cache', true);
   // On kubevirt CDI fetches sources itself, inside the cluster: nothing to cache on the runner.
-  if (booleanInput('cache', true) && engine === 'local') {
+  if (useCache && engine === 'local') {
     for (const selected of allVms(build)) {
       const kind = selected.vm.source.kind;
       if (kind !== 'url' && kind !== 'iso') continue;
@@ -58,16 +65,20 @@ await runAction(async (ctx) => {
     }
   }
 
+  // Unchanged layers: from this runner's layer cache, else from the Actions cache (cache input).
+  const layerCache = new ActionsLayerCache(defaultCacheRoot(ctx.env), logger, useCache);
   const engineImpl = await wholeBuildEngine(ctx, engine, buildTemp);
   let result: BuildResult;
   let status: BuildResult['status'] = 'failed';
   try {
-    result = await runBuild({ build, engine: engineImpl.engine, outputDir, onError, logger, signal, phaseTimeouts: phaseTimeoutInputs() });
+    result = await runBuild({ build, engine: engineImpl.engine, outputDir, onError, logger, signal, phaseTimeouts: phaseTimeoutInputs(), layerCache });
     status = result.status;
   } finally {
     await engineImpl.release(status, onError === 'abort');
     logger.closeGroup();
   }
+  if (result.status !== 'cancelled') await layerCache.saveBuiltLayers();
+  const logs = await uploadLogsIfWanted(logArtifact, result.status, { dir: logDir, masker: ctx.masker, logger, tempRoot: buildTemp });
 
   core.saveState('status', result.status);
   const images: ImageRow[] = [];
@@ -82,14 +93,17 @@ await runAction(async (ctx) => {
     images.push({ image: imageName(pushed.refs[0] ?? publish.refs[0]!), digest: pushed.digest, refs: pushed.refs });
   }
 
-  const failures = result.status === 'failed' ? await Promise.all(allVms(build).map((s) => readFailure(s.key, path.join(outputDir, 'logs', `${s.layer.name}-${s.vm.name}`)))) : [];
+  const failures = result.status === 'failed' ? await Promise.all(allVms(build).map((s) => readFailure(s.key, path.join(logDir, `${s.layer.name}-${s.vm.name}`)))) : [];
+  if (logs) for (const f of failures) f.where = `artifact ${logs.name}`;
   const report =
     `### RudderVirt build \`${build.name}\`: ${result.status}\n\n` +
     (sources.length > 0 ? `#### Sources\n\n${sourcesTable(sources)}\n` : '') +
-    `#### Phases\n\n${phasesTable(result.phases)}\n#### Outputs\n\n${outputsTable(result.outputs)}\n` +
+    `#### Layers\n\n${layersTable(build.layers.map((l) => l.name), layerCache.layers)}\n` +
+    `#### Phases\n\n${phasesTable(result.phases)}\n#### Outputs\n\n${outputsTable(result.outputs, (l) => layerCache.originOf(l))}\n` +
     (images.length > 0 ? `#### Image\n\n${imagesTable(images)}\n` : '') +
     (result.error ? `**Error:** ${result.error.message.replace(/\n/g, '  \n')}\n\n` : '') +
-    failures.filter((f) => f.serialTail.length > 0 || f.screenshots.length > 0).map(failureSection).join('\n');
+    failures.filter((f) => f.serialTail.length > 0 || f.screenshots.length > 0).map(failureSection).join('\n') +
+    (logs || result.status !== 'succeeded' ? `\n${logsLine(logs, logDir)}` : '');
   await writeSummary(report, ctx.masker);
   if (token) {
     await reportToGitHub({ token, buildName: build.name, status: result.status, markdown: ctx.masker.mask(report), comment: booleanInput('pr-comment', false), checkRun: booleanInput('check-run', false), logger });
@@ -101,7 +115,9 @@ await runAction(async (ctx) => {
       status: result.status,
       manifest: result.manifest,
       'output-directory': outputDir,
-      'log-dir': path.join(outputDir, 'logs'),
+      'log-dir': logDir,
+      'logs-artifact': logs?.name,
+      'logs-artifact-url': logs?.url,
       images: JSON.stringify(result.outputs.map((o) => ({ layer: o.layer, vm: o.vm, path: o.image, format: o.format, bytes: o.bytes, sha256: o.sha256 }))),
       path: first?.image,
       sha256: first?.sha256,

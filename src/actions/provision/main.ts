@@ -10,13 +10,14 @@ import { requireHandoff } from '../toolkit/handoff.js';
 import { booleanInput } from '../toolkit/inputs.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { runAction } from '../toolkit/run-action.js';
-import { failStage, recordPhases, stageVm } from '../toolkit/stage-vm.js';
+import { failStage, recordPhases, stageVm, startStageLog } from '../toolkit/stage-vm.js';
 import { phasesTable, writeSummary } from '../toolkit/summary.js';
 
 await runAction(async (ctx) => {
   const handoff = await requireHandoff('build-vm');
   const { build } = loadBuildForAction(ctx, handoff);
   const target = await stageVm(ctx, build, handoff, 'provision');
+  await startStageLog(ctx, target, 'provision');
   const { vm } = target.selected;
   const phases = createPhaseRunner(target.selected.key, ctx.logger, ctx.signal);
   try {

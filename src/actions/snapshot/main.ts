@@ -15,13 +15,14 @@ import { booleanInput, optionalInput } from '../toolkit/inputs.js';
 import { removeJobRun } from '../toolkit/kubevirt-run.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { runAction } from '../toolkit/run-action.js';
-import { failStage, stageVm } from '../toolkit/stage-vm.js';
-import { outputsTable, phasesTable, sourcesTable, writeSummary } from '../toolkit/summary.js';
+import { failStage, stageVm, startStageLog, uploadStageLogs } from '../toolkit/stage-vm.js';
+import { logsLine, outputsTable, phasesTable, sourcesTable, writeSummary } from '../toolkit/summary.js';
 
 await runAction(async (ctx) => {
   const handoff = await requireHandoff('build-vm');
   const { build } = loadBuildForAction(ctx, handoff);
   const target = await stageVm(ctx, build, handoff, 'snapshot');
+  await startStageLog(ctx, target, 'snapshot');
   const { key, layer, vm } = target.selected;
   const outputDir = path.resolve(ctx.workspace, optionalInput('output-directory') ?? path.join('output', build.name));
   const phases = createPhaseRunner(key, ctx.logger, ctx.signal);
@@ -61,11 +62,13 @@ await runAction(async (ctx) => {
     await removeJobRun(target.run, ctx.logger, ctx.env);
   }
   setOutputs({ vm: key, path: output.image, 'disk-reference': reference, sha256: output.sha256, 'checksum-file': output.checksumFile, bytes: output.bytes, format: output.format }, ctx.masker);
+  const logs = await uploadStageLogs(ctx, target, 'succeeded');
   const source = updated.sources[key];
   await writeSummary(
     `### RudderVirt: ${key} snapshot\n\n` +
       (source ? sourcesTable([{ vm: key, reference: source.reference, digest: source.digest, ...(source.bytes !== undefined ? { bytes: source.bytes } : {}), origin: source.origin }]) + '\n' : '') +
-      `${phasesTable(updated.vms[key]?.phases ?? phases.records)}\n${outputsTable([output])}`,
+      `${phasesTable(updated.vms[key]?.phases ?? phases.records)}\n${outputsTable([output])}` +
+      (logs ? `\n${logsLine(logs, target.record.logDir)}` : ''),
     ctx.masker,
   );
 });

@@ -12,8 +12,12 @@
  *
  * Warnings become warning annotations; error lines are ordinary log lines (the final failure is
  * annotated once, by runAction), since a failing VM prints many.
+ *
+ * The same masked lines can also go to a file (writeAlsoTo), the build log that is uploaded with
+ * the screenshots and serial console as the step's log artifact.
  */
 import * as core from '@actions/core';
+import { appendFileSync } from 'node:fs';
 import { formatProgress, SecretMasker, type Logger, type Progress } from '../../core/log.js';
 
 export interface ActionLoggerOptions {
@@ -23,6 +27,8 @@ export interface ActionLoggerOptions {
   /** How often a progress line is printed per phase (the runner's log is not a terminal). */
   progressIntervalMs?: number;
   groups?: boolean;
+  /** A file every masked line is appended to as well (set with writeAlsoTo). */
+  file?: string;
 }
 
 /** "==> phase" opens a group; "==> phase: skipped (why)" is one line, not worth a group. */
@@ -54,6 +60,28 @@ export class ActionLogger implements Logger {
     return this.options.masker;
   }
 
+  /** From now on, every line this logger and its children write also goes to `file`. */
+  writeAlsoTo(file: string): void {
+    this.options.file = file;
+  }
+
+  private emit(line: string): void {
+    this.write(line);
+    this.toFile(line);
+  }
+
+  private toFile(line: string): void {
+    if (this.options.file === undefined) return;
+    try {
+      // Synchronous, so the file is complete whenever the step ends, even by process.exit. The
+      // runner's log has its own timestamps; the file gets them here.
+      appendFileSync(this.options.file, `${new Date().toISOString()} ${line}\n`);
+    } catch {
+      // A log file that cannot be written must not break the build it describes.
+      this.options.file = undefined;
+    }
+  }
+
   /** Registers a secret with both maskers, the moment it is read. */
   addSecret(secret: string | undefined): void {
     if (!secret) return;
@@ -75,16 +103,18 @@ export class ActionLogger implements Logger {
       this.groups.open = `${this.prefix}${start[1]}`;
       core.startGroup(this.options.masker.mask(this.groups.open));
     }
-    for (const l of this.lines(message)) this.write(l);
+    for (const l of this.lines(message)) this.emit(l);
     if (PHASE_END.test(message) && this.options.groups !== false) this.closeGroup();
   }
 
   warn(message: string): void {
-    core.warning(this.options.masker.mask(this.prefix + message));
+    const line = this.options.masker.mask(this.prefix + message);
+    core.warning(line);
+    this.toFile(`warning: ${line}`);
   }
 
   error(message: string): void {
-    for (const l of this.lines(message)) this.write(l);
+    for (const l of this.lines(message)) this.emit(l);
   }
 
   debug(message: string): void {
@@ -98,7 +128,7 @@ export class ActionLogger implements Logger {
     const last = this.lastProgress.get(p.phase);
     if (!finished && last !== undefined && now - last < (this.options.progressIntervalMs ?? 10_000)) return;
     this.lastProgress.set(p.phase, now);
-    for (const l of this.lines(formatProgress(p))) this.write(l);
+    for (const l of this.lines(formatProgress(p))) this.emit(l);
   }
 
   child(prefix: string): Logger {

@@ -19,6 +19,7 @@ import { UserError } from '../../cli/command.js';
 import type { OutputFormat } from '../../core/config/model.js';
 import type { PhaseRecord } from '../../core/pipeline/phase.js';
 import type { DetachedVmRecord } from '../../engines/local/attach.js';
+import type { LogArtifactSettings } from './log-artifact.js';
 
 export const HANDOFF_VERSION = 1;
 export const TOOL_VERSION: string = pkg.version;
@@ -55,6 +56,8 @@ export interface HandoffVm {
   /** kubevirt engine: the VirtualMachine, which the cluster keeps running between steps. */
   cluster?: { virtualMachine: string; namespace: string };
   phases: PhaseRecord[];
+  /** build-vm's upload-logs and artifact-name, which provision and snapshot follow. */
+  logs?: LogArtifactSettings;
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * What provision and snapshot share: find the VM that build-vm started (from the handoff), attach
  * to it (local engine: through its keeper process; kubevirt: through the cluster, which kept the
- * VirtualMachine running), record each stage's phases back into the handoff, and on failure show what the VM showed
- * last and stop it (unless keep-on-failure).
+ * VirtualMachine running), record each stage's phases back into the handoff, write the stage's build log into the
+ * VM's log folder, and on failure show what the VM showed last, upload the log folder as an
+ * artifact (as build-vm's upload-logs says) and stop the VM (unless keep-on-failure).
  */
 import { rm } from 'node:fs/promises';
 import { UserError } from '../../cli/command.js';
@@ -14,9 +15,10 @@ import { captureFailure } from './failure-report.js';
 import { updateHandoff, type Handoff, type HandoffKubevirtRun, type HandoffVm } from './handoff.js';
 import { optionalInput } from './inputs.js';
 import { jobEngine, removalHint, requireJobRun } from './kubevirt-run.js';
+import { logArtifactInputs, startBuildLog, uploadLogsIfWanted, type UploadedLogs } from './log-artifact.js';
 import type { ActionContext } from './run-action.js';
 import { selectVm, type SelectedVm } from './select-vm.js';
-import { failureSection, phasesTable, writeSummary } from './summary.js';
+import { failureSection, logsLine, phasesTable, writeSummary } from './summary.js';
 
 export interface StageVm {
   selected: SelectedVm;
@@ -51,6 +53,17 @@ function sshOf(vm: StageVm): string {
   return vm.record.detached?.ssh ? `${vm.record.detached.ssh.host}:${vm.record.detached.ssh.port}` : 'none';
 }
 
+/** Sends this stage's log lines to `<stage>.log` in the VM's log folder, beside build-vm's. */
+export async function startStageLog(ctx: ActionContext, vm: StageVm, stage: string): Promise<void> {
+  await startBuildLog(ctx.logger, vm.record.logDir, `${stage}.log`);
+}
+
+/** Uploads the VM's log folder when build-vm's upload-logs asks for it at this outcome. */
+export async function uploadStageLogs(ctx: ActionContext, vm: StageVm, status: 'succeeded' | 'failed' | 'cancelled'): Promise<UploadedLogs | undefined> {
+  const settings = vm.record.logs ?? logArtifactInputs([vm.selected.key]);
+  return uploadLogsIfWanted(settings, status, { dir: vm.record.logDir, masker: ctx.masker, logger: ctx.logger, tempRoot: ctx.env.RUNNER_TEMP || undefined });
+}
+
 export async function recordPhases(key: string, phases: PhaseRecord[], change?: (vm: HandoffVm) => void): Promise<void> {
   await updateHandoff('local', (h) => {
     const vm = h.vms[key];
@@ -73,5 +86,7 @@ export async function failStage(ctx: ActionContext, vm: StageVm, phases: PhaseRe
     r.state = keepOnFailure ? r.state : 'failed';
     if (keepOnFailure) r.keep = true;
   });
-  await writeSummary(`### RudderVirt: ${title} failed\n\n${phasesTable(phases)}\n${failureSection(failure)}`, ctx.masker);
+  const logs = await uploadStageLogs(ctx, vm, ctx.signal.aborted ? 'cancelled' : 'failed');
+  if (logs) failure.where = `artifact ${logs.name}`;
+  await writeSummary(`### RudderVirt: ${title} failed\n\n${phasesTable(phases)}\n${failureSection(failure)}\n${logsLine(logs, vm.record.logDir)}`, ctx.masker);
 }

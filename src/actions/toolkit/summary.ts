@@ -10,6 +10,8 @@ import { formatGoDuration } from '../../core/duration.js';
 import { formatBytes, type SecretMasker } from '../../core/log.js';
 import type { VmOutput } from '../../core/pipeline/manifest.js';
 import type { PhaseRecord } from '../../core/pipeline/phase.js';
+import type { LayerOrigin, LayerRecord } from './actions-layer-cache.js';
+import type { UploadedLogs } from './log-artifact.js';
 
 /** The runner refuses step summaries above 1 MiB; stay well below. */
 export const SUMMARY_LIMIT = 1000 * 1024;
@@ -66,8 +68,32 @@ export function sourcesTable(rows: readonly SourceRow[]): string {
   );
 }
 
-export function outputsTable(outputs: readonly VmOutput[]): string {
+const LAYER_ORIGIN_TEXT: Record<LayerOrigin, string> = {
+  built: 'built',
+  'actions-cache': '♻️ reused (Actions cache)',
+  local: '♻️ reused (local)',
+};
+
+/** Per layer: its content key and whether it was built or reused, and from where. */
+export function layersTable(layers: readonly string[], records: ReadonlyMap<string, LayerRecord>): string {
+  return table(
+    ['Layer', 'Content key', 'Built or reused', 'Actions cache'],
+    layers.map((name) => {
+      const r = records.get(name);
+      const saved = r?.origin !== 'built' ? '' : r.saved ? 'saved' : 'not saved';
+      return [escapeCell(name), r ? `\`${r.key.slice(0, 12)}\`` : '', r ? LAYER_ORIGIN_TEXT[r.origin] : 'not finished', saved];
+    }),
+  );
+}
+
+/** `originOf` tells, per layer, where reused outputs came from (without it: "reused"). */
+export function outputsTable(outputs: readonly VmOutput[], originOf?: (layer: string) => LayerOrigin | undefined): string {
   if (outputs.length === 0) return '_No output image._\n';
+  const how = (o: VmOutput) => {
+    const origin = originOf?.(o.layer);
+    if (origin) return LAYER_ORIGIN_TEXT[origin];
+    return o.reused ? 'reused (unchanged layer)' : 'built';
+  };
   return table(
     ['VM', 'Image', 'Format', 'Size', 'sha256', 'Built or cached'],
     outputs.map((o) => [
@@ -76,7 +102,7 @@ export function outputsTable(outputs: readonly VmOutput[]): string {
       `${o.format}${o.compressed ? ' (compressed)' : ''}`,
       formatBytes(o.bytes),
       `\`${o.sha256}\``,
-      o.reused ? 'reused (unchanged layer)' : 'built',
+      how(o),
     ]),
   );
 }
@@ -111,6 +137,12 @@ export function failureSection(f: FailureReport): string {
   }
   if (f.screenshots.length > 0) parts.push(`Screenshots (${escapeCell(f.where)}): ${f.screenshots.map((s) => `\`${escapeCell(s)}\``).join(', ')}\n`);
   return parts.join('\n');
+}
+
+/** Where the log folder went: the artifact's link, or the folder on the runner. */
+export function logsLine(uploaded: UploadedLogs | undefined, dir: string): string {
+  if (!uploaded) return `Logs (screenshots, serial console, build log): \`${escapeCell(dir)}\` on the runner.\n`;
+  return `📦 Logs (screenshots, serial console, build log): artifact [\`${escapeCell(uploaded.name)}\`](${uploaded.url}), ${uploaded.files} file(s), ${formatBytes(uploaded.bytes)}.\n`;
 }
 
 /** Cuts markdown to `limit` bytes at a line boundary and says so. */

@@ -63,7 +63,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   try {
     for (const layer of build.layers.slice(0, lastIndex + 1)) {
       const key = options.layerCache ? await layerKey(build, layer, parents) : undefined;
-      const cached = key && options.layerCache ? await options.layerCache.lookup(key) : undefined;
+      const cached = key && options.layerCache ? await options.layerCache.lookup(key, layer.name) : undefined;
       const mustBuild = options.only === undefined || options.only === layer.name;
       if (cached && (!options.force || !mustBuild)) {
         const restored = await options.layerCache!.restore(cached, outputDir);

@@ -23,13 +23,15 @@ export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 export class LayerCache {
   constructor(readonly root: string) {}
 
-  private dir(key: string): string {
+  /** The folder holding one entry: everything a layer's reuse needs, and nothing else. */
+  entryDir(key: string): string {
     return path.join(this.root, 'layers', key);
   }
 
-  async lookup(key: string): Promise<LayerCacheEntry | undefined> {
+  /** `layer` names the layer the key was computed for (for log lines and remote cache keys). */
+  async lookup(key: string, _layer?: string): Promise<LayerCacheEntry | undefined> {
     try {
-      const entry = JSON.parse(await readFile(path.join(this.dir(key), 'entry.json'), 'utf8')) as LayerCacheEntry;
+      const entry = JSON.parse(await readFile(path.join(this.entryDir(key), 'entry.json'), 'utf8')) as LayerCacheEntry;
       return entry.key === key ? entry : undefined;
     } catch {
       return undefined;
@@ -42,7 +44,7 @@ export class LayerCache {
     for (const o of entry.outputs) {
       const image = path.join(outputDir, o.file);
       // A reflink where the filesystem can, a plain copy elsewhere.
-      await copyFile(path.join(this.dir(entry.key), o.file), image, constants.COPYFILE_FICLONE);
+      await copyFile(path.join(this.entryDir(entry.key), o.file), image, constants.COPYFILE_FICLONE);
       const checksumFile = `${image}.sha256`;
       await writeFile(checksumFile, `${o.sha256}  ${o.file}\n`);
       outputs.push({ layer: entry.layer, vm: o.vm, image, format: o.format, compressed: o.compressed, bytes: o.bytes, sha256: o.sha256, checksumFile, reused: true });
@@ -51,7 +53,7 @@ export class LayerCache {
   }
 
   async store(key: string, layer: string, outputs: readonly VmOutput[]): Promise<void> {
-    const dir = this.dir(key);
+    const dir = this.entryDir(key);
     const staging = `${dir}.tmp-${process.pid}`;
     await rm(staging, { recursive: true, force: true });
     await mkdir(staging, { recursive: true });

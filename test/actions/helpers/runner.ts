@@ -150,6 +150,9 @@ export class RunnerJob {
       GITHUB_SERVER_URL: 'https://github.com',
       GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
       RUNNER_TEMP: this.runnerTemp,
+      // A hosted runner starts every job with an empty home: no layers or sources cached from an
+      // earlier job (or an earlier test run on this machine) unless the Actions cache brings them.
+      RUDDERVIRT_CACHE_DIR: path.join(this.temp, 'home-cache'),
       ...this.baseEnv,
       ...this.jobEnv,
       ...fileEnv,
