@@ -10,6 +10,9 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.js';
+
+export { freePort };
 
 export const TEST_USER = 'ruddervirt-test';
 /**
@@ -89,16 +92,6 @@ function ensureTestUser(): { uid: number; gid: number } {
   return { uid: Number(run('id', ['-u', TEST_USER]).trim()), gid: Number(run('id', ['-g', TEST_USER]).trim()) };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once something on host:port sends an SSH banner. */
 async function waitForBanner(port: number, child: ChildProcess, log: () => string, timeoutMs = 10_000): Promise<void> {

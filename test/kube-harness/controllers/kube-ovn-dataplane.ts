@@ -23,7 +23,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../../../src/core/log.js';
 import { SubnetGateway } from '../../../src/engines/local/network/gateway.js';
@@ -34,6 +33,7 @@ import { SegmentSwitch, type SwitchPort } from '../../../src/engines/local/netwo
 import { VpcRouter } from '../../../src/engines/local/network/vpc-router.js';
 import type { ClusterApi } from '../cluster-api.js';
 import { mustResource } from '../resources.js';
+import { freePort } from '../../helpers/free-port.js';
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -181,7 +181,7 @@ export class KubeOvnDataplane {
       const dials: SubnetDial[] = [];
       for (const d of options.dials) {
         if (!cidrContains(segment.cidr, parseIpv4(d.target))) throw new NetworkSetupError(`pod ${options.owner}: ${d.target} is not on subnet ${segment.name} (${formatCidr(segment.cidr)}); the kube harness dials only the pod's own subnet`);
-        dials.push({ ...d, hostPort: await freeLoopbackPort() });
+        dials.push({ ...d, hostPort: await freePort() });
       }
       const dialing = dials.length > 0;
       const stack = await this.startStack(segment, {
@@ -387,13 +387,3 @@ export class KubeOvnDataplane {
   }
 }
 
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

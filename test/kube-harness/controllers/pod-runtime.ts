@@ -27,6 +27,7 @@ import { WorkQueue } from '../work-queue.js';
 import type { EventRecorder } from './event-recorder.js';
 import { IP_ADDRESS, type KubeOvnDataplane } from './kube-ovn-dataplane.js';
 import type { PodNetwork } from './pod-network.js';
+import { freePort } from '../../helpers/free-port.js';
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -46,16 +47,6 @@ interface RunningPod {
   leaveSubnet?: () => Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {

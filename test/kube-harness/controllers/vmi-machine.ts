@@ -34,6 +34,7 @@ import { quantityBytes } from './claim-controller.js';
 import { IP_ADDRESS, NetworkSetupError, type KubeOvnDataplane, type SegmentNic } from './kube-ovn-dataplane.js';
 import type { PodNetwork } from './pod-network.js';
 import type { VolumeFiles } from './volumes.js';
+import { freePort } from '../../helpers/free-port.js';
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -88,16 +89,6 @@ async function writeObjectFiles(dir: string, data: Record<string, Buffer>): Prom
   for (const [k, v] of Object.entries(data)) await writeFile(path.join(dir, k), v);
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface PreparedMachine {
   plan: MachinePlan;
@@ -357,7 +348,7 @@ export async function connectGuestPort(vm: VmiMachine, guestPort: number): Promi
   }
   let hostPort = vm.forwards.get(guestPort);
   for (let attempt = 0; hostPort === undefined && attempt < 5; attempt++) {
-    const candidate = await freeLoopbackPort();
+    const candidate = await freePort();
     const answer = await vm.machine.qmpExecute<string>('human-monitor-command', { 'command-line': `hostfwd_add net0 tcp:127.0.0.1:${candidate}-:${guestPort}` });
     if (typeof answer === 'string' && answer.trim() !== '') continue; // HMP reports failures as text
     hostPort = candidate;
