@@ -211,7 +211,7 @@ const vm = object('VM', 'A virtual machine to build.', {
   cpu: integer('Virtual CPUs.', { minimum: 1, maximum: 512, default: 1 }),
   cpuModel: text(
     'CPU model the guest sees (QEMU -cpu, KubeVirt domain.cpu.model), e.g. host (KubeVirt host-passthrough), max, Nehalem, Haswell-noTSX. ' +
-      'Default: host under KVM; Nehalem under software emulation (x86-64-v2, and much cheaper to emulate than max — use max for guests that need x86-64-v3).',
+      'Default: host under KVM; max under software emulation (everything TCG can emulate, so x86-64-v2/v3 guests boot).',
   ),
   memory: size('Memory.', { default: '512Mi' }),
   efiFirmware: {

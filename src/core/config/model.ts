@@ -154,7 +154,7 @@ export interface Vm {
   name: string;
   source: Source;
   cpu: number; // 1
-  /** undefined = the engine's default (host under KVM, a cheap x86-64-v2 model under emulation). */
+  /** undefined = the engine's default (host under KVM, max under emulation). */
   cpuModel?: string;
   memoryBytes: number; // 512Mi
   efiFirmware?: EfiFirmware; // undefined = BIOS
