@@ -60,11 +60,22 @@ export async function createBlankDisk(destination: string, sizeBytes: number, si
   await runTool('qemu-img', ['create', '-q', '-f', 'qcow2', destination, String(sizeBytes)], opts(signal));
 }
 
+export type Qcow2Compression = 'zlib' | 'zstd';
+
+/**
+ * zstd, not qemu-img's zlib: on the quickstart image it compresses in 0.18 s instead of 1.07 s
+ * to the same size, and every QEMU since 5.1 (2020) reads it — KubeVirt, CDI and current clouds'
+ * importers included. Packer writes zlib.
+ */
+export const DEFAULT_QCOW2_COMPRESSION: Qcow2Compression = 'zstd';
+
 export interface ConvertRequest {
   source: string;
   destination: string;
   format: OutputFormat;
   compress: boolean;
+  /** qcow2 compression: zstd by default (see DEFAULT_QCOW2_COMPRESSION), zlib for readers older than QEMU 5.1. */
+  compressionType?: Qcow2Compression;
   logger: Logger;
   signal: AbortSignal;
   /** Tries when QEMU still holds the image's write lock (Packer retries 10 times). */
@@ -87,7 +98,8 @@ export async function convertDisk(req: ConvertRequest): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const progress = new ProgressReporter(logger, `export ${path.basename(req.destination)}`, info.virtualSize);
       progress.start();
-      const args = ['convert', '-p', ...(compress ? ['-c'] : []), '-O', req.format, req.source, partial];
+      const compression = req.compressionType ?? DEFAULT_QCOW2_COMPRESSION;
+      const args = ['convert', '-p', ...(compress ? ['-c', '-o', `compression_type=${compression}`] : []), '-O', req.format, req.source, partial];
       let pending = '';
       try {
         await runTool('qemu-img', args, {
@@ -100,7 +112,7 @@ export async function convertDisk(req: ConvertRequest): Promise<void> {
             if (pct !== undefined) progress.update(Math.round((pct / 100) * info.virtualSize));
           },
         });
-        progress.finish(`${req.format}${compress ? ', compressed' : ''}`);
+        progress.finish(`${req.format}${compress ? `, ${compression}-compressed` : ''}`);
         break;
       } catch (err) {
         if (!(err instanceof ToolError) || !isWriteLockError(err.stderr) || attempt >= attempts) throw err;

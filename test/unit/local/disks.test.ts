@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,8 +75,16 @@ describe('disks (real qemu-img)', () => {
     expect(info.backingFile).toBeUndefined();
     expect(readGuestPattern(out, 'qcow2', 0, 0x41, MiB)).toBe(true);
     expect(readGuestPattern(out, 'qcow2', 16 * MiB, 0x42, MiB)).toBe(true);
-    expect(lines.filter((l) => l.includes('export web.qcow2')).at(-1)).toMatch(/48\.0 MiB \/ 48\.0 MiB \(100\.0%\) qcow2, compressed/);
+    expect(lines.filter((l) => l.includes('export web.qcow2')).at(-1)).toMatch(/48\.0 MiB \/ 48\.0 MiB \(100\.0%\) qcow2, zstd-compressed/);
     expect(readdirSync(path.dirname(out))).toEqual(['web.qcow2']);
+    expect(compressionType(out)).toBe('zstd');
+
+    // zlib, for readers older than QEMU 5.1: the same contents.
+    const zlib = path.join(tmp, 'out', 'web-zlib.qcow2');
+    await convertDisk({ source: overlay, destination: zlib, format: 'qcow2', compress: true, compressionType: 'zlib', logger, signal: AbortSignal.timeout(60_000) });
+    expect(compressionType(zlib)).toBe('zlib');
+    expect(readGuestPattern(zlib, 'qcow2', 16 * MiB, 0x42, MiB)).toBe(true);
+    rmSync(zlib);
 
     const raw = path.join(tmp, 'out', 'web.img');
     const { logger: l2, lines: lines2 } = memoryLogger();
@@ -141,3 +149,8 @@ describe('qemu-img progress parsing', () => {
     expect(isWriteLockError('No such file or directory')).toBe(false);
   });
 });
+
+function compressionType(image: string): string {
+  const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', image], { encoding: 'utf8' })) as { 'format-specific'?: { data?: { 'compression-type'?: string } } };
+  return info['format-specific']?.data?.['compression-type'] ?? '';
+}
