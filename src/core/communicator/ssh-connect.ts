@@ -153,6 +153,7 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
   logger.info(`Waiting for SSH to become available on ${where}...`);
 
   let authFailures = 0;
+  let replaced = 0;
   let last: DialError | undefined;
   for (let attempt = 1; ; attempt++) {
     if (last) {
@@ -170,7 +171,8 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
       );
     }
     const watchStale = !targets.bastion && options.probeBanner !== false;
-    const stale = watchStale ? new StaleDialWatch(targets.target, deadline, signal) : undefined;
+    // Each replaced try doubles the grace, so a host too loaded to read a banner in time cannot churn.
+    const stale = watchStale ? new StaleDialWatch(targets.target, deadline, signal, STALE_GRACE_MS * 2 ** replaced) : undefined;
     try {
       const remaining = deadline - Date.now();
       const dialed = await dialSsh({
@@ -190,6 +192,7 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
         // Not a failed try: the server is up, and a fresh connection reaches it at once.
         logger.debug(`SSH try ${attempt}: a fresh connection shows the SSH banner while this one still waits on the port forward; connecting again`);
         last = undefined;
+        replaced++;
         continue;
       }
       if (!(err instanceof DialError)) throw err;
@@ -216,7 +219,8 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
  * from the server, fresh connections probe for the banner; the first one that shows it makes the
  * silent try stale, and it is dropped for a new one. A try that heard the server is left alone.
  */
-const STALE_GRACE_MS = 1000;
+/** How long a try may take to read a banner that a probe already saw (probes and tries race to the server). */
+const STALE_GRACE_MS = 300;
 
 class StaleDialWatch {
   private readonly controller = new AbortController();
@@ -225,13 +229,13 @@ class StaleDialWatch {
   fired = false;
   readonly signal: AbortSignal;
 
-  constructor(target: SshAddress, deadline: number, outer: AbortSignal) {
+  constructor(target: SshAddress, deadline: number, outer: AbortSignal, graceMs: number) {
     this.signal = AbortSignal.any([outer, this.controller.signal]);
     const watch = AbortSignal.any([outer, this.watching.signal]);
     const supersede = async () => {
       if (!(await pauseUntilSshBanner(target.host, target.port, Math.max(0, deadline - Date.now()), watch))) return;
       // A try begun a moment ago may simply not have read its banner yet: give it the time a probe needs.
-      await sleep(STALE_GRACE_MS, watch);
+      await sleep(graceMs, watch);
       if (this.spoke || watch.aborted) return;
       this.fired = true;
       this.controller.abort(new Error('superseded by a fresh connection'));
