@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from './log.js';
 import type { Build, Layer, OutputFormat, Vm } from './config/model.js';
 import type { PeerAddress } from './peers.js';
+import type { VmOutput } from './pipeline/manifest.js';
 
 /** Where the guest finds the build's HTTP server; fills {{ .HTTPIP }} / {{ .HTTPPort }}. */
 export interface HttpEndpoint {
@@ -58,11 +59,44 @@ export interface VmHandle {
   exportDisk(req: ExportDiskRequest): Promise<void>;
 }
 
+/** About one layer's outputs, by the layer's content key (pipeline/layer-key.ts). */
+export interface KeptLayerRequest {
+  build: Build;
+  layer: Layer;
+  key: string;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+/** One VM's output an engine kept from an earlier build of the same layer. */
+export interface KeptVmOutput {
+  vm: string;
+  /** Where it is kept, for people ("VolumeSnapshot builds/web-base-web-k3x9a-output"). */
+  where: string;
+  sha256: string;
+  bytes: number;
+  format: OutputFormat;
+  compressed: boolean;
+  /** Writes it to this machine in its format, for when no local copy exists. */
+  download(destination: string, logger: Logger, signal: AbortSignal): Promise<void>;
+}
+
 export interface Engine {
   readonly name: 'local' | 'kubevirt';
   startVm(req: StartVmRequest): Promise<VmHandle>;
   /** The peers `vm` can reach on the layer's subnets, known before any VM starts. */
   peerAddresses?(build: Build, layer: Layer, vm: Vm): PeerAddress[];
+  /**
+   * Layer outputs the engine keeps between builds itself (KubeVirt: in the cluster): one per VM of
+   * the layer for this key, or undefined. The runner then reuses the layer without booting its
+   * VMs, and later layers' `from:` disks start from these outputs where they are kept.
+   */
+  findKeptLayer?(req: KeptLayerRequest): Promise<KeptVmOutput[] | undefined>;
+  /**
+   * The layer was just built with this key (every VM succeeded): keep its outputs for later
+   * builds. Resolves with where each VM's output is kept, by VM name.
+   */
+  keepLayer?(req: KeptLayerRequest & { outputs: readonly VmOutput[] }): Promise<Map<string, string>>;
   /** Releases what the engine itself holds (probes, caches); VMs are stopped through their handles. */
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import { UserError } from '../errors.js';
 import { CancelledError } from '../abort.js';
 import type { LayerCache } from './layer-cache.js';
+import { keepBuiltLayer, reuseKeptLayer } from './kept-layers.js';
 import { layerKey } from './layer-key.js';
 import { LayerSync } from './layer-sync.js';
 import { redactedVariables, writeManifest, type BuildManifest, type VmOutput } from './manifest.js';
@@ -26,7 +27,10 @@ export interface BuildOptions {
   logger: Logger;
   signal: AbortSignal;
   phaseTimeouts?: PhaseTimeouts;
-  /** Where finished layers are kept by content key; without it every layer is built. */
+  /**
+   * Where finished layers are kept by content key; without it every layer is built, and the
+   * engine neither reuses nor keeps layers of its own (Engine.findKeptLayer) either.
+   */
   layerCache?: LayerCache;
   /** Rebuild every layer even when its key is cached (the result still refreshes the cache). */
   force?: boolean;
@@ -65,6 +69,15 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       const key = options.layerCache ? await layerKey(build, layer, parents) : undefined;
       const cached = key && options.layerCache ? await options.layerCache.lookup(key, layer.name) : undefined;
       const mustBuild = options.only === undefined || options.only === layer.name;
+      const kept = key && (!options.force || !mustBuild) ? await reuseKeptLayer({ engine, build, layer, key, outputDir, logger, signal, ...(options.layerCache ? { layerCache: options.layerCache } : {}) }) : undefined;
+      if (kept) {
+        for (const o of kept.outputs) {
+          outputs.push(o);
+          parents.set(`${o.layer}/${o.vm}`, o.sha256);
+        }
+        phases.push(...kept.phases);
+        continue;
+      }
       if (cached && (!options.force || !mustBuild)) {
         const restored = await options.layerCache!.restore(cached, outputDir);
         for (const o of restored) {
@@ -113,6 +126,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       if (first) throw first;
       for (const o of built) parents.set(`${o.layer}/${o.vm}`, o.sha256);
       if (key && options.layerCache) await options.layerCache.store(key, layer.name, built);
+      if (key) await keepBuiltLayer({ engine, build, layer, key, logger, signal, outputs: built });
     }
   } catch (err) {
     error = signal.aborted ? new CancelledError() : err instanceof Error ? err : new Error(String(err));

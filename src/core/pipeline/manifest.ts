@@ -19,6 +19,8 @@ export interface VmOutput {
   checksumFile: string;
   /** Set when the layer's output came from the cache instead of a build. */
   reused?: boolean;
+  /** Where the engine keeps this output for later builds (KubeVirt: the cluster object). */
+  keptAs?: string;
 }
 
 export interface BuildManifest {

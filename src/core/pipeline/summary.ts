@@ -16,8 +16,13 @@ export function formatBuildSummary(result: BuildResult, formatBytes: (n: number)
   }
   if (result.outputs.length > 0) {
     lines.push('', '  outputs:');
-    for (const o of result.outputs) lines.push(`    ${o.image}  ${formatBytes(o.bytes)}  sha256:${o.sha256}${o.reused ? '  (reused)' : ''}`);
+    for (const o of result.outputs) lines.push(`    ${o.image}  ${formatBytes(o.bytes)}  sha256:${o.sha256}${outputNote(o)}`);
   }
   lines.push(`  manifest: ${result.manifest}`, '');
   return lines.join('\n');
+}
+
+function outputNote(o: BuildResult['outputs'][number]): string {
+  if (o.reused) return o.keptAs ? `  (reused from ${o.keptAs})` : '  (reused)';
+  return o.keptAs ? `  (kept as ${o.keptAs})` : '';
 }
