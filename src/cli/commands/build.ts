@@ -29,14 +29,19 @@ Options:
   --only LAYER               Build only this layer (earlier layers come from the layer cache).
   --until LAYER              Stop after this layer.
   --no-layer-cache           Neither reuse nor store layers (default: reuse unchanged layers from
-                             RUDDERVIRT_CACHE_DIR or ~/.cache/ruddervirt/layers).
+                             RUDDERVIRT_CACHE_DIR or ~/.cache/ruddervirt/layers, and on kubevirt
+                             from the outputs earlier builds kept in the namespace).
   --engine local|kubevirt    Where VMs run: QEMU on this machine (default), or KubeVirt VirtualMachines
                              on a Kubernetes cluster (needs KubeVirt and CDI; see docs/kubevirt.md).
   --kubeconfig FILE          kubevirt: the cluster and credentials (default: KUBECONFIG,
                              ~/.kube/config, or the pod's service account inside a cluster).
   --namespace NS             kubevirt: where the build's objects go (default: the context's
                              namespace, else default). Everything the build creates there is
-                             removed when it ends.
+                             removed when it ends, but the layer outputs it keeps for reuse.
+  --keep-layers N            kubevirt: each layer's outputs stay in the namespace, labelled with
+                             the layer's content key, so a later build of the unchanged layer
+                             clones them instead of booting its VMs; keep the newest N per layer
+                             and VM (default 2). ruddervirt prune removes them.
   --verbose                  Debug lines too.
 
 Exit status: 0 built, 1 failed (bad build file or a failed step), 130 cancelled (SIGINT/SIGTERM).
@@ -59,14 +64,17 @@ export const buildCommand: Command = {
       'no-layer-cache': { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
       namespace: { type: 'string' },
+      'keep-layers': { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError('expects exactly one build file');
     const onError = values['on-error'];
     if (onError !== 'cleanup' && onError !== 'abort') throw new UsageError(`--on-error must be cleanup or abort, got '${onError}'`);
     if (values.engine !== 'local' && values.engine !== 'kubevirt') throw new UsageError(`--engine must be local or kubevirt, got '${values.engine}'`);
     if (values.engine === 'local') {
-      for (const flag of ['kubeconfig', 'namespace'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --engine kubevirt`);
+      for (const flag of ['kubeconfig', 'namespace', 'keep-layers'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --engine kubevirt`);
     }
+    const keepLayers = values['keep-layers'];
+    if (keepLayers !== undefined && !/^[1-9]\d{0,5}$/.test(keepLayers)) throw new UsageError(`--keep-layers must be a whole number of at least 1, got '${keepLayers}'`);
 
     const build = loadBuild(positionals[0]!, { vars: parseKeyValues(values.var, '--var'), env: io.env, cwd: io.cwd });
     const masker = new SecretMasker();
@@ -82,6 +90,8 @@ export const buildCommand: Command = {
             logger,
             ...(values.kubeconfig !== undefined ? { kubeconfig: path.resolve(io.cwd, values.kubeconfig) } : {}),
             ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
+            keepLayers: true,
+            ...(keepLayers !== undefined ? { keptPerVm: Number(keepLayers) } : {}),
           })
         : new LocalEngine({ env: io.env });
     let result: BuildResult;

@@ -87,6 +87,9 @@ export const API_CALLS: readonly ApiCall[] = [
   // Captures.
   ...calls('snapshot.storage.k8s.io', 'volumesnapshots', ['create', 'get', 'delete'], 'namespace', 'volume-snapshot', 'CSI snapshots of finished disks'),
   ...calls('snapshot.kubevirt.io', 'virtualmachinesnapshots', ['create', 'get', 'delete'], 'namespace', 'vm-snapshot', 'KubeVirt snapshots of finished VMs'),
+  // Outputs kept for later builds (cluster/kept-layers.ts): no owner, no run label, the layer key.
+  ...calls('cdi.kubevirt.io', 'datavolumes', ['patch'], 'namespace', 'clone', 'keeping a clone output for later builds of the same layer (labels, annotations, no owner)'),
+  ...calls('snapshot.storage.k8s.io', 'volumesnapshots', ['patch'], 'namespace', 'volume-snapshot', 'keeping a snapshot output for later builds of the same layer (labels, annotations, no owner)'),
   // Export.
   ...calls('export.kubevirt.io', 'virtualmachineexports', ['create', 'get', 'delete'], 'namespace', 'export', 'letting a finished disk leave the cluster'),
   ...calls('', 'services', ['get'], 'namespace', 'export', 'finding the export server pod (virt-export-<name>)'),

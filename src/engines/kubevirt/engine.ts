@@ -10,22 +10,32 @@
  * removes everything the run created; the pipeline calls it on success, failure and
  * cancellation alike.
  *
+ * With keepLayers (the CLI), a layer's outputs stay in the namespace once the layer succeeded,
+ * labelled with its content key; findKeptLayer finds them in a later build (only connecting,
+ * nothing is created for a lookup), and that build's next layer clones them instead of booting the
+ * reused layer's VMs (cluster/kept-layers.ts).
+ *
  * The pipeline's own HTTP server is not used: the guest cannot reach this machine, so the files
  * are served by a pod next to the VM ({{ .HTTPIP }} is the pod's IP).
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Build, Layer, Vm } from '../../core/config/model.js';
-import type { Engine, HttpEndpoint, StartVmRequest, VmHandle } from '../../core/engine.js';
+import type { Engine, HttpEndpoint, KeptLayerRequest, KeptVmOutput, StartVmRequest, VmHandle } from '../../core/engine.js';
+import type { VmOutput } from '../../core/pipeline/manifest.js';
 import type { Logger } from '../../core/log.js';
 import { assertBuildable, buildFeatures, discoverCapabilities, type CaptureRequest } from './capabilities.js';
 import { allOrNothing } from './cluster/abort-together.js';
 import { attachVm, type AttachedKubevirtVm } from './cluster/attach-vm.js';
 import { ClusterRun } from './cluster/cluster-run.js';
-import { waitForDataVolumes } from './cluster/data-volume-wait.js';
+import { dataVolumeRef, waitForDataVolumes } from './cluster/data-volume-wait.js';
+import { cloneSourceOf, DEFAULT_KEPT_PER_VM, findKeptLayer, keepOutput, keptKindOf, pruneKept, touchKept, type KeptOutput } from './cluster/kept-layers.js';
 import { KubeApi } from './cluster/kube-api.js';
 import { loadKubeTarget, type KubeTarget } from './cluster/kube-target.js';
 import { localDiskUploads } from './cluster/local-disk-uploads.js';
 import { ObjectClient } from './cluster/objects.js';
+import { downloadOutput, exportedVolume } from './cluster/output-download.js';
+import { describeRef } from './cluster/resources.js';
 import { RetryingDiscoveryClient } from './cluster/retrying-discovery-client.js';
 import { judgePodServing, type PodObject } from './cluster/pod-wait.js';
 import { DEFAULT_TIMEOUTS, type KubevirtTimeouts, type RunSession } from './cluster/session.js';
@@ -36,7 +46,7 @@ import { waitForVmiRunning } from './cluster/vmi-wait.js';
 import { waitFor } from './cluster/wait.js';
 import { KubeDiscoveryClient } from './kube-discovery-client.js';
 import { peerAddresses, type PeerAddress } from '../local/network/peers.js';
-import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type RenderedBuild, type RenderedObject } from './manifests/index.js';
+import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type AnyManifest, type CapturePlan, type DataVolume, type RenderedBuild, type RenderedObject } from './manifests/index.js';
 import { randomExportToken } from './manifests/render-options.js';
 
 export interface KubevirtEngineOptions {
@@ -55,6 +65,25 @@ export interface KubevirtEngineOptions {
   timeouts?: Partial<KubevirtTimeouts>;
   /** Default: a fresh random id per build. */
   runId?: string;
+  /**
+   * Keep each built layer's outputs in the namespace, labelled with the layer's content key, and
+   * reuse them in later builds of the unchanged layer (cluster/kept-layers.ts). Off, outputs go
+   * with their run. The CLI turns it on (a build without a layer cache has no keys and keeps none).
+   */
+  keepLayers?: boolean;
+  /** With keepLayers: how many kept outputs per build/layer/VM survive a successful layer (newest used first); default 2. */
+  keptPerVm?: number;
+}
+
+/** What a build needs from the cluster before anything is created in it. */
+interface Connection {
+  objects: ObjectClient;
+  namespace: string;
+  capture: CapturePlan;
+  rendered: RenderedBuild;
+  tokens: Map<string, string>;
+  clusterCa?: string;
+  build: Build;
 }
 
 interface Session extends RunSession {
@@ -64,7 +93,10 @@ interface Session extends RunSession {
 
 export class KubevirtEngine implements Engine {
   readonly name = 'kubevirt' as const;
+  private connecting: Promise<Connection> | undefined;
   private opening: Promise<Session> | undefined;
+  /** Outputs of earlier builds this build reuses, by "layer/vm": later layers clone them. */
+  private readonly kept = new Map<string, KeptOutput>();
   private run: ClusterRun | undefined;
   private logger: Logger | undefined;
   private readonly timeouts: KubevirtTimeouts;
@@ -114,11 +146,8 @@ export class KubevirtEngine implements Engine {
     return attachVm(await this.opening, { ...req, layer: layerOf(req.build, req.vm) });
   }
 
-  /**
-   * Loads the kubeconfig, checks the cluster and renders the build; then creates the run's root and
-   * network (or adopts them when they exist), or — `adopt` — only joins a run that must exist.
-   */
-  private async open(req: Pick<StartVmRequest, 'build' | 'logger' | 'signal'>, mode: 'create' | 'adopt' = 'create'): Promise<Session> {
+  /** Loads the kubeconfig, checks the cluster can run the build and renders it; creates nothing. */
+  private async connect(req: Pick<StartVmRequest, 'build' | 'logger' | 'signal'>): Promise<Connection> {
     const { build, signal } = req;
     const logger = this.logger ?? req.logger;
     const target = loadKubeTarget({ env: this.env, ...pick(this.options, 'kubeconfig', 'namespace', 'context') });
@@ -160,27 +189,127 @@ export class KubevirtEngine implements Engine {
         },
       }),
     );
-    const run = new ClusterRun(objects, rendered, logger);
+    const clusterCa = readClusterCa(target);
+    return { objects, namespace: target.namespace, capture: capabilities.capture, rendered, tokens, ...(clusterCa ? { clusterCa } : {}), build };
+  }
+
+  /**
+   * Connects (once), then creates the run's root and network (or adopts them when they exist),
+   * or — `adopt` — only joins a run that must exist.
+   */
+  private async open(req: Pick<StartVmRequest, 'build' | 'logger' | 'signal'>, mode: 'create' | 'adopt' = 'create'): Promise<Session> {
+    const { signal } = req;
+    const logger = this.logger ?? req.logger;
+    const c = await (this.connecting ??= this.connect(req));
+    const run = new ClusterRun(c.objects, c.rendered, logger);
     this.run = run;
     if (mode === 'adopt') await run.adopt(signal);
     else await run.begin(signal);
-    const clusterCa = readClusterCa(target);
     return {
-      objects,
+      objects: c.objects,
       run,
-      namespace: target.namespace,
+      namespace: c.namespace,
       timeouts: this.timeouts,
       env: this.env,
-      ...(clusterCa ? { clusterCa } : {}),
+      ...(c.clusterCa ? { clusterCa: c.clusterCa } : {}),
       exportToken: (key) => {
-        const token = tokens.get(key);
+        const token = c.tokens.get(key);
         if (!token) throw new Error(`internal: no export token rendered for ${key}`);
         return token;
       },
       outputs: new Set(),
-      rendered,
-      build,
+      rendered: c.rendered,
+      build: c.build,
     };
+  }
+
+  /**
+   * The layer's outputs kept in the cluster by an earlier build with the same key (one per VM),
+   * or undefined. Found ones are marked used now and remembered: this build's later layers clone
+   * them instead of uploading.
+   */
+  async findKeptLayer(req: KeptLayerRequest): Promise<KeptVmOutput[] | undefined> {
+    if (this.closed) throw new Error('internal: the kubevirt engine was closed');
+    if (!this.options.keepLayers) return undefined;
+    this.logger ??= req.logger;
+    const c = await (this.connecting ??= this.connect(req));
+    if (c.build !== req.build) throw new Error('internal: one kubevirt engine runs one build');
+    const kind = keptKindOf(c.capture);
+    if (!kind) return undefined;
+    const found = await findKeptLayer({ objects: c.objects, namespace: c.namespace, kind, build: req.build.name, layer: req.layer, key: req.key, signal: req.signal });
+    if (!found) return undefined;
+    await touchKept(c.objects, found, new Date(), req.signal);
+    for (const f of found) this.kept.set(`${req.layer.name}/${f.vm}`, f);
+    return found.map((f) => ({
+      vm: f.vm,
+      where: describeRef(f.ref),
+      sha256: f.sha256,
+      bytes: f.bytes,
+      format: f.format,
+      compressed: f.compressed,
+      download: (destination, logger, signal) => this.downloadKept(req.build, req.layer, f, destination, logger, signal),
+    }));
+  }
+
+  /**
+   * A kept output onto this machine: restored into the volume this run's export of that VM reads
+   * (a clone of the kept DataVolume, or a restore of the kept VolumeSnapshot), exported,
+   * downloaded, and the restored volume removed again.
+   */
+  private async downloadKept(build: Build, layer: Layer, kept: KeptOutput, destination: string, logger: Logger, signal: AbortSignal): Promise<void> {
+    const session = await (this.opening ??= this.open({ build, logger, signal }));
+    const key = `${layer.name}/${kept.vm}`;
+    const rendered = session.rendered.vms.find((v) => v.layer === layer.name && v.vm === kept.vm);
+    if (!rendered) throw new Error(`internal: ${key} was not rendered`);
+    const volume = exportedVolume(rendered);
+    const restore = session.rendered.objects.find((o) => o.vm === key && o.object.kind === 'DataVolume' && o.object.metadata.name === volume);
+    if (!restore) throw new Error(`internal: no DataVolume ${volume} rendered for ${key}`);
+    logger.info(`vm ${key}: restoring its kept output ${describeRef(kept.ref)} into DataVolume ${volume} to export it`);
+    await session.run.create(restore, signal, (o) => {
+      (o as DataVolume).spec.source = cloneSourceOf(kept);
+    });
+    try {
+      await waitForDataVolumes({ objects: session.objects, namespace: session.namespace, dataVolumes: [{ name: volume, label: `the restored output of ${key}` }], logger, signal, timeoutMs: this.timeouts.import });
+      const rawFile = path.join(path.dirname(destination), `.${path.basename(destination)}.export.raw`);
+      await downloadOutput({ session, rendered, rawFile, destination, format: kept.format, compress: kept.compressed, logger, signal });
+    } finally {
+      await session.run.remove(dataVolumeRef(session.namespace, volume), AbortSignal.timeout(60_000)).catch((err: unknown) => {
+        logger.debug(`removing DataVolume ${volume} later: ${err instanceof Error ? err.message : String(err)}`);
+      });
+    }
+  }
+
+  /**
+   * Keeps the outputs of a layer this build just made (the layer succeeded), labelled with the
+   * layer's key, out of the run's cleanup; then removes the older kept outputs of the same VMs
+   * beyond the newest `keptPerVm`.
+   */
+  async keepLayer(req: KeptLayerRequest & { outputs: readonly VmOutput[] }): Promise<Map<string, string>> {
+    const where = new Map<string, string>();
+    if (!this.options.keepLayers || !this.opening) return where;
+    const session = await this.opening;
+    const c = await this.connecting!;
+    const logger = this.logger ?? req.logger;
+    const kind = keptKindOf(c.capture);
+    if (!kind) {
+      logger.info(`layer ${req.layer.name}: outputs captured as VirtualMachineSnapshots are not kept for later builds (a later layer clones the VM's root disk, which goes with the run)`);
+      return where;
+    }
+    const now = new Date();
+    for (const o of req.outputs) {
+      const rendered = session.rendered.vms.find((v) => v.layer === req.layer.name && v.vm === o.vm);
+      if (!rendered) throw new Error(`internal: ${req.layer.name}/${o.vm} was not rendered`);
+      const ref = { apiVersion: kind.apiVersion, kind: kind.kind, namespace: session.namespace, name: rendered.output.name };
+      await keepOutput(session.objects, ref, { key: req.key, runId: session.run.runId, sha256: o.sha256, bytes: o.bytes, format: o.format, compressed: o.compressed, now }, req.signal);
+      session.run.release(ref);
+      where.set(o.vm, describeRef(ref));
+    }
+    logger.info(`layer ${req.layer.name}: outputs kept in the cluster for later builds (key ${req.key.slice(0, 12)}): ${[...where.values()].join(', ')}`);
+    const keep = this.options.keptPerVm ?? DEFAULT_KEPT_PER_VM;
+    const pruned = await pruneKept({ objects: session.objects, namespace: session.namespace, kinds: [kind], scope: { build: req.build.name, layer: req.layer.name }, keep, signal: req.signal, timeoutMs: this.timeouts.cleanup });
+    if (pruned.removed.length > 0) logger.info(`layer ${req.layer.name}: removed ${pruned.removed.length} older kept output(s) beyond the newest ${keep} per VM: ${pruned.removed.join(', ')}`);
+    if (pruned.left.length > 0) logger.warn(`layer ${req.layer.name}: older kept outputs not removed:\n${pruned.left.map((l) => `  - ${l}`).join('\n')}`);
+    return where;
   }
 
   private async startOne(session: Session, req: StartVmRequest): Promise<KubevirtVmHandle> {
@@ -195,10 +324,22 @@ export class KubevirtEngine implements Engine {
       logger.info(`vm ${key}: its first NIC is on Kube-OVN subnet ${vm.nics[0]?.subnet}, where KubeVirt's port-forward cannot reach (kubeovn/kube-ovn#4908); SSH goes through the jump pod ${rendered.sshJump.pod} on that subnet`);
     }
 
+    // A parent reused from an earlier build is cloned where it is kept, not uploaded.
+    const parent = vm.source.kind === 'from' ? `${vm.source.layer}/${vm.source.vm}` : undefined;
+    const keptParent = parent && !session.outputs.has(parent) ? this.kept.get(parent) : undefined;
+    if (keptParent) logger.info(`vm ${key}: its root disk clones the output of ${parent} kept by an earlier build (${describeRef(keptParent.ref)})`);
+    const inCluster = keptParent ? new Set([...session.outputs, parent!]) : session.outputs;
     // Local files go up through CDI's upload proxy.
-    const { uploads, rootEdit } = localDiskUploads({ build, vm, key, names, outputs: session.outputs, logger, ...(req.parentDisk ? { parentDisk: req.parentDisk } : {}) });
+    const { uploads, rootEdit } = localDiskUploads({ build, vm, key, names, outputs: inCluster, logger, ...(req.parentDisk ? { parentDisk: req.parentDisk } : {}) });
+    const rootChange =
+      rootEdit ??
+      (keptParent
+        ? (o: AnyManifest) => {
+            (o as DataVolume).spec.source = cloneSourceOf(keptParent);
+          }
+        : undefined);
     for (const o of mine.filter((r) => r.step === 'prepare')) {
-      const edit = rootEdit && o.object.kind === 'DataVolume' && o.object.metadata.name === names.rootDisk ? rootEdit : undefined;
+      const edit = rootChange && o.object.kind === 'DataVolume' && o.object.metadata.name === names.rootDisk ? rootChange : undefined;
       await session.run.create(o, signal, edit);
     }
     const dataVolumes = mine

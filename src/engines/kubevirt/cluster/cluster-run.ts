@@ -83,6 +83,14 @@ export class ClusterRun {
   /** Deletes an object of the run before the run ends (an export once downloaded). */
   async remove(ref: ObjectRef, signal: AbortSignal): Promise<void> {
     await this.objects.delete(ref, signal);
+    this.release(ref);
+  }
+
+  /**
+   * Leaves an object of the run out of its cleanup: a VM output kept for later builds
+   * (kept-layers.ts), which has lost its owner reference and run label by now.
+   */
+  release(ref: ObjectRef): void {
     const i = this.created.findIndex((r) => sameRef(r, ref));
     if (i >= 0) this.created.splice(i, 1);
   }

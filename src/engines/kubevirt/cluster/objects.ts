@@ -187,6 +187,19 @@ export class ObjectClient {
   }
 
   /**
+   * A JSON merge patch (RFC 7386: null removes a field). The one patch type every resource takes:
+   * custom resources refuse strategic merge patches.
+   */
+  async mergePatch<T extends LiveObject>(ref: ObjectRef, patch: Record<string, unknown>, signal: AbortSignal): Promise<T> {
+    const what = `patching ${describeRef(ref)}`;
+    try {
+      return await withRetries(() => this.api.json<T>('PATCH', objectPath(ref), { body: JSON.stringify(patch), contentType: 'application/merge-patch+json', signal }), this.retries(signal, what));
+    } catch (err) {
+      throw explainApiError(err, what, ref.namespace);
+    }
+  }
+
+  /**
    * PUT to a subresource (KubeVirt's stop). Retried on overload and broken connections only: a 409
    * there is KubeVirt saying the request does not apply (the VM is not running), not a lock conflict.
    */

@@ -10,18 +10,16 @@
  *   virt-launcher send the guest an ACPI shutdown, and kill it only after the grace period;
  * - export: the output is captured (clone or snapshot), exported, downloaded and converted.
  */
-import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Vm } from '../../../core/config/model.js';
 import type { ExportDiskRequest, HttpEndpoint, VmHandle } from '../../../core/engine.js';
 import type { Logger } from '../../../core/log.js';
-import { convertDisk } from '../../local/disks.js';
 import type { RenderedVm } from '../manifests/rendered.js';
 import { waitForCapture } from './capture-wait.js';
-import { downloadExport } from './export-download.js';
+import { downloadOutput } from './output-download.js';
 import { startLocalForwarder, type LocalForwarder } from './local-forwarder.js';
-import { describeRef, kubevirtSubresourcePath, refOf } from './resources.js';
+import { kubevirtSubresourcePath } from './resources.js';
 import { serialConsoleTail } from './serial-console.js';
 import type { RunSession } from './session.js';
 import { openPodPortForward } from './pod-port-forward.js';
@@ -189,36 +187,15 @@ export class KubevirtVmHandle implements VmHandle {
     await waitForCapture({ objects: session.objects, namespace: this.namespace, output: rendered.output, label: this.key, logger, signal, timeoutMs: session.timeouts.export });
     session.outputs.add(this.key);
 
-    const exports = mine.filter((o) => o.step === 'export');
-    const exportObject = exports.find((o) => o.object.kind === 'VirtualMachineExport');
-    if (!exportObject) throw new Error(`internal: no VirtualMachineExport rendered for ${this.key}`);
-    for (const o of exports) await session.run.create(o, signal);
-    const rawFile = path.join(this.options.workDir, `${rendered.names.vm}-export.raw`);
-    try {
-      await downloadExport({
-        objects: session.objects,
-        namespace: this.namespace,
-        exportName: exportObject.object.metadata.name,
-        apiVersion: exportObject.object.apiVersion,
-        token: session.exportToken(this.key),
-        volume: rendered.output.kind === 'DataVolume' ? rendered.output.name : rendered.names.rootDisk,
-        rawFile,
-        logger,
-        signal,
-        readyTimeoutMs: session.timeouts.export,
-        env: session.env,
-        ...(session.clusterCa ? { clusterCa: session.clusterCa } : {}),
-      });
-      await mkdir(path.dirname(req.destination), { recursive: true });
-      await convertDisk({ source: rawFile, destination: req.destination, format: req.format, compress: req.compress, logger, signal });
-    } finally {
-      await rm(rawFile, { force: true });
-      // The export server is a pod of its own; free it now rather than at the end of the build.
-      for (const o of [...exports].reverse()) {
-        await session.run.remove(refOf(o.object), AbortSignal.timeout(60_000)).catch((err: unknown) => {
-          logger.debug(`export: removing ${describeRef(refOf(o.object))} later: ${err instanceof Error ? err.message : String(err)}`);
-        });
-      }
-    }
+    await downloadOutput({
+      session,
+      rendered,
+      rawFile: path.join(this.options.workDir, `${rendered.names.vm}-export.raw`),
+      destination: req.destination,
+      format: req.format,
+      compress: req.compress,
+      logger,
+      signal,
+    });
   }
 }

@@ -9,6 +9,11 @@ export const LABEL_RUN = 'ruddervirt.io/run';
 export const LABEL_LAYER = 'ruddervirt.io/layer';
 export const LABEL_VM = 'ruddervirt.io/vm';
 export const LABEL_COMPONENT = 'ruddervirt.io/component';
+/**
+ * On a VM output kept between builds (kept-layer-labels.ts): the label-safe form of its layer's
+ * content key. Kept outputs carry no `ruddervirt.io/run` label, so removing a run leaves them.
+ */
+export const LABEL_LAYER_KEY = 'ruddervirt.io/layer-key';
 
 export const MANAGED_BY = 'ruddervirt';
 
