@@ -1,0 +1,70 @@
+/** `ruddervirt prune FILE` — removes the layer outputs kubevirt builds keep in the cluster for reuse. */
+import path from 'node:path';
+import { loadBuild } from '../../core/config/load.js';
+import { SecretMasker } from '../../core/log.js';
+import { pruneKubevirtLayers } from '../../engines/kubevirt/prune-layers.js';
+import { parseCommandArgs, parseKeyValues } from '../args.js';
+import { UsageError, UserError, type CliIo, type Command } from '../command.js';
+import { terminalLogger } from '../terminal-logger.js';
+
+const usage = `Usage: ruddervirt prune FILE [options]
+       ruddervirt prune --build NAME [options]
+
+A kubevirt build keeps each layer's outputs in its namespace (CDI DataVolumes or CSI
+VolumeSnapshots labelled ruddervirt.io/layer-key), so a later build of an unchanged layer clones
+them instead of booting its VMs; each successful layer keeps the newest 2 per VM (build
+--keep-layers). This removes them: all of the build's, or those beyond the newest --keep per
+layer and VM. The build file only gives the build's name.
+
+Options:
+  --build NAME         The build's name, instead of a build file.
+  --layer LAYER        Only this layer's outputs.
+  --keep N             Keep the newest N per layer and VM (default 0: remove all).
+  --var k=v            Set a build variable, if the file needs one to load (repeatable).
+  --kubeconfig FILE    The cluster and credentials (default: KUBECONFIG, ~/.kube/config, or the
+                       pod's service account inside a cluster).
+  --namespace NS       Where the builds ran (default: the context's namespace, else default).
+  --verbose            Debug lines too.
+
+The local engine's layer cache is a folder: remove RUDDERVIRT_CACHE_DIR/layers (default
+~/.cache/ruddervirt/layers) to empty it.
+
+Exit status: 0 removed (or nothing to remove), 1 something could not be removed.
+`;
+
+export const pruneCommand: Command = {
+  name: 'prune',
+  summary: 'Remove the layer outputs kubevirt builds keep in the cluster for reuse',
+  usage,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseCommandArgs(args, {
+      build: { type: 'string' },
+      layer: { type: 'string' },
+      keep: { type: 'string', default: '0' },
+      var: { type: 'string', multiple: true },
+      kubeconfig: { type: 'string' },
+      namespace: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    });
+    if ((positionals.length === 1) === (values.build !== undefined) || positionals.length > 1) throw new UsageError('expects a build file or --build NAME (one of them)');
+    const keep = Number(values.keep);
+    if (!/^\d+$/.test(values.keep) || !Number.isSafeInteger(keep)) throw new UsageError(`--keep must be a whole number, got '${values.keep}'`);
+    const name = values.build ?? loadBuild(positionals[0]!, { vars: parseKeyValues(values.var, '--var'), env: io.env, cwd: io.cwd }).name;
+    const logger = terminalLogger(io.stderr, new SecretMasker(), values.verbose);
+    const result = await pruneKubevirtLayers({
+      build: name,
+      keep,
+      env: io.env,
+      logger,
+      signal: io.signal,
+      ...(values.layer !== undefined ? { layer: values.layer } : {}),
+      ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
+      ...(values.kubeconfig !== undefined ? { kubeconfig: path.resolve(io.cwd, values.kubeconfig) } : {}),
+    });
+    for (const r of result.removed) logger.info(`removed ${r}`);
+    const what = `kept layer outputs of build ${name}${values.layer !== undefined ? `, layer ${values.layer}` : ''} in namespace ${result.namespace}`;
+    if (result.left.length > 0) throw new UserError(`could not remove every one of the ${what}:\n${result.left.map((l) => `  - ${l}`).join('\n')}`, 1);
+    logger.info(result.removed.length > 0 ? `removed ${result.removed.length} ${what}${keep > 0 ? ` (kept the newest ${keep} per VM)` : ''}` : `no ${what} to remove`);
+    return 0;
+  },
+};
