@@ -13,6 +13,13 @@
  * layer 2 gets its seed from a file-server pod on its subnet and is provisioned over SSH through
  * a jump pod on that subnet (virt-api's port-forward is refused there, as on a real custom VPC).
  * The assertions that need the guest's view run as provisioners: a failing one fails the build.
+ *
+ * Then layer reuse in the cluster: every layer's outputs stay in the namespace as VolumeSnapshots
+ * labelled with the layer's content key. A second build of the same base layer (a new layer 2,
+ * an empty local layer cache: another CI machine) boots no base VM — the harness's events name
+ * each VM a run created — fetches base's kept output and clones layer 2 from it in the cluster; a
+ * third with --force rebuilds base and, with --keep-layers 1, removes the older kept output;
+ * `ruddervirt prune` removes the rest, and then nothing is left.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -77,22 +84,34 @@ function guestVm(name: string, extra: Record<string, unknown>): Record<string, u
   };
 }
 
+const BUILD_NAME = 'kv-module';
+const NETWORK = {
+  vpcs: [
+    { name: 'app', internet: true, subnets: [{ name: 'front', cidr: '10.20.0.0/24' }] },
+    { name: 'lab', internet: false, subnets: [{ name: 'far', cidr: '10.30.0.0/24' }] },
+  ],
+};
+/** Where the build files go: one folder, so the base layer's key is the same for both. */
+let buildDir = '';
+
+function baseLayer(): Record<string, unknown> {
+  return { name: 'base', vms: [guestVm('base', { source: { path: guestImage }, provisioners: [{ type: 'shell', inline: ['echo "built in layer base" > /etc/layer-base'] }] })] };
+}
+
+function writeBuild(file: string, doc: Record<string, unknown>): string {
+  const full = path.join(buildDir, file);
+  writeFileSync(full, stringify(doc));
+  return full;
+}
+
 /** The module; `fail` stays silent unless the shell test after it fails, then names it and exits 1. */
-function moduleBuild(name: string): string {
+function moduleBuild(): string {
   const expectFails = (what: string, cmd: string) => `if ${cmd}; then echo "UNEXPECTED: ${what}"; exit 1; else echo "as expected: ${what} failed"; fi`;
   const doc = {
-    name,
-    network: {
-      vpcs: [
-        { name: 'app', internet: true, subnets: [{ name: 'front', cidr: '10.20.0.0/24' }] },
-        { name: 'lab', internet: false, subnets: [{ name: 'far', cidr: '10.30.0.0/24' }] },
-      ],
-    },
+    name: BUILD_NAME,
+    network: NETWORK,
     layers: [
-      {
-        name: 'base',
-        vms: [guestVm('base', { source: { path: guestImage }, provisioners: [{ type: 'shell', inline: ['echo "built in layer base" > /etc/layer-base'] }] })],
-      },
+      baseLayer(),
       {
         name: 'services',
         vms: [
@@ -135,17 +154,24 @@ function moduleBuild(name: string): string {
       },
     ],
   };
-  const dir = mkdtempSync(path.join(work, `${name}-`));
-  const file = path.join(dir, `${name}.yaml`);
-  writeFileSync(file, stringify(doc));
-  return file;
+  return writeBuild('module.yaml', doc);
 }
 
-function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The same build and base layer, with another layer 2: one VM on the pod network, from base. */
+function secondBuild(): string {
+  return writeBuild('module-2.yaml', {
+    name: BUILD_NAME,
+    network: NETWORK,
+    layers: [baseLayer(), { name: 'services', vms: [guestVm('echo', { source: { from: 'base/base' }, provisioners: [{ type: 'shell', inline: ['cat /etc/layer-base | sed "s/^/echo sees: /"'] }] })] }],
+  });
+}
+
+/** `cache` is the local layer cache folder (RUDDERVIRT_CACHE_DIR): a fresh one is another machine. */
+function runCli(args: string[], cache = 'cache'): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(node24, [path.join(bundleDir, 'cli', 'index.js'), ...args], {
       cwd: repoRoot,
-      env: { ...process.env, RUDDERVIRT_CACHE_DIR: path.join(work, 'cache') },
+      env: { ...process.env, RUDDERVIRT_CACHE_DIR: path.join(work, cache) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -170,10 +196,39 @@ function harnessQemus(): string[] {
   return out;
 }
 
+/** The run ids that created a VirtualMachine for layer/vm: its events are named after the VM, `<build>-<layer>-<vm>-<run>.<id>`. */
+function vmRuns(layer: string, vm: string): Set<string> {
+  const named = new RegExp(`^${BUILD_NAME}-${layer}-${vm}-([a-z0-9]+)\\.[0-9a-f]+$`);
+  return new Set(harness.objects().flatMap((o) => (o.kind === 'Event' && o.namespace === namespace ? (named.exec(o.name)?.slice(1, 2) ?? []) : [])));
+}
+
+/** The kept outputs (VolumeSnapshots `<build>-<layer>-<vm>-<run>-output`) in the namespace, as "layer/vm". */
+function keptOutputs(): string[] {
+  const named = new RegExp(`^${BUILD_NAME}-([a-z]+)-([a-z]+)-[a-z0-9]+-output$`);
+  return harness
+    .leftovers(namespace)
+    .filter((o) => o.kind === 'VolumeSnapshot')
+    .map((o) => named.exec(o.name)?.slice(1, 3).join('/') ?? o.name)
+    .sort();
+}
+
+interface Manifest {
+  status: string;
+  outputs: { layer: string; vm: string; sha256: string; reused?: boolean; keptAs?: string }[];
+  phases: { vm: string; phase: string; status: string; detail?: string }[];
+}
+
+function manifestOf(out: string): Manifest {
+  return JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as Manifest;
+}
+
+let firstBaseSha = '';
+
 describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnets (kube harness, real guests)', () => {
   beforeAll(async () => {
     guestImage = await ensureGuestImage();
     work = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-kv-module-'));
+    buildDir = mkdtempSync(path.join(work, 'build-'));
     bundleDir = path.join(work, 'dist');
     const bundled = spawnSync(node24, [path.join(repoRoot, 'scripts', 'bundle.mjs'), '--outdir', bundleDir], { cwd: repoRoot, encoding: 'utf8' });
     if (bundled.status !== 0) throw new Error(`bundling the CLI failed:\n${bundled.stderr}`);
@@ -194,10 +249,10 @@ describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnet
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('layer 2 from layer 1 in the cluster; peers reach each other by address and name; VPCs isolated; internet: false stays in; nothing left', async () => {
-    const file = moduleBuild('kv-module');
-    const out = path.join(path.dirname(file), 'out');
-    const run = await runCli(['build', file, '--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace, '--output', out, '--no-layer-cache']);
+  it('layer 2 from layer 1 in the cluster; peers reach each other by address and name; VPCs isolated; internet: false stays in; nothing left but the kept outputs', async () => {
+    const file = moduleBuild();
+    const out = path.join(work, 'out-1');
+    const run = await runCli(['build', file, '--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace, '--output', out]);
     expect(run.code, run.stderr).toBe(0);
 
     // Layer 2 came from layer 1's output in the cluster: clones, no upload after the first disk.
@@ -228,14 +283,64 @@ describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnet
     // Nothing reached the host service; the seeds came from the file-server pods on the subnets.
     expect(hostClients).toEqual([]);
 
-    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    const manifest = manifestOf(out);
     expect(manifest.status).toBe('succeeded');
-    expect(manifest.outputs.map((o: { layer: string; vm: string }) => `${o.layer}/${o.vm}`).sort()).toEqual(['base/base', 'services/app', 'services/db', 'services/far']);
+    expect(manifest.outputs.map((o) => `${o.layer}/${o.vm}`).sort()).toEqual(['base/base', 'services/app', 'services/db', 'services/far']);
+    // Every layer's outputs stay in the namespace for later builds; nothing else of the run does.
+    for (const o of manifest.outputs) expect(o.keptAs).toMatch(new RegExp(`^VolumeSnapshot ${namespace}/${BUILD_NAME}-${o.layer}-${o.vm}-[a-z0-9]+-output$`));
+    expect(run.stderr).toMatch(/layer base: outputs kept in the cluster for later builds \(key [0-9a-f]{12}\)/);
+    firstBaseSha = manifest.outputs.find((o) => o.vm === 'base')!.sha256;
+    expect(vmRuns('base', 'base').size).toBe(1);
 
+    await harness.settled();
+    expect(keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/far']);
+    const left = harness.leftovers().filter((o) => o.kind !== 'Event' && o.kind !== 'VolumeSnapshot' && !(o.kind === 'Namespace' && o.name === namespace));
+    expect(left).toEqual([]);
+    // The subnets' switches, the pods' and the egress gateway's network stacks went with their objects.
+    expect(harnessQemus()).toEqual([]);
+  }, BUILD_TIMEOUT);
+
+  it('another machine reuses layer base from the cluster (no base VM boots) and layer 2 clones its kept output; --force rebuilds it; prune leaves nothing', async () => {
+    const kube = ['--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace];
+    const file = secondBuild();
+    const out = path.join(work, 'out-2');
+    const run = await runCli(['build', file, ...kube, '--output', out], 'cache-2');
+    expect(run.code, run.stderr).toBe(0);
+
+    // No VM of layer base was created: its only VM is still the first build's.
+    expect(vmRuns('base', 'base').size).toBe(1);
+    expect(run.stderr).toMatch(/layer base: reused \(unchanged, key [0-9a-f]{12}\) from VolumeSnapshot /);
+    expect(run.stderr).toContain('layer base: fetching the kept output of base from VolumeSnapshot');
+    expect(run.stderr).toMatch(/vm services\/echo: its root disk clones the output of base\/base kept by an earlier build \(VolumeSnapshot /);
+    expect(run.stderr).not.toMatch(/upload: /);
+    expect(run.stderr).toContain('echo sees: built in layer base');
+    const manifest = manifestOf(out);
+    expect(manifest.status).toBe('succeeded');
+    const base = manifest.outputs.find((o) => o.vm === 'base')!;
+    expect(base).toMatchObject({ reused: true, keptAs: expect.stringMatching(/^VolumeSnapshot /) });
+    // Out of the cluster again, the same image the first build made.
+    expect(base.sha256).toBe(firstBaseSha);
+    expect(manifest.phases.filter((p) => p.vm === 'base/base').map((p) => [p.phase, p.status])).toEqual([['layer', 'reused']]);
+    expect(manifest.phases.find((p) => p.vm === 'base/base')?.detail).toMatch(/^kept by the kubevirt engine as VolumeSnapshot /);
+    expect(run.stderr).toMatch(/\(reused from VolumeSnapshot /);
+    await harness.settled();
+    expect(keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/echo', 'services/far']);
+
+    // --force rebuilds base whatever is kept; --keep-layers 1 then removes the older kept output.
+    const forced = await runCli(['build', file, ...kube, '--output', path.join(work, 'out-3'), '--force', '--until', 'base', '--keep-layers', '1'], 'cache-2');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(vmRuns('base', 'base').size).toBe(2);
+    expect(forced.stderr).not.toMatch(/layer base: reused/);
+    expect(forced.stderr).toMatch(/layer base: removed 1 older kept output\(s\) beyond the newest 1 per VM/);
+    await harness.settled();
+    expect(keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/echo', 'services/far']);
+
+    const pruned = await runCli(['prune', file, '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace]);
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(pruned.stderr).toContain(`removed 5 kept layer outputs of build ${BUILD_NAME} in namespace ${namespace}`);
     await harness.settled();
     const left = harness.leftovers().filter((o) => o.kind !== 'Event' && !(o.kind === 'Namespace' && o.name === namespace));
     expect(left).toEqual([]);
-    // The subnets' switches, the pods' and the egress gateway's network stacks went with their objects.
     expect(harnessQemus()).toEqual([]);
   }, BUILD_TIMEOUT);
 });
