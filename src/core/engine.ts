@@ -5,7 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { Logger } from './log.js';
-import type { Build, Layer, OutputFormat, Vm } from './config/model.js';
+import type { Build, Layer, OutputFormat, Qcow2Compression, Vm } from './config/model.js';
 import type { PeerAddress } from './peers.js';
 import type { VmOutput } from './pipeline/manifest.js';
 
@@ -34,6 +34,8 @@ export interface ExportDiskRequest {
   destination: string;
   format: OutputFormat;
   compress: boolean;
+  /** Default: the engine's (zstd). */
+  compressionType?: Qcow2Compression;
   logger: Logger;
   signal: AbortSignal;
 }

@@ -12,6 +12,7 @@
 export type DiskBus = 'virtio' | 'sata' | 'scsi';
 export type NicModel = 'virtio' | 'e1000' | 'e1000e' | 'rtl8139';
 export type OutputFormat = 'qcow2' | 'raw';
+export type Qcow2Compression = 'zlib' | 'zstd';
 export type OnError = 'cleanup' | 'abort';
 
 /** Where a key in the build file came from, for messages that point at it. */
@@ -148,6 +149,7 @@ export type Provisioner = ShellProvisioner | FileProvisioner | WindowsUpdateProv
 export interface Output {
   format: OutputFormat;
   compress: boolean;
+  compressionType: Qcow2Compression; // zstd
 }
 
 export interface Vm {

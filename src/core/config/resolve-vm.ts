@@ -229,7 +229,7 @@ function resolveOutput(ctx: ResolveContext, raw: Raw, p: FieldPath): Vm['output'
   const format = str(o, 'format') === 'raw' ? 'raw' : 'qcow2';
   const compress = bool(o, 'compress') ?? false;
   if (format === 'raw' && compress) ctx.report([...p, 'output', 'compress'], 'a raw image cannot be compressed; expected format: qcow2 with compress: true, or compress: false');
-  return { format, compress };
+  return { format, compress, compressionType: str(o, 'compressionType') === 'zlib' ? 'zlib' : 'zstd' };
 }
 
 /** KubeVirt puts disks and cdroms in one list of named devices. */

@@ -138,6 +138,7 @@ export class AttachedMachine implements VmHandle {
       destination: req.destination,
       format: req.format,
       compress: req.compress,
+      ...(req.compressionType ? { compressionType: req.compressionType } : {}),
       logger: req.logger,
       signal: req.signal,
     });

@@ -278,6 +278,7 @@ export class QemuMachine implements VmHandle {
       destination: req.destination,
       format: req.format,
       compress: req.compress,
+      ...(req.compressionType ? { compressionType: req.compressionType } : {}),
       logger: req.logger,
       signal: req.signal,
     });

@@ -3,7 +3,7 @@
  * line:column, plus the five-mistakes test (all problems reported, not only the first).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { oneVm, problemsOf, tempBuildDir } from './helpers.js';
+import { buildOf, oneVm, problemsOf, tempBuildDir } from './helpers.js';
 
 const SHA256 = 'sha256:' + 'ab'.repeat(32);
 const ssh = 'communicator: { type: ssh, sshUsername: root }';
@@ -253,6 +253,15 @@ describe('devices', () => {
   it('cannot compress a raw image', () => {
     expect(problemsOf(oneVm('source: { path: x }\noutput: { format: raw, compress: true }'))).toEqual([
       '7:42: layers[0].vms[0].output.compress: a raw image cannot be compressed; expected format: qcow2 with compress: true, or compress: false',
+    ]);
+  });
+
+  it('knows the qcow2 compression types', () => {
+    const vmOf = (output: string) => buildOf(oneVm(`source: { path: ${process.execPath} }\noutput: ${output}`)).layers[0]!.vms[0]!;
+    expect(vmOf('{ compress: true, compressionType: zlib }').output).toEqual({ format: 'qcow2', compress: true, compressionType: 'zlib' });
+    expect(vmOf('{ compress: true }').output.compressionType).toBe('zstd');
+    expect(problemsOf(oneVm('source: { path: x }\noutput: { compress: true, compressionType: gzip }'))).toEqual([
+      expect.stringMatching(/output\.compressionType: .*'gzip'.*zstd, zlib/),
     ]);
   });
 });

@@ -24,7 +24,7 @@ export interface ExportOutputRequest {
 
 export async function exportOutput({ layer, vm, handle, phases, outputDir, logger, timeoutMs = 0 }: ExportOutputRequest): Promise<VmOutput> {
   const image = outputImagePath(outputDir, layer, vm);
-  await phases.run('export disk', (s) => handle.exportDisk({ destination: image, format: vm.output.format, compress: vm.output.compress, logger, signal: s }), { timeoutMs });
+  await phases.run('export disk', (s) => handle.exportDisk({ destination: image, format: vm.output.format, compress: vm.output.compress, compressionType: vm.output.compressionType, logger, signal: s }), { timeoutMs });
   const { sha256, checksumFile } = await phases.run('checksum', (s) => writeSha256File(image, s));
   const { size } = await stat(image);
   logger.info(`output: ${image} (${vm.output.format}${vm.output.compress ? ', compressed' : ''}, sha256 ${sha256})`);

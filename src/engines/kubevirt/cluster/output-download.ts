@@ -7,7 +7,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { OutputFormat } from '../../../core/config/model.js';
+import type { OutputFormat, Qcow2Compression } from '../../../core/config/model.js';
 import type { Logger } from '../../../core/log.js';
 import { convertDisk } from '../../local/disks.js';
 import type { RenderedVm } from '../manifests/rendered.js';
@@ -23,6 +23,7 @@ export interface OutputDownloadRequest {
   destination: string;
   format: OutputFormat;
   compress: boolean;
+  compressionType?: Qcow2Compression;
   logger: Logger;
   signal: AbortSignal;
 }
@@ -55,7 +56,7 @@ export async function downloadOutput(req: OutputDownloadRequest): Promise<void> 
       ...(session.clusterCa ? { clusterCa: session.clusterCa } : {}),
     });
     await mkdir(path.dirname(req.destination), { recursive: true });
-    await convertDisk({ source: req.rawFile, destination: req.destination, format: req.format, compress: req.compress, logger, signal });
+    await convertDisk({ source: req.rawFile, destination: req.destination, format: req.format, compress: req.compress, ...(req.compressionType ? { compressionType: req.compressionType } : {}), logger, signal });
   } finally {
     await rm(req.rawFile, { force: true });
     for (const o of [...exports].reverse()) {

@@ -194,6 +194,7 @@ export class KubevirtVmHandle implements VmHandle {
       destination: req.destination,
       format: req.format,
       compress: req.compress,
+      ...(req.compressionType ? { compressionType: req.compressionType } : {}),
       logger,
       signal,
     });
