@@ -3,62 +3,66 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   LocalEngine,
   startHttpServer
-} from "../shared/chunk-CJING4X3.js";
-import "../shared/chunk-52SPTES6.js";
-import "../shared/chunk-7DLQYBTU.js";
+} from "../shared/chunk-OLOAZE73.js";
+import "../shared/chunk-U6CSEHVK.js";
+import "../shared/chunk-CHQUPWZR.js";
 import {
-  captureFailure
-} from "../shared/chunk-IS7AHBBH.js";
+  captureFailure,
+  logArtifactInputs,
+  startBuildLog,
+  uploadLogsIfWanted
+} from "../shared/chunk-ASB7732K.js";
 import {
   connectSsh,
   createPhaseRunner,
   typeBootCommand
-} from "../shared/chunk-WE3FYFX2.js";
+} from "../shared/chunk-CRFO4P7H.js";
 import {
   AttachedMachine
-} from "../shared/chunk-FCAOG2YT.js";
+} from "../shared/chunk-7J6JCCNL.js";
 import {
   QemuMachine
-} from "../shared/chunk-MT7HJN33.js";
-import "../shared/chunk-PEAZQISJ.js";
+} from "../shared/chunk-5UMG27HX.js";
 import {
   loadBuildForAction,
   phaseTimeoutInputs,
   selectVm
-} from "../shared/chunk-NQUPGQ64.js";
+} from "../shared/chunk-FGFO33CQ.js";
 import {
   loadBuild
-} from "../shared/chunk-3RMJ3RQ4.js";
-import "../shared/chunk-XO4KZTKR.js";
-import "../shared/chunk-4A36UFLR.js";
+} from "../shared/chunk-TL4KJWYA.js";
 import {
-  booleanInput,
-  enumInput,
+  jobEngine,
+  jobRun
+} from "../shared/chunk-IQXHNO35.js";
+import {
+  RunNames
+} from "../shared/chunk-MAABNHTC.js";
+import {
   failureSection,
-  optionalInput,
+  logsLine,
   phasesTable,
   setOutputs,
   writeSummary
-} from "../shared/chunk-C4CG7AYM.js";
+} from "../shared/chunk-Y76KJFVT.js";
 import "../shared/chunk-WVXTUGLW.js";
-import "../shared/chunk-2GA4PUSK.js";
 import {
+  booleanInput,
+  enumInput,
   handoffPath,
+  optionalInput,
   readHandoff,
-  updateHandoff
-} from "../shared/chunk-K3ZRR4I2.js";
-import "../shared/chunk-BD4KSRWD.js";
-import {
   runAction,
-  saveState
-} from "../shared/chunk-G6D4PSU4.js";
+  saveState,
+  updateHandoff
+} from "../shared/chunk-ZHZDFU2J.js";
 import {
   CancelledError,
   LineLogger,
   SecretMasker,
   UserError,
   sleep
-} from "../shared/chunk-DYVWKAGB.js";
+} from "../shared/chunk-Q75WJYVF.js";
 
 // src/actions/build-vm/main.ts
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
@@ -249,6 +253,81 @@ ${tail}` : ""}`));
   });
 }
 
+// src/actions/toolkit/kubevirt-build-vm.ts
+var KubevirtStageMachine = class {
+  constructor(handle, engine) {
+    this.handle = handle;
+    this.engine = engine;
+  }
+  handle;
+  engine;
+  stopped = false;
+  get name() {
+    return this.handle.name;
+  }
+  get running() {
+    return !this.stopped;
+  }
+  httpEndpoint() {
+    return this.handle.httpEndpoint();
+  }
+  openVnc(signal) {
+    return this.handle.openVnc(signal);
+  }
+  sshAddress(signal) {
+    return this.handle.sshAddress(signal);
+  }
+  powerOff() {
+    return this.handle.powerOff();
+  }
+  waitForShutdown(timeoutMs, signal) {
+    return this.handle.waitForShutdown(timeoutMs, signal);
+  }
+  async stop() {
+    this.stopped = true;
+    await this.engine.close();
+  }
+  serialTail(lines) {
+    return this.handle.serialTail(lines);
+  }
+  exportDisk(req) {
+    return this.handle.exportDisk(req);
+  }
+};
+async function startOnKubevirt(ctx, req) {
+  const { build, selected, workDir, logDir } = req;
+  const { vm, key, layer } = selected;
+  const run = await jobRun(ctx, req.handoff);
+  saveState("engine", "kubevirt");
+  saveState("runId", run.id);
+  saveState("namespace", run.namespace);
+  saveState("kubeconfig", run.kubeconfig ?? "");
+  saveState("writtenKubeconfig", run.writtenKubeconfig ?? "");
+  const virtualMachine = new RunNames(build.name, run.id).vm(layer.name, vm.name).vm;
+  await updateHandoff("kubevirt", (h) => {
+    const entry = h.vms[key];
+    if (entry) entry.cluster = { virtualMachine, namespace: run.namespace };
+  });
+  const parent = vm.source.kind === "from" ? req.handoff?.snapshots[`${vm.source.layer}/${vm.source.vm}`]?.path : void 0;
+  const engine = jobEngine(ctx, run);
+  let handle;
+  try {
+    handle = await req.phases.run("start vm", (s) => engine.startVm({ build, vm, workDir, logDir, logger: ctx.logger, signal: s, ...parent ? { parentDisk: parent } : {} }), {
+      timeoutMs: req.timeouts.boot ?? 0
+    });
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
+  await updateHandoff("kubevirt", (h) => {
+    const entry = h.vms[key];
+    if (entry) entry.state = "running";
+  });
+  const host = `vmi/${virtualMachine}.${run.namespace}`;
+  const port = vm.communicator.sshPort;
+  return { machine: new KubevirtStageMachine(handle, engine), ssh: { endpoint: `${host}:${port}`, host, port } };
+}
+
 // src/actions/build-vm/main.ts
 if (isKeeperProcess()) {
   runKeeper();
@@ -257,7 +336,6 @@ if (isKeeperProcess()) {
     const { logger, signal } = ctx;
     const handoff = await readHandoff();
     const engine = enumInput("engine", ["local", "kubevirt"], handoff?.engine ?? "local");
-    if (engine !== "local") throw new UserError("build-vm: the kubevirt engine's stage actions are not available in this version; use engine: local or the whole-build action");
     const loaded = loadBuildForAction(ctx, handoff);
     const { build } = loaded;
     const selected = selectVm(build, optionalInput("vm"));
@@ -270,55 +348,64 @@ if (isKeeperProcess()) {
     const workDir = await mkdtemp(path2.join(tempRoot, `ruddervirt-${build.name}-${vm.name}-`));
     const logDir = path2.join(tempRoot, "ruddervirt", "logs", `${selected.layer.name}-${vm.name}`);
     await mkdir(logDir, { recursive: true });
+    const logArtifact = logArtifactInputs([build.name, selected.layer.name, vm.name]);
+    await startBuildLog(logger, logDir, "build-vm.log");
     saveState("handoff", handoffPath());
     saveState("vm", key);
     saveState("workDir", workDir);
     saveState("keeperMarker", `${KEEPER_FLAG}=${workDir}`);
     saveState("keepOnFailure", String(keepOnFailure));
-    await updateHandoff("local", (h) => {
+    await updateHandoff(engine, (h) => {
       h.build = loaded.handoff;
-      h.vms[key] = { state: "starting", workDir, logDir, phases: [] };
+      h.vms[key] = { state: "starting", workDir, logDir, phases: [], logs: logArtifact };
     });
     setOutputs({ "log-dir": logDir }, ctx.masker);
     const phases = createPhaseRunner(key, logger, signal);
     let http;
     let handle;
     try {
-      if (vm.httpDirectory || vm.httpContent) {
-        http = await startHttpServer({ source: vm.httpDirectory ? { directory: vm.httpDirectory } : { content: vm.httpContent ?? {} }, logger });
+      let ssh;
+      if (engine === "kubevirt") {
+        const started = await startOnKubevirt(ctx, { build, selected, handoff, workDir, logDir, phases, timeouts });
+        handle = started.machine;
+        ssh = started.ssh;
+      } else {
+        if (vm.httpDirectory || vm.httpContent) {
+          http = await startHttpServer({ source: vm.httpDirectory ? { directory: vm.httpDirectory } : { content: vm.httpContent ?? {} }, logger });
+        }
+        const sourcePath = handoff?.sources[key]?.reference;
+        if (sourcePath) logger.info(`source: ${sourcePath} (from import-source)`);
+        const started = await phases.run(
+          "start vm",
+          (s) => startDetachedVm({
+            request: {
+              buildFile: loaded.handoff.file,
+              cwd: loaded.handoff.cwd,
+              vars: loaded.vars,
+              vm: key,
+              workDir,
+              logDir,
+              ...sourcePath ? { sourcePath } : {},
+              ...http ? { httpPort: http.port } : {}
+            },
+            keeperLog: path2.join(workDir, "keeper.log"),
+            logger,
+            signal: s
+          }),
+          { timeoutMs: timeouts.boot ?? 0 }
+        );
+        handle = new AttachedMachine(started.record);
+        const record = started.record;
+        await updateHandoff("local", (h) => {
+          const entry = h.vms[key];
+          if (entry) Object.assign(entry, { state: "running", detached: record });
+        });
+        if (record.ssh) ssh = { endpoint: `${record.ssh.host}:${record.ssh.port}`, host: record.ssh.host, port: record.ssh.port };
       }
-      const sourcePath = handoff?.sources[key]?.reference;
-      if (sourcePath) logger.info(`source: ${sourcePath} (from import-source)`);
-      const started = await phases.run(
-        "start vm",
-        (s) => startDetachedVm({
-          request: {
-            buildFile: loaded.handoff.file,
-            cwd: loaded.handoff.cwd,
-            vars: loaded.vars,
-            vm: key,
-            workDir,
-            logDir,
-            ...sourcePath ? { sourcePath } : {},
-            ...http ? { httpPort: http.port } : {}
-          },
-          keeperLog: path2.join(workDir, "keeper.log"),
-          logger,
-          signal: s
-        }),
-        { timeoutMs: timeouts.boot ?? 0 }
-      );
-      handle = new AttachedMachine(started.record);
-      const record = started.record;
-      await updateHandoff("local", (h) => {
-        const entry = h.vms[key];
-        if (entry) Object.assign(entry, { state: "running", detached: record });
-      });
       await bootStage({ vm, handle, phases, logDir, logger, masker: ctx.masker, signal, timeouts });
       logger.closeGroup();
-      const ssh = record.ssh ? `${record.ssh.host}:${record.ssh.port}` : "";
-      setOutputs({ "vm-name": vm.name, vm: key, "ssh-endpoint": ssh, "ssh-host": record.ssh?.host, "ssh-port": record.ssh?.port }, ctx.masker);
-      logger.info(`vm ${key} is running${ssh ? `; ssh ${ssh}` : ""} \u2014 it keeps running for provision and snapshot`);
+      setOutputs({ "vm-name": vm.name, vm: key, "ssh-endpoint": ssh?.endpoint ?? "", "ssh-host": ssh?.host, "ssh-port": ssh?.port }, ctx.masker);
+      logger.info(`vm ${key} is running${ssh ? `; ssh ${ssh.endpoint}` : ""} \u2014 it keeps running for provision and snapshot`);
       await writeSummary(`### RudderVirt: ${key} booted
 
 ${phasesTable(phases.records)}`, ctx.masker);
@@ -331,20 +418,23 @@ ${phasesTable(phases.records)}`, ctx.masker);
         await handle?.stop();
         await rm(workDir, { recursive: true, force: true });
       }
-      await updateHandoff("local", (h) => {
+      await updateHandoff(engine, (h) => {
         const entry = h.vms[key];
         if (!entry) return;
         entry.state = keepOnFailure && handle?.running ? entry.state : "failed";
         if (keepOnFailure) entry.keep = true;
       });
+      const logs = await uploadLogsIfWanted(logArtifact, signal.aborted ? "cancelled" : "failed", { dir: logDir, masker: ctx.masker, logger, tempRoot });
+      if (logs) failure.where = `artifact ${logs.name}`;
       await writeSummary(`### RudderVirt: ${key} failed to boot
 
 ${phasesTable(phases.records)}
-${failureSection(failure)}`, ctx.masker);
+${failureSection(failure)}
+${logsLine(logs, logDir)}`, ctx.masker);
       throw err;
     } finally {
       await http?.close();
-      await updateHandoff("local", (h) => h.vms[key]?.phases.push(...phases.records));
+      await updateHandoff(engine, (h) => h.vms[key]?.phases.push(...phases.records));
     }
   });
 }

@@ -5,36 +5,42 @@ import {
 } from "../shared/chunk-OHQ3NRL2.js";
 import {
   AttachedMachine
-} from "../shared/chunk-FCAOG2YT.js";
-import "../shared/chunk-MT7HJN33.js";
-import "../shared/chunk-PEAZQISJ.js";
-import "../shared/chunk-4A36UFLR.js";
+} from "../shared/chunk-7J6JCCNL.js";
+import "../shared/chunk-5UMG27HX.js";
 import {
-  readHandoff,
-  updateHandoff
-} from "../shared/chunk-K3ZRR4I2.js";
-import "../shared/chunk-BD4KSRWD.js";
+  removalHint,
+  removeJobRun
+} from "../shared/chunk-IQXHNO35.js";
+import "../shared/chunk-MAABNHTC.js";
 import {
   getState,
   info,
+  readHandoff,
   runAction,
+  updateHandoff,
   warning
-} from "../shared/chunk-G6D4PSU4.js";
-import "../shared/chunk-DYVWKAGB.js";
+} from "../shared/chunk-ZHZDFU2J.js";
+import "../shared/chunk-Q75WJYVF.js";
 
 // src/actions/build-vm/post.ts
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
-await runAction(async () => {
+await runAction(async (ctx) => {
   const key = getState("vm");
   const workDir = getState("workDir");
   const file = getState("handoff");
   if (!key || !workDir) return;
   const handoff = file && existsSync(file) ? await readHandoff(file).catch((err) => (warning(String(err)), void 0)) : void 0;
   const vm = handoff?.vms[key];
+  const run = getState("runId") ? { id: getState("runId"), namespace: getState("namespace"), kubeconfig: getState("kubeconfig") || void 0 } : void 0;
   if (vm?.keep) {
-    info(`keep-on-failure: vm ${key} and ${workDir} are left for debugging`);
+    info(`keep-on-failure: vm ${key} and ${workDir} are left for debugging${run ? `; remove them afterwards with: ${removalHint(run)}` : ""}`);
     return;
+  }
+  if (run) {
+    await removeJobRun(run, ctx.logger, ctx.env);
+    const written = getState("writtenKubeconfig");
+    if (written && handoff?.kubeconfig !== written) await rm(written, { force: true });
   }
   const handle = vm?.detached ? new AttachedMachine(vm.detached) : void 0;
   if (handle && (handle.running || handle.keeperRunning)) {

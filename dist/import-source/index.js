@@ -2,48 +2,99 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   importLocalSource
-} from "../shared/chunk-LRCJ5YG7.js";
-import "../shared/chunk-BZYUJOKX.js";
-import "../shared/chunk-U4DSBIX5.js";
-import "../shared/chunk-7DLQYBTU.js";
+} from "../shared/chunk-7IU6LJML.js";
+import {
+  sha256OfFile
+} from "../shared/chunk-U4DSBIX5.js";
+import "../shared/chunk-CHQUPWZR.js";
 import {
   loadBuildForAction,
   selectVm
-} from "../shared/chunk-NQUPGQ64.js";
-import "../shared/chunk-3RMJ3RQ4.js";
-import "../shared/chunk-XO4KZTKR.js";
-import "../shared/chunk-4A36UFLR.js";
+} from "../shared/chunk-FGFO33CQ.js";
+import "../shared/chunk-TL4KJWYA.js";
+import {
+  jobEngine,
+  jobRun
+} from "../shared/chunk-IQXHNO35.js";
+import "../shared/chunk-MAABNHTC.js";
+import {
+  setOutputs,
+  sourcesTable,
+  writeSummary
+} from "../shared/chunk-Y76KJFVT.js";
+import "../shared/chunk-WVXTUGLW.js";
 import {
   booleanInput,
   enumInput,
   optionalInput,
-  setOutputs,
-  sourcesTable,
-  writeSummary
-} from "../shared/chunk-C4CG7AYM.js";
-import "../shared/chunk-WVXTUGLW.js";
-import "../shared/chunk-2GA4PUSK.js";
-import {
   readHandoff,
+  runAction,
   updateHandoff
-} from "../shared/chunk-K3ZRR4I2.js";
-import "../shared/chunk-BD4KSRWD.js";
-import {
-  runAction
-} from "../shared/chunk-G6D4PSU4.js";
+} from "../shared/chunk-ZHZDFU2J.js";
 import {
   UserError
-} from "../shared/chunk-DYVWKAGB.js";
+} from "../shared/chunk-Q75WJYVF.js";
+
+// src/actions/toolkit/kubevirt-import-source.ts
+import { stat } from "node:fs/promises";
+import path from "node:path";
+async function describeSource(build, selected, handoff, signal) {
+  const source = selected.vm.source;
+  switch (source.kind) {
+    case "url":
+    case "iso":
+      return { digest: `${source.checksum.algorithm}:${source.checksum.hex.toLowerCase()}` };
+    case "path": {
+      const file = path.resolve(build.dir, source.path);
+      const info = await stat(file).catch(() => void 0);
+      if (!info?.isFile()) throw new UserError(`vm ${selected.key}: source.path '${source.path}' does not exist (looked for ${file})`);
+      return { digest: `sha256:${await sha256OfFile(file, signal)}`, bytes: info.size };
+    }
+    case "from": {
+      const parent = `${source.layer}/${source.vm}`;
+      const snap = handoff?.snapshots[parent];
+      if (!snap) throw new UserError(`vm ${selected.key} starts from ${parent}, which has no snapshot in this job yet: run snapshot for ${parent} first`);
+      return { digest: `sha256:${snap.sha256}`, bytes: snap.bytes, parentDisk: snap.path };
+    }
+    case "containerDisk": {
+      const pinned = /@(sha256:[0-9a-f]{64})$/.exec(source.image);
+      return { digest: pinned?.[1] ?? "" };
+    }
+  }
+}
+async function importKubevirtSource(ctx, build, selected, handoff) {
+  const known = await describeSource(build, selected, handoff, ctx.signal);
+  const run = await jobRun(ctx, handoff);
+  const engine = jobEngine(ctx, run);
+  try {
+    const volume = await engine.importSource({
+      build,
+      vm: selected.vm,
+      logger: ctx.logger,
+      signal: ctx.signal,
+      ...known.parentDisk ? { parentDisk: known.parentDisk } : {}
+    });
+    ctx.logger.info(`source: DataVolume ${volume.namespace}/${volume.dataVolume} is ready (${volume.how === "upload" ? "uploaded from this runner" : "imported by CDI"}); build-vm boots from it`);
+    return {
+      reference: `${volume.namespace}/${volume.dataVolume}`,
+      digest: known.digest,
+      ...known.bytes !== void 0 ? { bytes: known.bytes } : {},
+      origin: volume.how === "upload" ? "cdi-upload" : "cdi-import"
+    };
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
+}
 
 // src/actions/import-source/main.ts
 await runAction(async (ctx) => {
   const handoff = await readHandoff();
   const engine = enumInput("engine", ["local", "kubevirt"], handoff?.engine ?? "local");
-  if (engine !== "local") throw new UserError("import-source: the kubevirt engine's stage actions are not available in this version; use engine: local or the whole-build action");
   const loaded = loadBuildForAction(ctx, handoff);
   const selected = selectVm(loaded.build, optionalInput("vm"));
   ctx.logger.info(`==> import source for ${selected.key}`);
-  const imported = await importLocalSource({
+  const imported = engine === "kubevirt" ? await importKubevirtSource(ctx, loaded.build, selected, handoff) : await importLocalSource({
     build: loaded.build,
     selected,
     ...handoff ? { handoff } : {},
@@ -53,7 +104,7 @@ await runAction(async (ctx) => {
     actionsCache: booleanInput("cache", true)
   });
   ctx.logger.closeGroup();
-  await updateHandoff("local", (h) => {
+  await updateHandoff(engine, (h) => {
     h.build = loaded.handoff;
     h.sources[selected.key] = imported;
   });

@@ -3,42 +3,38 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   failStage,
   recordPhases,
-  stageVm
-} from "../shared/chunk-RI72B5FK.js";
+  stageVm,
+  startStageLog
+} from "../shared/chunk-BIST2D2D.js";
 import {
   CleanupStack,
   provisionOverSsh
-} from "../shared/chunk-QN5OQPXW.js";
-import "../shared/chunk-IS7AHBBH.js";
+} from "../shared/chunk-D2MNFXLT.js";
+import "../shared/chunk-ASB7732K.js";
 import {
   createPhaseRunner
-} from "../shared/chunk-WE3FYFX2.js";
-import "../shared/chunk-FCAOG2YT.js";
-import "../shared/chunk-MT7HJN33.js";
-import "../shared/chunk-PEAZQISJ.js";
+} from "../shared/chunk-CRFO4P7H.js";
+import "../shared/chunk-7J6JCCNL.js";
+import "../shared/chunk-5UMG27HX.js";
 import {
   loadBuildForAction,
   phaseTimeoutInputs
-} from "../shared/chunk-NQUPGQ64.js";
-import "../shared/chunk-3RMJ3RQ4.js";
-import "../shared/chunk-XO4KZTKR.js";
-import "../shared/chunk-4A36UFLR.js";
+} from "../shared/chunk-FGFO33CQ.js";
+import "../shared/chunk-TL4KJWYA.js";
+import "../shared/chunk-IQXHNO35.js";
+import "../shared/chunk-MAABNHTC.js";
 import {
-  booleanInput,
   phasesTable,
   setOutputs,
   writeSummary
-} from "../shared/chunk-C4CG7AYM.js";
+} from "../shared/chunk-Y76KJFVT.js";
 import "../shared/chunk-WVXTUGLW.js";
-import "../shared/chunk-2GA4PUSK.js";
 import {
-  requireHandoff
-} from "../shared/chunk-K3ZRR4I2.js";
-import "../shared/chunk-BD4KSRWD.js";
-import {
+  booleanInput,
+  requireHandoff,
   runAction
-} from "../shared/chunk-G6D4PSU4.js";
-import "../shared/chunk-DYVWKAGB.js";
+} from "../shared/chunk-ZHZDFU2J.js";
+import "../shared/chunk-Q75WJYVF.js";
 
 // src/core/pipeline/stages/provision.ts
 async function provisionStage(req) {
@@ -68,11 +64,12 @@ async function provisionStage(req) {
 await runAction(async (ctx) => {
   const handoff = await requireHandoff("build-vm");
   const { build } = loadBuildForAction(ctx, handoff);
-  const target = stageVm(build, handoff, "provision");
+  const target = await stageVm(ctx, build, handoff, "provision");
+  await startStageLog(ctx, target, "provision");
   const { vm } = target.selected;
   const phases = createPhaseRunner(target.selected.key, ctx.logger, ctx.signal);
   try {
-    if (!target.handle.running) throw new Error(`vm ${target.selected.key} is not running any more (see the serial console below)`);
+    if (!target.running()) throw new Error(`vm ${target.selected.key} is not running any more (see the serial console below)`);
     await provisionStage({
       build,
       vm,

@@ -4,27 +4,23 @@ import {
   imageName,
   publishDisk,
   publishInputs
-} from "../shared/chunk-6PPFAW3Y.js";
-import "../shared/chunk-BDYFBXCG.js";
+} from "../shared/chunk-LZKBKEGZ.js";
+import "../shared/chunk-LNGSSD2L.js";
 import {
   imagesTable,
-  optionalInput,
   setOutputs,
   writeSummary
-} from "../shared/chunk-C4CG7AYM.js";
+} from "../shared/chunk-Y76KJFVT.js";
 import "../shared/chunk-WVXTUGLW.js";
-import "../shared/chunk-2GA4PUSK.js";
 import {
+  optionalInput,
   readHandoff,
+  runAction,
   updateHandoff
-} from "../shared/chunk-K3ZRR4I2.js";
-import "../shared/chunk-BD4KSRWD.js";
-import {
-  runAction
-} from "../shared/chunk-G6D4PSU4.js";
+} from "../shared/chunk-ZHZDFU2J.js";
 import {
   UserError
-} from "../shared/chunk-DYVWKAGB.js";
+} from "../shared/chunk-Q75WJYVF.js";
 
 // src/actions/publish-containerdisk/main.ts
 import path from "node:path";

@@ -8,37 +8,35 @@ import {
   ensureNamespace,
   installKubevirt,
   loadKubeConfig
-} from "../shared/chunk-32SF2GR7.js";
-import "../shared/chunk-V7EXY3WP.js";
+} from "../shared/chunk-BOSVN73D.js";
 import {
   chooseAccelerator
-} from "../shared/chunk-52SPTES6.js";
-import "../shared/chunk-BZYUJOKX.js";
-import "../shared/chunk-PEAZQISJ.js";
-import "../shared/chunk-XO4KZTKR.js";
+} from "../shared/chunk-U6CSEHVK.js";
+import {
+  kubeconfigInput,
+  stageSecretsDir
+} from "../shared/chunk-IQXHNO35.js";
+import "../shared/chunk-MAABNHTC.js";
+import {
+  escapeCell,
+  setOutputs,
+  writeSummary
+} from "../shared/chunk-Y76KJFVT.js";
 import {
   booleanInput,
   durationInput,
   enumInput,
-  escapeCell,
-  optionalInput,
-  setOutputs,
-  writeSummary
-} from "../shared/chunk-C4CG7AYM.js";
-import "../shared/chunk-2GA4PUSK.js";
-import {
-  updateHandoff
-} from "../shared/chunk-K3ZRR4I2.js";
-import "../shared/chunk-BD4KSRWD.js";
-import {
   exportVariable,
   group,
+  handoffPath,
+  optionalInput,
   runAction,
-  saveState
-} from "../shared/chunk-G6D4PSU4.js";
+  saveState,
+  updateHandoff
+} from "../shared/chunk-ZHZDFU2J.js";
 import {
   UserError
-} from "../shared/chunk-DYVWKAGB.js";
+} from "../shared/chunk-Q75WJYVF.js";
 
 // src/actions/toolkit/local-host.ts
 import { spawn } from "node:child_process";
@@ -186,10 +184,13 @@ await runAction(async (ctx) => {
     );
     return;
   }
-  const kubeconfig = optionalInput("kubeconfig") ?? ctx.env.KUBECONFIG;
+  const given = await kubeconfigInput(ctx, stageSecretsDir(ctx.env));
+  const kubeconfig = given?.path ?? ctx.env.KUBECONFIG;
   const namespace = optionalInput("namespace") ?? "ruddervirt-builds";
   const kc = loadKubeConfig(kubeconfig);
   saveState("kubeconfig", kubeconfig ?? "");
+  saveState("writtenKubeconfig", given?.written ? given.path : "");
+  saveState("handoff", handoffPath());
   saveState("cleanup", String(booleanInput("cleanup", true)));
   const { caps, created } = await group(`kubevirt engine: cluster ${kc.getCurrentCluster()?.server}`, () => prepareCluster(ctx, kc, namespace));
   saveState("namespace", namespace);

@@ -3,27 +3,42 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   deleteNamespace,
   loadKubeConfig
-} from "../shared/chunk-32SF2GR7.js";
-import "../shared/chunk-V7EXY3WP.js";
-import "../shared/chunk-BZYUJOKX.js";
-import "../shared/chunk-XO4KZTKR.js";
+} from "../shared/chunk-BOSVN73D.js";
+import {
+  removalHint,
+  removeJobRun
+} from "../shared/chunk-IQXHNO35.js";
+import "../shared/chunk-MAABNHTC.js";
 import {
   getState,
   info,
-  runAction
-} from "../shared/chunk-G6D4PSU4.js";
-import "../shared/chunk-DYVWKAGB.js";
+  readHandoff,
+  runAction,
+  warning
+} from "../shared/chunk-ZHZDFU2J.js";
+import "../shared/chunk-Q75WJYVF.js";
 
 // src/actions/setup-cluster/post.ts
-await runAction(async () => {
+import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
+await runAction(async (ctx) => {
   if (getState("engine") !== "kubevirt") return;
+  const kubeconfig = getState("kubeconfig") || void 0;
+  const file = getState("handoff");
+  const handoff = file && existsSync(file) ? await readHandoff(file).catch((err) => (warning(String(err)), void 0)) : void 0;
+  const run = handoff?.kubevirtRun;
+  const kept = Object.values(handoff?.vms ?? {}).some((vm) => vm.keep);
+  if (run && kept) info(`keep-on-failure: build run ${run.id} is left for debugging; remove it afterwards with: ${removalHint(run)}`);
+  else if (run) await removeJobRun(run, ctx.logger, ctx.env);
   const namespace = getState("namespace");
-  if (!namespace || getState("namespaceCreated") !== "true") return;
-  if (getState("cleanup") === "false") {
-    info(`cleanup: false \u2014 keeping namespace ${namespace}`);
-    return;
+  if (namespace && getState("namespaceCreated") === "true") {
+    if (getState("cleanup") === "false" || kept) {
+      info(`${kept ? "keep-on-failure" : "cleanup: false"} \u2014 keeping namespace ${namespace}`);
+    } else {
+      await deleteNamespace(loadKubeConfig(kubeconfig), namespace);
+      info(`deleted namespace ${namespace}`);
+    }
   }
-  const kc = loadKubeConfig(getState("kubeconfig") || void 0);
-  await deleteNamespace(kc, namespace);
-  info(`deleted namespace ${namespace}`);
+  const written = getState("writtenKubeconfig");
+  if (written && !kept) await rm(written, { force: true });
 });

@@ -3,47 +3,47 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   exportOutput,
   shutdownVm
-} from "../shared/chunk-MJRXNEEZ.js";
+} from "../shared/chunk-GWIY2MEF.js";
 import "../shared/chunk-U4DSBIX5.js";
 import {
   failStage,
-  stageVm
-} from "../shared/chunk-RI72B5FK.js";
-import "../shared/chunk-IS7AHBBH.js";
+  stageVm,
+  startStageLog,
+  uploadStageLogs
+} from "../shared/chunk-BIST2D2D.js";
+import "../shared/chunk-ASB7732K.js";
 import {
   connectSsh,
   createPhaseRunner
-} from "../shared/chunk-WE3FYFX2.js";
-import "../shared/chunk-FCAOG2YT.js";
-import "../shared/chunk-MT7HJN33.js";
-import "../shared/chunk-PEAZQISJ.js";
+} from "../shared/chunk-CRFO4P7H.js";
+import "../shared/chunk-7J6JCCNL.js";
+import "../shared/chunk-5UMG27HX.js";
 import {
   loadBuildForAction,
   phaseTimeoutInputs
-} from "../shared/chunk-NQUPGQ64.js";
-import "../shared/chunk-3RMJ3RQ4.js";
-import "../shared/chunk-XO4KZTKR.js";
-import "../shared/chunk-4A36UFLR.js";
+} from "../shared/chunk-FGFO33CQ.js";
+import "../shared/chunk-TL4KJWYA.js";
 import {
-  booleanInput,
-  optionalInput,
+  removeJobRun
+} from "../shared/chunk-IQXHNO35.js";
+import "../shared/chunk-MAABNHTC.js";
+import {
+  logsLine,
   outputsTable,
   phasesTable,
   setOutputs,
   sourcesTable,
   writeSummary
-} from "../shared/chunk-C4CG7AYM.js";
+} from "../shared/chunk-Y76KJFVT.js";
 import "../shared/chunk-WVXTUGLW.js";
-import "../shared/chunk-2GA4PUSK.js";
 import {
+  booleanInput,
+  optionalInput,
   requireHandoff,
+  runAction,
   updateHandoff
-} from "../shared/chunk-K3ZRR4I2.js";
-import "../shared/chunk-BD4KSRWD.js";
-import {
-  runAction
-} from "../shared/chunk-G6D4PSU4.js";
-import "../shared/chunk-DYVWKAGB.js";
+} from "../shared/chunk-ZHZDFU2J.js";
+import "../shared/chunk-Q75WJYVF.js";
 
 // src/actions/snapshot/main.ts
 import { rm } from "node:fs/promises";
@@ -80,7 +80,8 @@ async function snapshotStage(req) {
 await runAction(async (ctx) => {
   const handoff = await requireHandoff("build-vm");
   const { build } = loadBuildForAction(ctx, handoff);
-  const target = stageVm(build, handoff, "snapshot");
+  const target = await stageVm(ctx, build, handoff, "snapshot");
+  await startStageLog(ctx, target, "snapshot");
   const { key, layer, vm } = target.selected;
   const outputDir = path.resolve(ctx.workspace, optionalInput("output-directory") ?? path.join("output", build.name));
   const phases = createPhaseRunner(key, ctx.logger, ctx.signal);
@@ -96,7 +97,7 @@ await runAction(async (ctx) => {
       masker: ctx.masker,
       signal: ctx.signal,
       timeouts: phaseTimeoutInputs(),
-      alreadyStopped: !target.handle.running
+      alreadyStopped: !target.running()
     });
   } catch (err) {
     ctx.logger.closeGroup();
@@ -107,7 +108,7 @@ await runAction(async (ctx) => {
   await target.handle.stop();
   await rm(target.record.workDir, { recursive: true, force: true });
   const reference = pathToFileURL(output.image).href;
-  const updated = await updateHandoff("local", (h) => {
+  const updated = await updateHandoff(handoff.engine, (h) => {
     const entry = h.vms[key];
     if (entry) {
       entry.phases.push(...phases.records);
@@ -115,13 +116,18 @@ await runAction(async (ctx) => {
     }
     h.snapshots[key] = { path: output.image, format: output.format, compressed: output.compressed, bytes: output.bytes, sha256: output.sha256, reference };
   });
+  if (target.run && !Object.values(updated.vms).some((v) => v.cluster && (v.state === "starting" || v.state === "running"))) {
+    await removeJobRun(target.run, ctx.logger, ctx.env);
+  }
   setOutputs({ vm: key, path: output.image, "disk-reference": reference, sha256: output.sha256, "checksum-file": output.checksumFile, bytes: output.bytes, format: output.format }, ctx.masker);
+  const logs = await uploadStageLogs(ctx, target, "succeeded");
   const source = updated.sources[key];
   await writeSummary(
     `### RudderVirt: ${key} snapshot
 
 ` + (source ? sourcesTable([{ vm: key, reference: source.reference, digest: source.digest, ...source.bytes !== void 0 ? { bytes: source.bytes } : {}, origin: source.origin }]) + "\n" : "") + `${phasesTable(updated.vms[key]?.phases ?? phases.records)}
-${outputsTable([output])}`,
+${outputsTable([output])}` + (logs ? `
+${logsLine(logs, target.record.logDir)}` : ""),
     ctx.masker
   );
 });

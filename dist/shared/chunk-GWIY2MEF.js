@@ -5,7 +5,7 @@ import {
 } from "./chunk-U4DSBIX5.js";
 import {
   formatGoDuration
-} from "./chunk-2GA4PUSK.js";
+} from "./chunk-Q75WJYVF.js";
 
 // src/core/pipeline/steps/export-output.ts
 import { stat } from "node:fs/promises";
@@ -15,7 +15,7 @@ function outputImagePath(outputDir, layer, vm) {
 }
 async function exportOutput({ layer, vm, handle, phases, outputDir, logger, timeoutMs = 0 }) {
   const image = outputImagePath(outputDir, layer, vm);
-  await phases.run("export disk", (s) => handle.exportDisk({ destination: image, format: vm.output.format, compress: vm.output.compress, logger, signal: s }), { timeoutMs });
+  await phases.run("export disk", (s) => handle.exportDisk({ destination: image, format: vm.output.format, compress: vm.output.compress, compressionType: vm.output.compressionType, logger, signal: s }), { timeoutMs });
   const { sha256, checksumFile } = await phases.run("checksum", (s) => writeSha256File(image, s));
   const { size } = await stat(image);
   logger.info(`output: ${image} (${vm.output.format}${vm.output.compress ? ", compressed" : ""}, sha256 ${sha256})`);
@@ -44,6 +44,7 @@ async function shutdownVm({ vm, handle, comm, logger, signal }) {
 }
 
 export {
+  outputImagePath,
   exportOutput,
   shutdownVm
 };

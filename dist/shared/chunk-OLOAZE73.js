@@ -2,22 +2,35 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   chooseAccelerator
-} from "./chunk-52SPTES6.js";
+} from "./chunk-U6CSEHVK.js";
 import {
   fetchSource
-} from "./chunk-7DLQYBTU.js";
+} from "./chunk-CHQUPWZR.js";
 import {
+  startMachine
+} from "./chunk-5UMG27HX.js";
+import {
+  cidrContains,
   createBlankDisk,
   createOverlay,
-  startMachine
-} from "./chunk-MT7HJN33.js";
-import {
-  runTool
-} from "./chunk-PEAZQISJ.js";
+  formatCidr,
+  formatIpv4,
+  formatMac,
+  internetChecksum,
+  isGroupMac,
+  layerOf,
+  netmask,
+  parseMac,
+  peerAddresses,
+  planLayerNetwork,
+  qemuArgs,
+  runTool,
+  userNetwork
+} from "./chunk-MAABNHTC.js";
 import {
   UserError,
   abortReason
-} from "./chunk-DYVWKAGB.js";
+} from "./chunk-Q75WJYVF.js";
 
 // src/core/httpserver/http-server.ts
 import { createReadStream } from "node:fs";
@@ -127,263 +140,6 @@ async function startHttpServer(options) {
 import { access as access2, mkdir, rm as rm3 } from "node:fs/promises";
 import path9 from "node:path";
 
-// src/engines/local/qemu-args.ts
-var NIC_DEVICE = {
-  virtio: "virtio-net-pci",
-  e1000: "e1000",
-  e1000e: "e1000e",
-  rtl8139: "rtl8139"
-};
-var SATA_PORTS = 6;
-var CDROM_SLOTS = { pc: 4, q35: 6 };
-function escapeOptionValue(value) {
-  return value.replaceAll(",", ",,");
-}
-function userNetwork(index) {
-  const third = 2 + index;
-  return { net: `10.0.${third}.0/24`, host: `10.0.${third}.2` };
-}
-function shellWords(argv) {
-  return argv.map((a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
-}
-function qemuArgs(plan) {
-  validate(plan);
-  const e = escapeOptionValue;
-  const args = [];
-  const add = (...a) => args.push(...a);
-  add("-name", `guest=${e(plan.name)},debug-threads=on`);
-  const smm = plan.firmware?.smm ?? false;
-  add("-machine", `${plan.machine}${smm ? ",smm=on" : ""}`);
-  add("-accel", plan.accelerator);
-  add("-cpu", plan.accelerator === "kvm" ? "host" : "max");
-  add("-smp", String(plan.cpus));
-  add("-m", `${plan.memoryMiB}M`);
-  add("-nodefaults", "-no-user-config");
-  add("-display", "none");
-  add("-vga", "std");
-  add("-rtc", "base=utc");
-  if (plan.firmware) {
-    const fw = plan.firmware;
-    if (fw.secureBoot) add("-global", "driver=cfi.pflash01,property=secure,value=on");
-    add("-drive", `if=pflash,unit=0,format=${fw.codeFormat},readonly=on,file=${e(fw.code)}`);
-    add("-drive", `if=pflash,unit=1,format=${fw.varsFormat},file=${e(fw.vars)}`);
-  }
-  if (plan.disks.some((d) => d.bus === "sata")) add("-device", "ahci,id=sata");
-  if (plan.disks.some((d) => d.bus === "scsi")) add("-device", "virtio-scsi-pci,id=scsi");
-  let sataPort = 0;
-  let scsiTarget = 0;
-  for (const d of plan.disks) {
-    add("-drive", `if=none,id=${d.id},file=${e(d.path)},format=${d.format},cache=writeback,discard=unmap`);
-    const boot = d.bootIndex !== void 0 ? `,bootindex=${d.bootIndex}` : "";
-    switch (d.bus) {
-      case "virtio":
-        add("-device", `virtio-blk-pci,drive=${d.id}${boot}`);
-        break;
-      case "sata":
-        add("-device", `ide-hd,drive=${d.id},bus=sata.${sataPort++}${boot}`);
-        break;
-      case "scsi":
-        add("-device", `scsi-hd,drive=${d.id},bus=scsi.0,channel=0,scsi-id=${scsiTarget++},lun=0${boot}`);
-        break;
-    }
-  }
-  plan.cdroms.forEach((c, i) => {
-    add("-drive", `if=none,id=${c.id},file=${e(c.path)},format=raw,media=cdrom,readonly=on`);
-    const slot = plan.machine === "pc" ? `bus=ide.${Math.floor(i / 2)},unit=${i % 2}` : `bus=ide.${i}`;
-    add("-device", `ide-cd,drive=${c.id},${slot}${c.bootIndex !== void 0 ? `,bootindex=${c.bootIndex}` : ""}`);
-  });
-  plan.nics.forEach((n, i) => {
-    if (n.segment) {
-      add("-netdev", `stream,id=net${i},server=off,addr.type=unix,addr.path=${e(n.segment.socket)}`);
-      add("-device", `${NIC_DEVICE[n.model]},netdev=net${i},mac=${n.segment.mac}`);
-      return;
-    }
-    const { net: net3, host } = userNetwork(i);
-    const fwd = n.forwards.map((f) => `,hostfwd=tcp:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join("");
-    const restrict = n.restrict ? ",restrict=on" : "";
-    const guestFwd = (n.guestForwards ?? []).map((g) => `,guestfwd=tcp:${g.ip}:${g.port}-cmd:${e(shellWords(g.command))}`).join("");
-    add("-netdev", `user,id=net${i},net=${net3},host=${host}${restrict}${fwd}${guestFwd}`);
-    add("-device", `${NIC_DEVICE[n.model]},netdev=net${i}`);
-  });
-  add("-device", "virtio-rng-pci");
-  add("-vnc", "socket" in plan.vnc ? `unix:${e(plan.vnc.socket)}` : `127.0.0.1:${plan.vnc.port - 5900}`);
-  add("-chardev", `socket,id=qmp,path=${e(plan.qmpSocket)},server=on,wait=off`);
-  add("-mon", "chardev=qmp,mode=control");
-  add("-chardev", `file,id=serial0,path=${e(plan.serialLog)}`);
-  add("-serial", "chardev:serial0");
-  return args;
-}
-function validate(plan) {
-  const where2 = `vm ${plan.name}`;
-  if (!Number.isInteger(plan.cpus) || plan.cpus < 1) throw new UserError(`${where2}: cpu must be a whole number \u2265 1, got ${plan.cpus}`);
-  if (!Number.isInteger(plan.memoryMiB) || plan.memoryMiB < 16) throw new UserError(`${where2}: memory must be at least 16Mi, got ${plan.memoryMiB}Mi`);
-  if (plan.firmware?.secureBoot && plan.machine !== "q35") throw new UserError(`${where2}: Secure Boot needs the q35 machine type`);
-  const sata = plan.disks.filter((d) => d.bus === "sata").length;
-  if (sata > SATA_PORTS) throw new UserError(`${where2}: at most ${SATA_PORTS} sata disks fit one controller, got ${sata}`);
-  if (plan.cdroms.length > CDROM_SLOTS[plan.machine]) {
-    throw new UserError(`${where2}: at most ${CDROM_SLOTS[plan.machine]} cdroms fit the ${plan.machine} machine, got ${plan.cdroms.length} (an iso source counts as one)`);
-  }
-  if (plan.nics.length === 0) throw new UserError(`${where2}: needs at least one nic`);
-  if (plan.nics.length > 250) throw new UserError(`${where2}: too many nics (${plan.nics.length})`);
-  for (const n of plan.nics) if (n.segment && !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(n.segment.mac)) throw new Error(`${where2}: invalid MAC address '${n.segment.mac}'`);
-  const ids = [...plan.disks.map((d) => d.id), ...plan.cdroms.map((c) => c.id)];
-  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup) throw new Error(`${where2}: duplicate drive id '${dup}'`);
-  for (const id of ids) if (!/^[A-Za-z][A-Za-z0-9_.-]*$/.test(id)) throw new Error(`${where2}: invalid drive id '${id}'`);
-  if ("port" in plan.vnc && (plan.vnc.port < 5900 || plan.vnc.port > 65535)) throw new Error(`${where2}: VNC port ${plan.vnc.port} is below 5900`);
-}
-
-// src/engines/local/network/ipv4.ts
-var OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-function parseIpv4(text) {
-  const parts = text.split(".");
-  if (parts.length !== 4 || !parts.every((p) => OCTET.test(p))) throw new Error(`'${text}' is not an IPv4 address (expected four numbers 0-255 separated by dots)`);
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-function formatIpv4(address) {
-  return [24, 16, 8, 0].map((shift) => address >>> shift & 255).join(".");
-}
-function parseCidr(text) {
-  const slash = text.indexOf("/");
-  const prefixText = slash < 0 ? "" : text.slice(slash + 1);
-  if (!/^(3[0-2]|[12]?\d)$/.test(prefixText)) throw new Error(`'${text}' is not a CIDR block (expected address/prefix, prefix 0-32)`);
-  const prefix = Number(prefixText);
-  const network = parseIpv4(text.slice(0, slash));
-  if ((network & ~netmask(prefix)) >>> 0 !== 0) throw new Error(`'${text}' has host bits set`);
-  return { network, prefix };
-}
-function formatCidr(cidr) {
-  return `${formatIpv4(cidr.network)}/${cidr.prefix}`;
-}
-function netmask(prefix) {
-  return prefix === 0 ? 0 : 4294967295 << 32 - prefix >>> 0;
-}
-function cidrSize(cidr) {
-  return 2 ** (32 - cidr.prefix);
-}
-function broadcastAddress(cidr) {
-  return cidr.network + cidrSize(cidr) - 1;
-}
-function cidrContains(cidr, address) {
-  return (address & netmask(cidr.prefix)) >>> 0 === cidr.network;
-}
-function cidrsOverlap(a, b) {
-  return a.network <= broadcastAddress(b) && b.network <= broadcastAddress(a);
-}
-function internetChecksum(data, initial = 0) {
-  let sum = initial;
-  for (let i = 0; i + 1 < data.length; i += 2) sum += data[i] << 8 | data[i + 1];
-  if (data.length % 2 === 1) sum += data[data.length - 1] << 8;
-  while (sum > 65535) sum = (sum & 65535) + (sum >>> 16);
-  return ~sum & 65535;
-}
-
-// src/engines/local/network/mac.ts
-var PREFIX = [2, 114, 118];
-function formatMac(bytes) {
-  return Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, "0")).join(":");
-}
-function parseMac(text) {
-  if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(text)) throw new Error(`'${text}' is not a MAC address (expected six hex pairs separated by colons)`);
-  return Buffer.from(text.split(":").map((h) => Number.parseInt(h, 16)));
-}
-function isGroupMac(mac) {
-  return (Number.parseInt(mac.slice(0, 2), 16) & 1) === 1;
-}
-function segmentMac(subnetOrdinal, offset) {
-  if (!Number.isInteger(offset) || offset < 0 || offset > 65535) throw new Error(`host offset ${offset} does not fit a MAC address`);
-  return formatMac(Uint8Array.from([...PREFIX, subnetOrdinal & 255, offset >>> 8, offset & 255]));
-}
-
-// src/engines/local/network/address-plan.ts
-var FIRST_VM_OFFSET = 2;
-function planLayerNetwork(build, layer) {
-  const declared = declaredSubnets(build);
-  const subnets = /* @__PURE__ */ new Map();
-  const vms = [];
-  for (const vm of layer.vms) {
-    const nics = [];
-    const management = vm.nics.findIndex((n) => n.subnet === void 0);
-    nics.push({ kind: "user", model: (vm.nics[management] ?? vm.nics[0])?.model ?? "virtio", management: true });
-    vm.nics.forEach((nic, index) => {
-      if (index === management) return;
-      if (nic.subnet === void 0) {
-        nics.push({ kind: "user", model: nic.model, management: false });
-        return;
-      }
-      const subnet = subnetPlan(subnets, declared, nic.subnet, vm, index);
-      const offset = FIRST_VM_OFFSET + subnet.members.length;
-      const address = subnet.cidr.network + offset;
-      if (address >= broadcastAddress(subnet.cidr)) {
-        throw new UserError(
-          `${where(build, vm, index)}: subnet ${subnet.name} (${formatCidr(subnet.cidr)}) has no address left for vm ${vm.name}: layer ${layer.name} puts ${subnet.members.length + 1} NICs on it; expected a larger CIDR`
-        );
-      }
-      const mac = segmentMac(subnet.ordinal, offset);
-      subnet.members.push({ vm: vm.name, nic: index, mac, address, hostname: vm.name });
-      nics.push({ kind: "segment", model: nic.model, subnet: subnet.name, nic: index, mac, address });
-    });
-    checkUserNetworksApart(build, vm, nics, subnets);
-    const internet = vm.nics.length === 0 || vm.nics.some((n) => n.subnet === void 0 || declared.get(n.subnet)?.vpc.internet === true);
-    vms.push({ vm: vm.name, nics, internet });
-  }
-  const used = [...subnets.values()].sort((a, b) => a.ordinal - b.ordinal);
-  for (const s of used) s.siblings = used.filter((o) => o.vpc === s.vpc && o.name !== s.name).map((o) => o.name);
-  return { layer: layer.name, subnets: used, vms };
-}
-function layerOf(build, vm) {
-  return build.layers.find((l) => l.vms.includes(vm)) ?? build.layers.find((l) => l.vms.some((v) => v.name === vm.name)) ?? { name: "", vms: [vm] };
-}
-function declaredSubnets(build) {
-  const out = /* @__PURE__ */ new Map();
-  let ordinal = 0;
-  for (const vpc of build.network.vpcs) {
-    for (const s of vpc.subnets) {
-      out.set(s.name, { vpc, cidr: parseCidr(s.cidr), ordinal: ordinal++ });
-    }
-  }
-  return out;
-}
-function subnetPlan(plans, declared, name, vm, nic) {
-  const existing = plans.get(name);
-  if (existing) return existing;
-  const d = declared.get(name);
-  if (!d) throw new UserError(`vm ${vm.name}: nics[${nic}].subnet '${name}' is not declared under network.vpcs[].subnets`);
-  const gateway = d.cidr.network + 1;
-  const plan = {
-    name,
-    vpc: d.vpc.name,
-    internet: d.vpc.internet,
-    cidr: d.cidr,
-    ordinal: d.ordinal,
-    gateway: { address: gateway, mac: segmentMac(d.ordinal, 1) },
-    members: [],
-    siblings: []
-  };
-  plans.set(name, plan);
-  return plan;
-}
-function checkUserNetworksApart(build, vm, nics, subnets) {
-  nics.forEach((nic, position) => {
-    if (nic.kind !== "user") return;
-    const user = parseCidr(userNetwork(position).net);
-    for (const other of nics) {
-      if (other.kind !== "segment") continue;
-      const subnet = subnets.get(other.subnet);
-      if (cidrsOverlap(user, subnet.cidr)) {
-        throw new UserError(
-          `${where(build, vm, other.nic)}: subnet ${subnet.name} (${formatCidr(subnet.cidr)}) overlaps ${formatCidr(user)}, the local engine's user-mode network for this VM's NIC ${position} (the build's HTTP server and SSH); expected a subnet outside ${formatCidr(user)}`
-        );
-      }
-    }
-  });
-}
-function where(build, vm, nic) {
-  const pos = vm.positions?.[`nics.${nic}.subnet`] ?? vm.positions?.[`nics.${nic}`] ?? vm.positions?.["nics"];
-  const at = pos ? `${pos.file}:${pos.line}:${pos.column}: ` : `${build.file}: `;
-  return `${at}vm ${vm.name}: nics[${nic}]`;
-}
-
 // src/engines/local/network/guest-forward.ts
 import { writeFile } from "node:fs/promises";
 import path2 from "node:path";
@@ -424,11 +180,11 @@ function isProcessAlive(pid) {
 }
 
 // src/engines/local/runtime-dir.ts
-var PREFIX2 = "ruddervirt-vm-";
+var PREFIX = "ruddervirt-vm-";
 var OWNER_FILE = "owner.pid";
 var UNOWNED_GRACE_MS = 6e4;
 async function createRuntimeDir(root = os.tmpdir()) {
-  const dir = await mkdtemp(path3.join(root, PREFIX2));
+  const dir = await mkdtemp(path3.join(root, PREFIX));
   await writeFile2(path3.join(dir, OWNER_FILE), `${process.pid}
 `);
   return dir;
@@ -436,7 +192,7 @@ async function createRuntimeDir(root = os.tmpdir()) {
 async function sweepStaleRuntimeDirs(root = os.tmpdir(), now = Date.now()) {
   let names;
   try {
-    names = (await readdir(root)).filter((n) => n.startsWith(PREFIX2));
+    names = (await readdir(root)).filter((n) => n.startsWith(PREFIX));
   } catch {
     return [];
   }
@@ -603,6 +359,7 @@ function reply(request, type, lease, s, opts = {}) {
   options.set(DhcpOption.subnetMask, u32(netmask(s.cidr.prefix)));
   options.set(DhcpOption.broadcast, u32((s.cidr.network | ~netmask(s.cidr.prefix)) >>> 0));
   options.set(DhcpOption.hostname, Buffer.from(lease.hostname, "ascii"));
+  if (lease.defaultRoute) options.set(DhcpOption.router, u32(s.serverAddress));
   if (s.routes.length > 0) {
     options.set(DhcpOption.classlessRoutes, encodeClasslessRoutes(s.routes.map((r) => ({ network: r.network, prefix: r.prefix, router: s.serverAddress }))));
   }
@@ -795,7 +552,7 @@ var SubnetGateway = class {
   handleDhcp(data, from) {
     const request = parseDhcp(data);
     if (!request) return;
-    const lease = { address: from.member.address, hostname: from.member.hostname };
+    const lease = { address: from.member.address, hostname: from.member.hostname, ...from.member.defaultRoute ? { defaultRoute: true } : {} };
     const answer = answerDhcp(request, lease, this.dhcp);
     if (!answer) return;
     const udp = buildUdp(this.address, answer.ipDestination, DHCP_SERVER_PORT, DHCP_CLIENT_PORT, encodeDhcp(answer.message));
@@ -871,6 +628,12 @@ var SwitchPort = class {
   socketPath;
   server;
   socket;
+  /**
+   * A user-mode network stack (QEMU's slirp standing in for a pod's network namespace, in the kube
+   * harness) rather than a guest NIC: it answers for fixed MACs and gets no flooded unicast, because
+   * slirp takes every TCP segment it sees as its own and would reset other hosts' connections.
+   */
+  stack = false;
   everConnected = false;
   logger;
   dropped = 0;
@@ -900,9 +663,12 @@ var SegmentSwitch = class _SegmentSwitch {
   macTable = /* @__PURE__ */ new Map();
   gateway;
   closed = false;
+  dir = "";
+  added = 0;
   /** Listens on one socket per planned NIC under `dir` (a private folder). */
   static async open(options) {
     const sw = new _SegmentSwitch(options.plan, options.logger, options.onPortClosed ?? (() => void 0));
+    sw.dir = options.dir;
     try {
       for (const [i, member] of options.plan.members.entries()) {
         const socketPath = path4.join(options.dir, `s${options.plan.ordinal}-${i}.sock`);
@@ -922,6 +688,42 @@ var SegmentSwitch = class _SegmentSwitch {
       throw err;
     }
     return sw;
+  }
+  /**
+   * A port for a member that joins after the switch opened (the kube harness attaches VMs and pods
+   * as they start). `stack` ports answer for `macs` (a user-mode stack uses one MAC per address it
+   * owns) and get only the frames addressed to those MACs, and broadcasts.
+   */
+  async addPort(member, options = {}) {
+    if (this.closed) throw new Error(`network ${this.plan.name} is closed`);
+    const socketPath = path4.join(this.dir, `s${this.plan.ordinal}-d${this.added++}.sock`);
+    const server = net.createServer((socket) => this.accept(port, socket));
+    const port = new SwitchPort(member, socketPath, server, options.logger ?? this.logger);
+    await new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(socketPath, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    if (options.stack) {
+      port.stack = true;
+      for (const mac of options.stack.macs) this.macTable.set(mac, port);
+    }
+    this.ports.push(port);
+    this.plan.members.push(member);
+    return port;
+  }
+  /** Disconnects and forgets a port added by addPort. */
+  async removePort(port) {
+    const i = this.ports.indexOf(port);
+    if (i < 0) return;
+    this.ports.splice(i, 1);
+    const m = this.plan.members.indexOf(port.member);
+    if (m >= 0) this.plan.members.splice(m, 1);
+    for (const [mac, p] of this.macTable) if (p === port) this.macTable.delete(mac);
+    port.socket?.destroy();
+    if (port.server.listening) await new Promise((resolve) => port.server.close(() => resolve()));
   }
   setGateway(gateway) {
     this.gateway = gateway;
@@ -943,7 +745,7 @@ var SegmentSwitch = class _SegmentSwitch {
     }
     const known = this.macTable.get(frame.dst);
     if (known) known.send(raw);
-    else for (const p of this.ports) p.send(raw);
+    else for (const p of this.ports) if (!p.stack) p.send(raw);
   }
   /** Sends straight to one port (a DHCP answer belongs to the port that asked). */
   sendTo(port, raw) {
@@ -982,7 +784,9 @@ var SegmentSwitch = class _SegmentSwitch {
     socket.on("error", (err) => port.logger.debug(`network ${this.plan.name}: ${port.label}: ${err.message}`));
     socket.on("close", () => {
       if (port.socket === socket) port.socket = void 0;
-      for (const [mac, p] of this.macTable) if (p === port) this.macTable.delete(mac);
+      if (!port.stack) {
+        for (const [mac, p] of this.macTable) if (p === port) this.macTable.delete(mac);
+      }
       if (port.dropped > 0) port.logger.debug(`network ${this.plan.name}: ${port.label}: ${port.dropped} frames dropped (port congested)`);
       port.logger.debug(`network ${this.plan.name}: ${port.label} disconnected`);
       if (!this.closed) this.onPortClosed(port);
@@ -992,7 +796,7 @@ var SegmentSwitch = class _SegmentSwitch {
     if (this.closed) return;
     const frame = parseEthernet(raw);
     if (!frame || isGroupMac(frame.src)) return;
-    this.macTable.set(frame.src, from);
+    if (!from.stack && this.macTable.get(frame.src)?.stack !== true) this.macTable.set(frame.src, from);
     if (frame.dst === this.plan.gateway.mac) {
       this.gateway?.handle(frame, raw, from);
       return;
@@ -1005,15 +809,25 @@ var SegmentSwitch = class _SegmentSwitch {
     const to = this.macTable.get(frame.dst);
     if (to === from) return;
     if (to) to.send(raw);
-    else this.flood(raw, from);
+    else this.flood(raw, from, true);
   }
-  flood(raw, from) {
-    for (const p of this.ports) if (p !== from) p.send(raw);
+  /** Broadcasts reach every port; unknown unicast only ports that are guests (see SwitchPort.stack). */
+  flood(raw, from, unicast = false) {
+    for (const p of this.ports) if (p !== from && !(unicast && p.stack)) p.send(raw);
   }
 };
 
 // src/engines/local/network/vpc-router.ts
 var VpcRouter = class {
+  /**
+   * Where packets for outside the VPC go, per source subnet: the address of a next hop on that
+   * subnet (the kube harness's egress gateway), or undefined to drop them. The local engine sets
+   * none: its VMs leave through their user-mode NIC.
+   */
+  constructor(egressHop = () => void 0) {
+    this.egressHop = egressHop;
+  }
+  egressHop;
   subnets = /* @__PURE__ */ new Map();
   add(sw, gateway) {
     this.subnets.set(sw.plan.name, { sw, gateway });
@@ -1024,10 +838,14 @@ var VpcRouter = class {
     for (const name of source.sw.plan.siblings) {
       const target = this.subnets.get(name);
       if (!target || !cidrContains(target.sw.plan.cidr, packet.dst)) continue;
-      const forwarded = forwardedIpv4(packet);
-      if (forwarded) target.gateway.deliverRouted(forwarded, packet.dst);
+      const forwarded2 = forwardedIpv4(packet);
+      if (forwarded2) target.gateway.deliverRouted(forwarded2, packet.dst);
       return;
     }
+    if (cidrContains(source.sw.plan.cidr, packet.dst)) return;
+    const hop = this.egressHop(from);
+    const forwarded = hop === void 0 ? void 0 : forwardedIpv4(packet);
+    if (forwarded) source.gateway.deliverRouted(forwarded, hop);
   }
 };
 
@@ -1175,26 +993,6 @@ var LocalNetworks = class {
     await Promise.all(open2.map((p) => p.then((n) => n.close()).catch(() => void 0)));
   }
 };
-
-// src/engines/local/network/peers.ts
-function peerAddresses(build, layer, vm, plan = planLayerNetwork(build, layer)) {
-  const mySubnets = new Set(plan.subnets.filter((s) => s.members.some((m) => m.vm === vm)).map((s) => s.name));
-  const myVpcs = new Set(plan.subnets.filter((s) => mySubnets.has(s.name)).map((s) => s.vpc));
-  const peers = [];
-  for (const other of layer.vms) {
-    if (other.name === vm) continue;
-    let best;
-    for (const s of plan.subnets) {
-      if (!myVpcs.has(s.vpc)) continue;
-      const member = s.members.find((m) => m.vm === other.name);
-      if (!member) continue;
-      const candidate = { vm: other.name, address: formatIpv4(member.address), subnet: s.name, vpc: s.vpc, sameSubnet: mySubnets.has(s.name) };
-      if (!best || candidate.sameSubnet && !best.sameSubnet) best = candidate;
-    }
-    if (best) peers.push(best);
-  }
-  return peers;
-}
 
 // src/engines/local/firmware.ts
 import { copyFile, chmod, readdir as readdir2, readFile as readFile2, stat as stat3 } from "node:fs/promises";
@@ -1510,17 +1308,17 @@ async function prepareStorage(r) {
   }
   for (const c of vm.cdroms) {
     const id = `cd${cdroms.length}`;
-    const where2 = `vm ${vm.name}: cdroms.${c.name}`;
+    const where = `vm ${vm.name}: cdroms.${c.name}`;
     if (c.iso) {
       const iso = path8.resolve(r.build.dir, c.iso);
       await access(iso).catch(() => {
-        throw new UserError(`${where2}: iso '${c.iso}' does not exist (looked for ${iso})`);
+        throw new UserError(`${where}: iso '${c.iso}' does not exist (looked for ${iso})`);
       });
       cdroms.push({ id, path: iso });
     } else {
       const file = path8.join(r.workDir, `${base}-cdrom-${fileSafe(c.name)}.iso`);
       r.made(file);
-      await buildCdromIso({ files: c.files ?? [], baseDir: r.build.dir, ...c.label ? { label: c.label } : {}, destination: file, what: where2, signal });
+      await buildCdromIso({ files: c.files ?? [], baseDir: r.build.dir, ...c.label ? { label: c.label } : {}, destination: file, what: where, signal });
       cdroms.push({ id, path: file });
     }
   }
@@ -1611,6 +1409,7 @@ var LocalEngine = class {
         accelerator,
         machine,
         cpus: vm.cpu,
+        ...vm.cpuModel ? { cpuModel: vm.cpuModel } : {},
         memoryMiB: Math.ceil(vm.memoryBytes / (1024 * 1024)),
         ...firmware ? { firmware } : {},
         disks,

@@ -2,11 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   renderTemplate
-} from "./chunk-3RMJ3RQ4.js";
-import {
-  formatGoDuration,
-  parseGoDuration
-} from "./chunk-2GA4PUSK.js";
+} from "./chunk-TL4KJWYA.js";
 import {
   CancelledError,
   UserError,
@@ -14,8 +10,10 @@ import {
   __require,
   __toESM,
   abortReason,
+  formatGoDuration,
+  parseGoDuration,
   sleep
-} from "./chunk-DYVWKAGB.js";
+} from "./chunk-Q75WJYVF.js";
 
 // node_modules/pngjs/lib/chunkstream.js
 var require_chunkstream = __commonJS({
@@ -23956,6 +23954,7 @@ var SshCommunicator = class {
 
 // src/core/communicator/ssh-dial.ts
 var import_ssh22 = __toESM(require_lib2(), 1);
+import net2 from "node:net";
 var DialError = class extends Error {
   constructor(kind, endpoint, message, options) {
     super(message, options);
@@ -24049,6 +24048,14 @@ async function dialSsh(options) {
       const hopEndpoint = `bastion ${hop.host}:${hop.port}`;
       bastion = await connectClient({ ...common, host: hop.host, port: hop.port }, hop.auth, hostKeyCheck(hop.hostKeyFingerprint), hopEndpoint, signal);
       sock = await forwardThrough(bastion, target.host, target.port, endpoint);
+    }
+    if (!sock && options.onServerBytes) {
+      const direct = net2.connect({ host: target.host, port: target.port });
+      sock = direct;
+      const connecting = connectClient({ ...common, sock }, target.auth, targetCheck, endpoint, signal);
+      direct.once("data", options.onServerBytes);
+      const client2 = await connecting;
+      return { client: client2, hostKeyFingerprint: targetCheck.seen };
     }
     const client = await connectClient(
       sock ? { ...common, sock } : { ...common, host: target.host, port: target.port },
@@ -24152,6 +24159,7 @@ async function waitForSsh(config, targets, options) {
   const where = `${config.sshUsername}@${targets.target.host}:${targets.target.port}${targets.bastion ? ` via ${targets.bastion.host}:${targets.bastion.port}` : ""}`;
   logger.info(`Waiting for SSH to become available on ${where}...`);
   let authFailures = 0;
+  let replaced = 0;
   let last;
   for (let attempt = 1; ; attempt++) {
     if (last) {
@@ -24165,18 +24173,29 @@ async function waitForSsh(config, targets, options) {
         `Timeout waiting for SSH: no SSH session with ${where} after ${formatGoDuration(config.sshTimeout)} (${attempt - 1} tries); last error: ${describeKind(last)}. Check that the guest runs an SSH server reachable on that port, or raise communicator.sshTimeout.`
       );
     }
+    const watchStale = !targets.bastion && options.probeBanner !== false;
+    const stale = watchStale ? new StaleDialWatch(targets.target, deadline, signal, STALE_GRACE_MS * 2 ** replaced) : void 0;
     try {
       const remaining = deadline - Date.now();
       const dialed = await dialSsh({
         ...targets,
         keepAliveInterval: config.sshKeepAliveInterval,
         handshakeTimeout: Math.max(1e3, Math.min(handshakeTimeout, remaining)),
-        signal
+        signal: stale?.signal ?? signal,
+        ...stale ? { onServerBytes: () => stale.serverSpoke() } : {}
       });
+      stale?.stop();
       logger.info("Connected to SSH!");
       if (dialed.hostKeyFingerprint) logger.debug(`SSH host key ${dialed.hostKeyFingerprint}`);
       return new SshCommunicator(dialed, { pty: config.sshPty, logger, ...options.fileTransfer ? { fileTransfer: options.fileTransfer } : {} });
     } catch (err) {
+      stale?.stop();
+      if (stale?.fired && !signal.aborted) {
+        logger.debug(`SSH try ${attempt}: a fresh connection shows the SSH banner while this one still waits on the port forward; connecting again`);
+        last = void 0;
+        replaced++;
+        continue;
+      }
       if (!(err instanceof DialError)) throw err;
       last = err;
       logger.debug(`SSH try ${attempt} failed: ${describeKind(err)}`);
@@ -24192,6 +24211,33 @@ async function waitForSsh(config, targets, options) {
     }
   }
 }
+var STALE_GRACE_MS = 300;
+var StaleDialWatch = class {
+  controller = new AbortController();
+  watching = new AbortController();
+  spoke = false;
+  fired = false;
+  signal;
+  constructor(target, deadline, outer, graceMs) {
+    this.signal = AbortSignal.any([outer, this.controller.signal]);
+    const watch = AbortSignal.any([outer, this.watching.signal]);
+    const supersede = async () => {
+      if (!await pauseUntilSshBanner(target.host, target.port, Math.max(0, deadline - Date.now()), watch)) return;
+      await sleep(graceMs, watch);
+      if (this.spoke || watch.aborted) return;
+      this.fired = true;
+      this.controller.abort(new Error("superseded by a fresh connection"));
+    };
+    supersede().catch(() => void 0);
+  }
+  serverSpoke() {
+    this.spoke = true;
+    this.watching.abort();
+  }
+  stop() {
+    this.watching.abort();
+  }
+};
 
 export {
   formatGoDurationNanos,

@@ -8,8 +8,10 @@ import {
   __commonJS,
   __require,
   __toESM,
-  formatProgress
-} from "./chunk-DYVWKAGB.js";
+  formatProgress,
+  package_default,
+  parseGoDuration
+} from "./chunk-Q75WJYVF.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -1050,14 +1052,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path5 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path6 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path5 && path5[0] !== "/") {
-          path5 = `/${path5}`;
+        if (path6 && path6[0] !== "/") {
+          path6 = `/${path6}`;
         }
-        return new URL(`${origin}${path5}`);
+        return new URL(`${origin}${path6}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1508,39 +1510,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path5);
+        debuglog("sending request to %s %s/%s", method, origin, path6);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin },
+          request: { method, path: path6, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path5,
+          path6,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin }
+          request: { method, path: path6, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path5);
+        debuglog("trailers received from %s %s/%s", method, origin, path6);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin },
+          request: { method, path: path6, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path5,
+          path6,
           error2.message
         );
       });
@@ -1589,9 +1591,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path5, origin }
+            request: { method, path: path6, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path5);
+          debuglog("sending request to %s %s/%s", method, origin, path6);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1654,7 +1656,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path5,
+        path: path6,
         method,
         body,
         headers,
@@ -1669,11 +1671,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path5 !== "string") {
+        if (typeof path6 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path5[0] !== "/" && !(path5.startsWith("http://") || path5.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path6[0] !== "/" && !(path6.startsWith("http://") || path6.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path5)) {
+        } else if (invalidPathRegex.test(path6)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1739,7 +1741,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path5, query) : path5;
+        this.path = query ? buildURL(path6, query) : path6;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6432,7 +6434,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path5, host, upgrade, blocking, reset } = request;
+      const { method, path: path6, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6513,7 +6515,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path5} HTTP/1.1\r
+      let header = `${method} ${path6} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7042,7 +7044,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path5, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7139,7 +7141,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path5;
+      headers[HTTP2_HEADER_PATH] = path6;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7492,9 +7494,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path5 = search ? `${pathname}${search}` : pathname;
+        const path6 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path5;
+        this.opts.path = path6;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8733,10 +8735,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path5 = "/",
+          path: path6 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path5;
+        opts.path = origin + path6;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10708,20 +10710,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path5) {
-      if (typeof path5 !== "string") {
-        return path5;
+    function safeUrl(path6) {
+      if (typeof path6 !== "string") {
+        return path6;
       }
-      const pathSegments = path5.split("?");
+      const pathSegments = path6.split("?");
       if (pathSegments.length !== 2) {
-        return path5;
+        return path6;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path5, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path5);
+    function matchKey(mockDispatch2, { path: path6, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path6);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10743,7 +10745,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path5 }) => matchValue(safeUrl(path5), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path6 }) => matchValue(safeUrl(path6), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10781,9 +10783,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path5, method, body, headers, query } = opts;
+      const { path: path6, method, body, headers, query } = opts;
       return {
-        path: path5,
+        path: path6,
         method,
         body,
         headers,
@@ -11246,10 +11248,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path5, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path6, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path5,
+            Path: path6,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16128,9 +16130,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path5) {
-      for (let i = 0; i < path5.length; ++i) {
-        const code = path5.charCodeAt(i);
+    function validateCookiePath(path6) {
+      for (let i = 0; i < path6.length; ++i) {
+        const code = path6.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19050,11 +19052,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path5 = opts.path;
+          let path6 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path5 = `/${path5}`;
+            path6 = `/${path6}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path5);
+          url = new URL(util.parseOrigin(url).origin + path6);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -21133,7 +21135,133 @@ function getState(name) {
   return process.env[`STATE_${name}`] || "";
 }
 
+// src/actions/toolkit/handoff.ts
+import { existsSync as existsSync2 } from "node:fs";
+import { mkdir as mkdir2, readFile, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
+import os6 from "node:os";
+import path4 from "node:path";
+var HANDOFF_VERSION = 1;
+var TOOL_VERSION = package_default.version;
+function emptyHandoff(engine) {
+  return { handoffVersion: HANDOFF_VERSION, toolVersion: TOOL_VERSION, engine, sources: {}, vms: {}, snapshots: {}, publications: {} };
+}
+function handoffPath(env = process.env) {
+  if (env.RUDDERVIRT_HANDOFF) return path4.resolve(env.RUDDERVIRT_HANDOFF);
+  return path4.join(env.RUNNER_TEMP || os6.tmpdir(), "ruddervirt", "handoff.json");
+}
+var HandoffError = class extends UserError {
+  name = "HandoffError";
+};
+function checkHandoff(value, file) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new HandoffError(`${file} is not a RudderVirt handoff file (expected a JSON object)`);
+  const h = value;
+  if (h.toolVersion !== TOOL_VERSION || h.handoffVersion !== HANDOFF_VERSION) {
+    throw new HandoffError(
+      `${file} was written by RudderVirt ${String(h.toolVersion ?? "unknown")} (handoff format ${String(h.handoffVersion ?? "?")}), but this action is RudderVirt ${TOOL_VERSION} (handoff format ${HANDOFF_VERSION}). Use the same version (the same @ref) for every RudderVirt action in a job.`
+    );
+  }
+  if (h.engine !== "local" && h.engine !== "kubevirt") throw new HandoffError(`${file}: engine must be local or kubevirt, got ${JSON.stringify(h.engine)}`);
+  for (const key of ["sources", "vms", "snapshots", "publications"]) {
+    if (typeof h[key] !== "object" || h[key] === null) throw new HandoffError(`${file}: '${key}' is missing or not an object`);
+  }
+  return h;
+}
+async function readHandoff(file = handoffPath()) {
+  if (!existsSync2(file)) return void 0;
+  let value;
+  try {
+    value = JSON.parse(await readFile(file, "utf8"));
+  } catch (err) {
+    throw new HandoffError(`${file} cannot be read as JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return checkHandoff(value, file);
+}
+async function requireHandoff(expectedFrom, file = handoffPath()) {
+  const h = await readHandoff(file);
+  if (!h) throw new HandoffError(`no handoff file at ${file}: run ${expectedFrom} earlier in the same job (or set RUDDERVIRT_HANDOFF to its file)`);
+  return h;
+}
+async function writeHandoff(handoff, file = handoffPath()) {
+  await mkdir2(path4.dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  await writeFile2(partial, JSON.stringify(handoff, null, 2) + "\n", { mode: 384 });
+  await rename2(partial, file);
+}
+async function updateHandoff(engine, change, file = handoffPath()) {
+  const h = await readHandoff(file) ?? emptyHandoff(engine);
+  change(h);
+  await writeHandoff(h, file);
+  return h;
+}
+
+// src/actions/toolkit/inputs.ts
+var InputError = class extends UserError {
+  constructor(input, detail) {
+    super(`input '${input}': ${detail}`);
+    this.input = input;
+  }
+  input;
+  name = "InputError";
+};
+function optionalInput(name) {
+  const v = getInput(name);
+  return v === "" ? void 0 : v;
+}
+function parseBoolean(name, text, fallback) {
+  const v = text.trim().toLowerCase();
+  if (v === "") return fallback;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  throw new InputError(name, `expected true or false, got '${text}'`);
+}
+function booleanInput(name, fallback) {
+  return parseBoolean(name, getInput(name), fallback);
+}
+function parseEnum(name, text, allowed, fallback) {
+  if (text === "") return fallback;
+  if (allowed.includes(text)) return text;
+  throw new InputError(name, `expected one of ${allowed.join(", ")}, got '${text}'`);
+}
+function enumInput(name, allowed, fallback) {
+  return parseEnum(name, getInput(name), allowed, fallback);
+}
+function parseDurationInput(name, text) {
+  const v = text.trim();
+  if (v === "" || v === "0") return void 0;
+  const ms = parseGoDuration(v);
+  if (ms === void 0 || ms < 0) throw new InputError(name, `expected a duration such as 90s, 20m or 1h30m, got '${text}'`);
+  return ms;
+}
+function durationInput(name) {
+  return parseDurationInput(name, getInput(name));
+}
+function parseKeyValueLines(name, text) {
+  const out = {};
+  const lines = text.split("\n");
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.replace(/\r$/, "");
+    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
+    const eq = line.indexOf("=");
+    const key = eq < 0 ? "" : line.slice(0, eq).trim();
+    if (eq < 0 || key === "") throw new InputError(name, `line ${i + 1}: expected key=value, got '${line.trim()}'`);
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) throw new InputError(name, `line ${i + 1}: '${key}' is not a variable name (letters, digits, _ . -)`);
+    if (Object.hasOwn(out, key)) throw new InputError(name, `line ${i + 1}: '${key}' is set twice`);
+    out[key] = line.slice(eq + 1);
+  }
+  return out;
+}
+function keyValueInput(name) {
+  return parseKeyValueLines(name, getInput(name, { trimWhitespace: false }));
+}
+function parseList(text) {
+  return text.split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("#"));
+}
+function listInput(name) {
+  return parseList(getInput(name));
+}
+
 // src/actions/toolkit/action-logger.ts
+import { appendFileSync as appendFileSync2 } from "node:fs";
 var PHASE_START = /^==> (?!.*: skipped \()(.+)$/;
 var PHASE_END = /^<== /;
 function neutralizeCommands(line) {
@@ -21154,6 +21282,23 @@ var ActionLogger = class _ActionLogger {
   get masker() {
     return this.options.masker;
   }
+  /** From now on, every line this logger and its children write also goes to `file`. */
+  writeAlsoTo(file) {
+    this.options.file = file;
+  }
+  emit(line) {
+    this.write(line);
+    this.toFile(line);
+  }
+  toFile(line) {
+    if (this.options.file === void 0) return;
+    try {
+      appendFileSync2(this.options.file, `${(/* @__PURE__ */ new Date()).toISOString()} ${line}
+`);
+    } catch {
+      this.options.file = void 0;
+    }
+  }
   /** Registers a secret with both maskers, the moment it is read. */
   addSecret(secret) {
     if (!secret) return;
@@ -21170,14 +21315,16 @@ var ActionLogger = class _ActionLogger {
       this.groups.open = `${this.prefix}${start[1]}`;
       startGroup(this.options.masker.mask(this.groups.open));
     }
-    for (const l of this.lines(message)) this.write(l);
+    for (const l of this.lines(message)) this.emit(l);
     if (PHASE_END.test(message) && this.options.groups !== false) this.closeGroup();
   }
   warn(message) {
-    warning(this.options.masker.mask(this.prefix + message));
+    const line = this.options.masker.mask(this.prefix + message);
+    warning(line);
+    this.toFile(`warning: ${line}`);
   }
   error(message) {
-    for (const l of this.lines(message)) this.write(l);
+    for (const l of this.lines(message)) this.emit(l);
   }
   debug(message) {
     if (!isDebug()) return;
@@ -21189,7 +21336,7 @@ var ActionLogger = class _ActionLogger {
     const last = this.lastProgress.get(p.phase);
     if (!finished && last !== void 0 && now - last < (this.options.progressIntervalMs ?? 1e4)) return;
     this.lastProgress.set(p.phase, now);
-    for (const l of this.lines(formatProgress(p))) this.write(l);
+    for (const l of this.lines(formatProgress(p))) this.emit(l);
   }
   child(prefix) {
     return new _ActionLogger(this.options, `${this.prefix}[${prefix}] `, this.groups);
@@ -21204,13 +21351,13 @@ var ActionLogger = class _ActionLogger {
 };
 
 // src/actions/toolkit/annotations.ts
-import path4 from "node:path";
+import path5 from "node:path";
 var MAX_ERROR_ANNOTATIONS = 10;
 function problemAnnotations(problems, cwd, workspace) {
   return problems.map((p) => {
-    const abs = path4.resolve(cwd, p.file);
-    const rel = path4.relative(workspace, abs);
-    const file = rel.startsWith("..") || path4.isAbsolute(rel) ? abs : rel.split(path4.sep).join("/");
+    const abs = path5.resolve(cwd, p.file);
+    const rel = path5.relative(workspace, abs);
+    const file = rel.startsWith("..") || path5.isAbsolute(rel) ? abs : rel.split(path5.sep).join("/");
     return {
       message: p.path ? `${p.path}: ${p.message}` : p.message,
       title: "RudderVirt build file",
@@ -21303,6 +21450,18 @@ export {
   group,
   saveState,
   getState,
+  handoffPath,
+  HandoffError,
+  readHandoff,
+  requireHandoff,
+  updateHandoff,
+  InputError,
+  optionalInput,
+  booleanInput,
+  enumInput,
+  durationInput,
+  keyValueInput,
+  listInput,
   secretInput,
   runAction
 };

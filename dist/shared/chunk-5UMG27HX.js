@@ -1,113 +1,12 @@
 import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
-  ToolError,
-  missingToolError,
-  runTool
-} from "./chunk-PEAZQISJ.js";
+  convertDisk,
+  missingToolError
+} from "./chunk-MAABNHTC.js";
 import {
-  ProgressReporter
-} from "./chunk-4A36UFLR.js";
-import {
-  UserError,
-  abortReason,
-  formatBytes
-} from "./chunk-DYVWKAGB.js";
-
-// src/engines/local/disks.ts
-import { rename, unlink } from "node:fs/promises";
-import path from "node:path";
-async function imageInfo(file, signal) {
-  const { stdout } = await runTool("qemu-img", ["info", "-U", "--output=json", file], signal ? { signal } : {});
-  const raw = JSON.parse(stdout);
-  if (typeof raw.format !== "string" || typeof raw["virtual-size"] !== "number") {
-    throw new Error(`qemu-img info ${file}: unexpected output ${stdout.slice(0, 200)}`);
-  }
-  return {
-    format: raw.format,
-    virtualSize: raw["virtual-size"],
-    ...raw["actual-size"] !== void 0 ? { actualSize: raw["actual-size"] } : {},
-    ...raw["backing-filename"] !== void 0 ? { backingFile: raw["backing-filename"] } : {}
-  };
-}
-async function createOverlay(req) {
-  const source = path.resolve(req.source);
-  const info = await imageInfo(source, req.signal);
-  if (req.sizeBytes < info.virtualSize) {
-    throw new UserError(
-      `${req.what}: size ${formatBytes(req.sizeBytes)} is smaller than the source image ${source} (${formatBytes(info.virtualSize)}); a disk can only grow \u2014 set size to at least ${info.virtualSize} bytes`
-    );
-  }
-  await runTool("qemu-img", ["create", "-q", "-f", "qcow2", "-b", source, "-F", info.format, req.destination, String(req.sizeBytes)], opts(req.signal));
-  return info;
-}
-async function createBlankDisk(destination, sizeBytes, signal) {
-  await runTool("qemu-img", ["create", "-q", "-f", "qcow2", destination, String(sizeBytes)], opts(signal));
-}
-async function convertDisk(req) {
-  const { logger, signal } = req;
-  const compress = req.compress && req.format === "qcow2";
-  if (req.compress && !compress) logger.warn("output: raw images cannot be compressed; writing it uncompressed");
-  const info = await imageInfo(req.source, signal);
-  const partial = `${req.destination}.partial`;
-  const attempts = req.attempts ?? 10;
-  try {
-    for (let attempt = 1; ; attempt++) {
-      const progress = new ProgressReporter(logger, `export ${path.basename(req.destination)}`, info.virtualSize);
-      progress.start();
-      const args = ["convert", "-p", ...compress ? ["-c"] : [], "-O", req.format, req.source, partial];
-      let pending = "";
-      try {
-        await runTool("qemu-img", args, {
-          signal,
-          onStdout: (chunk) => {
-            const parts = (pending + chunk).split(/[\r\n]/);
-            pending = parts.pop() ?? "";
-            const pct = parseConvertProgress(parts.join("\n")).at(-1);
-            if (pct !== void 0) progress.update(Math.round(pct / 100 * info.virtualSize));
-          }
-        });
-        progress.finish(`${req.format}${compress ? ", compressed" : ""}`);
-        break;
-      } catch (err) {
-        if (!(err instanceof ToolError) || !isWriteLockError(err.stderr) || attempt >= attempts) throw err;
-        logger.info(`export: the disk is still locked by QEMU; retrying (${attempt}/${attempts})`);
-        await delay(req.retryDelayMs ?? 1e3, signal);
-      }
-    }
-    await rename(partial, req.destination);
-  } finally {
-    await unlink(partial).catch(() => void 0);
-  }
-}
-function isWriteLockError(stderr) {
-  return /Failed to get (?:shared )?"write" lock/.test(stderr);
-}
-function parseConvertProgress(text) {
-  const out = [];
-  for (const m of text.matchAll(/\((\d{1,3}(?:\.\d+)?)\/100%\)/g)) {
-    const pct = Number(m[1]);
-    if (pct >= 0 && pct <= 100) out.push(pct);
-  }
-  return out;
-}
-function opts(signal) {
-  return signal ? { signal } : {};
-}
-function delay(ms, signal) {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortReason(signal));
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
+  abortReason
+} from "./chunk-Q75WJYVF.js";
 
 // src/core/vnc/open-socket.ts
 import net from "node:net";
@@ -136,7 +35,7 @@ function openSocket(address, signal) {
 import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { mkdir, open, rm } from "node:fs/promises";
-import path2 from "node:path";
+import path from "node:path";
 
 // src/engines/local/qmp.ts
 import { EventEmitter } from "node:events";
@@ -477,12 +376,13 @@ ${this.stderrTail()}` : "")
   }
   async exportDisk(req) {
     if (this.running) throw new Error(`vm ${this.name} is still running; shut it down before exporting its disk`);
-    await mkdir(path2.dirname(req.destination), { recursive: true });
+    await mkdir(path.dirname(req.destination), { recursive: true });
     await convertDisk({
       source: this.options.rootDisk,
       destination: req.destination,
       format: req.format,
       compress: req.compress,
+      ...req.compressionType ? { compressionType: req.compressionType } : {},
       logger: req.logger,
       signal: req.signal
     });
@@ -519,9 +419,6 @@ function cleanConsoleText(text) {
 }
 
 export {
-  createOverlay,
-  createBlankDisk,
-  convertDisk,
   openSocket,
   startMachine,
   QemuMachine,

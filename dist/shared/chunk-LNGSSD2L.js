@@ -7,7 +7,7 @@ import {
   UserError,
   formatBytes,
   sleep
-} from "./chunk-DYVWKAGB.js";
+} from "./chunk-Q75WJYVF.js";
 
 // src/core/oci/publish.ts
 import { readFile as readFile3 } from "node:fs/promises";

@@ -2,10 +2,10 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   ProgressReporter
-} from "./chunk-4A36UFLR.js";
+} from "./chunk-MAABNHTC.js";
 import {
   UserError
-} from "./chunk-DYVWKAGB.js";
+} from "./chunk-Q75WJYVF.js";
 
 // src/engines/local/download.ts
 import { createHash, randomInt } from "node:crypto";

@@ -7,18 +7,16 @@ import {
   connectSsh,
   escapeSingleQuoted,
   shellQuote
-} from "./chunk-WE3FYFX2.js";
+} from "./chunk-CRFO4P7H.js";
 import {
   TemplateError,
   renderTemplate
-} from "./chunk-3RMJ3RQ4.js";
-import {
-  formatGoDuration
-} from "./chunk-2GA4PUSK.js";
+} from "./chunk-TL4KJWYA.js";
 import {
   UserError,
+  formatGoDuration,
   sleep
-} from "./chunk-DYVWKAGB.js";
+} from "./chunk-Q75WJYVF.js";
 
 // src/core/pipeline/cleanup-stack.ts
 var CleanupStack = class {

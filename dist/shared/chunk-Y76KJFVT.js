@@ -1,85 +1,14 @@
 import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
-  formatGoDuration,
-  parseGoDuration
-} from "./chunk-2GA4PUSK.js";
-import {
-  getInput,
   setOutput,
   summary,
   warning
-} from "./chunk-G6D4PSU4.js";
+} from "./chunk-ZHZDFU2J.js";
 import {
-  UserError,
-  formatBytes
-} from "./chunk-DYVWKAGB.js";
-
-// src/actions/toolkit/inputs.ts
-var InputError = class extends UserError {
-  constructor(input, detail) {
-    super(`input '${input}': ${detail}`);
-    this.input = input;
-  }
-  input;
-  name = "InputError";
-};
-function optionalInput(name) {
-  const v = getInput(name);
-  return v === "" ? void 0 : v;
-}
-function parseBoolean(name, text, fallback) {
-  const v = text.trim().toLowerCase();
-  if (v === "") return fallback;
-  if (v === "true") return true;
-  if (v === "false") return false;
-  throw new InputError(name, `expected true or false, got '${text}'`);
-}
-function booleanInput(name, fallback) {
-  return parseBoolean(name, getInput(name), fallback);
-}
-function parseEnum(name, text, allowed, fallback) {
-  if (text === "") return fallback;
-  if (allowed.includes(text)) return text;
-  throw new InputError(name, `expected one of ${allowed.join(", ")}, got '${text}'`);
-}
-function enumInput(name, allowed, fallback) {
-  return parseEnum(name, getInput(name), allowed, fallback);
-}
-function parseDurationInput(name, text) {
-  const v = text.trim();
-  if (v === "" || v === "0") return void 0;
-  const ms = parseGoDuration(v);
-  if (ms === void 0 || ms < 0) throw new InputError(name, `expected a duration such as 90s, 20m or 1h30m, got '${text}'`);
-  return ms;
-}
-function durationInput(name) {
-  return parseDurationInput(name, getInput(name));
-}
-function parseKeyValueLines(name, text) {
-  const out = {};
-  const lines = text.split("\n");
-  for (const [i, raw] of lines.entries()) {
-    const line = raw.replace(/\r$/, "");
-    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
-    const eq = line.indexOf("=");
-    const key = eq < 0 ? "" : line.slice(0, eq).trim();
-    if (eq < 0 || key === "") throw new InputError(name, `line ${i + 1}: expected key=value, got '${line.trim()}'`);
-    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) throw new InputError(name, `line ${i + 1}: '${key}' is not a variable name (letters, digits, _ . -)`);
-    if (Object.hasOwn(out, key)) throw new InputError(name, `line ${i + 1}: '${key}' is set twice`);
-    out[key] = line.slice(eq + 1);
-  }
-  return out;
-}
-function keyValueInput(name) {
-  return parseKeyValueLines(name, getInput(name, { trimWhitespace: false }));
-}
-function parseList(text) {
-  return text.split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("#"));
-}
-function listInput(name) {
-  return parseList(getInput(name));
-}
+  formatBytes,
+  formatGoDuration
+} from "./chunk-Q75WJYVF.js";
 
 // src/actions/toolkit/outputs.ts
 function setOutputs(values, masker) {
@@ -118,7 +47,9 @@ var ORIGIN_TEXT = {
   "actions-cache": "restored from the Actions cache (no download)",
   "local-cache": "already on the runner (no download)",
   downloaded: "downloaded (saved to the Actions cache)",
-  "local-file": "local file"
+  "local-file": "local file",
+  "cdi-import": "imported by CDI in the cluster",
+  "cdi-upload": "uploaded into the cluster through CDI"
 };
 function sourcesTable(rows) {
   return table(
@@ -126,8 +57,28 @@ function sourcesTable(rows) {
     rows.map((r) => [escapeCell(r.vm), `\`${escapeCell(r.reference)}\``, `\`${r.digest}\``, r.bytes !== void 0 ? formatBytes(r.bytes) : "", escapeCell(ORIGIN_TEXT[r.origin] ?? r.origin)])
   );
 }
-function outputsTable(outputs) {
+var LAYER_ORIGIN_TEXT = {
+  built: "built",
+  "actions-cache": "\u267B\uFE0F reused (Actions cache)",
+  local: "\u267B\uFE0F reused (local)"
+};
+function layersTable(layers, records) {
+  return table(
+    ["Layer", "Content key", "Built or reused", "Actions cache"],
+    layers.map((name) => {
+      const r = records.get(name);
+      const saved = r?.origin !== "built" ? "" : r.saved ? "saved" : "not saved";
+      return [escapeCell(name), r ? `\`${r.key.slice(0, 12)}\`` : "", r ? LAYER_ORIGIN_TEXT[r.origin] : "not finished", saved];
+    })
+  );
+}
+function outputsTable(outputs, originOf) {
   if (outputs.length === 0) return "_No output image._\n";
+  const how = (o) => {
+    const origin = originOf?.(o.layer);
+    if (origin) return LAYER_ORIGIN_TEXT[origin];
+    return o.reused ? "reused (unchanged layer)" : "built";
+  };
   return table(
     ["VM", "Image", "Format", "Size", "sha256", "Built or cached"],
     outputs.map((o) => [
@@ -136,7 +87,7 @@ function outputsTable(outputs) {
       `${o.format}${o.compressed ? " (compressed)" : ""}`,
       formatBytes(o.bytes),
       `\`${o.sha256}\``,
-      o.reused ? "reused (unchanged layer)" : "built"
+      how(o)
     ])
   );
 }
@@ -164,6 +115,12 @@ ${text}
 `);
   return parts.join("\n");
 }
+function logsLine(uploaded, dir) {
+  if (!uploaded) return `Logs (screenshots, serial console, build log): \`${escapeCell(dir)}\` on the runner.
+`;
+  return `\u{1F4E6} Logs (screenshots, serial console, build log): artifact [\`${escapeCell(uploaded.name)}\`](${uploaded.url}), ${uploaded.files} file(s), ${formatBytes(uploaded.bytes)}.
+`;
+}
 function fitSummary(markdown, limit = SUMMARY_LIMIT) {
   if (Buffer.byteLength(markdown) <= limit) return markdown;
   const note = "\n\n_The summary was cut to stay under the runner\u2019s 1 MiB limit; the full record is in manifest.json._\n";
@@ -180,18 +137,14 @@ async function writeSummary(markdown, masker, env = process.env) {
 }
 
 export {
-  optionalInput,
-  booleanInput,
-  enumInput,
-  durationInput,
-  keyValueInput,
-  listInput,
   setOutputs,
   escapeCell,
   phasesTable,
   sourcesTable,
+  layersTable,
   outputsTable,
   imagesTable,
   failureSection,
+  logsLine,
   writeSummary
 };

@@ -2,20 +2,18 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   publishContainerDisk
-} from "./chunk-BDYFBXCG.js";
+} from "./chunk-LNGSSD2L.js";
 import {
   booleanInput,
   enumInput,
   keyValueInput,
   listInput,
-  optionalInput
-} from "./chunk-C4CG7AYM.js";
-import {
+  optionalInput,
   secretInput
-} from "./chunk-G6D4PSU4.js";
+} from "./chunk-ZHZDFU2J.js";
 import {
   UserError
-} from "./chunk-DYVWKAGB.js";
+} from "./chunk-Q75WJYVF.js";
 
 // src/actions/toolkit/publish.ts
 function imageRefs(image, tags) {

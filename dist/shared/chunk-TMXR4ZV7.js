@@ -2,42 +2,95 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   exportOutput,
+  outputImagePath,
   shutdownVm
-} from "./chunk-MJRXNEEZ.js";
+} from "./chunk-GWIY2MEF.js";
 import {
   startHttpServer
-} from "./chunk-CJING4X3.js";
+} from "./chunk-OLOAZE73.js";
+import {
+  writeSha256File
+} from "./chunk-U4DSBIX5.js";
 import {
   CleanupStack,
   provisionOverSsh
-} from "./chunk-QN5OQPXW.js";
+} from "./chunk-D2MNFXLT.js";
 import {
   createPhaseRunner,
   saveScreenshot,
   typeBootCommand
-} from "./chunk-WE3FYFX2.js";
+} from "./chunk-CRFO4P7H.js";
 import {
   redactedVariables,
   writeManifest
-} from "./chunk-3RMJ3RQ4.js";
-import {
-  package_default
-} from "./chunk-BD4KSRWD.js";
+} from "./chunk-TL4KJWYA.js";
 import {
   CancelledError,
   UserError,
+  package_default,
   sleep,
   throwIfAborted
-} from "./chunk-DYVWKAGB.js";
+} from "./chunk-Q75WJYVF.js";
 
 // src/core/pipeline/build-runner.ts
 import { mkdir as mkdir2 } from "node:fs/promises";
 import path3 from "node:path";
 
+// src/core/pipeline/kept-layers.ts
+import { stat } from "node:fs/promises";
+async function reuseKeptLayer(req) {
+  const { engine, build, layer, key, logger, signal } = req;
+  const kept = await engine.findKeptLayer?.({ build, layer, key, logger, signal });
+  if (!kept) return void 0;
+  const entry = await req.layerCache?.lookup(key, layer.name);
+  const local = entry ? await req.layerCache.restore(entry, req.outputDir) : [];
+  const outputs = [];
+  const phases = [];
+  for (const k of kept) {
+    const startedAt = /* @__PURE__ */ new Date();
+    let output = local.find((o) => o.vm === k.vm);
+    if (!output) {
+      const vm = layer.vms.find((v) => v.name === k.vm);
+      if (!vm) throw new Error(`internal: the engine kept an output of ${layer.name}/${k.vm}, which is not a VM of the layer`);
+      const image = outputImagePath(req.outputDir, layer, vm);
+      logger.info(`layer ${layer.name}: fetching the kept output of ${k.vm} from ${k.where} (not in the local layer cache)`);
+      await k.download(image, logger, signal);
+      const { sha256, checksumFile } = await writeSha256File(image, signal);
+      const { size } = await stat(image);
+      output = { layer: layer.name, vm: k.vm, image, format: k.format, compressed: k.compressed, bytes: size, sha256, checksumFile };
+    }
+    outputs.push({ ...output, reused: true, keptAs: k.where });
+    phases.push({
+      vm: `${layer.name}/${k.vm}`,
+      phase: "layer",
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      status: "reused",
+      detail: `kept by the ${engine.name} engine as ${k.where}, key ${key.slice(0, 12)}`
+    });
+  }
+  logger.info(`layer ${layer.name}: reused (unchanged, key ${key.slice(0, 12)}) from ${kept.map((k) => k.where).join(", ")}`);
+  return { outputs, phases };
+}
+async function keepBuiltLayer(req) {
+  const { engine, build, layer, key, logger, signal, outputs } = req;
+  if (!engine.keepLayer) return;
+  try {
+    const where = await engine.keepLayer({ build, layer, key, logger, signal, outputs });
+    for (const o of outputs) {
+      const at = where.get(o.vm);
+      if (at) o.keptAs = at;
+    }
+  } catch (err) {
+    if (signal.aborted) throw err;
+    logger.warn(`layer ${layer.name}: its outputs are not kept for later builds: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 // src/core/pipeline/layer-key.ts
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { readdir, stat as stat2 } from "node:fs/promises";
 import path from "node:path";
 var KEY_VERSION = "ruddervirt-layer-key/1";
 async function hashFile(file) {
@@ -48,7 +101,7 @@ async function hashFile(file) {
 async function hashTree(p) {
   let info;
   try {
-    info = await stat(p);
+    info = await stat2(p);
   } catch {
     return [[p, "missing"]];
   }
@@ -277,8 +330,17 @@ async function runBuild(options) {
   try {
     for (const layer of build.layers.slice(0, lastIndex + 1)) {
       const key = options.layerCache ? await layerKey(build, layer, parents) : void 0;
-      const cached = key && options.layerCache ? await options.layerCache.lookup(key) : void 0;
+      const cached = key && options.layerCache ? await options.layerCache.lookup(key, layer.name) : void 0;
       const mustBuild = options.only === void 0 || options.only === layer.name;
+      const kept = key && (!options.force || !mustBuild) ? await reuseKeptLayer({ engine, build, layer, key, outputDir, logger, signal, ...options.layerCache ? { layerCache: options.layerCache } : {} }) : void 0;
+      if (kept) {
+        for (const o of kept.outputs) {
+          outputs.push(o);
+          parents.set(`${o.layer}/${o.vm}`, o.sha256);
+        }
+        phases.push(...kept.phases);
+        continue;
+      }
       if (cached && (!options.force || !mustBuild)) {
         const restored = await options.layerCache.restore(cached, outputDir);
         for (const o of restored) {
@@ -325,6 +387,7 @@ async function runBuild(options) {
       if (first) throw first;
       for (const o of built) parents.set(`${o.layer}/${o.vm}`, o.sha256);
       if (key && options.layerCache) await options.layerCache.store(key, layer.name, built);
+      if (key) await keepBuiltLayer({ engine, build, layer, key, logger, signal, outputs: built });
     }
   } catch (err) {
     error = signal.aborted ? new CancelledError() : err instanceof Error ? err : new Error(String(err));

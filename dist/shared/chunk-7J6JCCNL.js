@@ -1,13 +1,15 @@
 import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
-  convertDisk,
   openSocket,
   readSerialTail
-} from "./chunk-MT7HJN33.js";
+} from "./chunk-5UMG27HX.js";
+import {
+  convertDisk
+} from "./chunk-MAABNHTC.js";
 import {
   abortReason
-} from "./chunk-DYVWKAGB.js";
+} from "./chunk-Q75WJYVF.js";
 
 // src/engines/local/attach.ts
 import { readFileSync } from "node:fs";
@@ -97,6 +99,7 @@ var AttachedMachine = class {
       destination: req.destination,
       format: req.format,
       compress: req.compress,
+      ...req.compressionType ? { compressionType: req.compressionType } : {},
       logger: req.logger,
       signal: req.signal
     });

@@ -2,32 +2,30 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   KubeConfig,
+  KubeDiscoveryClient,
   KubernetesObjectApi,
-  ObjectApiextensionsV1Api,
   ObjectCoreV1Api,
   ObjectCustomObjectsApi,
   ObjectVersionApi,
   PatchStrategy,
+  require_dist,
   setHeaderOptions
-} from "./chunk-V7EXY3WP.js";
-import {
-  require_dist
-} from "./chunk-XO4KZTKR.js";
+} from "./chunk-MAABNHTC.js";
 import {
   UserError,
   __toESM,
   sleep
-} from "./chunk-DYVWKAGB.js";
+} from "./chunk-Q75WJYVF.js";
 
 // src/actions/toolkit/kubevirt-cluster.ts
 var import_yaml = __toESM(require_dist(), 1);
 var PINNED = { kubevirt: "v1.9.0", cdi: "v1.66.0" };
-var CRDS = {
-  kubevirt: "virtualmachines.kubevirt.io",
-  cdi: "datavolumes.cdi.kubevirt.io",
-  volumeSnapshots: "volumesnapshots.snapshot.storage.k8s.io",
-  vmExport: "virtualmachineexports.export.kubevirt.io",
-  kubeOvnVpcs: "vpcs.kubeovn.io"
+var GROUPS = {
+  kubevirt: "kubevirt.io",
+  cdi: "cdi.kubevirt.io",
+  volumeSnapshots: "snapshot.storage.k8s.io",
+  vmExport: "export.kubevirt.io",
+  kubeOvnVpcs: "kubeovn.io"
 };
 function loadKubeConfig(kubeconfig) {
   const kc = new KubeConfig();
@@ -44,15 +42,6 @@ function statusOf(err) {
   const code = err.code;
   return typeof code === "number" ? code : void 0;
 }
-async function crdExists(api, name) {
-  try {
-    await api.readCustomResourceDefinition({ name });
-    return true;
-  } catch (err) {
-    if (statusOf(err) === 404) return false;
-    throw err;
-  }
-}
 async function checkCluster(kc) {
   let serverVersion;
   try {
@@ -60,12 +49,10 @@ async function checkCluster(kc) {
   } catch (err) {
     throw new UserError(`the Kubernetes API at ${kc.getCurrentCluster()?.server} does not answer: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const ext = kc.makeApiClient(ObjectApiextensionsV1Api);
-  const [kubevirtCrd, cdi, volumeSnapshots, vmExport, kubeOvnVpcs] = await Promise.all(
-    [CRDS.kubevirt, CRDS.cdi, CRDS.volumeSnapshots, CRDS.vmExport, CRDS.kubeOvnVpcs].map((n) => crdExists(ext, n))
-  );
-  const kubevirt = { installed: kubevirtCrd === true, emulation: false };
-  if (kubevirtCrd) {
+  const served = new Set((await new KubeDiscoveryClient(kc).servedGroups()).map((g) => g.name));
+  const [kubevirtServed, cdi, volumeSnapshots, vmExport, kubeOvnVpcs] = [GROUPS.kubevirt, GROUPS.cdi, GROUPS.volumeSnapshots, GROUPS.vmExport, GROUPS.kubeOvnVpcs].map((g) => served.has(g));
+  const kubevirt = { installed: kubevirtServed === true, emulation: false };
+  if (kubevirtServed) {
     const list = await kc.makeApiClient(ObjectCustomObjectsApi).listCustomObjectForAllNamespaces({ group: "kubevirt.io", version: "v1", resourcePlural: "kubevirts" });
     const kv = list.items?.[0];
     if (kv) {

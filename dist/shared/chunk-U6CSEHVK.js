@@ -1,0 +1,283 @@
+import { createRequire as __rvCreateRequire } from 'node:module';
+const require = __rvCreateRequire(import.meta.url);
+import {
+  missingToolError
+} from "./chunk-MAABNHTC.js";
+import {
+  UserError
+} from "./chunk-Q75WJYVF.js";
+
+// src/core/pipeline/layer-cache.ts
+import { constants } from "node:fs";
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+function defaultCacheRoot(env = process.env) {
+  return env.RUDDERVIRT_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "ruddervirt");
+}
+var LayerCache = class {
+  constructor(root) {
+    this.root = root;
+  }
+  root;
+  /** The folder holding one entry: everything a layer's reuse needs, and nothing else. */
+  entryDir(key) {
+    return path.join(this.root, "layers", key);
+  }
+  /** `layer` names the layer the key was computed for (for log lines and remote cache keys). */
+  async lookup(key, _layer) {
+    try {
+      const entry = JSON.parse(await readFile(path.join(this.entryDir(key), "entry.json"), "utf8"));
+      return entry.key === key ? entry : void 0;
+    } catch {
+      return void 0;
+    }
+  }
+  /** Copies a cached layer's images into `outputDir`; returns them as build outputs. */
+  async restore(entry, outputDir) {
+    const outputs = [];
+    for (const o of entry.outputs) {
+      const image = path.join(outputDir, o.file);
+      await copyFile(path.join(this.entryDir(entry.key), o.file), image, constants.COPYFILE_FICLONE);
+      const checksumFile = `${image}.sha256`;
+      await writeFile(checksumFile, `${o.sha256}  ${o.file}
+`);
+      outputs.push({ layer: entry.layer, vm: o.vm, image, format: o.format, compressed: o.compressed, bytes: o.bytes, sha256: o.sha256, checksumFile, reused: true });
+    }
+    return outputs;
+  }
+  async store(key, layer, outputs) {
+    const dir = this.entryDir(key);
+    const staging = `${dir}.tmp-${process.pid}`;
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    try {
+      const entry = { key, layer, createdAt: (/* @__PURE__ */ new Date()).toISOString(), outputs: [] };
+      for (const o of outputs) {
+        const file = path.basename(o.image);
+        await copyFile(o.image, path.join(staging, file), constants.COPYFILE_FICLONE);
+        entry.outputs.push({ vm: o.vm, file, format: o.format, compressed: o.compressed, bytes: o.bytes, sha256: o.sha256 });
+      }
+      await writeFile(path.join(staging, "entry.json"), JSON.stringify(entry, null, 2) + "\n");
+      await rm(dir, { recursive: true, force: true });
+      await rename(staging, dir);
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+};
+
+// src/engines/local/accelerator.ts
+import { spawn } from "node:child_process";
+import { constants as constants2 } from "node:fs";
+import { access, mkdtemp, readFile as readFile3, rm as rm2, writeFile as writeFile3 } from "node:fs/promises";
+import os2 from "node:os";
+import path3 from "node:path";
+
+// src/engines/local/accelerator-verdict.ts
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { mkdir as mkdir2, readFile as readFile2, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
+import path2 from "node:path";
+function resolveBinary(binary, env) {
+  if (binary.includes("/")) return binary;
+  for (const dir of (env.PATH ?? "/usr/bin:/bin").split(":")) {
+    const candidate = path2.join(dir || ".", binary);
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+    }
+  }
+  return void 0;
+}
+function verdictKey(qemuBinary, kvmDevice, env) {
+  try {
+    const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    const binary = resolveBinary(qemuBinary, env);
+    if (!binary) return void 0;
+    const q = statSync(binary);
+    const d = statSync(kvmDevice);
+    const who = [process.getuid?.(), process.getgid?.(), ...process.getgroups?.() ?? []].join(",");
+    return createHash("sha256").update([bootId, binary, q.size, q.mtimeMs, kvmDevice, d.rdev, d.mode, d.uid, d.gid, who].join("\n")).digest("hex");
+  } catch {
+    return void 0;
+  }
+}
+async function readVerdict(file, key) {
+  try {
+    const stored = JSON.parse(await readFile2(file, "utf8"));
+    if (stored.key !== key) return void 0;
+    if (stored.choice?.accelerator !== "kvm" && stored.choice?.accelerator !== "tcg") return void 0;
+    return stored.choice;
+  } catch {
+    return void 0;
+  }
+}
+async function writeVerdict(file, key, choice) {
+  try {
+    await mkdir2(path2.dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    const stored = { key, choice: { accelerator: choice.accelerator, reason: choice.reason } };
+    await writeFile2(temp, JSON.stringify(stored) + "\n");
+    await rename2(temp, file);
+  } catch {
+  }
+}
+
+// src/engines/local/probe-firmware.ts
+var CODE_AT_0 = "fab052e6e92e660f0116b8000f20c06683c8010f22c066ea1e000f00080066b810008ed88ec08ed0b050e6e9bf0010000031c0b9000c0000f3abc7050010000003200000c7050020000003300000c7050030000083000000b8001000000f22d80f20e083c8200f22e0b9800000c00f320d000100000f300f20c00d000000800f22c0ea89000f001800b04ce6e9b02ae6f4f4ebfd8db400000000000000000000ffff0000009acf00ffff00000092cf00ffff0000009aaf001f0098000f00";
+var RESET_VECTOR_AT_FFF0 = "ea000000f0";
+var PROBE_SUCCESS_STATUS = 85;
+var PROBE_EXIT_DEVICE = "isa-debug-exit,iobase=0xf4,iosize=0x04";
+var PROBE_STAGES = {
+  "": "the guest never ran its first instruction",
+  R: "the guest ran in real mode, then hung entering protected mode",
+  RP: "the guest reached protected mode, then hung entering 64-bit long mode",
+  RPL: "the guest reached 64-bit long mode"
+};
+function probeFirmwareImage() {
+  const image = Buffer.alloc(65536, 244);
+  Buffer.from(CODE_AT_0, "hex").copy(image, 0);
+  Buffer.from(RESET_VECTOR_AT_FFF0, "hex").copy(image, 65520);
+  return image;
+}
+
+// src/engines/local/accelerator.ts
+var DEFAULT_PROBE_TIMEOUT_MS = 3e3;
+var PROBE_STAGE_TIMEOUT_MS = 500;
+var cache = /* @__PURE__ */ new Map();
+function chooseAccelerator(options) {
+  const env = options.env ?? process.env;
+  const key = [options.qemuBinary ?? "qemu-system-x86_64", options.kvmDevice ?? "/dev/kvm", env.RUDDERVIRT_ACCEL ?? ""].join("\0");
+  let choice = cache.get(key);
+  if (!choice) {
+    choice = rememberedProbe(options, env).then((c) => {
+      if (c.accelerator === "tcg" && !env.RUDDERVIRT_ACCEL) {
+        options.logger.warn(`KVM is not usable here (${c.reason}); using TCG software emulation, builds will be much slower`);
+      } else {
+        options.logger.info(`accelerator: ${c.accelerator} (${c.reason})`);
+      }
+      return c;
+    });
+    choice.catch(() => cache.delete(key));
+    cache.set(key, choice);
+  }
+  return choice;
+}
+async function rememberedProbe(options, env) {
+  const started = performance.now();
+  const file = options.verdictFile ?? path3.join(defaultCacheRoot(env), "accelerator.json");
+  const device = options.kvmDevice ?? "/dev/kvm";
+  const worthIt = file !== false && !env.RUDDERVIRT_ACCEL && await access(device, constants2.R_OK | constants2.W_OK).then(() => true, () => false);
+  const key = worthIt ? verdictKey(options.qemuBinary ?? "qemu-system-x86_64", device, env) : void 0;
+  if (file !== false && key) {
+    const known = await readVerdict(file, key);
+    if (known) return { ...known, reason: `${known.reason}; probed earlier this boot`, elapsedMs: Math.round(performance.now() - started) };
+  }
+  const choice = await probeAccelerator(options);
+  if (file !== false && key && choice.conclusive !== false) await writeVerdict(file, key, choice);
+  return choice;
+}
+async function probeAccelerator(options) {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const env = options.env ?? process.env;
+  const override = env.RUDDERVIRT_ACCEL;
+  if (override !== void 0 && override !== "") {
+    if (override !== "kvm" && override !== "tcg") {
+      throw new UserError(`RUDDERVIRT_ACCEL must be 'kvm' or 'tcg', got '${override}'`);
+    }
+    return { accelerator: override, reason: `RUDDERVIRT_ACCEL=${override}`, elapsedMs: elapsed() };
+  }
+  const device = options.kvmDevice ?? "/dev/kvm";
+  try {
+    await access(device, constants2.R_OK | constants2.W_OK);
+  } catch (err) {
+    const code = err.code;
+    const why = code === "ENOENT" ? `${device} does not exist` : `${device} is not readable and writable by this user (add it to the 'kvm' group)`;
+    return { accelerator: "tcg", reason: why, elapsedMs: elapsed() };
+  }
+  const flags = await virtualizationFlag(options.cpuinfo ?? "/proc/cpuinfo");
+  const probe = await runProbeGuest("kvm", { qemuBinary: options.qemuBinary, timeoutMs: options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS });
+  if (probe.succeeded) {
+    return { accelerator: "kvm", reason: `a probe guest reached long mode under KVM in ${probe.elapsedMs}ms`, elapsedMs: elapsed() };
+  }
+  const cpu = flags ? `the CPU shows ${flags}` : "the CPU shows no vmx/svm flag (nested virtualization is off)";
+  return { accelerator: "tcg", reason: `${device} opens, but under KVM ${probe.outcome}; ${cpu}`, elapsedMs: elapsed(), conclusive: probe.stages.length > 0 };
+}
+async function virtualizationFlag(cpuinfo) {
+  try {
+    const text = await readFile3(cpuinfo, "utf8");
+    return /^flags\s*:.*\b(vmx|svm)\b/m.exec(text)?.[1];
+  } catch {
+    return void 0;
+  }
+}
+async function runProbeGuest(accelerator, options) {
+  const dir = await mkdtemp(path3.join(os2.tmpdir(), "ruddervirt-accel-"));
+  const started = performance.now();
+  try {
+    const bios = path3.join(dir, "probe.bin");
+    await writeFile3(bios, probeFirmwareImage());
+    const args = [
+      "-accel",
+      accelerator,
+      "-machine",
+      "pc",
+      ...accelerator === "kvm" ? ["-cpu", "host"] : [],
+      "-m",
+      "16",
+      "-nodefaults",
+      "-no-user-config",
+      "-display",
+      "none",
+      "-bios",
+      bios,
+      "-device",
+      PROBE_EXIT_DEVICE,
+      "-debugcon",
+      "stdio"
+    ];
+    const result = await new Promise((resolve, reject) => {
+      const child = spawn(options.qemuBinary ?? "qemu-system-x86_64", args, { stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      let timedOut = false;
+      const giveUp = () => {
+        timedOut = true;
+        child.kill("SIGKILL");
+      };
+      let timer = setTimeout(giveUp, options.timeoutMs);
+      child.stdout.setEncoding("latin1").on("data", (c) => {
+        if (stdout === "") {
+          clearTimeout(timer);
+          timer = setTimeout(giveUp, options.stageTimeoutMs ?? PROBE_STAGE_TIMEOUT_MS);
+        }
+        stdout += c;
+      });
+      child.stderr.setEncoding("utf8").on("data", (c) => stderr += c);
+      child.on("error", (err) => {
+        clearTimeout(timer);
+        reject(err.code === "ENOENT" ? missingToolError(options.qemuBinary ?? "qemu-system-x86_64") : err);
+      });
+      child.on("close", (status) => {
+        clearTimeout(timer);
+        resolve({ status, timedOut, stdout, stderr });
+      });
+    });
+    const elapsedMs = Math.round(performance.now() - started);
+    const stages = result.stdout.replace(/[^RPL]/g, "");
+    if (result.status === PROBE_SUCCESS_STATUS) return { succeeded: true, stages, outcome: PROBE_STAGES.RPL, elapsedMs };
+    const progress = PROBE_STAGES[stages] ?? `the guest printed '${stages}'`;
+    const outcome = result.timedOut ? `${progress} (probe stopped after ${elapsedMs}ms)` : `QEMU exited with status ${result.status}: ${result.stderr.trim().split("\n").slice(-3).join(" ") || progress}`;
+    return { succeeded: false, stages, outcome, elapsedMs };
+  } finally {
+    await rm2(dir, { recursive: true, force: true });
+  }
+}
+
+export {
+  defaultCacheRoot,
+  LayerCache,
+  chooseAccelerator
+};
