@@ -9,14 +9,17 @@
  *   setup-cluster → import-source → build-vm → provision → snapshot → publish-containerdisk (a real
  *   docker-registry, read back with skopeo); the snapshot is then booted locally and read over
  *   SSH, and the harness must hold nothing of the build after the post steps;
- * - the whole-build action with engine kubevirt and an inline kubeconfig (a secret);
+ * - the whole-build action with engine kubevirt and an inline kubeconfig (a secret), and killed
+ *   outright (SIGKILL, the runner giving up) while its VM runs: the post step removes the run by its
+ *   label;
  * - a failing provisioner in the chain: the post steps leave no object behind.
+ * The last three run side by side (each in its own namespace) to keep the file's time down.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type ExpectStatic } from 'vitest';
 import { ensureGuestImage } from '../fixtures/guest.js';
 import { node24 } from '../helpers/node24.js';
 import { requireTool, skopeo, startRegistry, type TestRegistry } from '../helpers/registry.js';
@@ -33,8 +36,8 @@ let registry: TestRegistry;
 let guestImage = '';
 const cleanups: (() => unknown)[] = [];
 
-function expectOk(step: StepResult): void {
-  expect(step.exitCode, `${step.action} failed:\n${step.stdout}\n${step.stderr}`).toBe(0);
+function expectOk(step: StepResult, expectIn: ExpectStatic = expect): void {
+  expectIn(step.exitCode, `${step.action} failed:\n${step.stdout}\n${step.stderr}`).toBe(0);
 }
 
 async function sha256(file: string): Promise<string> {
@@ -43,12 +46,16 @@ async function sha256(file: string): Promise<string> {
   return h.digest('hex');
 }
 
-/** Objects of the build still in the harness (Events are the cluster's own record, not ours). */
-async function leftovers(namespace?: string): Promise<string[]> {
+/**
+ * Objects a test made still in the harness: everywhere, or in one namespace (the namespace itself
+ * too when `withNamespace`). Events are the cluster's own record, not ours.
+ */
+async function leftovers(namespace?: string, withNamespace = false): Promise<string[]> {
   await harness.settled();
   return harness
-    .leftovers(namespace)
-    .filter((o) => o.kind !== 'Event' && !(o.kind === 'Namespace' && o.name === namespace))
+    .leftovers()
+    .filter((o) => namespace === undefined || o.namespace === namespace || (withNamespace && o.kind === 'Namespace' && o.name === namespace))
+    .filter((o) => o.kind !== 'Event' && (withNamespace || !(o.kind === 'Namespace' && o.name === namespace)))
     .map((o) => `${o.kind} ${o.namespace ?? ''}/${o.name}`);
 }
 
@@ -187,16 +194,18 @@ describe('the stage actions on the kubevirt engine (kube harness, real QEMU gues
     expect(proof).toContain('motd: Built by RudderVirt quickstart');
     expect(proof).toMatch(/seeded-at: \d{4}-\d\d-\d\dT/);
   }, 25 * 60_000);
+});
 
-  it('a failing provisioner fails provision with the console in the summary; the post steps leave no object behind', async () => {
+describe.concurrent('failures, and the whole-build action, side by side', () => {
+  it('a failing provisioner fails provision with the console in the summary; the post steps leave no object behind', async ({ expect }) => {
     const ws = workspace('kvfail', (vm) => {
       vm.provisioners = [{ type: 'shell', inline: ['echo about to fail', 'exit 3'] }];
     });
     const runner = job(ws);
     const namespace = `rv-fail-${process.pid}`;
-    expectOk(await runner.run('setup-cluster', { engine: 'kubevirt', kubeconfig: harness.kubeconfigPath, namespace }));
+    expectOk(await runner.run('setup-cluster', { engine: 'kubevirt', kubeconfig: harness.kubeconfigPath, namespace }), expect);
     // No import-source: build-vm starts the run itself.
-    expectOk(await runner.run('build-vm', { 'build-file': ws.buildFile }, { timeoutMs: STEP_TIMEOUT }));
+    expectOk(await runner.run('build-vm', { 'build-file': ws.buildFile }, { timeoutMs: STEP_TIMEOUT }), expect);
     const prov = await runner.run('provision', {}, { timeoutMs: STEP_TIMEOUT });
     expect(prov.exitCode).toBe(1);
     expect(prov.stdout).toMatch(/about to fail/);
@@ -205,19 +214,17 @@ describe('the stage actions on the kubevirt engine (kube harness, real QEMU gues
     expect(runner.handoff().vms['base/guest']!.state).toBe('failed');
 
     const posts = await runner.runPosts();
-    for (const p of posts) expectOk(p);
+    for (const p of posts) expectOk(p, expect);
     expect(posts[0]!.stdout).toMatch(/kubevirt: removed run \w+ from namespace/);
-    expect(await leftovers()).toEqual([]);
+    expect(await leftovers(namespace, true)).toEqual([]);
   }, 15 * 60_000);
-});
 
-describe('the whole-build action on the kubevirt engine', () => {
-  it('builds the quickstart in one step with an inline kubeconfig; outputs and summary as on the local engine; the post step finds nothing left', async () => {
+  it('builds the quickstart in one step with an inline kubeconfig; outputs and summary as on the local engine; the post step finds nothing left', async ({ expect }) => {
     const ws = workspace('kvwhole');
     const runner = job(ws);
     const namespace = await harness.createNamespace(`rv-whole-${process.pid}`);
     const r = await runner.run('build', { 'build-file': ws.buildFile, engine: 'kubevirt', kubeconfig: readFileSync(harness.kubeconfigPath, 'utf8'), namespace }, { timeoutMs: STEP_TIMEOUT });
-    expectOk(r);
+    expectOk(r, expect);
     expect(r.outputs.status).toBe('succeeded');
     const image = r.outputs.path!;
     expect(r.outputs.sha256).toBe(await sha256(image));
@@ -230,7 +237,24 @@ describe('the whole-build action on the kubevirt engine', () => {
     expect(r.state.runId).toMatch(/^\w+$/);
 
     const [post] = await runner.runPosts();
-    expectOk(post!);
+    expectOk(post!, expect);
+    expect(await leftovers(namespace), `${r.stdout}\n${post!.stdout}`).toEqual([]);
+    await harness.deleteNamespace(namespace);
+  }, 15 * 60_000);
+
+  it('the whole-build action killed outright while its VM runs: the post step removes the run by its label', async ({ expect }) => {
+    const ws = workspace('kvkill', (vm) => {
+      vm.bootWait = '30s';
+    });
+    const runner = job(ws);
+    const namespace = await harness.createNamespace(`rv-kill-${process.pid}`);
+    const r = await runner.run('build', { 'build-file': ws.buildFile, engine: 'kubevirt', kubeconfig: harness.kubeconfigPath, namespace }, { cancelWhen: /^\[guest\] ==> boot wait$/m, cancelSignal: 'SIGKILL', timeoutMs: STEP_TIMEOUT });
+    expect(r.exitCode).not.toBe(0);
+    // Killed: no cleanup of its own ran, the VM is still there.
+    expect(harness.objects().some((o) => o.namespace === namespace && o.kind === 'VirtualMachine')).toBe(true);
+    const [post] = await runner.runPosts();
+    expectOk(post!, expect);
+    expect(post!.stdout).toMatch(new RegExp(`kubevirt: removed run ${r.state.runId} from namespace ${namespace}`));
     expect(await leftovers(namespace)).toEqual([]);
     await harness.deleteNamespace(namespace);
   }, 15 * 60_000);
