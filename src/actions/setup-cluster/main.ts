@@ -74,7 +74,6 @@ await runAction(async (ctx) => {
   const namespace = optionalInput('namespace') ?? 'ruddervirt-builds';
   const kc = loadKubeConfig(kubeconfig);
   core.saveState('kubeconfig', kubeconfig ?? '');
-  core.saveState('writtenKubeconfig', given?.written ? given.path : '');
   core.saveState('handoff', handoffPath());
   core.saveState('cleanup', String(booleanInput('cleanup', true)));
   const { caps, created } = await core.group(`kubevirt engine: cluster ${kc.getCurrentCluster()?.server}`, () => prepareCluster(ctx, kc, namespace));

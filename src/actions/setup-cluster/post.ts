@@ -2,14 +2,15 @@
  * setup-cluster's post step, the job's last: removes the kubevirt build run the job's stage
  * actions made (by its label; a no-op when snapshot or build-vm's post already did — but
  * import-source has no post step of its own), unless a VM was kept for debugging; then deletes
- * the build namespace it created (cleanup: true) and the kubeconfig file it wrote from inline input.
+ * the build namespace it created (cleanup: true) and the kubeconfig files the job's steps wrote
+ * from inline input (the runner empties RUNNER_TEMP after the job too; this does not wait for it).
  */
 import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { readHandoff } from '../toolkit/handoff.js';
 import { deleteNamespace, loadKubeConfig } from '../toolkit/kubevirt-cluster.js';
-import { removalHint, removeJobRun } from '../toolkit/kubevirt-run.js';
+import { removalHint, removeJobRun, stageSecretsDir } from '../toolkit/kubevirt-run.js';
 import { runAction } from '../toolkit/run-action.js';
 
 await runAction(async (ctx) => {
@@ -31,6 +32,5 @@ await runAction(async (ctx) => {
       core.info(`deleted namespace ${namespace}`);
     }
   }
-  const written = core.getState('writtenKubeconfig');
-  if (written && !kept) await rm(written, { force: true });
+  if (!kept) await rm(stageSecretsDir(ctx.env), { recursive: true, force: true });
 });
