@@ -7,25 +7,18 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { OutputFormat, Qcow2Compression } from '../../../core/config/model.js';
-import type { Logger } from '../../../core/log.js';
+import type { ExportDiskRequest } from '../../../core/engine.js';
 import { convertDisk } from '../../local/disks.js';
 import type { RenderedVm } from '../manifests/rendered.js';
 import { downloadExport } from './export-download.js';
 import { describeRef, refOf } from './resources.js';
 import type { RunSession } from './session.js';
 
-export interface OutputDownloadRequest {
+export interface OutputDownloadRequest extends ExportDiskRequest {
   session: RunSession;
   rendered: RenderedVm;
   /** The raw disk lands here first (removed afterwards). */
   rawFile: string;
-  destination: string;
-  format: OutputFormat;
-  compress: boolean;
-  compressionType?: Qcow2Compression;
-  logger: Logger;
-  signal: AbortSignal;
 }
 
 /** The PVC the rendered export reads: the clone output, or the stopped VM's root disk. */
