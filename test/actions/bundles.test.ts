@@ -17,6 +17,7 @@ import { TOOL_VERSION } from '../../src/actions/toolkit/handoff.js';
 import { requireTool, skopeo, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { bundleActions, type Bundle } from './helpers/bundle.js';
 import { actionMetadata, RunnerJob } from './helpers/runner.js';
+import { noSshBuild } from './helpers/workspace.js';
 
 const ACTIONS = ['setup-cluster', 'import-source', 'build-vm', 'provision', 'snapshot', 'publish-containerdisk', 'build'];
 
@@ -49,23 +50,6 @@ async function startFakeGitHubApi(): Promise<FakeGitHub> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-/** A VM that never answers SSH (a blank disk boots nothing): fails at 'wait for ssh' within seconds. */
-function noSshBuild(name: string): string {
-  return [
-    `name: ${name}`,
-    'layers:',
-    '  - name: base',
-    '    vms:',
-    '      - name: box',
-    '        source: { path: blank.qcow2 }',
-    '        memory: 64Mi',
-    '        disks: [{ name: root, size: 64Mi }]',
-    '        bootWait: 1ms',
-    '        communicator: { type: ssh, sshUsername: root, sshPassword: nope-pw-123, sshTimeout: 3s }',
-    '        shutdownTimeout: 1s',
-    '',
-  ].join('\n');
-}
 
 function leftoverProcesses(marker: string): string[] {
   const out: string[] = [];

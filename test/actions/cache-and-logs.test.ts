@@ -19,7 +19,7 @@ import { bundleActions, type Bundle } from './helpers/bundle.js';
 import { readZip } from './helpers/fake-artifact-service.js';
 import { startFakeResultsService, type FakeResultsService } from './helpers/fake-results-service.js';
 import { RunnerJob, type StepResult } from './helpers/runner.js';
-import { quickstartWorkspace } from './helpers/workspace.js';
+import { noSshBuild, quickstartWorkspace } from './helpers/workspace.js';
 
 const STEP_TIMEOUT = 8 * 60_000;
 const PASSWORD = 'rv-quickstart-pw';
@@ -174,19 +174,7 @@ describe('the actions with a fake GitHub results service (cache v2, artifacts): 
     const blank = spawnSync('qemu-img', ['create', '-q', '-f', 'qcow2', path.join(dir, 'blank.qcow2'), '64M'], { encoding: 'utf8' });
     expect(blank.status, blank.stderr).toBe(0);
     const file = path.join(dir, 'nossh.yaml');
-    const yaml = [
-      'name: nossh',
-      'layers:',
-      '  - name: base',
-      '    vms:',
-      '      - name: box',
-      '        source: { path: blank.qcow2 }',
-      '        memory: 64Mi',
-      '        bootWait: 1ms',
-      '        communicator: { type: ssh, sshUsername: root, sshPassword: nope-pw-123, sshTimeout: 3s }',
-      '        shutdownTimeout: 1s',
-      '',
-    ].join('\n');
+    const yaml = noSshBuild('nossh');
     writeFileSync(file, yaml);
     const names: string[] = [];
     for (let i = 0; i < 2; i++) {

@@ -30,3 +30,21 @@ export function quickstartWorkspace(name: string, edit: (vm: Record<string, unkn
   writeFileSync(path.join(dir, buildFile), stringify(doc));
   return { dir, buildFile, buildName: name, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** A VM that never answers SSH (a blank disk, blank.qcow2 beside the file, boots nothing): fails at 'wait for ssh' within seconds. */
+export function noSshBuild(name: string): string {
+  return [
+    `name: ${name}`,
+    'layers:',
+    '  - name: base',
+    '    vms:',
+    '      - name: box',
+    '        source: { path: blank.qcow2 }',
+    '        memory: 64Mi',
+    '        disks: [{ name: root, size: 64Mi }]',
+    '        bootWait: 1ms',
+    '        communicator: { type: ssh, sshUsername: root, sshPassword: nope-pw-123, sshTimeout: 3s }',
+    '        shutdownTimeout: 1s',
+    '',
+  ].join('\n');
+}
