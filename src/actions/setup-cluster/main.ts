@@ -7,27 +7,50 @@ import * as core from '@actions/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../../cli/command.js';
 import { handoffPath, updateHandoff } from '../toolkit/handoff.js';
-import { booleanInput, durationInput, enumInput, optionalInput } from '../toolkit/inputs.js';
+import { booleanInput, durationInput, enumInput, httpUrlInput, optionalInput } from '../toolkit/inputs.js';
 import { kubeconfigInput } from '../toolkit/kubeconfig-input.js';
 import { stageSecretsDir } from '../toolkit/kubevirt-run.js';
-import { blockingProblems, checkCluster, describeCapabilities, ensureNamespace, installKubevirt, loadKubeConfig, PINNED } from '../toolkit/kubevirt-cluster.js';
+import { blockingProblems, checkCluster, DEFAULT_RELEASE_SOURCES, describeCapabilities, ensureNamespace, installKubevirt, loadKubeConfig, PINNED } from '../toolkit/kubevirt-cluster.js';
 import { kvmAccessible, setupLocalHost } from '../toolkit/local-host.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { runAction, type ActionContext } from '../toolkit/run-action.js';
 import { escapeCell, writeSummary } from '../toolkit/summary.js';
 
+/**
+ * emulation: auto asks whether the nodes have KVM. The runner is the node (kind), so its own KVM
+ * decides; RUDDERVIRT_ACCEL=kvm|tcg, the local engine's override, says it outright (a runner whose
+ * /dev/kvm opens but hangs under nesting).
+ */
+async function runnerHasKvm(env: NodeJS.ProcessEnv): Promise<boolean> {
+  const told = env.RUDDERVIRT_ACCEL;
+  if (told === 'kvm' || told === 'tcg') return told === 'kvm';
+  return kvmAccessible();
+}
+
+/** install-kubevirt's inputs, read (and refused when wrong) before the cluster is touched. */
+function installInputs() {
+  if (!booleanInput('install-kubevirt', false)) return undefined;
+  const sample = { '{version}': 'v1.0.0' };
+  return {
+    versions: { kubevirt: optionalInput('kubevirt-version') ?? PINNED.kubevirt, cdi: optionalInput('cdi-version') ?? PINNED.cdi },
+    sources: {
+      kubevirt: httpUrlInput('kubevirt-release-url', DEFAULT_RELEASE_SOURCES.kubevirt, sample),
+      cdi: httpUrlInput('cdi-release-url', DEFAULT_RELEASE_SOURCES.cdi, sample),
+    },
+    emulation: enumInput('emulation', ['auto', 'true', 'false'] as const, 'auto'),
+    timeoutMs: durationInput('install-timeout') ?? 15 * 60_000,
+  };
+}
+
 async function prepareCluster(ctx: ActionContext, kc: KubeConfig, namespace: string) {
+  const install = installInputs();
   let caps = await checkCluster(kc);
-  if (booleanInput('install-kubevirt', false) && blockingProblems(caps).length > 0) {
-    const emulationInput = enumInput('emulation', ['auto', 'true', 'false'] as const, 'auto');
-    // auto: the runner is the node (kind), so its own KVM decides.
-    const emulation = emulationInput === 'auto' ? !(await kvmAccessible()) : emulationInput === 'true';
+  if (install && blockingProblems(caps).length > 0) {
     await installKubevirt(kc, {
-      versions: { kubevirt: optionalInput('kubevirt-version') ?? PINNED.kubevirt, cdi: optionalInput('cdi-version') ?? PINNED.cdi },
-      emulation,
+      ...install,
+      emulation: install.emulation === 'auto' ? !(await runnerHasKvm(ctx.env)) : install.emulation === 'true',
       logger: ctx.logger,
       signal: ctx.signal,
-      timeoutMs: durationInput('install-timeout') ?? 15 * 60_000,
     });
     caps = await checkCluster(kc);
   }

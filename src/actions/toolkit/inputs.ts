@@ -106,3 +106,28 @@ export function parseList(text: string): string[] {
 export function listInput(name: string): string[] {
   return parseList(core.getInput(name));
 }
+
+/**
+ * An http(s) URL, possibly a template: `placeholders` (e.g. `{version}`) are filled with sample
+ * values before checking, so a template is refused for the same mistakes as a plain URL.
+ */
+export function parseHttpUrl(name: string, text: string, placeholders: Record<string, string> = {}): string {
+  const v = text.trim();
+  let filled = v;
+  for (const [key, sample] of Object.entries(placeholders)) filled = filled.replaceAll(key, sample);
+  let url: URL | undefined;
+  try {
+    url = new URL(filled);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new InputError(name, `expected an http:// or https:// URL, got '${text}'`);
+  // fetch() refuses URLs with credentials; say so here rather than as a download failure.
+  if (url.username || url.password) throw new InputError(name, 'a URL with a user name or password in it cannot be downloaded; use a URL without credentials');
+  return v;
+}
+
+export function httpUrlInput(name: string, fallback: string, placeholders: Record<string, string> = {}): string {
+  const v = core.getInput(name);
+  return v === '' ? fallback : parseHttpUrl(name, v, placeholders);
+}

@@ -6,11 +6,12 @@
  * given (turning on emulation when the nodes have no usable KVM).
  */
 import * as k8s from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
 import { UserError } from '../../cli/command.js';
 import type { Logger } from '../../core/log.js';
 import { sleep } from '../../core/abort.js';
+import { formatGoDuration } from '../../core/duration.js';
 import { KubeDiscoveryClient } from '../../engines/kubevirt/kube-discovery-client.js';
+import { downloadManifest, ManifestApplier, type AppliedObject } from './release-manifest.js';
 
 export const PINNED = { kubevirt: 'v1.9.0', cdi: 'v1.66.0' } as const;
 
@@ -98,54 +99,86 @@ export function blockingProblems(c: ClusterCapabilities): string[] {
   return out;
 }
 
-export function releaseManifestUrls(versions: { kubevirt: string; cdi: string }): string[] {
-  const kv = `https://github.com/kubevirt/kubevirt/releases/download/${versions.kubevirt}`;
-  const cdi = `https://github.com/kubevirt/containerized-data-importer/releases/download/${versions.cdi}`;
+/**
+ * Where each release's files are downloaded from: a folder URL in which `{version}` stands for the
+ * release. GitHub's release downloads by default; a mirror for air-gapped runners.
+ */
+export interface ReleaseSources {
+  kubevirt: string;
+  cdi: string;
+}
+
+export const DEFAULT_RELEASE_SOURCES: ReleaseSources = {
+  kubevirt: 'https://github.com/kubevirt/kubevirt/releases/download/{version}',
+  cdi: 'https://github.com/kubevirt/containerized-data-importer/releases/download/{version}',
+};
+
+/** The four files, in the order they are applied: each operator before its custom resource. */
+export function releaseManifestUrls(versions: { kubevirt: string; cdi: string }, sources: ReleaseSources = DEFAULT_RELEASE_SOURCES): string[] {
+  const folder = (template: string, version: string) => template.replaceAll('{version}', version).replace(/\/+$/, '');
+  const kv = folder(sources.kubevirt, versions.kubevirt);
+  const cdi = folder(sources.cdi, versions.cdi);
   return [`${kv}/kubevirt-operator.yaml`, `${kv}/kubevirt-cr.yaml`, `${cdi}/cdi-operator.yaml`, `${cdi}/cdi-cr.yaml`];
 }
 
-async function applyManifest(kc: k8s.KubeConfig, url: string, logger: Logger, signal: AbortSignal): Promise<void> {
-  const response = await fetch(url, { signal, redirect: 'follow' });
-  if (!response.ok) throw new UserError(`downloading ${url} failed: HTTP ${response.status}`);
-  const api = k8s.KubernetesObjectApi.makeApiClient(kc);
-  for (const doc of parseAllDocuments(await response.text())) {
-    const spec = doc.toJS() as k8s.KubernetesObject | null;
-    if (!spec?.kind) continue;
-    try {
-      await api.create(spec);
-    } catch (err) {
-      if (statusOf(err) !== 409) throw err;
-      await api.patch(spec, undefined, undefined, 'ruddervirt', true, k8s.PatchStrategy.ServerSideApply);
-    }
-  }
-  logger.info(`applied ${url}`);
+/**
+ * How often the install looks at the operators' progress: every 10 s, as `kubectl wait` would
+ * poll, but at least ~30 times within a short timeout so it is not missed by a whole interval.
+ */
+export function installPollIntervalMs(timeoutMs: number): number {
+  return Math.min(10_000, Math.max(250, Math.round(timeoutMs / 30)));
 }
 
 export interface InstallOptions {
   versions: { kubevirt: string; cdi: string };
+  sources?: ReleaseSources;
   emulation: boolean;
   logger: Logger;
   signal: AbortSignal;
   timeoutMs: number;
 }
 
+interface OperatorStatus {
+  status?: { phase?: string; conditions?: { type?: string; status?: string }[] };
+}
+
+/**
+ * Installs KubeVirt and CDI from their release manifests (operator, then custom resource), turns
+ * on software emulation when asked, and waits until KubeVirt's phase is Deployed and CDI is
+ * Available — what `kubectl wait` is told in both projects' install guides.
+ */
 export async function installKubevirt(kc: k8s.KubeConfig, o: InstallOptions): Promise<void> {
-  for (const url of releaseManifestUrls(o.versions)) await applyManifest(kc, url, o.logger, o.signal);
-  const objects = kc.makeApiClient(k8s.CustomObjectsApi);
+  const deadline = Date.now() + o.timeoutMs;
+  const applier = new ManifestApplier(kc, o.signal);
+  const applied: AppliedObject[] = [];
+  for (const url of releaseManifestUrls(o.versions, o.sources)) {
+    const objects = await downloadManifest(url, o.signal);
+    applied.push(...(await applier.apply(url, objects, deadline)));
+    o.logger.info(`applied ${url} (${objects.length} objects)`);
+  }
+  const kubevirt = applied.find((a) => a.object.kind === 'KubeVirt' && a.object.apiVersion.startsWith(`${GROUPS.kubevirt}/`));
+  const cdi = applied.find((a) => a.object.kind === 'CDI' && a.object.apiVersion.startsWith(`${GROUPS.cdi}/`));
+  if (!kubevirt) throw new UserError(`the KubeVirt release files (${releaseManifestUrls(o.versions, o.sources).slice(0, 2).join(', ')}) hold no KubeVirt resource`);
+  if (!cdi) throw new UserError(`the CDI release files (${releaseManifestUrls(o.versions, o.sources).slice(2).join(', ')}) hold no CDI resource`);
   if (o.emulation) {
-    await objects.patchNamespacedCustomObject(
-      { group: 'kubevirt.io', version: 'v1', namespace: 'kubevirt', plural: 'kubevirts', name: 'kubevirt', body: { spec: { configuration: { developerConfiguration: { useEmulation: true } } } } },
-      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
-    );
+    await applier.mergePatch(kubevirt, { spec: { configuration: { developerConfiguration: { useEmulation: true } } } });
     o.logger.info('KubeVirt: software emulation turned on (the nodes have no usable KVM)');
   }
-  const deadline = Date.now() + o.timeoutMs;
+  const pollMs = installPollIntervalMs(o.timeoutMs);
   for (;;) {
-    const caps = await checkCluster(kc);
-    if (caps.kubevirt.phase === 'Deployed' && caps.cdi) return;
-    if (Date.now() > deadline) throw new UserError(`KubeVirt did not reach phase Deployed within the install timeout (phase ${caps.kubevirt.phase ?? 'none'})`);
-    o.logger.progress({ phase: 'install kubevirt', message: `KubeVirt phase ${caps.kubevirt.phase ?? 'pending'}` });
-    await sleep(10_000, o.signal);
+    const [kv, c] = await Promise.all([applier.read<OperatorStatus>(kubevirt), applier.read<OperatorStatus>(cdi)]);
+    const phase = kv?.status?.phase || 'pending';
+    const cdiAvailable = c?.status?.conditions?.some((x) => x.type === 'Available' && x.status === 'True') === true;
+    const state = `KubeVirt phase ${phase}, CDI ${cdiAvailable ? 'available' : `phase ${c?.status?.phase || 'pending'}`}`;
+    if (phase === 'Deployed' && cdiAvailable) {
+      o.logger.info(`installed: ${state}`);
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new UserError(`KubeVirt and CDI were not ready within the install timeout (${formatGoDuration(o.timeoutMs)}): ${state}; raise install-timeout if the cluster is slow to pull images`);
+    }
+    o.logger.progress({ phase: 'install kubevirt', message: state });
+    await sleep(pollMs, o.signal);
   }
 }
 
