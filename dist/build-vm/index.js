@@ -3,48 +3,48 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   LocalEngine,
   startHttpServer
-} from "../shared/chunk-OLOAZE73.js";
-import "../shared/chunk-U6CSEHVK.js";
-import "../shared/chunk-CHQUPWZR.js";
+} from "../shared/chunk-MDMVFVHW.js";
+import "../shared/chunk-L56JYPQQ.js";
+import "../shared/chunk-L72HRDDD.js";
 import {
   captureFailure,
   logArtifactInputs,
   startBuildLog,
   uploadLogsIfWanted
-} from "../shared/chunk-ASB7732K.js";
+} from "../shared/chunk-E24KSPFH.js";
 import {
   connectSsh,
   createPhaseRunner,
   typeBootCommand
-} from "../shared/chunk-CRFO4P7H.js";
+} from "../shared/chunk-ADRVOGZQ.js";
 import {
   AttachedMachine
-} from "../shared/chunk-7J6JCCNL.js";
+} from "../shared/chunk-QSAH345Q.js";
 import {
   QemuMachine
-} from "../shared/chunk-5UMG27HX.js";
+} from "../shared/chunk-GIYZDKOS.js";
 import {
   loadBuildForAction,
   phaseTimeoutInputs,
   selectVm
-} from "../shared/chunk-FGFO33CQ.js";
+} from "../shared/chunk-FPNPFKNV.js";
 import {
   loadBuild
-} from "../shared/chunk-TL4KJWYA.js";
+} from "../shared/chunk-WAAKVM52.js";
 import {
   jobEngine,
   jobRun
-} from "../shared/chunk-IQXHNO35.js";
+} from "../shared/chunk-LERG5APY.js";
 import {
   RunNames
-} from "../shared/chunk-MAABNHTC.js";
+} from "../shared/chunk-LAWJDJJ5.js";
 import {
   failureSection,
   logsLine,
   phasesTable,
   setOutputs,
   writeSummary
-} from "../shared/chunk-Y76KJFVT.js";
+} from "../shared/chunk-2VB5DMX6.js";
 import "../shared/chunk-WVXTUGLW.js";
 import {
   booleanInput,
@@ -55,7 +55,7 @@ import {
   runAction,
   saveState,
   updateHandoff
-} from "../shared/chunk-ZHZDFU2J.js";
+} from "../shared/chunk-X5HIS2MH.js";
 import {
   CancelledError,
   LineLogger,

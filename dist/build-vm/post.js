@@ -5,13 +5,13 @@ import {
 } from "../shared/chunk-OHQ3NRL2.js";
 import {
   AttachedMachine
-} from "../shared/chunk-7J6JCCNL.js";
-import "../shared/chunk-5UMG27HX.js";
+} from "../shared/chunk-QSAH345Q.js";
+import "../shared/chunk-GIYZDKOS.js";
 import {
   removalHint,
   removeJobRun
-} from "../shared/chunk-IQXHNO35.js";
-import "../shared/chunk-MAABNHTC.js";
+} from "../shared/chunk-LERG5APY.js";
+import "../shared/chunk-LAWJDJJ5.js";
 import {
   getState,
   info,
@@ -19,7 +19,7 @@ import {
   runAction,
   updateHandoff,
   warning
-} from "../shared/chunk-ZHZDFU2J.js";
+} from "../shared/chunk-X5HIS2MH.js";
 import "../shared/chunk-Q75WJYVF.js";
 
 // src/actions/build-vm/post.ts

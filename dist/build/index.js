@@ -2,24 +2,24 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "../shared/chunk-TMXR4ZV7.js";
+} from "../shared/chunk-I4MWRRFV.js";
 import "../shared/chunk-GWIY2MEF.js";
 import {
   LocalEngine
-} from "../shared/chunk-OLOAZE73.js";
+} from "../shared/chunk-MDMVFVHW.js";
 import {
   LayerCache,
   defaultCacheRoot
-} from "../shared/chunk-U6CSEHVK.js";
+} from "../shared/chunk-L56JYPQQ.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
   restoreFromActionsCache,
   saveToActionsCache
-} from "../shared/chunk-7IU6LJML.js";
+} from "../shared/chunk-BIEWBJWP.js";
 import "../shared/chunk-U4DSBIX5.js";
-import "../shared/chunk-CHQUPWZR.js";
-import "../shared/chunk-D2MNFXLT.js";
+import "../shared/chunk-L72HRDDD.js";
+import "../shared/chunk-QOYQJUD5.js";
 import {
   context,
   getOctokit,
@@ -27,30 +27,30 @@ import {
   readFailure,
   startBuildLog,
   uploadLogsIfWanted
-} from "../shared/chunk-ASB7732K.js";
-import "../shared/chunk-CRFO4P7H.js";
-import "../shared/chunk-5UMG27HX.js";
+} from "../shared/chunk-E24KSPFH.js";
+import "../shared/chunk-ADRVOGZQ.js";
+import "../shared/chunk-GIYZDKOS.js";
 import {
   allVms,
   filterBuild,
   loadBuildForAction,
   phaseTimeoutInputs
-} from "../shared/chunk-FGFO33CQ.js";
-import "../shared/chunk-TL4KJWYA.js";
+} from "../shared/chunk-FPNPFKNV.js";
+import "../shared/chunk-WAAKVM52.js";
 import {
   kubeconfigInput,
   removalHint
-} from "../shared/chunk-IQXHNO35.js";
+} from "../shared/chunk-LERG5APY.js";
 import {
   KubevirtEngine,
   loadKubeTarget,
   newRunId
-} from "../shared/chunk-MAABNHTC.js";
+} from "../shared/chunk-LAWJDJJ5.js";
 import {
   imageName,
   publishDisk,
   publishInputs
-} from "../shared/chunk-LZKBKEGZ.js";
+} from "../shared/chunk-JFBBCBGA.js";
 import "../shared/chunk-LNGSSD2L.js";
 import {
   failureSection,
@@ -62,7 +62,7 @@ import {
   setOutputs,
   sourcesTable,
   writeSummary
-} from "../shared/chunk-Y76KJFVT.js";
+} from "../shared/chunk-2VB5DMX6.js";
 import "../shared/chunk-WVXTUGLW.js";
 import {
   booleanInput,
@@ -73,7 +73,7 @@ import {
   runAction,
   saveState,
   secretInput
-} from "../shared/chunk-ZHZDFU2J.js";
+} from "../shared/chunk-X5HIS2MH.js";
 import {
   UserError,
   formatBytes

@@ -6,13 +6,13 @@ import {
 import {
   removalHint,
   removeJobRun
-} from "../shared/chunk-IQXHNO35.js";
-import "../shared/chunk-MAABNHTC.js";
+} from "../shared/chunk-LERG5APY.js";
+import "../shared/chunk-LAWJDJJ5.js";
 import {
   getState,
   info,
   runAction
-} from "../shared/chunk-ZHZDFU2J.js";
+} from "../shared/chunk-X5HIS2MH.js";
 import "../shared/chunk-Q75WJYVF.js";
 
 // src/actions/build/post.ts

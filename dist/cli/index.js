@@ -3,31 +3,31 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "../shared/chunk-TMXR4ZV7.js";
+} from "../shared/chunk-I4MWRRFV.js";
 import "../shared/chunk-GWIY2MEF.js";
 import {
   LocalEngine
-} from "../shared/chunk-OLOAZE73.js";
+} from "../shared/chunk-MDMVFVHW.js";
 import {
   LayerCache,
   defaultCacheRoot
-} from "../shared/chunk-U6CSEHVK.js";
+} from "../shared/chunk-L56JYPQQ.js";
 import "../shared/chunk-U4DSBIX5.js";
-import "../shared/chunk-CHQUPWZR.js";
-import "../shared/chunk-D2MNFXLT.js";
+import "../shared/chunk-L72HRDDD.js";
+import "../shared/chunk-QOYQJUD5.js";
 import {
   KEYSYM_NAMES,
   KEY_INTERVAL_ENV,
   formatGoDurationNanos,
   planBootCommand,
   resolveKeyInterval
-} from "../shared/chunk-CRFO4P7H.js";
-import "../shared/chunk-5UMG27HX.js";
+} from "../shared/chunk-ADRVOGZQ.js";
+import "../shared/chunk-GIYZDKOS.js";
 import {
   FORMATS,
   buildSpec,
   loadBuild
-} from "../shared/chunk-TL4KJWYA.js";
+} from "../shared/chunk-WAAKVM52.js";
 import {
   ALWAYS_ALLOWED_CALLS,
   API_CALLS,
@@ -48,7 +48,7 @@ import {
   renderOptions,
   renderedToYaml,
   require_dist
-} from "../shared/chunk-MAABNHTC.js";
+} from "../shared/chunk-LAWJDJJ5.js";
 import {
   publishContainerDisk
 } from "../shared/chunk-LNGSSD2L.js";

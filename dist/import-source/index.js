@@ -2,26 +2,26 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   importLocalSource
-} from "../shared/chunk-7IU6LJML.js";
+} from "../shared/chunk-BIEWBJWP.js";
 import {
   sha256OfFile
 } from "../shared/chunk-U4DSBIX5.js";
-import "../shared/chunk-CHQUPWZR.js";
+import "../shared/chunk-L72HRDDD.js";
 import {
   loadBuildForAction,
   selectVm
-} from "../shared/chunk-FGFO33CQ.js";
-import "../shared/chunk-TL4KJWYA.js";
+} from "../shared/chunk-FPNPFKNV.js";
+import "../shared/chunk-WAAKVM52.js";
 import {
   jobEngine,
   jobRun
-} from "../shared/chunk-IQXHNO35.js";
-import "../shared/chunk-MAABNHTC.js";
+} from "../shared/chunk-LERG5APY.js";
+import "../shared/chunk-LAWJDJJ5.js";
 import {
   setOutputs,
   sourcesTable,
   writeSummary
-} from "../shared/chunk-Y76KJFVT.js";
+} from "../shared/chunk-2VB5DMX6.js";
 import "../shared/chunk-WVXTUGLW.js";
 import {
   booleanInput,
@@ -30,7 +30,7 @@ import {
   readHandoff,
   runAction,
   updateHandoff
-} from "../shared/chunk-ZHZDFU2J.js";
+} from "../shared/chunk-X5HIS2MH.js";
 import {
   UserError
 } from "../shared/chunk-Q75WJYVF.js";

@@ -5,35 +5,35 @@ import {
   recordPhases,
   stageVm,
   startStageLog
-} from "../shared/chunk-BIST2D2D.js";
+} from "../shared/chunk-JGJAKJZW.js";
 import {
   CleanupStack,
   provisionOverSsh
-} from "../shared/chunk-D2MNFXLT.js";
-import "../shared/chunk-ASB7732K.js";
+} from "../shared/chunk-QOYQJUD5.js";
+import "../shared/chunk-E24KSPFH.js";
 import {
   createPhaseRunner
-} from "../shared/chunk-CRFO4P7H.js";
-import "../shared/chunk-7J6JCCNL.js";
-import "../shared/chunk-5UMG27HX.js";
+} from "../shared/chunk-ADRVOGZQ.js";
+import "../shared/chunk-QSAH345Q.js";
+import "../shared/chunk-GIYZDKOS.js";
 import {
   loadBuildForAction,
   phaseTimeoutInputs
-} from "../shared/chunk-FGFO33CQ.js";
-import "../shared/chunk-TL4KJWYA.js";
-import "../shared/chunk-IQXHNO35.js";
-import "../shared/chunk-MAABNHTC.js";
+} from "../shared/chunk-FPNPFKNV.js";
+import "../shared/chunk-WAAKVM52.js";
+import "../shared/chunk-LERG5APY.js";
+import "../shared/chunk-LAWJDJJ5.js";
 import {
   phasesTable,
   setOutputs,
   writeSummary
-} from "../shared/chunk-Y76KJFVT.js";
+} from "../shared/chunk-2VB5DMX6.js";
 import "../shared/chunk-WVXTUGLW.js";
 import {
   booleanInput,
   requireHandoff,
   runAction
-} from "../shared/chunk-ZHZDFU2J.js";
+} from "../shared/chunk-X5HIS2MH.js";
 import "../shared/chunk-Q75WJYVF.js";
 
 // src/core/pipeline/stages/provision.ts

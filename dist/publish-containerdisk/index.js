@@ -4,20 +4,20 @@ import {
   imageName,
   publishDisk,
   publishInputs
-} from "../shared/chunk-LZKBKEGZ.js";
+} from "../shared/chunk-JFBBCBGA.js";
 import "../shared/chunk-LNGSSD2L.js";
 import {
   imagesTable,
   setOutputs,
   writeSummary
-} from "../shared/chunk-Y76KJFVT.js";
+} from "../shared/chunk-2VB5DMX6.js";
 import "../shared/chunk-WVXTUGLW.js";
 import {
   optionalInput,
   readHandoff,
   runAction,
   updateHandoff
-} from "../shared/chunk-ZHZDFU2J.js";
+} from "../shared/chunk-X5HIS2MH.js";
 import {
   UserError
 } from "../shared/chunk-Q75WJYVF.js";

@@ -1,6 +1,7 @@
 import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
+  DEFAULT_RELEASE_SOURCES,
   PINNED,
   blockingProblems,
   checkCluster,
@@ -8,20 +9,20 @@ import {
   ensureNamespace,
   installKubevirt,
   loadKubeConfig
-} from "../shared/chunk-BOSVN73D.js";
+} from "../shared/chunk-65YPQLXE.js";
 import {
   chooseAccelerator
-} from "../shared/chunk-U6CSEHVK.js";
+} from "../shared/chunk-L56JYPQQ.js";
 import {
   kubeconfigInput,
   stageSecretsDir
-} from "../shared/chunk-IQXHNO35.js";
-import "../shared/chunk-MAABNHTC.js";
+} from "../shared/chunk-LERG5APY.js";
+import "../shared/chunk-LAWJDJJ5.js";
 import {
   escapeCell,
   setOutputs,
   writeSummary
-} from "../shared/chunk-Y76KJFVT.js";
+} from "../shared/chunk-2VB5DMX6.js";
 import {
   booleanInput,
   durationInput,
@@ -29,11 +30,12 @@ import {
   exportVariable,
   group,
   handoffPath,
+  httpUrlInput,
   optionalInput,
   runAction,
   saveState,
   updateHandoff
-} from "../shared/chunk-ZHZDFU2J.js";
+} from "../shared/chunk-X5HIS2MH.js";
 import {
   UserError
 } from "../shared/chunk-Q75WJYVF.js";
@@ -130,17 +132,33 @@ async function setupLocalHost(o) {
 }
 
 // src/actions/setup-cluster/main.ts
+async function runnerHasKvm(env) {
+  const told = env.RUDDERVIRT_ACCEL;
+  if (told === "kvm" || told === "tcg") return told === "kvm";
+  return kvmAccessible();
+}
+function installInputs() {
+  if (!booleanInput("install-kubevirt", false)) return void 0;
+  const sample = { "{version}": "v1.0.0" };
+  return {
+    versions: { kubevirt: optionalInput("kubevirt-version") ?? PINNED.kubevirt, cdi: optionalInput("cdi-version") ?? PINNED.cdi },
+    sources: {
+      kubevirt: httpUrlInput("kubevirt-release-url", DEFAULT_RELEASE_SOURCES.kubevirt, sample),
+      cdi: httpUrlInput("cdi-release-url", DEFAULT_RELEASE_SOURCES.cdi, sample)
+    },
+    emulation: enumInput("emulation", ["auto", "true", "false"], "auto"),
+    timeoutMs: durationInput("install-timeout") ?? 15 * 6e4
+  };
+}
 async function prepareCluster(ctx, kc, namespace) {
+  const install = installInputs();
   let caps = await checkCluster(kc);
-  if (booleanInput("install-kubevirt", false) && blockingProblems(caps).length > 0) {
-    const emulationInput = enumInput("emulation", ["auto", "true", "false"], "auto");
-    const emulation = emulationInput === "auto" ? !await kvmAccessible() : emulationInput === "true";
+  if (install && blockingProblems(caps).length > 0) {
     await installKubevirt(kc, {
-      versions: { kubevirt: optionalInput("kubevirt-version") ?? PINNED.kubevirt, cdi: optionalInput("cdi-version") ?? PINNED.cdi },
-      emulation,
+      ...install,
+      emulation: install.emulation === "auto" ? !await runnerHasKvm(ctx.env) : install.emulation === "true",
       logger: ctx.logger,
-      signal: ctx.signal,
-      timeoutMs: durationInput("install-timeout") ?? 15 * 6e4
+      signal: ctx.signal
     });
     caps = await checkCluster(kc);
   }
@@ -189,7 +207,6 @@ await runAction(async (ctx) => {
   const namespace = optionalInput("namespace") ?? "ruddervirt-builds";
   const kc = loadKubeConfig(kubeconfig);
   saveState("kubeconfig", kubeconfig ?? "");
-  saveState("writtenKubeconfig", given?.written ? given.path : "");
   saveState("handoff", handoffPath());
   saveState("cleanup", String(booleanInput("cleanup", true)));
   const { caps, created } = await group(`kubevirt engine: cluster ${kc.getCurrentCluster()?.server}`, () => prepareCluster(ctx, kc, namespace));

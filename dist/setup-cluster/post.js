@@ -3,19 +3,20 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   deleteNamespace,
   loadKubeConfig
-} from "../shared/chunk-BOSVN73D.js";
+} from "../shared/chunk-65YPQLXE.js";
 import {
   removalHint,
-  removeJobRun
-} from "../shared/chunk-IQXHNO35.js";
-import "../shared/chunk-MAABNHTC.js";
+  removeJobRun,
+  stageSecretsDir
+} from "../shared/chunk-LERG5APY.js";
+import "../shared/chunk-LAWJDJJ5.js";
 import {
   getState,
   info,
   readHandoff,
   runAction,
   warning
-} from "../shared/chunk-ZHZDFU2J.js";
+} from "../shared/chunk-X5HIS2MH.js";
 import "../shared/chunk-Q75WJYVF.js";
 
 // src/actions/setup-cluster/post.ts
@@ -39,6 +40,5 @@ await runAction(async (ctx) => {
       info(`deleted namespace ${namespace}`);
     }
   }
-  const written = getState("writtenKubeconfig");
-  if (written && !kept) await rm(written, { force: true });
+  if (!kept) await rm(stageSecretsDir(ctx.env), { recursive: true, force: true });
 });

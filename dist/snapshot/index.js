@@ -10,23 +10,23 @@ import {
   stageVm,
   startStageLog,
   uploadStageLogs
-} from "../shared/chunk-BIST2D2D.js";
-import "../shared/chunk-ASB7732K.js";
+} from "../shared/chunk-JGJAKJZW.js";
+import "../shared/chunk-E24KSPFH.js";
 import {
   connectSsh,
   createPhaseRunner
-} from "../shared/chunk-CRFO4P7H.js";
-import "../shared/chunk-7J6JCCNL.js";
-import "../shared/chunk-5UMG27HX.js";
+} from "../shared/chunk-ADRVOGZQ.js";
+import "../shared/chunk-QSAH345Q.js";
+import "../shared/chunk-GIYZDKOS.js";
 import {
   loadBuildForAction,
   phaseTimeoutInputs
-} from "../shared/chunk-FGFO33CQ.js";
-import "../shared/chunk-TL4KJWYA.js";
+} from "../shared/chunk-FPNPFKNV.js";
+import "../shared/chunk-WAAKVM52.js";
 import {
   removeJobRun
-} from "../shared/chunk-IQXHNO35.js";
-import "../shared/chunk-MAABNHTC.js";
+} from "../shared/chunk-LERG5APY.js";
+import "../shared/chunk-LAWJDJJ5.js";
 import {
   logsLine,
   outputsTable,
@@ -34,7 +34,7 @@ import {
   setOutputs,
   sourcesTable,
   writeSummary
-} from "../shared/chunk-Y76KJFVT.js";
+} from "../shared/chunk-2VB5DMX6.js";
 import "../shared/chunk-WVXTUGLW.js";
 import {
   booleanInput,
@@ -42,7 +42,7 @@ import {
   requireHandoff,
   runAction,
   updateHandoff
-} from "../shared/chunk-ZHZDFU2J.js";
+} from "../shared/chunk-X5HIS2MH.js";
 import "../shared/chunk-Q75WJYVF.js";
 
 // src/actions/snapshot/main.ts

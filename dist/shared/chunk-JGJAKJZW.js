@@ -5,28 +5,28 @@ import {
   logArtifactInputs,
   startBuildLog,
   uploadLogsIfWanted
-} from "./chunk-ASB7732K.js";
+} from "./chunk-E24KSPFH.js";
 import {
   AttachedMachine
-} from "./chunk-7J6JCCNL.js";
+} from "./chunk-QSAH345Q.js";
 import {
   selectVm
-} from "./chunk-FGFO33CQ.js";
+} from "./chunk-FPNPFKNV.js";
 import {
   jobEngine,
   removalHint,
   requireJobRun
-} from "./chunk-IQXHNO35.js";
+} from "./chunk-LERG5APY.js";
 import {
   failureSection,
   logsLine,
   phasesTable,
   writeSummary
-} from "./chunk-Y76KJFVT.js";
+} from "./chunk-2VB5DMX6.js";
 import {
   optionalInput,
   updateHandoff
-} from "./chunk-ZHZDFU2J.js";
+} from "./chunk-X5HIS2MH.js";
 import {
   UserError
 } from "./chunk-Q75WJYVF.js";

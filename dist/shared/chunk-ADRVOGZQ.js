@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   renderTemplate
-} from "./chunk-TL4KJWYA.js";
+} from "./chunk-WAAKVM52.js";
 import {
   CancelledError,
   UserError,

@@ -21259,6 +21259,24 @@ function parseList(text) {
 function listInput(name) {
   return parseList(getInput(name));
 }
+function parseHttpUrl(name, text, placeholders = {}) {
+  const v = text.trim();
+  let filled = v;
+  for (const [key, sample] of Object.entries(placeholders)) filled = filled.replaceAll(key, sample);
+  let url;
+  try {
+    url = new URL(filled);
+  } catch {
+    url = void 0;
+  }
+  if (!url || url.protocol !== "http:" && url.protocol !== "https:") throw new InputError(name, `expected an http:// or https:// URL, got '${text}'`);
+  if (url.username || url.password) throw new InputError(name, "a URL with a user name or password in it cannot be downloaded; use a URL without credentials");
+  return v;
+}
+function httpUrlInput(name, fallback, placeholders = {}) {
+  const v = getInput(name);
+  return v === "" ? fallback : parseHttpUrl(name, v, placeholders);
+}
 
 // src/actions/toolkit/action-logger.ts
 import { appendFileSync as appendFileSync2 } from "node:fs";
@@ -21462,6 +21480,7 @@ export {
   durationInput,
   keyValueInput,
   listInput,
+  httpUrlInput,
   secretInput,
   runAction
 };

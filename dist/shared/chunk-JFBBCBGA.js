@@ -10,7 +10,7 @@ import {
   listInput,
   optionalInput,
   secretInput
-} from "./chunk-ZHZDFU2J.js";
+} from "./chunk-X5HIS2MH.js";
 import {
   UserError
 } from "./chunk-Q75WJYVF.js";

@@ -7,11 +7,11 @@ import {
   connectSsh,
   escapeSingleQuoted,
   shellQuote
-} from "./chunk-CRFO4P7H.js";
+} from "./chunk-ADRVOGZQ.js";
 import {
   TemplateError,
   renderTemplate
-} from "./chunk-TL4KJWYA.js";
+} from "./chunk-WAAKVM52.js";
 import {
   UserError,
   formatGoDuration,

@@ -2,15 +2,15 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   saveScreenshot
-} from "./chunk-CRFO4P7H.js";
+} from "./chunk-ADRVOGZQ.js";
 import {
   BlobClient,
   require_commonjs,
   require_commonjs2
-} from "./chunk-FGFO33CQ.js";
+} from "./chunk-FPNPFKNV.js";
 import {
   require_tar_stream
-} from "./chunk-MAABNHTC.js";
+} from "./chunk-LAWJDJJ5.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -25,7 +25,7 @@ import {
   require_undici,
   setSecret,
   warning
-} from "./chunk-ZHZDFU2J.js";
+} from "./chunk-X5HIS2MH.js";
 import {
   __commonJS,
   __require,

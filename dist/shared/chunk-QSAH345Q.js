@@ -3,10 +3,10 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   openSocket,
   readSerialTail
-} from "./chunk-5UMG27HX.js";
+} from "./chunk-GIYZDKOS.js";
 import {
   convertDisk
-} from "./chunk-MAABNHTC.js";
+} from "./chunk-LAWJDJJ5.js";
 import {
   abortReason
 } from "./chunk-Q75WJYVF.js";

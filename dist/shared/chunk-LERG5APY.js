@@ -15,13 +15,13 @@ import {
   runSelector,
   vmiRef,
   waitUntilGone
-} from "./chunk-MAABNHTC.js";
+} from "./chunk-LAWJDJJ5.js";
 import {
   InputError,
   getInput,
   optionalInput,
   updateHandoff
-} from "./chunk-ZHZDFU2J.js";
+} from "./chunk-X5HIS2MH.js";
 import {
   UserError,
   __toESM

@@ -7,23 +7,23 @@ import {
 } from "./chunk-GWIY2MEF.js";
 import {
   startHttpServer
-} from "./chunk-OLOAZE73.js";
+} from "./chunk-MDMVFVHW.js";
 import {
   writeSha256File
 } from "./chunk-U4DSBIX5.js";
 import {
   CleanupStack,
   provisionOverSsh
-} from "./chunk-D2MNFXLT.js";
+} from "./chunk-QOYQJUD5.js";
 import {
   createPhaseRunner,
   saveScreenshot,
   typeBootCommand
-} from "./chunk-CRFO4P7H.js";
+} from "./chunk-ADRVOGZQ.js";
 import {
   redactedVariables,
   writeManifest
-} from "./chunk-TL4KJWYA.js";
+} from "./chunk-WAAKVM52.js";
 import {
   CancelledError,
   UserError,

@@ -4,7 +4,7 @@ import {
   QUANTITY_PATTERN,
   parseQuantity,
   require_dist
-} from "./chunk-MAABNHTC.js";
+} from "./chunk-LAWJDJJ5.js";
 import {
   didYouMean,
   suggest

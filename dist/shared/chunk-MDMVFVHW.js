@@ -2,13 +2,13 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   chooseAccelerator
-} from "./chunk-U6CSEHVK.js";
+} from "./chunk-L56JYPQQ.js";
 import {
   fetchSource
-} from "./chunk-CHQUPWZR.js";
+} from "./chunk-L72HRDDD.js";
 import {
   startMachine
-} from "./chunk-5UMG27HX.js";
+} from "./chunk-GIYZDKOS.js";
 import {
   cidrContains,
   createBlankDisk,
@@ -26,7 +26,7 @@ import {
   qemuArgs,
   runTool,
   userNetwork
-} from "./chunk-MAABNHTC.js";
+} from "./chunk-LAWJDJJ5.js";
 import {
   UserError,
   abortReason

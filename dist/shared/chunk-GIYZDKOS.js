@@ -3,7 +3,7 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   convertDisk,
   missingToolError
-} from "./chunk-MAABNHTC.js";
+} from "./chunk-LAWJDJJ5.js";
 import {
   abortReason
 } from "./chunk-Q75WJYVF.js";

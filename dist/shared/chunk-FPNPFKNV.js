@@ -3,16 +3,16 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   loadBuild,
   redactedVariables
-} from "./chunk-TL4KJWYA.js";
+} from "./chunk-WAAKVM52.js";
 import {
   require_src
-} from "./chunk-MAABNHTC.js";
+} from "./chunk-LAWJDJJ5.js";
 import {
   HandoffError,
   durationInput,
   keyValueInput,
   optionalInput
-} from "./chunk-ZHZDFU2J.js";
+} from "./chunk-X5HIS2MH.js";
 import {
   UserError,
   __commonJS,

@@ -7,13 +7,13 @@ import {
   cacheFileName,
   defaultSourceCacheDir,
   fetchSource
-} from "./chunk-CHQUPWZR.js";
+} from "./chunk-L72HRDDD.js";
 import {
   BlobClient,
   BlockBlobClient,
   require_commonjs,
   require_commonjs2
-} from "./chunk-FGFO33CQ.js";
+} from "./chunk-FPNPFKNV.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -29,7 +29,7 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-ZHZDFU2J.js";
+} from "./chunk-X5HIS2MH.js";
 import {
   UserError,
   __commonJS,

@@ -4,7 +4,7 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-ZHZDFU2J.js";
+} from "./chunk-X5HIS2MH.js";
 import {
   formatBytes,
   formatGoDuration
