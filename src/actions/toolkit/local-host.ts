@@ -15,6 +15,7 @@ import { constants, existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { UserError } from '../../cli/command.js';
 import type { Logger } from '../../core/log.js';
+import { findOnPath } from '../../core/find-on-path.js';
 import { chooseAccelerator, type Accelerator } from '../../engines/local/accelerator.js';
 
 export const REQUIRED_TOOLS: { tool: string; debianPackage: string }[] = [
@@ -51,7 +52,7 @@ export function runCommand(command: string, args: string[], logger: Logger, sign
 }
 
 export function onPath(tool: string, env: NodeJS.ProcessEnv = process.env): boolean {
-  return (env.PATH ?? '').split(':').some((dir) => dir && existsSync(`${dir}/${tool}`));
+  return findOnPath(tool, env) !== undefined;
 }
 
 export function missingPackages(env: NodeJS.ProcessEnv = process.env): string[] {

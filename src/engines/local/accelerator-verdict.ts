@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { findOnPath } from '../../core/find-on-path.js';
 import type { AcceleratorChoice } from './accelerator.js';
 
 interface StoredVerdict {
@@ -16,24 +17,11 @@ interface StoredVerdict {
   choice: Pick<AcceleratorChoice, 'accelerator' | 'reason'>;
 }
 
-function resolveBinary(binary: string, env: NodeJS.ProcessEnv): string | undefined {
-  if (binary.includes('/')) return binary;
-  for (const dir of (env.PATH ?? '/usr/bin:/bin').split(':')) {
-    const candidate = path.join(dir || '.', binary);
-    try {
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not in this PATH entry
-    }
-  }
-  return undefined;
-}
-
 /** What the verdict depends on, hashed; undefined when any part cannot be read. */
 export function verdictKey(qemuBinary: string, kvmDevice: string, env: NodeJS.ProcessEnv): string | undefined {
   try {
     const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-    const binary = resolveBinary(qemuBinary, env);
+    const binary = findOnPath(qemuBinary, env);
     if (!binary) return undefined;
     const q = statSync(binary);
     const d = statSync(kvmDevice);

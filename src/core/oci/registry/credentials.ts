@@ -5,11 +5,12 @@
  * installed is skipped with a warning, as docker does, and the search goes on.
  */
 import { spawn } from 'node:child_process';
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../log.js';
 import { DOCKER_HUB } from '../reference.js';
+import { findOnPath } from '../../find-on-path.js';
 
 export interface Credential {
   username?: string;
@@ -63,20 +64,6 @@ function findEntry<T>(map: Record<string, T> | undefined, registry: string): T |
   if (map[registry] !== undefined) return map[registry];
   const wanted = normalizeConfigKey(registry);
   for (const [key, value] of Object.entries(map)) if (normalizeConfigKey(key) === wanted) return value;
-  return undefined;
-}
-
-async function findOnPath(binary: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, binary);
-    try {
-      await access(candidate, 1); // X_OK
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
   return undefined;
 }
 
@@ -156,7 +143,7 @@ export async function resolveCredential(registry: string, opts: CredentialOption
   if (perRegistry) helpers.push([perRegistry, `credHelpers["${registry}"]`]);
   if (config.credsStore) helpers.push([config.credsStore, 'credsStore']);
   for (const [helper, where] of helpers) {
-    const binary = await findOnPath(`docker-credential-${helper}`, env);
+    const binary = findOnPath(`docker-credential-${helper}`, env);
     if (!binary) {
       opts.logger?.warn(`${configPath}: ${where} names docker-credential-${helper}, which is not installed; skipping it`);
       continue;
