@@ -3,8 +3,8 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   LocalEngine,
   startHttpServer
-} from "../shared/chunk-MDMVFVHW.js";
-import "../shared/chunk-L56JYPQQ.js";
+} from "../shared/chunk-NJU4KRLM.js";
+import "../shared/chunk-M7Q5RACF.js";
 import "../shared/chunk-L72HRDDD.js";
 import {
   captureFailure,
@@ -38,6 +38,7 @@ import {
 import {
   RunNames
 } from "../shared/chunk-LAWJDJJ5.js";
+import "../shared/chunk-CCRDMKOI.js";
 import {
   failureSection,
   logsLine,

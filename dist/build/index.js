@@ -2,15 +2,15 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "../shared/chunk-I4MWRRFV.js";
+} from "../shared/chunk-JHQFTOA4.js";
 import "../shared/chunk-GWIY2MEF.js";
 import {
   LocalEngine
-} from "../shared/chunk-MDMVFVHW.js";
+} from "../shared/chunk-NJU4KRLM.js";
 import {
   LayerCache,
   defaultCacheRoot
-} from "../shared/chunk-L56JYPQQ.js";
+} from "../shared/chunk-M7Q5RACF.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
@@ -50,8 +50,9 @@ import {
   imageName,
   publishDisk,
   publishInputs
-} from "../shared/chunk-JFBBCBGA.js";
-import "../shared/chunk-LNGSSD2L.js";
+} from "../shared/chunk-JVSRJ52D.js";
+import "../shared/chunk-FR4WYBDW.js";
+import "../shared/chunk-CCRDMKOI.js";
 import {
   failureSection,
   imagesTable,

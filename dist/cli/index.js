@@ -3,15 +3,15 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "../shared/chunk-I4MWRRFV.js";
+} from "../shared/chunk-JHQFTOA4.js";
 import "../shared/chunk-GWIY2MEF.js";
 import {
   LocalEngine
-} from "../shared/chunk-MDMVFVHW.js";
+} from "../shared/chunk-NJU4KRLM.js";
 import {
   LayerCache,
   defaultCacheRoot
-} from "../shared/chunk-L56JYPQQ.js";
+} from "../shared/chunk-M7Q5RACF.js";
 import "../shared/chunk-U4DSBIX5.js";
 import "../shared/chunk-L72HRDDD.js";
 import "../shared/chunk-QOYQJUD5.js";
@@ -51,7 +51,8 @@ import {
 } from "../shared/chunk-LAWJDJJ5.js";
 import {
   publishContainerDisk
-} from "../shared/chunk-LNGSSD2L.js";
+} from "../shared/chunk-FR4WYBDW.js";
+import "../shared/chunk-CCRDMKOI.js";
 import "../shared/chunk-WVXTUGLW.js";
 import {
   BuildFileError,

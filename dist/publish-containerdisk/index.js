@@ -4,8 +4,9 @@ import {
   imageName,
   publishDisk,
   publishInputs
-} from "../shared/chunk-JFBBCBGA.js";
-import "../shared/chunk-LNGSSD2L.js";
+} from "../shared/chunk-JVSRJ52D.js";
+import "../shared/chunk-FR4WYBDW.js";
+import "../shared/chunk-CCRDMKOI.js";
 import {
   imagesTable,
   setOutputs,

@@ -12,12 +12,15 @@ import {
 } from "../shared/chunk-65YPQLXE.js";
 import {
   chooseAccelerator
-} from "../shared/chunk-L56JYPQQ.js";
+} from "../shared/chunk-M7Q5RACF.js";
 import {
   kubeconfigInput,
   stageSecretsDir
 } from "../shared/chunk-LERG5APY.js";
 import "../shared/chunk-LAWJDJJ5.js";
+import {
+  findOnPath
+} from "../shared/chunk-CCRDMKOI.js";
 import {
   escapeCell,
   setOutputs,
@@ -69,7 +72,7 @@ function runCommand(command, args, logger, signal, input) {
   });
 }
 function onPath(tool, env = process.env) {
-  return (env.PATH ?? "").split(":").some((dir) => dir && existsSync(`${dir}/${tool}`));
+  return findOnPath(tool, env) !== void 0;
 }
 function missingPackages(env = process.env) {
   const missing = REQUIRED_TOOLS.filter((t) => !onPath(t.tool, env)).map((t) => t.debianPackage);

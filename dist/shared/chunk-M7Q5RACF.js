@@ -4,6 +4,9 @@ import {
   missingToolError
 } from "./chunk-LAWJDJJ5.js";
 import {
+  findOnPath
+} from "./chunk-CCRDMKOI.js";
+import {
   UserError
 } from "./chunk-Q75WJYVF.js";
 
@@ -79,21 +82,10 @@ import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { mkdir as mkdir2, readFile as readFile2, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
 import path2 from "node:path";
-function resolveBinary(binary, env) {
-  if (binary.includes("/")) return binary;
-  for (const dir of (env.PATH ?? "/usr/bin:/bin").split(":")) {
-    const candidate = path2.join(dir || ".", binary);
-    try {
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-    }
-  }
-  return void 0;
-}
 function verdictKey(qemuBinary, kvmDevice, env) {
   try {
     const bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-    const binary = resolveBinary(qemuBinary, env);
+    const binary = findOnPath(qemuBinary, env);
     if (!binary) return void 0;
     const q = statSync(binary);
     const d = statSync(kvmDevice);

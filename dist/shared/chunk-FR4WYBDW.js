@@ -1,6 +1,9 @@
 import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
+  findOnPath
+} from "./chunk-CCRDMKOI.js";
+import {
   suggest
 } from "./chunk-WVXTUGLW.js";
 import {
@@ -1375,7 +1378,7 @@ async function uploadStreamedBlob(client, repo, produce, opts) {
 
 // src/core/oci/registry/credentials.ts
 import { spawn } from "node:child_process";
-import { access, readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 import os from "node:os";
 import path2 from "node:path";
 var DOCKER_HUB_KEY = "https://index.docker.io/v1/";
@@ -1394,18 +1397,6 @@ function findEntry(map, registry) {
   if (map[registry] !== void 0) return map[registry];
   const wanted = normalizeConfigKey(registry);
   for (const [key, value] of Object.entries(map)) if (normalizeConfigKey(key) === wanted) return value;
-  return void 0;
-}
-async function findOnPath(binary, env) {
-  for (const dir of (env.PATH ?? "").split(path2.delimiter)) {
-    if (!dir) continue;
-    const candidate = path2.join(dir, binary);
-    try {
-      await access(candidate, 1);
-      return candidate;
-    } catch {
-    }
-  }
   return void 0;
 }
 async function runCredentialHelper(binary, serverUrl, env, signal) {
@@ -1478,7 +1469,7 @@ async function resolveCredential(registry, opts = {}) {
   if (perRegistry) helpers.push([perRegistry, `credHelpers["${registry}"]`]);
   if (config.credsStore) helpers.push([config.credsStore, "credsStore"]);
   for (const [helper, where] of helpers) {
-    const binary = await findOnPath(`docker-credential-${helper}`, env);
+    const binary = findOnPath(`docker-credential-${helper}`, env);
     if (!binary) {
       opts.logger?.warn(`${configPath}: ${where} names docker-credential-${helper}, which is not installed; skipping it`);
       continue;

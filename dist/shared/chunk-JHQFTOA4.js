@@ -7,7 +7,7 @@ import {
 } from "./chunk-GWIY2MEF.js";
 import {
   startHttpServer
-} from "./chunk-MDMVFVHW.js";
+} from "./chunk-NJU4KRLM.js";
 import {
   writeSha256File
 } from "./chunk-U4DSBIX5.js";

@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   publishContainerDisk
-} from "./chunk-LNGSSD2L.js";
+} from "./chunk-FR4WYBDW.js";
 import {
   booleanInput,
   enumInput,

@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   chooseAccelerator
-} from "./chunk-L56JYPQQ.js";
+} from "./chunk-M7Q5RACF.js";
 import {
   fetchSource
 } from "./chunk-L72HRDDD.js";
