@@ -11,7 +11,8 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { node24, repoRoot } from '../../helpers/node24.js';
 
-export const cliBundle = path.join(repoRoot, 'dist', 'cli', 'index.js');
+/** RUDDERVIRT_DIST=<dir> runs against another bundle (e.g. a private `scripts/bundle.mjs --outdir`). */
+export const cliBundle = path.join(path.resolve(repoRoot, process.env.RUDDERVIRT_DIST || 'dist'), 'cli', 'index.js');
 const examples = path.join(repoRoot, 'examples');
 
 export interface CliRun {
