@@ -43,6 +43,8 @@ export interface ExportDiskRequest {
 /** A running build VM. Every method is safe to call after the VM has stopped. */
 export interface VmHandle {
   readonly name: string;
+  /** Whether the VM still runs, as far as this process knows (the local engine asks the OS each time). */
+  isRunning(): boolean;
   /** The address of the build's HTTP server as the guest sees it. */
   httpEndpoint(): HttpEndpoint | undefined;
   /** A raw RFB byte stream to the VM's display (a socket, or a websocket adapted to a Duplex). */
@@ -83,9 +85,43 @@ export interface KeptVmOutput {
   download(destination: string, logger: Logger, signal: AbortSignal): Promise<void>;
 }
 
+export type EngineName = 'local' | 'kubevirt';
+
+/**
+ * A running VM handed from one process to another: each stage action of a GitHub job is its own
+ * process, while the VM must keep running from build-vm to snapshot. Plain JSON, written to the
+ * job's handoff file, so it never holds a secret; `state` belongs to the engine that wrote it.
+ */
+export interface DetachedVm {
+  engine: EngineName;
+  /** The VM's name in the build file. */
+  vm: string;
+  /** Where a person reaches SSH ("127.0.0.1:2222", "vmi/web.builds:22"), for logs and outputs. */
+  sshEndpoint?: { host: string; port: number; display: string };
+  state: Record<string, unknown>;
+}
+
+/** What attach needs besides the record: the build the VM belongs to and this process's folders. */
+export interface AttachVmRequest {
+  build: Build;
+  vm: Vm;
+  workDir: string;
+  logDir: string;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
 export interface Engine {
-  readonly name: 'local' | 'kubevirt';
+  readonly name: EngineName;
   startVm(req: StartVmRequest): Promise<VmHandle>;
+  /**
+   * Lets a running VM outlive this process: from now on close() leaves it running, and the record
+   * attaches it again in another process. The local engine can detach only VMs it started with
+   * `detachable` (owned by a keeper process); the kubevirt engine any (the cluster keeps them).
+   */
+  detach(handle: VmHandle): Promise<DetachedVm>;
+  /** A handle on a VM another process started and detached; nothing is created. */
+  attach(record: DetachedVm, req: AttachVmRequest): Promise<VmHandle>;
   /** The peers `vm` can reach on the layer's subnets, known before any VM starts. */
   peerAddresses?(build: Build, layer: Layer, vm: Vm): PeerAddress[];
   /**

@@ -21,7 +21,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Build, Layer, Vm } from '../../core/config/model.js';
-import type { Engine, HttpEndpoint, KeptLayerRequest, KeptVmOutput, StartVmRequest, VmHandle } from '../../core/engine.js';
+import type { AttachVmRequest, DetachedVm, Engine, HttpEndpoint, KeptLayerRequest, KeptVmOutput, StartVmRequest, VmHandle } from '../../core/engine.js';
 import type { VmOutput } from '../../core/pipeline/manifest.js';
 import type { Logger } from '../../core/log.js';
 import { assertBuildable, buildFeatures, discoverCapabilities, type CaptureRequest } from './capabilities.js';
@@ -102,6 +102,8 @@ export class KubevirtEngine implements Engine {
   private readonly timeouts: KubevirtTimeouts;
   private readonly handles = new Set<KubevirtVmHandle>();
   private closed = false;
+  /** A VM of the run was handed to another process: the run outlives this one (close() keeps it). */
+  private detachedAny = false;
 
   constructor(private readonly options: KubevirtEngineOptions = {}) {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
@@ -144,6 +146,37 @@ export class KubevirtEngine implements Engine {
     this.logger ??= req.logger;
     this.opening ??= this.open(req, 'adopt');
     return attachVm(await this.opening, { ...req, layer: layerOf(req.build, req.vm) });
+  }
+
+  /**
+   * Hands a VM of this run to another process: the cluster keeps the VirtualMachine running, and
+   * from now on close() leaves the whole run in place (the stage that finishes the VM, or a post
+   * step, removes it by its label).
+   */
+  async detach(handle: VmHandle): Promise<DetachedVm> {
+    if (!(handle instanceof KubevirtVmHandle) || !this.handles.has(handle)) throw new Error(`internal: vm ${handle.name} was not started by this kubevirt engine`);
+    const session = await this.opening!;
+    this.handles.delete(handle);
+    this.detachedAny = true;
+    const host = `vmi/${handle.virtualMachine}.${session.namespace}`;
+    const port = handle.sshPort;
+    return {
+      engine: 'kubevirt',
+      vm: handle.name,
+      sshEndpoint: { host, port, display: `${host}:${port}` },
+      state: { runId: session.run.runId, namespace: session.namespace, virtualMachine: handle.virtualMachine },
+    };
+  }
+
+  /** A handle on a VM of this engine's run (options.runId) that another process detached; the run is adopted. */
+  async attach(record: DetachedVm, req: AttachVmRequest): Promise<VmHandle> {
+    if (record.engine !== 'kubevirt') throw new Error(`internal: a ${record.engine} VM record was given to the kubevirt engine`);
+    const runId = record.state.runId;
+    if (typeof runId !== 'string' || runId !== this.options.runId) {
+      throw new Error(`internal: vm ${record.vm} belongs to run ${String(runId)}, but this kubevirt engine joins run ${String(this.options.runId)}`);
+    }
+    const attached = await this.attachVm(req);
+    return attached.handle;
   }
 
   /** Loads the kubeconfig, checks the cluster can run the build and renders it; creates nothing. */
@@ -384,7 +417,7 @@ export class KubevirtEngine implements Engine {
     // Stopping first keeps the order the pipeline expects (a VM is off before its disks go).
     await Promise.all([...this.handles].map((h) => h.stop()));
     this.handles.clear();
-    if (this.run) await this.run.cleanup(this.timeouts.cleanup);
+    if (this.run && !this.detachedAny) await this.run.cleanup(this.timeouts.cleanup);
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * A VmHandle over a QEMU machine that another process started and still owns: the stage actions
  * of a GitHub job (build-vm → provision → snapshot) run in separate node processes, while the VM
- * has to keep running between them. The owner is a small "keeper" process (see
- * src/actions/toolkit/vm-keeper.ts) that started the VM through LocalEngine and holds its QMP
+ * has to keep running between them. The owner is a small "keeper" process (keeper.ts) that
+ * started the VM through LocalEngine and holds its QMP
  * connection; QEMU accepts one QMP client at a time, so this side never speaks QMP and asks the
  * keeper with signals instead:
  *
@@ -40,6 +40,27 @@ export interface DetachedVmRecord {
   rootDisk: string;
 }
 
+/** A record read back from a handoff file, checked before any pid in it is signalled. */
+export function checkDetachedRecord(value: unknown): DetachedVmRecord {
+  const r = value as Partial<DetachedVmRecord> | null;
+  const ok =
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.name === 'string' &&
+    Number.isInteger(r.keeperPid) &&
+    typeof r.keeperMarker === 'string' &&
+    r.keeperMarker.length > 0 &&
+    Number.isInteger(r.qemuPid) &&
+    typeof r.qemuMarker === 'string' &&
+    r.qemuMarker.length > 0 &&
+    typeof r.vnc === 'object' &&
+    r.vnc !== null &&
+    typeof r.serialLog === 'string' &&
+    typeof r.rootDisk === 'string';
+  if (!ok) throw new Error(`not a local VM record (name, keeper and qemu pids and markers, vnc, serial log, root disk): ${JSON.stringify(value)}`);
+  return r as DetachedVmRecord;
+}
+
 /** True when `pid` runs and its command line contains `marker`. */
 export function processMatches(pid: number, marker: string): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -72,6 +93,10 @@ export class AttachedMachine implements VmHandle {
   /** QEMU still runs. */
   get running(): boolean {
     return processMatches(this.record.qemuPid, this.record.qemuMarker);
+  }
+
+  isRunning(): boolean {
+    return this.running;
   }
 
   /** The keeper still runs (it outlives QEMU by the moment it takes to release ports and sockets). */

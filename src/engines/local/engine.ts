@@ -13,7 +13,8 @@ import { access, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import type { Build, Layer, Vm } from '../../core/config/model.js';
-import type { Engine, StartVmRequest, VmHandle } from '../../core/engine.js';
+import type { AttachVmRequest, DetachedVm, Engine, StartVmRequest, VmHandle } from '../../core/engine.js';
+import { AttachedMachine, checkDetachedRecord } from './attach.js';
 import { chooseAccelerator, type Accelerator } from './accelerator.js';
 import { fetchSource } from './download.js';
 import { LocalNetworks } from './network/local-networks.js';
@@ -24,6 +25,7 @@ import { SSH_HOST_PORTS, VNC_PORTS, allocatePort, type PortLease } from './ports
 import { qemuArgs, type FirmwarePlan, type MachinePlan, type MachineType, type VncPlan } from './qemu-args.js';
 import { createRuntimeDir, sweepStaleRuntimeDirs } from './runtime-dir.js';
 import { abortReason } from './tools.js';
+import { startDetachedVm } from './start-detached.js';
 import { fileSafe, prepareStorage } from './vm-storage.js';
 
 /** The address of the host as seen from a QEMU user-mode network. */
@@ -50,13 +52,20 @@ export interface LocalEngineOptions {
    * 'port': a free 127.0.0.1 port, so a person can watch the build with an ordinary VNC viewer.
    */
   vncListen?: 'socket' | 'port';
+  /**
+   * Start every VM in a keeper process of its own (keeper.ts), so detach() can hand it to another
+   * process: the stage actions, and a build that stops for debugging (onError abort).
+   */
+  detachable?: boolean;
+  /** The script a keeper runs (default: this process's entry script; it must call runEngineHelperIfAsked). */
+  keeperEntry?: string;
 }
 
 type Undo = () => Promise<unknown>;
 
 export class LocalEngine implements Engine {
   readonly name = 'local' as const;
-  private readonly machines = new Set<QemuMachine>();
+  private readonly machines = new Set<QemuMachine | AttachedMachine>();
   private swept: Promise<void> | undefined;
   private readonly networks: LocalNetworks;
 
@@ -65,6 +74,7 @@ export class LocalEngine implements Engine {
   }
 
   async startVm(req: StartVmRequest): Promise<VmHandle> {
+    if (this.options.detachable) return this.startInKeeper(req);
     const { vm, logger, signal } = req;
     const undo: Undo[] = [];
     const checkpoint = () => {
@@ -178,6 +188,55 @@ export class LocalEngine implements Engine {
       for (const u of undo.reverse()) await u().catch(() => undefined);
       throw err;
     }
+  }
+
+  private async startInKeeper(req: StartVmRequest): Promise<VmHandle> {
+    const { resolveContainerDisk: _resolve, detachable: _detachable, keeperEntry, env: _env, ...engine } = this.options;
+    let vm = req.vm;
+    if (vm.source.kind === 'containerDisk') {
+      // The keeper cannot take the resolver function across processes: resolve here, hand it a file.
+      vm = { ...vm, source: { kind: 'path', path: await this.sourceImage(req, req.signal) } };
+    }
+    await mkdir(req.workDir, { recursive: true });
+    const started = await startDetachedVm({
+      request: {
+        build: req.build,
+        vm,
+        workDir: req.workDir,
+        logDir: req.logDir,
+        engine,
+        ...(req.http ? { httpPort: req.http.port } : {}),
+        ...(req.parentDisk ? { parentDisk: req.parentDisk } : {}),
+      },
+      keeperLog: path.join(req.workDir, 'keeper.log'),
+      logger: req.logger,
+      signal: req.signal,
+      env: this.env,
+      ...(keeperEntry ? { entry: keeperEntry } : {}),
+    });
+    const machine = new AttachedMachine(started.record);
+    this.machines.add(machine);
+    return machine;
+  }
+
+  async detach(handle: VmHandle): Promise<DetachedVm> {
+    if (!(handle instanceof AttachedMachine)) {
+      throw new Error(`vm ${handle.name} runs inside this process and cannot outlive it; create the local engine with detachable: true`);
+    }
+    this.machines.delete(handle);
+    const { record } = handle;
+    return {
+      engine: 'local',
+      vm: record.name,
+      ...(record.ssh ? { sshEndpoint: { ...record.ssh, display: `${record.ssh.host}:${record.ssh.port}` } } : {}),
+      state: { ...record },
+    };
+  }
+
+  async attach(record: DetachedVm, _req: AttachVmRequest): Promise<VmHandle> {
+    if (record.engine !== 'local') throw new Error(`internal: a ${record.engine} VM record was given to the local engine`);
+    // Not added to `machines`: an attached VM belongs to the job, and only a stage stops it.
+    return new AttachedMachine(checkDetachedRecord(record.state));
   }
 
   /** The layer's other VMs that `vm` reaches on its subnets, by name: for provisioner variables and /etc/hosts. */

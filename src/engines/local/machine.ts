@@ -136,6 +136,10 @@ export class QemuMachine implements VmHandle {
     return this.exitInfo === undefined;
   }
 
+  isRunning(): boolean {
+    return this.running;
+  }
+
   get pid(): number | undefined {
     return this.child.pid;
   }

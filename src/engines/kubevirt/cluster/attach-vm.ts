@@ -39,5 +39,5 @@ export async function attachVm(session: RunSession, req: AttachVmRequest): Promi
   const vmi = await session.objects.get<VmiObject>(vmiRef(session.namespace, name), signal);
   const running = vmi?.status?.phase === 'Running' && !vmi.metadata.deletionTimestamp;
   req.logger.info(`vm ${key}: attached to VirtualMachine ${session.namespace}/${name} (${running ? 'running' : `not running: ${vmi?.status?.phase ?? 'no VirtualMachineInstance'}`})`);
-  return { handle: new KubevirtVmHandle({ session, vm, rendered, workDir: req.workDir, logger: req.logger }), running };
+  return { handle: new KubevirtVmHandle({ session, vm, rendered, workDir: req.workDir, logger: req.logger, running }), running };
 }

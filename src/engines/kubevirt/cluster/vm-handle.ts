@@ -35,6 +35,8 @@ export interface KubevirtVmHandleOptions {
   http?: HttpEndpoint;
   workDir: string;
   logger: Logger;
+  /** False for a VM attached after its guest stopped (attach-vm.ts); default running. */
+  running?: boolean;
 }
 
 /** Extra seconds KubeVirt waits after shutdownTimeout before killing the guest: the pipeline decides first. */
@@ -49,12 +51,27 @@ export class KubevirtVmHandle implements VmHandle {
     this.name = options.vm.name;
   }
 
+  /** As found when started or attached; false once this process stopped it. */
+  isRunning(): boolean {
+    return this.stopping === undefined && this.options.running !== false;
+  }
+
   private get key(): string {
     return `${this.options.rendered.layer}/${this.options.rendered.vm}`;
   }
 
   private get vmName(): string {
     return this.options.rendered.names.vm;
+  }
+
+  /** The VirtualMachine's name in the run's namespace. */
+  get virtualMachine(): string {
+    return this.options.rendered.names.vm;
+  }
+
+  /** The guest's SSH port (reached through a port-forward, never directly). */
+  get sshPort(): number {
+    return this.options.vm.communicator.sshPort;
   }
 
   private get namespace(): string {

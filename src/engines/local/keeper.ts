@@ -1,39 +1,40 @@
 /**
  * The keeper: a small detached node process that starts one build VM through LocalEngine and owns
- * it until it stops, so the VM outlives the build-vm step that asked for it (each step of a job is
- * its own node process). It is the same bundle as build-vm, started with KEEPER_FLAG.
+ * it until it stops, so the VM outlives the process that asked for it (each stage action of a
+ * GitHub job is its own node process; `ruddervirt build --on-error abort` exits and leaves the VM
+ * for a person). It is the caller's own entry script started again with KEEPER_FLAG; every entry
+ * point hands such a process to runKeeper (src/engines/index.ts runEngineHelperIfAsked).
  *
- * Start-up talks over the IPC channel: the step sends the request, the keeper relays its log lines
- * and finally 'ready' (with everything attach needs) or 'failed'; then the step disconnects and
- * exits. From then on the keeper's output goes to keeper.log in the VM's work dir, and it obeys
- * signals (see src/engines/local/attach.ts): SIGUSR1 presses the power button, SIGTERM/SIGINT/
- * SIGHUP stop the VM. It exits when QEMU exits, after releasing the VM's ports and sockets; QEMU
- * is started with a parent-death signal, so killing the keeper never strands a VM.
+ * Start-up talks over the IPC channel: the caller sends the request (the resolved build, so no
+ * secret is ever on a command line), the keeper relays its log lines and finally 'ready' (with
+ * everything attach needs) or 'failed'; then the caller disconnects. From then on the keeper's
+ * output goes to keeper.log in the VM's work dir, and it obeys signals (attach.ts): SIGUSR1
+ * presses the power button, SIGTERM/SIGINT/SIGHUP stop the VM. It exits when QEMU exits, after
+ * releasing the VM's ports and sockets; QEMU is started with a parent-death signal, so killing the
+ * keeper never strands a VM.
  */
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { UserError } from '../../cli/command.js';
-import { loadBuild } from '../../core/config/load.js';
-import type { Vm } from '../../core/config/model.js';
+import { UserError } from '../../core/errors.js';
+import type { Build, Vm } from '../../core/config/model.js';
 import { LineLogger, SecretMasker } from '../../core/log.js';
-import type { DetachedVmRecord } from '../../engines/local/attach.js';
-import { LocalEngine } from '../../engines/local/engine.js';
-import { QemuMachine } from '../../engines/local/machine.js';
-import { selectVm } from './select-vm.js';
+import type { DetachedVmRecord } from './attach.js';
+import { LocalEngine, type LocalEngineOptions } from './engine.js';
+import { QemuMachine } from './machine.js';
 
 export const KEEPER_FLAG = '--ruddervirt-vm-keeper';
 
+/** The engine options that survive JSON (functions such as resolveContainerDisk stay with the caller). */
+export type KeeperEngineOptions = Omit<LocalEngineOptions, 'resolveContainerDisk' | 'detachable' | 'keeperEntry' | 'env'>;
+
 export interface KeeperRequest {
-  buildFile: string;
-  cwd: string;
-  vars: Record<string, string>;
-  /** "layer/vm" */
-  vm: string;
-  /** A local image to use instead of the build file's source (import-source's result). */
-  sourcePath?: string;
-  httpPort?: number;
+  build: Build;
+  /** The VM to start, as the caller resolved it (its source may point at an imported file). */
+  vm: Vm;
   workDir: string;
   logDir: string;
+  httpPort?: number;
+  parentDisk?: string;
+  engine: KeeperEngineOptions;
 }
 
 export type KeeperMessage =
@@ -41,7 +42,7 @@ export type KeeperMessage =
   | { type: 'ready'; record: DetachedVmRecord }
   | { type: 'failed'; message: string; userError: boolean };
 
-export function isKeeperProcess(argv = process.argv): boolean {
+export function isKeeperProcess(argv: readonly string[] = process.argv): boolean {
   return argv.some((a) => a.startsWith(`${KEEPER_FLAG}=`));
 }
 
@@ -75,24 +76,28 @@ export function runKeeper(): void {
   });
 }
 
+/** The VM object inside its build again: after JSON the two are separate copies, and engines find a VM's layer by identity. */
+function rejoin(build: Build, vm: Vm): Build {
+  return { ...build, layers: build.layers.map((l) => ({ ...l, vms: l.vms.map((v) => (v.name === vm.name ? vm : v)) })) };
+}
+
 async function keep(request: KeeperRequest, logger: LineLogger, masker: SecretMasker): Promise<number> {
   const abort = new AbortController();
   const stopSignals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
   for (const sig of stopSignals) process.once(sig, () => abort.abort(new UserError(`keeper: stopped by ${sig} while the VM was starting`)));
 
-  const build = loadBuild(request.buildFile, { vars: request.vars, cwd: request.cwd, env: process.env });
-  for (const s of build.secrets) masker.add(s);
-  const { vm } = selectVm(build, request.vm);
-  const source = request.sourcePath ? importedSource(vm.source, request.sourcePath) : vm.source;
-  const engine = new LocalEngine({ env: process.env });
+  for (const s of request.build.secrets) masker.add(s);
+  const { vm } = request;
+  const engine = new LocalEngine({ ...request.engine, env: process.env });
   const handle = await engine.startVm({
-    build,
-    vm: { ...vm, source },
+    build: rejoin(request.build, vm),
+    vm,
     workDir: request.workDir,
     logDir: request.logDir,
     logger,
     signal: abort.signal,
     ...(request.httpPort !== undefined ? { http: { port: request.httpPort } } : {}),
+    ...(request.parentDisk ? { parentDisk: request.parentDisk } : {}),
   });
   if (!(handle instanceof QemuMachine) || handle.pid === undefined) throw new Error('keeper: the local engine returned an unexpected VM handle');
   const machine = handle;
@@ -112,19 +117,14 @@ async function keep(request: KeeperRequest, logger: LineLogger, masker: SecretMa
 
   const record = await describeMachine(machine, vm.name, request);
   send({ type: 'ready', record });
-  // The step that started us is gone (or going): no IPC from here on.
+  // The process that started us is gone (or going): no IPC from here on.
   if (process.connected) process.disconnect();
 
   await machine.waitForShutdown(2 ** 31 - 1, new AbortController().signal);
   await machine.stop();
+  await engine.close();
   logger.info(`keeper: vm ${vm.name} stopped (${machine.exit?.signal ?? `exit ${machine.exit?.code}`})`);
   return 0;
-}
-
-/** The build file's source, pointed at the file import-source verified (an ISO stays a CD-ROM). */
-export function importedSource(source: Vm['source'], file: string): Vm['source'] {
-  if (source.kind === 'iso') return { kind: 'iso', url: pathToFileURL(file).href, checksum: source.checksum };
-  return { kind: 'path', path: file };
 }
 
 /** Reads the VM's endpoints back from QEMU itself, so attach does not depend on engine internals. */

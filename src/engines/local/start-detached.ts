@@ -1,27 +1,28 @@
 /**
- * Starts a build VM that outlives this step: spawns the keeper (vm-keeper.ts) detached, in its own
+ * Starts a build VM that outlives this process: spawns the keeper (keeper.ts) detached, in its own
  * session, with its output in a log file, relays its log lines while the VM starts, and returns
  * the record attach needs. On abort or failure the keeper is told to stop, so nothing stays
- * behind when the step fails before the handoff records the VM.
+ * behind when the caller fails before it recorded the VM.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { CancelledError } from '../../core/abort.js';
-import type { DetachedVmRecord } from '../../engines/local/attach.js';
-import { KEEPER_FLAG, type KeeperMessage, type KeeperRequest } from './vm-keeper.js';
+import type { DetachedVmRecord } from './attach.js';
+import { KEEPER_FLAG, type KeeperMessage, type KeeperRequest } from './keeper.js';
 
 export interface StartDetachedOptions {
   request: KeeperRequest;
   keeperLog: string;
   logger: Logger;
   signal: AbortSignal;
-  /** The script to run (default: this process's own entry, the build-vm bundle). */
+  /** The script to run (default: this process's own entry script, which hands the keeper flag to runKeeper). */
   entry?: string;
+  env?: NodeJS.ProcessEnv;
 }
 
-export function startDetachedVm({ request, keeperLog, logger, signal, entry = process.argv[1] }: StartDetachedOptions): Promise<{ record: DetachedVmRecord; keeperPid: number }> {
+export function startDetachedVm({ request, keeperLog, logger, signal, entry = process.argv[1], env = process.env }: StartDetachedOptions): Promise<{ record: DetachedVmRecord; keeperPid: number }> {
   if (!entry) throw new Error('cannot start the VM keeper: this process has no entry script');
   const out = openSync(keeperLog, 'a');
   let child;
@@ -29,7 +30,7 @@ export function startDetachedVm({ request, keeperLog, logger, signal, entry = pr
     child = spawn(process.execPath, [entry, `${KEEPER_FLAG}=${request.workDir}`], {
       detached: true,
       stdio: ['ignore', out, out, 'ipc'],
-      env: process.env,
+      env,
     });
   } finally {
     closeSync(out);

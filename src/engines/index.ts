@@ -1,0 +1,42 @@
+/**
+ * The one place engines are made. The CLI, the whole-build action and the stage actions ask for an
+ * engine by name with their settings and get the core Engine seam back (src/core/engine.ts), so no
+ * caller names a concrete engine or machine class, and a VM one process detached is attached
+ * again by the engine its record names.
+ */
+import type { Engine, EngineName } from '../core/engine.js';
+import { KubevirtEngine, type KubevirtEngineOptions } from './kubevirt/engine.js';
+import { LocalEngine, type LocalEngineOptions } from './local/engine.js';
+import { isKeeperProcess, runKeeper } from './local/keeper.js';
+
+export type { KubevirtEngineOptions } from './kubevirt/engine.js';
+export type { LocalEngineOptions } from './local/engine.js';
+
+export interface EngineSettings {
+  local: LocalEngineOptions;
+  kubevirt: KubevirtEngineOptions;
+}
+
+export const ENGINE_NAMES: readonly EngineName[] = ['local', 'kubevirt'];
+
+export function createEngine<N extends EngineName>(name: N, settings: EngineSettings[N]): Engine {
+  switch (name) {
+    case 'local':
+      return new LocalEngine(settings as LocalEngineOptions);
+    case 'kubevirt':
+      return new KubevirtEngine(settings as KubevirtEngineOptions);
+    default:
+      throw new Error(`unknown engine '${String(name)}'`);
+  }
+}
+
+/**
+ * Some engines run helper processes from the same entry script (the local engine's VM keeper, which
+ * owns a detached VM): every entry point calls this first; true means this process is such a
+ * helper, has taken over, and the entry must do nothing else.
+ */
+export function runEngineHelperIfAsked(argv: readonly string[] = process.argv): boolean {
+  if (!isKeeperProcess(argv)) return false;
+  runKeeper();
+  return true;
+}
