@@ -16,7 +16,8 @@ export function entryPoints() {
   const actionsDir = path.join(root, 'src', 'actions');
   if (existsSync(actionsDir)) {
     for (const name of readdirSync(actionsDir).sort()) {
-      for (const [file, out] of [['main.ts', 'index'], ['post.ts', 'post']]) {
+      // The entry files check the Node version and run main.ts/post.ts's run() (toolkit/entry.ts).
+      for (const [file, out] of [['main-entry.ts', 'index'], ['post-entry.ts', 'post']]) {
         const src = path.join('src', 'actions', name, file);
         if (existsSync(path.join(root, src))) entries[`${name}/${out}`] = src;
       }

@@ -44,11 +44,11 @@ function validatorErrors(kind: 'action' | 'workflow', text: string): unknown[] {
   return state.errors;
 }
 
-/** The source file the bundler turns into dist/<name>/<entry>.js. */
+/** The entry file the bundler turns into dist/<name>/<entry>.js. */
 function sourceOf(bundlePath: string): string {
   const m = /dist\/([^/]+)\/(index|post)\.js$/.exec(bundlePath);
   if (!m) throw new Error(`not a dist bundle path: ${bundlePath}`);
-  return path.join('src', 'actions', m[1]!, m[2] === 'index' ? 'main.ts' : 'post.ts');
+  return path.join('src', 'actions', m[1]!, m[2] === 'index' ? 'main-entry.ts' : 'post-entry.ts');
 }
 
 describe('action.yml files', () => {

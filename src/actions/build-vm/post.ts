@@ -14,7 +14,7 @@ import { removalHint, removeJobRun } from '../toolkit/kubevirt-run.js';
 import { stopProcessesWithMarker } from '../toolkit/processes.js';
 import { runAction } from '../toolkit/run-action.js';
 
-await runAction(async (ctx) => {
+export const run = (): Promise<void> => runAction(async (ctx) => {
   const key = core.getState('vm');
   const workDir = core.getState('workDir');
   const file = core.getState('handoff');

@@ -27,7 +27,7 @@ import { secretInput, runAction } from '../toolkit/run-action.js';
 import { allVms, filterBuild } from '../toolkit/select-vm.js';
 import { failureSection, imagesTable, layersTable, logsLine, outputsTable, phasesTable, sourcesTable, writeSummary, type ImageRow, type SourceRow } from '../toolkit/summary.js';
 
-await runAction(async (ctx) => {
+export const run = (): Promise<void> => runAction(async (ctx) => {
   const { logger, signal } = ctx;
   const engine = enumInput('engine', ['local', 'kubevirt'] as const, 'local');
   // Everything temporary of this build goes under one folder the post step can remove.

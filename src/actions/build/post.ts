@@ -11,7 +11,7 @@ import { removalHint, removeJobRun } from '../toolkit/kubevirt-run.js';
 import { stopProcessesWithMarker } from '../toolkit/processes.js';
 import { runAction } from '../toolkit/run-action.js';
 
-await runAction(async (ctx) => {
+export const run = (): Promise<void> => runAction(async (ctx) => {
   const buildTemp = core.getState('buildTemp');
   if (!buildTemp) return;
   const run = core.getState('runId') ? { id: core.getState('runId'), namespace: core.getState('namespace'), kubeconfig: core.getState('kubeconfig') || undefined } : undefined;

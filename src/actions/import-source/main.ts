@@ -14,7 +14,7 @@ import { runAction } from '../toolkit/run-action.js';
 import { selectVm } from '../toolkit/select-vm.js';
 import { sourcesTable, writeSummary } from '../toolkit/summary.js';
 
-await runAction(async (ctx) => {
+export const run = (): Promise<void> => runAction(async (ctx) => {
   const handoff = await readHandoff();
   const engine = enumInput('engine', ['local', 'kubevirt'] as const, handoff?.engine ?? 'local');
   const loaded = loadBuildForAction(ctx, handoff);

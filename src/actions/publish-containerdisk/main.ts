@@ -12,7 +12,7 @@ import { imageName, publishDisk, publishInputs } from '../toolkit/publish.js';
 import { runAction } from '../toolkit/run-action.js';
 import { imagesTable, writeSummary } from '../toolkit/summary.js';
 
-await runAction(async (ctx) => {
+export const run = (): Promise<void> => runAction(async (ctx) => {
   const inputs = publishInputs(ctx);
   if (!inputs) throw new UserError(`input 'image': missing; name the repository to push to (e.g. ghcr.io/acme/debian-web)`);
   const handoff = await readHandoff();

@@ -62,7 +62,7 @@ async function prepareCluster(ctx: ActionContext, kc: KubeConfig, namespace: str
   return { caps, created };
 }
 
-await runAction(async (ctx) => {
+export const run = (): Promise<void> => runAction(async (ctx) => {
   const engine = enumInput('engine', ['local', 'kubevirt'] as const, 'local');
   core.saveState('engine', engine);
 

@@ -13,7 +13,7 @@ import { deleteNamespace, loadKubeConfig } from '../toolkit/kubevirt-cluster.js'
 import { removalHint, removeJobRun, stageSecretsDir } from '../toolkit/kubevirt-run.js';
 import { runAction } from '../toolkit/run-action.js';
 
-await runAction(async (ctx) => {
+export const run = (): Promise<void> => runAction(async (ctx) => {
   if (core.getState('engine') !== 'kubevirt') return;
   const kubeconfig = core.getState('kubeconfig') || undefined;
   const file = core.getState('handoff');

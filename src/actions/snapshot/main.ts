@@ -18,7 +18,7 @@ import { runAction } from '../toolkit/run-action.js';
 import { failStage, stageVm, startStageLog, uploadStageLogs } from '../toolkit/stage-vm.js';
 import { logsLine, outputsTable, phasesTable, sourcesTable, writeSummary } from '../toolkit/summary.js';
 
-await runAction(async (ctx) => {
+export const run = (): Promise<void> => runAction(async (ctx) => {
   const handoff = await requireHandoff('build-vm');
   const { build } = loadBuildForAction(ctx, handoff);
   const target = await stageVm(ctx, build, handoff, 'snapshot');

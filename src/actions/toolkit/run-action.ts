@@ -6,8 +6,9 @@
  * - a build-file error becomes error annotations on the file's lines, then the step fails with
  *   the full list; other user errors fail the step with their message only; an unexpected error
  *   also prints its stack, because that is a bug worth reporting;
- * - the process exits when the work is done: a stray handle must not keep a step (and the job)
- *   waiting.
+ * - it never ends the process: failure is core.setFailed (process.exitCode), so the function can
+ *   be imported and called — by @github/local-action, by tests. The entry file (./entry.ts) ends
+ *   the process after it, so a stray handle cannot keep a step waiting.
  */
 import * as core from '@actions/core';
 import { UserError } from '../../cli/command.js';
@@ -61,8 +62,9 @@ export async function runAction(fn: (ctx: ActionContext) => Promise<void>): Prom
     reportFailure(err, ctx);
   } finally {
     ctx.logger.closeGroup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  process.exit(process.exitCode ?? 0);
 }
 
 export function reportFailure(err: unknown, ctx: ActionContext): void {
