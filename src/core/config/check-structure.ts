@@ -10,6 +10,7 @@ import { didYouMean, suggest } from './did-you-mean.js';
 import { checkFormat, formatRegExp, FORMATS, isTemplated } from './formats.js';
 import { formatPath, type BuildProblem, type FieldPath } from './problems.js';
 import { describeSpec, kindsOf, type NodeKind, type ObjectSpec, type Spec, type StringSpec, type TaggedSpec } from './spec.js';
+import { MAX_ALIASES, resolveAliases, type AliasTable } from './yaml-aliases.js';
 
 /** Renders a templated string at load time; errors carry offsets into `text`. */
 export type TemplateHook = (
@@ -55,16 +56,22 @@ class StructureWalker {
   readonly secrets: string[] = [];
   private nodes = 0;
   private tooBig = false;
+  private readonly aliases: AliasTable;
 
   constructor(
     private readonly doc: Document.Parsed,
     private readonly options: StructureOptions,
-  ) {}
+  ) {
+    this.aliases = resolveAliases(doc);
+  }
 
   run(spec: Spec): StructureResult {
     const root = this.doc.contents;
     let value: unknown;
-    if (root === null || (isScalar(root) && root.value === null)) {
+    if (this.aliases.overflowAt) {
+      const at = nodeOffset(this.aliases.overflowAt, 0);
+      this.report(at, [], `more than ${MAX_ALIASES} YAML aliases (*name); a build file needs a few — write the values out or use variables`);
+    } else if (root === null || (isScalar(root) && root.value === null)) {
       this.report(0, [], `the file is empty; expected ${describeSpec(spec)} with ${requiredList(spec)}`);
     } else {
       this.positions.set('', { value: root.range?.[0] ?? 0 });
@@ -80,7 +87,7 @@ class StructureWalker {
 
   private resolve(node: unknown): Node | null {
     let n = node as Node | null;
-    for (let hops = 0; n && isAlias(n) && hops < 100; hops++) n = n.resolve(this.doc) ?? null;
+    for (let hops = 0; n && isAlias(n) && hops < 100; hops++) n = this.aliases.target(n);
     return n && isAlias(n) ? null : n;
   }
 
@@ -89,11 +96,7 @@ class StructureWalker {
     const known = this.positions.get(formatPath(path));
     const offset = known?.value ?? nodeOffset(raw as Node | null, this.options.text.length);
     if (!known) this.positions.set(formatPath(path), { value: offset });
-    if (++this.nodes > MAX_NODES || depth > MAX_DEPTH) {
-      if (!this.tooBig) this.report(offset, path, 'the document is too large or too deeply nested (aliases expanding without end?)');
-      this.tooBig = true;
-      return undefined;
-    }
+    if (++this.nodes > MAX_NODES || depth > MAX_DEPTH) return this.tooLarge(offset, path);
     const kind = kindOfNode(node);
     let target = spec;
     if (spec.type === 'union') {
@@ -149,6 +152,12 @@ class StructureWalker {
     }
   }
 
+  private tooLarge(offset: number, path: FieldPath): undefined {
+    if (!this.tooBig) this.report(offset, path, `the document is too large or too deeply nested once its aliases are expanded (more than ${MAX_NODES} values or ${MAX_DEPTH} levels)`);
+    this.tooBig = true;
+    return undefined;
+  }
+
   private fail(offset: number, path: FieldPath, message: string): undefined {
     this.report(offset, path, message);
     return undefined;
@@ -195,6 +204,8 @@ class StructureWalker {
       const m = this.resolve(map);
       if (!isMap(m) || depth > 8) return;
       for (const pair of m.items as Pair[]) {
+        // Merge keys expand too (<<: [*a, *a, …] nested): they count against the same bound.
+        if (++this.nodes > MAX_NODES) return this.tooLarge(nodeOffset(pair.key as Node | null, 0), path);
         const keyNode = this.resolve(pair.key);
         const keyOffset = nodeOffset(pair.key as Node | null, 0);
         if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
