@@ -12,7 +12,7 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 /** The entry points: dist-relative name (without .js) → source file. */
 export function entryPoints() {
-  const entries = { 'cli/index': 'src/cli/main.ts' };
+  const entries = { 'cli/index': 'src/cli/entry.ts' };
   const actionsDir = path.join(root, 'src', 'actions');
   if (existsSync(actionsDir)) {
     for (const name of readdirSync(actionsDir).sort()) {
