@@ -1,7 +1,15 @@
 /**
- * The other VMs of a layer as one VM's provisioners see them (issue: multi-VM modules). Engines
- * compute the addresses; the pipeline hands them to shell provisioners as environment variables.
+ * The other VMs of a layer as one VM's provisioners see them: by name, at the address they have
+ * on a subnet the two share (else on another subnet of a shared VPC, reached through the
+ * gateway). VMs in VPCs the VM is not on are left out — it could not reach them anyway.
+ *
+ * Computed from the address plan alone, so the answer is known before any VM starts, is the same
+ * on every run and on both engines (the local switch's DHCP and Kube-OVN's fixed addresses hand
+ * out the same plan). The pipeline gives them to shell provisioners as environment variables.
  */
+import type { Build, Layer } from './config/model.js';
+import { planLayerNetwork, type LayerNetworkPlan } from './network/address-plan.js';
+import { formatIpv4 } from './network/ipv4.js';
 
 export interface PeerAddress {
   vm: string;
@@ -11,6 +19,26 @@ export interface PeerAddress {
   vpc: string;
   /** True when the two VMs share this subnet (no gateway in between). */
   sameSubnet: boolean;
+}
+
+/** Every VM of `layer` other than `vm` that `vm` can reach on the subnets, one address each. */
+export function peerAddresses(build: Build, layer: Layer, vm: string, plan: LayerNetworkPlan = planLayerNetwork(build, layer)): PeerAddress[] {
+  const mySubnets = new Set(plan.subnets.filter((s) => s.members.some((m) => m.vm === vm)).map((s) => s.name));
+  const myVpcs = new Set(plan.subnets.filter((s) => mySubnets.has(s.name)).map((s) => s.vpc));
+  const peers: PeerAddress[] = [];
+  for (const other of layer.vms) {
+    if (other.name === vm) continue;
+    let best: PeerAddress | undefined;
+    for (const s of plan.subnets) {
+      if (!myVpcs.has(s.vpc)) continue;
+      const member = s.members.find((m) => m.vm === other.name);
+      if (!member) continue;
+      const candidate = { vm: other.name, address: formatIpv4(member.address), subnet: s.name, vpc: s.vpc, sameSubnet: mySubnets.has(s.name) };
+      if (!best || (candidate.sameSubnet && !best.sameSubnet)) best = candidate;
+    }
+    if (best) peers.push(best);
+  }
+  return peers;
 }
 
 /**

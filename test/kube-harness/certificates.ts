@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { runTool } from '../../src/engines/local/tools.js';
+import { runTool } from '../../src/core/run-tool.js';
 
 export interface ServerCertificate {
   cert: string;

@@ -45,7 +45,7 @@ import { KubevirtVmHandle } from './cluster/vm-handle.js';
 import { waitForVmiRunning } from './cluster/vmi-wait.js';
 import { waitFor } from './cluster/wait.js';
 import { KubeDiscoveryClient } from './kube-discovery-client.js';
-import { peerAddresses, type PeerAddress } from '../local/network/peers.js';
+import { peerAddresses, type PeerAddress } from '../../core/peers.js';
 import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type AnyManifest, type CapturePlan, type DataVolume, type RenderedBuild, type RenderedObject } from './manifests/index.js';
 import { randomExportToken } from './manifests/render-options.js';
 

@@ -16,7 +16,7 @@ import type { Logger } from '../../core/log.js';
 import { defaultCacheRoot } from '../../core/pipeline/layer-cache.js';
 import { readVerdict, verdictKey, writeVerdict } from './accelerator-verdict.js';
 import { PROBE_EXIT_DEVICE, PROBE_STAGES, PROBE_SUCCESS_STATUS, probeFirmwareImage } from './probe-firmware.js';
-import { missingToolError } from './tools.js';
+import { missingToolError } from '../../core/run-tool.js';
 
 export type Accelerator = 'kvm' | 'tcg';
 

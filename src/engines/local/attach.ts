@@ -18,9 +18,9 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { openSocket } from '../../core/vnc/open-socket.js';
 import type { ExportDiskRequest, HttpEndpoint, VmHandle } from '../../core/engine.js';
-import { convertDisk } from './disks.js';
+import { convertDisk } from '../../core/disk/convert.js';
 import { readSerialTail } from './machine.js';
-import { abortReason } from './tools.js';
+import { abortReason } from '../../core/abort.js';
 
 /** Everything a later process needs to reach a detached VM; stored in the actions' handoff file. */
 export interface DetachedVmRecord {

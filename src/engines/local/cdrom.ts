@@ -10,7 +10,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { runTool } from './tools.js';
+import { runTool } from '../../core/run-tool.js';
 
 /** Packer's cd_label default. */
 export const DEFAULT_CD_LABEL = 'packer';

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../../core/errors.js';
 import type { Checksum } from '../../core/config/model.js';
 import type { Logger } from '../../core/log.js';
-import { ProgressReporter } from './progress-reporter.js';
+import { ProgressReporter } from '../../core/progress-reporter.js';
 
 export interface FetchSourceOptions {
   url: string;

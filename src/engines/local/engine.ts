@@ -18,13 +18,13 @@ import { AttachedMachine, checkDetachedRecord } from './attach.js';
 import { chooseAccelerator, type Accelerator } from './accelerator.js';
 import { fetchSource } from './download.js';
 import { LocalNetworks } from './network/local-networks.js';
-import { peerAddresses, type PeerAddress } from './network/peers.js';
+import { peerAddresses, type PeerAddress } from '../../core/peers.js';
 import { findUefiFirmware, prepareUefiVars } from './firmware.js';
 import { startMachine, type QemuMachine } from './machine.js';
 import { SSH_HOST_PORTS, VNC_PORTS, allocatePort, type PortLease } from './ports.js';
 import { qemuArgs, type FirmwarePlan, type MachinePlan, type MachineType, type VncPlan } from './qemu-args.js';
 import { createRuntimeDir, sweepStaleRuntimeDirs } from './runtime-dir.js';
-import { abortReason } from './tools.js';
+import { abortReason } from '../../core/abort.js';
 import { startDetachedVm } from './start-detached.js';
 import { fileSafe, prepareStorage } from './vm-storage.js';
 

@@ -12,11 +12,12 @@ import type { Duplex } from 'node:stream';
 import { openSocket } from '../../core/vnc/open-socket.js';
 import type { ExportDiskRequest, HttpEndpoint, VmHandle } from '../../core/engine.js';
 import type { Logger } from '../../core/log.js';
-import { convertDisk } from './disks.js';
+import { convertDisk } from '../../core/disk/convert.js';
 import type { PortLease } from './ports.js';
 import type { VncPlan } from './qemu-args.js';
 import { QmpClient } from './qmp.js';
-import { abortReason, missingToolError } from './tools.js';
+import { abortReason } from '../../core/abort.js';
+import { missingToolError } from '../../core/run-tool.js';
 
 export interface StartMachineOptions {
   name: string;

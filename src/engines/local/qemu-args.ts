@@ -17,6 +17,7 @@
  */
 import { UserError } from '../../core/errors.js';
 import type { DiskBus, NicModel } from '../../core/config/model.js';
+import { userNetwork } from '../../core/network/user-network.js';
 import type { Accelerator } from './accelerator.js';
 
 export type MachineType = 'pc' | 'q35';
@@ -112,12 +113,6 @@ export const CDROM_SLOTS: Record<MachineType, number> = { pc: 4, q35: 6 };
 /** QEMU option values are comma-separated; a literal comma is written twice. */
 export function escapeOptionValue(value: string): string {
   return value.replaceAll(',', ',,');
-}
-
-/** The user-mode network of NIC `index`: 10.0.2.0/24 for the first, 10.0.3.0/24 for the next … */
-export function userNetwork(index: number): { net: string; host: string } {
-  const third = 2 + index;
-  return { net: `10.0.${third}.0/24`, host: `10.0.${third}.2` };
 }
 
 /** argv as one string for guestfwd's cmd:, which QEMU splits with shell quoting rules (g_shell_parse_argv). */

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vm } from '../../../src/core/config/model.js';
 import type { VmHandle } from '../../../src/core/engine.js';
 import { LineLogger, memoryLogger } from '../../../src/core/log.js';
-import { imageInfo } from '../../../src/engines/local/disks.js';
+import { imageInfo } from '../../../src/core/disk/image-info.js';
 import { LocalEngine } from '../../../src/engines/local/engine.js';
 import type { QemuMachine } from '../../../src/engines/local/machine.js';
 import { lockOwner } from '../../../src/engines/local/ports.js';

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VmHandle } from '../../../src/core/engine.js';
 import { memoryLogger } from '../../../src/core/log.js';
-import { imageInfo } from '../../../src/engines/local/disks.js';
+import { imageInfo } from '../../../src/core/disk/image-info.js';
 import { LocalEngine } from '../../../src/engines/local/engine.js';
 import { GUEST, ensureGuestImage } from '../../fixtures/guest.js';
 import { MiB, buildOf, vmOf } from './build-model.js';

@@ -22,7 +22,7 @@ import type { Build, Vm } from '../../../src/core/config/model.js';
 import type { VmHandle } from '../../../src/core/engine.js';
 import { startHttpServer, type RunningHttpServer } from '../../../src/core/httpserver/http-server.js';
 import { memoryLogger } from '../../../src/core/log.js';
-import { imageInfo } from '../../../src/engines/local/disks.js';
+import { imageInfo } from '../../../src/core/disk/image-info.js';
 import { LocalEngine } from '../../../src/engines/local/engine.js';
 import { GUEST, ensureGuestImage } from '../../fixtures/guest.js';
 import { connectSsh, exec } from '../guest/ssh.js';

@@ -14,8 +14,8 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { spawn } from 'node:child_process';
-import { imageInfo } from '../../../src/engines/local/disks.js';
-import { runTool } from '../../../src/engines/local/tools.js';
+import { imageInfo } from '../../../src/core/disk/image-info.js';
+import { runTool } from '../../../src/core/run-tool.js';
 
 export class ImportError extends Error {
   override name = 'ImportError';

@@ -6,7 +6,7 @@
  */
 import { mkdir, open, rename, rm, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
-import { runTool } from '../../../src/engines/local/tools.js';
+import { runTool } from '../../../src/core/run-tool.js';
 
 export class VolumeFiles {
   constructor(private readonly root: string) {}

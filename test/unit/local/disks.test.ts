@@ -6,7 +6,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/cli/command.js';
 import { memoryLogger } from '../../../src/core/log.js';
-import { convertDisk, createBlankDisk, createOverlay, imageInfo, isWriteLockError, parseConvertProgress } from '../../../src/engines/local/disks.js';
+import { convertDisk, isWriteLockError, parseConvertProgress } from '../../../src/core/disk/convert.js';
+import { createBlankDisk, createOverlay } from '../../../src/engines/local/disks.js';
+import { imageInfo } from '../../../src/core/disk/image-info.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-disks-test-'));
 const MiB = 1024 * 1024;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../../src/core/log.js';
-import { ProgressReporter } from '../../../src/engines/local/progress-reporter.js';
+import { ProgressReporter } from '../../../src/core/progress-reporter.js';
 
 describe('progress reporter', () => {
   it('reports start, each tenth once, and the end', () => {

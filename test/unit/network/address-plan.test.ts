@@ -11,10 +11,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadBuild } from '../../../src/core/config/load.js';
 import type { Build, Nic, Vm } from '../../../src/core/config/model.js';
 import { UserError } from '../../../src/core/errors.js';
-import { planLayerNetwork } from '../../../src/engines/local/network/address-plan.js';
-import { cidrContains, formatIpv4 } from '../../../src/engines/local/network/ipv4.js';
+import { planLayerNetwork } from '../../../src/core/network/address-plan.js';
+import { cidrContains, formatIpv4 } from '../../../src/core/network/ipv4.js';
 import { peerEnvironment, peerHostsLines } from '../../../src/core/peers.js';
-import { peerAddresses } from '../../../src/engines/local/network/peers.js';
+import { peerAddresses } from '../../../src/core/peers.js';
 import { buildOf, vmOf } from '../../integration/local/build-model.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-plan-test-'));

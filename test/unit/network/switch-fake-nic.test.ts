@@ -12,11 +12,11 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Build } from '../../../src/core/config/model.js';
 import { memoryLogger } from '../../../src/core/log.js';
-import { planLayerNetwork } from '../../../src/engines/local/network/address-plan.js';
+import { planLayerNetwork } from '../../../src/core/network/address-plan.js';
 import { DhcpOption, DhcpType, encodeDhcp, messageType, optionAddress, parseDhcp, decodeClasslessRoutes } from '../../../src/engines/local/network/dhcp-message.js';
-import { parseIpv4, internetChecksum } from '../../../src/engines/local/network/ipv4.js';
+import { parseIpv4, internetChecksum } from '../../../src/core/network/ipv4.js';
 import { LayerNetwork } from '../../../src/engines/local/network/layer-network.js';
-import { BROADCAST_MAC } from '../../../src/engines/local/network/mac.js';
+import { BROADCAST_MAC } from '../../../src/core/network/mac.js';
 import {
   ARP_REPLY,
   ARP_REQUEST,

@@ -23,8 +23,8 @@ import {
   netmask,
   parseCidr,
   parseIpv4,
-} from '../../../src/engines/local/network/ipv4.js';
-import { formatMac, isGroupMac, parseMac, segmentMac } from '../../../src/engines/local/network/mac.js';
+} from '../../../src/core/network/ipv4.js';
+import { formatMac, isGroupMac, parseMac, segmentMac } from '../../../src/core/network/mac.js';
 import {
   buildArp,
   buildEthernet,

@@ -13,7 +13,7 @@ import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
-import { ProgressReporter } from '../../local/progress-reporter.js';
+import { ProgressReporter } from '../../../core/progress-reporter.js';
 import { clusterHttpsRequest, routeToService, runningInCluster, transferRetryable, type HttpsTarget } from './cluster-https.js';
 import { readBody } from './kube-api.js';
 import type { LiveObject, ObjectClient } from './objects.js';

@@ -8,7 +8,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportDiskRequest } from '../../../core/engine.js';
-import { convertDisk } from '../../local/disks.js';
+import { convertDisk } from '../../../core/disk/convert.js';
 import type { RenderedVm } from '../manifests/rendered.js';
 import { downloadExport } from './export-download.js';
 import { describeRef, refOf } from './resources.js';

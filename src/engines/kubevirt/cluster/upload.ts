@@ -13,7 +13,7 @@ import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { UserError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
-import { ProgressReporter } from '../../local/progress-reporter.js';
+import { ProgressReporter } from '../../../core/progress-reporter.js';
 import { CDI_NAMESPACE } from '../api-calls.js';
 import { clusterHttpsRequest, routeToService, transferRetryable, type HttpsTarget } from './cluster-https.js';
 import { readBody } from './kube-api.js';

@@ -18,7 +18,7 @@
  */
 import type { V1Interface, V1Network } from '@kubevirt-ui-ext/kubevirt-api/kubevirt';
 import type { Subnet, Vpc } from '../../../core/config/model.js';
-import { parseIpv4 } from '../../local/network/ipv4.js';
+import { parseIpv4 } from '../../../core/network/ipv4.js';
 import { objectMeta, reportVmProblem, vmScopes, type RenderContext, type VmScope } from './render-context.js';
 import { lowestHelperAddress, vmSubnetAddresses } from './subnet-addresses.js';
 import type { RenderedObject } from './rendered.js';

@@ -2,7 +2,7 @@
  * Fixed Kube-OVN addresses for everything a build puts on its subnets, asked for with
  * `ovn.kubernetes.io/ip_address` (and `<provider>.kubernetes.io/ip_address` on Multus attachments):
  *
- * - VMs: the local engine's address plan (src/engines/local/network/address-plan.ts), the first VM
+ * - VMs: the address plan the local engine uses too (src/core/network/address-plan.ts), the first VM
  *   of a layer at the subnet's .2, the next at .3, … — so provisioners get the same peer addresses
  *   (RUDDERVIRT_PEER_*) on both engines, known before any VM starts, and a peer's address is in its
  *   launcher pod's spec, not discovered from a running VMI;
@@ -12,8 +12,8 @@
  *   take a VM's address if a helper pod started first).
  */
 import type { Build, Layer, Vm } from '../../../core/config/model.js';
-import { planLayerNetwork } from '../../local/network/address-plan.js';
-import { broadcastAddress, formatIpv4, parseCidr } from '../../local/network/ipv4.js';
+import { planLayerNetwork } from '../../../core/network/address-plan.js';
+import { broadcastAddress, formatIpv4, parseCidr } from '../../../core/network/ipv4.js';
 
 /** The address of each of the VM's NICs that is on a subnet, by NIC index. */
 export function vmSubnetAddresses(build: Build, layer: Layer, vm: Vm): Map<number, string> {

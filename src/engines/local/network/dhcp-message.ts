@@ -3,7 +3,7 @@
  * what the switch's DHCP server needs and encoded back. Option overload (52) is not supported:
  * guests do not send it and our answers never need it.
  */
-import { formatMac, parseMac } from './mac.js';
+import { formatMac, parseMac } from '../../../core/network/mac.js';
 
 export const DHCP_SERVER_PORT = 67;
 export const DHCP_CLIENT_PORT = 68;

@@ -8,7 +8,7 @@
  * announced as classless static routes (option 121) through the gateway.
  */
 import { DhcpOption, DhcpType, encodeClasslessRoutes, messageType, optionAddress, u32, type DhcpMessage } from './dhcp-message.js';
-import { netmask, type Cidr } from './ipv4.js';
+import { netmask, type Cidr } from '../../../core/network/ipv4.js';
 
 export interface DhcpLease {
   address: number;

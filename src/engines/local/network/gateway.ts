@@ -4,7 +4,7 @@
  * VPC. It never routes anywhere else: leaving the VPC is the user-mode NIC's business, so a VPC
  * without internet stays without it whatever a guest does on its subnet NICs.
  */
-import { formatIpv4 } from './ipv4.js';
+import { formatIpv4 } from '../../../core/network/ipv4.js';
 import { DHCP_CLIENT_PORT, DHCP_SERVER_PORT, encodeDhcp, parseDhcp, messageType, DhcpType } from './dhcp-message.js';
 import { answerDhcp, type DhcpServerSettings } from './dhcp-server.js';
 import {

@@ -7,9 +7,9 @@ import { rm } from 'node:fs/promises';
 import { UserError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
 import { createRuntimeDir } from '../runtime-dir.js';
-import type { LayerNetworkPlan } from './address-plan.js';
+import type { LayerNetworkPlan } from '../../../core/network/address-plan.js';
 import { SubnetGateway } from './gateway.js';
-import { formatCidr, formatIpv4 } from './ipv4.js';
+import { formatCidr, formatIpv4 } from '../../../core/network/ipv4.js';
 import { SegmentSwitch } from './segment-switch.js';
 import { VpcRouter } from './vpc-router.js';
 

@@ -7,8 +7,9 @@
  */
 import type { Build, Vm } from '../../../core/config/model.js';
 import type { Logger } from '../../../core/log.js';
-import { userNetwork, type GuestForward, type NicPlan, type PortForward } from '../qemu-args.js';
-import { layerOf, planLayerNetwork, type VmNetworkPlan } from './address-plan.js';
+import { userNetwork } from '../../../core/network/user-network.js';
+import type { GuestForward, NicPlan, PortForward } from '../qemu-args.js';
+import { layerOf, planLayerNetwork, type VmNetworkPlan } from '../../../core/network/address-plan.js';
 import { RESTRICTED_HTTP_IP, relayToHost } from './guest-forward.js';
 import { LayerNetwork } from './layer-network.js';
 

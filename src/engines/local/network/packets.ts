@@ -4,8 +4,8 @@
  * guest may send any bytes; the switch drops what it does not understand); builders fill in
  * lengths and checksums.
  */
-import { internetChecksum } from './ipv4.js';
-import { formatMac, parseMac } from './mac.js';
+import { internetChecksum } from '../../../core/network/ipv4.js';
+import { formatMac, parseMac } from '../../../core/network/mac.js';
 
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;

@@ -14,8 +14,8 @@
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../../../core/log.js';
-import type { SegmentMember, SubnetPlan } from './address-plan.js';
-import { isGroupMac } from './mac.js';
+import type { SegmentMember, SubnetPlan } from '../../../core/network/address-plan.js';
+import { isGroupMac } from '../../../core/network/mac.js';
 import { parseEthernet, type EthernetFrame } from './packets.js';
 import { encodeFrame, FrameDecoder } from './stream-frames.js';
 

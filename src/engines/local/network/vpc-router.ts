@@ -4,7 +4,7 @@
  * to the NIC planned at that address. Nothing leaves the VPC this way unless an egress hop is
  * given (the kube harness's VpcEgressGateway); other VPCs' subnets are not known here at all.
  */
-import { cidrContains } from './ipv4.js';
+import { cidrContains } from '../../../core/network/ipv4.js';
 import type { SubnetGateway, VpcRouting } from './gateway.js';
 import { forwardedIpv4, type Ipv4Packet } from './packets.js';
 import type { SegmentSwitch } from './segment-switch.js';

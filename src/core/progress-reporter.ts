@@ -4,7 +4,7 @@
  * would flood it: we report at the start, at each tenth of the way, at most every `intervalMs`
  * when the total is unknown, and at the end.
  */
-import type { Logger } from '../../core/log.js';
+import type { Logger } from './log.js';
 
 export class ProgressReporter {
   private lastReportAt = 0;

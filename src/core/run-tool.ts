@@ -1,12 +1,13 @@
 /**
- * Running the host tools the local engine depends on (qemu-img, xorriso, qemu-system-x86_64).
+ * Running host tools (qemu-img for both engines' output convert; xorriso and qemu-system-x86_64
+ * for the local engine).
  * A missing tool is a setup mistake, not a bug: it becomes a UserError that names the Debian
  * package to install. A failing tool becomes an error that carries its stderr, because that is
  * where qemu-img and xorriso say what went wrong.
  */
-import { abortReason } from '../../core/abort.js';
+import { abortReason } from './abort.js';
 import { spawn } from 'node:child_process';
-import { UserError } from '../../core/errors.js';
+import { UserError } from './errors.js';
 
 /** Which Debian package provides each tool (for the "install it" hint). */
 const DEBIAN_PACKAGE: Record<string, string> = {
@@ -18,7 +19,7 @@ const DEBIAN_PACKAGE: Record<string, string> = {
 export function missingToolError(tool: string): UserError {
   const pkg = DEBIAN_PACKAGE[tool];
   return new UserError(
-    `'${tool}' was not found on PATH; the local engine needs it` + (pkg ? ` (Debian/Ubuntu: sudo apt-get install -y ${pkg})` : ''),
+    `'${tool}' was not found on PATH; this build needs it` + (pkg ? ` (Debian/Ubuntu: sudo apt-get install -y ${pkg})` : ''),
   );
 }
 
@@ -74,4 +75,3 @@ export function runTool(tool: string, args: readonly string[], options: RunToolO
   });
 }
 
-export { abortReason };

@@ -1,7 +1,8 @@
 /**
- * Who sits where on the local engine's networks, as a pure function of the build and a layer —
- * so the engine, the switch's DHCP and the pipeline (peer addresses for provisioners) agree
- * without talking to each other, and the same build gives the same addresses on every run.
+ * Who sits where on a build's networks, as a pure function of the build and a layer — so the
+ * local engine's switch and DHCP, the kubevirt engine's fixed Kube-OVN addresses and the pipeline
+ * (peer addresses for provisioners) agree without talking to each other, and the same build gives
+ * the same addresses on every run and on both engines.
  *
  * Per VM, QEMU NIC 0 is always a user-mode (slirp) NIC: the guest reaches the build's HTTP server
  * at 10.0.2.2 through it and SSH is forwarded to it. It stands for the VM's first NIC without a
@@ -15,9 +16,9 @@
  * VM: it has some if any of its NICs is on the default network or on a VPC with `internet: true`;
  * otherwise its user-mode NIC is restricted to the build's HTTP server and the SSH forward.
  */
-import { UserError } from '../../../core/errors.js';
-import type { Build, Layer, NicModel, Vm, Vpc } from '../../../core/config/model.js';
-import { userNetwork } from '../qemu-args.js';
+import { UserError } from '../errors.js';
+import type { Build, Layer, NicModel, Vm, Vpc } from '../config/model.js';
+import { userNetwork } from './user-network.js';
 import { broadcastAddress, cidrsOverlap, formatCidr, parseCidr, type Cidr } from './ipv4.js';
 import { segmentMac } from './mac.js';
 
