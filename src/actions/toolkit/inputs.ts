@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 import { UserError } from '../../cli/command.js';
-import { parseGoDuration } from '../../core/duration.js';
+import { checkDuration, MAX_DURATION_TEXT } from '../../core/duration.js';
 
 export class InputError extends UserError {
   override name = 'InputError';
@@ -60,9 +60,9 @@ export function enumInput<T extends string>(name: string, allowed: readonly T[],
 export function parseDurationInput(name: string, text: string): number | undefined {
   const v = text.trim();
   if (v === '' || v === '0') return undefined;
-  const ms = parseGoDuration(v);
-  if (ms === undefined || ms < 0) throw new InputError(name, `expected a duration such as 90s, 20m or 1h30m, got '${text}'`);
-  return ms;
+  const checked = checkDuration(v);
+  if ('error' in checked || checked.ms < 0) throw new InputError(name, `expected a duration such as 90s, 20m or 1h30m, at most ${MAX_DURATION_TEXT}, got '${text}'`);
+  return checked.ms;
 }
 
 export function durationInput(name: string): number | undefined {

@@ -3,7 +3,7 @@
  * PACKER_KEY_INTERVAL environment variable when it is a Go duration (anything else is silently
  * ignored, as in Packer), replaced by the build file's bootKeyInterval when that is positive.
  */
-import { parseGoDuration } from '../duration.js';
+import { checkDuration } from '../duration.js';
 
 export const DEFAULT_KEY_INTERVAL_MS = 100;
 export const KEY_INTERVAL_ENV = 'PACKER_KEY_INTERVAL';
@@ -18,8 +18,9 @@ export function resolveKeyInterval({ env = {}, bootKeyInterval }: KeyIntervalSou
   let interval = DEFAULT_KEY_INTERVAL_MS;
   const fromEnv = env[KEY_INTERVAL_ENV];
   if (fromEnv !== undefined) {
-    const parsed = parseGoDuration(fromEnv);
-    if (parsed !== undefined) interval = parsed;
+    // Also ignored: a value past the longest duration a timer can hold.
+    const parsed = checkDuration(fromEnv);
+    if ('ms' in parsed) interval = parsed.ms;
   }
   if (bootKeyInterval !== undefined && bootKeyInterval > 0) interval = bootKeyInterval;
   // A negative Go sleep returns at once.

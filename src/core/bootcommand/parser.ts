@@ -24,6 +24,7 @@
  *   rule later fails, and any recorded error fails the whole parse.
  */
 import type { BootAction, BootToken, KeyAction } from './actions.js';
+import { durationRangeProblem, MAX_DURATION_MS } from '../duration.js';
 import { BootCommandError, type BootCommandProblem, type ElementLabel } from './errors.js';
 import { formatGoDurationNanos, parseGoDurationNanos, wrapInt64 } from './go-duration-nanos.js';
 import { SPECIAL_KEYS } from './special-keys.js';
@@ -37,6 +38,7 @@ const NINE = 0x39;
 const NANOS_PER_SECOND = 1_000_000_000n;
 const DEFAULT_WAIT_NANOS = NANOS_PER_SECOND;
 const INT64_MAX = (1n << 63n) - 1n;
+const MAX_WAIT_NANOS = BigInt(MAX_DURATION_MS) * 1_000_000n;
 
 const codePointsOf = (s: string): number[] => Array.from(s, (c) => c.codePointAt(0)!);
 const WAIT = codePointsOf('wait');
@@ -111,6 +113,10 @@ class Matcher {
       }
     }
     if (this.cps[i] !== GT) return undefined;
+    // Stricter than Packer, on purpose: a wait no timer can hold would end at once (see MAX_DURATION_MS).
+    if (nanos > MAX_WAIT_NANOS) {
+      this.problem('invalid-wait', `Wait ${formatGoDurationNanos(nanos)} is ${durationRangeProblem(Number(nanos / 1_000_000n))}`, start, i);
+    }
     return { action: { kind: 'wait', nanos }, end: i + 1 };
   }
 
@@ -157,7 +163,8 @@ class Matcher {
     const text = this.text(from, i);
     const nanos = parseGoDurationNanos(text);
     if (nanos === undefined) {
-      const why = text.lastIndexOf('-') > 0 ? 'a sign is only allowed at its start' : 'it is longer than the longest Go duration, 2562047h47m16.854775807s';
+      // Go's own limit is 2562047h47m16.854775807s; ours (MAX_DURATION_MS) is lower and is the one to name.
+      const why = text.lastIndexOf('-') > 0 ? 'a sign is only allowed at its start' : `it is ${durationRangeProblem(Infinity)}`;
       this.problem('invalid-wait', `Invalid wait duration ${JSON.stringify(text)}: ${why}`, tokenStart, i);
       return { nanos: 0n, end: i };
     }

@@ -8,6 +8,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, Client, ConnectConfig } from 'ssh2';
+import { timerDelay } from '../duration.js';
 import { hostKeyCheck, type HostKeyCheck } from './host-key.js';
 
 export type DialFailureKind =
@@ -141,7 +142,7 @@ export async function dialSsh(options: DialOptions): Promise<DialedConnection> {
   const { target, bastion: hop, signal } = options;
   const common: ConnectConfig = {
     readyTimeout: options.handshakeTimeout,
-    keepaliveInterval: options.keepAliveInterval > 0 ? options.keepAliveInterval : 0,
+    keepaliveInterval: options.keepAliveInterval > 0 ? timerDelay(options.keepAliveInterval) : 0,
     // Packer closes the connection after a few unanswered keepalives; ssh2's count does that.
     keepaliveCountMax: 3,
     ...(options.debug ? { debug: options.debug } : {}),

@@ -5,7 +5,7 @@
  * char toggle contains "<wait"), so finding them needs no full parse of the grammar. The elements
  * are joined first, as Packer joins them before parsing: a token split across two is not a token.
  */
-import { parseGoDuration } from '../duration.js';
+import { scanBootCommand } from '../bootcommand/parser.js';
 
 // Packer's grammar: "<" "wait" (Duration | Integer)? ">"; "wait" is case-sensitive; a Duration is
 // one or more Number+unit with an optional "-" on each number; Integer is 0 or [1-9][0-9]*.
@@ -29,12 +29,12 @@ export function findBadWaits(elements: readonly string[]): BadWait[] {
   const bad: BadWait[] = [];
   for (const m of joined.matchAll(WAIT)) {
     const spec = m[1];
-    // A bare integer is seconds; "<wait>" and "<wait0>" wait the default second.
-    if (spec === undefined || /^\d+$/.test(spec)) continue;
-    const ms = parseGoDuration(spec);
+    // The token read by the boot-command parser itself, so validation and typing agree on every
+    // wait, including the ones no timer can hold and the bare integers Go's int64 wraps.
+    const problem = scanBootCommand(m[0]).problems[0];
     let message: string | undefined;
-    if (ms === undefined) message = `'${m[0]}' is not a valid wait: '${spec}' is not a Go duration (a sign is only allowed at the start)`;
-    else if (ms <= 0) message = `'${m[0]}' waits ${spec}; expected a positive wait such as <wait5> or <wait500ms>`;
+    if (problem?.kind === 'non-positive-wait' && spec !== undefined && !/^\d+$/.test(spec)) message = `'${m[0]}' waits ${spec}; expected a positive wait such as <wait5> or <wait500ms>`;
+    else if (problem) message = `'${m[0]}' is not a valid wait: ${problem.reason}`;
     if (message) {
       let element = starts.length - 1;
       while (element > 0 && starts[element]! > m.index) element--;

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { LineCounter } from 'yaml';
-import { parseGoDuration } from '../duration.js';
+import { checkDuration, MAX_DURATION_TEXT } from '../duration.js';
 import type { Located } from './check-structure.js';
 import { formatPath, type BuildProblem, type FieldPath } from './problems.js';
 import type { SourcePosition } from './model.js';
@@ -85,11 +85,12 @@ export class ResolveContext {
   duration(raw: Raw, key: string, p: FieldPath, fallback: number, min?: number): number {
     const text = str(raw, key);
     if (text === undefined) return fallback;
-    const ms = parseGoDuration(text);
-    if (ms === undefined || !Number.isFinite(ms)) {
-      this.report([...p, key], `'${text}' is not a usable duration; expected a Go duration such as 30s or 5m`);
+    const checked = checkDuration(text);
+    if ('error' in checked) {
+      this.report([...p, key], `${checked.error}; expected a Go duration such as 30s or 5m, at most ${MAX_DURATION_TEXT}`);
       return fallback;
     }
+    const ms = checked.ms;
     if (min !== undefined && ms < min) {
       this.report([...p, key], `'${text}' is negative; expected a duration ≥ 0`);
       return fallback;

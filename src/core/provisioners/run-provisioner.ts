@@ -7,7 +7,7 @@
 import type { RemoteCommunicator } from '../communicator/types.js';
 import { sleep } from '../abort.js';
 import type { Provisioner } from '../config/model.js';
-import { formatGoDuration } from '../duration.js';
+import { formatGoDuration, timerDelay } from '../duration.js';
 import type { Logger } from '../log.js';
 import { PACKER_DELAYS, ProvisionerError, ProvisionerTimeoutError, type ProvisionerContext } from './context.js';
 import { runFile } from './file.js';
@@ -47,7 +47,7 @@ async function attempt(p: Provisioner, ctx: ProvisionerContext, session: RemoteS
   }
   if (p.timeout <= 0) return runOnce(p, ctx, session, logger, ctx.signal);
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new ProvisionerTimeoutError(`timed out after ${formatGoDuration(p.timeout)} (timeout)`)), p.timeout);
+  const timer = setTimeout(() => deadline.abort(new ProvisionerTimeoutError(`timed out after ${formatGoDuration(p.timeout)} (timeout)`)), timerDelay(p.timeout));
   try {
     await runOnce(p, ctx, session, logger, AbortSignal.any([ctx.signal, deadline.signal]));
   } catch (err) {

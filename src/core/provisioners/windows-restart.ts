@@ -7,11 +7,12 @@
 import { sleep } from '../abort.js';
 import { ConnectionLostError } from '../communicator/types.js';
 import type { WindowsRestartProvisioner } from '../config/model.js';
-import { formatGoDuration } from '../duration.js';
+import { formatGoDuration, timerDelay } from '../duration.js';
 import type { Logger } from '../log.js';
 import { PACKER_DELAYS, ProvisionerError, type ProvisionerContext } from './context.js';
 import { encodedPowerShell, psQuote } from './powershell.js';
 import { retryFor, RetryableError, type RemoteSession } from './remote-session.js';
+import { LineSplitter } from './output-lines.js';
 import { execStreaming } from './shell.js';
 
 export const TRY_RESTART_COMMAND = 'shutdown /r /f /t 60 /c "packer restart test"';
@@ -36,15 +37,18 @@ const RESTART_COMMAND_OK = new Set([0, 1115, 1190]);
 /** Runs `command` and returns its exit code and stdout; a dropped connection is `undefined`. */
 async function run(session: RemoteSession, command: string, logger: Logger, signal: AbortSignal): Promise<{ code: number | undefined; stdout: string }> {
   let stdout = '';
-  const r = await session.use((comm) =>
-    comm.exec(command, {
-      onStdout: (c) => {
-        stdout += c.toString('utf8');
-      },
-      onStderr: (c) => logger.debug(c.toString('utf8').trimEnd()),
-      signal,
-    }),
-  );
+  const stderr = new LineSplitter((line) => logger.debug(line));
+  const r = await session
+    .use((comm) =>
+      comm.exec(command, {
+        onStdout: (c) => {
+          stdout += c.toString('utf8');
+        },
+        onStderr: (c) => stderr.push(c),
+        signal,
+      }),
+    )
+    .finally(() => stderr.end());
   if (r.disconnected) session.markLost();
   return { code: r.disconnected ? undefined : r.exitCode, stdout };
 }
@@ -52,7 +56,7 @@ async function run(session: RemoteSession, command: string, logger: Logger, sign
 export async function runWindowsRestart(p: WindowsRestartProvisioner, ctx: ProvisionerContext, session: RemoteSession, logger: Logger, signal: AbortSignal): Promise<void> {
   const delays = { ...PACKER_DELAYS, ...ctx.delays };
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(new ProvisionerError(`Timeout waiting for the machine to restart (restartTimeout ${formatGoDuration(p.restartTimeout)}).`)), p.restartTimeout);
+  const timer = setTimeout(() => timeout.abort(new ProvisionerError(`Timeout waiting for the machine to restart (restartTimeout ${formatGoDuration(p.restartTimeout)}).`)), timerDelay(p.restartTimeout));
   const bounded = AbortSignal.any([signal, timeout.signal]);
   let lastFailure = '';
   try {

@@ -5,7 +5,7 @@
  * maxReboots stops a machine that keeps asking for restarts (the KB5007651 loop, rgl #162).
  */
 import type { WindowsUpdateProvisioner } from '../config/model.js';
-import { formatGoDuration } from '../duration.js';
+import { formatGoDuration, timerDelay } from '../duration.js';
 import type { Logger } from '../log.js';
 import { sleep } from '../abort.js';
 import { PACKER_DELAYS, ProvisionerError, type ProvisionerContext, type ProvisionerDelays } from './context.js';
@@ -92,7 +92,7 @@ async function runUpdateScript(p: WindowsUpdateProvisioner, session: RemoteSessi
 
 async function restartAndWait(p: WindowsUpdateProvisioner, session: RemoteSession, logger: Logger, signal: AbortSignal, delays: ProvisionerDelays): Promise<void> {
   const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(new ProvisionerError(`Timeout waiting for the machine to restart (restartTimeout ${formatGoDuration(p.restartTimeout)}).`)), p.restartTimeout);
+  const timer = setTimeout(() => timeout.abort(new ProvisionerError(`Timeout waiting for the machine to restart (restartTimeout ${formatGoDuration(p.restartTimeout)}).`)), timerDelay(p.restartTimeout));
   const bounded = AbortSignal.any([signal, timeout.signal]);
   // No limit of their own: the restartTimeout deadline (`bounded`) ends them; the last failure goes into its message.
   let lastFailure = '';

@@ -17,6 +17,7 @@ import type { PortLease } from './ports.js';
 import type { VncPlan } from './qemu-args.js';
 import { QmpClient } from './qmp.js';
 import { abortReason } from '../../core/abort.js';
+import { timerDelay } from '../../core/duration.js';
 import { missingToolError } from '../../core/run-tool.js';
 
 export interface StartMachineOptions {
@@ -235,7 +236,7 @@ export class QemuMachine implements VmHandle {
         fn();
       };
       const onAbort = () => done(() => reject(abortReason(signal)));
-      const timer = setTimeout(() => done(() => resolve(false)), Math.max(0, timeoutMs));
+      const timer = setTimeout(() => done(() => resolve(false)), timerDelay(timeoutMs));
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
       void this.exited.then(() => done(() => resolve(true)));
@@ -330,7 +331,8 @@ export function cleanConsoleText(text: string): string {
     text
       .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
       .replace(/\u001b[()][0-9A-Za-z]|\u001b[=>78cDEHM]/g, '')
-      .replace(/\r\n?/g, '\n')
+      // systemd writes "\r\r\n" to a serial console (its own CR before the tty's CRLF): one line break.
+      .replace(/\r+\n|\r+/g, '\n')
       .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
       .replace(/\n+$/, '')
   );

@@ -139,7 +139,7 @@ describe('waits', () => {
     ['<wait1h1m1s1ms1us1ns>', 'Wait<1h1m1.001001001s>'],
     ['<wait0s1ms>', 'Wait<1ms>'],
     ['<wait1s1s>', 'Wait<2s>'],
-    ['<wait2562047h47m16.854775807s>', 'Wait<2562047h47m16.854775807s>'],
+    ['<wait596h31m23.647s>', 'Wait<596h31m23.647s>'], // the longest wait: the longest a timer holds
   ])('%s is %s', (input, expected) => {
     expect(ast(input)).toEqual([expected]);
   });
@@ -178,7 +178,12 @@ describe('waits', () => {
 
   it.each([
     ['<wait1m-30s>', 'a sign is only allowed at its start'],
-    ['<wait2562048h>', 'longer than the longest Go duration'],
+    ['<wait2562048h>', 'it is longer than the longest duration, 596h31m23.647s'],
+    // Go reads these; RudderVirt refuses them, as no timer can hold them (they would end at once):
+    ['<wait596h31m23.648s>', 'Wait 596h31m23.648s is longer than the longest duration, 596h31m23.647s'],
+    ['<wait99999999999h>', 'it is longer than the longest duration, 596h31m23.647s'],
+    ['<wait2562047h47m16.854775807s>', 'longer than the longest duration, 596h31m23.647s'],
+    ['<wait2147484>', 'Wait 596h31m24s is longer than the longest duration'],
     ['<wait99999999999999999999>', 'out of range for a 64-bit integer'],
     // pigeon records an action's error even when the rule around it then fails:
     ['<wait1m-30s', 'a sign is only allowed at its start'],

@@ -98,7 +98,7 @@ describe('did you mean', () => {
     ['cpus: 2', "unknown key 'cpus'; did you mean 'cpu'?"],
     ['iso_url: x', "unknown key 'iso_url'; in RudderVirt: source: { iso: { url, checksum } }"],
     ['headless: true', "unknown key 'headless'; in RudderVirt: not needed: builds always run without a display"],
-    ['frobnicate: 1', "unknown key 'frobnicate'; expected one of name, source, cpu, cpuModel, memory, efiFirmware, disks, cdroms, nics, httpDirectory, httpContent, bootWait, bootKeyInterval, bootCommand, communicator, provisioners, shutdownCommand, shutdownTimeout, output, dependsOn"],
+    ['frobnicate: 1', "unknown key 'frobnicate'; expected one of name, source, cpu, cpuModel, memory, machineType, efiFirmware, disks, cdroms, nics, httpDirectory, httpContent, bootWait, bootKeyInterval, bootCommand, communicator, provisioners, shutdownCommand, shutdownTimeout, output, dependsOn"],
   ])('%s', (line, message) => {
     expect(problemsOf(oneVm(`source: { path: x }\n${line}`))).toEqual([`7:9: layers[0].vms[0].${line.split(':')[0]}: ${message}`]);
   });
@@ -316,7 +316,7 @@ describe('boot command', () => {
     expect(problemsOf(oneVm('source: { path: x }\nbootCommand: ["<esc>", "<wait0s>x<wait-1m><wait1m-30s>", "<wait5><wait0><wait05>"]'))).toEqual([
       "7:33: layers[0].vms[0].bootCommand[1]: '<wait0s>' waits 0s; expected a positive wait such as <wait5> or <wait500ms>",
       "7:42: layers[0].vms[0].bootCommand[1]: '<wait-1m>' waits -1m; expected a positive wait such as <wait5> or <wait500ms>",
-      "7:51: layers[0].vms[0].bootCommand[1]: '<wait1m-30s>' is not a valid wait: '1m-30s' is not a Go duration (a sign is only allowed at the start)",
+      "7:51: layers[0].vms[0].bootCommand[1]: '<wait1m-30s>' is not a valid wait: Invalid wait duration \"1m-30s\": a sign is only allowed at its start",
     ]);
   });
 
