@@ -15,6 +15,40 @@ const UNIT_MS: Record<string, number> = {
   h: 3_600_000,
 };
 
+/**
+ * The longest duration RudderVirt accepts anywhere: the longest delay a Node.js timer holds. Node
+ * clamps a longer setTimeout delay to 1 ms with a TimeoutOverflowWarning (nodejs/node,
+ * lib/internal/timers.js, TIMEOUT_MAX = 2 ** 31 - 1), so `shutdownTimeout: 600h` would force the VM
+ * off at once. Every duration — build-file fields, boot-command waits, action inputs, the key
+ * interval — is checked against this one bound when it is read, so no timer ever sees more.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+/** 596h31m23.647s */
+export const MAX_DURATION_TEXT = formatGoDuration(MAX_DURATION_MS);
+
+/** Why a duration is out of range, or undefined when a timer can hold it (the sign is ignored). */
+export function durationRangeProblem(ms: number): string | undefined {
+  if (Math.abs(ms) <= MAX_DURATION_MS) return undefined;
+  return `longer than the longest duration, ${MAX_DURATION_TEXT} (the longest a timer can hold)`;
+}
+
+/** Milliseconds, or why `text` is not a usable duration: not a Go duration, or beyond MAX_DURATION_MS. */
+export function checkDuration(text: string): { ms: number } | { error: string } {
+  const ms = parseGoDuration(text);
+  if (ms === undefined) return { error: `'${text}' is not a Go duration such as 500ms, 30s, 5m or 1h30m` };
+  const tooLong = durationRangeProblem(ms);
+  return tooLong ? { error: `'${text}' is ${tooLong}` } : { ms };
+}
+
+/**
+ * The delay to hand to setTimeout/setInterval. A caller that passes an unchecked duration is a bug;
+ * refusing here keeps it from turning into an instant timeout.
+ */
+export function timerDelay(ms: number): number {
+  if (!(ms <= MAX_DURATION_MS)) throw new RangeError(`timer delay ${ms} ms is ${durationRangeProblem(ms) ?? 'not a number'}`);
+  return Math.max(0, ms);
+}
+
 // Longest units first so "ms" is not read as "m" followed by garbage.
 const UNIT_PATTERN = '(?:ns|us|µs|μs|ms|s|m|h)';
 const GO_DURATION = new RegExp(`^[-+]?(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)${UNIT_PATTERN})+$`, 'u');
