@@ -6,11 +6,13 @@
  * - schema: for custom resources, the OpenAPI schemas in test/fixtures/schemas (through the
  *   validator in test/unit/kubevirt/schema-validator.ts) — wrong types, enums, required fields are
  *   422 Invalid with one cause per field;
- * - metadata: name, generateName, label and annotation syntax (422).
+ * - metadata: name, generateName, label and annotation syntax (422);
+ * - then the CRD schema's defaults fill absent fields (crd-defaults.ts).
  */
 import { SCHEMA_FOR_KIND, makeValidator, type Validator } from '../unit/kubevirt/schema-validator.js';
 import { badRequest, invalid, type StatusCause } from './api-errors.js';
 import { CORE_MODELS, CoreModelValidator } from './core-model-validator.js';
+import { applyCrdDefaults } from './crd-defaults.js';
 import type { KubeObject } from './object-store.js';
 import type { ResourceType } from './resources.js';
 
@@ -125,6 +127,7 @@ export function validateBody(resource: ResourceType, object: KubeObject, fieldVa
   }
   causes.push(...metadataProblems(resource, object));
   if (causes.length > 0) throw invalid(object.kind, resource.group, object.metadata?.name ?? object.metadata?.generateName ?? '', causes);
+  applyCrdDefaults(object);
   return { object, warnings };
 }
 

@@ -75,7 +75,7 @@ export const API_CALLS: readonly ApiCall[] = [
   // Kube-OVN.
   ...calls('kubeovn.io', 'vpcs', ['create', 'get', 'list', 'delete'], 'cluster', 'network', 'the build VPCs (cluster-scoped)'),
   ...calls('kubeovn.io', 'subnets', ['create', 'get', 'list', 'delete'], 'cluster', 'network', 'the build subnets (cluster-scoped)'),
-  ...calls('kubeovn.io', 'vpc-egress-gateways', ['create', 'get', 'delete'], 'namespace', 'network', 'internet access of a VPC (1 replica) or none (0)'),
+  ...calls('kubeovn.io', 'vpc-egress-gateways', ['create', 'get', 'delete'], 'namespace', 'network', 'internet access of a VPC (none for internet: false)'),
   ...calls('k8s.cni.cncf.io', 'network-attachment-definitions', ['create', 'get', 'delete'], 'namespace', 'secondary-nic', 'Multus attachments for NICs after the first'),
   // Uploads of local disks and ISOs.
   ...calls('upload.cdi.kubevirt.io', 'uploadtokenrequests', ['create'], 'namespace', 'upload', 'a token for uploading a local disk or ISO'),
@@ -101,7 +101,7 @@ export const API_CALLS: readonly ApiCall[] = [
   ...calls('snapshot.kubevirt.io', 'virtualmachinesnapshots', ['list', 'watch'], 'namespace', 'vm-snapshot', 'waiting for a snapshot to be ready, and gone'),
   ...calls('kubeovn.io', 'vpcs', ['watch'], 'cluster', 'network', 'waiting for the build VPCs to be gone after cleanup'),
   ...calls('kubeovn.io', 'subnets', ['watch'], 'cluster', 'network', 'waiting for the build subnets to be gone after cleanup'),
-  ...calls('kubeovn.io', 'vpc-egress-gateways', ['list', 'watch'], 'namespace', 'network', 'waiting for the egress gateways to be gone after cleanup'),
+  ...calls('kubeovn.io', 'vpc-egress-gateways', ['list', 'watch'], 'namespace', 'network', 'waiting for the egress gateways to be ready before the first boot, and gone after cleanup'),
   ...calls('k8s.cni.cncf.io', 'network-attachment-definitions', ['list', 'watch'], 'namespace', 'secondary-nic', 'waiting for the attachments to be gone after cleanup'),
   // What the cluster offers (optional: a refusal makes us assume less, it fails nothing).
   ...calls('snapshot.storage.k8s.io', 'volumesnapshotclasses', ['list'], 'cluster', 'discovery', 'whether CSI snapshots are possible'),

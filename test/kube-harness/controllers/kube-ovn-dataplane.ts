@@ -7,11 +7,11 @@
  *   the address the IPAM below gave it by DHCP — with the gateway as default router for a pod's
  *   primary NIC, as Kube-OVN's DHCP does;
  * - **a Vpc is a router** (VpcRouter) between its subnets' gateways; different VPCs share nothing;
- * - **a VpcEgressGateway with replicas > 0** is a NAT next hop on each subnet of its VPC: QEMU's
+ * - **a VpcEgressGateway that is ready** (status.ready: its replicas' pods are up) is a NAT next hop on each subnet of its VPC: QEMU's
  *   user-mode stack (slirp) on the segment, unrestricted, so guests leave through it to this
  *   machine's networks. The gateway hands it packets by MAC; it sits at the subnet's network
  *   address, so it takes no address a pod could ask for (a real gateway's internal IP is set with
- *   internalIPs). At 0 replicas (internet: false) there is no hop and such packets drop;
+ *   internalIPs). Without a ready gateway (none, not ready yet, or 0 replicas) there is no hop and such packets drop;
  * - **IPAM**: `ovn.kubernetes.io/ip_address` (or `<provider>.kubernetes.io/ip_address` for a Multus
  *   attachment) asks for an address, as on Kube-OVN, and a taken or foreign one is refused;
  *   otherwise the first free address after the gateway;
@@ -290,8 +290,10 @@ export class KubeOvnDataplane {
 
   private async syncSegmentEgress(segment: Segment): Promise<void> {
     const wanted = this.api.list(this.gateways, undefined).some((g) => {
-      const spec = (g as Loose).spec ?? {};
-      return (spec.vpc ?? 'ovn-cluster') === segment.vpc && (spec.replicas ?? 1) > 0 && !g.metadata.deletionTimestamp;
+      // Routes and policies follow the gateway's workload: none before it is ready
+      // (kubeovn/kube-ovn pkg/controller/vpc_egress_gateway.go, v1.16.2: ready only when every replica's pod is up).
+      const gw = g as Loose;
+      return (gw.spec?.vpc ?? 'ovn-cluster') === segment.vpc && gw.status?.ready === true && (gw.status?.replicas ?? 0) > 0 && !g.metadata.deletionTimestamp;
     });
     if (wanted && !segment.egress) {
       // The next hop is reached by its MAC from the gateway, never by address from a guest, so it

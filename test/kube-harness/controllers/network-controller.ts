@@ -1,9 +1,18 @@
 /**
  * Kube-OVN's controllers, as far as a build can observe them: Vpcs and Subnets become ready (a
- * Subnet whose VPC does not exist is not), VpcEgressGateways report their replicas and become
- * ready when scaled above zero (and not ready at zero, the "internet: false" state). The routing
- * itself is the data plane's (kube-ovn-dataplane.ts): this controller tells it when a gateway
- * scales (egress on or off) and when a Subnet is gone (its segment closes).
+ * Subnet whose VPC does not exist is not). VpcEgressGateways behave as kube-ovn-controller makes
+ * them (kubeovn/kube-ovn pkg/controller/vpc_egress_gateway.go, v1.14.0 to v1.16.2):
+ * - the first reconcile adds the finalizer `kubeovn.io/kube-ovn-controller` with a full typed
+ *   Update. `replicas` is `int32 json:"replicas,omitempty"`, so a 0 is left out of that body and
+ *   the CRD default (1) comes back (crd-defaults.ts): a gateway created with 0 replicas ends with
+ *   1. Only a scale after the finalizer is on keeps 0;
+ * - the gateway is not ready until a workload pod per replica is up (`egressStartMs` here, the
+ *   image pull and Multus attachment on a real cluster): status.ready false, phase Processing,
+ *   condition Ready False; then ready with one external IP per replica. At 0 replicas it is never
+ *   ready;
+ * - a deleted gateway loses its finalizer and goes.
+ * The routing itself is the data plane's (kube-ovn-dataplane.ts): this controller tells it when a
+ * gateway changes (egress on or off) and when a Subnet is gone (its segment closes).
  */
 import type { Logger } from '../../../src/core/log.js';
 import { timestamp, type ClusterApi } from '../cluster-api.js';
@@ -13,6 +22,8 @@ import { WorkQueue } from '../work-queue.js';
 import type { KubeOvnDataplane } from './kube-ovn-dataplane.js';
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const KUBE_OVN_CONTROLLER_FINALIZER = 'kubeovn.io/kube-ovn-controller';
 
 function ipCount(cidr: string): number {
   const bits = Number(cidr.split('/')[1] ?? 32);
@@ -25,11 +36,16 @@ export class NetworkController {
   private readonly gateways = mustResource('kubeovn.io', 'vpc-egress-gateways');
   private readonly queue: WorkQueue;
   private readonly unsubscribe: () => void;
+  /** When each gateway's workload began starting (by uid and replicas). */
+  private readonly starting = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly api: ClusterApi,
     private readonly dataplane: KubeOvnDataplane,
     logger: Logger,
+    /** How long a gateway's workload takes to come up. */
+    private readonly egressStartMs = 1500,
   ) {
     this.queue = new WorkQueue('kube-ovn-controller', (key) => this.reconcile(key), logger);
     this.unsubscribe = api.store.subscribe((e) => this.onEvent(e));
@@ -94,16 +110,48 @@ export class NetworkController {
     if (plural === 'vpc-egress-gateways') {
       const gw = this.api.tryGet(this.gateways, ns, name) as Loose | undefined;
       if (!gw) return;
+      if (gw.metadata.deletionTimestamp) {
+        this.api.removeFinalizer(this.gateways, ns, name, KUBE_OVN_CONTROLLER_FINALIZER);
+        return;
+      }
+      if (!(gw.metadata.finalizers ?? []).includes(KUBE_OVN_CONTROLLER_FINALIZER)) {
+        // controllerutil.AddFinalizer + VpcEgressGateways(ns).Update(gw): the Go struct's zero
+        // replicas is omitted from the body, and the API server defaults it again.
+        this.api.mutate(this.gateways, ns, name, (o) => {
+          const next = o as Loose;
+          next.metadata.finalizers = [...(next.metadata.finalizers ?? []), KUBE_OVN_CONTROLLER_FINALIZER];
+          if (next.spec?.replicas === 0) delete next.spec.replicas;
+        });
+        return; // the update queues the next reconcile
+      }
       const replicas: number = gw.spec?.replicas ?? 1;
+      const key = `${gw.metadata.uid}/${replicas}`;
+      let startedAt = this.starting.get(key);
+      if (startedAt === undefined && replicas > 0) {
+        for (const k of this.starting.keys()) if (k.startsWith(`${gw.metadata.uid}/`)) this.starting.delete(k);
+        startedAt = Date.now();
+        this.starting.set(key, startedAt);
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          this.queue.add(`vpc-egress-gateways/${namespace}/${name}`);
+        }, this.egressStartMs);
+        this.timers.add(timer);
+      }
+      const up = replicas > 0 && startedAt !== undefined && Date.now() - startedAt >= this.egressStartMs;
+      const external = up ? Array.from({ length: replicas }, (_, i) => `172.19.0.${100 + i}`) : [];
       this.ready(this.gateways, ns, name, (o) => ({
         ...(o.status ?? {}),
         replicas,
-        ready: replicas > 0,
-        phase: 'Completed',
+        ready: up,
+        phase: up ? 'Completed' : replicas > 0 ? 'Processing' : 'Completed',
         labelSelector: `ovn.kubernetes.io/vpc-egress-gateway=${name}`,
-        internalIPs: [],
-        externalIPs: [],
-        conditions: [replicas > 0 ? condition('True', 'Ready', '', o.status?.conditions) : condition('False', 'ScaledToZero', 'the gateway has no replicas', o.status?.conditions)],
+        internalIPs: up ? external.map((_, i) => `10.255.0.${10 + i}`) : [],
+        externalIPs: external,
+        conditions: [
+          up
+            ? condition('True', 'ReconcileSuccess', '', o.status?.conditions)
+            : condition('False', 'Processing', `expected ${replicas} networked workload pods with network ${ns}/${o.spec?.externalSubnet ?? ''}, got 0`, o.status?.conditions),
+        ],
       }));
     }
   }
@@ -113,6 +161,8 @@ export class NetworkController {
   }
 
   async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     this.unsubscribe();
     await this.queue.close();
   }

@@ -6,6 +6,11 @@
  * lost) is still deleted. Cleanup deletes the VMs first (their guests stop and free the disks),
  * then everything else newest first, the root last (its cascade catches anything missed), and
  * watches until what it deleted is gone, with the VMIs and PVCs that hang off the VMs and disks.
+ *
+ * A VM on a subnet of an internet-enabled VPC is created only once the VPC's VpcEgressGateway is
+ * ready: Kube-OVN reports ready only when a workload pod per replica is up, and routes the
+ * subnets through it only after that (kubeovn/kube-ovn pkg/controller/vpc_egress_gateway.go,
+ * v1.16.2); before, the guest's first minutes (package mirrors, downloads) would have no internet.
  */
 import { UserError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
@@ -15,12 +20,30 @@ import type { AnyManifest } from '../manifests/types.js';
 import type { LiveObject, ObjectClient } from './objects.js';
 import { describeRef, refOf, type ObjectRef } from './resources.js';
 import { vmiRef } from './vmi-wait.js';
+import { waitFor, type Verdict } from './wait.js';
 import { waitUntilGone } from './wait-gone.js';
+
+/** How long the first VM on an internet-enabled VPC waits for its egress gateway (an image pull and a Multus attachment). */
+export const EGRESS_READY_TIMEOUT_MS = 10 * 60_000;
+
+interface EgressGatewayObject extends LiveObject {
+  spec?: { policies?: { subnets?: string[] }[] };
+  status?: { ready?: boolean; conditions?: { type: string; status: string; message?: string }[] };
+}
+
+export function judgeEgressGateway(gateway: EgressGatewayObject | undefined): Verdict<true> {
+  if (!gateway) return { waiting: 'not created yet' };
+  if (gateway.status?.ready === true) return { done: true };
+  const ready = gateway.status?.conditions?.find((c) => c.type === 'Ready');
+  return { waiting: ready?.message ? `not ready: ${ready.message}` : 'not ready yet' };
+}
 
 export class ClusterRun {
   private readonly created: ObjectRef[] = [];
   private uids: OwnerUids | undefined;
   private cleaning: Promise<string[]> | undefined;
+  /** Each internet-enabled subnet's gateway becoming ready (begin starts the waits). */
+  private readonly egress = new Map<string, Promise<void>>();
 
   constructor(
     readonly objects: ObjectClient,
@@ -36,8 +59,11 @@ export class ClusterRun {
     return this.rendered.runId;
   }
 
-  /** Creates the root and the run's network (Kube-OVN VPCs, subnets, gateways, attachments). */
-  async begin(signal: AbortSignal): Promise<void> {
+  /**
+   * Creates the root and the run's network (Kube-OVN VPCs, subnets, gateways, attachments), and
+   * starts waiting for the egress gateways to be ready (VMs on their subnets are created after).
+   */
+  async begin(signal: AbortSignal, egressTimeoutMs = EGRESS_READY_TIMEOUT_MS): Promise<void> {
     const root = this.rendered.objects.find((o) => o.step === 'run');
     if (!root) throw new Error('internal: a rendered run has a root object');
     this.record(refOf(root.object));
@@ -48,7 +74,31 @@ export class ClusterRun {
     for (const o of this.rendered.objects.filter((r) => r.step === 'network')) {
       const made = await this.create(o, signal);
       if (made.kind === 'Vpc') vpcs.set(made.metadata.name, { apiVersion: made.apiVersion, kind: 'Vpc', name: made.metadata.name, uid: uidOf(made) });
+      if (o.object.kind === 'VpcEgressGateway') this.awaitEgress(o, signal, egressTimeoutMs);
     }
+  }
+
+  private awaitEgress(gateway: RenderedObject, signal: AbortSignal, timeoutMs: number): void {
+    const ref = refOf(gateway.object);
+    const ready = waitFor<EgressGatewayObject, true>(this.objects, {
+      ref,
+      what: `the egress gateway ${ref.name} (internet for the VPC's VMs)`,
+      timeoutMs,
+      signal,
+      judge: judgeEgressGateway,
+    }).then(() => this.logger.info(`kubevirt: egress gateway ${ref.name} is ready`));
+    ready.catch(() => undefined); // awaited by the first VM on its subnets; a build without one never asks
+    for (const policy of (gateway.object as EgressGatewayObject).spec?.policies ?? []) for (const subnet of policy.subnets ?? []) this.egress.set(subnet, ready);
+  }
+
+  /** The egress waits a VM depends on: those of the subnets its NICs are put on. */
+  private egressFor(object: AnyManifest): Promise<void>[] {
+    if (object.kind !== 'VirtualMachine' || this.egress.size === 0) return [];
+    const annotations = (object as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } }).spec?.template?.metadata?.annotations ?? {};
+    const subnets = Object.entries(annotations)
+      .filter(([k]) => k.endsWith('logical_switch'))
+      .map(([, v]) => v);
+    return [...new Set(subnets.map((s) => this.egress.get(s)).filter((p): p is Promise<void> => p !== undefined))];
   }
 
   /**
@@ -74,6 +124,7 @@ export class ClusterRun {
   /** Creates a rendered object owned as rendered; recorded for cleanup first. */
   async create<T extends LiveObject = LiveObject>(rendered: RenderedObject, signal: AbortSignal, edit?: (object: AnyManifest) => void): Promise<T> {
     if (!this.uids) throw new Error('internal: ClusterRun.begin or adopt must run before create');
+    await Promise.all(this.egressFor(rendered.object));
     const object = withOwner(rendered, this.uids);
     edit?.(object);
     this.record(refOf(object));

@@ -1,9 +1,13 @@
 /**
  * Kube-OVN networking for a build that declares network.vpcs, and each VM's interfaces.
  *
- * Per VPC: a Vpc restricted to the build namespace, its Subnets, and a VpcEgressGateway that SNATs
- * the subnets to the outside world, scaled to 1 replica for `internet: true` and to 0 for
- * `internet: false` (the gateway keeps existing, so the toggle is a scale, not a re-create).
+ * Per VPC: a Vpc restricted to the build namespace, its Subnets, and — for `internet: true` only —
+ * a VpcEgressGateway with 1 replica that SNATs the subnets to the outside world. An offline VPC
+ * gets no gateway at all: one created with 0 replicas does not stay at 0. Kube-OVN declares
+ * `Replicas int32 json:"replicas,omitempty"` with `+kubebuilder:default=1`
+ * (kubeovn/kube-ovn pkg/apis/kubeovn/v1/vpc-egress-gateway.go), and kube-ovn-controller adds its
+ * finalizer with a full Update (pkg/controller/vpc_egress_gateway.go, v1.14.0 to v1.16.2), whose
+ * body leaves the zero out, so the API server defaults it back to 1 replica: egress.
  *
  * A VM's first NIC is its pod network: the default cluster network with masquerade binding when
  * the NIC names no subnet; with a subnet, the launcher pod is put on that subnet by the
@@ -95,14 +99,14 @@ export function renderNetwork(ctx: RenderContext): RenderedObject[] {
       out.push({ object: subnetObject, step: 'network', owner: { kind: 'vpc', name: vpcName }, note: `subnet ${subnet.name} (${subnet.cidr}) of VPC ${vpc.name}` });
     }
     const [firstSubnet] = vpc.subnets;
-    if (firstSubnet) {
+    if (firstSubnet && vpc.internet) {
       const gateway: KubeOvnVpcEgressGateway = {
         apiVersion: 'kubeovn.io/v1',
         kind: 'VpcEgressGateway',
         metadata: objectMeta(ctx, ctx.names.egressGateway(vpc.name), 'egress-gateway'),
         spec: {
           vpc: vpcName,
-          replicas: vpc.internet ? 1 : 0,
+          replicas: 1,
           externalSubnet: ctx.options.egressExternalSubnet,
           internalSubnet: ctx.names.subnet(firstSubnet.name),
           policies: [{ snat: true, subnets: vpc.subnets.map((s) => ctx.names.subnet(s.name)) }],
@@ -112,7 +116,7 @@ export function renderNetwork(ctx: RenderContext): RenderedObject[] {
         object: gateway,
         step: 'network',
         owner: { kind: 'run' },
-        note: `egress of VPC ${vpc.name}: ${vpc.internet ? 'internet (1 replica)' : 'no internet (scaled to 0)'}`,
+        note: `egress of VPC ${vpc.name}: internet (1 replica)`,
       });
     }
   }
