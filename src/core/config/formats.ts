@@ -74,8 +74,14 @@ export const FORMATS = {
     expected: '<layer>/<vm>, naming a VM of an earlier layer, e.g. base/web',
   },
   envAssignment: {
-    pattern: '[^=]+=[\\s\\S]*',
-    expected: 'KEY=value with a non-empty KEY',
+    // The key lands unquoted in a shell command line (KEY='value' cmd), so it must be a POSIX name:
+    // anything else ("X;echo hi;Y", "$(id)") would run as shell code in the guest.
+    pattern: '[A-Za-z_][A-Za-z0-9_]*=[\\s\\S]*',
+    expected: 'KEY=value, KEY an environment variable name: letters, digits and _, not starting with a digit',
+    explain: (v) => {
+      const eq = v.indexOf('=');
+      return eq > 0 ? `'${v.slice(0, eq)}' is not an environment variable name; expected KEY=value, KEY of letters, digits and _, not starting with a digit` : undefined;
+    },
   },
   volumeLabel: {
     pattern: '[A-Za-z0-9_.-]{1,32}',

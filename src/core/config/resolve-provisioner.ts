@@ -37,12 +37,11 @@ export function resolveProvisioner(ctx: ResolveContext, raw: Raw, p: FieldPath):
 
 function shell(ctx: ResolveContext, raw: Raw, p: FieldPath, common: ProvisionerCommon): ShellProvisioner {
   const environmentVars: string[] = [];
-  (list(raw, 'environmentVars') ?? []).forEach((assignment, i) => {
+  (list(raw, 'environmentVars') ?? []).forEach((assignment) => {
     if (typeof assignment !== 'string') return;
     environmentVars.push(assignment);
     const eq = assignment.indexOf('=');
     if (eq > 0 && SECRET_NAME.test(assignment.slice(0, eq)) && eq < assignment.length - 1) ctx.secrets.push(assignment.slice(eq + 1));
-    if (eq > 0 && /\s/.test(assignment.slice(0, eq))) ctx.report([...p, 'environmentVars', i], `'${assignment.slice(0, eq)}' is not a variable name; expected KEY=value without spaces in KEY`);
   });
   const env: Record<string, string> = Object.fromEntries(Object.entries(obj(raw, 'env') ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
   for (const [k, v] of Object.entries(env)) if (SECRET_NAME.test(k) && v) ctx.secrets.push(v);

@@ -15,7 +15,13 @@ export interface ShellEnvInput {
   httpPort?: string | number;
 }
 
-/** The merged variables, keys sorted. Throws ProvisionerError for an entry without "KEY=". */
+/**
+ * Keys go unquoted into a shell command line, so only POSIX names pass (IEEE Std 1003.1, Base
+ * Definitions 3.235 "Name"): the build file is checked at load time, this catches any other caller.
+ */
+const POSIX_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The merged variables, keys sorted. Throws ProvisionerError for an entry without "KEY=" or a key that is not a name. */
 export function shellEnvironment(input: ShellEnvInput): Array<[string, string]> {
   const vars = new Map<string, string>();
   if (input.buildName !== undefined) vars.set('PACKER_BUILD_NAME', input.buildName);
@@ -28,10 +34,13 @@ export function shellEnvironment(input: ShellEnvInput): Array<[string, string]> 
   }
   input.environmentVars.forEach((assignment, i) => {
     const eq = assignment.indexOf('=');
-    if (eq <= 0) throw new ProvisionerError(`environmentVars[${i}]: "${assignment}" is not KEY=value`);
+    if (eq <= 0 || !POSIX_NAME.test(assignment.slice(0, eq))) throw new ProvisionerError(`environmentVars[${i}]: "${assignment}" is not KEY=value with KEY a variable name`);
     vars.set(assignment.slice(0, eq), assignment.slice(eq + 1));
   });
-  for (const [k, v] of Object.entries(input.env)) vars.set(k, v);
+  for (const [k, v] of Object.entries(input.env)) {
+    if (!POSIX_NAME.test(k)) throw new ProvisionerError(`env: "${k}" is not a variable name`);
+    vars.set(k, v);
+  }
   return [...vars.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

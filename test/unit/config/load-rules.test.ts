@@ -405,9 +405,18 @@ describe('provisioners', () => {
 
   it('shell environmentVars must be KEY=value', () => {
     expect(problemsOf(prov('{ type: shell, inline: [x], environmentVars: ["=x", "NOVALUE", "A B=c"] }'))).toEqual([
-      '9:59: layers[0].vms[0].provisioners[0].environmentVars[0]: expected KEY=value with a non-empty KEY',
-      '9:65: layers[0].vms[0].provisioners[0].environmentVars[1]: expected KEY=value with a non-empty KEY',
-      "9:76: layers[0].vms[0].provisioners[0].environmentVars[2]: 'A B' is not a variable name; expected KEY=value without spaces in KEY",
+      '9:59: layers[0].vms[0].provisioners[0].environmentVars[0]: expected KEY=value, KEY an environment variable name: letters, digits and _, not starting with a digit',
+      '9:65: layers[0].vms[0].provisioners[0].environmentVars[1]: expected KEY=value, KEY an environment variable name: letters, digits and _, not starting with a digit',
+      "9:76: layers[0].vms[0].provisioners[0].environmentVars[2]: 'A B' is not an environment variable name; expected KEY=value, KEY of letters, digits and _, not starting with a digit",
+    ]);
+  });
+
+  it('shell environmentVars keys are POSIX names, never shell code', () => {
+    // Before: both passed validation and ran in the guest as part of the command line.
+    expect(problemsOf(prov(`{ type: shell, inline: [x], environmentVars: ["X;echo INJECTED;Y=1", "$(touch /root/x)=1", "1A=x", "OK_1=a;b"] }`))).toEqual([
+      "9:59: layers[0].vms[0].provisioners[0].environmentVars[0]: 'X;echo INJECTED;Y' is not an environment variable name; expected KEY=value, KEY of letters, digits and _, not starting with a digit",
+      "9:82: layers[0].vms[0].provisioners[0].environmentVars[1]: '$(touch /root/x)' is not an environment variable name; expected KEY=value, KEY of letters, digits and _, not starting with a digit",
+      "9:104: layers[0].vms[0].provisioners[0].environmentVars[2]: '1A' is not an environment variable name; expected KEY=value, KEY of letters, digits and _, not starting with a digit",
     ]);
   });
 

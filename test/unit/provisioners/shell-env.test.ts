@@ -32,7 +32,14 @@ describe('shellEnvironment', () => {
 
   test('an entry without KEY= is an error naming it', () => {
     expect(() => shellEnvironment({ environmentVars: ['OK=1', '=nokey'], env: {} })).toThrow(ProvisionerError);
-    expect(() => shellEnvironment({ environmentVars: ['OK=1', 'novalue'], env: {} })).toThrow('environmentVars[1]: "novalue" is not KEY=value');
+    expect(() => shellEnvironment({ environmentVars: ['OK=1', 'novalue'], env: {} })).toThrow('environmentVars[1]: "novalue" is not KEY=value with KEY a variable name');
+  });
+
+  test('a key that is not a POSIX name is refused before it reaches a shell, from the list or the map', () => {
+    for (const bad of ['X;echo INJECTED;Y=1', '$(touch /tmp/x)=1', 'A B=1', '1A=1']) {
+      expect(() => shellEnvironment({ environmentVars: [bad], env: {} })).toThrow(ProvisionerError);
+    }
+    expect(() => shellEnvironment({ environmentVars: [], env: { 'X;id;Y': '1' } })).toThrow('env: "X;id;Y" is not a variable name');
   });
 
   test("Packer's formats", () => {
