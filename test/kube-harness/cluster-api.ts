@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, alreadyExists, badRequest, conflict, invalid, notFound, unsupportedMediaType } from './api-errors.js';
 import { admit } from './admission.js';
+import { featureGateDenial } from './feature-gates.js';
 import { type KubeObject, type ObjectStore, copy } from './object-store.js';
 import { isMap, jsonPatch, mergePatch, strategicMergePatch, type Json } from './patches.js';
 import { apiVersionOf, mustResource, splitApiVersion, type ResourceType } from './resources.js';
@@ -173,6 +174,8 @@ export class ClusterApi {
     this.stamp(resource, object);
     defaultOnCreate(resource, object);
     admit(object);
+    const gateDenial = featureGateDenial(object, this.store.list(mustResource('kubevirt.io', 'kubevirts'))[0]);
+    if (gateDenial) throw gateDenial;
     return { object: this.view(resource, this.store.put(resource, this.toStorage(resource, object))), warnings };
   }
 

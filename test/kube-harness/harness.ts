@@ -27,7 +27,7 @@ import { KubeOvnDataplane } from './controllers/kube-ovn-dataplane.js';
 import { NetworkController } from './controllers/network-controller.js';
 import { NODE_NAME, PodRuntime } from './controllers/pod-runtime.js';
 import { PodNetwork } from './controllers/pod-network.js';
-import { DEFAULT_SNAPSHOT_CLASS_ANNOTATION, SnapshotController } from './controllers/snapshot-controller.js';
+import { DEFAULT_SNAPSHOT_CLASS_ANNOTATION, SnapshotController, type TransientSnapshotError } from './controllers/snapshot-controller.js';
 import { CDI_NAMESPACE, UploadProxy } from './controllers/upload-proxy.js';
 import { VmController } from './controllers/vm-controller.js';
 import { VmiController } from './controllers/vmi-controller.js';
@@ -54,7 +54,7 @@ export interface KubeHarnessOptions {
   /** The folder the harness makes its own temp folder in (default os.tmpdir()). */
   workDir?: string;
   logger?: Logger;
-  /** What unknown fields do without a fieldValidation parameter (real servers: Warn). Default Strict. */
+  /** What unknown fields do without a fieldValidation parameter. Default Warn, as on real servers (Kubernetes 1.25+). */
   fieldValidation?: FieldValidation;
   /** How often watches that allow bookmarks get one. Default 1000 ms. */
   bookmarkIntervalMs?: number;
@@ -71,6 +71,13 @@ export interface KubeHarnessOptions {
   importRetries?: number;
   /** Upper bound on VMI termination grace periods. Default 30 s. */
   maxGraceSeconds?: number;
+  /** How long a VpcEgressGateway's workload takes to be ready (its image pull on a real cluster). Default 1500 ms. */
+  egressStartMs?: number;
+  /** The KubeVirt version the KubeVirt CR reports (feature-gates.ts decides the gates by it). Default v1.9.0. */
+  kubevirtVersion?: string;
+  /** spec.configuration.developerConfiguration.featureGates / disabledFeatureGates of the KubeVirt CR. */
+  featureGates?: string[];
+  disabledFeatureGates?: string[];
   /** Aborting closes the harness (stops its VMs, processes and servers, removes its folder). */
   signal?: AbortSignal;
 }
@@ -110,6 +117,11 @@ export interface KubeHarness {
   /** Faults injected since the last setFaults. */
   injectedFaults(): { status: number; verb: string; path: string }[];
   setDenials(rules: AccessRule[]): void;
+  /**
+   * From now on every new VolumeSnapshot shows `message` in status.error for `forMs` and then
+   * succeeds (the snapshot controller's retries); undefined stops it.
+   */
+  setTransientSnapshotErrors(transient: TransientSnapshotError | undefined): void;
   /** Ends every open watch now (an API server restart). */
   dropWatches(): void;
   /** Forgets the change history: watches from older resourceVersions get 410 Gone. */
@@ -147,7 +159,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
     const token = randomBytes(24).toString('base64url');
 
     const store = new ObjectStore(options.historyLimit ?? 5000);
-    const api = new ClusterApi(store, options.fieldValidation ?? 'Strict');
+    const api = new ClusterApi(store, options.fieldValidation ?? 'Warn');
     const faults = new FaultSwitch();
     if (options.faults) faults.set(options.faults);
     const access = new AccessPolicy();
@@ -184,7 +196,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       options.maxGraceSeconds ?? 30,
       logger,
     );
-    const networks = new NetworkController(api, dataplane, logger);
+    const networks = new NetworkController(api, dataplane, logger, options.egressStartMs ?? 1500);
     const controllers = [gc, claims, pods, dataVolumes, exports, snapshots, vms, vmis, networks];
     cleanups.push(async () => {
       for (const c of [...controllers].reverse()) await c.close();
@@ -254,7 +266,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
     });
     const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    seedSystemObjects(api, uploads, options.snapshotClass !== false, await accelerator());
+    seedSystemObjects(api, uploads, options.snapshotClass !== false, await accelerator(), options);
 
     const kubeconfigPath = path.join(workDir, 'kubeconfig');
     await writeKubeconfig({ file: kubeconfigPath, server: url, caCert: ca.certPem, token, namespace: 'default' });
@@ -333,6 +345,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       setFaults: (f) => faults.set(f),
       injectedFaults: () => [...faults.injected],
       setDenials: (rules) => access.setDenials(rules),
+      setTransientSnapshotErrors: (transient) => snapshots.setTransientErrors(transient),
       dropWatches: () => watches.dropAll(),
       compact: () => store.compact(),
       claimFile: (namespace, claim) => files.claimFile(namespace, claim),
@@ -351,7 +364,14 @@ function isSystem(resource: ResourceType, object: KubeObject): boolean {
   return resource.namespaced && ['kube-system', 'kubevirt', CDI_NAMESPACE].includes(object.metadata.namespace ?? '');
 }
 
-function seedSystemObjects(api: ClusterApi, uploads: UploadProxy, snapshotClass: boolean, accelerator: Accelerator): void {
+function seedSystemObjects(
+  api: ClusterApi,
+  uploads: UploadProxy,
+  snapshotClass: boolean,
+  accelerator: Accelerator,
+  kubevirt: Pick<KubeHarnessOptions, 'kubevirtVersion' | 'featureGates' | 'disabledFeatureGates'>,
+): void {
+  const version = kubevirt.kubevirtVersion ?? 'v1.9.0';
   const system = { [SYSTEM_LABEL]: 'true' };
   const create = (plural: string, group: string, object: Record<string, unknown> & { metadata: Record<string, unknown> }) => {
     const resource = RESOURCE_TYPES.find((r) => r.plural === plural && r.group === group)!;
@@ -405,8 +425,17 @@ function seedSystemObjects(api: ClusterApi, uploads: UploadProxy, snapshotClass:
     apiVersion: 'kubevirt.io/v1',
     kind: 'KubeVirt',
     metadata: { name: 'kubevirt', namespace: 'kubevirt' },
-    spec: { configuration: { developerConfiguration: { useEmulation: accelerator !== 'kvm' } }, infra: { replicas: 1 } },
-    status: { phase: 'Deployed', observedKubeVirtVersion: 'v1.9.0', targetKubeVirtVersion: 'v1.9.0', operatorVersion: 'v1.9.0', defaultArchitecture: 'amd64' },
+    spec: {
+      configuration: {
+        developerConfiguration: {
+          useEmulation: accelerator !== 'kvm',
+          ...(kubevirt.featureGates ? { featureGates: kubevirt.featureGates } : {}),
+          ...(kubevirt.disabledFeatureGates ? { disabledFeatureGates: kubevirt.disabledFeatureGates } : {}),
+        },
+      },
+      infra: { replicas: 1 },
+    },
+    status: { phase: 'Deployed', observedKubeVirtVersion: version, targetKubeVirtVersion: version, operatorVersion: version, defaultArchitecture: 'amd64' },
   });
   create('cdiconfigs', 'cdi.kubevirt.io', {
     apiVersion: 'cdi.kubevirt.io/v1beta1',

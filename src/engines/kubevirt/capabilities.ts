@@ -1,14 +1,16 @@
 /**
  * Capability discovery before a kubevirt build: which APIs the cluster serves, whether we may make
  * every call the build needs (SelfSubjectAccessReviews over the table in api-calls.ts), whether
- * VMs get KVM or emulation, and how finished disks are kept (a CSI snapshot when a matching
- * VolumeSnapshotClass exists, else a CDI clone). assertBuildable fails early, naming what is
- * missing and how to install or grant it.
+ * VMs get KVM or emulation, whether KubeVirt's feature gates let the build create its export
+ * and VM snapshots (feature-gates.ts), and how finished disks are kept (a CSI snapshot when a
+ * matching VolumeSnapshotClass exists, else a CDI clone). assertBuildable fails early — before
+ * any VM boots — naming what is missing and how to install, enable or grant it.
  */
 import { UserError } from '../../core/errors.js';
 import type { Build } from '../../core/config/model.js';
 import { API_CALLS, CDI_NAMESPACE, describeCall, type ApiCall, type Feature } from './api-calls.js';
-import type { DiscoveryClient, ServedGroup, SnapshotClassInfo, StorageClassInfo } from './discovery-client.js';
+import type { DiscoveryClient, KubeVirtInfo, ServedGroup, SnapshotClassInfo, StorageClassInfo } from './discovery-client.js';
+import { enableGateCommand, gateEnabled, type GatedFeature } from './feature-gates.js';
 import type { CapturePlan, ExportApiVersion } from './manifests/render-options.js';
 
 export const KUBEVIRT_VERSION = 'v1.9.0';
@@ -169,8 +171,9 @@ async function chooseCapture(client: DiscoveryClient, request: DiscoveryRequest,
   return { mode: 'volume-snapshot', snapshotClass: picked.name };
 }
 
-async function detectAccelerator(client: DiscoveryClient, blockers: Blocker[], warnings: string[]): Promise<Accelerator> {
-  const [nodes, emulation] = await Promise.all([client.kvmNodes(), client.kubeVirtEmulation()]);
+async function detectAccelerator(client: DiscoveryClient, kubevirts: KubeVirtInfo[] | undefined, blockers: Blocker[], warnings: string[]): Promise<Accelerator> {
+  const nodes = await client.kvmNodes();
+  const emulation = kubevirts?.map((kv) => kv.useEmulation);
   const emulationOn = emulation?.some(Boolean);
   if (nodes && nodes.withKvm > 0) return 'kvm';
   if (nodes && nodes.withKvm === 0) {
@@ -188,6 +191,28 @@ async function detectAccelerator(client: DiscoveryClient, blockers: Blocker[], w
   if (emulationOn) return 'kvm-or-emulation';
   warnings.push('cannot tell whether nodes offer KVM (listing nodes is not allowed); assuming they do');
   return 'unknown';
+}
+
+/** A gate that is off blocks the build now, not at its end when the webhook refuses the create. */
+function checkFeatureGates(gated: readonly [GatedFeature, string][], kubevirts: KubeVirtInfo[] | undefined, blockers: Blocker[], warnings: string[]): void {
+  if (gated.length === 0) return;
+  const [kubevirt] = kubevirts ?? [];
+  if (!kubevirt) {
+    warnings.push(`cannot read the KubeVirt CR, so the ${gated.map(([g]) => g).join(' and ')} feature gate${gated.length > 1 ? 's are' : ' is'} not checked; before KubeVirt v1.9 the build fails at its end if one is off`);
+    return;
+  }
+  for (const [gate, what] of gated) {
+    const on = gateEnabled(gate, kubevirt);
+    if (on === true) continue;
+    if (on === undefined) {
+      warnings.push(`the KubeVirt CR ${kubevirt.namespace}/${kubevirt.name} reports no version, so whether the ${gate} feature gate is on is unknown (${what} needs it)`);
+      continue;
+    }
+    blockers.push({
+      what: `KubeVirt ${kubevirt.version ?? ''} has the ${gate} feature gate off, so it would refuse ${what} ("${gate === 'VMExport' ? 'vm export' : 'snapshot'} feature gate not enabled") after the whole build ran`,
+      fix: `${enableGateCommand(gate, kubevirt)}${gate === 'VMExport' ? ` (or upgrade to KubeVirt ${KUBEVIRT_VERSION}, where VMExport is GA)` : ' (or capture with clones)'}`,
+    });
+  }
 }
 
 /** Asks the cluster everything a build with `request.features` depends on. */
@@ -218,7 +243,12 @@ export async function discoverCapabilities(client: DiscoveryClient, request: Dis
   }
   if (exportApiVersion === 'v1beta1') warnings.push('export.kubevirt.io/v1 is not served; using the deprecated v1beta1 (KubeVirt before v1.9)');
 
-  const accelerator = await detectAccelerator(client, blockers, warnings);
+  const kubevirts = await client.kubeVirts();
+  const accelerator = await detectAccelerator(client, kubevirts, blockers, warnings);
+  const gated: [GatedFeature, string][] = [];
+  if (features.has('export') && served.has('export.kubevirt.io')) gated.push(['VMExport', 'the export of the finished disks (VirtualMachineExport)']);
+  if (features.has('vm-snapshot') && served.has('snapshot.kubevirt.io')) gated.push(['Snapshot', 'vm-snapshot capture (VirtualMachineSnapshot)']);
+  checkFeatureGates(gated, kubevirts, blockers, warnings);
 
   // Calls into an API that is not there are already reported as missing; asking about them adds noise.
   const needed = API_CALLS.filter((c) => c.feature !== 'discovery' && features.has(c.feature) && (c.group === '' || served.has(c.group)));

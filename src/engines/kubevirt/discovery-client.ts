@@ -42,6 +42,19 @@ export interface NodeKvmInfo {
   withKvm: number;
 }
 
+/** What a KubeVirt CR says about the VMs a build may run and the APIs it may use. */
+export interface KubeVirtInfo {
+  namespace: string;
+  name: string;
+  /** spec.configuration.developerConfiguration.useEmulation */
+  useEmulation: boolean;
+  /** …developerConfiguration.featureGates and disabledFeatureGates (the latter from v1.9). */
+  featureGates: string[];
+  disabledFeatureGates: string[];
+  /** status.observedKubeVirtVersion ("v1.8.4"); undefined while nothing is deployed. */
+  version?: string;
+}
+
 export interface DiscoveryClient {
   /** API groups and versions the server serves (GET /api and /apis). */
   servedGroups(): Promise<ServedGroup[]>;
@@ -52,7 +65,7 @@ export interface DiscoveryClient {
   /** The next four answer undefined when the API is absent or we may not read it. */
   volumeSnapshotClasses(): Promise<SnapshotClassInfo[] | undefined>;
   storageClasses(): Promise<StorageClassInfo[] | undefined>;
-  /** spec.configuration.developerConfiguration.useEmulation of each KubeVirt CR. */
-  kubeVirtEmulation(): Promise<boolean[] | undefined>;
+  /** Each KubeVirt CR: emulation, feature gates and the deployed version. */
+  kubeVirts(): Promise<KubeVirtInfo[] | undefined>;
   kvmNodes(): Promise<NodeKvmInfo | undefined>;
 }

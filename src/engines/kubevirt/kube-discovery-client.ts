@@ -15,7 +15,7 @@ import {
 } from '@kubernetes/client-node';
 import { UserError } from '../../core/errors.js';
 import { parseQuantity } from '../../core/config/quantity.js';
-import type { AccessAnswer, AccessAttributes, DiscoveryClient, NodeKvmInfo, ServedGroup, SnapshotClassInfo, StorageClassInfo } from './discovery-client.js';
+import type { AccessAnswer, AccessAttributes, DiscoveryClient, KubeVirtInfo, NodeKvmInfo, ServedGroup, SnapshotClassInfo, StorageClassInfo } from './discovery-client.js';
 
 const DEFAULT_STORAGE_CLASS = 'storageclass.kubernetes.io/is-default-class';
 const DEFAULT_SNAPSHOT_CLASS = 'snapshot.storage.kubernetes.io/is-default-class';
@@ -52,7 +52,9 @@ interface SnapshotClassObject {
 }
 
 interface KubeVirtObject {
-  spec?: { configuration?: { developerConfiguration?: { useEmulation?: boolean } } };
+  metadata?: { name?: string; namespace?: string };
+  spec?: { configuration?: { developerConfiguration?: { useEmulation?: boolean; featureGates?: string[]; disabledFeatureGates?: string[] } } };
+  status?: { observedKubeVirtVersion?: string };
 }
 
 export class KubeDiscoveryClient implements DiscoveryClient {
@@ -110,11 +112,22 @@ export class KubeDiscoveryClient implements DiscoveryClient {
     }));
   }
 
-  async kubeVirtEmulation(): Promise<boolean[] | undefined> {
+  async kubeVirts(): Promise<KubeVirtInfo[] | undefined> {
     const list = (await optional('listing KubeVirt CRs', () =>
       this.kc.makeApiClient(CustomObjectsApi).listClusterCustomObject({ group: 'kubevirt.io', version: 'v1', plural: 'kubevirts' }),
     )) as ListOf<KubeVirtObject> | undefined;
-    return list?.items?.map((kv) => kv.spec?.configuration?.developerConfiguration?.useEmulation === true);
+    return list?.items?.map((kv) => {
+      const dev = kv.spec?.configuration?.developerConfiguration;
+      const version = kv.status?.observedKubeVirtVersion;
+      return {
+        namespace: kv.metadata?.namespace ?? 'kubevirt',
+        name: kv.metadata?.name ?? 'kubevirt',
+        useEmulation: dev?.useEmulation === true,
+        featureGates: dev?.featureGates ?? [],
+        disabledFeatureGates: dev?.disabledFeatureGates ?? [],
+        ...(version ? { version } : {}),
+      };
+    });
   }
 
   async kvmNodes(): Promise<NodeKvmInfo | undefined> {

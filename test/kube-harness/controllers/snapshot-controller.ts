@@ -8,6 +8,13 @@
  *   per PVC/DataVolume volume) and a VolumeSnapshot per volume whose storage has a snapshot class
  *   (`vmsnapshot-<uid>-volume-<volume>`, owned by the content); volumes without one are listed as
  *   excluded. The snapshot ends Succeeded and readyToUse when its volume snapshots are.
+ * - Transient errors on demand (`setTransientErrors`): each new VolumeSnapshot first shows
+ *   status.error (readyToUse false) for a while and then succeeds with the error cleared, as the
+ *   snapshot controller retries ("The snapshot controller will keep retrying when an error occurs
+ *   during the snapshot creation. Upon success, this error field will be cleared",
+ *   kubernetes-csi/external-snapshotter client/apis/volumesnapshot/v1/types.go, v8.6.0). A VM
+ *   snapshot copies its volume snapshots' errors into status.error while in progress and clears
+ *   them when ready (kubevirt/kubevirt pkg/storage/snapshot/snapshot.go, v1.9.0).
  */
 import type { Logger } from '../../../src/core/log.js';
 import { timestamp, type ClusterApi } from '../cluster-api.js';
@@ -23,6 +30,12 @@ type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-e
 
 export const DEFAULT_SNAPSHOT_CLASS_ANNOTATION = 'snapshot.storage.kubernetes.io/is-default-class';
 
+/** An error every new VolumeSnapshot shows for `forMs` before it succeeds. */
+export interface TransientSnapshotError {
+  message: string;
+  forMs: number;
+}
+
 export class SnapshotController {
   private readonly volumeSnapshots = mustResource('snapshot.storage.k8s.io', 'volumesnapshots');
   private readonly snapshotClasses = mustResource('snapshot.storage.k8s.io', 'volumesnapshotclasses');
@@ -34,6 +47,10 @@ export class SnapshotController {
   private readonly contents = mustResource('snapshot.kubevirt.io', 'virtualmachinesnapshotcontents');
   private readonly queue: WorkQueue;
   private readonly unsubscribe: () => void;
+  private transient: TransientSnapshotError | undefined;
+  /** When each VolumeSnapshot (by uid) began showing the transient error. */
+  private readonly erroredSince = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly api: ClusterApi,
@@ -112,6 +129,21 @@ export class SnapshotController {
     if (!this.populated(namespace, claimName)) return;
     const { cls, error } = this.classFor(claim, snap.spec.volumeSnapshotClassName);
     if (!cls) return void fail(error ?? 'no snapshot class');
+    if (this.transient || this.erroredSince.has(snap.metadata.uid)) {
+      const since = this.erroredSince.get(snap.metadata.uid);
+      if (since === undefined) {
+        const { message, forMs } = this.transient!;
+        this.erroredSince.set(snap.metadata.uid, Date.now());
+        fail(message);
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          this.queue.add(`vs/${namespace}/${name}`);
+        }, forMs);
+        this.timers.add(timer);
+        return;
+      }
+      if (this.transient && Date.now() - since < this.transient.forMs) return;
+    }
     await this.files.copy(this.files.claimFile(namespace, claimName), this.files.snapshotFile(namespace, name));
     this.api.mutate(this.volumeSnapshots, namespace, name, (o) => {
       const s = o as Loose;
@@ -197,7 +229,18 @@ export class SnapshotController {
           spec: { source: { persistentVolumeClaimName: b.persistentVolumeClaim.metadata.name } },
         });
         allReady = false;
-      } else if (!existing.status?.readyToUse) allReady = false;
+      } else if (!existing.status?.readyToUse) {
+        allReady = false;
+        const message = existing.status?.error?.message;
+        if (message) {
+          const error = { time: existing.status.error.time ?? timestamp(), message: `VolumeSnapshot ${b.volumeSnapshotName} error: ${message}` };
+          this.api.mutate(this.vmSnapshots, namespace, name, (o) => {
+            const st = (o as Loose).status ?? {};
+            if (st.error?.message === error.message) return false;
+            (o as Loose).status = { ...st, error };
+          });
+        }
+      }
     }
     if (!allReady) return;
     const created = timestamp();
@@ -206,8 +249,9 @@ export class SnapshotController {
     });
     this.api.mutate(this.vmSnapshots, namespace, name, (o) => {
       const s = o as Loose;
+      const { error: _cleared, ...rest } = (s.status ?? {}) as Loose;
       s.status = {
-        ...(s.status ?? {}),
+        ...rest,
         phase: 'Succeeded',
         readyToUse: true,
         creationTime: created,
@@ -220,11 +264,17 @@ export class SnapshotController {
     this.events.record(snap as KubeObject, 'Normal', 'SuccessfulVirtualMachineSnapshotCreate', `Successfully created VirtualMachineSnapshot ${name}`, 'snapshot-controller');
   }
 
+  setTransientErrors(transient: TransientSnapshotError | undefined): void {
+    this.transient = transient;
+  }
+
   idle(): Promise<void> {
     return this.queue.idle();
   }
 
   async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     this.unsubscribe();
     await this.queue.close();
   }

@@ -150,7 +150,9 @@ export class VmiController {
       metadata: {
         name,
         namespace: vmi.metadata.namespace,
-        labels: { 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': vmi.metadata.uid, 'vm.kubevirt.io/name': vmi.metadata.name, 'kubevirt.io/domain': vmi.metadata.name, ...(vmi.metadata.labels ?? {}) },
+        // kubevirt/kubevirt pkg/virt-controller/services/template.go podLabels (v1.9.0): the VMI's
+        // labels, then KubeVirt's; vm.kubevirt.io/name is the hostname (pkg/util/net/dns/sanitize.go).
+        labels: { ...(vmi.metadata.labels ?? {}), 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': vmi.metadata.uid, 'vm.kubevirt.io/name': launcherHostname(vmi), 'kubevirt.io/domain': vmi.metadata.name },
         annotations: { ...annotations, [MANAGED_POD_ANNOTATION]: 'virt-launcher', 'kubevirt.io/domain': vmi.metadata.name },
         ownerReferences: [{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', name: vmi.metadata.name, uid: vmi.metadata.uid, controller: true, blockOwnerDeletion: true }],
       },
@@ -368,4 +370,11 @@ export class VmiController {
     await this.queue.close();
     await Promise.all([...this.runtimes.keys()].map((uid) => this.dispose(uid)));
   }
+}
+
+/** dns.SanitizeHostname: spec.hostname, else the VMI name up to its first dot, at most 63 characters. */
+export function launcherHostname(vmi: Loose): string {
+  const hostname: unknown = vmi.spec?.hostname;
+  if (typeof hostname === 'string' && hostname !== '') return hostname;
+  return String(vmi.metadata.name).split('.')[0]!.slice(0, 63);
 }

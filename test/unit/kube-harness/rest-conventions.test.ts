@@ -48,12 +48,13 @@ async function failure(call: Promise<unknown>): Promise<{ code: number; status: 
 }
 
 /** A request without client-node's serializer in between. */
-function raw(method: string, path: string, body?: unknown): Promise<{ status: number; body: { message?: string; reason?: string } }> {
+function raw(method: string, path: string, body?: unknown): Promise<{ status: number; body: { message?: string; reason?: string; spec?: Record<string, unknown> }; warning?: string }> {
   return new Promise((resolve, reject) => {
     const req = https.request(`${harness.url}${path}`, { method, ca: harness.caCert, headers: { authorization: `Bearer ${harness.token}`, 'content-type': 'application/json' } }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+      const warning = res.headers.warning;
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {}, ...(warning ? { warning: String(warning) } : {}) }));
     });
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
@@ -119,9 +120,11 @@ describe('kube harness REST conventions', () => {
     expect(generated.metadata?.name).toMatch(/^cfg-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
   });
 
-  it('rejects unknown fields (400 strict decoding) and wrong types and bad names (422) with the field path', async () => {
+  it('rejects unknown fields under fieldValidation=Strict (400 strict decoding) and wrong types and bad names (422) with the field path', async () => {
     const ns = await harness.createNamespace();
-    const unknown = await failure(custom.createNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', body: vm('typo', { runStategy: 'Always' }) }));
+    const unknown = await failure(
+      custom.createNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', fieldValidation: 'Strict', body: vm('typo', { runStategy: 'Always' }) }),
+    );
     expect(unknown.code).toBe(400);
     expect(unknown.status.message).toBe('VirtualMachine in version "v1" cannot be handled as a VirtualMachine: strict decoding error: unknown field "spec.runStategy"');
 
@@ -134,7 +137,7 @@ describe('kube harness REST conventions', () => {
     expect(invalid.status.details?.causes?.[0]?.field).toBe('spec.template.spec.domain.cpu.cores');
 
     // client-node's typed clients drop unknown fields before sending; a raw request keeps them.
-    const coreUnknown = await raw('POST', `/api/v1/namespaces/${ns}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox', bogus: 1 }] } });
+    const coreUnknown = await raw('POST', `/api/v1/namespaces/${ns}/pods?fieldValidation=Strict`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox', bogus: 1 }] } });
     expect(coreUnknown.status).toBe(400);
     expect(coreUnknown.body.message).toBe('Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].bogus"');
     const coreType = await raw('POST', `/api/v1/namespaces/${ns}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n', labels: { a: 1 } } });
@@ -152,9 +155,13 @@ describe('kube harness REST conventions', () => {
     expect(denied.code).toBe(422);
     expect(denied.status.message).toContain('admission webhook "virtualmachine-validator.kubevirt.io" denied the request');
 
-    // Warn keeps the object and drops the field, with a warning.
-    const warned = (await custom.createNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', fieldValidation: 'Warn', body: vm('warned', { runStategy: 'x' }) })) as { spec: Record<string, unknown> };
-    expect(warned.spec.runStategy).toBeUndefined();
+    // Without fieldValidation a real server (Kubernetes 1.25+) warns: it keeps the object, drops the
+    // field and says so only in a Warning header — as CDI v1.64.0's DataVolume CRD drops
+    // spec.source.http.checksum (kubevirt/containerized-data-importer pkg/operator/resources/crds_generated.go).
+    const warned = await raw('POST', `/apis/kubevirt.io/v1/namespaces/${ns}/virtualmachines`, vm('warned', { runStategy: 'x' }));
+    expect(warned.status).toBe(201);
+    expect(warned.body.spec?.runStategy).toBeUndefined();
+    expect(warned.warning).toContain('unknown field \\"spec.runStategy\\"');
   });
 
   it('patches with merge, JSON, strategic merge and server-side apply', async () => {

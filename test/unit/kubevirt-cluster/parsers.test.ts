@@ -159,9 +159,19 @@ describe('VM, VMI, pod, snapshot and export states', () => {
     expect(judgePodServing({ ...meta(), status: { phase: 'Running' } })).toEqual({ waiting: 'Running' });
   });
 
-  it('snapshots: ready, failed with the error, or waiting', () => {
+  it('snapshots: ready; failed on phase Failed or an error past the grace period; a transient error is waited out', () => {
     expect(judgeSnapshot({ ...meta(), status: { readyToUse: true } })).toEqual({ done: true });
-    expect(judgeSnapshot({ ...meta(), status: { readyToUse: false, error: { message: 'driver failed' } } })).toEqual({ failed: 'driver failed' });
+    // external-snapshotter v8.6.0 client/apis/volumesnapshot/v1/types.go: errors are retried and cleared, so a fresh one is waited out.
+    const now = Date.parse('2026-12-05T10:00:00Z');
+    expect(judgeSnapshot({ ...meta(), status: { readyToUse: false, error: { message: 'Snapshot status update failed, conflict', time: '2026-12-05T09:59:00Z' } } }, now)).toEqual({
+      waiting: 'the snapshot controller reports "Snapshot status update failed, conflict" and retries',
+    });
+    expect(judgeSnapshot({ ...meta(), status: { readyToUse: false, error: { message: 'driver failed' } } }, now)).toEqual({ waiting: 'the snapshot controller reports "driver failed" and retries' });
+    expect(judgeSnapshot({ ...meta(), status: { readyToUse: false, error: { message: 'driver failed', time: '2026-12-05T09:54:00Z' } } }, now)).toEqual({
+      failed: 'driver failed (reported since 2026-12-05T09:54:00Z, still not ready)',
+    });
+    // kubevirt v1.9.0 pkg/storage/snapshot/snapshot.go: a VM snapshot fails with phase Failed at its deadline.
+    expect(judgeSnapshot({ ...meta(), status: { phase: 'Failed', readyToUse: false, error: { message: 'x', time: '2026-12-05T09:59:59Z' } } }, now)).toEqual({ failed: 'x' });
     expect(judgeSnapshot({ ...meta(), status: { phase: 'InProgress' } })).toEqual({ waiting: 'phase InProgress' });
   });
 

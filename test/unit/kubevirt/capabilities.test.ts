@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 import { loadBuild } from '../../../src/core/config/load.js';
 import type { Feature } from '../../../src/engines/kubevirt/api-calls.js';
 import { assertBuildable, buildFeatures, discoverCapabilities, pickSnapshotClass, type DiscoveryRequest } from '../../../src/engines/kubevirt/capabilities.js';
@@ -37,6 +37,9 @@ interface FakeCluster {
   snapshotClasses?: SnapshotClassInfo[];
   storageClasses?: StorageClassInfo[];
   emulation?: boolean[];
+  /** The KubeVirt CR's version and feature gates (default v1.9.0, none listed). */
+  version?: string;
+  featureGates?: string[];
   nodes?: NodeKvmInfo;
 }
 
@@ -52,6 +55,7 @@ function fakeClient(cluster: Partial<FakeCluster> = {}): DiscoveryClient & { rev
       { name: 'csi-hostpath-sc', provisioner: 'hostpath.csi.k8s.io', isDefault: true },
     ],
     emulation: [false],
+    version: 'v1.9.0',
     nodes: { nodes: 1, withKvm: 1 },
     ...cluster,
   };
@@ -66,7 +70,7 @@ function fakeClient(cluster: Partial<FakeCluster> = {}): DiscoveryClient & { rev
     },
     volumeSnapshotClasses: async () => c.snapshotClasses,
     storageClasses: async () => c.storageClasses,
-    kubeVirtEmulation: async () => c.emulation,
+    kubeVirts: async () => c.emulation?.map((useEmulation) => ({ namespace: 'kubevirt', name: 'kubevirt', useEmulation, featureGates: c.featureGates ?? [], disabledFeatureGates: [], ...(c.version ? { version: c.version } : {}) })),
     kvmNodes: async () => c.nodes,
   };
 }
@@ -164,6 +168,27 @@ describe('discoverCapabilities', () => {
     const unknown = await discoverCapabilities(fakeClient({ nodes: undefined, emulation: undefined }), request());
     expect(unknown.accelerator).toBe('unknown');
     expect(unknown.warnings.join()).toMatch(/cannot tell whether nodes offer KVM/);
+  });
+
+  // kubevirt/kubevirt v1.8.0 pkg/storage/admitters/vmexport.go + pkg/virt-config/feature-gates.go
+  // (only GA or listed gates are on before v1.9) and v1.9.0 featuregate/feature-gates.go IsEnabled
+  // (Beta on unless disabled; VMExport GA): the served groups say nothing, the CR decides.
+  it('refuses up front when KubeVirt v1.5–v1.8 has the VMExport or Snapshot gate off, naming the patch that turns it on', async () => {
+    const stock18 = await discoverCapabilities(fakeClient({ version: 'v1.8.4' }), request({ capture: { mode: 'vm-snapshot' } }));
+    const text = stock18.blockers.map((b) => `${b.what} fix: ${b.fix}`).join('\n');
+    expect(text).toMatch(/KubeVirt v1\.8\.4 has the VMExport feature gate off.*"vm export feature gate not enabled"/);
+    expect(text).toContain(`kubectl -n kubevirt patch kubevirt kubevirt --type merge -p '{"spec":{"configuration":{"developerConfiguration":{"featureGates":["VMExport"]}}}}'`);
+    expect(text).toMatch(/Snapshot feature gate off/);
+    expect(() => assertBuildable(stock18)).toThrow(/VMExport feature gate off/);
+    // Listed gates are on; a clone build does not need Snapshot.
+    expect((await discoverCapabilities(fakeClient({ version: 'v1.6.6', featureGates: ['VMExport', 'Snapshot'] }), request({ capture: { mode: 'vm-snapshot' } }))).blockers).toEqual([]);
+    expect((await discoverCapabilities(fakeClient({ version: 'v1.5.0', featureGates: ['VMExport'] }), request({ capture: { mode: 'clone' } }))).blockers).toEqual([]);
+    // v1.9: VMExport is GA, Snapshot Beta (on by default).
+    expect((await discoverCapabilities(fakeClient({ version: 'v1.9.0' }), request({ capture: { mode: 'vm-snapshot' } }))).blockers).toEqual([]);
+    // No version reported: a warning, not a guess.
+    const noVersion = await discoverCapabilities(fakeClient({ version: undefined }), request());
+    expect(noVersion.blockers).toEqual([]);
+    expect(noVersion.warnings.join()).toMatch(/reports no version, so whether the VMExport feature gate is on is unknown/);
   });
 });
 

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 import { KubeDiscoveryClient } from '../../../src/engines/kubevirt/kube-discovery-client.js';
 
 interface Seen {
@@ -76,7 +76,7 @@ const routes: Record<string, (res: http.ServerResponse, body: unknown) => void> 
     }),
   'GET /apis/storage.k8s.io/v1/storageclasses': (res) => forbidden(res, 'storageclasses.storage.k8s.io'),
   'GET /apis/kubevirt.io/v1/kubevirts': (res) =>
-    json(res, 200, { apiVersion: 'kubevirt.io/v1', kind: 'KubeVirtList', items: [{ apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kubevirt', namespace: 'kubevirt' }, spec: { configuration: { developerConfiguration: { useEmulation: true } } } }] }),
+    json(res, 200, { apiVersion: 'kubevirt.io/v1', kind: 'KubeVirtList', items: [{ apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kubevirt', namespace: 'kubevirt' }, spec: { configuration: { developerConfiguration: { useEmulation: true, featureGates: ['VMExport'] } } }, status: { observedKubeVirtVersion: 'v1.8.4' } }] }),
   'GET /api/v1/nodes': (res) =>
     json(res, 200, {
       apiVersion: 'v1',
@@ -153,14 +153,14 @@ describe('KubeDiscoveryClient against a fake API server', () => {
     expect(await client.reviewAccess({ namespace: 'ns', verb: 'get', group: '', resource: 'secrets' })).toEqual({ allowed: false, reason: 'RBAC: no rule' });
   });
 
-  it('reads snapshot classes, KubeVirt emulation and KVM nodes; a 403 means unknown', async () => {
+  it('reads snapshot classes, the KubeVirt CR (emulation, feature gates, version) and KVM nodes; a 403 means unknown', async () => {
     const client = clientFor(base);
     expect(await client.volumeSnapshotClasses()).toEqual([
       { name: 'a', driver: 'd.csi', isDefault: false },
       { name: 'b', driver: 'e.csi', isDefault: true },
     ]);
     expect(await client.storageClasses()).toBeUndefined();
-    expect(await client.kubeVirtEmulation()).toEqual([true]);
+    expect(await client.kubeVirts()).toEqual([{ namespace: 'kubevirt', name: 'kubevirt', useEmulation: true, featureGates: ['VMExport'], disabledFeatureGates: [], version: 'v1.8.4' }]);
     expect(await client.kvmNodes()).toEqual({ nodes: 3, withKvm: 1 });
   });
 

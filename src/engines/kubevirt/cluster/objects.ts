@@ -9,7 +9,12 @@
  *   is replaced: deleted and created again.
  * - transient failures (429, 5xx, 409 Conflict, dropped connections) are retried with backoff;
  * - failures that are the user's to fix (401, 403, a missing namespace, a refused object) become
- *   UserErrors that say what was attempted and what to do.
+ *   UserErrors that say what was attempted and what to do;
+ * - creates and patches ask for `fieldValidation=Strict`. A real API server defaults to Warn,
+ *   which drops a field the installed CRD does not know and says so only in a Warning header —
+ *   `spec.source.http.checksum` on a CDI before v1.65 (kubevirt/containerized-data-importer
+ *   staging/src/kubevirt.io/containerized-data-importer-api/pkg/apis/core/v1beta1/types.go has no
+ *   Checksum in v1.64.0) would import a disk unverified without a word. Strict refuses it instead.
  */
 import { UserError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
@@ -51,6 +56,9 @@ export interface DeleteOptions {
 
 const RBAC_HINT = 'grant the roles in docs/rbac.yaml (ruddervirt render --rbac --namespace NS prints them)';
 
+/** Sent with every create and patch (see the file comment). */
+const STRICT = { fieldValidation: 'Strict' } as const;
+
 /** Turns errors the user must fix into UserErrors that say what was being done. */
 export function explainApiError(err: unknown, doing: string, namespace?: string): unknown {
   if (!(err instanceof KubeApiError)) return err;
@@ -61,6 +69,11 @@ export function explainApiError(err: unknown, doing: string, namespace?: string)
       return new UserError(`${doing}: forbidden (403): ${err.detail}; ${RBAC_HINT}`);
     case 400:
     case 422:
+      if (/strict decoding error: unknown field/.test(err.detail)) {
+        return new UserError(
+          `${doing}: the API server refused it (${err.status} ${err.reason}): ${err.detail}; the installed version of that API is older than this build needs (spec.source.http.checksum needs CDI v1.65 or later): upgrade it`,
+        );
+      }
       return new UserError(`${doing}: the API server refused it (${err.status} ${err.reason}): ${err.detail}`);
     case 404:
       if (namespace !== undefined && /namespaces? .*not found/i.test(err.detail)) {
@@ -93,7 +106,7 @@ export class ObjectClient {
     try {
       return await withRetries(async () => {
         try {
-          return await this.api.json<T>('POST', path, { body: object, signal });
+          return await this.api.json<T>('POST', path, { body: object, query: STRICT, signal });
         } catch (err) {
           if (!(err instanceof KubeApiError && err.alreadyExists)) throw err;
           return this.adopt(object, ref, path, signal);
@@ -108,7 +121,7 @@ export class ObjectClient {
     if (ref.kind === 'Secret') {
       this.logger.debug(`${describeRef(ref)} already exists (an earlier try of this run); replacing it`);
       await this.delete(ref, signal);
-      return this.api.json<T>('POST', path, { body: object, signal });
+      return this.api.json<T>('POST', path, { body: object, query: STRICT, signal });
     }
     const existing = await this.get<T>(ref, signal);
     if (!existing) {
@@ -193,7 +206,7 @@ export class ObjectClient {
   async mergePatch<T extends LiveObject>(ref: ObjectRef, patch: Record<string, unknown>, signal: AbortSignal): Promise<T> {
     const what = `patching ${describeRef(ref)}`;
     try {
-      return await withRetries(() => this.api.json<T>('PATCH', objectPath(ref), { body: JSON.stringify(patch), contentType: 'application/merge-patch+json', signal }), this.retries(signal, what));
+      return await withRetries(() => this.api.json<T>('PATCH', objectPath(ref), { body: JSON.stringify(patch), contentType: 'application/merge-patch+json', query: STRICT, signal }), this.retries(signal, what));
     } catch (err) {
       throw explainApiError(err, what, ref.namespace);
     }

@@ -4,7 +4,7 @@
  * retried on its own. KubeDiscoveryClient reports failures as UserErrors whose text ends with the
  * HTTP status ("…failed: HTTP 503") or the network error, which is what we go by.
  */
-import type { AccessAnswer, AccessAttributes, DiscoveryClient, NodeKvmInfo, ServedGroup, SnapshotClassInfo, StorageClassInfo } from '../discovery-client.js';
+import type { AccessAnswer, AccessAttributes, DiscoveryClient, KubeVirtInfo, NodeKvmInfo, ServedGroup, SnapshotClassInfo, StorageClassInfo } from '../discovery-client.js';
 import { withRetries } from './retry.js';
 
 const TRANSIENT = /(: HTTP (429|5\d\d)$)|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|socket hang up|other side closed|fetch failed|terminated/i;
@@ -39,8 +39,8 @@ export class RetryingDiscoveryClient implements DiscoveryClient {
   storageClasses(): Promise<StorageClassInfo[] | undefined> {
     return this.retry(() => this.inner.storageClasses());
   }
-  kubeVirtEmulation(): Promise<boolean[] | undefined> {
-    return this.retry(() => this.inner.kubeVirtEmulation());
+  kubeVirts(): Promise<KubeVirtInfo[] | undefined> {
+    return this.retry(() => this.inner.kubeVirts());
   }
   kvmNodes(): Promise<NodeKvmInfo | undefined> {
     return this.retry(() => this.inner.kvmNodes());

@@ -2,8 +2,12 @@
  * The last lines of a build VM's serial console, for failure reports. The VM has
  * logSerialConsole on, so KubeVirt streams the console into the `guest-console-log` container of
  * the VM's virt-launcher pod (reference/kubevirt.md §1.3), which we read as a pod log. The
- * launcher pod is found by KubeVirt's labels: kubevirt.io/created-by=<VMI uid>, or
- * vm.kubevirt.io/name=<VM name> once the VMI is gone.
+ * launcher pod is found by KubeVirt's labels: kubevirt.io/created-by=<VMI uid>, or — once the VMI
+ * is gone — by the labels the pod still carries from the VMI template plus vm.kubevirt.io/name,
+ * which holds the VMI's *hostname* (spec.hostname when set), not the VM's name: `labels[
+ * DeprecatedVirtualMachineNameLabel] = hostName` with `hostName := dns.SanitizeHostname(vmi)`
+ * (kubevirt/kubevirt pkg/virt-controller/services/template.go podLabels and
+ * pkg/util/net/dns/sanitize.go, v1.9.0; the template's own labels are copied to the pod there too).
  */
 import type { LiveObject, ObjectClient } from './objects.js';
 import { withRetries } from './retry.js';
@@ -15,9 +19,25 @@ interface PodObject extends LiveObject {
   status?: { phase?: string; startTime?: string };
 }
 
-export async function serialConsoleTail(objects: ObjectClient, namespace: string, vmName: string, lines: number, signal: AbortSignal): Promise<string[]> {
+export const LAUNCHER_HOSTNAME_LABEL = 'vm.kubevirt.io/name';
+
+/** The VM as its launcher pods are labelled: the VMI template's labels and hostname. */
+export interface LauncherIdentity {
+  hostname: string;
+  templateLabels: Record<string, string>;
+}
+
+/** The selector for a VM's launcher pods that needs no VMI: template labels and the hostname label. */
+export function launcherSelector(identity: LauncherIdentity): string {
+  const labels = { ...identity.templateLabels, [LAUNCHER_HOSTNAME_LABEL]: identity.hostname };
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+}
+
+export async function serialConsoleTail(objects: ObjectClient, namespace: string, vmName: string, launcher: LauncherIdentity, lines: number, signal: AbortSignal): Promise<string[]> {
   const vmi = await objects.get<LiveObject>(vmiRef(namespace, vmName), signal);
-  const selectors = [vmi?.metadata.uid ? `kubevirt.io/created-by=${vmi.metadata.uid}` : undefined, `vm.kubevirt.io/name=${vmName}`].filter((s): s is string => s !== undefined);
+  const selectors = [vmi?.metadata.uid ? `kubevirt.io/created-by=${vmi.metadata.uid}` : undefined, launcherSelector(launcher)].filter((s): s is string => s !== undefined);
   let pods: PodObject[] = [];
   for (const labelSelector of selectors) {
     pods = (await objects.list<PodObject>('v1', 'Pod', namespace, { labelSelector }, signal)).items;

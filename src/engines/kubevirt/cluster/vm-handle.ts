@@ -20,7 +20,7 @@ import { waitForCapture } from './capture-wait.js';
 import { downloadOutput } from './output-download.js';
 import { startLocalForwarder, type LocalForwarder } from './local-forwarder.js';
 import { kubevirtSubresourcePath } from './resources.js';
-import { serialConsoleTail } from './serial-console.js';
+import { serialConsoleTail, type LauncherIdentity } from './serial-console.js';
 import type { RunSession } from './session.js';
 import { openPodPortForward } from './pod-port-forward.js';
 import { judgePodServing, type PodObject } from './pod-wait.js';
@@ -190,7 +190,16 @@ export class KubevirtVmHandle implements VmHandle {
   }
 
   async serialTail(lines: number): Promise<string[]> {
-    return serialConsoleTail(this.options.session.objects, this.namespace, this.vmName, lines, AbortSignal.timeout(20_000));
+    return serialConsoleTail(this.options.session.objects, this.namespace, this.vmName, this.launcherIdentity(), lines, AbortSignal.timeout(20_000));
+  }
+
+  /** How the rendered VirtualMachine labels its launcher pods (its VMI template). */
+  private launcherIdentity(): LauncherIdentity {
+    const vm = this.options.session.run.rendered.objects.find((o) => o.vm === this.key && o.object.kind === 'VirtualMachine')?.object as
+      | { spec?: { template?: { metadata?: { labels?: Record<string, string> }; spec?: { hostname?: string } } } }
+      | undefined;
+    const template = vm?.spec?.template;
+    return { hostname: template?.spec?.hostname ?? this.vmName, templateLabels: template?.metadata?.labels ?? {} };
   }
 
   async exportDisk(req: ExportDiskRequest): Promise<void> {

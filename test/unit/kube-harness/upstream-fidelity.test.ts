@@ -1,0 +1,166 @@
+/**
+ * The harness behaves as the upstream code does where an engine could otherwise go wrong on a real
+ * cluster while every harness test passes. Each test names the upstream file and version it
+ * follows. No guest boots here (the VMI-level items are in upstream-fidelity-vmi.test.ts).
+ */
+import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
+import { EXPORT, VM_SNAPSHOT, VOLUME_SNAPSHOT, createCustom, getCustom, waitFor, type Gvr, type Loose } from './helpers.js';
+
+const GATEWAYS: Gvr = { group: 'kubeovn.io', version: 'v1', plural: 'vpc-egress-gateways' };
+
+let harness: KubeHarness;
+let kc: KubeConfig;
+
+beforeAll(async () => {
+  harness = await startKubeHarness({ accelerator: 'tcg', egressStartMs: 600 });
+  kc = harness.kubeConfig();
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+async function vpcWithGateway(ns: string, replicas: number): Promise<void> {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  await custom.createClusterCustomObject({ group: 'kubeovn.io', version: 'v1', plural: 'vpcs', body: { apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name: `vpc-${ns}` }, spec: { namespaces: [ns] } } });
+  await custom.createClusterCustomObject({
+    group: 'kubeovn.io',
+    version: 'v1',
+    plural: 'subnets',
+    body: { apiVersion: 'kubeovn.io/v1', kind: 'Subnet', metadata: { name: `net-${ns}` }, spec: { vpc: `vpc-${ns}`, cidrBlock: '10.20.0.0/24', protocol: 'IPv4' } },
+  });
+  await createCustom(kc, GATEWAYS, ns, {
+    apiVersion: 'kubeovn.io/v1',
+    kind: 'VpcEgressGateway',
+    metadata: { name: 'egress' },
+    spec: { vpc: `vpc-${ns}`, replicas, externalSubnet: 'ovn-vpc-external-network', internalSubnet: `net-${ns}`, policies: [{ snat: true, subnets: [`net-${ns}`] }] },
+  });
+}
+
+async function removeVpc(ns: string): Promise<void> {
+  await harness.deleteNamespace(ns);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  await custom.deleteClusterCustomObject({ group: 'kubeovn.io', version: 'v1', plural: 'subnets', name: `net-${ns}` });
+  await custom.deleteClusterCustomObject({ group: 'kubeovn.io', version: 'v1', plural: 'vpcs', name: `vpc-${ns}` });
+}
+
+describe('Kube-OVN VpcEgressGateway (kubeovn/kube-ovn v1.16.2)', () => {
+  // pkg/apis/kubeovn/v1/vpc-egress-gateway.go: `+kubebuilder:default=1 … Replicas int32 json:"replicas,omitempty"`;
+  // pkg/controller/vpc_egress_gateway.go: AddFinalizer, then VpcEgressGateways(ns).Update(gw).
+  it('a gateway created with replicas 0 is refilled to the CRD default 1 by the finalizer Update; a scale after it keeps 0', async () => {
+    const ns = await harness.createNamespace();
+    await vpcWithGateway(ns, 0);
+    const { object } = await waitFor(kc, GATEWAYS, ns, 'egress', (o) => (o.metadata.finalizers ?? []).includes('kubeovn.io/kube-ovn-controller'));
+    expect(object.spec.replicas).toBe(1);
+    // …and the VPC gets egress once the workload is up: internet: false would not hold.
+    await waitFor(kc, GATEWAYS, ns, 'egress', (o) => o.status?.ready === true && o.status?.replicas === 1);
+
+    await kc.makeApiClient(CustomObjectsApi).patchNamespacedCustomObjectScale({ ...GATEWAYS, namespace: ns, name: 'egress', body: { spec: { replicas: 0 } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    await waitFor(kc, GATEWAYS, ns, 'egress', (o) => o.spec?.replicas === 0 && o.status?.ready === false && o.status?.replicas === 0);
+    // A deleted gateway loses the finalizer and goes.
+    await removeVpc(ns);
+    expect(harness.leftovers().filter((o) => o.kind === 'VpcEgressGateway')).toEqual([]);
+  });
+
+  // pkg/controller/vpc_egress_gateway.go: "expected %d networked workload pods … got %d" until every replica's pod is up.
+  it('is not ready until its workload is up, with the Ready condition saying why', async () => {
+    const ns = await harness.createNamespace();
+    await vpcWithGateway(ns, 1);
+    const { seen } = await waitFor(kc, GATEWAYS, ns, 'egress', (o) => o.status?.ready === true);
+    const before = seen.find((o) => o.status?.ready === false && o.status?.phase === 'Processing');
+    expect(before?.status.conditions[0]).toMatchObject({ type: 'Ready', status: 'False', reason: 'Processing' });
+    expect(before?.status.conditions[0].message).toMatch(/^expected 1 networked workload pods/);
+    const ready = seen.at(-1)!;
+    expect(ready.status.externalIPs).toHaveLength(1);
+    expect(Date.parse(ready.status.conditions[0].lastTransitionTime) - Date.parse(ready.metadata.creationTimestamp)).toBeGreaterThanOrEqual(0);
+    await removeVpc(ns);
+  });
+});
+
+describe('KubeVirt feature gates (kubevirt/kubevirt v1.5.0–v1.9.0)', () => {
+  const exportOf = (name: string) => ({
+    apiVersion: 'export.kubevirt.io/v1',
+    kind: 'VirtualMachineExport',
+    metadata: { name },
+    spec: { source: { apiGroup: '', kind: 'PersistentVolumeClaim', name: 'disk' } },
+  });
+  const vmSnapshotOf = (name: string) => ({
+    apiVersion: 'snapshot.kubevirt.io/v1beta1',
+    kind: 'VirtualMachineSnapshot',
+    metadata: { name },
+    spec: { source: { apiGroup: 'kubevirt.io', kind: 'VirtualMachine', name: 'vm' } },
+  });
+
+  // v1.8.0 pkg/storage/admitters/vmexport.go, vmsnapshot.go: refused on create while the gate is off;
+  // pkg/virt-config/feature-gates.go isFeatureGateEnabled: only GA or listed gates (Beta is not enough).
+  it('on v1.8 without the gates, VMExport and VMSnapshot creates are refused by the webhooks (400); listed gates admit them', async () => {
+    const old = await startKubeHarness({ accelerator: 'tcg', kubevirtVersion: 'v1.8.4' });
+    try {
+      const okc = old.kubeConfig();
+      const ns = await old.createNamespace();
+      const refusedExport = await createCustom(okc, EXPORT, ns, exportOf('e')).catch((e: { code: number; body: string }) => e);
+      expect(refusedExport).toMatchObject({ code: 400 });
+      expect(JSON.parse((refusedExport as { body: string }).body).message).toBe('admission webhook "virtualmachineexport-validator.export.kubevirt.io" denied the request: vm export feature gate not enabled');
+      const refusedSnapshot = await createCustom(okc, VM_SNAPSHOT, ns, vmSnapshotOf('s')).catch((e: { code: number; body: string }) => e);
+      expect(JSON.parse((refusedSnapshot as { body: string }).body).message).toContain('snapshot feature gate not enabled');
+    } finally {
+      await old.close();
+    }
+    const gated = await startKubeHarness({ accelerator: 'tcg', kubevirtVersion: 'v1.8.4', featureGates: ['VMExport', 'Snapshot'] });
+    try {
+      const gkc = gated.kubeConfig();
+      const ns = await gated.createNamespace();
+      await createCustom(gkc, EXPORT, ns, exportOf('e'));
+      await createCustom(gkc, VM_SNAPSHOT, ns, vmSnapshotOf('s'));
+      await gated.deleteNamespace(ns);
+    } finally {
+      await gated.close();
+    }
+  });
+
+  // v1.9.0 pkg/virt-config/featuregate/feature-gates.go IsEnabled: GA > listed > disabled > Beta.
+  it('on v1.9 VMExport is GA and Snapshot is on unless disabled', async () => {
+    const ns = await harness.createNamespace();
+    await createCustom(kc, EXPORT, ns, exportOf('e'));
+    await createCustom(kc, VM_SNAPSHOT, ns, vmSnapshotOf('s'));
+    await harness.deleteNamespace(ns);
+    const disabled = await startKubeHarness({ accelerator: 'tcg', disabledFeatureGates: ['Snapshot', 'VMExport'] });
+    try {
+      const ns2 = await disabled.createNamespace();
+      await createCustom(disabled.kubeConfig(), EXPORT, ns2, exportOf('e'));
+      await expect(createCustom(disabled.kubeConfig(), VM_SNAPSHOT, ns2, vmSnapshotOf('s'))).rejects.toMatchObject({ code: 400 });
+    } finally {
+      await disabled.close();
+    }
+  });
+});
+
+describe('CSI snapshots retry errors (kubernetes-csi/external-snapshotter v8.6.0)', () => {
+  // client/apis/volumesnapshot/v1/types.go: "The snapshot controller will keep retrying when an error
+  // occurs during the snapshot creation. Upon success, this error field will be cleared."
+  it('a transient status.error is shown, then cleared when the snapshot becomes ready', async () => {
+    const ns = await harness.createNamespace();
+    await createCustom(kc, { group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'datavolumes' }, ns, {
+      apiVersion: 'cdi.kubevirt.io/v1beta1',
+      kind: 'DataVolume',
+      metadata: { name: 'disk', annotations: { 'cdi.kubevirt.io/storage.bind.immediate.requested': 'true' } },
+      spec: { source: { blank: {} }, storage: { resources: { requests: { storage: '16Mi' } } } },
+    });
+    await waitFor(kc, { group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'datavolumes' }, ns, 'disk', (o) => o.status?.phase === 'Succeeded');
+    harness.setTransientSnapshotErrors({ message: 'Snapshot status update failed, Operation cannot be fulfilled: the object has been modified', forMs: 700 });
+    try {
+      await createCustom(kc, VOLUME_SNAPSHOT, ns, { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot', metadata: { name: 'snap' }, spec: { source: { persistentVolumeClaimName: 'disk' } } });
+      const { seen, object } = await waitFor(kc, VOLUME_SNAPSHOT, ns, 'snap', (o) => o.status?.readyToUse === true);
+      const errored = seen.find((o) => o.status?.error);
+      expect(errored?.status).toMatchObject({ readyToUse: false, error: { message: expect.stringContaining('Snapshot status update failed') } });
+      expect(object.status.error).toBeUndefined();
+    } finally {
+      harness.setTransientSnapshotErrors(undefined);
+    }
+    const after = (await getCustom(kc, VOLUME_SNAPSHOT, ns, 'snap')) as Loose;
+    expect(after.status.readyToUse).toBe(true);
+    await harness.deleteNamespace(ns);
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * The engine's cluster code against the kube harness where the harness now behaves as upstream
+ * does (test/unit/kube-harness/upstream-fidelity.test.ts): each test names the upstream file and
+ * version whose behaviour the engine must survive. No guest boots here.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../../src/core/log.js';
+import { waitForCapture } from '../../../src/engines/kubevirt/cluster/capture-wait.js';
+import { ClusterRun } from '../../../src/engines/kubevirt/cluster/cluster-run.js';
+import { KubeApi } from '../../../src/engines/kubevirt/cluster/kube-api.js';
+import { ObjectClient } from '../../../src/engines/kubevirt/cluster/objects.js';
+import { launcherSelector } from '../../../src/engines/kubevirt/cluster/serial-console.js';
+import type { AnyManifest } from '../../../src/engines/kubevirt/manifests/index.js';
+import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
+import { createCustom, waitFor as waitForObject, type Gvr, type Loose } from '../kube-harness/helpers.js';
+import { renderYaml } from '../kubevirt/helpers.js';
+
+const DV: Gvr = { group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'datavolumes' };
+const VOLUME_SNAPSHOT: Gvr = { group: 'snapshot.storage.k8s.io', version: 'v1', plural: 'volumesnapshots' };
+
+let harness: KubeHarness;
+let objects: ObjectClient;
+
+beforeAll(async () => {
+  harness = await startKubeHarness({ accelerator: 'tcg', egressStartMs: 1200 });
+  objects = new ObjectClient(new KubeApi(harness.kubeConfig()), memoryLogger().logger);
+});
+
+afterAll(async () => {
+  await harness?.close();
+});
+
+const NETWORK_BUILD = `name: b
+network:
+  vpcs:
+    - { name: app, internet: true, subnets: [{ name: front, cidr: 10.21.0.0/24 }] }
+    - { name: lab, internet: false, subnets: [{ name: iso, cidr: 10.22.0.0/24 }] }
+layers:
+  - name: base
+    vms:
+      - name: web
+        source: { url: https://example.org/disk.qcow2, checksum: "sha256:${'a'.repeat(64)}" }
+        disks: [{ name: root, size: 1Gi }]
+        nics: [{ subnet: front }]
+        communicator: { type: none }
+      - name: dark
+        source: { url: https://example.org/disk.qcow2, checksum: "sha256:${'a'.repeat(64)}" }
+        disks: [{ name: root, size: 1Gi }]
+        nics: [{ subnet: iso }]
+        communicator: { type: none }
+`;
+
+describe('Kube-OVN egress (kubeovn/kube-ovn v1.16.2)', () => {
+  // pkg/apis/kubeovn/v1/vpc-egress-gateway.go (replicas omitempty, default 1) + pkg/controller/vpc_egress_gateway.go
+  // (finalizer Update; ready only when the workload is up): an offline VPC gets no gateway, and a VM
+  // on an online VPC is created only after its gateway is ready.
+  it('internet: false creates no gateway (0 replicas would be defaulted back to 1); the VM on an internet VPC waits for its gateway to be ready', async () => {
+    const ns = await harness.createNamespace();
+    const rendered = renderYaml(NETWORK_BUILD, {}, { namespace: ns, runId: 'f1' });
+    const { logger, lines } = memoryLogger();
+    const run = new ClusterRun(objects, rendered, logger);
+    try {
+      await run.begin(AbortSignal.timeout(30_000));
+      const gateways = harness.objects().filter((o) => o.kind === 'VpcEgressGateway');
+      expect(gateways.map((g) => g.name)).toEqual(['b-app-f1-egress']);
+
+      const halted = (o: AnyManifest) => {
+        (o as unknown as Loose).spec.runStrategy = 'Halted'; // no guest in this test
+      };
+      const online = rendered.objects.find((o) => o.object.kind === 'VirtualMachine' && o.vm === 'base/web')!;
+      const offline = rendered.objects.find((o) => o.object.kind === 'VirtualMachine' && o.vm === 'base/dark')!;
+      // The offline VM does not wait for anything.
+      const offlineStart = Date.now();
+      await run.create(offline, AbortSignal.timeout(30_000), halted);
+      const gatewayAfterOffline = (await objects.get<Loose & { metadata: { name: string } }>({ apiVersion: 'kubeovn.io/v1', kind: 'VpcEgressGateway', namespace: ns, name: 'b-app-f1-egress' }, AbortSignal.timeout(5_000)))!;
+      expect(gatewayAfterOffline.status?.ready).not.toBe(true);
+      expect(Date.now() - offlineStart).toBeLessThan(1_000);
+
+      await run.create(online, AbortSignal.timeout(30_000), halted);
+      const gateway = (await objects.get<Loose & { metadata: { name: string } }>({ apiVersion: 'kubeovn.io/v1', kind: 'VpcEgressGateway', namespace: ns, name: 'b-app-f1-egress' }, AbortSignal.timeout(5_000)))!;
+      expect(gateway.status.ready).toBe(true);
+      const vm = (await objects.get<Loose & { metadata: { name: string; creationTimestamp?: string } }>({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', namespace: ns, name: online.object.metadata.name }, AbortSignal.timeout(5_000)))!;
+      const readyAt = Date.parse(gateway.status.conditions[0].lastTransitionTime);
+      expect(Date.parse(vm.metadata.creationTimestamp!)).toBeGreaterThanOrEqual(readyAt - 1000); // timestamps have second precision
+      expect(lines.join('\n')).toContain('kubevirt: egress gateway b-app-f1-egress is ready');
+    } finally {
+      expect(await run.cleanup(60_000)).toEqual([]);
+      await harness.deleteNamespace(ns);
+    }
+  });
+});
+
+describe('snapshot errors are transient (kubernetes-csi/external-snapshotter v8.6.0)', () => {
+  // client/apis/volumesnapshot/v1/types.go: "The snapshot controller will keep retrying … Upon success, this error field will be cleared."
+  it('waitForCapture waits out a status.error that the snapshot controller clears', async () => {
+    const ns = await harness.createNamespace();
+    await createCustom(harness.kubeConfig(), DV, ns, {
+      apiVersion: 'cdi.kubevirt.io/v1beta1',
+      kind: 'DataVolume',
+      metadata: { name: 'disk', annotations: { 'cdi.kubevirt.io/storage.bind.immediate.requested': 'true' } },
+      spec: { source: { blank: {} }, storage: { resources: { requests: { storage: '16Mi' } } } },
+    });
+    await waitForObject(harness.kubeConfig(), DV, ns, 'disk', (o) => o.status?.phase === 'Succeeded');
+    harness.setTransientSnapshotErrors({ message: 'Snapshot status update failed, Operation cannot be fulfilled on volumesnapshots: the object has been modified', forMs: 1000 });
+    const { logger, lines } = memoryLogger();
+    try {
+      await createCustom(harness.kubeConfig(), VOLUME_SNAPSHOT, ns, { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot', metadata: { name: 'out' }, spec: { source: { persistentVolumeClaimName: 'disk' } } });
+      await waitForCapture({ objects, namespace: ns, output: { kind: 'VolumeSnapshot', name: 'out' }, label: 'base/web', logger, signal: AbortSignal.timeout(30_000), timeoutMs: 30_000 });
+    } finally {
+      harness.setTransientSnapshotErrors(undefined);
+    }
+    expect(lines.join('\n')).toMatch(/output of base\/web: the snapshot controller reports "Snapshot status update failed.*" and retries/);
+    await harness.deleteNamespace(ns);
+  });
+});
+
+describe('fieldValidation (Kubernetes 1.25+ defaults to Warn)', () => {
+  // kubevirt/containerized-data-importer v1.64.0 has no spec.source.http.checksum (…/core/v1beta1/types.go,
+  // pkg/operator/resources/crds_generated.go): under Warn it would be dropped without a word.
+  it('a field the installed CRD lacks is refused (the engine sends fieldValidation=Strict), not dropped, and the error says to upgrade', async () => {
+    const ns = await harness.createNamespace();
+    const body = {
+      apiVersion: 'cdi.kubevirt.io/v1beta1',
+      kind: 'DataVolume',
+      metadata: { name: 'disk', namespace: ns },
+      // A field this harness's CDI schema does not have stands for checksum on CDI v1.64.
+      spec: { source: { http: { url: 'https://example.org/d.img', checksumFromTheFuture: 'sha256:00' } }, storage: { resources: { requests: { storage: '16Mi' } } } },
+    };
+    await expect(objects.create(body as never, AbortSignal.timeout(10_000))).rejects.toThrow(
+      /creating DataVolume .*\/disk: the API server refused it \(400 BadRequest\): .*strict decoding error: unknown field "spec\.source\.http\.checksumFromTheFuture".*upgrade it/,
+    );
+    expect(harness.objects().some((o) => o.kind === 'DataVolume' && o.namespace === ns)).toBe(false);
+    await harness.deleteNamespace(ns);
+  });
+});
+
+describe('serial console lookup (kubevirt/kubevirt v1.9.0)', () => {
+  // pkg/virt-controller/services/template.go podLabels: vm.kubevirt.io/name = dns.SanitizeHostname(vmi), the hostname.
+  it('the VMI-less launcher selector uses the hostname and the template labels, which the harness launcher pod carries', () => {
+    const rendered = renderYaml(NETWORK_BUILD, {}, { namespace: 'ns', runId: 'f2' });
+    const vm = rendered.objects.find((o) => o.object.kind === 'VirtualMachine' && o.vm === 'base/web')!.object as unknown as Loose;
+    const selector = launcherSelector({ hostname: vm.spec.template.spec.hostname, templateLabels: vm.spec.template.metadata.labels });
+    expect(vm.metadata.name).toBe('b-base-web-f2');
+    expect(selector).toContain('vm.kubevirt.io/name=web');
+    expect(selector).not.toContain('vm.kubevirt.io/name=b-base-web-f2');
+    expect(selector).toContain('ruddervirt.io/run=f2');
+  });
+});
