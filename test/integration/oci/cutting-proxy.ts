@@ -1,6 +1,7 @@
 /**
  * A TCP proxy on 127.0.0.1 that forwards to a registry and, once, drops the connection that carries
- * the N-th byte sent towards the registry: the network failure a push must survive.
+ * the N-th byte sent towards the registry (the network failure a push must survive) or, with
+ * direction 'from-registry', coming back from it (a pull's broken blob read).
  */
 import net from 'node:net';
 
@@ -11,7 +12,7 @@ export interface CuttingProxy {
   close(): Promise<void>;
 }
 
-export async function startCuttingProxy(target: string, cutAfterBytes: number): Promise<CuttingProxy> {
+export async function startCuttingProxy(target: string, cutAfterBytes: number, direction: 'to-registry' | 'from-registry' = 'to-registry'): Promise<CuttingProxy> {
   const [targetHost, targetPort] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
   let forwarded = 0;
   let didCut = false;
@@ -25,7 +26,7 @@ export async function startCuttingProxy(target: string, cutAfterBytes: number): 
       upstream.destroy();
     };
     client.on('data', (data: Buffer) => {
-      if (!didCut && forwarded + data.length >= cutAfterBytes) {
+      if (direction === 'to-registry' && !didCut && forwarded + data.length >= cutAfterBytes) {
         // Deliver part of this piece, so the registry holds a partial chunk, then break both sides.
         upstream.write(data.subarray(0, Math.max(0, cutAfterBytes - forwarded)), () => {
           didCut = true;
@@ -35,11 +36,21 @@ export async function startCuttingProxy(target: string, cutAfterBytes: number): 
         client.pause();
         return;
       }
-      forwarded += data.length;
+      if (direction === 'to-registry') forwarded += data.length;
       if (!upstream.write(data)) client.pause();
     });
     upstream.on('drain', () => client.resume());
     upstream.on('data', (data: Buffer) => {
+      if (direction === 'from-registry' && !didCut && forwarded + data.length >= cutAfterBytes) {
+        client.write(data.subarray(0, Math.max(0, cutAfterBytes - forwarded)), () => {
+          didCut = true;
+          drop();
+        });
+        forwarded = cutAfterBytes;
+        upstream.pause();
+        return;
+      }
+      if (direction === 'from-registry') forwarded += data.length;
       if (!client.write(data)) upstream.pause();
     });
     client.on('drain', () => upstream.resume());

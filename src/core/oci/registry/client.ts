@@ -9,7 +9,7 @@ import { isSha256Digest, sha256, type Digest } from '../digest.js';
 import { ACCEPTED_MANIFESTS } from '../media-types.js';
 import { apiHost, isLoopbackRegistry } from '../reference.js';
 import type { Credential } from './credentials.js';
-import { createAgents, destroyAgents, sendHttp, type HttpAgents, type HttpResponse } from './http.js';
+import { createAgents, destroyAgents, discardBody, openHttp, sendHttp, type HttpAgents, type HttpResponse, type StreamedHttpResponse } from './http.js';
 import { describeErrorBody, RegistryAuthError, RegistryError } from './registry-error.js';
 import { backoffDelay, DEFAULT_RETRY, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
@@ -288,6 +288,63 @@ export class RegistryClient {
       this.expect(res, [200], `GET blob ${digest} from ${repo}`);
       if (sha256(res.body) !== digest) throw new RegistryError(`${this.registry}: blob ${digest} in ${repo} does not match its digest`, 200);
       return res.body;
+    }
+    throw new RegistryError(`${this.registry}: too many redirects reading blob ${digest}`, 0);
+  }
+
+  /**
+   * Opens a blob for streaming from byte `offset` on (a Range request; the answer is 206 when the
+   * registry or its storage honoured it, 200 when it sends the whole blob again). Auth, redirects
+   * to storage and transient failures before the body starts are handled here; the caller
+   * verifies the digest and reopens at its offset when the body breaks off.
+   */
+  async openBlob(repo: string, digest: Digest, offset = 0): Promise<StreamedHttpResponse> {
+    await this.connect();
+    let url = this.resolve(`/v2/${repo}/blobs/${digest}`);
+    let scopes = [repositoryScope(repo, 'pull')];
+    let refreshed = false;
+    for (let hops = 0, attempt = 1; hops < 8; ) {
+      this.opts.signal?.throwIfAborted();
+      const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
+      const authorization = url.host === this.baseUrl.host ? await this.authorization(scopes, refreshed) : undefined;
+      if (authorization) headers.authorization = authorization;
+      let res: StreamedHttpResponse;
+      try {
+        res = await openHttp(this.agents, { method: 'GET', url, headers, ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
+      } catch (err) {
+        if (isRetryableError(err) && attempt < this.retry.attempts) {
+          const wait = backoffDelay(attempt++, this.retry);
+          this.opts.logger.warn(`${(err as Error).message}; retrying in ${(wait / 1000).toFixed(1)}s (try ${attempt}/${this.retry.attempts})`);
+          await sleep(wait, this.opts.signal);
+          continue;
+        }
+        throw err;
+      }
+      if (res.status === 200 || res.status === 206) return res;
+      const body = await discardBody(res.body);
+      const buffered: HttpResponse = { status: res.status, headers: res.headers, body };
+      const location = headerValue(buffered, 'location');
+      if ([301, 302, 303, 307, 308].includes(res.status) && location) {
+        url = new URL(location, url);
+        hops++;
+        continue;
+      }
+      if (res.status === 401 && !refreshed && url.host === this.baseUrl.host) {
+        const challenge = this.pickChallenge(buffered);
+        if (!challenge) throw this.authError(buffered, 'GET', url);
+        this.challenge = challenge;
+        if (challenge.params.scope) scopes = [...new Set([...scopes, ...challenge.params.scope.split(' ')])];
+        refreshed = true;
+        continue;
+      }
+      if (res.status === 401 || res.status === 403) throw this.authError(buffered, 'GET', url);
+      if (isRetryableStatus(res.status) && attempt < this.retry.attempts) {
+        const wait = backoffDelay(attempt++, this.retry, parseRetryAfter(headerValue(buffered, 'retry-after')));
+        this.opts.logger.warn(`GET blob ${digest}: HTTP ${res.status}, retrying in ${(wait / 1000).toFixed(1)}s (try ${attempt}/${this.retry.attempts})`);
+        await sleep(wait, this.opts.signal);
+        continue;
+      }
+      this.expect(buffered, [200], `GET blob ${digest} from ${repo}`);
     }
     throw new RegistryError(`${this.registry}: too many redirects reading blob ${digest}`, 0);
   }

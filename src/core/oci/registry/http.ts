@@ -91,3 +91,53 @@ export function sendHttp(agents: HttpAgents, req: HttpRequest): Promise<HttpResp
     } else r.end();
   });
 }
+
+/** A response whose body is left to the caller to stream (blobs can be far larger than memory). */
+export interface StreamedHttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: http.IncomingMessage;
+}
+
+/**
+ * One GET whose body is not buffered. Network failures before the answer arrives reject like
+ * sendHttp's; failures while the caller reads the body surface as errors on `body`.
+ */
+export function openHttp(agents: HttpAgents, req: Omit<HttpRequest, 'body' | 'maxResponseBytes'>): Promise<StreamedHttpResponse> {
+  const isHttps = req.url.protocol === 'https:';
+  const mod = isHttps ? https : http;
+  const headers: Record<string, string> = { 'user-agent': 'ruddervirt', ...req.headers };
+  return new Promise((resolve, reject) => {
+    const fail = (err: Error & { code?: string }) => {
+      if (req.signal?.aborted) reject(req.signal.reason instanceof Error ? req.signal.reason : new Error('aborted'));
+      else reject(new HttpNetworkError(`${req.method} ${req.url.origin}${req.url.pathname}: ${err.message}`, err.code, false));
+    };
+    const r = mod.request(
+      req.url,
+      { method: req.method, headers, agent: isHttps ? agents.https : agents.http, signal: req.signal, timeout: req.timeoutMs ?? 120_000 },
+      (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),
+    );
+    r.on('error', fail);
+    r.on('timeout', () => r.destroy(Object.assign(new Error('socket timed out'), { code: 'ETIMEDOUT' })));
+    r.end();
+  });
+}
+
+/** Reads and drops a body we do not want, so its socket can be reused (small error bodies only). */
+export async function discardBody(body: http.IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of body) {
+      length += (chunk as Buffer).length;
+      if (length <= 64 * 1024) chunks.push(chunk as Buffer);
+      else {
+        body.destroy();
+        break;
+      }
+    }
+  } catch {
+    // a broken error body tells us nothing more
+  }
+  return Buffer.concat(chunks);
+}
