@@ -10,7 +10,7 @@ import * as core from '@actions/core';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import { runBuild, type BuildResult } from '../../core/pipeline/build-runner.js';
 import { defaultCacheRoot } from '../../core/pipeline/layer-cache.js';
 import { ActionsLayerCache } from '../toolkit/actions-layer-cache.js';

@@ -4,7 +4,7 @@
  * actions/attest-build-provenance takes (subject-name, subject-digest).
  */
 import path from 'node:path';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import { readHandoff, updateHandoff } from '../toolkit/handoff.js';
 import { optionalInput } from '../toolkit/inputs.js';
 import { setOutputs } from '../toolkit/outputs.js';

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import { handoffPath, updateHandoff } from '../toolkit/handoff.js';
 import { booleanInput, durationInput, enumInput, httpUrlInput, optionalInput } from '../toolkit/inputs.js';
 import { kubeconfigInput } from '../toolkit/kubeconfig-input.js';

@@ -15,7 +15,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pkg from '../../../package.json' with { type: 'json' };
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { OutputFormat } from '../../core/config/model.js';
 import type { PhaseRecord } from '../../core/pipeline/phase.js';
 import type { DetachedVmRecord } from '../../engines/local/attach.js';

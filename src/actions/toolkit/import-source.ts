@@ -6,7 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { Build } from '../../core/config/model.js';
 import type { Logger } from '../../core/log.js';
 import { sha256OfFile } from '../../core/pipeline/checksum-file.js';

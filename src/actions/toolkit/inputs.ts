@@ -4,7 +4,7 @@
  * user error (no stack trace). Every reader here names the input in its message.
  */
 import * as core from '@actions/core';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import { checkDuration, MAX_DURATION_TEXT } from '../../core/duration.js';
 
 export class InputError extends UserError {

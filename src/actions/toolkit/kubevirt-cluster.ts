@@ -6,7 +6,7 @@
  * given (turning on emulation when the nodes have no usable KVM).
  */
 import * as k8s from '@kubernetes/client-node';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { sleep } from '../../core/abort.js';
 import { formatGoDuration } from '../../core/duration.js';

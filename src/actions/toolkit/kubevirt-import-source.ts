@@ -7,7 +7,7 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { Build, Source } from '../../core/config/model.js';
 import { sha256OfFile } from '../../core/pipeline/checksum-file.js';
 import type { Handoff, HandoffSource } from './handoff.js';

@@ -8,7 +8,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { loadKubeTarget } from '../../engines/kubevirt/cluster/kube-target.js';
 import { KubevirtEngine } from '../../engines/kubevirt/engine.js';

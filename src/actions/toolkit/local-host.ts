@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 import { constants, existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { findOnPath } from '../../core/find-on-path.js';
 import { chooseAccelerator, type Accelerator } from '../../engines/local/accelerator.js';

@@ -3,7 +3,7 @@
  * publish-containerdisk action and the whole-build action (image, tags, credentials …), and the
  * call into src/core/oci. The password is masked the moment it is read and never stored.
  */
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { Compression, ManifestFormat } from '../../core/oci/media-types.js';
 import { publishContainerDisk, type PublishResult } from '../../core/oci/publish.js';
 import { booleanInput, enumInput, keyValueInput, listInput, optionalInput } from './inputs.js';

@@ -12,7 +12,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import { sleep } from '../../core/abort.js';
 import { KubeApi } from '../../engines/kubevirt/cluster/kube-api.js';
 import { KubeApiError } from '../../engines/kubevirt/cluster/kube-api-error.js';

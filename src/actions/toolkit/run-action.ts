@@ -11,7 +11,7 @@
  *   the process after it, so a stray handle cannot keep a step waiting.
  */
 import * as core from '@actions/core';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import { BuildFileError } from '../../core/config/problems.js';
 import { SecretMasker } from '../../core/log.js';
 import { CancelledError } from '../../core/abort.js';

@@ -2,7 +2,7 @@
  * Which VM of a build file a stage action works on: "layer/vm", a VM name that is unique across
  * layers, or nothing when the file has exactly one VM.
  */
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { Build, Layer, Vm } from '../../core/config/model.js';
 
 export interface SelectedVm {

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 import { memoryLogger, SecretMasker } from '../../../src/core/log.js';
 import { publishContainerDisk } from '../../../src/core/oci/publish.js';
 import { requireTool, skopeoAsync, startRegistry, type TestRegistry } from '../../helpers/registry.js';

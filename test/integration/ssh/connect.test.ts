@@ -3,7 +3,7 @@
  * (refused port, TCP accept without SSH, handshake attempts), bastion hops and host key pinning.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 import { connectSsh } from '../../../src/core/communicator/ssh-connect.js';
 import { memoryLogger, SecretMasker } from '../../../src/core/log.js';
 import { freePort, startAcceptAndCloseServer, startSshAgent, startSshd, type TestSshd } from '../../helpers/sshd.js';

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 import type { SshCommunicator } from '../../../src/core/communicator/ssh-communicator.js';
 import { connectSsh } from '../../../src/core/communicator/ssh-connect.js';
 import type { RemoteCommunicator } from '../../../src/core/communicator/types.js';

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { UsageError, UserError, type CliIo } from '../../../src/cli/command.js';
+import { UsageError, type CliIo } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 import { bootCommandCommand } from '../../../src/cli/commands/boot-command.js';
 import { runCli } from '../../../src/cli/run.js';
 

@@ -3,7 +3,7 @@ import { formatPackerAst } from '../../../src/core/bootcommand/actions.js';
 import { BootCommandError } from '../../../src/core/bootcommand/errors.js';
 import { parseBootCommand, scanBootCommand } from '../../../src/core/bootcommand/parser.js';
 import { SPECIAL_KEYS } from '../../../src/core/bootcommand/special-keys.js';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 
 /** The parse in the notation of packer-plugin-sdk's own tests. */
 const ast = (command: string | string[]): string[] => parseBootCommand(command).map(formatPackerAst);

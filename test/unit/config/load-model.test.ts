@@ -5,7 +5,7 @@ import type { FileProvisioner, ShellProvisioner, WindowsRestartProvisioner, Wind
 import { loadBuild } from '../../../src/core/config/load.js';
 import { BuildFileError } from '../../../src/core/config/problems.js';
 import { renderTemplate } from '../../../src/core/template/render.js';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 import { repoRoot } from '../../helpers/node24.js';
 import { buildOf, oneVm, problemsOf, tempBuildDir } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 import { memoryLogger } from '../../../src/core/log.js';
 import { chooseAccelerator, probeAccelerator, resetAcceleratorCache, runProbeGuest } from '../../../src/engines/local/accelerator.js';
 import { PROBE_SUCCESS_STATUS, probeFirmwareImage } from '../../../src/engines/local/probe-firmware.js';

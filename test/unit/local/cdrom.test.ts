@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 import { buildCdromIso, validateCdLabel } from '../../../src/engines/local/cdrom.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-cdrom-test-'));

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 import { memoryLogger } from '../../../src/core/log.js';
 import { convertDisk, isWriteLockError, parseConvertProgress } from '../../../src/core/disk/convert.js';
 import { createBlankDisk, createOverlay } from '../../../src/engines/local/disks.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 import type { Checksum } from '../../../src/core/config/model.js';
 import { memoryLogger } from '../../../src/core/log.js';
 import { cacheFileName, defaultSourceCacheDir, fetchSource } from '../../../src/engines/local/download.js';

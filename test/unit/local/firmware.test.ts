@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 import { findUefiFirmware, globMatch, prepareUefiVars } from '../../../src/engines/local/firmware.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-firmware-test-'));

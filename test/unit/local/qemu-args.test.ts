@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/cli/command.js';
+import { UserError } from '../../../src/core/errors.js';
 import type { DiskBus, NicModel } from '../../../src/core/config/model.js';
 import { escapeOptionValue, qemuArgs, type MachinePlan } from '../../../src/engines/local/qemu-args.js';
 
