@@ -134,22 +134,69 @@ describe('summaries', () => {
   });
 });
 
+/**
+ * The runner's own reading of a step's stdout, from its source: lines broken at \r\n, \r or \n
+ * (StreamReader.ReadLine in actions/runner src/Runner.Sdk/ProcessInvoker.cs), then per line
+ * ActionCommand.TryParseV2 (TrimStart() — .NET white space — then "::" name "::") or, failing that,
+ * the legacy TryParse ("##[" anywhere, a name, "]"). Returns the command names it would run.
+ */
+function runnerCommands(stdout: string): string[] {
+  const found: string[] = [];
+  for (const line of stdout.split(/\r\n|\r|\n/)) {
+    const trimmed = line.replace(/^[\t-\r\u0085\p{Zs}\p{Zl}\p{Zp}]+/u, '');
+    if (trimmed.startsWith('::')) {
+      const end = trimmed.indexOf('::', 2);
+      if (end >= 0) {
+        found.push(trimmed.slice(2, end).split(' ')[0]!);
+        continue;
+      }
+    }
+    const legacy = line.indexOf('##[');
+    const close = legacy >= 0 ? line.indexOf(']', legacy) : -1;
+    if (close >= 0) found.push(line.slice(legacy + 3, close).split(' ')[0]!);
+  }
+  return found.filter((name) => name !== '');
+}
+
 describe('the action logger', () => {
-  it('masks secrets and never lets a line become a workflow command', () => {
+  function logged(write: (logger: ActionLogger) => void): string {
     const lines: string[] = [];
     const masker = new SecretMasker();
     masker.add('hunter22');
-    const logger = new ActionLogger({ masker, write: (l) => lines.push(l), groups: false });
-    logger.info('password is hunter22\n::add-mask::x\n  ::set-output name=a::b\n##[group]evil');
-    logger.child('web').info('::error::from the guest');
-    expect(lines).toEqual(['password is ***', '  ::add-mask::x', '    ::set-output name=a::b', '  ##[group]evil', '[web] ::error::from the guest']);
-    const command = /^\s*(::|##\[)/;
+    write(new ActionLogger({ masker, write: (l) => lines.push(l), groups: false }));
+    // What @actions/core's info() puts on stdout: each line followed by a line feed.
+    return lines.map((l) => `${l}\n`).join('');
+  }
+
+  it('masks secrets and never lets a line become a workflow command, as the runner reads lines', () => {
+    const stdout = logged((logger) => {
+      logger.info('password is hunter22\n::add-mask::x\n  ::set-output name=a::b\n##[group]evil');
+      logger.child('web').info('::error::from the guest');
+      // Before: split on \n only and indented — the runner trims the indent and breaks at \r.
+      logger.info('progress 10%\r::stop-commands::tok\r\n\u00a0\u2003::add-mask::y\nok ##[set-output name=z;]w');
+    });
+    expect(runnerCommands(stdout)).toEqual([]);
+    // Still readable: only zero-width spaces were added.
+    expect(stdout.replaceAll('\u200b', '')).toBe(
+      'password is ***\n::add-mask::x\n  ::set-output name=a::b\n##[group]evil\n[web] ::error::from the guest\nprogress 10%\n::stop-commands::tok\n\u00a0\u2003::add-mask::y\nok ##[set-output name=z;]w\n',
+    );
+    expect(runnerCommands('a\r::stop-commands::tok\n')).toEqual(['stop-commands']); // the emulation sees what it should
+  });
+
+  it('property: no text a guest prints becomes a command, and text without markers is unchanged', () => {
+    const piece = fc.oneof(
+      fc.string(),
+      fc.constantFrom('::', '##[', ']', '\r', '\n', '\r\n', ' ', '\t', '\u00a0', '\u2028', '\u0085', '\u3000', 'add-mask', 'stop-commands', 'set-output name=a'),
+    );
+    const text = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `::${s}`), fc.string().map((s) => ` ##[${s}`)), (line) => {
-        const out = neutralizeCommands(line);
-        expect(out.startsWith('::') || out.startsWith('##[')).toBe(false);
-        if (!command.test(line)) expect(out).toBe(line);
+      fc.property(text, fc.constantFrom('', 'web'), (t, child) => {
+        const stdout = logged((logger) => (child ? logger.child(child) : logger).info(t));
+        expect(runnerCommands(stdout)).toEqual([]);
+        expect(runnerCommands(neutralizeCommands(t))).toEqual([]);
+        if (!t.includes('::') && !t.includes('##[')) expect(neutralizeCommands(t)).toBe(t.split(/\r\n|\r|\n/).join('\n'));
       }),
+      { numRuns: 1000 },
     );
   });
 });

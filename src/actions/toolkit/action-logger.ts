@@ -6,9 +6,8 @@
  *   open one first);
  * - secrets are masked twice: by our SecretMasker before a line is written, and by the runner
  *   (core.setSecret) for anything that escapes, e.g. a tool's own output;
- * - text from guests and tools can never issue workflow commands: a line that would start with
- *   "::" or "##[" is indented, so a provisioner printing "::add-mask::" or "::set-output" is shown,
- *   not obeyed.
+ * - text from guests and tools can never issue workflow commands (see neutralizeCommands), so a
+ *   provisioner printing "::add-mask::", "\r::stop-commands::" or "##[set-output]" is shown, not obeyed.
  *
  * Warnings become warning annotations; error lines are ordinary log lines (the final failure is
  * annotated once, by runAction), since a failing VM prints many.
@@ -35,9 +34,40 @@ export interface ActionLoggerOptions {
 const PHASE_START = /^==> (?!.*: skipped \()(.+)$/;
 const PHASE_END = /^<== /;
 
-/** Indents lines the runner would take as workflow commands. */
-export function neutralizeCommands(line: string): string {
-  return /^\s*(::|##\[)/.test(line) ? `  ${line}` : line;
+/**
+ * Where the runner ends a line of a step's output: StreamReader.ReadLine, which breaks at "\r\n",
+ * "\r" and "\n" (actions/runner src/Runner.Sdk/ProcessInvoker.cs StartReadStream; dotnet/runtime
+ * src/libraries/System.Private.CoreLib/src/System/IO/StreamReader.cs ReadLine). A lone "\r" is a
+ * line break there, even though a terminal only returns the cursor.
+ */
+export const RUNNER_LINE_BREAK = /\r\n|\r|\n/;
+
+/**
+ * What .NET's String.TrimStart() removes before the runner looks for "::": char.IsWhiteSpace, i.e.
+ * U+0009–U+000D, U+0085 and the Unicode space, line and paragraph separators (dotnet/runtime
+ * src/libraries/System.Private.CoreLib/src/System/Char.cs IsWhiteSpace). Indenting is no defence.
+ */
+const DOTNET_LEADING_SPACE = /^[\t-\r\u0085\p{Zs}\p{Zl}\p{Zp}]*/u;
+
+/** Breaks a command marker without changing what the log shows: U+200B is not white space to .NET. */
+const ZWSP = '\u200b';
+
+/**
+ * Text made inert for the runner's command parser (actions/runner src/Runner.Common/ActionCommand.cs):
+ * TryParseV2 takes a line whose TrimStart() starts with "::", and the legacy TryParse takes "##["
+ * anywhere in a line. Each runner line of `text` gets a zero-width space after its leading "::"'s
+ * first colon and inside every "##[", and lone "\r"s become "\n" so the lines are the runner's.
+ */
+export function neutralizeCommands(text: string): string {
+  return text
+    .split(RUNNER_LINE_BREAK)
+    .map((line) => {
+      const indent = DOTNET_LEADING_SPACE.exec(line)![0];
+      const rest = line.slice(indent.length);
+      const safe = rest.startsWith('::') ? `:${ZWSP}${rest.slice(1)}` : rest;
+      return (indent + safe).replaceAll('##[', `##${ZWSP}[`);
+    })
+    .join('\n');
 }
 
 interface GroupState {
@@ -92,7 +122,7 @@ export class ActionLogger implements Logger {
   private lines(message: string): string[] {
     return this.options.masker
       .mask(message)
-      .split('\n')
+      .split(RUNNER_LINE_BREAK)
       .map((l) => neutralizeCommands(this.prefix + l));
   }
 
