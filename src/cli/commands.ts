@@ -2,10 +2,11 @@
 import type { Command } from './command.js';
 import { bootCommandCommand } from './commands/boot-command.js';
 import { buildCommand } from './commands/build.js';
+import { cleanupCommand } from './commands/cleanup.js';
 import { publishCommand } from './commands/publish.js';
 import { pruneCommand } from './commands/prune.js';
 import { renderCommand } from './commands/render.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 
-export const commands: readonly Command[] = [buildCommand, validateCommand, bootCommandCommand, renderCommand, publishCommand, pruneCommand, schemaCommand];
+export const commands: readonly Command[] = [buildCommand, validateCommand, bootCommandCommand, renderCommand, publishCommand, pruneCommand, cleanupCommand, schemaCommand];

@@ -111,8 +111,39 @@ export interface AttachVmRequest {
   signal: AbortSignal;
 }
 
+/** For engines that hold a VM's source themselves ahead of startVm (the import-source stage). */
+export interface EngineSourceRequest {
+  build: Build;
+  vm: Vm;
+  /** For `from:`: the parent's output on this machine. */
+  parentDisk?: string;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+export interface EngineSource {
+  /** How people find it ("builds/web-root-x1y2z": a DataVolume and its claim). */
+  reference: string;
+  /** Filled by the engine's own importer from the URL or registry, or uploaded from this machine. */
+  how: 'import' | 'upload';
+}
+
+/** What a source reference that can move (a containerDisk tag) named when the build read it. */
+export interface SourceDigest {
+  /** As written in the build file. */
+  reference: string;
+  /** The content it resolved to (the manifest digest, for a containerDisk): the layer-key input. */
+  digest: string;
+  /** The index the reference named, for a multi-platform image. */
+  indexDigest?: string;
+  /** The platform picked from that index. */
+  platform?: string;
+}
+
 export interface Engine {
   readonly name: EngineName;
+  /** The engine serves httpDirectory/httpContent to the guest itself (KubeVirt: a pod beside the VM), so the pipeline starts no HTTP server. */
+  readonly servesHttpItself?: boolean;
   startVm(req: StartVmRequest): Promise<VmHandle>;
   /**
    * Lets a running VM outlive this process: from now on close() leaves it running, and the record
@@ -122,6 +153,18 @@ export interface Engine {
   detach(handle: VmHandle): Promise<DetachedVm>;
   /** A handle on a VM another process started and detached; nothing is created. */
   attach(record: DetachedVm, req: AttachVmRequest): Promise<VmHandle>;
+  /**
+   * Puts a VM's source where the engine's VMs start from, before the VM starts (KubeVirt: a
+   * DataVolume of the run, which startVm then adopts). Engines that read sources from this
+   * machine have none: the pipeline fetches those itself.
+   */
+  importSource?(req: EngineSourceRequest): Promise<EngineSource>;
+  /**
+   * The digest a VM's source names now, for sources whose reference alone does not pin their
+   * bytes (a containerDisk tag); undefined for others. It goes into the layer key, so a moved tag
+   * rebuilds the layer, and startVm uses the same resolution.
+   */
+  sourceDigest?(vm: Vm, logger: Logger, signal: AbortSignal): Promise<SourceDigest | undefined>;
   /** The peers `vm` can reach on the layer's subnets, known before any VM starts. */
   peerAddresses?(build: Build, layer: Layer, vm: Vm): PeerAddress[];
   /**

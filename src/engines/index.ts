@@ -4,7 +4,9 @@
  * caller names a concrete engine or machine class, and a VM one process detached is attached
  * again by the engine its record names.
  */
-import type { Engine, EngineName } from '../core/engine.js';
+import type { DetachedVm, Engine, EngineName } from '../core/engine.js';
+import { createContainerDiskSource } from '../core/oci/pull/container-disk-source.js';
+import { AttachedMachine, checkDetachedRecord } from './local/attach.js';
 import { KubevirtEngine, type KubevirtEngineOptions } from './kubevirt/engine.js';
 import { LocalEngine, type LocalEngineOptions } from './local/engine.js';
 import { isKeeperProcess, runKeeper } from './local/keeper.js';
@@ -21,13 +23,30 @@ export const ENGINE_NAMES: readonly EngineName[] = ['local', 'kubevirt'];
 
 export function createEngine<N extends EngineName>(name: N, settings: EngineSettings[N]): Engine {
   switch (name) {
-    case 'local':
-      return new LocalEngine(settings as LocalEngineOptions);
+    case 'local': {
+      const local = settings as LocalEngineOptions;
+      // containerDisk sources are pulled on this machine with the registry client publish uses.
+      return new LocalEngine({ containerDisks: createContainerDiskSource({ ...(local.env ? { env: local.env } : {}) }), ...local });
+    }
     case 'kubevirt':
       return new KubevirtEngine(settings as KubevirtEngineOptions);
     default:
       throw new Error(`unknown engine '${String(name)}'`);
   }
+}
+
+/**
+ * Stops a detached VM from its record alone, for post steps and cleanup commands that have no
+ * build at hand. Resolves true when something was running and was stopped. KubeVirt VMs are not
+ * stopped one by one: they go with their build run, removed by its label.
+ */
+export async function stopDetachedVm(record: DetachedVm, stopping?: () => void): Promise<boolean> {
+  if (record.engine !== 'local') return false;
+  const machine = new AttachedMachine(checkDetachedRecord(record.state));
+  if (!machine.running && !machine.keeperRunning) return false;
+  stopping?.();
+  await machine.stop();
+  return true;
 }
 
 /**

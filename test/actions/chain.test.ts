@@ -159,7 +159,7 @@ describe('the stage actions as a chain on the local engine (real guest, registry
     // The VM outlived build-vm's process.
     const vm = job.handoff().vms['base/guest']!;
     expect(vm.state).toBe('running');
-    expect(processMatches(vm.detached!.qemuPid, vm.workDir)).toBe(true);
+    expect(processMatches(vm.detached!.state.qemuPid as number, vm.workDir)).toBe(true);
     const handoffText = readFileSync(path.join(job.runnerTemp, 'ruddervirt', 'handoff.json'), 'utf8');
     expect(handoffText).not.toContain('rv-quickstart-pw');
 
@@ -237,7 +237,7 @@ describe('the stage actions as a chain on the local engine (real guest, registry
       expect(boot.exitCode).not.toBe(0);
       const vm = job.handoff().vms['base/guest']!;
       if (how === 'SIGKILL') {
-        expect(processMatches(vm.detached!.qemuPid, vm.workDir), 'the VM keeps running without the step').toBe(true);
+        expect(processMatches(vm.detached!.state.qemuPid as number, vm.workDir), 'the VM keeps running without the step').toBe(true);
       } else {
         expect(boot.stdout).toMatch(/received SIGINT: cancelling/);
         expect(processesWith(vm.workDir)).toEqual([]);
@@ -247,7 +247,7 @@ describe('the stage actions as a chain on the local engine (real guest, registry
       if (how === 'SIGKILL') expect(post!.stdout).toMatch(/still running .*: stopping it/);
       expect(processesWith(vm.workDir)).toEqual([]);
       expect(existsSync(vm.workDir)).toBe(false);
-      const ssh = vm.detached?.ssh;
+      const ssh = vm.detached?.sshEndpoint;
       if (ssh) expect(await isListening(ssh.port), `ssh port ${ssh.port} still open`).toBe(false);
     }, 5 * 60_000);
   }

@@ -88,7 +88,7 @@ describe('the handoff', () => {
     const old = { ...emptyHandoff('local'), toolVersion: '0.0.1' };
     expect(() => checkHandoff(old, 'h.json')).toThrow(HandoffError);
     expect(() => checkHandoff(old, 'h.json')).toThrow(new RegExp(`written by RudderVirt 0\\.0\\.1 .*this action is RudderVirt ${TOOL_VERSION.replaceAll('.', '\\.')}.*same version`));
-    expect(() => checkHandoff({ ...emptyHandoff('local'), handoffVersion: 2 }, 'h.json')).toThrow(/handoff format 2/);
+    expect(() => checkHandoff({ ...emptyHandoff('local'), handoffVersion: 1 }, 'h.json')).toThrow(/handoff format 1/);
     expect(() => checkHandoff([], 'h.json')).toThrow(/not a RudderVirt handoff file/);
   });
 });

@@ -26,6 +26,7 @@ import { imageName, publishDisk, publishInputs } from '../toolkit/publish.js';
 import { secretInput, runAction } from '../toolkit/run-action.js';
 import { allVms, filterBuild } from '../toolkit/select-vm.js';
 import { failureSection, imagesTable, layersTable, logsLine, outputsTable, phasesTable, sourcesTable, writeSummary, type ImageRow, type SourceRow } from '../toolkit/summary.js';
+import { STATE } from '../toolkit/state-keys.js';
 
 export const run = (): Promise<void> => runAction(async (ctx) => {
   const { logger, signal } = ctx;
@@ -34,7 +35,7 @@ export const run = (): Promise<void> => runAction(async (ctx) => {
   const tempRoot = ctx.env.RUNNER_TEMP || os.tmpdir();
   await mkdir(tempRoot, { recursive: true });
   const buildTemp = await mkdtemp(path.join(tempRoot, 'ruddervirt-build-'));
-  core.saveState('buildTemp', buildTemp);
+  core.saveState(STATE.buildTemp, buildTemp);
   process.env.TMPDIR = buildTemp;
 
   const loaded = loadBuildForAction(ctx);
@@ -42,7 +43,7 @@ export const run = (): Promise<void> => runAction(async (ctx) => {
   const publish = publishInputs(ctx);
   const token = secretInput(ctx, 'github-token');
   const onError = booleanInput('keep-on-failure', false) ? 'abort' : 'cleanup';
-  core.saveState('keepOnFailure', String(onError === 'abort'));
+  core.saveState(STATE.keepOnFailure, String(onError === 'abort'));
   const outputDir = path.resolve(ctx.workspace, optionalInput('output-directory') ?? path.join('output', build.name));
   const vmCount = allVms(build).length;
   const logDir = path.join(outputDir, 'logs');
@@ -80,7 +81,7 @@ export const run = (): Promise<void> => runAction(async (ctx) => {
   if (result.status !== 'cancelled') await layerCache.saveBuiltLayers();
   const logs = await uploadLogsIfWanted(logArtifact, result.status, { dir: logDir, masker: ctx.masker, logger, tempRoot: buildTemp });
 
-  core.saveState('status', result.status);
+  core.saveState(STATE.status, result.status);
   const images: ImageRow[] = [];
   if (result.status === 'succeeded' && publish) {
     if (result.outputs.length !== 1) {

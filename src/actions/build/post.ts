@@ -10,12 +10,13 @@ import { rm } from 'node:fs/promises';
 import { removalHint, removeJobRun } from '../toolkit/kubevirt-run.js';
 import { stopProcessesWithMarker } from '../toolkit/processes.js';
 import { runAction } from '../toolkit/run-action.js';
+import { STATE } from '../toolkit/state-keys.js';
 
 export const run = (): Promise<void> => runAction(async (ctx) => {
-  const buildTemp = core.getState('buildTemp');
+  const buildTemp = core.getState(STATE.buildTemp);
   if (!buildTemp) return;
-  const run = core.getState('runId') ? { id: core.getState('runId'), namespace: core.getState('namespace'), kubeconfig: core.getState('kubeconfig') || undefined } : undefined;
-  if (core.getState('keepOnFailure') === 'true' && core.getState('status') !== 'succeeded') {
+  const run = core.getState(STATE.runId) ? { id: core.getState(STATE.runId), namespace: core.getState(STATE.namespace), kubeconfig: core.getState(STATE.kubeconfig) || undefined } : undefined;
+  if (core.getState(STATE.keepOnFailure) === 'true' && core.getState(STATE.status) !== 'succeeded') {
     core.info(`keep-on-failure: leaving ${buildTemp} and anything still running from it${run ? `; remove build run ${run.id} afterwards with: ${removalHint(run)}` : ''}`);
     return;
   }

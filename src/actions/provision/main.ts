@@ -1,44 +1,42 @@
 /**
  * provision: runs the build file's provisioners over SSH on the VM build-vm started in this job
- * (found through the handoff; no inputs needed). On failure the VM's last screen and console go
- * to the summary and the VM is stopped, unless keep-on-failure.
+ * (found through the handoff; no inputs needed) — the provision slice of the VM step list. On
+ * failure the VM's last screen and console go to the summary and the VM is stopped, unless
+ * keep-on-failure.
  */
-import { createPhaseRunner } from '../../core/pipeline/phase.js';
-import { provisionStage } from '../../core/pipeline/stages/provision.js';
-import { loadBuildForAction, phaseTimeoutInputs } from '../toolkit/build-context.js';
-import { requireHandoff } from '../toolkit/handoff.js';
-import { booleanInput } from '../toolkit/inputs.js';
+import { loadBuildForAction } from '../toolkit/build-context.js';
+import { requireHandoff, updateHandoff } from '../toolkit/handoff.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { runAction } from '../toolkit/run-action.js';
-import { failStage, recordPhases, stageVm, startStageLog } from '../toolkit/stage-vm.js';
+import { runStage, stageVm, startStageLog } from '../toolkit/stage-vm.js';
 import { phasesTable, writeSummary } from '../toolkit/summary.js';
 
-export const run = (): Promise<void> => runAction(async (ctx) => {
-  const handoff = await requireHandoff('build-vm');
-  const { build } = loadBuildForAction(ctx, handoff);
-  const target = await stageVm(ctx, build, handoff, 'provision');
-  await startStageLog(ctx, target, 'provision');
-  const { vm } = target.selected;
-  const phases = createPhaseRunner(target.selected.key, ctx.logger, ctx.signal);
-  try {
-    if (!target.running()) throw new Error(`vm ${target.selected.key} is not running any more (see the serial console below)`);
-    await provisionStage({
+export const run = (): Promise<void> =>
+  runAction(async (ctx) => {
+    const handoff = await requireHandoff('build-vm');
+    const { build } = loadBuildForAction(ctx, handoff);
+    const target = await stageVm(ctx, build, handoff, 'provision');
+    const { key, vm } = target.selected;
+    await startStageLog(ctx, target.record.logDir, 'provision');
+    if (!target.handle.isRunning()) throw new Error(`vm ${key} is not running any more (see the serial console in ${target.record.logDir})`);
+    const { state, phases } = await runStage(ctx, {
       build,
-      vm,
+      selected: target.selected,
+      stage: 'provision',
+      engine: target.engine,
       handle: target.handle,
-      phases,
-      logger: ctx.logger,
-      masker: ctx.masker,
-      signal: ctx.signal,
-      provisionTimeoutMs: phaseTimeoutInputs().provision ?? 0,
+      workDir: target.record.workDir,
+      logDir: target.record.logDir,
+      outputDir: target.record.workDir,
+      title: `provisioning ${key}`,
+      ...(target.run ? { run: target.run } : {}),
     });
-  } catch (err) {
-    ctx.logger.closeGroup();
-    await failStage(ctx, target, phases.records, booleanInput('keep-on-failure', false), `provisioning ${target.selected.key}`);
-    throw err;
-  }
-  ctx.logger.closeGroup();
-  await recordPhases(target.selected.key, phases.records);
-  setOutputs({ vm: target.selected.key, provisioners: vm.provisioners.length }, ctx.masker);
-  await writeSummary(`### RudderVirt: ${target.selected.key} provisioned\n\n${phasesTable(phases.records)}`, ctx.masker);
-});
+    await updateHandoff(handoff.engine, (h) => {
+      const entry = h.vms[key];
+      if (!entry) return;
+      entry.phases.push(...phases);
+      if (state.detached) entry.detached = state.detached;
+    });
+    setOutputs({ vm: key, provisioners: vm.provisioners.length }, ctx.masker);
+    await writeSummary(`### RudderVirt: ${key} provisioned\n\n${phasesTable(phases)}`, ctx.masker);
+  });

@@ -15,6 +15,7 @@ import { kvmAccessible, setupLocalHost } from '../toolkit/local-host.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { runAction, type ActionContext } from '../toolkit/run-action.js';
 import { escapeCell, writeSummary } from '../toolkit/summary.js';
+import { STATE } from '../toolkit/state-keys.js';
 
 /**
  * emulation: auto asks whether the nodes have KVM. The runner is the node (kind), so its own KVM
@@ -64,7 +65,7 @@ async function prepareCluster(ctx: ActionContext, kc: KubeConfig, namespace: str
 
 export const run = (): Promise<void> => runAction(async (ctx) => {
   const engine = enumInput('engine', ['local', 'kubevirt'] as const, 'local');
-  core.saveState('engine', engine);
+  core.saveState(STATE.engine, engine);
 
   if (engine === 'local') {
     const options = {
@@ -96,12 +97,12 @@ export const run = (): Promise<void> => runAction(async (ctx) => {
   const kubeconfig = given?.path ?? ctx.env.KUBECONFIG;
   const namespace = optionalInput('namespace') ?? 'ruddervirt-builds';
   const kc = loadKubeConfig(kubeconfig);
-  core.saveState('kubeconfig', kubeconfig ?? '');
-  core.saveState('handoff', handoffPath());
-  core.saveState('cleanup', String(booleanInput('cleanup', true)));
+  core.saveState(STATE.kubeconfig, kubeconfig ?? '');
+  core.saveState(STATE.handoff, handoffPath());
+  core.saveState(STATE.cleanup, String(booleanInput('cleanup', true)));
   const { caps, created } = await core.group(`kubevirt engine: cluster ${kc.getCurrentCluster()?.server}`, () => prepareCluster(ctx, kc, namespace));
-  core.saveState('namespace', namespace);
-  core.saveState('namespaceCreated', String(created));
+  core.saveState(STATE.namespace, namespace);
+  core.saveState(STATE.namespaceCreated, String(created));
   await updateHandoff('kubevirt', (h) => {
     h.engine = 'kubevirt';
     h.namespace = namespace;

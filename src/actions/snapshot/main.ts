@@ -1,74 +1,66 @@
 /**
  * snapshot: shuts the VM down cleanly (shutdownCommand, else the power button; forced after
  * shutdownTimeout), exports its root disk in the build file's output format with a sha256 beside
- * it, and removes the VM's work dir. Outputs the disk's path, a file:// reference and its sha256.
- * The summary shows the whole VM: source, every phase of every stage, the output.
+ * it — the snapshot slice of the VM step list — and removes the VM's work dir. Outputs the disk's
+ * path, a file:// reference and its sha256. The summary shows the whole VM: source, every phase
+ * of every stage, the output.
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createPhaseRunner } from '../../core/pipeline/phase.js';
-import { snapshotStage } from '../../core/pipeline/stages/snapshot.js';
-import { loadBuildForAction, phaseTimeoutInputs } from '../toolkit/build-context.js';
+import { loadBuildForAction } from '../toolkit/build-context.js';
 import { requireHandoff, updateHandoff } from '../toolkit/handoff.js';
-import { booleanInput, optionalInput } from '../toolkit/inputs.js';
+import { optionalInput } from '../toolkit/inputs.js';
 import { removeJobRun } from '../toolkit/kubevirt-run.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { runAction } from '../toolkit/run-action.js';
-import { failStage, stageVm, startStageLog, uploadStageLogs } from '../toolkit/stage-vm.js';
+import { runStage, stageVm, startStageLog, uploadStageLogs } from '../toolkit/stage-vm.js';
 import { logsLine, outputsTable, phasesTable, sourcesTable, writeSummary } from '../toolkit/summary.js';
 
-export const run = (): Promise<void> => runAction(async (ctx) => {
-  const handoff = await requireHandoff('build-vm');
-  const { build } = loadBuildForAction(ctx, handoff);
-  const target = await stageVm(ctx, build, handoff, 'snapshot');
-  await startStageLog(ctx, target, 'snapshot');
-  const { key, layer, vm } = target.selected;
-  const outputDir = path.resolve(ctx.workspace, optionalInput('output-directory') ?? path.join('output', build.name));
-  const phases = createPhaseRunner(key, ctx.logger, ctx.signal);
-  let output;
-  try {
-    output = await snapshotStage({
-      layer,
-      vm,
+export const run = (): Promise<void> =>
+  runAction(async (ctx) => {
+    const handoff = await requireHandoff('build-vm');
+    const { build } = loadBuildForAction(ctx, handoff);
+    const target = await stageVm(ctx, build, handoff, 'snapshot');
+    const { key } = target.selected;
+    await startStageLog(ctx, target.record.logDir, 'snapshot');
+    const outputDir = path.resolve(ctx.workspace, optionalInput('output-directory') ?? path.join('output', build.name));
+    const { state, phases } = await runStage(ctx, {
+      build,
+      selected: target.selected,
+      stage: 'snapshot',
+      engine: target.engine,
       handle: target.handle,
-      phases,
+      workDir: target.record.workDir,
+      logDir: target.record.logDir,
       outputDir,
-      logger: ctx.logger,
-      masker: ctx.masker,
-      signal: ctx.signal,
-      timeouts: phaseTimeoutInputs(),
-      alreadyStopped: !target.running(),
+      title: `snapshot of ${key}`,
+      ...(target.run ? { run: target.run } : {}),
     });
-  } catch (err) {
-    ctx.logger.closeGroup();
-    await failStage(ctx, target, phases.records, booleanInput('keep-on-failure', false), `snapshot of ${key}`);
-    throw err;
-  }
-  ctx.logger.closeGroup();
-  await target.handle.stop();
-  await rm(target.record.workDir, { recursive: true, force: true });
-  const reference = pathToFileURL(output.image).href;
-  const updated = await updateHandoff(handoff.engine, (h) => {
-    const entry = h.vms[key];
-    if (entry) {
-      entry.phases.push(...phases.records);
-      entry.state = 'snapshotted';
+    const output = state.output!;
+    await rm(target.record.workDir, { recursive: true, force: true });
+    const reference = pathToFileURL(output.image).href;
+    const updated = await updateHandoff(handoff.engine, (h) => {
+      const entry = h.vms[key];
+      if (entry) {
+        entry.phases.push(...phases);
+        entry.state = 'snapshotted';
+      }
+      h.snapshots[key] = { path: output.image, format: output.format, compressed: output.compressed, bytes: output.bytes, sha256: output.sha256, reference };
+    });
+    // kubevirt: the disk is out of the cluster; once no VM of the job's run still needs it, the run goes.
+    if (target.run && !Object.values(updated.vms).some((v) => v.state === 'starting' || v.state === 'running')) {
+      await removeJobRun(target.run, ctx.logger, ctx.env);
     }
-    h.snapshots[key] = { path: output.image, format: output.format, compressed: output.compressed, bytes: output.bytes, sha256: output.sha256, reference };
+    setOutputs({ vm: key, path: output.image, 'disk-reference': reference, sha256: output.sha256, 'checksum-file': output.checksumFile, bytes: output.bytes, format: output.format }, ctx.masker);
+    const entry = updated.vms[key] ?? target.record;
+    const logs = await uploadStageLogs(ctx, key, entry, 'succeeded');
+    const source = updated.sources[key];
+    await writeSummary(
+      `### RudderVirt: ${key} snapshot\n\n` +
+        (source ? sourcesTable([{ vm: key, reference: source.reference, digest: source.digest, ...(source.bytes !== undefined ? { bytes: source.bytes } : {}), origin: source.origin }]) + '\n' : '') +
+        `${phasesTable(entry.phases)}\n${outputsTable([output])}` +
+        (logs ? `\n${logsLine(logs, target.record.logDir)}` : ''),
+      ctx.masker,
+    );
   });
-  // kubevirt: the disk is out of the cluster; once no VM of the job's run still needs it, the run goes.
-  if (target.run && !Object.values(updated.vms).some((v) => v.cluster && (v.state === 'starting' || v.state === 'running'))) {
-    await removeJobRun(target.run, ctx.logger, ctx.env);
-  }
-  setOutputs({ vm: key, path: output.image, 'disk-reference': reference, sha256: output.sha256, 'checksum-file': output.checksumFile, bytes: output.bytes, format: output.format }, ctx.masker);
-  const logs = await uploadStageLogs(ctx, target, 'succeeded');
-  const source = updated.sources[key];
-  await writeSummary(
-    `### RudderVirt: ${key} snapshot\n\n` +
-      (source ? sourcesTable([{ vm: key, reference: source.reference, digest: source.digest, ...(source.bytes !== undefined ? { bytes: source.bytes } : {}), origin: source.origin }]) + '\n' : '') +
-      `${phasesTable(updated.vms[key]?.phases ?? phases.records)}\n${outputsTable([output])}` +
-      (logs ? `\n${logsLine(logs, target.record.logDir)}` : ''),
-    ctx.masker,
-  );
-});

@@ -7,7 +7,7 @@
 import { loadBuild } from '../../core/config/load.js';
 import type { Build } from '../../core/config/model.js';
 import { redactedVariables } from '../../core/pipeline/manifest.js';
-import type { PhaseTimeouts } from '../../core/pipeline/vm-build.js';
+import type { PhaseTimeouts } from '../../core/pipeline/vm-steps.js';
 import { HandoffError, type Handoff, type HandoffBuild } from './handoff.js';
 import { durationInput, keyValueInput, optionalInput } from './inputs.js';
 import type { ActionContext } from './run-action.js';

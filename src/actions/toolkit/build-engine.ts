@@ -10,14 +10,14 @@ import * as core from '@actions/core';
 import type { Engine } from '../../core/engine.js';
 import type { BuildResult } from '../../core/pipeline/build-runner.js';
 import { loadKubeTarget } from '../../engines/kubevirt/cluster/kube-target.js';
-import { KubevirtEngine } from '../../engines/kubevirt/engine.js';
+import { createEngine } from '../../engines/index.js';
 import { newRunId } from '../../engines/kubevirt/manifests/index.js';
-import { LocalEngine } from '../../engines/local/engine.js';
 import { readHandoff } from './handoff.js';
 import { optionalInput } from './inputs.js';
 import { kubeconfigInput } from './kubeconfig-input.js';
 import { removalHint } from './kubevirt-run.js';
 import type { ActionContext } from './run-action.js';
+import { STATE } from './state-keys.js';
 
 export interface WholeBuildEngine {
   engine: Engine;
@@ -26,19 +26,19 @@ export interface WholeBuildEngine {
 }
 
 export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kubevirt', buildTemp: string): Promise<WholeBuildEngine> {
-  core.saveState('engine', name);
+  core.saveState(STATE.engine, name);
   if (name === 'local') {
-    const engine = new LocalEngine({ env: ctx.env });
+    const engine = createEngine('local', { env: ctx.env });
     return { engine, release: () => engine.close() };
   }
   const setup = await readHandoff();
   const kubeconfig = (await kubeconfigInput(ctx, buildTemp))?.path ?? setup?.kubeconfig;
   const namespace = optionalInput('namespace') ?? setup?.namespace ?? loadKubeTarget({ env: ctx.env, ...(kubeconfig ? { kubeconfig } : {}) }).namespace;
   const run = { id: newRunId(), namespace, ...(kubeconfig ? { kubeconfig } : {}) };
-  core.saveState('runId', run.id);
-  core.saveState('namespace', namespace);
-  core.saveState('kubeconfig', kubeconfig ?? '');
-  const engine = new KubevirtEngine({ env: ctx.env, logger: ctx.logger, runId: run.id, namespace, ...(kubeconfig ? { kubeconfig } : {}) });
+  core.saveState(STATE.runId, run.id);
+  core.saveState(STATE.namespace, namespace);
+  core.saveState(STATE.kubeconfig, kubeconfig ?? '');
+  const engine = createEngine('kubevirt', { env: ctx.env, logger: ctx.logger, runId: run.id, namespace, ...(kubeconfig ? { kubeconfig } : {}) });
   return {
     engine,
     release: async (status, keepOnFailure) => {

@@ -18,10 +18,11 @@ import pkg from '../../../package.json' with { type: 'json' };
 import { UserError } from '../../core/errors.js';
 import type { OutputFormat } from '../../core/config/model.js';
 import type { PhaseRecord } from '../../core/pipeline/phase.js';
-import type { DetachedVmRecord } from '../../engines/local/attach.js';
+import type { DetachedVm, EngineName } from '../../core/engine.js';
 import type { LogArtifactSettings } from './log-artifact.js';
 
-export const HANDOFF_VERSION = 1;
+// 2: a VM is recorded as the engine's DetachedVm ({engine, vm, sshEndpoint, state}).
+export const HANDOFF_VERSION = 2;
 export const TOOL_VERSION: string = pkg.version;
 
 export interface HandoffBuild {
@@ -51,10 +52,8 @@ export interface HandoffVm {
   keep?: boolean;
   workDir: string;
   logDir: string;
-  /** local engine: the keeper process and QEMU's endpoints. */
-  detached?: DetachedVmRecord;
-  /** kubevirt engine: the VirtualMachine, which the cluster keeps running between steps. */
-  cluster?: { virtualMachine: string; namespace: string };
+  /** The running VM as its engine handed it over (Engine.detach); the next stage attaches it. */
+  detached?: DetachedVm;
   phases: PhaseRecord[];
   /** build-vm's upload-logs and artifact-name, which provision and snapshot follow. */
   logs?: LogArtifactSettings;
@@ -91,7 +90,7 @@ export interface HandoffPublication {
 export interface Handoff {
   handoffVersion: number;
   toolVersion: string;
-  engine: 'local' | 'kubevirt';
+  engine: EngineName;
   namespace?: string;
   kubeconfig?: string;
   accelerator?: string;

@@ -48,6 +48,7 @@ export async function importKubevirtSource(ctx: ActionContext, build: Build, sel
   const run = await jobRun(ctx, handoff);
   const engine = jobEngine(ctx, run);
   try {
+    if (!engine.importSource) throw new Error('internal: the kubevirt engine imports sources itself');
     const volume = await engine.importSource({
       build,
       vm: selected.vm,
@@ -55,9 +56,9 @@ export async function importKubevirtSource(ctx: ActionContext, build: Build, sel
       signal: ctx.signal,
       ...(known.parentDisk ? { parentDisk: known.parentDisk } : {}),
     });
-    ctx.logger.info(`source: DataVolume ${volume.namespace}/${volume.dataVolume} is ready (${volume.how === 'upload' ? 'uploaded from this runner' : 'imported by CDI'}); build-vm boots from it`);
+    ctx.logger.info(`source: DataVolume ${volume.reference} is ready (${volume.how === 'upload' ? 'uploaded from this runner' : 'imported by CDI'}); build-vm boots from it`);
     return {
-      reference: `${volume.namespace}/${volume.dataVolume}`,
+      reference: volume.reference,
       digest: known.digest,
       ...(known.bytes !== undefined ? { bytes: known.bytes } : {}),
       origin: volume.how === 'upload' ? 'cdi-upload' : 'cdi-import',

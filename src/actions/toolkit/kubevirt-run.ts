@@ -11,7 +11,8 @@ import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { loadKubeTarget } from '../../engines/kubevirt/cluster/kube-target.js';
-import { KubevirtEngine } from '../../engines/kubevirt/engine.js';
+import type { Engine } from '../../core/engine.js';
+import { createEngine } from '../../engines/index.js';
 import { newRunId } from '../../engines/kubevirt/manifests/index.js';
 import { removeKubevirtRun } from '../../engines/kubevirt/remove-run.js';
 import { updateHandoff, type Handoff, type HandoffKubevirtRun } from './handoff.js';
@@ -64,8 +65,8 @@ export function requireJobRun(handoff: Handoff, stage: string): HandoffKubevirtR
   return handoff.kubevirtRun;
 }
 
-export function jobEngine(ctx: ActionContext, run: HandoffKubevirtRun): KubevirtEngine {
-  return new KubevirtEngine({ env: ctx.env, logger: ctx.logger, runId: run.id, namespace: run.namespace, ...(run.kubeconfig ? { kubeconfig: run.kubeconfig } : {}) });
+export function jobEngine(ctx: ActionContext, run: HandoffKubevirtRun): Engine {
+  return createEngine('kubevirt', { env: ctx.env, logger: ctx.logger, runId: run.id, namespace: run.namespace, ...(run.kubeconfig ? { kubeconfig: run.kubeconfig } : {}) });
 }
 
 /** What `kubectl` removes a kept run with, for the log of a step that keeps one. */

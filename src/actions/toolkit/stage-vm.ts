@@ -1,67 +1,80 @@
 /**
- * What provision and snapshot share: find the VM that build-vm started (from the handoff), attach
- * to it (local engine: through its keeper process; kubevirt: through the cluster, which kept the
- * VirtualMachine running), record each stage's phases back into the handoff, write the stage's build log into the
- * VM's log folder, and on failure show what the VM showed last, upload the log folder as an
- * artifact (as build-vm's upload-logs says) and stop the VM (unless keep-on-failure).
+ * What the stage actions (build-vm, provision, snapshot) share. Each runs one slice of the VM step
+ * list (src/core/pipeline/vm-steps.ts VM_STAGES) in its own process: build-vm starts the VM and
+ * detaches it, provision and snapshot attach it again through the engine that the handoff names.
+ * No stage knows which engine that is. On failure the VM's last screen and console (captured by
+ * the step runner) go to the summary, the log folder is uploaded as an artifact (as build-vm's
+ * upload-logs says), and the VM is stopped — unless keep-on-failure, which leaves it running.
  */
 import { rm } from 'node:fs/promises';
-import { UserError } from '../../cli/command.js';
+import { UserError } from '../../core/errors.js';
 import type { Build } from '../../core/config/model.js';
-import type { VmHandle } from '../../core/engine.js';
-import type { PhaseRecord } from '../../core/pipeline/phase.js';
-import { AttachedMachine } from '../../engines/local/attach.js';
-import { captureFailure } from './failure-report.js';
+import type { DetachedVm, Engine, VmHandle } from '../../core/engine.js';
+import { createEngine } from '../../engines/index.js';
+import { createPhaseRunner, type PhaseRecord } from '../../core/pipeline/phase.js';
+import { runVmSteps, VM_STAGES, type VmBuildState, type VmStage } from '../../core/pipeline/vm-steps.js';
+import { readFailure } from './failure-report.js';
 import { updateHandoff, type Handoff, type HandoffKubevirtRun, type HandoffVm } from './handoff.js';
-import { optionalInput } from './inputs.js';
-import { jobEngine, removalHint, requireJobRun } from './kubevirt-run.js';
+import { booleanInput, optionalInput } from './inputs.js';
+import { jobEngine, jobRun, removalHint, requireJobRun, type JobRun } from './kubevirt-run.js';
 import { logArtifactInputs, startBuildLog, uploadLogsIfWanted, type UploadedLogs } from './log-artifact.js';
 import type { ActionContext } from './run-action.js';
 import { selectVm, type SelectedVm } from './select-vm.js';
+import { phaseTimeoutInputs } from './build-context.js';
 import { failureSection, logsLine, phasesTable, writeSummary } from './summary.js';
+
+export interface StageEngine {
+  engine: Engine;
+  /** kubevirt: the job's build run (its objects carry the run id). */
+  run?: JobRun;
+}
+
+/**
+ * The engine of this job's VMs. `starting`: build-vm, which may open the kubevirt run; the local
+ * engine then starts VMs in keeper processes, so they outlive the step.
+ */
+export async function stageEngine(ctx: ActionContext, name: Handoff['engine'], handoff: Handoff | undefined, stage: string, starting: boolean): Promise<StageEngine> {
+  if (name === 'local') return { engine: createEngine('local', { env: ctx.env, detachable: starting }) };
+  const run = starting ? await jobRun(ctx, handoff) : requireJobRun(handoff!, stage);
+  return { engine: jobEngine(ctx, run), run };
+}
 
 export interface StageVm {
   selected: SelectedVm;
   record: HandoffVm;
+  engine: Engine;
   handle: VmHandle;
-  /** Whether the VM runs (local: asked each time; kubevirt: as found when attaching). */
-  running(): boolean;
-  /** kubevirt: the job's build run. */
   run?: HandoffKubevirtRun;
 }
 
-/** The VM this stage works on: the `vm` input, else the one VM build-vm started in this job. */
+/** The VM this stage works on: the `vm` input, else the one VM build-vm started in this job; attached through its engine. */
 export async function stageVm(ctx: ActionContext, build: Build, handoff: Handoff, stage: string): Promise<StageVm> {
   const wanted = optionalInput('vm');
   const started = Object.keys(handoff.vms);
   const selected = selectVm(build, wanted ?? (started.length === 1 ? started[0] : undefined));
   const record = handoff.vms[selected.key];
-  if (!record?.detached && !record?.cluster) throw new UserError(`${stage}: vm ${selected.key} was not started in this job; run build-vm for it first`);
+  if (!record?.detached) throw new UserError(`${stage}: vm ${selected.key} was not started in this job; run build-vm for it first`);
   if (record.state === 'snapshotted') throw new UserError(`${stage}: vm ${selected.key} was already snapshotted and stopped`);
-  if (record.cluster) {
-    const run = requireJobRun(handoff, stage);
-    const attached = await jobEngine(ctx, run).attachVm({ build, vm: selected.vm, workDir: record.workDir, logDir: record.logDir, logger: ctx.logger, signal: ctx.signal });
-    return { selected, record, handle: attached.handle, running: () => attached.running, run };
-  }
-  const machine = new AttachedMachine(record.detached!);
-  return { selected, record, handle: machine, running: () => machine.running };
+  const { engine, run } = await stageEngine(ctx, record.detached.engine, handoff, stage, false);
+  const handle = await engine.attach(record.detached, { build, vm: selected.vm, workDir: record.workDir, logDir: record.logDir, logger: ctx.logger, signal: ctx.signal });
+  return { selected, record, engine, handle, ...(run ? { run } : {}) };
 }
 
 /** Where a kept VM is reached, for the keep-on-failure message. */
-function sshOf(vm: StageVm): string {
-  if (vm.record.cluster) return `vmi/${vm.record.cluster.virtualMachine}.${vm.record.cluster.namespace}:${vm.selected.vm.communicator.sshPort} (virtctl port-forward)`;
-  return vm.record.detached?.ssh ? `${vm.record.detached.ssh.host}:${vm.record.detached.ssh.port}` : 'none';
+export function sshHint(detached: DetachedVm | undefined): string {
+  if (!detached?.sshEndpoint) return 'no ssh';
+  return `ssh ${detached.sshEndpoint.display}${detached.engine === 'kubevirt' ? ' (virtctl port-forward)' : ''}`;
 }
 
 /** Sends this stage's log lines to `<stage>.log` in the VM's log folder, beside build-vm's. */
-export async function startStageLog(ctx: ActionContext, vm: StageVm, stage: string): Promise<void> {
-  await startBuildLog(ctx.logger, vm.record.logDir, `${stage}.log`);
+export async function startStageLog(ctx: ActionContext, logDir: string, stage: string): Promise<void> {
+  await startBuildLog(ctx.logger, logDir, `${stage}.log`);
 }
 
 /** Uploads the VM's log folder when build-vm's upload-logs asks for it at this outcome. */
-export async function uploadStageLogs(ctx: ActionContext, vm: StageVm, status: 'succeeded' | 'failed' | 'cancelled'): Promise<UploadedLogs | undefined> {
-  const settings = vm.record.logs ?? logArtifactInputs([vm.selected.key]);
-  return uploadLogsIfWanted(settings, status, { dir: vm.record.logDir, masker: ctx.masker, logger: ctx.logger, tempRoot: ctx.env.RUNNER_TEMP || undefined });
+export async function uploadStageLogs(ctx: ActionContext, key: string, record: HandoffVm, status: 'succeeded' | 'failed' | 'cancelled'): Promise<UploadedLogs | undefined> {
+  const settings = record.logs ?? logArtifactInputs([key]);
+  return uploadLogsIfWanted(settings, status, { dir: record.logDir, masker: ctx.masker, logger: ctx.logger, tempRoot: ctx.env.RUNNER_TEMP || undefined });
 }
 
 export async function recordPhases(key: string, phases: PhaseRecord[], change?: (vm: HandoffVm) => void): Promise<void> {
@@ -73,20 +86,95 @@ export async function recordPhases(key: string, phases: PhaseRecord[], change?: 
   });
 }
 
-/** On a failed stage: the VM's last screen and console into the summary; the VM stopped unless kept. */
-export async function failStage(ctx: ActionContext, vm: StageVm, phases: PhaseRecord[], keepOnFailure: boolean, title: string): Promise<void> {
-  const failure = await captureFailure(vm.selected.key, vm.running() ? vm.handle : undefined, vm.record.logDir, ctx.logger);
-  if (keepOnFailure) {
-    ctx.logger.warn(`keep-on-failure: leaving vm ${vm.selected.key} running for debugging (ssh ${sshOf(vm)})${vm.run ? `; remove it afterwards with: ${removalHint(vm.run)}` : ''}`);
-  } else {
-    await vm.handle.stop();
-    await rm(vm.record.workDir, { recursive: true, force: true });
+export interface StageRequest {
+  build: Build;
+  selected: SelectedVm;
+  stage: VmStage;
+  engine: Engine;
+  workDir: string;
+  logDir: string;
+  outputDir: string;
+  /** A VM attached from an earlier stage (provision, snapshot). */
+  handle?: VmHandle;
+  /** For `from:` sources: the parent's snapshot on this runner. */
+  parentDisk?: string;
+  run?: HandoffKubevirtRun;
+  /** build-vm's title in the summary ("web booted"): what failed. */
+  title: string;
+}
+
+export interface StageResult {
+  state: VmBuildState;
+  phases: PhaseRecord[];
+}
+
+/**
+ * Runs the stage's slice of the step list. On success the VM is detached for the next stage
+ * (snapshot: stopped, its disk exported). On failure the handoff, summary and log artifact say
+ * what happened, and the step's error is rethrown.
+ */
+export async function runStage(ctx: ActionContext, req: StageRequest): Promise<StageResult> {
+  const { selected, stage } = req;
+  const keepOnFailure = booleanInput('keep-on-failure', false);
+  const phases = createPhaseRunner(selected.key, ctx.logger, ctx.signal);
+  let kept: DetachedVm | undefined;
+  try {
+    const state = await runVmSteps({
+      ctx: {
+        build: req.build,
+        layer: selected.layer,
+        vm: selected.vm,
+        engine: req.engine,
+        workDir: req.workDir,
+        logDir: req.logDir,
+        outputDir: req.outputDir,
+        logger: ctx.logger,
+        masker: ctx.masker,
+        phases,
+        timeouts: phaseTimeoutInputs(),
+        ...(req.parentDisk ? { parentDisk: req.parentDisk } : {}),
+      },
+      steps: VM_STAGES[stage],
+      ...(req.handle ? { state: { handle: req.handle } } : {}),
+      onError: keepOnFailure ? 'abort' : 'cleanup',
+      vmAfter: stage === 'snapshot' ? 'stop' : 'detach',
+      onAbandoned: (a) => {
+        kept = a.detached;
+      },
+    });
+    ctx.logger.closeGroup();
+    return { state, phases: phases.records };
+  } catch (err) {
+    ctx.logger.closeGroup();
+    // The VM's disks live in its work folder: it goes with the VM, unless the VM is kept.
+    if (!kept) await rm(req.workDir, { recursive: true, force: true });
+    await failStage(ctx, req, phases.records, kept);
+    throw err;
+  } finally {
+    await req.engine.close();
   }
-  await recordPhases(vm.selected.key, phases, (r) => {
-    r.state = keepOnFailure ? r.state : 'failed';
-    if (keepOnFailure) r.keep = true;
+}
+
+/** On a failed stage: the VM's last screen and console into the summary; the VM kept only with keep-on-failure. */
+async function failStage(ctx: ActionContext, req: StageRequest, phases: PhaseRecord[], kept: DetachedVm | undefined): Promise<void> {
+  const { key } = req.selected;
+  if (kept) {
+    ctx.logger.warn(`keep-on-failure: leaving vm ${key} running for debugging (${sshHint(kept)})${req.run ? `; remove it afterwards with: ${removalHint(req.run)}` : ''}`);
+  }
+  const record = await updateHandoff('local', (h) => {
+    const vm = h.vms[key];
+    if (!vm) return;
+    vm.phases.push(...phases);
+    if (kept) {
+      vm.keep = true;
+      vm.detached = kept;
+    } else {
+      vm.state = 'failed';
+    }
   });
-  const logs = await uploadStageLogs(ctx, vm, ctx.signal.aborted ? 'cancelled' : 'failed');
+  const failure = await readFailure(key, req.logDir);
+  const entry = record.vms[key];
+  const logs = entry ? await uploadStageLogs(ctx, key, entry, ctx.signal.aborted ? 'cancelled' : 'failed') : undefined;
   if (logs) failure.where = `artifact ${logs.name}`;
-  await writeSummary(`### RudderVirt: ${title} failed\n\n${phasesTable(phases)}\n${failureSection(failure)}\n${logsLine(logs, vm.record.logDir)}`, ctx.masker);
+  await writeSummary(`### RudderVirt: ${req.title} failed\n\n${phasesTable(phases)}\n${failureSection(failure)}\n${logsLine(logs, req.logDir)}`, ctx.masker);
 }

@@ -1,14 +1,15 @@
 /** `ruddervirt build FILE` — runs a whole build file on the local engine (QEMU) or on KubeVirt. */
 import path from 'node:path';
 import { loadBuild } from '../../core/config/load.js';
+import { formatProblem } from '../../core/config/problems.js';
 import type { OnError } from '../../core/config/model.js';
 import { formatBytes, SecretMasker } from '../../core/log.js';
 import { runBuild, type BuildResult } from '../../core/pipeline/build-runner.js';
 import { defaultCacheRoot, LayerCache } from '../../core/pipeline/layer-cache.js';
 import { formatBuildSummary } from '../../core/pipeline/summary.js';
 import type { Engine } from '../../core/engine.js';
-import { KubevirtEngine } from '../../engines/kubevirt/engine.js';
-import { LocalEngine } from '../../engines/local/engine.js';
+import { createEngine } from '../../engines/index.js';
+import { describeAbandoned, recordAbandoned } from '../abandoned.js';
 import { parseCommandArgs, parseKeyValues } from '../args.js';
 import { UsageError, UserError, type CliIo, type Command } from '../command.js';
 import { terminalLogger } from '../terminal-logger.js';
@@ -80,12 +81,13 @@ export const buildCommand: Command = {
     const masker = new SecretMasker();
     for (const s of build.secrets) masker.add(s);
     const logger = terminalLogger(io.stderr, masker, values.verbose);
+    for (const w of build.warnings ?? []) logger.warn(formatProblem(w));
     const outputDir = path.resolve(io.cwd, values.output ?? path.join('output', build.name));
     logger.info(`build ${build.name}: ${build.layers.length} layer(s), ${build.layers.reduce((n, l) => n + l.vms.length, 0)} VM(s) → ${outputDir}`);
 
     const engine: Engine =
       values.engine === 'kubevirt'
-        ? new KubevirtEngine({
+        ? createEngine('kubevirt', {
             env: io.env,
             logger,
             ...(values.kubeconfig !== undefined ? { kubeconfig: path.resolve(io.cwd, values.kubeconfig) } : {}),
@@ -93,7 +95,8 @@ export const buildCommand: Command = {
             keepLayers: true,
             ...(keepLayers !== undefined ? { keptPerVm: Number(keepLayers) } : {}),
           })
-        : new LocalEngine({ env: io.env });
+        : // With --on-error abort a failed VM must outlive this process: each VM runs in a keeper.
+          createEngine('local', { env: io.env, detachable: onError === 'abort' });
     let result: BuildResult;
     try {
       result = await runBuild({
@@ -113,6 +116,10 @@ export const buildCommand: Command = {
     }
 
     io.stderr.write(masker.mask(formatBuildSummary(result, formatBytes)));
+    if (result.abandoned.length > 0) {
+      await recordAbandoned(outputDir, result.abandoned);
+      io.stderr.write(masker.mask(describeAbandoned(build, result.abandoned, outputDir)));
+    }
     if (result.status === 'cancelled') throw new UserError('Build was cancelled.', 130);
     if (result.status === 'failed') throw new UserError(`build failed: ${masker.mask(result.error?.message ?? 'unknown error')}`, 1);
     for (const o of result.outputs) io.stdout.write(`${o.image}\n`);

@@ -8,16 +8,17 @@ import path from 'node:path';
 import pkg from '../../../package.json' with { type: 'json' };
 import type { Build, OnError } from '../config/model.js';
 import type { Engine } from '../engine.js';
-import type { Logger } from '../log.js';
+import type { Logger, SecretMasker } from '../log.js';
 import { UserError } from '../errors.js';
 import { CancelledError } from '../abort.js';
 import type { LayerCache } from './layer-cache.js';
 import { keepBuiltLayer, reuseKeptLayer } from './kept-layers.js';
 import { layerKey } from './layer-key.js';
 import { LayerSync } from './layer-sync.js';
-import { redactedVariables, writeManifest, type BuildManifest, type VmOutput } from './manifest.js';
+import { redactedVariables, writeManifest, type BuildManifest, type SourceRecord, type VmOutput } from './manifest.js';
 import type { PhaseRecord } from './phase.js';
-import { buildVm, type PhaseTimeouts } from './vm-build.js';
+import { buildVm } from './vm-build.js';
+import type { AbandonedVm, PhaseTimeouts } from './vm-steps.js';
 
 export interface BuildOptions {
   build: Build;
@@ -38,6 +39,7 @@ export interface BuildOptions {
   only?: string;
   /** Stop after this layer. */
   until?: string;
+  masker?: SecretMasker;
 }
 
 export interface BuildResult {
@@ -46,6 +48,8 @@ export interface BuildResult {
   outputs: VmOutput[];
   phases: PhaseRecord[];
   manifest: string;
+  /** onError abort: the VMs left for debugging (running, where the engine could detach them). */
+  abandoned: AbandonedVm[];
 }
 
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
@@ -55,6 +59,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const startedAt = new Date().toISOString();
   const outputs: VmOutput[] = [];
   const phases: PhaseRecord[] = [];
+  const abandoned: AbandonedVm[] = [];
   let error: Error | undefined;
 
   const names = build.layers.map((l) => l.name);
@@ -63,10 +68,19 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   }
   const lastIndex = options.until !== undefined ? names.indexOf(options.until) : options.only !== undefined ? names.indexOf(options.only) : names.length - 1;
   const parents = new Map<string, string>();
+  const sources: SourceRecord[] = [];
 
   try {
     for (const layer of build.layers.slice(0, lastIndex + 1)) {
-      const key = options.layerCache ? await layerKey(build, layer, parents) : undefined;
+      // Sources a tag names (containerDisks) are pinned to a digest first: the key records it, so a moved tag rebuilds the layer.
+      const sourceDigests = new Map<string, string>();
+      for (const vm of layer.vms) {
+        const pinned = await engine.sourceDigest?.(vm, logger, signal);
+        if (!pinned) continue;
+        sourceDigests.set(vm.name, pinned.digest);
+        sources.push({ vm: `${layer.name}/${vm.name}`, ...pinned });
+      }
+      const key = options.layerCache ? await layerKey(build, layer, parents, sourceDigests) : undefined;
       const cached = key && options.layerCache ? await options.layerCache.lookup(key, layer.name) : undefined;
       const mustBuild = options.only === undefined || options.only === layer.name;
       const kept = key && (!options.force || !mustBuild) ? await reuseKeptLayer({ engine, build, layer, key, outputDir, logger, signal, ...(options.layerCache ? { layerCache: options.layerCache } : {}) }) : undefined;
@@ -110,6 +124,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
               layerSync,
               ...(parent ? { parentDisk: parent.image } : {}),
               ...(options.phaseTimeouts ? { phaseTimeouts: options.phaseTimeouts } : {}),
+              ...(options.masker ? { masker: options.masker } : {}),
+              onAbandoned: (a) => abandoned.push(a),
             });
           } catch (err) {
             layerAbort.abort(err);
@@ -141,9 +157,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     finishedAt: new Date().toISOString(),
     status,
     ...(error ? { error: error.message } : {}),
+    ...(sources.length > 0 ? { sources } : {}),
     phases,
     outputs,
   };
   const manifestFile = await writeManifest(outputDir, manifest);
-  return { status, ...(error ? { error } : {}), outputs, phases, manifest: manifestFile };
+  return { status, ...(error ? { error } : {}), outputs, phases, manifest: manifestFile, abandoned };
 }

@@ -63,9 +63,11 @@ export function localInputs(build: Build, vm: Vm): string[] {
 }
 
 /**
- * `parents` maps "layer/vm" to the sha256 of that VM's output, for `source: {from: …}`.
+ * `parents` maps "layer/vm" to the sha256 of that VM's output, for `source: {from: …}`;
+ * `sourceDigests` maps a VM's name to the digest its source reference resolved to (a
+ * containerDisk tag's manifest digest), so the same tag pointing at new bytes gives a new key.
  */
-export async function layerKey(build: Build, layer: Layer, parents: ReadonlyMap<string, string>): Promise<string> {
+export async function layerKey(build: Build, layer: Layer, parents: ReadonlyMap<string, string>, sourceDigests: ReadonlyMap<string, string> = new Map()): Promise<string> {
   const hash = createHash('sha256');
   hash.update(KEY_VERSION + '\0');
   // The VMs' networks (CIDRs, internet access) shape what provisioners can do.
@@ -79,6 +81,8 @@ export async function layerKey(build: Build, layer: Layer, parents: ReadonlyMap<
       for (const [rel, digest] of await hashTree(file)) hash.update(`${rel} ${digest}\0`);
     }
     if (vm.source.kind === 'from') hash.update(`parent ${parents.get(`${vm.source.layer}/${vm.source.vm}`) ?? 'unknown'}\0`);
+    const pinned = sourceDigests.get(vm.name);
+    if (pinned) hash.update(`source ${pinned}\0`);
   }
   return hash.digest('hex');
 }

@@ -23,6 +23,16 @@ export interface VmOutput {
   keptAs?: string;
 }
 
+/** A VM's source as the build read it: a containerDisk tag and the digest it named then. */
+export interface SourceRecord {
+  /** layer/vm */
+  vm: string;
+  reference: string;
+  digest: string;
+  indexDigest?: string;
+  platform?: string;
+}
+
 export interface BuildManifest {
   manifestVersion: 1;
   tool: { name: 'ruddervirt'; version: string };
@@ -31,6 +41,8 @@ export interface BuildManifest {
   finishedAt: string;
   status: 'succeeded' | 'failed' | 'cancelled';
   error?: string;
+  /** Sources pinned to a digest when the build started their layer. */
+  sources?: SourceRecord[];
   phases: PhaseRecord[];
   outputs: VmOutput[];
 }

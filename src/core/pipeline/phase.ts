@@ -27,6 +27,8 @@ export interface PhaseRecord {
 
 export interface PhaseRunner {
   readonly records: PhaseRecord[];
+  /** The build's own signal (a phase's timeout is not part of it). */
+  readonly signal: AbortSignal;
   run<T>(phase: string, fn: (signal: AbortSignal) => Promise<T>, options?: { timeoutMs?: number; detail?: string }): Promise<T>;
   skip(phase: string, detail: string): void;
 }
@@ -35,6 +37,7 @@ export function createPhaseRunner(vm: string, logger: Logger, buildSignal: Abort
   const records: PhaseRecord[] = [];
   return {
     records,
+    signal: buildSignal,
     skip(phase, detail) {
       records.push({ vm, phase, startedAt: new Date().toISOString(), durationMs: 0, status: 'skipped', detail });
       logger.info(`==> ${phase}: skipped (${detail})`);
@@ -44,17 +47,20 @@ export function createPhaseRunner(vm: string, logger: Logger, buildSignal: Abort
       const startedAt = new Date(started).toISOString();
       const timeout = options.timeoutMs && options.timeoutMs > 0 ? AbortSignal.timeout(options.timeoutMs) : undefined;
       const signal = timeout ? AbortSignal.any([buildSignal, timeout]) : buildSignal;
+      logger.phase?.({ type: 'start', vm, phase });
       logger.info(`==> ${phase}`);
       try {
         const result = await fn(signal);
         const durationMs = Date.now() - started;
         records.push({ vm, phase, startedAt, durationMs, status: 'ok', ...(options.detail ? { detail: options.detail } : {}) });
         logger.info(`<== ${phase} done in ${formatGoDuration(Math.round(durationMs))}`);
+        logger.phase?.({ type: 'end', vm, phase, status: 'ok' });
         return result;
       } catch (err) {
         const durationMs = Date.now() - started;
         const cancelled = buildSignal.aborted;
         records.push({ vm, phase, startedAt, durationMs, status: cancelled ? 'cancelled' : 'failed', detail: err instanceof Error ? err.message : String(err) });
+        logger.phase?.({ type: 'end', vm, phase, status: cancelled ? 'cancelled' : 'failed' });
         if (cancelled) throw new CancelledError();
         if (timeout?.aborted) throw new PhaseTimeoutError(phase, options.timeoutMs!);
         throw err;

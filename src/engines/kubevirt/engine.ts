@@ -93,6 +93,7 @@ interface Session extends RunSession {
 
 export class KubevirtEngine implements Engine {
   readonly name = 'kubevirt' as const;
+  readonly servesHttpItself = true;
   private connecting: Promise<Connection> | undefined;
   private opening: Promise<Session> | undefined;
   /** Outputs of earlier builds this build reuses, by "layer/vm": later layers clone them. */

@@ -9,6 +9,7 @@ import type { RemoteCommunicator } from '../../communicator/types.js';
 import { formatGoDuration } from '../../duration.js';
 import type { VmHandle } from '../../engine.js';
 import type { Logger } from '../../log.js';
+import { LineSplitter } from '../../provisioners/output-lines.js';
 
 export interface ShutdownRequest {
   vm: Vm;
@@ -22,8 +23,14 @@ export async function shutdownVm({ vm, handle, comm, logger, signal }: ShutdownR
   if (vm.shutdownCommand && comm) {
     logger.info(`shutdown: running shutdownCommand`);
     // The command usually ends the connection (or never returns): do not wait for it, only for the VM.
+    const out = new LineSplitter((line) => logger.info(line));
+    const err = new LineSplitter((line) => logger.info(line));
     void comm
-      .exec(vm.shutdownCommand, { signal, onStdout: (c) => logger.info(c.toString().trimEnd()), onStderr: (c) => logger.info(c.toString().trimEnd()) })
+      .exec(vm.shutdownCommand, { signal, onStdout: (c) => out.push(c), onStderr: (c) => err.push(c) })
+      .finally(() => {
+        out.end();
+        err.end();
+      })
       .then((r) => {
         if (r.exitCode !== undefined && r.exitCode !== 0) logger.warn(`shutdownCommand exited with status ${r.exitCode}`);
       })

@@ -24,6 +24,8 @@ export interface SourceImportRequest {
 }
 
 export interface ImportedSourceVolume {
+  /** namespace/name, for people. */
+  reference: string;
   namespace: string;
   /** The DataVolume, and the PersistentVolumeClaim CDI made for it (same name). */
   dataVolume: string;
@@ -61,5 +63,5 @@ export async function importSourceVolume(session: RunSession, req: SourceImportR
         ]
       : []),
   ]);
-  return { namespace: session.namespace, dataVolume: name, how: upload ? 'upload' : 'import' };
+  return { reference: `${session.namespace}/${name}`, namespace: session.namespace, dataVolume: name, how: upload ? 'upload' : 'import' };
 }

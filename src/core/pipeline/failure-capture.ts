@@ -1,0 +1,34 @@
+/**
+ * What a failed VM showed last, for the people debugging it: its screen (failure.png beside the
+ * boot-command screenshots) and the tail of its serial console (serial-tail.txt), saved in the
+ * VM's log folder and printed. The same files feed the actions' job summary and log artifact.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { VmHandle } from '../engine.js';
+import type { Logger } from '../log.js';
+import { saveScreenshot } from './steps/boot-command.js';
+
+export const FAILURE_SCREENSHOT = 'failure.png';
+export const SERIAL_TAIL_FILE = 'serial-tail.txt';
+export const SERIAL_TAIL_LINES = 30;
+
+export async function captureFailure(handle: VmHandle, logDir: string, logger: Logger): Promise<void> {
+  // A VM that hangs must not hold the failure report up.
+  const quick = AbortSignal.timeout(10_000);
+  try {
+    const file = await saveScreenshot(handle, path.join(logDir, FAILURE_SCREENSHOT), quick);
+    logger.error(`last screen: ${file}`);
+  } catch (err) {
+    logger.warn(`no screenshot: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    const tail = await handle.serialTail(SERIAL_TAIL_LINES);
+    if (tail.length > 0) {
+      await writeFile(path.join(logDir, SERIAL_TAIL_FILE), tail.join('\n') + '\n');
+      logger.error(`last serial console lines:\n${tail.map((l) => `  | ${l}`).join('\n')}`);
+    }
+  } catch (err) {
+    logger.warn(`no serial console: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
