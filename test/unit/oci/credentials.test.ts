@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -17,6 +17,12 @@ async function config(content: unknown): Promise<string> {
   const file = path.join(work, `c${Math.random().toString(36).slice(2)}.json`);
   await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content));
   return file;
+}
+
+/** Alive and not a zombie (a killed orphan may wait for a PID 1 that reaps slowly). */
+async function running(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat !== '' && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
 }
 
 describe('resolveCredential', () => {
@@ -70,6 +76,58 @@ describe('resolveCredential', () => {
     expect((await resolveCredential('tok.example', { dockerConfig: file, env })).credential).toEqual({ identityToken: 'idt' });
     expect((await resolveCredential('none.example', { dockerConfig: file, env })).credential).toBeUndefined();
     expect((await resolveCredential('docker.io', { dockerConfig: file, env })).credential).toEqual({ username: 'h-https://index.docker.io/v1/', password: 'pw' });
+  });
+
+  describe('a helper that misbehaves', () => {
+    async function helper(name: string, script: string): Promise<{ env: NodeJS.ProcessEnv; file: string }> {
+      const bin = path.join(work, `bin-${name}`);
+      await mkdir(bin, { recursive: true });
+      await writeFile(path.join(bin, `docker-credential-${name}`), `#!/bin/sh\n${script}\n`);
+      await chmod(path.join(bin, `docker-credential-${name}`), 0o755);
+      return { env: { PATH: `${bin}:/usr/bin:/bin` }, file: await config({ credsStore: name }) };
+    }
+
+    test('fails after printing the secret JSON: the error never repeats its stdout', async () => {
+      const { env, file } = await helper('leaky', `read s; echo '{"Username":"u","Secret":"s3cr3t-from-helper"}'; echo 'keychain locked' >&2; exit 1`);
+      const err = await resolveCredential('x.io', { dockerConfig: file, env }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CredentialError);
+      expect(String((err as Error).message)).toContain('docker-credential-leaky exited with 1: keychain locked');
+      expect(String((err as Error).message)).not.toContain('s3cr3t');
+      const { env: env2, file: file2 } = await helper('leaky2', `read s; echo '{"Username":"u","Secret":"s3cr3t-2"}'; exit 2`);
+      const err2 = (await resolveCredential('x.io', { dockerConfig: file2, env: env2 }).catch((e: unknown) => e)) as Error;
+      expect(err2.message).toMatch(/exited with 2 \(its output is not shown/);
+      expect(err2.message).not.toContain('s3cr3t');
+    });
+
+    test('exits without reading stdin: no unhandled EPIPE, a located error', async () => {
+      // stdin closed before we write; repeated, since the race can go either way.
+      const { env, file } = await helper('early', 'exec 0<&-; exit 3');
+      for (let i = 0; i < 20; i++) {
+        await expect(resolveCredential('x.io', { dockerConfig: file, env })).rejects.toThrow(/docker-credential-early exited with 3/);
+      }
+    });
+
+    test('hangs: killed with everything it started after the timeout, which the error names', async () => {
+      const pidFile = path.join(work, 'hung-child.pid');
+      const { env, file } = await helper('hung', `sleep 300 & echo $! > ${pidFile}; sleep 300`);
+      const started = Date.now();
+      await expect(resolveCredential('x.io', { dockerConfig: file, env, helperTimeoutMs: 500 })).rejects.toThrow(/docker-credential-hung did not answer within 0.5 s/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const grandchild = Number((await readFile(pidFile, 'utf8')).trim());
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await running(grandchild)).toBe(false); // gone with its group
+    });
+
+    test('cancelled: the helper and its children are killed at once', async () => {
+      const pidFile = path.join(work, 'cancel-child.pid');
+      const { env, file } = await helper('slow', `sleep 300 & echo $! > ${pidFile}; sleep 300`);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('Build was cancelled.')), 300);
+      await expect(resolveCredential('x.io', { dockerConfig: file, env, signal: controller.signal })).rejects.toThrow(/cancelled/);
+      const grandchild = Number((await readFile(pidFile, 'utf8')).trim());
+      await new Promise((r) => setTimeout(r, 100));
+      expect(await running(grandchild)).toBe(false);
+    });
   });
 
   test('bad config files are errors that name the file', async () => {

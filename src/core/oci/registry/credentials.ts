@@ -35,6 +35,8 @@ export interface CredentialOptions {
   /** Every secret found is registered here so no log line can carry it. */
   onSecret?: (secret: string) => void;
   signal?: AbortSignal;
+  /** How long a credential helper may take (default CREDENTIAL_HELPER_TIMEOUT_MS). */
+  helperTimeoutMs?: number;
 }
 
 interface DockerConfig {
@@ -67,29 +69,71 @@ function findEntry<T>(map: Record<string, T> | undefined, registry: string): T |
   return undefined;
 }
 
-/** `docker-credential-<name> get`, server URL on stdin, JSON {ServerURL, Username, Secret} on stdout. */
-async function runCredentialHelper(binary: string, serverUrl: string, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<Credential | undefined> {
-  const child = spawn(binary, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'], signal });
+/** A helper that has not answered by then is hung (waiting on a keychain prompt no one sees). */
+export const CREDENTIAL_HELPER_TIMEOUT_MS = 30_000;
+
+/**
+ * `docker-credential-<name> get`, server URL on stdin, JSON {ServerURL, Username, Secret} on stdout.
+ * Its stdout holds the secret, so no message ever repeats it. It runs in its own process group, and
+ * the whole group is killed when it hangs, the build is cancelled or it is done, so no grandchild
+ * (a keychain agent it started) outlives the build.
+ */
+async function runCredentialHelper(binary: string, serverUrl: string, env: NodeJS.ProcessEnv, signal?: AbortSignal, timeoutMs = CREDENTIAL_HELPER_TIMEOUT_MS): Promise<Credential | undefined> {
+  const name = path.basename(binary);
+  signal?.throwIfAborted();
+  const child = spawn(binary, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const killGroup = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+  };
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout.on('data', (d: Buffer) => stdout.push(d));
   child.stderr.on('data', (d: Buffer) => stderr.push(d));
+  // A helper that exits without reading its stdin makes this write fail with EPIPE: not our error.
+  child.stdin.on('error', () => undefined);
   child.stdin.end(serverUrl);
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
+  // Whatever the helper started dies with it; its pipes then close and 'close' can fire.
+  child.on('exit', killGroup);
+  let why: string | undefined;
+  const onAbort = () => {
+    why = 'cancelled';
+    killGroup();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => {
+    why = `did not answer within ${timeoutMs / 1000} s`;
+    killGroup();
+  }, timeoutMs);
+  let code: number | null;
+  try {
+    code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    killGroup();
+  }
+  if (why === 'cancelled') throw signal?.reason instanceof Error ? signal.reason : new Error(`${name} was cancelled`);
+  if (why) throw new Error(`${name} ${why}`);
   const out = Buffer.concat(stdout).toString('utf8').trim();
+  const err = Buffer.concat(stderr).toString('utf8').trim();
   if (code !== 0) {
     // "credentials not found in native keychain" is the helpers' way of saying "no entry".
-    if (/not found/i.test(out + Buffer.concat(stderr).toString('utf8'))) return undefined;
-    throw new Error(`${path.basename(binary)} exited with ${code}: ${Buffer.concat(stderr).toString('utf8').trim() || out}`);
+    if (/not found/i.test(out + err)) return undefined;
+    // Only stderr is shown: stdout may be the secret JSON of a helper that failed after printing it.
+    throw new Error(`${name} exited with ${code}${err ? `: ${err.slice(0, 500)}` : ' (its output is not shown: it may hold the secret)'}`);
   }
   let parsed: { Username?: string; Secret?: string };
   try {
     parsed = JSON.parse(out) as typeof parsed;
   } catch {
-    throw new Error(`${path.basename(binary)} printed something that is not JSON`);
+    throw new Error(`${name} printed something that is not JSON`);
   }
   if (!parsed.Secret) return undefined;
   // Helpers return the username "<token>" for identity tokens.
@@ -151,7 +195,7 @@ export async function resolveCredential(registry: string, opts: CredentialOption
     const serverUrl = registry === DOCKER_HUB ? DOCKER_HUB_KEY : registry;
     let credential: Credential | undefined;
     try {
-      credential = await runCredentialHelper(binary, serverUrl, env, opts.signal);
+      credential = await runCredentialHelper(binary, serverUrl, env, opts.signal, opts.helperTimeoutMs);
     } catch (err) {
       throw new CredentialError(`${configPath}: ${where}: ${err instanceof Error ? err.message : String(err)}`);
     }
