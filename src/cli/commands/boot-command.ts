@@ -56,16 +56,19 @@ function parseArguments(args: string[]): { format: Format; texts: string[] } | '
 
 function jsonLine(event: KeyEvent): string {
   // Fixed key order, and nothing but the event's own fields.
+  if ('waitText' in event) return JSON.stringify({ waitText: { source: event.waitText.source, pattern: event.waitText.pattern } });
   return 'wait' in event ? JSON.stringify({ wait: event.wait }) : JSON.stringify({ key: event.key, down: event.down });
 }
 
 function summary(plan: BootKeyPlan, intervalMs: number): string {
-  const keyEvents = plan.events.filter((e) => !('wait' in e)).length;
+  const keyEvents = plan.events.filter((e) => 'key' in e).length;
   const waitMs = plan.events.reduce((sum, e) => sum + ('wait' in e ? e.wait : 0), 0);
-  const waits = plan.events.length - keyEvents;
+  const textWaits = plan.events.filter((e) => 'waitText' in e).length;
+  const waits = plan.events.length - keyEvents - textWaits;
   const totalNs = BigInt(Math.round((waitMs + keyEvents * intervalMs) * 1e6));
   const interval = formatGoDurationNanos(BigInt(Math.round(intervalMs * 1e6)));
-  return `-- ${keyEvents} key event${keyEvents === 1 ? '' : 's'}, ${waits} wait${waits === 1 ? '' : 's'}: ${formatGoDurationNanos(totalNs)} to type at a ${interval} key interval`;
+  const onText = textWaits > 0 ? `, ${textWaits} text wait${textWaits === 1 ? '' : 's'} (unbounded here)` : '';
+  return `-- ${keyEvents} key event${keyEvents === 1 ? '' : 's'}, ${waits} wait${waits === 1 ? '' : 's'}${onText}: ${formatGoDurationNanos(totalNs)} to type at a ${interval} key interval${textWaits > 0 ? ' plus the text waits' : ''}`;
 }
 
 export const bootCommandCommand: Command = {

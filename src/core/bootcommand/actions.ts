@@ -7,8 +7,17 @@ import { formatGoDurationNanos } from './go-duration-nanos.js';
 /** Press = down then up; On = down only (held); Off = up only. */
 export type KeyAction = 'press' | 'on' | 'off';
 
+/** Where a text wait looks: the screen (OCR of the VNC framebuffer) or the serial console. */
+export type TextSource = 'screen' | 'serial';
+
 export type BootAction =
   | { kind: 'wait'; nanos: bigint }
+  /**
+   * `<wait 'TEXT'>` / `<wait "TEXT">` (packer-plugin-tart's syntax) and `<waitSerial 'TEXT'>`:
+   * wait until the regular expression `pattern` matches what the screen shows (OCR) or what the
+   * serial console printed since boot. Not in Packer, where these are typed as literal text.
+   */
+  | { kind: 'waitText'; source: TextSource; pattern: string }
   /** One Unicode code point, typed as its own keysym. */
   | { kind: 'literal'; char: string; action: KeyAction }
   /** A named key; `key` is its lower-case name ("leftctrl"), as Packer keys its map. */
@@ -42,6 +51,8 @@ export function formatPackerAst(action: BootAction): string {
   switch (action.kind) {
     case 'wait':
       return `Wait<${formatGoDurationNanos(action.nanos)}>`;
+    case 'waitText':
+      return `WaitText<${action.source} ${JSON.stringify(action.pattern)}>`;
     case 'literal':
       return `LIT-${ACTION_NAMES[action.action]}(${action.char})`;
     case 'special':

@@ -1,7 +1,7 @@
 /** Human-readable key events, for `ruddervirt boot-command` and debug logs. */
 import { formatGoDurationNanos } from './go-duration-nanos.js';
 import { KEYSYM_NAMES } from './special-keys.js';
-import type { KeyEvent } from './types.js';
+import type { KeyEvent, TextWait } from './types.js';
 
 // Control, format, separator and unassigned code points would be invisible or break the line.
 const INVISIBLE = /^[\p{C}\p{Z}]$/u;
@@ -17,12 +17,21 @@ export function keysymName(keysym: number): string {
   return keysym > 0xff ? `U+${keysym.toString(16).toUpperCase().padStart(4, '0')} '${quoted}'` : `'${quoted}'`;
 }
 
-/** One line per event: "press   Shift_L     0xffe1", "release 'a'         0x61", "wait    1m30s". */
+/**
+ * One line per event: "press   Shift_L     0xffe1", "release 'a'         0x61", "wait    1m30s",
+ * "wait    for screen text /boot:/".
+ */
 export function describeKeyEvent(event: KeyEvent): string {
+  if ('waitText' in event) return `wait    for ${describeTextWait(event.waitText)}`;
   if ('wait' in event) {
     // The stream holds milliseconds; show them the way a boot command writes durations.
     return `wait    ${formatGoDurationNanos(BigInt(Math.round(event.wait * 1e6)))}`;
   }
   const verb = event.down ? 'press' : 'release';
   return `${verb.padEnd(7)} ${keysymName(event.key).padEnd(14)} 0x${event.key.toString(16).padStart(4, '0')}`;
+}
+
+/** "screen text /boot:/", "serial console text /login: $/". */
+export function describeTextWait({ source, pattern }: TextWait): string {
+  return `${source === 'screen' ? 'screen' : 'serial console'} text /${pattern}/`;
 }

@@ -2,11 +2,12 @@
  * A boot command Packer would refuse. Packer refuses exactly two things: a wait that is not positive
  * (config validation: "Expecting a positive wait value. Got …") and a wait number Go itself cannot
  * read (`<wait1m-30s>`, a value past int64: the parser's own error). Everything else is typed.
+ * Ours adds one: a `<wait 'TEXT'>` whose TEXT is not a regular expression.
  */
 import { UserError } from '../errors.js';
 
 export interface BootCommandProblem {
-  kind: 'non-positive-wait' | 'invalid-wait';
+  kind: 'non-positive-wait' | 'invalid-wait' | 'invalid-pattern';
   /** The reason, in Packer's words where Packer has words for it. */
   reason: string;
   /** Where the offending token starts. */

@@ -7,7 +7,7 @@
  *   or one of the US-layout shifted symbols ~!@#$%^&*()_+{}|:"<>? — down before the key's down,
  *   up after the key's up; an On only presses, an Off only releases;
  * - named keys never get Shift;
- * - a wait becomes a pause. The per-key interval is not part of the stream (typeKeyEvents adds it).
+ * - a wait becomes a pause, a text wait a wait for that text. The per-key interval is not part of the stream (typeKeyEvents adds it).
  */
 import type { BootAction, KeyAction } from './actions.js';
 import type { KeyEvent } from './types.js';
@@ -35,6 +35,8 @@ export function keyEventsFor(action: BootAction): KeyEvent[] {
   switch (action.kind) {
     case 'wait':
       return [{ wait: nanosToMs(action.nanos) }];
+    case 'waitText':
+      return [{ waitText: { source: action.source, pattern: action.pattern } }];
     case 'literal':
       return keyAction(action.char.codePointAt(0)!, action.action, needsShift(action.char));
     case 'special': {

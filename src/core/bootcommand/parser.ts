@@ -2,7 +2,8 @@
  * The boot-command parser: Packer's PEG (packer-plugin-sdk bootcommand/boot_command.pigeon),
  * reimplemented as a hand-written recursive-descent matcher with the same ordered-choice semantics.
  *
- *   Input      <- ( Wait / CharToggle / Special / Literal )*
+ *   Input      <- ( WaitText / Wait / CharToggle / Special / Literal )*
+ *   WaitText   <- "<" ( "waitSerial" / "wait" ) " " ( "'" [^']+ "'" / '"' [^"]+ '"' ) ">"
  *   Wait       <- "<" "wait" ( Duration / Integer )? ">"          "wait" is case-sensitive
  *   CharToggle <- "<" Literal ( On / Off ) ">"
  *   Special    <- "<" SpecialKey ( On / Off )? ">"                 key names case-insensitive
@@ -16,6 +17,11 @@
  * whole rule instead of trying the next alternative. Every matcher below is written that way, which is
  * what makes `<wait1mus>` literal text (Duration takes "1m", then ">" is missing) and `<f10n>` literal
  * (SpecialKey takes "f10", never "f1").
+ *
+ * WaitText is ours, not Packer's: packer-plugin-tart's `<wait 'TEXT'>` (cirruslabs/packer-plugin-tart
+ * builder/tart/step_run.go; TEXT is a regular expression here), plus `<waitSerial 'TEXT'>` for the
+ * serial console. Packer types these as literal text (a token holds no whitespace), so no boot
+ * command Packer gives meaning to changes meaning. TEXT cannot hold its own quote: use the other one.
  *
  * Two pigeon behaviours are reproduced on purpose:
  * - Integer's action is attached to its second branch only, so `<wait0>` carries no number and
@@ -42,6 +48,10 @@ const MAX_WAIT_NANOS = BigInt(MAX_DURATION_MS) * 1_000_000n;
 
 const codePointsOf = (s: string): number[] => Array.from(s, (c) => c.codePointAt(0)!);
 const WAIT = codePointsOf('wait');
+const WAIT_SERIAL = codePointsOf('waitSerial');
+const SPACE = 0x20;
+const QUOTES = new Set([0x27, 0x22]); // ' and "
+
 const ON = codePointsOf('on');
 const OFF = codePointsOf('off');
 const TIME_UNITS = ['ns', 'us', 'µs', 'ms', 's', 'm', 'h'].map(codePointsOf);
@@ -73,6 +83,16 @@ interface RawProblem {
   end: number;
 }
 
+/** Why `pattern` is not a JavaScript regular expression, or undefined when it is one. */
+function regexProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+  }
+}
+
 /** One pass of the grammar over the code points of the whole (concatenated) command. */
 class Matcher {
   readonly problems: RawProblem[] = [];
@@ -84,7 +104,7 @@ class Matcher {
     const out: RawToken[] = [];
     let i = 0;
     while (i < this.cps.length) {
-      const matched = this.wait(i) ?? this.charToggle(i) ?? this.special(i);
+      const matched = this.waitText(i) ?? this.wait(i) ?? this.charToggle(i) ?? this.special(i);
       if (matched) {
         out.push({ action: matched.action, start: i, end: matched.end });
         i = matched.end;
@@ -94,6 +114,24 @@ class Matcher {
       }
     }
     return out;
+  }
+
+  private waitText(start: number): { action: BootAction; end: number } | undefined {
+    if (this.cps[start] !== LT) return undefined;
+    const keyword = this.exact(start + 1, WAIT_SERIAL) ? WAIT_SERIAL : this.exact(start + 1, WAIT) ? WAIT : undefined;
+    if (!keyword) return undefined;
+    let i = start + 1 + keyword.length;
+    if (this.cps[i] !== SPACE) return undefined;
+    const quote = this.cps[++i];
+    if (quote === undefined || !QUOTES.has(quote)) return undefined;
+    const textStart = ++i;
+    while (i < this.cps.length && this.cps[i] !== quote) i++;
+    if (i === textStart || this.cps[i] !== quote || this.cps[i + 1] !== GT) return undefined;
+    const pattern = this.text(textStart, i);
+    const invalid = regexProblem(pattern);
+    if (invalid) this.problem('invalid-pattern', `Invalid regular expression ${JSON.stringify(pattern)}: ${invalid}`, start, i + 1);
+    const source = keyword === WAIT_SERIAL ? 'serial' : 'screen';
+    return { action: { kind: 'waitText', source, pattern }, end: i + 2 };
   }
 
   private wait(start: number): { action: BootAction; end: number } | undefined {

@@ -7,7 +7,8 @@ import type { Logger } from '../log.js';
 import { formatGoDurationNanos } from './go-duration-nanos.js';
 import { abortReason, sleep } from '../abort.js';
 import type { BootKeyPlan } from './plan.js';
-import type { KeyEvent, KeySink } from './types.js';
+import type { KeyEvent, KeySink, TextWait } from './types.js';
+import { describeTextWait } from './describe.js';
 
 export interface TypeKeyEventsOptions {
   /** Pause after each key event, ms (see resolveKeyInterval). */
@@ -18,6 +19,11 @@ export interface TypeKeyEventsOptions {
    * where the pipeline takes its screenshot. Needs a BootKeyPlan; a bare event list is one element.
    */
   onElementDone?: (element: number) => void | Promise<void>;
+  /**
+   * Waits for a `<wait 'TEXT'>` / `<waitSerial 'TEXT'>` (the pipeline watches the screen or the
+   * serial console); without it such a boot command cannot be typed.
+   */
+  waitForText?: (wait: TextWait, signal: AbortSignal | undefined) => Promise<void>;
   /** Called after each event is sent. */
   onEvent?: (index: number, event: KeyEvent) => void;
   /**
@@ -30,7 +36,7 @@ export interface TypeKeyEventsOptions {
 export async function typeKeyEvents(
   input: readonly KeyEvent[] | BootKeyPlan,
   sink: KeySink,
-  { intervalMs, signal, onElementDone, onEvent, logger }: TypeKeyEventsOptions,
+  { intervalMs, signal, onElementDone, onEvent, logger, waitForText }: TypeKeyEventsOptions,
 ): Promise<void> {
   const events = 'events' in input ? input.events : input;
   const elementEnds = 'events' in input ? input.elementEnds : [events.length];
@@ -47,7 +53,11 @@ export async function typeKeyEvents(
   await finishElementsUpTo(0);
   for (const [index, event] of events.entries()) {
     if (signal?.aborted) throw abortReason(signal);
-    if ('wait' in event) {
+    if ('waitText' in event) {
+      if (!waitForText) throw new Error(`the boot command waits for ${describeTextWait(event.waitText)}, and nothing here can watch for text`);
+      logger?.debug(`boot command: waiting for ${describeTextWait(event.waitText)}`);
+      await waitForText(event.waitText, signal);
+    } else if ('wait' in event) {
       logger?.debug(`boot command: waiting ${formatGoDurationNanos(BigInt(Math.round(event.wait * 1e6)))}`);
       await sleep(event.wait, signal);
     } else {

@@ -127,7 +127,7 @@ describe('key events', () => {
         const held = new Map<number, number>();
         let releasedBeforePressed = false;
         for (const e of plan.events) {
-          if ('wait' in e) continue;
+          if (!('key' in e)) continue;
           const count = (held.get(e.key) ?? 0) + (e.down ? 1 : -1);
           if (count < 0) releasedBeforePressed = true;
           held.set(e.key, count);

@@ -142,6 +142,8 @@ function render(a: BootAction, asSeconds: boolean): string {
       return `<${a.key}${suffix[a.action]}>`;
     case 'literal':
       return a.action === 'press' ? a.char : `<${a.char}${suffix[a.action]}>`;
+    case 'waitText':
+      return `<${a.source === 'serial' ? 'waitSerial' : 'wait'} ${a.pattern.includes("'") ? `"${a.pattern}"` : `'${a.pattern}'`}>`;
   }
 }
 
