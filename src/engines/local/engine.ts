@@ -13,7 +13,9 @@ import { access, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import type { Build, Layer, Vm } from '../../core/config/model.js';
-import type { AttachVmRequest, DetachedVm, Engine, StartVmRequest, VmHandle } from '../../core/engine.js';
+import type { AttachVmRequest, DetachedVm, Engine, SourceDigest, StartVmRequest, VmHandle } from '../../core/engine.js';
+import type { Logger } from '../../core/log.js';
+import type { ContainerDiskSource } from '../../core/oci/pull/container-disk-source.js';
 import { AttachedMachine, checkDetachedRecord } from './attach.js';
 import { chooseAccelerator, type Accelerator } from './accelerator.js';
 import { fetchSource } from './download.js';
@@ -43,8 +45,8 @@ export interface LocalEngineOptions {
   portLockDir?: string;
   /** Skips the accelerator probe. */
   accelerator?: Accelerator;
-  /** Turns a containerDisk image reference into a local disk image (the OCI code provides it). */
-  resolveContainerDisk?: (image: string, signal: AbortSignal) => Promise<string>;
+  /** containerDisk sources: resolved and pulled from their registry, extracted into the cache (core/oci/pull). */
+  containerDisks?: ContainerDiskSource;
   /** Where sockets live; default os.tmpdir(). */
   runtimeRoot?: string;
   /**
@@ -191,7 +193,7 @@ export class LocalEngine implements Engine {
   }
 
   private async startInKeeper(req: StartVmRequest): Promise<VmHandle> {
-    const { resolveContainerDisk: _resolve, detachable: _detachable, keeperEntry, env: _env, ...engine } = this.options;
+    const { containerDisks: _containerDisks, detachable: _detachable, keeperEntry, env: _env, ...engine } = this.options;
     let vm = req.vm;
     if (vm.source.kind === 'containerDisk') {
       // The keeper cannot take the resolver function across processes: resolve here, hand it a file.
@@ -263,6 +265,18 @@ export class LocalEngine implements Engine {
     return { env: this.env, ...(this.options.cacheDir ? { cacheDir: this.options.cacheDir } : {}) };
   }
 
+  private containerDisks(vm: Vm): ContainerDiskSource {
+    if (!this.options.containerDisks) throw new UserError(`vm ${vm.name}: containerDisk sources need a registry client; this local engine was created without one`);
+    return this.options.containerDisks;
+  }
+
+  /** The digest a containerDisk source names now: what the layer key records, so a moved tag rebuilds the layer. */
+  async sourceDigest(vm: Vm, logger: Logger, signal: AbortSignal): Promise<SourceDigest | undefined> {
+    if (vm.source.kind !== 'containerDisk') return undefined;
+    const r = await this.containerDisks(vm).resolve(vm.source.image, logger, signal);
+    return { reference: vm.source.image, digest: r.digest, ...(r.referenceDigest !== r.digest ? { indexDigest: r.referenceDigest } : {}), ...(r.platform ? { platform: r.platform } : {}) };
+  }
+
   /** A local disk image holding the VM's source (url, path, from, containerDisk). */
   private async sourceImage(req: StartVmRequest, signal: AbortSignal): Promise<string> {
     const { vm, logger } = req;
@@ -281,10 +295,7 @@ export class LocalEngine implements Engine {
         if (!req.parentDisk) throw new Error(`vm ${vm.name}: source from ${source.layer}/${source.vm} needs the parent's disk (parentDisk) from the pipeline`);
         return req.parentDisk;
       case 'containerDisk':
-        if (!this.options.resolveContainerDisk) {
-          throw new UserError(`vm ${vm.name}: containerDisk sources need a registry client; this local engine was created without one`);
-        }
-        return this.options.resolveContainerDisk(source.image, signal);
+        return (await this.containerDisks(vm).pull(source.image, logger, signal)).path;
       case 'iso':
         throw new Error('unreachable: iso sources are attached as CD-ROMs');
     }

@@ -23,8 +23,8 @@ import { QemuMachine } from './machine.js';
 
 export const KEEPER_FLAG = '--ruddervirt-vm-keeper';
 
-/** The engine options that survive JSON (functions such as resolveContainerDisk stay with the caller). */
-export type KeeperEngineOptions = Omit<LocalEngineOptions, 'resolveContainerDisk' | 'detachable' | 'keeperEntry' | 'env'>;
+/** The engine options that survive JSON (functions such as the containerDisk source stay with the caller). */
+export type KeeperEngineOptions = Omit<LocalEngineOptions, 'containerDisks' | 'detachable' | 'keeperEntry' | 'env'>;
 
 export interface KeeperRequest {
   build: Build;

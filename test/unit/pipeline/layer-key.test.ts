@@ -73,3 +73,26 @@ describe('layer cache (real files)', () => {
     expect(readFileSync(restored!.checksumFile, 'utf8')).toBe(`${'f'.repeat(64)}  base-a.qcow2\n`);
   });
 });
+
+describe('layer content key and containerDisk sources', () => {
+  it('changes when the tag names another digest, and not with the tag alone', async () => {
+    const build = loadBuildText(
+      `name: cd
+layers:
+  - name: base
+    vms:
+      - name: a
+        source: { containerDisk: "127.0.0.1:5000/guest:latest" }
+        communicator: { type: none }
+`,
+      path.join(tmp, 'cd.yaml'),
+    );
+    const layer = build.layers[0]!;
+    const d1 = `sha256:${'1'.repeat(64)}`;
+    const d2 = `sha256:${'2'.repeat(64)}`;
+    const k1 = await layerKey(build, layer, new Map(), new Map([['a', d1]]));
+    expect(await layerKey(build, layer, new Map(), new Map([['a', d1]]))).toBe(k1);
+    expect(await layerKey(build, layer, new Map(), new Map([['a', d2]]))).not.toBe(k1);
+    expect(await layerKey(build, layer, new Map())).not.toBe(k1);
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * containerDisk sources as an engine sees them: the digest a reference names now (for the layer
+ * key, before anything is pulled), then the disk itself. One instance serves one engine, and the
+ * digest resolved for a reference is the one pulled later in the same build, even if the tag
+ * moves in between — the layer key and the disk it describes always agree.
+ */
+import type { Logger } from '../../log.js';
+import { pullContainerDisk, resolveContainerDisk, type ContainerDiskPullOptions, type PulledContainerDisk, type ResolvedContainerDisk } from './pull.js';
+
+export interface ContainerDiskSource {
+  /** What the reference resolves to now (or last time, from the cache, when the registry is unreachable). */
+  resolve(image: string, logger: Logger, signal: AbortSignal): Promise<ResolvedContainerDisk>;
+  /** The extracted disk, from the cache when its digest is there. */
+  pull(image: string, logger: Logger, signal: AbortSignal): Promise<PulledContainerDisk>;
+}
+
+/** Registry and cache settings shared by every pull; the image, logger and signal come per call. */
+export type ContainerDiskSettings = Omit<ContainerDiskPullOptions, 'image' | 'logger' | 'signal' | 'resolved'>;
+
+export function createContainerDiskSource(settings: ContainerDiskSettings = {}): ContainerDiskSource {
+  const resolved = new Map<string, Promise<ResolvedContainerDisk>>();
+  const resolve = (image: string, logger: Logger, signal: AbortSignal) => {
+    let r = resolved.get(image);
+    if (!r) {
+      r = resolveContainerDisk({ ...settings, image, logger, signal });
+      resolved.set(image, r);
+      // A failed resolution is not remembered: the next caller tries again.
+      r.catch(() => resolved.delete(image));
+    }
+    return r;
+  };
+  return {
+    resolve,
+    async pull(image, logger, signal) {
+      const pinned = await resolve(image, logger, signal);
+      return pullContainerDisk({ ...settings, image, logger, signal, resolved: pinned });
+    },
+  };
+}
