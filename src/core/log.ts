@@ -24,22 +24,47 @@ export interface Logger {
   child(prefix: string): Logger;
 }
 
+/**
+ * Lines of a multi-line secret shorter than this are not masked on their own: "}", "-----" or a
+ * blank line would mask half the log, and they give nothing away.
+ */
+export const MIN_SECRET_LINE = 8;
+
 export class SecretMasker {
   private readonly secrets = new Set<string>();
+  private sorted: string[] | undefined;
 
   add(secret: string | undefined): void {
     // Very short values would mask ordinary words; GitHub masks them anyway, we keep them too but
     // never mask the empty string.
-    if (secret) this.secrets.add(secret);
+    if (!secret) return;
+    this.secrets.add(secret);
+    // A private key or kubeconfig printed line by line (or cut into lines by any log) never shows
+    // the whole value, so each of its lines is a secret too.
+    if (/[\r\n]/.test(secret)) {
+      for (const line of secret.split(/\r\n|\r|\n/)) {
+        const t = line.trim();
+        if (t.length >= MIN_SECRET_LINE) this.secrets.add(t);
+      }
+    }
+    this.sorted = undefined;
+  }
+
+  /** The longest text masked; a stream cut into pieces must hold back this much less one. */
+  get longest(): number {
+    return this.ordered()[0]?.length ?? 0;
   }
 
   mask(text: string): string {
     let out = text;
-    // Longest first, so a secret containing another is masked whole.
-    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) {
-      out = out.split(s).join('***');
-    }
+    for (const s of this.ordered()) out = out.split(s).join('***');
     return out;
+  }
+
+  /** Longest first, so a secret containing another is masked whole. */
+  private ordered(): string[] {
+    this.sorted ??= [...this.secrets].sort((a, b) => b.length - a.length);
+    return this.sorted;
   }
 }
 

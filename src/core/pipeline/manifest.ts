@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Build } from '../config/model.js';
+import { SecretMasker } from '../log.js';
 import type { PhaseRecord } from './phase.js';
 
 export interface VmOutput {
@@ -47,9 +48,11 @@ export interface BuildManifest {
   outputs: VmOutput[];
 }
 
+/** Variables with every secret in them masked, not only the ones that equal a secret whole. */
 export function redactedVariables(build: Build): Record<string, string> {
-  const secrets = new Set(build.secrets);
-  return Object.fromEntries(Object.entries(build.variables).map(([k, v]) => [k, secrets.has(v) ? '***' : v]));
+  const masker = new SecretMasker();
+  for (const s of build.secrets) masker.add(s);
+  return Object.fromEntries(Object.entries(build.variables).map(([k, v]) => [k, masker.mask(v)]));
 }
 
 export async function writeManifest(outputDir: string, manifest: BuildManifest): Promise<string> {

@@ -6,7 +6,14 @@
 import { StringDecoder } from 'node:string_decoder';
 
 /** Longest partial line held back before it is emitted anyway (a progress bar without newlines). */
-const MAX_PENDING = 64 * 1024;
+export const MAX_PENDING = 64 * 1024;
+
+/**
+ * What stays behind when a long partial line is emitted, so a secret that straddles the cut reaches
+ * the masker whole with what follows. Longer than any one-line secret (multi-line ones are masked
+ * line by line).
+ */
+export const HELD_TAIL = 8 * 1024;
 
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
@@ -22,8 +29,11 @@ export class LineSplitter {
       this.pending = this.pending.slice(nl + 1);
     }
     if (this.pending.length > MAX_PENDING) {
-      this.emit(this.pending);
-      this.pending = '';
+      let cut = this.pending.length - HELD_TAIL;
+      // Never between the halves of a surrogate pair.
+      if (/[\ud800-\udbff]/.test(this.pending[cut - 1]!)) cut -= 1;
+      this.emit(this.pending.slice(0, cut));
+      this.pending = this.pending.slice(cut);
     }
   }
 
