@@ -14,6 +14,15 @@ export interface Progress {
   message?: string;
 }
 
+/**
+ * A build phase starting or ending (core/pipeline/phase.ts). Phases are also announced in the log
+ * as "==> phase" lines for people; hosts that structure their log by phase (the actions' log
+ * groups) take these events instead of reading the text back.
+ */
+export type PhaseEvent =
+  | { type: 'start'; vm: string; phase: string }
+  | { type: 'end'; vm: string; phase: string; status: 'ok' | 'failed' | 'cancelled' };
+
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
@@ -22,6 +31,8 @@ export interface Logger {
   progress(p: Progress): void;
   /** Returns a logger whose lines are prefixed, e.g. "[web/shell]". */
   child(prefix: string): Logger;
+  /** Optional: told when a phase starts (before its "==>" line) and ends (after its last line). */
+  phase?(event: PhaseEvent): void;
 }
 
 /**

@@ -59,7 +59,7 @@ export const run = (): Promise<void> => runAction(async (ctx) => {
     for (const selected of allVms(build)) {
       const kind = selected.vm.source.kind;
       if (kind !== 'url' && kind !== 'iso') continue;
-      logger.info(`==> source for ${selected.key}`);
+      logger.startGroup(`source for ${selected.key}`);
       const s = await importLocalSource({ build, selected, logger, signal, env: ctx.env });
       sources.push({ vm: selected.key, reference: s.reference, digest: s.digest, ...(s.bytes !== undefined ? { bytes: s.bytes } : {}), origin: s.origin });
       logger.closeGroup();
@@ -88,7 +88,7 @@ export const run = (): Promise<void> => runAction(async (ctx) => {
       throw new UserError(`input 'image': the build made ${result.outputs.length} images; publish one per VM with publish-containerdisk, or select one VM with 'vms'`);
     }
     const out = result.outputs[0]!;
-    logger.info(`==> publish ${out.image}`);
+    logger.startGroup(`publish ${out.image}`);
     const pushed = await publishDisk(ctx, out.image, publish, `${build.name} ${out.layer}/${out.vm}`);
     logger.closeGroup();
     images.push({ image: imageName(pushed.refs[0] ?? publish.refs[0]!), digest: pushed.digest, refs: pushed.refs });

@@ -19,7 +19,7 @@ export const run = (): Promise<void> => runAction(async (ctx) => {
   const engine = enumInput('engine', ['local', 'kubevirt'] as const, handoff?.engine ?? 'local');
   const loaded = loadBuildForAction(ctx, handoff);
   const selected = selectVm(loaded.build, optionalInput('vm'));
-  ctx.logger.info(`==> import source for ${selected.key}`);
+  ctx.logger.startGroup(`import source for ${selected.key}`);
   const imported =
     engine === 'kubevirt'
       ? await importKubevirtSource(ctx, loaded.build, selected, handoff)

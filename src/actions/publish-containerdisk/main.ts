@@ -33,7 +33,7 @@ export const run = (): Promise<void> => runAction(async (ctx) => {
     }
     [key, { path: disk }] = chosen;
   }
-  ctx.logger.info(`==> publish ${disk}`);
+  ctx.logger.startGroup(`publish ${disk}`);
   const result = await publishDisk(ctx, disk, inputs, key);
   ctx.logger.closeGroup();
   const name = imageName(result.refs[0] ?? inputs.refs[0]!);

@@ -1,9 +1,10 @@
 /**
  * The core library's Logger on a GitHub runner. Three runner conventions are applied here:
  *
- * - one log group per phase: the pipeline announces phases as "==> phase" and "<== phase done",
- *   which open and close a group (groups cannot nest in the runner's UI, so a new phase closes the
- *   open one first);
+ * - one log group per phase, opened and closed by the phase runner's events (Logger.phase), and
+ *   one per section of a step (startGroup: a source import, a publish). Groups cannot nest in the
+ *   runner's UI, so a new group closes the open one first, and a phase's end closes only its own
+ *   group — the VMs of a layer run their phases side by side;
  * - secrets are masked twice: by our SecretMasker before a line is written, and by the runner
  *   (core.setSecret) for anything that escapes, e.g. a tool's own output;
  * - text from guests and tools can never issue workflow commands (see neutralizeCommands), so a
@@ -17,7 +18,7 @@
  */
 import * as core from '@actions/core';
 import { appendFileSync } from 'node:fs';
-import { formatProgress, SecretMasker, type Logger, type Progress } from '../../core/log.js';
+import { formatProgress, SecretMasker, type Logger, type PhaseEvent, type Progress } from '../../core/log.js';
 
 export interface ActionLoggerOptions {
   masker: SecretMasker;
@@ -29,10 +30,6 @@ export interface ActionLoggerOptions {
   /** A file every masked line is appended to as well (set with writeAlsoTo). */
   file?: string;
 }
-
-/** "==> phase" opens a group; "==> phase: skipped (why)" is one line, not worth a group. */
-const PHASE_START = /^==> (?!.*: skipped \()(.+)$/;
-const PHASE_END = /^<== /;
 
 /**
  * Where the runner ends a line of a step's output: StreamReader.ReadLine, which breaks at "\r\n",
@@ -71,7 +68,9 @@ export function neutralizeCommands(text: string): string {
 }
 
 interface GroupState {
+  /** The open group's title, and the phase that opened it (none for a startGroup section). */
   open: string | undefined;
+  phase?: { vm: string; phase: string } | undefined;
 }
 
 export class ActionLogger implements Logger {
@@ -127,14 +126,24 @@ export class ActionLogger implements Logger {
   }
 
   info(message: string): void {
-    const start = PHASE_START.exec(message);
-    if (start && this.options.groups !== false) {
-      this.closeGroup();
-      this.groups.open = `${this.prefix}${start[1]}`;
-      core.startGroup(this.options.masker.mask(this.groups.open));
-    }
     for (const l of this.lines(message)) this.emit(l);
-    if (PHASE_END.test(message) && this.options.groups !== false) this.closeGroup();
+  }
+
+  phase(event: PhaseEvent): void {
+    if (event.type === 'start') {
+      this.startGroup(event.phase);
+      if (this.groups.open !== undefined) this.groups.phase = { vm: event.vm, phase: event.phase };
+    } else if (this.groups.phase?.vm === event.vm && this.groups.phase.phase === event.phase) {
+      this.closeGroup();
+    }
+  }
+
+  /** Opens a log group for a section of the step, closing the open one; the lines that follow are in it. */
+  startGroup(title: string): void {
+    if (this.options.groups === false) return;
+    this.closeGroup();
+    this.groups.open = `${this.prefix}${title}`;
+    core.startGroup(this.options.masker.mask(this.groups.open));
   }
 
   warn(message: string): void {
@@ -165,11 +174,12 @@ export class ActionLogger implements Logger {
     return new ActionLogger(this.options, `${this.prefix}[${prefix}] `, this.groups);
   }
 
-  /** Closes the open phase group (call before a step's closing lines). */
+  /** Closes the open group (call before a step's closing lines). */
   closeGroup(): void {
     if (this.groups.open !== undefined) {
       core.endGroup();
       this.groups.open = undefined;
+      this.groups.phase = undefined;
     }
   }
 }
