@@ -7,37 +7,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { pack } from 'tar-stream';
+import { tarOf } from '../../helpers/layer-tar.js';
 
-export interface TarSpec {
-  name: string;
-  type?: 'file' | 'directory' | 'symlink';
-  data?: Buffer;
-  linkname?: string;
-}
-
-export async function tarOf(entries: readonly TarSpec[]): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  p.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolve, reject) => {
-    p.on('end', resolve);
-    p.on('error', reject);
-  });
-  for (const e of entries) {
-    const type = e.type ?? 'file';
-    await new Promise<void>((resolve, reject) =>
-      p.entry(
-        { name: e.name, type, mode: type === 'directory' ? 0o555 : 0o444, uid: 107, gid: 107, mtime: new Date(0), ...(e.linkname ? { linkname: e.linkname } : {}) },
-        type === 'file' ? (e.data ?? Buffer.alloc(0)) : undefined,
-        (err) => (err ? reject(err) : resolve()),
-      ),
-    );
-  }
-  p.finalize();
-  await done;
-  return Buffer.concat(chunks);
-}
+export { tarOf };
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 

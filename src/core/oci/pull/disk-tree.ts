@@ -100,8 +100,8 @@ export class DiskTree<T> {
       case 'none':
         return [];
       case 'remove-disk':
+        // Hides the lower layers' /disk only; this layer's own entries stay.
         this.hideLower = true;
-        this.diskReplacedBy = undefined;
         return [];
       case 'disk':
         if (kind === 'directory') {
