@@ -62,6 +62,11 @@ export class Framebuffer {
     return [this.rgba[i]!, this.rgba[i + 1]!, this.rgba[i + 2]!, this.rgba[i + 3]!];
   }
 
+  /** A copy of the pixels as RGBA, for OCR (the next update cannot change it under the reader). */
+  snapshot(): { width: number; height: number; rgba: Buffer } {
+    return { width: this.width, height: this.height, rgba: Buffer.from(this.rgba) };
+  }
+
   toPng(): Buffer {
     const png = new PNG({ width: this.width, height: this.height });
     this.rgba.copy(png.data);

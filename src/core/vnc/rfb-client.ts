@@ -53,6 +53,21 @@ export interface ScreenshotOptions {
   signal?: AbortSignal;
 }
 
+export interface CaptureOptions extends ScreenshotOptions {
+  /**
+   * Ask only for what changed (RFB incremental update): the server answers once something does,
+   * so a timeout means an unchanged screen and resolves with the screen as it is.
+   */
+  incremental?: boolean;
+}
+
+/** The screen's pixels: width × height × RGBA. */
+export interface ScreenPixels {
+  width: number;
+  height: number;
+  rgba: Buffer;
+}
+
 const MAX_TEXT_BYTES = 1 << 20;
 
 interface UpdateWaiter {
@@ -122,18 +137,54 @@ export class RfbClient implements KeySink {
   /** The whole screen as a PNG, freshly requested from the server. Calls are served one at a time. */
   screenshot(options: ScreenshotOptions = {}): Promise<Buffer> {
     const take = async (): Promise<Buffer> => {
-      // A size change (DesktopSize) comes with a blank screen: ask again for the new contents.
-      for (let attempt = 0; attempt < 4; attempt++) {
-        const update = this.nextUpdate(options);
-        update.catch(() => {}); // awaited below; if the request cannot be sent, the write's error is the one to report
-        await this.write(framebufferUpdateRequest(false, 0, 0, this.framebuffer.width, this.framebuffer.height));
-        if (!(await update).resized) break;
-      }
+      await this.screenshotUpdate(options);
       return this.framebuffer.toPng();
     };
     const result = this.screenshots.then(take, take);
     this.screenshots = result.catch(() => {});
     return result;
+  }
+
+  /**
+   * The screen's pixels, freshly requested (the whole screen, or only changes with `incremental`),
+   * served in turn with screenshots.
+   */
+  capture(options: CaptureOptions = {}): Promise<ScreenPixels> {
+    const take = async (): Promise<ScreenPixels> => {
+      if (!options.incremental) {
+        await this.screenshotUpdate(options);
+        return this.framebuffer.snapshot();
+      }
+      const update = this.nextUpdate(options);
+      update.catch(() => {});
+      await this.write(framebufferUpdateRequest(true, 0, 0, this.framebuffer.width, this.framebuffer.height));
+      try {
+        const { resized } = await update;
+        if (resized) await this.screenshotUpdate(options);
+      } catch (err) {
+        if (!(err instanceof VncError) || !/no screen update/.test(err.message) || options.signal?.aborted) throw err;
+      }
+      return this.framebuffer.snapshot();
+    };
+    const result = this.screenshots.then(take, take);
+    this.screenshots = result.catch(() => {});
+    return result;
+  }
+
+  /** The screen's pixels as last received, as PNG (no request to the server). */
+  lastScreenPng(): Buffer {
+    return this.framebuffer.toPng();
+  }
+
+  /** Requests the whole screen and waits for it. */
+  private async screenshotUpdate(options: ScreenshotOptions): Promise<void> {
+    // A size change (DesktopSize) comes with a blank screen: ask again for the new contents.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const update = this.nextUpdate(options);
+      update.catch(() => {}); // awaited below; if the request cannot be sent, the write's error is the one to report
+      await this.write(framebufferUpdateRequest(false, 0, 0, this.framebuffer.width, this.framebuffer.height));
+      if (!(await update).resized) break;
+    }
   }
 
   /** RGBA of one pixel of the last screen received. */

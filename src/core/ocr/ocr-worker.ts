@@ -1,0 +1,120 @@
+/**
+ * One Tesseract OCR worker thread, spoken to in tesseract.js 7's worker protocol (src/createWorker.js
+ * and src/worker-script/index.js: packets {workerId, jobId, action, payload}, answered by
+ * {jobId, action, status: resolve|reject|progress, data}). tesseract.js's own createWorker is not
+ * used because in Node it listens for worker failures with `onerror`, which a worker_threads Worker
+ * never calls: a crashed worker would leave its jobs hanging (or the process with an unhandled
+ * 'error' event). Here a dead worker fails every job waiting on it, and close() always ends it.
+ */
+import { Worker } from 'node:worker_threads';
+import { locateOcrAssets, OCR_LANGUAGE, type OcrAssets } from './ocr-assets.js';
+
+/** Tesseract's OEM 1: the LSTM recognizer only (the language data holds no legacy model). */
+const OEM_LSTM_ONLY = 1;
+
+export class OcrError extends Error {
+  override name = 'OcrError';
+}
+
+interface Pending {
+  resolve: (data: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+interface WorkerReply {
+  jobId: string;
+  action: string;
+  status: 'resolve' | 'reject' | 'progress';
+  data: unknown;
+}
+
+export interface OcrWorkerOptions {
+  assets?: OcrAssets;
+  /** Tesseract parameters set once after start (tessedit_pageseg_mode …). */
+  parameters?: Record<string, string>;
+}
+
+let workerCount = 0;
+
+export class OcrWorker {
+  private readonly pending = new Map<string, Pending>();
+  private failure?: Error;
+  private jobCount = 0;
+  private readonly id = `ocr-${++workerCount}`;
+  private readonly exited: Promise<void>;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: WorkerReply) => this.settle(reply));
+    worker.on('error', (err) => this.fail(new OcrError(`the OCR worker failed: ${err.message}`)));
+    this.exited = new Promise((resolve) => worker.once('exit', () => {
+      this.fail(new OcrError('the OCR worker has stopped'));
+      resolve();
+    }));
+    // The build must not wait for an idle OCR thread to end before it can exit.
+    worker.unref();
+  }
+
+  /** Starts a worker and loads the core and the English model (about a second, once per build). */
+  static async start(options: OcrWorkerOptions = {}): Promise<OcrWorker> {
+    const assets = options.assets ?? locateOcrAssets();
+    const ocr = new OcrWorker(new Worker(assets.workerPath));
+    try {
+      await ocr.job('load', { options: { lstmOnly: true, corePath: assets.corePath, logging: false } });
+      // cacheMethod none: tesseract.js would otherwise write eng.traineddata into the working directory.
+      await ocr.job('loadLanguage', { langs: OCR_LANGUAGE, options: { langPath: assets.langPath, cacheMethod: 'none', gzip: true, lstmOnly: true } });
+      await ocr.job('initialize', { langs: OCR_LANGUAGE, oem: OEM_LSTM_ONLY });
+      if (options.parameters) await ocr.job('setParameters', { params: options.parameters });
+    } catch (err) {
+      await ocr.close();
+      throw err;
+    }
+    return ocr;
+  }
+
+  /**
+   * The text Tesseract reads in an image (PNG, or a binary PGM/PPM for speed). Calls are served
+   * one at a time, as the worker holds one image.
+   */
+  recognize(image: Uint8Array): Promise<string> {
+    const run = async (): Promise<string> => {
+      const data = (await this.job('recognize', { image, options: {}, output: { text: true, blocks: false, hocr: false, tsv: false } })) as { text?: string };
+      return data.text ?? '';
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  /** Ends the worker thread; safe to call more than once. */
+  async close(): Promise<void> {
+    this.fail(new OcrError('the OCR worker was closed'));
+    await this.worker.terminate();
+    await this.exited;
+  }
+
+  private job(action: string, payload: unknown): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    const jobId = `${this.id}-job-${++this.jobCount}`;
+    return new Promise((resolve, reject) => {
+      this.pending.set(`${action}-${jobId}`, { resolve, reject });
+      this.worker.postMessage({ workerId: this.id, jobId, action, payload });
+    });
+  }
+
+  private settle(reply: WorkerReply): void {
+    if (reply.status === 'progress') return;
+    const key = `${reply.action}-${reply.jobId}`;
+    const waiting = this.pending.get(key);
+    if (!waiting) return;
+    this.pending.delete(key);
+    if (reply.status === 'resolve') waiting.resolve(reply.data);
+    else waiting.reject(new OcrError(`OCR ${reply.action} failed: ${String(reply.data)}`));
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    for (const waiting of this.pending.values()) waiting.reject(this.failure);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * OCR on screenshots of real screens (test/fixtures/screens/README.md says how each was made),
+ * read by the real Tesseract worker from the npm packages — nothing mocked, nothing downloaded.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OcrWorker } from '../../../src/core/ocr/ocr-worker.js';
+import { closeSharedOcr, ScreenReader } from '../../../src/core/ocr/screen-reader.js';
+import { screenToPgm, type RgbaImage } from '../../../src/core/ocr/screen-image.js';
+import { screenTextMatches } from '../../../src/core/ocr/screen-text.js';
+
+const SCREENS = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'screens');
+
+function screen(name: string): RgbaImage {
+  const png = PNG.sync.read(readFileSync(path.join(SCREENS, name)));
+  return { width: png.width, height: png.height, rgba: png.data };
+}
+
+describe('OCR of real screens', () => {
+  let reader: ScreenReader;
+  beforeAll(async () => {
+    reader = await ScreenReader.open();
+  }, 120_000);
+  afterAll(async () => {
+    reader?.close();
+    await closeSharedOcr();
+  });
+
+  const cases: [string, string[]][] = [
+    // SeaBIOS and syslinux in VGA text mode: the test guest waiting for a boot command.
+    ['syslinux-boot-720x400.png', ['boot:', 'SYSLINUX 6\\.04', 'ruddervirt test guest: type "guest" or "guest seed=URL", then Enter', 'Booting from Hard Disk']],
+    // The same guest booted to its shell, the kernel log above it.
+    ['guest-shell-720x400.png', ['guest: ssh ready', 'guest: dhcp eth0 10\\.0\\.2\\.15', 'BusyBox v1\\.35\\.0', 'root@guest ?: ?/#']],
+    // OVMF's BdsDxe lines and syslinux.efi's prompt on the UEFI framebuffer.
+    ['ovmf-boot-1280x800.png', ['BdsDxe: loading Boot0001 "UEFI Misc Device"', 'boot:']],
+    // Debian 12's netboot installer: the isolinux menu, then the text installer's first question.
+    ['debian-installer-menu-640x480.png', ['Debian GNU/Linux installer menu \\(BIOS mode\\)', 'Advanced options', 'Help']],
+    ['debian-installer-language-1024x768.png', ['Select a language', 'Choose the language to be used for the installation process', 'Language:', '<Go Back>']],
+  ];
+
+  for (const [file, patterns] of cases) {
+    it(`reads ${file}`, async () => {
+      const { text } = await reader.read(screen(file));
+      for (const pattern of patterns) expect(screenTextMatches(pattern, text), `/${pattern}/ in:\n${text}`).toBe(true);
+      expect(screenTextMatches('this text is on no screen', text)).toBe(false);
+    }, 60_000);
+  }
+
+  it('does not read the same pixels twice', async () => {
+    const image = screen('syslinux-boot-720x400.png');
+    const first = await reader.read(image);
+    const again = await reader.read({ ...image, rgba: Buffer.from(image.rgba) });
+    expect(again).toEqual({ text: first.text, cached: true, ms: 0 });
+    // One changed pixel is a new screen.
+    const changed = Buffer.from(image.rgba);
+    changed[0] = 0xff;
+    expect((await reader.read({ ...image, rgba: changed })).cached).toBe(false);
+  }, 60_000);
+});
+
+describe('OCR worker', () => {
+  it('a closed worker refuses work, and closing twice is fine', async () => {
+    const worker = await OcrWorker.start();
+    await worker.close();
+    await worker.close();
+    await expect(worker.recognize(screenToPgm(screen('syslinux-boot-720x400.png')))).rejects.toThrow(/closed/);
+  }, 120_000);
+
+  it('a worker whose language data is missing fails to start with the file named, and leaves no thread', async () => {
+    const { locateOcrAssets } = await import('../../../src/core/ocr/ocr-assets.js');
+    const assets = { ...locateOcrAssets(), langPath: '/nonexistent/tessdata' };
+    await expect(OcrWorker.start({ assets })).rejects.toThrow(/loadLanguage failed: .*\/nonexistent\/tessdata\/eng\.traineddata\.gz/);
+  }, 120_000);
+});
