@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { loadBuild } from '../../core/config/load.js';
 import { formatProblem } from '../../core/config/problems.js';
+import { formatProblem } from '../../core/config/problems.js';
 import type { OnError } from '../../core/config/model.js';
 import { formatBytes, SecretMasker } from '../../core/log.js';
 import { runBuild, type BuildResult } from '../../core/pipeline/build-runner.js';
@@ -81,6 +82,7 @@ export const buildCommand: Command = {
     const masker = new SecretMasker();
     for (const s of build.secrets) masker.add(s);
     const logger = terminalLogger(io.stderr, masker, values.verbose);
+    for (const w of build.warnings ?? []) logger.warn(formatProblem(w));
     for (const w of build.warnings ?? []) logger.warn(formatProblem(w));
     const outputDir = path.resolve(io.cwd, values.output ?? path.join('output', build.name));
     logger.info(`build ${build.name}: ${build.layers.length} layer(s), ${build.layers.reduce((n, l) => n + l.vms.length, 0)} VM(s) → ${outputDir}`);

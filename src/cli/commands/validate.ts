@@ -47,7 +47,8 @@ export const validateCommand: Command = {
 Checks each build file completely: YAML syntax, keys and value types, formats (durations, sizes,
 checksums, names), templates, references between fields (subnets, from, dependsOn) and that the
 local files it names exist. Prints "FILE: ok" for a valid file and every problem of an invalid one
-as FILE:LINE:COL: field.path: message. Exits 1 when any file has a problem.
+as FILE:LINE:COL: field.path: message. Exits 1 when any file has a problem. Warnings (a cdrom bus
+the source's kernel cannot see) are printed the same way, as "warning: …", and do not fail.
 
 Options:
   --var NAME=VALUE   Set a variable declared under 'variables' (repeatable)
@@ -58,8 +59,9 @@ Options:
     let bad = 0;
     for (const file of files) {
       try {
-        loadBuild(file, { vars, env: io.env, cwd: io.cwd });
-        io.stdout.write(`${file}: ok\n`);
+        const build = loadBuild(file, { vars, env: io.env, cwd: io.cwd });
+        for (const w of build.warnings ?? []) io.stderr.write(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
+        io.stdout.write(`${file}: ok${build.warnings?.length ? ` (${build.warnings.length} warning${build.warnings.length === 1 ? '' : 's'})` : ''}\n`);
       } catch (err) {
         if (!(err instanceof BuildFileError)) throw err;
         bad++;

@@ -89,7 +89,16 @@ const cdrom = object('CD-ROM', 'A cdrom: files packed into an ISO with a volume 
   files: list(localPath('A file or folder (relative to the build file) put at the root of the ISO.', 'fileOrDir'), 'Files and folders to pack into the ISO.', { minItems: 1 }),
   iso: localPath('An existing ISO file, relative to the build file.', 'file'),
   label: formatted('volumeLabel', 'The ISO volume label the guest looks for (cidata for cloud-init NoCloud, OEMDRV for kickstart).', { default: 'packer' }),
-}, { required: ['name'], exactlyOne: ['files', 'iso'], exclusive: [['iso', 'label']], hints: { cd_files: 'files', cd_label: 'label' } });
+  type: choice(
+    ['cdrom', 'disk'],
+    'How the guest sees the ISO: a cdrom, or a read-only disk holding it — how KubeVirt attaches its own cloudInitNoCloud seed (a virtio disk), for guests without a SATA (AHCI) or SCSI cdrom driver, such as Debian\'s cloud kernel.',
+    { default: 'cdrom' },
+  ),
+  bus: choice(['sata', 'scsi', 'virtio'], 'The bus, as in KubeVirt: sata or scsi for a cdrom; virtio, sata or scsi for type: disk.', {
+    defaultText: 'sata for a cdrom (KubeVirt\'s default), virtio for type: disk',
+    rejected: { ide: 'KubeVirt rejects the IDE bus ("IDE bus is not supported" in its admission webhook)' },
+  }),
+}, { required: ['name'], exactlyOne: ['files', 'iso'], exclusive: [['iso', 'label']], hints: { cd_files: 'files', cd_label: 'label', interface: 'bus', cdrom_interface: 'bus' } });
 
 const nic = object('NIC', 'A network interface.', {
   model: choice(['virtio', 'e1000', 'e1000e', 'rtl8139'], 'The NIC model the guest sees. e1000e works in Windows without drivers.', { default: 'virtio' }),
@@ -219,6 +228,11 @@ const vm = object('VM', 'A virtual machine to build.', {
       'Default: host under KVM; max under software emulation (everything TCG can emulate, so x86-64-v2/v3 guests boot).',
   ),
   memory: size('Memory.', { default: '512Mi' }),
+  machineType: choice(
+    ['q35', 'pc'],
+    "The chipset. q35 (PCIe, SATA through the board's AHCI) is what KubeVirt gives every amd64 VM; pc (i440fx) is Packer's QEMU default and runs on the local engine only — KubeVirt refuses it.",
+    { default: 'q35' },
+  ),
   efiFirmware: {
     type: 'union',
     description: 'Boot with UEFI (OVMF) instead of BIOS. true = UEFI without Secure Boot.',
@@ -248,7 +262,7 @@ const vm = object('VM', 'A virtual machine to build.', {
   hints: {
     cpus: 'cpu', cpu_model: 'cpuModel', vm_name: 'name', iso_url: 'source: { iso: { url, checksum } }', iso_checksum: 'source: { iso: { url, checksum } }',
     disk_size: 'disks: [{ name: root, size }]', disk_interface: 'disks[].bus', format: 'output: { format }', boot_steps: 'bootCommand',
-    efi_boot: 'efiFirmware', firmware: 'efiFirmware', cd_files: 'cdroms: [{ name, files, label }]', net_device: 'nics: [{ model }]',
+    efi_boot: 'efiFirmware', firmware: 'efiFirmware', machine_type: 'machineType', cd_files: 'cdroms: [{ name, files, label }]', net_device: 'nics: [{ model }]',
     headless: 'not needed: builds always run without a display', ssh_username: 'communicator: { sshUsername }',
     ssh_password: 'communicator: { sshPassword }', shutdown_command: 'shutdownCommand', depends_on: 'dependsOn',
   },

@@ -8,8 +8,11 @@
  * their {{ .Field }} actions and are rendered with renderTemplate at the moment they are used, as
  * Packer does. Every other string is final.
  */
+import type { BuildProblem } from './problems.js';
 
 export type DiskBus = 'virtio' | 'sata' | 'scsi';
+/** The chipset: q35 is KubeVirt's (and our) default; pc (i440fx) runs on the local engine only. */
+export type MachineType = 'q35' | 'pc';
 export type NicModel = 'virtio' | 'e1000' | 'e1000e' | 'rtl8139';
 export type OutputFormat = 'qcow2' | 'raw';
 export type Qcow2Compression = 'zlib' | 'zstd';
@@ -47,6 +50,15 @@ export interface Cdrom {
   iso?: string;
   /** Set (default "packer", as Packer's cd_label) when `files` is. */
   label?: string;
+  /** undefined = cdrom; disk = a read-only disk holding the ISO (how KubeVirt attaches cloudInitNoCloud). */
+  type?: 'cdrom' | 'disk';
+  /** undefined = sata for a cdrom, virtio for type disk (see cdromBus). */
+  bus?: DiskBus;
+}
+
+/** The bus a cdrom is attached to, with the defaults KubeVirt applies. */
+export function cdromBus(cdrom: Pick<Cdrom, 'type' | 'bus'>): DiskBus {
+  return cdrom.bus ?? (cdrom.type === 'disk' ? 'virtio' : 'sata');
 }
 
 export interface Nic {
@@ -159,6 +171,8 @@ export interface Vm {
   /** undefined = the engine's default (host under KVM, max under emulation). */
   cpuModel?: string;
   memoryBytes: number; // 512Mi
+  /** undefined = q35. */
+  machineType?: MachineType;
   efiFirmware?: EfiFirmware; // undefined = BIOS
   disks: Disk[]; // the first is the root disk (made from the source)
   cdroms: Cdrom[];
@@ -210,4 +224,6 @@ export interface Build {
   layers: Layer[];
   /** Values to mask in every log line (passwords, keys), gathered while loading. */
   secrets: string[];
+  /** Things that are valid but will likely not work as meant (a bus the guest cannot see). */
+  warnings?: BuildProblem[];
 }

@@ -20,6 +20,8 @@ export const SECRET_NAME = /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|PRIVATE_?KEY
 
 export class ResolveContext {
   readonly problems: BuildProblem[] = [];
+  /** Valid, but likely not what the user meant; shown by validate and build, never fatal. */
+  readonly warnings: BuildProblem[] = [];
   readonly secrets: string[] = [];
 
   constructor(
@@ -52,6 +54,11 @@ export class ResolveContext {
   report(p: FieldPath, message: string, at: 'key' | 'value' = 'value'): void {
     const pos = this.position(p, at);
     this.problems.push({ file: this.file, line: pos.line, column: pos.column, path: formatPath(p), message });
+  }
+
+  warn(p: FieldPath, message: string): void {
+    const pos = this.position(p);
+    this.warnings.push({ file: this.file, line: pos.line, column: pos.column, path: formatPath(p), message });
   }
 
   /** Reports at character `index` of the string `value` at `p`, when the file spells it 1:1. */

@@ -7,7 +7,7 @@
 import { findBadWaits } from './boot-waits.js';
 import { parseChecksum } from './checksum.js';
 import { didYouMean } from './did-you-mean.js';
-import type { Cdrom, Checksum, Communicator, Disk, DiskBus, EfiFirmware, Nic, NicModel, Provisioner, Source, Vm } from './model.js';
+import { cdromBus, type Cdrom, type Checksum, type Communicator, type Disk, type DiskBus, type EfiFirmware, type Nic, type NicModel, type Provisioner, type Source, type Vm } from './model.js';
 import type { FieldPath } from './problems.js';
 import { parseQuantity } from './quantity.js';
 import { bool, isRaw, list, num, obj, str, strings, type Raw, type ResolveContext } from './resolve-context.js';
@@ -56,6 +56,10 @@ export function resolveVm(ctx: ResolveContext, raw: Raw, p: FieldPath, scope: Vm
   };
   const efi = resolveEfi(raw);
   if (efi) vm.efiFirmware = efi;
+  const machineType = str(raw, 'machineType');
+  if (machineType === 'pc' || machineType === 'q35') vm.machineType = machineType;
+  if (machineType === 'pc' && efi?.secureBoot) ctx.report([...p, 'machineType'], 'Secure Boot needs SMM, which needs the q35 machine type; expected q35 (the default)');
+  warnUnseenCdroms(ctx, vm, p);
   const httpDirectory = str(raw, 'httpDirectory');
   if (httpDirectory !== undefined) vm.httpDirectory = ctx.localPath([...p, 'httpDirectory'], httpDirectory, 'dir');
   const httpContent = obj(raw, 'httpContent');
@@ -139,7 +143,33 @@ function resolveCdroms(ctx: ResolveContext, raw: Raw, p: FieldPath): Cdrom[] {
     }
     const iso = str(c, 'iso');
     if (iso !== undefined) cdrom.iso = ctx.localPath([...cp, 'iso'], iso, 'file');
+    const type = str(c, 'type');
+    if (type === 'disk' || type === 'cdrom') cdrom.type = type;
+    const bus = str(c, 'bus') as DiskBus | undefined;
+    if (bus !== undefined) {
+      // KubeVirt's admission webhook: "virtio is invalid for a cdrom" (pkg/storage/admitters/disks.go).
+      if (bus === 'virtio' && cdrom.type !== 'disk') ctx.report([...cp, 'bus'], "a cdrom cannot be on the virtio bus (KubeVirt refuses it); expected sata or scsi, or type: disk for a virtio disk holding the ISO");
+      cdrom.bus = bus;
+    }
     return [cdrom];
+  });
+}
+
+/**
+ * Sources whose kernel is known to lack the AHCI (SATA) driver: Debian's genericcloud images boot
+ * linux-image-cloud-amd64, whose bookworm package ships virtio_blk and virtio_scsi but no ahci.ko
+ * (its generic images boot the full kernel and see SATA).
+ */
+const NO_AHCI_SOURCE = /genericcloud/i;
+
+/** Warns about cdroms the guest is known not to see; silent where that cannot be known. */
+function warnUnseenCdroms(ctx: ResolveContext, vm: Vm, p: FieldPath): void {
+  const source = vm.source.kind === 'url' ? vm.source.url : vm.source.kind === 'containerDisk' ? vm.source.image : vm.source.kind === 'path' ? vm.source.path : '';
+  if (!NO_AHCI_SOURCE.test(source)) return;
+  vm.cdroms.forEach((c, i) => {
+    if (cdromBus(c) !== 'sata') return;
+    const what = c.type === 'disk' ? 'a sata disk' : 'a sata cdrom';
+    ctx.warn([...p, 'cdroms', i, c.bus ? 'bus' : 'name'], `${what}: the source's Debian cloud kernel has no AHCI (SATA) driver, so the guest will not see it${c.label === 'cidata' ? ' and cloud-init will not find its seed' : ''}; use type: disk (a virtio disk, as KubeVirt attaches cloudInitNoCloud) or bus: scsi`);
   });
 }
 

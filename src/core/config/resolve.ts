@@ -5,7 +5,7 @@
  */
 import { didYouMean } from './did-you-mean.js';
 import type { Build, Layer, Vm } from './model.js';
-import type { FieldPath } from './problems.js';
+import { sortProblems, type FieldPath } from './problems.js';
 import { isRaw, list, str, type Raw, type ResolveContext } from './resolve-context.js';
 import { resolveNetwork } from './resolve-network.js';
 import { resolveVm } from './resolve-vm.js';
@@ -44,6 +44,7 @@ export function resolveBuild(ctx: ResolveContext, raw: Raw, absFile: string, var
     network,
     layers,
     secrets: [...new Set(ctx.secrets)],
+    ...(ctx.warnings.length > 0 ? { warnings: sortProblems(ctx.warnings) } : {}),
   };
 }
 

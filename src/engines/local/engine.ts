@@ -100,11 +100,11 @@ export class LocalEngine implements Engine {
       });
       checkpoint();
 
-      // Firmware: Secure Boot needs SMM, which needs q35; otherwise Packer's default machine.
-      let machine: MachineType = 'pc';
+      // q35 unless the build asks for pc, as virt-launcher: KubeVirt's amd64 default machine type
+      // (kubevirt/kubevirt pkg/virt-config/virt-config.go, DefaultAMD64MachineType = "q35").
+      const machine: MachineType = vm.machineType ?? 'q35';
       let firmware: FirmwarePlan | undefined;
       if (vm.efiFirmware) {
-        machine = vm.efiFirmware.secureBoot ? 'q35' : 'pc';
         const fw = await findUefiFirmware({ secureBoot: vm.efiFirmware.secureBoot, machine, env: this.env });
         const vars = path.join(req.workDir, `${fileSafe(vm.name)}-efivars.fd`);
         made(vars);

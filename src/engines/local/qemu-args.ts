@@ -43,6 +43,10 @@ export interface CdromPlan {
   id: string;
   path: string;
   bootIndex?: number;
+  /** undefined = sata, KubeVirt's default cdrom bus. */
+  bus?: DiskBus;
+  /** disk: a read-only disk holding the ISO (KubeVirt's cloudInitNoCloud is a virtio disk). */
+  media?: 'cdrom' | 'disk';
 }
 
 export interface PortForward {
@@ -105,10 +109,17 @@ export const NIC_DEVICE: Record<NicModel, string> = {
   rtl8139: 'rtl8139',
 };
 
-/** Ports of the AHCI controller we add for SATA disks. */
+/** Ports of an AHCI controller: the one we add for SATA disks, and the ICH9 AHCI on the q35 board. */
 export const SATA_PORTS = 6;
-/** IDE slots for CD-ROMs: the PIIX controller of `pc` has 2 buses × 2 units, the ICH9 AHCI of `q35` 6 ports. */
-export const CDROM_SLOTS: Record<MachineType, number> = { pc: 4, q35: 6 };
+
+/**
+ * Where a SATA cdrom goes. On q35 the board's own ICH9 AHCI controller (QEMU names its ports
+ * ide.0 … ide.5), as libvirt does for a KubeVirt cdrom with bus sata; on pc, which has only the
+ * PIIX IDE controller (a bus KubeVirt never uses), the AHCI controller we add.
+ */
+function sataCdromOnBoard(machine: MachineType): boolean {
+  return machine === 'q35';
+}
 
 /** QEMU option values are comma-separated; a literal comma is written twice. */
 export function escapeOptionValue(value: string): string {
@@ -147,9 +158,12 @@ export function qemuArgs(plan: MachinePlan): string[] {
     add('-drive', `if=pflash,unit=1,format=${fw.varsFormat},file=${e(fw.vars)}`);
   }
 
-  if (plan.disks.some((d) => d.bus === 'sata')) add('-device', 'ahci,id=sata');
-  if (plan.disks.some((d) => d.bus === 'scsi')) add('-device', 'virtio-scsi-pci,id=scsi');
+  const cdromBusOf = (c: CdromPlan): DiskBus => c.bus ?? 'sata';
+  const onAddedAhci = (c: CdromPlan): boolean => cdromBusOf(c) === 'sata' && (c.media === 'disk' || !sataCdromOnBoard(plan.machine));
+  if (plan.disks.some((d) => d.bus === 'sata') || plan.cdroms.some(onAddedAhci)) add('-device', 'ahci,id=sata');
+  if (plan.disks.some((d) => d.bus === 'scsi') || plan.cdroms.some((c) => cdromBusOf(c) === 'scsi')) add('-device', 'virtio-scsi-pci,id=scsi');
   let sataPort = 0;
+  let boardPort = 0;
   let scsiTarget = 0;
   for (const d of plan.disks) {
     add('-drive', `if=none,id=${d.id},file=${e(d.path)},format=${d.format},cache=writeback,discard=unmap`);
@@ -167,11 +181,23 @@ export function qemuArgs(plan: MachinePlan): string[] {
     }
   }
 
-  plan.cdroms.forEach((c, i) => {
+  for (const c of plan.cdroms) {
+    const boot = c.bootIndex !== undefined ? `,bootindex=${c.bootIndex}` : '';
+    const bus = cdromBusOf(c);
+    if (c.media === 'disk') {
+      // QEMU's ide-hd refuses a read-only drive (KubeVirt likewise refuses a read-only sata disk):
+      // there the guest's writes go to a temporary overlay instead, leaving the ISO untouched.
+      const guard = bus === 'sata' ? 'snapshot=on' : 'readonly=on';
+      add('-drive', `if=none,id=${c.id},file=${e(c.path)},format=raw,${guard}`);
+      if (bus === 'virtio') add('-device', `virtio-blk-pci,drive=${c.id}${boot}`);
+      else if (bus === 'scsi') add('-device', `scsi-hd,drive=${c.id},bus=scsi.0,channel=0,scsi-id=${scsiTarget++},lun=0${boot}`);
+      else add('-device', `ide-hd,drive=${c.id},bus=sata.${sataPort++}${boot}`);
+      continue;
+    }
     add('-drive', `if=none,id=${c.id},file=${e(c.path)},format=raw,media=cdrom,readonly=on`);
-    const slot = plan.machine === 'pc' ? `bus=ide.${Math.floor(i / 2)},unit=${i % 2}` : `bus=ide.${i}`;
-    add('-device', `ide-cd,drive=${c.id},${slot}${c.bootIndex !== undefined ? `,bootindex=${c.bootIndex}` : ''}`);
-  });
+    if (bus === 'scsi') add('-device', `scsi-cd,drive=${c.id},bus=scsi.0,channel=0,scsi-id=${scsiTarget++},lun=0${boot}`);
+    else add('-device', `ide-cd,drive=${c.id},bus=${onAddedAhci(c) ? `sata.${sataPort++}` : `ide.${boardPort++}`}${boot}`);
+  }
 
   plan.nics.forEach((n, i) => {
     if (n.segment) {
@@ -201,11 +227,14 @@ function validate(plan: MachinePlan): void {
   if (!Number.isInteger(plan.cpus) || plan.cpus < 1) throw new UserError(`${where}: cpu must be a whole number ≥ 1, got ${plan.cpus}`);
   if (!Number.isInteger(plan.memoryMiB) || plan.memoryMiB < 16) throw new UserError(`${where}: memory must be at least 16Mi, got ${plan.memoryMiB}Mi`);
   if (plan.firmware?.secureBoot && plan.machine !== 'q35') throw new UserError(`${where}: Secure Boot needs the q35 machine type`);
-  const sata = plan.disks.filter((d) => d.bus === 'sata').length;
-  if (sata > SATA_PORTS) throw new UserError(`${where}: at most ${SATA_PORTS} sata disks fit one controller, got ${sata}`);
-  if (plan.cdroms.length > CDROM_SLOTS[plan.machine]) {
-    throw new UserError(`${where}: at most ${CDROM_SLOTS[plan.machine]} cdroms fit the ${plan.machine} machine, got ${plan.cdroms.length} (an iso source counts as one)`);
+  const sataCdroms = plan.cdroms.filter((c) => (c.bus ?? 'sata') === 'sata');
+  const boardCdroms = sataCdroms.filter((c) => c.media !== 'disk' && sataCdromOnBoard(plan.machine)).length;
+  const sata = plan.disks.filter((d) => d.bus === 'sata').length + sataCdroms.length - boardCdroms;
+  if (sata > SATA_PORTS) throw new UserError(`${where}: at most ${SATA_PORTS} sata disks${sataCdromOnBoard(plan.machine) ? '' : ' and cdroms'} fit one controller, got ${sata}`);
+  if (boardCdroms > SATA_PORTS) {
+    throw new UserError(`${where}: at most ${SATA_PORTS} sata cdroms fit the q35 board's controller, got ${boardCdroms} (an iso source counts as one)`);
   }
+  for (const c of plan.cdroms) if (c.bus === 'virtio' && c.media !== 'disk') throw new UserError(`${where}: a cdrom cannot be on the virtio bus; attach it as a disk`);
   if (plan.nics.length === 0) throw new UserError(`${where}: needs at least one nic`);
   if (plan.nics.length > 250) throw new UserError(`${where}: too many nics (${plan.nics.length})`);
   for (const n of plan.nics) if (n.segment && !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(n.segment.mac)) throw new Error(`${where}: invalid MAC address '${n.segment.mac}'`);

@@ -7,7 +7,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import type { Build, Checksum, Vm } from '../../core/config/model.js';
+import { cdromBus, type Build, type Checksum, type Vm } from '../../core/config/model.js';
 import type { Logger } from '../../core/log.js';
 import { buildCdromIso } from './cdrom.js';
 import { createBlankDisk, createOverlay } from './disks.js';
@@ -69,17 +69,18 @@ export async function prepareStorage(r: StorageRequest): Promise<PreparedStorage
   for (const c of vm.cdroms) {
     const id = `cd${cdroms.length}`;
     const where = `vm ${vm.name}: cdroms.${c.name}`;
+    const attachment = { bus: cdromBus(c), media: c.type ?? 'cdrom' } as const;
     if (c.iso) {
       const iso = path.resolve(r.build.dir, c.iso);
       await access(iso).catch(() => {
         throw new UserError(`${where}: iso '${c.iso}' does not exist (looked for ${iso})`);
       });
-      cdroms.push({ id, path: iso });
+      cdroms.push({ id, path: iso, ...attachment });
     } else {
       const file = path.join(r.workDir, `${base}-cdrom-${fileSafe(c.name)}.iso`);
       r.made(file);
       await buildCdromIso({ files: c.files ?? [], baseDir: r.build.dir, ...(c.label ? { label: c.label } : {}), destination: file, what: where, signal });
-      cdroms.push({ id, path: file });
+      cdroms.push({ id, path: file, ...attachment });
     }
   }
   return { rootDisk, disks, cdroms };

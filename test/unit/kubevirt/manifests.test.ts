@@ -173,6 +173,22 @@ describe('cdroms from files', () => {
     expect(vm.volumes[1]).toEqual({ name: 'seed', secret: { secretName: 'b-l-v-r1-cd-seed', volumeLabel: 'cidata' } });
   });
 
+  it('attaches a seed as a read-only virtio disk (as KubeVirt attaches cloudInitNoCloud) and a scsi cdrom on scsi', () => {
+    const r = renderYaml(
+      vmYaml('cdroms: [{ name: seed, files: [seed/user-data], label: cidata, type: disk }, { name: extra, files: [seed/meta-data], bus: scsi }, { name: sd, files: [seed/meta-data], type: disk, bus: sata }]'),
+      { 'seed/user-data': '#cloud-config\n', 'seed/meta-data': 'instance-id: x\n' },
+    );
+    const disks = one(r, 'VirtualMachine').spec.template.spec.domain.devices.disks;
+    expect(disks[1]).toEqual({ name: 'seed', disk: { bus: 'virtio', readonly: true } });
+    expect(disks[2]).toEqual({ name: 'extra', cdrom: { bus: 'scsi', readonly: true } });
+    // KubeVirt refuses a read-only sata disk.
+    expect(disks[3]).toEqual({ name: 'sd', disk: { bus: 'sata' } });
+  });
+
+  it('refuses machineType pc, which KubeVirt does not emulate', () => {
+    expect(() => renderYaml(vmYaml('machineType: pc'))).toThrow(/machineType: kubevirt engine: KubeVirt runs amd64 VMs on q35 only/);
+  });
+
   it("refuses a folder (a Secret's files are all at the root), but flattens one written 'dir/'", () => {
     const files = { 'w/Autounattend.xml': '<x/>', 'w/setup.ps1': 'echo' };
     expect(() => renderYaml(vmYaml('cdroms: [{ name: win, files: [w] }]'), files)).toThrow(/cdroms\.win: 'w' is a folder; .*list the folder's files/);

@@ -146,34 +146,63 @@ describe('qemuArgs (pure)', () => {
     ]);
   });
 
-  it('attaches cdroms read-only on the IDE buses of pc (2 per bus) with the install ISO bootable after the disk', () => {
+  it("puts sata cdroms on q35's own AHCI ports, read-only, with the install ISO bootable after the disk", () => {
     const args = qemuArgs(
       plan({
+        machine: 'q35',
         cdroms: [
           { id: 'cd0', path: '/cache/debian.iso', bootIndex: 2 },
           { id: 'cd1', path: '/work/answers.iso' },
-          { id: 'cd2', path: '/work/more.iso' },
         ],
       }),
     );
     expect(values(args, '-drive')).toContain('if=none,id=cd0,file=/cache/debian.iso,format=raw,media=cdrom,readonly=on');
     const devices = values(args, '-device');
-    expect(devices).toContain('ide-cd,drive=cd0,bus=ide.0,unit=0,bootindex=2');
-    expect(devices).toContain('ide-cd,drive=cd1,bus=ide.0,unit=1');
-    expect(devices).toContain('ide-cd,drive=cd2,bus=ide.1,unit=0');
-  });
-
-  it('uses one AHCI port per cdrom on q35', () => {
-    const devices = values(qemuArgs(plan({ machine: 'q35', cdroms: [{ id: 'cd0', path: '/a.iso' }, { id: 'cd1', path: '/b.iso' }] })), '-device');
-    expect(devices).toContain('ide-cd,drive=cd0,bus=ide.0');
+    expect(devices).toContain('ide-cd,drive=cd0,bus=ide.0,bootindex=2');
     expect(devices).toContain('ide-cd,drive=cd1,bus=ide.1');
+    expect(devices).not.toContain('ahci,id=sata');
   });
 
-  it('rejects more cdroms than the machine has slots, naming the VM', () => {
-    const cdroms = Array.from({ length: 5 }, (_, i) => ({ id: `cd${i}`, path: `/x${i}.iso` }));
-    expect(() => qemuArgs(plan({ cdroms }))).toThrow(UserError);
-    expect(() => qemuArgs(plan({ cdroms }))).toThrow(/vm web: at most 4 cdroms fit the pc machine, got 5/);
-    expect(() => qemuArgs(plan({ machine: 'q35', cdroms }))).not.toThrow();
+  it('puts sata cdroms on pc on an added AHCI controller, after the sata disks (pc has only PIIX IDE)', () => {
+    const devices = values(
+      qemuArgs(plan({ machine: 'pc', disks: [{ id: 'disk0', path: '/d', format: 'qcow2', bus: 'sata', bootIndex: 1 }], cdroms: [{ id: 'cd0', path: '/a.iso' }] })),
+      '-device',
+    );
+    expect(devices.filter((d) => d === 'ahci,id=sata')).toHaveLength(1);
+    expect(devices).toContain('ide-hd,drive=disk0,bus=sata.0,bootindex=1');
+    expect(devices).toContain('ide-cd,drive=cd0,bus=sata.1');
+  });
+
+  it('attaches scsi cdroms to virtio-scsi, and an ISO as a read-only disk on virtio, scsi or (through a throw-away overlay) sata', () => {
+    const args = qemuArgs(
+      plan({
+        machine: 'q35',
+        cdroms: [
+          { id: 'cd0', path: '/a.iso', bus: 'scsi' },
+          { id: 'cd1', path: '/seed.iso', bus: 'virtio', media: 'disk' },
+          { id: 'cd2', path: '/b.iso', bus: 'scsi', media: 'disk' },
+          { id: 'cd3', path: '/c.iso', bus: 'sata', media: 'disk' },
+        ],
+      }),
+    );
+    const devices = values(args, '-device');
+    expect(devices).toContain('virtio-scsi-pci,id=scsi');
+    expect(devices).toContain('scsi-cd,drive=cd0,bus=scsi.0,channel=0,scsi-id=0,lun=0');
+    expect(devices).toContain('virtio-blk-pci,drive=cd1');
+    expect(devices).toContain('scsi-hd,drive=cd2,bus=scsi.0,channel=0,scsi-id=1,lun=0');
+    expect(devices).toContain('ide-hd,drive=cd3,bus=sata.0');
+    const drives = values(args, '-drive');
+    expect(drives).toContain('if=none,id=cd1,file=/seed.iso,format=raw,readonly=on');
+    expect(drives).toContain('if=none,id=cd3,file=/c.iso,format=raw,snapshot=on');
+    expect(() => qemuArgs(plan({ cdroms: [{ id: 'cd0', path: '/a.iso', bus: 'virtio' }] }))).toThrow(/a cdrom cannot be on the virtio bus/);
+  });
+
+  it('rejects more sata cdroms than the controller has ports, naming the VM', () => {
+    const cdroms = Array.from({ length: 7 }, (_, i) => ({ id: `cd${i}`, path: `/x${i}.iso` }));
+    expect(() => qemuArgs(plan({ machine: 'q35', cdroms }))).toThrow(UserError);
+    expect(() => qemuArgs(plan({ machine: 'q35', cdroms }))).toThrow(/vm web: at most 6 sata cdroms fit the q35 board's controller, got 7/);
+    expect(() => qemuArgs(plan({ machine: 'pc', cdroms }))).toThrow(/vm web: at most 6 sata disks and cdroms fit one controller, got 7/);
+    expect(() => qemuArgs(plan({ machine: 'q35', cdroms: cdroms.slice(1) }))).not.toThrow();
   });
 
   it('rejects more sata disks than one AHCI controller has ports', () => {
@@ -233,14 +262,16 @@ describe('qemuArgs (pure)', () => {
     fc.assert(
       fc.property(
         fc.array(bus, { minLength: 1, maxLength: 8 }),
-        fc.integer({ min: 0, max: 6 }),
+        fc.array(fc.record({ bus, media: fc.constantFrom<'cdrom' | 'disk'>('cdrom', 'disk') }), { maxLength: 6 }),
         fc.constantFrom<'pc' | 'q35'>('pc', 'q35'),
-        (buses, cdromCount, machine) => {
-          fc.pre(buses.filter((b) => b === 'sata').length <= 6 && cdromCount <= (machine === 'pc' ? 4 : 6));
+        (buses, cdromKinds, machine) => {
+          const kinds = cdromKinds.map((k) => (k.bus === 'virtio' ? { ...k, media: 'disk' as const } : k));
+          const onBoard = machine === 'q35' ? kinds.filter((k) => k.bus === 'sata' && k.media === 'cdrom').length : 0;
+          fc.pre(buses.filter((b) => b === 'sata').length + kinds.filter((k) => k.bus === 'sata').length - onBoard <= 6);
           const p = plan({
             machine,
             disks: buses.map((b, i) => ({ id: `disk${i}`, path: `/d${i}.qcow2`, format: 'qcow2', bus: b, ...(i === 0 ? { bootIndex: 1 } : {}) })),
-            cdroms: Array.from({ length: cdromCount }, (_, i) => ({ id: `cd${i}`, path: `/c${i}.iso`, ...(i === 0 ? { bootIndex: 2 } : {}) })),
+            cdroms: kinds.map((k, i) => ({ id: `cd${i}`, path: `/c${i}.iso`, ...k, ...(i === 0 ? { bootIndex: 2 } : {}) })),
           });
           const args = qemuArgs(p);
           const drives = values(args, '-drive').map(parseOptions);
@@ -253,8 +284,10 @@ describe('qemuArgs (pure)', () => {
           expect(new Set(boots).size).toBe(boots.length);
           const sataBuses = devices.filter((d) => d.get('bus')?.startsWith('sata.')).map((d) => d.get('bus'));
           expect(new Set(sataBuses).size).toBe(sataBuses.length);
-          const cdSlots = devices.filter((d) => d.has('ide-cd')).map((d) => `${d.get('bus')}/${d.get('unit') ?? 0}`);
-          expect(new Set(cdSlots).size).toBe(cdSlots.length);
+          const slots = devices.filter((d) => d.has('ide-cd') || d.has('ide-hd')).map((d) => d.get('bus'));
+          expect(new Set(slots).size).toBe(slots.length);
+          const scsiIds = devices.filter((d) => d.get('bus') === 'scsi.0').map((d) => d.get('scsi-id'));
+          expect(new Set(scsiIds).size).toBe(scsiIds.length);
           expect(args).not.toContain('-no-reboot');
         },
       ),

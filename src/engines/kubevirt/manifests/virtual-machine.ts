@@ -5,7 +5,7 @@
  *   end of every build) leaves the VMI Succeeded instead of booting it again, and a crash fails
  *   the build instead of looping. Reboots inside the guest (installers) stay in place.
  * - q35, explicit buses everywhere (KubeVirt's amd64 default is sata; virtio is refused for
- *   cdroms, so cdroms are sata).
+ *   cdroms, so cdroms are sata unless the build names scsi, or attaches the ISO as a disk).
  * - Firmware: BIOS unless efiFirmware is set; EFI with Secure Boot off unless asked, and SMM on
  *   when it is (KubeVirt refuses Secure Boot without SMM).
  * - Graphics device for VNC (boot commands), serial console logged to the launcher pod's
@@ -14,6 +14,7 @@
  *   installer and the installed system boots from disk after the installer's reboot.
  */
 import type { V1Disk, V1Volume } from '@kubevirt-ui-ext/kubevirt-api/kubevirt';
+import { cdromBus } from '../../../core/config/model.js';
 import { formatQuantity } from '../../../core/config/quantity.js';
 import { runLabels } from './labels.js';
 import type { VmCdromSecrets } from './cdroms.js';
@@ -55,13 +56,20 @@ export function renderVirtualMachine(ctx: RenderContext, scope: VmScope, parts: 
     attach({ name: INSTALL_ISO_DISK, cdrom: { bus: CDROM_BUS, readonly: true }, bootOrder: 2 }, { dataVolume: { name: parts.disks.installIso } }, 'source.iso');
   }
   vm.cdroms.forEach((cdrom, i) => {
-    const device: V1Disk = { name: cdrom.name, cdrom: { bus: CDROM_BUS, readonly: true } };
+    const bus = cdromBus(cdrom);
+    // A seed attached as a disk, as KubeVirt attaches cloudInitNoCloud; KubeVirt refuses a
+    // read-only sata disk (pkg/storage/admitters/disks.go), so only other buses are read-only.
+    const device: V1Disk =
+      cdrom.type === 'disk' ? { name: cdrom.name, disk: { bus, ...(bus === 'sata' ? {} : { readonly: true }) } } : { name: cdrom.name, cdrom: { bus, readonly: true } };
     const fromFiles = parts.cdroms.secrets.get(cdrom.name);
     const fromIso = parts.disks.cdromIsos.get(cdrom.name);
     if (fromFiles) attach(device, { secret: { secretName: fromFiles.secretName, volumeLabel: fromFiles.label } }, `cdroms.${i}`);
     else if (fromIso) attach(device, { dataVolume: { name: fromIso } }, `cdroms.${i}`);
   });
 
+  if (vm.machineType === 'pc') {
+    reportVmProblem(ctx, scope, 'machineType', "KubeVirt runs amd64 VMs on q35 only (its emulatedMachines default is q35*,pc-q35*); remove machineType: pc");
+  }
   const memory = formatQuantity(vm.memoryBytes);
   const secureBoot = vm.efiFirmware?.secureBoot === true;
   const object: VirtualMachine = {
