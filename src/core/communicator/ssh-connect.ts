@@ -76,6 +76,24 @@ function describeKind(err: DialError): string {
   }
 }
 
+/**
+ * What to check after a timeout, from how the last try ended: a server that rejected the login is
+ * up and reachable, so the credentials (or a user not made yet) are the suspects, not the network.
+ */
+function timeoutAdvice(config: Communicator, last: DialError, authFailures: number): string {
+  if (last.kind !== 'auth') return 'Check that the guest runs an SSH server reachable on that port, or raise communicator.sshTimeout.';
+  const offered = [
+    config.sshPassword !== undefined ? 'a password (communicator.sshPassword)' : undefined,
+    config.sshPrivateKeyFile ? `the key in ${config.sshPrivateKeyFile} (communicator.sshPrivateKeyFile)` : undefined,
+    config.sshAgentAuth ? 'the keys of the SSH agent (communicator.sshAgentAuth)' : undefined,
+  ].filter((o) => o !== undefined);
+  return (
+    `The SSH server answered but rejected the credentials (${authFailures} time(s)): user '${config.sshUsername}' with ${offered.length > 0 ? offered.join(', ') : 'no password or key'}. ` +
+    'Check communicator.sshUsername and the password or key, and that the guest has that user with them by then ' +
+    '(a cloud-init seed, preseed or kickstart that sets them must have run), or raise communicator.sshTimeout if it sets them late.'
+  );
+}
+
 async function dialTargets(config: Communicator, address: SshAddress, options: ConnectSshOptions): Promise<{ target: DialTarget; bastion?: DialTarget }> {
   if (!config.sshUsername) throw new UserError('communicator.sshUsername: an SSH username is required to connect');
   const env = options.env ?? process.env;
@@ -167,7 +185,7 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
     if (Date.now() >= deadline && last) {
       throw new UserError(
         `Timeout waiting for SSH: no SSH session with ${where} after ${formatGoDuration(config.sshTimeout)} (${attempt - 1} tries); last error: ${describeKind(last)}. ` +
-          'Check that the guest runs an SSH server reachable on that port, or raise communicator.sshTimeout.',
+          timeoutAdvice(config, last, authFailures),
       );
     }
     const watchStale = !targets.bastion && options.probeBanner !== false;

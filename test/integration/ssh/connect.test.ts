@@ -152,6 +152,21 @@ describe('waiting for SSH', () => {
     expect((err as Error).message).toContain('1.5s');
   });
 
+  test('a timeout whose last try was rejected blames the credentials, naming user and source, not the server', async () => {
+    const masker = new SecretMasker();
+    const { logger } = memoryLogger(masker);
+    const config = sshConfig(sshd, { sshPassword: 'not-the-password-5521', sshHandshakeAttempts: 0, sshTimeout: 1500 });
+    const err = await connectSsh(config, { host: sshd.host, port: sshd.port }, { logger, masker, signal: AbortSignal.timeout(10_000), ...FAST_RETRY }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    const message = (err as Error).message;
+    expect(message).toMatch(/^Timeout waiting for SSH/);
+    expect(message).toMatch(/last error: authentication failed/);
+    expect(message).toContain(`rejected the credentials`);
+    expect(message).toContain(`user '${sshd.user}' with a password (communicator.sshPassword)`);
+    expect(message).not.toContain('SSH server reachable on that port');
+    expect(message).not.toContain('not-the-password-5521');
+  });
+
   test('a server that accepts but never speaks: handshake timeout is the last cause', async () => {
     const net = await import('node:net');
     const held = new Set<import('node:net').Socket>();

@@ -14,6 +14,14 @@ describe('serial console tail', () => {
     expect(cleanConsoleText(ovmf)).toBe('BdsDxe: loading Boot0001\nguest: ready');
   });
 
+  it("keeps one line per line of systemd's \\r\\r\\n console output", async () => {
+    const systemd = '[  OK  ] Started ssh.service - OpenBSD Secure Shell server.\r\r\n[  OK  ] Reached target multi-user.target.\r\r\n';
+    expect(cleanConsoleText(systemd)).toBe('[  OK  ] Started ssh.service - OpenBSD Secure Shell server.\n[  OK  ] Reached target multi-user.target.');
+    const file = path.join(tmp, 'systemd.log');
+    writeFileSync(file, systemd.repeat(3));
+    expect(await readSerialTail(file, 2)).toEqual(['[  OK  ] Started ssh.service - OpenBSD Secure Shell server.', '[  OK  ] Reached target multi-user.target.']);
+  });
+
   it('returns the last lines, dropping a fragment cut mid-line', async () => {
     const file = path.join(tmp, 'serial.log');
     writeFileSync(file, Array.from({ length: 5000 }, (_, i) => `line ${i}`).join('\r\n') + '\r\n');
@@ -35,6 +43,13 @@ describe('serial console tail', () => {
       fc.property(fc.array(fc.stringMatching(/^[ -~]*$/)), (lines) => {
         const text = lines.join('\n');
         expect(cleanConsoleText(text)).toBe(text.replace(/\n+$/, ''));
+      }),
+    );
+    // Whatever run of CRs ends a line, the lines come out the same.
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.stringMatching(/^[ -~]*$/), fc.integer({ min: 0, max: 3 }))), (lines) => {
+        const text = lines.map(([l, crs]) => `${l}${'\r'.repeat(crs)}\n`).join('');
+        expect(cleanConsoleText(text)).toBe(lines.map(([l]) => l).join('\n').replace(/\n+$/, ''));
       }),
     );
   });
