@@ -114,7 +114,9 @@ describe('ruddervirt build --engine kubevirt (kube harness, real QEMU guest, fau
     expect(run.stderr).toMatch(/vm base\/guest: running/);
     expect(run.stderr).toMatch(/boot command: element 2\/2 typed/);
     expect(run.stderr).toMatch(/ssh: 127\.0\.0\.1:\d+ forwards to port 22 of base\/guest \(KubeVirt port-forward\)/);
-    expect(run.stderr).toMatch(/export: downloading (gzip|raw) from/);
+    // No Ingress for virt-exportproxy (as on kind): KubeVirt publishes no external links
+    // (kubevirt/kubevirt pkg/storage/export/export/links.go, v1.9.0), so the disk comes through a port-forward.
+    expect(run.stderr).toMatch(/export: downloading (gzip|raw) from virt-export-[\w-]+\.[\w-]+\.svc through a port-forward to pod [\w-]+\/virt-export-/);
     expect(run.stderr).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
     expect(run.stderr).not.toContain('rv-quickstart-pw');
     // The fault switch really hit the build, and it carried on.

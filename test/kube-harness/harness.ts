@@ -73,6 +73,11 @@ export interface KubeHarnessOptions {
   maxGraceSeconds?: number;
   /** How long a VpcEgressGateway's workload takes to be ready (its image pull on a real cluster). Default 1500 ms. */
   egressStartMs?: number;
+  /**
+   * virt-exportproxy has an Ingress, so exports publish status.links.external (at exportProxyUrl).
+   * Default false, as on a stock kind cluster: the engine downloads through a port-forward.
+   */
+  exportIngress?: boolean;
   /** The KubeVirt version the KubeVirt CR reports (feature-gates.ts decides the gates by it). Default v1.9.0. */
   kubevirtVersion?: string;
   /** spec.configuration.developerConfiguration.featureGates / disabledFeatureGates of the KubeVirt CR. */
@@ -102,7 +107,7 @@ export interface KubeHarness {
   workDir: string;
   /** CDI's upload proxy, directly (also reachable by port-forward to its pod in namespace cdi). */
   uploadProxyUrl: string;
-  /** Where status.links.external of exports point. */
+  /** Where status.links.external of exports point (with exportIngress). */
   exportProxyUrl: string;
   /** A client-node KubeConfig for the harness. */
   kubeConfig(): KubeConfig;
@@ -184,7 +189,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       ...(options.resolveRegistryImage ? { resolveRegistryImage: options.resolveRegistryImage } : {}),
     });
     const uploads = new UploadProxy(api, dataVolumes, network, logger);
-    const exports = new ExportController(api, files, network, events, ca, logger);
+    const exports = new ExportController(api, files, network, events, ca, logger, options.exportIngress === true);
     const snapshots = new SnapshotController(api, files, events, logger);
     const vms = new VmController(api, events, logger);
     const vmis = new VmiController(

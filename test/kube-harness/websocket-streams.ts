@@ -140,6 +140,7 @@ export class WebSocketStreams {
     stream.on('data', (chunk: Buffer) => {
       if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true });
     });
+    stream.resume(); // a dialled guest port is handed over paused, with what the guest already sent
     stream.on('error', (err) => this.logger.debug(`kube harness: stream: ${err.message}`));
     stream.once('close', () => ws.close(1000));
     ws.on('message', (data, isBinary) => {

@@ -86,6 +86,7 @@ export const API_CALLS: readonly ApiCall[] = [
   ...calls('cdi.kubevirt.io', 'datavolumes', ['create'], 'namespace', 'clone', 'cloning a disk (from: and the clone capture)', 'source'),
   // Captures.
   ...calls('snapshot.storage.k8s.io', 'volumesnapshots', ['create', 'get', 'delete'], 'namespace', 'volume-snapshot', 'CSI snapshots of finished disks'),
+  ...calls('', 'pods', ['delete'], 'namespace', 'volume-snapshot', 'removing a Failed virt-launcher pod (crashed or killed guest) that keeps the root disk export InUse'),
   ...calls('snapshot.kubevirt.io', 'virtualmachinesnapshots', ['create', 'get', 'delete'], 'namespace', 'vm-snapshot', 'KubeVirt snapshots of finished VMs'),
   // Outputs kept for later builds (cluster/kept-layers.ts): no owner, no run label, the layer key.
   ...calls('cdi.kubevirt.io', 'datavolumes', ['patch'], 'namespace', 'clone', 'keeping a clone output for later builds of the same layer (labels, annotations, no owner)'),

@@ -1,14 +1,16 @@
 /**
  * KubeVirt's VirtualMachineExport controller and export server (reference/kubevirt.md §4.2):
- * - sources: a PersistentVolumeClaim (not in use by a running VMI), a stopped VirtualMachine
+ * - sources: a PersistentVolumeClaim (not mounted by a pod that is not Succeeded), a stopped VirtualMachine
  *   (its PVC and DataVolume volumes) or a ready VirtualMachineSnapshot;
  * - the token is the `token` key of spec.tokenSecretRef, or of a generated Secret;
  * - when the source is ready: a `virt-export-<name>` Service (443 → 8443) and Pod (owned by the
  *   export), an HTTPS server (certificate from the harness CA, which status.links.*.cert holds)
  *   serving /volumes/<volume>/disk.img (raw) and disk.img.gz (gzip) to requests carrying
  *   `x-kubevirt-export-token` as a header or query parameter; status.links.internal has the
- *   in-cluster URLs (reach them by port-forward to the pod), status.links.external the URLs of a
- *   harness-wide proxy on 127.0.0.1 in virt-exportproxy's path layout;
+ *   in-cluster URLs (reach them by port-forward to the pod); status.links.external — only with
+ *   `ingress` on, as KubeVirt publishes them only when virt-exportproxy has an Ingress or Route
+ *   (kubevirt/kubevirt pkg/storage/export/export/links.go getExternalLinks, v1.9.0), which a stock
+ *   kind cluster lacks — the URLs of a harness-wide proxy on 127.0.0.1 in virt-exportproxy's layout;
  * - ttlDuration (default 2h) deletes the export when it expires.
  */
 import { createReadStream } from 'node:fs';
@@ -80,6 +82,8 @@ export class ExportController {
     private readonly events: EventRecorder,
     private readonly ca: CertificateAuthority,
     private readonly logger: Logger,
+    /** Whether virt-exportproxy has an Ingress (status.links.external published). */
+    private readonly ingress = false,
   ) {
     this.queue = new WorkQueue('vmexport-controller', (key) => this.reconcile(key), logger);
     this.unsubscribe = api.store.subscribe((e) => this.onEvent(e));
@@ -101,9 +105,21 @@ export class ExportController {
       return;
     }
     // A source that becomes ready or busy changes what the exports of its namespace can do.
-    if (['PersistentVolumeClaim', 'DataVolume', 'VirtualMachine', 'VirtualMachineInstance', 'VirtualMachineSnapshot', 'Secret'].includes(e.resource.kind) && meta.namespace) {
+    if (['PersistentVolumeClaim', 'DataVolume', 'VirtualMachine', 'VirtualMachineInstance', 'VirtualMachineSnapshot', 'Secret', 'Pod'].includes(e.resource.kind) && meta.namespace) {
       for (const ex of this.api.store.list(this.exports, meta.namespace)) this.queue.add(`${meta.namespace}/${ex.metadata.name}`);
     }
+  }
+
+  /** Pods that mount `claim` and are not Succeeded; launcher pods mount their VMI's claims. */
+  private podsUsingClaim(namespace: string, claim: string): Loose[] {
+    const vmis = this.api.list(mustResource('kubevirt.io', 'virtualmachineinstances'), namespace) as Loose[];
+    return (this.api.list(mustResource('', 'pods'), namespace) as Loose[]).filter((pod) => {
+      if (pod.status?.phase === 'Succeeded') return false;
+      if (((pod.spec?.volumes ?? []) as Loose[]).some((v) => v.persistentVolumeClaim?.claimName === claim)) return true;
+      const vmiUid = pod.metadata.labels?.['kubevirt.io/created-by'];
+      const vmi = vmiUid ? vmis.find((v) => v.metadata.uid === vmiUid) : undefined;
+      return vmi !== undefined && claimsOf(vmi.spec).includes(claim);
+    });
   }
 
   /** The volumes of the source, or why they cannot be exported now. */
@@ -120,19 +136,22 @@ export class ExportController {
     };
     if (source.kind === 'PersistentVolumeClaim') {
       const problem = claimReady(source.name);
-      if (problem) return { waiting: problem, reason: 'pvcPending' };
-      const user = activeVmis(this.api, namespace).find((v) => claimsOf(v.spec).includes(source.name));
-      if (user) return { waiting: `pvc ${namespace}/${source.name} is in use by VirtualMachineInstance ${user.metadata.name}`, reason: 'inUse' };
+      if (problem) return { waiting: problem, reason: 'PVCPending' };
+      // kubevirt/kubevirt pkg/storage/export/export/pvc-source.go isPVCInUse and
+      // pkg/virt-controller/watch/util/util.go PodsUsingPVCs (v1.9.0): every pod that mounts the
+      // claim and is not Succeeded — a Failed launcher (a crashed or killed guest) too.
+      const user = this.podsUsingClaim(namespace, source.name)[0];
+      if (user) return { waiting: `PersistentVolumeClaim ${namespace}/${source.name} is in use (pod ${user.metadata.name}, ${String(user.status?.phase)})`, reason: 'InUse' };
       return { volumes: [{ name: source.name, file: this.files.claimFile(namespace, source.name) }] };
     }
     if (source.kind === 'VirtualMachine') {
       const vm = this.api.tryGet(this.vms, namespace, source.name) as Loose | undefined;
-      if (!vm) return { waiting: `VirtualMachine ${namespace}/${source.name} not found`, reason: 'vmNotFound' };
-      if (activeVmis(this.api, namespace).some((v) => v.metadata.name === source.name)) return { waiting: `VirtualMachine ${namespace}/${source.name} is running`, reason: 'inUse' };
+      if (!vm) return { waiting: `VirtualMachine ${namespace}/${source.name} not found`, reason: 'VMNotFound' };
+      if (activeVmis(this.api, namespace).some((v) => v.metadata.name === source.name)) return { waiting: `VirtualMachine ${namespace}/${source.name} is running`, reason: 'InUse' };
       const volumes: ExportVolume[] = [];
       for (const claimName of claimsOf(vm.spec?.template?.spec)) {
         const problem = claimReady(claimName);
-        if (problem) return { waiting: problem, reason: 'pvcPending' };
+        if (problem) return { waiting: problem, reason: 'PVCPending' };
         volumes.push({ name: claimName, file: this.files.claimFile(namespace, claimName) });
       }
       return { volumes, vmName: source.name };
@@ -216,9 +235,9 @@ export class ExportController {
       (o as Loose).status = {
         ...base,
         phase: 'Ready',
-        links: { internal: links(`https://${host}`), external: links(external) },
+        links: { internal: links(`https://${host}`), ...(this.ingress ? { external: links(external) } : {}) },
         ...(source.vmName ? { virtualMachineName: source.vmName } : {}),
-        conditions: [condition('Ready', 'True', 'podReady'), condition('PVCReady', 'True', 'pvcBound')],
+        conditions: [condition('Ready', 'True', 'PodReady'), condition('PVCReady', 'True', 'PVCBound')],
       };
     });
     if (server.fresh) this.events.record(ex as KubeObject, 'Normal', 'ExportReady', `export server for ${name} is ready`, COMPONENT);
@@ -239,14 +258,16 @@ export class ExportController {
     await new Promise<void>((resolve) => entry.server.listen(0, '127.0.0.1', resolve));
     entry.port = (entry.server.address() as AddressInfo).port;
     this.servers.set(ex.metadata.uid, entry);
-    const labels = { 'kubevirt.io.virt-export-service': serviceName, 'kubevirt.io': 'virt-exporter' };
+    // kubevirt/kubevirt pkg/storage/export/export/export.go getExportLabelValue (v1.9.0): the export's name (≤ 63).
+    const labelValue = name.length <= 63 ? name : `virt-export-${name}`.slice(0, 63);
+    const labels = { 'kubevirt.io.virt-export-service': labelValue, 'kubevirt.io': 'virt-exporter' };
     const owner = this.owner(ex);
     if (!this.api.tryGet(this.services, namespace, serviceName)) {
       this.api.createInternal(this.services, namespace, {
         apiVersion: 'v1',
         kind: 'Service',
         metadata: { name: serviceName, namespace, labels, ownerReferences: [owner] },
-        spec: { selector: { 'kubevirt.io.virt-export-service': serviceName }, ports: [{ name: 'export', port: 443, targetPort: 8443, protocol: 'TCP' }] },
+        spec: { selector: { 'kubevirt.io.virt-export-service': labelValue }, ports: [{ name: 'export', port: 443, targetPort: 8443, protocol: 'TCP' }] },
       });
     }
     if (!this.api.tryGet(this.pods, namespace, serviceName)) {

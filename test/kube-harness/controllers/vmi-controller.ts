@@ -25,7 +25,7 @@ import { inBackground } from '../background.js';
 import { WorkQueue } from '../work-queue.js';
 import type { EventRecorder } from './event-recorder.js';
 import { MANAGED_POD_ANNOTATION, NODE_NAME, runningPodStatus, type PodRuntime } from './pod-runtime.js';
-import { VmiSpecError, connectGuestPort, startVmiMachine, type MachineContext, type VmiMachine } from './vmi-machine.js';
+import { VmiSpecError, dialGuestPort, startVmiMachine, type MachineContext, type VmiMachine } from './vmi-machine.js';
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -39,7 +39,8 @@ interface Runtime {
   abort: AbortController;
   starting?: Promise<void>;
   vm?: VmiMachine;
-  stopping?: Promise<void>;
+  /** Resolves true when the guest had to be killed after its grace period. */
+  stopping?: Promise<boolean>;
   /** Set when the harness (not the guest) ends the machine: a deletion or a stop. */
   stopRequested: boolean;
   vnc?: Duplex;
@@ -104,10 +105,16 @@ export class VmiController {
         runtime.stopping = this.stop(runtime, grace);
       }
       await runtime?.starting?.catch(() => undefined);
-      await runtime?.stopping;
+      const killed = (await runtime?.stopping) === true;
+      // kubevirt/kubevirt pkg/virt-handler/vm.go calculateVmPhaseForStatusReason (v1.9.0): a domain
+      // destroyed while ACPI was tried ("destroyed after the graceperiod expired") is Failed; a
+      // guest that shut down is Succeeded. The launcher pod ends the same way.
+      const phase = killed ? 'Failed' : 'Succeeded';
       const after = this.api.tryGet(this.vmis, namespace, name) as Loose | undefined;
-      if (after && after.metadata.uid === uid && !FINAL.has(after.status?.phase)) this.setPhase(after, 'Succeeded', (s) => this.notReady(s, 'VMI was deleted'));
-      this.finishPod(vmi, 'Succeeded');
+      if (after && after.metadata.uid === uid && !FINAL.has(after.status?.phase)) {
+        this.setPhase(after, phase, (s) => this.notReady(s, killed ? 'the guest did not shut down within its grace period and was killed' : 'VMI was deleted'));
+      }
+      this.finishPod(vmi, phase, killed ? 137 : 0);
       this.api.removeFinalizer(this.vmis, namespace, name, VMI_FINALIZER);
       return;
     }
@@ -269,17 +276,20 @@ export class VmiController {
     this.events.record(vmi as KubeObject, phase === 'Succeeded' ? 'Normal' : 'Warning', phase === 'Succeeded' ? 'Stopped' : 'Failed', phase === 'Succeeded' ? 'The VirtualMachineInstance was shut down.' : `The VirtualMachineInstance crashed (qemu status ${String(code)}).`, COMPONENT);
   }
 
-  /** ACPI power button, then a kill after `graceSeconds`. */
-  private async stop(entry: Runtime, graceSeconds: number): Promise<void> {
+  /** ACPI power button, then a kill after `graceSeconds`; true when it came to the kill. */
+  private async stop(entry: Runtime, graceSeconds: number): Promise<boolean> {
     entry.stopRequested = true;
     entry.abort.abort(new Error('the VMI is being deleted'));
     await entry.starting?.catch(() => undefined);
     const vm = entry.vm;
-    if (!vm) return;
+    if (!vm) return false;
     try {
+      if (!vm.machine.running) return false;
       await vm.machine.powerOff();
       const stopped = await vm.machine.waitForShutdown(graceSeconds * 1000, new AbortController().signal);
       if (!stopped) this.logger.debug(`kube harness: ${vm.machine.name} did not power off within ${graceSeconds}s; killing it`);
+      // Without a grace period there is no ACPI attempt, and a destroyed domain is Succeeded (vm.go isACPIEnabled).
+      return !stopped && graceSeconds > 0;
     } finally {
       await vm.machine.stop();
       await vm.network.release();
@@ -301,7 +311,8 @@ export class VmiController {
     const entry = this.runtimes.get(vmi.metadata.uid);
     const phase: string = vmi.status?.phase ?? 'Pending';
     if (phase !== 'Running' || !entry?.vm || !entry.vm.machine.running) {
-      throw badRequest(`Unable to connect to VirtualMachineInstance because phase is ${phase} instead of Running`);
+      // vnc.go / console.go (v1.9.0): `if !vmi.IsRunning() { return errors.NewBadRequest(vmiNotRunning) }`
+      throw badRequest('VMI is not running');
     }
     return { vmi, entry, vm: entry.vm };
   }
@@ -356,9 +367,30 @@ export class VmiController {
     return out;
   }
 
+  /**
+   * virt-api's VMI port-forward (kubevirt/kubevirt pkg/virt-api/rest/portforward.go, dialers.go
+   * netDial and streamer.go Handle, v1.5.0–v1.9.0): no phase check (only a paused VMI is refused);
+   * without status.interfaces a 400 "no network interfaces are present"; then it dials
+   * interfaces[0]'s address *before* upgrading the websocket, so a closed guest port is a 500
+   * "dialing VM: …" rather than an upgraded stream that closes.
+   */
   async portForward(namespace: string, name: string, port: number): Promise<Duplex> {
-    const { vm } = this.running(namespace, name);
-    return connectGuestPort(vm, port);
+    const vmi = this.api.tryGet(this.vmis, namespace, name) as Loose | undefined;
+    if (!vmi) throw notFound({ group: 'kubevirt.io', resource: 'virtualmachineinstances', name });
+    if ((vmi.status?.conditions ?? []).some((c: Loose) => c.type === 'Paused' && c.status === 'True')) {
+      throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on virtualmachineinstance.kubevirt.io "${name}": VMI is paused`);
+    }
+    const interfaces: Loose[] = vmi.status?.interfaces ?? [];
+    if (interfaces.length === 0) throw badRequest('no network interfaces are present');
+    const address = `${String(interfaces[0]!.ipAddress ?? '')}:${port}`;
+    const dialFailed = (why: string) => new ApiError(500, 'InternalError', `Internal error occurred: dialing VM: dial tcp ${address}: ${why}`, { causes: [{ message: `dialing VM: dial tcp ${address}: ${why}` }] });
+    const vm = this.runtimes.get(vmi.metadata.uid)?.vm;
+    if (!vm || !vm.machine.running) throw dialFailed('connect: connection refused');
+    try {
+      return await dialGuestPort(vm, port);
+    } catch (err) {
+      throw dialFailed(err instanceof Error ? err.message : String(err));
+    }
   }
 
   idle(): Promise<void> {

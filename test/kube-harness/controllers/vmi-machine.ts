@@ -339,13 +339,22 @@ export async function startVmiMachine(vmi: Loose, dir: string, ctx: MachineConte
   return { machine, dir, runtimeDir: prepared.runtimeDir, serialLog: plan.serialLog, hasGraphics: prepared.hasGraphics, forwards: new Map(), mac: prepared.mac, accelerator: plan.accelerator, network: prepared.network };
 }
 
-/** A TCP connection to `guestPort` of the VMI's first NIC, adding a host forward on first use. */
-export async function connectGuestPort(vm: VmiMachine, guestPort: number): Promise<Duplex> {
+/** How long a dial waits for the guest to refuse before the connection counts as accepted. */
+const GUEST_DIAL_MS = 1_500;
+
+/**
+ * A TCP connection to `guestPort` of the VMI's first NIC, as virt-api's net.Dial makes it: a
+ * closed port is an error ("connect: connection refused"), not a stream that closes. QEMU's
+ * host forward accepts at once and closes when the guest answers with a reset, so a connection
+ * closed before any byte or GUEST_DIAL_MS counts as refused; one the guest speaks on (an SSH
+ * banner) or keeps open is handed over, with what it already sent.
+ */
+export async function dialGuestPort(vm: VmiMachine, guestPort: number): Promise<Duplex> {
   const first = vm.network.interfaces[0];
   if (first?.subnet) {
     // virt-api dials status.interfaces[0].ipAddress from its own pod: a custom VPC is not routed
     // there (kubeovn/kube-ovn#4908), so the real one times out; the harness says so at once.
-    throw new Error(`dial tcp ${first.ip}:${guestPort}: connect: no route to host (the VMI's first interface is on Kube-OVN subnet ${first.subnet}, which virt-api cannot reach)`);
+    throw new Error(`connect: no route to host (the VMI's first interface is on Kube-OVN subnet ${first.subnet}, which virt-api cannot reach)`);
   }
   let hostPort = vm.forwards.get(guestPort);
   for (let attempt = 0; hostPort === undefined && attempt < 5; attempt++) {
@@ -359,7 +368,29 @@ export async function connectGuestPort(vm: VmiMachine, guestPort: number): Promi
   const port = hostPort;
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => resolve(socket));
-    socket.once('error', reject);
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (ok: boolean, err?: Error) => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      if (ok) {
+        socket.pause();
+        resolve(socket);
+      } else {
+        socket.destroy();
+        reject(err ?? new Error('connect: connection refused'));
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      socket.unshift(chunk);
+      settle(true);
+    };
+    const onClose = () => settle(false);
+    socket.once('error', (err) => settle(false, new Error(`connect: ${err.message}`)));
+    socket.once('connect', () => {
+      socket.on('data', onData);
+      socket.once('close', onClose);
+      timer = setTimeout(() => settle(true), GUEST_DIAL_MS);
+    });
   });
 }

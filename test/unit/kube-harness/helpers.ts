@@ -130,3 +130,14 @@ export function sha256File(file: string): Promise<string> {
       .on('error', reject);
   });
 }
+
+/** Creates a blank 16 MiB DataVolume `name` in `namespace` and waits until it is populated. */
+export async function blankDisk(kc: KubeConfig, namespace: string, name: string): Promise<void> {
+  await createCustom(kc, DV, namespace, {
+    apiVersion: 'cdi.kubevirt.io/v1beta1',
+    kind: 'DataVolume',
+    metadata: { name, annotations: { 'cdi.kubevirt.io/storage.bind.immediate.requested': 'true' } },
+    spec: { source: { blank: {} }, storage: { resources: { requests: { storage: '16Mi' } } } },
+  });
+  await waitFor(kc, DV, namespace, name, (o) => o.status?.phase === 'Succeeded');
+}

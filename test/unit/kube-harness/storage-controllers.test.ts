@@ -29,7 +29,7 @@ let base: string;
 const MiB = 1024 * 1024;
 
 beforeAll(async () => {
-  harness = await startKubeHarness({ accelerator: 'tcg', importRetries: 1 });
+  harness = await startKubeHarness({ accelerator: 'tcg', importRetries: 1, exportIngress: true });
   kc = harness.kubeConfig();
   core = kc.makeApiClient(CoreV1Api);
   dir = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-harness-test-'));

@@ -3,10 +3,11 @@
  * cluster while every harness test passes. Each test names the upstream file and version it
  * follows. No guest boots here (the VMI-level items are in upstream-fidelity-vmi.test.ts).
  */
-import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANAGED_POD_ANNOTATION } from '../../kube-harness/controllers/pod-runtime.js';
 import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
-import { EXPORT, VM_SNAPSHOT, VOLUME_SNAPSHOT, createCustom, getCustom, waitFor, type Gvr, type Loose } from './helpers.js';
+import { EXPORT, VM_SNAPSHOT, VOLUME_SNAPSHOT, blankDisk, createCustom, getCustom, waitFor, type Gvr, type Loose } from './helpers.js';
 
 const GATEWAYS: Gvr = { group: 'kubeovn.io', version: 'v1', plural: 'vpc-egress-gateways' };
 
@@ -142,13 +143,7 @@ describe('CSI snapshots retry errors (kubernetes-csi/external-snapshotter v8.6.0
   // occurs during the snapshot creation. Upon success, this error field will be cleared."
   it('a transient status.error is shown, then cleared when the snapshot becomes ready', async () => {
     const ns = await harness.createNamespace();
-    await createCustom(kc, { group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'datavolumes' }, ns, {
-      apiVersion: 'cdi.kubevirt.io/v1beta1',
-      kind: 'DataVolume',
-      metadata: { name: 'disk', annotations: { 'cdi.kubevirt.io/storage.bind.immediate.requested': 'true' } },
-      spec: { source: { blank: {} }, storage: { resources: { requests: { storage: '16Mi' } } } },
-    });
-    await waitFor(kc, { group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'datavolumes' }, ns, 'disk', (o) => o.status?.phase === 'Succeeded');
+    await blankDisk(kc, ns, 'disk');
     harness.setTransientSnapshotErrors({ message: 'Snapshot status update failed, Operation cannot be fulfilled: the object has been modified', forMs: 700 });
     try {
       await createCustom(kc, VOLUME_SNAPSHOT, ns, { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot', metadata: { name: 'snap' }, spec: { source: { persistentVolumeClaimName: 'disk' } } });
@@ -161,6 +156,37 @@ describe('CSI snapshots retry errors (kubernetes-csi/external-snapshotter v8.6.0
     }
     const after = (await getCustom(kc, VOLUME_SNAPSHOT, ns, 'snap')) as Loose;
     expect(after.status.readyToUse).toBe(true);
+    await harness.deleteNamespace(ns);
+  });
+});
+
+describe('VirtualMachineExport (kubevirt/kubevirt v1.9.0)', () => {
+  // pkg/storage/export/export/pvc-source.go isPVCInUse + pkg/virt-controller/watch/util/util.go PodsUsingPVCs:
+  // only Succeeded pods are skipped, so a Failed launcher (crashed or killed guest) keeps the export InUse.
+  // pkg/storage/export/export/links.go getExternalLinks: no Ingress/Route, no links.external.
+  it('a PVC mounted by a Failed pod stays InUse until the pod goes; without an Ingress only internal links are published', async () => {
+    const ns = await harness.createNamespace();
+    await blankDisk(kc, ns, 'disk');
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespacedPod({
+      namespace: ns,
+      body: {
+        // Stands for the launcher of a crashed guest: the pod runtime leaves a managed pod's status to its owner (this test).
+        metadata: { name: 'virt-launcher-crashed-abcde', labels: { 'kubevirt.io': 'virt-launcher' }, annotations: { [MANAGED_POD_ANNOTATION]: 'virt-launcher' } },
+        spec: { containers: [{ name: 'compute', image: 'quay.io/kubevirt/virt-launcher:v1.9.0' }], volumes: [{ name: 'root', persistentVolumeClaim: { claimName: 'disk' } }] },
+      },
+    });
+    const pod = await core.readNamespacedPod({ namespace: ns, name: 'virt-launcher-crashed-abcde' });
+    await core.replaceNamespacedPodStatus({ namespace: ns, name: pod.metadata!.name!, body: { ...pod, status: { ...pod.status, phase: 'Failed' } } });
+    await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'token' }, stringData: { token: 'sekret' } } });
+    await createCustom(kc, EXPORT, ns, { apiVersion: 'export.kubevirt.io/v1', kind: 'VirtualMachineExport', metadata: { name: 'out' }, spec: { source: { apiGroup: '', kind: 'PersistentVolumeClaim', name: 'disk' }, tokenSecretRef: 'token' } });
+    const { object: held } = await waitFor(kc, EXPORT, ns, 'out', (o) => o.status?.conditions?.some((c: Loose) => c.type === 'Ready' && c.reason === 'InUse'));
+    expect(held.status.phase).toBe('Pending');
+    expect((await core.readNamespacedPod({ namespace: ns, name: 'virt-launcher-crashed-abcde' })).status?.phase).toBe('Failed');
+    await core.deleteNamespacedPod({ namespace: ns, name: 'virt-launcher-crashed-abcde', gracePeriodSeconds: 0 });
+    const { object: ready } = await waitFor(kc, EXPORT, ns, 'out', (o) => o.status?.phase === 'Ready');
+    expect(ready.status.links.internal.volumes[0].formats.length).toBeGreaterThan(0);
+    expect(ready.status.links.external).toBeUndefined();
     await harness.deleteNamespace(ns);
   });
 });

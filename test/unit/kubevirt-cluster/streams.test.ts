@@ -13,7 +13,7 @@ import { KubeApiError } from '../../../src/engines/kubevirt/cluster/kube-api-err
 import type { KubeApi } from '../../../src/engines/kubevirt/cluster/kube-api.js';
 import { startLocalForwarder } from '../../../src/engines/kubevirt/cluster/local-forwarder.js';
 import { openPodPortForward } from '../../../src/engines/kubevirt/cluster/pod-port-forward.js';
-import { KUBEVIRT_STREAM_PROTOCOL, openVmiPortForward, openVmiVnc } from '../../../src/engines/kubevirt/cluster/vmi-streams.js';
+import { KUBEVIRT_STREAM_PROTOCOL, openVmiPortForward, openVmiVnc, vmiStreamRetryable } from '../../../src/engines/kubevirt/cluster/vmi-streams.js';
 import { clientFor } from './fakes/client.js';
 import { startFakeApiServer, type FakeApiServer } from './fakes/fake-api-server.js';
 import { bridgeChannelPortForward, bridgePlainStream, startEchoServer, type EchoServer, type PlainBridgeLog } from './fakes/stream-bridges.js';
@@ -104,11 +104,26 @@ describe('cluster streams (fake API server, fake websocket ends)', () => {
     stream.destroy();
   });
 
-  it('retries while virt-api says the VMI is not running, then connects', async () => {
-    fake.fail({ method: 'UPGRADE', path: /\/vnc$/, status: 400, reason: 'BadRequest', message: 'Unable to connect to VM because phase is Scheduling instead of Running (not running)', times: 2 });
+  it('retries while virt-api says the VMI is not running (kubevirt/kubevirt v1.9.0 pkg/virt-api/rest/vnc.go), then connects', async () => {
+    fake.fail({ method: 'UPGRADE', path: /\/vnc$/, status: 400, reason: 'BadRequest', message: 'VMI is not running', times: 2 });
     const stream = await openVmiVnc(api, { namespace: 'ns', vmi: 'starting', signal: AbortSignal.timeout(20_000) });
     expect((await readBytes(stream, 6)).toString()).toBe('hello\n');
     stream.destroy();
+  });
+
+  // kubevirt/kubevirt v1.9.0 pkg/virt-api/rest/dialers.go: 400 "no network interfaces are present" before the
+  // VMI has an address (retried); 500 "dialing VM: …" when the guest port is closed (given up at once: SSH retries).
+  it("port-forward: retries virt-api's 400 without interfaces, fails fast on its 500 dialing error", async () => {
+    fake.fail({ method: 'UPGRADE', path: /\/portforward\/22\/tcp$/, status: 400, reason: 'BadRequest', message: 'no network interfaces are present', times: 2 });
+    const stream = await openVmiPortForward(api, { namespace: 'ns', vmi: 'guest', port: 22, signal: AbortSignal.timeout(20_000) });
+    stream.destroy();
+    const before = fake.requests.filter((r) => r.method === 'UPGRADE').length;
+    fake.fail({ method: 'UPGRADE', path: /\/portforward\/22\/tcp$/, status: 500, reason: 'InternalError', message: 'Internal error occurred: dialing VM: dial tcp 10.244.0.7:22: connect: connection refused', times: 1 });
+    const err = await openVmiPortForward(api, { namespace: 'ns', vmi: 'guest', port: 22, signal: AbortSignal.timeout(20_000) }).catch((e: unknown) => e);
+    expect((err as KubeApiError).status).toBe(500);
+    expect(fake.requests.filter((r) => r.method === 'UPGRADE').length - before).toBe(1);
+    expect(vmiStreamRetryable('portforward/22/tcp', new KubeApiError('GET', '/x', 500, 'InternalError', 'etcdserver: request timed out'))).toBe(true);
+    expect(vmiStreamRetryable('vnc', new KubeApiError('GET', '/x', 400, 'BadRequest', 'No graphics devices are present.'))).toBe(false);
   });
 
   it('a refused upgrade is a KubeApiError carrying the Status message', async () => {

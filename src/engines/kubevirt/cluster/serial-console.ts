@@ -4,11 +4,9 @@
  * the VM's virt-launcher pod (reference/kubevirt.md §1.3), which we read as a pod log. The
  * launcher pod is found by KubeVirt's labels: kubevirt.io/created-by=<VMI uid>, or — once the VMI
  * is gone — by the labels the pod still carries from the VMI template plus vm.kubevirt.io/name,
- * which holds the VMI's *hostname* (spec.hostname when set), not the VM's name: `labels[
- * DeprecatedVirtualMachineNameLabel] = hostName` with `hostName := dns.SanitizeHostname(vmi)`
- * (kubevirt/kubevirt pkg/virt-controller/services/template.go podLabels and
- * pkg/util/net/dns/sanitize.go, v1.9.0; the template's own labels are copied to the pod there too).
+ * which holds the VMI's hostname, not the VM's name (launcher-pods.ts).
  */
+import { launcherSelector, type LauncherIdentity } from './launcher-pods.js';
 import type { LiveObject, ObjectClient } from './objects.js';
 import { withRetries } from './retry.js';
 import { vmiRef } from './vmi-wait.js';
@@ -17,22 +15,6 @@ export const CONSOLE_LOG_CONTAINER = 'guest-console-log';
 
 interface PodObject extends LiveObject {
   status?: { phase?: string; startTime?: string };
-}
-
-export const LAUNCHER_HOSTNAME_LABEL = 'vm.kubevirt.io/name';
-
-/** The VM as its launcher pods are labelled: the VMI template's labels and hostname. */
-export interface LauncherIdentity {
-  hostname: string;
-  templateLabels: Record<string, string>;
-}
-
-/** The selector for a VM's launcher pods that needs no VMI: template labels and the hostname label. */
-export function launcherSelector(identity: LauncherIdentity): string {
-  const labels = { ...identity.templateLabels, [LAUNCHER_HOSTNAME_LABEL]: identity.hostname };
-  return Object.entries(labels)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
 }
 
 export async function serialConsoleTail(objects: ObjectClient, namespace: string, vmName: string, launcher: LauncherIdentity, lines: number, signal: AbortSignal): Promise<string[]> {

@@ -20,11 +20,13 @@ import { waitForCapture } from './capture-wait.js';
 import { downloadOutput } from './output-download.js';
 import { startLocalForwarder, type LocalForwarder } from './local-forwarder.js';
 import { kubevirtSubresourcePath } from './resources.js';
-import { serialConsoleTail, type LauncherIdentity } from './serial-console.js';
+import { removeFailedLaunchers, type LauncherIdentity } from './launcher-pods.js';
+import { serialConsoleTail } from './serial-console.js';
+import { SerialRecorder } from './serial-recorder.js';
 import type { RunSession } from './session.js';
 import { openPodPortForward } from './pod-port-forward.js';
 import { judgePodServing, type PodObject } from './pod-wait.js';
-import { openVmiPortForward, openVmiVnc } from './vmi-streams.js';
+import { openVmiConsole, openVmiPortForward, openVmiVnc } from './vmi-streams.js';
 import { judgeVmiStopped, vmiRef, vmRef } from './vmi-wait.js';
 import { waitFor, WaitTimeoutError } from './wait.js';
 
@@ -39,6 +41,9 @@ export interface KubevirtVmHandleOptions {
   running?: boolean;
 }
 
+/** Lines of console log read as the past of <waitSerial>'s console (the pod log's tailLines). */
+const SERIAL_HISTORY_LINES = 100_000;
+
 /** Extra seconds KubeVirt waits after shutdownTimeout before killing the guest: the pipeline decides first. */
 const POWER_OFF_GRACE_MARGIN_S = 60;
 
@@ -46,6 +51,7 @@ export class KubevirtVmHandle implements VmHandle {
   readonly name: string;
   private ssh: Promise<LocalForwarder> | undefined;
   private stopping: Promise<void> | undefined;
+  private serial: SerialRecorder | undefined;
 
   constructor(private readonly options: KubevirtVmHandleOptions) {
     this.name = options.vm.name;
@@ -167,6 +173,7 @@ export class KubevirtVmHandle implements VmHandle {
 
   private async forceStop(): Promise<void> {
     const { session, logger } = this.options;
+    this.serial?.close();
     const signal = AbortSignal.timeout(session.timeouts.stop);
     await this.ssh?.then((f) => f.close()).catch(() => undefined);
     try {
@@ -193,6 +200,15 @@ export class KubevirtVmHandle implements VmHandle {
     return serialConsoleTail(this.options.session.objects, this.namespace, this.vmName, this.launcherIdentity(), lines, AbortSignal.timeout(20_000));
   }
 
+  /** The console since boot: the launcher's console log, then the console subresource live (serial-recorder.ts). */
+  readSerial(from: number, signal: AbortSignal): Promise<Buffer> {
+    this.serial ??= new SerialRecorder({
+      openConsole: (s) => openVmiConsole(this.options.session.objects.api, { namespace: this.namespace, vmi: this.vmName, signal: s }),
+      history: (s) => serialConsoleTail(this.options.session.objects, this.namespace, this.vmName, this.launcherIdentity(), SERIAL_HISTORY_LINES, s),
+    });
+    return this.serial.read(from, signal);
+  }
+
   /** How the rendered VirtualMachine labels its launcher pods (its VMI template). */
   private launcherIdentity(): LauncherIdentity {
     const vm = this.options.session.run.rendered.objects.find((o) => o.vm === this.key && o.object.kind === 'VirtualMachine')?.object as
@@ -212,6 +228,8 @@ export class KubevirtVmHandle implements VmHandle {
     await session.run.create(capture, signal);
     await waitForCapture({ objects: session.objects, namespace: this.namespace, output: rendered.output, label: this.key, logger, signal, timeoutMs: session.timeouts.export });
     session.outputs.add(this.key);
+    // A CSI snapshot's export reads the VM's root disk itself, which a Failed launcher still holds.
+    if (rendered.output.kind === 'VolumeSnapshot') await removeFailedLaunchers(session.objects, this.namespace, this.launcherIdentity(), logger, signal);
 
     await downloadOutput({
       session,

@@ -41,11 +41,24 @@ export function webSocketDuplex(ws: WebSocket): Duplex {
 }
 
 /**
- * virt-api answers 400 while the VMI is not running yet, or moments after it started before the
- * launcher's socket is there; those are worth a few more tries, like overloads.
+ * Which refusals of virt-api are worth more tries (kubevirt/kubevirt pkg/virt-api/rest, v1.5.0–v1.9.0):
+ * - vnc and console: 400 "VMI is not running" (vnc.go, console.go) until the VMI runs, and
+ *   "Unable to connect to VirtualMachineInstance because phase is …" (dialers.go, virt-handler
+ *   not reachable yet); overloads, like every call;
+ * - portforward: 400 "no network interfaces are present" (dialers.go getTargetInterfaceIP: the
+ *   VMI has no address yet) is retried. A 500 "dialing VM: …" is not: virt-api dials the guest
+ *   before upgrading (streamer.go Handle), so it means the guest's port is closed right now, and
+ *   the caller (SSH, which retries on its own schedule) learns that at once instead of after eight
+ *   backed-off tries.
  */
-function worthRetrying(err: unknown): boolean {
-  return isTransient(err) || (err instanceof KubeApiError && err.status === 400 && /not running|not ready|no .*socket|connection refused/i.test(err.detail));
+export function vmiStreamRetryable(subresource: string, err: unknown): boolean {
+  if (!(err instanceof KubeApiError)) return isTransient(err);
+  if (subresource.startsWith('portforward')) {
+    if (err.status === 500 && /dialing VM/.test(err.detail)) return false;
+    if (err.status === 400) return /no network interfaces are present/.test(err.detail);
+  }
+  if (err.status === 400) return /VMI is not running|Unable to connect to VirtualMachineInstance because phase is/i.test(err.detail);
+  return isTransient(err);
 }
 
 async function openVmiStream(api: KubeApi, req: VmiStreamRequest, subresource: string, query: Record<string, string> = {}): Promise<Duplex> {
@@ -53,7 +66,7 @@ async function openVmiStream(api: KubeApi, req: VmiStreamRequest, subresource: s
   const ws = await withRetries(() => api.webSocket(path, { protocols: [KUBEVIRT_STREAM_PROTOCOL], query, signal: req.signal }), {
     signal: req.signal,
     attempts: 8,
-    retryable: worthRetrying,
+    retryable: (err) => vmiStreamRetryable(subresource, err),
   });
   return webSocketDuplex(ws);
 }
@@ -64,6 +77,11 @@ async function openVmiStream(api: KubeApi, req: VmiStreamRequest, subresource: s
  */
 export function openVmiVnc(api: KubeApi, req: VmiStreamRequest): Promise<Duplex> {
   return openVmiStream(api, req, 'vnc', { preserveSession: 'false' });
+}
+
+/** The VMI's serial console: the bytes the guest writes to its first serial port, from now on. */
+export function openVmiConsole(api: KubeApi, req: VmiStreamRequest): Promise<Duplex> {
+  return openVmiStream(api, req, 'console');
 }
 
 /** A TCP connection to `port` of the VMI's first interface, through virt-api. */
