@@ -58,7 +58,7 @@ export const run = (): Promise<void> => runAction(async (ctx) => {
   if (useCache && engine === 'local') {
     for (const selected of allVms(build)) {
       const kind = selected.vm.source.kind;
-      if (kind !== 'url' && kind !== 'iso') continue;
+      if (kind !== 'url' && kind !== 'iso' && kind !== 'containerDisk') continue;
       logger.startGroup(`source for ${selected.key}`);
       const s = await importLocalSource({ build, selected, logger, signal, env: ctx.env });
       sources.push({ vm: selected.key, reference: s.reference, digest: s.digest, ...(s.bytes !== undefined ? { bytes: s.bytes } : {}), origin: s.origin });

@@ -36,7 +36,7 @@ export interface HandoffBuild {
 export interface HandoffSource {
   /** A local path (local engine), or namespace/name of the DataVolume and its PVC (kubevirt). */
   reference: string;
-  /** sha256:… of the source bytes. */
+  /** sha256:… of the source bytes; for a containerDisk, the manifest digest its reference resolved to. */
   digest: string;
   bytes?: number;
   /**

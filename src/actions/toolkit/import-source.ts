@@ -2,7 +2,8 @@
  * import-source on the local engine: puts a VM's source on this runner, verified, and says where
  * it is and what it is (sha256 digest). Sources with a URL go through the Actions cache first
  * (source-cache.ts); local paths are used in place; `from: layer/vm` takes the earlier VM's
- * snapshot from the handoff.
+ * snapshot from the handoff; a containerDisk is pulled and extracted (core/oci/pull) through the
+ * Actions cache keyed by its manifest digest, which is the digest it reports.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,10 +11,12 @@ import { UserError } from '../../core/errors.js';
 import type { Build } from '../../core/config/model.js';
 import type { Logger } from '../../core/log.js';
 import { sha256OfFile } from '../../core/pipeline/checksum-file.js';
+import { defaultContainerDiskCacheDir } from '../../core/oci/pull/disk-cache.js';
+import { pullContainerDisk, resolveContainerDisk } from '../../core/oci/pull/pull.js';
 import { defaultSourceCacheDir, fetchSource } from '../../engines/local/download.js';
 import type { Handoff, HandoffSource } from './handoff.js';
 import type { SelectedVm } from './select-vm.js';
-import { restoreSource, saveSource, type SourceOrigin } from './source-cache.js';
+import { restoreContainerDisk, restoreSource, saveSource, type SourceOrigin } from './source-cache.js';
 
 export type ImportedSource = HandoffSource;
 
@@ -57,11 +60,17 @@ export async function importLocalSource(options: ImportSourceOptions): Promise<I
       if (!snap) throw new UserError(`vm ${selected.key} starts from ${parentKey}, which has no snapshot in this job yet: run snapshot for ${parentKey} first`);
       return describe(snap.path, snap.sha256, 'local-file');
     }
-    case 'containerDisk':
-      throw new UserError(
-        `vm ${selected.key}: containerDisk sources (${source.image}) are not supported by the local engine's stage actions yet; ` +
-          `use a url/path source, or the kubevirt engine`,
-      );
+    case 'containerDisk': {
+      // Resolved first: the digest is the Actions cache key, so a moved tag is pulled anew.
+      const cacheDir = defaultContainerDiskCacheDir(env);
+      const resolved = await resolveContainerDisk({ image: source.image, cacheDir, env, logger, signal });
+      const cached = await restoreContainerDisk(resolved.digest, cacheDir, logger, options.actionsCache !== false);
+      const pulled = await pullContainerDisk({ image: source.image, cacheDir, env, logger, signal, resolved });
+      const origin: SourceOrigin = pulled.fromCache ? (cached.origin === 'actions-cache' ? 'actions-cache' : 'local-cache') : 'downloaded';
+      if (origin === 'downloaded') await saveSource(cached, logger, options.actionsCache !== false);
+      const { size } = await stat(pulled.path);
+      return { reference: pulled.path, digest: pulled.digest, bytes: size, origin };
+    }
   }
 }
 

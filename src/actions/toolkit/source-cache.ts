@@ -40,3 +40,23 @@ export async function restoreSource(url: string, checksum: Checksum, cacheDir: s
 export async function saveSource(source: CachedSource, logger: Logger, enabled = true): Promise<boolean> {
   return saveToActionsCache(source.file, source.key, 'source', logger, enabled);
 }
+
+/**
+ * containerDisks are kept by manifest digest: the folder the pull extracted (the disk, its .sha256,
+ * image.json), so a later run restores it instead of pulling and a moved tag gets a new key.
+ */
+export function containerDiskCacheKey(digest: string): string {
+  return `ruddervirt-containerdisk-${digest.replace(/^sha256:/, '')}`;
+}
+
+/** Brings an extracted containerDisk back from the Actions cache when this runner has none for the digest. */
+export async function restoreContainerDisk(digest: string, cacheDir: string, logger: Logger, enabled = true): Promise<CachedSource> {
+  const folder = path.join(cacheDir, digest.replace(/^sha256:/, ''));
+  const key = containerDiskCacheKey(digest);
+  if (existsSync(path.join(folder, 'image.json'))) return { file: folder, key, origin: 'local-cache' };
+  if (await restoreFromActionsCache(folder, key, 'containerDisk', logger, enabled)) {
+    logger.info(`containerDisk: restored ${digest} from the Actions cache (key ${key}); no pull needed`);
+    return { file: folder, key, origin: 'actions-cache' };
+  }
+  return { file: folder, key, origin: 'missing' };
+}
