@@ -15,7 +15,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { node24, repoRoot } from '../helpers/node24.js';
 
 const RUN_TIMEOUT_MS = 150_000;
@@ -88,7 +88,31 @@ async function localAction(action: string, env: Record<string, string>, entry: {
   };
 }
 
+/** Every action's run modules and their entry files, from the source tree. */
+const runModules = readdirSync(path.join(repoRoot, 'src', 'actions'))
+  .filter((name) => name !== 'toolkit')
+  .flatMap((name) => ['main', 'post'].filter((kind) => existsSync(path.join(repoRoot, 'src', 'actions', name, `${kind}.ts`))).map((kind) => ({ name, kind })));
+
 describe('the actions under @github/local-action', () => {
+  it.each(runModules)('$name $kind: run() exported and inert on import; the entry file only hands it to runActionEntry', async ({ name, kind }) => {
+    const dir = path.join(repoRoot, 'src', 'actions', name);
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    const exitCode = process.exitCode;
+    let mod: { run?: unknown };
+    try {
+      mod = (await import(path.join(dir, `${kind}.ts`))) as { run?: unknown };
+    } finally {
+      spy.mockRestore();
+    }
+    expect(typeof mod.run).toBe('function');
+    // Importing ran nothing: no workflow command written, no failure set.
+    expect(written.join('')).not.toMatch(/::/);
+    expect(process.exitCode).toBe(exitCode);
+    const entry = readFileSync(path.join(dir, `${kind}-entry.ts`), 'utf8');
+    expect(entry).toBe(`import { runActionEntry } from '../toolkit/entry.js';\n\nawait runActionEntry(() => import('./${kind}.js'));\n`);
+  });
+
   it(
     'setup-cluster (local engine) succeeds: its outputs reach the report, the post step runs, the summary is written',
     async () => {
