@@ -1,7 +1,8 @@
-/** `ruddervirt prune FILE` — removes the layer outputs kubevirt builds keep in the cluster for reuse. */
+/** `ruddervirt prune FILE` — removes the layer outputs kubevirt builds keep in the cluster for reuse; `--containerdisks`, the local cache of pulled containerDisks. */
 import path from 'node:path';
 import { loadBuild } from '../../core/config/load.js';
-import { SecretMasker } from '../../core/log.js';
+import { formatBytes, SecretMasker } from '../../core/log.js';
+import { ContainerDiskCache, defaultContainerDiskCacheDir } from '../../core/oci/pull/disk-cache.js';
 import { pruneKubevirtLayers } from '../../engines/kubevirt/prune-layers.js';
 import { parseCommandArgs, parseKeyValues } from '../args.js';
 import { UsageError, UserError, type CliIo, type Command } from '../command.js';
@@ -9,6 +10,7 @@ import { terminalLogger } from '../terminal-logger.js';
 
 const usage = `Usage: ruddervirt prune FILE [options]
        ruddervirt prune --build NAME [options]
+       ruddervirt prune --containerdisks [--older-than DAYS]
 
 A kubevirt build keeps each layer's outputs in its namespace (CDI DataVolumes or CSI
 VolumeSnapshots labelled ruddervirt.io/layer-key), so a later build of an unchanged layer clones
@@ -16,7 +18,13 @@ them instead of booting its VMs; each successful layer keeps the newest 2 per VM
 --keep-layers). This removes them: all of the build's, or those beyond the newest --keep per
 layer and VM. The build file only gives the build's name.
 
+With --containerdisks it empties this machine's cache of containerDisk sources instead: the disks
+local builds extracted from registries, kept by manifest digest under RUDDERVIRT_CACHE_DIR/
+containerdisks (default ~/.cache/ruddervirt/containerdisks) so a rebuild needs no registry.
+
 Options:
+  --containerdisks     Remove the cached containerDisk sources (no build file needed).
+  --older-than DAYS    With --containerdisks: only those pulled more than DAYS days ago.
   --build NAME         The build's name, instead of a build file.
   --layer LAYER        Only this layer's outputs.
   --keep N             Keep the newest N per layer and VM (default 0: remove all).
@@ -34,7 +42,7 @@ Exit status: 0 removed (or nothing to remove), 1 something could not be removed.
 
 export const pruneCommand: Command = {
   name: 'prune',
-  summary: 'Remove the layer outputs kubevirt builds keep in the cluster for reuse',
+  summary: 'Remove the layer outputs kubevirt builds keep in the cluster, or the cached containerDisks',
   usage,
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, {
@@ -45,7 +53,11 @@ export const pruneCommand: Command = {
       kubeconfig: { type: 'string' },
       namespace: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      containerdisks: { type: 'boolean', default: false },
+      'older-than': { type: 'string' },
     });
+    if (values.containerdisks) return pruneContainerDiskCache(values['older-than'], positionals, io, values.verbose);
+    if (values['older-than'] !== undefined) throw new UsageError('--older-than goes with --containerdisks');
     if ((positionals.length === 1) === (values.build !== undefined) || positionals.length > 1) throw new UsageError('expects a build file or --build NAME (one of them)');
     const keep = Number(values.keep);
     if (!/^\d+$/.test(values.keep) || !Number.isSafeInteger(keep)) throw new UsageError(`--keep must be a whole number, got '${values.keep}'`);
@@ -68,3 +80,18 @@ export const pruneCommand: Command = {
     return 0;
   },
 };
+
+async function pruneContainerDiskCache(olderThan: string | undefined, positionals: string[], io: CliIo, verbose: boolean): Promise<number> {
+  if (positionals.length > 0) throw new UsageError('--containerdisks takes no build file');
+  let before: Date | undefined;
+  if (olderThan !== undefined) {
+    if (!/^\d+$/.test(olderThan)) throw new UsageError(`--older-than must be a whole number of days, got '${olderThan}'`);
+    before = new Date(Date.now() - Number(olderThan) * 86_400_000);
+  }
+  const logger = terminalLogger(io.stderr, new SecretMasker(), verbose);
+  const cache = new ContainerDiskCache(defaultContainerDiskCacheDir(io.env));
+  const { removed, bytes } = await cache.prune(before);
+  for (const e of removed) logger.info(`removed ${e.image} (${e.digest}, ${formatBytes(e.size)})`);
+  logger.info(removed.length > 0 ? `removed ${removed.length} cached containerDisk(s) from ${cache.dir}, ${formatBytes(bytes)} freed` : `no cached containerDisks to remove in ${cache.dir}`);
+  return 0;
+}

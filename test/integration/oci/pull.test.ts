@@ -5,15 +5,18 @@
  * zstd layers) — each extracted byte-identical to its input disk. Then the failures: a tampered
  * blob, a connection cut mid-blob, and the registry gone with and without a cached disk.
  */
-import { readFile, rm, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { pruneCommand } from '../../../src/cli/commands/prune.js';
+import { runCli } from '../../../src/cli/run.js';
 import { memoryLogger } from '../../../src/core/log.js';
 import { publishContainerDisk } from '../../../src/core/oci/publish.js';
 import { pullContainerDisk, resolveContainerDisk } from '../../../src/core/oci/pull/pull.js';
+import { memoryIo } from '../../helpers/cli-io.js';
 import { requireTool, skopeo, startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { startCuttingProxy } from './cutting-proxy.js';
 import { makeQcow2Disk, makeRawDisk, sha256OfFile } from './layer-check.js';
@@ -175,6 +178,29 @@ describe('pull a containerDisk', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  test('ruddervirt prune --containerdisks empties the cache (entries, tag records, a dead pull\'s staging folder); --older-than spares recent ones', async () => {
+    const root = await mkdtemp(path.join(work, 'prune-'));
+    const cacheDir = path.join(root, 'containerdisks');
+    await pullContainerDisk({ image: `${registry.host}/pull/published:v1`, cacheDir, logger: memoryLogger().logger });
+    await pullContainerDisk({ image: `${registry.host}/pull/archive:v1`, cacheDir, logger: memoryLogger().logger });
+    await mkdir(path.join(cacheDir, '.staging-999999999-dead'), { recursive: true });
+    const prune = async (...args: string[]) => {
+      const io = memoryIo(work, { RUDDERVIRT_CACHE_DIR: root });
+      const code = await runCli(['prune', '--containerdisks', ...args], [pruneCommand], io);
+      return { code, err: io.err() };
+    };
+    const recent = await prune('--older-than', '1');
+    expect(recent.code).toBe(0);
+    expect(recent.err).toContain('no cached containerDisks to remove');
+    expect((await readdir(cacheDir)).filter((n) => /^[0-9a-f]{64}$/.test(n))).toHaveLength(2);
+    const all = await prune();
+    expect(all.code).toBe(0);
+    expect(all.err).toMatch(/removed 2 cached containerDisk\(s\) from .*containerdisks, [\d.]+ MiB freed/);
+    expect(all.err).toContain(`removed ${registry.host}/pull/published:v1 (sha256:`);
+    expect(await readdir(cacheDir)).toEqual([]);
+    expect((await prune('--older-than', 'soon')).code).toBe(2);
   });
 
   test('with the registry stopped: a pulled tag is served from the cache, one never pulled fails naming the image', async () => {
