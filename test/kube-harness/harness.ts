@@ -67,6 +67,10 @@ export interface KubeHarnessOptions {
   /** Turns `docker://image` into a local disk image, for registry imports and containerDisks. */
   resolveRegistryImage?: (url: string, signal: AbortSignal) => Promise<string>;
   denials?: AccessRule[];
+  /** How long upload tokens are valid. Default 5 minutes, as CDI's. */
+  uploadTokenTtlMs?: number;
+  /** The first N uploads are answered 503 (the upload server pod not ready yet). Default 0. */
+  uploadProxyUnavailable?: number;
   /** Importer restarts before a DataVolume fails. Default 2. */
   importRetries?: number;
   /** Upper bound on VMI termination grace periods. Default 30 s. */
@@ -188,7 +192,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       importRetries: options.importRetries ?? 2,
       ...(options.resolveRegistryImage ? { resolveRegistryImage: options.resolveRegistryImage } : {}),
     });
-    const uploads = new UploadProxy(api, dataVolumes, network, logger);
+    const uploads = new UploadProxy(api, dataVolumes, network, logger, options.uploadTokenTtlMs, options.uploadProxyUnavailable ?? 0);
     const exports = new ExportController(api, files, network, events, ca, logger, options.exportIngress === true);
     const snapshots = new SnapshotController(api, files, events, logger);
     const vms = new VmController(api, events, logger);

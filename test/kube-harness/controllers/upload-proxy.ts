@@ -5,6 +5,12 @@
  * `Authorization: Bearer <token>` at /v1beta1/upload (answers when the disk is written) or
  * /v1beta1/upload-async (answers once the body is in), the paths of CDI's pkg/common. Reach it by
  * pod port-forward to the proxy pod, as from a CI runner, or directly at `url`.
+ *
+ * As in CDI v1.66.0: a token is signed for any pvcName (pkg/apiserver/apiserver.go uploadHandler
+ * reads no PVC) and lives 5 minutes (`token.NewGenerator(…, 5*time.Minute)`), after which the
+ * proxy answers 401 (pkg/uploadproxy/uploadproxy.go); `tokenTtlMs` shortens that for tests, and
+ * `unavailable` makes the first uploads answer 503 as the proxy does while the upload server pod
+ * is not ready (it waits up to 10 s for it).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
@@ -15,7 +21,6 @@ import { ApiError, asApiError, badRequest } from '../api-errors.js';
 import type { ClusterApi } from '../cluster-api.js';
 import type { CertificateAuthority } from '../certificates.js';
 import type { KubeObject } from '../object-store.js';
-import { mustResource } from '../resources.js';
 import type { DataVolumeController } from './datavolume-controller.js';
 import { MANAGED_POD_ANNOTATION, NODE_NAME, runningPodStatus } from './pod-runtime.js';
 import type { PodNetwork } from './pod-network.js';
@@ -31,13 +36,19 @@ export class UploadProxy {
   private readonly key = randomBytes(32);
   private server: https.Server | undefined;
   url = '';
+  /** Uploads still to be answered 503. */
+  private unavailableLeft: number;
 
   constructor(
     private readonly api: ClusterApi,
     private readonly dataVolumes: DataVolumeController,
     private readonly network: PodNetwork,
     private readonly logger: Logger,
-  ) {}
+    private readonly tokenTtlMs = TOKEN_TTL_MS,
+    unavailable = 0,
+  ) {
+    this.unavailableLeft = unavailable;
+  }
 
   async start(ca: CertificateAuthority): Promise<void> {
     const cert = await ca.issue(UPLOAD_PROXY_SERVICE, ['cdi-uploadproxy', 'cdi-uploadproxy.cdi', 'cdi-uploadproxy.cdi.svc', 'cdi-uploadproxy.cdi.svc.cluster.local', 'localhost', '127.0.0.1']);
@@ -85,9 +96,7 @@ export class UploadProxy {
       throw new ApiError(422, 'Invalid', 'UploadTokenRequest.upload.cdi.kubevirt.io is invalid: spec.pvcName: Required value', { kind: 'UploadTokenRequest', group: 'upload.cdi.kubevirt.io', causes: [{ reason: 'FieldValueRequired', field: 'spec.pvcName', message: 'Required value' }] });
     }
     const namespace = request.metadata.namespace ?? 'default';
-    const claim = this.api.tryGet(mustResource('', 'persistentvolumeclaims'), namespace, pvcName);
-    if (!claim) throw badRequest(`persistentvolumeclaim "${pvcName}" not found`);
-    const payload = Buffer.from(JSON.stringify({ namespace, pvc: pvcName, exp: Date.now() + TOKEN_TTL_MS })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ namespace, pvc: pvcName, exp: Date.now() + this.tokenTtlMs })).toString('base64url');
     const token = `${payload}.${createHmac('sha256', this.key).update(payload).digest('base64url')}`;
     return { ...request, status: { token } };
   }
@@ -114,6 +123,11 @@ export class UploadProxy {
     const auth = req.headers.authorization ?? '';
     const target = auth.startsWith('Bearer ') ? this.verify(auth.slice(7)) : undefined;
     if (!target) throw new ApiError(401, 'Unauthorized', 'authentication failed: a valid upload token is required (Authorization: Bearer <UploadTokenRequest status.token>)');
+    if (this.unavailableLeft > 0) {
+      this.unavailableLeft--;
+      req.resume();
+      throw new ApiError(503, 'ServiceUnavailable', 'Upload server pod not ready');
+    }
     const length = Number(req.headers['content-length']) || undefined;
     const { received, processed } = this.dataVolumes.receiveUpload(target.namespace, target.pvc, req, length);
     this.logger.debug(`kube harness: upload to ${target.namespace}/${target.pvc} (${length ?? 'unknown'} bytes)`);

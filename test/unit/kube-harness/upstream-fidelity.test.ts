@@ -7,7 +7,7 @@ import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type Kube
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MANAGED_POD_ANNOTATION } from '../../kube-harness/controllers/pod-runtime.js';
 import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
-import { EXPORT, VM_SNAPSHOT, VOLUME_SNAPSHOT, blankDisk, createCustom, getCustom, waitFor, type Gvr, type Loose } from './helpers.js';
+import { EXPORT, VM_SNAPSHOT, VOLUME_SNAPSHOT, blankDisk, createCustom, getCustom, httpsRequest, waitFor, type Gvr, type Loose } from './helpers.js';
 
 const GATEWAYS: Gvr = { group: 'kubeovn.io', version: 'v1', plural: 'vpc-egress-gateways' };
 
@@ -188,5 +188,27 @@ describe('VirtualMachineExport (kubevirt/kubevirt v1.9.0)', () => {
     expect(ready.status.links.internal.volumes[0].formats.length).toBeGreaterThan(0);
     expect(ready.status.links.external).toBeUndefined();
     await harness.deleteNamespace(ns);
+  });
+});
+
+describe('CDI upload tokens (kubevirt/containerized-data-importer v1.66.0)', () => {
+  // pkg/apiserver/apiserver.go uploadHandler: any pvcName is signed, valid 5 minutes; pkg/uploadproxy/uploadproxy.go: 401 after.
+  it('signs a token for any pvcName, and the proxy refuses it (401) once it expired', async () => {
+    const short = await startKubeHarness({ accelerator: 'tcg', uploadTokenTtlMs: 300 });
+    try {
+      const ns = await short.createNamespace();
+      const answer = (await createCustom(short.kubeConfig(), { group: 'upload.cdi.kubevirt.io', version: 'v1beta1', plural: 'uploadtokenrequests' }, ns, {
+        apiVersion: 'upload.cdi.kubevirt.io/v1beta1',
+        kind: 'UploadTokenRequest',
+        metadata: { name: 'no-such-claim' },
+        spec: { pvcName: 'no-such-claim' },
+      })) as Loose;
+      expect(typeof answer.status.token).toBe('string');
+      await new Promise((r) => setTimeout(r, 400));
+      const refused = await httpsRequest(`${short.uploadProxyUrl}/v1beta1/upload`, { method: 'POST', ca: short.caCert, headers: { authorization: `Bearer ${answer.status.token}` }, body: Buffer.alloc(16) });
+      expect(refused.status).toBe(401);
+    } finally {
+      await short.close();
+    }
   });
 });

@@ -3,7 +3,7 @@
  * does (test/unit/kube-harness/upstream-fidelity.test.ts): each test names the upstream file and
  * version whose behaviour the engine must survive. No guest boots here.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -14,6 +14,7 @@ import { ClusterRun } from '../../../src/engines/kubevirt/cluster/cluster-run.js
 import { KubeApi } from '../../../src/engines/kubevirt/cluster/kube-api.js';
 import { ObjectClient, type LiveObject } from '../../../src/engines/kubevirt/cluster/objects.js';
 import { downloadExport } from '../../../src/engines/kubevirt/cluster/export-download.js';
+import { uploadDisk } from '../../../src/engines/kubevirt/cluster/upload.js';
 import { LAUNCHER_HOSTNAME_LABEL, launcherSelector, removeFailedLaunchers } from '../../../src/engines/kubevirt/cluster/launcher-pods.js';
 import type { AnyManifest } from '../../../src/engines/kubevirt/manifests/index.js';
 import { MANAGED_POD_ANNOTATION } from '../../kube-harness/controllers/pod-runtime.js';
@@ -29,7 +30,7 @@ let harness: KubeHarness;
 let objects: ObjectClient;
 
 beforeAll(async () => {
-  harness = await startKubeHarness({ accelerator: 'tcg', egressStartMs: 4000 });
+  harness = await startKubeHarness({ accelerator: 'tcg', egressStartMs: 4000, uploadTokenTtlMs: 800, uploadProxyUnavailable: 1 });
   objects = new ObjectClient(new KubeApi(harness.kubeConfig()), memoryLogger().logger);
 });
 
@@ -186,6 +187,32 @@ describe('a crashed or killed guest and the export of its disk (kubevirt/kubevir
       const log = lines.join('\n');
       expect(log).toContain('removing the Failed virt-launcher pod virt-launcher-b-base-web-f3-bbbbb');
       expect(log).toMatch(/export: downloading (gzip|raw) from virt-export-out\..*\.svc through a port-forward to pod .*\/virt-export-out/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await harness.deleteNamespace(ns);
+    }
+  });
+});
+
+describe('CDI upload tokens (kubevirt/containerized-data-importer v1.66.0)', () => {
+  // pkg/apiserver/apiserver.go: tokens live 5 minutes (here 800 ms); pkg/uploadproxy/uploadproxy.go answers 401 after.
+  it('a retried upload asks for a fresh token instead of sending the expired one', async () => {
+    const ns = await harness.createNamespace();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-fidelity-'));
+    try {
+      const file = path.join(dir, 'disk.raw');
+      writeFileSync(file, Buffer.alloc(1024 * 1024, 0x5a));
+      await createCustom(harness.kubeConfig(), { group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'datavolumes' }, ns, {
+        apiVersion: 'cdi.kubevirt.io/v1beta1',
+        kind: 'DataVolume',
+        metadata: { name: 'up', annotations: { 'cdi.kubevirt.io/storage.bind.immediate.requested': 'true' } },
+        spec: { source: { upload: {} }, storage: { resources: { requests: { storage: '16Mi' } } } },
+      });
+      const { logger, lines } = memoryLogger();
+      // The first try is answered 503 (upload server pod not ready); the retry comes after the first token expired.
+      await uploadDisk({ objects, namespace: ns, dataVolume: 'up', file, logger, signal: AbortSignal.timeout(60_000), readyTimeoutMs: 30_000, clusterCa: harness.caCert });
+      expect(lines.join('\n')).toMatch(/upload: CDI's upload proxy refused the upload of up \(503\).*starting it again/);
+      await waitForObject(harness.kubeConfig(), { group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'datavolumes' }, ns, 'up', (o) => o.status?.phase === 'Succeeded');
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await harness.deleteNamespace(ns);

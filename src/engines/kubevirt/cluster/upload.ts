@@ -3,7 +3,9 @@
  * `virtctl image-upload` does: wait until the DataVolume's upload server is ready (phase
  * UploadReady), ask for a token (an UploadTokenRequest for the PVC), and POST the image to
  * /v1beta1/upload with the token as a bearer. CDI converts qcow2 and raw to the volume's raw
- * disk itself.
+ * disk itself. Each try asks for a fresh token: CDI's tokens live 5 minutes
+ * (kubevirt/containerized-data-importer pkg/apiserver/apiserver.go, v1.66.0), so a retry after a
+ * long first try would otherwise be refused 401 by the proxy (pkg/uploadproxy/uploadproxy.go).
  *
  * Where the proxy is: CDIConfig's status.uploadProxyURL when the cluster publishes one (an
  * Ingress; virtctl's first choice too), else a port-forward to a cdi-uploadproxy pod.
@@ -91,17 +93,11 @@ export async function uploadDisk(req: UploadRequest): Promise<void> {
   });
   if (ready === 'done') return;
 
-  const tokenRequest = await objects.create<UploadTokenRequest>(
-    { apiVersion: 'upload.cdi.kubevirt.io/v1beta1', kind: 'UploadTokenRequest', metadata: { name: req.dataVolume, namespace: req.namespace }, spec: { pvcName: req.dataVolume } },
-    signal,
-  );
-  const token = tokenRequest.status?.token;
-  if (!token) throw new Error(`CDI returned no upload token for ${req.dataVolume}`);
-
   const target = await uploadProxy(req);
   logger.info(`upload: ${req.file} (${size} bytes) → DataVolume ${req.dataVolume} via ${target.route.kind === 'direct' ? target.url.host : `a port-forward to ${target.route.namespace}/${target.route.pod}`}`);
   await withRetries(
     async (attempt) => {
+      const token = await uploadToken(objects, req.namespace, req.dataVolume, signal);
       const progress = new ProgressReporter(logger, `upload ${req.dataVolume}`, size);
       progress.start();
       // Counted as it is sent: a 'data' listener on the file itself would start it flowing
@@ -134,10 +130,22 @@ export async function uploadDisk(req: UploadRequest): Promise<void> {
       signal,
       attempts: 3,
       baseDelayMs: 2_000,
-      retryable: transferRetryable,
+      // A 401 is an expired token: the next try asks for a new one.
+      retryable: (err) => transferRetryable(err) || (err instanceof UploadError && err.status === 401),
       onRetry: (err) => logger.warn(`upload: ${err instanceof Error ? err.message : String(err)}; starting it again`),
     },
   );
+}
+
+/** A token for one upload try (CDI's API server signs it; it is never stored). */
+async function uploadToken(objects: ObjectClient, namespace: string, dataVolume: string, signal: AbortSignal): Promise<string> {
+  const tokenRequest = await objects.create<UploadTokenRequest>(
+    { apiVersion: 'upload.cdi.kubevirt.io/v1beta1', kind: 'UploadTokenRequest', metadata: { name: dataVolume, namespace }, spec: { pvcName: dataVolume } },
+    signal,
+  );
+  const token = tokenRequest.status?.token;
+  if (!token) throw new Error(`CDI returned no upload token for ${dataVolume}`);
+  return token;
 }
 
 class UploadError extends UserError {
