@@ -29,6 +29,7 @@ import { createRuntimeDir, sweepStaleRuntimeDirs } from './runtime-dir.js';
 import { abortReason } from '../../core/abort.js';
 import { startDetachedVm } from './start-detached.js';
 import { fileSafe, prepareStorage } from './vm-storage.js';
+import { CleanupStack } from '../../core/pipeline/cleanup-stack.js';
 
 /** The address of the host as seen from a QEMU user-mode network. */
 export const USER_NET_HOST_IP = '10.0.2.2';
@@ -63,8 +64,6 @@ export interface LocalEngineOptions {
   keeperEntry?: string;
 }
 
-type Undo = () => Promise<unknown>;
-
 export class LocalEngine implements Engine {
   readonly name = 'local' as const;
   private readonly machines = new Set<QemuMachine | AttachedMachine>();
@@ -78,7 +77,8 @@ export class LocalEngine implements Engine {
   async startVm(req: StartVmRequest): Promise<VmHandle> {
     if (this.options.detachable) return this.startInKeeper(req);
     const { vm, logger, signal } = req;
-    const undo: Undo[] = [];
+    // What this start made so far, undone newest-first if a later part fails or is cancelled.
+    const made = new CleanupStack();
     const checkpoint = () => {
       if (signal.aborted) throw abortReason(signal);
     };
@@ -87,7 +87,7 @@ export class LocalEngine implements Engine {
       checkpoint();
       await mkdir(req.workDir, { recursive: true });
       await mkdir(req.logDir, { recursive: true });
-      const made = (file: string) => undo.push(() => rm(file, { force: true }));
+      const madeFile = (file: string) => made.push(`file ${file}`, () => rm(file, { force: true }));
       const { rootDisk, disks, cdroms } = await prepareStorage({
         build: req.build,
         vm,
@@ -96,7 +96,7 @@ export class LocalEngine implements Engine {
         signal,
         fetch: (url, checksum) => fetchSource({ url, checksum, logger, signal, ...this.cacheOption() }),
         sourceImage: () => this.sourceImage(req, signal),
-        made,
+        made: madeFile,
       });
       checkpoint();
 
@@ -107,7 +107,7 @@ export class LocalEngine implements Engine {
       if (vm.efiFirmware) {
         const fw = await findUefiFirmware({ secureBoot: vm.efiFirmware.secureBoot, machine, env: this.env });
         const vars = path.join(req.workDir, `${fileSafe(vm.name)}-efivars.fd`);
-        made(vars);
+        madeFile(vars);
         await prepareUefiVars(fw, vars);
         firmware = { code: fw.code, codeFormat: fw.codeFormat, vars, varsFormat: fw.varsFormat, secureBoot: fw.secureBoot, smm: fw.requiresSmm || fw.secureBoot };
         logger.debug(`firmware: ${fw.code} (${fw.origin})`);
@@ -120,11 +120,11 @@ export class LocalEngine implements Engine {
       );
       await this.swept;
       const runtimeDir = await createRuntimeDir(this.options.runtimeRoot);
-      undo.push(() => rm(runtimeDir, { recursive: true, force: true }));
+      made.push(`runtime folder ${runtimeDir}`, () => rm(runtimeDir, { recursive: true, force: true }));
       const leases: PortLease[] = [];
       const lease = async (range: typeof SSH_HOST_PORTS) => {
         const l = await allocatePort({ range, signal, ...(this.options.portLockDir ? { lockDir: this.options.portLockDir } : {}) });
-        undo.push(() => l.release());
+        made.push(`port ${l.port}`, () => l.release());
         leases.push(l);
         return l.port;
       };
@@ -136,7 +136,7 @@ export class LocalEngine implements Engine {
       if (qmpSocket.length > MAX_SOCKET_PATH) throw new UserError(`the temp folder path ${runtimeDir} is too long for a unix socket; set TMPDIR to a shorter path`);
 
       const network = await this.networks.attach(req.build, vm, logger);
-      undo.push(() => network.release());
+      made.push(`networks of vm ${vm.name}`, () => network.release());
       // Held like a port: the machine lets go of it when QEMU stops, however it stops.
       leases.push({ port: 0, release: () => network.release() });
       const nics = await network.nicPlans({
@@ -187,7 +187,7 @@ export class LocalEngine implements Engine {
       this.machines.add(handle);
       return handle;
     } catch (err) {
-      for (const u of undo.reverse()) await u().catch(() => undefined);
+      await made.unwind(logger);
       throw err;
     }
   }
