@@ -59,6 +59,12 @@ export interface VmHandle {
   stop(): Promise<void>;
   /** The last lines of the serial console, for failure reports. */
   serialTail(lines: number): Promise<string[]>;
+  /**
+   * What the serial console printed since the VM booted, from byte `from` on (raw bytes, escape
+   * sequences included), for `<waitSerial 'TEXT'>`, which reads it again as it grows. Engines that
+   * cannot read the console leave it out, and such waits then fail naming the engine.
+   */
+  readSerial?(from: number, signal: AbortSignal): Promise<Buffer>;
   /** Writes the (stopped) VM's root disk to `destination` in the asked format. */
   exportDisk(req: ExportDiskRequest): Promise<void>;
 }

@@ -4,12 +4,15 @@
  * Only wait tokens matter here, and they cannot start inside another token (no special key or
  * char toggle contains "<wait"), so finding them needs no full parse of the grammar. The elements
  * are joined first, as Packer joins them before parsing: a token split across two is not a token.
+ * A text wait (`<wait 'TEXT'>`) whose TEXT is no regular expression is refused here too.
  */
 import { scanBootCommand } from '../bootcommand/parser.js';
 
 // Packer's grammar: "<" "wait" (Duration | Integer)? ">"; "wait" is case-sensitive; a Duration is
 // one or more Number+unit with an optional "-" on each number; Integer is 0 or [1-9][0-9]*.
 const WAIT = /<wait((?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+|0|[1-9]\d*)?>/gu;
+
+const TEXT_WAIT = /<wait(?:Serial)? (?:'([^']+)'|"([^"]+)")>/g;
 
 export interface BadWait {
   /** Which element of the boot command the token starts in, and where in it. */
@@ -41,5 +44,17 @@ export function findBadWaits(elements: readonly string[]): BadWait[] {
       bad.push({ element, offset: m.index - starts[element]!, message });
     }
   }
-  return bad;
+  // Ours, not Packer's: <wait 'TEXT'> / <waitSerial 'TEXT'>, whose TEXT must be a regular expression.
+  for (const m of joined.matchAll(TEXT_WAIT)) {
+    const pattern = m[1] ?? m[2] ?? '';
+    try {
+      new RegExp(pattern);
+    } catch (err) {
+      const why = (err as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+      let element = starts.length - 1;
+      while (element > 0 && starts[element]! > m.index) element--;
+      bad.push({ element, offset: m.index - starts[element]!, message: `'${m[0]}' waits for ${JSON.stringify(pattern)}, which is not a regular expression: ${why}` });
+    }
+  }
+  return bad.sort((a, b) => a.element - b.element || a.offset - b.offset);
 }

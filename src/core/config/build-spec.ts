@@ -247,7 +247,12 @@ const vm = object('VM', 'A virtual machine to build.', {
   nics: list(nic, 'Network interfaces.', { minItems: 1, defaultText: '[{ model: virtio }] on the default network' }),
   httpDirectory: localPath('A folder served over HTTP to the guest during the build (preseed, kickstart); see {{ .HTTPIP }}/{{ .HTTPPort }}.', 'dir'),
   httpContent: map('httpPath', text('File content'), 'Files served over HTTP, URL path → content. Not with httpDirectory.'),
-  bootWait: duration('Wait after the VM starts before typing bootCommand. 0 means the default; negative means no wait (as in Packer).', '10s'),
+  bootWait: formatted(
+    'bootWait',
+    "Wait after the VM starts before typing bootCommand: a duration (0 means the default; negative means no wait, as in Packer), or a text to wait for, <wait 'TEXT'> on the screen (OCR) or <waitSerial 'TEXT'> on the serial console, TEXT a regular expression.",
+    { defaultText: "10s, or none when bootCommand starts with <wait 'TEXT'> or <waitSerial 'TEXT'>" },
+  ),
+  bootTextTimeout: duration("How long each <wait 'TEXT'> and <waitSerial 'TEXT'> (in bootCommand or bootWait) waits for its text before the build fails.", '5m'),
   bootKeyInterval: duration('Pause after each key event while typing.', undefined, { defaultText: 'PACKER_KEY_INTERVAL, else 100ms' }),
   bootCommand: oneOrMany(templated('boot', 'Keys to type over VNC, in Packer boot-command syntax (<enter>, <wait5>, <leftCtrlOn> …).'), 'Keys to type over VNC in Packer boot-command syntax; list elements are joined before parsing. Fields: .HTTPIP, .HTTPPort, .Name.', { default: [] }),
   communicator: communicator,

@@ -348,7 +348,7 @@ function typeHint(node: Node | null, kind: NodeKind, spec: Spec): string {
   const v = isScalar(node) ? node.value : undefined;
   const source = isScalar(node) && node.source ? node.source : String(v);
   const accepts = kindsOf(spec);
-  if (spec.type === 'string' && spec.format === 'duration' && kind === 'number') return `; a duration needs a unit, e.g. '${source}s'`;
+  if (spec.type === 'string' && (spec.format === 'duration' || spec.format === 'bootWait') && kind === 'number') return `; a duration needs a unit, e.g. '${source}s'`;
   if (accepts.includes('string') && (kind === 'number' || kind === 'boolean')) return `; quote it to mean the text "${source}"`;
   if (accepts.includes('boolean') && kind === 'string' && /^(yes|no|on|off|y|n)$/i.test(String(v))) return `; YAML 1.2 reads '${String(v)}' as text, write true or false`;
   if (accepts.includes('number') && kind === 'string' && /^\d+$/.test(String(v))) return '; remove the quotes';

@@ -22,7 +22,15 @@ const IMAGE_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 
 export const DURATION_PATTERN = '[-+]?(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:ns|us|µs|μs|ms|s|m|h))+|[-+]?0';
 
+/** `<wait 'TEXT'>`, `<wait "TEXT">` or `<waitSerial 'TEXT'>`, as in a boot command. */
+export const TEXT_WAIT_PATTERN = `<wait(?:Serial)? (?:'[^']+'|"[^"]+")>`;
+
 export const FORMATS = {
+  bootWait: {
+    pattern: `${DURATION_PATTERN}|${TEXT_WAIT_PATTERN}`,
+    expected: `a Go duration such as 5s, or a text to wait for such as <wait 'boot:'> or <waitSerial 'login:'>`,
+    explain: (v) => (/^\d+(\.\d+)?$/.test(v) ? `a duration needs a unit; did you mean '${v}s'?` : /^<wait/i.test(v) ? `expected <wait 'TEXT'>, <wait "TEXT"> or <waitSerial 'TEXT'>: one space, then TEXT in quotes` : undefined),
+  },
   duration: {
     pattern: DURATION_PATTERN,
     expected: 'a Go duration such as 500ms, 30s, 5m or 1h30m',

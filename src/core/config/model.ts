@@ -179,7 +179,11 @@ export interface Vm {
   nics: Nic[]; // at least one
   httpDirectory?: string; // resolved against the build file's folder
   httpContent?: Record<string, string>; // keys start with '/'
-  bootWait: number; // ms, default 10s; negative = no wait
+  bootWait: number; // ms, default 10s; negative = no wait (also when bootWaitText is set)
+  /** bootWait given as `<wait 'TEXT'>` / `<waitSerial 'TEXT'>`: typing starts when the text shows. */
+  bootWaitText?: { source: 'screen' | 'serial'; pattern: string };
+  /** ms each text wait may take; undefined = 5m. */
+  bootTextTimeout?: number;
   bootKeyInterval?: number; // ms; undefined = PACKER_KEY_INTERVAL or 100ms
   /** Elements kept separate for screenshots; concatenated before parsing, as Packer does. */
   bootCommand: string[];

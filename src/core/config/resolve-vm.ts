@@ -4,6 +4,7 @@
  * than one field (the root disk's size, a NIC's subnet, SSH credentials, compress with raw …).
  * References to other VMs (from, dependsOn) are checked in resolve.ts, which sees all of them.
  */
+import { scanBootCommand } from '../bootcommand/parser.js';
 import { findBadWaits } from './boot-waits.js';
 import { parseChecksum } from './checksum.js';
 import { didYouMean } from './did-you-mean.js';
@@ -18,6 +19,7 @@ const MIB = 1024 ** 2;
 export const DEFAULT_ROOT_DISK_BYTES = 40 * 1024 ** 3; // Packer's disk_size 40960M
 export const DEFAULT_MEMORY_BYTES = 512 * MIB; // Packer's memory 512
 export const DEFAULT_BOOT_WAIT_MS = 10_000;
+export const DEFAULT_BOOT_TEXT_TIMEOUT_MS = 5 * MINUTE;
 
 export interface VmScope {
   /** Every subnet declared under network.vpcs. */
@@ -45,8 +47,9 @@ export function resolveVm(ctx: ResolveContext, raw: Raw, p: FieldPath, scope: Vm
     disks: resolveDisks(ctx, raw, p),
     cdroms: resolveCdroms(ctx, raw, p),
     nics: resolveNics(ctx, raw, p, scope),
-    bootWait: resolveBootWait(ctx, raw, p),
+    bootWait: DEFAULT_BOOT_WAIT_MS,
     bootCommand: resolveBootCommand(ctx, raw, p),
+    bootTextTimeout: ctx.duration(raw, 'bootTextTimeout', p, DEFAULT_BOOT_TEXT_TIMEOUT_MS, 1),
     communicator,
     provisioners,
     shutdownTimeout: ctx.duration(raw, 'shutdownTimeout', p, 5 * MINUTE, 0),
@@ -54,6 +57,7 @@ export function resolveVm(ctx: ResolveContext, raw: Raw, p: FieldPath, scope: Vm
     dependsOn: strings(raw, 'dependsOn') ?? [],
     positions: ctx.positionsBelow(p),
   };
+  resolveBootWait(ctx, raw, p, vm);
   const efi = resolveEfi(raw);
   if (efi) vm.efiFirmware = efi;
   const machineType = str(raw, 'machineType');
@@ -198,10 +202,30 @@ function resolveEfi(raw: Raw): EfiFirmware | undefined {
   return undefined;
 }
 
-function resolveBootWait(ctx: ResolveContext, raw: Raw, p: FieldPath): number {
+/**
+ * bootWait: a duration as in Packer (0 means the default; a negative value means no wait at all),
+ * or a text wait, which leaves no fixed wait. Unset, it is Packer's 10 s unless the boot command
+ * starts by waiting for a text: a fixed guess before a wait that sees the screen only costs time.
+ */
+function resolveBootWait(ctx: ResolveContext, raw: Raw, p: FieldPath, vm: Vm): void {
+  const text = str(raw, 'bootWait');
+  if (text !== undefined && /^<wait/.test(text)) {
+    const { tokens, problems } = scanBootCommand(text);
+    const token = tokens[0];
+    if (problems.length > 0) ctx.report([...p, 'bootWait'], problems[0]!.reason);
+    else if (tokens.length === 1 && token?.kind === 'waitText') {
+      vm.bootWaitText = { source: token.source, pattern: token.pattern };
+      if (vm.bootCommand.length === 0) ctx.report([...p, 'bootWait'], `bootWait waits for a text before typing bootCommand, and there is no bootCommand; expected a duration, or a bootCommand`);
+    }
+    vm.bootWait = -1;
+    return;
+  }
+  if (text === undefined) {
+    vm.bootWait = scanBootCommand(vm.bootCommand).tokens[0]?.kind === 'waitText' ? -1 : DEFAULT_BOOT_WAIT_MS;
+    return;
+  }
   const ms = ctx.duration(raw, 'bootWait', p, DEFAULT_BOOT_WAIT_MS);
-  // Packer: 0 means the default; a negative value means no wait at all.
-  return ms === 0 ? DEFAULT_BOOT_WAIT_MS : ms;
+  vm.bootWait = ms === 0 ? DEFAULT_BOOT_WAIT_MS : ms;
 }
 
 function resolveBootCommand(ctx: ResolveContext, raw: Raw, p: FieldPath): string[] {

@@ -19,7 +19,7 @@ import type { Duplex } from 'node:stream';
 import { openSocket } from '../../core/vnc/open-socket.js';
 import type { ExportDiskRequest, HttpEndpoint, VmHandle } from '../../core/engine.js';
 import { convertDisk } from '../../core/disk/convert.js';
-import { readSerialTail } from './machine.js';
+import { readSerialFrom, readSerialTail } from './machine.js';
 import { abortReason } from '../../core/abort.js';
 
 /** Everything a later process needs to reach a detached VM; stored in the actions' handoff file. */
@@ -153,6 +153,10 @@ export class AttachedMachine implements VmHandle {
 
   async serialTail(lines: number): Promise<string[]> {
     return readSerialTail(this.record.serialLog, lines);
+  }
+
+  readSerial(from: number): Promise<Buffer> {
+    return readSerialFrom(this.record.serialLog, from);
   }
 
   async exportDisk(req: ExportDiskRequest): Promise<void> {

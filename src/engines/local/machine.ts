@@ -276,6 +276,10 @@ export class QemuMachine implements VmHandle {
     return readSerialTail(this.options.serialLog, lines);
   }
 
+  readSerial(from: number): Promise<Buffer> {
+    return readSerialFrom(this.options.serialLog, from);
+  }
+
   async exportDisk(req: ExportDiskRequest): Promise<void> {
     if (this.running) throw new Error(`vm ${this.name} is still running; shut it down before exporting its disk`);
     await mkdir(path.dirname(req.destination), { recursive: true });
@@ -320,6 +324,31 @@ export async function readSerialTail(file: string, lines: number, maxBytes = 64 
     // A read that starts mid-file starts mid-line: drop that fragment.
     if (length < size) all.shift();
     return all.slice(-lines);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The longest piece readSerialFrom returns at once; a caller reads on from where it ends. */
+export const SERIAL_READ_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The serial log from byte `from` on. QEMU's file chardev truncates the file when the VM starts
+ * (append=off), so the file holds what the console printed since boot. A log not written yet is empty.
+ */
+export async function readSerialFrom(file: string, from: number, maxBytes = SERIAL_READ_MAX_BYTES): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch {
+    return Buffer.alloc(0);
+  }
+  try {
+    const { size } = await handle.stat();
+    const length = Math.max(0, Math.min(size - from, maxBytes));
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buf, 0, length, from);
+    return buf.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }

@@ -98,7 +98,7 @@ describe('did you mean', () => {
     ['cpus: 2', "unknown key 'cpus'; did you mean 'cpu'?"],
     ['iso_url: x', "unknown key 'iso_url'; in RudderVirt: source: { iso: { url, checksum } }"],
     ['headless: true', "unknown key 'headless'; in RudderVirt: not needed: builds always run without a display"],
-    ['frobnicate: 1', "unknown key 'frobnicate'; expected one of name, source, cpu, cpuModel, memory, machineType, efiFirmware, disks, cdroms, nics, httpDirectory, httpContent, bootWait, bootKeyInterval, bootCommand, communicator, provisioners, shutdownCommand, shutdownTimeout, output, dependsOn"],
+    ['frobnicate: 1', "unknown key 'frobnicate'; expected one of name, source, cpu, cpuModel, memory, machineType, efiFirmware, disks, cdroms, nics, httpDirectory, httpContent, bootWait, bootTextTimeout, bootKeyInterval, bootCommand, communicator, provisioners, shutdownCommand, shutdownTimeout, output, dependsOn"],
   ])('%s', (line, message) => {
     expect(problemsOf(oneVm(`source: { path: x }\n${line}`))).toEqual([`7:9: layers[0].vms[0].${line.split(':')[0]}: ${message}`]);
   });
@@ -338,7 +338,10 @@ describe('durations', () => {
   it.each([
     ['bootWait: 5', "expected a string, found the number 5; a duration needs a unit, e.g. '5s'"],
     ['bootWait: "5"', "a duration needs a unit; did you mean '5s'?"],
-    ['bootWait: 5 minutes', 'expected a Go duration such as 500ms, 30s, 5m or 1h30m'],
+    ['bootWait: 5 minutes', "expected a Go duration such as 5s, or a text to wait for such as <wait 'boot:'> or <waitSerial 'login:'>"],
+    ["bootWait: \"<wait  'boot:'>\"", "expected <wait 'TEXT'>, <wait \"TEXT\"> or <waitSerial 'TEXT'>: one space, then TEXT in quotes"],
+    ["bootWait: \"<wait 'boot: ('>\"", 'Invalid regular expression "boot: (": Unterminated group'],
+    ['bootTextTimeout: 5', "expected a string, found the number 5; a duration needs a unit, e.g. '5s'"],
     ['shutdownTimeout: -5m', "'-5m' is negative; expected a duration ≥ 0"],
   ])('%s', (line, message) => {
     expect(problemsOf(oneVm(`source: { path: x }\n${line}`))).toEqual([`7:${line.indexOf(':') + 11}: layers[0].vms[0].${line.split(':')[0]}: ${message}`]);
