@@ -5,9 +5,10 @@
  */
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { MANAGED_POD_ANNOTATION } from '../../kube-harness/controllers/pod-runtime.js';
-import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
-import { EXPORT, VM_SNAPSHOT, VOLUME_SNAPSHOT, blankDisk, createCustom, getCustom, httpsRequest, waitFor, type Gvr, type Loose } from './helpers.js';
+import { KUBEVIRT_PROTOCOL, startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
+import { EXPORT, VMI, VM_SNAPSHOT, VOLUME_SNAPSHOT, blankDisk, createCustom, getCustom, httpsRequest, waitFor, type Gvr, type Loose } from './helpers.js';
 
 const GATEWAYS: Gvr = { group: 'kubeovn.io', version: 'v1', plural: 'vpc-egress-gateways' };
 
@@ -210,5 +211,44 @@ describe('CDI upload tokens (kubevirt/containerized-data-importer v1.66.0)', () 
     } finally {
       await short.close();
     }
+  });
+});
+
+/** The status and Status message virt-api answers instead of upgrading a subresource websocket. */
+function refusedUpgrade(path: string): Promise<{ status: number; message: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${harness.url.replace('https:', 'wss:')}${path}`, [KUBEVIRT_PROTOCOL], { ca: harness.caCert, headers: { authorization: `Bearer ${harness.token}` } });
+    ws.once('open', () => {
+      ws.close();
+      reject(new Error(`${path}: upgraded`));
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, message: (JSON.parse(text) as { message: string }).message }));
+    });
+    ws.once('error', () => undefined);
+  });
+}
+
+describe('virt-api subresource refusals (kubevirt/kubevirt v1.9.0 pkg/virt-api/rest)', () => {
+  // dialers.go getTargetInterfaceIP: "no network interfaces are present" (400), with no phase check
+  // (portforward.go validateVMIForPortForward checks only Paused); vnc.go: 400 "VMI is not running".
+  it('port-forward to a VMI without interfaces is 400 "no network interfaces are present"; VNC to a VMI that is not running is 400 "VMI is not running"', async () => {
+    const ns = await harness.createNamespace();
+    await createCustom(kc, VMI, ns, {
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'VirtualMachineInstance',
+      metadata: { name: 'nodisk' },
+      spec: {
+        domain: { devices: { disks: [{ name: 'root', disk: { bus: 'virtio' } }] }, resources: { requests: { memory: '64Mi' } } },
+        volumes: [{ name: 'root', persistentVolumeClaim: { claimName: 'missing' } }],
+      },
+    });
+    await waitFor(kc, VMI, ns, 'nodisk', (o) => o.status?.phase === 'Failed');
+    const base = `/apis/subresources.kubevirt.io/v1/namespaces/${ns}/virtualmachineinstances/nodisk`;
+    expect(await refusedUpgrade(`${base}/portforward/22/tcp`)).toEqual({ status: 400, message: 'no network interfaces are present' });
+    expect(await refusedUpgrade(`${base}/vnc`)).toEqual({ status: 400, message: 'VMI is not running' });
+    await harness.deleteNamespace(ns);
   });
 });
