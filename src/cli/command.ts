@@ -8,6 +8,8 @@ export interface CliIo {
   cwd: string;
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
+  /** Default process.stdin (only `--on-error ask` reads it). */
+  stdin?: NodeJS.ReadStream;
 }
 
 export interface Command {

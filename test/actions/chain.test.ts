@@ -237,14 +237,16 @@ describe('the stage actions as a chain on the local engine (real guest, registry
       expect(boot.exitCode).not.toBe(0);
       const vm = job.handoff().vms['base/guest']!;
       if (how === 'SIGKILL') {
-        expect(processMatches(vm.detached!.state.qemuPid as number, vm.workDir), 'the VM keeps running without the step').toBe(true);
+        // Killed before the VM was handed over: no record of it yet, but its processes name its work folder.
+        expect(vm.detached).toBeUndefined();
+        expect(processesWith(vm.workDir).length, 'the VM keeps running without the step').toBeGreaterThan(0);
       } else {
         expect(boot.stdout).toMatch(/received SIGINT: cancelling/);
         expect(processesWith(vm.workDir)).toEqual([]);
       }
       const [post] = await job.runPosts();
       expectOk(post!);
-      if (how === 'SIGKILL') expect(post!.stdout).toMatch(/still running .*: stopping it/);
+      if (how === 'SIGKILL') expect(post!.stdout).toMatch(/stopped \d+ leftover process\(es\) of vm base\/guest/);
       expect(processesWith(vm.workDir)).toEqual([]);
       expect(existsSync(vm.workDir)).toBe(false);
       const ssh = vm.detached?.sshEndpoint;

@@ -2,7 +2,6 @@
 import path from 'node:path';
 import { loadBuild } from '../../core/config/load.js';
 import { formatProblem } from '../../core/config/problems.js';
-import { formatProblem } from '../../core/config/problems.js';
 import type { OnError } from '../../core/config/model.js';
 import { formatBytes, SecretMasker } from '../../core/log.js';
 import { runBuild, type BuildResult } from '../../core/pipeline/build-runner.js';
@@ -11,6 +10,7 @@ import { formatBuildSummary } from '../../core/pipeline/summary.js';
 import type { Engine } from '../../core/engine.js';
 import { createEngine } from '../../engines/index.js';
 import { describeAbandoned, recordAbandoned } from '../abandoned.js';
+import { terminalAsker } from '../ask-on-error.js';
 import { parseCommandArgs, parseKeyValues } from '../args.js';
 import { UsageError, UserError, type CliIo, type Command } from '../command.js';
 import { terminalLogger } from '../terminal-logger.js';
@@ -23,8 +23,15 @@ to stderr; the last line on stdout is the output image's path.
 
 Options:
   --var k=v                  Set a build variable (repeatable); it must be declared under variables.
-  --on-error cleanup|abort   On failure, clean up everything (default) or leave the VM and its files
-                             for debugging (Packer's -on-error=abort).
+  --on-error cleanup|abort|ask
+                             On failure, clean up everything (default) or leave the VM running with
+                             its files for debugging (Packer's -on-error=abort): the build says how to
+                             reach it (ssh, VNC, serial log) and exits; \`ruddervirt cleanup DIR\`
+                             removes it afterwards. ask (a terminal only): choose cleanup, abort or
+                             retry the failed step each time.
+  --vnc-port                 local: serve each VM's display on a free 127.0.0.1 TCP port (printed)
+                             so a person can watch with any VNC viewer (Packer's vnc_bind_address /
+                             vnc_port_min); default a private unix socket.
   --output DIR               Where images, checksums, logs and manifest.json go
                              (default: output/<build name> beside the current directory).
   --force                    Rebuild every layer even if an identical one is cached.
@@ -57,6 +64,7 @@ export const buildCommand: Command = {
     const { values, positionals } = parseCommandArgs(args, {
       var: { type: 'string', multiple: true },
       'on-error': { type: 'string', default: 'cleanup' },
+      'vnc-port': { type: 'boolean', default: false },
       output: { type: 'string' },
       engine: { type: 'string', default: 'local' },
       verbose: { type: 'boolean', default: false },
@@ -70,10 +78,13 @@ export const buildCommand: Command = {
     });
     if (positionals.length !== 1) throw new UsageError('expects exactly one build file');
     const onError = values['on-error'];
-    if (onError !== 'cleanup' && onError !== 'abort') throw new UsageError(`--on-error must be cleanup or abort, got '${onError}'`);
+    if (onError !== 'cleanup' && onError !== 'abort' && onError !== 'ask') throw new UsageError(`--on-error must be cleanup, abort or ask, got '${onError}'`);
+    if (onError === 'ask' && !(io.stdin ?? process.stdin).isTTY) throw new UsageError('--on-error ask needs a terminal to ask on (stdin is not one); use cleanup or abort');
     if (values.engine !== 'local' && values.engine !== 'kubevirt') throw new UsageError(`--engine must be local or kubevirt, got '${values.engine}'`);
     if (values.engine === 'local') {
       for (const flag of ['kubeconfig', 'namespace', 'keep-layers'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --engine kubevirt`);
+    } else if (values['vnc-port']) {
+      throw new UsageError('--vnc-port is for --engine local (on kubevirt: virtctl vnc)');
     }
     const keepLayers = values['keep-layers'];
     if (keepLayers !== undefined && !/^[1-9]\d{0,5}$/.test(keepLayers)) throw new UsageError(`--keep-layers must be a whole number of at least 1, got '${keepLayers}'`);
@@ -82,7 +93,6 @@ export const buildCommand: Command = {
     const masker = new SecretMasker();
     for (const s of build.secrets) masker.add(s);
     const logger = terminalLogger(io.stderr, masker, values.verbose);
-    for (const w of build.warnings ?? []) logger.warn(formatProblem(w));
     for (const w of build.warnings ?? []) logger.warn(formatProblem(w));
     const outputDir = path.resolve(io.cwd, values.output ?? path.join('output', build.name));
     logger.info(`build ${build.name}: ${build.layers.length} layer(s), ${build.layers.reduce((n, l) => n + l.vms.length, 0)} VM(s) → ${outputDir}`);
@@ -98,7 +108,7 @@ export const buildCommand: Command = {
             ...(keepLayers !== undefined ? { keptPerVm: Number(keepLayers) } : {}),
           })
         : // With --on-error abort a failed VM must outlive this process: each VM runs in a keeper.
-          createEngine('local', { env: io.env, detachable: onError === 'abort' });
+          createEngine('local', { env: io.env, detachable: onError !== 'cleanup', ...(values['vnc-port'] ? { vncListen: 'port' as const } : {}) });
     let result: BuildResult;
     try {
       result = await runBuild({
@@ -106,6 +116,8 @@ export const buildCommand: Command = {
         engine,
         outputDir,
         onError: onError as OnError,
+        masker,
+        ...(onError === 'ask' ? { ask: terminalAsker(io.stdin ?? process.stdin, io.stderr, io.signal, (s) => masker.mask(s)) } : {}),
         logger,
         signal: io.signal,
         force: values.force,

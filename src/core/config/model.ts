@@ -16,7 +16,11 @@ export type MachineType = 'q35' | 'pc';
 export type NicModel = 'virtio' | 'e1000' | 'e1000e' | 'rtl8139';
 export type OutputFormat = 'qcow2' | 'raw';
 export type Qcow2Compression = 'zlib' | 'zstd';
-export type OnError = 'cleanup' | 'abort';
+/** Packer's -on-error: clean up, leave everything for debugging, or ask a person (a terminal) each time. */
+export type OnError = 'cleanup' | 'abort' | 'ask';
+
+/** What a person chose after a failed step (onError ask). */
+export type FailureChoice = 'cleanup' | 'abort' | 'retry';
 
 /** Where a key in the build file came from, for messages that point at it. */
 export interface SourcePosition {

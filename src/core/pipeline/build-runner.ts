@@ -18,7 +18,7 @@ import { LayerSync } from './layer-sync.js';
 import { redactedVariables, writeManifest, type BuildManifest, type SourceRecord, type VmOutput } from './manifest.js';
 import type { PhaseRecord } from './phase.js';
 import { buildVm } from './vm-build.js';
-import type { AbandonedVm, PhaseTimeouts } from './vm-steps.js';
+import type { AbandonedVm, PhaseTimeouts, RunVmStepsOptions } from './vm-steps.js';
 
 export interface BuildOptions {
   build: Build;
@@ -40,6 +40,8 @@ export interface BuildOptions {
   /** Stop after this layer. */
   until?: string;
   masker?: SecretMasker;
+  /** onError ask: a person decides about each failed step. */
+  ask?: RunVmStepsOptions['ask'];
 }
 
 export interface BuildResult {
@@ -126,6 +128,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
               ...(options.phaseTimeouts ? { phaseTimeouts: options.phaseTimeouts } : {}),
               ...(options.masker ? { masker: options.masker } : {}),
               onAbandoned: (a) => abandoned.push(a),
+              ...(options.ask ? { ask: options.ask } : {}),
             });
           } catch (err) {
             layerAbort.abort(err);

@@ -11,7 +11,7 @@ import type { Logger, SecretMasker } from '../log.js';
 import type { LayerSync } from './layer-sync.js';
 import type { VmOutput } from './manifest.js';
 import { createPhaseRunner, type PhaseRecord } from './phase.js';
-import { runVmSteps, type AbandonedVm, type PhaseTimeouts } from './vm-steps.js';
+import { runVmSteps, type AbandonedVm, type PhaseTimeouts, type RunVmStepsOptions } from './vm-steps.js';
 
 export interface VmBuildContext {
   build: Build;
@@ -30,6 +30,7 @@ export interface VmBuildContext {
   /** dependsOn ordering among the VMs of this layer. */
   layerSync?: LayerSync;
   onAbandoned?(abandoned: AbandonedVm): void;
+  ask?: RunVmStepsOptions['ask'];
 }
 
 /** Where a VM's screenshots, serial log and failure captures go; kept after the build. */
@@ -62,6 +63,7 @@ export async function buildVm(ctx: VmBuildContext): Promise<VmOutput> {
         ...(ctx.layerSync ? { layerSync: ctx.layerSync } : {}),
       },
       onError: ctx.onError,
+      ...(ctx.ask ? { ask: ctx.ask } : {}),
       vmAfter: 'stop',
       onAbandoned: (abandoned) => {
         // The VM's disks live in the work folder: it stays with the VM left for debugging.

@@ -13,7 +13,7 @@
  */
 import type { RemoteCommunicator } from '../communicator/types.js';
 import { connectSsh } from '../communicator/ssh-connect.js';
-import type { Build, Layer, OnError, Vm } from '../config/model.js';
+import type { Build, FailureChoice, Layer, OnError, Vm } from '../config/model.js';
 import type { DetachedVm, Engine, VmHandle } from '../engine.js';
 import { startHttpServer, type RunningHttpServer } from '../httpserver/http-server.js';
 import type { Logger, SecretMasker } from '../log.js';
@@ -250,6 +250,15 @@ export interface RunVmStepsOptions {
   vmAfter: 'stop' | 'detach';
   /** With onError abort after a failure: what was left, and the VM's record when it outlives this process. */
   onAbandoned?(abandoned: AbandonedVm): void;
+  /** onError ask: what to do about a failed step (a person answers; cancellation ends the question). */
+  ask?(failure: StepFailure): Promise<FailureChoice>;
+}
+
+export interface StepFailure {
+  /** "layer/vm" */
+  vm: string;
+  phase: string;
+  error: unknown;
 }
 
 export interface AbandonedVm {
@@ -279,6 +288,7 @@ export async function runVmSteps(options: RunVmStepsOptions): Promise<VmBuildSta
       if (!state.detached) await handle.stop();
     });
   if (state.handle) vmCleanup(state.handle);
+  let abortChosen = false;
   try {
     for (const step of STEPS) {
       if (!wanted.has(step.name) || step.absent?.(ctx)) continue;
@@ -287,7 +297,21 @@ export async function runVmSteps(options: RunVmStepsOptions): Promise<VmBuildSta
       if (reason !== undefined) {
         ctx.phases.skip(phase, reason);
       } else {
-        await runStep(step, phase);
+        for (;;) {
+          try {
+            await runStep(step, phase);
+            break;
+          } catch (err) {
+            if (onError !== 'ask' || !options.ask || ctx.phases.signal.aborted) throw err;
+            const choice = await options.ask({ vm: `${ctx.layer.name}/${ctx.vm.name}`, phase, error: err });
+            if (choice === 'retry') {
+              ctx.logger.info(`retrying ${phase}`);
+              continue;
+            }
+            abortChosen = choice === 'abort';
+            throw err;
+          }
+        }
       }
       // Peers waiting on this VM (dependsOn) may go on once it is provisioned, or has nothing to provision.
       if (step.name === 'provision') ctx.layerSync?.provisioned(ctx.vm.name);
@@ -298,7 +322,7 @@ export async function runVmSteps(options: RunVmStepsOptions): Promise<VmBuildSta
     ctx.layerSync?.failed(ctx.vm.name, err instanceof Error ? err : new Error(String(err)));
     const handle = state.handle;
     if (handle && handle.isRunning() && !ctx.phases.signal.aborted) await captureFailure(handle, ctx.logDir, ctx.logger);
-    if (onError === 'abort') options.onAbandoned?.(await abandon(ctx, state, cleanup));
+    if (onError === 'abort' || abortChosen) options.onAbandoned?.(await abandon(ctx, state, cleanup));
     throw err;
   } finally {
     await cleanup.unwind(ctx.logger);
@@ -316,9 +340,12 @@ export async function runVmSteps(options: RunVmStepsOptions): Promise<VmBuildSta
   }
 }
 
-/** onError abort: forget every cleanup and let the VM outlive this process where the engine can. */
+/**
+ * onError abort: the VM is left for debugging. Where the engine can detach it, it outlives this
+ * process, whose own parts (SSH session, HTTP server) are still cleaned up so the process can end;
+ * where it cannot, every cleanup is forgotten and the VM lives as long as this process.
+ */
 async function abandon(ctx: VmStepContext, state: VmBuildState, cleanup: CleanupStack): Promise<AbandonedVm> {
-  const left = cleanup.abandon();
   if (state.handle?.isRunning() && !state.detached) {
     try {
       state.detached = await ctx.engine.detach(state.handle);
@@ -326,6 +353,7 @@ async function abandon(ctx: VmStepContext, state: VmBuildState, cleanup: Cleanup
       ctx.logger.warn(`vm ${ctx.vm.name} cannot outlive this process: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  const left = state.detached ? [`vm ${ctx.vm.name}`] : cleanup.abandon();
   ctx.logger.warn(`onError=abort: leaving for debugging: ${left.join('; ')}`);
   return { vm: `${ctx.layer.name}/${ctx.vm.name}`, left, logDir: ctx.logDir, ...(state.detached ? { detached: state.detached } : {}) };
 }

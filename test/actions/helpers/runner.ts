@@ -194,7 +194,7 @@ export class RunnerJob {
 
   /** The job's handoff file, parsed. */
   handoff(): Record<string, unknown> & {
-    vms: Record<string, { state: string; workDir: string; detached?: { keeperPid: number; qemuPid: number; ssh?: { host: string; port: number } } }>;
+    vms: Record<string, { state: string; workDir: string; detached?: { engine: string; state: Record<string, unknown>; sshEndpoint?: { host: string; port: number; display: string } } }>;
   } {
     return JSON.parse(readFileSync(path.join(this.runnerTemp, 'ruddervirt', 'handoff.json'), 'utf8'));
   }
