@@ -82,7 +82,7 @@ export const run = (): Promise<void> =>
       workDir,
       logDir,
       outputDir: workDir,
-      title: `${key} boot`,
+      failureTitle: `${key} failed to boot`,
       ...(parentDisk ? { parentDisk } : {}),
       ...(run ? { run } : {}),
     });

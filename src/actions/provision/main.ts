@@ -28,7 +28,7 @@ export const run = (): Promise<void> =>
       workDir: target.record.workDir,
       logDir: target.record.logDir,
       outputDir: target.record.workDir,
-      title: `provisioning ${key}`,
+      failureTitle: `provisioning ${key} failed`,
       ...(target.run ? { run: target.run } : {}),
     });
     await updateHandoff(handoff.engine, (h) => {

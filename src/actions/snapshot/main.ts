@@ -34,7 +34,7 @@ export const run = (): Promise<void> =>
       workDir: target.record.workDir,
       logDir: target.record.logDir,
       outputDir,
-      title: `snapshot of ${key}`,
+      failureTitle: `snapshot of ${key} failed`,
       ...(target.run ? { run: target.run } : {}),
     });
     const output = state.output!;

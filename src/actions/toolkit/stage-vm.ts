@@ -99,8 +99,8 @@ export interface StageRequest {
   /** For `from:` sources: the parent's snapshot on this runner. */
   parentDisk?: string;
   run?: HandoffKubevirtRun;
-  /** build-vm's title in the summary ("web booted"): what failed. */
-  title: string;
+  /** The summary's heading when the stage fails ("base/web failed to boot"). */
+  failureTitle: string;
 }
 
 export interface StageResult {
@@ -176,5 +176,5 @@ async function failStage(ctx: ActionContext, req: StageRequest, phases: PhaseRec
   const entry = record.vms[key];
   const logs = entry ? await uploadStageLogs(ctx, key, entry, ctx.signal.aborted ? 'cancelled' : 'failed') : undefined;
   if (logs) failure.where = `artifact ${logs.name}`;
-  await writeSummary(`### RudderVirt: ${req.title} failed\n\n${phasesTable(phases)}\n${failureSection(failure)}\n${logsLine(logs, req.logDir)}`, ctx.masker);
+  await writeSummary(`### RudderVirt: ${req.failureTitle}\n\n${phasesTable(phases)}\n${failureSection(failure)}\n${logsLine(logs, req.logDir)}`, ctx.masker);
 }
