@@ -1,13 +1,14 @@
 /**
  * What a failed VM showed last, for the people debugging it: its screen (failure.png beside the
- * boot-command screenshots) and the tail of its serial console (serial-tail.txt), saved in the
+ * boot-command screenshots, failure.txt its text as OCR read it) and the tail of its serial console (serial-tail.txt), saved in the
  * VM's log folder and printed. The same files feed the actions' job summary and log artifact.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { VmHandle } from '../engine.js';
 import type { Logger } from '../log.js';
 import { saveScreenshot } from './steps/boot-command.js';
+import { textFileFor } from './steps/text-waits.js';
 
 export const FAILURE_SCREENSHOT = 'failure.png';
 export const SERIAL_TAIL_FILE = 'serial-tail.txt';
@@ -19,6 +20,10 @@ export async function captureFailure(handle: VmHandle, logDir: string, logger: L
   try {
     const file = await saveScreenshot(handle, path.join(logDir, FAILURE_SCREENSHOT), quick);
     logger.error(`last screen: ${file}`);
+    // Its text, read by OCR beside it (saveScreenshot), for people who cannot open the image.
+    const text = await readFile(textFileFor(file), 'utf8').catch(() => '');
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length > 0) logger.error(`last screen's text:\n${lines.map((l) => `  | ${l}`).join('\n')}`);
   } catch (err) {
     logger.warn(`no screenshot: ${err instanceof Error ? err.message : String(err)}`);
   }

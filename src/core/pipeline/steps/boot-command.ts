@@ -2,7 +2,10 @@
  * Types the boot command over VNC as Packer does: template fields rendered at typing time (the
  * HTTP address is only known now), elements concatenated and parsed with Packer's grammar, key
  * events paced by the key interval. A screenshot after each element lands in the VM's log folder,
- * because a boot command that types into the wrong screen is the commonest thing to debug.
+ * because a boot command that types into the wrong screen is the commonest thing to debug, with
+ * the text OCR read on it beside it (.txt: searchable, copyable, readable without seeing images).
+ * `<wait 'TEXT'>` / `<waitSerial 'TEXT'>` and a text bootWait wait on what the guest shows
+ * (text-waits.ts).
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +16,14 @@ import type { Vm } from '../../config/model.js';
 import type { VmHandle } from '../../engine.js';
 import type { Logger } from '../../log.js';
 import { renderTemplate } from '../../template/render.js';
+import { ScreenReader } from '../../ocr/screen-reader.js';
 import { RfbClient } from '../../vnc/rfb-client.js';
+import { pixelsToPng, textFileFor, TextWaiter } from './text-waits.js';
+
+/** bootTextTimeout's default. */
+const DEFAULT_TEXT_TIMEOUT_MS = 5 * 60_000;
+/** How long a failure screenshot's OCR may take (the worker may have to start first). */
+const FAILURE_OCR_MS = 30_000;
 
 export interface TypeBootCommandRequest {
   vm: Vm;
@@ -39,11 +49,32 @@ export async function typeBootCommand({ vm, handle, logDir, logger, signal, env 
   logger.info(`boot command: ${elements.length} element(s), ${keys} key events, ${intervalMs} ms apart`);
 
   const vnc = await RfbClient.connect(await handle.openVnc(signal), { signal, logger });
+  const waiter = new TextWaiter({ handle, vnc, logDir, logger, timeoutMs: vm.bootTextTimeout ?? DEFAULT_TEXT_TIMEOUT_MS });
+  // OCR of the element screenshots runs beside the typing; its .txt files are awaited at the end.
+  const screenTexts: Promise<void>[] = [];
+  let ocrWarned = false;
+  const writeScreenText = (file: string, pixels: Parameters<typeof pixelsToPng>[0]): void => {
+    screenTexts.push(
+      waiter
+        .screenReader()
+        .then((reader) => reader.read(pixels))
+        .then(({ text }) => writeFile(textFileFor(file), text + '\n'))
+        .catch((err: unknown) => {
+          if (!ocrWarned) logger.warn(`boot command: no screen text beside the screenshots: ${err instanceof Error ? err.message : String(err)}`);
+          ocrWarned = true;
+        }),
+    );
+  };
   try {
+    if (vm.bootWaitText) {
+      logger.info(`boot wait: until ${vm.bootWaitText.source === 'screen' ? 'the screen' : 'the serial console'} shows /${vm.bootWaitText.pattern}/`);
+      await waiter.wait(vm.bootWaitText, signal);
+    }
     let lastProgress = 0;
     await typeKeyEvents(plan, vnc, {
       intervalMs,
       signal,
+      waitForText: (wait) => waiter.wait(wait, signal),
       onEvent: (index) => {
         const pct = Math.floor((100 * (index + 1)) / plan.events.length);
         if (pct >= lastProgress + 25 || index + 1 === plan.events.length) {
@@ -54,22 +85,47 @@ export async function typeBootCommand({ vm, handle, logDir, logger, signal, env 
       onElementDone: async (element) => {
         if (element >= elements.length) return;
         const file = path.join(logDir, `bootcommand-${String(element + 1).padStart(2, '0')}.png`);
-        await writeFile(file, await vnc.screenshot({ signal }));
+        const pixels = await vnc.capture({ signal });
+        await writeFile(file, pixelsToPng(pixels));
+        writeScreenText(file, pixels);
         logger.info(`boot command: element ${element + 1}/${elements.length} typed; screen saved to ${file}`);
       },
     });
+    await Promise.all(screenTexts);
   } finally {
+    waiter.close();
     await vnc.close();
   }
 }
 
-/** Saves what the VM's screen shows now (used on failure). */
+/**
+ * Saves what the VM's screen shows now (used on failure), and the text OCR reads on it beside it
+ * (FILE.txt) when it can be read in time; the text is also returned (see readSavedScreenText).
+ */
 export async function saveScreenshot(handle: VmHandle, file: string, signal: AbortSignal): Promise<string> {
   const vnc = await RfbClient.connect(await handle.openVnc(signal), { signal, timeoutMs: 10_000 });
+  let pixels;
   try {
-    await writeFile(file, await vnc.screenshot({ signal, timeoutMs: 10_000 }));
-    return file;
+    pixels = await vnc.capture({ signal, timeoutMs: 10_000 });
+    await writeFile(file, pixelsToPng(pixels));
   } finally {
     await vnc.close();
+  }
+  const text = await readScreenText(pixels, AbortSignal.timeout(FAILURE_OCR_MS)).catch(() => undefined);
+  if (text !== undefined) await writeFile(textFileFor(file), text + '\n');
+  return file;
+}
+
+/** The text on a screen, read with the shared OCR worker, or the signal's reason. */
+async function readScreenText(pixels: Parameters<typeof pixelsToPng>[0], signal: AbortSignal): Promise<string> {
+  const reader = ScreenReader.open();
+  try {
+    const read = reader.then((r) => r.read(pixels)).then((r) => r.text);
+    return await new Promise<string>((resolve, reject) => {
+      signal.addEventListener('abort', () => reject(new Error('reading the screen took too long')), { once: true });
+      read.then(resolve, reject);
+    });
+  } finally {
+    void reader.then((r) => r.close()).catch(() => {});
   }
 }
