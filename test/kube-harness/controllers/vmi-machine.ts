@@ -382,6 +382,9 @@ export async function dialGuestPort(vm: VmiMachine, guestPort: number): Promise<
       }
     };
     const onData = (chunk: Buffer) => {
+      // Paused first: unshifting into a flowing stream would emit the chunk again at once.
+      socket.off('data', onData);
+      socket.pause();
       socket.unshift(chunk);
       settle(true);
     };

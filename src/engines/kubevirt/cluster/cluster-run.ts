@@ -42,8 +42,11 @@ export class ClusterRun {
   private readonly created: ObjectRef[] = [];
   private uids: OwnerUids | undefined;
   private cleaning: Promise<string[]> | undefined;
-  /** Each internet-enabled subnet's gateway becoming ready (begin starts the waits). */
+  /** The egress gateway of each internet-enabled subnet (by subnet object name). */
+  private readonly gateways = new Map<string, RenderedObject>();
+  /** Each gateway becoming ready, by gateway name. */
   private readonly egress = new Map<string, Promise<void>>();
+  private egressTimeoutMs = EGRESS_READY_TIMEOUT_MS;
 
   constructor(
     readonly objects: ObjectClient,
@@ -60,10 +63,11 @@ export class ClusterRun {
   }
 
   /**
-   * Creates the root and the run's network (Kube-OVN VPCs, subnets, gateways, attachments), and
-   * starts waiting for the egress gateways to be ready (VMs on their subnets are created after).
+   * Creates the root and the run's network (Kube-OVN VPCs, subnets, gateways, attachments). VMs
+   * on a gateway's subnets are created once it is ready (create).
    */
   async begin(signal: AbortSignal, egressTimeoutMs = EGRESS_READY_TIMEOUT_MS): Promise<void> {
+    this.egressTimeoutMs = egressTimeoutMs;
     const root = this.rendered.objects.find((o) => o.step === 'run');
     if (!root) throw new Error('internal: a rendered run has a root object');
     this.record(refOf(root.object));
@@ -74,31 +78,41 @@ export class ClusterRun {
     for (const o of this.rendered.objects.filter((r) => r.step === 'network')) {
       const made = await this.create(o, signal);
       if (made.kind === 'Vpc') vpcs.set(made.metadata.name, { apiVersion: made.apiVersion, kind: 'Vpc', name: made.metadata.name, uid: uidOf(made) });
-      if (o.object.kind === 'VpcEgressGateway') this.awaitEgress(o, signal, egressTimeoutMs);
+      if (o.object.kind === 'VpcEgressGateway') for (const policy of (o.object as EgressGatewayObject).spec?.policies ?? []) for (const subnet of policy.subnets ?? []) this.gateways.set(subnet, o);
     }
   }
 
-  private awaitEgress(gateway: RenderedObject, signal: AbortSignal, timeoutMs: number): void {
-    const ref = refOf(gateway.object);
-    const ready = waitFor<EgressGatewayObject, true>(this.objects, {
-      ref,
-      what: `the egress gateway ${ref.name} (internet for the VPC's VMs)`,
-      timeoutMs,
-      signal,
-      judge: judgeEgressGateway,
-    }).then(() => this.logger.info(`kubevirt: egress gateway ${ref.name} is ready`));
-    ready.catch(() => undefined); // awaited by the first VM on its subnets; a build without one never asks
-    for (const policy of (gateway.object as EgressGatewayObject).spec?.policies ?? []) for (const subnet of policy.subnets ?? []) this.egress.set(subnet, ready);
-  }
-
-  /** The egress waits a VM depends on: those of the subnets its NICs are put on. */
-  private egressFor(object: AnyManifest): Promise<void>[] {
-    if (object.kind !== 'VirtualMachine' || this.egress.size === 0) return [];
+  /**
+   * The gateways a VM depends on (those of the subnets its NICs are put on), each awaited once
+   * per run. Watched only when such a VM is about to be created — a process that creates none (a
+   * stage action importing a source) leaves no watch open — while the gateway itself has been
+   * starting since begin() created it.
+   */
+  private egressFor(object: AnyManifest, signal: AbortSignal): Promise<void>[] {
+    if (object.kind !== 'VirtualMachine' || this.gateways.size === 0) return [];
     const annotations = (object as { spec?: { template?: { metadata?: { annotations?: Record<string, string> } } } }).spec?.template?.metadata?.annotations ?? {};
-    const subnets = Object.entries(annotations)
-      .filter(([k]) => k.endsWith('logical_switch'))
-      .map(([, v]) => v);
-    return [...new Set(subnets.map((s) => this.egress.get(s)).filter((p): p is Promise<void> => p !== undefined))];
+    const needed = new Set<RenderedObject>();
+    for (const [key, subnet] of Object.entries(annotations)) {
+      const gateway = key.endsWith('logical_switch') ? this.gateways.get(subnet) : undefined;
+      if (gateway) needed.add(gateway);
+    }
+    return [...needed].map((gateway) => {
+      const ref = refOf(gateway.object);
+      let ready = this.egress.get(ref.name);
+      if (!ready) {
+        ready = waitFor<EgressGatewayObject, true>(this.objects, {
+          ref,
+          what: `the egress gateway ${ref.name} (internet for the VPC's VMs)`,
+          timeoutMs: this.egressTimeoutMs,
+          signal,
+          judge: judgeEgressGateway,
+        }).then(() => this.logger.info(`kubevirt: egress gateway ${ref.name} is ready`));
+        this.egress.set(ref.name, ready);
+        // A failed wait is not remembered: the next VM asks again.
+        ready.catch(() => this.egress.delete(ref.name));
+      }
+      return ready;
+    });
   }
 
   /**
@@ -124,7 +138,7 @@ export class ClusterRun {
   /** Creates a rendered object owned as rendered; recorded for cleanup first. */
   async create<T extends LiveObject = LiveObject>(rendered: RenderedObject, signal: AbortSignal, edit?: (object: AnyManifest) => void): Promise<T> {
     if (!this.uids) throw new Error('internal: ClusterRun.begin or adopt must run before create');
-    await Promise.all(this.egressFor(rendered.object));
+    await Promise.all(this.egressFor(rendered.object, signal));
     const object = withOwner(rendered, this.uids);
     edit?.(object);
     this.record(refOf(object));
