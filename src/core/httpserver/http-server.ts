@@ -3,12 +3,12 @@
  * from, as Packer's http_directory / http_content. It binds to loopback by default because QEMU's
  * user-mode network maps the guest's 10.0.2.2 onto the host's 127.0.0.1; nothing else needs it.
  */
-import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Logger } from '../log.js';
+import { NotRegularFileError, openRegularFile } from '../regular-file.js';
 import { contentTypeFor } from './content-type.js';
 
 export type HttpSource = { directory: string } | { content: Record<string, string> };
@@ -88,13 +88,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         file = await resolveInside(source.directory, path.posix.join(p, 'index.html'));
       }
       if (!file) return fail(404, 'not found');
-      const { size } = await stat(file);
+      // A FIFO or device in the folder would block the open or never end: only regular files are served.
+      let opened: Awaited<ReturnType<typeof openRegularFile>>;
+      try {
+        opened = await openRegularFile(file);
+      } catch (err) {
+        if (!(err instanceof NotRegularFileError)) throw err;
+        logger.warn(`http: ${p}: ${err.message}; refused`);
+        return fail(403, 'not a regular file');
+      }
+      const { handle, stats } = opened;
+      const size = stats.size;
       res.writeHead(200, { 'content-type': contentTypeFor(file), 'content-length': size });
       if (headOnly) {
+        await handle.close();
         res.end();
         return done(200, 0);
       }
-      createReadStream(file)
+      handle
+        .createReadStream()
         .on('error', (err) => res.destroy(err))
         .on('end', () => done(200, size))
         .pipe(res);

@@ -3,7 +3,7 @@
  * make at VM start (pkg/os/disk/validation.go): qcow2 or raw only, and a qcow2 without a backing
  * file. Failing here saves a push of gigabytes that no VM could boot.
  */
-import { open } from 'node:fs/promises';
+import { NotRegularFileError, openRegularFile } from '../regular-file.js';
 
 export type DiskFormat = 'qcow2' | 'raw';
 
@@ -53,15 +53,16 @@ export function classifyDiskHeader(path: string, header: Buffer): DiskFormat {
 
 export async function inspectDisk(path: string): Promise<DiskInfo> {
   let fh;
+  let st;
   try {
-    fh = await open(path, 'r');
+    // Without blocking: a plain open() of a FIFO waits for a writer for ever.
+    ({ handle: fh, stats: st } = await openRegularFile(path));
   } catch (err) {
+    if (err instanceof NotRegularFileError) throw new DiskFormatError(`${path}: ${err.kind}, not a regular file; expected a qcow2 or raw disk file`);
     const code = (err as NodeJS.ErrnoException).code;
     throw new DiskFormatError(code === 'ENOENT' ? `${path}: no such disk file` : `${path}: cannot open the disk (${code ?? String(err)})`);
   }
   try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw new DiskFormatError(`${path}: not a regular file`);
     if (st.size === 0) throw new DiskFormatError(`${path}: the disk file is empty`);
     const header = Buffer.alloc(Math.min(512, st.size));
     await fh.read(header, 0, header.length, 0);

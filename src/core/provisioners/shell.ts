@@ -6,8 +6,7 @@
  * Output streams live into the log, line by line (so the secret masker sees whole lines).
  */
 import { randomInt } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -15,6 +14,7 @@ import { shellQuote } from '../communicator/shell-quote.js';
 import { CMD_DISCONNECT, type ExecResult } from '../communicator/types.js';
 import type { ShellProvisioner } from '../config/model.js';
 import type { Logger } from '../log.js';
+import { NotRegularFileError, openRegularFile } from '../regular-file.js';
 import { renderTemplate } from '../template/render.js';
 import { TemplateError } from '../template/template-error.js';
 import { PACKER_DELAYS, ProvisionerError, type ProvisionerContext } from './context.js';
@@ -60,6 +60,15 @@ export async function execStreaming(session: RemoteSession, command: string, log
   }
 }
 
+async function openScript(script: ScriptSource): Promise<FileHandle> {
+  try {
+    return (await openRegularFile(script.localPath)).handle;
+  } catch (err) {
+    if (err instanceof NotRegularFileError) throw new ProvisionerError(`shell: script ${script.label}: ${err.message}`);
+    throw err;
+  }
+}
+
 interface ScriptSource {
   /** What the log calls it. */
   label: string;
@@ -97,6 +106,8 @@ export async function runShell(p: ShellProvisioner, ctx: ProvisionerContext, ses
       }
     }
     if (scripts.length === 0) throw new ProvisionerError('shell: nothing to run (set inline, script or scripts)');
+    // Before anything runs: a FIFO or device as a script would block the upload for ever.
+    for (const script of scripts) await (await openScript(script)).close();
 
     if (p.useEnvVarFile) {
       const content = envVarFile(env);
@@ -109,8 +120,8 @@ export async function runShell(p: ShellProvisioner, ctx: ProvisionerContext, ses
     for (const script of scripts) {
       logger.info(`Provisioning with shell script: ${script.label}`);
       const result = await retryFor(`running ${script.label}`, p.startRetryTimeout, delays.retry, signal, logger, async () => {
-        await session.use((comm) => {
-          let data: Readable = createReadStream(script.localPath);
+        await session.use(async (comm) => {
+          let data: Readable = (await openScript(script)).createReadStream();
           if (!p.binary) data = data.pipe(crlfToLf());
           return comm.upload(remotePath, data, 0o755, signal);
         });
