@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LineCounter } from 'yaml';
 import { checkDuration, MAX_DURATION_TEXT } from '../duration.js';
+import { regularFileProblem } from '../regular-file.js';
 import type { Located } from './check-structure.js';
 import { formatPath, type BuildProblem, type FieldPath } from './problems.js';
 import type { SourcePosition } from './model.js';
@@ -116,8 +117,12 @@ export class ResolveContext {
     const abs = this.resolvePath(written);
     if (!this.checkFiles || kind === 'unchecked') return abs;
     let isDir: boolean;
+    let special: string | undefined;
     try {
-      isDir = statSync(abs).isDirectory();
+      // stat never opens the file, so a FIFO or device is seen here without blocking.
+      const st = statSync(abs);
+      isDir = st.isDirectory();
+      if (!isDir) special = regularFileProblem(st);
     } catch {
       const what = kind === 'dir' ? 'folder' : kind === 'file' ? 'file' : 'file or folder';
       this.report(p, `${what} not found: ${abs} (paths are relative to the build file's folder)`);
@@ -125,6 +130,7 @@ export class ResolveContext {
     }
     if (kind === 'file' && isDir) this.report(p, `${abs} is a folder; expected a file`);
     if (kind === 'dir' && !isDir) this.report(p, `${abs} is a file; expected a folder`);
+    else if (special) this.report(p, `${abs} is ${special}; expected a regular file`);
     return abs;
   }
 }
