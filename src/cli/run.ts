@@ -1,8 +1,14 @@
 /** Argument dispatch for `ruddervirt`, separate from process wiring so tests can call it. */
 import pkg from '../../package.json' with { type: 'json' };
+import { escapeControls } from '../core/printable.js';
 import { UsageError, UserError, type CliIo, type Command } from './command.js';
 
 export const VERSION: string = pkg.version;
+
+/** An error message may quote a build file's values: its lines stay lines, control characters are escaped. */
+function printable(message: string): string {
+  return message.split('\n').map(escapeControls).join('\n');
+}
 
 function overview(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -32,7 +38,7 @@ export async function runCli(argv: string[], commands: readonly Command[], io: C
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`ruddervirt: unknown command '${name}'. Run 'ruddervirt --help' for the list.\n`);
+    io.stderr.write(`ruddervirt: unknown command '${escapeControls(name)}'. Run 'ruddervirt --help' for the list.\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -43,11 +49,11 @@ export async function runCli(argv: string[], commands: readonly Command[], io: C
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`ruddervirt ${command.name}: ${err.message}\nRun 'ruddervirt ${command.name} --help' for usage.\n`);
+      io.stderr.write(`ruddervirt ${command.name}: ${printable(err.message)}\nRun 'ruddervirt ${command.name} --help' for usage.\n`);
       return 2;
     }
     if (err instanceof UserError) {
-      io.stderr.write(`ruddervirt ${command.name}: ${err.message}\n`);
+      io.stderr.write(`ruddervirt ${command.name}: ${printable(err.message)}\n`);
       return err.exitCode;
     }
     if (io.signal.aborted) {

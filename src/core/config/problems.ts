@@ -5,6 +5,7 @@
  *   build.yaml:12:9: layers[0].vms[0].bootComand: unknown key; did you mean 'bootCommand'?
  */
 import { UserError } from '../errors.js';
+import { escapeControls } from '../printable.js';
 
 export interface BuildProblem {
   /** The file as the user named it (relative paths stay relative, for readable messages). */
@@ -16,8 +17,9 @@ export interface BuildProblem {
   message: string;
 }
 
+/** One line, printable: a value quoted in the message may hold escape sequences or line breaks. */
 export function formatProblem(p: BuildProblem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.path ? p.path + ': ' : ''}${p.message}`;
+  return escapeControls(`${p.file}:${p.line}:${p.column}: ${p.path ? p.path + ': ' : ''}${p.message}`);
 }
 
 export function sortProblems(problems: readonly BuildProblem[]): BuildProblem[] {
