@@ -4,7 +4,8 @@
 // small file importing it — the codeql-action layout, instead of ncc's one full copy per entry.
 // Usage: node scripts/bundle.mjs [--outdir DIR]   (the stale-dist test bundles into a temp dir)
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,6 +53,35 @@ function licenses(metafile) {
   return [header, ...parts].join('\n' + '-'.repeat(72) + '\n\n');
 }
 
+/**
+ * The OCR files (src/core/ocr/ocr-assets.ts looks for them in dist/ocr/): the worker thread's
+ * script bundled with tesseract.js's worker code as CommonJS, the LSTM cores' .wasm and the
+ * English model, so a bundle reads screens without node_modules and without downloading.
+ */
+export async function bundleOcr(outdir) {
+  const dir = path.join(outdir, 'ocr');
+  mkdirSync(dir, { recursive: true });
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['src/core/ocr/ocr-worker.cjs'],
+    outfile: path.join(dir, 'ocr-worker.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node24',
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const require = createRequire(path.join(root, 'package.json'));
+  const packageDir = (name) => path.dirname(require.resolve(`${name}/package.json`));
+  for (const wasm of ['tesseract-core-relaxedsimd-lstm.wasm', 'tesseract-core-simd-lstm.wasm']) {
+    copyFileSync(path.join(packageDir('tesseract.js-core'), wasm), path.join(dir, wasm));
+  }
+  copyFileSync(path.join(packageDir('@tesseract.js-data/eng'), '4.0.0_best_int', 'eng.traineddata.gz'), path.join(dir, 'eng.traineddata.gz'));
+  return result;
+}
+
 export async function bundle(outdir) {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
@@ -68,12 +98,20 @@ export async function bundle(outdir) {
     banner: { js: banner },
     define: { __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' },
     // Optional native add-ons that ssh2 and cpu-features try inside try/catch: pure-JS fallbacks apply.
-    external: ['*.node', 'cpu-features'],
+    // 'performance' is @cdktf/hcl2json's fallback for Node without globalThis.performance (never taken on 24).
+    external: ['*.node', 'cpu-features', 'performance'],
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
   });
-  writeFileSync(path.join(outdir, 'licenses.txt'), licenses(result.metafile));
+  const ocr = await bundleOcr(outdir);
+  // The OCR data ships files, not code: name its package among the bundled ones.
+  const dataPackage = 'node_modules/@tesseract.js-data/eng/index.js';
+  const inputs = { ...result.metafile.inputs, ...ocr.metafile.inputs, [dataPackage]: { bytes: 0, imports: [] } };
+  writeFileSync(path.join(outdir, 'licenses.txt'), licenses({ inputs }));
+  // @cdktf/hcl2json (import-packer) loads its HCL parser from <its module dir>/../main.wasm.gz;
+  // bundled, its module dir is dist/cli or dist/shared, so the file goes to dist/.
+  writeFileSync(path.join(outdir, 'main.wasm.gz'), readFileSync(fileURLToPath(import.meta.resolve('@cdktf/hcl2json/main.wasm.gz'))));
   // `bin` points at the CLI bundle; npm links it as an executable only if the file says so.
   chmodSync(path.join(outdir, 'cli', 'index.js'), 0o755);
   return result;

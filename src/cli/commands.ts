@@ -7,6 +7,7 @@ import { publishCommand } from './commands/publish.js';
 import { pruneCommand } from './commands/prune.js';
 import { renderCommand } from './commands/render.js';
 import { schemaCommand } from './commands/schema.js';
+import { screenTextCommand } from './commands/screen-text.js';
 import { validateCommand } from './commands/validate.js';
 
-export const commands: readonly Command[] = [buildCommand, validateCommand, bootCommandCommand, renderCommand, publishCommand, pruneCommand, cleanupCommand, schemaCommand];
+export const commands: readonly Command[] = [buildCommand, validateCommand, bootCommandCommand, screenTextCommand, renderCommand, publishCommand, pruneCommand, cleanupCommand, schemaCommand];

@@ -51,7 +51,7 @@ export class OcrWorker {
       this.fail(new OcrError('the OCR worker has stopped'));
       resolve();
     }));
-    // The build must not wait for an idle OCR thread to end before it can exit.
+    // An idle OCR thread must not keep the process alive; a busy one must (see job/settle).
     worker.unref();
   }
 
@@ -98,6 +98,7 @@ export class OcrWorker {
     const jobId = `${this.id}-job-${++this.jobCount}`;
     return new Promise((resolve, reject) => {
       this.pending.set(`${action}-${jobId}`, { resolve, reject });
+      this.worker.ref();
       this.worker.postMessage({ workerId: this.id, jobId, action, payload });
     });
   }
@@ -108,6 +109,7 @@ export class OcrWorker {
     const waiting = this.pending.get(key);
     if (!waiting) return;
     this.pending.delete(key);
+    if (this.pending.size === 0) this.worker.unref();
     if (reply.status === 'resolve') waiting.resolve(reply.data);
     else waiting.reject(new OcrError(`OCR ${reply.action} failed: ${String(reply.data)}`));
   }
@@ -116,5 +118,6 @@ export class OcrWorker {
     this.failure ??= err;
     for (const waiting of this.pending.values()) waiting.reject(this.failure);
     this.pending.clear();
+    this.worker.unref();
   }
 }
