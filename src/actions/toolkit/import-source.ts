@@ -11,6 +11,7 @@ import { UserError } from '../../core/errors.js';
 import type { Build } from '../../core/config/model.js';
 import type { Logger } from '../../core/log.js';
 import { sha256OfFile } from '../../core/pipeline/checksum-file.js';
+import { secretsOf } from '../../core/oci/pull/container-disk-source.js';
 import { defaultContainerDiskCacheDir } from '../../core/oci/pull/disk-cache.js';
 import { pullContainerDisk, resolveContainerDisk } from '../../core/oci/pull/pull.js';
 import { defaultSourceCacheDir, fetchSource } from '../../engines/local/download.js';
@@ -63,9 +64,11 @@ export async function importLocalSource(options: ImportSourceOptions): Promise<I
     case 'containerDisk': {
       // Resolved first: the digest is the Actions cache key, so a moved tag is pulled anew.
       const cacheDir = defaultContainerDiskCacheDir(env);
-      const resolved = await resolveContainerDisk({ image: source.image, cacheDir, env, logger, signal });
+      const masker = secretsOf(logger);
+      const pullOptions = { image: source.image, cacheDir, env, logger, signal, ...(masker ? { masker } : {}) };
+      const resolved = await resolveContainerDisk(pullOptions);
       const cached = await restoreContainerDisk(resolved.digest, cacheDir, logger, options.actionsCache !== false);
-      const pulled = await pullContainerDisk({ image: source.image, cacheDir, env, logger, signal, resolved });
+      const pulled = await pullContainerDisk({ ...pullOptions, resolved });
       const origin: SourceOrigin = pulled.fromCache ? (cached.origin === 'actions-cache' ? 'actions-cache' : 'local-cache') : 'downloaded';
       if (origin === 'downloaded') await saveSource(cached, logger, options.actionsCache !== false);
       const { size } = await stat(pulled.path);

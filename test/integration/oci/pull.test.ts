@@ -15,6 +15,7 @@ import { pruneCommand } from '../../../src/cli/commands/prune.js';
 import { runCli } from '../../../src/cli/run.js';
 import { memoryLogger } from '../../../src/core/log.js';
 import { publishContainerDisk } from '../../../src/core/oci/publish.js';
+import { createContainerDiskSource } from '../../../src/core/oci/pull/container-disk-source.js';
 import { pullContainerDisk, resolveContainerDisk } from '../../../src/core/oci/pull/pull.js';
 import { memoryIo } from '../../helpers/cli-io.js';
 import { requireTool, skopeo, startRegistry, type TestRegistry } from '../../helpers/registry.js';
@@ -201,6 +202,28 @@ describe('pull a containerDisk', () => {
     expect(all.err).toContain(`removed ${registry.host}/pull/published:v1 (sha256:`);
     expect(await readdir(cacheDir)).toEqual([]);
     expect((await prune('--older-than', 'soon')).code).toBe(2);
+  });
+
+  test('TLS and basic auth, credentials from the environment: the engine\'s source pulls, and the password reaches the build log\'s masker', async () => {
+    const password = 'pull-secret-pw-42';
+    const secure = await startRegistry({ tls: true, htpasswd: { username: 'puller', password } });
+    try {
+      const image = `${secure.host}/pull/private:v1`;
+      const env = { RUDDERVIRT_REGISTRY_USERNAME: 'puller', RUDDERVIRT_REGISTRY_PASSWORD: password, HOME: work };
+      await publishContainerDisk({ disk: rawDisk, refs: [image], caFile: secure.caFile!, env, logger: memoryLogger().logger });
+      const cacheDir = await freshCache();
+      const anonymous = createContainerDiskSource({ cacheDir, caFile: secure.caFile!, env: { HOME: work } });
+      await expect(anonymous.pull(image, memoryLogger().logger, new AbortController().signal)).rejects.toThrow(new RegExp(`containerDisk ${image}: .*anonymously`));
+      const { logger } = memoryLogger();
+      const source = createContainerDiskSource({ cacheDir, caFile: secure.caFile!, env });
+      const pulled = await source.pull(image, logger, new AbortController().signal);
+      await expectSameBytes(pulled.path, rawDisk);
+      expect(logger.masker.mask(`login ${password}`)).toBe('login ***');
+      // Untrusted TLS is refused with the way out named.
+      await expect(createContainerDiskSource({ cacheDir: await freshCache(), env }).pull(image, memoryLogger().logger, new AbortController().signal)).rejects.toThrow(/not trusted.*--ca-file/);
+    } finally {
+      await secure.stop();
+    }
   });
 
   test('with the registry stopped: a pulled tag is served from the cache, one never pulled fails naming the image', async () => {

@@ -4,7 +4,7 @@
  * digest resolved for a reference is the one pulled later in the same build, even if the tag
  * moves in between — the layer key and the disk it describes always agree.
  */
-import type { Logger } from '../../log.js';
+import { SecretMasker, type Logger } from '../../log.js';
 import { pullContainerDisk, resolveContainerDisk, type ContainerDiskPullOptions, type PulledContainerDisk, type ResolvedContainerDisk } from './pull.js';
 
 export interface ContainerDiskSource {
@@ -17,12 +17,26 @@ export interface ContainerDiskSource {
 /** Registry and cache settings shared by every pull; the image, logger and signal come per call. */
 export type ContainerDiskSettings = Omit<ContainerDiskPullOptions, 'image' | 'logger' | 'signal' | 'resolved'>;
 
+/**
+ * Registry passwords and tokens found while pulling go to the masker of the logger the build
+ * writes to (the CLI's and the actions' loggers carry one; the actions' also tell the runner).
+ */
+export function secretsOf(logger: Logger): Pick<SecretMasker, 'add'> | undefined {
+  const l = logger as Logger & { addSecret?: (s: string | undefined) => void; masker?: SecretMasker };
+  if (typeof l.addSecret === 'function') return { add: (s) => l.addSecret!(s) };
+  return l.masker instanceof SecretMasker ? l.masker : undefined;
+}
+
 export function createContainerDiskSource(settings: ContainerDiskSettings = {}): ContainerDiskSource {
   const resolved = new Map<string, Promise<ResolvedContainerDisk>>();
+  const withMasker = (logger: Logger) => {
+    const masker = settings.masker ?? secretsOf(logger);
+    return masker ? { masker } : {};
+  };
   const resolve = (image: string, logger: Logger, signal: AbortSignal) => {
     let r = resolved.get(image);
     if (!r) {
-      r = resolveContainerDisk({ ...settings, image, logger, signal });
+      r = resolveContainerDisk({ ...settings, ...withMasker(logger), image, logger, signal });
       resolved.set(image, r);
       // A failed resolution is not remembered: the next caller tries again.
       r.catch(() => resolved.delete(image));
@@ -33,7 +47,7 @@ export function createContainerDiskSource(settings: ContainerDiskSettings = {}):
     resolve,
     async pull(image, logger, signal) {
       const pinned = await resolve(image, logger, signal);
-      return pullContainerDisk({ ...settings, image, logger, signal, resolved: pinned });
+      return pullContainerDisk({ ...settings, ...withMasker(logger), image, logger, signal, resolved: pinned });
     },
   };
 }

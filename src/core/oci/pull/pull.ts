@@ -49,7 +49,7 @@ export interface ContainerDiskPullOptions {
   caFile?: string;
   auth?: RegistryAuthOptions;
   /** Secrets found (passwords, tokens) are added here so no log line can show them. */
-  masker?: SecretMasker;
+  masker?: Pick<SecretMasker, 'add'>;
   /** How often progress lines are written while layers stream (default 5 s). */
   progressIntervalMs?: number;
   retry?: RetryPolicy;
