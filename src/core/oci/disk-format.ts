@@ -3,7 +3,9 @@
  * make at VM start (pkg/os/disk/validation.go): qcow2 or raw only, and a qcow2 without a backing
  * file. Failing here saves a push of gigabytes that no VM could boot.
  */
+import { UserError } from '../errors.js';
 import { NotRegularFileError, openRegularFile } from '../regular-file.js';
+import { runTool, ToolError } from '../run-tool.js';
 
 export type DiskFormat = 'qcow2' | 'raw';
 
@@ -67,8 +69,37 @@ export async function inspectDisk(path: string): Promise<DiskInfo> {
     const header = Buffer.alloc(Math.min(512, st.size));
     await fh.read(header, 0, header.length, 0);
     const format = classifyDiskHeader(path, header);
-    return { format, size: st.size, mtime: Math.floor(st.mtimeMs / 1000), fileName: format === 'qcow2' ? 'disk.qcow2' : 'disk.img' };
+    if (format === 'qcow2') {
+      // A qcow2 header is 72 bytes (version 2) or 104 (version 3): anything shorter is not a disk.
+      const need = header.readUInt32BE(4) >= 3 ? 104 : 72;
+      if (st.size < need) throw new DiskFormatError(`${path}: ${st.size} bytes with a qcow2 signature, shorter than a qcow2 header (${need} bytes); the file is truncated or not a disk`);
+    }
+    const info = { format, size: st.size, mtime: Math.floor(st.mtimeMs / 1000), fileName: format === 'qcow2' ? 'disk.qcow2' : 'disk.img' };
+    if (format === 'qcow2') await checkQcow2(path);
+    return info;
   } finally {
     await fh.close();
+  }
+}
+
+/**
+ * `qemu-img check`: a truncated or corrupt qcow2 (a copy cut short, a build killed mid-convert)
+ * would otherwise be pushed and only fail when a VM boots from it. Exit codes (qemu-img(1)): 0 clean,
+ * 1 not checked (cannot open), 2 corruption, 3 leaked clusters only (harmless, kept), 63 unsupported.
+ * Without qemu-img on the host the check is skipped; the header checks above still ran.
+ */
+export async function checkQcow2(path: string, signal?: AbortSignal): Promise<void> {
+  try {
+    await runTool('qemu-img', ['check', '-f', 'qcow2', path], signal ? { signal } : {});
+  } catch (err) {
+    if (err instanceof ToolError) {
+      if (err.exitCode === 3 || err.exitCode === 63) return;
+      const detail = err.stderr.trim().split('\n').filter(Boolean);
+      const shown = detail.slice(0, 3).join('; ') + (detail.length > 3 ? `; … (${detail.length} lines)` : '');
+      const what = err.exitCode === 2 ? 'is corrupt or truncated' : 'cannot be read as a qcow2';
+      throw new DiskFormatError(`${path}: ${what} (qemu-img check: ${shown || `exit ${err.exitCode}`}); not publishing it`);
+    }
+    if (err instanceof UserError && /was not found on PATH/.test(err.message)) return;
+    throw err;
   }
 }
