@@ -43,11 +43,18 @@ export function createContainerDiskSource(settings: ContainerDiskSettings = {}):
     }
     return r;
   };
+  // VMs of one layer that start from the same image share one pull rather than race two.
+  const pulls = new Map<string, Promise<PulledContainerDisk>>();
   return {
     resolve,
-    async pull(image, logger, signal) {
-      const pinned = await resolve(image, logger, signal);
-      return pullContainerDisk({ ...settings, ...withMasker(logger), image, logger, signal, resolved: pinned });
+    pull(image, logger, signal) {
+      let p = pulls.get(image);
+      if (!p) {
+        p = resolve(image, logger, signal).then((pinned) => pullContainerDisk({ ...settings, ...withMasker(logger), image, logger, signal, resolved: pinned }));
+        pulls.set(image, p);
+        p.catch(() => pulls.delete(image));
+      }
+      return p;
     },
   };
 }
