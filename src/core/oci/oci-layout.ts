@@ -47,7 +47,13 @@ export class OciLayoutTarget implements ImageTarget {
 
   /** Creates the layout's skeleton, or checks that an existing directory is a layout. */
   async init(): Promise<void> {
-    await mkdir(path.join(this.dir, 'blobs', 'sha256'), { recursive: true });
+    try {
+      await mkdir(path.join(this.dir, 'blobs', 'sha256'), { recursive: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'it (or a folder above it) is a file' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'it is not writable' : (code ?? String(err));
+      throw new OciLayoutError(`${this.dir}: cannot use it as an OCI layout folder: ${why}`);
+    }
     const marker = path.join(this.dir, 'oci-layout');
     try {
       const parsed = JSON.parse(await readFile(marker, 'utf8')) as { imageLayoutVersion?: string };

@@ -30,6 +30,7 @@ import { ImageReferenceError, parseImageReference, type ImageReference } from '.
 import { DEFAULT_CHUNK_SIZE } from './registry/chunked-upload.js';
 import { RegistryClient } from './registry/client.js';
 import { CredentialError, resolveCredential } from './registry/credentials.js';
+import { HttpNetworkError } from './registry/http.js';
 import { RegistryError } from './registry/registry-error.js';
 import { RegistryTarget } from './registry-target.js';
 import { TransferProgress } from './transfer-progress.js';
@@ -129,6 +130,8 @@ function userError(err: unknown): never {
   ) {
     throw new UserError(err.message);
   }
+  // Retries are done by now (registry/retry.ts): the registry cannot be reached, a setup matter.
+  if (err instanceof HttpNetworkError) throw new UserError(`cannot reach the registry: ${err.message}; check the address, the port and that it is running`);
   throw err;
 }
 

@@ -55,6 +55,8 @@ export function parseImageReference(text: string): ImageReference {
   if (parts.length > 1 && looksLikeDomain(parts[0]!)) {
     registry = parts.shift()!;
     if (!DOMAIN.test(registry)) throw bad(`'${registry}' is not a registry host[:port]`);
+    const port = /:(\d+)$/.exec(registry)?.[1];
+    if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535)) throw bad(`port ${port} is not a TCP port (1-65535)`);
   }
   if (registry === 'index.docker.io') registry = DOCKER_HUB;
   for (const p of parts) {
