@@ -19,8 +19,8 @@ import { LAUNCHER_HOSTNAME_LABEL, launcherSelector, removeFailedLaunchers } from
 import type { AnyManifest } from '../../../src/engines/kubevirt/manifests/index.js';
 import { MANAGED_POD_ANNOTATION } from '../../kube-harness/controllers/pod-runtime.js';
 import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
-import { blankDisk, createCustom, waitFor as waitForObject, type Gvr, type Loose } from '../kube-harness/helpers.js';
-import { renderYaml } from '../kubevirt/helpers.js';
+import { blankDisk, createCustom, waitFor as waitForObject, type Gvr, type Loose } from '../../unit/kube-harness/helpers.js';
+import { renderYaml } from '../../unit/kubevirt/helpers.js';
 
 const VOLUME_SNAPSHOT: Gvr = { group: 'snapshot.storage.k8s.io', version: 'v1', plural: 'volumesnapshots' };
 

@@ -8,7 +8,7 @@ import { memoryLogger } from '../../../src/core/log.js';
 import { ClusterRun } from '../../../src/engines/kubevirt/cluster/cluster-run.js';
 import type { ObjectClient } from '../../../src/engines/kubevirt/cluster/objects.js';
 import type { RenderedBuild } from '../../../src/engines/kubevirt/manifests/rendered.js';
-import { renderYaml } from '../kubevirt/helpers.js';
+import { renderYaml } from '../../unit/kubevirt/helpers.js';
 import { clientFor } from './fakes/client.js';
 import { COLLECTIONS, NS, garbageCollect, putVmi } from './fakes/fake-controllers.js';
 import { startFakeApiServer, type FakeApiServer } from './fakes/fake-api-server.js';

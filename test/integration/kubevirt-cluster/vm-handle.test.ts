@@ -20,7 +20,7 @@ import type { ObjectClient } from '../../../src/engines/kubevirt/cluster/objects
 import { DEFAULT_TIMEOUTS, type RunSession } from '../../../src/engines/kubevirt/cluster/session.js';
 import { KubevirtVmHandle } from '../../../src/engines/kubevirt/cluster/vm-handle.js';
 import type { RenderedBuild } from '../../../src/engines/kubevirt/manifests/rendered.js';
-import { renderWith, tempBuild, type TempBuild } from '../kubevirt/helpers.js';
+import { renderWith, tempBuild, type TempBuild } from '../../unit/kubevirt/helpers.js';
 import { clientFor } from './fakes/client.js';
 import { COLLECTIONS, NS, garbageCollect, onCreate, putVmi } from './fakes/fake-controllers.js';
 import { startFakeApiServer, type FakeApiServer } from './fakes/fake-api-server.js';
