@@ -177,6 +177,8 @@ export class KubevirtEngine implements Engine {
       throw new Error(`internal: vm ${record.vm} belongs to run ${String(runId)}, but this kubevirt engine joins run ${String(this.options.runId)}`);
     }
     const attached = await this.attachVm(req);
+    // Ours until detached again: close() stops it unless a later stage is to have it.
+    this.handles.add(attached.handle);
     return attached.handle;
   }
 

@@ -237,8 +237,10 @@ export class LocalEngine implements Engine {
 
   async attach(record: DetachedVm, _req: AttachVmRequest): Promise<VmHandle> {
     if (record.engine !== 'local') throw new Error(`internal: a ${record.engine} VM record was given to the local engine`);
-    // Not added to `machines`: an attached VM belongs to the job, and only a stage stops it.
-    return new AttachedMachine(checkDetachedRecord(record.state));
+    // Ours until detached again: close() stops it unless a later stage is to have it.
+    const machine = new AttachedMachine(checkDetachedRecord(record.state));
+    this.machines.add(machine);
+    return machine;
   }
 
   /** The layer's other VMs that `vm` reaches on its subnets, by name: for provisioner variables and /etc/hosts. */
