@@ -9,6 +9,7 @@ import { defaultCacheRoot, LayerCache } from '../../core/pipeline/layer-cache.js
 import { formatBuildSummary } from '../../core/pipeline/summary.js';
 import type { Engine } from '../../core/engine.js';
 import { createEngine } from '../../engines/index.js';
+import { lockOutputFolder, prepareOutputFolder } from '../../core/output-folder.js';
 import { describeAbandoned, recordAbandoned } from '../abandoned.js';
 import { terminalAsker } from '../ask-on-error.js';
 import { parseCommandArgs, parseKeyValues } from '../args.js';
@@ -95,6 +96,9 @@ export const buildCommand: Command = {
     const logger = terminalLogger(io.stderr, masker, values.verbose);
     for (const w of build.warnings ?? []) logger.warn(formatProblem(w));
     const outputDir = path.resolve(io.cwd, values.output ?? path.join('output', build.name));
+    // Before any VM starts: a file or an unwritable folder as --output, or another build writing there.
+    await prepareOutputFolder(outputDir);
+    const outputLock = await lockOutputFolder(outputDir);
     logger.info(`build ${build.name}: ${build.layers.length} layer(s), ${build.layers.reduce((n, l) => n + l.vms.length, 0)} VM(s) → ${outputDir}`);
 
     const engine: Engine =
@@ -127,6 +131,7 @@ export const buildCommand: Command = {
       });
     } finally {
       await engine.close();
+      await outputLock.release();
     }
 
     io.stderr.write(masker.mask(formatBuildSummary(result, formatBytes)));
