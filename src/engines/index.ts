@@ -5,7 +5,7 @@
  * again by the engine its record names.
  */
 import type { DetachedVm, Engine, EngineName } from '../core/engine.js';
-import { createContainerDiskSource } from '../core/oci/pull/container-disk-source.js';
+import { containerDiskSettingsFromEnv, createContainerDiskSource } from '../core/oci/pull/container-disk-source.js';
 import { AttachedMachine, checkDetachedRecord } from './local/attach.js';
 import { KubevirtEngine, type KubevirtEngineOptions } from './kubevirt/engine.js';
 import { LocalEngine, type LocalEngineOptions } from './local/engine.js';
@@ -26,7 +26,7 @@ export function createEngine<N extends EngineName>(name: N, settings: EngineSett
     case 'local': {
       const local = settings as LocalEngineOptions;
       // containerDisk sources are pulled on this machine with the registry client publish uses.
-      return new LocalEngine({ containerDisks: createContainerDiskSource({ ...(local.env ? { env: local.env } : {}) }), ...local });
+      return new LocalEngine({ containerDisks: createContainerDiskSource(containerDiskSettingsFromEnv(local.env)), ...local });
     }
     case 'kubevirt':
       return new KubevirtEngine(settings as KubevirtEngineOptions);

@@ -11,7 +11,7 @@ import { UserError } from '../../core/errors.js';
 import type { Build } from '../../core/config/model.js';
 import type { Logger } from '../../core/log.js';
 import { sha256OfFile } from '../../core/pipeline/checksum-file.js';
-import { secretsOf } from '../../core/oci/pull/container-disk-source.js';
+import { containerDiskSettingsFromEnv, secretsOf } from '../../core/oci/pull/container-disk-source.js';
 import { defaultContainerDiskCacheDir } from '../../core/oci/pull/disk-cache.js';
 import { pullContainerDisk, resolveContainerDisk } from '../../core/oci/pull/pull.js';
 import { defaultSourceCacheDir, fetchSource } from '../../engines/local/download.js';
@@ -65,7 +65,7 @@ export async function importLocalSource(options: ImportSourceOptions): Promise<I
       // Resolved first: the digest is the Actions cache key, so a moved tag is pulled anew.
       const cacheDir = defaultContainerDiskCacheDir(env);
       const masker = secretsOf(logger);
-      const pullOptions = { image: source.image, cacheDir, env, logger, signal, ...(masker ? { masker } : {}) };
+      const pullOptions = { ...containerDiskSettingsFromEnv(env), image: source.image, cacheDir, logger, signal, ...(masker ? { masker } : {}) };
       const resolved = await resolveContainerDisk(pullOptions);
       const cached = await restoreContainerDisk(resolved.digest, cacheDir, logger, options.actionsCache !== false);
       const pulled = await pullContainerDisk({ ...pullOptions, resolved });

@@ -15,7 +15,7 @@ import { pruneCommand } from '../../../src/cli/commands/prune.js';
 import { runCli } from '../../../src/cli/run.js';
 import { memoryLogger } from '../../../src/core/log.js';
 import { publishContainerDisk } from '../../../src/core/oci/publish.js';
-import { createContainerDiskSource } from '../../../src/core/oci/pull/container-disk-source.js';
+import { containerDiskSettingsFromEnv, createContainerDiskSource } from '../../../src/core/oci/pull/container-disk-source.js';
 import { pullContainerDisk, resolveContainerDisk } from '../../../src/core/oci/pull/pull.js';
 import { memoryIo } from '../../helpers/cli-io.js';
 import { requireTool, skopeo, startRegistry, type TestRegistry } from '../../helpers/registry.js';
@@ -204,7 +204,7 @@ describe('pull a containerDisk', () => {
     expect((await prune('--older-than', 'soon')).code).toBe(2);
   });
 
-  test('TLS and basic auth, credentials from the environment: the engine\'s source pulls, and the password reaches the build log\'s masker', async () => {
+  test('TLS and basic auth, CA and credentials from the environment: the engine\'s source pulls, and the password reaches the build log\'s masker', async () => {
     const password = 'pull-secret-pw-42';
     const secure = await startRegistry({ tls: true, htpasswd: { username: 'puller', password } });
     try {
@@ -215,12 +215,13 @@ describe('pull a containerDisk', () => {
       const anonymous = createContainerDiskSource({ cacheDir, caFile: secure.caFile!, env: { HOME: work } });
       await expect(anonymous.pull(image, memoryLogger().logger, new AbortController().signal)).rejects.toThrow(new RegExp(`containerDisk ${image}: .*anonymously`));
       const { logger } = memoryLogger();
-      const source = createContainerDiskSource({ cacheDir, caFile: secure.caFile!, env });
+      // As a build gets it: the CA from RUDDERVIRT_REGISTRY_CA_FILE (what createEngine passes).
+      const source = createContainerDiskSource({ ...containerDiskSettingsFromEnv({ ...env, RUDDERVIRT_REGISTRY_CA_FILE: secure.caFile! }), cacheDir });
       const pulled = await source.pull(image, logger, new AbortController().signal);
       await expectSameBytes(pulled.path, rawDisk);
       expect(logger.masker.mask(`login ${password}`)).toBe('login ***');
       // Untrusted TLS is refused with the way out named.
-      await expect(createContainerDiskSource({ cacheDir: await freshCache(), env }).pull(image, memoryLogger().logger, new AbortController().signal)).rejects.toThrow(/not trusted.*--ca-file/);
+      await expect(createContainerDiskSource({ cacheDir: await freshCache(), env }).pull(image, memoryLogger().logger, new AbortController().signal)).rejects.toThrow(/not trusted.*RUDDERVIRT_REGISTRY_CA_FILE \(build\)/);
     } finally {
       await secure.stop();
     }

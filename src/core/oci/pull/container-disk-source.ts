@@ -27,6 +27,20 @@ export function secretsOf(logger: Logger): Pick<SecretMasker, 'add'> | undefined
   return l.masker instanceof SecretMasker ? l.masker : undefined;
 }
 
+/**
+ * The registry settings a build takes from its environment, where publish takes flags:
+ * RUDDERVIRT_REGISTRY_CA_FILE (PEM CAs to trust) and RUDDERVIRT_REGISTRY_INSECURE=true (plain
+ * http and unverified TLS off loopback). Credentials come from the environment and docker config
+ * as for publish (registry/credentials.ts).
+ */
+export function containerDiskSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ContainerDiskSettings {
+  return {
+    env,
+    ...(env.RUDDERVIRT_REGISTRY_CA_FILE ? { caFile: env.RUDDERVIRT_REGISTRY_CA_FILE } : {}),
+    ...(/^(1|true|yes)$/i.test(env.RUDDERVIRT_REGISTRY_INSECURE ?? '') ? { insecure: true } : {}),
+  };
+}
+
 export function createContainerDiskSource(settings: ContainerDiskSettings = {}): ContainerDiskSource {
   const resolved = new Map<string, Promise<ResolvedContainerDisk>>();
   const withMasker = (logger: Logger) => {

@@ -100,7 +100,12 @@ function toUserError(err: unknown, image: string): never {
     err instanceof ImageReferenceError ||
     err instanceof HttpNetworkError
   ) {
-    throw new UserError(err.message.includes(image) ? `containerDisk ${err.message}` : `containerDisk ${image}: ${err.message}`);
+    // The client names publish's flags; a build takes the same settings from its environment.
+    const message = err.message.replace(
+      "pass the registry's CA with --ca-file, or --insecure to skip verification",
+      "trust the registry's CA with --ca-file (publish) or RUDDERVIRT_REGISTRY_CA_FILE (build), or skip verification with --insecure or RUDDERVIRT_REGISTRY_INSECURE=true",
+    );
+    throw new UserError(message.includes(image) ? `containerDisk ${message}` : `containerDisk ${image}: ${message}`);
   }
   throw err;
 }
