@@ -110,7 +110,11 @@ export class NetworkController {
     if (plural === 'vpc-egress-gateways') {
       const gw = this.api.tryGet(this.gateways, ns, name) as Loose | undefined;
       if (!gw) return;
+      const forget = () => {
+        for (const k of this.starting.keys()) if (k.startsWith(`${gw.metadata.uid}/`)) this.starting.delete(k);
+      };
       if (gw.metadata.deletionTimestamp) {
+        forget();
         this.api.removeFinalizer(this.gateways, ns, name, KUBE_OVN_CONTROLLER_FINALIZER);
         return;
       }
@@ -127,8 +131,10 @@ export class NetworkController {
       const replicas: number = gw.spec?.replicas ?? 1;
       const key = `${gw.metadata.uid}/${replicas}`;
       let startedAt = this.starting.get(key);
+      // Scaled to 0 the workload is gone; scaled up again it starts over.
+      if (replicas === 0) forget();
       if (startedAt === undefined && replicas > 0) {
-        for (const k of this.starting.keys()) if (k.startsWith(`${gw.metadata.uid}/`)) this.starting.delete(k);
+        forget();
         startedAt = Date.now();
         this.starting.set(key, startedAt);
         const timer = setTimeout(() => {
