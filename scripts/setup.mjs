@@ -34,6 +34,9 @@ export const DEBIAN_PACKAGES = {
   openssl: 'password hashes and test certificates',
   xorriso: 'ISO images for cdroms (answer files, cidata)',
   zstd: 'zstd layer compression checks',
+  mmdebstrap: 'builds the Debian 12 test guest (test/fixtures/debian) from Debian packages',
+  isolinux: 'boots the Debian installer ISO made from the netboot tree',
+  'debian-installer-12-netboot-amd64': 'the real Debian installer (kernel, initrd, menus) for installer tests',
 };
 
 function run(cmd, args, opts = {}) {
