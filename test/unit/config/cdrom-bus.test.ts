@@ -29,15 +29,15 @@ describe('cdrom type and bus', () => {
   });
 
   it('refuses Secure Boot on pc', () => {
-    expect(problemsOf(oneVm('source: { path: x }\nmachineType: pc\nefiFirmware: { secureBoot: true }'), opts)).toEqual([
-      expect.stringMatching(/machineType: Secure Boot needs SMM, which needs the q35 machine type/),
-    ]);
+    expect(problemsOf(oneVm('source: { path: x }\nmachineType: pc\nefiFirmware: { secureBoot: true }'), opts)).toEqual([expect.stringMatching(/machineType: Secure Boot needs SMM, which needs the q35 machine type/)]);
   });
 
-  it("warns (without failing) when a Debian genericcloud source gets a sata cidata cdrom its kernel cannot see", () => {
+  it('warns (without failing) when a Debian genericcloud source gets a sata cidata cdrom its kernel cannot see', () => {
     const build = buildOf(oneVm(`${GENERICCLOUD}\ncdroms: [{ name: seed, files: [user-data, meta-data], label: cidata }]`), opts);
     expect(build.warnings?.map((w) => `${w.line}: ${w.path}: ${w.message}`)).toEqual([
-      expect.stringMatching(/^7: layers\[0\]\.vms\[0\]\.cdroms\[0\]\.name: a sata cdrom: the source's Debian cloud kernel has no AHCI \(SATA\) driver, so the guest will not see it and cloud-init will not find its seed; use type: disk/),
+      expect.stringMatching(
+        /^7: layers\[0\]\.vms\[0\]\.cdroms\[0\]\.name: a sata cdrom: the source's Debian cloud kernel has no AHCI \(SATA\) driver, so the guest will not see it and cloud-init will not find its seed; use type: disk/,
+      ),
     ]);
     for (const fix of ['type: disk', 'bus: scsi']) {
       expect(buildOf(oneVm(`${GENERICCLOUD}\ncdroms: [{ name: seed, files: [user-data, meta-data], label: cidata, ${fix} }]`), opts).warnings).toBeUndefined();
