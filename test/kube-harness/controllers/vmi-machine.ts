@@ -201,12 +201,19 @@ export async function prepareVmiMachine(vmi: Loose, dir: string, ctx: MachineCon
     const bootIndex = typeof d.bootOrder === 'number' ? { bootIndex: d.bootOrder } : {};
     if (d.cdrom) {
       if (image.format !== 'raw') throw new VmiSpecError(`cdrom ${d.name} must be a raw image`);
-      cdroms.push({ id: `cd${index}`, path: image.file, ...bootIndex });
+      const cdBus = BUSES[d.cdrom.bus ?? 'sata'];
+      if (!cdBus || cdBus === 'virtio') throw new VmiSpecError(`cdrom ${d.name}: bus ${d.cdrom.bus} is not one KubeVirt accepts for a cdrom (sata, scsi)`);
+      cdroms.push({ id: `cd${index}`, path: image.file, bus: cdBus, ...bootIndex });
       continue;
     }
     const busName: string = (d.disk ?? d.lun ?? {}).bus ?? (d.lun ? 'scsi' : 'sata');
     const bus = BUSES[busName];
     if (!bus) throw new VmiSpecError(`disk ${d.name}: bus ${busName} is not supported by the kube harness (virtio, sata, scsi)`);
+    if (d.disk?.readonly === true && image.format === 'raw') {
+      // A read-only disk over an ISO (a seed attached as KubeVirt attaches cloudInitNoCloud).
+      cdroms.push({ id: `cd${index}`, path: image.file, bus, media: 'disk', ...bootIndex });
+      continue;
+    }
     disks.push({ id: `disk${index}`, path: image.file, format: image.format, bus, ...bootIndex });
   }
 
