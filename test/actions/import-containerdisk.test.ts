@@ -79,5 +79,5 @@ describe('import-source: a containerDisk through the Actions cache, keyed by dig
     const during = registry.requests().slice(before);
     expect(during.some((r) => r.uri.includes('/manifests/'))).toBe(true);
     expect(during.filter((r) => r.uri.includes('/blobs/'))).toEqual([]);
-  });
+  }, 3 * 60_000);
 });
