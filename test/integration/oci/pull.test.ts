@@ -52,7 +52,7 @@ async function expectSameBytes(a: string, b: string): Promise<void> {
   expect((await readFile(a)).equals(await readFile(b))).toBe(true);
 }
 
-describe('pull a containerDisk', () => {
+describe('pull a containerDisk', { timeout: 120_000 }, () => {
   test('published by us: extracted byte-identical and sparse, cached by digest with its .sha256; the second pull reads no layer', async () => {
     const cacheDir = await freshCache();
     const image = `${registry.host}/pull/published:v1`;
