@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// `npm test`: runs the whole vitest suite on Node 24 and closes with one plain line
-// "tests: N passed, N failed, N skipped" that CI log readers understand.
+// `npm test`: the type check, lint and the whole vitest suite on Node 24, closing with one plain
+// line "tests: N passed, N failed, N skipped" that CI log readers understand.
+// `npm run test:unit` (--tier=unit): test/unit only — no root, no QEMU, no Debian packages — and
+// no static checks (they cost more than the tests; `npm run build` and `npm run lint` run them).
+// Other arguments go to vitest.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -8,6 +11,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const TIERS = { full: { static: true, paths: [] }, unit: { static: false, paths: ['test/unit'] } };
+const tierArg = process.argv.slice(2).find((a) => a.startsWith('--tier='));
+const tierName = tierArg ? tierArg.slice('--tier='.length) : 'full';
+const tier = TIERS[tierName];
+if (!tier) {
+  console.error(`npm test: --tier=${tierName}: no such tier (tiers: ${Object.keys(TIERS).join(', ')})`);
+  process.exit(2);
+}
+const vitestArgs = process.argv.slice(2).filter((a) => a !== tierArg);
+
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-test-'));
 const report = path.join(tmp, 'report.json');
 
@@ -16,7 +29,7 @@ for (const [what, args] of [
   ['type check', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']],
   ['lint', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
 ]) {
-  if (process.env.RUDDERVIRT_SKIP_STATIC === '1') break;
+  if (process.env.RUDDERVIRT_SKIP_STATIC === '1' || !tier.static) break;
   console.log(`npm test: ${what}`);
   const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
@@ -28,7 +41,7 @@ for (const [what, args] of [
 
 const child = spawn(
   process.execPath,
-  [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...tier.paths, ...vitestArgs],
   { cwd: root, stdio: 'inherit' },
 );
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
