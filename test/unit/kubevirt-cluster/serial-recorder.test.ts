@@ -5,7 +5,7 @@
  * kube-harness tests).
  */
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SerialRecorder } from '../../../src/engines/kubevirt/cluster/serial-recorder.js';
 
 const signal = new AbortController().signal;
@@ -49,5 +49,31 @@ describe('SerialRecorder (in-memory stand-ins for the pod log and console websoc
     await tick();
     expect((await recorder.read(0, signal)).toString()).toBe('bye');
     await expect(recorder.read(3, signal)).rejects.toThrow(/serial console stream ended/);
+  });
+});
+
+describe('SerialRecorder when nobody reads', () => {
+  it('lets the console go after 10 s without a read, and starts over from the log on the next one', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const streams: PassThrough[] = [];
+      let lines = ['boot:'];
+      const recorder = new SerialRecorder({
+        openConsole: async () => {
+          streams.push(new PassThrough());
+          return streams.at(-1)!;
+        },
+        history: async () => lines,
+      });
+      expect((await recorder.read(0, signal)).toString()).toBe('boot:\n');
+      vi.advanceTimersByTime(10_001);
+      expect(streams[0]!.destroyed).toBe(true);
+      lines = ['boot:', 'login:'];
+      expect((await recorder.read(0, signal)).toString()).toBe('boot:\nlogin:\n');
+      expect(streams).toHaveLength(2);
+      recorder.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

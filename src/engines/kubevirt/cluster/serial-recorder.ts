@@ -6,6 +6,10 @@
  * recorder connects to the console first and then reads the pod log once: the log covers the
  * past, the stream everything from the connection on. The few bytes written between the two can
  * appear twice, which a text wait does not mind (it looks for a text, not a count).
+ *
+ * The console stays open only while someone reads: after IDLE_CLOSE_MS without a read it is
+ * closed (an open websocket would keep a stage action's process alive after it handed the VM
+ * on), and the next read starts over from the log, which by then holds what was missed.
  */
 import type { Duplex } from 'node:stream';
 
@@ -16,7 +20,10 @@ export interface SerialRecorderSources {
   history(signal: AbortSignal): Promise<string[]>;
 }
 
+const IDLE_CLOSE_MS = 10_000;
+
 export class SerialRecorder {
+  private idle?: NodeJS.Timeout;
   private chunks: Buffer[] = [];
   private length = 0;
   private started?: Promise<void>;
@@ -28,6 +35,9 @@ export class SerialRecorder {
 
   /** Bytes from `from` on of history + live output (recording starts on the first call). */
   async read(from: number, signal: AbortSignal): Promise<Buffer> {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.rest(), IDLE_CLOSE_MS);
+    this.idle.unref();
     this.started ??= this.start(signal);
     await this.started;
     if (!this.stream) {
@@ -45,7 +55,18 @@ export class SerialRecorder {
 
   close(): void {
     this.closed = true;
+    if (this.idle) clearTimeout(this.idle);
     this.stream?.destroy();
+  }
+
+  /** Nobody reads: let the console go; a later read starts again from the log. */
+  private rest(): void {
+    this.stream?.destroy();
+    this.stream = undefined;
+    this.started = undefined;
+    this.chunks = [];
+    this.length = 0;
+    this.failure = undefined;
   }
 
   private append(chunk: Buffer): void {
@@ -54,21 +75,32 @@ export class SerialRecorder {
   }
 
   private async start(signal: AbortSignal): Promise<void> {
+    let stream: Duplex;
     try {
-      this.stream = await this.sources.openConsole(signal);
+      stream = await this.sources.openConsole(signal);
     } catch {
       return;
     }
-    if (this.closed) this.stream.destroy();
+    this.stream = stream;
+    if (this.closed) stream.destroy();
+    // Events of a stream let go by rest() no longer concern this recorder.
+    const current = () => this.stream === stream;
     const early: Buffer[] = [];
     const hold = (chunk: Buffer): void => void early.push(chunk);
-    this.stream.on('data', hold);
-    this.stream.on('error', (err: Error) => (this.failure = new Error(`the serial console stream failed: ${err.message}`)));
-    this.stream.on('close', () => (this.failure ??= new Error('the serial console stream ended')));
+    stream.on('data', hold);
+    stream.on('error', (err: Error) => {
+      if (current()) this.failure = new Error(`the serial console stream failed: ${err.message}`);
+    });
+    stream.on('close', () => {
+      if (current()) this.failure ??= new Error('the serial console stream ended');
+    });
     const history = await this.sources.history(signal).catch(() => []);
+    if (!current()) return;
     this.append(Buffer.from(history.length > 0 ? history.join('\n') + '\n' : '', 'utf8'));
     for (const chunk of early) this.append(chunk);
-    this.stream.off('data', hold);
-    this.stream.on('data', (chunk: Buffer) => this.append(chunk));
+    stream.off('data', hold);
+    stream.on('data', (chunk: Buffer) => {
+      if (current()) this.append(chunk);
+    });
   }
 }
