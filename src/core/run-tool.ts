@@ -8,6 +8,7 @@
 import { abortReason } from './abort.js';
 import { spawn } from 'node:child_process';
 import { UserError } from './errors.js';
+import { findOnPath } from './find-on-path.js';
 
 /** Which Debian package provides each tool (for the "install it" hint). */
 const DEBIAN_PACKAGE: Record<string, string> = {
@@ -48,11 +49,28 @@ export interface ToolResult {
   stderr: string;
 }
 
+/**
+ * The command line that runs `tool` so it dies with us. A SIGKILLed build runs no cleanup, and a
+ * `qemu-img convert` it started would go on writing a .partial into the output folder. util-linux's
+ * setpriv sets PR_SET_PDEATHSIG before it executes the tool (setpriv(1) --pdeathsig; prctl(2)): the
+ * kernel then kills the tool when this process dies, however it dies. Without setpriv the tool runs
+ * as it is.
+ */
+export function dyingWithParent(tool: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): { command: string; args: string[] } {
+  const setpriv = findOnPath('setpriv', env);
+  const resolved = findOnPath(tool, env);
+  if (!setpriv || !resolved) return { command: tool, args: [...args] };
+  return { command: setpriv, args: ['--pdeathsig', 'KILL', '--', resolved, ...args] };
+}
+
 /** Runs `tool args…` to completion; rejects with ToolError on a non-zero exit, kills it on abort. */
 export function runTool(tool: string, args: readonly string[], options: RunToolOptions = {}): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(abortReason(options.signal));
-    const child = spawn(tool, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
+    // A tool that is not installed must stay a "not found" (missingToolError), not setpriv's exit 127.
+    if (!findOnPath(tool)) return reject(missingToolError(tool));
+    const run = dyingWithParent(tool, args);
+    const child = spawn(run.command, run.args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
