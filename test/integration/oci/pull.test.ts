@@ -56,6 +56,8 @@ describe('pull a containerDisk', { timeout: 120_000 }, () => {
   test('published by us: extracted byte-identical and sparse, cached by digest with its .sha256; the second pull reads no layer', async () => {
     const cacheDir = await freshCache();
     const image = `${registry.host}/pull/published:v1`;
+    // What a pull killed with SIGKILL leaves: swept by the next pull.
+    await mkdir(path.join(cacheDir, '.staging-999999999-dead', 'x'), { recursive: true });
     const { logger, lines } = memoryLogger();
     const before = registry.requests().length;
     const pulled = await pullContainerDisk({ image, cacheDir, logger, progressIntervalMs: 0 });

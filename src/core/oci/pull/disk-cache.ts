@@ -77,8 +77,14 @@ export class ContainerDiskCache {
     return { ...info, path: file };
   }
 
-  /** A private folder next to the entries (same filesystem, so the final rename is atomic). */
+  /**
+   * A private folder next to the entries (same filesystem, so the final rename is atomic). Staging
+   * folders of pulls whose process is gone (killed outright) are removed first.
+   */
   async staging(): Promise<string> {
+    for (const n of await readdir(this.dir).catch(() => [] as string[])) {
+      if (n.startsWith('.staging-') && !isAlive(Number(n.split('-')[1]))) await rm(path.join(this.dir, n), { recursive: true, force: true });
+    }
     const dir = path.join(this.dir, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`);
     await mkdir(dir, { recursive: true });
     return dir;
