@@ -36,12 +36,6 @@ export default tseslint.config(
     },
   },
   {
-    // TEMPORARY, until the local engine's keeper protocol (KEEPER_FLAG, KeeperRequest,
-    // KeeperMessage) leaves keeper.ts: engine.ts → start-detached.ts → keeper.ts → engine.ts.
-    files: ['src/engines/local/engine.ts', 'src/engines/local/keeper.ts', 'src/engines/local/start-detached.ts'],
-    rules: { 'import-x/no-cycle': 'off' },
-  },
-  {
     // Type-aware checks for the mistakes async code makes silently: a promise nobody awaits (its
     // rejection is lost or crashes the process later) and a promise where a void callback goes.
     files: ['src/**/*.ts', 'test/**/*.ts'],

@@ -9,7 +9,8 @@ import { containerDiskSettingsFromEnv, createContainerDiskSource } from '../core
 import { AttachedMachine, checkDetachedRecord } from './local/attach.js';
 import { KubevirtEngine, type KubevirtEngineOptions } from './kubevirt/engine.js';
 import { LocalEngine, type LocalEngineOptions } from './local/engine.js';
-import { isKeeperProcess, runKeeper } from './local/keeper.js';
+import { runKeeper } from './local/keeper.js';
+import { isKeeperProcess } from './local/keeper-protocol.js';
 
 export type { KubevirtEngineOptions } from './kubevirt/engine.js';
 export type { LocalEngineOptions } from './local/engine.js';

@@ -18,33 +18,9 @@ import { UserError } from '../../core/errors.js';
 import type { Build, Vm } from '../../core/config/model.js';
 import { LineLogger, SecretMasker } from '../../core/log.js';
 import type { DetachedVmRecord } from './attach.js';
-import { LocalEngine, type LocalEngineOptions } from './engine.js';
+import { LocalEngine } from './engine.js';
+import { KEEPER_FLAG, type KeeperMessage, type KeeperRequest } from './keeper-protocol.js';
 import { QemuMachine } from './machine.js';
-
-export const KEEPER_FLAG = '--ruddervirt-vm-keeper';
-
-/** The engine options that survive JSON (functions such as the containerDisk source stay with the caller). */
-export type KeeperEngineOptions = Omit<LocalEngineOptions, 'containerDisks' | 'detachable' | 'keeperEntry' | 'env'>;
-
-export interface KeeperRequest {
-  build: Build;
-  /** The VM to start, as the caller resolved it (its source may point at an imported file). */
-  vm: Vm;
-  workDir: string;
-  logDir: string;
-  httpPort?: number;
-  parentDisk?: string;
-  engine: KeeperEngineOptions;
-}
-
-export type KeeperMessage =
-  | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; line: string }
-  | { type: 'ready'; record: DetachedVmRecord }
-  | { type: 'failed'; message: string; userError: boolean };
-
-export function isKeeperProcess(argv: readonly string[] = process.argv): boolean {
-  return argv.some((a) => a.startsWith(`${KEEPER_FLAG}=`));
-}
 
 function send(message: KeeperMessage): void {
   if (process.connected && process.send) process.send(message);

@@ -10,7 +10,7 @@ import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
 import { CancelledError } from '../../core/abort.js';
 import type { DetachedVmRecord } from './attach.js';
-import { KEEPER_FLAG, type KeeperMessage, type KeeperRequest } from './keeper.js';
+import { KEEPER_FLAG, type KeeperMessage, type KeeperRequest } from './keeper-protocol.js';
 
 export interface StartDetachedOptions {
   request: KeeperRequest;
