@@ -7,6 +7,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
 import { didYouMean, suggest } from './did-you-mean.js';
+import { packerPlace } from './packer-names.js';
 import { checkFormat, formatRegExp, FORMATS, isTemplated } from './formats.js';
 import { formatPath, type BuildProblem, type FieldPath } from './problems.js';
 import { describeSpec, kindsOf, type NodeKind, type ObjectSpec, type Spec, type StringSpec, type TaggedSpec } from './spec.js';
@@ -243,7 +244,12 @@ class StructureWalker {
         const near = suggest(key, Object.keys(spec.properties));
         if (near && !present.has(near)) suggested.add(near);
         let message: string;
-        if (hint && Object.hasOwn(spec.properties, hint)) {
+        const packer = packerPlace(key, spec);
+        if (packer?.field) {
+          message = `unknown key '${key}'; did you mean '${packer.field}'? (${packer.text})`;
+          suggested.add(packer.field);
+        } else if (packer) message = `unknown key '${key}'; ${packer.text}`;
+        else if (hint && Object.hasOwn(spec.properties, hint)) {
           message = `unknown key '${key}'; did you mean '${hint}'?`;
           suggested.add(hint);
         } else if (hint) message = `unknown key '${key}'; in RudderVirt: ${hint}`;

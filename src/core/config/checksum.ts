@@ -27,6 +27,10 @@ export function parseChecksum(text: string): ChecksumResult {
   }
   const algo = text.slice(0, colon).toLowerCase();
   const hex = text.slice(colon + 1);
+  if (algo === 'file') {
+    // Packer's iso_checksum accepts file:<url or path> and reads the digest from it at build time.
+    return { error: "a checksum file (Packer's file:…) is not read: write the digest itself as algo:hex, e.g. sha256:<64 hex digits> copied from that file, so the cache key is known before downloading" };
+  }
   if (!Object.hasOwn(CHECKSUM_HEX_LENGTH, algo)) {
     return { error: `unknown checksum algorithm '${text.slice(0, colon)}'; expected one of ${algos.join(', ')}` };
   }

@@ -38,6 +38,28 @@ export function parseQuantity(text: string): QuantityResult {
   return { bytes: Number(bytes) };
 }
 
+const PACKER_BINARY: Record<string, [binary: string, decimal: string, power: number]> = { k: ['Ki', 'kB', 1], M: ['Mi', 'MB', 2], G: ['Gi', 'GB', 3], T: ['Ti', 'TB', 4] };
+
+/**
+ * Sizes in a build file: a Kubernetes quantity, except that the single-letter suffixes k, M, G
+ * and T are refused. Packer's disk_size reads 20G as 20 GiB (packer-plugin-qemu v1.0.9
+ * builder/qemu/config.go) and Kubernetes as 20 GB, a 7% difference nobody notices until the disk
+ * is full; the build file makes the writer say which one is meant.
+ */
+export function parseSize(text: string): QuantityResult {
+  const m = /^\s*\+?(\d+(?:\.\d*)?|\.\d+)([kMGT])\s*$/.exec(text);
+  if (!m) return parseQuantity(text);
+  const [, n = '', suffix = ''] = m;
+  const [binary, decimal, power] = PACKER_BINARY[suffix]!;
+  const gib = Number(n) * 1024 ** power;
+  const gb = Number(n) * 1000 ** power;
+  return {
+    error:
+      `'${text.trim()}' is ambiguous: Packer reads it as ${n} ${binary}B (${gib} bytes), Kubernetes as ${n} ${decimal} (${gb} bytes); ` +
+      `write ${n}${binary} for ${binary}B, or ${n}e${power * 3} for ${decimal}`,
+  };
+}
+
 function explainBadQuantity(text: string): string {
   const unit = /^\+?[\d.]+\s*([A-Za-z]+)$/.exec(text.trim())?.[1];
   const hints: Record<string, string> = { kb: 'Ki', kib: 'Ki', mb: 'Mi', mib: 'Mi', gb: 'Gi', gib: 'Gi', tb: 'Ti', tib: 'Ti', g: 'Gi', t: 'Ti' };

@@ -10,7 +10,7 @@ import { parseChecksum } from './checksum.js';
 import { didYouMean } from './did-you-mean.js';
 import { cdromBus, type Cdrom, type Checksum, type Communicator, type Disk, type DiskBus, type EfiFirmware, type Nic, type NicModel, type Provisioner, type Source, type Vm } from './model.js';
 import type { FieldPath } from './problems.js';
-import { parseQuantity } from './quantity.js';
+import { parseSize } from './quantity.js';
 import { bool, isRaw, list, num, obj, str, strings, type Raw, type ResolveContext } from './resolve-context.js';
 import { resolveProvisioner } from './resolve-provisioner.js';
 
@@ -107,7 +107,7 @@ function bytes(ctx: ResolveContext, raw: Raw, key: string, p: FieldPath, fallbac
   const v = raw[key];
   if (v === undefined) return fallback;
   const at = [...p, key];
-  const r = typeof v === 'number' ? { bytes: v } : typeof v === 'string' ? parseQuantity(v) : undefined;
+  const r = typeof v === 'number' ? { bytes: v } : typeof v === 'string' ? parseSize(v) : undefined;
   if (!r) return fallback;
   if ('error' in r) {
     ctx.report(at, r.error);

@@ -29,7 +29,7 @@ const ONE_OUTPUT = 'the output is the VM\'s disk, named after the VM, converted 
 
 /** qemu (and kubevirt-iso) builder options. */
 export const PACKER_BUILDER_OPTIONS: Readonly<Record<string, PackerOptionFate>> = {
-  iso_url: same('source.iso.url (source.url with disk_image)'),
+  iso_url: same('source.iso.url, or source.url with disk_image'),
   iso_urls: different('source.iso.url', 'only the first URL is used; RudderVirt has no mirror list, so put the most reliable mirror first'),
   iso_checksum: different('source.iso.checksum', 'written algo:hex (sha256:…); a bare digest gets its algorithm from its length; file:URL and none are not accepted, so the build is reproducible'),
   iso_target_path: unsupported('downloads are cached by URL and checksum in the cache folder'),
@@ -94,7 +94,7 @@ export const PACKER_BUILDER_OPTIONS: Readonly<Record<string, PackerOptionFate>> 
   floppy_dirs: different('cdroms[].files', 'KubeVirt has no floppy drive: the folders go on a labelled cdrom'),
   floppy_content: unsupported('a cdrom is made of files on disk: write the content into a file and list it in cdroms[].files'),
   floppy_label: different('cdroms[].label', 'the label of the cdrom that replaces the floppy'),
-  output_directory: unsupported(`${ONE_OUTPUT}; the CLI takes --output-dir`),
+  output_directory: unsupported(`${ONE_OUTPUT}; ruddervirt build takes --output DIR for where images go`),
   vm_name: different('name (of the VM)', 'the VM name also names the output disk; it must be a Kubernetes name'),
   qemu_binary: unsupported('the local engine runs qemu-system-x86_64 from PATH; KubeVirt runs its own QEMU'),
   qemuargs: unsupported('the same build runs on KubeVirt, which takes no QEMU arguments; use the build-file fields (cpu, memory, disks, nics, cdroms, efiFirmware)'),
@@ -220,11 +220,11 @@ export function packerOption(name: string): PackerOptionFate | undefined {
       : undefined;
 }
 
-/** "Packer's vm_name is name (of the VM) here: …" — for the validator's unknown-key message. */
+/** "Packer's vm_name → name: …" — for the validator's unknown-key message. */
 export function explainPackerOption(name: string): string | undefined {
   const fate = packerOption(name);
   if (!fate) return undefined;
   if (fate.kind === 'unsupported') return `Packer's ${name} is not supported: ${fate.why}`;
-  if (fate.kind === 'different') return `Packer's ${name} is ${fate.to} here (${fate.note})`;
-  return `Packer's ${name} is ${fate.to} here`;
+  if (fate.kind === 'different') return `Packer's ${name} → ${fate.to}: ${fate.note}`;
+  return `Packer's ${name} → ${fate.to}`;
 }

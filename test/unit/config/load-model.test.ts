@@ -78,7 +78,7 @@ describe('defaults (Packer where Packer has the concept)', () => {
   it('reads sizes, EFI, key interval and the network', () => {
     const build = buildOf(
       oneVm(
-        'source: { path: x }\nmemory: 1.5Gi\ncpu: 4\nefiFirmware: true\nbootKeyInterval: 10ms\ndisks: [{ name: root, size: 20G, bus: scsi }, { name: data, size: 1073741824, bus: sata }]\nnics: [{ model: e1000e, subnet: backend }, {}]',
+        'source: { path: x }\nmemory: 1.5Gi\ncpu: 4\nefiFirmware: true\nbootKeyInterval: 10ms\ndisks: [{ name: root, size: 20e9, bus: scsi }, { name: data, size: 1073741824, bus: sata }]\nnics: [{ model: e1000e, subnet: backend }, {}]',
         'network:\n  vpcs: [{ name: lab, internet: false, subnets: [{ name: backend, cidr: 10.20.0.0/24 }] }]\n',
       ),
     );

@@ -94,10 +94,19 @@ layers:
 describe('did you mean', () => {
   it.each([
     ['bootcommand: []', "unknown key 'bootcommand'; did you mean 'bootCommand'?"],
-    ['boot_command: []', "unknown key 'boot_command'; did you mean 'bootCommand'?"],
-    ['cpus: 2', "unknown key 'cpus'; did you mean 'cpu'?"],
-    ['iso_url: x', "unknown key 'iso_url'; in RudderVirt: source: { iso: { url, checksum } }"],
-    ['headless: true', "unknown key 'headless'; in RudderVirt: not needed: builds always run without a display"],
+    ['boot_command: []', "unknown key 'boot_command'; did you mean 'bootCommand'? (Packer's boot_command → bootCommand)"],
+    ['cpus: 2', "unknown key 'cpus'; did you mean 'cpu'? (Packer's cpus → cpu)"],
+    ['iso_url: x', "unknown key 'iso_url'; Packer's iso_url → source.iso.url, or source.url with disk_image"],
+    ['headless: true', "unknown key 'headless'; Packer's headless is not supported: not needed: builds always run without a display"],
+    // Packer's names get their place in a build file from the option table, not from string distance.
+    ['vm_name: x', "unknown key 'vm_name'; Packer's vm_name → name (of the VM): the VM name also names the output disk; it must be a Kubernetes name"],
+    ['output_directory: out', "unknown key 'output_directory'; Packer's output_directory is not supported: the output is the VM's disk, named after the VM, converted in place and published by the publish step; ruddervirt build takes --output DIR for where images go"],
+    ['cd_label: x', "unknown key 'cd_label'; Packer's cd_label → cdroms[].label"],
+    ['qemuargs: []', "unknown key 'qemuargs'; Packer's qemuargs is not supported: the same build runs on KubeVirt, which takes no QEMU arguments; use the build-file fields (cpu, memory, disks, nics, cdroms, efiFirmware)"],
+    ['floppy_files: []', "unknown key 'floppy_files'; Packer's floppy_files → cdroms[].files: KubeVirt has no floppy drive: the files go on a labelled cdrom (Windows Setup also finds Autounattend.xml at the root of a CD)"],
+    ['iso_urls: []', "unknown key 'iso_urls'; Packer's iso_urls → source.iso.url: only the first URL is used; RudderVirt has no mirror list, so put the most reliable mirror first"],
+    ['disk_compression: true', "unknown key 'disk_compression'; Packer's disk_compression → output.compress: compressionType defaults to zstd; Packer writes zlib (compressionType: zlib)"],
+    ['accelerator: kvm', "unknown key 'accelerator'; Packer's accelerator is not supported: the local engine probes KVM itself (and falls back to TCG when KVM does not really work); KubeVirt decides on its own"],
     ['frobnicate: 1', "unknown key 'frobnicate'; expected one of name, source, cpu, cpuModel, memory, machineType, efiFirmware, disks, cdroms, nics, httpDirectory, httpContent, bootWait, bootTextTimeout, bootKeyInterval, bootCommand, communicator, provisioners, shutdownCommand, shutdownTimeout, output, dependsOn"],
   ])('%s', (line, message) => {
     expect(problemsOf(oneVm(`source: { path: x }\n${line}`))).toEqual([`7:9: layers[0].vms[0].${line.split(':')[0]}: ${message}`]);
@@ -376,7 +385,7 @@ describe('communicator', () => {
 
   it('hints at OpenSSH for WinRM options', () => {
     expect(problemsOf(oneVm('source: { path: x }\ncommunicator: { winrm_username: u }'))).toEqual([
-      "7:25: layers[0].vms[0].communicator.winrm_username: unknown key 'winrm_username'; in RudderVirt: WinRM is not supported: install OpenSSH in the guest and use type: ssh",
+      "7:25: layers[0].vms[0].communicator.winrm_username: unknown key 'winrm_username'; Packer's winrm_username → communicator.sshUsername: RudderVirt talks SSH only; install OpenSSH Server in the Windows guest (e.g. from Autounattend.xml) and use communicator type ssh",
     ]);
   });
 });
