@@ -23,6 +23,8 @@ import type { RfbClient, ScreenPixels } from '../../vnc/rfb-client.js';
 /** How long one look at the screen waits for the VNC server to report a change. */
 const SCREEN_POLL_MS = 1000;
 const SERIAL_POLL_MS = 250;
+/** Pause after a look that found the screen unchanged. */
+const UNCHANGED_PAUSE_MS = 250;
 /** Lines of what was seen quoted in a failure message. */
 const QUOTED_LINES = 25;
 
@@ -119,9 +121,12 @@ export class TextWaiter {
         if (remaining <= 0) break;
         const pixels = await vnc.capture({ incremental, timeoutMs: Math.min(SCREEN_POLL_MS, remaining), signal: timedOut });
         incremental = true;
-        const { text } = await raceAbort(reader.read(pixels), timedOut);
+        const { text, cached } = await raceAbort(reader.read(pixels), timedOut);
         last = { pixels, text };
         if (screenTextMatches(wait.pattern, text)) return;
+        // QEMU holds an incremental request until the screen changes; a server that answers at
+        // once with nothing new must not be asked in a busy loop.
+        if (cached) await sleep(Math.min(UNCHANGED_PAUSE_MS, Math.max(0, deadline - Date.now())), timedOut);
       }
     } catch (err) {
       if (signal.aborted) throw abortReason(signal);
