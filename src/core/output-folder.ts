@@ -8,7 +8,7 @@
  * process that reused the pid) and takes it over.
  */
 import { readFileSync } from 'node:fs';
-import { access, constants, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { access, constants, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from './errors.js';
@@ -83,6 +83,8 @@ export async function lockOutputFolder(dir: string): Promise<FolderLock> {
       const fh = await open(file, 'wx', 0o644);
       await fh.writeFile(JSON.stringify(me) + '\n');
       await fh.close();
+      // Holding the lock, any .partial here is a dead build's unfinished convert: remove it.
+      await removePartials(dir);
       return {
         release: async () => {
           // Only our own lock: a stale-lock takeover by someone else must not be undone.
@@ -104,6 +106,22 @@ export async function lockOutputFolder(dir: string): Promise<FolderLock> {
     await unlink(file).catch(() => undefined);
   }
   throw new UserError(`--output ${dir}: could not take the build lock ${file}`);
+}
+
+/** `*.partial` files in `dir` and the folders directly in it. */
+export async function removePartials(dir: string, depth = 2): Promise<string[]> {
+  const removed: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isFile() && e.name.endsWith('.partial')) {
+      await unlink(p).catch(() => undefined);
+      removed.push(p);
+    } else if (e.isDirectory() && depth > 1) {
+      removed.push(...(await removePartials(p, depth - 1)));
+    }
+  }
+  return removed;
 }
 
 async function readOwner(file: string): Promise<LockOwner | undefined> {
