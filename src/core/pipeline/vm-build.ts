@@ -2,12 +2,12 @@
  * One VM of a whole build, in this process: the full step list (vm-steps.ts) in a work folder that
  * lives as long as the VM's build. Its phases join the build's (the manifest lists every VM's).
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Build, Layer, OnError, Vm } from '../config/model.js';
 import type { Engine } from '../engine.js';
 import type { Logger, SecretMasker } from '../log.js';
+import { createWorkFolder, keepWorkFolder, sweepStaleWorkFolders } from '../work-folder.js';
 import type { LayerSync } from './layer-sync.js';
 import type { VmOutput } from './manifest.js';
 import { createPhaseRunner, type PhaseRecord } from './phase.js';
@@ -43,7 +43,9 @@ export async function buildVm(ctx: VmBuildContext): Promise<VmOutput> {
   const phases = createPhaseRunner(`${layer.name}/${vm.name}`, logger, ctx.signal);
   const logDir = vmLogDir(ctx.outputDir, layer, vm);
   await mkdir(logDir, { recursive: true });
-  const workDir = await mkdtemp(path.join(os.tmpdir(), `ruddervirt-${build.name}-${vm.name}-`));
+  // What earlier builds killed outright left in the temp folder goes first.
+  for (const stale of await sweepStaleWorkFolders()) logger.info(`removed ${stale}, left by a build that is no longer running`);
+  const workDir = await createWorkFolder(`${build.name}-${vm.name}`);
   let keepWorkDir = false;
   try {
     const state = await runVmSteps({
@@ -68,6 +70,7 @@ export async function buildVm(ctx: VmBuildContext): Promise<VmOutput> {
       onAbandoned: (abandoned) => {
         // The VM's disks live in the work folder: it stays with the VM left for debugging.
         keepWorkDir = true;
+        void keepWorkFolder(workDir).catch(() => undefined);
         ctx.onAbandoned?.({ ...abandoned, workDir, left: [...abandoned.left, `work directory ${workDir}`] });
       },
     });
