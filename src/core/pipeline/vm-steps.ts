@@ -322,7 +322,11 @@ export async function runVmSteps(options: RunVmStepsOptions): Promise<VmBuildSta
     ctx.layerSync?.failed(ctx.vm.name, err instanceof Error ? err : new Error(String(err)));
     const handle = state.handle;
     if (handle && handle.isRunning() && !ctx.phases.signal.aborted) await captureFailure(handle, ctx.logDir, ctx.logger);
-    if (onError === 'abort' || abortChosen) options.onAbandoned?.(await abandon(ctx, state, cleanup));
+    if (onError === 'abort' || abortChosen) {
+      // Not inside `onAbandoned?.(…)`: an optional call skips its arguments, so without a callback nothing would be left.
+      const abandoned = await abandon(ctx, state, cleanup);
+      options.onAbandoned?.(abandoned);
+    }
     throw err;
   } finally {
     await cleanup.unwind(ctx.logger);
