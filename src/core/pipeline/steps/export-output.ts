@@ -1,10 +1,10 @@
 /** The end of every VM build: the stopped VM's disk exported in the output format, checksummed. */
-import { stat } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Layer, Vm } from '../../config/model.js';
 import type { VmHandle } from '../../engine.js';
 import type { Logger } from '../../log.js';
-import { writeSha256File } from '../checksum-file.js';
+import { checksumLine, sha256OfFile } from '../checksum-file.js';
 import type { VmOutput } from '../manifest.js';
 import type { PhaseRunner } from '../phase.js';
 
@@ -22,10 +22,30 @@ export interface ExportOutputRequest {
   timeoutMs?: number;
 }
 
+/**
+ * The image and its checksum are written under pending names (ending in .partial, which the next
+ * build's output lock sweeps if this one is killed) and renamed into place together at the end: a
+ * rebuild cancelled at any step leaves the previous image with its own checksum, never a new image
+ * beside an old .sha256.
+ */
 export async function exportOutput({ layer, vm, handle, phases, outputDir, logger, timeoutMs = 0 }: ExportOutputRequest): Promise<VmOutput> {
   const image = outputImagePath(outputDir, layer, vm);
-  await phases.run('export disk', (s) => handle.exportDisk({ destination: image, format: vm.output.format, compress: vm.output.compress, compressionType: vm.output.compressionType, logger, signal: s }), { timeoutMs });
-  const { sha256, checksumFile } = await phases.run('checksum', (s) => writeSha256File(image, s));
+  const checksumFile = `${image}.sha256`;
+  const pendingImage = `${image}.new.partial`;
+  const pendingChecksum = `${checksumFile}.new.partial`;
+  let sha256: string;
+  try {
+    await phases.run('export disk', (s) => handle.exportDisk({ destination: pendingImage, format: vm.output.format, compress: vm.output.compress, compressionType: vm.output.compressionType, logger, signal: s }), { timeoutMs });
+    sha256 = await phases.run('checksum', (s) => sha256OfFile(pendingImage, s));
+    await writeFile(pendingChecksum, checksumLine(sha256, image));
+    // The old checksum goes first, so no moment shows the new image beside it.
+    await rm(checksumFile, { force: true });
+    await rename(pendingImage, image);
+    await rename(pendingChecksum, checksumFile);
+  } finally {
+    await rm(pendingImage, { force: true });
+    await rm(pendingChecksum, { force: true });
+  }
   const { size } = await stat(image);
   logger.info(`output: ${image} (${vm.output.format}${vm.output.compress ? ', compressed' : ''}, sha256 ${sha256})`);
   return { layer: layer.name, vm: vm.name, image, format: vm.output.format, compressed: vm.output.compress, bytes: size, sha256, checksumFile };
