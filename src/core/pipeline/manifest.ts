@@ -3,7 +3,7 @@
  * out — Packer's manifest post-processor, always on. Nothing secret goes in: variables are listed
  * by name only when they were marked secret while loading.
  */
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Build } from '../config/model.js';
 import { SecretMasker } from '../log.js';
@@ -57,6 +57,8 @@ export function redactedVariables(build: Build): Record<string, string> {
 
 export async function writeManifest(outputDir: string, manifest: BuildManifest): Promise<string> {
   const file = path.join(outputDir, 'manifest.json');
-  await writeFile(file, JSON.stringify(manifest, null, 2) + '\n');
+  // Aside, then renamed: a build killed while writing leaves the previous manifest whole.
+  await writeFile(`${file}.partial`, JSON.stringify(manifest, null, 2) + '\n');
+  await rename(`${file}.partial`, file);
   return file;
 }
