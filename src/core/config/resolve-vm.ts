@@ -221,7 +221,9 @@ function resolveBootWait(ctx: ResolveContext, raw: Raw, p: FieldPath, vm: Vm): v
     return;
   }
   if (text === undefined) {
-    vm.bootWait = scanBootCommand(vm.bootCommand).tokens[0]?.kind === 'waitText' ? -1 : DEFAULT_BOOT_WAIT_MS;
+    // Only the first token matters; a long command is not parsed whole for it.
+    const head = vm.bootCommand.join('').slice(0, 4096);
+    vm.bootWait = scanBootCommand(head).tokens[0]?.kind === 'waitText' ? -1 : DEFAULT_BOOT_WAIT_MS;
     return;
   }
   const ms = ctx.duration(raw, 'bootWait', p, DEFAULT_BOOT_WAIT_MS);
