@@ -8,6 +8,7 @@
 import { mkdir, readFile, rm, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -180,6 +181,51 @@ describe('pull a containerDisk', { timeout: 120_000 }, () => {
       expect(blobGets[1]!.status).toBe(206);
     } finally {
       await proxy.close();
+    }
+  });
+
+  test('cancelled mid-blob: the pull stops at once and leaves no staging folder and no entry', async () => {
+    // A proxy that passes the registry's answers on slowly (16 KiB every 50 ms), so the pull is mid-blob when cancelled.
+    const sockets = new Set<net.Socket>();
+    const [targetHost, targetPort] = registry.host.split(':') as [string, string];
+    const slow = net.createServer((client) => {
+      const upstream = net.connect(Number(targetPort), targetHost);
+      sockets.add(client).add(upstream);
+      client.pipe(upstream);
+      upstream.on('data', (d: Buffer) => {
+        upstream.pause();
+        let at = 0;
+        const tick = setInterval(() => {
+          if (client.destroyed) return clearInterval(tick);
+          client.write(d.subarray(at, at + 16 * 1024));
+          at += 16 * 1024;
+          if (at >= d.length) {
+            clearInterval(tick);
+            upstream.resume();
+          }
+        }, 50);
+      });
+      const drop = () => (client.destroy(), upstream.destroy());
+      client.on('close', drop).on('error', drop);
+      upstream.on('close', drop).on('error', drop);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const cacheDir = await freshCache();
+      const controller = new AbortController();
+      const { logger, lines } = memoryLogger();
+      const started = Date.now();
+      const pulling = pullContainerDisk({ image: `127.0.0.1:${(slow.address() as net.AddressInfo).port}/pull/published:v1`, cacheDir, logger, signal: controller.signal, progressIntervalMs: 0 });
+      // Cancel once some of the blob has arrived.
+      while (!lines.some((l) => /pull .* [1-9][\d.]* KiB/.test(l)) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 20));
+      const cancelledAt = Date.now();
+      controller.abort(new Error('cancelled by the test'));
+      await expect(pulling).rejects.toThrow('cancelled by the test');
+      expect(Date.now() - cancelledAt).toBeLessThan(2000);
+      expect(await readdir(cacheDir)).toEqual([]);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => slow.close(r));
     }
   });
 

@@ -14,6 +14,7 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
+import { abortReason } from '../../abort.js';
 import { UserError } from '../../errors.js';
 import { formatBytes, type Logger, type SecretMasker } from '../../log.js';
 import { isSha256Digest, type Descriptor, type Digest } from '../digest.js';
@@ -317,6 +318,7 @@ export async function resolveContainerDisk(opts: ContainerDiskPullOptions): Prom
   try {
     return await session.resolve();
   } catch (err) {
+    if (opts.signal?.aborted) throw abortReason(opts.signal);
     toUserError(err, opts.image);
   } finally {
     session.close();
@@ -388,6 +390,8 @@ export async function pullContainerDisk(opts: ContainerDiskPullOptions): Promise
       await rm(staging, { recursive: true, force: true });
     }
   } catch (err) {
+    // Cancelled: the caller's reason, not whichever stream noticed first.
+    if (opts.signal?.aborted) throw abortReason(opts.signal);
     toUserError(err, image);
   } finally {
     session.close();
