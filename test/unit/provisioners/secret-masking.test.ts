@@ -95,3 +95,25 @@ describe('manifest.json variables', () => {
     expect(redactedVariables(build)).toEqual({ url: 'https://user:***@example.com/x', plain: 'hello', whole: '***' });
   });
 });
+
+describe('serial.log, written by QEMU itself', () => {
+  it('has a password typed on the kernel command line masked once the VM is done', async () => {
+    const { mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { maskSecretsInFile } = await import('../../../src/core/mask-file.js');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ruddervirt-serial-'));
+    try {
+      const file = path.join(dir, 'serial.log');
+      await writeFile(file, '[    0.000000] Command line: BOOT_IMAGE=/vmlinuz passwd/root-password=s3cr3t-root ro\r\nlogin: \u00e9t\u00e9\n');
+      const masker = new SecretMasker();
+      masker.add('s3cr3t-root');
+      expect(await maskSecretsInFile(file, masker)).toBe(true);
+      expect(await readFile(file, 'utf8')).toBe('[    0.000000] Command line: BOOT_IMAGE=/vmlinuz passwd/root-password=*** ro\r\nlogin: \u00e9t\u00e9\n');
+      expect(await maskSecretsInFile(file, masker)).toBe(false);
+      expect(await maskSecretsInFile(path.join(dir, 'missing.log'), masker)).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
