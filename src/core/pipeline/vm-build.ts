@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Build, Layer, OnError, Vm } from '../config/model.js';
 import type { Engine } from '../engine.js';
 import type { Logger, SecretMasker } from '../log.js';
+import { maskSecretsInFile } from '../mask-file.js';
 import { createWorkFolder, keepWorkFolder, sweepStaleWorkFolders } from '../work-folder.js';
 import type { LayerSync } from './layer-sync.js';
 import type { VmOutput } from './manifest.js';
@@ -78,6 +79,8 @@ export async function buildVm(ctx: VmBuildContext): Promise<VmOutput> {
     return state.output;
   } finally {
     if (!keepWorkDir) await rm(workDir, { recursive: true, force: true });
+    // QEMU wrote the serial console itself, unmasked; a VM left running still writes to it.
+    if (!keepWorkDir && ctx.masker) await maskSecretsInFile(path.join(logDir, 'serial.log'), ctx.masker).catch(() => false);
     ctx.phases.push(...phases.records);
   }
 }
