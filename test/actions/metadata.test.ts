@@ -123,7 +123,7 @@ describe('example workflows', () => {
 });
 
 describe('generated docs', () => {
-  it('the READMEs and docs/actions.md match the action.yml files (run scripts/gen-action-docs.mjs if not)', () => {
+  it('the READMEs and docs/actions.md match the action.yml files (npm run generate rewrites them)', () => {
     const r = spawnSync(node24, [path.join(repoRoot, 'scripts', 'gen-action-docs.mjs'), '--check'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
   });

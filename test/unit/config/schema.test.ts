@@ -13,6 +13,7 @@ import { buildSpec } from '../../../src/core/config/build-spec.js';
 import { checkStructure } from '../../../src/core/config/check-structure.js';
 import { jsonSchemaText } from '../../../src/core/config/json-schema.js';
 import { loadBuild } from '../../../src/core/config/load.js';
+import { SCHEMA_FILE } from '../../../scripts/generated-files.js';
 import { repoRoot } from '../../helpers/node24.js';
 
 const examplesDir = path.join(repoRoot, 'examples');
@@ -38,8 +39,8 @@ function structureProblems(value: unknown): string[] {
 }
 
 describe('schema/build.schema.json', () => {
-  it('is what the spec generates (run vitest with -u to rewrite it)', async () => {
-    await expect(jsonSchemaText()).toMatchFileSnapshot(path.join(repoRoot, 'schema', 'build.schema.json'));
+  it('is what the spec generates (npm run generate rewrites it)', () => {
+    expect(readFileSync(SCHEMA_FILE, 'utf8'), 'schema/build.schema.json is stale: run npm run generate').toBe(jsonSchemaText());
   });
 
   it('compiles with ajv in strict mode (but for strictRequired)', () => {

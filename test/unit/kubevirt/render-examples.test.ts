@@ -2,44 +2,27 @@
  * Acceptance: `ruddervirt render` output for every example validates against the real KubeVirt,
  * CDI, Kube-OVN and snapshot schemas (strict: unknown fields fail, as with kubectl's strict field
  * validation), passes the admission rules the schemas cannot express, and matches its golden file
- * in test/golden/kubevirt (regenerate with UPDATE_GOLDEN=1 after reviewing the change).
+ * in test/golden/kubevirt (regenerate with `npm run generate`, then review the diff).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { loadBuild } from '../../../src/core/config/load.js';
-import { collectLocalInputs } from '../../../src/engines/kubevirt/manifests/local-files.js';
-import { renderBuild } from '../../../src/engines/kubevirt/manifests/render.js';
-import { renderOptions, type CapturePlan, type ExportApiVersion } from '../../../src/engines/kubevirt/manifests/render-options.js';
-import type { RenderedBuild } from '../../../src/engines/kubevirt/manifests/rendered.js';
 import { renderedToYaml } from '../../../src/engines/kubevirt/manifests/to-yaml.js';
 import type { AnyManifest } from '../../../src/engines/kubevirt/manifests/types.js';
+import { exampleFiles, KUBEVIRT_GOLDEN_DIR, kubevirtGolden, RENDER_VARIANTS, renderExample } from '../../../scripts/generated-files.js';
 import { repoRoot } from '../../helpers/node24.js';
 import { admissionProblems } from './kubevirt-admission.js';
 import { makeValidator, type Validator } from './schema-validator.js';
 
-const examplesDir = path.join(repoRoot, 'examples');
-const goldenDir = path.join(repoRoot, 'test', 'golden', 'kubevirt');
-const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort();
+const goldenDir = KUBEVIRT_GOLDEN_DIR;
+const examples = exampleFiles();
 
 /** Kinds with no schema among the fixtures (core Kubernetes and Multus); kubevirt-admission.ts checks them. */
 const NO_SCHEMA = new Set(['v1 ConfigMap', 'v1 Secret', 'v1 Pod', 'k8s.cni.cncf.io/v1 NetworkAttachmentDefinition']);
 
-const VARIANTS: { name: string; capture: CapturePlan; exportApiVersion: ExportApiVersion }[] = [
-  { name: 'clone capture, export v1', capture: { mode: 'clone' }, exportApiVersion: 'v1' },
-  { name: 'CSI snapshot capture, export v1beta1', capture: { mode: 'volume-snapshot', snapshotClass: 'csi-hostpath-snapclass' }, exportApiVersion: 'v1beta1' },
-  { name: 'KubeVirt snapshot capture, export v1', capture: { mode: 'vm-snapshot' }, exportApiVersion: 'v1' },
-];
-
-function render(example: string, variant = VARIANTS[0]!): RenderedBuild {
-  const build = loadBuild(path.join(examplesDir, example), { env: {} });
-  return renderBuild(
-    build,
-    collectLocalInputs(build),
-    renderOptions({ runId: 'golden', namespace: 'builds', capture: variant.capture, exportApiVersion: variant.exportApiVersion, exportToken: (vm) => `token-for-${vm}` }),
-  );
-}
+const VARIANTS = RENDER_VARIANTS;
+const render = renderExample;
 
 let validate: Validator;
 beforeAll(() => {
@@ -70,14 +53,9 @@ describe.each(examples)('examples/%s', (example) => {
   });
 
   it('matches its golden file', () => {
-    const yaml = renderedToYaml(render(example), { redactSecrets: true });
     const golden = path.join(goldenDir, example);
-    if (process.env.UPDATE_GOLDEN === '1') {
-      mkdirSync(goldenDir, { recursive: true });
-      writeFileSync(golden, yaml);
-    }
-    expect(existsSync(golden), `no golden file ${path.relative(repoRoot, golden)}; review the output and run with UPDATE_GOLDEN=1`).toBe(true);
-    expect(yaml).toBe(readFileSync(golden, 'utf8'));
+    expect(existsSync(golden), `no golden file ${path.relative(repoRoot, golden)}: run npm run generate and review it`).toBe(true);
+    expect(kubevirtGolden(example), `${path.relative(repoRoot, golden)} is stale: run npm run generate and review the diff`).toBe(readFileSync(golden, 'utf8'));
   });
 });
 
