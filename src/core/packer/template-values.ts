@@ -39,12 +39,13 @@ export function evaluateHcl(value: unknown, scope: HclScope): PackerValue {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, PackerValue> = {};
     for (const [k, v] of Object.entries(value)) out[k] = evaluateHcl(v, scope);
-    return out;
+    const bad = Object.values(out).find((v) => v instanceof Unevaluated);
+    return bad ?? out;
   }
   return value as PackerValue;
 }
 
-/** A list with an unevaluable element cannot be mapped element by element either. */
+/** A list or map with an unevaluable element cannot be mapped element by element either. */
 function liftUnevaluated(list: PackerValue[]): PackerValue {
   const bad = list.find((v) => v instanceof Unevaluated);
   return bad ?? list;

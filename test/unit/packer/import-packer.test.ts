@@ -120,6 +120,72 @@ describe('import-packer: cloud image (disk_image)', () => {
   });
 });
 
+describe('import-packer: what it cannot evaluate or map is reported, not guessed', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rv-packer-mixed-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('functions, other builders, only/except and kubevirt-iso', async () => {
+    writeFileSync(
+      path.join(dir, 'mixed.pkr.hcl'),
+      `source "qemu" "a" {
+  iso_url      = "https://example.org/a.iso"
+  iso_checksum = "md5:0123456789abcdef0123456789abcdef"
+  http_content = { "/ks.cfg" = templatefile("ks.pkrtpl", { user = "root" }) }
+  boot_command = ["<tab> ks=http://{{ .HTTPIP }}:{{ .HTTPPort }}/ks.cfg<enter>"]
+  ssh_username = "root"
+}
+source "virtualbox-iso" "b" {
+  iso_url = "https://example.org/b.iso"
+}
+build {
+  sources = ["source.qemu.a", "source.virtualbox-iso.b"]
+  provisioner "shell" {
+    only   = ["virtualbox-iso.b"]
+    inline = ["echo vbox"]
+  }
+  provisioner "shell" {
+    except = ["virtualbox-iso.b"]
+    inline = ["echo qemu"]
+  }
+}
+`,
+    );
+    const result = await importPacker('mixed.pkr.hcl', { cwd: dir });
+    expect(result.problems).toEqual([]);
+    const vms = result.build!.layers[0]!.vms;
+    expect(vms.map((v) => v.name)).toEqual(['a']);
+    expect(vms[0]!.httpContent).toBeUndefined();
+    expect(vms[0]!.provisioners).toMatchObject([{ type: 'shell', inline: ['echo qemu'] }]);
+    expect(result.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^source\.qemu\.a: http_content = .*templatefile.*: uses .*templatefile.*which import-packer does not evaluate/),
+        expect.stringMatching(/^source\.virtualbox-iso\.b skipped: only qemu and kubevirt-iso builders are imported/),
+      ]),
+    );
+  });
+
+  it('a kubevirt-iso source without an ISO URL does not validate: the source is named as missing', async () => {
+    writeFileSync(
+      path.join(dir, 'kv.pkr.hcl'),
+      `source "kubevirt-iso" "win" {
+  iso_volume_name = "win2022-iso"
+  instance_type   = "u1.large"
+  disk_size       = "64Gi"
+  boot_command    = ["<enter>"]
+  ssh_username    = "admin"
+}
+build {
+  sources = ["source.kubevirt-iso.win"]
+}
+`,
+    );
+    const result = await importPacker('kv.pkr.hcl', { cwd: dir });
+    expect(result.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/iso_volume_name/), expect.stringMatching(/instance_type/), expect.stringMatching(/disk_size/)]));
+    expect(result.problems.map((p) => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(/source/)]));
+    expect(result.yaml).toContain('# packer: iso_volume_name');
+  });
+});
+
 describe('import-packer: broken templates are located errors', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'rv-packer-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
