@@ -14,7 +14,7 @@ import { checkHandoff, emptyHandoff, HandoffError, TOOL_VERSION } from '../../sr
 import { InputError, parseBoolean, parseDurationInput, parseEnum, parseKeyValueLines, parseList } from '../../src/actions/toolkit/inputs.js';
 import { imageName, imageRefs } from '../../src/actions/toolkit/publish.js';
 import { filterBuild, selectVm } from '../../src/actions/toolkit/select-vm.js';
-import { escapeCell, fitSummary, phasesTable } from '../../src/actions/toolkit/summary.js';
+import { escapeCell, failureSection, fitSummary, phasesTable } from '../../src/actions/toolkit/summary.js';
 
 const key = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,15}$/);
 // A value is the rest of its line: anything but a newline, not ending in CR (CRLF input drops it).
@@ -131,6 +131,13 @@ describe('summaries', () => {
     const t = phasesTable([{ vm: 'base/web', phase: 'boot command', startedAt: '', durationMs: 12_340, status: 'ok' }, { vm: 'base/web', phase: 'provision', startedAt: '', durationMs: 0, status: 'skipped', detail: 'no provisioners' }]);
     expect(t).toContain('| base/web | boot command | ✅ ok | 12.3s |  |');
     expect(t).toContain('| base/web | provision | ⏭️ skipped |  | no provisioners |');
+  });
+
+  it('quote the last screen as text beside the serial console, fences kept intact', () => {
+    const s = failureSection({ vm: 'base/web', serialTail: ['login:'], screenText: ['boot: ```', 'Kernel panic'], screenshots: ['failure.png'], where: 'log-dir /x' });
+    expect(s).toContain('<summary>Last screen (text read by OCR)</summary>');
+    expect(s).toContain("boot: '''\nKernel panic");
+    expect(failureSection({ vm: 'base/web', serialTail: [], screenshots: [], where: '' })).not.toContain('Last screen');
   });
 });
 

@@ -4,7 +4,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SERIAL_TAIL_FILE } from '../../core/pipeline/failure-capture.js';
+import { FAILURE_SCREENSHOT, SERIAL_TAIL_FILE } from '../../core/pipeline/failure-capture.js';
+import { textFileFor } from '../../core/pipeline/steps/text-waits.js';
 import type { FailureReport } from './summary.js';
 
 /** Reads what a failed VM left in its log folder (the whole-build pipeline writes the same files). */
@@ -13,5 +14,7 @@ export async function readFailure(vm: string, logDir: string): Promise<FailureRe
   const text = files.includes(SERIAL_TAIL_FILE) ? await readFile(path.join(logDir, SERIAL_TAIL_FILE), 'utf8') : '';
   // A console that printed nothing is not worth a section.
   const serialTail = text.trim() === '' ? [] : text.replace(/\s+$/, '').split('\n');
-  return { vm, serialTail, screenshots: files.filter((f) => f.endsWith('.png')).sort(), where: `log-dir ${logDir}` };
+  const screen = await readFile(textFileFor(path.join(logDir, FAILURE_SCREENSHOT)), 'utf8').catch(() => '');
+  const screenText = screen.split('\n').filter((l) => l.trim() !== '');
+  return { vm, serialTail, ...(screenText.length > 0 ? { screenText } : {}), screenshots: files.filter((f) => f.endsWith('.png')).sort(), where: `log-dir ${logDir}` };
 }

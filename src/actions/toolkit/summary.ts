@@ -123,6 +123,8 @@ export function imagesTable(rows: readonly ImageRow[]): string {
 export interface FailureReport {
   vm: string;
   serialTail: string[];
+  /** The last screen's text as OCR read it (failure.txt), for people who cannot open the image. */
+  screenText?: string[];
   /** Screenshot file names (boot command elements, the failure screen). */
   screenshots: string[];
   /** Where they are: an artifact name, or a folder on the runner. */
@@ -134,6 +136,10 @@ export function failureSection(f: FailureReport): string {
   if (f.serialTail.length > 0) {
     const text = f.serialTail.join('\n').replaceAll('```', "'''");
     parts.push(`<details open><summary>Serial console (last ${f.serialTail.length} lines)</summary>\n\n\`\`\`text\n${text}\n\`\`\`\n\n</details>\n`);
+  }
+  if (f.screenText && f.screenText.length > 0) {
+    const text = f.screenText.join('\n').replaceAll('```', "'''");
+    parts.push(`<details open><summary>Last screen (text read by OCR)</summary>\n\n\`\`\`text\n${text}\n\`\`\`\n\n</details>\n`);
   }
   if (f.screenshots.length > 0) parts.push(`Screenshots (${escapeCell(f.where)}): ${f.screenshots.map((s) => `\`${escapeCell(s)}\``).join(', ')}\n`);
   return parts.join('\n');
