@@ -37,6 +37,8 @@ export interface PackerTemplate {
   /** The folder relative paths in the template are relative to. */
   dir: string;
   builds: PackerBuild[];
+  /** Values of variables declared sensitive (HCL `sensitive = true`, JSON "sensitive-variables"), by name. */
+  sensitive: Map<string, string>;
 }
 
 export interface ReadOptions {
@@ -102,7 +104,12 @@ function readJson(file: string, options: ReadOptions, cwd: string): PackerTempla
     provisioners.push({ type, options: expandJson(rest, variables, file, text) as Record<string, PackerValue> });
   }
   const postProcessors = (Array.isArray(doc['post-processors']) ? doc['post-processors'] : []).flat().map((p) => (isObject(p) ? String(p.type) : String(p)));
-  return { dir: path.dirname(path.resolve(cwd, file)), builds: [{ name: baseName(file), sources, provisioners, postProcessors }] };
+  const sensitive = new Map<string, string>();
+  for (const name of Array.isArray(doc['sensitive-variables']) ? doc['sensitive-variables'] : []) {
+    const v = variables.get(String(name));
+    if (v) sensitive.set(String(name), v);
+  }
+  return { dir: path.dirname(path.resolve(cwd, file)), builds: [{ name: baseName(file), sources, provisioners, postProcessors }], sensitive };
 }
 
 function expandJson(value: unknown, variables: Map<string, string>, file: string, text: string): PackerValue {
@@ -153,11 +160,11 @@ async function readHcl(files: string[], dir: string, options: ReadOptions, cwd: 
   }
 
   // Declarations: variable "name" { default, type }.
-  const declared = new Map<string, { raw: unknown; type: string; at: HclFile }>();
+  const declared = new Map<string, { raw: unknown; type: string; sensitive: boolean; at: HclFile }>();
   for (const f of parsed) {
     for (const [name, blocks] of Object.entries(asObject(f.body.variable))) {
       const block = asObject(asList(blocks)[0]);
-      declared.set(name, { raw: block.default ?? null, type: typeof block.type === 'string' ? block.type : '', at: f });
+      declared.set(name, { raw: block.default ?? null, type: typeof block.type === 'string' ? block.type : '', sensitive: block.sensitive === true, at: f });
     }
   }
   const noRefs: HclScope = { variables: new Map(), local: () => undefined };
@@ -242,7 +249,12 @@ async function readHcl(files: string[], dir: string, options: ReadOptions, cwd: 
     }
   }
   if (builds.length === 0) throw problem(files[0]!, 1, 1, 'the template has no build block (build { sources = [...] })');
-  return { dir: path.resolve(cwd, dir), builds };
+  const sensitive = new Map<string, string>();
+  for (const [name, d] of declared) {
+    const v = variables.get(name);
+    if (d.sensitive && (typeof v === 'string' || typeof v === 'number')) sensitive.set(name, String(v));
+  }
+  return { dir: path.resolve(cwd, dir), builds, sensitive };
 }
 
 /**

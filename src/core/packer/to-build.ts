@@ -73,6 +73,13 @@ export function toBuild(template: PackerTemplate): ImportedBuild {
     }
   }
   const build: Record<string, unknown> = { name: kubeName(first.name), layers: [{ name: 'packer', vms }] };
+  // Expanding a sensitive variable writes its value into the build file; say so, without the value.
+  const text = JSON.stringify(build);
+  for (const [name, value] of template.sensitive) {
+    if (value.length >= 3 && !value.startsWith('{{') && text.includes(JSON.stringify(value).slice(1, -1))) {
+      notes.push({ path: [], before: 'name', option: `variable "${name}"`, comment: `packer: variable "${name}" is sensitive and its value is written into this build file: replace it with {{ env \`NAME\` }} (masked in logs) before committing the file`, warn: true });
+    }
+  }
   return { build, notes };
 }
 

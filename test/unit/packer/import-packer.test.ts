@@ -69,6 +69,8 @@ describe('import-packer: Ubuntu autoinstall (HCL2 with cd_files)', () => {
     expect(vm.provisioners.map((p) => p.type)).toEqual(['file', 'shell', 'file']);
     expect(vm.shutdownCommand).toBe("echo 'ubuntu' | sudo -S shutdown -P now");
     expectCommented(result.yaml, result.warnings, ['efi_firmware_code', 'efi_firmware_vars', 'headless', 'post-processor "manifest"']);
+    // ssh_password comes from a sensitive variable: its value reaches the file, so the user is told (without the value).
+    expect(result.warnings).toContain('variable "ssh_password" is sensitive and its value is written into this build file: replace it with {{ env `NAME` }} (masked in logs) before committing the file');
   });
 });
 
@@ -105,7 +107,8 @@ describe('import-packer: Windows (floppy_files, winrm)', () => {
     expect(vm.provisioners.map((p) => p.type)).toEqual(['windows-restart', 'windows-update']);
     expectCommented(result.yaml, result.warnings, ['communicator', 'winrm_use_ssl', 'winrm_insecure', 'provisioner "powershell"', 'disk_interface']);
     // The password itself is never echoed in a comment or warning.
-    expect(result.warnings.join('\n')).not.toContain('vagrant"');
+    expect(result.warnings.join('\n')).not.toContain('vagrant');
+    expect(result.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^variable "winrm_password" is sensitive/)]));
   });
 });
 
