@@ -6,7 +6,7 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
-import { VMI, blankDisk, createCustom, waitFor, type Loose } from '../../unit/kube-harness/helpers.js';
+import { VMI, blankDisk, createCustom, waitFor, type Loose } from './helpers.js';
 
 let harness: KubeHarness;
 let kc: KubeConfig;

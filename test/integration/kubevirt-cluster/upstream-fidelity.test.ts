@@ -1,6 +1,6 @@
 /**
  * The engine's cluster code against the kube harness where the harness now behaves as upstream
- * does (test/unit/kube-harness/upstream-fidelity.test.ts): each test names the upstream file and
+ * does (test/integration/kube-harness/upstream-fidelity.test.ts): each test names the upstream file and
  * version whose behaviour the engine must survive. No guest boots here.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ import { LAUNCHER_HOSTNAME_LABEL, launcherSelector, removeFailedLaunchers } from
 import type { AnyManifest } from '../../../src/engines/kubevirt/manifests/index.js';
 import { MANAGED_POD_ANNOTATION } from '../../kube-harness/controllers/pod-runtime.js';
 import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
-import { blankDisk, createCustom, waitFor as waitForObject, type Gvr, type Loose } from '../../unit/kube-harness/helpers.js';
+import { blankDisk, createCustom, waitFor as waitForObject, type Gvr, type Loose } from '../kube-harness/helpers.js';
 import { renderYaml } from '../../unit/kubevirt/helpers.js';
 
 const VOLUME_SNAPSHOT: Gvr = { group: 'snapshot.storage.k8s.io', version: 'v1', plural: 'volumesnapshots' };

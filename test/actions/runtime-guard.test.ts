@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { node24, repoRoot } from '../../helpers/node24.js';
+import { node24, repoRoot } from '../helpers/node24.js';
 
 const MIN_MAJOR = 24;
 

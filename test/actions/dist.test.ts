@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { node24, repoRoot } from '../../helpers/node24.js';
+import { node24, repoRoot } from '../helpers/node24.js';
 
 const dist = path.join(repoRoot, 'dist');
 
