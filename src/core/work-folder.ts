@@ -7,7 +7,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ownerAlive, processStartTime } from './output-folder.js';
+import { ownerAlive, processStartTime } from './process-liveness.js';
 
 const OWNER_FILE = '.ruddervirt-owner';
 const KEPT_FILE = '.ruddervirt-kept';

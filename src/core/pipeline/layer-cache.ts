@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { withLock } from '../file-lock.js';
 import type { VmOutput } from './manifest.js';
 
 export interface LayerCacheEntry {
@@ -38,21 +39,46 @@ export class LayerCache {
     }
   }
 
+  /**
+   * Held while an entry is written or read, so two builds sharing the cache never read an entry
+   * another is replacing (file-lock.ts: a lock left by a killed build is taken over).
+   */
+  lockFile(key: string): string {
+    return `${this.entryDir(key)}.lock`;
+  }
+
   /** Copies a cached layer's images into `outputDir`; returns them as build outputs. */
   async restore(entry: LayerCacheEntry, outputDir: string): Promise<VmOutput[]> {
-    const outputs: VmOutput[] = [];
-    for (const o of entry.outputs) {
-      const image = path.join(outputDir, o.file);
-      // A reflink where the filesystem can, a plain copy elsewhere.
-      await copyFile(path.join(this.entryDir(entry.key), o.file), image, constants.COPYFILE_FICLONE);
-      const checksumFile = `${image}.sha256`;
-      await writeFile(checksumFile, `${o.sha256}  ${o.file}\n`);
-      outputs.push({ layer: entry.layer, vm: o.vm, image, format: o.format, compressed: o.compressed, bytes: o.bytes, sha256: o.sha256, checksumFile, reused: true });
-    }
-    return outputs;
+    await mkdir(path.dirname(this.entryDir(entry.key)), { recursive: true });
+    return withLock(this.lockFile(entry.key), async () => {
+      const outputs: VmOutput[] = [];
+      for (const o of entry.outputs) {
+        const image = path.join(outputDir, o.file);
+        const checksumFile = `${image}.sha256`;
+        // Aside, then renamed together (as a fresh export is): never a new image beside an old checksum.
+        try {
+          // A reflink where the filesystem can, a plain copy elsewhere.
+          await copyFile(path.join(this.entryDir(entry.key), o.file), `${image}.new.partial`, constants.COPYFILE_FICLONE);
+          await writeFile(`${checksumFile}.new.partial`, `${o.sha256}  ${o.file}\n`);
+          await rm(checksumFile, { force: true });
+          await rename(`${image}.new.partial`, image);
+          await rename(`${checksumFile}.new.partial`, checksumFile);
+        } finally {
+          await rm(`${image}.new.partial`, { force: true });
+          await rm(`${checksumFile}.new.partial`, { force: true });
+        }
+        outputs.push({ layer: entry.layer, vm: o.vm, image, format: o.format, compressed: o.compressed, bytes: o.bytes, sha256: o.sha256, checksumFile, reused: true });
+      }
+      return outputs;
+    });
   }
 
   async store(key: string, layer: string, outputs: readonly VmOutput[]): Promise<void> {
+    await mkdir(path.dirname(this.entryDir(key)), { recursive: true });
+    await withLock(this.lockFile(key), () => this.storeLocked(key, layer, outputs));
+  }
+
+  private async storeLocked(key: string, layer: string, outputs: readonly VmOutput[]): Promise<void> {
     const dir = this.entryDir(key);
     const staging = `${dir}.tmp-${process.pid}`;
     await rm(staging, { recursive: true, force: true });

@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildCommand } from '../../../src/cli/commands/build.js';
 import { runCli } from '../../../src/cli/run.js';
 import { UserError } from '../../../src/core/errors.js';
-import { LOCK_FILE, lockOutputFolder, prepareOutputFolder, processStartTime } from '../../../src/core/output-folder.js';
+import { LOCK_FILE, lockOutputFolder, prepareOutputFolder } from '../../../src/core/output-folder.js';
+import { processStartTime } from '../../../src/core/process-liveness.js';
 import { memoryIo } from '../../helpers/cli-io.js';
 import { oneVm, tempBuildDir } from '../config/helpers.js';
 

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { processStartTime } from '../../../src/core/output-folder.js';
+import { processStartTime } from '../../../src/core/process-liveness.js';
 
 /** Pids of `sleep MARKER` (run by name or by path). */
 function pidsRunning(argv: string[]): number[] {
