@@ -25,7 +25,7 @@ const unsupported = (why: string): PackerOptionFate => ({ kind: 'unsupported', w
 const ENGINE_PICKS_PORTS = 'the engine picks free ports itself (and on KubeVirt reaches the VM through its subresources)';
 const NO_WINRM = 'RudderVirt talks SSH only; install OpenSSH Server in the Windows guest (e.g. from Autounattend.xml) and use communicator type ssh';
 const DISK_TUNING = 'the engine chooses disk cache and discard settings (KubeVirt sets them per volume)';
-const ONE_OUTPUT = 'the output is the VM\'s disk, named after the VM, converted in place and published by the publish step';
+const ONE_OUTPUT = "the output is the VM's disk, named after the VM, converted in place and published by the publish step";
 
 /** qemu (and kubevirt-iso) builder options. */
 export const PACKER_BUILDER_OPTIONS: Readonly<Record<string, PackerOptionFate>> = {
@@ -53,14 +53,14 @@ export const PACKER_BUILDER_OPTIONS: Readonly<Record<string, PackerOptionFate>> 
   machine_type: different('machineType', 'q35 (the default, all KubeVirt offers) or pc (local engine only)'),
   cpu_model: same('cpuModel'),
   cpus: same('cpu'),
-  sockets: unsupported('only a number of vCPUs (cpu) is set; the topology is the engine\'s'),
-  cores: unsupported('only a number of vCPUs (cpu) is set; the topology is the engine\'s'),
-  threads: unsupported('only a number of vCPUs (cpu) is set; the topology is the engine\'s'),
-  memory: different('memory', 'a size with a unit (Packer\'s 2048 MB is 2048Mi)'),
+  sockets: unsupported("only a number of vCPUs (cpu) is set; the topology is the engine's"),
+  cores: unsupported("only a number of vCPUs (cpu) is set; the topology is the engine's"),
+  threads: unsupported("only a number of vCPUs (cpu) is set; the topology is the engine's"),
+  memory: different('memory', "a size with a unit (Packer's 2048 MB is 2048Mi)"),
   efi_boot: different('efiFirmware', 'true, or { secureBoot: true }'),
   efi_firmware_code: unsupported('the engine picks the OVMF build (the Secure Boot one for efiFirmware.secureBoot)'),
   efi_firmware_vars: unsupported('the engine picks the OVMF build (the Secure Boot one for efiFirmware.secureBoot)'),
-  efi_drop_efivars: unsupported('the EFI variable store is the engine\'s'),
+  efi_drop_efivars: unsupported("the EFI variable store is the engine's"),
   firmware: unsupported('BIOS (SeaBIOS) or UEFI (OVMF) is chosen with efiFirmware; a custom firmware file is not'),
   use_pflash: unsupported('the engine attaches OVMF as pflash itself when efiFirmware is set'),
   vtpm: unsupported('no TPM is attached'),
@@ -186,7 +186,7 @@ export const PACKER_PROVISIONER_OPTIONS: Readonly<Record<string, PackerOptionFat
   search_criteria: same('searchCriteria'),
   filters: same('filters'),
   update_limit: same('updateLimit'),
-  env_var_format: unsupported('variables are passed the shell way (KEY=\'value\')'),
+  env_var_format: unsupported("variables are passed the shell way (KEY='value')"),
   remote_env_var_path: unsupported('the variable file path is chosen by the provisioner'),
   only: different('(the VM the provisioner is listed under)', 'each VM lists its own provisioners'),
   except: different('(the VM the provisioner is listed under)', 'each VM lists its own provisioners'),
@@ -213,11 +213,7 @@ export function camelCase(name: string): string {
 
 /** The fate of a Packer option name, looked up in both tables, or undefined when it is not Packer's. */
 export function packerOption(name: string): PackerOptionFate | undefined {
-  return Object.hasOwn(PACKER_BUILDER_OPTIONS, name)
-    ? PACKER_BUILDER_OPTIONS[name]
-    : Object.hasOwn(PACKER_PROVISIONER_OPTIONS, name)
-      ? PACKER_PROVISIONER_OPTIONS[name]
-      : undefined;
+  return Object.hasOwn(PACKER_BUILDER_OPTIONS, name) ? PACKER_BUILDER_OPTIONS[name] : Object.hasOwn(PACKER_PROVISIONER_OPTIONS, name) ? PACKER_PROVISIONER_OPTIONS[name] : undefined;
 }
 
 /** "Packer's vm_name → name: …" — for the validator's unknown-key message. */

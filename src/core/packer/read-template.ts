@@ -169,11 +169,18 @@ async function readHcl(files: string[], dir: string, options: ReadOptions, cwd: 
   }
   const noRefs: HclScope = { variables: new Map(), local: () => undefined };
   const variables = new Map<string, PackerValue>();
-  for (const [name, d] of declared) variables.set(name, evaluateOrThrow(() => evaluateHcl(d.raw, noRefs), d.at, `variable "${name}"`));
+  for (const [name, d] of declared)
+    variables.set(
+      name,
+      evaluateOrThrow(() => evaluateHcl(d.raw, noRefs), d.at, `variable "${name}"`),
+    );
   for (const vf of varFiles) {
     for (const [name, raw] of Object.entries(vf.body)) {
       if (!declared.has(name)) throw problem(vf.file, ...locate(vf.text, name), `variable "${name}" is set but not declared in the template (variable "${name}" {})`);
-      variables.set(name, evaluateOrThrow(() => evaluateHcl(raw, noRefs), vf, name));
+      variables.set(
+        name,
+        evaluateOrThrow(() => evaluateHcl(raw, noRefs), vf, name),
+      );
     }
   }
   for (const [name, value] of Object.entries(options.vars ?? {})) {

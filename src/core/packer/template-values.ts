@@ -81,7 +81,14 @@ export function findInterpolations(text: string): Interpolation[] | Unevaluated 
       else if (c === '}' && --depth === 0) break;
     }
     if (j >= text.length) return new Unevaluated(text);
-    out.push({ start: i, end: j + 1, expression: text.slice(i + 2, j).replace(/^~|~$/g, '').trim() });
+    out.push({
+      start: i,
+      end: j + 1,
+      expression: text
+        .slice(i + 2, j)
+        .replace(/^~|~$/g, '')
+        .trim(),
+    });
     i = j;
   }
   return out;

@@ -30,21 +30,79 @@ export interface ImportedBuild {
 }
 
 /** The order fields are written in a VM, which is also where a note looks for its place. */
-const VM_KEYS = ['name', 'source', 'cpu', 'cpuModel', 'memory', 'machineType', 'efiFirmware', 'disks', 'cdroms', 'nics', 'httpDirectory', 'httpContent', 'bootWait', 'bootKeyInterval', 'bootCommand', 'communicator', 'provisioners', 'shutdownCommand', 'shutdownTimeout', 'output'];
+const VM_KEYS = [
+  'name',
+  'source',
+  'cpu',
+  'cpuModel',
+  'memory',
+  'machineType',
+  'efiFirmware',
+  'disks',
+  'cdroms',
+  'nics',
+  'httpDirectory',
+  'httpContent',
+  'bootWait',
+  'bootKeyInterval',
+  'bootCommand',
+  'communicator',
+  'provisioners',
+  'shutdownCommand',
+  'shutdownTimeout',
+  'output',
+];
 
 /** Where an option without a field of its own is reported: next to the field closest in meaning. */
 const NEAREST_FIELD: Readonly<Record<string, string>> = {
-  iso_target_path: 'source', iso_target_extension: 'source', iso_skip_cache: 'source', use_backing_file: 'source',
-  disk_cache: 'disks', disk_discard: 'disks', disk_detect_zeroes: 'disks', skip_resize_disk: 'disks',
-  skip_compaction: 'output', output_directory: 'output', qemu_img_args: 'output',
-  net_bridge: 'nics', accelerator: 'cpu', sockets: 'cpu', cores: 'cpu', threads: 'cpu', qemu_binary: 'cpu', qemuargs: 'cpu',
-  headless: 'cpu', display: 'cpu', use_default_display: 'cpu', vga: 'cpu', qmp_enable: 'cpu', qmp_socket_path: 'cpu',
-  vtpm: 'efiFirmware', use_tpm1: 'efiFirmware', tpm_device_type: 'efiFirmware', efi_firmware_code: 'efiFirmware',
-  efi_firmware_vars: 'efiFirmware', efi_drop_efivars: 'efiFirmware', firmware: 'efiFirmware', use_pflash: 'efiFirmware',
-  vnc_bind_address: 'bootCommand', vnc_port_min: 'bootCommand', vnc_port_max: 'bootCommand', vnc_use_password: 'bootCommand',
-  disable_vnc: 'bootCommand', boot_keygroup_interval: 'bootCommand',
-  http_port_min: 'httpDirectory', http_port_max: 'httpDirectory', http_bind_address: 'httpDirectory', http_interface: 'httpDirectory', http_network_protocol: 'httpDirectory',
-  cd_content: 'cdroms', floppy_content: 'cdroms', iso_volume_name: 'source', instance_type: 'cpu', preference: 'machineType',
+  iso_target_path: 'source',
+  iso_target_extension: 'source',
+  iso_skip_cache: 'source',
+  use_backing_file: 'source',
+  disk_cache: 'disks',
+  disk_discard: 'disks',
+  disk_detect_zeroes: 'disks',
+  skip_resize_disk: 'disks',
+  skip_compaction: 'output',
+  output_directory: 'output',
+  qemu_img_args: 'output',
+  net_bridge: 'nics',
+  accelerator: 'cpu',
+  sockets: 'cpu',
+  cores: 'cpu',
+  threads: 'cpu',
+  qemu_binary: 'cpu',
+  qemuargs: 'cpu',
+  headless: 'cpu',
+  display: 'cpu',
+  use_default_display: 'cpu',
+  vga: 'cpu',
+  qmp_enable: 'cpu',
+  qmp_socket_path: 'cpu',
+  vtpm: 'efiFirmware',
+  use_tpm1: 'efiFirmware',
+  tpm_device_type: 'efiFirmware',
+  efi_firmware_code: 'efiFirmware',
+  efi_firmware_vars: 'efiFirmware',
+  efi_drop_efivars: 'efiFirmware',
+  firmware: 'efiFirmware',
+  use_pflash: 'efiFirmware',
+  vnc_bind_address: 'bootCommand',
+  vnc_port_min: 'bootCommand',
+  vnc_port_max: 'bootCommand',
+  vnc_use_password: 'bootCommand',
+  disable_vnc: 'bootCommand',
+  boot_keygroup_interval: 'bootCommand',
+  http_port_min: 'httpDirectory',
+  http_port_max: 'httpDirectory',
+  http_bind_address: 'httpDirectory',
+  http_interface: 'httpDirectory',
+  http_network_protocol: 'httpDirectory',
+  cd_content: 'cdroms',
+  floppy_content: 'cdroms',
+  iso_volume_name: 'source',
+  instance_type: 'cpu',
+  preference: 'machineType',
 };
 
 const SECRET_OPTION = /password|secret|token|passphrase/i;
@@ -77,7 +135,13 @@ export function toBuild(template: PackerTemplate): ImportedBuild {
   const text = JSON.stringify(build);
   for (const [name, value] of template.sensitive) {
     if (value.length >= 3 && !value.startsWith('{{') && text.includes(JSON.stringify(value).slice(1, -1))) {
-      notes.push({ path: [], before: 'name', option: `variable "${name}"`, comment: `packer: variable "${name}" is sensitive and its value is written into this build file: replace it with {{ env \`NAME\` }} (masked in logs) before committing the file`, warn: true });
+      notes.push({
+        path: [],
+        before: 'name',
+        option: `variable "${name}"`,
+        comment: `packer: variable "${name}" is sensitive and its value is written into this build file: replace it with {{ env \`NAME\` }} (masked in logs) before committing the file`,
+        warn: true,
+      });
     }
   }
   return { build, notes };
@@ -233,7 +297,13 @@ function mapCommunicator(o: Record<string, PackerValue>, consumed: Set<string>, 
   consumed.add('communicator');
   const c: Record<string, unknown> = { type: type === 'none' ? 'none' : 'ssh' };
   if (type === 'winrm') {
-    notes.push({ path, before: 'type', option: `${prefix}.communicator`, comment: `packer: communicator = "winrm": ${String((PACKER_BUILDER_OPTIONS.winrm_username as { note: string }).note)}; the WinRM user, password and timeout are used for SSH`, warn: true });
+    notes.push({
+      path,
+      before: 'type',
+      option: `${prefix}.communicator`,
+      comment: `packer: communicator = "winrm": ${String((PACKER_BUILDER_OPTIONS.winrm_username as { note: string }).note)}; the WinRM user, password and timeout are used for SSH`,
+      warn: true,
+    });
   }
   for (const [key, value] of Object.entries(o)) {
     if (!key.startsWith('ssh_') && !key.startsWith('winrm_') && key !== 'pause_before_connecting') continue;
@@ -349,7 +419,12 @@ function expandGlobs(patterns: string[], dir: string): string[] {
 }
 
 function kubeName(text: string): string {
-  const n = text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  const n = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
   return n || 'packer';
 }
 
@@ -382,5 +457,3 @@ function num(v: PackerValue | undefined): number | undefined {
 function asStrings(v: PackerValue | undefined): string[] {
   return Array.isArray(v) ? v.map(String) : [];
 }
-
-

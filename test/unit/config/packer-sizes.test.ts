@@ -16,7 +16,9 @@ describe('sizes: single-letter k, M, G, T suffixes are refused', () => {
   });
 
   it('is reported at the field in a build file', () => {
-    expect(problemsOf(oneVm('source: { path: x }\ndisks: [{ name: root, size: 20G }]'), { checkFiles: false })).toEqual([expect.stringMatching(/^7:\d+: layers\[0\]\.vms\[0\]\.disks\[0\]\.size: '20G' is ambiguous: Packer reads it as 20 GiB/)]);
+    expect(problemsOf(oneVm('source: { path: x }\ndisks: [{ name: root, size: 20G }]'), { checkFiles: false })).toEqual([
+      expect.stringMatching(/^7:\d+: layers\[0\]\.vms\[0\]\.disks\[0\]\.size: '20G' is ambiguous: Packer reads it as 20 GiB/),
+    ]);
   });
 
   it('the suggested spellings mean what they say (property)', () => {
