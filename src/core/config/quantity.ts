@@ -54,7 +54,7 @@ export function parseSize(text: string): QuantityResult {
   const gib = Number(n) * 1024 ** power;
   const gb = Number(n) * 1000 ** power;
   return {
-    error: `'${text.trim()}' is ambiguous: Packer reads it as ${n} ${binary}B (${gib} bytes), Kubernetes as ${n} ${decimal} (${gb} bytes); ` + `write ${n}${binary} for ${binary}B, or ${n}e${power * 3} for ${decimal}`,
+    error: `'${text.trim()}' is ambiguous: Packer reads it as ${n} ${binary}B (${gib} bytes), Kubernetes as ${n} ${decimal} (${gb} bytes); write ${n}${binary} for ${binary}B, or ${n}e${power * 3} for ${decimal}`,
   };
 }
 
