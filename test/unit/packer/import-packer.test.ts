@@ -57,6 +57,18 @@ describe('import-packer: Debian preseed (JSON template)', () => {
   });
 });
 
+describe('import-packer: JSON variables from a var file and --var', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rv-packer-jsonvars-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a JSON var file, then --var, override the defaults (and variables may use earlier ones)', async () => {
+    writeFileSync(path.join(dir, 'vars.json'), JSON.stringify({ hostname: 'from-file', release: '12.9.0' }));
+    const { vm } = await imported('debian/debian-12.json', { varFiles: [path.join(dir, 'vars.json')], vars: { hostname: 'from-cli' } });
+    expect(vm.bootCommand[2]).toBe('netcfg/get_hostname=from-cli netcfg/get_domain=localdomain ');
+    expect(vm.source).toMatchObject({ url: expect.stringContaining('/12.9.0/amd64/iso-cd/debian-12.9.0-amd64-netinst.iso') });
+  });
+});
+
 describe('import-packer: Ubuntu autoinstall (HCL2 with cd_files)', () => {
   it('validates; cd_files/cd_label become a labelled cdrom; EFI; provisioners keep their order', async () => {
     const { result, vm } = await imported('ubuntu/ubuntu.pkr.hcl');
