@@ -156,7 +156,7 @@ async function readHcl(files: string[], dir: string, options: ReadOptions, cwd: 
   for (const file of files) parsed.push(await parseHclFile(file, cwd));
   const varFiles: HclFile[] = [];
   for (const file of [...autoVarFiles, ...(options.varFiles ?? [])]) {
-    varFiles.push(file.endsWith('.json') ? { file, text: readText(file, cwd), body: parseJsonLocated(readText(file, cwd), file) as Json } : await parseHclFile(file, cwd));
+    varFiles.push(await parseHclFile(file, cwd));
   }
 
   // Declarations: variable "name" { default, type }.
@@ -238,10 +238,14 @@ async function readHcl(files: string[], dir: string, options: ReadOptions, cwd: 
         for (const [k, v] of Object.entries(merged)) options[k] = evaluateOrThrow(() => evaluateHcl(v, scope), s.at, k);
         used.push({ type: s.type, name: typeof renamed === 'string' ? renamed : s.name, options });
       }
-      const grouped = asObject(build.provisioner);
+      // HCL's JSON syntax (.pkr.json) writes provisioners as a list of { TYPE: {…} }, in order.
+      const listed = Array.isArray(build.provisioner) ? build.provisioner.flatMap((p) => Object.entries(asObject(p))) : undefined;
+      const grouped: Json = {};
+      for (const [type, body] of listed ?? []) grouped[type] = [...asList(grouped[type]), ...asList(body)];
+      if (!listed) Object.assign(grouped, asObject(build.provisioner));
       const taken = new Map<string, number>();
       const provisioners: PackerProvisioner[] = [];
-      const typesInOrder = order.get(index) ?? Object.keys(grouped);
+      const typesInOrder = listed ? listed.map(([type]) => type) : (order.get(index) ?? Object.keys(grouped));
       for (const type of typesInOrder) {
         const n = taken.get(type) ?? 0;
         taken.set(type, n + 1);
@@ -284,6 +288,8 @@ function provisionerOrder(text: string): Map<number, string[]> {
 
 async function parseHclFile(file: string, cwd: string): Promise<HclFile> {
   const text = readText(file, cwd);
+  // HCL's JSON syntax: the same blocks as objects; `${…}` strings are templates as in HCL.
+  if (file.endsWith('.json')) return { file, text, body: parseJsonLocated(text, file) as Json };
   try {
     return { file, text, body: (await parseHcl(file, text)) as Json };
   } catch (err) {

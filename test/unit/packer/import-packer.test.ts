@@ -179,6 +179,23 @@ build {
     );
   });
 
+  it("HCL's JSON syntax (.pkr.json): blocks as objects, provisioners as an ordered list", async () => {
+    writeFileSync(
+      path.join(dir, 't.pkr.json'),
+      JSON.stringify({
+        variable: { cpus: { default: 3 } },
+        source: { qemu: { j: { iso_url: 'https://example.org/j.iso', iso_checksum: 'md5:0123456789abcdef0123456789abcdef', cpus: '${var.cpus}', ssh_username: 'root', boot_command: ['<enter>${var.cpus}'] } } },
+        build: { sources: ['source.qemu.j'], provisioner: [{ file: { content: 'x', destination: '/x' } }, { shell: { inline: ['echo 1'] } }, { file: { content: 'y', destination: '/y' } }] },
+      }),
+    );
+    const result = await importPacker('t.pkr.json', { cwd: dir });
+    expect(result.problems).toEqual([]);
+    const vm = result.build!.layers[0]!.vms[0]!;
+    expect(vm.cpu).toBe(3);
+    expect(vm.bootCommand).toEqual(['<enter>3']);
+    expect(vm.provisioners.map((p) => (p.type === 'file' ? p.destination : p.type))).toEqual(['/x', 'shell', '/y']);
+  });
+
   it('a kubevirt-iso source without an ISO URL does not validate: the source is named as missing', async () => {
     writeFileSync(
       path.join(dir, 'kv.pkr.hcl'),
