@@ -8,7 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadBuildText } from '../../../src/core/config/load.js';
 import type { Build, OnError } from '../../../src/core/config/model.js';
+import type { DetachedVm } from '../../../src/core/engine.js';
 import { LineLogger, SecretMasker } from '../../../src/core/log.js';
+import { createPhaseRunner, type PhaseRecord } from '../../../src/core/pipeline/phase.js';
+import { runVmSteps, VM_STAGES, type VmBuildState, type VmStage } from '../../../src/core/pipeline/vm-steps.js';
 import { LayerCache } from '../../../src/core/pipeline/layer-cache.js';
 import { runBuild, type BuildOptions, type BuildResult } from '../../../src/core/pipeline/build-runner.js';
 import type { BuildManifest } from '../../../src/core/pipeline/manifest.js';
@@ -128,4 +131,47 @@ export function workDirsOf(engine: FakeEngine): string[] {
 
 export function leftOnDisk(paths: string[]): string[] {
   return paths.filter((p) => existsSync(p));
+}
+
+export interface StageRun {
+  state: VmBuildState;
+  phases: PhaseRecord[];
+  lines: string[];
+  /** The record the next stage attaches, after a trip through JSON (the handoff file). */
+  handoff?: DetachedVm;
+}
+
+/** One stage action's process: its own engine instance, work folder and phase runner. */
+export async function runStage(
+  dir: FakeBuildDir,
+  world: FakeWorld,
+  build: Build,
+  stage: VmStage,
+  from: DetachedVm | undefined,
+  options: { onError?: OnError; signal?: AbortSignal; engineOptions?: FakeEngineOptions } = {},
+): Promise<StageRun> {
+  const engine = new FakeEngine(world, { ...options.engineOptions, label: stage });
+  const layer = build.layers[0]!;
+  const vm = layer.vms[0]!;
+  const lines: string[] = [];
+  const logger = new LineLogger((level, line) => lines.push(`${level}: ${line}`), new SecretMasker(), '', true);
+  const signal = options.signal ?? new AbortController().signal;
+  const phases = createPhaseRunner(`${layer.name}/${vm.name}`, logger, signal);
+  const workDir = mkdtempSync(path.join(dir.dir, `work-${stage}-`));
+  const logDir = path.join(dir.outputDir, 'logs', vm.name);
+  mkdirSync(logDir, { recursive: true });
+  const handle = from ? await engine.attach(from, { build, vm, workDir, logDir, logger, signal }) : undefined;
+  let state: VmBuildState;
+  try {
+    state = await runVmSteps({
+      ctx: { build, layer, vm, engine, workDir, logDir, outputDir: dir.outputDir, logger, phases, timeouts: {} },
+      steps: VM_STAGES[stage],
+      ...(handle ? { state: { handle } } : {}),
+      onError: options.onError ?? 'cleanup',
+      vmAfter: stage === 'snapshot' ? 'stop' : 'detach',
+    });
+  } finally {
+    await engine.close();
+  }
+  return { state, phases: phases.records, lines, ...(state.detached ? { handoff: JSON.parse(JSON.stringify(state.detached)) as DetachedVm } : {}) };
 }

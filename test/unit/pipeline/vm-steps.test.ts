@@ -4,58 +4,18 @@
  * JSON record as the job's handoff file carries it). Together the slices must do what the whole
  * list does; on failure a slice cleans up or leaves the VM as onError says.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Build, OnError } from '../../../src/core/config/model.js';
-import type { DetachedVm } from '../../../src/core/engine.js';
-import { LineLogger, SecretMasker } from '../../../src/core/log.js';
-import { createPhaseRunner, type PhaseRecord } from '../../../src/core/pipeline/phase.js';
-import { runVmSteps, VM_STAGES, VM_STEPS, type VmBuildState, type VmStage, type VmStepName } from '../../../src/core/pipeline/vm-steps.js';
-import { FakeEngine, FakeWorld } from '../../helpers/fake-engine.js';
-import { FakeBuildDir, runOnFake } from './fake-build.js';
+import { VM_STAGES, VM_STEPS, type VmStepName } from '../../../src/core/pipeline/vm-steps.js';
+import { FakeWorld } from '../../helpers/fake-engine.js';
+import { FakeBuildDir, runOnFake, runStage } from './fake-build.js';
 
 let dir: FakeBuildDir;
 beforeEach(() => {
   dir = new FakeBuildDir();
 });
 afterEach(() => dir.dispose());
-
-interface StageRun {
-  state: VmBuildState;
-  phases: PhaseRecord[];
-  lines: string[];
-  /** The record the next stage attaches, after a trip through JSON (the handoff file). */
-  handoff?: DetachedVm;
-}
-
-/** One stage action's process: its own engine instance, work folder and phase runner. */
-async function runStage(world: FakeWorld, build: Build, stage: VmStage, from: DetachedVm | undefined, options: { onError?: OnError; signal?: AbortSignal } = {}): Promise<StageRun> {
-  const engine = new FakeEngine(world, { label: stage });
-  const layer = build.layers[0]!;
-  const vm = layer.vms[0]!;
-  const lines: string[] = [];
-  const logger = new LineLogger((level, line) => lines.push(`${level}: ${line}`), new SecretMasker(), '', true);
-  const signal = options.signal ?? new AbortController().signal;
-  const phases = createPhaseRunner(`${layer.name}/${vm.name}`, logger, signal);
-  const workDir = mkdtempSync(path.join(dir.dir, `work-${stage}-`));
-  const logDir = path.join(dir.outputDir, 'logs', vm.name);
-  mkdirSync(logDir, { recursive: true });
-  const handle = from ? await engine.attach(from, { build, vm, workDir, logDir, logger, signal }) : undefined;
-  let state: VmBuildState;
-  try {
-    state = await runVmSteps({
-      ctx: { build, layer, vm, engine, workDir, logDir, outputDir: dir.outputDir, logger, phases, timeouts: {} },
-      steps: VM_STAGES[stage],
-      ...(handle ? { state: { handle } } : {}),
-      onError: options.onError ?? 'cleanup',
-      vmAfter: stage === 'snapshot' ? 'stop' : 'detach',
-    });
-  } finally {
-    await engine.close();
-  }
-  return { state, phases: phases.records, lines, ...(state.detached ? { handoff: JSON.parse(JSON.stringify(state.detached)) as DetachedVm } : {}) };
-}
 
 const webVm = (extra: string[] = []) => dir.load([{ name: 'base', vms: [{ name: 'web', extra }] }]);
 
@@ -74,11 +34,11 @@ describe('the stage slices, one process each', () => {
   it('build-vm, provision and snapshot hand the VM over through JSON and end with the same output as a whole build', async () => {
     const world = new FakeWorld();
     const build = webVm(['httpContent: { /seed.sh: "echo hi" }']);
-    const boot = await runStage(world, build, 'build-vm', undefined);
+    const boot = await runStage(dir, world, build, 'build-vm', undefined);
     expect(boot.handoff).toMatchObject({ engine: 'local', vm: 'web' });
     expect(world.running().map((v) => v.name)).toEqual(['web']);
-    const provision = await runStage(world, build, 'provision', boot.handoff);
-    const snapshot = await runStage(world, build, 'snapshot', provision.handoff);
+    const provision = await runStage(dir, world, build, 'provision', boot.handoff);
+    const snapshot = await runStage(dir, world, build, 'snapshot', provision.handoff);
 
     expect(world.calls.map((c) => `${c.engine}: ${c.vm ? `${c.vm} ` : ''}${c.method}`)).toEqual([
       'build-vm: web startVm',
@@ -115,8 +75,8 @@ describe('the stage slices, one process each', () => {
   it('a failing snapshot stops the attached VM (onError cleanup) and keeps nothing running', async () => {
     const world = new FakeWorld().script('web', 'waitForShutdown', { fail: 'guest agent gone' });
     const build = webVm();
-    const boot = await runStage(world, build, 'build-vm', undefined);
-    await expect(runStage(world, build, 'snapshot', boot.handoff)).rejects.toThrow('guest agent gone');
+    const boot = await runStage(dir, world, build, 'build-vm', undefined);
+    await expect(runStage(dir, world, build, 'snapshot', boot.handoff)).rejects.toThrow('guest agent gone');
     expect(world.running()).toEqual([]);
     expect(world.log().slice(-3)).toEqual(['web serialTail', 'web stop', 'close']);
   });
@@ -124,8 +84,8 @@ describe('the stage slices, one process each', () => {
   it('a failing slice with onError abort leaves the VM running, detached for a person to reach', async () => {
     const world = new FakeWorld().script('web', 'waitForShutdown', { fail: 'guest agent gone' });
     const build = webVm();
-    const boot = await runStage(world, build, 'build-vm', undefined);
-    await expect(runStage(world, build, 'snapshot', boot.handoff, { onError: 'abort' })).rejects.toThrow('guest agent gone');
+    const boot = await runStage(dir, world, build, 'build-vm', undefined);
+    await expect(runStage(dir, world, build, 'snapshot', boot.handoff, { onError: 'abort' })).rejects.toThrow('guest agent gone');
     expect(world.running().map((v) => v.name)).toEqual(['web']);
     expect(world.callsOf('web', 'stop')).toEqual([]);
     expect(world.callsOf('web', 'detach').map((c) => c.engine)).toEqual(['build-vm', 'snapshot']);
@@ -134,17 +94,17 @@ describe('the stage slices, one process each', () => {
   it('cancelling a slice stops the VM it attached', async () => {
     const world = new FakeWorld().script('web', 'exportDisk', { hang: true });
     const build = webVm();
-    const boot = await runStage(world, build, 'build-vm', undefined);
+    const boot = await runStage(dir, world, build, 'build-vm', undefined);
     const ac = new AbortController();
     void world.whenCalled('web', 'exportDisk').then(() => ac.abort());
-    await expect(runStage(world, build, 'snapshot', boot.handoff, { signal: ac.signal })).rejects.toThrow(/cancelled/i);
+    await expect(runStage(dir, world, build, 'snapshot', boot.handoff, { signal: ac.signal })).rejects.toThrow(/cancelled/i);
     expect(world.running()).toEqual([]);
     expect(existsSync(path.join(dir.outputDir, 'base-web.qcow2.sha256'))).toBe(false);
   });
 
   it('a VM the build-vm slice could not start leaves no handoff and nothing running', async () => {
     const world = new FakeWorld().script('web', 'startVm', { fail: 'no such disk' });
-    await expect(runStage(world, webVm(), 'build-vm', undefined)).rejects.toThrow('no such disk');
+    await expect(runStage(dir, world, webVm(), 'build-vm', undefined)).rejects.toThrow('no such disk');
     expect(world.running()).toEqual([]);
     expect(world.callsOf('web', 'detach')).toEqual([]);
   });
