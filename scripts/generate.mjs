@@ -36,14 +36,13 @@ try {
   rmSync(outfile, { force: true });
 }
 
-const files = [
-  ...generated.generatedFiles().map((g) => [g.file, g.content]),
-  ...actionDocs(),
-];
+const files = [...generated.generatedFiles().map((g) => [g.file, g.content]), ...actionDocs()];
 // A golden whose example is gone is stale too.
 const goldens = new Set(files.map(([f]) => f).filter((f) => path.dirname(f) === generated.KUBEVIRT_GOLDEN_DIR));
 const orphans = existsSync(generated.KUBEVIRT_GOLDEN_DIR)
-  ? readdirSync(generated.KUBEVIRT_GOLDEN_DIR).map((f) => path.join(generated.KUBEVIRT_GOLDEN_DIR, f)).filter((f) => !goldens.has(f))
+  ? readdirSync(generated.KUBEVIRT_GOLDEN_DIR)
+      .map((f) => path.join(generated.KUBEVIRT_GOLDEN_DIR, f))
+      .filter((f) => !goldens.has(f))
   : [];
 
 const stale = [];

@@ -55,7 +55,9 @@ export const RENDER_VARIANTS: RenderVariant[] = [
 ];
 
 export function exampleFiles(): string[] {
-  return readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.yaml')).sort();
+  return readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
 }
 
 /** `ruddervirt render` of an example with fixed run id, namespace and tokens, so the output is stable. */

@@ -19,36 +19,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { abortReason } from '../../src/core/abort.js';
 import type { Build, Layer, Vm } from '../../src/core/config/model.js';
-import type {
-  AttachVmRequest,
-  DetachedVm,
-  Engine,
-  EngineName,
-  ExportDiskRequest,
-  HttpEndpoint,
-  KeptLayerRequest,
-  KeptVmOutput,
-  StartVmRequest,
-  VmHandle,
-} from '../../src/core/engine.js';
+import type { AttachVmRequest, DetachedVm, Engine, EngineName, ExportDiskRequest, HttpEndpoint, KeptLayerRequest, KeptVmOutput, StartVmRequest, VmHandle } from '../../src/core/engine.js';
 import type { PeerAddress } from '../../src/core/peers.js';
 import type { VmOutput } from '../../src/core/pipeline/manifest.js';
 
 /** The engine and handle methods a test can script. */
-export type FakeMethod =
-  | 'startVm'
-  | 'openVnc'
-  | 'sshAddress'
-  | 'powerOff'
-  | 'waitForShutdown'
-  | 'stop'
-  | 'serialTail'
-  | 'exportDisk'
-  | 'detach'
-  | 'attach'
-  | 'findKeptLayer'
-  | 'downloadKept'
-  | 'keepLayer';
+export type FakeMethod = 'startVm' | 'openVnc' | 'sshAddress' | 'powerOff' | 'waitForShutdown' | 'stop' | 'serialTail' | 'exportDisk' | 'detach' | 'attach' | 'findKeptLayer' | 'downloadKept' | 'keepLayer';
 
 /**
  * What a scripted call does instead of succeeding at once:

@@ -23,8 +23,7 @@ beforeEach(() => {
 afterEach(() => dir.dispose());
 
 const oneVm = (extra: string[] = []): FakeLayerSpec[] => [{ name: 'base', vms: [{ name: 'web', extra }] }];
-const phasesOf = (r: { result: { phases: { vm: string; phase: string; status: string }[] } }, vm: string) =>
-  r.result.phases.filter((p) => p.vm === vm).map((p) => `${p.phase}: ${p.status}`);
+const phasesOf = (r: { result: { phases: { vm: string; phase: string; status: string }[] } }, vm: string) => r.result.phases.filter((p) => p.vm === vm).map((p) => `${p.phase}: ${p.status}`);
 
 /** Whether something still listens on the port (the build's HTTP server after cleanup must not). */
 function listening(port: number): Promise<boolean> {
@@ -260,7 +259,15 @@ const CANCEL_CASES: CancelCase[] = [
   {
     phase: 'wait for db',
     vm: 'app',
-    layers: [{ name: 'base', vms: [{ name: 'db', extra: ['bootWait: 1h'] }, { name: 'app', dependsOn: ['db'] }] }],
+    layers: [
+      {
+        name: 'base',
+        vms: [
+          { name: 'db', extra: ['bootWait: 1h'] },
+          { name: 'app', dependsOn: ['db'] },
+        ],
+      },
+    ],
     at: { line: /\[base\/app\] ==> wait for db/ },
     cleanups: ['vm'],
   },
