@@ -139,7 +139,8 @@ describe.concurrent('real Debian 12 and the real Debian installer through the CL
           provisioners: [
             {
               type: 'shell',
-              executeCommand: "sudo sh -c '{{ .Vars }} {{ .Command }}'",
+              // .Vars holds single-quoted values, so it must not sit inside another pair of single quotes.
+              executeCommand: 'chmod +x {{ .Path }}; sudo env {{ .Vars }} {{ .Path }}',
               environmentVars: ['BUILD_LABEL=' + label],
               inline: [
                 // Provisioners racing cloud-init's last stages is the classic first-boot trap.
