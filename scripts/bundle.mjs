@@ -18,7 +18,10 @@ export function entryPoints() {
   if (existsSync(actionsDir)) {
     for (const name of readdirSync(actionsDir).sort()) {
       // The entry files check the Node version and run main.ts/post.ts's run() (toolkit/entry.ts).
-      for (const [file, out] of [['main-entry.ts', 'index'], ['post-entry.ts', 'post']]) {
+      for (const [file, out] of [
+        ['main-entry.ts', 'index'],
+        ['post-entry.ts', 'post'],
+      ]) {
         const src = path.join('src', 'actions', name, file);
         if (existsSync(path.join(root, src))) entries[`${name}/${out}`] = src;
       }
@@ -31,10 +34,7 @@ export function entryPoints() {
 // expect them. `require` comes from a banner; __filename/__dirname are *defined* as Node 24's
 // import.meta.filename/dirname instead, because some bundled modules (@azure/storage-common, via
 // @actions/cache) declare their own top-level __filename and a banner const would clash with it.
-const banner = [
-  "import { createRequire as __rvCreateRequire } from 'node:module';",
-  'const require = __rvCreateRequire(import.meta.url);',
-].join('\n');
+const banner = ["import { createRequire as __rvCreateRequire } from 'node:module';", 'const require = __rvCreateRequire(import.meta.url);'].join('\n');
 
 function licenses(metafile) {
   const packages = new Map();
@@ -49,7 +49,10 @@ function licenses(metafile) {
     const text = licenseFile ? readFileSync(path.join(root, dir, licenseFile), 'utf8').trim() : '(no license file shipped)';
     parts.push(`${name}@${pkg.version}\n${pkg.license ?? 'UNKNOWN'}\n${text}\n`);
   }
-  const header = `Third-party packages bundled into dist/ (${parts.length}):\n${[...packages.keys()].sort().map((n) => `  ${n}`).join('\n')}\n`;
+  const header = `Third-party packages bundled into dist/ (${parts.length}):\n${[...packages.keys()]
+    .sort()
+    .map((n) => `  ${n}`)
+    .join('\n')}\n`;
   return [header, ...parts].join('\n' + '-'.repeat(72) + '\n\n');
 }
 

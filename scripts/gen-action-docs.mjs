@@ -23,7 +23,11 @@ export function actions() {
   ].map((a) => ({ ...a, meta: parse(readFileSync(a.file, 'utf8')) }));
 }
 
-const cell = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+const cell = (s) =>
+  String(s ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 
 export function inputsTable(meta) {
   const rows = Object.entries(meta.inputs ?? {}).map(([name, i]) => {
@@ -94,7 +98,11 @@ function docsPage(all, current) {
   const base = current ?? '# The RudderVirt actions\n';
   let text = withSection(base, 'suite', `${suiteTable(all, '../')}\n\nA minimal workflow:\n\n${MINIMAL_WORKFLOW}`);
   const build = all[0];
-  text = withSection(text, 'build', `## build\n\n${cell(build.meta.description)}\n\n${usage(build)}\n\n${post(build)}\n\n### Inputs\n\n${inputsTable(build.meta)}\n\n### Outputs\n\n${outputsTable(build.meta)}`.replace(/\n{3,}/g, '\n\n'));
+  text = withSection(
+    text,
+    'build',
+    `## build\n\n${cell(build.meta.description)}\n\n${usage(build)}\n\n${post(build)}\n\n### Inputs\n\n${inputsTable(build.meta)}\n\n### Outputs\n\n${outputsTable(build.meta)}`.replace(/\n{3,}/g, '\n\n'),
+  );
   return text;
 }
 

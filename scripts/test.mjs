@@ -24,10 +24,11 @@ const vitestArgs = process.argv.slice(2).filter((a) => a !== tierArg);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-test-'));
 const report = path.join(tmp, 'report.json');
 
-// Type errors and lint findings fail the run before any test starts: they are defects too.
+// Type errors, lint findings and unformatted files fail the run before any test starts: they are defects too.
 for (const [what, args] of [
   ['type check', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']],
   ['lint', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
+  ['format check', [path.join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '.']],
 ]) {
   if (process.env.RUDDERVIRT_SKIP_STATIC === '1' || !tier.static) break;
   console.log(`npm test: ${what}`);
@@ -39,11 +40,10 @@ for (const [what, args] of [
   }
 }
 
-const child = spawn(
-  process.execPath,
-  [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...tier.paths, ...vitestArgs],
-  { cwd: root, stdio: 'inherit' },
-);
+const child = spawn(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...tier.paths, ...vitestArgs], {
+  cwd: root,
+  stdio: 'inherit',
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(s ? 128 + 2 : (c ?? 1))));
 

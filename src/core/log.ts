@@ -19,9 +19,7 @@ export interface Progress {
  * as "==> phase" lines for people; hosts that structure their log by phase (the actions' log
  * groups) take these events instead of reading the text back.
  */
-export type PhaseEvent =
-  | { type: 'start'; vm: string; phase: string }
-  | { type: 'end'; vm: string; phase: string; status: 'ok' | 'failed' | 'cancelled' };
+export type PhaseEvent = { type: 'start'; vm: string; phase: string } | { type: 'end'; vm: string; phase: string; status: 'ok' | 'failed' | 'cancelled' };
 
 export interface Logger {
   info(message: string): void;

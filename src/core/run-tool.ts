@@ -19,9 +19,7 @@ const DEBIAN_PACKAGE: Record<string, string> = {
 
 export function missingToolError(tool: string): UserError {
   const pkg = DEBIAN_PACKAGE[tool];
-  return new UserError(
-    `'${tool}' was not found on PATH; this build needs it` + (pkg ? ` (Debian/Ubuntu: sudo apt-get install -y ${pkg})` : ''),
-  );
+  return new UserError(`'${tool}' was not found on PATH; this build needs it` + (pkg ? ` (Debian/Ubuntu: sudo apt-get install -y ${pkg})` : ''));
 }
 
 export class ToolError extends Error {
@@ -92,4 +90,3 @@ export function runTool(tool: string, args: readonly string[], options: RunToolO
     });
   });
 }
-

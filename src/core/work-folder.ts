@@ -43,7 +43,13 @@ export async function sweepStaleWorkFolders(root = os.tmpdir()): Promise<string[
     }
     if (typeof owner.pid !== 'number') continue;
     if (ownerAlive({ pid: owner.pid, ...(typeof owner.startTime === 'string' ? { startTime: owner.startTime } : {}) })) continue;
-    if (await readFile(path.join(dir, KEPT_FILE)).then(() => true, () => false)) continue;
+    if (
+      await readFile(path.join(dir, KEPT_FILE)).then(
+        () => true,
+        () => false,
+      )
+    )
+      continue;
     await rm(dir, { recursive: true, force: true });
     removed.push(dir);
   }

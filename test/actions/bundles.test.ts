@@ -50,7 +50,6 @@ async function startFakeGitHubApi(): Promise<FakeGitHub> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-
 function leftoverProcesses(marker: string): string[] {
   const out: string[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
@@ -166,105 +165,117 @@ describe('the action bundles, run as the runner runs them', () => {
       cleanups.push(() => github.close());
     });
 
-    it('builds, publishes to the registry, writes the summary, reports on the pull request; post leaves nothing', async () => {
-      // A VM with nothing to boot and no communicator: QEMU starts, is forced off after
-      // shutdownTimeout, and its (blank) disk is exported — every phase of the pipeline but the guest.
-      writeFileSync(
-        path.join(workspace, 'quick.yaml'),
-        [
-          'name: quick',
-          'variables: { flavour: plain, token: "" }',
-          'layers:',
-          '  - name: base',
-          '    vms:',
-          '      - name: box',
-          '        source: { path: blank.qcow2 }',
-          '        memory: 64Mi',
-          '        disks: [{ name: root, size: 64Mi }]',
-          '        bootWait: 1ms',
-          '        communicator: { type: none }',
-          '        shutdownTimeout: 1s',
-          '        output: { format: qcow2, compress: true }',
-          '',
-        ].join('\n'),
-      );
-      const event = path.join(workspace, 'event.json');
-      writeFileSync(event, JSON.stringify({ pull_request: { number: 7, head: { sha: 'feedface'.repeat(5) } }, repository: { name: 'images', owner: { login: 'acme' } } }));
-      const j = job({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_API_URL: github.url });
-      const repo = `${registry.host}/ruddervirt/quick`;
-      const r = await j.run(
-        'build',
-        {
-          'build-file': 'quick.yaml',
-          vars: 'flavour=spicy',
-          image: repo,
-          tags: 'v1',
-          'github-token': 'ghs_faketoken1234567890',
-          'pr-comment': 'true',
-          'check-run': 'true',
-        },
-        { timeoutMs: 5 * 60_000 },
-      );
-      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-      expect(r.outputs.status).toBe('succeeded');
-      const images = JSON.parse(r.outputs.images!) as { path: string; sha256: string }[];
-      expect(images).toHaveLength(1);
-      expect(r.outputs.path).toBe(path.join(workspace, 'output', 'quick', 'base-box.qcow2'));
-      expect(readFileSync(`${r.outputs.path}.sha256`, 'utf8')).toBe(`${r.outputs.sha256}  base-box.qcow2\n`);
-      expect(r.outputs['image-ref']).toBe(`${repo}@${r.outputs.digest}`);
-      expect((JSON.parse(skopeo(['inspect', '--tls-verify=false', `docker://${repo}:v1`]).stdout) as { Digest: string }).Digest).toBe(r.outputs.digest);
-      // Secrets: masked as soon as read, never in the log.
-      expect(r.masks).toContain('ghs_faketoken1234567890');
-      expect(r.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain('ghs_faketoken1234567890');
-      // One group per phase; the summary has the phases, the output and the image.
-      for (const phase of ['start vm', 'shutdown', 'export disk']) expect(r.stdout).toMatch(new RegExp(`^::group::\\[box\\] ${phase}$`, 'm'));
-      expect(r.stdout).toMatch(/^\[box\] ==> boot command: skipped \(none given\)\n(?!::endgroup::)/m);
-      expect(r.summary).toMatch(/\| base\/box \| shutdown \| ✅ ok \|/);
-      expect(r.summary).toContain(r.outputs.sha256);
-      expect(r.summary).toContain(r.outputs.digest);
-      // The pull-request comment (with its marker) and the check run, on the PR's head commit.
-      const comment = github.requests.find((q) => q.method === 'POST' && q.path.endsWith('/issues/7/comments'));
-      expect(comment?.body.body).toMatch(/^<!-- ruddervirt-build-report:quick -->\n## RudderVirt build quick: succeeded/);
-      const check = github.requests.find((q) => q.path === '/repos/acme/images/check-runs');
-      expect(check?.body).toMatchObject({ name: 'RudderVirt: quick', head_sha: 'feedface'.repeat(5), conclusion: 'success', status: 'completed' });
+    it(
+      'builds, publishes to the registry, writes the summary, reports on the pull request; post leaves nothing',
+      async () => {
+        // A VM with nothing to boot and no communicator: QEMU starts, is forced off after
+        // shutdownTimeout, and its (blank) disk is exported — every phase of the pipeline but the guest.
+        writeFileSync(
+          path.join(workspace, 'quick.yaml'),
+          [
+            'name: quick',
+            'variables: { flavour: plain, token: "" }',
+            'layers:',
+            '  - name: base',
+            '    vms:',
+            '      - name: box',
+            '        source: { path: blank.qcow2 }',
+            '        memory: 64Mi',
+            '        disks: [{ name: root, size: 64Mi }]',
+            '        bootWait: 1ms',
+            '        communicator: { type: none }',
+            '        shutdownTimeout: 1s',
+            '        output: { format: qcow2, compress: true }',
+            '',
+          ].join('\n'),
+        );
+        const event = path.join(workspace, 'event.json');
+        writeFileSync(event, JSON.stringify({ pull_request: { number: 7, head: { sha: 'feedface'.repeat(5) } }, repository: { name: 'images', owner: { login: 'acme' } } }));
+        const j = job({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_API_URL: github.url });
+        const repo = `${registry.host}/ruddervirt/quick`;
+        const r = await j.run(
+          'build',
+          {
+            'build-file': 'quick.yaml',
+            vars: 'flavour=spicy',
+            image: repo,
+            tags: 'v1',
+            'github-token': 'ghs_faketoken1234567890',
+            'pr-comment': 'true',
+            'check-run': 'true',
+          },
+          { timeoutMs: 5 * 60_000 },
+        );
+        expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+        expect(r.outputs.status).toBe('succeeded');
+        const images = JSON.parse(r.outputs.images!) as { path: string; sha256: string }[];
+        expect(images).toHaveLength(1);
+        expect(r.outputs.path).toBe(path.join(workspace, 'output', 'quick', 'base-box.qcow2'));
+        expect(readFileSync(`${r.outputs.path}.sha256`, 'utf8')).toBe(`${r.outputs.sha256}  base-box.qcow2\n`);
+        expect(r.outputs['image-ref']).toBe(`${repo}@${r.outputs.digest}`);
+        expect((JSON.parse(skopeo(['inspect', '--tls-verify=false', `docker://${repo}:v1`]).stdout) as { Digest: string }).Digest).toBe(r.outputs.digest);
+        // Secrets: masked as soon as read, never in the log.
+        expect(r.masks).toContain('ghs_faketoken1234567890');
+        expect(r.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain('ghs_faketoken1234567890');
+        // One group per phase; the summary has the phases, the output and the image.
+        for (const phase of ['start vm', 'shutdown', 'export disk']) expect(r.stdout).toMatch(new RegExp(`^::group::\\[box\\] ${phase}$`, 'm'));
+        expect(r.stdout).toMatch(/^\[box\] ==> boot command: skipped \(none given\)\n(?!::endgroup::)/m);
+        expect(r.summary).toMatch(/\| base\/box \| shutdown \| ✅ ok \|/);
+        expect(r.summary).toContain(r.outputs.sha256);
+        expect(r.summary).toContain(r.outputs.digest);
+        // The pull-request comment (with its marker) and the check run, on the PR's head commit.
+        const comment = github.requests.find((q) => q.method === 'POST' && q.path.endsWith('/issues/7/comments'));
+        expect(comment?.body.body).toMatch(/^<!-- ruddervirt-build-report:quick -->\n## RudderVirt build quick: succeeded/);
+        const check = github.requests.find((q) => q.path === '/repos/acme/images/check-runs');
+        expect(check?.body).toMatchObject({ name: 'RudderVirt: quick', head_sha: 'feedface'.repeat(5), conclusion: 'success', status: 'completed' });
 
-      const [post] = await j.runPosts();
-      expect(post!.exitCode, post!.stdout).toBe(0);
-      expect(existsSync(r.state.buildTemp!)).toBe(false);
-    }, 6 * 60_000);
+        const [post] = await j.runPosts();
+        expect(post!.exitCode, post!.stdout).toBe(0);
+        expect(existsSync(r.state.buildTemp!)).toBe(false);
+      },
+      6 * 60_000,
+    );
 
-    it('a failed build: exit 1, the last screen in log-dir and the summary, a failure check run, nothing left running', async () => {
-      writeFileSync(path.join(workspace, 'nossh.yaml'), noSshBuild('nossh'));
-      const j = job({ GITHUB_EVENT_NAME: 'push', GITHUB_API_URL: github.url });
-      const r = await j.run('build', { 'build-file': 'nossh.yaml', 'github-token': 'ghs_faketoken1234567890', 'check-run': 'true' }, { timeoutMs: 5 * 60_000 });
-      expect(r.exitCode).toBe(1);
-      expect(r.stdout).toMatch(/^::error::/m);
-      expect(r.summary).toMatch(/### RudderVirt build `nossh`: failed/);
-      expect(r.summary).toMatch(/\| base\/box \| wait for ssh \| ❌ failed \|/);
-      expect(r.summary).toMatch(/Screenshots \(log-dir .*\): `failure\.png`/);
-      expect(existsSync(path.join(workspace, 'output', 'nossh', 'logs', 'base-box', 'failure.png'))).toBe(true);
-      const check = github.requests.filter((q) => q.path === '/repos/acme/images/check-runs').at(-1);
-      expect(check?.body).toMatchObject({ name: 'RudderVirt: nossh', conclusion: 'failure' });
-      await j.runPosts();
-      expect(leftoverProcesses(r.state.buildTemp!)).toEqual([]);
-    }, 6 * 60_000);
+    it(
+      'a failed build: exit 1, the last screen in log-dir and the summary, a failure check run, nothing left running',
+      async () => {
+        writeFileSync(path.join(workspace, 'nossh.yaml'), noSshBuild('nossh'));
+        const j = job({ GITHUB_EVENT_NAME: 'push', GITHUB_API_URL: github.url });
+        const r = await j.run('build', { 'build-file': 'nossh.yaml', 'github-token': 'ghs_faketoken1234567890', 'check-run': 'true' }, { timeoutMs: 5 * 60_000 });
+        expect(r.exitCode).toBe(1);
+        expect(r.stdout).toMatch(/^::error::/m);
+        expect(r.summary).toMatch(/### RudderVirt build `nossh`: failed/);
+        expect(r.summary).toMatch(/\| base\/box \| wait for ssh \| ❌ failed \|/);
+        expect(r.summary).toMatch(/Screenshots \(log-dir .*\): `failure\.png`/);
+        expect(existsSync(path.join(workspace, 'output', 'nossh', 'logs', 'base-box', 'failure.png'))).toBe(true);
+        const check = github.requests.filter((q) => q.path === '/repos/acme/images/check-runs').at(-1);
+        expect(check?.body).toMatchObject({ name: 'RudderVirt: nossh', conclusion: 'failure' });
+        await j.runPosts();
+        expect(leftoverProcesses(r.state.buildTemp!)).toEqual([]);
+      },
+      6 * 60_000,
+    );
   });
 
-  it('build-vm failing to reach SSH: the summary shows the last screen, the VM is stopped, post has nothing left to do', async () => {
-    writeFileSync(path.join(workspace, 'nossh-stage.yaml'), noSshBuild('nossh-stage'));
-    const j = job();
-    const r = await j.run('build-vm', { 'build-file': 'nossh-stage.yaml' }, { timeoutMs: 5 * 60_000 });
-    expect(r.exitCode).toBe(1);
-    expect(r.summary).toMatch(/### RudderVirt: base\/box failed to boot/);
-    expect(r.summary).toMatch(/\| base\/box \| wait for ssh \| ❌ failed \|/);
-    expect(r.summary).toMatch(/Screenshots \(log-dir .*\): `failure\.png`/);
-    expect(existsSync(path.join(r.outputs['log-dir']!, 'failure.png'))).toBe(true);
-    const vm = j.handoff().vms['base/box']!;
-    expect(vm.state).toBe('failed');
-    expect(leftoverProcesses(vm.workDir)).toEqual([]);
-    const [post] = await j.runPosts();
-    expect(post!.exitCode).toBe(0);
-    expect(post!.stdout).not.toMatch(/stopping it/);
-    expect(existsSync(vm.workDir)).toBe(false);
-  }, 6 * 60_000);
+  it(
+    'build-vm failing to reach SSH: the summary shows the last screen, the VM is stopped, post has nothing left to do',
+    async () => {
+      writeFileSync(path.join(workspace, 'nossh-stage.yaml'), noSshBuild('nossh-stage'));
+      const j = job();
+      const r = await j.run('build-vm', { 'build-file': 'nossh-stage.yaml' }, { timeoutMs: 5 * 60_000 });
+      expect(r.exitCode).toBe(1);
+      expect(r.summary).toMatch(/### RudderVirt: base\/box failed to boot/);
+      expect(r.summary).toMatch(/\| base\/box \| wait for ssh \| ❌ failed \|/);
+      expect(r.summary).toMatch(/Screenshots \(log-dir .*\): `failure\.png`/);
+      expect(existsSync(path.join(r.outputs['log-dir']!, 'failure.png'))).toBe(true);
+      const vm = j.handoff().vms['base/box']!;
+      expect(vm.state).toBe('failed');
+      expect(leftoverProcesses(vm.workDir)).toEqual([]);
+      const [post] = await j.runPosts();
+      expect(post!.exitCode).toBe(0);
+      expect(post!.stdout).not.toMatch(/stopping it/);
+      expect(existsSync(vm.workDir)).toBe(false);
+    },
+    6 * 60_000,
+  );
 });

@@ -93,7 +93,12 @@ async function readBack(image: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  for (const [tool, pkg] of [['qemu-system-x86_64', 'qemu-system-x86'], ['qemu-img', 'qemu-utils'], ['skopeo', 'skopeo']] as const) requireTool(tool, pkg);
+  for (const [tool, pkg] of [
+    ['qemu-system-x86_64', 'qemu-system-x86'],
+    ['qemu-img', 'qemu-utils'],
+    ['skopeo', 'skopeo'],
+  ] as const)
+    requireTool(tool, pkg);
   bundle = bundleActions();
   guestImage = await ensureGuestImage();
   harness = await startKubeHarness();
@@ -108,154 +113,179 @@ afterAll(async () => {
 });
 
 describe('the stage actions on the kubevirt engine (kube harness, real QEMU guest, bundles run as the runner does)', () => {
-  it('setup-cluster → import-source → build-vm → provision → snapshot → publish-containerdisk; the image boots with the changes; nothing is left in the cluster', async () => {
-    const ws = workspace('kvchain');
-    const runner = job(ws);
-    const namespace = `rv-chain-${process.pid}`;
-    // The kubeconfig as a secret holds it: its content, not a path.
-    const kubeconfig = readFileSync(harness.kubeconfigPath, 'utf8');
+  it(
+    'setup-cluster → import-source → build-vm → provision → snapshot → publish-containerdisk; the image boots with the changes; nothing is left in the cluster',
+    async () => {
+      const ws = workspace('kvchain');
+      const runner = job(ws);
+      const namespace = `rv-chain-${process.pid}`;
+      // The kubeconfig as a secret holds it: its content, not a path.
+      const kubeconfig = readFileSync(harness.kubeconfigPath, 'utf8');
 
-    const setup = await runner.run('setup-cluster', { engine: 'kubevirt', kubeconfig, namespace });
-    expectOk(setup);
-    expect(setup.outputs).toMatchObject({ engine: 'kubevirt', namespace });
-    expect(setup.summary).toContain(`Namespace: \`${namespace}\` (created)`);
-    // Masked the moment it was read, and only a 0600 file's path is handed on.
-    expect(setup.masks).toContain(harness.token);
-    const handedOn = runner.handoff() as { kubeconfig?: string };
-    expect(handedOn.kubeconfig).toMatch(/ruddervirt\/secrets\/kubeconfig-[0-9a-f]{16}$/);
-    expect(statSync(handedOn.kubeconfig!).mode & 0o777).toBe(0o600);
+      const setup = await runner.run('setup-cluster', { engine: 'kubevirt', kubeconfig, namespace });
+      expectOk(setup);
+      expect(setup.outputs).toMatchObject({ engine: 'kubevirt', namespace });
+      expect(setup.summary).toContain(`Namespace: \`${namespace}\` (created)`);
+      // Masked the moment it was read, and only a 0600 file's path is handed on.
+      expect(setup.masks).toContain(harness.token);
+      const handedOn = runner.handoff() as { kubeconfig?: string };
+      expect(handedOn.kubeconfig).toMatch(/ruddervirt\/secrets\/kubeconfig-[0-9a-f]{16}$/);
+      expect(statSync(handedOn.kubeconfig!).mode & 0o777).toBe(0o600);
 
-    const imp = await runner.run('import-source', { 'build-file': ws.buildFile }, { timeoutMs: STEP_TIMEOUT });
-    expectOk(imp);
-    const run = (runner.handoff() as { kubevirtRun?: { id: string; namespace: string } }).kubevirtRun!;
-    expect(run.namespace).toBe(namespace);
-    expect(imp.outputs['source-reference']).toBe(`${namespace}/${ws.buildName}-base-guest-${run.id}-root`);
-    expect(imp.outputs.digest).toBe(`sha256:${await sha256(guestImage)}`);
-    expect(imp.stdout).toMatch(/upload: .*guest\.qcow2 \(\d+ bytes\) → DataVolume /);
-    expect(imp.summary).toContain('uploaded into the cluster through CDI');
-    // The source waits in the cluster for build-vm, in the run's root.
-    expect(harness.objects().filter((o) => o.namespace === namespace && o.kind === 'DataVolume').map((o) => o.name)).toEqual([`${ws.buildName}-base-guest-${run.id}-root`]);
+      const imp = await runner.run('import-source', { 'build-file': ws.buildFile }, { timeoutMs: STEP_TIMEOUT });
+      expectOk(imp);
+      const run = (runner.handoff() as { kubevirtRun?: { id: string; namespace: string } }).kubevirtRun!;
+      expect(run.namespace).toBe(namespace);
+      expect(imp.outputs['source-reference']).toBe(`${namespace}/${ws.buildName}-base-guest-${run.id}-root`);
+      expect(imp.outputs.digest).toBe(`sha256:${await sha256(guestImage)}`);
+      expect(imp.stdout).toMatch(/upload: .*guest\.qcow2 \(\d+ bytes\) → DataVolume /);
+      expect(imp.summary).toContain('uploaded into the cluster through CDI');
+      // The source waits in the cluster for build-vm, in the run's root.
+      expect(
+        harness
+          .objects()
+          .filter((o) => o.namespace === namespace && o.kind === 'DataVolume')
+          .map((o) => o.name),
+      ).toEqual([`${ws.buildName}-base-guest-${run.id}-root`]);
 
-    const boot = await runner.run('build-vm', { 'build-file': ws.buildFile }, { timeoutMs: STEP_TIMEOUT });
-    expectOk(boot);
-    const vmName = `${ws.buildName}-base-guest-${run.id}`;
-    expect(boot.outputs['ssh-endpoint']).toBe(`vmi/${vmName}.${namespace}:22`);
-    expect(boot.stdout).toMatch(/^::group::boot command$/m);
-    expect(boot.stdout).toMatch(/http: files of base\/guest served by pod \S+ at [\d.]+:8080/);
-    expect(boot.stdout).toMatch(/ssh: 127\.0\.0\.1:\d+ forwards to port 22 of base\/guest \(KubeVirt port-forward\)/);
-    expect(boot.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain('rv-quickstart-pw');
-    expect(boot.summary).toMatch(/\| base\/guest \| wait for ssh \| ✅ ok \|/);
-    // build-vm's process is gone; the cluster keeps the VM running for the next steps.
-    expect(harness.objects().some((o) => o.kind === 'VirtualMachineInstance' && o.name === vmName && !o.deleting)).toBe(true);
-    expect(runner.handoff().vms['base/guest']!.state).toBe('running');
+      const boot = await runner.run('build-vm', { 'build-file': ws.buildFile }, { timeoutMs: STEP_TIMEOUT });
+      expectOk(boot);
+      const vmName = `${ws.buildName}-base-guest-${run.id}`;
+      expect(boot.outputs['ssh-endpoint']).toBe(`vmi/${vmName}.${namespace}:22`);
+      expect(boot.stdout).toMatch(/^::group::boot command$/m);
+      expect(boot.stdout).toMatch(/http: files of base\/guest served by pod \S+ at [\d.]+:8080/);
+      expect(boot.stdout).toMatch(/ssh: 127\.0\.0\.1:\d+ forwards to port 22 of base\/guest \(KubeVirt port-forward\)/);
+      expect(boot.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain('rv-quickstart-pw');
+      expect(boot.summary).toMatch(/\| base\/guest \| wait for ssh \| ✅ ok \|/);
+      // build-vm's process is gone; the cluster keeps the VM running for the next steps.
+      expect(harness.objects().some((o) => o.kind === 'VirtualMachineInstance' && o.name === vmName && !o.deleting)).toBe(true);
+      expect(runner.handoff().vms['base/guest']!.state).toBe('running');
 
-    const prov = await runner.run('provision', {}, { timeoutMs: STEP_TIMEOUT });
-    expectOk(prov);
-    expect(prov.stdout).toContain(`attached to VirtualMachine ${namespace}/${vmName} (running)`);
-    expect(prov.outputs.provisioners).toBe('2');
-    expect(prov.stdout).toMatch(/^::group::provision 1\/2: shell$/m);
+      const prov = await runner.run('provision', {}, { timeoutMs: STEP_TIMEOUT });
+      expectOk(prov);
+      expect(prov.stdout).toContain(`attached to VirtualMachine ${namespace}/${vmName} (running)`);
+      expect(prov.outputs.provisioners).toBe('2');
+      expect(prov.stdout).toMatch(/^::group::provision 1\/2: shell$/m);
 
-    const snap = await runner.run('snapshot', {}, { timeoutMs: STEP_TIMEOUT });
-    expectOk(snap);
-    const image = snap.outputs.path!;
-    expect(image).toBe(path.join(ws.dir, 'output', ws.buildName, 'base-guest.qcow2'));
-    expect(snap.outputs.sha256).toBe(await sha256(image));
-    expect(snap.outputs['disk-reference']).toBe(`file://${image}`);
-    expect(snap.stdout).toMatch(/export: downloading (gzip|raw) from/);
-    for (const phase of ['start vm', 'boot command', 'wait for ssh', 'provision 2/2: file', 'shutdown', 'export disk']) expect(snap.summary).toContain(`| ${phase} |`);
-    // The disk left the cluster, so the run went with it.
-    expect(snap.stdout).toMatch(new RegExp(`kubevirt: removed run ${run.id} from namespace ${namespace}`));
-    expect(await leftovers(namespace)).toEqual([]);
+      const snap = await runner.run('snapshot', {}, { timeoutMs: STEP_TIMEOUT });
+      expectOk(snap);
+      const image = snap.outputs.path!;
+      expect(image).toBe(path.join(ws.dir, 'output', ws.buildName, 'base-guest.qcow2'));
+      expect(snap.outputs.sha256).toBe(await sha256(image));
+      expect(snap.outputs['disk-reference']).toBe(`file://${image}`);
+      expect(snap.stdout).toMatch(/export: downloading (gzip|raw) from/);
+      for (const phase of ['start vm', 'boot command', 'wait for ssh', 'provision 2/2: file', 'shutdown', 'export disk']) expect(snap.summary).toContain(`| ${phase} |`);
+      // The disk left the cluster, so the run went with it.
+      expect(snap.stdout).toMatch(new RegExp(`kubevirt: removed run ${run.id} from namespace ${namespace}`));
+      expect(await leftovers(namespace)).toEqual([]);
 
-    const repo = `${registry.host}/ruddervirt/kvchain`;
-    const pub = await runner.run('publish-containerdisk', { image: repo, tags: 'v1' }, { timeoutMs: STEP_TIMEOUT });
-    expectOk(pub);
-    expect(pub.outputs['image-ref']).toBe(`${repo}@${pub.outputs.digest}`);
-    const inspected = JSON.parse(skopeo(['inspect', '--tls-verify=false', `docker://${repo}:v1`]).stdout) as { Digest: string };
-    expect(inspected.Digest).toBe(pub.outputs.digest);
+      const repo = `${registry.host}/ruddervirt/kvchain`;
+      const pub = await runner.run('publish-containerdisk', { image: repo, tags: 'v1' }, { timeoutMs: STEP_TIMEOUT });
+      expectOk(pub);
+      expect(pub.outputs['image-ref']).toBe(`${repo}@${pub.outputs.digest}`);
+      const inspected = JSON.parse(skopeo(['inspect', '--tls-verify=false', `docker://${repo}:v1`]).stdout) as { Digest: string };
+      expect(inspected.Digest).toBe(pub.outputs.digest);
 
-    const posts = await runner.runPosts();
-    expect(posts.map((p) => p.action)).toEqual(['build-vm/post.js', 'setup-cluster/post.js']);
-    for (const p of posts) expectOk(p);
-    expect(posts[1]!.stdout).toContain(`deleted namespace ${namespace}`);
-    expect(await leftovers()).toEqual([]);
-    expect(existsSync(handedOn.kubeconfig!), 'the kubeconfig file written from the secret').toBe(false);
-    // No step wrote the credential anywhere a person reads.
-    for (const step of runner.steps) {
-      expect(step.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain(harness.token);
-      expect(step.summary).not.toContain(harness.token);
-      expect(JSON.stringify(step.state)).not.toContain(harness.token);
-    }
+      const posts = await runner.runPosts();
+      expect(posts.map((p) => p.action)).toEqual(['build-vm/post.js', 'setup-cluster/post.js']);
+      for (const p of posts) expectOk(p);
+      expect(posts[1]!.stdout).toContain(`deleted namespace ${namespace}`);
+      expect(await leftovers()).toEqual([]);
+      expect(existsSync(handedOn.kubeconfig!), 'the kubeconfig file written from the secret').toBe(false);
+      // No step wrote the credential anywhere a person reads.
+      for (const step of runner.steps) {
+        expect(step.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain(harness.token);
+        expect(step.summary).not.toContain(harness.token);
+        expect(JSON.stringify(step.state)).not.toContain(harness.token);
+      }
 
-    // The proof is in the image: booted again on this machine, it shows the seed and the provisioners' changes.
-    const proof = await readBack(image);
-    expect(proof).toMatch(/provisioned: provisioned by ruddervirt on 6\./);
-    expect(proof).toContain('provisioned: BUILD_NAME=quickstart');
-    expect(proof).toContain('motd: Built by RudderVirt quickstart');
-    expect(proof).toMatch(/seeded-at: \d{4}-\d\d-\d\dT/);
-  }, 25 * 60_000);
+      // The proof is in the image: booted again on this machine, it shows the seed and the provisioners' changes.
+      const proof = await readBack(image);
+      expect(proof).toMatch(/provisioned: provisioned by ruddervirt on 6\./);
+      expect(proof).toContain('provisioned: BUILD_NAME=quickstart');
+      expect(proof).toContain('motd: Built by RudderVirt quickstart');
+      expect(proof).toMatch(/seeded-at: \d{4}-\d\d-\d\dT/);
+    },
+    25 * 60_000,
+  );
 });
 
 describe.concurrent('failures, and the whole-build action, side by side', () => {
-  it('a failing provisioner fails provision with the console in the summary; the post steps leave no object behind', async ({ expect }) => {
-    const ws = workspace('kvfail', (vm) => {
-      vm.provisioners = [{ type: 'shell', inline: ['echo about to fail', 'exit 3'] }];
-    });
-    const runner = job(ws);
-    const namespace = `rv-fail-${process.pid}`;
-    expectOk(await runner.run('setup-cluster', { engine: 'kubevirt', kubeconfig: harness.kubeconfigPath, namespace }), expect);
-    // No import-source: build-vm starts the run itself.
-    expectOk(await runner.run('build-vm', { 'build-file': ws.buildFile }, { timeoutMs: STEP_TIMEOUT }), expect);
-    const prov = await runner.run('provision', {}, { timeoutMs: STEP_TIMEOUT });
-    expect(prov.exitCode).toBe(1);
-    expect(prov.stdout).toMatch(/about to fail/);
-    expect(prov.stdout).toMatch(/^::error::.*exit status:? 3/m);
-    expect(prov.summary).toContain('provisioning base/guest failed');
-    expect(runner.handoff().vms['base/guest']!.state).toBe('failed');
+  it(
+    'a failing provisioner fails provision with the console in the summary; the post steps leave no object behind',
+    async ({ expect }) => {
+      const ws = workspace('kvfail', (vm) => {
+        vm.provisioners = [{ type: 'shell', inline: ['echo about to fail', 'exit 3'] }];
+      });
+      const runner = job(ws);
+      const namespace = `rv-fail-${process.pid}`;
+      expectOk(await runner.run('setup-cluster', { engine: 'kubevirt', kubeconfig: harness.kubeconfigPath, namespace }), expect);
+      // No import-source: build-vm starts the run itself.
+      expectOk(await runner.run('build-vm', { 'build-file': ws.buildFile }, { timeoutMs: STEP_TIMEOUT }), expect);
+      const prov = await runner.run('provision', {}, { timeoutMs: STEP_TIMEOUT });
+      expect(prov.exitCode).toBe(1);
+      expect(prov.stdout).toMatch(/about to fail/);
+      expect(prov.stdout).toMatch(/^::error::.*exit status:? 3/m);
+      expect(prov.summary).toContain('provisioning base/guest failed');
+      expect(runner.handoff().vms['base/guest']!.state).toBe('failed');
 
-    const posts = await runner.runPosts();
-    for (const p of posts) expectOk(p, expect);
-    expect(posts[0]!.stdout).toMatch(/kubevirt: removed run \w+ from namespace/);
-    expect(await leftovers(namespace, true)).toEqual([]);
-  }, 15 * 60_000);
+      const posts = await runner.runPosts();
+      for (const p of posts) expectOk(p, expect);
+      expect(posts[0]!.stdout).toMatch(/kubevirt: removed run \w+ from namespace/);
+      expect(await leftovers(namespace, true)).toEqual([]);
+    },
+    15 * 60_000,
+  );
 
-  it('builds the quickstart in one step with an inline kubeconfig; outputs and summary as on the local engine; the post step finds nothing left', async ({ expect }) => {
-    const ws = workspace('kvwhole');
-    const runner = job(ws);
-    const namespace = await harness.createNamespace(`rv-whole-${process.pid}`);
-    const r = await runner.run('build', { 'build-file': ws.buildFile, engine: 'kubevirt', kubeconfig: readFileSync(harness.kubeconfigPath, 'utf8'), namespace }, { timeoutMs: STEP_TIMEOUT });
-    expectOk(r, expect);
-    expect(r.outputs.status).toBe('succeeded');
-    const image = r.outputs.path!;
-    expect(r.outputs.sha256).toBe(await sha256(image));
-    expect(JSON.parse(readFileSync(r.outputs.manifest!, 'utf8')).build.engine).toBe('kubevirt');
-    expect(r.summary).toMatch(/### RudderVirt build `kvwhole-\d+`: succeeded/);
-    expect(r.summary).toContain(r.outputs.sha256);
-    expect(r.stdout).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
-    expect(r.masks).toContain(harness.token);
-    expect(r.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain(harness.token);
-    expect(r.state.runId).toMatch(/^\w+$/);
+  it(
+    'builds the quickstart in one step with an inline kubeconfig; outputs and summary as on the local engine; the post step finds nothing left',
+    async ({ expect }) => {
+      const ws = workspace('kvwhole');
+      const runner = job(ws);
+      const namespace = await harness.createNamespace(`rv-whole-${process.pid}`);
+      const r = await runner.run('build', { 'build-file': ws.buildFile, engine: 'kubevirt', kubeconfig: readFileSync(harness.kubeconfigPath, 'utf8'), namespace }, { timeoutMs: STEP_TIMEOUT });
+      expectOk(r, expect);
+      expect(r.outputs.status).toBe('succeeded');
+      const image = r.outputs.path!;
+      expect(r.outputs.sha256).toBe(await sha256(image));
+      expect(JSON.parse(readFileSync(r.outputs.manifest!, 'utf8')).build.engine).toBe('kubevirt');
+      expect(r.summary).toMatch(/### RudderVirt build `kvwhole-\d+`: succeeded/);
+      expect(r.summary).toContain(r.outputs.sha256);
+      expect(r.stdout).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
+      expect(r.masks).toContain(harness.token);
+      expect(r.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain(harness.token);
+      expect(r.state.runId).toMatch(/^\w+$/);
 
-    const [post] = await runner.runPosts();
-    expectOk(post!, expect);
-    expect(await leftovers(namespace), `${r.stdout}\n${post!.stdout}`).toEqual([]);
-    await harness.deleteNamespace(namespace);
-  }, 15 * 60_000);
+      const [post] = await runner.runPosts();
+      expectOk(post!, expect);
+      expect(await leftovers(namespace), `${r.stdout}\n${post!.stdout}`).toEqual([]);
+      await harness.deleteNamespace(namespace);
+    },
+    15 * 60_000,
+  );
 
-  it('the whole-build action killed outright while its VM runs: the post step removes the run by its label', async ({ expect }) => {
-    const ws = workspace('kvkill', (vm) => {
-      vm.bootWait = '30s';
-    });
-    const runner = job(ws);
-    const namespace = await harness.createNamespace(`rv-kill-${process.pid}`);
-    const r = await runner.run('build', { 'build-file': ws.buildFile, engine: 'kubevirt', kubeconfig: harness.kubeconfigPath, namespace }, { cancelWhen: /^\[guest\] ==> boot wait$/m, cancelSignal: 'SIGKILL', timeoutMs: STEP_TIMEOUT });
-    expect(r.exitCode).not.toBe(0);
-    // Killed: no cleanup of its own ran, the VM is still there.
-    expect(harness.objects().some((o) => o.namespace === namespace && o.kind === 'VirtualMachine')).toBe(true);
-    const [post] = await runner.runPosts();
-    expectOk(post!, expect);
-    expect(post!.stdout).toMatch(new RegExp(`kubevirt: removed run ${r.state.runId} from namespace ${namespace}`));
-    expect(await leftovers(namespace)).toEqual([]);
-    await harness.deleteNamespace(namespace);
-  }, 15 * 60_000);
+  it(
+    'the whole-build action killed outright while its VM runs: the post step removes the run by its label',
+    async ({ expect }) => {
+      const ws = workspace('kvkill', (vm) => {
+        vm.bootWait = '30s';
+      });
+      const runner = job(ws);
+      const namespace = await harness.createNamespace(`rv-kill-${process.pid}`);
+      const r = await runner.run(
+        'build',
+        { 'build-file': ws.buildFile, engine: 'kubevirt', kubeconfig: harness.kubeconfigPath, namespace },
+        { cancelWhen: /^\[guest\] ==> boot wait$/m, cancelSignal: 'SIGKILL', timeoutMs: STEP_TIMEOUT },
+      );
+      expect(r.exitCode).not.toBe(0);
+      // Killed: no cleanup of its own ran, the VM is still there.
+      expect(harness.objects().some((o) => o.namespace === namespace && o.kind === 'VirtualMachine')).toBe(true);
+      const [post] = await runner.runPosts();
+      expectOk(post!, expect);
+      expect(post!.stdout).toMatch(new RegExp(`kubevirt: removed run ${r.state.runId} from namespace ${namespace}`));
+      expect(await leftovers(namespace)).toEqual([]);
+      await harness.deleteNamespace(namespace);
+    },
+    15 * 60_000,
+  );
 });

@@ -60,7 +60,12 @@ function section(output: string, title: string, next: string[]): string | undefi
 async function localAction(action: string, env: Record<string, string>, entry: { main: string; post?: string }): Promise<Report> {
   const actionDir = action === 'build' ? repoRoot : path.join(repoRoot, 'actions', action);
   const dotenv = path.join(root, `${action}-${Math.random().toString(36).slice(2)}.env`);
-  writeFileSync(dotenv, Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''));
+  writeFileSync(
+    dotenv,
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
   const args = [bin, 'run', actionDir, path.join(repoRoot, entry.main), dotenv, ...(entry.post ? ['--post', path.join(repoRoot, entry.post)] : [])];
   const child = spawn(node24, args, {
     cwd: repoRoot,

@@ -46,7 +46,8 @@ describe('parseManifest', () => {
   const url = 'https://mirror.local/kv/v1.9.0/kubevirt-operator.yaml';
 
   it('reads every object of a multi-document file in order, skipping empty documents, keeping x-kubernetes-* keys', () => {
-    const text = '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: kubevirt\n---\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: kubevirts.kubevirt.io\nspec:\n  x-kubernetes-preserve-unknown-fields: true\n';
+    const text =
+      '---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: kubevirt\n---\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: kubevirts.kubevirt.io\nspec:\n  x-kubernetes-preserve-unknown-fields: true\n';
     const objects = parseManifest(url, text);
     expect(objects.map((o) => o.kind)).toEqual(['Namespace', 'CustomResourceDefinition']);
     expect(objects[1]!.spec).toEqual({ 'x-kubernetes-preserve-unknown-fields': true });

@@ -41,9 +41,13 @@ beforeAll(() => {
   dist = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-guard-dist-'));
   const r = spawnSync(node24, [path.join(repoRoot, 'scripts', 'bundle.mjs'), '--outdir', dist], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`bundling failed:\n${r.stderr}${r.stdout}`);
-  const metafileEntries = spawnSync(node24, ['--input-type=module', '-e', `import { entryPoints } from ${JSON.stringify(path.join(repoRoot, 'scripts', 'bundle.mjs'))}; console.log(JSON.stringify(Object.keys(entryPoints())))`], {
-    encoding: 'utf8',
-  });
+  const metafileEntries = spawnSync(
+    node24,
+    ['--input-type=module', '-e', `import { entryPoints } from ${JSON.stringify(path.join(repoRoot, 'scripts', 'bundle.mjs'))}; console.log(JSON.stringify(Object.keys(entryPoints())))`],
+    {
+      encoding: 'utf8',
+    },
+  );
   entries = (JSON.parse(metafileEntries.stdout) as string[]).map((e) => `${e}.js`);
 }, 180_000);
 afterAll(() => rmSync(dist, { recursive: true, force: true }));
@@ -109,10 +113,14 @@ describe('runtime guard', () => {
     }
   });
 
-  it.skipIf(!oldNode)(`on a real older Node (${oldNode ?? 'none on this machine'}): every bundle prints one line and exits 2`, () => {
-    const version = spawnSync(oldNode!, ['-p', 'process.version'], { encoding: 'utf8' }).stdout.trim();
-    for (const entry of entries) expectRefused(runEntry(oldNode!, [], entry, entry === 'cli/index.js' ? ['--help'] : []), entry, new RegExp(`Node ${version.replace(/\./g, '\\.')} `));
-  }, 120_000);
+  it.skipIf(!oldNode)(
+    `on a real older Node (${oldNode ?? 'none on this machine'}): every bundle prints one line and exits 2`,
+    () => {
+      const version = spawnSync(oldNode!, ['-p', 'process.version'], { encoding: 'utf8' }).stdout.trim();
+      for (const entry of entries) expectRefused(runEntry(oldNode!, [], entry, entry === 'cli/index.js' ? ['--help'] : []), entry, new RegExp(`Node ${version.replace(/\./g, '\\.')} `));
+    },
+    120_000,
+  );
 
   it('on Node 24 told it is Node 20.20.0 (version simulated): every bundle prints one line and exits 2', () => {
     for (const entry of entries) expectRefused(runEntry(node24, [SIMULATE_NODE_20], entry, entry === 'cli/index.js' ? ['build', 'a file.yml'] : []), entry, /Node v20\.20\.0 /);

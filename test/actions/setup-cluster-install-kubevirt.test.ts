@@ -173,7 +173,10 @@ describe('setup-cluster install-kubevirt from a release mirror (fake Kubernetes 
       expect(again.stdout).not.toContain('applied ');
 
       const posts = await job.runPosts();
-      expect(posts.every((p) => p.exitCode === 0), posts.map((p) => p.stdout).join('\n')).toBe(true);
+      expect(
+        posts.every((p) => p.exitCode === 0),
+        posts.map((p) => p.stdout).join('\n'),
+      ).toBe(true);
       expect(cluster.namespaces()).not.toContain('rv-install');
     } finally {
       await job.finish();

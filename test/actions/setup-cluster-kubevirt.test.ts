@@ -50,7 +50,15 @@ async function startFakeKubeApi(): Promise<FakeCluster> {
       }
       if (url.pathname === '/apis/kubevirt.io/v1/kubevirts') {
         const items = cluster.kubevirtPhase
-          ? [{ apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kubevirt', namespace: 'kubevirt' }, spec: { configuration: { developerConfiguration: { useEmulation: true } } }, status: { phase: cluster.kubevirtPhase } }]
+          ? [
+              {
+                apiVersion: 'kubevirt.io/v1',
+                kind: 'KubeVirt',
+                metadata: { name: 'kubevirt', namespace: 'kubevirt' },
+                spec: { configuration: { developerConfiguration: { useEmulation: true } } },
+                status: { phase: cluster.kubevirtPhase },
+              },
+            ]
           : [];
         return send(200, { apiVersion: 'kubevirt.io/v1', kind: 'KubeVirtList', metadata: {}, items });
       }

@@ -58,7 +58,11 @@ function buildFile(kind: Kind, dir: string): string {
 }
 
 beforeAll(async () => {
-  for (const [tool, pkg] of [['qemu-system-x86_64', 'qemu-system-x86'], ['qemu-img', 'qemu-utils']] as const) requireTool(tool, pkg);
+  for (const [tool, pkg] of [
+    ['qemu-system-x86_64', 'qemu-system-x86'],
+    ['qemu-img', 'qemu-utils'],
+  ] as const)
+    requireTool(tool, pkg);
   work = mkdtempSync(path.join(os.tmpdir(), 'rvtest-matrix-'));
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
   const blank = path.join(work, 'blank.qcow2');
@@ -96,36 +100,40 @@ function expectOk(step: StepResult): void {
 
 describe('every source kind that validates builds through every local entry point', () => {
   for (const kind of KINDS) {
-    it(`${kind}: validate ok, then CLI build, build action and stage actions all build`, async () => {
-      const dir = mkdtempSync(path.join(work, `${kind}-`));
-      const file = buildFile(kind, dir);
-      const vms = kind === 'from' ? ['base/box', 'app/top'] : ['base/box'];
-      const env = { RUDDERVIRT_CACHE_DIR: path.join(dir, 'cache'), RUDDERVIRT_ACCEL: 'tcg' };
+    it(
+      `${kind}: validate ok, then CLI build, build action and stage actions all build`,
+      async () => {
+        const dir = mkdtempSync(path.join(work, `${kind}-`));
+        const file = buildFile(kind, dir);
+        const vms = kind === 'from' ? ['base/box', 'app/top'] : ['base/box'];
+        const env = { RUDDERVIRT_CACHE_DIR: path.join(dir, 'cache'), RUDDERVIRT_ACCEL: 'tcg' };
 
-      const validate = runCli(['validate', file], { env });
-      expect(await validate.done, validate.stderr).toBe(0);
-      const render = runCli(['render', file], { env });
-      expect(await render.done, `kubevirt render of a ${kind} source: ${render.stderr}`).toBe(0);
+        const validate = runCli(['validate', file], { env });
+        expect(await validate.done, validate.stderr).toBe(0);
+        const render = runCli(['render', file], { env });
+        expect(await render.done, `kubevirt render of a ${kind} source: ${render.stderr}`).toBe(0);
 
-      const cli = runCli(['build', file, '--output', path.join(dir, 'cli-out'), '--no-layer-cache'], { env });
-      expect(await cli.done, `CLI build of a ${kind} source:\n${cli.stderr}`).toBe(0);
+        const cli = runCli(['build', file, '--output', path.join(dir, 'cli-out'), '--no-layer-cache'], { env });
+        expect(await cli.done, `CLI build of a ${kind} source:\n${cli.stderr}`).toBe(0);
 
-      const action = new RunnerJob(bundle.dir, dir, env);
-      cleanups.push(() => action.finish());
-      const whole = await action.run('build', { 'build-file': 'build.yaml', cache: 'false' }, { timeoutMs: STEP_TIMEOUT });
-      expectOk(whole);
-      expect((JSON.parse(whole.outputs.images!) as unknown[]).length).toBe(vms.length);
+        const action = new RunnerJob(bundle.dir, dir, env);
+        cleanups.push(() => action.finish());
+        const whole = await action.run('build', { 'build-file': 'build.yaml', cache: 'false' }, { timeoutMs: STEP_TIMEOUT });
+        expectOk(whole);
+        expect((JSON.parse(whole.outputs.images!) as unknown[]).length).toBe(vms.length);
 
-      const stages = new RunnerJob(bundle.dir, dir, env);
-      cleanups.push(() => stages.finish());
-      for (const vm of vms) {
-        expectOk(await stages.run('import-source', { 'build-file': 'build.yaml', vm, cache: 'false' }, { timeoutMs: STEP_TIMEOUT }));
-        expectOk(await stages.run('build-vm', { 'build-file': 'build.yaml', vm }, { timeoutMs: STEP_TIMEOUT }));
-        const snap = await stages.run('snapshot', { vm }, { timeoutMs: STEP_TIMEOUT });
-        expectOk(snap);
-        expect(snap.outputs.sha256).toMatch(/^[0-9a-f]{64}$/);
-      }
-      await stages.runPosts();
-    }, 4 * STEP_TIMEOUT);
+        const stages = new RunnerJob(bundle.dir, dir, env);
+        cleanups.push(() => stages.finish());
+        for (const vm of vms) {
+          expectOk(await stages.run('import-source', { 'build-file': 'build.yaml', vm, cache: 'false' }, { timeoutMs: STEP_TIMEOUT }));
+          expectOk(await stages.run('build-vm', { 'build-file': 'build.yaml', vm }, { timeoutMs: STEP_TIMEOUT }));
+          const snap = await stages.run('snapshot', { vm }, { timeoutMs: STEP_TIMEOUT });
+          expectOk(snap);
+          expect(snap.outputs.sha256).toMatch(/^[0-9a-f]{64}$/);
+        }
+        await stages.runPosts();
+      },
+      4 * STEP_TIMEOUT,
+    );
   }
 });

@@ -128,7 +128,10 @@ describe('summaries', () => {
   });
 
   it('list phases with status and duration', () => {
-    const t = phasesTable([{ vm: 'base/web', phase: 'boot command', startedAt: '', durationMs: 12_340, status: 'ok' }, { vm: 'base/web', phase: 'provision', startedAt: '', durationMs: 0, status: 'skipped', detail: 'no provisioners' }]);
+    const t = phasesTable([
+      { vm: 'base/web', phase: 'boot command', startedAt: '', durationMs: 12_340, status: 'ok' },
+      { vm: 'base/web', phase: 'provision', startedAt: '', durationMs: 0, status: 'skipped', detail: 'no provisioners' },
+    ]);
     expect(t).toContain('| base/web | boot command | ✅ ok | 12.3s |  |');
     expect(t).toContain('| base/web | provision | ⏭️ skipped |  | no provisioners |');
   });
@@ -191,10 +194,7 @@ describe('the action logger', () => {
   });
 
   it('property: no text a guest prints becomes a command, and text without markers is unchanged', () => {
-    const piece = fc.oneof(
-      fc.string(),
-      fc.constantFrom('::', '##[', ']', '\r', '\n', '\r\n', ' ', '\t', '\u00a0', '\u2028', '\u0085', '\u3000', 'add-mask', 'stop-commands', 'set-output name=a'),
-    );
+    const piece = fc.oneof(fc.string(), fc.constantFrom('::', '##[', ']', '\r', '\n', '\r\n', ' ', '\t', '\u00a0', '\u2028', '\u0085', '\u3000', 'add-mask', 'stop-commands', 'set-output name=a'));
     const text = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join(''));
     fc.assert(
       fc.property(text, fc.constantFrom('', 'web'), (t, child) => {

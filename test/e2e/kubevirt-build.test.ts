@@ -89,84 +89,96 @@ describe('ruddervirt build --engine kubevirt (kube harness, real QEMU guest, fau
     for (const d of cleanupDirs) rmSync(d, { recursive: true, force: true });
   });
 
-  it('builds the quickstart on KubeVirt; the image holds the seed and the provisioners’ changes; nothing is left in the cluster', async () => {
-    const { file, dir } = quickstartVariant('kv-e2e', guestImage);
-    cleanupDirs.push(dir);
-    const out = path.join(dir, 'out');
-    const run = await runCli([...kubevirtArgs(file, out), '--verbose']);
-    expect(run.code, run.stderr).toBe(0);
+  it(
+    'builds the quickstart on KubeVirt; the image holds the seed and the provisioners’ changes; nothing is left in the cluster',
+    async () => {
+      const { file, dir } = quickstartVariant('kv-e2e', guestImage);
+      cleanupDirs.push(dir);
+      const out = path.join(dir, 'out');
+      const run = await runCli([...kubevirtArgs(file, out), '--verbose']);
+      expect(run.code, run.stderr).toBe(0);
 
-    const image = run.stdout.trim().split('\n').at(-1)!;
-    expect(image).toBe(path.join(out, 'base-guest.qcow2'));
-    const [sum] = readFileSync(`${image}.sha256`, 'utf8').trim().split(/\s+/);
-    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
-    expect(manifest.status).toBe('succeeded');
-    expect(manifest.build.engine).toBe('kubevirt');
-    expect(manifest.outputs[0].sha256).toBe(sum);
-    const info = JSON.parse(spawnSync('qemu-img', ['info', '--output=json', image], { encoding: 'utf8' }).stdout) as { format: string };
-    expect(info.format).toBe('qcow2');
+      const image = run.stdout.trim().split('\n').at(-1)!;
+      expect(image).toBe(path.join(out, 'base-guest.qcow2'));
+      const [sum] = readFileSync(`${image}.sha256`, 'utf8').trim().split(/\s+/);
+      const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+      expect(manifest.status).toBe('succeeded');
+      expect(manifest.build.engine).toBe('kubevirt');
+      expect(manifest.outputs[0].sha256).toBe(sum);
+      const info = JSON.parse(spawnSync('qemu-img', ['info', '--output=json', image], { encoding: 'utf8' }).stdout) as { format: string };
+      expect(info.format).toBe('qcow2');
 
-    // Each step of the issue, as the log tells it.
-    expect(run.stderr).toMatch(/kubevirt: cluster https:\/\/127\.0\.0\.1:\d+ \(kubeconfig /);
-    expect(run.stderr).toMatch(/upload: .*guest\.qcow2 \(\d+ bytes\) → DataVolume kv-e2e-base-guest-\w+-root/);
-    expect(run.stderr).toMatch(/root disk of base\/guest 100 \/ 100 \(100\.0%\) \(Succeeded\)/);
-    expect(run.stderr).toMatch(/http: files of base\/guest served by pod kv-e2e-base-guest-\w+-http at [\d.]+:8080/);
-    expect(run.stderr).toMatch(/vm base\/guest: running/);
-    expect(run.stderr).toMatch(/boot command: element 2\/2 typed/);
-    expect(run.stderr).toMatch(/ssh: 127\.0\.0\.1:\d+ forwards to port 22 of base\/guest \(KubeVirt port-forward\)/);
-    // No Ingress for virt-exportproxy (as on kind): KubeVirt publishes no external links
-    // (kubevirt/kubevirt pkg/storage/export/export/links.go, v1.9.0), so the disk comes through a port-forward.
-    expect(run.stderr).toMatch(/export: downloading (gzip|raw) from virt-export-[\w-]+\.[\w-]+\.svc through a port-forward to pod [\w-]+\/virt-export-/);
-    expect(run.stderr).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
-    expect(run.stderr).not.toContain('rv-quickstart-pw');
-    // The fault switch really hit the build, and it carried on.
-    expect(harness.injectedFaults().length).toBeGreaterThan(10);
-    expect(harness.injectedFaults().some((f) => f.status === 409)).toBe(true);
+      // Each step of the issue, as the log tells it.
+      expect(run.stderr).toMatch(/kubevirt: cluster https:\/\/127\.0\.0\.1:\d+ \(kubeconfig /);
+      expect(run.stderr).toMatch(/upload: .*guest\.qcow2 \(\d+ bytes\) → DataVolume kv-e2e-base-guest-\w+-root/);
+      expect(run.stderr).toMatch(/root disk of base\/guest 100 \/ 100 \(100\.0%\) \(Succeeded\)/);
+      expect(run.stderr).toMatch(/http: files of base\/guest served by pod kv-e2e-base-guest-\w+-http at [\d.]+:8080/);
+      expect(run.stderr).toMatch(/vm base\/guest: running/);
+      expect(run.stderr).toMatch(/boot command: element 2\/2 typed/);
+      expect(run.stderr).toMatch(/ssh: 127\.0\.0\.1:\d+ forwards to port 22 of base\/guest \(KubeVirt port-forward\)/);
+      // No Ingress for virt-exportproxy (as on kind): KubeVirt publishes no external links
+      // (kubevirt/kubevirt pkg/storage/export/export/links.go, v1.9.0), so the disk comes through a port-forward.
+      expect(run.stderr).toMatch(/export: downloading (gzip|raw) from virt-export-[\w-]+\.[\w-]+\.svc through a port-forward to pod [\w-]+\/virt-export-/);
+      expect(run.stderr).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
+      expect(run.stderr).not.toContain('rv-quickstart-pw');
+      // The fault switch really hit the build, and it carried on.
+      expect(harness.injectedFaults().length).toBeGreaterThan(10);
+      expect(harness.injectedFaults().some((f) => f.status === 409)).toBe(true);
 
-    await expectNothingLeft();
+      await expectNothingLeft();
 
-    // The proof comes from the image itself: boot it again (local engine) and read what the build left.
-    harness.setFaults({});
-    const check = quickstartVariant('kv-e2e-check', guestImage, (vm) => {
-      vm.source = { path: image };
-      vm.bootCommand = ['<wait>', 'guest<enter>'];
-      vm.provisioners = [{ type: 'shell', inline: ['echo "seeded-at: $(cat /etc/ruddervirt-seeded)"', 'sed "s/^/provisioned: /" /root/provisioned.txt', 'sed "s/^/motd: /" /etc/motd'] }];
-      vm.output = { format: 'raw', compress: false };
-    });
-    cleanupDirs.push(check.dir);
-    const proof = await runCli(['build', check.file, '--output', path.join(check.dir, 'out'), '--no-layer-cache']);
-    expect(proof.code, proof.stderr).toBe(0);
-    expect(proof.stderr).toMatch(/seeded-at: \d{4}-\d\d-\d\dT/);
-    expect(proof.stderr).toMatch(/provisioned: provisioned by ruddervirt on 6\./);
-    expect(proof.stderr).toContain('provisioned: BUILD_NAME=quickstart');
-    expect(proof.stderr).toContain('motd: Built by RudderVirt quickstart');
-  }, 2 * BUILD_TIMEOUT);
+      // The proof comes from the image itself: boot it again (local engine) and read what the build left.
+      harness.setFaults({});
+      const check = quickstartVariant('kv-e2e-check', guestImage, (vm) => {
+        vm.source = { path: image };
+        vm.bootCommand = ['<wait>', 'guest<enter>'];
+        vm.provisioners = [{ type: 'shell', inline: ['echo "seeded-at: $(cat /etc/ruddervirt-seeded)"', 'sed "s/^/provisioned: /" /root/provisioned.txt', 'sed "s/^/motd: /" /etc/motd'] }];
+        vm.output = { format: 'raw', compress: false };
+      });
+      cleanupDirs.push(check.dir);
+      const proof = await runCli(['build', check.file, '--output', path.join(check.dir, 'out'), '--no-layer-cache']);
+      expect(proof.code, proof.stderr).toBe(0);
+      expect(proof.stderr).toMatch(/seeded-at: \d{4}-\d\d-\d\dT/);
+      expect(proof.stderr).toMatch(/provisioned: provisioned by ruddervirt on 6\./);
+      expect(proof.stderr).toContain('provisioned: BUILD_NAME=quickstart');
+      expect(proof.stderr).toContain('motd: Built by RudderVirt quickstart');
+    },
+    2 * BUILD_TIMEOUT,
+  );
 
-  it('a failing provisioner fails the build with the screen and the serial console, and removes everything', async () => {
-    harness.setFaults(FAULTS);
-    const { file, dir } = quickstartVariant('kv-e2e-fail', guestImage, (vm) => {
-      vm.provisioners = [{ type: 'shell', inline: ['echo about to fail', 'exit 3'] }];
-    });
-    cleanupDirs.push(dir);
-    const run = await runCli(kubevirtArgs(file, path.join(dir, 'out')));
-    expect(run.code, run.stderr).toBe(1);
-    expect(run.stderr).toMatch(/about to fail/);
-    expect(run.stderr).toMatch(/exit status:? 3/);
-    expect(run.stderr).toMatch(/last screen: \S+failure\.png/);
-    // From the virt-launcher pod's guest-console-log container.
-    expect(run.stderr).toMatch(/last serial console lines:\n.*\| /);
-    expect(run.stderr).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
-    await expectNothingLeft();
-  }, BUILD_TIMEOUT);
+  it(
+    'a failing provisioner fails the build with the screen and the serial console, and removes everything',
+    async () => {
+      harness.setFaults(FAULTS);
+      const { file, dir } = quickstartVariant('kv-e2e-fail', guestImage, (vm) => {
+        vm.provisioners = [{ type: 'shell', inline: ['echo about to fail', 'exit 3'] }];
+      });
+      cleanupDirs.push(dir);
+      const run = await runCli(kubevirtArgs(file, path.join(dir, 'out')));
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(/about to fail/);
+      expect(run.stderr).toMatch(/exit status:? 3/);
+      expect(run.stderr).toMatch(/last screen: \S+failure\.png/);
+      // From the virt-launcher pod's guest-console-log container.
+      expect(run.stderr).toMatch(/last serial console lines:\n.*\| /);
+      expect(run.stderr).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
+      await expectNothingLeft();
+    },
+    BUILD_TIMEOUT,
+  );
 
-  it('SIGINT once the VM runs cancels with exit 130 and removes everything', async () => {
-    harness.setFaults(FAULTS);
-    const { file, dir } = quickstartVariant('kv-e2e-sigint', guestImage);
-    cleanupDirs.push(dir);
-    const run = await startCli(kubevirtArgs(file, path.join(dir, 'out')), { pattern: /==> boot wait/, then: (child) => child.kill('SIGINT') });
-    expect(run.code, run.stderr).toBe(130);
-    expect(run.stderr).toMatch(/cancelled/i);
-    expect(run.stderr).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
-    await expectNothingLeft();
-  }, BUILD_TIMEOUT);
+  it(
+    'SIGINT once the VM runs cancels with exit 130 and removes everything',
+    async () => {
+      harness.setFaults(FAULTS);
+      const { file, dir } = quickstartVariant('kv-e2e-sigint', guestImage);
+      cleanupDirs.push(dir);
+      const run = await startCli(kubevirtArgs(file, path.join(dir, 'out')), { pattern: /==> boot wait/, then: (child) => child.kill('SIGINT') });
+      expect(run.code, run.stderr).toBe(130);
+      expect(run.stderr).toMatch(/cancelled/i);
+      expect(run.stderr).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
+      await expectNothingLeft();
+    },
+    BUILD_TIMEOUT,
+  );
 });

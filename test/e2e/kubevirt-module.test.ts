@@ -55,16 +55,7 @@ function machineAddress(): string {
 }
 
 function seed(vm: string): string {
-  return [
-    '#!/bin/sh',
-    'set -e',
-    `echo "root:${PASSWORD}" | chpasswd`,
-    'mkdir -p /www',
-    `echo "hello from ${vm}" > /www/index.html`,
-    'httpd -p 80 -h /www',
-    `echo "seed: ${vm} seeded"`,
-    '',
-  ].join('\n');
+  return ['#!/bin/sh', 'set -e', `echo "root:${PASSWORD}" | chpasswd`, 'mkdir -p /www', `echo "hello from ${vm}" > /www/index.html`, 'httpd -p 80 -h /www', `echo "seed: ${vm} seeded"`, ''].join('\n');
 }
 
 function guestVm(name: string, extra: Record<string, unknown>): Record<string, unknown> {
@@ -115,7 +106,11 @@ function moduleBuild(): string {
       {
         name: 'services',
         vms: [
-          guestVm('db', { source: { from: 'base/base' }, nics: [{ subnet: 'front' }], provisioners: [{ type: 'shell', inline: ['cat /etc/layer-base', 'ip -4 addr show eth0 | grep -o "inet [0-9.]*"', 'ip route | sed "s/^/route: /"'] }] }),
+          guestVm('db', {
+            source: { from: 'base/base' },
+            nics: [{ subnet: 'front' }],
+            provisioners: [{ type: 'shell', inline: ['cat /etc/layer-base', 'ip -4 addr show eth0 | grep -o "inet [0-9.]*"', 'ip route | sed "s/^/route: /"'] }],
+          }),
           guestVm('app', {
             source: { from: 'base/base' },
             nics: [{ subnet: 'front' }],
@@ -249,98 +244,106 @@ describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnet
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('layer 2 from layer 1 in the cluster; peers reach each other by address and name; VPCs isolated; internet: false stays in; nothing left but the kept outputs', async () => {
-    const file = moduleBuild();
-    const out = path.join(work, 'out-1');
-    const run = await runCli(['build', file, '--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace, '--output', out]);
-    expect(run.code, run.stderr).toBe(0);
+  it(
+    'layer 2 from layer 1 in the cluster; peers reach each other by address and name; VPCs isolated; internet: false stays in; nothing left but the kept outputs',
+    async () => {
+      const file = moduleBuild();
+      const out = path.join(work, 'out-1');
+      const run = await runCli(['build', file, '--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace, '--output', out]);
+      expect(run.code, run.stderr).toBe(0);
 
-    // Layer 2 came from layer 1's output in the cluster: clones, no upload after the first disk.
-    expect(run.stderr.match(/upload: /g)?.length).toBe(1);
-    expect(run.stderr).toMatch(/root disk of services\/db .*\(Succeeded\)/);
-    for (const vm of ['db', 'app', 'far']) {
-      expect(run.stderr).toContain(`vm services/${vm}: its first NIC is on Kube-OVN subnet`);
-      expect(run.stderr).toMatch(new RegExp(`ssh: 127\\.0\\.0\\.1:\\d+ forwards to port 22 of services/${vm} through the jump pod \\S+ on its subnet`));
-      expect(run.stderr).toMatch(new RegExp(`http: files of services/${vm} served by pod \\S+ at 10\\.(20|30)\\.0\\.\\d+:8080`));
-    }
-    // Fixed addresses from the subnets: peers are known before the VMs run.
-    expect(run.stderr).toMatch(/peers: db=10\.20\.0\.2 \(RUDDERVIRT_PEER_\*/);
-    expect(run.stderr).toContain('peer db at 10.20.0.2');
-    expect(run.stderr).toContain('inet 10.20.0.2');
-    // Not yet: the harness's DHCP offers the gateway as router for the primary NIC, but the test
-    // guest does not install the default route from it (route: lines show only the subnet), so
-    // egress for internet: true is not proven here; see the report of issue 7.
-    expect(run.stderr).toContain('route: 10.20.0.0/24 dev eth0');
-    // What the guests saw.
-    expect(run.stderr).toMatch(/built in layer base/);
-    expect(run.stderr).toContain('hello from db');
-    expect(run.stderr).toContain('by name: hello from db');
-    expect(run.stderr).toContain('as expected: app reaching far in VPC lab failed');
-    expect(run.stderr).toContain('far: its gateway answers');
-    expect(run.stderr).toContain('as expected: far reaching db in VPC app failed');
-    expect(run.stderr).toContain('as expected: far reaching this machine without internet failed');
-    expect(run.stderr).not.toContain(PASSWORD);
-    // Nothing reached the host service; the seeds came from the file-server pods on the subnets.
-    expect(hostClients).toEqual([]);
+      // Layer 2 came from layer 1's output in the cluster: clones, no upload after the first disk.
+      expect(run.stderr.match(/upload: /g)?.length).toBe(1);
+      expect(run.stderr).toMatch(/root disk of services\/db .*\(Succeeded\)/);
+      for (const vm of ['db', 'app', 'far']) {
+        expect(run.stderr).toContain(`vm services/${vm}: its first NIC is on Kube-OVN subnet`);
+        expect(run.stderr).toMatch(new RegExp(`ssh: 127\\.0\\.0\\.1:\\d+ forwards to port 22 of services/${vm} through the jump pod \\S+ on its subnet`));
+        expect(run.stderr).toMatch(new RegExp(`http: files of services/${vm} served by pod \\S+ at 10\\.(20|30)\\.0\\.\\d+:8080`));
+      }
+      // Fixed addresses from the subnets: peers are known before the VMs run.
+      expect(run.stderr).toMatch(/peers: db=10\.20\.0\.2 \(RUDDERVIRT_PEER_\*/);
+      expect(run.stderr).toContain('peer db at 10.20.0.2');
+      expect(run.stderr).toContain('inet 10.20.0.2');
+      // Not yet: the harness's DHCP offers the gateway as router for the primary NIC, but the test
+      // guest does not install the default route from it (route: lines show only the subnet), so
+      // egress for internet: true is not proven here; see the report of issue 7.
+      expect(run.stderr).toContain('route: 10.20.0.0/24 dev eth0');
+      // What the guests saw.
+      expect(run.stderr).toMatch(/built in layer base/);
+      expect(run.stderr).toContain('hello from db');
+      expect(run.stderr).toContain('by name: hello from db');
+      expect(run.stderr).toContain('as expected: app reaching far in VPC lab failed');
+      expect(run.stderr).toContain('far: its gateway answers');
+      expect(run.stderr).toContain('as expected: far reaching db in VPC app failed');
+      expect(run.stderr).toContain('as expected: far reaching this machine without internet failed');
+      expect(run.stderr).not.toContain(PASSWORD);
+      // Nothing reached the host service; the seeds came from the file-server pods on the subnets.
+      expect(hostClients).toEqual([]);
 
-    const manifest = manifestOf(out);
-    expect(manifest.status).toBe('succeeded');
-    expect(manifest.outputs.map((o) => `${o.layer}/${o.vm}`).sort()).toEqual(['base/base', 'services/app', 'services/db', 'services/far']);
-    // Every layer's outputs stay in the namespace for later builds; nothing else of the run does.
-    for (const o of manifest.outputs) expect(o.keptAs).toMatch(new RegExp(`^VolumeSnapshot ${namespace}/${BUILD_NAME}-${o.layer}-${o.vm}-[a-z0-9]+-output$`));
-    expect(run.stderr).toMatch(/layer base: outputs kept in the cluster for later builds \(key [0-9a-f]{12}\)/);
-    firstBaseSha = manifest.outputs.find((o) => o.vm === 'base')!.sha256;
-    expect(vmRuns('base', 'base').size).toBe(1);
+      const manifest = manifestOf(out);
+      expect(manifest.status).toBe('succeeded');
+      expect(manifest.outputs.map((o) => `${o.layer}/${o.vm}`).sort()).toEqual(['base/base', 'services/app', 'services/db', 'services/far']);
+      // Every layer's outputs stay in the namespace for later builds; nothing else of the run does.
+      for (const o of manifest.outputs) expect(o.keptAs).toMatch(new RegExp(`^VolumeSnapshot ${namespace}/${BUILD_NAME}-${o.layer}-${o.vm}-[a-z0-9]+-output$`));
+      expect(run.stderr).toMatch(/layer base: outputs kept in the cluster for later builds \(key [0-9a-f]{12}\)/);
+      firstBaseSha = manifest.outputs.find((o) => o.vm === 'base')!.sha256;
+      expect(vmRuns('base', 'base').size).toBe(1);
 
-    await harness.settled();
-    expect(keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/far']);
-    const left = harness.leftovers().filter((o) => o.kind !== 'Event' && o.kind !== 'VolumeSnapshot' && !(o.kind === 'Namespace' && o.name === namespace));
-    expect(left).toEqual([]);
-    // The subnets' switches, the pods' and the egress gateway's network stacks went with their objects.
-    expect(harnessQemus()).toEqual([]);
-  }, BUILD_TIMEOUT);
+      await harness.settled();
+      expect(keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/far']);
+      const left = harness.leftovers().filter((o) => o.kind !== 'Event' && o.kind !== 'VolumeSnapshot' && !(o.kind === 'Namespace' && o.name === namespace));
+      expect(left).toEqual([]);
+      // The subnets' switches, the pods' and the egress gateway's network stacks went with their objects.
+      expect(harnessQemus()).toEqual([]);
+    },
+    BUILD_TIMEOUT,
+  );
 
-  it('another machine reuses layer base from the cluster (no base VM boots) and layer 2 clones its kept output; --force rebuilds it; prune leaves nothing', async () => {
-    const kube = ['--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace];
-    const file = secondBuild();
-    const out = path.join(work, 'out-2');
-    const run = await runCli(['build', file, ...kube, '--output', out], 'cache-2');
-    expect(run.code, run.stderr).toBe(0);
+  it(
+    'another machine reuses layer base from the cluster (no base VM boots) and layer 2 clones its kept output; --force rebuilds it; prune leaves nothing',
+    async () => {
+      const kube = ['--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace];
+      const file = secondBuild();
+      const out = path.join(work, 'out-2');
+      const run = await runCli(['build', file, ...kube, '--output', out], 'cache-2');
+      expect(run.code, run.stderr).toBe(0);
 
-    // No VM of layer base was created: its only VM is still the first build's.
-    expect(vmRuns('base', 'base').size).toBe(1);
-    expect(run.stderr).toMatch(/layer base: reused \(unchanged, key [0-9a-f]{12}\) from VolumeSnapshot /);
-    expect(run.stderr).toContain('layer base: fetching the kept output of base from VolumeSnapshot');
-    expect(run.stderr).toMatch(/vm services\/echo: its root disk clones the output of base\/base kept by an earlier build \(VolumeSnapshot /);
-    expect(run.stderr).not.toMatch(/upload: /);
-    expect(run.stderr).toContain('echo sees: built in layer base');
-    const manifest = manifestOf(out);
-    expect(manifest.status).toBe('succeeded');
-    const base = manifest.outputs.find((o) => o.vm === 'base')!;
-    expect(base).toMatchObject({ reused: true, keptAs: expect.stringMatching(/^VolumeSnapshot /) });
-    // Out of the cluster again, the same image the first build made.
-    expect(base.sha256).toBe(firstBaseSha);
-    expect(manifest.phases.filter((p) => p.vm === 'base/base').map((p) => [p.phase, p.status])).toEqual([['layer', 'reused']]);
-    expect(manifest.phases.find((p) => p.vm === 'base/base')?.detail).toMatch(/^kept by the kubevirt engine as VolumeSnapshot /);
-    expect(run.stderr).toMatch(/\(reused from VolumeSnapshot /);
-    await harness.settled();
-    expect(keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/echo', 'services/far']);
+      // No VM of layer base was created: its only VM is still the first build's.
+      expect(vmRuns('base', 'base').size).toBe(1);
+      expect(run.stderr).toMatch(/layer base: reused \(unchanged, key [0-9a-f]{12}\) from VolumeSnapshot /);
+      expect(run.stderr).toContain('layer base: fetching the kept output of base from VolumeSnapshot');
+      expect(run.stderr).toMatch(/vm services\/echo: its root disk clones the output of base\/base kept by an earlier build \(VolumeSnapshot /);
+      expect(run.stderr).not.toMatch(/upload: /);
+      expect(run.stderr).toContain('echo sees: built in layer base');
+      const manifest = manifestOf(out);
+      expect(manifest.status).toBe('succeeded');
+      const base = manifest.outputs.find((o) => o.vm === 'base')!;
+      expect(base).toMatchObject({ reused: true, keptAs: expect.stringMatching(/^VolumeSnapshot /) });
+      // Out of the cluster again, the same image the first build made.
+      expect(base.sha256).toBe(firstBaseSha);
+      expect(manifest.phases.filter((p) => p.vm === 'base/base').map((p) => [p.phase, p.status])).toEqual([['layer', 'reused']]);
+      expect(manifest.phases.find((p) => p.vm === 'base/base')?.detail).toMatch(/^kept by the kubevirt engine as VolumeSnapshot /);
+      expect(run.stderr).toMatch(/\(reused from VolumeSnapshot /);
+      await harness.settled();
+      expect(keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/echo', 'services/far']);
 
-    // --force rebuilds base whatever is kept; --keep-layers 1 then removes the older kept output.
-    const forced = await runCli(['build', file, ...kube, '--output', path.join(work, 'out-3'), '--force', '--until', 'base', '--keep-layers', '1'], 'cache-2');
-    expect(forced.code, forced.stderr).toBe(0);
-    expect(vmRuns('base', 'base').size).toBe(2);
-    expect(forced.stderr).not.toMatch(/layer base: reused/);
-    expect(forced.stderr).toMatch(/layer base: removed 1 older kept output\(s\) beyond the newest 1 per VM/);
-    await harness.settled();
-    expect(keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/echo', 'services/far']);
+      // --force rebuilds base whatever is kept; --keep-layers 1 then removes the older kept output.
+      const forced = await runCli(['build', file, ...kube, '--output', path.join(work, 'out-3'), '--force', '--until', 'base', '--keep-layers', '1'], 'cache-2');
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(vmRuns('base', 'base').size).toBe(2);
+      expect(forced.stderr).not.toMatch(/layer base: reused/);
+      expect(forced.stderr).toMatch(/layer base: removed 1 older kept output\(s\) beyond the newest 1 per VM/);
+      await harness.settled();
+      expect(keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/echo', 'services/far']);
 
-    const pruned = await runCli(['prune', file, '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace]);
-    expect(pruned.code, pruned.stderr).toBe(0);
-    expect(pruned.stderr).toContain(`removed 5 kept layer outputs of build ${BUILD_NAME} in namespace ${namespace}`);
-    await harness.settled();
-    const left = harness.leftovers().filter((o) => o.kind !== 'Event' && !(o.kind === 'Namespace' && o.name === namespace));
-    expect(left).toEqual([]);
-    expect(harnessQemus()).toEqual([]);
-  }, BUILD_TIMEOUT);
+      const pruned = await runCli(['prune', file, '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace]);
+      expect(pruned.code, pruned.stderr).toBe(0);
+      expect(pruned.stderr).toContain(`removed 5 kept layer outputs of build ${BUILD_NAME} in namespace ${namespace}`);
+      await harness.settled();
+      const left = harness.leftovers().filter((o) => o.kind !== 'Event' && !(o.kind === 'Namespace' && o.name === namespace));
+      expect(left).toEqual([]);
+      expect(harnessQemus()).toEqual([]);
+    },
+    BUILD_TIMEOUT,
+  );
 });

@@ -51,77 +51,89 @@ describe('ruddervirt build on the local engine (real QEMU guest, TCG)', () => {
   });
 
   for (const efi of [false, true]) {
-    it(`builds the quickstart (${efi ? 'UEFI via OVMF' : 'BIOS'}) and the image holds the seed's and provisioners' changes`, async () => {
-      const name = efi ? 'e2e-uefi' : 'e2e-bios';
-      const { file, dir } = quickstartVariant(name, guestImage, (vm) => {
-        if (efi) Object.assign(vm, UEFI);
-      });
-      cleanupDirs.push(dir);
-      const out = path.join(dir, 'out');
-      const run = runCli(['build', file, '--output', out]);
-      const code = await run.done;
-      expect(code, run.stderr).toBe(0);
+    it(
+      `builds the quickstart (${efi ? 'UEFI via OVMF' : 'BIOS'}) and the image holds the seed's and provisioners' changes`,
+      async () => {
+        const name = efi ? 'e2e-uefi' : 'e2e-bios';
+        const { file, dir } = quickstartVariant(name, guestImage, (vm) => {
+          if (efi) Object.assign(vm, UEFI);
+        });
+        cleanupDirs.push(dir);
+        const out = path.join(dir, 'out');
+        const run = runCli(['build', file, '--output', out]);
+        const code = await run.done;
+        expect(code, run.stderr).toBe(0);
 
-      // The last line on stdout is the image; its checksum file and the manifest sit beside it.
-      const image = run.stdout.trim().split('\n').at(-1)!;
-      expect(image).toBe(path.join(out, 'base-guest.qcow2'));
-      const [sum, base] = readFileSync(`${image}.sha256`, 'utf8').trim().split(/\s+/);
-      expect(base).toBe('base-guest.qcow2');
-      const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
-      expect(manifest.status).toBe('succeeded');
-      expect(manifest.outputs[0].sha256).toBe(sum);
-      expect(manifest.phases.map((p: { phase: string }) => p.phase)).toEqual(expect.arrayContaining(['start vm', 'boot command', 'wait for ssh', 'shutdown', 'export disk']));
-      // A screenshot per boot-command element, for people debugging boot commands.
-      expect(existsSync(path.join(out, 'logs', 'base-guest', 'bootcommand-02.png'))).toBe(true);
-      // The guest fetched the seed from the build's HTTP server.
-      expect(run.stderr).toMatch(/http: GET \/seed\.sh → 200/);
-      // No secret in the log.
-      expect(run.stderr).not.toContain('rv-quickstart-pw');
-      await expectNothingLeft(name, run.stderr);
+        // The last line on stdout is the image; its checksum file and the manifest sit beside it.
+        const image = run.stdout.trim().split('\n').at(-1)!;
+        expect(image).toBe(path.join(out, 'base-guest.qcow2'));
+        const [sum, base] = readFileSync(`${image}.sha256`, 'utf8').trim().split(/\s+/);
+        expect(base).toBe('base-guest.qcow2');
+        const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+        expect(manifest.status).toBe('succeeded');
+        expect(manifest.outputs[0].sha256).toBe(sum);
+        expect(manifest.phases.map((p: { phase: string }) => p.phase)).toEqual(expect.arrayContaining(['start vm', 'boot command', 'wait for ssh', 'shutdown', 'export disk']));
+        // A screenshot per boot-command element, for people debugging boot commands.
+        expect(existsSync(path.join(out, 'logs', 'base-guest', 'bootcommand-02.png'))).toBe(true);
+        // The guest fetched the seed from the build's HTTP server.
+        expect(run.stderr).toMatch(/http: GET \/seed\.sh → 200/);
+        // No secret in the log.
+        expect(run.stderr).not.toContain('rv-quickstart-pw');
+        await expectNothingLeft(name, run.stderr);
 
-      // Unchanged, the layer is reused from the layer cache: no VM, same image.
-      const again = runCli(['build', file, '--output', path.join(dir, 'again')]);
-      expect(await again.done, again.stderr).toBe(0);
-      expect(again.stderr).toMatch(/layer base: reused/);
-      expect(again.stderr).not.toMatch(/==> start vm/);
-      expect(readFileSync(path.join(dir, 'again', 'base-guest.qcow2.sha256'), 'utf8').split(/\s+/)[0]).toBe(sum);
+        // Unchanged, the layer is reused from the layer cache: no VM, same image.
+        const again = runCli(['build', file, '--output', path.join(dir, 'again')]);
+        expect(await again.done, again.stderr).toBe(0);
+        expect(again.stderr).toMatch(/layer base: reused/);
+        expect(again.stderr).not.toMatch(/==> start vm/);
+        expect(readFileSync(path.join(dir, 'again', 'base-guest.qcow2.sha256'), 'utf8').split(/\s+/)[0]).toBe(sum);
 
-      const proof = await readBackFromImage(image, `${name}-check`, efi);
-      expect(proof).toMatch(/seeded-at: \d{4}-\d\d-\d\dT/);
-      expect(proof).toMatch(/provisioned: provisioned by ruddervirt on 6\./);
-      expect(proof).toContain('provisioned: BUILD_NAME=quickstart');
-      expect(proof).toContain('motd: Built by RudderVirt quickstart');
-    }, 2 * BUILD_TIMEOUT);
+        const proof = await readBackFromImage(image, `${name}-check`, efi);
+        expect(proof).toMatch(/seeded-at: \d{4}-\d\d-\d\dT/);
+        expect(proof).toMatch(/provisioned: provisioned by ruddervirt on 6\./);
+        expect(proof).toContain('provisioned: BUILD_NAME=quickstart');
+        expect(proof).toContain('motd: Built by RudderVirt quickstart');
+      },
+      2 * BUILD_TIMEOUT,
+    );
   }
 
-  it('a failing provisioner fails the build with exit 1, shows the last screen and serial lines, and leaves nothing behind', async () => {
-    const name = 'e2e-fail';
-    const { file, dir } = quickstartVariant(name, guestImage, (vm) => {
-      vm.provisioners = [{ type: 'shell', inline: ['echo about to fail', 'exit 3'] }];
-    });
-    cleanupDirs.push(dir);
-    const run = runCli(['build', file, '--output', path.join(dir, 'out')]);
-    expect(await run.done, run.stderr).toBe(1);
-    expect(run.stderr).toMatch(/about to fail/);
-    expect(run.stderr).toMatch(/exit status:? 3/);
-    expect(run.stderr).toMatch(/last screen: \S+failure\.png/);
-    const tail = run.stderr.slice(run.stderr.indexOf('last serial console lines:'));
-    expect(tail).toMatch(/^last serial console lines:\n/);
-    expect(tail).toMatch(/\| guest: /);
-    expect(existsSync(path.join(dir, 'out', 'logs', 'base-guest', 'failure.png'))).toBe(true);
-    await expectNothingLeft(name, run.stderr);
-  }, BUILD_TIMEOUT);
+  it(
+    'a failing provisioner fails the build with exit 1, shows the last screen and serial lines, and leaves nothing behind',
+    async () => {
+      const name = 'e2e-fail';
+      const { file, dir } = quickstartVariant(name, guestImage, (vm) => {
+        vm.provisioners = [{ type: 'shell', inline: ['echo about to fail', 'exit 3'] }];
+      });
+      cleanupDirs.push(dir);
+      const run = runCli(['build', file, '--output', path.join(dir, 'out')]);
+      expect(await run.done, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(/about to fail/);
+      expect(run.stderr).toMatch(/exit status:? 3/);
+      expect(run.stderr).toMatch(/last screen: \S+failure\.png/);
+      const tail = run.stderr.slice(run.stderr.indexOf('last serial console lines:'));
+      expect(tail).toMatch(/^last serial console lines:\n/);
+      expect(tail).toMatch(/\| guest: /);
+      expect(existsSync(path.join(dir, 'out', 'logs', 'base-guest', 'failure.png'))).toBe(true);
+      await expectNothingLeft(name, run.stderr);
+    },
+    BUILD_TIMEOUT,
+  );
 
-  it('SIGINT during boot cancels with exit 130 and leaves nothing behind', async () => {
-    const name = 'e2e-sigint';
-    const { file, dir } = quickstartVariant(name, guestImage);
-    cleanupDirs.push(dir);
-    // --force: the same VM was built (and cached) by the first test.
-    const run = runCli(['build', file, '--force', '--output', path.join(dir, 'out')]);
-    await waitForOutput(run, /==> boot wait/, 120_000);
-    run.child.kill('SIGINT');
-    expect(await run.done, run.stderr).toBe(130);
-    expect(run.stderr).toMatch(/cancelled/i);
-    await expectNothingLeft(name, run.stderr);
-  }, BUILD_TIMEOUT);
+  it(
+    'SIGINT during boot cancels with exit 130 and leaves nothing behind',
+    async () => {
+      const name = 'e2e-sigint';
+      const { file, dir } = quickstartVariant(name, guestImage);
+      cleanupDirs.push(dir);
+      // --force: the same VM was built (and cached) by the first test.
+      const run = runCli(['build', file, '--force', '--output', path.join(dir, 'out')]);
+      await waitForOutput(run, /==> boot wait/, 120_000);
+      run.child.kill('SIGINT');
+      expect(await run.done, run.stderr).toBe(130);
+      expect(run.stderr).toMatch(/cancelled/i);
+      await expectNothingLeft(name, run.stderr);
+    },
+    BUILD_TIMEOUT,
+  );
 });

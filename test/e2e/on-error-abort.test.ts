@@ -42,36 +42,40 @@ describe('ruddervirt build --on-error abort (real QEMU guest, TCG)', () => {
     }
   });
 
-  it('leaves the failed VM running and reachable after the CLI exits; cleanup removes it', async () => {
-    const name = 'e2e-abort';
-    const { file, dir } = quickstartVariant(name, guestImage, (vm) => {
-      vm.provisioners = [{ type: 'shell', inline: ['echo left-for-debugging > /root/marker', 'exit 3'] }];
-    });
-    cleanupDirs.push(dir);
-    const out = path.join(dir, 'out');
-    const run = runCli(['build', file, '--on-error', 'abort', '--output', out]);
-    expect(await run.done, run.stderr).toBe(1);
-    expect(run.stderr).toMatch(/vm base\/guest is left running for debugging/);
-    const ssh = /ssh -p (\d+) .* root@127\.0\.0\.1/.exec(run.stderr);
-    expect(ssh, run.stderr).not.toBeNull();
-    expect(run.stderr).toMatch(/vnc: {4}unix socket \S+/);
-    expect(run.stderr).toMatch(new RegExp(`serial: ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\S*serial\\.log`));
-    expect(run.stderr).toContain(`ruddervirt cleanup ${out}`);
+  it(
+    'leaves the failed VM running and reachable after the CLI exits; cleanup removes it',
+    async () => {
+      const name = 'e2e-abort';
+      const { file, dir } = quickstartVariant(name, guestImage, (vm) => {
+        vm.provisioners = [{ type: 'shell', inline: ['echo left-for-debugging > /root/marker', 'exit 3'] }];
+      });
+      cleanupDirs.push(dir);
+      const out = path.join(dir, 'out');
+      const run = runCli(['build', file, '--on-error', 'abort', '--output', out]);
+      expect(await run.done, run.stderr).toBe(1);
+      expect(run.stderr).toMatch(/vm base\/guest is left running for debugging/);
+      const ssh = /ssh -p (\d+) .* root@127\.0\.0\.1/.exec(run.stderr);
+      expect(ssh, run.stderr).not.toBeNull();
+      expect(run.stderr).toMatch(/vnc: {4}unix socket \S+/);
+      expect(run.stderr).toMatch(new RegExp(`serial: ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\S*serial\\.log`));
+      expect(run.stderr).toContain(`ruddervirt cleanup ${out}`);
 
-    // The CLI is gone; the VM is not.
-    const port = Number(ssh![1]);
-    expect(await sshExec(port, 'cat /root/marker')).toBe('left-for-debugging\n');
-    expect(leftovers(name).processes.length).toBeGreaterThan(0);
+      // The CLI is gone; the VM is not.
+      const port = Number(ssh![1]);
+      expect(await sshExec(port, 'cat /root/marker')).toBe('left-for-debugging\n');
+      expect(leftovers(name).processes.length).toBeGreaterThan(0);
 
-    const cleanup = runCli(['cleanup', out]);
-    expect(await cleanup.done, cleanup.stderr).toBe(0);
-    expect(cleanup.stderr).toMatch(/vm base\/guest: stopped; removed \S+/);
-    expect(leftovers(name)).toEqual({ tempDirs: [], processes: [] });
-    expect(await isListening(port)).toBe(false);
-    expect(existsSync(path.join(out, 'abandoned'))).toBe(true);
-    // A second cleanup finds nothing to do.
-    const again = runCli(['cleanup', out]);
-    expect(await again.done).toBe(0);
-    expect(again.stderr).toMatch(/nothing left/);
-  }, 8 * 60_000);
+      const cleanup = runCli(['cleanup', out]);
+      expect(await cleanup.done, cleanup.stderr).toBe(0);
+      expect(cleanup.stderr).toMatch(/vm base\/guest: stopped; removed \S+/);
+      expect(leftovers(name)).toEqual({ tempDirs: [], processes: [] });
+      expect(await isListening(port)).toBe(false);
+      expect(existsSync(path.join(out, 'abandoned'))).toBe(true);
+      // A second cleanup finds nothing to do.
+      const again = runCli(['cleanup', out]);
+      expect(await again.done).toBe(0);
+      expect(again.stderr).toMatch(/nothing left/);
+    },
+    8 * 60_000,
+  );
 });

@@ -30,4 +30,3 @@ export async function tarOf(entries: readonly TarSpec[]): Promise<Buffer> {
   await done;
   return Buffer.concat(chunks);
 }
-

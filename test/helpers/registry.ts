@@ -95,14 +95,7 @@ export async function startRegistry(opts: TestRegistryOptions = {}): Promise<Tes
       run('htpasswd', ['-Bbc', path.join(dir, 'htpasswd'), opts.htpasswd.username, opts.htpasswd.password], dir);
       config.push('auth:', '  htpasswd:', '    realm: ruddervirt-test', `    path: ${path.join(dir, 'htpasswd')}`);
     } else if (opts.token) {
-      config.push(
-        'auth:',
-        '  token:',
-        `    realm: ${opts.token.realm}`,
-        `    service: ${opts.token.service}`,
-        `    issuer: ${opts.token.issuer}`,
-        `    rootcertbundle: ${opts.token.certFile}`,
-      );
+      config.push('auth:', '  token:', `    realm: ${opts.token.realm}`, `    service: ${opts.token.service}`, `    issuer: ${opts.token.issuer}`, `    rootcertbundle: ${opts.token.certFile}`);
     }
     const configFile = path.join(dir, 'config.yml');
     await writeFile(configFile, config.join('\n') + '\n');

@@ -92,7 +92,6 @@ function ensureTestUser(): { uid: number; gid: number } {
   return { uid: Number(run('id', ['-u', TEST_USER]).trim()), gid: Number(run('id', ['-g', TEST_USER]).trim()) };
 }
 
-
 /** Resolves once something on host:port sends an SSH banner. */
 async function waitForBanner(port: number, child: ChildProcess, log: () => string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

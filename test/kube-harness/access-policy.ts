@@ -55,12 +55,11 @@ export class AccessPolicy {
     const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
     const qualified = a.group ? `${a.resource}.${a.group}` : a.resource;
     const where = a.namespace ? ` in the namespace "${a.namespace}"` : ' at the cluster scope';
-    throw new ApiError(
-      403,
-      'Forbidden',
-      `${qualified}${a.name ? ` "${a.name}"` : ''} is forbidden: User "${HARNESS_USER}" cannot ${a.verb} resource "${resource}" in API group "${a.group}"${where}`,
-      { ...(a.name ? { name: a.name } : {}), ...(a.group ? { group: a.group } : {}), kind: a.resource },
-    );
+    throw new ApiError(403, 'Forbidden', `${qualified}${a.name ? ` "${a.name}"` : ''} is forbidden: User "${HARNESS_USER}" cannot ${a.verb} resource "${resource}" in API group "${a.group}"${where}`, {
+      ...(a.name ? { name: a.name } : {}),
+      ...(a.group ? { group: a.group } : {}),
+      kind: a.resource,
+    });
   }
 
   /** The status of a SelfSubjectAccessReview for `spec`. */

@@ -28,8 +28,22 @@ export class CertificateAuthority {
     const certFile = path.join(dir, 'ca.crt');
     await runTool('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', keyFile]);
     await runTool('openssl', [
-      'req', '-x509', '-new', '-key', keyFile, '-sha256', '-days', '2', '-subj', '/CN=ruddervirt-kube-harness-ca', '-out', certFile,
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      keyFile,
+      '-sha256',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=ruddervirt-kube-harness-ca',
+      '-out',
+      certFile,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
     ]);
     return new CertificateAuthority(dir, await readFile(certFile, 'utf8'), keyFile, certFile);
   }
@@ -46,7 +60,23 @@ export class CertificateAuthority {
     await runTool('openssl', ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', keyFile]);
     await runTool('openssl', ['req', '-new', '-key', keyFile, '-subj', `/CN=${commonName}`, '-out', csrFile]);
     await runTool('openssl', [
-      'x509', '-req', '-in', csrFile, '-CA', this.certFile, '-CAkey', this.keyFile, '-set_serial', String(Date.now() + this.serial), '-days', '2', '-sha256', '-extfile', extFile, '-out', certFile,
+      'x509',
+      '-req',
+      '-in',
+      csrFile,
+      '-CA',
+      this.certFile,
+      '-CAkey',
+      this.keyFile,
+      '-set_serial',
+      String(Date.now() + this.serial),
+      '-days',
+      '2',
+      '-sha256',
+      '-extfile',
+      extFile,
+      '-out',
+      certFile,
     ]);
     return { cert: await readFile(certFile, 'utf8'), key: await readFile(keyFile, 'utf8') };
   }

@@ -116,11 +116,16 @@ export class ClusterApi {
     const ns = this.store.get(mustResource('', 'namespaces'), undefined, namespace);
     if (!ns) throw notFound({ group: '', resource: 'namespaces', name: namespace });
     if (ns.metadata.deletionTimestamp) {
-      throw new ApiError(403, 'Forbidden', `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
-        name: namespace,
-        kind: 'namespaces',
-        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
-      });
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `${resource.group ? `${resource.plural}.${resource.group}` : resource.plural} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+        {
+          name: namespace,
+          kind: 'namespaces',
+          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+        },
+      );
     }
   }
 
@@ -129,7 +134,9 @@ export class ClusterApi {
     if (!isMap(body)) throw badRequest(`the body of the request must be a ${resource.kind} object`);
     const object = body as unknown as KubeObject;
     if (object.kind !== undefined && object.kind !== resource.kind) {
-      throw badRequest(`the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${apiVersionOf(resource.group, resource.versions[0]!)}) or kind ${String(object.kind)} is not ${resource.kind}`);
+      throw badRequest(
+        `the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${apiVersionOf(resource.group, resource.versions[0]!)}) or kind ${String(object.kind)} is not ${resource.kind}`,
+      );
     }
     if (object.apiVersion !== undefined) {
       const [group, version] = splitApiVersion(String(object.apiVersion));
@@ -247,14 +254,7 @@ export class ClusterApi {
     return this.view(resource, this.store.put(resource, this.toStorage(resource, next)));
   }
 
-  patch(
-    resource: ResourceType,
-    namespace: string | undefined,
-    name: string,
-    patchType: string,
-    body: unknown,
-    options: WriteOptions & { subresource?: 'status'; force?: boolean } = {},
-  ): WriteResult {
+  patch(resource: ResourceType, namespace: string | undefined, name: string, patchType: string, body: unknown, options: WriteOptions & { subresource?: 'status'; force?: boolean } = {}): WriteResult {
     const type = patchType.split(';')[0]!.trim();
     const accepted = resource.builtIn ? Object.values(PATCH_TYPES) : [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply];
     if (!(accepted as string[]).includes(type)) throw unsupportedMediaType(type, accepted);

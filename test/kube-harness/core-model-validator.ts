@@ -57,8 +57,7 @@ export class CoreModelValidator {
 
   private checkValue(type: string, path: string, value: unknown, out: DecodeProblem[], fieldName: string, format = ''): void {
     if (value === null || value === undefined) return; // null is "unset" for the Go decoder
-    const wrong = () =>
-      out.push({ path, kind: 'wrong-type', message: `json: cannot unmarshal ${jsonType(value)} into Go struct field ${path || 'object'} of type ${goType(type)}` });
+    const wrong = () => out.push({ path, kind: 'wrong-type', message: `json: cannot unmarshal ${jsonType(value)} into Go struct field ${path || 'object'} of type ${goType(type)}` });
     if (type.startsWith('Array<')) {
       if (!Array.isArray(value)) return void wrong();
       const inner = type.slice(6, -1);

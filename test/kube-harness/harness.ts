@@ -373,13 +373,7 @@ function isSystem(resource: ResourceType, object: KubeObject): boolean {
   return resource.namespaced && ['kube-system', 'kubevirt', CDI_NAMESPACE].includes(object.metadata.namespace ?? '');
 }
 
-function seedSystemObjects(
-  api: ClusterApi,
-  uploads: UploadProxy,
-  snapshotClass: boolean,
-  accelerator: Accelerator,
-  kubevirt: Pick<KubeHarnessOptions, 'kubevirtVersion' | 'featureGates' | 'disabledFeatureGates'>,
-): void {
+function seedSystemObjects(api: ClusterApi, uploads: UploadProxy, snapshotClass: boolean, accelerator: Accelerator, kubevirt: Pick<KubeHarnessOptions, 'kubevirtVersion' | 'featureGates' | 'disabledFeatureGates'>): void {
   const version = kubevirt.kubevirtVersion ?? 'v1.9.0';
   const system = { [SYSTEM_LABEL]: 'true' };
   const create = (plural: string, group: string, object: Record<string, unknown> & { metadata: Record<string, unknown> }) => {
@@ -397,7 +391,10 @@ function seedSystemObjects(
       capacity: { cpu: '2', memory: '8Gi', 'devices.kubevirt.io/kvm': accelerator === 'kvm' ? '1k' : '0' },
       allocatable: { cpu: '2', memory: '8Gi', 'devices.kubevirt.io/kvm': accelerator === 'kvm' ? '1k' : '0' },
       conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'the kube harness node is ready' }],
-      addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: NODE_NAME }],
+      addresses: [
+        { type: 'InternalIP', address: '127.0.0.1' },
+        { type: 'Hostname', address: NODE_NAME },
+      ],
       nodeInfo: {
         architecture: 'amd64',
         bootID: '',

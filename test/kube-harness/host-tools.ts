@@ -30,7 +30,5 @@ export function toolPath(tool: string, env: NodeJS.ProcessEnv = process.env): st
 export function checkHostTools(env: NodeJS.ProcessEnv = process.env): void {
   const missing = Object.entries(REQUIRED).filter(([tool]) => !toolPath(tool, env));
   if (missing.length === 0) return;
-  throw new UserError(
-    `the kube harness needs ${missing.map(([t]) => t).join(', ')} on PATH (Debian: sudo apt-get install -y ${[...new Set(missing.map(([, p]) => p))].join(' ')}, or run scripts/setup.mjs)`,
-  );
+  throw new UserError(`the kube harness needs ${missing.map(([t]) => t).join(', ')} on PATH (Debian: sudo apt-get install -y ${[...new Set(missing.map(([, p]) => p))].join(' ')}, or run scripts/setup.mjs)`);
 }

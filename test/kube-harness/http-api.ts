@@ -68,7 +68,7 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   }
   const text = JSON.stringify(body);
   const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-cache, private' };
-  if (warnings.length > 0) headers.warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(", ");
+  if (warnings.length > 0) headers.warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
   const retry = body && typeof body === 'object' && (body as { details?: { retryAfterSeconds?: number } }).details?.retryAfterSeconds;
   if (retry) headers['retry-after'] = String(retry);
   res.writeHead(status, headers);
@@ -256,7 +256,13 @@ export class HttpApi {
         const body = parseBody(await readBody(req), req.headers['content-type'] ?? 'application/json');
         const { object, gone } = this.api.delete(resource, namespace, name!, this.deleteOptions(query, body));
         if (gone && !resource.deleteReturnsObject) {
-          return sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, ...(resource.group ? { group: resource.group } : {}), kind: resource.plural, uid: object.metadata.uid } });
+          return sendJson(res, 200, {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Success',
+            details: { name, ...(resource.group ? { group: resource.group } : {}), kind: resource.plural, uid: object.metadata.uid },
+          });
         }
         return sendJson(res, gone ? 200 : 202, view(object));
       }

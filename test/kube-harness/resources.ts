@@ -36,8 +36,7 @@ export interface ResourceType {
   extraSubresources?: readonly { name: string; verbs: readonly Verb[]; kind?: string }[];
 }
 
-type Spec = Omit<ResourceType, 'verbs' | 'status' | 'builtIn' | 'deleteReturnsObject' | 'singular'> &
-  Partial<Pick<ResourceType, 'verbs' | 'status' | 'builtIn' | 'deleteReturnsObject' | 'singular'>>;
+type Spec = Omit<ResourceType, 'verbs' | 'status' | 'builtIn' | 'deleteReturnsObject' | 'singular'> & Partial<Pick<ResourceType, 'verbs' | 'status' | 'builtIn' | 'deleteReturnsObject' | 'singular'>>;
 
 function resource(s: Spec): ResourceType {
   const builtIn = s.builtIn ?? false;
@@ -53,7 +52,19 @@ function resource(s: Spec): ResourceType {
 
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   // core/v1
-  resource({ group: '', versions: ['v1'], plural: 'namespaces', kind: 'Namespace', namespaced: false, status: true, builtIn: true, deleteReturnsObject: true, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], extraSubresources: [{ name: 'finalize', verbs: ['update'] }] }),
+  resource({
+    group: '',
+    versions: ['v1'],
+    plural: 'namespaces',
+    kind: 'Namespace',
+    namespaced: false,
+    status: true,
+    builtIn: true,
+    deleteReturnsObject: true,
+    shortNames: ['ns'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    extraSubresources: [{ name: 'finalize', verbs: ['update'] }],
+  }),
   resource({ group: '', versions: ['v1'], plural: 'configmaps', kind: 'ConfigMap', namespaced: true, builtIn: true, shortNames: ['cm'] }),
   resource({ group: '', versions: ['v1'], plural: 'secrets', kind: 'Secret', namespaced: true, builtIn: true }),
   resource({
@@ -71,7 +82,17 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
       { name: 'portforward', verbs: ['create', 'get'], kind: 'PodPortForwardOptions' },
     ],
   }),
-  resource({ group: '', versions: ['v1'], plural: 'services', kind: 'Service', namespaced: true, status: true, builtIn: true, shortNames: ['svc'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }),
+  resource({
+    group: '',
+    versions: ['v1'],
+    plural: 'services',
+    kind: 'Service',
+    namespaced: true,
+    status: true,
+    builtIn: true,
+    shortNames: ['svc'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+  }),
   resource({ group: '', versions: ['v1'], plural: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespaced: true, status: true, builtIn: true, deleteReturnsObject: true, shortNames: ['pvc'] }),
   resource({ group: '', versions: ['v1'], plural: 'events', kind: 'Event', namespaced: true, builtIn: true, shortNames: ['ev'] }),
   resource({ group: '', versions: ['v1'], plural: 'nodes', kind: 'Node', namespaced: false, status: true, builtIn: true, deleteReturnsObject: true, shortNames: ['no'] }),
@@ -100,7 +121,15 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   resource({ group: 'snapshot.storage.k8s.io', versions: ['v1'], plural: 'volumesnapshots', kind: 'VolumeSnapshot', namespaced: true, status: true, shortNames: ['vs'] }),
   resource({ group: 'snapshot.storage.k8s.io', versions: ['v1'], plural: 'volumesnapshotclasses', kind: 'VolumeSnapshotClass', namespaced: false, shortNames: ['vsclass', 'vsclasses'] }),
   resource({ group: 'snapshot.kubevirt.io', versions: ['v1beta1'], plural: 'virtualmachinesnapshots', kind: 'VirtualMachineSnapshot', namespaced: true, status: true, shortNames: ['vmsnapshot', 'vmsnapshots'] }),
-  resource({ group: 'snapshot.kubevirt.io', versions: ['v1beta1'], plural: 'virtualmachinesnapshotcontents', kind: 'VirtualMachineSnapshotContent', namespaced: true, status: true, shortNames: ['vmsnapshotcontent', 'vmsnapshotcontents'] }),
+  resource({
+    group: 'snapshot.kubevirt.io',
+    versions: ['v1beta1'],
+    plural: 'virtualmachinesnapshotcontents',
+    kind: 'VirtualMachineSnapshotContent',
+    namespaced: true,
+    status: true,
+    shortNames: ['vmsnapshotcontent', 'vmsnapshotcontents'],
+  }),
   // export: v1 is the storage version since KubeVirt 1.9, v1beta1 still served.
   resource({ group: 'export.kubevirt.io', versions: ['v1', 'v1beta1'], plural: 'virtualmachineexports', kind: 'VirtualMachineExport', namespaced: true, status: true, shortNames: ['vmexport', 'vmexports'] }),
   // Kube-OVN

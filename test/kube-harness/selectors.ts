@@ -6,9 +6,7 @@
 import { badRequest } from './api-errors.js';
 import type { KubeObject } from './object-store.js';
 
-export type LabelRequirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+export type LabelRequirement = { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' };
 
 export interface FieldRequirement {
   field: string;

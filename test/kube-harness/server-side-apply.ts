@@ -188,12 +188,11 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
   }
   if (conflicts.length > 0 && !req.force) {
     const lines = conflicts.map((c) => `conflict with "${c.manager}": .${c.path.map((s) => (s.startsWith('f:') ? s.slice(2) : `[${s.slice(2)}]`)).join('.')}`);
-    throw new ApiError(
-      409,
-      'Conflict',
-      `Apply failed with ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}: ${lines.join('\n')}`,
-      { name: applied.metadata.name ?? '', kind: req.qualifiedName, causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.path.join('.') })) },
-    );
+    throw new ApiError(409, 'Conflict', `Apply failed with ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}: ${lines.join('\n')}`, {
+      name: applied.metadata.name ?? '',
+      kind: req.qualifiedName,
+      causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.path.join('.') })),
+    });
   }
 
   let merged = applyMerge(live ? (copy(live) as unknown as Json) : {}, applied as unknown as Json, req.builtIn, []) as JsonMap;

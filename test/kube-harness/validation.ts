@@ -139,7 +139,11 @@ function networkAttachmentProblems(object: KubeObject, causes: StatusCause[]): s
   if (spec !== undefined) {
     if (typeof spec !== 'object' || spec === null) causes.push({ field: 'spec', message: 'Invalid value: spec in body must be of type object' });
     else {
-      unknown.push(...Object.keys(spec).filter((k) => k !== 'config').map((k) => `spec.${k}`));
+      unknown.push(
+        ...Object.keys(spec)
+          .filter((k) => k !== 'config')
+          .map((k) => `spec.${k}`),
+      );
       if (spec.config !== undefined && typeof spec.config !== 'string') causes.push({ field: 'spec.config', message: 'Invalid value: spec.config in body must be of type string' });
     }
   }
@@ -178,13 +182,18 @@ function metadataProblems(resource: ResourceType, object: KubeObject): StatusCau
     causes.push({ field: 'metadata.generateName', message: `Invalid value: "${m.generateName}": ${nameProblem(resource.kind, 'X')}` });
   }
   for (const [k, v] of Object.entries(m.labels ?? {})) {
-    if (!validKey(k)) causes.push({ field: 'metadata.labels', message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character` });
+    if (!validKey(k))
+      causes.push({ field: 'metadata.labels', message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character` });
     if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) {
-      causes.push({ field: 'metadata.labels', message: `Invalid value: ${JSON.stringify(v)}: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character` });
+      causes.push({
+        field: 'metadata.labels',
+        message: `Invalid value: ${JSON.stringify(v)}: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+      });
     }
   }
   for (const k of Object.keys(m.annotations ?? {})) {
-    if (!validKey(k)) causes.push({ field: 'metadata.annotations', message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character` });
+    if (!validKey(k))
+      causes.push({ field: 'metadata.annotations', message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character` });
   }
   const annotationBytes = Object.entries(m.annotations ?? {}).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
   if (annotationBytes > 256 * 1024) causes.push({ field: 'metadata.annotations', message: 'Too long: must have at most 262144 bytes' });

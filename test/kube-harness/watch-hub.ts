@@ -51,10 +51,7 @@ class WatchStream {
     const labels = parseLabelSelector(req.labelSelector);
     const fields = parseFieldSelector(req.fieldSelector, req.resource.kind);
     const matches = (o: KubeObject | undefined): boolean =>
-      o !== undefined &&
-      (req.namespace === undefined || !req.resource.namespaced || o.metadata.namespace === req.namespace) &&
-      matchesLabels(labels, o.metadata.labels) &&
-      matchesFields(fields, o);
+      o !== undefined && (req.namespace === undefined || !req.resource.namespaced || o.metadata.namespace === req.namespace) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o);
 
     const store = this.hub.api.store;
     const rvText = req.resourceVersion ?? '';

@@ -38,9 +38,7 @@ export interface StreamTargets {
 function refuse(socket: Duplex, err: unknown): void {
   const e = asApiError(err);
   const body = JSON.stringify(e.toStatus());
-  socket.end(
-    `HTTP/1.1 ${e.code} ${e.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  );
+  socket.end(`HTTP/1.1 ${e.code} ${e.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 function toBuffer(data: RawData): Buffer {
@@ -111,7 +109,10 @@ export class WebSocketStreams {
     if (parsed.type === 'resource' && parsed.resource.kind === 'Pod' && parsed.name && parsed.subresource.join('/') === 'portforward') {
       this.access.authorize({ verb: 'get', group: '', resource: 'pods', subresource: 'portforward', namespace: parsed.namespace!, name: parsed.name });
       if (!protocols.some((p) => CHANNEL_PROTOCOLS.includes(p))) throw badRequest(`pod port-forward needs one of the websocket subprotocols ${CHANNEL_PROTOCOLS.join(', ')}`);
-      const ports = url.searchParams.getAll('ports').flatMap((p) => p.split(',')).map(Number);
+      const ports = url.searchParams
+        .getAll('ports')
+        .flatMap((p) => p.split(','))
+        .map(Number);
       if (ports.length === 0 || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) throw badRequest('query parameter "port" is required');
       const targets = await Promise.all(ports.map((p) => this.targets.podPort(parsed.namespace!, parsed.name!, p)));
       this.server.handleUpgrade(req, socket, head, (ws) => this.bridgeChannels(ws, ports, targets));

@@ -28,105 +28,112 @@ import { allVms, filterBuild } from '../toolkit/select-vm.js';
 import { failureSection, imagesTable, layersTable, logsLine, outputsTable, phasesTable, sourcesTable, writeSummary, type ImageRow, type SourceRow } from '../toolkit/summary.js';
 import { STATE } from '../toolkit/state-keys.js';
 
-export const run = (): Promise<void> => runAction(async (ctx) => {
-  const { logger, signal } = ctx;
-  const engine = enumInput('engine', ['local', 'kubevirt'] as const, 'local');
-  // Everything temporary of this build goes under one folder the post step can remove.
-  const tempRoot = ctx.env.RUNNER_TEMP || os.tmpdir();
-  await mkdir(tempRoot, { recursive: true });
-  const buildTemp = await mkdtemp(path.join(tempRoot, 'ruddervirt-build-'));
-  core.saveState(STATE.buildTemp, buildTemp);
-  process.env.TMPDIR = buildTemp;
+export const run = (): Promise<void> =>
+  runAction(async (ctx) => {
+    const { logger, signal } = ctx;
+    const engine = enumInput('engine', ['local', 'kubevirt'] as const, 'local');
+    // Everything temporary of this build goes under one folder the post step can remove.
+    const tempRoot = ctx.env.RUNNER_TEMP || os.tmpdir();
+    await mkdir(tempRoot, { recursive: true });
+    const buildTemp = await mkdtemp(path.join(tempRoot, 'ruddervirt-build-'));
+    core.saveState(STATE.buildTemp, buildTemp);
+    process.env.TMPDIR = buildTemp;
 
-  const loaded = loadBuildForAction(ctx);
-  const build = filterBuild(loaded.build, listInput('layers'), listInput('vms'));
-  const publish = publishInputs(ctx);
-  const token = secretInput(ctx, 'github-token');
-  const onError = booleanInput('keep-on-failure', false) ? 'abort' : 'cleanup';
-  core.saveState(STATE.keepOnFailure, String(onError === 'abort'));
-  const outputDir = path.resolve(ctx.workspace, optionalInput('output-directory') ?? path.join('output', build.name));
-  const vmCount = allVms(build).length;
-  const logDir = path.join(outputDir, 'logs');
-  const logArtifact = logArtifactInputs([build.name]);
-  await startBuildLog(logger, logDir, 'build.log');
-  logger.info(`build ${build.name}: ${build.layers.length} layer(s), ${vmCount} VM(s) → ${outputDir}`);
+    const loaded = loadBuildForAction(ctx);
+    const build = filterBuild(loaded.build, listInput('layers'), listInput('vms'));
+    const publish = publishInputs(ctx);
+    const token = secretInput(ctx, 'github-token');
+    const onError = booleanInput('keep-on-failure', false) ? 'abort' : 'cleanup';
+    core.saveState(STATE.keepOnFailure, String(onError === 'abort'));
+    const outputDir = path.resolve(ctx.workspace, optionalInput('output-directory') ?? path.join('output', build.name));
+    const vmCount = allVms(build).length;
+    const logDir = path.join(outputDir, 'logs');
+    const logArtifact = logArtifactInputs([build.name]);
+    await startBuildLog(logger, logDir, 'build.log');
+    logger.info(`build ${build.name}: ${build.layers.length} layer(s), ${vmCount} VM(s) → ${outputDir}`);
 
-  // Sources first, through the Actions cache: the build then finds them verified on disk.
-  const sources: SourceRow[] = [];
-  const useCache = booleanInput('cache', true);
-  // On kubevirt CDI fetches sources itself, inside the cluster: nothing to cache on the runner.
-  if (useCache && engine === 'local') {
-    for (const selected of allVms(build)) {
-      const kind = selected.vm.source.kind;
-      if (kind !== 'url' && kind !== 'iso' && kind !== 'containerDisk') continue;
-      logger.startGroup(`source for ${selected.key}`);
-      const s = await importLocalSource({ build, selected, logger, signal, env: ctx.env });
-      sources.push({ vm: selected.key, reference: s.reference, digest: s.digest, ...(s.bytes !== undefined ? { bytes: s.bytes } : {}), origin: s.origin });
+    // Sources first, through the Actions cache: the build then finds them verified on disk.
+    const sources: SourceRow[] = [];
+    const useCache = booleanInput('cache', true);
+    // On kubevirt CDI fetches sources itself, inside the cluster: nothing to cache on the runner.
+    if (useCache && engine === 'local') {
+      for (const selected of allVms(build)) {
+        const kind = selected.vm.source.kind;
+        if (kind !== 'url' && kind !== 'iso' && kind !== 'containerDisk') continue;
+        logger.startGroup(`source for ${selected.key}`);
+        const s = await importLocalSource({ build, selected, logger, signal, env: ctx.env });
+        sources.push({ vm: selected.key, reference: s.reference, digest: s.digest, ...(s.bytes !== undefined ? { bytes: s.bytes } : {}), origin: s.origin });
+        logger.closeGroup();
+      }
+    }
+
+    // Unchanged layers: from this runner's layer cache, else from the Actions cache (cache input).
+    const layerCache = new ActionsLayerCache(defaultCacheRoot(ctx.env), logger, useCache);
+    const engineImpl = await wholeBuildEngine(ctx, engine, buildTemp);
+    let result: BuildResult;
+    let status: BuildResult['status'] = 'failed';
+    try {
+      result = await runBuild({ build, engine: engineImpl.engine, outputDir, onError, logger, signal, phaseTimeouts: phaseTimeoutInputs(), layerCache });
+      status = result.status;
+    } finally {
+      await engineImpl.release(status, onError === 'abort');
       logger.closeGroup();
     }
-  }
+    if (result.status !== 'cancelled') await layerCache.saveBuiltLayers();
+    const logs = await uploadLogsIfWanted(logArtifact, result.status, { dir: logDir, masker: ctx.masker, logger, tempRoot: buildTemp });
 
-  // Unchanged layers: from this runner's layer cache, else from the Actions cache (cache input).
-  const layerCache = new ActionsLayerCache(defaultCacheRoot(ctx.env), logger, useCache);
-  const engineImpl = await wholeBuildEngine(ctx, engine, buildTemp);
-  let result: BuildResult;
-  let status: BuildResult['status'] = 'failed';
-  try {
-    result = await runBuild({ build, engine: engineImpl.engine, outputDir, onError, logger, signal, phaseTimeouts: phaseTimeoutInputs(), layerCache });
-    status = result.status;
-  } finally {
-    await engineImpl.release(status, onError === 'abort');
-    logger.closeGroup();
-  }
-  if (result.status !== 'cancelled') await layerCache.saveBuiltLayers();
-  const logs = await uploadLogsIfWanted(logArtifact, result.status, { dir: logDir, masker: ctx.masker, logger, tempRoot: buildTemp });
-
-  core.saveState(STATE.status, result.status);
-  const images: ImageRow[] = [];
-  if (result.status === 'succeeded' && publish) {
-    if (result.outputs.length !== 1) {
-      throw new UserError(`input 'image': the build made ${result.outputs.length} images; publish one per VM with publish-containerdisk, or select one VM with 'vms'`);
+    core.saveState(STATE.status, result.status);
+    const images: ImageRow[] = [];
+    if (result.status === 'succeeded' && publish) {
+      if (result.outputs.length !== 1) {
+        throw new UserError(`input 'image': the build made ${result.outputs.length} images; publish one per VM with publish-containerdisk, or select one VM with 'vms'`);
+      }
+      const out = result.outputs[0]!;
+      logger.startGroup(`publish ${out.image}`);
+      const pushed = await publishDisk(ctx, out.image, publish, `${build.name} ${out.layer}/${out.vm}`);
+      logger.closeGroup();
+      images.push({ image: imageName(pushed.refs[0] ?? publish.refs[0]!), digest: pushed.digest, refs: pushed.refs });
     }
-    const out = result.outputs[0]!;
-    logger.startGroup(`publish ${out.image}`);
-    const pushed = await publishDisk(ctx, out.image, publish, `${build.name} ${out.layer}/${out.vm}`);
-    logger.closeGroup();
-    images.push({ image: imageName(pushed.refs[0] ?? publish.refs[0]!), digest: pushed.digest, refs: pushed.refs });
-  }
 
-  const failures = result.status === 'failed' ? await Promise.all(allVms(build).map((s) => readFailure(s.key, path.join(logDir, `${s.layer.name}-${s.vm.name}`)))) : [];
-  if (logs) for (const f of failures) f.where = `artifact ${logs.name}`;
-  const report =
-    `### RudderVirt build \`${build.name}\`: ${result.status}\n\n` +
-    (sources.length > 0 ? `#### Sources\n\n${sourcesTable(sources)}\n` : '') +
-    `#### Layers\n\n${layersTable(build.layers.map((l) => l.name), layerCache.layers)}\n` +
-    `#### Phases\n\n${phasesTable(result.phases)}\n#### Outputs\n\n${outputsTable(result.outputs, (l) => layerCache.originOf(l))}\n` +
-    (images.length > 0 ? `#### Image\n\n${imagesTable(images)}\n` : '') +
-    (result.error ? `**Error:** ${result.error.message.replace(/\n/g, '  \n')}\n\n` : '') +
-    failures.filter((f) => f.serialTail.length > 0 || f.screenshots.length > 0).map(failureSection).join('\n') +
-    (logs || result.status !== 'succeeded' ? `\n${logsLine(logs, logDir)}` : '');
-  await writeSummary(report, ctx.masker);
-  if (token) {
-    await reportToGitHub({ token, buildName: build.name, status: result.status, markdown: ctx.masker.mask(report), comment: booleanInput('pr-comment', false), checkRun: booleanInput('check-run', false), logger });
-  }
+    const failures = result.status === 'failed' ? await Promise.all(allVms(build).map((s) => readFailure(s.key, path.join(logDir, `${s.layer.name}-${s.vm.name}`)))) : [];
+    if (logs) for (const f of failures) f.where = `artifact ${logs.name}`;
+    const report =
+      `### RudderVirt build \`${build.name}\`: ${result.status}\n\n` +
+      (sources.length > 0 ? `#### Sources\n\n${sourcesTable(sources)}\n` : '') +
+      `#### Layers\n\n${layersTable(
+        build.layers.map((l) => l.name),
+        layerCache.layers,
+      )}\n` +
+      `#### Phases\n\n${phasesTable(result.phases)}\n#### Outputs\n\n${outputsTable(result.outputs, (l) => layerCache.originOf(l))}\n` +
+      (images.length > 0 ? `#### Image\n\n${imagesTable(images)}\n` : '') +
+      (result.error ? `**Error:** ${result.error.message.replace(/\n/g, '  \n')}\n\n` : '') +
+      failures
+        .filter((f) => f.serialTail.length > 0 || f.screenshots.length > 0)
+        .map(failureSection)
+        .join('\n') +
+      (logs || result.status !== 'succeeded' ? `\n${logsLine(logs, logDir)}` : '');
+    await writeSummary(report, ctx.masker);
+    if (token) {
+      await reportToGitHub({ token, buildName: build.name, status: result.status, markdown: ctx.masker.mask(report), comment: booleanInput('pr-comment', false), checkRun: booleanInput('check-run', false), logger });
+    }
 
-  const first = result.outputs[0];
-  setOutputs(
-    {
-      status: result.status,
-      manifest: result.manifest,
-      'output-directory': outputDir,
-      'log-dir': logDir,
-      'logs-artifact': logs?.name,
-      'logs-artifact-url': logs?.url,
-      images: JSON.stringify(result.outputs.map((o) => ({ layer: o.layer, vm: o.vm, path: o.image, format: o.format, bytes: o.bytes, sha256: o.sha256 }))),
-      path: first?.image,
-      sha256: first?.sha256,
-      image: images[0]?.image,
-      digest: images[0]?.digest,
-      'image-ref': images[0] ? `${images[0].image}@${images[0].digest}` : undefined,
-    },
-    ctx.masker,
-  );
-  if (result.status !== 'succeeded') throw result.error ?? new UserError(`build ${result.status}`);
-});
+    const first = result.outputs[0];
+    setOutputs(
+      {
+        status: result.status,
+        manifest: result.manifest,
+        'output-directory': outputDir,
+        'log-dir': logDir,
+        'logs-artifact': logs?.name,
+        'logs-artifact-url': logs?.url,
+        images: JSON.stringify(result.outputs.map((o) => ({ layer: o.layer, vm: o.vm, path: o.image, format: o.format, bytes: o.bytes, sha256: o.sha256 }))),
+        path: first?.image,
+        sha256: first?.sha256,
+        image: images[0]?.image,
+        digest: images[0]?.digest,
+        'image-ref': images[0] ? `${images[0].image}@${images[0].digest}` : undefined,
+      },
+      ctx.masker,
+    );
+    if (result.status !== 'succeeded') throw result.error ?? new UserError(`build ${result.status}`);
+  });

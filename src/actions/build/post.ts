@@ -12,17 +12,18 @@ import { stopProcessesWithMarker } from '../toolkit/processes.js';
 import { runAction } from '../toolkit/run-action.js';
 import { STATE } from '../toolkit/state-keys.js';
 
-export const run = (): Promise<void> => runAction(async (ctx) => {
-  const buildTemp = core.getState(STATE.buildTemp);
-  if (!buildTemp) return;
-  const run = core.getState(STATE.runId) ? { id: core.getState(STATE.runId), namespace: core.getState(STATE.namespace), kubeconfig: core.getState(STATE.kubeconfig) || undefined } : undefined;
-  if (core.getState(STATE.keepOnFailure) === 'true' && core.getState(STATE.status) !== 'succeeded') {
-    core.info(`keep-on-failure: leaving ${buildTemp} and anything still running from it${run ? `; remove build run ${run.id} afterwards with: ${removalHint(run)}` : ''}`);
-    return;
-  }
-  // Before the temp folder goes: an inline kubeconfig lives there.
-  if (run) await removeJobRun(run, ctx.logger, ctx.env);
-  const stopped = await stopProcessesWithMarker(buildTemp);
-  if (stopped.length > 0) core.info(`stopped ${stopped.length} leftover process(es) of the build`);
-  if (existsSync(buildTemp)) await rm(buildTemp, { recursive: true, force: true });
-});
+export const run = (): Promise<void> =>
+  runAction(async (ctx) => {
+    const buildTemp = core.getState(STATE.buildTemp);
+    if (!buildTemp) return;
+    const run = core.getState(STATE.runId) ? { id: core.getState(STATE.runId), namespace: core.getState(STATE.namespace), kubeconfig: core.getState(STATE.kubeconfig) || undefined } : undefined;
+    if (core.getState(STATE.keepOnFailure) === 'true' && core.getState(STATE.status) !== 'succeeded') {
+      core.info(`keep-on-failure: leaving ${buildTemp} and anything still running from it${run ? `; remove build run ${run.id} afterwards with: ${removalHint(run)}` : ''}`);
+      return;
+    }
+    // Before the temp folder goes: an inline kubeconfig lives there.
+    if (run) await removeJobRun(run, ctx.logger, ctx.env);
+    const stopped = await stopProcessesWithMarker(buildTemp);
+    if (stopped.length > 0) core.info(`stopped ${stopped.length} leftover process(es) of the build`);
+    if (existsSync(buildTemp)) await rm(buildTemp, { recursive: true, force: true });
+  });

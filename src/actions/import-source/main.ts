@@ -14,41 +14,42 @@ import { runAction } from '../toolkit/run-action.js';
 import { selectVm } from '../toolkit/select-vm.js';
 import { sourcesTable, writeSummary } from '../toolkit/summary.js';
 
-export const run = (): Promise<void> => runAction(async (ctx) => {
-  const handoff = await readHandoff();
-  const engine = enumInput('engine', ['local', 'kubevirt'] as const, handoff?.engine ?? 'local');
-  const loaded = loadBuildForAction(ctx, handoff);
-  const selected = selectVm(loaded.build, optionalInput('vm'));
-  ctx.logger.startGroup(`import source for ${selected.key}`);
-  const imported =
-    engine === 'kubevirt'
-      ? await importKubevirtSource(ctx, loaded.build, selected, handoff)
-      : await importLocalSource({
-          build: loaded.build,
-          selected,
-          ...(handoff ? { handoff } : {}),
-          logger: ctx.logger,
-          signal: ctx.signal,
-          env: ctx.env,
-          actionsCache: booleanInput('cache', true),
-        });
-  ctx.logger.closeGroup();
-  await updateHandoff(engine, (h) => {
-    h.build = loaded.handoff;
-    h.sources[selected.key] = imported;
+export const run = (): Promise<void> =>
+  runAction(async (ctx) => {
+    const handoff = await readHandoff();
+    const engine = enumInput('engine', ['local', 'kubevirt'] as const, handoff?.engine ?? 'local');
+    const loaded = loadBuildForAction(ctx, handoff);
+    const selected = selectVm(loaded.build, optionalInput('vm'));
+    ctx.logger.startGroup(`import source for ${selected.key}`);
+    const imported =
+      engine === 'kubevirt'
+        ? await importKubevirtSource(ctx, loaded.build, selected, handoff)
+        : await importLocalSource({
+            build: loaded.build,
+            selected,
+            ...(handoff ? { handoff } : {}),
+            logger: ctx.logger,
+            signal: ctx.signal,
+            env: ctx.env,
+            actionsCache: booleanInput('cache', true),
+          });
+    ctx.logger.closeGroup();
+    await updateHandoff(engine, (h) => {
+      h.build = loaded.handoff;
+      h.sources[selected.key] = imported;
+    });
+    setOutputs(
+      {
+        'source-reference': imported.reference,
+        digest: imported.digest,
+        'cache-hit': imported.origin === 'actions-cache' || imported.origin === 'local-cache',
+        vm: selected.key,
+      },
+      ctx.masker,
+    );
+    await writeSummary(
+      `### RudderVirt: source for ${selected.key}\n\n` +
+        sourcesTable([{ vm: selected.key, reference: imported.reference, digest: imported.digest, ...(imported.bytes !== undefined ? { bytes: imported.bytes } : {}), origin: imported.origin }]),
+      ctx.masker,
+    );
   });
-  setOutputs(
-    {
-      'source-reference': imported.reference,
-      digest: imported.digest,
-      'cache-hit': imported.origin === 'actions-cache' || imported.origin === 'local-cache',
-      vm: selected.key,
-    },
-    ctx.masker,
-  );
-  await writeSummary(
-    `### RudderVirt: source for ${selected.key}\n\n` +
-      sourcesTable([{ vm: selected.key, reference: imported.reference, digest: imported.digest, ...(imported.bytes !== undefined ? { bytes: imported.bytes } : {}), origin: imported.origin }]),
-    ctx.masker,
-  );
-});

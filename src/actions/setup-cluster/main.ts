@@ -63,54 +63,57 @@ async function prepareCluster(ctx: ActionContext, kc: KubeConfig, namespace: str
   return { caps, created };
 }
 
-export const run = (): Promise<void> => runAction(async (ctx) => {
-  const engine = enumInput('engine', ['local', 'kubevirt'] as const, 'local');
-  core.saveState(STATE.engine, engine);
+export const run = (): Promise<void> =>
+  runAction(async (ctx) => {
+    const engine = enumInput('engine', ['local', 'kubevirt'] as const, 'local');
+    core.saveState(STATE.engine, engine);
 
-  if (engine === 'local') {
-    const options = {
-      installPackages: booleanInput('install-packages', true),
-      fixKvm: booleanInput('fix-kvm-permissions', true),
-      requireKvm: booleanInput('require-kvm', false),
-      logger: ctx.logger,
-      signal: ctx.signal,
-      env: ctx.env,
-    };
-    const r = await core.group('local engine: QEMU on this runner', () => setupLocalHost(options));
-    // Later steps (and their VM keepers) skip the accelerator probe.
-    core.exportVariable('RUDDERVIRT_ACCEL', r.accelerator);
-    await updateHandoff('local', (h) => {
-      h.engine = 'local';
-      h.accelerator = r.accelerator;
+    if (engine === 'local') {
+      const options = {
+        installPackages: booleanInput('install-packages', true),
+        fixKvm: booleanInput('fix-kvm-permissions', true),
+        requireKvm: booleanInput('require-kvm', false),
+        logger: ctx.logger,
+        signal: ctx.signal,
+        env: ctx.env,
+      };
+      const r = await core.group('local engine: QEMU on this runner', () => setupLocalHost(options));
+      // Later steps (and their VM keepers) skip the accelerator probe.
+      core.exportVariable('RUDDERVIRT_ACCEL', r.accelerator);
+      await updateHandoff('local', (h) => {
+        h.engine = 'local';
+        h.accelerator = r.accelerator;
+      });
+      setOutputs({ engine, namespace: '', accelerator: r.accelerator }, ctx.masker);
+      await writeSummary(
+        `### RudderVirt: local engine ready\n\n| | |\n|---|---|\n| Accelerator | ${r.accelerator === 'kvm' ? 'KVM' : 'TCG (software emulation, slow)'} |\n` +
+          `| Why | ${escapeCell(r.reason)} |\n| /dev/kvm | ${r.kvm} |\n| Installed | ${r.installed.join(', ') || 'nothing (all present)'} |\n`,
+        ctx.masker,
+      );
+      return;
+    }
+
+    // Inline content (a secret) becomes a 0600 file; only its path is handed to later steps.
+    const given = await kubeconfigInput(ctx, stageSecretsDir(ctx.env));
+    const kubeconfig = given?.path ?? ctx.env.KUBECONFIG;
+    const namespace = optionalInput('namespace') ?? 'ruddervirt-builds';
+    const kc = loadKubeConfig(kubeconfig);
+    core.saveState(STATE.kubeconfig, kubeconfig ?? '');
+    core.saveState(STATE.handoff, handoffPath());
+    core.saveState(STATE.cleanup, String(booleanInput('cleanup', true)));
+    const { caps, created } = await core.group(`kubevirt engine: cluster ${kc.getCurrentCluster()?.server}`, () => prepareCluster(ctx, kc, namespace));
+    core.saveState(STATE.namespace, namespace);
+    core.saveState(STATE.namespaceCreated, String(created));
+    await updateHandoff('kubevirt', (h) => {
+      h.engine = 'kubevirt';
+      h.namespace = namespace;
+      if (kubeconfig) h.kubeconfig = kubeconfig;
     });
-    setOutputs({ engine, namespace: '', accelerator: r.accelerator }, ctx.masker);
+    setOutputs({ engine, namespace, accelerator: caps.kubevirt.emulation ? 'tcg' : 'kvm' }, ctx.masker);
     await writeSummary(
-      `### RudderVirt: local engine ready\n\n| | |\n|---|---|\n| Accelerator | ${r.accelerator === 'kvm' ? 'KVM' : 'TCG (software emulation, slow)'} |\n` +
-        `| Why | ${escapeCell(r.reason)} |\n| /dev/kvm | ${r.kvm} |\n| Installed | ${r.installed.join(', ') || 'nothing (all present)'} |\n`,
+      `### RudderVirt: cluster ready\n\n${describeCapabilities(caps)
+        .map((l) => `- ${escapeCell(l)}`)
+        .join('\n')}\n- Namespace: \`${escapeCell(namespace)}\`${created ? ' (created)' : ''}\n`,
       ctx.masker,
     );
-    return;
-  }
-
-  // Inline content (a secret) becomes a 0600 file; only its path is handed to later steps.
-  const given = await kubeconfigInput(ctx, stageSecretsDir(ctx.env));
-  const kubeconfig = given?.path ?? ctx.env.KUBECONFIG;
-  const namespace = optionalInput('namespace') ?? 'ruddervirt-builds';
-  const kc = loadKubeConfig(kubeconfig);
-  core.saveState(STATE.kubeconfig, kubeconfig ?? '');
-  core.saveState(STATE.handoff, handoffPath());
-  core.saveState(STATE.cleanup, String(booleanInput('cleanup', true)));
-  const { caps, created } = await core.group(`kubevirt engine: cluster ${kc.getCurrentCluster()?.server}`, () => prepareCluster(ctx, kc, namespace));
-  core.saveState(STATE.namespace, namespace);
-  core.saveState(STATE.namespaceCreated, String(created));
-  await updateHandoff('kubevirt', (h) => {
-    h.engine = 'kubevirt';
-    h.namespace = namespace;
-    if (kubeconfig) h.kubeconfig = kubeconfig;
   });
-  setOutputs({ engine, namespace, accelerator: caps.kubevirt.emulation ? 'tcg' : 'kvm' }, ctx.masker);
-  await writeSummary(
-    `### RudderVirt: cluster ready\n\n${describeCapabilities(caps).map((l) => `- ${escapeCell(l)}`).join('\n')}\n- Namespace: \`${escapeCell(namespace)}\`${created ? ' (created)' : ''}\n`,
-    ctx.masker,
-  );
-});

@@ -14,24 +14,25 @@ import { removalHint, removeJobRun, stageSecretsDir } from '../toolkit/kubevirt-
 import { runAction } from '../toolkit/run-action.js';
 import { STATE } from '../toolkit/state-keys.js';
 
-export const run = (): Promise<void> => runAction(async (ctx) => {
-  if (core.getState(STATE.engine) !== 'kubevirt') return;
-  const kubeconfig = core.getState(STATE.kubeconfig) || undefined;
-  const file = core.getState(STATE.handoff);
-  const handoff = file && existsSync(file) ? await readHandoff(file).catch((err: unknown) => (core.warning(String(err)), undefined)) : undefined;
-  const run = handoff?.kubevirtRun;
-  const kept = Object.values(handoff?.vms ?? {}).some((vm) => vm.keep);
-  if (run && kept) core.info(`keep-on-failure: build run ${run.id} is left for debugging; remove it afterwards with: ${removalHint(run)}`);
-  else if (run) await removeJobRun(run, ctx.logger, ctx.env);
+export const run = (): Promise<void> =>
+  runAction(async (ctx) => {
+    if (core.getState(STATE.engine) !== 'kubevirt') return;
+    const kubeconfig = core.getState(STATE.kubeconfig) || undefined;
+    const file = core.getState(STATE.handoff);
+    const handoff = file && existsSync(file) ? await readHandoff(file).catch((err: unknown) => (core.warning(String(err)), undefined)) : undefined;
+    const run = handoff?.kubevirtRun;
+    const kept = Object.values(handoff?.vms ?? {}).some((vm) => vm.keep);
+    if (run && kept) core.info(`keep-on-failure: build run ${run.id} is left for debugging; remove it afterwards with: ${removalHint(run)}`);
+    else if (run) await removeJobRun(run, ctx.logger, ctx.env);
 
-  const namespace = core.getState(STATE.namespace);
-  if (namespace && core.getState(STATE.namespaceCreated) === 'true') {
-    if (core.getState(STATE.cleanup) === 'false' || kept) {
-      core.info(`${kept ? 'keep-on-failure' : 'cleanup: false'} — keeping namespace ${namespace}`);
-    } else {
-      await deleteNamespace(loadKubeConfig(kubeconfig), namespace);
-      core.info(`deleted namespace ${namespace}`);
+    const namespace = core.getState(STATE.namespace);
+    if (namespace && core.getState(STATE.namespaceCreated) === 'true') {
+      if (core.getState(STATE.cleanup) === 'false' || kept) {
+        core.info(`${kept ? 'keep-on-failure' : 'cleanup: false'} — keeping namespace ${namespace}`);
+      } else {
+        await deleteNamespace(loadKubeConfig(kubeconfig), namespace);
+        core.info(`deleted namespace ${namespace}`);
+      }
     }
-  }
-  if (!kept) await rm(stageSecretsDir(ctx.env), { recursive: true, force: true });
-});
+    if (!kept) await rm(stageSecretsDir(ctx.env), { recursive: true, force: true });
+  });

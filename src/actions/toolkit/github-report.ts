@@ -46,9 +46,7 @@ export async function reportToGitHub(req: ReportRequest): Promise<{ commentUrl?:
         const body = fit(`${marker}\n## ${title}\n\n${req.markdown}`);
         const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pr.number, per_page: 100 });
         const mine = comments.find((c) => c.body?.startsWith(marker));
-        const res = mine
-          ? await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body })
-          : await octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body });
+        const res = mine ? await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body }) : await octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body });
         out.commentUrl = res.data.html_url;
         req.logger.info(`pr-comment: ${mine ? 'updated' : 'posted'} ${res.data.html_url}`);
       } catch (err) {

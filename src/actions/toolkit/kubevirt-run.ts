@@ -48,8 +48,7 @@ export async function jobRun(ctx: ActionContext, handoff: Handoff | undefined): 
   }
   const kubeconfig = given?.path ?? handoff?.kubeconfig;
   // The namespace is fixed now (not left to each step's kubeconfig), so every step agrees.
-  const namespace =
-    namespaceInput ?? handoff?.namespace ?? loadKubeTarget({ env: ctx.env, ...(kubeconfig ? { kubeconfig } : {}) }).namespace;
+  const namespace = namespaceInput ?? handoff?.namespace ?? loadKubeTarget({ env: ctx.env, ...(kubeconfig ? { kubeconfig } : {}) }).namespace;
   const run: HandoffKubevirtRun = { id: newRunId(), namespace, ...(kubeconfig ? { kubeconfig } : {}) };
   await updateHandoff('kubevirt', (h) => {
     h.engine = 'kubevirt';

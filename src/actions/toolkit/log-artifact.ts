@@ -128,7 +128,12 @@ export async function uploadLogFolder(req: UploadLogsRequest): Promise<UploadedL
       return undefined;
     }
     const client = new DefaultArtifactClient();
-    const taken = new Set(await client.listArtifacts().then((r) => r.artifacts.map((a) => a.name), () => [] as string[]));
+    const taken = new Set(
+      await client.listArtifacts().then(
+        (r) => r.artifacts.map((a) => a.name),
+        () => [] as string[],
+      ),
+    );
     let name = req.name;
     for (let n = 2; taken.has(name); n++) name = `${req.name}-${n}`;
     for (let attempt = 0; ; attempt++) {

@@ -17,12 +17,7 @@ import type { UploadedLogs } from './log-artifact.js';
 export const SUMMARY_LIMIT = 1000 * 1024;
 
 export function escapeCell(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('|', '&#124;')
-    .replace(/\r?\n/g, '<br>');
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('|', '&#124;').replace(/\r?\n/g, '<br>');
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -96,14 +91,7 @@ export function outputsTable(outputs: readonly VmOutput[], originOf?: (layer: st
   };
   return table(
     ['VM', 'Image', 'Format', 'Size', 'sha256', 'Built or cached'],
-    outputs.map((o) => [
-      escapeCell(`${o.layer}/${o.vm}`),
-      `\`${escapeCell(o.image)}\``,
-      `${o.format}${o.compressed ? ' (compressed)' : ''}`,
-      formatBytes(o.bytes),
-      `\`${o.sha256}\``,
-      how(o),
-    ]),
+    outputs.map((o) => [escapeCell(`${o.layer}/${o.vm}`), `\`${escapeCell(o.image)}\``, `${o.format}${o.compressed ? ' (compressed)' : ''}`, formatBytes(o.bytes), `\`${o.sha256}\``, how(o)]),
   );
 }
 
@@ -155,7 +143,9 @@ export function logsLine(uploaded: UploadedLogs | undefined, dir: string): strin
 export function fitSummary(markdown: string, limit = SUMMARY_LIMIT): string {
   if (Buffer.byteLength(markdown) <= limit) return markdown;
   const note = '\n\n_The summary was cut to stay under the runner’s 1 MiB limit; the full record is in manifest.json._\n';
-  let cut = Buffer.from(markdown).subarray(0, limit - Buffer.byteLength(note)).toString('utf8');
+  let cut = Buffer.from(markdown)
+    .subarray(0, limit - Buffer.byteLength(note))
+    .toString('utf8');
   cut = cut.slice(0, Math.max(0, cut.lastIndexOf('\n')));
   return cut + note;
 }

@@ -83,12 +83,7 @@ export const bootCommandCommand: Command = {
     }
     const { format, texts } = parsed;
     const plan = planBootCommand(texts, { elementLabel: (i) => `argument ${i + 1}` });
-    const lines =
-      format === 'json'
-        ? plan.events.map(jsonLine)
-        : format === 'ast'
-          ? plan.tokens.map(formatPackerAst)
-          : [...plan.events.map(describeKeyEvent), summary(plan, resolveKeyInterval({ env: io.env }))];
+    const lines = format === 'json' ? plan.events.map(jsonLine) : format === 'ast' ? plan.tokens.map(formatPackerAst) : [...plan.events.map(describeKeyEvent), summary(plan, resolveKeyInterval({ env: io.env }))];
     io.stdout.write(lines.map((l) => l + '\n').join(''));
     return 0;
   },

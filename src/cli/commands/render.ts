@@ -97,7 +97,7 @@ export const renderCommand: Command = {
     if (values['service-account'] !== undefined) throw new UsageError('--service-account goes with --rbac');
 
     const engine = values.engine ?? 'kubevirt';
-    if (engine === 'local') throw new UsageError("the local engine runs QEMU directly and has no manifests; render is for --engine kubevirt");
+    if (engine === 'local') throw new UsageError('the local engine runs QEMU directly and has no manifests; render is for --engine kubevirt');
     if (engine !== 'kubevirt') throw new UsageError(`--engine must be kubevirt, got '${engine}'`);
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the build FILE' : 'render takes one build FILE');
     const exportApi = values['export-api'] ?? 'v1';

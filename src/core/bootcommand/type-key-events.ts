@@ -33,11 +33,7 @@ export interface TypeKeyEventsOptions {
   logger?: Logger;
 }
 
-export async function typeKeyEvents(
-  input: readonly KeyEvent[] | BootKeyPlan,
-  sink: KeySink,
-  { intervalMs, signal, onElementDone, onEvent, logger, waitForText }: TypeKeyEventsOptions,
-): Promise<void> {
+export async function typeKeyEvents(input: readonly KeyEvent[] | BootKeyPlan, sink: KeySink, { intervalMs, signal, onElementDone, onEvent, logger, waitForText }: TypeKeyEventsOptions): Promise<void> {
   const events = 'events' in input ? input.events : input;
   const elementEnds = 'events' in input ? input.elementEnds : [events.length];
   let nextElement = 0;

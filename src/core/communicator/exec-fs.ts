@@ -71,11 +71,7 @@ export class ExecFs implements RemoteFs {
   async stat(path: string, signal?: AbortSignal): Promise<RemoteStat | undefined> {
     const q = shellQuote(path);
     const answer = (
-      await this.run(
-        `if [ -d ${q} ]; then echo d; elif [ -f ${q} ]; then echo f; elif [ -e ${q} ]; then echo o; else echo n; fi; [ -x ${q} ] && echo x || echo -`,
-        `checking ${path}`,
-        signal ? { signal } : {},
-      )
+      await this.run(`if [ -d ${q} ]; then echo d; elif [ -f ${q} ]; then echo f; elif [ -e ${q} ]; then echo o; else echo n; fi; [ -x ${q} ] && echo x || echo -`, `checking ${path}`, signal ? { signal } : {})
     )
       .toString('utf8')
       .split('\n');

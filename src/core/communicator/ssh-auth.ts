@@ -37,10 +37,7 @@ export async function readPrivateKey(file: string, field: string): Promise<Buffe
   const parsed = ssh2.utils.parseKey(data);
   if (parsed instanceof Error) {
     const encrypted = /encrypted|passphrase/i.test(parsed.message);
-    throw new UserError(
-      `${field}: ${resolved} is not a usable private key (${parsed.message})` +
-        (encrypted ? '; passphrase-protected keys are not supported, use sshAgentAuth instead' : ''),
-    );
+    throw new UserError(`${field}: ${resolved} is not a usable private key (${parsed.message})` + (encrypted ? '; passphrase-protected keys are not supported, use sshAgentAuth instead' : ''));
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key?.isPrivateKey()) throw new UserError(`${field}: ${resolved} holds a public key, not a private key`);

@@ -184,8 +184,7 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
     signal.throwIfAborted();
     if (Date.now() >= deadline && last) {
       throw new UserError(
-        `Timeout waiting for SSH: no SSH session with ${where} after ${formatGoDuration(config.sshTimeout)} (${attempt - 1} tries); last error: ${describeKind(last)}. ` +
-          timeoutAdvice(config, last, authFailures),
+        `Timeout waiting for SSH: no SSH session with ${where} after ${formatGoDuration(config.sshTimeout)} (${attempt - 1} tries); last error: ${describeKind(last)}. ` + timeoutAdvice(config, last, authFailures),
       );
     }
     const watchStale = !targets.bastion && options.probeBanner !== false;

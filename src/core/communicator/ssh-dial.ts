@@ -90,13 +90,7 @@ function classify(err: Error & { level?: string; code?: string }, check: HostKey
   return new DialError('handshake', endpoint, `SSH handshake failed: ${err.message}`, { cause: err });
 }
 
-function connectClient(
-  config: ConnectConfig,
-  auth: AnyAuthMethod[],
-  check: HostKeyCheck,
-  endpoint: string,
-  signal: AbortSignal,
-): Promise<Client> {
+function connectClient(config: ConnectConfig, auth: AnyAuthMethod[], check: HostKeyCheck, endpoint: string, signal: AbortSignal): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
     let settled = false;
@@ -167,13 +161,7 @@ export async function dialSsh(options: DialOptions): Promise<DialedConnection> {
       const client = await connecting;
       return { client, hostKeyFingerprint: targetCheck.seen };
     }
-    const client = await connectClient(
-      sock ? { ...common, sock } : { ...common, host: target.host, port: target.port },
-      target.auth,
-      targetCheck,
-      endpoint,
-      signal,
-    );
+    const client = await connectClient(sock ? { ...common, sock } : { ...common, host: target.host, port: target.port }, target.auth, targetCheck, endpoint, signal);
     if (bastion) {
       const b = bastion;
       client.once('close', () => b.end());
@@ -184,4 +172,3 @@ export async function dialSsh(options: DialOptions): Promise<DialedConnection> {
     throw err;
   }
 }
-

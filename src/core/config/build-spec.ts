@@ -47,10 +47,8 @@ function size(description: string, extra: Partial<UnionSpec> = {}): UnionSpec {
   };
 }
 const k8sName = (description: string): StringSpec => formatted('k8sName', description);
-const localPath = (description: string, kind: StringSpec['path'], extra: Partial<StringSpec> = {}): StringSpec =>
-  text(description, { path: kind, ...extra });
-const templated = (use: TemplateUse, description: string, extra: Partial<StringSpec> = {}): StringSpec =>
-  text(description, { template: use, ...extra });
+const localPath = (description: string, kind: StringSpec['path'], extra: Partial<StringSpec> = {}): StringSpec => text(description, { path: kind, ...extra });
+const templated = (use: TemplateUse, description: string, extra: Partial<StringSpec> = {}): StringSpec => text(description, { template: use, ...extra });
 
 // ---------------------------------------------------------------------------------------------
 
@@ -61,10 +59,15 @@ const source = object(
     url: formatted('url', 'A disk image (qcow2 or raw) to download; needs checksum. Downloads are cached by URL and checksum.'),
     checksum: formatted('checksum', "The image's digest, algo:hex (md5, sha1, sha256 or sha512)."),
     containerDisk: formatted('image', 'A containerDisk image (a disk under /disk in an OCI image), e.g. quay.io/containerdisks/debian:12.'),
-    iso: object('ISO', 'An installer ISO, attached as a cdrom and booted; the root disk starts empty (size from disks[0].size).', {
-      url: formatted('url', 'Where to download the ISO.'),
-      checksum: formatted('checksum', "The ISO's digest, algo:hex."),
-    }, { required: ['url', 'checksum'], hints: { iso_url: 'url', iso_checksum: 'checksum' } }),
+    iso: object(
+      'ISO',
+      'An installer ISO, attached as a cdrom and booted; the root disk starts empty (size from disks[0].size).',
+      {
+        url: formatted('url', 'Where to download the ISO.'),
+        checksum: formatted('checksum', "The ISO's digest, algo:hex."),
+      },
+      { required: ['url', 'checksum'], hints: { iso_url: 'url', iso_checksum: 'checksum' } },
+    ),
     path: localPath('A local disk image (qcow2 or raw), relative to the build file; read when the build runs.', 'unchecked'),
     from: formatted('vmRef', "Another VM's output, `<layer>/<vm>`, from an earlier layer."),
   },
@@ -75,63 +78,86 @@ const source = object(
   },
 );
 
-const disk = object('Disk', 'A disk of the VM. The first is the root disk, made from the source.', {
-  name: k8sName('Disk name, unique within the VM (disks and cdroms share names).'),
-  size: size('Disk size. The root disk grows to it (never shrinks); other disks are created empty with it.', { defaultText: '40Gi for the root disk (Packer: 40960M); required for other disks' }),
-  bus: choice(['virtio', 'sata', 'scsi'], 'The bus the disk is attached to. virtio needs guest drivers (Windows: virtio-win).', {
-    default: 'virtio',
-    rejected: { ide: 'KubeVirt rejects the IDE bus ("IDE bus is not supported" in its admission webhook)' },
-  }),
-}, { required: ['name'], hints: { disk_size: 'size', disk_interface: 'bus', interface: 'bus' } });
-
-const cdrom = object('CD-ROM', 'A cdrom: files packed into an ISO with a volume label (cloud-init cidata, Windows answer files), or an existing ISO.', {
-  name: k8sName('Cdrom name, unique within the VM.'),
-  files: list(localPath('A file or folder (relative to the build file) put at the root of the ISO.', 'fileOrDir'), 'Files and folders to pack into the ISO.', { minItems: 1 }),
-  iso: localPath('An existing ISO file, relative to the build file.', 'file'),
-  label: formatted('volumeLabel', 'The ISO volume label the guest looks for (cidata for cloud-init NoCloud, OEMDRV for kickstart).', { default: 'packer' }),
-  type: choice(
-    ['cdrom', 'disk'],
-    'How the guest sees the ISO: a cdrom, or a read-only disk holding it — how KubeVirt attaches its own cloudInitNoCloud seed (a virtio disk), for guests without a SATA (AHCI) or SCSI cdrom driver, such as Debian\'s cloud kernel.',
-    { default: 'cdrom' },
-  ),
-  bus: choice(['sata', 'scsi', 'virtio'], 'The bus, as in KubeVirt: sata or scsi for a cdrom; virtio, sata or scsi for type: disk.', {
-    defaultText: 'sata for a cdrom (KubeVirt\'s default), virtio for type: disk',
-    rejected: { ide: 'KubeVirt rejects the IDE bus ("IDE bus is not supported" in its admission webhook)' },
-  }),
-}, { required: ['name'], exactlyOne: ['files', 'iso'], exclusive: [['iso', 'label']], hints: { cd_files: 'files', cd_label: 'label', interface: 'bus', cdrom_interface: 'bus' } });
-
-const nic = object('NIC', 'A network interface.', {
-  model: choice(['virtio', 'e1000', 'e1000e', 'rtl8139'], 'The NIC model the guest sees. e1000e works in Windows without drivers.', { default: 'virtio' }),
-  subnet: k8sName('A subnet declared under network.vpcs[].subnets; omitted = the default network (with internet).'),
-}, { hints: { net_device: 'model' } });
-
-const communicator = object('Communicator', 'How RudderVirt reaches the guest to provision it (Packer communicator options).', {
-  type: choice(['ssh', 'none'], 'ssh, or none for a VM that needs no connection (it powers itself off, e.g. an unattended installer).', {
-    defaultText: 'ssh when the VM has provisioners or a shutdownCommand, else none',
-  }),
-  sshHost: text('Host to connect to; by default the engine knows (a forwarded port, the VM pod IP).'),
-  sshPort: integer('SSH port in the guest.', { minimum: 1, maximum: 65535, default: 22 }),
-  sshUsername: text('User to log in as. Required with type ssh.'),
-  sshPassword: text('Password (also used for keyboard-interactive). Masked in logs; use {{ env `NAME` }} to keep it out of the file.', { secret: true }),
-  sshPrivateKeyFile: localPath('Private key file (relative to the build file; ~ is your home).', 'file'),
-  sshAgentAuth: flag('Authenticate with the SSH agent at SSH_AUTH_SOCK.'),
-  sshTimeout: duration('How long to wait for SSH to come up.', undefined, { defaultText: '5m when neither sshTimeout nor sshHandshakeAttempts is set, else unlimited' }),
-  sshHandshakeAttempts: integer('Authentication failures tolerated while waiting (0 = unlimited).', { minimum: 0, defaultText: '10 when neither sshTimeout nor sshHandshakeAttempts is set, else unlimited' }),
-  sshPty: flag('Request a pseudo-terminal for commands.'),
-  sshKeepAliveInterval: duration('Interval between keep-alive messages; negative disables them.', '5s'),
-  sshBastionHost: text('A bastion (jump) host to connect through.'),
-  sshBastionPort: integer('Bastion SSH port.', { minimum: 1, maximum: 65535, default: 22 }),
-  sshBastionUsername: text('Bastion user.'),
-  sshBastionPassword: text('Bastion password. Masked in logs.', { secret: true }),
-  sshBastionPrivateKeyFile: localPath('Bastion private key file; defaults to sshPrivateKeyFile.', 'file'),
-  pauseBeforeConnecting: duration('After SSH first answers, disconnect, wait this long and connect again (for guests that reboot once after first boot).', '0s'),
-}, {
-  hints: {
-    ssh_username: 'sshUsername', ssh_password: 'sshPassword', ssh_wait_timeout: 'sshTimeout', communicator: 'type',
-    winrm_username: 'WinRM is not supported: install OpenSSH in the guest and use type: ssh',
-    winrm_password: 'WinRM is not supported: install OpenSSH in the guest and use type: ssh',
+const disk = object(
+  'Disk',
+  'A disk of the VM. The first is the root disk, made from the source.',
+  {
+    name: k8sName('Disk name, unique within the VM (disks and cdroms share names).'),
+    size: size('Disk size. The root disk grows to it (never shrinks); other disks are created empty with it.', { defaultText: '40Gi for the root disk (Packer: 40960M); required for other disks' }),
+    bus: choice(['virtio', 'sata', 'scsi'], 'The bus the disk is attached to. virtio needs guest drivers (Windows: virtio-win).', {
+      default: 'virtio',
+      rejected: { ide: 'KubeVirt rejects the IDE bus ("IDE bus is not supported" in its admission webhook)' },
+    }),
   },
-});
+  { required: ['name'], hints: { disk_size: 'size', disk_interface: 'bus', interface: 'bus' } },
+);
+
+const cdrom = object(
+  'CD-ROM',
+  'A cdrom: files packed into an ISO with a volume label (cloud-init cidata, Windows answer files), or an existing ISO.',
+  {
+    name: k8sName('Cdrom name, unique within the VM.'),
+    files: list(localPath('A file or folder (relative to the build file) put at the root of the ISO.', 'fileOrDir'), 'Files and folders to pack into the ISO.', { minItems: 1 }),
+    iso: localPath('An existing ISO file, relative to the build file.', 'file'),
+    label: formatted('volumeLabel', 'The ISO volume label the guest looks for (cidata for cloud-init NoCloud, OEMDRV for kickstart).', { default: 'packer' }),
+    type: choice(
+      ['cdrom', 'disk'],
+      "How the guest sees the ISO: a cdrom, or a read-only disk holding it — how KubeVirt attaches its own cloudInitNoCloud seed (a virtio disk), for guests without a SATA (AHCI) or SCSI cdrom driver, such as Debian's cloud kernel.",
+      { default: 'cdrom' },
+    ),
+    bus: choice(['sata', 'scsi', 'virtio'], 'The bus, as in KubeVirt: sata or scsi for a cdrom; virtio, sata or scsi for type: disk.', {
+      defaultText: "sata for a cdrom (KubeVirt's default), virtio for type: disk",
+      rejected: { ide: 'KubeVirt rejects the IDE bus ("IDE bus is not supported" in its admission webhook)' },
+    }),
+  },
+  { required: ['name'], exactlyOne: ['files', 'iso'], exclusive: [['iso', 'label']], hints: { cd_files: 'files', cd_label: 'label', interface: 'bus', cdrom_interface: 'bus' } },
+);
+
+const nic = object(
+  'NIC',
+  'A network interface.',
+  {
+    model: choice(['virtio', 'e1000', 'e1000e', 'rtl8139'], 'The NIC model the guest sees. e1000e works in Windows without drivers.', { default: 'virtio' }),
+    subnet: k8sName('A subnet declared under network.vpcs[].subnets; omitted = the default network (with internet).'),
+  },
+  { hints: { net_device: 'model' } },
+);
+
+const communicator = object(
+  'Communicator',
+  'How RudderVirt reaches the guest to provision it (Packer communicator options).',
+  {
+    type: choice(['ssh', 'none'], 'ssh, or none for a VM that needs no connection (it powers itself off, e.g. an unattended installer).', {
+      defaultText: 'ssh when the VM has provisioners or a shutdownCommand, else none',
+    }),
+    sshHost: text('Host to connect to; by default the engine knows (a forwarded port, the VM pod IP).'),
+    sshPort: integer('SSH port in the guest.', { minimum: 1, maximum: 65535, default: 22 }),
+    sshUsername: text('User to log in as. Required with type ssh.'),
+    sshPassword: text('Password (also used for keyboard-interactive). Masked in logs; use {{ env `NAME` }} to keep it out of the file.', { secret: true }),
+    sshPrivateKeyFile: localPath('Private key file (relative to the build file; ~ is your home).', 'file'),
+    sshAgentAuth: flag('Authenticate with the SSH agent at SSH_AUTH_SOCK.'),
+    sshTimeout: duration('How long to wait for SSH to come up.', undefined, { defaultText: '5m when neither sshTimeout nor sshHandshakeAttempts is set, else unlimited' }),
+    sshHandshakeAttempts: integer('Authentication failures tolerated while waiting (0 = unlimited).', { minimum: 0, defaultText: '10 when neither sshTimeout nor sshHandshakeAttempts is set, else unlimited' }),
+    sshPty: flag('Request a pseudo-terminal for commands.'),
+    sshKeepAliveInterval: duration('Interval between keep-alive messages; negative disables them.', '5s'),
+    sshBastionHost: text('A bastion (jump) host to connect through.'),
+    sshBastionPort: integer('Bastion SSH port.', { minimum: 1, maximum: 65535, default: 22 }),
+    sshBastionUsername: text('Bastion user.'),
+    sshBastionPassword: text('Bastion password. Masked in logs.', { secret: true }),
+    sshBastionPrivateKeyFile: localPath('Bastion private key file; defaults to sshPrivateKeyFile.', 'file'),
+    pauseBeforeConnecting: duration('After SSH first answers, disconnect, wait this long and connect again (for guests that reboot once after first boot).', '0s'),
+  },
+  {
+    hints: {
+      ssh_username: 'sshUsername',
+      ssh_password: 'sshPassword',
+      ssh_wait_timeout: 'sshTimeout',
+      communicator: 'type',
+      winrm_username: 'WinRM is not supported: install OpenSSH in the guest and use type: ssh',
+      winrm_password: 'WinRM is not supported: install OpenSSH in the guest and use type: ssh',
+    },
+  },
+);
 
 const provisionerCommon = {
   name: text('A label for logs.'),
@@ -140,67 +166,97 @@ const provisionerCommon = {
   maxRetries: integer('Run the provisioner again up to this many times after a failure.', { minimum: 0, default: 0 }),
 } satisfies Record<string, Spec>;
 
-const shell = object('shell provisioner', 'Runs shell commands or scripts in the guest (Packer shell provisioner).', {
-  type: choice(['shell'], 'Provisioner type.'),
-  ...provisionerCommon,
-  inline: {
-    type: 'union',
-    description: 'Commands, written into one script (after the inlineShebang line) and run.',
-    options: [templated('shellInline', 'Commands, written into one script and run.'), list(templated('shellInline', 'A command line.'), 'Commands, one per line of the script.', { minItems: 1 })],
+const shell = object(
+  'shell provisioner',
+  'Runs shell commands or scripts in the guest (Packer shell provisioner).',
+  {
+    type: choice(['shell'], 'Provisioner type.'),
+    ...provisionerCommon,
+    inline: {
+      type: 'union',
+      description: 'Commands, written into one script (after the inlineShebang line) and run.',
+      options: [templated('shellInline', 'Commands, written into one script and run.'), list(templated('shellInline', 'A command line.'), 'Commands, one per line of the script.', { minItems: 1 })],
+    },
+    script: localPath('A local script to upload and run.', 'file'),
+    scripts: list(localPath('A local script.', 'file'), 'Local scripts to upload and run in order.', { minItems: 1 }),
+    environmentVars: list(
+      formatted('envAssignment', 'KEY=value'),
+      'Environment variables for the scripts, KEY=value; values are single-quoted for the shell. Values of keys that look secret (PASSWORD, TOKEN, SECRET…) are masked.',
+    ),
+    env: map('envName', text('Value'), 'Environment variables as a map; overrides environmentVars with the same key.'),
+    executeCommand: templated('shellExecute', 'How to run each script. Fields: .Path, .Vars, .EnvVarFile, .Command (plus .HTTPIP, .HTTPPort, .Name).', {
+      defaultText: '`chmod +x {{ .Path }}; {{ .Vars }} {{ .Path }}`, with useEnvVarFile `chmod +x {{ .Path }}; . {{ .EnvVarFile }} && {{ .Path }}`',
+    }),
+    inlineShebang: text('First line of the script made from inline.', { default: '/bin/sh -e' }),
+    remoteFolder: text('Guest folder scripts are uploaded to.', { default: '/tmp' }),
+    remoteFile: text('Guest file name of the uploaded script.', { defaultText: 'script_<random>.sh' }),
+    remotePath: text('Full guest path of the uploaded script.', { defaultText: '<remoteFolder>/<remoteFile>' }),
+    validExitCodes: list(integer('Exit code.'), 'Exit codes that count as success.', { default: [0] }),
+    expectDisconnect: flag('Accept the connection dropping (a script that reboots the guest).'),
+    startRetryTimeout: duration('How long upload and start are retried (e.g. while the guest reboots).', '5m'),
+    skipClean: flag('Leave the uploaded script in the guest.'),
+    binary: flag('Upload scripts unchanged (otherwise CRLF line ends become LF).'),
+    useEnvVarFile: flag('Pass the variables in a file that is sourced, instead of on the command line.'),
   },
-  script: localPath('A local script to upload and run.', 'file'),
-  scripts: list(localPath('A local script.', 'file'), 'Local scripts to upload and run in order.', { minItems: 1 }),
-  environmentVars: list(formatted('envAssignment', 'KEY=value'), "Environment variables for the scripts, KEY=value; values are single-quoted for the shell. Values of keys that look secret (PASSWORD, TOKEN, SECRET…) are masked."),
-  env: map('envName', text('Value'), 'Environment variables as a map; overrides environmentVars with the same key.'),
-  executeCommand: templated('shellExecute', 'How to run each script. Fields: .Path, .Vars, .EnvVarFile, .Command (plus .HTTPIP, .HTTPPort, .Name).', {
-    defaultText: '`chmod +x {{ .Path }}; {{ .Vars }} {{ .Path }}`, with useEnvVarFile `chmod +x {{ .Path }}; . {{ .EnvVarFile }} && {{ .Path }}`',
-  }),
-  inlineShebang: text('First line of the script made from inline.', { default: '/bin/sh -e' }),
-  remoteFolder: text('Guest folder scripts are uploaded to.', { default: '/tmp' }),
-  remoteFile: text('Guest file name of the uploaded script.', { defaultText: 'script_<random>.sh' }),
-  remotePath: text('Full guest path of the uploaded script.', { defaultText: '<remoteFolder>/<remoteFile>' }),
-  validExitCodes: list(integer('Exit code.'), 'Exit codes that count as success.', { default: [0] }),
-  expectDisconnect: flag('Accept the connection dropping (a script that reboots the guest).'),
-  startRetryTimeout: duration('How long upload and start are retried (e.g. while the guest reboots).', '5m'),
-  skipClean: flag('Leave the uploaded script in the guest.'),
-  binary: flag('Upload scripts unchanged (otherwise CRLF line ends become LF).'),
-  useEnvVarFile: flag('Pass the variables in a file that is sourced, instead of on the command line.'),
-}, {
-  required: ['type'],
-  exactlyOne: ['inline', 'script', 'scripts'],
-  hints: { environment_vars: 'environmentVars', execute_command: 'executeCommand', expect_disconnect: 'expectDisconnect', valid_exit_codes: 'validExitCodes' },
-});
+  {
+    required: ['type'],
+    exactlyOne: ['inline', 'script', 'scripts'],
+    hints: { environment_vars: 'environmentVars', execute_command: 'executeCommand', expect_disconnect: 'expectDisconnect', valid_exit_codes: 'validExitCodes' },
+  },
+);
 
-const file = object('file provisioner', 'Copies files or folders to (or from) the guest (Packer file provisioner).', {
-  type: choice(['file'], 'Provisioner type.'),
-  ...provisionerCommon,
-  source: text('A file or folder: local for upload (relative to the build file), in the guest for download. A folder with a trailing / copies its contents.'),
-  sources: list(text('A file or folder.'), 'Several sources; destination is then a folder.', { minItems: 1 }),
-  content: text('Text to write to destination instead of a source file.'),
-  destination: text('Where to put it: in the guest for upload, locally (relative to the build file) for download. A trailing / means a folder.'),
-  direction: choice(['upload', 'download'], 'Copy into the guest or out of it.', { default: 'upload' }),
-  generated: flag('The source is made during the build, so it is not checked when the file is loaded.'),
-}, { required: ['type', 'destination'], anyOf: ['source', 'sources', 'content'], exclusive: [['content', 'source'], ['content', 'sources']] });
+const file = object(
+  'file provisioner',
+  'Copies files or folders to (or from) the guest (Packer file provisioner).',
+  {
+    type: choice(['file'], 'Provisioner type.'),
+    ...provisionerCommon,
+    source: text('A file or folder: local for upload (relative to the build file), in the guest for download. A folder with a trailing / copies its contents.'),
+    sources: list(text('A file or folder.'), 'Several sources; destination is then a folder.', { minItems: 1 }),
+    content: text('Text to write to destination instead of a source file.'),
+    destination: text('Where to put it: in the guest for upload, locally (relative to the build file) for download. A trailing / means a folder.'),
+    direction: choice(['upload', 'download'], 'Copy into the guest or out of it.', { default: 'upload' }),
+    generated: flag('The source is made during the build, so it is not checked when the file is loaded.'),
+  },
+  {
+    required: ['type', 'destination'],
+    anyOf: ['source', 'sources', 'content'],
+    exclusive: [
+      ['content', 'source'],
+      ['content', 'sources'],
+    ],
+  },
+);
 
-const windowsUpdate = object('windows-update provisioner', 'Installs Windows updates and reboots until none are left (like rgl/packer-plugin-windows-update).', {
-  type: choice(['windows-update'], 'Provisioner type.'),
-  ...provisionerCommon,
-  searchCriteria: text('Windows Update search criteria.', { default: 'BrowseOnly=0 and IsInstalled=0' }),
-  filters: list(formatted('updateFilter', 'include:EXPR or exclude:EXPR'), 'Filters over $_ (the update); the first that matches decides; no match = not installed.', { defaultText: '[include:$true]' }),
-  updateLimit: integer('Updates installed per cycle.', { minimum: 1, default: 1000 }),
-  updateMaxRetries: integer('Retries of a failed update run.', { minimum: 0, default: 5 }),
-  restartTimeout: duration('How long a restart may take.', '4h'),
-  maxReboots: integer('Stop with an error after this many reboots (guards against reboot loops); 0 = no limit.', { minimum: 0, default: 10 }),
-}, { required: ['type'], hints: { search_criteria: 'searchCriteria', update_limit: 'updateLimit', restart_timeout: 'restartTimeout' } });
+const windowsUpdate = object(
+  'windows-update provisioner',
+  'Installs Windows updates and reboots until none are left (like rgl/packer-plugin-windows-update).',
+  {
+    type: choice(['windows-update'], 'Provisioner type.'),
+    ...provisionerCommon,
+    searchCriteria: text('Windows Update search criteria.', { default: 'BrowseOnly=0 and IsInstalled=0' }),
+    filters: list(formatted('updateFilter', 'include:EXPR or exclude:EXPR'), 'Filters over $_ (the update); the first that matches decides; no match = not installed.', { defaultText: '[include:$true]' }),
+    updateLimit: integer('Updates installed per cycle.', { minimum: 1, default: 1000 }),
+    updateMaxRetries: integer('Retries of a failed update run.', { minimum: 0, default: 5 }),
+    restartTimeout: duration('How long a restart may take.', '4h'),
+    maxReboots: integer('Stop with an error after this many reboots (guards against reboot loops); 0 = no limit.', { minimum: 0, default: 10 }),
+  },
+  { required: ['type'], hints: { search_criteria: 'searchCriteria', update_limit: 'updateLimit', restart_timeout: 'restartTimeout' } },
+);
 
-const windowsRestart = object('windows-restart provisioner', 'Restarts Windows and waits until it is back (Packer windows-restart provisioner).', {
-  type: choice(['windows-restart'], 'Provisioner type.'),
-  ...provisionerCommon,
-  restartCommand: text('Command that restarts the guest.', { default: 'shutdown /r /f /t 0 /c "packer restart"' }),
-  restartCheckCommand: text('Command whose output contains "restarted." once the guest is back.', { default: `powershell -Command "echo ($env:COMPUTERNAME + ' restarted.')"` }),
-  restartTimeout: duration('How long the restart may take.', '5m'),
-  checkRegistry: flag('Also wait until no pending-reboot registry keys remain.'),
-}, { required: ['type'], hints: { restart_timeout: 'restartTimeout', restart_command: 'restartCommand' } });
+const windowsRestart = object(
+  'windows-restart provisioner',
+  'Restarts Windows and waits until it is back (Packer windows-restart provisioner).',
+  {
+    type: choice(['windows-restart'], 'Provisioner type.'),
+    ...provisionerCommon,
+    restartCommand: text('Command that restarts the guest.', { default: 'shutdown /r /f /t 0 /c "packer restart"' }),
+    restartCheckCommand: text('Command whose output contains "restarted." once the guest is back.', { default: `powershell -Command "echo ($env:COMPUTERNAME + ' restarted.')"` }),
+    restartTimeout: duration('How long the restart may take.', '5m'),
+    checkRegistry: flag('Also wait until no pending-reboot registry keys remain.'),
+  },
+  { required: ['type'], hints: { restart_timeout: 'restartTimeout', restart_command: 'restartCommand' } },
+);
 
 const provisioner: Spec = {
   type: 'tagged',
@@ -219,83 +275,128 @@ const output = object('Output', 'The image the VM leaves behind.', {
   ),
 });
 
-const vm = object('VM', 'A virtual machine to build.', {
-  name: k8sName('VM name, unique within the layer.'),
-  source: source,
-  cpu: integer('Virtual CPUs.', { minimum: 1, maximum: 512, default: 1 }),
-  cpuModel: text(
-    'CPU model the guest sees (QEMU -cpu, KubeVirt domain.cpu.model), e.g. host (KubeVirt host-passthrough), max, Nehalem, Haswell-noTSX. ' +
-      'Default: host under KVM; max under software emulation (everything TCG can emulate, so x86-64-v2/v3 guests boot).',
-  ),
-  memory: size('Memory.', { default: '512Mi' }),
-  machineType: choice(
-    ['q35', 'pc'],
-    "The chipset. q35 (PCIe, SATA through the board's AHCI) is what KubeVirt gives every amd64 VM; pc (i440fx) is Packer's QEMU default and runs on the local engine only — KubeVirt refuses it.",
-    { default: 'q35' },
-  ),
-  efiFirmware: {
-    type: 'union',
-    description: 'Boot with UEFI (OVMF) instead of BIOS. true = UEFI without Secure Boot.',
-    default: false,
-    options: [
-      flag('Boot with UEFI (OVMF) instead of BIOS.'),
-      object('EFI', 'UEFI settings.', { secureBoot: flag('Enable Secure Boot (KubeVirt then also enables SMM).') }),
-    ],
+const vm = object(
+  'VM',
+  'A virtual machine to build.',
+  {
+    name: k8sName('VM name, unique within the layer.'),
+    source: source,
+    cpu: integer('Virtual CPUs.', { minimum: 1, maximum: 512, default: 1 }),
+    cpuModel: text(
+      'CPU model the guest sees (QEMU -cpu, KubeVirt domain.cpu.model), e.g. host (KubeVirt host-passthrough), max, Nehalem, Haswell-noTSX. ' +
+        'Default: host under KVM; max under software emulation (everything TCG can emulate, so x86-64-v2/v3 guests boot).',
+    ),
+    memory: size('Memory.', { default: '512Mi' }),
+    machineType: choice(
+      ['q35', 'pc'],
+      "The chipset. q35 (PCIe, SATA through the board's AHCI) is what KubeVirt gives every amd64 VM; pc (i440fx) is Packer's QEMU default and runs on the local engine only — KubeVirt refuses it.",
+      { default: 'q35' },
+    ),
+    efiFirmware: {
+      type: 'union',
+      description: 'Boot with UEFI (OVMF) instead of BIOS. true = UEFI without Secure Boot.',
+      default: false,
+      options: [flag('Boot with UEFI (OVMF) instead of BIOS.'), object('EFI', 'UEFI settings.', { secureBoot: flag('Enable Secure Boot (KubeVirt then also enables SMM).') })],
+    },
+    disks: list(disk, 'Disks; the first is the root disk.', { minItems: 1, defaultText: '[{ name: root, size: 40Gi, bus: virtio }]' }),
+    cdroms: list(cdrom, 'CD-ROMs attached besides an installer ISO.', { default: [] }),
+    nics: list(nic, 'Network interfaces.', { minItems: 1, defaultText: '[{ model: virtio }] on the default network' }),
+    httpDirectory: localPath('A folder served over HTTP to the guest during the build (preseed, kickstart); see {{ .HTTPIP }}/{{ .HTTPPort }}.', 'dir'),
+    httpContent: map('httpPath', text('File content'), 'Files served over HTTP, URL path → content. Not with httpDirectory.'),
+    bootWait: formatted(
+      'bootWait',
+      "Wait after the VM starts before typing bootCommand: a duration (0 means the default; negative means no wait, as in Packer), or a text to wait for, <wait 'TEXT'> on the screen (OCR) or <waitSerial 'TEXT'> on the serial console, TEXT a regular expression.",
+      { defaultText: "10s, or none when bootCommand starts with <wait 'TEXT'> or <waitSerial 'TEXT'>" },
+    ),
+    bootTextTimeout: duration("How long each <wait 'TEXT'> and <waitSerial 'TEXT'> (in bootCommand or bootWait) waits for its text before the build fails.", '5m'),
+    bootKeyInterval: duration('Pause after each key event while typing.', undefined, { defaultText: 'PACKER_KEY_INTERVAL, else 100ms' }),
+    bootCommand: oneOrMany(
+      templated('boot', 'Keys to type over VNC, in Packer boot-command syntax (<enter>, <wait5>, <leftCtrlOn> …).'),
+      'Keys to type over VNC in Packer boot-command syntax; list elements are joined before parsing. Fields: .HTTPIP, .HTTPPort, .Name.',
+      { default: [] },
+    ),
+    communicator: communicator,
+    provisioners: list(provisioner, 'Provisioners, run in order once the communicator connects.', { default: [] }),
+    shutdownCommand: text('Command that shuts the guest down; without it the VM is powered off (ACPI, then forced).'),
+    shutdownTimeout: duration('How long to wait for the guest to stop after shutdownCommand.', '5m'),
+    output: output,
+    dependsOn: list(k8sName('A VM of the same layer.'), 'VMs of the same layer this one waits for: they start first.', { default: [] }),
   },
-  disks: list(disk, 'Disks; the first is the root disk.', { minItems: 1, defaultText: '[{ name: root, size: 40Gi, bus: virtio }]' }),
-  cdroms: list(cdrom, 'CD-ROMs attached besides an installer ISO.', { default: [] }),
-  nics: list(nic, 'Network interfaces.', { minItems: 1, defaultText: '[{ model: virtio }] on the default network' }),
-  httpDirectory: localPath('A folder served over HTTP to the guest during the build (preseed, kickstart); see {{ .HTTPIP }}/{{ .HTTPPort }}.', 'dir'),
-  httpContent: map('httpPath', text('File content'), 'Files served over HTTP, URL path → content. Not with httpDirectory.'),
-  bootWait: formatted(
-    'bootWait',
-    "Wait after the VM starts before typing bootCommand: a duration (0 means the default; negative means no wait, as in Packer), or a text to wait for, <wait 'TEXT'> on the screen (OCR) or <waitSerial 'TEXT'> on the serial console, TEXT a regular expression.",
-    { defaultText: "10s, or none when bootCommand starts with <wait 'TEXT'> or <waitSerial 'TEXT'>" },
-  ),
-  bootTextTimeout: duration("How long each <wait 'TEXT'> and <waitSerial 'TEXT'> (in bootCommand or bootWait) waits for its text before the build fails.", '5m'),
-  bootKeyInterval: duration('Pause after each key event while typing.', undefined, { defaultText: 'PACKER_KEY_INTERVAL, else 100ms' }),
-  bootCommand: oneOrMany(templated('boot', 'Keys to type over VNC, in Packer boot-command syntax (<enter>, <wait5>, <leftCtrlOn> …).'), 'Keys to type over VNC in Packer boot-command syntax; list elements are joined before parsing. Fields: .HTTPIP, .HTTPPort, .Name.', { default: [] }),
-  communicator: communicator,
-  provisioners: list(provisioner, 'Provisioners, run in order once the communicator connects.', { default: [] }),
-  shutdownCommand: text('Command that shuts the guest down; without it the VM is powered off (ACPI, then forced).'),
-  shutdownTimeout: duration('How long to wait for the guest to stop after shutdownCommand.', '5m'),
-  output: output,
-  dependsOn: list(k8sName('A VM of the same layer.'), 'VMs of the same layer this one waits for: they start first.', { default: [] }),
-}, {
-  required: ['name', 'source'],
-  exclusive: [['httpDirectory', 'httpContent']],
-  hints: {
-    cpus: 'cpu', cpu_model: 'cpuModel', vm_name: 'name', iso_url: 'source: { iso: { url, checksum } }', iso_checksum: 'source: { iso: { url, checksum } }',
-    disk_size: 'disks: [{ name: root, size }]', disk_interface: 'disks[].bus', format: 'output: { format }', boot_steps: 'bootCommand',
-    efi_boot: 'efiFirmware', firmware: 'efiFirmware', machine_type: 'machineType', cd_files: 'cdroms: [{ name, files, label }]', net_device: 'nics: [{ model }]',
-    headless: 'not needed: builds always run without a display', ssh_username: 'communicator: { sshUsername }',
-    ssh_password: 'communicator: { sshPassword }', shutdown_command: 'shutdownCommand', depends_on: 'dependsOn',
+  {
+    required: ['name', 'source'],
+    exclusive: [['httpDirectory', 'httpContent']],
+    hints: {
+      cpus: 'cpu',
+      cpu_model: 'cpuModel',
+      vm_name: 'name',
+      iso_url: 'source: { iso: { url, checksum } }',
+      iso_checksum: 'source: { iso: { url, checksum } }',
+      disk_size: 'disks: [{ name: root, size }]',
+      disk_interface: 'disks[].bus',
+      format: 'output: { format }',
+      boot_steps: 'bootCommand',
+      efi_boot: 'efiFirmware',
+      firmware: 'efiFirmware',
+      machine_type: 'machineType',
+      cd_files: 'cdroms: [{ name, files, label }]',
+      net_device: 'nics: [{ model }]',
+      headless: 'not needed: builds always run without a display',
+      ssh_username: 'communicator: { sshUsername }',
+      ssh_password: 'communicator: { sshPassword }',
+      shutdown_command: 'shutdownCommand',
+      depends_on: 'dependsOn',
+    },
   },
-});
+);
 
-const layer = object('Layer', 'A set of VMs built together; layers run in order.', {
-  name: k8sName('Layer name, unique in the build.'),
-  vms: list(vm, 'The VMs of the layer; they boot together on their networks.', { minItems: 1 }),
-}, { required: ['name', 'vms'] });
+const layer = object(
+  'Layer',
+  'A set of VMs built together; layers run in order.',
+  {
+    name: k8sName('Layer name, unique in the build.'),
+    vms: list(vm, 'The VMs of the layer; they boot together on their networks.', { minItems: 1 }),
+  },
+  { required: ['name', 'vms'] },
+);
 
-const subnet = object('Subnet', 'A subnet of a VPC.', {
-  name: k8sName('Subnet name, unique in the build; NICs name it.'),
-  cidr: formatted('cidr', 'The subnet range, e.g. 10.20.0.0/24.'),
-}, { required: ['name', 'cidr'], hints: { cidrBlock: 'cidr' } });
+const subnet = object(
+  'Subnet',
+  'A subnet of a VPC.',
+  {
+    name: k8sName('Subnet name, unique in the build; NICs name it.'),
+    cidr: formatted('cidr', 'The subnet range, e.g. 10.20.0.0/24.'),
+  },
+  { required: ['name', 'cidr'], hints: { cidrBlock: 'cidr' } },
+);
 
-const vpc = object('VPC', 'An isolated network (a Kube-OVN VPC on KubeVirt).', {
-  name: k8sName('VPC name, unique in the build.'),
-  internet: flag('Whether VMs can reach the internet (the egress gateway runs, or is scaled to zero).', true),
-  subnets: list(subnet, 'Subnets of the VPC.', { minItems: 1 }),
-}, { required: ['name', 'subnets'] });
+const vpc = object(
+  'VPC',
+  'An isolated network (a Kube-OVN VPC on KubeVirt).',
+  {
+    name: k8sName('VPC name, unique in the build.'),
+    internet: flag('Whether VMs can reach the internet (the egress gateway runs, or is scaled to zero).', true),
+    subnets: list(subnet, 'Subnets of the VPC.', { minItems: 1 }),
+  },
+  { required: ['name', 'subnets'] },
+);
 
-export const buildSpec: ObjectSpec = object('Build', 'A RudderVirt build file.', {
-  name: k8sName('Names the build: resources, outputs and cache keys.'),
-  variables: map('variableName', { type: 'scalar', description: 'Default value' }, 'Variables with their defaults, used as {{ user `name` }}; overridden with --var name=value.'),
-  network: object('Network', 'Networks the VMs attach to. Without it, every NIC is on the default network, which has internet.', {
-    vpcs: list(vpc, 'VPCs.', { minItems: 1 }),
-  }, { required: ['vpcs'] }),
-  layers: list(layer, 'Layers, built in order; a VM may start from an earlier layer\'s output.', { minItems: 1 }),
-}, { required: ['name', 'layers'], hints: { builders: 'layers[].vms', sources: 'layers[].vms', provisioners: 'layers[].vms[].provisioners' } });
+export const buildSpec: ObjectSpec = object(
+  'Build',
+  'A RudderVirt build file.',
+  {
+    name: k8sName('Names the build: resources, outputs and cache keys.'),
+    variables: map('variableName', { type: 'scalar', description: 'Default value' }, 'Variables with their defaults, used as {{ user `name` }}; overridden with --var name=value.'),
+    network: object(
+      'Network',
+      'Networks the VMs attach to. Without it, every NIC is on the default network, which has internet.',
+      {
+        vpcs: list(vpc, 'VPCs.', { minItems: 1 }),
+      },
+      { required: ['vpcs'] },
+    ),
+    layers: list(layer, "Layers, built in order; a VM may start from an earlier layer's output.", { minItems: 1 }),
+  },
+  { required: ['name', 'layers'], hints: { builders: 'layers[].vms', sources: 'layers[].vms', provisioners: 'layers[].vms[].provisioners' } },
+);
 
 export const VM_SPEC = vm;

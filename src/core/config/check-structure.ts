@@ -14,11 +14,7 @@ import { describeSpec, kindsOf, type NodeKind, type ObjectSpec, type Spec, type 
 import { MAX_ALIASES, resolveAliases, type AliasTable } from './yaml-aliases.js';
 
 /** Renders a templated string at load time; errors carry offsets into `text`. */
-export type TemplateHook = (
-  text: string,
-  spec: StringSpec,
-  path: FieldPath,
-) => { value: string; errors: Array<{ offset: number; message: string }>; secrets: string[] };
+export type TemplateHook = (text: string, spec: StringSpec, path: FieldPath) => { value: string; errors: Array<{ offset: number; message: string }>; secrets: string[] };
 
 export interface StructureOptions {
   /** The file name used in messages. */

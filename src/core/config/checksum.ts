@@ -20,9 +20,7 @@ export function parseChecksum(text: string): ChecksumResult {
     const bare = text.trim();
     const guess = Object.entries(CHECKSUM_HEX_LENGTH).find(([, n]) => n === bare.length && /^[0-9a-fA-F]+$/.test(bare))?.[0];
     return {
-      error: guess
-        ? `missing the algorithm; expected ${guess}:${abbreviate(bare)} (algo:hex)`
-        : `expected algo:hex where algo is ${algos.join(', ')}, e.g. sha256:<64 hex digits>`,
+      error: guess ? `missing the algorithm; expected ${guess}:${abbreviate(bare)} (algo:hex)` : `expected algo:hex where algo is ${algos.join(', ')}, e.g. sha256:<64 hex digits>`,
     };
   }
   const algo = text.slice(0, colon).toLowerCase();

@@ -78,7 +78,15 @@ function typeOf(spec: Spec): string {
     case 'scalar':
       return 'string, number or boolean';
     case 'array':
-      return `list of ${spec.items.type === 'object' ? (spec.items.title ?? 'maps') : spec.items.type === 'tagged' ? 'provisioners' : typeOf(spec.items).replace(/^string/, 'strings').replace(/^integer/, 'integers')}`;
+      return `list of ${
+        spec.items.type === 'object'
+          ? (spec.items.title ?? 'maps')
+          : spec.items.type === 'tagged'
+            ? 'provisioners'
+            : typeOf(spec.items)
+                .replace(/^string/, 'strings')
+                .replace(/^integer/, 'integers')
+      }`;
     case 'object':
       return spec.title ?? 'map';
     case 'map':

@@ -29,7 +29,8 @@ export const FORMATS = {
   bootWait: {
     pattern: `${DURATION_PATTERN}|${TEXT_WAIT_PATTERN}`,
     expected: `a Go duration such as 5s, or a text to wait for such as <wait 'boot:'> or <waitSerial 'login:'>`,
-    explain: (v) => (/^\d+(\.\d+)?$/.test(v) ? `a duration needs a unit; did you mean '${v}s'?` : /^<wait/i.test(v) ? `expected <wait 'TEXT'>, <wait "TEXT"> or <waitSerial 'TEXT'>: one space, then TEXT in quotes` : undefined),
+    explain: (v) =>
+      /^\d+(\.\d+)?$/.test(v) ? `a duration needs a unit; did you mean '${v}s'?` : /^<wait/i.test(v) ? `expected <wait 'TEXT'>, <wait "TEXT"> or <waitSerial 'TEXT'>: one space, then TEXT in quotes` : undefined,
   },
   duration: {
     pattern: DURATION_PATTERN,

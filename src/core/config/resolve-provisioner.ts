@@ -89,9 +89,7 @@ function file(ctx: ResolveContext, raw: Raw, p: FieldPath, common: ProvisionerCo
   // Upload reads local sources (checked now, unless made during the build); download writes
   // locally, so only the destination is a local path.
   const keepSlash = (written: string, abs: string) => (written.endsWith('/') && !abs.endsWith('/') ? abs + '/' : abs);
-  const sources = written.map(({ value, path }) =>
-    direction === 'upload' ? keepSlash(value, ctx.localPath(path, value.replace(/\/+$/, '') || value, generated ? 'unchecked' : 'fileOrDir')) : value,
-  );
+  const sources = written.map(({ value, path }) => (direction === 'upload' ? keepSlash(value, ctx.localPath(path, value.replace(/\/+$/, '') || value, generated ? 'unchecked' : 'fileOrDir')) : value));
   if (sources.length > 1 && direction === 'upload' && destination && !destination.endsWith('/')) {
     ctx.report([...p, 'destination'], `several sources go into a folder; end destination with '/' (e.g. '${destination}/')`);
   }

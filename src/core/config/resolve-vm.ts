@@ -152,7 +152,7 @@ function resolveCdroms(ctx: ResolveContext, raw: Raw, p: FieldPath): Cdrom[] {
     const bus = str(c, 'bus') as DiskBus | undefined;
     if (bus !== undefined) {
       // KubeVirt's admission webhook: "virtio is invalid for a cdrom" (pkg/storage/admitters/disks.go).
-      if (bus === 'virtio' && cdrom.type !== 'disk') ctx.report([...cp, 'bus'], "a cdrom cannot be on the virtio bus (KubeVirt refuses it); expected sata or scsi, or type: disk for a virtio disk holding the ISO");
+      if (bus === 'virtio' && cdrom.type !== 'disk') ctx.report([...cp, 'bus'], 'a cdrom cannot be on the virtio bus (KubeVirt refuses it); expected sata or scsi, or type: disk for a virtio disk holding the ISO');
       cdrom.bus = bus;
     }
     return [cdrom];
@@ -173,7 +173,10 @@ function warnUnseenCdroms(ctx: ResolveContext, vm: Vm, p: FieldPath): void {
   vm.cdroms.forEach((c, i) => {
     if (cdromBus(c) !== 'sata') return;
     const what = c.type === 'disk' ? 'a sata disk' : 'a sata cdrom';
-    ctx.warn([...p, 'cdroms', i, c.bus ? 'bus' : 'name'], `${what}: the source's Debian cloud kernel has no AHCI (SATA) driver, so the guest will not see it${c.label === 'cidata' ? ' and cloud-init will not find its seed' : ''}; use type: disk (a virtio disk, as KubeVirt attaches cloudInitNoCloud) or bus: scsi`);
+    ctx.warn(
+      [...p, 'cdroms', i, c.bus ? 'bus' : 'name'],
+      `${what}: the source's Debian cloud kernel has no AHCI (SATA) driver, so the guest will not see it${c.label === 'cidata' ? ' and cloud-init will not find its seed' : ''}; use type: disk (a virtio disk, as KubeVirt attaches cloudInitNoCloud) or bus: scsi`,
+    );
   });
 }
 

@@ -48,15 +48,7 @@ export function resolveBuild(ctx: ResolveContext, raw: Raw, absFile: string, var
   };
 }
 
-function checkFrom(
-  ctx: ResolveContext,
-  vm: Vm,
-  p: FieldPath,
-  earlier: readonly Layer[],
-  thisLayer: string,
-  sameLayer: readonly Vm[],
-  allLayers: readonly string[],
-): void {
+function checkFrom(ctx: ResolveContext, vm: Vm, p: FieldPath, earlier: readonly Layer[], thisLayer: string, sameLayer: readonly Vm[], allLayers: readonly string[]): void {
   if (vm.source.kind !== 'from') return;
   const { layer, vm: vmName } = vm.source;
   const at = [...p, 'source', 'from'];

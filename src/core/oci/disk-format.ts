@@ -36,9 +36,7 @@ export function classifyDiskHeader(path: string, header: Buffer): DiskFormat {
     const version = header.readUInt32BE(4);
     const backingFileOffset = header.readBigUInt64BE(8);
     if (backingFileOffset !== 0n) {
-      throw new DiskFormatError(
-        `${path}: this qcow2 has a backing file, which a containerDisk cannot carry; flatten it first (qemu-img convert -O qcow2 ${path} flat.qcow2)`,
-      );
+      throw new DiskFormatError(`${path}: this qcow2 has a backing file, which a containerDisk cannot carry; flatten it first (qemu-img convert -O qcow2 ${path} flat.qcow2)`);
     }
     if (version >= 3 && header.length >= 80 && (header.readBigUInt64BE(72) & QCOW2_EXTERNAL_DATA_FILE) !== 0n) {
       throw new DiskFormatError(`${path}: this qcow2 keeps its data in an external file; convert it to a self-contained qcow2 first`);

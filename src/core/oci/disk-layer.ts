@@ -52,10 +52,7 @@ export interface LayerStream {
 /** The tar's layout: fixed header bytes, then the disk, then zeros (padding and end-of-archive). */
 export function diskLayerTarPrefix(disk: Pick<DiskInfo, 'fileName' | 'size'>): Buffer {
   const owner = { uid: QEMU_UID, gid: QEMU_GID, uname: 'qemu', gname: 'qemu', mtime: 0 };
-  return Buffer.concat([
-    encodeTarHeader({ name: 'disk/', type: 'directory', mode: 0o555, size: 0, ...owner }),
-    encodeTarHeader({ name: `disk/${disk.fileName}`, type: 'file', mode: 0o444, size: disk.size, ...owner }),
-  ]);
+  return Buffer.concat([encodeTarHeader({ name: 'disk/', type: 'directory', mode: 0o555, size: 0, ...owner }), encodeTarHeader({ name: `disk/${disk.fileName}`, type: 'file', mode: 0o444, size: disk.size, ...owner })]);
 }
 
 export function diskLayerTarSize(disk: Pick<DiskInfo, 'fileName' | 'size'>): number {
@@ -80,13 +77,7 @@ class BlockPool {
 }
 
 /** The uncompressed tar, cut into blocks of `blockSize` bytes (the last may be shorter). */
-async function* tarBlocks(
-  opts: LayerStreamOptions,
-  blockSize: number,
-  pool: BlockPool,
-  onTar: (block: Buffer) => void,
-  onDisk: (bytes: Buffer) => void,
-): AsyncGenerator<Buffer> {
+async function* tarBlocks(opts: LayerStreamOptions, blockSize: number, pool: BlockPool, onTar: (block: Buffer) => void, onDisk: (bytes: Buffer) => void): AsyncGenerator<Buffer> {
   const prefix = diskLayerTarPrefix(opts.disk);
   const diskStart = prefix.length;
   const diskEnd = diskStart + opts.disk.size;
@@ -102,7 +93,7 @@ async function* tarBlocks(
       if (end > diskEnd) block.fill(0, Math.max(diskEnd, offset) - offset);
       const from = Math.max(offset, diskStart);
       const to = Math.min(end, diskEnd);
-      for (let pos = from; pos < to; ) {
+      for (let pos = from; pos < to;) {
         const { bytesRead } = await fh.read(block, pos - offset, to - pos, pos - diskStart);
         if (bytesRead === 0) throw new Error(`${opts.path} shrank while it was being read (expected ${opts.disk.size} bytes)`);
         pos += bytesRead;

@@ -95,7 +95,7 @@ export class OciLayoutTarget implements ImageTarget {
           const digest = (d?.digest ?? (ref.startsWith('sha256:') ? ref : undefined)) as Digest | undefined;
           if (!digest || !(await this.hasBlob(digest))) return undefined;
           const body = await this.readBlob(digest);
-          const mediaType = d?.mediaType ?? ((JSON.parse(body.toString('utf8')) as { mediaType?: string }).mediaType ?? '');
+          const mediaType = d?.mediaType ?? (JSON.parse(body.toString('utf8')) as { mediaType?: string }).mediaType ?? '';
           return { mediaType, digest, body };
         },
         blob: (digest) => this.readBlob(digest),

@@ -121,13 +121,7 @@ class ForeignLayer extends Error {
 
 function userError(err: unknown): never {
   if (err instanceof UserError) throw err;
-  if (
-    err instanceof RegistryError ||
-    err instanceof CredentialError ||
-    err instanceof DiskFormatError ||
-    err instanceof ImageReferenceError ||
-    err instanceof OciLayoutError
-  ) {
+  if (err instanceof RegistryError || err instanceof CredentialError || err instanceof DiskFormatError || err instanceof ImageReferenceError || err instanceof OciLayoutError) {
     throw new UserError(err.message);
   }
   // Retries are done by now (registry/retry.ts): the registry cannot be reached, a setup matter.
@@ -448,9 +442,7 @@ class Publisher {
     const platform = formatPlatform(job.platform);
     const total = job.info.size;
     const progress = new TransferProgress(this.logger, `${platform} layer → ${target.name}`, total, this.opts.progressIntervalMs ?? 10_000);
-    this.logger.info(
-      `${platform}: sending ${path.basename(job.path)} (${job.info.format}, ${total} bytes; tar ${diskLayerTarSize(job.info)} bytes) to ${target.name} as ${this.settings.compression}`,
-    );
+    this.logger.info(`${platform}: sending ${path.basename(job.path)} (${job.info.format}, ${total} bytes; tar ${diskLayerTarSize(job.info)} bytes) to ${target.name} as ${this.settings.compression}`);
     let last: ReturnType<typeof streamDiskLayer> | undefined;
     const started = Date.now();
     // Acknowledged bytes count per upload session; a restart starts from 0 again.
@@ -495,4 +487,3 @@ class Publisher {
     };
   }
 }
-

@@ -61,11 +61,7 @@ export function parseImageReference(text: string): ImageReference {
   if (registry === 'index.docker.io') registry = DOCKER_HUB;
   for (const p of parts) {
     if (!PATH_COMPONENT.test(p)) {
-      throw bad(
-        p === ''
-          ? 'the repository name is missing or has an empty path component'
-          : `'${p}' must be lowercase letters and digits, separated by '.', '_', '__' or '-'`,
-      );
+      throw bad(p === '' ? 'the repository name is missing or has an empty path component' : `'${p}' must be lowercase letters and digits, separated by '.', '_', '__' or '-'`);
     }
   }
   if (registry === DOCKER_HUB && parts.length === 1) parts.unshift('library');

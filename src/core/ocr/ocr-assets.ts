@@ -55,7 +55,9 @@ export function locateOcrAssets(moduleDir: string = import.meta.dirname): OcrAss
     try {
       assets = packageOcrAssets();
     } catch (err) {
-      throw new OcrAssetsError(`the OCR files are not beside this bundle (${path.resolve(moduleDir, '..', OCR_DIST_FOLDER)}) and the npm packages tesseract.js-core and @tesseract.js-data/eng are not installed: ${(err as Error).message}`);
+      throw new OcrAssetsError(
+        `the OCR files are not beside this bundle (${path.resolve(moduleDir, '..', OCR_DIST_FOLDER)}) and the npm packages tesseract.js-core and @tesseract.js-data/eng are not installed: ${(err as Error).message}`,
+      );
     }
   }
   for (const file of [assets.workerPath, path.join(assets.corePath, OCR_WASM_FILES[0]), path.join(assets.langPath, OCR_TRAINEDDATA_FILE)]) {

@@ -47,10 +47,12 @@ export class OcrWorker {
   private constructor(private readonly worker: Worker) {
     worker.on('message', (reply: WorkerReply) => this.settle(reply));
     worker.on('error', (err) => this.fail(new OcrError(`the OCR worker failed: ${err.message}`)));
-    this.exited = new Promise((resolve) => worker.once('exit', () => {
-      this.fail(new OcrError('the OCR worker has stopped'));
-      resolve();
-    }));
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', () => {
+        this.fail(new OcrError('the OCR worker has stopped'));
+        resolve();
+      }),
+    );
     // An idle OCR thread must not keep the process alive; a busy one must (see job/settle).
     worker.unref();
   }

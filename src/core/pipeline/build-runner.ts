@@ -65,7 +65,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   let error: Error | undefined;
 
   const names = build.layers.map((l) => l.name);
-  for (const [flag, value] of [['--only', options.only], ['--until', options.until]] as const) {
+  for (const [flag, value] of [
+    ['--only', options.only],
+    ['--until', options.until],
+  ] as const) {
     if (value !== undefined && !names.includes(value)) throw new UserError(`${flag} ${value}: no such layer (layers: ${names.join(', ')})`);
   }
   const lastIndex = options.until !== undefined ? names.indexOf(options.until) : options.only !== undefined ? names.indexOf(options.only) : names.length - 1;

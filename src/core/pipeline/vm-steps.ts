@@ -67,17 +67,7 @@ export interface VmBuildState {
   detached?: DetachedVm;
 }
 
-export type VmStepName =
-  | 'http server'
-  | 'start vm'
-  | 'boot wait'
-  | 'boot command'
-  | 'wait for dependencies'
-  | 'wait for ssh'
-  | 'provision'
-  | 'keep running for dependents'
-  | 'shutdown'
-  | 'export';
+export type VmStepName = 'http server' | 'start vm' | 'boot wait' | 'boot command' | 'wait for dependencies' | 'wait for ssh' | 'provision' | 'keep running for dependents' | 'shutdown' | 'export';
 
 interface VmStep {
   name: VmStepName;
@@ -101,9 +91,7 @@ function requireHandle(state: VmBuildState): VmHandle {
 }
 
 function dial(ctx: VmStepContext, handle: VmHandle, signal: AbortSignal, reconnect: boolean): Promise<RemoteCommunicator> {
-  return handle.sshAddress(signal).then((address) =>
-    connectSsh(ctx.vm.communicator, address, { logger: ctx.logger, signal, reconnect, ...(ctx.masker ? { masker: ctx.masker } : {}) }),
-  );
+  return handle.sshAddress(signal).then((address) => connectSsh(ctx.vm.communicator, address, { logger: ctx.logger, signal, reconnect, ...(ctx.masker ? { masker: ctx.masker } : {}) }));
 }
 
 const STEPS: readonly VmStep[] = [

@@ -111,9 +111,7 @@ export async function runShell(p: ShellProvisioner, ctx: ProvisionerContext, ses
 
     if (p.useEnvVarFile) {
       const content = envVarFile(env);
-      await retryFor('uploading the environment variable file', p.startRetryTimeout, delays.retry, signal, logger, () =>
-        session.use((comm) => comm.upload(envVarFilePath, content, 0o600, signal)),
-      );
+      await retryFor('uploading the environment variable file', p.startRetryTimeout, delays.retry, signal, logger, () => session.use((comm) => comm.upload(envVarFilePath, content, 0o600, signal)));
     }
 
     const command = render(p.executeCommand, { ...fields, Path: remotePath, Vars: inlineVars(env), EnvVarFile: envVarFilePath, Command: remotePath }, 'executeCommand');

@@ -26,9 +26,7 @@ export const PENDING_REBOOT_KEYS = [
 ];
 
 /** Prints each pending-reboot key that exists, one per line. */
-export const REGISTRY_CHECK_COMMAND = encodedPowerShell(
-  `foreach ($key in @(${PENDING_REBOOT_KEYS.map(psQuote).join(', ')})) { if (Test-Path -LiteralPath $key) { Write-Output $key } }`,
-);
+export const REGISTRY_CHECK_COMMAND = encodedPowerShell(`foreach ($key in @(${PENDING_REBOOT_KEYS.map(psQuote).join(', ')})) { if (Test-Path -LiteralPath $key) { Write-Output $key } }`);
 
 /** shutdown.exe: 1115 shutting down, 1190 already scheduled, 1717 interface unknown (RPC not up yet). */
 const RESTART_IN_PROGRESS = new Set([1115, 1190, 1717]);

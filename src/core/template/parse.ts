@@ -22,10 +22,7 @@ export type TemplatePart =
 const SUPPORTED = 'supported: {{ .Field }}, {{ env "NAME" }}, {{ user "name" }}, {{ "text" }}';
 const SPACE = new Set([' ', '\t', '\r', '\n']);
 
-type Token =
-  | { t: 'field'; name: string; offset: number }
-  | { t: 'ident'; name: string; offset: number }
-  | { t: 'string'; value: string; offset: number };
+type Token = { t: 'field'; name: string; offset: number } | { t: 'ident'; name: string; offset: number } | { t: 'string'; value: string; offset: number };
 
 /** Splits a template into parts; throws TemplateError at the first syntax error. */
 export function parseTemplate(text: string): TemplatePart[] {
@@ -117,7 +114,7 @@ function findQuoteEnd(text: string, start: number, open: number): number {
     else if (c === '"') return i;
     else if (c === '\n') break;
   }
-  throw new TemplateError('unterminated string: expected a closing \'"\'', open);
+  throw new TemplateError("unterminated string: expected a closing '\"'", open);
 }
 
 /** Go's interpreted string literal; JSON's escapes are the subset people use. */

@@ -220,9 +220,7 @@ export class RfbClient implements KeySink {
     this.desktopName = await this.readText();
     this.framebuffer = new Framebuffer(width, height);
     await this.write(Buffer.concat([setPixelFormat(CLIENT_PIXEL_FORMAT), setEncodings([Encoding.CopyRect, Encoding.Raw, Encoding.DesktopSizePseudo])]));
-    this.logger?.debug(
-      `VNC: RFB ${this.version}, security ${security === SecurityType.None ? 'none' : 'VNC authentication'}, ${width}x${height} "${this.desktopName}"`,
-    );
+    this.logger?.debug(`VNC: RFB ${this.version}, security ${security === SecurityType.None ? 'none' : 'VNC authentication'}, ${width}x${height} "${this.desktopName}"`);
   }
 
   private async negotiateSecurity(password: string | undefined): Promise<number> {
@@ -237,12 +235,7 @@ export class RfbClient implements KeySink {
     const count = await this.reader.u8();
     if (count === 0) throw new VncError(`the VNC server refused the connection: ${await this.readText()}`);
     const offered = [...(await this.reader.read(count))];
-    const choice =
-      password !== undefined && offered.includes(SecurityType.VncAuthentication)
-        ? SecurityType.VncAuthentication
-        : offered.includes(SecurityType.None)
-          ? SecurityType.None
-          : undefined;
+    const choice = password !== undefined && offered.includes(SecurityType.VncAuthentication) ? SecurityType.VncAuthentication : offered.includes(SecurityType.None) ? SecurityType.None : undefined;
     if (choice === undefined) {
       const why = offered.includes(SecurityType.VncAuthentication) ? 'asks for a password and none was given' : `offers only security types ${offered.join(', ')}; supported are None and VNC Authentication`;
       throw new VncError(`the VNC server ${why}`);

@@ -109,16 +109,14 @@ export const API_CALLS: readonly ApiCall[] = [
   ...calls('storage.k8s.io', 'storageclasses', ['list'], 'cluster', 'discovery', "matching a snapshot class to the disks' storage class"),
   ...calls('kubevirt.io', 'kubevirts', ['list'], 'cluster', 'discovery', "KubeVirt's settings: is emulation allowed"),
   ...calls('', 'nodes', ['list'], 'cluster', 'discovery', 'which nodes offer /dev/kvm (devices.kubevirt.io/kvm)'),
-  ...calls('cdi.kubevirt.io', 'cdiconfigs', ['get'], 'cluster', 'discovery', "where CDI publishes its upload proxy (CDIConfig status.uploadProxyURL); without it uploads port-forward"),
+  ...calls('cdi.kubevirt.io', 'cdiconfigs', ['get'], 'cluster', 'discovery', 'where CDI publishes its upload proxy (CDIConfig status.uploadProxyURL); without it uploads port-forward'),
 ];
 
 /**
  * Calls every authenticated user may make under Kubernetes' default roles (system:discovery,
  * system:basic-user). Listed in the shipped ClusterRole for completeness, never access-reviewed.
  */
-export const ALWAYS_ALLOWED_CALLS: readonly ApiCall[] = [
-  ...calls('authorization.k8s.io', 'selfsubjectaccessreviews', ['create'], 'cluster', 'discovery', 'checking our own permissions before a build'),
-];
+export const ALWAYS_ALLOWED_CALLS: readonly ApiCall[] = [...calls('authorization.k8s.io', 'selfsubjectaccessreviews', ['create'], 'cluster', 'discovery', 'checking our own permissions before a build')];
 
 export const NON_RESOURCE_CALLS: readonly NonResourceCall[] = [
   { verb: 'get', path: '/api', why: 'API discovery (core group)' },

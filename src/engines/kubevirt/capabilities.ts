@@ -31,7 +31,12 @@ const CDI_INSTALL = `install CDI: kubectl apply -f https://github.com/kubevirt/c
 const REQUIRED_APIS: Record<Exclude<Feature, 'discovery' | 'clone' | 'http-server'>, RequiredApi[]> = {
   core: [
     { group: 'kubevirt.io', versions: ['v1'], what: 'KubeVirt (kubevirt.io/v1)', fix: KUBEVIRT_INSTALL },
-    { group: 'subresources.kubevirt.io', versions: ['v1'], what: "KubeVirt's subresource API (VNC, console, port-forward)", fix: `virt-api is not serving: check the pods in the kubevirt namespace, or ${KUBEVIRT_INSTALL}` },
+    {
+      group: 'subresources.kubevirt.io',
+      versions: ['v1'],
+      what: "KubeVirt's subresource API (VNC, console, port-forward)",
+      fix: `virt-api is not serving: check the pods in the kubevirt namespace, or ${KUBEVIRT_INSTALL}`,
+    },
     { group: 'cdi.kubevirt.io', versions: ['v1beta1'], what: 'CDI (cdi.kubevirt.io/v1beta1) for disk imports', fix: CDI_INSTALL },
   ],
   export: [
@@ -198,7 +203,9 @@ function checkFeatureGates(gated: readonly [GatedFeature, string][], kubevirts: 
   if (gated.length === 0) return;
   const [kubevirt] = kubevirts ?? [];
   if (!kubevirt) {
-    warnings.push(`cannot read the KubeVirt CR, so the ${gated.map(([g]) => g).join(' and ')} feature gate${gated.length > 1 ? 's are' : ' is'} not checked; before KubeVirt v1.9 the build fails at its end if one is off`);
+    warnings.push(
+      `cannot read the KubeVirt CR, so the ${gated.map(([g]) => g).join(' and ')} feature gate${gated.length > 1 ? 's are' : ' is'} not checked; before KubeVirt v1.9 the build fails at its end if one is off`,
+    );
     return;
   }
   for (const [gate, what] of gated) {

@@ -191,9 +191,7 @@ export class KubevirtEngine implements Engine {
     const objects = new ObjectClient(api, logger);
     logger.info(`kubevirt: cluster ${api.address} (${target.source}), namespace ${target.namespace}`);
 
-    const discovery = new RetryingDiscoveryClient(new KubeDiscoveryClient(target.kc), signal, (err) =>
-      logger.debug(`kubevirt: discovery: ${err instanceof Error ? err.message : String(err)}; asking again`),
-    );
+    const discovery = new RetryingDiscoveryClient(new KubeDiscoveryClient(target.kc), signal, (err) => logger.debug(`kubevirt: discovery: ${err instanceof Error ? err.message : String(err)}; asking again`));
     const capabilities = await discoverCapabilities(discovery, {
       namespace: target.namespace,
       features: buildFeatures(build),
@@ -342,7 +340,15 @@ export class KubevirtEngine implements Engine {
     }
     logger.info(`layer ${req.layer.name}: outputs kept in the cluster for later builds (key ${req.key.slice(0, 12)}): ${[...where.values()].join(', ')}`);
     const keep = this.options.keptPerVm ?? DEFAULT_KEPT_PER_VM;
-    const pruned = await pruneKept({ objects: session.objects, namespace: session.namespace, kinds: [kind], scope: { build: req.build.name, layer: req.layer.name }, keep, signal: req.signal, timeoutMs: this.timeouts.cleanup });
+    const pruned = await pruneKept({
+      objects: session.objects,
+      namespace: session.namespace,
+      kinds: [kind],
+      scope: { build: req.build.name, layer: req.layer.name },
+      keep,
+      signal: req.signal,
+      timeoutMs: this.timeouts.cleanup,
+    });
     if (pruned.removed.length > 0) logger.info(`layer ${req.layer.name}: removed ${pruned.removed.length} older kept output(s) beyond the newest ${keep} per VM: ${pruned.removed.join(', ')}`);
     if (pruned.left.length > 0) logger.warn(`layer ${req.layer.name}: older kept outputs not removed:\n${pruned.left.map((l) => `  - ${l}`).join('\n')}`);
     return where;
@@ -357,7 +363,9 @@ export class KubevirtEngine implements Engine {
     const mine = session.rendered.objects.filter((o) => o.vm === key);
     const names = rendered.names;
     if (rendered.sshJump) {
-      logger.info(`vm ${key}: its first NIC is on Kube-OVN subnet ${vm.nics[0]?.subnet}, where KubeVirt's port-forward cannot reach (kubeovn/kube-ovn#4908); SSH goes through the jump pod ${rendered.sshJump.pod} on that subnet`);
+      logger.info(
+        `vm ${key}: its first NIC is on Kube-OVN subnet ${vm.nics[0]?.subnet}, where KubeVirt's port-forward cannot reach (kubeovn/kube-ovn#4908); SSH goes through the jump pod ${rendered.sshJump.pod} on that subnet`,
+      );
     }
 
     // A parent reused from an earlier build is cloned where it is kept, not uploaded.
@@ -378,16 +386,15 @@ export class KubevirtEngine implements Engine {
       const edit = rootChange && o.object.kind === 'DataVolume' && o.object.metadata.name === names.rootDisk ? rootChange : undefined;
       await session.run.create(o, signal, edit);
     }
-    const dataVolumes = mine
-      .filter((o) => o.step === 'prepare' && o.object.kind === 'DataVolume')
-      .map((o) => ({ name: o.object.metadata.name, label: diskLabel(o, key) }));
+    const dataVolumes = mine.filter((o) => o.step === 'prepare' && o.object.kind === 'DataVolume').map((o) => ({ name: o.object.metadata.name, label: diskLabel(o, key) }));
     const fileServer = mine.find((o) => o.step === 'prepare' && o.object.kind === 'Pod' && o.object.metadata.labels?.[LABEL_COMPONENT] === 'http-server');
 
     let http: HttpEndpoint | undefined;
     await allOrNothing<unknown>(signal, [
       (s) => waitForDataVolumes({ objects: session.objects, namespace: session.namespace, dataVolumes, logger, signal: s, timeoutMs: this.timeouts.import }),
-      ...uploads.map((u) => (s: AbortSignal) =>
-        uploadDisk({ objects: session.objects, namespace: session.namespace, ...u, logger, signal: s, readyTimeoutMs: this.timeouts.import, ...(session.clusterCa ? { clusterCa: session.clusterCa } : {}) }),
+      ...uploads.map(
+        (u) => (s: AbortSignal) =>
+          uploadDisk({ objects: session.objects, namespace: session.namespace, ...u, logger, signal: s, readyTimeoutMs: this.timeouts.import, ...(session.clusterCa ? { clusterCa: session.clusterCa } : {}) }),
       ),
       async (s) => {
         if (!fileServer || rendered.httpPort === undefined) return;

@@ -3,16 +3,7 @@
  * optional questions becomes "unknown" (undefined); anything else — the API server unreachable,
  * bad credentials — is thrown as a UserError that says which request failed.
  */
-import {
-  ApiException,
-  ApisApi,
-  AuthorizationV1Api,
-  CoreApi,
-  CoreV1Api,
-  CustomObjectsApi,
-  StorageV1Api,
-  type KubeConfig,
-} from '@kubernetes/client-node';
+import { ApiException, ApisApi, AuthorizationV1Api, CoreApi, CoreV1Api, CustomObjectsApi, StorageV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { UserError } from '../../core/errors.js';
 import { parseQuantity } from '../../core/config/quantity.js';
 import type { AccessAnswer, AccessAttributes, DiscoveryClient, KubeVirtInfo, NodeKvmInfo, ServedGroup, SnapshotClassInfo, StorageClassInfo } from './discovery-client.js';
@@ -113,9 +104,8 @@ export class KubeDiscoveryClient implements DiscoveryClient {
   }
 
   async kubeVirts(): Promise<KubeVirtInfo[] | undefined> {
-    const list = (await optional('listing KubeVirt CRs', () =>
-      this.kc.makeApiClient(CustomObjectsApi).listClusterCustomObject({ group: 'kubevirt.io', version: 'v1', plural: 'kubevirts' }),
-    )) as ListOf<KubeVirtObject> | undefined;
+    const list = (await optional('listing KubeVirt CRs', () => this.kc.makeApiClient(CustomObjectsApi).listClusterCustomObject({ group: 'kubevirt.io', version: 'v1', plural: 'kubevirts' }))) as
+      ListOf<KubeVirtObject> | undefined;
     return list?.items?.map((kv) => {
       const dev = kv.spec?.configuration?.developerConfiguration;
       const version = kv.status?.observedKubeVirtVersion;

@@ -64,17 +64,12 @@ function matches(list: readonly string[] | undefined, value: string): boolean {
 export function rulesAllow(rules: readonly PolicyRule[], call: ApiCall): boolean {
   const resource = ruleResource(call);
   return rules.some(
-    (r) =>
-      matches(r.verbs, call.verb) &&
-      matches(r.apiGroups, call.group) &&
-      (r.resources ?? []).some((res) => res === '*' || res === resource || (call.subresource !== undefined && res === `*/${call.subresource}`)),
+    (r) => matches(r.verbs, call.verb) && matches(r.apiGroups, call.group) && (r.resources ?? []).some((res) => res === '*' || res === resource || (call.subresource !== undefined && res === `*/${call.subresource}`)),
   );
 }
 
 export function rulesAllowPath(rules: readonly PolicyRule[], verb: string, path: string): boolean {
-  return rules.some(
-    (r) => matches(r.verbs, verb) && (r.nonResourceURLs ?? []).some((u) => u === '*' || u === path || (u.endsWith('*') && path.startsWith(u.slice(0, -1)))),
-  );
+  return rules.some((r) => matches(r.verbs, verb) && (r.nonResourceURLs ?? []).some((u) => u === '*' || u === path || (u.endsWith('*') && path.startsWith(u.slice(0, -1)))));
 }
 
 export interface RoleSet {
@@ -126,9 +121,7 @@ const LABELS = { 'app.kubernetes.io/managed-by': 'ruddervirt', 'app.kubernetes.i
 
 export function rbacObjects(options: RbacOptions): RbacObject[] {
   const subject = { kind: 'ServiceAccount', name: options.serviceAccount, namespace: options.namespace };
-  const out: RbacObject[] = [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: options.serviceAccount, namespace: options.namespace, labels: LABELS } },
-  ];
+  const out: RbacObject[] = [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: options.serviceAccount, namespace: options.namespace, labels: LABELS } }];
   for (const set of roleSets(options.namespace)) {
     const rules = rulesFor(set.calls);
     if (set.nonResource) rules.push({ nonResourceURLs: NON_RESOURCE_CALLS.map((c) => c.path), verbs: ['get'] });

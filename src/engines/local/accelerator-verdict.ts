@@ -26,9 +26,7 @@ export function verdictKey(qemuBinary: string, kvmDevice: string, env: NodeJS.Pr
     const q = statSync(binary);
     const d = statSync(kvmDevice);
     const who = [process.getuid?.(), process.getgid?.(), ...(process.getgroups?.() ?? [])].join(',');
-    return createHash('sha256')
-      .update([bootId, binary, q.size, q.mtimeMs, kvmDevice, d.rdev, d.mode, d.uid, d.gid, who].join('\n'))
-      .digest('hex');
+    return createHash('sha256').update([bootId, binary, q.size, q.mtimeMs, kvmDevice, d.rdev, d.mode, d.uid, d.gid, who].join('\n')).digest('hex');
   } catch {
     return undefined;
   }

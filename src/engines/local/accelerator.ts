@@ -83,7 +83,13 @@ async function rememberedProbe(options: AcceleratorProbeOptions, env: NodeJS.Pro
   const file = options.verdictFile ?? path.join(defaultCacheRoot(env), 'accelerator.json');
   // Only a probe that boots a guest is worth remembering: overrides and a closed device are instant.
   const device = options.kvmDevice ?? '/dev/kvm';
-  const worthIt = file !== false && !env.RUDDERVIRT_ACCEL && (await access(device, constants.R_OK | constants.W_OK).then(() => true, () => false));
+  const worthIt =
+    file !== false &&
+    !env.RUDDERVIRT_ACCEL &&
+    (await access(device, constants.R_OK | constants.W_OK).then(
+      () => true,
+      () => false,
+    ));
   const key = worthIt ? verdictKey(options.qemuBinary ?? 'qemu-system-x86_64', device, env) : undefined;
   if (file !== false && key) {
     const known = await readVerdict(file, key);
@@ -149,24 +155,30 @@ export interface ProbeResult {
 }
 
 /** Boots the probe firmware under `accelerator` and reports how far it got within the timeout. */
-export async function runProbeGuest(
-  accelerator: Accelerator,
-  options: { qemuBinary?: string | undefined; timeoutMs: number; stageTimeoutMs?: number },
-): Promise<ProbeResult> {
+export async function runProbeGuest(accelerator: Accelerator, options: { qemuBinary?: string | undefined; timeoutMs: number; stageTimeoutMs?: number }): Promise<ProbeResult> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ruddervirt-accel-'));
   const started = performance.now();
   try {
     const bios = path.join(dir, 'probe.bin');
     await writeFile(bios, probeFirmwareImage());
     const args = [
-      '-accel', accelerator,
-      '-machine', 'pc',
+      '-accel',
+      accelerator,
+      '-machine',
+      'pc',
       ...(accelerator === 'kvm' ? ['-cpu', 'host'] : []),
-      '-m', '16',
-      '-nodefaults', '-no-user-config', '-display', 'none',
-      '-bios', bios,
-      '-device', PROBE_EXIT_DEVICE,
-      '-debugcon', 'stdio',
+      '-m',
+      '16',
+      '-nodefaults',
+      '-no-user-config',
+      '-display',
+      'none',
+      '-bios',
+      bios,
+      '-device',
+      PROBE_EXIT_DEVICE,
+      '-debugcon',
+      'stdio',
     ];
     const result = await new Promise<{ status: number | null; timedOut: boolean; stdout: string; stderr: string }>((resolve, reject) => {
       const child = spawn(options.qemuBinary ?? 'qemu-system-x86_64', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -201,9 +213,7 @@ export async function runProbeGuest(
     const stages = result.stdout.replace(/[^RPL]/g, '');
     if (result.status === PROBE_SUCCESS_STATUS) return { succeeded: true, stages, outcome: PROBE_STAGES.RPL!, elapsedMs };
     const progress = PROBE_STAGES[stages] ?? `the guest printed '${stages}'`;
-    const outcome = result.timedOut
-      ? `${progress} (probe stopped after ${elapsedMs}ms)`
-      : `QEMU exited with status ${result.status}: ${result.stderr.trim().split('\n').slice(-3).join(' ') || progress}`;
+    const outcome = result.timedOut ? `${progress} (probe stopped after ${elapsedMs}ms)` : `QEMU exited with status ${result.status}: ${result.stderr.trim().split('\n').slice(-3).join(' ') || progress}`;
     return { succeeded: false, stages, outcome, elapsedMs };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -53,11 +53,7 @@ export async function buildCdromIso(req: CdromIsoRequest): Promise<void> {
     const target = isDir && contentsOnly ? '/' : `/${path.basename(source)}`;
     grafts.push(`${escapeGraft(target)}=${escapeGraft(source)}`);
   }
-  await runTool(
-    'xorriso',
-    ['-as', 'mkisofs', '-quiet', '-o', req.destination, '-V', label, '-iso-level', '3', '-J', '-joliet-long', '-r', '-graft-points', ...grafts],
-    req.signal ? { signal: req.signal } : {},
-  );
+  await runTool('xorriso', ['-as', 'mkisofs', '-quiet', '-o', req.destination, '-V', label, '-iso-level', '3', '-J', '-joliet-long', '-r', '-graft-points', ...grafts], req.signal ? { signal: req.signal } : {});
 }
 
 /** In graft points '=' separates target from source and '\' escapes; both must be escaped. */

@@ -24,8 +24,7 @@ export async function createOverlay(req: OverlayRequest): Promise<ImageInfo> {
   const info = await imageInfo(source, req.signal);
   if (req.sizeBytes < info.virtualSize) {
     throw new UserError(
-      `${req.what}: size ${formatBytes(req.sizeBytes)} is smaller than the source image ${source} (${formatBytes(info.virtualSize)}); ` +
-        `a disk can only grow — set size to at least ${info.virtualSize} bytes`,
+      `${req.what}: size ${formatBytes(req.sizeBytes)} is smaller than the source image ${source} (${formatBytes(info.virtualSize)}); ` + `a disk can only grow — set size to at least ${info.virtualSize} bytes`,
     );
   }
   await runTool('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', source, '-F', info.format, req.destination, String(req.sizeBytes)], opts(req.signal));

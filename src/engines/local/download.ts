@@ -141,9 +141,7 @@ async function verifyFile(file: string, url: string, options: FetchSourceOptions
 
 function checkDigest(actual: string, url: string, checksum: Checksum): void {
   if (actual !== checksum.hex.toLowerCase()) {
-    throw new UserError(
-      `checksum mismatch for ${url}: expected ${checksum.algorithm}:${checksum.hex.toLowerCase()}, got ${checksum.algorithm}:${actual}`,
-    );
+    throw new UserError(`checksum mismatch for ${url}: expected ${checksum.algorithm}:${checksum.hex.toLowerCase()}, got ${checksum.algorithm}:${actual}`);
   }
 }
 

@@ -130,8 +130,7 @@ export class LocalEngine implements Engine {
       };
       const sshPort = vm.communicator.type === 'ssh' ? await lease(SSH_HOST_PORTS) : undefined;
       const vncSocket = path.join(runtimeDir, 'vnc.sock');
-      const vnc: VncPlan =
-        this.options.vncListen !== 'port' && vncSocket.length <= MAX_SOCKET_PATH ? { socket: vncSocket } : { port: await lease(VNC_PORTS) };
+      const vnc: VncPlan = this.options.vncListen !== 'port' && vncSocket.length <= MAX_SOCKET_PATH ? { socket: vncSocket } : { port: await lease(VNC_PORTS) };
       const qmpSocket = path.join(runtimeDir, 'qmp.sock');
       if (qmpSocket.length > MAX_SOCKET_PATH) throw new UserError(`the temp folder path ${runtimeDir} is too long for a unix socket; set TMPDIR to a shorter path`);
 

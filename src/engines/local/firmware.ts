@@ -114,8 +114,7 @@ export async function findUefiFirmware(options: FindFirmwareOptions): Promise<Ue
     }
   }
   throw new UserError(
-    `efiFirmware${options.secureBoot ? ' with secureBoot' : ''} needs OVMF UEFI firmware, and none was found ` +
-      `(Debian/Ubuntu: sudo apt-get install -y ovmf; or set RUDDERVIRT_OVMF_CODE and RUDDERVIRT_OVMF_VARS)`,
+    `efiFirmware${options.secureBoot ? ' with secureBoot' : ''} needs OVMF UEFI firmware, and none was found ` + `(Debian/Ubuntu: sudo apt-get install -y ovmf; or set RUDDERVIRT_OVMF_CODE and RUDDERVIRT_OVMF_VARS)`,
   );
 }
 
@@ -179,7 +178,12 @@ async function fromDescriptor(d: Descriptor, options: FindFirmwareOptions): Prom
 
 /** The descriptors' machine patterns use shell-style '*' and '?'. */
 export function globMatch(glob: string, text: string): boolean {
-  const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(text);
 }
 

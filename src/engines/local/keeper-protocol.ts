@@ -23,10 +23,7 @@ export interface KeeperRequest {
   engine: KeeperEngineOptions;
 }
 
-export type KeeperMessage =
-  | { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; line: string }
-  | { type: 'ready'; record: DetachedVmRecord }
-  | { type: 'failed'; message: string; userError: boolean };
+export type KeeperMessage = { type: 'log'; level: 'info' | 'warn' | 'error' | 'debug'; line: string } | { type: 'ready'; record: DetachedVmRecord } | { type: 'failed'; message: string; userError: boolean };
 
 export function isKeeperProcess(argv: readonly string[] = process.argv): boolean {
   return argv.some((a) => a.startsWith(`${KEEPER_FLAG}=`));

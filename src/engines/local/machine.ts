@@ -75,9 +75,7 @@ export async function startMachine(options: StartMachineOptions): Promise<QemuMa
   const { logger, signal } = options;
   if (signal.aborted) throw abortReason(signal);
   installExitHook();
-  const [command, argv] = existsSync(SETPRIV)
-    ? [SETPRIV, ['--pdeathsig', 'KILL', '--', options.qemuBinary, ...options.args]]
-    : [options.qemuBinary, options.args];
+  const [command, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'KILL', '--', options.qemuBinary, ...options.args]] : [options.qemuBinary, options.args];
   logger.debug(`qemu: ${options.qemuBinary} ${options.args.join(' ')}`);
   const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
   liveProcesses.set(child, options.runtimeDir);
@@ -159,9 +157,7 @@ export class QemuMachine implements VmHandle {
       if (this.spawnError) return this.spawnError;
       // Through setpriv a missing QEMU is exit status 127 rather than a spawn error.
       if (this.exitInfo?.code === 127 && /failed to execute/.test(this.stderr)) return missingToolError(this.options.qemuBinary);
-      return new QemuStartError(
-        `QEMU for vm ${this.name} exited during start-up (${describeExit(this.exitInfo!)})` + (this.stderrTail() ? `:\n${this.stderrTail()}` : ''),
-      );
+      return new QemuStartError(`QEMU for vm ${this.name} exited during start-up (${describeExit(this.exitInfo!)})` + (this.stderrTail() ? `:\n${this.stderrTail()}` : ''));
     };
     for (;;) {
       if (signal.aborted) throw abortReason(signal);
@@ -254,7 +250,13 @@ export class QemuMachine implements VmHandle {
       if (this.qmp && !this.qmp.isClosed) {
         // A clean quit lets QEMU flush its disk caches before it exits.
         const timer = new Promise<boolean>((r) => setTimeout(() => r(false), grace).unref());
-        await Promise.race([this.qmp.quit().then(() => this.exited).then(() => true), timer]).catch(() => undefined);
+        await Promise.race([
+          this.qmp
+            .quit()
+            .then(() => this.exited)
+            .then(() => true),
+          timer,
+        ]).catch(() => undefined);
       }
       // Never started (no QMP yet) or did not quit in time: kill.
       if (this.running) this.child.kill('SIGKILL');

@@ -142,7 +142,13 @@ export async function startFakeKubeInstallApi(options: { token?: string; namespa
         timers.delete(timer);
         const spec = crd.spec as { group: string; scope: string; names: { plural: string; kind: string }; versions: { name: string; served: boolean }[] };
         types.push({ group: spec.group, versions: spec.versions.filter((v) => v.served).map((v) => v.name), plural: spec.names.plural, kind: spec.names.kind, namespaced: spec.scope === 'Namespaced' });
-        crd.status = { conditions: [{ type: 'NamesAccepted', status: 'True' }, { type: 'Established', status: 'True' }], acceptedNames: spec.names };
+        crd.status = {
+          conditions: [
+            { type: 'NamesAccepted', status: 'True' },
+            { type: 'Established', status: 'True' },
+          ],
+          acceptedNames: spec.names,
+        };
         delete (crd.metadata as Json).establishing;
         establishedAt.set(name, requests.length);
       }, ESTABLISH_DELAY_MS);
@@ -151,11 +157,23 @@ export async function startFakeKubeInstallApi(options: { token?: string; namespa
     // virt-operator and cdi-operator start deploying once both they and their resource exist.
     const kv = get('kubevirt.io', 'kubevirts', 'kubevirt', 'kubevirt');
     if (kv && !kv.status && get('apps', 'deployments', 'virt-operator', 'kubevirt')) {
-      kv.status = { phase: 'Deploying', conditions: [{ type: 'Progressing', status: 'True' }, { type: 'Available', status: 'False' }] };
+      kv.status = {
+        phase: 'Deploying',
+        conditions: [
+          { type: 'Progressing', status: 'True' },
+          { type: 'Available', status: 'False' },
+        ],
+      };
     }
     const cdi = get('cdi.kubevirt.io', 'cdis', 'cdi');
     if (cdi && !cdi.status && get('apps', 'deployments', 'cdi-operator', 'cdi')) {
-      cdi.status = { phase: 'Deploying', conditions: [{ type: 'Progressing', status: 'True' }, { type: 'Available', status: 'False' }] };
+      cdi.status = {
+        phase: 'Deploying',
+        conditions: [
+          { type: 'Progressing', status: 'True' },
+          { type: 'Available', status: 'False' },
+        ],
+      };
     }
   }
 
@@ -164,7 +182,13 @@ export async function startFakeKubeInstallApi(options: { token?: string; namespa
     const st = o.status as { phase?: string; conditions?: Json[] } | undefined;
     const which = o.kind === 'KubeVirt' ? 'kubevirt' : o.kind === 'CDI' ? 'cdi' : undefined;
     if (which && st?.phase === 'Deploying' && ++reads[which] > readsUntilDeployed[which]) {
-      o.status = { phase: 'Deployed', conditions: [{ type: 'Available', status: 'True' }, { type: 'Progressing', status: 'False' }] };
+      o.status = {
+        phase: 'Deployed',
+        conditions: [
+          { type: 'Available', status: 'True' },
+          { type: 'Progressing', status: 'False' },
+        ],
+      };
     }
     if (which === 'kubevirt') kubevirtPhasesServed.push(((o.status as Json | undefined)?.phase as string | undefined) ?? '');
     return { ...o, apiVersion };
@@ -303,7 +327,10 @@ export async function startFakeKubeInstallApi(options: { token?: string; namespa
         put(t, next);
         return [200, next];
       }
-      return [415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`)];
+      return [
+        415,
+        status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`),
+      ];
     }
     return [405, status(405, 'MethodNotAllowed', `${method} is not supported here`)];
   }

@@ -36,9 +36,7 @@ test.each([
 
 test('key files: missing, public, passphrase-protected', async () => {
   await expect(authMethods({ username: 'u', privateKeyFile: path.join(dir, 'none'), agentAuth: false }, 'ssh')).rejects.toThrow(/sshPrivateKeyFile: cannot read the private key file/);
-  await expect(authMethods({ username: 'u', privateKeyFile: path.join(dir, 'plain.pub'), agentAuth: false }, 'sshBastion')).rejects.toThrow(
-    /sshBastionPrivateKeyFile: .*plain\.pub holds a public key, not a private key/,
-  );
+  await expect(authMethods({ username: 'u', privateKeyFile: path.join(dir, 'plain.pub'), agentAuth: false }, 'sshBastion')).rejects.toThrow(/sshBastionPrivateKeyFile: .*plain\.pub holds a public key, not a private key/);
   await expect(authMethods({ username: 'u', privateKeyFile: path.join(dir, 'locked'), agentAuth: false }, 'ssh')).rejects.toThrow(/passphrase-protected keys are not supported/);
 });
 

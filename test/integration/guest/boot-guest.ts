@@ -75,31 +75,41 @@ export class TestGuest {
     await Promise.all([serialSocket, qmpSocket, vncSocket].map((f) => rm(f, { force: true })));
     const sshPort = await freeLoopbackPort();
     const args = [
-      '-name', name,
-      '-accel', 'tcg',
-      '-m', '512',
-      '-smp', '1',
+      '-name',
+      name,
+      '-accel',
+      'tcg',
+      '-m',
+      '512',
+      '-smp',
+      '1',
       '-nodefaults',
-      '-vga', 'std',
-      '-vnc', `unix:${vncSocket}`,
+      '-vga',
+      'std',
+      '-vnc',
+      `unix:${vncSocket}`,
       // wait=on: QEMU starts the guest only once we listen, so no serial output is lost.
-      '-chardev', `socket,id=serial0,path=${serialSocket},server=on,wait=on,logfile=${path.join(workDir, `${name}.serial.log`)}`,
-      '-serial', 'chardev:serial0',
-      '-qmp', `unix:${qmpSocket},server=on,wait=off`,
-      '-drive', `file=${options.disk},if=virtio,format=qcow2`,
-      '-netdev', `user,id=net0,hostfwd=tcp:127.0.0.1:${sshPort}-:22`,
-      '-device', 'virtio-net-pci,netdev=net0',
-      '-object', 'rng-random,id=rng0,filename=/dev/urandom',
-      '-device', 'virtio-rng-pci,rng=rng0',
+      '-chardev',
+      `socket,id=serial0,path=${serialSocket},server=on,wait=on,logfile=${path.join(workDir, `${name}.serial.log`)}`,
+      '-serial',
+      'chardev:serial0',
+      '-qmp',
+      `unix:${qmpSocket},server=on,wait=off`,
+      '-drive',
+      `file=${options.disk},if=virtio,format=qcow2`,
+      '-netdev',
+      `user,id=net0,hostfwd=tcp:127.0.0.1:${sshPort}-:22`,
+      '-device',
+      'virtio-net-pci,netdev=net0',
+      '-object',
+      'rng-random,id=rng0,filename=/dev/urandom',
+      '-device',
+      'virtio-rng-pci,rng=rng0',
     ];
     if (options.firmware === 'uefi') {
       const vars = path.join(workDir, `${name}.OVMF_VARS.fd`);
       if (!existsSync(vars)) await copyFile(OVMF_VARS, vars);
-      args.push(
-        '-machine', 'q35',
-        '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`,
-        '-drive', `if=pflash,format=raw,unit=1,file=${vars}`,
-      );
+      args.push('-machine', 'q35', '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${OVMF_CODE}`, '-drive', `if=pflash,format=raw,unit=1,file=${vars}`);
     } else {
       args.push('-machine', 'pc');
     }

@@ -96,9 +96,7 @@ describe('stripTerminalEscapes', () => {
 
   // Text as a guest prints it: anything but ESC and CR.
   const plain = fc.string({ unit: fc.constantFrom(...'abc XYZ:/.=-_019\n\t[]();~'.split('')) });
-  const csi = fc
-    .tuple(fc.string({ unit: fc.constantFrom(...'0123456789;=?'.split('')), maxLength: 6 }), fc.constantFrom(...'HJKmhlfABCD'.split('')))
-    .map(([params, final]) => `\x1b[${params}${final}`);
+  const csi = fc.tuple(fc.string({ unit: fc.constantFrom(...'0123456789;=?'.split('')), maxLength: 6 }), fc.constantFrom(...'HJKmhlfABCD'.split(''))).map(([params, final]) => `\x1b[${params}${final}`);
   const escape = fc.oneof(csi, fc.constantFrom('\x1b(B', '\x1b)0', '\x1bM', '\x1b7', '\r'));
 
   it('removes any escapes put between characters of any text, and nothing else', () => {
@@ -119,9 +117,12 @@ describe('stripTerminalEscapes', () => {
 
   it('leaves text without escapes alone', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }).filter((t) => !/[\x1b\r]/.test(t)), (t) => {
-        expect(stripTerminalEscapes(t)).toBe(t);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary' }).filter((t) => !/[\x1b\r]/.test(t)),
+        (t) => {
+          expect(stripTerminalEscapes(t)).toBe(t);
+        },
+      ),
     );
   });
 });
@@ -132,7 +133,12 @@ describe('boot line and keyboard map', () => {
     expect(line).toBe('guest seed=http://10.0.2.2:8080/seed.sh\r');
     expect([...line].map(qcodesFor)).toContainEqual(['shift', 'semicolon']);
     expect(GUEST.bootLine()).toBe('guest\r');
-    expect(GUEST.bootCommand.replace('<enter>', '\r').replace(/\{\{ \.HTTPIP \}\}/, '10.0.2.2').replace(/\{\{ \.HTTPPort \}\}/, '8080')).toBe(line);
+    expect(
+      GUEST.bootCommand
+        .replace('<enter>', '\r')
+        .replace(/\{\{ \.HTTPIP \}\}/, '10.0.2.2')
+        .replace(/\{\{ \.HTTPPort \}\}/, '8080'),
+    ).toBe(line);
     expect(() => qcodesFor('€')).toThrow(/no key/);
   });
 

@@ -153,10 +153,12 @@ describe('a VirtualMachine on the kube harness', () => {
       client.once('ready', () => {
         client.exec('poweroff', (err, stream) => {
           if (err) return reject(err);
-          stream.on('data', () => undefined).once('close', () => {
-            client.end();
-            resolve();
-          });
+          stream
+            .on('data', () => undefined)
+            .once('close', () => {
+              client.end();
+              resolve();
+            });
         });
       });
       client.once('error', (err) => (/ECONNRESET|closed|ended/i.test(err.message) ? resolve() : reject(err)));
@@ -181,7 +183,10 @@ describe('a VirtualMachine on the kube harness', () => {
     for (const o of harness.leftovers(ns).filter((x) => x.kind !== 'Namespace' && x.kind !== 'Event')) await waitGone(harness, o.kind, ns, o.name);
     await harness.deleteNamespace(ns);
     expect(harness.leftovers(ns)).toEqual([]);
-    const qemu = execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.includes(`guest=${names.vm}`));
+    const qemu = execFileSync('ps', ['-eo', 'args'])
+      .toString()
+      .split('\n')
+      .filter((l) => l.includes(`guest=${names.vm}`));
     expect(qemu).toEqual([]);
   }, 480_000);
 

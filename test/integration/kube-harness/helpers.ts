@@ -103,7 +103,10 @@ export async function forwardPort(kc: KubeConfig, namespace: string, pod: string
 }
 
 /** An HTTPS request trusting the harness's CA; the whole answer is read. */
-export function httpsRequest(url: string, options: { method?: string; ca: string; headers?: Record<string, string>; body?: Buffer | NodeJS.ReadableStream; servername?: string }): Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }> {
+export function httpsRequest(
+  url: string,
+  options: { method?: string; ca: string; headers?: Record<string, string>; body?: Buffer | NodeJS.ReadableStream; servername?: string },
+): Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = https.request(url, { method: options.method ?? 'GET', ca: options.ca, headers: options.headers, ...(options.servername ? { servername: options.servername } : {}) }, (res) => {
       const chunks: Buffer[] = [];

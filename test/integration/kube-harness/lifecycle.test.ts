@@ -16,15 +16,20 @@ const parent = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-harness-parent-'))
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 function processesUnder(dir: string): string[] {
-  return execFileSync('ps', ['-eo', 'args']).toString().split('\n').filter((l) => l.includes(dir));
+  return execFileSync('ps', ['-eo', 'args'])
+    .toString()
+    .split('\n')
+    .filter((l) => l.includes(dir));
 }
 
 function reachable(url: string, ca: string): Promise<boolean> {
   return new Promise((resolve) => {
-    https.get(`${url}/healthz`, { ca }, (res) => {
-      res.resume();
-      resolve(true);
-    }).on('error', () => resolve(false));
+    https
+      .get(`${url}/healthz`, { ca }, (res) => {
+        res.resume();
+        resolve(true);
+      })
+      .on('error', () => resolve(false));
   });
 }
 

@@ -5,18 +5,7 @@
  * pagination, discovery, and SelfSubjectAccessReviews with denials.
  */
 import https from 'node:https';
-import {
-  ApiException,
-  ApisApi,
-  AuthorizationV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  KubernetesObjectApi,
-  PatchStrategy,
-  setHeaderOptions,
-  type KubeConfig,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { ApiException, ApisApi, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, KubernetesObjectApi, PatchStrategy, setHeaderOptions, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
 
@@ -137,7 +126,12 @@ describe('kube harness REST conventions', () => {
     expect(invalid.status.details?.causes?.[0]?.field).toBe('spec.template.spec.domain.cpu.cores');
 
     // client-node's typed clients drop unknown fields before sending; a raw request keeps them.
-    const coreUnknown = await raw('POST', `/api/v1/namespaces/${ns}/pods?fieldValidation=Strict`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox', bogus: 1 }] } });
+    const coreUnknown = await raw('POST', `/api/v1/namespaces/${ns}/pods?fieldValidation=Strict`, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'busybox', bogus: 1 }] },
+    });
     expect(coreUnknown.status).toBe(400);
     expect(coreUnknown.body.message).toBe('Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].bogus"');
     const coreType = await raw('POST', `/api/v1/namespaces/${ns}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n', labels: { a: 1 } } });
@@ -168,7 +162,15 @@ describe('kube harness REST conventions', () => {
     const ns = await harness.createNamespace();
     await core.createNamespacedPod({
       namespace: ns,
-      body: { metadata: { name: 'web', labels: { a: '1' } }, spec: { containers: [{ name: 'c', image: 'busybox', env: [{ name: 'A', value: '1' }] }, { name: 'd', image: 'busybox' }] } },
+      body: {
+        metadata: { name: 'web', labels: { a: '1' } },
+        spec: {
+          containers: [
+            { name: 'c', image: 'busybox', env: [{ name: 'A', value: '1' }] },
+            { name: 'd', image: 'busybox' },
+          ],
+        },
+      },
     });
     const strategic = await core.patchNamespacedPod(
       { namespace: ns, name: 'web', body: { spec: { containers: [{ name: 'c', env: [{ name: 'B', value: '2' }] }] } } },
@@ -185,7 +187,10 @@ describe('kube harness REST conventions', () => {
 
     await custom.createNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', body: vm('applied') });
     const smp = await failure(
-      custom.patchNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', name: 'applied', body: { spec: {} } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch)),
+      custom.patchNamespacedCustomObject(
+        { group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', name: 'applied', body: { spec: {} } },
+        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+      ),
     );
     expect(smp.code).toBe(415);
 
@@ -208,7 +213,10 @@ describe('kube harness REST conventions', () => {
     const ns = await harness.createNamespace();
     await custom.createNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', body: { ...vm('split'), status: { printableStatus: 'Running' } } });
     await harness.settled();
-    const read = (await custom.getNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', name: 'split' })) as { metadata: { generation: number }; status: { printableStatus: string } };
+    const read = (await custom.getNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', name: 'split' })) as {
+      metadata: { generation: number };
+      status: { printableStatus: string };
+    };
     expect(read.status.printableStatus).toBe('Stopped');
     const patched = (await custom.patchNamespacedCustomObjectStatus(
       { group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', name: 'split', body: { spec: { runStrategy: 'Always' }, status: { printableStatus: 'Unknown' } } },
@@ -264,7 +272,12 @@ describe('kube harness REST conventions', () => {
 
     const ns = await harness.createNamespace();
     const objects = KubernetesObjectApi.makeApiClient(kc);
-    await objects.create({ apiVersion: 'export.kubevirt.io/v1beta1', kind: 'VirtualMachineExport', metadata: { name: 'ex', namespace: ns }, spec: { source: { kind: 'PersistentVolumeClaim', name: 'none' } } } as KubernetesObject);
+    await objects.create({
+      apiVersion: 'export.kubevirt.io/v1beta1',
+      kind: 'VirtualMachineExport',
+      metadata: { name: 'ex', namespace: ns },
+      spec: { source: { kind: 'PersistentVolumeClaim', name: 'none' } },
+    } as KubernetesObject);
     // Stored once, readable in either served version.
     const v1 = await objects.read({ apiVersion: 'export.kubevirt.io/v1', kind: 'VirtualMachineExport', metadata: { name: 'ex', namespace: ns } });
     expect(v1.apiVersion).toBe('export.kubevirt.io/v1');
@@ -291,10 +304,12 @@ describe('kube harness REST conventions', () => {
 
   it('refuses requests without the bearer token', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      https.get(`${harness.url}/api/v1/namespaces`, { ca: harness.caCert }, (r) => {
-        r.resume();
-        resolve(r.statusCode ?? 0);
-      }).on('error', reject);
+      https
+        .get(`${harness.url}/api/v1/namespaces`, { ca: harness.caCert }, (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        })
+        .on('error', reject);
     });
     expect(status).toBe(401);
   });

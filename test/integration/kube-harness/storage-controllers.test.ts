@@ -169,7 +169,9 @@ describe('DataVolumes', () => {
 
     // As from a CI runner: the proxy pod behind svc/cdi-uploadproxy in namespace cdi, by port-forward.
     const service = await core.readNamespacedService({ namespace: CDI_NAMESPACE, name: 'cdi-uploadproxy' });
-    const selector = Object.entries(service.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    const selector = Object.entries(service.spec?.selector ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
     const pod = (await core.listNamespacedPod({ namespace: CDI_NAMESPACE, labelSelector: selector })).items[0]!;
     const targetPort = Number(service.spec?.ports?.[0]?.targetPort);
     const forward = await forwardPort(kc, CDI_NAMESPACE, pod.metadata!.name!, targetPort);
@@ -260,7 +262,12 @@ describe('snapshots and exports', () => {
     const vm = (await waitFor(kc, VM, ns, 'vm', (o) => o.status?.printableStatus === 'Stopped' && o.status?.volumeSnapshotStatuses?.[0]?.enabled === true)).object;
     expect(vm.status.volumeSnapshotStatuses).toEqual([{ name: 'root', enabled: true }]);
 
-    await createCustom(kc, VM_SNAPSHOT, ns, { apiVersion: 'snapshot.kubevirt.io/v1beta1', kind: 'VirtualMachineSnapshot', metadata: { name: 'snap' }, spec: { source: { apiGroup: 'kubevirt.io', kind: 'VirtualMachine', name: 'vm' } } });
+    await createCustom(kc, VM_SNAPSHOT, ns, {
+      apiVersion: 'snapshot.kubevirt.io/v1beta1',
+      kind: 'VirtualMachineSnapshot',
+      metadata: { name: 'snap' },
+      spec: { source: { apiGroup: 'kubevirt.io', kind: 'VirtualMachine', name: 'vm' } },
+    });
     const snap = (await waitFor(kc, VM_SNAPSHOT, ns, 'snap', (o) => o.status?.readyToUse === true)).object;
     expect(snap.status.phase).toBe('Succeeded');
     expect(snap.status.snapshotVolumes).toEqual({ includedVolumes: ['root'], excludedVolumes: [] });
@@ -268,7 +275,12 @@ describe('snapshots and exports', () => {
     expect(content.spec.volumeBackups[0]).toMatchObject({ volumeName: 'root', persistentVolumeClaim: { metadata: { name: 'vm-root' } } });
 
     await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'tok' }, stringData: { token: 't0ken' } } });
-    await createCustom(kc, EXPORT, ns, { apiVersion: 'export.kubevirt.io/v1', kind: 'VirtualMachineExport', metadata: { name: 'snapout' }, spec: { source: { apiGroup: 'snapshot.kubevirt.io', kind: 'VirtualMachineSnapshot', name: 'snap' }, tokenSecretRef: 'tok' } });
+    await createCustom(kc, EXPORT, ns, {
+      apiVersion: 'export.kubevirt.io/v1',
+      kind: 'VirtualMachineExport',
+      metadata: { name: 'snapout' },
+      spec: { source: { apiGroup: 'snapshot.kubevirt.io', kind: 'VirtualMachineSnapshot', name: 'snap' }, tokenSecretRef: 'tok' },
+    });
     const ready = (await waitFor(kc, EXPORT, ns, 'snapout', phase('Ready'))).object;
     expect(ready.status.virtualMachineName).toBe('vm');
     const raw = ready.status.links.external.volumes[0].formats[0].url as string;

@@ -41,10 +41,17 @@ describe('a guest killed after its grace period (kubevirt/kubevirt v1.9.0)', () 
     const launcher = (await core.listNamespacedPod({ namespace: ns, labelSelector: `kubevirt.io/created-by=${running.metadata.uid}` })).items[0]!;
     const seenPhases: string[] = [];
     const final = (o: Loose) => ['Succeeded', 'Failed'].includes(o.status?.phase);
-    const vmiEnded = waitFor(kc, VMI, ns, 'deaf', (o) => {
-      seenPhases.push(o.status?.phase);
-      return final(o);
-    }, 60_000);
+    const vmiEnded = waitFor(
+      kc,
+      VMI,
+      ns,
+      'deaf',
+      (o) => {
+        seenPhases.push(o.status?.phase);
+        return final(o);
+      },
+      60_000,
+    );
     const podEnded = waitFor(kc, { group: '', version: 'v1', plural: 'pods' }, ns, launcher.metadata!.name!, final, 60_000);
     await kc.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({ ...VMI, namespace: ns, name: 'deaf' });
     expect((await vmiEnded).object.status.phase).toBe('Failed');

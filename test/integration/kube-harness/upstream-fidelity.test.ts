@@ -180,7 +180,12 @@ describe('VirtualMachineExport (kubevirt/kubevirt v1.9.0)', () => {
     const pod = await core.readNamespacedPod({ namespace: ns, name: 'virt-launcher-crashed-abcde' });
     await core.replaceNamespacedPodStatus({ namespace: ns, name: pod.metadata!.name!, body: { ...pod, status: { ...pod.status, phase: 'Failed' } } });
     await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'token' }, stringData: { token: 'sekret' } } });
-    await createCustom(kc, EXPORT, ns, { apiVersion: 'export.kubevirt.io/v1', kind: 'VirtualMachineExport', metadata: { name: 'out' }, spec: { source: { apiGroup: '', kind: 'PersistentVolumeClaim', name: 'disk' }, tokenSecretRef: 'token' } });
+    await createCustom(kc, EXPORT, ns, {
+      apiVersion: 'export.kubevirt.io/v1',
+      kind: 'VirtualMachineExport',
+      metadata: { name: 'out' },
+      spec: { source: { apiGroup: '', kind: 'PersistentVolumeClaim', name: 'disk' }, tokenSecretRef: 'token' },
+    });
     const { object: held } = await waitFor(kc, EXPORT, ns, 'out', (o) => o.status?.conditions?.some((c: Loose) => c.type === 'Ready' && c.reason === 'InUse'));
     expect(held.status.phase).toBe('Pending');
     expect((await core.readNamespacedPod({ namespace: ns, name: 'virt-launcher-crashed-abcde' })).status?.phase).toBe('Failed');

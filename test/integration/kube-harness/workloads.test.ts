@@ -41,7 +41,9 @@ function render(example: string, namespace: string, capture: CapturePlan = { mod
 }
 
 describe('rendered builds', () => {
-  const examples = readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort();
+  const examples = readdirSync(examplesDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   const captures: CapturePlan[] = [{ mode: 'clone' }, { mode: 'volume-snapshot', snapshotClass: SNAPSHOT_CLASS }, { mode: 'vm-snapshot' }];
 
   it.each(examples)('%s: every object of every capture mode is accepted', async (example) => {
@@ -161,7 +163,12 @@ describe('Kube-OVN objects', () => {
     const ns = await harness.createNamespace();
     const custom = kc.makeApiClient(CustomObjectsApi);
     await custom.createClusterCustomObject({ group: 'kubeovn.io', version: 'v1', plural: 'vpcs', body: { apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name: `vpc-${ns}` }, spec: { namespaces: [ns] } } });
-    await custom.createClusterCustomObject({ group: 'kubeovn.io', version: 'v1', plural: 'subnets', body: { apiVersion: 'kubeovn.io/v1', kind: 'Subnet', metadata: { name: `net-${ns}` }, spec: { vpc: `vpc-${ns}`, cidrBlock: '10.20.0.0/24', protocol: 'IPv4' } } });
+    await custom.createClusterCustomObject({
+      group: 'kubeovn.io',
+      version: 'v1',
+      plural: 'subnets',
+      body: { apiVersion: 'kubeovn.io/v1', kind: 'Subnet', metadata: { name: `net-${ns}` }, spec: { vpc: `vpc-${ns}`, cidrBlock: '10.20.0.0/24', protocol: 'IPv4' } },
+    });
     await createCustom(kc, { group: 'kubeovn.io', version: 'v1', plural: 'vpc-egress-gateways' }, ns, {
       apiVersion: 'kubeovn.io/v1',
       kind: 'VpcEgressGateway',
@@ -171,15 +178,16 @@ describe('Kube-OVN objects', () => {
     const gvr = { group: 'kubeovn.io', version: 'v1', plural: 'vpc-egress-gateways' };
     // Created with 0, the finalizer Update brings the CRD default back (upstream-fidelity.test.ts has the details).
     await waitFor(kc, gvr, ns, 'egress', (o) => o.status?.ready === true && o.spec?.replicas === 1);
-    const scaled = (await custom.patchNamespacedCustomObjectScale(
-      { ...gvr, namespace: ns, name: 'egress', body: { spec: { replicas: 0 } } },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-    )) as Loose;
+    const scaled = (await custom.patchNamespacedCustomObjectScale({ ...gvr, namespace: ns, name: 'egress', body: { spec: { replicas: 0 } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))) as Loose;
     expect(scaled).toMatchObject({ kind: 'Scale', spec: { replicas: 0 } });
     await waitFor(kc, gvr, ns, 'egress', (o) => o.status?.ready === false && o.status?.replicas === 0 && o.spec?.replicas === 0);
     const subnet = (await custom.getClusterCustomObject({ group: 'kubeovn.io', version: 'v1', plural: 'subnets', name: `net-${ns}` })) as Loose;
     expect(subnet.status.v4availableIPs).toBe(253);
-    for (const [plural, name] of [['subnets', `net-${ns}`], ['vpcs', `vpc-${ns}`]] as const) await custom.deleteClusterCustomObject({ group: 'kubeovn.io', version: 'v1', plural, name });
+    for (const [plural, name] of [
+      ['subnets', `net-${ns}`],
+      ['vpcs', `vpc-${ns}`],
+    ] as const)
+      await custom.deleteClusterCustomObject({ group: 'kubeovn.io', version: 'v1', plural, name });
   });
 });
 

@@ -19,7 +19,15 @@ describe('RetryingDiscoveryClient (fake API server)', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
     fake.route('GET', /^\/api$/, json({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] }));
-    fake.route('GET', /^\/apis$/, json({ kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'kubevirt.io', versions: [{ groupVersion: 'kubevirt.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'kubevirt.io/v1', version: 'v1' } }] }));
+    fake.route(
+      'GET',
+      /^\/apis$/,
+      json({
+        kind: 'APIGroupList',
+        apiVersion: 'v1',
+        groups: [{ name: 'kubevirt.io', versions: [{ groupVersion: 'kubevirt.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'kubevirt.io/v1', version: 'v1' } }],
+      }),
+    );
     fake.route('POST', /selfsubjectaccessreviews$/, (_req, res, _url, body) => {
       const review = JSON.parse(body.toString()) as object;
       res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ ...review, status: { allowed: true } }));

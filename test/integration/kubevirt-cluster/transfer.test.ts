@@ -80,7 +80,12 @@ describe('upload and export download (fake API server, fake CDI and export serve
       res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ ...request, status: { token: 'upload-token' } }));
     });
     // CDI's upload proxy Service and pod in the cdi namespace; the export server's in ns.
-    fake.store.put('/api/v1/namespaces/cdi/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'cdi-uploadproxy', namespace: 'cdi' }, spec: { selector: { 'cdi.kubevirt.io': 'cdi-uploadproxy' }, ports: [{ port: 443, targetPort: 'https' }] } });
+    fake.store.put('/api/v1/namespaces/cdi/services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'cdi-uploadproxy', namespace: 'cdi' },
+      spec: { selector: { 'cdi.kubevirt.io': 'cdi-uploadproxy' }, ports: [{ port: 443, targetPort: 'https' }] },
+    });
     fake.store.put('/api/v1/namespaces/cdi/pods', {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -88,7 +93,12 @@ describe('upload and export download (fake API server, fake CDI and export serve
       spec: { containers: [{ name: 'proxy', ports: [{ name: 'https', containerPort: 8443 }] }] },
       status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
     });
-    fake.store.put('/api/v1/namespaces/ns/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'virt-export-e', namespace: 'ns' }, spec: { selector: { 'kubevirt.io.virt-export-service': 'e' }, ports: [{ port: 443, targetPort: 8443 }] } });
+    fake.store.put('/api/v1/namespaces/ns/services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'virt-export-e', namespace: 'ns' },
+      spec: { selector: { 'kubevirt.io.virt-export-service': 'e' }, ports: [{ port: 443, targetPort: 8443 }] },
+    });
     fake.store.put('/api/v1/namespaces/ns/pods', {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -198,7 +208,19 @@ describe('upload and export download (fake API server, fake CDI and export serve
     fake.store.put(EXPORTS, exportObject('Pending'));
     const rawFile = path.join(dir, 'out.raw');
     const { logger, lines } = memoryLogger();
-    const done = downloadExport({ objects, namespace: 'ns', exportName: 'e', apiVersion: 'export.kubevirt.io/v1', token: EXPORT_TOKEN, volume: 'out', rawFile, logger, signal: AbortSignal.timeout(20_000), readyTimeoutMs: 20_000, env: {} });
+    const done = downloadExport({
+      objects,
+      namespace: 'ns',
+      exportName: 'e',
+      apiVersion: 'export.kubevirt.io/v1',
+      token: EXPORT_TOKEN,
+      volume: 'out',
+      rawFile,
+      logger,
+      signal: AbortSignal.timeout(20_000),
+      readyTimeoutMs: 20_000,
+      env: {},
+    });
     await new Promise((r) => setTimeout(r, 200));
     fake.store.update(EXPORTS, 'e', (o) => Object.assign(o, exportObject('Ready')));
     await done;
@@ -215,14 +237,38 @@ describe('upload and export download (fake API server, fake CDI and export serve
     fake.store.update(EXPORTS, 'e', (o) => {
       (o.status as { links: { internal: { cert: string } } }).links.internal.cert = proxyCert.cert;
     });
-    const err = await downloadExport({ objects, namespace: 'ns', exportName: 'e', apiVersion: 'export.kubevirt.io/v1', token: EXPORT_TOKEN, volume: 'out', rawFile: path.join(dir, 'no.raw'), logger: memoryLogger().logger, signal: AbortSignal.timeout(20_000), readyTimeoutMs: 5_000, env: {} }).catch((e: unknown) => e);
+    const err = await downloadExport({
+      objects,
+      namespace: 'ns',
+      exportName: 'e',
+      apiVersion: 'export.kubevirt.io/v1',
+      token: EXPORT_TOKEN,
+      volume: 'out',
+      rawFile: path.join(dir, 'no.raw'),
+      logger: memoryLogger().logger,
+      signal: AbortSignal.timeout(20_000),
+      readyTimeoutMs: 5_000,
+      env: {},
+    }).catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/TLS to virt-export-e\.ns\.svc through a port-forward to pod ns\/virt-export-e: .*(self-signed|certificate)/i);
   });
 
   it('a wrong token is a clear error, not retried', async () => {
     fake.store.put(EXPORTS, exportObject('Ready'));
     fake.store.update(EXPORTS, 'e', (o) => Object.assign(o, exportObject('Ready')));
-    const err = await downloadExport({ objects, namespace: 'ns', exportName: 'e', apiVersion: 'export.kubevirt.io/v1', token: 'wrong', volume: 'out', rawFile: path.join(dir, 'no.raw'), logger: memoryLogger().logger, signal: AbortSignal.timeout(20_000), readyTimeoutMs: 5_000, env: {} }).catch((e: unknown) => e);
+    const err = await downloadExport({
+      objects,
+      namespace: 'ns',
+      exportName: 'e',
+      apiVersion: 'export.kubevirt.io/v1',
+      token: 'wrong',
+      volume: 'out',
+      rawFile: path.join(dir, 'no.raw'),
+      logger: memoryLogger().logger,
+      signal: AbortSignal.timeout(20_000),
+      readyTimeoutMs: 5_000,
+      env: {},
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toBe('the export server answered 401 for /volumes/out/disk.img.gz: bad token');
     expect(fake.requests.filter((r) => r.method === 'UPGRADE').length).toBe(1);

@@ -104,7 +104,12 @@ describe('snapshot errors are transient (kubernetes-csi/external-snapshotter v8.
     harness.setTransientSnapshotErrors({ message: 'Snapshot status update failed, Operation cannot be fulfilled on volumesnapshots: the object has been modified', forMs: 1000 });
     const { logger, lines } = memoryLogger();
     try {
-      await createCustom(harness.kubeConfig(), VOLUME_SNAPSHOT, ns, { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshot', metadata: { name: 'out' }, spec: { source: { persistentVolumeClaimName: 'disk' } } });
+      await createCustom(harness.kubeConfig(), VOLUME_SNAPSHOT, ns, {
+        apiVersion: 'snapshot.storage.k8s.io/v1',
+        kind: 'VolumeSnapshot',
+        metadata: { name: 'out' },
+        spec: { source: { persistentVolumeClaimName: 'disk' } },
+      });
       await waitForCapture({ objects, namespace: ns, output: { kind: 'VolumeSnapshot', name: 'out' }, label: 'base/web', logger, signal: AbortSignal.timeout(30_000), timeoutMs: 30_000 });
     } finally {
       harness.setTransientSnapshotErrors(undefined);
@@ -174,7 +179,12 @@ describe('a crashed or killed guest and the export of its disk (kubevirt/kubevir
       await launcher('virt-launcher-b-base-web-f3-bbbbb', 'Failed');
       await objects.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'token', namespace: ns }, stringData: { token: 'sekret' } } as never, AbortSignal.timeout(10_000));
       await objects.create(
-        { apiVersion: 'export.kubevirt.io/v1', kind: 'VirtualMachineExport', metadata: { name: 'out', namespace: ns }, spec: { source: { apiGroup: '', kind: 'PersistentVolumeClaim', name: 'disk' }, tokenSecretRef: 'token' } } as never,
+        {
+          apiVersion: 'export.kubevirt.io/v1',
+          kind: 'VirtualMachineExport',
+          metadata: { name: 'out', namespace: ns },
+          spec: { source: { apiGroup: '', kind: 'PersistentVolumeClaim', name: 'disk' }, tokenSecretRef: 'token' },
+        } as never,
         AbortSignal.timeout(10_000),
       );
       await waitForObject(kc, { group: 'export.kubevirt.io', version: 'v1', plural: 'virtualmachineexports' }, ns, 'out', (o) => o.status?.conditions?.some((c: Loose) => c.reason === 'InUse'));
@@ -182,7 +192,20 @@ describe('a crashed or killed guest and the export of its disk (kubevirt/kubevir
       const { logger, lines } = memoryLogger();
       expect(await removeFailedLaunchers(objects, ns, identity, logger, AbortSignal.timeout(10_000))).toEqual(['virt-launcher-b-base-web-f3-bbbbb']);
       const rawFile = path.join(dir, 'disk.raw');
-      await downloadExport({ objects, namespace: ns, exportName: 'out', apiVersion: 'export.kubevirt.io/v1', token: 'sekret', volume: 'disk', rawFile, logger, signal: AbortSignal.timeout(60_000), readyTimeoutMs: 30_000, env: {}, clusterCa: harness.caCert });
+      await downloadExport({
+        objects,
+        namespace: ns,
+        exportName: 'out',
+        apiVersion: 'export.kubevirt.io/v1',
+        token: 'sekret',
+        volume: 'disk',
+        rawFile,
+        logger,
+        signal: AbortSignal.timeout(60_000),
+        readyTimeoutMs: 30_000,
+        env: {},
+        clusterCa: harness.caCert,
+      });
       expect(statSync(rawFile).size).toBe(16 * 1024 * 1024);
       const log = lines.join('\n');
       expect(log).toContain('removing the Failed virt-launcher pod virt-launcher-b-base-web-f3-bbbbb');

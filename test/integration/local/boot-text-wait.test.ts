@@ -59,74 +59,66 @@ async function boot(name: string, vm: Vm): Promise<{ handle: VmHandle; logDir: s
 }
 
 describe('text waits on the real test guest', () => {
-  it(
-    "<wait 'boot:'> types at syslinux's prompt with no bootWait; <waitSerial> sees the guest boot",
-    async () => {
-      const vm = vmOf({
-        name: 'textwait',
-        source: { kind: 'path', path: image },
-        disks: [{ name: 'root', sizeBytes: 256 * 1024 * 1024, bus: 'virtio' }],
-        communicator: communicator({ type: 'none' }),
-        bootWait: -1,
-        bootTextTimeout: 120_000,
-        bootCommand: ["<wait 'boot:'>", 'guest<enter>', "<waitSerial 'guest: modules loaded'>"],
-      });
-      const { handle, logDir, engine } = await boot('ok', vm);
-      const { logger, lines } = memoryLogger();
-      try {
-        const started = Date.now();
-        await typeBootCommand({ vm, handle, logDir, logger, signal: AbortSignal.timeout(240_000) });
-        const seconds = (Date.now() - started) / 1000;
-        expect(lines.join('\n')).toMatch(/screen text \/boot:\/ appeared after/);
-        expect(lines.join('\n')).toMatch(/serial console text \/guest: modules loaded\/ appeared after/);
-        // The typed line reached the boot loader: the kernel got it as its command line.
-        expect(readFileSync(path.join(logDir, 'serial.log'), 'latin1')).toMatch(/guest: modules loaded/);
-        // Each element's screenshot has its text beside it; the first shows the prompt.
-        expect(readFileSync(path.join(logDir, 'bootcommand-01.txt'), 'utf8')).toMatch(/boot ?:/i);
-        expect(existsSync(path.join(logDir, 'bootcommand-03.txt'))).toBe(true);
-        console.log(`typed after <wait 'boot:'> and saw the guest boot in ${seconds.toFixed(1)} s`);
-      } finally {
-        await handle.stop();
-        await engine.close();
-      }
-      expect(qemuProcessesMentioning(tmp)).toEqual([]);
-    },
-    300_000,
-  );
-
-  it(
-    'a text that never shows fails within bootTextTimeout, naming it, quoting the screen and saving it; nothing is left running',
-    async () => {
-      const vm = vmOf({
-        name: 'miss',
-        source: { kind: 'path', path: image },
-        disks: [{ name: 'root', sizeBytes: 256 * 1024 * 1024, bus: 'virtio' }],
-        communicator: communicator({ type: 'none' }),
-        bootWait: -1,
-        bootTextTimeout: 20_000,
-        bootCommand: ["<wait 'boot:'>", "<wait 'no such text on any screen'>", 'guest<enter>'],
-      });
-      const { handle, logDir, engine } = await boot('miss', vm);
-      let failure: unknown;
+  it("<wait 'boot:'> types at syslinux's prompt with no bootWait; <waitSerial> sees the guest boot", async () => {
+    const vm = vmOf({
+      name: 'textwait',
+      source: { kind: 'path', path: image },
+      disks: [{ name: 'root', sizeBytes: 256 * 1024 * 1024, bus: 'virtio' }],
+      communicator: communicator({ type: 'none' }),
+      bootWait: -1,
+      bootTextTimeout: 120_000,
+      bootCommand: ["<wait 'boot:'>", 'guest<enter>', "<waitSerial 'guest: modules loaded'>"],
+    });
+    const { handle, logDir, engine } = await boot('ok', vm);
+    const { logger, lines } = memoryLogger();
+    try {
       const started = Date.now();
-      try {
-        await typeBootCommand({ vm, handle, logDir, logger: memoryLogger().logger, signal: AbortSignal.timeout(240_000) }).catch((err: unknown) => (failure = err));
-      } finally {
-        await handle.stop();
-        await engine.close();
-      }
-      const elapsed = Date.now() - started;
-      expect(failure).toBeInstanceOf(TextWaitTimeoutError);
-      const err = failure as TextWaitTimeoutError;
-      expect(err.message).toMatch(/^boot command: no screen text \/no such text on any screen\/ within 20s \(bootTextTimeout\); the screen read:\n/);
-      expect(err.message).toMatch(/\| .*boot ?:/i);
-      expect(err.screenshot).toBe(path.join(logDir, 'bootcommand-wait-02-missed.png'));
-      expect(existsSync(err.screenshot!)).toBe(true);
-      expect(readFileSync(path.join(logDir, 'bootcommand-wait-02-missed.txt'), 'utf8')).toMatch(/boot ?:/i);
-      // The first wait (under TCG: up to a few seconds) plus 20 s and one last read of the screen.
-      expect(elapsed).toBeLessThan(20_000 + 60_000);
-      expect(qemuProcessesMentioning(tmp)).toEqual([]);
-    },
-    300_000,
-  );
+      await typeBootCommand({ vm, handle, logDir, logger, signal: AbortSignal.timeout(240_000) });
+      const seconds = (Date.now() - started) / 1000;
+      expect(lines.join('\n')).toMatch(/screen text \/boot:\/ appeared after/);
+      expect(lines.join('\n')).toMatch(/serial console text \/guest: modules loaded\/ appeared after/);
+      // The typed line reached the boot loader: the kernel got it as its command line.
+      expect(readFileSync(path.join(logDir, 'serial.log'), 'latin1')).toMatch(/guest: modules loaded/);
+      // Each element's screenshot has its text beside it; the first shows the prompt.
+      expect(readFileSync(path.join(logDir, 'bootcommand-01.txt'), 'utf8')).toMatch(/boot ?:/i);
+      expect(existsSync(path.join(logDir, 'bootcommand-03.txt'))).toBe(true);
+      console.log(`typed after <wait 'boot:'> and saw the guest boot in ${seconds.toFixed(1)} s`);
+    } finally {
+      await handle.stop();
+      await engine.close();
+    }
+    expect(qemuProcessesMentioning(tmp)).toEqual([]);
+  }, 300_000);
+
+  it('a text that never shows fails within bootTextTimeout, naming it, quoting the screen and saving it; nothing is left running', async () => {
+    const vm = vmOf({
+      name: 'miss',
+      source: { kind: 'path', path: image },
+      disks: [{ name: 'root', sizeBytes: 256 * 1024 * 1024, bus: 'virtio' }],
+      communicator: communicator({ type: 'none' }),
+      bootWait: -1,
+      bootTextTimeout: 20_000,
+      bootCommand: ["<wait 'boot:'>", "<wait 'no such text on any screen'>", 'guest<enter>'],
+    });
+    const { handle, logDir, engine } = await boot('miss', vm);
+    let failure: unknown;
+    const started = Date.now();
+    try {
+      await typeBootCommand({ vm, handle, logDir, logger: memoryLogger().logger, signal: AbortSignal.timeout(240_000) }).catch((err: unknown) => (failure = err));
+    } finally {
+      await handle.stop();
+      await engine.close();
+    }
+    const elapsed = Date.now() - started;
+    expect(failure).toBeInstanceOf(TextWaitTimeoutError);
+    const err = failure as TextWaitTimeoutError;
+    expect(err.message).toMatch(/^boot command: no screen text \/no such text on any screen\/ within 20s \(bootTextTimeout\); the screen read:\n/);
+    expect(err.message).toMatch(/\| .*boot ?:/i);
+    expect(err.screenshot).toBe(path.join(logDir, 'bootcommand-wait-02-missed.png'));
+    expect(existsSync(err.screenshot!)).toBe(true);
+    expect(readFileSync(path.join(logDir, 'bootcommand-wait-02-missed.txt'), 'utf8')).toMatch(/boot ?:/i);
+    // The first wait (under TCG: up to a few seconds) plus 20 s and one last read of the screen.
+    expect(elapsed).toBeLessThan(20_000 + 60_000);
+    expect(qemuProcessesMentioning(tmp)).toEqual([]);
+  }, 300_000);
 });

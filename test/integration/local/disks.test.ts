@@ -134,14 +134,10 @@ describe('qemu-img progress parsing', () => {
 
   it('property: the figures written by qemu-img come back in order, whatever surrounds them', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.integer({ min: 0, max: 10000 }).map((n) => n / 100)),
-        fc.array(fc.string().filter((s) => !s.includes('/100%'))),
-        (pcts, noise) => {
-          const text = pcts.map((p, i) => `${noise[i] ?? ''}    (${p.toFixed(2)}/100%)\r`).join('');
-          expect(parseConvertProgress(text)).toEqual(pcts);
-        },
-      ),
+      fc.property(fc.array(fc.integer({ min: 0, max: 10000 }).map((n) => n / 100)), fc.array(fc.string().filter((s) => !s.includes('/100%'))), (pcts, noise) => {
+        const text = pcts.map((p, i) => `${noise[i] ?? ''}    (${p.toFixed(2)}/100%)\r`).join('');
+        expect(parseConvertProgress(text)).toEqual(pcts);
+      }),
     );
   });
 

@@ -44,7 +44,11 @@ function serialHelloBootImage(line: string): Buffer {
 }
 
 beforeAll(() => {
-  for (const [tool, pkg] of [['qemu-system-x86_64', 'qemu-system-x86'], ['qemu-img', 'qemu-utils'], ['xorriso', 'xorriso']]) {
+  for (const [tool, pkg] of [
+    ['qemu-system-x86_64', 'qemu-system-x86'],
+    ['qemu-img', 'qemu-utils'],
+    ['xorriso', 'xorriso'],
+  ]) {
     if (spawnSync(tool!, ['--version']).error) throw new Error(`${tool} is missing: apt-get install -y ${pkg} (scripts/setup.mjs installs it)`);
   }
   mkdirSync(runtimeRoot, { recursive: true });
@@ -140,130 +144,116 @@ function request(vm: Vm, name: string, extra: { signal?: AbortSignal; http?: { p
 }
 
 describe('LocalEngine with real QEMU', () => {
-  it(
-    'BIOS: an iso source boots after the blank root disk, with every disk bus, a cidata cdrom, an e1000 NIC, VNC, QMP and an SSH forward — and stop() leaves nothing',
-    async () => {
-      const { logger, lines } = memoryLogger();
-      const vm = vmOf({
-        name: 'bios',
-        source: { kind: 'iso', url: pathToFileURL(bootIso).href, checksum: { algorithm: 'sha256', hex: bootIsoSha256 } },
-        disks: [
-          { name: 'root', sizeBytes: 64 * MiB, bus: 'virtio' },
-          { name: 'data', sizeBytes: 16 * MiB, bus: 'sata' },
-          { name: 'logs', sizeBytes: 8 * MiB, bus: 'scsi' },
-        ],
-        cdroms: [{ name: 'seed', files: ['user-data', 'meta-data'], label: 'cidata' }],
-        nics: [{ model: 'e1000', subnet: 'backend' }],
-        communicator: communicator({ sshPort: 2022 }),
-      });
-      const local = engine();
-      const req = request(vm, 'bios', { http: { port: 8123 }, logger });
-      const handle = (await local.startVm(req)) as QemuMachine;
-      const pid = handle.pid;
-      try {
-        // The blank root disk (bootindex 1) is not bootable, so SeaBIOS went on to the ISO.
-        await waitForSerial(handle, new RegExp(ISO_BOOT_LINE), 60_000);
-        expect(readFileSync(path.join(req.logDir, 'serial.log'), 'utf8')).toContain(ISO_BOOT_LINE);
+  it('BIOS: an iso source boots after the blank root disk, with every disk bus, a cidata cdrom, an e1000 NIC, VNC, QMP and an SSH forward — and stop() leaves nothing', async () => {
+    const { logger, lines } = memoryLogger();
+    const vm = vmOf({
+      name: 'bios',
+      source: { kind: 'iso', url: pathToFileURL(bootIso).href, checksum: { algorithm: 'sha256', hex: bootIsoSha256 } },
+      disks: [
+        { name: 'root', sizeBytes: 64 * MiB, bus: 'virtio' },
+        { name: 'data', sizeBytes: 16 * MiB, bus: 'sata' },
+        { name: 'logs', sizeBytes: 8 * MiB, bus: 'scsi' },
+      ],
+      cdroms: [{ name: 'seed', files: ['user-data', 'meta-data'], label: 'cidata' }],
+      nics: [{ model: 'e1000', subnet: 'backend' }],
+      communicator: communicator({ sshPort: 2022 }),
+    });
+    const local = engine();
+    const req = request(vm, 'bios', { http: { port: 8123 }, logger });
+    const handle = (await local.startVm(req)) as QemuMachine;
+    const pid = handle.pid;
+    try {
+      // The blank root disk (bootindex 1) is not bootable, so SeaBIOS went on to the ISO.
+      await waitForSerial(handle, new RegExp(ISO_BOOT_LINE), 60_000);
+      expect(readFileSync(path.join(req.logDir, 'serial.log'), 'utf8')).toContain(ISO_BOOT_LINE);
 
-        expect(await readRfbBanner(await handle.openVnc(AbortSignal.timeout(10_000)))).toBe('RFB 003.008\n');
-        expect(await handle.status()).toBe('running');
+      expect(await readRfbBanner(await handle.openVnc(AbortSignal.timeout(10_000)))).toBe('RFB 003.008\n');
+      expect(await handle.status()).toBe('running');
 
-        const blocks = await handle.qmpExecute<{ device: string; qdev?: string; inserted?: { file: string; ro: boolean } }[]>('query-block');
-        const byDevice = new Map(blocks.map((b) => [b.device, b]));
-        expect(byDevice.get('disk0')?.inserted?.file).toBe(path.join(req.workDir, 'bios-root.qcow2'));
-        expect(byDevice.get('disk1')?.inserted?.file).toBe(path.join(req.workDir, 'bios-data.qcow2'));
-        expect(byDevice.get('disk2')?.inserted?.file).toBe(path.join(req.workDir, 'bios-logs.qcow2'));
-        expect(byDevice.get('cd0')?.inserted).toMatchObject({ file: bootIso, ro: true });
-        expect(byDevice.get('cd1')?.inserted).toMatchObject({ file: path.join(req.workDir, 'bios-cdrom-seed.iso'), ro: true });
-        expect(spawnSync('xorriso', ['-indev', path.join(req.workDir, 'bios-cdrom-seed.iso'), '-pvd_info'], { encoding: 'utf8' }).stdout).toMatch(/Volume Id\s*:\s*cidata/);
+      const blocks = await handle.qmpExecute<{ device: string; qdev?: string; inserted?: { file: string; ro: boolean } }[]>('query-block');
+      const byDevice = new Map(blocks.map((b) => [b.device, b]));
+      expect(byDevice.get('disk0')?.inserted?.file).toBe(path.join(req.workDir, 'bios-root.qcow2'));
+      expect(byDevice.get('disk1')?.inserted?.file).toBe(path.join(req.workDir, 'bios-data.qcow2'));
+      expect(byDevice.get('disk2')?.inserted?.file).toBe(path.join(req.workDir, 'bios-logs.qcow2'));
+      expect(byDevice.get('cd0')?.inserted).toMatchObject({ file: bootIso, ro: true });
+      expect(byDevice.get('cd1')?.inserted).toMatchObject({ file: path.join(req.workDir, 'bios-cdrom-seed.iso'), ro: true });
+      expect(spawnSync('xorriso', ['-indev', path.join(req.workDir, 'bios-cdrom-seed.iso'), '-pvd_info'], { encoding: 'utf8' }).stdout).toMatch(/Volume Id\s*:\s*cidata/);
 
-        const pci = await handle.qmpExecute<{ devices: { id: { vendor: number; device: number } }[] }[]>('query-pci');
-        const ids = new Set(pci.flatMap((bus) => bus.devices.map((d) => `${d.id.vendor.toString(16)}:${d.id.device.toString(16)}`)));
-        expect(ids).toContain('8086:100e'); // e1000
-        expect(ids).toContain('1af4:1001'); // virtio-blk
-        expect(ids).toContain('8086:2922'); // AHCI for the sata disk
-        expect(ids).toContain('1af4:1004'); // virtio-scsi
-        expect(ids).toContain('1af4:1005'); // virtio-rng
+      const pci = await handle.qmpExecute<{ devices: { id: { vendor: number; device: number } }[] }[]>('query-pci');
+      const ids = new Set(pci.flatMap((bus) => bus.devices.map((d) => `${d.id.vendor.toString(16)}:${d.id.device.toString(16)}`)));
+      expect(ids).toContain('8086:100e'); // e1000
+      expect(ids).toContain('1af4:1001'); // virtio-blk
+      expect(ids).toContain('8086:2922'); // AHCI for the sata disk
+      expect(ids).toContain('1af4:1004'); // virtio-scsi
+      expect(ids).toContain('1af4:1005'); // virtio-rng
 
-        const ssh = await handle.sshAddress(AbortSignal.timeout(1000));
-        expect(ssh.host).toBe('127.0.0.1');
-        expect(ssh.port >= 2222 && ssh.port < 4444).toBe(true);
-        expect(await lockOwner(ssh.port, lockDir)).toBe(process.pid);
-        expect(await tcpConnects(ssh.port)).toBe(true); // QEMU's hostfwd listens
-        // internet: false → restricted user networking; the build's HTTP server is relayed at 10.0.2.4.
-        expect(handle.httpEndpoint()).toEqual({ ip: '10.0.2.4', port: 8123 });
-        expect(lines.some((l) => l.includes('vm bios: no internet'))).toBe(true);
+      const ssh = await handle.sshAddress(AbortSignal.timeout(1000));
+      expect(ssh.host).toBe('127.0.0.1');
+      expect(ssh.port >= 2222 && ssh.port < 4444).toBe(true);
+      expect(await lockOwner(ssh.port, lockDir)).toBe(process.pid);
+      expect(await tcpConnects(ssh.port)).toBe(true); // QEMU's hostfwd listens
+      // internet: false → restricted user networking; the build's HTTP server is relayed at 10.0.2.4.
+      expect(handle.httpEndpoint()).toEqual({ ip: '10.0.2.4', port: 8123 });
+      expect(lines.some((l) => l.includes('vm bios: no internet'))).toBe(true);
 
-        await expect(handle.exportDisk({ destination: path.join(tmp, 'bios-out.qcow2'), format: 'qcow2', compress: false, logger, signal: AbortSignal.timeout(10_000) })).rejects.toThrow(
-          /still running/,
-        );
-        // No OS answers the ACPI button, so the VM stays up.
-        await handle.powerOff();
-        expect(await handle.waitForShutdown(1500, AbortSignal.timeout(10_000))).toBe(false);
+      await expect(handle.exportDisk({ destination: path.join(tmp, 'bios-out.qcow2'), format: 'qcow2', compress: false, logger, signal: AbortSignal.timeout(10_000) })).rejects.toThrow(/still running/);
+      // No OS answers the ACPI button, so the VM stays up.
+      await handle.powerOff();
+      expect(await handle.waitForShutdown(1500, AbortSignal.timeout(10_000))).toBe(false);
 
-        await handle.stop();
-        await handle.stop(); // idempotent
-        await expectNothingLeft(pid);
-        expect(await handle.waitForShutdown(10, AbortSignal.timeout(1000))).toBe(true);
-        await handle.powerOff(); // safe after stop
-
-        const out = path.join(tmp, 'out', 'bios.qcow2');
-        await handle.exportDisk({ destination: out, format: 'qcow2', compress: true, logger, signal: AbortSignal.timeout(60_000) });
-        expect(await imageInfo(out)).toMatchObject({ format: 'qcow2', virtualSize: 64 * MiB });
-        expect((await imageInfo(out)).backingFile).toBeUndefined();
-      } finally {
-        await handle.stop();
-        await local.close();
-      }
-    },
-    120_000,
-  );
-
-  it(
-    'UEFI: OVMF boots from a path source overlay with per-VM vars, VNC on a loopback port',
-    async () => {
-      const source = path.join(tmp, 'blank-source.qcow2');
-      const vm = vmOf({ name: 'uefi', source: { kind: 'path', path: 'blank-source.qcow2' }, efiFirmware: { secureBoot: false }, communicator: communicator({ type: 'none' }) });
-      const local = engine({ vncListen: 'port' });
-      const req = request(vm, 'uefi');
-      const handle = (await local.startVm(req)) as QemuMachine;
-      const pid = handle.pid;
-      try {
-        await waitForSerial(handle, /UEFI Interactive Shell|BdsDxe/, 90_000);
-        const vars = path.join(req.workDir, 'uefi-efivars.fd');
-        expect(existsSync(vars)).toBe(true);
-        expect(await imageInfo(path.join(req.workDir, 'uefi-root.qcow2'))).toMatchObject({ backingFile: source, virtualSize: 64 * MiB });
-        expect(await readRfbBanner(await handle.openVnc(AbortSignal.timeout(10_000)))).toBe('RFB 003.008\n');
-        await expect(handle.sshAddress(AbortSignal.timeout(1000))).rejects.toThrow(/communicator is 'none'/);
-        expect(readdirSync(lockDir)).toHaveLength(1); // the VNC port
-      } finally {
-        await handle.stop();
-        await local.close();
-      }
+      await handle.stop();
+      await handle.stop(); // idempotent
       await expectNothingLeft(pid);
-    },
-    120_000,
-  );
+      expect(await handle.waitForShutdown(10, AbortSignal.timeout(1000))).toBe(true);
+      await handle.powerOff(); // safe after stop
 
-  it(
-    'Secure Boot: q35 with SMM and Microsoft keys refuses the unsigned UEFI shell',
-    async () => {
-      const vm = vmOf({ name: 'secure', source: { kind: 'path', path: path.join(tmp, 'blank-source.qcow2') }, efiFirmware: { secureBoot: true } });
-      const local = engine();
-      const { logger, lines } = memoryLogger();
-      const handle = (await local.startVm(request(vm, 'secure', { logger }))) as QemuMachine;
-      const pid = handle.pid;
-      try {
-        expect(lines.some((l) => l.includes('starting qemu (') && l.includes('q35, UEFI Secure Boot'))).toBe(true);
-        await waitForSerial(handle, /Security Violation/, 90_000);
-        expect(await handle.status()).toBe('running');
-      } finally {
-        await local.close(); // the engine's safety net stops what callers forgot
-      }
-      await expectNothingLeft(pid);
-    },
-    120_000,
-  );
+      const out = path.join(tmp, 'out', 'bios.qcow2');
+      await handle.exportDisk({ destination: out, format: 'qcow2', compress: true, logger, signal: AbortSignal.timeout(60_000) });
+      expect(await imageInfo(out)).toMatchObject({ format: 'qcow2', virtualSize: 64 * MiB });
+      expect((await imageInfo(out)).backingFile).toBeUndefined();
+    } finally {
+      await handle.stop();
+      await local.close();
+    }
+  }, 120_000);
+
+  it('UEFI: OVMF boots from a path source overlay with per-VM vars, VNC on a loopback port', async () => {
+    const source = path.join(tmp, 'blank-source.qcow2');
+    const vm = vmOf({ name: 'uefi', source: { kind: 'path', path: 'blank-source.qcow2' }, efiFirmware: { secureBoot: false }, communicator: communicator({ type: 'none' }) });
+    const local = engine({ vncListen: 'port' });
+    const req = request(vm, 'uefi');
+    const handle = (await local.startVm(req)) as QemuMachine;
+    const pid = handle.pid;
+    try {
+      await waitForSerial(handle, /UEFI Interactive Shell|BdsDxe/, 90_000);
+      const vars = path.join(req.workDir, 'uefi-efivars.fd');
+      expect(existsSync(vars)).toBe(true);
+      expect(await imageInfo(path.join(req.workDir, 'uefi-root.qcow2'))).toMatchObject({ backingFile: source, virtualSize: 64 * MiB });
+      expect(await readRfbBanner(await handle.openVnc(AbortSignal.timeout(10_000)))).toBe('RFB 003.008\n');
+      await expect(handle.sshAddress(AbortSignal.timeout(1000))).rejects.toThrow(/communicator is 'none'/);
+      expect(readdirSync(lockDir)).toHaveLength(1); // the VNC port
+    } finally {
+      await handle.stop();
+      await local.close();
+    }
+    await expectNothingLeft(pid);
+  }, 120_000);
+
+  it('Secure Boot: q35 with SMM and Microsoft keys refuses the unsigned UEFI shell', async () => {
+    const vm = vmOf({ name: 'secure', source: { kind: 'path', path: path.join(tmp, 'blank-source.qcow2') }, efiFirmware: { secureBoot: true } });
+    const local = engine();
+    const { logger, lines } = memoryLogger();
+    const handle = (await local.startVm(request(vm, 'secure', { logger }))) as QemuMachine;
+    const pid = handle.pid;
+    try {
+      expect(lines.some((l) => l.includes('starting qemu (') && l.includes('q35, UEFI Secure Boot'))).toBe(true);
+      await waitForSerial(handle, /Security Violation/, 90_000);
+      expect(await handle.status()).toBe('running');
+    } finally {
+      await local.close(); // the engine's safety net stops what callers forgot
+    }
+    await expectNothingLeft(pid);
+  }, 120_000);
 
   it('a QEMU that fails at start-up is reported with its own words, and nothing is left', async () => {
     const badCode = path.join(tmp, 'empty-code.fd');

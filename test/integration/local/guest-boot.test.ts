@@ -79,58 +79,54 @@ describe.each([
   ['BIOS', undefined],
   ['UEFI', { secureBoot: false }],
 ] as const)('test guest through LocalEngine (%s, real QEMU)', (firmware, efiFirmware) => {
-  it(
-    'boots to "guest:" lines after a boot command typed over VNC, fetches its seed from 10.0.2.2, answers SSH, powers off, exports',
-    async () => {
-      const name = `guest-${firmware.toLowerCase()}`;
-      const vm = vmOf({
-        name,
-        source: { kind: 'path', path: image },
-        memoryBytes: GUEST.memoryMiB * MiB,
-        disks: [{ name: 'root', sizeBytes: imageSize + 64 * MiB, bus: 'virtio' }],
-        ...(efiFirmware ? { efiFirmware } : {}),
-      });
-      const engine = new LocalEngine();
-      const { logger } = memoryLogger();
-      const handle = await engine.startVm({
-        build: buildOf(tmp, vm),
-        vm,
-        workDir: path.join(tmp, name, 'work'),
-        logDir: path.join(tmp, name, 'logs'),
-        http: { port: seedPort },
-        logger,
-        signal: AbortSignal.timeout(60_000),
-      });
+  it('boots to "guest:" lines after a boot command typed over VNC, fetches its seed from 10.0.2.2, answers SSH, powers off, exports', async () => {
+    const name = `guest-${firmware.toLowerCase()}`;
+    const vm = vmOf({
+      name,
+      source: { kind: 'path', path: image },
+      memoryBytes: GUEST.memoryMiB * MiB,
+      disks: [{ name: 'root', sizeBytes: imageSize + 64 * MiB, bus: 'virtio' }],
+      ...(efiFirmware ? { efiFirmware } : {}),
+    });
+    const engine = new LocalEngine();
+    const { logger } = memoryLogger();
+    const handle = await engine.startVm({
+      build: buildOf(tmp, vm),
+      vm,
+      workDir: path.join(tmp, name, 'work'),
+      logDir: path.join(tmp, name, 'logs'),
+      http: { port: seedPort },
+      logger,
+      signal: AbortSignal.timeout(60_000),
+    });
+    try {
+      await waitForSerial(handle, GUEST.bootPrompt, GUEST.bootTimeoutMs);
+      const http = handle.httpEndpoint()!;
+      expect(http).toEqual({ ip: GUEST.userNet.hostIp, port: seedPort });
+      const { keyboard } = await RfbKeyboard.connect(await handle.openVnc(AbortSignal.timeout(10_000)));
       try {
-        await waitForSerial(handle, GUEST.bootPrompt, GUEST.bootTimeoutMs);
-        const http = handle.httpEndpoint()!;
-        expect(http).toEqual({ ip: GUEST.userNet.hostIp, port: seedPort });
-        const { keyboard } = await RfbKeyboard.connect(await handle.openVnc(AbortSignal.timeout(10_000)));
-        try {
-          await keyboard.type(`guest seed=http://${http.ip}:${http.port}/seed.sh\n`);
-        } finally {
-          keyboard.close();
-        }
-        const lines = await waitForSerial(handle, GUEST.milestones.sshReady, GUEST.bootTimeoutMs);
-        expect(lines.some((l) => l.startsWith('guest:'))).toBe(true);
-        expect(lines.join('\n')).toContain(GUEST.milestones.seedDone);
-        expect(seedRequests.filter((r) => r === 'GET /seed.sh').length).toBeGreaterThanOrEqual(1);
-
-        const ssh = await handle.sshAddress(AbortSignal.timeout(1000));
-        expect(await sshBanner(ssh.port)).toMatch(/^SSH-2\.0-/);
-
-        await handle.powerOff();
-        expect(await handle.waitForShutdown(60_000, AbortSignal.timeout(70_000))).toBe(true);
-        expect((await handle.serialTail(50)).join('\n')).toContain(GUEST.milestones.cleanShutdown);
-
-        const out = path.join(tmp, `${name}.qcow2`);
-        await handle.exportDisk({ destination: out, format: 'qcow2', compress: true, logger, signal: AbortSignal.timeout(120_000) });
-        expect(await imageInfo(out)).toMatchObject({ format: 'qcow2', virtualSize: imageSize + 64 * MiB });
+        await keyboard.type(`guest seed=http://${http.ip}:${http.port}/seed.sh\n`);
       } finally {
-        await handle.stop();
-        await engine.close();
+        keyboard.close();
       }
-    },
-    300_000,
-  );
+      const lines = await waitForSerial(handle, GUEST.milestones.sshReady, GUEST.bootTimeoutMs);
+      expect(lines.some((l) => l.startsWith('guest:'))).toBe(true);
+      expect(lines.join('\n')).toContain(GUEST.milestones.seedDone);
+      expect(seedRequests.filter((r) => r === 'GET /seed.sh').length).toBeGreaterThanOrEqual(1);
+
+      const ssh = await handle.sshAddress(AbortSignal.timeout(1000));
+      expect(await sshBanner(ssh.port)).toMatch(/^SSH-2\.0-/);
+
+      await handle.powerOff();
+      expect(await handle.waitForShutdown(60_000, AbortSignal.timeout(70_000))).toBe(true);
+      expect((await handle.serialTail(50)).join('\n')).toContain(GUEST.milestones.cleanShutdown);
+
+      const out = path.join(tmp, `${name}.qcow2`);
+      await handle.exportDisk({ destination: out, format: 'qcow2', compress: true, logger, signal: AbortSignal.timeout(120_000) });
+      expect(await imageInfo(out)).toMatchObject({ format: 'qcow2', virtualSize: imageSize + 64 * MiB });
+    } finally {
+      await handle.stop();
+      await engine.close();
+    }
+  }, 300_000);
 });

@@ -42,17 +42,14 @@ let hostServicePort = 0;
 const hostServiceClients: string[] = [];
 
 function seed(name: string): string {
-  return [
-    `printf '%s\\n' 'root:${PASSWORD}' | chpasswd`,
-    'mkdir -p /www',
-    `echo "hello from ${name}" > /www/index.html`,
-    'httpd -p 80 -h /www',
-    '',
-  ].join('\n');
+  return [`printf '%s\\n' 'root:${PASSWORD}' | chpasswd`, 'mkdir -p /www', `echo "hello from ${name}" > /www/index.html`, 'httpd -p 80 -h /www', ''].join('\n');
 }
 
 beforeAll(async () => {
-  for (const [tool, pkg] of [['qemu-system-x86_64', 'qemu-system-x86'], ['qemu-img', 'qemu-utils']] as const) {
+  for (const [tool, pkg] of [
+    ['qemu-system-x86_64', 'qemu-system-x86'],
+    ['qemu-img', 'qemu-utils'],
+  ] as const) {
     if (spawnSync(tool, ['--version']).error) throw new Error(`${tool} is missing: apt-get install -y ${pkg} (scripts/setup.mjs installs it)`);
   }
   image = await ensureGuestImage();
@@ -133,7 +130,14 @@ describe('local engine networks with real guests (TCG)', () => {
         name: 'network-test',
         network: {
           vpcs: [
-            { name: 'lab', internet: true, subnets: [{ name: 'front', cidr: '10.20.0.0/24' }, { name: 'back', cidr: '10.20.1.0/24' }] },
+            {
+              name: 'lab',
+              internet: true,
+              subnets: [
+                { name: 'front', cidr: '10.20.0.0/24' },
+                { name: 'back', cidr: '10.20.1.0/24' },
+              ],
+            },
             { name: 'other', internet: false, subnets: [{ name: 'far', cidr: '10.20.0.0/24' }] },
           ],
         },
@@ -168,7 +172,12 @@ describe('local engine networks with real guests (TCG)', () => {
         expect(booted[2]!.serial).toMatch(/guest: dhcp eth1 10\.20\.0\.2\n/);
         // Every NIC 0 is the user-mode NIC the seed came through.
         for (const x of booted) expect(x.serial).toMatch(/guest: dhcp eth0 10\.0\.2\.15\n/);
-        expect(seeds.requests.filter((r) => r.status === 200).map((r) => r.path).sort()).toEqual(['/a.sh', '/b.sh', '/c.sh']);
+        expect(
+          seeds.requests
+            .filter((r) => r.status === 200)
+            .map((r) => r.path)
+            .sort(),
+        ).toEqual(['/a.sh', '/b.sh', '/c.sh']);
         expect(logs.lines.some((l) => l.includes('network front (10.20.0.0/24, VPC lab): gateway 10.20.0.1; a 10.20.0.2, b 10.20.0.3'))).toBe(true);
         expect(logs.lines.some((l) => l.includes('network far (10.20.0.0/24, VPC other, no internet)'))).toBe(true);
 

@@ -62,18 +62,14 @@ describe('publish with bearer tokens', () => {
   test('anonymous tokens grant pull only, so the push is refused with a clear UserError', async () => {
     const emptyConfig = path.join(work, 'empty.json');
     await writeFile(emptyConfig, '{}');
-    const err = await publishContainerDisk({ disk, refs: [`${registry.host}/team/anon:v1`], env: {}, auth: { dockerConfig: emptyConfig }, logger: memoryLogger().logger }).catch(
-      (e: unknown) => e,
-    );
+    const err = await publishContainerDisk({ disk, refs: [`${registry.host}/team/anon:v1`], env: {}, auth: { dockerConfig: emptyConfig }, logger: memoryLogger().logger }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toMatch(/anonymously \(no credentials found\)/);
     expect(tokens.requests.some((r) => r.user === undefined && r.scopes.includes('repository:team/anon:pull,push'))).toBe(true);
   });
 
   test('the token service refusing the password is reported as such', async () => {
-    const err = await publishContainerDisk({ disk, refs: [`${registry.host}/team/bad:v1`], auth: { username: USER, password: 'wrong' }, logger: memoryLogger().logger }).catch(
-      (e: unknown) => e,
-    );
+    const err = await publishContainerDisk({ disk, refs: [`${registry.host}/team/bad:v1`], auth: { username: USER, password: 'wrong' }, logger: memoryLogger().logger }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toMatch(/token service .* refused the credentials from the given username\/password/);
   });

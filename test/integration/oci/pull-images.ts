@@ -15,18 +15,9 @@ const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex'
 
 /** `docker save`'s format: manifest.json, a config, and one uncompressed tar per layer. */
 export async function makeDockerArchive(file: string, layers: Buffer[], tag: string): Promise<void> {
-  const config = Buffer.from(
-    JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: layers.map(sha) }, history: layers.map(() => ({ created_by: 'test' })) }),
-  );
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: layers.map(sha) }, history: layers.map(() => ({ created_by: 'test' })) }));
   const manifest = Buffer.from(JSON.stringify([{ Config: 'config.json', RepoTags: [tag], Layers: layers.map((_, i) => `layer${i}.tar`) }]));
-  await writeFile(
-    file,
-    await tarOf([
-      { name: 'manifest.json', data: manifest },
-      { name: 'config.json', data: config },
-      ...layers.map((l, i) => ({ name: `layer${i}.tar`, data: l })),
-    ]),
-  );
+  await writeFile(file, await tarOf([{ name: 'manifest.json', data: manifest }, { name: 'config.json', data: config }, ...layers.map((l, i) => ({ name: `layer${i}.tar`, data: l }))]));
 }
 
 /**

@@ -75,19 +75,27 @@ describe('pull a containerDisk', { timeout: 120_000 }, () => {
     expect(await readFile(`${pulled.path}.sha256`, 'utf8')).toBe(`${pulled.sha256}  disk.img\n`);
     expect(lines.some((l) => /pull .*published:v1 .*MiB .*MB\/s/.test(l))).toBe(true);
     const layer = (rawManifest(image) as { layers: { digest: string }[] }).layers[0]!.digest;
-    const layerGets = registry.requests().slice(before).filter((r) => r.method === 'GET' && r.uri.endsWith(`/blobs/${layer}`));
+    const layerGets = registry
+      .requests()
+      .slice(before)
+      .filter((r) => r.method === 'GET' && r.uri.endsWith(`/blobs/${layer}`));
     expect(layerGets).toHaveLength(1);
 
     const mid = registry.requests().length;
     const again = await pullContainerDisk({ image, cacheDir, logger: memoryLogger().logger });
     expect(again.fromCache).toBe(true);
     expect(again.path).toBe(pulled.path);
-    expect(registry.requests().slice(mid).filter((r) => r.uri.includes('/blobs/'))).toEqual([]);
+    expect(
+      registry
+        .requests()
+        .slice(mid)
+        .filter((r) => r.uri.includes('/blobs/')),
+    ).toEqual([]);
     // Nothing but the entry and the tag records is left in the cache folder.
     expect((await readdir(cacheDir)).sort()).toEqual([pulled.digest.slice(7), 'tags'].sort());
   });
 
-  test('skopeo from a docker-archive: two gzip layers, the disk in the second, the first layer\'s file whited out', async () => {
+  test("skopeo from a docker-archive: two gzip layers, the disk in the second, the first layer's file whited out", async () => {
     const qcow = path.join(work, 'archive-disk.qcow2');
     await makeQcow2Disk(qcow, 1, 8);
     const lower = await tarOf([
@@ -96,11 +104,7 @@ describe('pull a containerDisk', { timeout: 120_000 }, () => {
       { name: 'disk/', type: 'directory' },
       { name: 'disk/old.img', data: randomBytes(64 * 1024) },
     ]);
-    const upper = await tarOf([
-      { name: 'disk/', type: 'directory' },
-      { name: 'disk/.wh.old.img' },
-      { name: 'disk/guest.qcow2', data: await readFile(qcow) },
-    ]);
+    const upper = await tarOf([{ name: 'disk/', type: 'directory' }, { name: 'disk/.wh.old.img' }, { name: 'disk/guest.qcow2', data: await readFile(qcow) }]);
     const archive = path.join(work, 'two-layers.tar');
     await makeDockerArchive(archive, [lower, upper], 'two:layers');
     const image = `${registry.host}/pull/archive:v1`;
@@ -176,7 +180,10 @@ describe('pull a containerDisk', { timeout: 120_000 }, () => {
       expect(proxy.cut()).toBe(true);
       expect(lines.join('\n')).toMatch(/broke off at byte \d+ .*resuming from there/);
       await expectSameBytes(pulled.path, rawDisk);
-      const blobGets = registry.requests().slice(before).filter((r) => r.method === 'GET' && r.uri.includes('/blobs/'));
+      const blobGets = registry
+        .requests()
+        .slice(before)
+        .filter((r) => r.method === 'GET' && r.uri.includes('/blobs/'));
       expect(blobGets.length).toBe(2);
       expect(blobGets[1]!.status).toBe(206);
     } finally {
@@ -229,7 +236,7 @@ describe('pull a containerDisk', { timeout: 120_000 }, () => {
     }
   });
 
-  test('ruddervirt prune --containerdisks empties the cache (entries, tag records, a dead pull\'s staging folder); --older-than spares recent ones', async () => {
+  test("ruddervirt prune --containerdisks empties the cache (entries, tag records, a dead pull's staging folder); --older-than spares recent ones", async () => {
     const root = await mkdtemp(path.join(work, 'prune-'));
     const cacheDir = path.join(root, 'containerdisks');
     await pullContainerDisk({ image: `${registry.host}/pull/published:v1`, cacheDir, logger: memoryLogger().logger });
@@ -252,7 +259,7 @@ describe('pull a containerDisk', { timeout: 120_000 }, () => {
     expect((await prune('--older-than', 'soon')).code).toBe(2);
   });
 
-  test('TLS and basic auth, CA and credentials from the environment: the engine\'s source pulls, and the password reaches the build log\'s masker', async () => {
+  test("TLS and basic auth, CA and credentials from the environment: the engine's source pulls, and the password reaches the build log's masker", async () => {
     const password = 'pull-secret-pw-42';
     const secure = await startRegistry({ tls: true, htpasswd: { username: 'puller', password } });
     try {

@@ -176,9 +176,7 @@ describe('waiting for SSH', () => {
     try {
       const { logger } = memoryLogger();
       const config = sshConfig({ ...sshd, port }, { sshTimeout: 2500 });
-      const err = await connectSsh(config, { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(15_000), ...FAST_RETRY, handshakeTimeout: 1000 }).catch(
-        (e: unknown) => e,
-      );
+      const err = await connectSsh(config, { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(15_000), ...FAST_RETRY, handshakeTimeout: 1000 }).catch((e: unknown) => e);
       expect((err as Error).message).toMatch(/last error: handshake timeout with 127\.0\.0\.1/);
     } finally {
       for (const sock of held) sock.destroy();
@@ -205,11 +203,15 @@ describe('waiting for SSH', () => {
       const { logger, lines } = memoryLogger();
       setTimeout(() => (guestUp = true), 1500);
       // Packer's cadence and a handshake timeout far beyond the test's: only replacing the stuck try connects in time.
-      const comm = await connectSsh(sshConfig({ ...sshd, port }, { sshTimeout: 120_000 }), { host: '127.0.0.1', port }, {
-        logger,
-        signal: AbortSignal.timeout(20_000),
-        handshakeTimeout: 60_000,
-      });
+      const comm = await connectSsh(
+        sshConfig({ ...sshd, port }, { sshTimeout: 120_000 }),
+        { host: '127.0.0.1', port },
+        {
+          logger,
+          signal: AbortSignal.timeout(20_000),
+          handshakeTimeout: 60_000,
+        },
+      );
       await comm.close();
       expect(held.size).toBeGreaterThan(0);
       expect(lines.some((l) => /SSH try 1: a fresh connection shows the SSH banner/.test(l))).toBe(true);

@@ -117,7 +117,10 @@ async function survivors(pattern: string): Promise<string> {
 }
 
 function outputLines(h: Harness, prefix = '[web/shell] '): string[] {
-  return h.lines.map((l) => l.text).filter((t) => t.startsWith(`info: ${prefix}`)).map((t) => t.slice(`info: ${prefix}`.length));
+  return h.lines
+    .map((l) => l.text)
+    .filter((t) => t.startsWith(`info: ${prefix}`))
+    .map((t) => t.slice(`info: ${prefix}`.length));
 }
 
 describe('shell provisioner', () => {

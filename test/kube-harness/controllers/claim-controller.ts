@@ -89,7 +89,13 @@ export class ClaimController {
     const className: string | undefined = claim.spec?.storageClassName ?? this.defaultClass()?.metadata.name;
     const storageClass = className ? this.api.tryGet(this.classes, undefined, className) : undefined;
     if (!storageClass) {
-      this.events.record(claim as KubeObject, 'Warning', 'ProvisioningFailed', className ? `storageclass.storage.k8s.io "${className}" not found` : 'no storage class is set and there is no default class', 'persistentvolume-controller');
+      this.events.record(
+        claim as KubeObject,
+        'Warning',
+        'ProvisioningFailed',
+        className ? `storageclass.storage.k8s.io "${className}" not found` : 'no storage class is set and there is no default class',
+        'persistentvolume-controller',
+      );
       return;
     }
     const requested = quantityBytes(claim.spec?.resources?.requests?.storage);

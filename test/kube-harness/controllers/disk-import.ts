@@ -133,9 +133,7 @@ export async function convertToRaw(image: string, destination: string, sizeBytes
   });
   if (info.backingFile) throw new ImportError(`Unable to process data: image has a backing file (${info.backingFile}); CDI imports self-contained images only`);
   if (info.virtualSize > sizeBytes) {
-    throw new ImportError(
-      `Virtual image size ${info.virtualSize} is larger than the reported available storage ${sizeBytes}. A larger PVC is required.`,
-    );
+    throw new ImportError(`Virtual image size ${info.virtualSize} is larger than the reported available storage ${sizeBytes}. A larger PVC is required.`);
   }
   const partial = `${destination}.partial`;
   try {

@@ -18,9 +18,7 @@ export class EventRecorder {
     const namespace = involved.metadata.namespace ?? 'default';
     const ns = this.api.tryGet(this.namespaces, undefined, namespace);
     if (!ns || ns.metadata.deletionTimestamp) return;
-    const same = this.api
-      .list(this.events, namespace, { fieldSelector: `involvedObject.uid=${involved.metadata.uid},reason=${reason}` })
-      .find((e) => (e as { message?: string }).message === message);
+    const same = this.api.list(this.events, namespace, { fieldSelector: `involvedObject.uid=${involved.metadata.uid},reason=${reason}` }).find((e) => (e as { message?: string }).message === message);
     const now = timestamp();
     if (same) {
       this.api.mutate(this.events, namespace, same.metadata.name!, (e) => {

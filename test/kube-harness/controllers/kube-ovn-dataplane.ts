@@ -137,7 +137,13 @@ export class KubeOvnDataplane {
   async attachNic(options: { subnet: string; owner: string; hostname: string; requested?: string; primary: boolean; logger?: Logger }): Promise<SegmentNic> {
     const segment = await this.segment(options.subnet);
     const address = this.lease(segment, options.owner, options.requested);
-    const mac = `52:54:00:${[0, 0, 0].map(() => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join(':')}`;
+    const mac = `52:54:00:${[0, 0, 0]
+      .map(() =>
+        Math.floor(Math.random() * 256)
+          .toString(16)
+          .padStart(2, '0'),
+      )
+      .join(':')}`;
     const member: SegmentMember = { vm: options.owner, nic: 0, mac, address, hostname: options.hostname, ...(options.primary ? { defaultRoute: true } : {}) };
     let port: SwitchPort;
     try {
@@ -180,7 +186,8 @@ export class KubeOvnDataplane {
       }
       const dials: SubnetDial[] = [];
       for (const d of options.dials) {
-        if (!cidrContains(segment.cidr, parseIpv4(d.target))) throw new NetworkSetupError(`pod ${options.owner}: ${d.target} is not on subnet ${segment.name} (${formatCidr(segment.cidr)}); the kube harness dials only the pod's own subnet`);
+        if (!cidrContains(segment.cidr, parseIpv4(d.target)))
+          throw new NetworkSetupError(`pod ${options.owner}: ${d.target} is not on subnet ${segment.name} (${formatCidr(segment.cidr)}); the kube harness dials only the pod's own subnet`);
         dials.push({ ...d, hostPort: await freePort() });
       }
       const dialing = dials.length > 0;
@@ -334,10 +341,7 @@ export class KubeOvnDataplane {
   }
 
   /** A slirp stack joined to the segment through a hub, in a QEMU process without a machine. */
-  private async startStack(
-    segment: Segment,
-    o: { label: string; address: number; host: number; restrict: boolean; guestfwds: { ip: string; port: number; command: string[] }[]; hostfwds: string[] },
-  ): Promise<Stack> {
+  private async startStack(segment: Segment, o: { label: string; address: number; host: number; restrict: boolean; guestfwds: { ip: string; port: number; command: string[] }[]; hostfwds: string[] }): Promise<Stack> {
     const member: SegmentMember = { vm: o.label, nic: 0, mac: slirpMac(o.address), address: o.address, hostname: o.label };
     const macs = [...new Set([slirpMac(o.address), slirpMac(o.host)])];
     const port = await segment.sw.addPort(member, { stack: { macs } });
@@ -350,11 +354,20 @@ export class KubeOvnDataplane {
       ...o.hostfwds.map((h) => `,hostfwd=${h}`),
     ].join('');
     const args = [
-      '-M', 'none', '-nodefaults', '-no-user-config', '-display', 'none',
-      '-netdev', user,
-      '-netdev', 'hubport,id=p0,hubid=0,netdev=u',
-      '-netdev', `stream,id=s,server=off,addr.type=unix,addr.path=${port.socketPath}`,
-      '-netdev', 'hubport,id=p1,hubid=0,netdev=s',
+      '-M',
+      'none',
+      '-nodefaults',
+      '-no-user-config',
+      '-display',
+      'none',
+      '-netdev',
+      user,
+      '-netdev',
+      'hubport,id=p0,hubid=0,netdev=u',
+      '-netdev',
+      `stream,id=s,server=off,addr.type=unix,addr.path=${port.socketPath}`,
+      '-netdev',
+      'hubport,id=p1,hubid=0,netdev=s',
     ];
     const child = spawn(this.qemuBinary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -388,4 +401,3 @@ export class KubeOvnDataplane {
     await segment.sw.removePort(stack.port);
   }
 }
-

@@ -89,7 +89,10 @@ export class NetworkController {
         default: false,
         router: name,
         defaultLogicalSwitch: o.spec?.defaultSubnet ?? '',
-        subnets: this.api.list(this.subnets, undefined).filter((s) => (s as Loose).spec?.vpc === name).map((s) => s.metadata.name!),
+        subnets: this.api
+          .list(this.subnets, undefined)
+          .filter((s) => (s as Loose).spec?.vpc === name)
+          .map((s) => s.metadata.name!),
         conditions: [{ ...condition('True', 'Init', '', o.status?.conditions), type: 'Ready' }],
       }));
       return;

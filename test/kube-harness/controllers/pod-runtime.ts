@@ -35,7 +35,6 @@ type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-e
 export const MANAGED_POD_ANNOTATION = 'harness.ruddervirt.io/managed-by';
 export const NODE_NAME = 'harness-node';
 
-
 interface RunningPod {
   uid: string;
   dir: string;
@@ -46,7 +45,6 @@ interface RunningPod {
   /** Leaves the pod's Kube-OVN subnet (its address and network stack), for pods on one. */
   leaveSubnet?: () => Promise<void>;
 }
-
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -249,9 +247,7 @@ export class PodRuntime {
       const port = await freePort();
       const log = await open(logFile, 'a');
       const args =
-        program.kind === 'httpd'
-          ? ['httpd', '-f', '-v', '-p', `127.0.0.1:${port}`, ...program.args]
-          : ['nc', '-ll', '-p', String(port), '127.0.0.1', '-e', busybox, 'nc', relayTarget!.host, String(relayTarget!.port)];
+        program.kind === 'httpd' ? ['httpd', '-f', '-v', '-p', `127.0.0.1:${port}`, ...program.args] : ['nc', '-ll', '-p', String(port), '127.0.0.1', '-e', busybox, 'nc', relayTarget!.host, String(relayTarget!.port)];
       const child = spawn(busybox, args, { stdio: ['ignore', log.fd, log.fd] });
       await log.close();
       entry.process = child;
@@ -415,9 +411,7 @@ export class PodRuntime {
   }
 }
 
-type Program =
-  | { kind: 'httpd'; args: string[]; containerPort: number }
-  | { kind: 'relay'; containerPort: number; target: string; targetPort: number };
+type Program = { kind: 'httpd'; args: string[]; containerPort: number } | { kind: 'relay'; containerPort: number; target: string; targetPort: number };
 
 const isBusybox = (a: string | undefined) => a === 'busybox' || a?.endsWith('/busybox') === true;
 

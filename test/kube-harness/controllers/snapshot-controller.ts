@@ -245,7 +245,11 @@ export class SnapshotController {
     if (!allReady) return;
     const created = timestamp();
     this.api.mutate(this.contents, namespace, contentName, (o) => {
-      (o as Loose).status = { readyToUse: true, creationTime: created, volumeSnapshotStatus: backups.filter((b) => b.volumeSnapshotName).map((b) => ({ volumeSnapshotName: b.volumeSnapshotName, readyToUse: true, creationTime: created })) };
+      (o as Loose).status = {
+        readyToUse: true,
+        creationTime: created,
+        volumeSnapshotStatus: backups.filter((b) => b.volumeSnapshotName).map((b) => ({ volumeSnapshotName: b.volumeSnapshotName, readyToUse: true, creationTime: created })),
+      };
     });
     this.api.mutate(this.vmSnapshots, namespace, name, (o) => {
       const s = o as Loose;

@@ -93,7 +93,11 @@ export class UploadProxy {
   answerTokenRequest(request: KubeObject): KubeObject {
     const pvcName = (request as Loose).spec?.pvcName;
     if (typeof pvcName !== 'string' || pvcName === '') {
-      throw new ApiError(422, 'Invalid', 'UploadTokenRequest.upload.cdi.kubevirt.io is invalid: spec.pvcName: Required value', { kind: 'UploadTokenRequest', group: 'upload.cdi.kubevirt.io', causes: [{ reason: 'FieldValueRequired', field: 'spec.pvcName', message: 'Required value' }] });
+      throw new ApiError(422, 'Invalid', 'UploadTokenRequest.upload.cdi.kubevirt.io is invalid: spec.pvcName: Required value', {
+        kind: 'UploadTokenRequest',
+        group: 'upload.cdi.kubevirt.io',
+        causes: [{ reason: 'FieldValueRequired', field: 'spec.pvcName', message: 'Required value' }],
+      });
     }
     const namespace = request.metadata.namespace ?? 'default';
     const payload = Buffer.from(JSON.stringify({ namespace, pvc: pvcName, exp: Date.now() + this.tokenTtlMs })).toString('base64url');

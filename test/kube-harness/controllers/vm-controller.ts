@@ -244,7 +244,9 @@ export class VmController {
       const claim = this.api.tryGet(this.claims, vm.metadata.namespace, claimName) as Loose | undefined;
       const sc = claim ? (this.api.tryGet(this.storageClasses, undefined, claim.spec?.storageClassName ?? '') as Loose | undefined) : undefined;
       const supported = sc && classes.some((c) => c.driver === sc.provisioner && (c.metadata.annotations?.[DEFAULT_SNAPSHOT_CLASS_ANNOTATION] === 'true' || classes.length === 1));
-      return supported ? { name: v.name, enabled: true } : { name: v.name, enabled: false, reason: `No VolumeSnapshotClass: Volume snapshots are not configured for this StorageClass [${sc?.metadata.name ?? 'unknown'}] [${v.name}]` };
+      return supported
+        ? { name: v.name, enabled: true }
+        : { name: v.name, enabled: false, reason: `No VolumeSnapshotClass: Volume snapshots are not configured for this StorageClass [${sc?.metadata.name ?? 'unknown'}] [${v.name}]` };
     });
   }
 

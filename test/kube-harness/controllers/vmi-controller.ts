@@ -241,7 +241,15 @@ export class VmiController {
       s.nodeName = NODE_NAME;
       s.interfaces = interfaces.map((iface, i) => {
         const address = i === 0 ? ip : iface.ip;
-        return { name: iface.name, interfaceName: `eth${i}`, ...(address ? { ipAddress: address, ipAddresses: [address] } : {}), mac: iface.mac || vm.mac, infoSource: 'domain, multus-status', linkState: 'up', queueCount: 1 };
+        return {
+          name: iface.name,
+          interfaceName: `eth${i}`,
+          ...(address ? { ipAddress: address, ipAddresses: [address] } : {}),
+          mac: iface.mac || vm.mac,
+          infoSource: 'domain, multus-status',
+          linkState: 'up',
+          queueCount: 1,
+        };
       });
       s.launcherContainerImageVersion = 'quay.io/kubevirt/virt-launcher:v1.9.0';
       s.machine = { type: 'pc-q35-7.2' };
@@ -253,7 +261,11 @@ export class VmiController {
     });
     this.events.record(vmi as KubeObject, 'Normal', 'Started', `VirtualMachineInstance started (${vm.accelerator === 'tcg' ? 'software emulation' : 'kvm'}).`, COMPONENT);
     await appendFile(computeLog, `${timestamp()} domain running (${vm.accelerator})\n`);
-    inBackground(vm.machine.waitForShutdown(2 ** 31 - 1, new AbortController().signal).then(() => this.exited(vmi, entry)), this.logger, `VMI ${namespace}/${vmi.metadata.name} exit`);
+    inBackground(
+      vm.machine.waitForShutdown(2 ** 31 - 1, new AbortController().signal).then(() => this.exited(vmi, entry)),
+      this.logger,
+      `VMI ${namespace}/${vmi.metadata.name} exit`,
+    );
   }
 
   private ctxNetworkIp(namespace: string, pod: string): string {
@@ -273,7 +285,13 @@ export class VmiController {
       this.notReady(s, phase === 'Succeeded' ? 'the guest shut down' : `qemu exited with status ${String(code)}`);
     });
     this.finishPod(vmi, phase, code ?? 137);
-    this.events.record(vmi as KubeObject, phase === 'Succeeded' ? 'Normal' : 'Warning', phase === 'Succeeded' ? 'Stopped' : 'Failed', phase === 'Succeeded' ? 'The VirtualMachineInstance was shut down.' : `The VirtualMachineInstance crashed (qemu status ${String(code)}).`, COMPONENT);
+    this.events.record(
+      vmi as KubeObject,
+      phase === 'Succeeded' ? 'Normal' : 'Warning',
+      phase === 'Succeeded' ? 'Stopped' : 'Failed',
+      phase === 'Succeeded' ? 'The VirtualMachineInstance was shut down.' : `The VirtualMachineInstance crashed (qemu status ${String(code)}).`,
+      COMPONENT,
+    );
   }
 
   /** ACPI power button, then a kill after `graceSeconds`; true when it came to the kill. */

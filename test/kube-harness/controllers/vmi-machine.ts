@@ -90,7 +90,6 @@ async function writeObjectFiles(dir: string, data: Record<string, Buffer>): Prom
   for (const [k, v] of Object.entries(data)) await writeFile(path.join(dir, k), v);
 }
 
-
 export interface PreparedMachine {
   plan: MachinePlan;
   args: string[];
@@ -191,7 +190,11 @@ export async function prepareVmiMachine(vmi: Loose, dir: string, ctx: MachineCon
       };
       return { file: await isoFrom(volume.name, 'cidata', files), format: 'raw' };
     }
-    throw new VmiSpecError(`volume ${volume.name}: ${Object.keys(volume).filter((k) => k !== 'name').join(', ')} volumes are not supported by the kube harness`);
+    throw new VmiSpecError(
+      `volume ${volume.name}: ${Object.keys(volume)
+        .filter((k) => k !== 'name')
+        .join(', ')} volumes are not supported by the kube harness`,
+    );
   };
 
   for (const [index, d] of ((devices.disks ?? []) as Loose[]).entries()) {
@@ -309,7 +312,13 @@ export async function prepareVmiMachine(vmi: Loose, dir: string, ctx: MachineCon
       args[netdev] += rules.join('');
     }
     if (domain.rebootPolicy === 'Terminate') args.push('-no-reboot');
-    let mac = `52:54:00:${[0, 0, 0].map(() => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join(':')}`;
+    let mac = `52:54:00:${[0, 0, 0]
+      .map(() =>
+        Math.floor(Math.random() * 256)
+          .toString(16)
+          .padStart(2, '0'),
+      )
+      .join(':')}`;
     const nicDevice = args.findIndex((a, i) => args[i - 1] === '-device' && a.endsWith(',netdev=net0'));
     if (nicDevice >= 0) args[nicDevice] += `,mac=${mac}`;
     else mac = nics[0]?.segment?.mac ?? mac;

@@ -52,7 +52,12 @@ describe('ruddervirt boot-command', () => {
 
   it('--json writes fractional waits as JSON numbers', async () => {
     const { out } = await run(['--json', '<wait100µs><wait1.5s><wait4m2ns>']);
-    expect(out.trimEnd().split('\n').map((l) => JSON.parse(l))).toEqual([{ wait: 0.1 }, { wait: 1500 }, { wait: 240000.000002 }]);
+    expect(
+      out
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([{ wait: 0.1 }, { wait: 1500 }, { wait: 240000.000002 }]);
   });
 
   it('joins TEXT arguments like boot_command elements, with nothing between them', async () => {

@@ -10,18 +10,12 @@ import { SPECIAL_KEYS } from '../../../src/core/bootcommand/special-keys.js';
 
 const RUNS = { numRuns: 500 };
 
-const randomCase = (word: string) =>
-  fc.array(fc.boolean(), { minLength: word.length, maxLength: word.length }).map((upper) => Array.from(word, (c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
+const randomCase = (word: string) => fc.array(fc.boolean(), { minLength: word.length, maxLength: word.length }).map((upper) => Array.from(word, (c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
 
 /** Pieces that make tokens, near-tokens and noise likely when strung together. */
-const numberish = fc.oneof(
-  { arbitrary: fc.constantFrom('0', '1', '5', '12', '0.5', '1.5', '.5', '00'), weight: 10 },
-  fc.constantFrom('99999999999999999999', '-1', '3000000'),
-);
+const numberish = fc.oneof({ arbitrary: fc.constantFrom('0', '1', '5', '12', '0.5', '1.5', '.5', '00'), weight: 10 }, fc.constantFrom('99999999999999999999', '-1', '3000000'));
 const unitish = fc.oneof({ arbitrary: fc.constantFrom('ns', 'us', 'µs', 'ms', 's', 'm', 'h', ''), weight: 10 }, fc.constantFrom('μs', 'S', 'd', '-'));
-const durationish = fc
-  .tuple(fc.constantFrom('', '', '', '-'), fc.array(fc.tuple(numberish, unitish), { maxLength: 3 }))
-  .map(([sign, parts]) => sign + parts.map(([n, u]) => n + u).join(''));
+const durationish = fc.tuple(fc.constantFrom('', '', '', '-'), fc.array(fc.tuple(numberish, unitish), { maxLength: 3 })).map(([sign, parts]) => sign + parts.map(([n, u]) => n + u).join(''));
 const tokenBody = fc.oneof(
   fc.tuple(fc.constantFrom('wait', 'wait', 'WAIT'), durationish).map(([w, d]) => w + d),
   fc.tuple(fc.constantFrom(...SPECIAL_KEYS.map((k) => k.name)).chain(randomCase), fc.constantFrom('', '', 'on', 'off', 'On', 'OFF')).map(([k, t]) => k + t),
@@ -128,7 +122,8 @@ const action: fc.Arbitrary<BootAction> = fc.oneof(
   fc.integer({ min: 1, max: 100_000 }).map((s): BootAction => ({ kind: 'wait', nanos: BigInt(s) * 1_000_000_000n })),
   fc.record({ key: fc.constantFrom(...SPECIAL_KEYS.map((k) => k.name.toLowerCase())), action: keyAction }).map((a): BootAction => ({ kind: 'special', ...a })),
   // A press of '<' could start a token with what follows; everything else is safe anywhere.
-  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })
+  fc
+    .string({ unit: 'grapheme', minLength: 1, maxLength: 1 })
     .filter((c) => [...c].length === 1 && c !== '<')
     .map((char): BootAction => ({ kind: 'literal', char, action: 'press' })),
   fc.record({ char: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }).filter((c) => [...c].length === 1), action: fc.constantFrom<KeyAction>('on', 'off') }).map((a): BootAction => ({ kind: 'literal', ...a })),

@@ -12,11 +12,7 @@ const problemsOf = (command: string | string[]) => scanBootCommand(command).prob
 
 describe('packer-plugin-sdk bootcommand tests', () => {
   it('Test_parse: waits, literals, char toggles, unknown names, specials', () => {
-    const input =
-      '<wait><wait20><wait3s><wait4m2ns>' +
-      'foo/bar > one 界' +
-      '<fon> b<fOff>' +
-      '<foo><f3><f12><spacebar><leftalt><rightshift><rightsuper><menu>';
+    const input = '<wait><wait20><wait3s><wait4m2ns>' + 'foo/bar > one 界' + '<fon> b<fOff>' + '<foo><f3><f12><spacebar><leftalt><rightshift><rightsuper><menu>';
     expect(ast(input)).toEqual([
       'Wait<1s>',
       'Wait<20s>',
@@ -217,16 +213,11 @@ describe('waits', () => {
       [1, 2, '<wait0s>'],
       [3, 2, '<wait-2s>'],
     ]);
-    expect((error as Error).message).toBe(
-      'Expecting a positive wait value. Got 0s (element 2, column 2: "<wait0s>")\n' +
-        'Expecting a positive wait value. Got -2s (element 4, column 2: "<wait-2s>")',
-    );
+    expect((error as Error).message).toBe('Expecting a positive wait value. Got 0s (element 2, column 2: "<wait0s>")\n' + 'Expecting a positive wait value. Got -2s (element 4, column 2: "<wait-2s>")');
   });
 
   it('names elements the way the caller wants', () => {
-    expect(() => parseBootCommand(['a', '<wait0s>'], { elementLabel: (i) => `bootCommand[${i}]` })).toThrow(
-      'Expecting a positive wait value. Got 0s (bootCommand[1], column 1: "<wait0s>")',
-    );
+    expect(() => parseBootCommand(['a', '<wait0s>'], { elementLabel: (i) => `bootCommand[${i}]` })).toThrow('Expecting a positive wait value. Got 0s (bootCommand[1], column 1: "<wait0s>")');
   });
 });
 
@@ -240,13 +231,7 @@ describe('special keys', () => {
   it.each(SPECIAL_KEYS.map((k) => [k.name]))('<%s> with every action and any case', (name) => {
     const lower = name.toLowerCase();
     const upper = name.toUpperCase();
-    expect(ast(`<${name}><${lower}on><${upper}OFF><${name}On><${lower}oFf>`)).toEqual([
-      `Spec-Press(${lower})`,
-      `Spec-On(${lower})`,
-      `Spec-Off(${lower})`,
-      `Spec-On(${lower})`,
-      `Spec-Off(${lower})`,
-    ]);
+    expect(ast(`<${name}><${lower}on><${upper}OFF><${name}On><${lower}oFf>`)).toEqual([`Spec-Press(${lower})`, `Spec-On(${lower})`, `Spec-Off(${lower})`, `Spec-On(${lower})`, `Spec-Off(${lower})`]);
   });
 });
 

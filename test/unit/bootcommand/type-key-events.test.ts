@@ -69,11 +69,7 @@ describe('typeKeyEvents', () => {
   it('reports progress per element and each wait, never the characters typed', async () => {
     const { logger, lines } = memoryLogger();
     await typeKeyEvents(planBootCommand(['pass', 'w0rd<wait10ms>']), new RecordingSink(), { intervalMs: 0, logger });
-    expect(lines).toEqual([
-      'info: typing the boot command 1 / 2 (50.0%)',
-      'debug: boot command: waiting 10ms',
-      'info: typing the boot command 2 / 2 (100.0%)',
-    ]);
+    expect(lines).toEqual(['info: typing the boot command 1 / 2 (50.0%)', 'debug: boot command: waiting 10ms', 'info: typing the boot command 2 / 2 (100.0%)']);
   });
 
   it('stops at the first failed key event and reports it', async () => {

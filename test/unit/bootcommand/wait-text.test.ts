@@ -38,7 +38,7 @@ describe('<wait TEXT> and <waitSerial TEXT>', () => {
   });
 
   it('leaves near-misses literal, as Packer types them', () => {
-    for (const text of ["<wait ''>", "<wait 'x'", "<wait  'x'>", "<wait'x'>", "<WAIT 'x'>", "<waitserial 'x'>", "<wait 'x' >", "<wait `x`>", "<wait 'x\">", "<waitSerial'x'>"]) {
+    for (const text of ["<wait ''>", "<wait 'x'", "<wait  'x'>", "<wait'x'>", "<WAIT 'x'>", "<waitserial 'x'>", "<wait 'x' >", '<wait `x`>', '<wait \'x">', "<waitSerial'x'>"]) {
       expect(actions(text), text).toEqual(literal(text));
     }
     // Packer's own wait tokens are untouched.
@@ -47,9 +47,7 @@ describe('<wait TEXT> and <waitSerial TEXT>', () => {
 
   it('refuses a TEXT that is not a regular expression, naming the element and column', () => {
     const { problems } = scanBootCommand(['<enter>', "ab<wait 'boot: ('>"]);
-    expect(problems).toEqual([
-      expect.objectContaining({ kind: 'invalid-pattern', element: 1, column: 3, text: "<wait 'boot: ('>" }),
-    ]);
+    expect(problems).toEqual([expect.objectContaining({ kind: 'invalid-pattern', element: 1, column: 3, text: "<wait 'boot: ('>" })]);
     expect(problems[0]!.reason).toMatch(/^Invalid regular expression "boot: \(": Unterminated group/);
     expect(() => parseBootCommand("<waitSerial '['>", { elementLabel: (i) => `bootCommand[${i}]` })).toThrow(BootCommandError);
     expect(() => parseBootCommand("<waitSerial '['>", { elementLabel: (i) => `bootCommand[${i}]` })).toThrow(/bootCommand\[0\], column 1/);
@@ -72,10 +70,14 @@ describe('<wait TEXT> and <waitSerial TEXT>', () => {
   it('typing hands each text wait to waitForText in order, between the keys', async () => {
     const log: string[] = [];
     const plan = planBootCommand("a<wait 'one'>b<waitSerial 'two'>");
-    await typeKeyEvents(plan, { keyEvent: async (k, down) => void log.push(`${down ? '+' : '-'}${String.fromCodePoint(k)}`) }, {
-      intervalMs: 0,
-      waitForText: async (w: TextWait) => void log.push(`${w.source}:${w.pattern}`),
-    });
+    await typeKeyEvents(
+      plan,
+      { keyEvent: async (k, down) => void log.push(`${down ? '+' : '-'}${String.fromCodePoint(k)}`) },
+      {
+        intervalMs: 0,
+        waitForText: async (w: TextWait) => void log.push(`${w.source}:${w.pattern}`),
+      },
+    );
     expect(log).toEqual(['+a', '-a', 'screen:one', '+b', '-b', 'serial:two']);
     await expect(typeKeyEvents(plan, { keyEvent: async () => {} }, { intervalMs: 0 })).rejects.toThrow(/waits for screen text \/one\/, and nothing here can watch for text/);
   });
@@ -116,7 +118,9 @@ describe('text-wait properties', () => {
         const kinds = scanBootCommand(text).tokens.map((t) => t.kind);
         if (!/<wait(Serial)? ['"]/.test(text)) expect(kinds).not.toContain('waitText');
         // Whatever the text, the tokens cover it exactly, in order.
-        const spans = scanBootCommand(text).tokens.map((t) => t.span.text).join('');
+        const spans = scanBootCommand(text)
+          .tokens.map((t) => t.span.text)
+          .join('');
         expect(spans).toBe(text);
       }),
       { numRuns: 500 },

@@ -12,7 +12,7 @@ describe('text waits in the build file', () => {
     expect(vmOf(`bootWait: '<waitSerial "login: $">'\nbootCommand: ["root<enter>"]`).bootWaitText).toEqual({ source: 'serial', pattern: 'login: $' });
   });
 
-  it('no fixed bootWait by default when bootCommand starts by waiting for a text; Packer\'s 10 s otherwise', () => {
+  it("no fixed bootWait by default when bootCommand starts by waiting for a text; Packer's 10 s otherwise", () => {
     expect(vmOf(`bootCommand: ["<wait 'boot:'>", "guest<enter>"]`).bootWait).toBeLessThan(0);
     expect(vmOf(`bootCommand: ["<esc><wait 'boot:'>"]`).bootWait).toBe(10_000);
     expect(vmOf(`bootWait: 3s\nbootCommand: ["<wait 'boot:'>"]`).bootWait).toBe(3000);

@@ -16,8 +16,7 @@ function allFieldNames(spec: Spec, out = new Set<string>()): Set<string> {
       out.add(k);
       allFieldNames(v, out);
     }
-  }
-  else if (spec.type === 'array') allFieldNames(spec.items, out);
+  } else if (spec.type === 'array') allFieldNames(spec.items, out);
   else if (spec.type === 'union') spec.options.forEach((o) => allFieldNames(o, out));
   else if (spec.type === 'map') allFieldNames(spec.values, out);
   else if (spec.type === 'tagged') Object.values(spec.variants).forEach((v) => allFieldNames(v, out));

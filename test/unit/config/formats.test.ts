@@ -223,7 +223,7 @@ describe('boot-command waits', () => {
 
   it('locates a bad wait in its element (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', '<', '>', 'x') , maxLength: 5 }), { maxLength: 4 }), fc.nat(), (elements, i) => {
+      fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', '<', '>', 'x'), maxLength: 5 }), { maxLength: 4 }), fc.nat(), (elements, i) => {
         const at = elements.length ? i % (elements.length + 1) : 0;
         const withBad = [...elements.slice(0, at), '<wait0s>', ...elements.slice(at)];
         const bad = findBadWaits(withBad).find((b) => withBad[b.element]!.startsWith('<wait0s>', b.offset));

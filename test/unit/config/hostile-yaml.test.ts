@@ -55,7 +55,10 @@ describe('YAML alias floods', () => {
   it('stops an exponential expansion (billion laughs through merge keys) at the value bound', () => {
     // Each level merges ten copies of the one before: 10^7 pairs if expanded.
     let text = 'name: demo\nvariables:\n  x0: &x0 { cpu: 1 }\n';
-    for (let i = 1; i <= 7; i++) text += `  x${i}: &x${i} { <<: [${Array(10).fill(`*x${i - 1}`).join(', ')}] }\n`;
+    for (let i = 1; i <= 7; i++)
+      text += `  x${i}: &x${i} { <<: [${Array(10)
+        .fill(`*x${i - 1}`)
+        .join(', ')}] }\n`;
     text += 'layers:\n  - name: base\n    vms:\n      - name: web\n        source: { path: x }\n        <<: *x7\n';
     const r = timedLoad(text);
     expect(r.problems.some((p) => p.includes('too large or too deeply nested'))).toBe(true);
@@ -70,7 +73,10 @@ describe('YAML alias floods', () => {
 
 // ---- fuzz: generated hostile YAML ---------------------------------------------------------------
 
-const controlChar = fc.integer({ min: 0, max: 0x9f }).filter((c) => c < 0x20 || (c >= 0x7f && c <= 0x9f)).map((c) => String.fromCharCode(c));
+const controlChar = fc
+  .integer({ min: 0, max: 0x9f })
+  .filter((c) => c < 0x20 || (c >= 0x7f && c <= 0x9f))
+  .map((c) => String.fromCharCode(c));
 const scalar = fc.oneof(
   fc.string({ maxLength: 20 }),
   fc.string({ unit: fc.oneof(controlChar, fc.constantFrom('\u001b[2J', '\u001b]0;x\u0007', '{{', '}}', '&', '*', '<<', ':', '- ', '\n')), maxLength: 30 }),
@@ -98,13 +104,11 @@ function fragmentAt(depth: number): fc.Arbitrary<string> {
 const deepNesting = fc.integer({ min: 50, max: 5_000 }).map((n) => '['.repeat(n) + ']'.repeat(n));
 const hostileValue = fc.oneof({ arbitrary: fragmentAt(4), weight: 5 }, deepNesting);
 const field = fc.constantFrom('bootCommand', 'environmentVars', 'provisioners', 'disks', 'shutdownTimeout', 'cdroms', 'name', 'httpDirectory');
-const hostileBuild = fc
-  .tuple(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), hostileValue), { maxLength: 4 }), fc.array(fc.tuple(field, hostileValue), { minLength: 1, maxLength: 4 }))
-  .map(([anchors, fields]) => {
-    const top = anchors.map(([i, v], n) => `t${n}: &a${i} ${v}\n`).join('');
-    const vm = fields.map(([k, v]) => `        ${k}: ${v}\n`).join('');
-    return `name: demo\n${top}layers:\n  - name: base\n    vms:\n      - name: web\n        source: { path: x }\n${vm}`;
-  });
+const hostileBuild = fc.tuple(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), hostileValue), { maxLength: 4 }), fc.array(fc.tuple(field, hostileValue), { minLength: 1, maxLength: 4 })).map(([anchors, fields]) => {
+  const top = anchors.map(([i, v], n) => `t${n}: &a${i} ${v}\n`).join('');
+  const vm = fields.map(([k, v]) => `        ${k}: ${v}\n`).join('');
+  return `name: demo\n${top}layers:\n  - name: base\n    vms:\n      - name: web\n        source: { path: x }\n${vm}`;
+});
 
 describe('hostile YAML fuzz', () => {
   it('answers every generated file with a build or located problems, within 3 s and 400 MB of heap each', () => {

@@ -260,21 +260,17 @@ layers:
   });
 
   it('rejects --var for a variable the file does not declare', () => {
-    expect(problemsOf(text, { vars: { relase: '13' }, env: { MIRROR: 'm' } })).toEqual([
-      "2:1: variables: --var relase=…: no variable 'relase' is declared; declared: release, version, mirror; did you mean 'release'?",
-    ]);
+    expect(problemsOf(text, { vars: { relase: '13' }, env: { MIRROR: 'm' } })).toEqual(["2:1: variables: --var relase=…: no variable 'relase' is declared; declared: release, version, mirror; did you mean 'release'?"]);
     expect(problemsOf(oneVm('source: { path: x }'), { vars: { a: 'b' } })).toEqual(["1:1: variables: --var a=…: no variable 'a' is declared; the build declares no variables"]);
   });
 
   it('checks a rendered value against its format', () => {
-    expect(problemsOf(text, { vars: { release: 'Twelve' }, env: { MIRROR: 'm' } })).toEqual([
-      "1:7: name: renders to 'demo-Twelve': 'demo-Twelve' is not usable as a Kubernetes name; did you mean 'demo-twelve'?",
-    ]);
+    expect(problemsOf(text, { vars: { release: 'Twelve' }, env: { MIRROR: 'm' } })).toEqual(["1:7: name: renders to 'demo-Twelve': 'demo-Twelve' is not usable as a Kubernetes name; did you mean 'demo-twelve'?"]);
   });
 
   it('reports unknown variables and functions where they are written', () => {
     expect(problemsOf('name: demo\nvariables: { a: "{{ user `b` }}" }\nlayers: [{ name: base, vms: [{ name: web, source: { path: "{{ enb `X` }}" } }] }]\n')).toEqual([
-      '2:21: variables.a: template: the user function is not available here (a variable\'s default may use env, not user)',
+      "2:21: variables.a: template: the user function is not available here (a variable's default may use env, not user)",
       '3:63: layers[0].vms[0].source.path: template: unknown function "enb" (functions: env, user); did you mean "env"?',
     ]);
   });
@@ -313,10 +309,7 @@ describe('loadBuild', () => {
   it('reads a file relative to cwd and reports it as written', () => {
     const build = loadBuild('examples/debian-cloud.yaml', { cwd: repoRoot, env: {} });
     expect(build.file).toBe(path.join(repoRoot, 'examples', 'debian-cloud.yaml'));
-    expect(build.layers[0]!.vms[0]!.cdroms[0]!.files).toEqual([
-      path.join(repoRoot, 'examples/files/cloud-init/user-data'),
-      path.join(repoRoot, 'examples/files/cloud-init/meta-data'),
-    ]);
+    expect(build.layers[0]!.vms[0]!.cdroms[0]!.files).toEqual([path.join(repoRoot, 'examples/files/cloud-init/user-data'), path.join(repoRoot, 'examples/files/cloud-init/meta-data')]);
   });
 
   it('throws a BuildFileError (a UserError: no stack trace) for a missing file', () => {

@@ -68,9 +68,7 @@ describe('YAML and document shape', () => {
   });
 
   it('reports missing required keys at the map that lacks them', () => {
-    expect(problemsOf('name: demo\nlayers:\n  - name: base\n    vms:\n      - name: web\n')).toEqual([
-      "5:9: layers[0].vms[0]: missing required key 'source' (a map (Source))",
-    ]);
+    expect(problemsOf('name: demo\nlayers:\n  - name: base\n    vms:\n      - name: web\n')).toEqual(["5:9: layers[0].vms[0]: missing required key 'source' (a map (Source))"]);
   });
 
   it('needs at least one layer', () => {
@@ -100,22 +98,32 @@ describe('did you mean', () => {
     ['headless: true', "unknown key 'headless'; Packer's headless is not supported: not needed: builds always run without a display"],
     // Packer's names get their place in a build file from the option table, not from string distance.
     ['vm_name: x', "unknown key 'vm_name'; Packer's vm_name → name (of the VM): the VM name also names the output disk; it must be a Kubernetes name"],
-    ['output_directory: out', "unknown key 'output_directory'; Packer's output_directory is not supported: the output is the VM's disk, named after the VM, converted in place and published by the publish step; ruddervirt build takes --output DIR for where images go"],
+    [
+      'output_directory: out',
+      "unknown key 'output_directory'; Packer's output_directory is not supported: the output is the VM's disk, named after the VM, converted in place and published by the publish step; ruddervirt build takes --output DIR for where images go",
+    ],
     ['cd_label: x', "unknown key 'cd_label'; Packer's cd_label → cdroms[].label"],
-    ['qemuargs: []', "unknown key 'qemuargs'; Packer's qemuargs is not supported: the same build runs on KubeVirt, which takes no QEMU arguments; use the build-file fields (cpu, memory, disks, nics, cdroms, efiFirmware)"],
-    ['floppy_files: []', "unknown key 'floppy_files'; Packer's floppy_files → cdroms[].files: KubeVirt has no floppy drive: the files go on a labelled cdrom (Windows Setup also finds Autounattend.xml at the root of a CD)"],
+    [
+      'qemuargs: []',
+      "unknown key 'qemuargs'; Packer's qemuargs is not supported: the same build runs on KubeVirt, which takes no QEMU arguments; use the build-file fields (cpu, memory, disks, nics, cdroms, efiFirmware)",
+    ],
+    [
+      'floppy_files: []',
+      "unknown key 'floppy_files'; Packer's floppy_files → cdroms[].files: KubeVirt has no floppy drive: the files go on a labelled cdrom (Windows Setup also finds Autounattend.xml at the root of a CD)",
+    ],
     ['iso_urls: []', "unknown key 'iso_urls'; Packer's iso_urls → source.iso.url: only the first URL is used; RudderVirt has no mirror list, so put the most reliable mirror first"],
     ['disk_compression: true', "unknown key 'disk_compression'; Packer's disk_compression → output.compress: compressionType defaults to zstd; Packer writes zlib (compressionType: zlib)"],
     ['accelerator: kvm', "unknown key 'accelerator'; Packer's accelerator is not supported: the local engine probes KVM itself (and falls back to TCG when KVM does not really work); KubeVirt decides on its own"],
-    ['frobnicate: 1', "unknown key 'frobnicate'; expected one of name, source, cpu, cpuModel, memory, machineType, efiFirmware, disks, cdroms, nics, httpDirectory, httpContent, bootWait, bootTextTimeout, bootKeyInterval, bootCommand, communicator, provisioners, shutdownCommand, shutdownTimeout, output, dependsOn"],
+    [
+      'frobnicate: 1',
+      "unknown key 'frobnicate'; expected one of name, source, cpu, cpuModel, memory, machineType, efiFirmware, disks, cdroms, nics, httpDirectory, httpContent, bootWait, bootTextTimeout, bootKeyInterval, bootCommand, communicator, provisioners, shutdownCommand, shutdownTimeout, output, dependsOn",
+    ],
   ])('%s', (line, message) => {
     expect(problemsOf(oneVm(`source: { path: x }\n${line}`))).toEqual([`7:9: layers[0].vms[0].${line.split(':')[0]}: ${message}`]);
   });
 
   it('suggests enum values', () => {
-    expect(problemsOf(oneVm('source: { path: x }\noutput: { format: qcow }'))).toEqual([
-      "7:27: layers[0].vms[0].output.format: 'qcow' is not valid; expected one of qcow2, raw; did you mean 'qcow2'?",
-    ]);
+    expect(problemsOf(oneVm('source: { path: x }\noutput: { format: qcow }'))).toEqual(["7:27: layers[0].vms[0].output.format: 'qcow' is not valid; expected one of qcow2, raw; did you mean 'qcow2'?"]);
   });
 
   it('suggests provisioner types', () => {
@@ -145,22 +153,16 @@ describe('source', () => {
     ['sha256:abc', 'a sha256 digest has 64 hex digits, found 3'],
     [`sha384:${'a'.repeat(96)}`, "unknown checksum algorithm 'sha384'; expected one of md5, sha1, sha256, sha512"],
     ['a'.repeat(64), `missing the algorithm; expected sha256:aaaaaaaa… (algo:hex)`],
-    [`sha512:${'a'.repeat(64)}`, 'a sha512 digest has 128 hex digits, found 64; 64 digits is a sha256 digest, did you mean \'sha256:…\'?'],
+    [`sha512:${'a'.repeat(64)}`, "a sha512 digest has 128 hex digits, found 64; 64 digits is a sha256 digest, did you mean 'sha256:…'?"],
     [`sha1:${'g'.repeat(40)}`, 'the sha1 digest must be hexadecimal digits (0-9, a-f)'],
     [`SHA256:${'a'.repeat(64)}`, "write the algorithm in lower case: 'sha256:…'"],
   ])('checks checksum %s', (checksum, message) => {
-    expect(problemsOf(oneVm(`source: { iso: { url: "https://example.com/x.iso", checksum: "${checksum}" } }`))).toEqual([
-      `6:70: layers[0].vms[0].source.iso.checksum: ${message}`,
-    ]);
+    expect(problemsOf(oneVm(`source: { iso: { url: "https://example.com/x.iso", checksum: "${checksum}" } }`))).toEqual([`6:70: layers[0].vms[0].source.iso.checksum: ${message}`]);
   });
 
   it('checks URLs and container image references', () => {
-    expect(problemsOf(oneVm(`source: { url: "ftp://x/y", checksum: "${SHA256}" }`))).toEqual([
-      '6:24: layers[0].vms[0].source.url: expected an http://, https:// or file:// URL',
-    ]);
-    expect(problemsOf(oneVm('source: { containerDisk: "Quay.io/Debian:12" }'))).toEqual([
-      '6:34: layers[0].vms[0].source.containerDisk: expected a container image reference such as quay.io/containerdisks/debian:12',
-    ]);
+    expect(problemsOf(oneVm(`source: { url: "ftp://x/y", checksum: "${SHA256}" }`))).toEqual(['6:24: layers[0].vms[0].source.url: expected an http://, https:// or file:// URL']);
+    expect(problemsOf(oneVm('source: { containerDisk: "Quay.io/Debian:12" }'))).toEqual(['6:34: layers[0].vms[0].source.containerDisk: expected a container image reference such as quay.io/containerdisks/debian:12']);
   });
 
   it('from must name a VM of an earlier layer', () => {
@@ -180,21 +182,15 @@ layers:
     expect(problemsOf(layers('app/other'))).toEqual([
       "7:38: layers[1].vms[0].source.from: 'app/other' is in this layer; expected a VM of an earlier layer (VMs of one layer are built together, so one cannot start from another)",
     ]);
-    expect(problemsOf(layers('last/z'))).toEqual([
-      "7:38: layers[1].vms[0].source.from: layer 'last' comes later; a VM can only start from an earlier layer's output (expected one of: base)",
-    ]);
+    expect(problemsOf(layers('last/z'))).toEqual(["7:38: layers[1].vms[0].source.from: layer 'last' comes later; a VM can only start from an earlier layer's output (expected one of: base)"]);
     expect(problemsOf(layers('base'))).toEqual(['7:38: layers[1].vms[0].source.from: expected <layer>/<vm>, naming a VM of an earlier layer, e.g. base/web']);
   });
 });
 
 describe('names', () => {
   it('must be usable as Kubernetes names', () => {
-    expect(problemsOf('name: My_Build\nlayers: [{ name: base, vms: [{ name: web, source: { path: x } }] }]\n')).toEqual([
-      "1:7: name: 'My_Build' is not usable as a Kubernetes name; did you mean 'my-build'?",
-    ]);
-    expect(problemsOf(oneVm('source: { path: x }\ndisks: [{ name: "-root" }]'))).toEqual([
-      "7:25: layers[0].vms[0].disks[0].name: '-root' is not usable as a Kubernetes name; did you mean 'root'?",
-    ]);
+    expect(problemsOf('name: My_Build\nlayers: [{ name: base, vms: [{ name: web, source: { path: x } }] }]\n')).toEqual(["1:7: name: 'My_Build' is not usable as a Kubernetes name; did you mean 'my-build'?"]);
+    expect(problemsOf(oneVm('source: { path: x }\ndisks: [{ name: "-root" }]'))).toEqual(["7:25: layers[0].vms[0].disks[0].name: '-root' is not usable as a Kubernetes name; did you mean 'root'?"]);
     const long = 'a'.repeat(64);
     expect(problemsOf(oneVm(`source: { path: x }\ndisks: [{ name: ${long} }]`))[0]).toContain(`did you mean '${'a'.repeat(63)}'?`);
   });
@@ -230,18 +226,14 @@ describe('devices', () => {
   });
 
   it('needs a size for every disk after the root disk', () => {
-    expect(problemsOf(oneVm('source: { path: x }\ndisks: [{ name: root }, { name: data }]'))).toEqual([
-      "7:33: layers[0].vms[0].disks[1]: missing 'size'; every disk after the root disk needs one, e.g. size: 10Gi",
-    ]);
+    expect(problemsOf(oneVm('source: { path: x }\ndisks: [{ name: root }, { name: data }]'))).toEqual(["7:33: layers[0].vms[0].disks[1]: missing 'size'; every disk after the root disk needs one, e.g. size: 10Gi"]);
   });
 
   it('explains sizes that are almost certainly a mistake', () => {
     expect(problemsOf(oneVm('source: { path: x }\nmemory: 512m'))).toEqual([
       "7:17: layers[0].vms[0].memory: 512m is 1 byte, too small for memory; expected at least 1Mi; 'm' means milli (thousandths), did you mean '512Mi'?",
     ]);
-    expect(problemsOf(oneVm('source: { path: x }\nmemory: 512'))).toEqual([
-      "7:17: layers[0].vms[0].memory: 512 is 512 bytes, too small for memory; expected at least 1Mi; a bare number is bytes, did you mean '512Mi'?",
-    ]);
+    expect(problemsOf(oneVm('source: { path: x }\nmemory: 512'))).toEqual(["7:17: layers[0].vms[0].memory: 512 is 512 bytes, too small for memory; expected at least 1Mi; a bare number is bytes, did you mean '512Mi'?"]);
   });
 
   it('needs a cdrom to have files or an iso, and a label only with files', () => {
@@ -269,9 +261,7 @@ describe('devices', () => {
     const vmOf = (output: string) => buildOf(oneVm(`source: { path: ${process.execPath} }\noutput: ${output}`)).layers[0]!.vms[0]!;
     expect(vmOf('{ compress: true, compressionType: zlib }').output).toEqual({ format: 'qcow2', compress: true, compressionType: 'zlib' });
     expect(vmOf('{ compress: true }').output.compressionType).toBe('zstd');
-    expect(problemsOf(oneVm('source: { path: x }\noutput: { compress: true, compressionType: gzip }'))).toEqual([
-      expect.stringMatching(/output\.compressionType: .*'gzip'.*zstd, zlib/),
-    ]);
+    expect(problemsOf(oneVm('source: { path: x }\noutput: { compress: true, compressionType: gzip }'))).toEqual([expect.stringMatching(/output\.compressionType: .*'gzip'.*zstd, zlib/)]);
   });
 });
 
@@ -308,9 +298,7 @@ layers: [{ name: base, vms: [{ name: web, source: { path: x } }] }]
 
 describe('HTTP server', () => {
   it('takes httpDirectory or httpContent, not both', () => {
-    expect(problemsOf(oneVm('source: { path: x }\nhttpDirectory: .\nhttpContent: { /a: b }'))).toEqual([
-      "8:9: layers[0].vms[0].httpContent: 'httpDirectory' and 'httpContent' cannot be used together; use one of them",
-    ]);
+    expect(problemsOf(oneVm('source: { path: x }\nhttpDirectory: .\nhttpContent: { /a: b }'))).toEqual(["8:9: layers[0].vms[0].httpContent: 'httpDirectory' and 'httpContent' cannot be used together; use one of them"]);
   });
 
   it('needs httpContent paths to start with /', () => {
@@ -325,7 +313,7 @@ describe('boot command', () => {
     expect(problemsOf(oneVm('source: { path: x }\nbootCommand: ["<esc>", "<wait0s>x<wait-1m><wait1m-30s>", "<wait5><wait0><wait05>"]'))).toEqual([
       "7:33: layers[0].vms[0].bootCommand[1]: '<wait0s>' waits 0s; expected a positive wait such as <wait5> or <wait500ms>",
       "7:42: layers[0].vms[0].bootCommand[1]: '<wait-1m>' waits -1m; expected a positive wait such as <wait5> or <wait500ms>",
-      "7:51: layers[0].vms[0].bootCommand[1]: '<wait1m-30s>' is not a valid wait: Invalid wait duration \"1m-30s\": a sign is only allowed at its start",
+      '7:51: layers[0].vms[0].bootCommand[1]: \'<wait1m-30s>\' is not a valid wait: Invalid wait duration "1m-30s": a sign is only allowed at its start',
     ]);
   });
 
@@ -348,8 +336,8 @@ describe('durations', () => {
     ['bootWait: 5', "expected a string, found the number 5; a duration needs a unit, e.g. '5s'"],
     ['bootWait: "5"', "a duration needs a unit; did you mean '5s'?"],
     ['bootWait: 5 minutes', "expected a Go duration such as 5s, or a text to wait for such as <wait 'boot:'> or <waitSerial 'login:'>"],
-    ["bootWait: \"<wait  'boot:'>\"", "expected <wait 'TEXT'>, <wait \"TEXT\"> or <waitSerial 'TEXT'>: one space, then TEXT in quotes"],
-    ["bootWait: \"<wait 'boot: ('>\"", 'Invalid regular expression "boot: (": Unterminated group'],
+    ['bootWait: "<wait  \'boot:\'>"', "expected <wait 'TEXT'>, <wait \"TEXT\"> or <waitSerial 'TEXT'>: one space, then TEXT in quotes"],
+    ['bootWait: "<wait \'boot: (\'>"', 'Invalid regular expression "boot: (": Unterminated group'],
     ['bootTextTimeout: 5', "expected a string, found the number 5; a duration needs a unit, e.g. '5s'"],
     ['shutdownTimeout: -5m', "'-5m' is negative; expected a duration ≥ 0"],
   ])('%s', (line, message) => {
@@ -365,9 +353,7 @@ describe('communicator', () => {
   });
 
   it('defaults to ssh when there is something to run, and then needs a username', () => {
-    expect(problemsOf(oneVm('source: { path: x }\nshutdownCommand: poweroff'))).toEqual([
-      "5:9: layers[0].vms[0]: the ssh communicator needs 'sshUsername' (or set communicator.type: none for a VM without provisioners)",
-    ]);
+    expect(problemsOf(oneVm('source: { path: x }\nshutdownCommand: poweroff'))).toEqual(["5:9: layers[0].vms[0]: the ssh communicator needs 'sshUsername' (or set communicator.type: none for a VM without provisioners)"]);
   });
 
   it('refuses provisioners and shutdownCommand without a communicator', () => {
@@ -407,9 +393,7 @@ describe('provisioners', () => {
     expect(problemsOf(prov('{ type: shell, script: scripts/b.sh }'), { dir: files.dir })).toEqual([
       `9:36: layers[0].vms[0].provisioners[0].script: file not found: ${files.dir}/scripts/b.sh (paths are relative to the build file's folder)`,
     ]);
-    expect(problemsOf(prov('{ type: shell, script: scripts }'), { dir: files.dir })).toEqual([
-      `9:36: layers[0].vms[0].provisioners[0].script: ${files.dir}/scripts is a folder; expected a file`,
-    ]);
+    expect(problemsOf(prov('{ type: shell, script: scripts }'), { dir: files.dir })).toEqual([`9:36: layers[0].vms[0].provisioners[0].script: ${files.dir}/scripts is a folder; expected a file`]);
     expect(problemsOf(prov('{ type: file, source: files/nope, destination: /etc/motd }'), { dir: files.dir })).toEqual([
       `9:35: layers[0].vms[0].provisioners[0].source: file or folder not found: ${files.dir}/files/nope (paths are relative to the build file's folder)`,
     ]);
@@ -447,9 +431,7 @@ describe('provisioners', () => {
     expect(problemsOf(prov('{ type: file, source: files/motd, content: x, destination: /x }'), { dir: files.dir })).toEqual([
       "9:47: layers[0].vms[0].provisioners[0].content: 'content' and 'source' cannot be used together; use one of them",
     ]);
-    expect(problemsOf(prov('{ type: file, content: x, destination: out, direction: download }'))).toEqual([
-      "9:36: layers[0].vms[0].provisioners[0].content: content only works with direction 'upload'",
-    ]);
+    expect(problemsOf(prov('{ type: file, content: x, destination: out, direction: download }'))).toEqual(["9:36: layers[0].vms[0].provisioners[0].content: content only works with direction 'upload'"]);
     expect(problemsOf(prov('{ type: file, sources: [files/motd, scripts], destination: /etc }'), { dir: files.dir })).toEqual([
       "9:72: layers[0].vms[0].provisioners[0].destination: several sources go into a folder; end destination with '/' (e.g. '/etc/')",
     ]);
@@ -485,16 +467,12 @@ describe('dependsOn', () => {
   });
 
   it('has no cycles', () => {
-    const text = layer(
-      '      - { name: a, source: { path: x }, dependsOn: [b] }\n      - { name: b, source: { path: x }, dependsOn: [c] }\n      - { name: c, source: { path: x }, dependsOn: [a] }\n',
-    );
-    expect(problemsOf(text)).toEqual(["7:53: layers[0].vms[2].dependsOn[0]: dependsOn forms a cycle (a → b → c → a); expected an order in which the VMs can start"]);
+    const text = layer('      - { name: a, source: { path: x }, dependsOn: [b] }\n      - { name: b, source: { path: x }, dependsOn: [c] }\n      - { name: c, source: { path: x }, dependsOn: [a] }\n');
+    expect(problemsOf(text)).toEqual(['7:53: layers[0].vms[2].dependsOn[0]: dependsOn forms a cycle (a → b → c → a); expected an order in which the VMs can start']);
   });
 
   it('must be a list', () => {
-    expect(problemsOf(layer('      - { name: a, source: { path: x }, dependsOn: b }\n'))).toEqual([
-      "5:52: layers[0].vms[0].dependsOn: expected a list of strings, found the text 'b'; write a list, e.g. [b]",
-    ]);
+    expect(problemsOf(layer('      - { name: a, source: { path: x }, dependsOn: b }\n'))).toEqual(["5:52: layers[0].vms[0].dependsOn: expected a list of strings, found the text 'b'; write a list, e.g. [b]"]);
   });
 });
 

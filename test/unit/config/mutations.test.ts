@@ -34,9 +34,52 @@ function loadsOrLocates(file: string, text: string): void {
 }
 
 const snippets = fc.constantFrom(
-  ':', '- ', '[', ']', '{', '}', '"', "'", '#', '&a ', '*a', '<<: *a\n', '\t', '\n', '  ', 'null', '~', 'true', '-1', '1e999', '0x10',
-  '{{', '}}', '{{ .HTTPIP }}', '{{ env `X` }}', '{{ user `nope` }}', '<wait0s>', 'ide', 'sata', 'Gi', 'm', 'sha256:', '/', '../', '__proto__', 'constructor',
-  '\u0000', 'é', '!!binary ', '!tag ', '? ', '|\n', '>-\n', '%YAML 1.1\n', '---\n', '...\n',
+  ':',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  '"',
+  "'",
+  '#',
+  '&a ',
+  '*a',
+  '<<: *a\n',
+  '\t',
+  '\n',
+  '  ',
+  'null',
+  '~',
+  'true',
+  '-1',
+  '1e999',
+  '0x10',
+  '{{',
+  '}}',
+  '{{ .HTTPIP }}',
+  '{{ env `X` }}',
+  '{{ user `nope` }}',
+  '<wait0s>',
+  'ide',
+  'sata',
+  'Gi',
+  'm',
+  'sha256:',
+  '/',
+  '../',
+  '__proto__',
+  'constructor',
+  '\u0000',
+  'é',
+  '!!binary ',
+  '!tag ',
+  '? ',
+  '|\n',
+  '>-\n',
+  '%YAML 1.1\n',
+  '---\n',
+  '...\n',
 );
 
 type Edit = { at: number; remove: number; insert: string };
@@ -95,15 +138,30 @@ describe('mutated build files', () => {
 
   it('arbitrary text: load or located problems, never a crash (property)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.array(snippets, { maxLength: 30 }).map((s) => s.join(''))), (text) => {
-        loadsOrLocates(path.join(examplesDir, 'fuzz.yaml'), text);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.array(snippets, { maxLength: 30 }).map((s) => s.join('')),
+        ),
+        (text) => {
+          loadsOrLocates(path.join(examplesDir, 'fuzz.yaml'), text);
+        },
+      ),
       { numRuns: 400 },
     );
   });
 
   it('survives alias bombs with a located problem', () => {
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]', 'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]', 'f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]', 'name: x', 'layers: [{ name: l, vms: [{ name: v, source: { path: x }, bootCommand: *f }] }]'].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+      'e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]',
+      'f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]',
+      'name: x',
+      'layers: [{ name: l, vms: [{ name: v, source: { path: x }, bootCommand: *f }] }]',
+    ].join('\n');
     loadsOrLocates(path.join(examplesDir, 'bomb.yaml'), bomb);
   });
 });

@@ -94,7 +94,14 @@ describe('a FIFO or device where a file is needed elsewhere', () => {
 
   it('as a shell provisioner script: refused before anything reaches the guest (the guest session is a stub that must not be used)', async () => {
     const { logger } = memoryLogger();
-    const unused = new Proxy({}, { get: () => { throw new Error('the guest session was used'); } }) as RemoteSession;
+    const unused = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('the guest session was used');
+        },
+      },
+    ) as RemoteSession;
     const ctx = { logger, vars: {}, buildDir: tmp, signal: new AbortController().signal } as unknown as ProvisionerContext;
     for (const script of [fifo, '/dev/zero', '/proc/self/mem']) {
       const p = { type: 'shell', script, environmentVars: [], env: {}, executeCommand: '{{ .Command }}', remoteFolder: '/tmp', startRetryTimeout: 0, validExitCodes: [0] } as unknown as ShellProvisioner;
@@ -105,10 +112,9 @@ describe('a FIFO or device where a file is needed elsewhere', () => {
 
 describe('validation names a special file where the build file wants a file', () => {
   it('a FIFO as a provisioner script is a located problem at load time', () => {
-    const problems = problemsOf(
-      oneVm('source: { path: x }\ncommunicator: { sshUsername: u }\nprovisioners: [{ type: shell, script: http/pipe.cfg }]'),
-      { dir: tmp, checkFiles: true },
-    ).filter((p) => p.includes('pipe.cfg'));
+    const problems = problemsOf(oneVm('source: { path: x }\ncommunicator: { sshUsername: u }\nprovisioners: [{ type: shell, script: http/pipe.cfg }]'), { dir: tmp, checkFiles: true }).filter((p) =>
+      p.includes('pipe.cfg'),
+    );
     expect(problems).toEqual([`8:47: layers[0].vms[0].provisioners[0].script: ${fifo} is a FIFO (named pipe), not a regular file; expected a regular file`]);
   });
 });

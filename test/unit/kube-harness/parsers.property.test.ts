@@ -111,21 +111,31 @@ describe('patches', () => {
       }),
     );
     expect(() => jsonPatch({ a: 1 }, [{ op: 'test', path: '/a', value: 2 }])).toThrow(/test failed/);
-    expect(jsonPatch({ l: [1, 3] }, [{ op: 'add', path: '/l/1', value: 2 }, { op: 'add', path: '/l/-', value: 4 }])).toEqual({ l: [1, 2, 3, 4] });
+    expect(
+      jsonPatch({ l: [1, 3] }, [
+        { op: 'add', path: '/l/1', value: 2 },
+        { op: 'add', path: '/l/-', value: 4 },
+      ]),
+    ).toEqual({ l: [1, 2, 3, 4] });
   });
 
   it('server-side apply is idempotent and only removes what its manager stopped applying', () => {
     const base = (data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'n' }, data });
     fc.assert(
-      fc.property(fc.dictionary(fc.stringMatching(/^[a-z]{1,3}$/), fc.string({ maxLength: 3 }), { maxKeys: 5 }), fc.dictionary(fc.stringMatching(/^[A-Z]{1,3}$/), fc.string({ maxLength: 3 }), { maxKeys: 5 }), (mine, theirs) => {
-        const apply = (live: KubeObject | undefined, data: Record<string, string>, manager: string) => serverSideApply({ live, applied: base(data), manager, force: false, builtIn: true, qualifiedName: 'configmaps', now: '2026-01-01T00:00:00Z' });
-        const withTheirs = apply(undefined, theirs, 'them');
-        const once = apply(withTheirs, mine, 'me');
-        const twice = apply(once, mine, 'me');
-        expect(twice).toEqual(once);
-        const dropped = apply(once, {}, 'me');
-        expect((dropped as { data?: Record<string, string> }).data ?? {}).toEqual(theirs);
-      }),
+      fc.property(
+        fc.dictionary(fc.stringMatching(/^[a-z]{1,3}$/), fc.string({ maxLength: 3 }), { maxKeys: 5 }),
+        fc.dictionary(fc.stringMatching(/^[A-Z]{1,3}$/), fc.string({ maxLength: 3 }), { maxKeys: 5 }),
+        (mine, theirs) => {
+          const apply = (live: KubeObject | undefined, data: Record<string, string>, manager: string) =>
+            serverSideApply({ live, applied: base(data), manager, force: false, builtIn: true, qualifiedName: 'configmaps', now: '2026-01-01T00:00:00Z' });
+          const withTheirs = apply(undefined, theirs, 'them');
+          const once = apply(withTheirs, mine, 'me');
+          const twice = apply(once, mine, 'me');
+          expect(twice).toEqual(once);
+          const dropped = apply(once, {}, 'me');
+          expect((dropped as { data?: Record<string, string> }).data ?? {}).toEqual(theirs);
+        },
+      ),
     );
   });
 });

@@ -50,7 +50,12 @@ describe('loadKubeTarget', () => {
     const second = kubeconfig('d', 'https://d.example', 'second');
     const t = loadKubeTarget({ env: { KUBECONFIG: [path.join(dir, 'missing'), first, second].join(path.delimiter) } });
     expect(t.kc.getCurrentCluster()?.server).toBe('https://c.example');
-    expect(t.kc.getContexts().map((c) => c.name).sort()).toEqual(['c', 'd']);
+    expect(
+      t.kc
+        .getContexts()
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(['c', 'd']);
     expect(t.namespace).toBe('first');
   });
 

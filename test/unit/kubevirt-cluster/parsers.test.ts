@@ -194,10 +194,7 @@ describe('VM, VMI, pod, snapshot and export states', () => {
 
   it('formats events oldest first, with counts, keeping the last ones', () => {
     const ev = (reason: string, t: string, count = 1) => ({ ...meta(reason), type: 'Warning', reason, message: `${reason} happened `, lastTimestamp: t, count, involvedObject: { kind: 'Pod', name: 'p' } });
-    expect(formatEvents([ev('B', '2026-01-02T00:00:00Z', 4), ev('A', '2026-01-01T00:00:00Z'), ev('C', '2026-01-03T00:00:00Z')], 2)).toEqual([
-      'Pod p: Warning B (x4): B happened',
-      'Pod p: Warning C: C happened',
-    ]);
+    expect(formatEvents([ev('B', '2026-01-02T00:00:00Z', 4), ev('A', '2026-01-01T00:00:00Z'), ev('C', '2026-01-03T00:00:00Z')], 2)).toEqual(['Pod p: Warning B (x4): B happened', 'Pod p: Warning C: C happened']);
   });
 });
 

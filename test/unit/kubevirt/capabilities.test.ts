@@ -70,7 +70,8 @@ function fakeClient(cluster: Partial<FakeCluster> = {}): DiscoveryClient & { rev
     },
     volumeSnapshotClasses: async () => c.snapshotClasses,
     storageClasses: async () => c.storageClasses,
-    kubeVirts: async () => c.emulation?.map((useEmulation) => ({ namespace: 'kubevirt', name: 'kubevirt', useEmulation, featureGates: c.featureGates ?? [], disabledFeatureGates: [], ...(c.version ? { version: c.version } : {}) })),
+    kubeVirts: async () =>
+      c.emulation?.map((useEmulation) => ({ namespace: 'kubevirt', name: 'kubevirt', useEmulation, featureGates: c.featureGates ?? [], disabledFeatureGates: [], ...(c.version ? { version: c.version } : {}) })),
     kvmNodes: async () => c.nodes,
   };
 }

@@ -6,13 +6,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  ANNOTATION_LAYER_KEY,
-  ANNOTATION_SHA256,
-  keepOutputPatch,
-  keptOutputSelector,
-  layerKeyLabel,
-} from '../../../src/engines/kubevirt/manifests/kept-layer-labels.js';
+import { ANNOTATION_LAYER_KEY, ANNOTATION_SHA256, keepOutputPatch, keptOutputSelector, layerKeyLabel } from '../../../src/engines/kubevirt/manifests/kept-layer-labels.js';
 import { LABEL_LAYER_KEY, LABEL_RUN } from '../../../src/engines/kubevirt/manifests/labels.js';
 import { cloneSourceOf } from '../../../src/engines/kubevirt/cluster/kept-layers.js';
 

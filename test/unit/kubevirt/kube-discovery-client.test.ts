@@ -71,12 +71,30 @@ const routes: Record<string, (res: http.ServerResponse, body: unknown) => void> 
       kind: 'VolumeSnapshotClassList',
       items: [
         { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshotClass', metadata: { name: 'a' }, driver: 'd.csi', deletionPolicy: 'Delete' },
-        { apiVersion: 'snapshot.storage.k8s.io/v1', kind: 'VolumeSnapshotClass', metadata: { name: 'b', annotations: { 'snapshot.storage.kubernetes.io/is-default-class': 'true' } }, driver: 'e.csi', deletionPolicy: 'Delete' },
+        {
+          apiVersion: 'snapshot.storage.k8s.io/v1',
+          kind: 'VolumeSnapshotClass',
+          metadata: { name: 'b', annotations: { 'snapshot.storage.kubernetes.io/is-default-class': 'true' } },
+          driver: 'e.csi',
+          deletionPolicy: 'Delete',
+        },
       ],
     }),
   'GET /apis/storage.k8s.io/v1/storageclasses': (res) => forbidden(res, 'storageclasses.storage.k8s.io'),
   'GET /apis/kubevirt.io/v1/kubevirts': (res) =>
-    json(res, 200, { apiVersion: 'kubevirt.io/v1', kind: 'KubeVirtList', items: [{ apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kubevirt', namespace: 'kubevirt' }, spec: { configuration: { developerConfiguration: { useEmulation: true, featureGates: ['VMExport'] } } }, status: { observedKubeVirtVersion: 'v1.8.4' } }] }),
+    json(res, 200, {
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'KubeVirtList',
+      items: [
+        {
+          apiVersion: 'kubevirt.io/v1',
+          kind: 'KubeVirt',
+          metadata: { name: 'kubevirt', namespace: 'kubevirt' },
+          spec: { configuration: { developerConfiguration: { useEmulation: true, featureGates: ['VMExport'] } } },
+          status: { observedKubeVirtVersion: 'v1.8.4' },
+        },
+      ],
+    }),
   'GET /api/v1/nodes': (res) =>
     json(res, 200, {
       apiVersion: 'v1',
@@ -169,7 +187,9 @@ describe('KubeDiscoveryClient against a fake API server', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const err = await clientFor(url).servedGroups().catch((e: unknown) => e);
+    const err = await clientFor(url)
+      .servedGroups()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toMatch(new RegExp(`listing API groups at ${url.replace(/\./g, '\\.')} failed`));
   });

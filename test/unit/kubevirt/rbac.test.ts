@@ -15,7 +15,6 @@ const DOC = RBAC_DOC;
 const NAMESPACE = RBAC_NAMESPACE;
 const SA = { name: RBAC_SERVICE_ACCOUNT, namespace: NAMESPACE };
 
-
 function namespaceOf(call: ApiCall): string | undefined {
   return call.scope === 'namespace' ? NAMESPACE : call.scope === 'cdi-namespace' ? CDI_NAMESPACE : undefined;
 }

@@ -46,9 +46,7 @@ describe('accelerator probe', () => {
     const { logger } = memoryLogger();
     const device = path.join(tmp, 'fake-kvm');
     writeFileSync(device, '');
-    await expect(chooseAccelerator({ logger, env: {}, kvmDevice: device, qemuBinary: 'qemu-does-not-exist' })).rejects.toThrow(
-      /'qemu-does-not-exist' was not found on PATH/,
-    );
+    await expect(chooseAccelerator({ logger, env: {}, kvmDevice: device, qemuBinary: 'qemu-does-not-exist' })).rejects.toThrow(/'qemu-does-not-exist' was not found on PATH/);
     await expect(chooseAccelerator({ logger, env: {}, kvmDevice: device, qemuBinary: 'qemu-does-not-exist' })).rejects.toThrow(UserError);
   });
 });

@@ -127,9 +127,7 @@ describe('source download cache (real HTTP on loopback)', () => {
     const cacheDir = freshCache('errors');
     const { logger } = memoryLogger();
     const signal = AbortSignal.timeout(20_000);
-    await expect(fetchSource({ url: `${base}/missing.iso`, checksum: good, logger, signal, cacheDir })).rejects.toThrow(
-      `downloading ${base}/missing.iso failed: HTTP 404 Not Found`,
-    );
+    await expect(fetchSource({ url: `${base}/missing.iso`, checksum: good, logger, signal, cacheDir })).rejects.toThrow(`downloading ${base}/missing.iso failed: HTTP 404 Not Found`);
     await expect(fetchSource({ url: 'ftp://example.org/x.iso', checksum: good, logger, signal, cacheDir })).rejects.toThrow(/unsupported scheme 'ftp:'/);
     await expect(fetchSource({ url: 'not a url', checksum: good, logger, signal, cacheDir })).rejects.toThrow(UserError);
     await expect(fetchSource({ url: 'http://127.0.0.1:1/x.img', checksum: good, logger, signal, cacheDir })).rejects.toThrow(/downloading http:\/\/127\.0\.0\.1:1\/x\.img failed/);
@@ -156,9 +154,7 @@ describe('source download cache (real HTTP on loopback)', () => {
       expect(await fetchSource({ url, checksum: { algorithm, hex }, logger, signal: AbortSignal.timeout(20_000), cacheDir: freshCache('file') })).toBe(local);
     }
     await expect(fetchSource({ url, checksum: wrong, logger, signal: AbortSignal.timeout(20_000) })).rejects.toThrow(/checksum mismatch/);
-    await expect(fetchSource({ url: pathToFileURL(path.join(tmp, 'nope.iso')).href, checksum: good, logger, signal: AbortSignal.timeout(20_000) })).rejects.toThrow(
-      /does not exist/,
-    );
+    await expect(fetchSource({ url: pathToFileURL(path.join(tmp, 'nope.iso')).href, checksum: good, logger, signal: AbortSignal.timeout(20_000) })).rejects.toThrow(/does not exist/);
   });
 
   it('the cache lives under RUDDERVIRT_CACHE_DIR, else XDG_CACHE_HOME, else ~/.cache', () => {

@@ -51,7 +51,7 @@ function parseOptions(text: string): Map<string, string> {
 }
 
 describe('qemuArgs (pure)', () => {
-  it('CPU model: host under KVM, max under TCG, and the build\'s cpuModel wins under either', () => {
+  it("CPU model: host under KVM, max under TCG, and the build's cpuModel wins under either", () => {
     expect(values(qemuArgs(plan({ accelerator: 'kvm' })), '-cpu')).toEqual(['host']);
     expect(values(qemuArgs(plan({ accelerator: 'tcg' })), '-cpu')).toEqual(['max']);
     expect(values(qemuArgs(plan({ accelerator: 'tcg', cpuModel: 'Nehalem' })), '-cpu')).toEqual(['Nehalem']);
@@ -140,10 +140,7 @@ describe('qemuArgs (pure)', () => {
         ],
       }),
     );
-    expect(values(args, '-netdev')).toEqual([
-      'user,id=net0,net=10.0.2.0/24,host=10.0.2.2,hostfwd=tcp:127.0.0.1:4000-:2222',
-      'user,id=net1,net=10.0.3.0/24,host=10.0.3.2',
-    ]);
+    expect(values(args, '-netdev')).toEqual(['user,id=net0,net=10.0.2.0/24,host=10.0.2.2,hostfwd=tcp:127.0.0.1:4000-:2222', 'user,id=net1,net=10.0.3.0/24,host=10.0.3.2']);
   });
 
   it("puts sata cdroms on q35's own AHCI ports, read-only, with the install ISO bootable after the disk", () => {
@@ -164,10 +161,7 @@ describe('qemuArgs (pure)', () => {
   });
 
   it('puts sata cdroms on pc on an added AHCI controller, after the sata disks (pc has only PIIX IDE)', () => {
-    const devices = values(
-      qemuArgs(plan({ machine: 'pc', disks: [{ id: 'disk0', path: '/d', format: 'qcow2', bus: 'sata', bootIndex: 1 }], cdroms: [{ id: 'cd0', path: '/a.iso' }] })),
-      '-device',
-    );
+    const devices = values(qemuArgs(plan({ machine: 'pc', disks: [{ id: 'disk0', path: '/d', format: 'qcow2', bus: 'sata', bootIndex: 1 }], cdroms: [{ id: 'cd0', path: '/a.iso' }] })), '-device');
     expect(devices.filter((d) => d === 'ahci,id=sata')).toHaveLength(1);
     expect(devices).toContain('ide-hd,drive=disk0,bus=sata.0,bootindex=1');
     expect(devices).toContain('ide-cd,drive=cd0,bus=sata.1');
@@ -211,9 +205,7 @@ describe('qemuArgs (pure)', () => {
   });
 
   it('boots UEFI with a read-only code pflash and a writable per-VM vars pflash, no SMM without Secure Boot', () => {
-    const args = qemuArgs(
-      plan({ firmware: { code: '/usr/share/OVMF/OVMF_CODE_4M.fd', codeFormat: 'raw', vars: '/work/web-efivars.fd', varsFormat: 'raw', secureBoot: false, smm: false } }),
-    );
+    const args = qemuArgs(plan({ firmware: { code: '/usr/share/OVMF/OVMF_CODE_4M.fd', codeFormat: 'raw', vars: '/work/web-efivars.fd', varsFormat: 'raw', secureBoot: false, smm: false } }));
     expect(values(args, '-drive').filter((d) => d.startsWith('if=pflash'))).toEqual([
       'if=pflash,unit=0,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd',
       'if=pflash,unit=1,format=raw,file=/work/web-efivars.fd',

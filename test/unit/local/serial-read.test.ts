@@ -7,7 +7,7 @@ import { readSerialFrom } from '../../../src/engines/local/machine.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rv-serial-read-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('readSerialFrom (the local engine\'s serial log for <waitSerial>)', () => {
+describe("readSerialFrom (the local engine's serial log for <waitSerial>)", () => {
   it('returns the bytes from an offset on as the log grows, raw, capped per call', async () => {
     const file = path.join(dir, 'serial.log');
     expect((await readSerialFrom(file, 0)).length).toBe(0); // not written yet

@@ -49,7 +49,12 @@ describe('serial console tail', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.stringMatching(/^[ -~]*$/), fc.integer({ min: 0, max: 3 }))), (lines) => {
         const text = lines.map(([l, crs]) => `${l}${'\r'.repeat(crs)}\n`).join('');
-        expect(cleanConsoleText(text)).toBe(lines.map(([l]) => l).join('\n').replace(/\n+$/, ''));
+        expect(cleanConsoleText(text)).toBe(
+          lines
+            .map(([l]) => l)
+            .join('\n')
+            .replace(/\n+$/, ''),
+        );
       }),
     );
   });

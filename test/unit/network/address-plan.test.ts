@@ -124,11 +124,21 @@ describe('planLayerNetwork', () => {
       { name: 's1', cidr: '10.40.1.0/28' },
       { name: 's2', cidr: '10.41.0.0/16' },
     ];
-    const nicArb: fc.Arbitrary<Nic> = fc.record({ model: fc.constantFrom('virtio' as const, 'e1000' as const), subnet: fc.option(fc.constantFrom('s0', 's1', 's2'), { nil: undefined }) }).map((n) => (n.subnet ? n : { model: n.model }));
+    const nicArb: fc.Arbitrary<Nic> = fc
+      .record({ model: fc.constantFrom('virtio' as const, 'e1000' as const), subnet: fc.option(fc.constantFrom('s0', 's1', 's2'), { nil: undefined }) })
+      .map((n) => (n.subnet ? n : { model: n.model }));
     fc.assert(
       fc.property(fc.array(fc.array(nicArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }), (nicLists) => {
         const vms = nicLists.map((nics, i) => vmOf({ name: `vm${i}`, source: { kind: 'path', path: 'x' }, nics }));
-        const build = buildOf(tmp, vms[0]!, { network: { vpcs: [{ name: 'a', internet: true, subnets: subnets.slice(0, 2) }, { name: 'b', internet: false, subnets: subnets.slice(2) }] }, layers: [{ name: 'l', vms }] });
+        const build = buildOf(tmp, vms[0]!, {
+          network: {
+            vpcs: [
+              { name: 'a', internet: true, subnets: subnets.slice(0, 2) },
+              { name: 'b', internet: false, subnets: subnets.slice(2) },
+            ],
+          },
+          layers: [{ name: 'l', vms }],
+        });
         const plan = planLayerNetwork(build, build.layers[0]!);
         const macs = new Set<string>();
         for (const s of plan.subnets) {
@@ -177,7 +187,18 @@ describe('peer addresses', () => {
     const a = vmOf({ name: 'web-1', source: { kind: 'path', path: 'x' }, nics: [{ model: 'virtio', subnet: 'front' }] });
     const b = vmOf({ name: 'db', source: { kind: 'path', path: 'x' }, nics: [{ model: 'virtio', subnet: 'back' }] });
     const build = buildOf(tmp, a, {
-      network: { vpcs: [{ name: 'p', internet: true, subnets: [{ name: 'front', cidr: '10.1.0.0/24' }, { name: 'back', cidr: '10.2.0.0/24' }] }] },
+      network: {
+        vpcs: [
+          {
+            name: 'p',
+            internet: true,
+            subnets: [
+              { name: 'front', cidr: '10.1.0.0/24' },
+              { name: 'back', cidr: '10.2.0.0/24' },
+            ],
+          },
+        ],
+      },
       layers: [{ name: 'l', vms: [a, b] }],
     });
     expect(peerAddresses(build, build.layers[0]!, 'db')).toEqual([{ vm: 'web-1', address: '10.1.0.2', subnet: 'front', vpc: 'p', sameSubnet: false }]);

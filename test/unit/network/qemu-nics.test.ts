@@ -59,7 +59,7 @@ describe('QEMU NIC arguments', () => {
     expect(() => qemuArgs(machine([{ model: 'virtio', forwards: [], segment: { socket: '/s', mac: 'nope' } }]))).toThrow(/invalid MAC/);
   });
 
-  it('shellWords quotes so that a POSIX shell (and QEMU\'s g_shell_parse_argv) splits back the same argv', () => {
+  it("shellWords quotes so that a POSIX shell (and QEMU's g_shell_parse_argv) splits back the same argv", () => {
     const word = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !s.includes('\0'));
     fc.assert(
       fc.property(fc.array(word, { minLength: 1, maxLength: 4 }), (argv) => {
@@ -75,7 +75,7 @@ describe('LocalNetworks', () => {
   it('plans NICs per VM: management first, subnet NICs on sockets, internet: false restricted with the relay', async () => {
     const networks = new LocalNetworks({ runtimeRoot: tmp, nodeBinary: '/usr/bin/node' });
     const b = build();
-    const [a, bvm, c, plain] = b.layers[0]!.vms as [typeof b.layers[0]['vms'][0], typeof b.layers[0]['vms'][0], typeof b.layers[0]['vms'][0], typeof b.layers[0]['vms'][0]];
+    const [a, bvm, c, plain] = b.layers[0]!.vms as [(typeof b.layers)[0]['vms'][0], (typeof b.layers)[0]['vms'][0], (typeof b.layers)[0]['vms'][0], (typeof b.layers)[0]['vms'][0]];
     const runtimeDir = path.join(tmp, 'vm-run');
     mkdirSync(runtimeDir, { recursive: true });
     const { logger, lines } = memoryLogger();
@@ -99,7 +99,7 @@ describe('LocalNetworks', () => {
       const nicsC = await attachC.nicPlans({ ssh, http: { port: 8000 }, runtimeDir });
       expect(attachC.httpGuestIp).toBe('10.0.2.4');
       expect(nicsC[0]).toMatchObject({ restrict: true, forwards: [ssh], guestForwards: [{ ip: '10.0.2.4', port: 8000, command: ['/usr/bin/node', path.join(runtimeDir, 'guestfwd-relay.mjs'), '127.0.0.1', '8000'] }] });
-      expect(readFileSync(path.join(runtimeDir, 'guestfwd-relay.mjs'), 'utf8')).toContain("net.connect({ host, port: Number(port)");
+      expect(readFileSync(path.join(runtimeDir, 'guestfwd-relay.mjs'), 'utf8')).toContain('net.connect({ host, port: Number(port)');
       // Without an HTTP server nothing at all is forwarded.
       expect((await attachC.nicPlans({ runtimeDir }))[0]).toMatchObject({ restrict: true, guestForwards: [] });
 

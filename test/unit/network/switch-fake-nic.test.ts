@@ -132,13 +132,27 @@ function dhcpReply(f: Buffer) {
 function twoVpcBuild(): Build {
   const a = vmOf({ name: 'a', source: { kind: 'path', path: 'x' }, nics: [{ model: 'virtio', subnet: 'front' }] });
   const b = vmOf({ name: 'b', source: { kind: 'path', path: 'x' }, nics: [{ model: 'virtio', subnet: 'front' }] });
-  const c = vmOf({ name: 'c', source: { kind: 'path', path: 'x' }, nics: [{ model: 'virtio', subnet: 'front' }, { model: 'virtio', subnet: 'back' }] });
+  const c = vmOf({
+    name: 'c',
+    source: { kind: 'path', path: 'x' },
+    nics: [
+      { model: 'virtio', subnet: 'front' },
+      { model: 'virtio', subnet: 'back' },
+    ],
+  });
   const d = vmOf({ name: 'd', source: { kind: 'path', path: 'x' }, nics: [{ model: 'virtio', subnet: 'back' }] });
   const x = vmOf({ name: 'x', source: { kind: 'path', path: 'x' }, nics: [{ model: 'virtio', subnet: 'far' }] });
   return buildOf(tmp, a, {
     network: {
       vpcs: [
-        { name: 'lab', internet: true, subnets: [{ name: 'front', cidr: '10.20.0.0/24' }, { name: 'back', cidr: '10.20.1.0/24' }] },
+        {
+          name: 'lab',
+          internet: true,
+          subnets: [
+            { name: 'front', cidr: '10.20.0.0/24' },
+            { name: 'back', cidr: '10.20.1.0/24' },
+          ],
+        },
         { name: 'other', internet: false, subnets: [{ name: 'far', cidr: '10.20.0.0/24' }] },
       ],
     },
@@ -207,7 +221,12 @@ describe('layer networks with scripted NICs (fake QEMU clients)', () => {
     await other.expectNone((f) => dhcpReply(f) !== undefined || parseEthernet(f)?.src === c.mac);
 
     const u32 = (n: number) => Buffer.from([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
-    c.send(dhcpFrame(c.mac, DhcpType.request, [[DhcpOption.requestedIp, u32(ip('10.20.0.4'))], [DhcpOption.serverId, u32(ip('10.20.0.1'))]]));
+    c.send(
+      dhcpFrame(c.mac, DhcpType.request, [
+        [DhcpOption.requestedIp, u32(ip('10.20.0.4'))],
+        [DhcpOption.serverId, u32(ip('10.20.0.1'))],
+      ]),
+    );
     const ack = dhcpReply(await c.expectFrame((f) => dhcpReply(f) !== undefined, 'DHCP ack'))!;
     expect(messageType(ack.dhcp)).toBe(DhcpType.ack);
     expect(ack.dhcp.yiaddr).toBe(ip('10.20.0.4'));
@@ -224,11 +243,16 @@ describe('layer networks with scripted NICs (fake QEMU clients)', () => {
     expect(renewed.ip.dst).toBe(ip('10.20.0.4'));
 
     // A REQUEST for another server's offer is not ours to answer.
-    c.send(dhcpFrame(c.mac, DhcpType.request, [[DhcpOption.requestedIp, u32(ip('10.20.0.4'))], [DhcpOption.serverId, u32(ip('10.20.0.77'))]]));
+    c.send(
+      dhcpFrame(c.mac, DhcpType.request, [
+        [DhcpOption.requestedIp, u32(ip('10.20.0.4'))],
+        [DhcpOption.serverId, u32(ip('10.20.0.77'))],
+      ]),
+    );
     await c.expectNone((f) => dhcpReply(f) !== undefined);
   });
 
-  it('the gateway answers ARP and ping at the subnet\'s first address', async () => {
+  it("the gateway answers ARP and ping at the subnet's first address", async () => {
     const { attach, gatewayMac } = await openNetwork();
     const a = await attach('a', 'front');
     a.send(buildEthernet(BROADCAST_MAC, a.mac, ETHERTYPE_ARP, buildArp({ op: ARP_REQUEST, senderMac: a.mac, senderIp: ip('10.20.0.2'), targetMac: '00:00:00:00:00:00', targetIp: ip('10.20.0.1') })));

@@ -5,38 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeClasslessRoutes,
-  DhcpOption,
-  encodeClasslessRoutes,
-  encodeDhcp,
-  parseDhcp,
-  type DhcpMessage,
-} from '../../../src/engines/local/network/dhcp-message.js';
-import {
-  broadcastAddress,
-  cidrContains,
-  cidrsOverlap,
-  formatCidr,
-  formatIpv4,
-  internetChecksum,
-  netmask,
-  parseCidr,
-  parseIpv4,
-} from '../../../src/core/network/ipv4.js';
+import { decodeClasslessRoutes, DhcpOption, encodeClasslessRoutes, encodeDhcp, parseDhcp, type DhcpMessage } from '../../../src/engines/local/network/dhcp-message.js';
+import { broadcastAddress, cidrContains, cidrsOverlap, formatCidr, formatIpv4, internetChecksum, netmask, parseCidr, parseIpv4 } from '../../../src/core/network/ipv4.js';
 import { formatMac, isGroupMac, parseMac, segmentMac } from '../../../src/core/network/mac.js';
-import {
-  buildArp,
-  buildEthernet,
-  buildIpv4Packet,
-  buildUdp,
-  forwardedIpv4,
-  icmpEchoReply,
-  parseArp,
-  parseEthernet,
-  parseIpv4Packet,
-  parseUdp,
-} from '../../../src/engines/local/network/packets.js';
+import { buildArp, buildEthernet, buildIpv4Packet, buildUdp, forwardedIpv4, icmpEchoReply, parseArp, parseEthernet, parseIpv4Packet, parseUdp } from '../../../src/engines/local/network/packets.js';
 import { encodeFrame, FrameDecoder, FrameStreamError, MAX_FRAME } from '../../../src/engines/local/network/stream-frames.js';
 
 const u32 = fc.integer({ min: 0, max: 0xffffffff });

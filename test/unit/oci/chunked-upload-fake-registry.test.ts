@@ -129,7 +129,10 @@ async function setup(faults: Faults) {
   const registry = await fakeRegistry(faults);
   const { logger, lines } = memoryLogger();
   const client = new RegistryClient({ registry: registry.host, logger, retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 } });
-  cleanups.push(() => registry.close(), () => client.close());
+  cleanups.push(
+    () => registry.close(),
+    () => client.close(),
+  );
   return { registry, client, logger, lines };
 }
 

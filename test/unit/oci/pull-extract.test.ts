@@ -46,7 +46,14 @@ describe('extractContainerDisk', () => {
     const dir = await staging();
     const out = await extractContainerDisk(
       [
-        await layer([{ name: 'disk/', type: 'directory' }, { name: 'disk/old.img', data: Buffer.alloc(5000, 1) }, { name: 'etc/motd', data: Buffer.from('hi') }], 'gzip'),
+        await layer(
+          [
+            { name: 'disk/', type: 'directory' },
+            { name: 'disk/old.img', data: Buffer.alloc(5000, 1) },
+            { name: 'etc/motd', data: Buffer.from('hi') },
+          ],
+          'gzip',
+        ),
         await layer([{ name: 'disk/.wh.old.img' }, { name: 'disk/new.qcow2', data: disk }], 'zstd'),
         await layer([{ name: 'usr/share/doc/readme', data: Buffer.from('x') }], 'none'),
       ],
@@ -63,7 +70,10 @@ describe('extractContainerDisk', () => {
   test('an opaque /disk in a later layer hides every file below it', async () => {
     const out = await extractContainerDisk(
       [
-        await layer([{ name: 'disk/a.img', data: Buffer.from('a') }, { name: 'disk/b.img', data: Buffer.from('b') }]),
+        await layer([
+          { name: 'disk/a.img', data: Buffer.from('a') },
+          { name: 'disk/b.img', data: Buffer.from('b') },
+        ]),
         await layer([{ name: 'disk/.wh..wh..opq' }, { name: 'disk/c.img', data: Buffer.from('c') }]),
       ],
       await staging(),

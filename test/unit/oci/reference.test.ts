@@ -29,9 +29,9 @@ describe('parseImageReference', () => {
   });
 
   const component = fc.stringMatching(/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/).filter((s) => s.length > 0 && s.length < 30);
-  const host = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,10}$/), fc.stringMatching(/^[a-z]{2,5}$/), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined })).map(
-    ([a, b, port]) => `${a}.${b}${port === undefined ? '' : `:${port}`}`,
-  );
+  const host = fc
+    .tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,10}$/), fc.stringMatching(/^[a-z]{2,5}$/), fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }))
+    .map(([a, b, port]) => `${a}.${b}${port === undefined ? '' : `:${port}`}`);
   const tag = fc.stringMatching(/^[\w][\w.-]{0,20}$/);
 
   test('property: a formatted reference parses back to itself', () => {

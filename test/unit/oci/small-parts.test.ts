@@ -73,9 +73,10 @@ describe('image documents', () => {
     const dm = JSON.parse(buildManifest(a.descriptor, layer, docker, { k: 'v' }).bytes.toString()) as { annotations?: object; mediaType: string };
     expect(dm.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
     expect(dm.annotations).toBeUndefined();
-    const index = JSON.parse(
-      buildIndex([{ descriptor: a.descriptor, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } }], docker).bytes.toString(),
-    ) as { mediaType: string; manifests: { platform: object }[] };
+    const index = JSON.parse(buildIndex([{ descriptor: a.descriptor, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } }], docker).bytes.toString()) as {
+      mediaType: string;
+      manifests: { platform: object }[];
+    };
     expect(index.mediaType).toBe('application/vnd.docker.distribution.manifest.list.v2+json');
     expect(index.manifests[0]!.platform).toEqual({ architecture: 'arm64', os: 'linux', variant: 'v8' });
     expect(() => mediaTypesFor('docker', 'zstd')).toThrow(/only carries gzip/);

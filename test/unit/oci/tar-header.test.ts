@@ -48,19 +48,9 @@ async function readHeaders(tar: Buffer): Promise<tarStream.Header[]> {
 test('GNU tar lists our headers as written: owner 107/107, modes, sizes, epoch mtime', async () => {
   const data = Buffer.from('hello disk\n');
   const file = path.join(work, 'a.tar');
-  await writeFile(
-    file,
-    archive([
-      { entry: { name: 'disk/', type: 'directory', mode: 0o555, size: 0, ...owner } },
-      { entry: { name: 'disk/disk.img', type: 'file', mode: 0o444, size: data.length, ...owner }, data },
-    ]),
-  );
+  await writeFile(file, archive([{ entry: { name: 'disk/', type: 'directory', mode: 0o555, size: 0, ...owner } }, { entry: { name: 'disk/disk.img', type: 'file', mode: 0o444, size: data.length, ...owner }, data }]));
   const listing = execFileSync('tar', ['--numeric-owner', '--full-time', '-tvf', file], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
-  expect(listing.split('\n').map((l) => l.replace(/\s+/g, ' '))).toEqual([
-    'dr-xr-xr-x 107/107 0 1970-01-01 00:00:00 disk/',
-    '-r--r--r-- 107/107 11 1970-01-01 00:00:00 disk/disk.img',
-    '',
-  ]);
+  expect(listing.split('\n').map((l) => l.replace(/\s+/g, ' '))).toEqual(['dr-xr-xr-x 107/107 0 1970-01-01 00:00:00 disk/', '-r--r--r-- 107/107 11 1970-01-01 00:00:00 disk/disk.img', '']);
   const names = execFileSync('tar', ['-tvf', file], { encoding: 'utf8' });
   expect(names).toMatch(/qemu\/qemu/);
 });

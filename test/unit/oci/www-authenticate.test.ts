@@ -29,7 +29,11 @@ test('property: quoted parameters of generated challenges come back exactly', ()
   fc.assert(
     fc.property(fc.array(fc.tuple(token, fc.dictionary(token, value, { maxKeys: 4 })), { minLength: 1, maxLength: 3 }), (challenges) => {
       const header = challenges
-        .map(([scheme, params]) => `${scheme} ${Object.entries(params).map(([k, v]) => `${k}="${v}"`).join(', ')}`.trim())
+        .map(([scheme, params]) =>
+          `${scheme} ${Object.entries(params)
+            .map(([k, v]) => `${k}="${v}"`)
+            .join(', ')}`.trim(),
+        )
         .join(', ');
       const parsed = parseWwwAuthenticate(header);
       const expected = challenges.map(([scheme, params]) => ({

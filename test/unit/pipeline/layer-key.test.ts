@@ -36,7 +36,7 @@ describe('layer content key', () => {
   it('is stable for the same inputs and changes with config, files and parents', async () => {
     writeFileSync(path.join(tmp, 'http', 'seed.sh'), 'echo one');
     const build = setup();
-    const [base, app] = build.layers as [typeof build.layers[0], typeof build.layers[0]];
+    const [base, app] = build.layers as [(typeof build.layers)[0], (typeof build.layers)[0]];
     const k1 = await layerKey(build, base, new Map());
     expect(await layerKey(setup(), setup().layers[0]!, new Map())).toBe(k1);
 

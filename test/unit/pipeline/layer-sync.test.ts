@@ -3,7 +3,11 @@ import { LayerSync } from '../../../src/core/pipeline/layer-sync.js';
 
 describe('dependsOn ordering inside a layer', () => {
   it('waits until every dependency has provisioned', async () => {
-    const sync = new LayerSync([{ name: 'db', dependsOn: [] }, { name: 'cache', dependsOn: [] }, { name: 'app', dependsOn: ['db', 'cache'] }]);
+    const sync = new LayerSync([
+      { name: 'db', dependsOn: [] },
+      { name: 'cache', dependsOn: [] },
+      { name: 'app', dependsOn: ['db', 'cache'] },
+    ]);
     const order: string[] = [];
     const app = sync.waitFor(['db', 'cache'], new AbortController().signal).then(() => order.push('app'));
     await new Promise((r) => setTimeout(r, 10));
@@ -18,7 +22,10 @@ describe('dependsOn ordering inside a layer', () => {
   });
 
   it('fails the waiter when a dependency fails, and stops on abort', async () => {
-    const sync = new LayerSync([{ name: 'db', dependsOn: [] }, { name: 'app', dependsOn: ['db'] }]);
+    const sync = new LayerSync([
+      { name: 'db', dependsOn: [] },
+      { name: 'app', dependsOn: ['db'] },
+    ]);
     const waiting = sync.waitFor(['db'], new AbortController().signal);
     sync.failed('db', new Error('boom'));
     await expect(waiting).rejects.toThrow('db failed: boom');
@@ -30,7 +37,11 @@ describe('dependsOn ordering inside a layer', () => {
   });
 
   it('keeps a VM up until every VM depending on it is past provisioning, whatever its outcome', async () => {
-    const sync = new LayerSync([{ name: 'db', dependsOn: [] }, { name: 'app', dependsOn: ['db'] }, { name: 'web', dependsOn: ['db'] }]);
+    const sync = new LayerSync([
+      { name: 'db', dependsOn: [] },
+      { name: 'app', dependsOn: ['db'] },
+      { name: 'web', dependsOn: ['db'] },
+    ]);
     expect(sync.dependentsOf('db')).toEqual(['app', 'web']);
     let released = false;
     const hold = sync.waitForDependents('db', new AbortController().signal).then(() => (released = true));

@@ -44,7 +44,11 @@ describe('lockOutputFolder', () => {
     const dir = path.join(tmp.dir, 'killed');
     mkdirSync(dir);
     // A real process takes the lock, then is killed outright: it can release nothing.
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `import('${path.resolve('src/core/output-folder.ts')}').then(async (m) => { await m.lockOutputFolder(${JSON.stringify(dir)}); console.log('locked'); setInterval(() => {}, 1000); })`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '-e', `import('${path.resolve('src/core/output-folder.ts')}').then(async (m) => { await m.lockOutputFolder(${JSON.stringify(dir)}); console.log('locked'); setInterval(() => {}, 1000); })`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve()));
     expect(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8')).pid).toBe(child.pid);
     await expect(lockOutputFolder(dir)).rejects.toThrow(/another build/);

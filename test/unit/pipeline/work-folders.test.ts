@@ -18,7 +18,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 async function folderOfKilledBuild(name: string): Promise<string> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '-e', `import('${path.resolve('src/core/work-folder.ts')}').then(async (m) => { console.log(await m.createWorkFolder(${JSON.stringify(name)}, ${JSON.stringify(root)})); setInterval(() => {}, 1000); })`],
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import('${path.resolve('src/core/work-folder.ts')}').then(async (m) => { console.log(await m.createWorkFolder(${JSON.stringify(name)}, ${JSON.stringify(root)})); setInterval(() => {}, 1000); })`,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const dir = await new Promise<string>((resolve) => child.stdout.on('data', (d: Buffer) => resolve(d.toString().trim())));

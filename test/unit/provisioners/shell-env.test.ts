@@ -44,7 +44,12 @@ describe('shellEnvironment', () => {
 
   test("Packer's formats", () => {
     expect(inlineVars([['A', "it's"]])).toBe(`A='it'"'"'s' `);
-    expect(envVarFile([['A', 'x'], ['B', 'y']])).toBe("export A='x'\nexport B='y'\n");
+    expect(
+      envVarFile([
+        ['A', 'x'],
+        ['B', 'y'],
+      ]),
+    ).toBe("export A='x'\nexport B='y'\n");
   });
 });
 
@@ -67,7 +72,12 @@ describe('property: a real /bin/sh sees exactly the values', () => {
         // As executeCommand does with the script: the assignments prefix the command.
         const r = spawnSync('/bin/sh', ['-c', `${inlineVars(vars)} env -0`], { encoding: 'utf8', env: {} });
         expect(r.status).toBe(0);
-        const seen = new Map(r.stdout.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+        const seen = new Map(
+          r.stdout
+            .split('\0')
+            .filter(Boolean)
+            .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+        );
         for (const [k, v] of vars) expect(seen.get(k)).toBe(v);
       }),
       { numRuns: 40 },
@@ -78,7 +88,10 @@ describe('property: a real /bin/sh sees exactly the values', () => {
     fc.assert(
       fc.property(env, (map) => {
         const vars = shellEnvironment({ environmentVars: [], env: map });
-        const out = printed(`${envVarFile(vars)}\n@PRINT@`, vars.map(([k]) => k));
+        const out = printed(
+          `${envVarFile(vars)}\n@PRINT@`,
+          vars.map(([k]) => k),
+        );
         expect(out).toEqual(vars.map(([, v]) => v));
       }),
       { numRuns: 40 },

@@ -30,9 +30,7 @@ function context(guest: FakeWindowsGuest) {
 
 describe('windows-restart (fake Windows guest)', () => {
   test("Packer's sequence: restart, see it going down, wait for the check to say restarted", async () => {
-    const guest = new FakeWindowsGuest()
-      .on(RESTART, [{ exitCode: 0, restart: true }])
-      .on(CHECK, [{ exitCode: 0, stdout: 'WIN-BUILD restarted.\r\n' }]);
+    const guest = new FakeWindowsGuest().on(RESTART, [{ exitCode: 0, restart: true }]).on(CHECK, [{ exitCode: 0, stdout: 'WIN-BUILD restarted.\r\n' }]);
     guest.downFor = 2;
     const { ctx, lines } = context(guest);
     const first = ctx.comm;
@@ -50,7 +48,10 @@ describe('windows-restart (fake Windows guest)', () => {
     const guest = new FakeWindowsGuest()
       .on(RESTART, [{ exitCode: 0 }])
       .on(TRY_RESTART_COMMAND, [{ exitCode: 1190 }, { exitCode: 1115 }, { drop: true, restart: true }])
-      .on(CHECK, [{ exitCode: 0, stdout: 'not yet\r\n' }, { exitCode: 0, stdout: 'WIN restarted.\r\n' }]);
+      .on(CHECK, [
+        { exitCode: 0, stdout: 'not yet\r\n' },
+        { exitCode: 0, stdout: 'WIN restarted.\r\n' },
+      ]);
     guest.downFor = 0;
     const { ctx, lines } = context(guest);
     await runProvisioner(provisioner(), ctx);
@@ -87,7 +88,11 @@ describe('windows-restart (fake Windows guest)', () => {
     const guest = new FakeWindowsGuest()
       .on(TRY_RESTART_COMMAND, [{ exitCode: 1 }])
       .on(CHECK, [{ exitCode: 0, stdout: 'X restarted.' }])
-      .on(REGISTRY_CHECK_COMMAND, [{ exitCode: 0, stdout: `${pending}\r\n` }, { exitCode: 0, stdout: `${pending}\r\n` }, { exitCode: 0, stdout: '' }]);
+      .on(REGISTRY_CHECK_COMMAND, [
+        { exitCode: 0, stdout: `${pending}\r\n` },
+        { exitCode: 0, stdout: `${pending}\r\n` },
+        { exitCode: 0, stdout: '' },
+      ]);
     const { ctx, lines } = context(guest);
     await runProvisioner(provisioner({ checkRegistry: true }), ctx);
     expect(guest.commands.filter((c) => c === REGISTRY_CHECK_COMMAND)).toHaveLength(3);

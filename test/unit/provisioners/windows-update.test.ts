@@ -72,9 +72,7 @@ describe('windows-update (fake Windows guest)', () => {
   });
 
   test('a restart command that drops the connection counts as done', async () => {
-    const guest = new FakeWindowsGuest()
-      .on(UPDATE, [{ exitCode: 101 }, { exitCode: 0 }])
-      .on(UPDATE_RESTART_COMMAND, [{ drop: true, restart: true }]);
+    const guest = new FakeWindowsGuest().on(UPDATE, [{ exitCode: 101 }, { exitCode: 0 }]).on(UPDATE_RESTART_COMMAND, [{ drop: true, restart: true }]);
     guest.downFor = 0;
     const { ctx } = context(guest);
     await runProvisioner(provisioner(), ctx);
@@ -144,7 +142,11 @@ describe('update script text', () => {
     expect(script).toMatch(/TiWorker/);
     expect(script).toContain('Component Based Servicing\\PackagesPending');
     // Braces and parentheses balance (a cheap guard against a broken edit; no PowerShell runs here).
-    for (const [open, close] of [['{', '}'], ['(', ')']] as const) expect(script.split(open).length).toBe(script.split(close).length);
+    for (const [open, close] of [
+      ['{', '}'],
+      ['(', ')'],
+    ] as const)
+      expect(script.split(open).length).toBe(script.split(close).length);
   });
 
   test('the SSH command runs the script through the elevated runner', () => {

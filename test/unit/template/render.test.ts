@@ -101,10 +101,8 @@ describe('checkTemplate', () => {
   });
 
   it('accepts the shell execute fields where they exist and only there', () => {
-    expect(checkTemplate('sudo sh -c \'{{ .Vars }} {{ .Command }}\'', SHELL_EXECUTE_FIELDS)).toEqual([]);
-    expect(checkTemplate('{{ .Command }}', BOOT_COMMAND_FIELDS).map((e) => e.message)).toEqual([
-      'unknown field ".Command" (available here: .HTTPIP, .HTTPPort, .Name)',
-    ]);
+    expect(checkTemplate("sudo sh -c '{{ .Vars }} {{ .Command }}'", SHELL_EXECUTE_FIELDS)).toEqual([]);
+    expect(checkTemplate('{{ .Command }}', BOOT_COMMAND_FIELDS).map((e) => e.message)).toEqual(['unknown field ".Command" (available here: .HTTPIP, .HTTPPort, .Name)']);
   });
 });
 
@@ -144,7 +142,10 @@ describe('properties', () => {
 
   it('never throws anything but TemplateError, for any text and any scope', () => {
     const pieces = fc.constantFrom('{{', '}}', '{{-', '-}}', ' ', '.', '.Name', '.HTTPIP', 'env', 'user', '"', '`', '"X"', '\\', '/*', '*/', '|', 'a', '\n', '{', '}', '(', '-');
-    const text = fc.oneof(fc.string(), fc.array(pieces, { maxLength: 12 }).map((p) => p.join('')));
+    const text = fc.oneof(
+      fc.string(),
+      fc.array(pieces, { maxLength: 12 }).map((p) => p.join('')),
+    );
     fc.assert(
       fc.property(text, fc.boolean(), (t, withScope) => {
         try {

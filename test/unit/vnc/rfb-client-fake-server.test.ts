@@ -104,8 +104,13 @@ describe('RfbClient against a fake server (mock transport)', () => {
     const green = bgrx(0, 255, 0);
     server.send(
       Buffer.from([2]), // Bell
-      Buffer.from([1, 0]), u16(0), u16(1), Buffer.alloc(6), // SetColourMapEntries, one colour
-      Buffer.from([3, 0, 0, 0]), u32(5), Buffer.from('hello'), // ServerCutText
+      Buffer.from([1, 0]),
+      u16(0),
+      u16(1),
+      Buffer.alloc(6), // SetColourMapEntries, one colour
+      Buffer.from([3, 0, 0, 0]),
+      u32(5),
+      Buffer.from('hello'), // ServerCutText
       update(
         Buffer.concat([rect(0, 0, 2, 1, 0), red, green]),
         Buffer.concat([rect(2, 1, 2, 1, 1), u16(0), u16(0)]), // copy the top-left 2x1 to the bottom-right

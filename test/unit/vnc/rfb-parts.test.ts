@@ -73,9 +73,12 @@ describe('negotiateVersion', () => {
       }),
     );
     fc.assert(
-      fc.property(fc.string({ minLength: 12, maxLength: 12 }).filter((s) => !/^RFB \d{3}\.\d{3}\n$/.test(s)), (junk) => {
-        expect(() => negotiateVersion(junk)).toThrow(/not a VNC server/);
-      }),
+      fc.property(
+        fc.string({ minLength: 12, maxLength: 12 }).filter((s) => !/^RFB \d{3}\.\d{3}\n$/.test(s)),
+        (junk) => {
+          expect(() => negotiateVersion(junk)).toThrow(/not a VNC server/);
+        },
+      ),
     );
   });
 });

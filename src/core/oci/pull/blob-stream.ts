@@ -33,13 +33,7 @@ export interface BlobStreamOptions {
 function isBrokenBody(err: unknown): boolean {
   if (isRetryableError(err)) return true;
   const code = (err as { code?: string }).code;
-  return (
-    code === 'ECONNRESET' ||
-    code === 'EPIPE' ||
-    code === 'ETIMEDOUT' ||
-    code === 'ERR_STREAM_PREMATURE_CLOSE' ||
-    /aborted|socket hang up|premature close/i.test(String((err as Error).message))
-  );
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT' || code === 'ERR_STREAM_PREMATURE_CLOSE' || /aborted|socket hang up|premature close/i.test(String((err as Error).message));
 }
 
 export async function* streamBlob(opts: BlobStreamOptions): AsyncGenerator<Buffer> {
@@ -50,8 +44,7 @@ export async function* streamBlob(opts: BlobStreamOptions): AsyncGenerator<Buffe
   let failures = 0;
   // Held back one chunk, so the consumer never sees the final bytes of an unverified blob.
   let pending: Buffer | undefined;
-  if (!isSha256Digest(blob.digest))
-    throw new RegistryError(`${image}: blob ${String(blob.digest)}: only sha256 digests can be verified`, 0);
+  if (!isSha256Digest(blob.digest)) throw new RegistryError(`${image}: blob ${String(blob.digest)}: only sha256 digests can be verified`, 0);
   for (;;) {
     signal?.throwIfAborted();
     const offset = received;
@@ -65,10 +58,7 @@ export async function* streamBlob(opts: BlobStreamOptions): AsyncGenerator<Buffe
       const start = range ? Number(/bytes (\d+)-/.exec(range)?.[1]) : NaN;
       if (start !== offset) {
         res.body.destroy();
-        throw new RegistryError(
-          `${image}: blob ${blob.digest}: asked for bytes from ${offset}, got '${range ?? 'no Content-Range'}'`,
-          res.status,
-        );
+        throw new RegistryError(`${image}: blob ${blob.digest}: asked for bytes from ${offset}, got '${range ?? 'no Content-Range'}'`, res.status);
       }
     }
     const before = received;
@@ -84,11 +74,7 @@ export async function* streamBlob(opts: BlobStreamOptions): AsyncGenerator<Buffe
         received += chunk.length;
         if (received > blob.size) {
           res.body.destroy();
-          throw new BlobDigestError(
-            `${image}: blob ${blob.digest} is longer than the ${blob.size} bytes its descriptor says; refusing it`,
-            res.status,
-            ['SIZE_INVALID'],
-          );
+          throw new BlobDigestError(`${image}: blob ${blob.digest} is longer than the ${blob.size} bytes its descriptor says; refusing it`, res.status, ['SIZE_INVALID']);
         }
         hash.update(chunk);
         opts.onBytes?.(received);
@@ -99,23 +85,17 @@ export async function* streamBlob(opts: BlobStreamOptions): AsyncGenerator<Buffe
       if (err instanceof BlobDigestError || signal?.aborted || !isBrokenBody(err)) throw err;
       failures = received > before ? 1 : failures + 1;
       if (failures >= retry.attempts) {
-        throw new RegistryError(
-          `${image}: reading blob ${blob.digest} kept failing at byte ${received} of ${blob.size}: ${(err as Error).message}`,
-          0,
-        );
+        throw new RegistryError(`${image}: reading blob ${blob.digest} kept failing at byte ${received} of ${blob.size}: ${(err as Error).message}`, 0);
       }
       const wait = backoffDelay(failures, retry);
-      logger.warn(
-        `${image}: blob ${blob.digest.slice(0, 19)} broke off at byte ${received} of ${blob.size} (${(err as Error).message}); resuming from there in ${(wait / 1000).toFixed(1)}s`,
-      );
+      logger.warn(`${image}: blob ${blob.digest.slice(0, 19)} broke off at byte ${received} of ${blob.size} (${(err as Error).message}); resuming from there in ${(wait / 1000).toFixed(1)}s`);
       await sleep(wait, signal);
       continue;
     }
     if (received < blob.size) {
       // The body ended cleanly but short: a proxy that closed the connection at a chunk boundary.
       failures = received > before ? 1 : failures + 1;
-      if (failures >= retry.attempts)
-        throw new RegistryError(`${image}: blob ${blob.digest} ends at byte ${received} of ${blob.size}`, 0);
+      if (failures >= retry.attempts) throw new RegistryError(`${image}: blob ${blob.digest} ends at byte ${received} of ${blob.size}`, 0);
       logger.warn(`${image}: blob ${blob.digest.slice(0, 19)} ended at byte ${received} of ${blob.size}; resuming from there`);
       continue;
     }
@@ -123,11 +103,7 @@ export async function* streamBlob(opts: BlobStreamOptions): AsyncGenerator<Buffe
   }
   const actual = `sha256:${hash.digest('hex')}`;
   if (actual !== blob.digest) {
-    throw new BlobDigestError(
-      `${image}: blob ${blob.digest} does not match its digest (the bytes received hash to ${actual}); refusing it`,
-      200,
-      ['DIGEST_INVALID'],
-    );
+    throw new BlobDigestError(`${image}: blob ${blob.digest} does not match its digest (the bytes received hash to ${actual}); refusing it`, 200, ['DIGEST_INVALID']);
   }
   if (pending) yield pending;
 }

@@ -80,13 +80,11 @@ async function* tarEntries(layer: LayerSource, image: string, signal?: AbortSign
   };
   const ex = tarExtract();
   let feedError: unknown;
-  const fed = pipeline(Readable.from(shielded, { objectMode: false }), decompressor(layer.compression), ex as unknown as Writable, signal ? { signal } : {}).catch(
-    (err: unknown) => {
-      // Reaches the consumer even while it waits for the next entry.
-      feedError = err;
-      ex.destroy(err as Error);
-    },
-  );
+  const fed = pipeline(Readable.from(shielded, { objectMode: false }), decompressor(layer.compression), ex as unknown as Writable, signal ? { signal } : {}).catch((err: unknown) => {
+    // Reaches the consumer even while it waits for the next entry.
+    feedError = err;
+    ex.destroy(err as Error);
+  });
   let explained: Promise<never> | undefined;
   const explain = (err: unknown): Promise<never> =>
     (explained ??= (async () => {
@@ -177,18 +175,13 @@ function describe(e: DiskEntry<unknown>): string {
 }
 
 function chooseDisk(tree: DiskTree<StagedFile>, image: string): ExtractedDisk {
-  if (!tree.hasDiskDirectory())
-    throw new ContainerDiskContentError(`${image}: the image has no /disk folder, so it is not a containerDisk (KubeVirt boots the one file under /disk)`);
+  if (!tree.hasDiskDirectory()) throw new ContainerDiskContentError(`${image}: the image has no /disk folder, so it is not a containerDisk (KubeVirt boots the one file under /disk)`);
   const children = tree.children();
-  if (children.length === 0)
-    throw new ContainerDiskContentError(`${image}: /disk is empty once every layer is applied; a containerDisk holds exactly one disk file there`);
+  if (children.length === 0) throw new ContainerDiskContentError(`${image}: /disk is empty once every layer is applied; a containerDisk holds exactly one disk file there`);
   if (children.length > 1) {
-    throw new ContainerDiskContentError(
-      `${image}: /disk holds ${children.length} entries (${children.map(describe).join(', ')}); a containerDisk holds exactly one disk file there, so which one to boot is ambiguous`,
-    );
+    throw new ContainerDiskContentError(`${image}: /disk holds ${children.length} entries (${children.map(describe).join(', ')}); a containerDisk holds exactly one disk file there, so which one to boot is ambiguous`);
   }
   const only = children[0]!;
-  if (only.kind !== 'file' || !only.data)
-    throw new ContainerDiskContentError(`${image}: the only entry under /disk is ${describe(only)}; a containerDisk holds the disk file itself`);
+  if (only.kind !== 'file' || !only.data) throw new ContainerDiskContentError(`${image}: the only entry under /disk is ${describe(only)}; a containerDisk holds the disk file itself`);
   return { name: only.name, ...only.data };
 }

@@ -209,9 +209,7 @@ class PullSession {
       if (!isUnreachable(err)) throw err;
       const known = await this.cache.lastResolved(image, platformKey);
       if (!known || !(await this.cache.lookup(known.digest))) throw err;
-      this.opts.logger.warn(
-        `containerDisk ${image}: the registry cannot be reached (${(err as Error).message}); using ${known.digest}, what it resolved to on ${known.resolvedAt}, from the cache`,
-      );
+      this.opts.logger.warn(`containerDisk ${image}: the registry cannot be reached (${(err as Error).message}); using ${known.digest}, what it resolved to on ${known.resolvedAt}, from the cache`);
       return {
         image,
         referenceDigest: known.referenceDigest,
@@ -229,15 +227,11 @@ class PullSession {
       };
       const choice = selectPlatform(index.manifests ?? [], platform, image);
       picked = choice.platform;
-      this.opts.logger.info(
-        `containerDisk ${image}: picked ${choice.platform} (${choice.descriptor.digest}) from an index of ${(index.manifests ?? []).length} manifests`,
-      );
+      this.opts.logger.info(`containerDisk ${image}: picked ${choice.platform} (${choice.descriptor.digest}) from an index of ${(index.manifests ?? []).length} manifests`);
       current = await this.manifest(choice.descriptor.digest);
     }
     if (current.mediaType !== OCI_MANIFEST && current.mediaType !== DOCKER_MANIFEST) {
-      throw new ContainerDiskContentError(
-        `${image}: the registry answered a '${current.mediaType || 'unknown'}' document, not an image manifest (expected ${OCI_MANIFEST} or ${DOCKER_MANIFEST})`,
-      );
+      throw new ContainerDiskContentError(`${image}: the registry answered a '${current.mediaType || 'unknown'}' document, not an image manifest (expected ${OCI_MANIFEST} or ${DOCKER_MANIFEST})`);
     }
     return {
       image,
@@ -255,12 +249,9 @@ class PullSession {
     if (layers.length === 0) throw new ContainerDiskContentError(`${this.image}: manifest ${digest} has no layers, so no disk`);
     for (const [i, l] of layers.entries()) {
       if (!layerCompressionOf(l.mediaType)) {
-        throw new ContainerDiskContentError(
-          `${this.image}: layer ${i + 1} (${l.digest}) has media type '${l.mediaType}', which is not an image layer (expected one of ${LAYER_MEDIA_TYPES.join(', ')})`,
-        );
+        throw new ContainerDiskContentError(`${this.image}: layer ${i + 1} (${l.digest}) has media type '${l.mediaType}', which is not an image layer (expected one of ${LAYER_MEDIA_TYPES.join(', ')})`);
       }
-      if (!isSha256Digest(l.digest) || !Number.isSafeInteger(l.size) || l.size < 0)
-        throw new ContainerDiskContentError(`${this.image}: layer ${i + 1} has no valid sha256 digest and size`);
+      if (!isSha256Digest(l.digest) || !Number.isSafeInteger(l.size) || l.size < 0) throw new ContainerDiskContentError(`${this.image}: layer ${i + 1} has no valid sha256 digest and size`);
     }
     return { layers };
   }

@@ -102,7 +102,7 @@ class UploadSession {
   async send(chunk: Buffer, start: number): Promise<void> {
     const retry = this.opts.retry ?? DEFAULT_RETRY;
     let from = start;
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       this.opts.signal?.throwIfAborted();
       const body = chunk.subarray(from - start);
       let problem: string;
@@ -181,12 +181,7 @@ class UploadSession {
   }
 }
 
-export async function uploadStreamedBlob(
-  client: RegistryClient,
-  repo: string,
-  produce: () => BlobProducer,
-  opts: StreamedUploadOptions,
-): Promise<StreamedUploadResult> {
+export async function uploadStreamedBlob(client: RegistryClient, repo: string, produce: () => BlobProducer, opts: StreamedUploadOptions): Promise<StreamedUploadResult> {
   const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const maxRestarts = opts.maxRestarts ?? 2;
   let resumes = 0;
@@ -201,7 +196,7 @@ export async function uploadStreamedBlob(
       let filled = 0;
       let fillStart = 0;
       for await (const piece of producer.chunks) {
-        for (let p = 0; p < piece.length; ) {
+        for (let p = 0; p < piece.length;) {
           const n = Math.min(piece.length - p, chunkSize - filled);
           piece.copy(fill, filled, p, p + n);
           filled += n;

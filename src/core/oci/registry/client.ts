@@ -127,9 +127,7 @@ export class RegistryClient {
       if (res.status === 404) throw new RegistryError(`${this.registry}: GET /v2/ answered 404; this is not an OCI distribution registry`, 404);
       lastError = new RegistryError(`${this.registry}: GET /v2/ answered HTTP ${res.status} (${describeErrorBody(res).text})`, res.status);
     }
-    throw lastError instanceof RegistryError
-      ? lastError
-      : new RegistryError(`${this.registry}: cannot reach the registry (${lastError instanceof Error ? lastError.message : String(lastError)})`, 0);
+    throw lastError instanceof RegistryError ? lastError : new RegistryError(`${this.registry}: cannot reach the registry (${lastError instanceof Error ? lastError.message : String(lastError)})`, 0);
   }
 
   private pickChallenge(res: HttpResponse): Challenge | undefined {
@@ -229,10 +227,7 @@ export class RegistryClient {
       const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: credential.identityToken, client_id: 'ruddervirt' });
       if (challenge.params.service) form.set('service', challenge.params.service);
       if (scopes.length) form.set('scope', scopes.join(' '));
-      res = await this.sendWithRetry(
-        { method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from(form.toString()) },
-        {},
-      );
+      res = await this.sendWithRetry({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from(form.toString()) }, {});
     } else {
       if (challenge.params.service) url.searchParams.set('service', challenge.params.service);
       for (const s of scopes) url.searchParams.append('scope', s);
@@ -241,10 +236,7 @@ export class RegistryClient {
     }
     if (res.status !== 200) {
       const who = credential ? `the credentials from ${this.opts.credentialSource ?? 'the options'}` : 'an anonymous request';
-      throw new RegistryAuthError(
-        `${this.registry}: the token service ${url.origin}${url.pathname} refused ${who} (HTTP ${res.status}: ${describeErrorBody(res).text})`,
-        res.status,
-      );
+      throw new RegistryAuthError(`${this.registry}: the token service ${url.origin}${url.pathname} refused ${who} (HTTP ${res.status}: ${describeErrorBody(res).text})`, res.status);
     }
     let body: { token?: string; access_token?: string; expires_in?: number };
     try {
@@ -303,7 +295,7 @@ export class RegistryClient {
     let url = this.resolve(`/v2/${repo}/blobs/${digest}`);
     let scopes = [repositoryScope(repo, 'pull')];
     let refreshed = false;
-    for (let hops = 0, attempt = 1; hops < 8; ) {
+    for (let hops = 0, attempt = 1; hops < 8;) {
       this.opts.signal?.throwIfAborted();
       const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
       const authorization = url.host === this.baseUrl.host ? await this.authorization(scopes, refreshed) : undefined;
@@ -363,11 +355,7 @@ export class RegistryClient {
 
   /** POST …/blobs/uploads/: a new upload session's URL. */
   async startUpload(repo: string): Promise<URL> {
-    const res = this.expect(
-      await this.call('POST', `/v2/${repo}/blobs/uploads/`, { scopes: [repositoryScope(repo, 'pull,push')] }),
-      [202],
-      `start a blob upload in ${repo}`,
-    );
+    const res = this.expect(await this.call('POST', `/v2/${repo}/blobs/uploads/`, { scopes: [repositoryScope(repo, 'pull,push')] }), [202], `start a blob upload in ${repo}`);
     const location = headerValue(res, 'location');
     if (!location) throw new RegistryError(`${this.registry}: the upload session answer has no Location`, res.status);
     return this.resolve(location);
@@ -440,4 +428,3 @@ export function withDigest(location: URL, digest: Digest): URL {
   url.searchParams.set('digest', digest);
   return url;
 }
-

@@ -67,22 +67,18 @@ export function sendHttp(agents: HttpAgents, req: HttpRequest): Promise<HttpResp
       if (req.signal?.aborted) reject(req.signal.reason instanceof Error ? req.signal.reason : new Error('aborted'));
       else reject(new HttpNetworkError(`${req.method} ${req.url.origin}${req.url.pathname}: ${err.message}`, err.code, bodyStarted));
     };
-    const r = mod.request(
-      req.url,
-      { method: req.method, headers, agent: isHttps ? agents.https : agents.http, signal: req.signal, timeout: req.timeoutMs ?? 120_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let length = 0;
-        const max = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
-        res.on('data', (d: Buffer) => {
-          length += d.length;
-          if (length <= max) chunks.push(d);
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', fail);
-        res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
-      },
-    );
+    const r = mod.request(req.url, { method: req.method, headers, agent: isHttps ? agents.https : agents.http, signal: req.signal, timeout: req.timeoutMs ?? 120_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      let length = 0;
+      const max = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
+      res.on('data', (d: Buffer) => {
+        length += d.length;
+        if (length <= max) chunks.push(d);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', fail);
+      res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+    });
     r.on('error', fail);
     r.on('timeout', () => r.destroy(Object.assign(new Error('socket timed out'), { code: 'ETIMEDOUT' })));
     if (req.body && req.body.length > 0) {
@@ -112,10 +108,8 @@ export function openHttp(agents: HttpAgents, req: Omit<HttpRequest, 'body' | 'ma
       if (req.signal?.aborted) reject(req.signal.reason instanceof Error ? req.signal.reason : new Error('aborted'));
       else reject(new HttpNetworkError(`${req.method} ${req.url.origin}${req.url.pathname}: ${err.message}`, err.code, false));
     };
-    const r = mod.request(
-      req.url,
-      { method: req.method, headers, agent: isHttps ? agents.https : agents.http, signal: req.signal, timeout: req.timeoutMs ?? 120_000 },
-      (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),
+    const r = mod.request(req.url, { method: req.method, headers, agent: isHttps ? agents.https : agents.http, signal: req.signal, timeout: req.timeoutMs ?? 120_000 }, (res) =>
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),
     );
     r.on('error', fail);
     r.on('timeout', () => r.destroy(Object.assign(new Error('socket timed out'), { code: 'ETIMEDOUT' })));

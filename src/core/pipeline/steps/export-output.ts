@@ -35,7 +35,9 @@ export async function exportOutput({ layer, vm, handle, phases, outputDir, logge
   const pendingChecksum = `${checksumFile}.new.partial`;
   let sha256: string;
   try {
-    await phases.run('export disk', (s) => handle.exportDisk({ destination: pendingImage, format: vm.output.format, compress: vm.output.compress, compressionType: vm.output.compressionType, logger, signal: s }), { timeoutMs });
+    await phases.run('export disk', (s) => handle.exportDisk({ destination: pendingImage, format: vm.output.format, compress: vm.output.compress, compressionType: vm.output.compressionType, logger, signal: s }), {
+      timeoutMs,
+    });
     sha256 = await phases.run('checksum', (s) => sha256OfFile(pendingImage, s));
     await writeFile(pendingChecksum, checksumLine(sha256, image));
     // The old checksum goes first, so no moment shows the new image beside it.

@@ -62,7 +62,10 @@ export function consoleText(raw: string): string {
 function quote(text: string): string {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   if (lines.length === 0) return '  (nothing)';
-  return lines.slice(-QUOTED_LINES).map((l) => `  | ${l}`).join('\n');
+  return lines
+    .slice(-QUOTED_LINES)
+    .map((l) => `  | ${l}`)
+    .join('\n');
 }
 
 /** The screen as PNG. */

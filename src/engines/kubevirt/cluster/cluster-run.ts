@@ -124,7 +124,9 @@ export class ClusterRun {
   async adopt(signal: AbortSignal): Promise<void> {
     const root = await this.objects.get<LiveObject>(refOf(this.rendered.root), signal);
     if (!root || root.metadata.deletionTimestamp) {
-      throw new UserError(`run ${this.runId} is not in namespace ${this.namespace} (any more): its root ConfigMap ${this.rendered.root.metadata.name} is ${root ? 'being deleted' : 'missing'}; it was cleaned up after a failure, or never started`);
+      throw new UserError(
+        `run ${this.runId} is not in namespace ${this.namespace} (any more): its root ConfigMap ${this.rendered.root.metadata.name} is ${root ? 'being deleted' : 'missing'}; it was cleaned up after a failure, or never started`,
+      );
     }
     const vpcs = new Map<string, CreatedOwner>();
     for (const o of this.rendered.objects.filter((r) => r.step === 'network' && r.object.kind === 'Vpc')) {
@@ -199,7 +201,9 @@ export class ClusterRun {
     const left = await waitUntilGone(this.objects, watched, deadline, timeoutMs);
     const leftovers = [...problems, ...left];
     if (leftovers.length > 0) {
-      this.logger.warn(`kubevirt: cleanup of run ${this.runId} left:\n${leftovers.map((l) => `  - ${l}`).join('\n')}\nremove them with: kubectl delete all,cm,dv,vmexport -n ${this.namespace} -l ruddervirt.io/run=${this.runId}`);
+      this.logger.warn(
+        `kubevirt: cleanup of run ${this.runId} left:\n${leftovers.map((l) => `  - ${l}`).join('\n')}\nremove them with: kubectl delete all,cm,dv,vmexport -n ${this.namespace} -l ruddervirt.io/run=${this.runId}`,
+      );
     } else {
       this.logger.info(`kubevirt: removed the ${order.length} objects of run ${this.runId}`);
     }
@@ -216,4 +220,3 @@ function uidOf(object: LiveObject): string {
 function sameRef(a: ObjectRef, b: ObjectRef): boolean {
   return a.kind === b.kind && a.name === b.name && a.namespace === b.namespace && a.apiVersion.split('/')[0] === b.apiVersion.split('/')[0];
 }
-

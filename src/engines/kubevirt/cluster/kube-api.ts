@@ -192,4 +192,3 @@ export function readBody(res: http.IncomingMessage, signal: AbortSignal): Promis
     });
   });
 }
-

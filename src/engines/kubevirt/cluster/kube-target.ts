@@ -73,7 +73,15 @@ function loadConfig(req: KubeTargetRequest): { kc: KubeConfig; source: string; i
 export function loadKubeTarget(req: KubeTargetRequest): KubeTarget {
   const { kc, source, inCluster } = loadConfig(req);
   if (req.context) {
-    if (!kc.getContextObject(req.context)) throw new UserError(`${source} has no context '${req.context}' (contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+    if (!kc.getContextObject(req.context))
+      throw new UserError(
+        `${source} has no context '${req.context}' (contexts: ${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        })`,
+      );
     kc.setCurrentContext(req.context);
   }
   const cluster = kc.getCurrentCluster();

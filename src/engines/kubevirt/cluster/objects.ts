@@ -94,8 +94,7 @@ export class ObjectClient {
   private retries(signal: AbortSignal, what: string) {
     return {
       signal,
-      onRetry: (err: unknown, attempt: number, delayMs: number) =>
-        this.logger.debug(`${what}: ${err instanceof Error ? err.message : String(err)}; trying again in ${delayMs} ms (try ${attempt + 1})`),
+      onRetry: (err: unknown, attempt: number, delayMs: number) => this.logger.debug(`${what}: ${err instanceof Error ? err.message : String(err)}; trying again in ${delayMs} ms (try ${attempt + 1})`),
     };
   }
 
@@ -104,14 +103,17 @@ export class ObjectClient {
     const what = `creating ${describeRef(ref)}`;
     const path = collectionPath(ref.apiVersion, ref.kind, ref.namespace);
     try {
-      return await withRetries(async () => {
-        try {
-          return await this.api.json<T>('POST', path, { body: object, query: STRICT, signal });
-        } catch (err) {
-          if (!(err instanceof KubeApiError && err.alreadyExists)) throw err;
-          return this.adopt(object, ref, path, signal);
-        }
-      }, this.retries(signal, what));
+      return await withRetries(
+        async () => {
+          try {
+            return await this.api.json<T>('POST', path, { body: object, query: STRICT, signal });
+          } catch (err) {
+            if (!(err instanceof KubeApiError && err.alreadyExists)) throw err;
+            return this.adopt(object, ref, path, signal);
+          }
+        },
+        this.retries(signal, what),
+      );
     } catch (err) {
       throw explainApiError(err, what, ref.namespace);
     }
@@ -143,14 +145,17 @@ export class ObjectClient {
   async get<T extends LiveObject>(ref: ObjectRef, signal: AbortSignal): Promise<T | undefined> {
     const what = `reading ${describeRef(ref)}`;
     try {
-      return await withRetries(async () => {
-        try {
-          return await this.api.json<T>('GET', objectPath(ref), { signal });
-        } catch (err) {
-          if (err instanceof KubeApiError && err.notFound) return undefined;
-          throw err;
-        }
-      }, this.retries(signal, what));
+      return await withRetries(
+        async () => {
+          try {
+            return await this.api.json<T>('GET', objectPath(ref), { signal });
+          } catch (err) {
+            if (err instanceof KubeApiError && err.notFound) return undefined;
+            throw err;
+          }
+        },
+        this.retries(signal, what),
+      );
     } catch (err) {
       throw explainApiError(err, what, ref.namespace);
     }
@@ -185,15 +190,18 @@ export class ObjectClient {
       ...(options.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: options.gracePeriodSeconds } : {}),
     };
     try {
-      return await withRetries(async () => {
-        try {
-          await this.api.json('DELETE', objectPath(ref), { body, signal });
-          return true;
-        } catch (err) {
-          if (err instanceof KubeApiError && err.notFound) return false;
-          throw err;
-        }
-      }, this.retries(signal, what));
+      return await withRetries(
+        async () => {
+          try {
+            await this.api.json('DELETE', objectPath(ref), { body, signal });
+            return true;
+          } catch (err) {
+            if (err instanceof KubeApiError && err.notFound) return false;
+            throw err;
+          }
+        },
+        this.retries(signal, what),
+      );
     } catch (err) {
       throw explainApiError(err, what, ref.namespace);
     }

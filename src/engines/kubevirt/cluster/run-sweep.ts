@@ -44,8 +44,7 @@ export async function sweepRun(req: SweepRequest): Promise<SweepResult> {
   const deadline = Date.now() + req.timeoutMs;
   const signal = AbortSignal.timeout(req.timeoutMs);
   const labelSelector = runSelector(runId);
-  const list = async <T extends LiveObject>(apiVersion: string, kind: string, selector = labelSelector) =>
-    (await objects.list<T>(apiVersion, kind, namespace, { labelSelector: selector }, signal)).items;
+  const list = async <T extends LiveObject>(apiVersion: string, kind: string, selector = labelSelector) => (await objects.list<T>(apiVersion, kind, namespace, { labelSelector: selector }, signal)).items;
 
   const vms = (await list('kubevirt.io/v1', 'VirtualMachine')).map(refOf);
   const disks = (await list('cdi.kubevirt.io/v1beta1', 'DataVolume')).map((o) => dataVolumeRef(namespace, o.metadata.name));
@@ -70,12 +69,7 @@ export async function sweepRun(req: SweepRequest): Promise<SweepResult> {
     }
   }
   const pods = (await list('v1', 'Pod')).map(refOf);
-  const watched = [
-    ...order,
-    ...vms.map((r) => vmiRef(namespace, r.name)),
-    ...disks.map((r) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name: r.name })),
-    ...pods,
-  ];
+  const watched = [...order, ...vms.map((r) => vmiRef(namespace, r.name)), ...disks.map((r) => ({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, name: r.name })), ...pods];
   const left = [...problems, ...(await waitUntilGone(objects, watched, deadline, req.timeoutMs))];
   if (left.length > 0) {
     logger.warn(`kubevirt: removing run ${runId} left:\n${left.map((l) => `  - ${l}`).join('\n')}\nremove them with: kubectl delete all,cm,dv,vmexport -n ${namespace} -l ${labelSelector}`);

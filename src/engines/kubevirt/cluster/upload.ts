@@ -74,9 +74,11 @@ async function uploadProxy(req: UploadRequest): Promise<HttpsTarget> {
 export async function uploadDisk(req: UploadRequest): Promise<void> {
   const { objects, logger, signal } = req;
   const ref = dataVolumeRef(req.namespace, req.dataVolume);
-  const size = (await stat(req.file).catch(() => {
-    throw new UserError(`cannot upload ${req.file}: it does not exist`);
-  })).size;
+  const size = (
+    await stat(req.file).catch(() => {
+      throw new UserError(`cannot upload ${req.file}: it does not exist`);
+    })
+  ).size;
 
   const ready = await waitFor<DataVolumeObject, 'ready' | 'done'>(objects, {
     ref,

@@ -212,8 +212,7 @@ export class KubevirtVmHandle implements VmHandle {
   /** How the rendered VirtualMachine labels its launcher pods (its VMI template). */
   private launcherIdentity(): LauncherIdentity {
     const vm = this.options.session.run.rendered.objects.find((o) => o.vm === this.key && o.object.kind === 'VirtualMachine')?.object as
-      | { spec?: { template?: { metadata?: { labels?: Record<string, string> }; spec?: { hostname?: string } } } }
-      | undefined;
+      { spec?: { template?: { metadata?: { labels?: Record<string, string> }; spec?: { hostname?: string } } } } | undefined;
     const template = vm?.spec?.template;
     return { hostname: template?.spec?.hostname ?? this.vmName, templateLabels: template?.metadata?.labels ?? {} };
   }

@@ -112,9 +112,7 @@ export async function waitFor<T extends LiveObject, R>(objects: ObjectClient, re
       throw new WaitFailedError(`${req.what} failed: ${err.message}${await eventsSuffix(objects, req.explain ?? [req.ref])}`);
     }
     if (timeout.aborted && !req.signal.aborted) {
-      throw new WaitTimeoutError(
-        `${req.what}: not done after ${formatGoDuration(req.timeoutMs)} (${describeRef(req.ref)}: ${lastState})${await eventsSuffix(objects, req.explain ?? [req.ref])}`,
-      );
+      throw new WaitTimeoutError(`${req.what}: not done after ${formatGoDuration(req.timeoutMs)} (${describeRef(req.ref)}: ${lastState})${await eventsSuffix(objects, req.explain ?? [req.ref])}`);
     }
     if (req.signal.aborted) throw abortError(req.signal);
     throw err;

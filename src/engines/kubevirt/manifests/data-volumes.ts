@@ -37,14 +37,7 @@ export interface VmDisks {
   cdromIsos: Map<string, string>;
 }
 
-export function dataVolume(
-  ctx: RenderContext,
-  scope: VmScope | undefined,
-  name: string,
-  component: Component,
-  source: DataVolumeSource,
-  sizeBytes: number,
-): DataVolume {
+export function dataVolume(ctx: RenderContext, scope: VmScope | undefined, name: string, component: Component, source: DataVolumeSource, sizeBytes: number): DataVolume {
   const storage: NonNullable<DataVolume['spec']['storage']> = { resources: { requests: { storage: formatQuantity(sizeBytes) } } };
   if (ctx.options.storageClass !== undefined) storage.storageClassName = ctx.options.storageClass;
   return {
@@ -103,14 +96,7 @@ export function renderVmDisks(ctx: RenderContext, scope: VmScope): VmDisks {
       rootSource = { blank: {} };
       rootNote = `root disk of ${where}, blank for the installer`;
       result.installIso = names.installIso;
-      const iso = dataVolume(
-        ctx,
-        scope,
-        names.installIso,
-        'install-iso',
-        { http: { url: source.url, checksum: `${source.checksum.algorithm}:${source.checksum.hex}` } },
-        ctx.options.isoVolumeBytes,
-      );
+      const iso = dataVolume(ctx, scope, names.installIso, 'install-iso', { http: { url: source.url, checksum: `${source.checksum.algorithm}:${source.checksum.hex}` } }, ctx.options.isoVolumeBytes);
       add(iso, `installer ISO of ${where}, imported from ${source.url}`);
       break;
     }

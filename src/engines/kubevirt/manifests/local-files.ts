@@ -149,8 +149,7 @@ function cdromFiles(cdrom: Cdrom, what: string, shown: (p: string) => string): L
     }
     if (!contentsOnly) {
       throw new UserError(
-        `${what}: '${shown(entry)}' is a folder; the kubevirt engine makes cdroms from Secrets, whose files all sit at the root of the CD, ` +
-          `so a folder cannot be on it: list the folder's files instead`,
+        `${what}: '${shown(entry)}' is a folder; the kubevirt engine makes cdroms from Secrets, whose files all sit at the root of the CD, ` + `so a folder cannot be on it: list the folder's files instead`,
       );
     }
     for (const name of readdirSync(abs).sort()) {
@@ -170,8 +169,6 @@ function cdromFiles(cdrom: Cdrom, what: string, shown: (p: string) => string): L
 function checkSecretSize(files: LocalFile[], what: string, advice: string): void {
   const total = files.reduce((n, f) => n + f.data.length, 0);
   if (total > SECRET_DATA_LIMIT) {
-    throw new UserError(
-      `${what} add up to ${formatBytes(total)}; the kubevirt engine carries them in a Kubernetes Secret, which holds at most 1 MiB. ${advice}`,
-    );
+    throw new UserError(`${what} add up to ${formatBytes(total)}; the kubevirt engine carries them in a Kubernetes Secret, which holds at most 1 MiB. ${advice}`);
   }
 }

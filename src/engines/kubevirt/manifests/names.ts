@@ -50,7 +50,12 @@ export function kubeName(parts: readonly string[], options: KubeNameOptions = {}
   const hash = shortHash(JSON.stringify([parts, rawSuffix]));
   const budget = maxLength - tail.length - HASH_LENGTH - 1;
   // A suffix too long to keep whole is shortened with the rest.
-  if (budget < 0) return `${[joined, suffix].filter(Boolean).join('-').slice(0, maxLength - HASH_LENGTH - 1).replace(/-+$/, '')}-${hash}`.replace(/^-/, '');
+  if (budget < 0)
+    return `${[joined, suffix]
+      .filter(Boolean)
+      .join('-')
+      .slice(0, maxLength - HASH_LENGTH - 1)
+      .replace(/-+$/, '')}-${hash}`.replace(/^-/, '');
   const head = joined.slice(0, budget).replace(/-+$/, '');
   return `${head ? `${head}-` : ''}${hash}${tail}`;
 }

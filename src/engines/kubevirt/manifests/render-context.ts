@@ -32,9 +32,7 @@ export function renderContext(build: Build, options: RenderOptions, inputs: Loca
 }
 
 export function vmScopes(ctx: RenderContext): VmScope[] {
-  return ctx.build.layers.flatMap((layer, layerIndex) =>
-    layer.vms.map((vm, vmIndex) => ({ layer, vm, names: ctx.names.vm(layer.name, vm.name), layerIndex, vmIndex })),
-  );
+  return ctx.build.layers.flatMap((layer, layerIndex) => layer.vms.map((vm, vmIndex) => ({ layer, vm, names: ctx.names.vm(layer.name, vm.name), layerIndex, vmIndex })));
 }
 
 /**
@@ -68,10 +66,7 @@ export interface MetaExtras {
 export function objectMeta(ctx: RenderContext, name: string, component: Component, scope?: VmScope, extras: MetaExtras = {}): ObjectMeta {
   const meta: ObjectMeta = { name };
   if (!extras.clusterScoped) meta.namespace = ctx.options.namespace;
-  meta.labels = runLabels(
-    { build: ctx.build.name, runId: ctx.options.runId, ...(scope ? { layer: scope.layer.name, vm: scope.vm.name } : {}) },
-    component,
-  );
+  meta.labels = runLabels({ build: ctx.build.name, runId: ctx.options.runId, ...(scope ? { layer: scope.layer.name, vm: scope.vm.name } : {}) }, component);
   if (extras.annotations && Object.keys(extras.annotations).length > 0) meta.annotations = { ...extras.annotations };
   return meta;
 }

@@ -12,9 +12,7 @@ import type { RenderedObject } from './rendered.js';
 import type { ConfigMap } from './types.js';
 
 export function renderRunRoot(ctx: RenderContext, objects: readonly RenderedObject[]): ConfigMap {
-  const clusterObjects = objects
-    .filter((o) => o.object.metadata.namespace === undefined)
-    .map((o) => `${o.object.kind}/${o.object.metadata.name}`);
+  const clusterObjects = objects.filter((o) => o.object.metadata.namespace === undefined).map((o) => `${o.object.kind}/${o.object.metadata.name}`);
   const vms = ctx.build.layers.flatMap((l) => l.vms.map((vm) => `${l.name}/${vm.name}`));
   return {
     apiVersion: 'v1',

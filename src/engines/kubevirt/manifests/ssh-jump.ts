@@ -55,6 +55,12 @@ export function renderSshJump(ctx: RenderContext, scope: VmScope, primarySubnet:
   };
   return {
     port: SSH_JUMP_PORT,
-    object: { object: pod, step: 'prepare', owner: { kind: 'run' }, vm: where, note: `SSH jump pod of ${where} on its custom-VPC subnet: relays port ${SSH_JUMP_PORT} to ${target}:${vm.communicator.sshPort} (KubeVirt's port-forward cannot reach custom VPCs)` },
+    object: {
+      object: pod,
+      step: 'prepare',
+      owner: { kind: 'run' },
+      vm: where,
+      note: `SSH jump pod of ${where} on its custom-VPC subnet: relays port ${SSH_JUMP_PORT} to ${target}:${vm.communicator.sshPort} (KubeVirt's port-forward cannot reach custom VPCs)`,
+    },
   };
 }

@@ -34,7 +34,10 @@ export function helperAddresses(build: Build, layer: Layer, vm: Vm): HelperAddre
   if (subnet === undefined) return undefined;
   const declared = build.network.vpcs.flatMap((v) => v.subnets).find((s) => s.name === subnet);
   if (!declared) return undefined;
-  const index = build.layers.flatMap((l) => l.vms.map((v) => ({ l, v }))).filter(({ v }) => v.nics[0]?.subnet === subnet).findIndex(({ l, v }) => l === layer && v === vm);
+  const index = build.layers
+    .flatMap((l) => l.vms.map((v) => ({ l, v })))
+    .filter(({ v }) => v.nics[0]?.subnet === subnet)
+    .findIndex(({ l, v }) => l === layer && v === vm);
   const top = broadcastAddress(parseCidr(declared.cidr)) - 1;
   return { fileServer: formatIpv4(top - 2 * index), sshJump: formatIpv4(top - 2 * index - 1) };
 }

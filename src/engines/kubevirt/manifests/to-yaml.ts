@@ -9,7 +9,7 @@ import type { AnyManifest } from './types.js';
 const STEP_NOTES: Record<Step, string> = {
   run: 'created first',
   network: 'created before any VM',
-  prepare: "created before the VM",
+  prepare: 'created before the VM',
   start: 'created to start the VM',
   capture: 'created after the VM shut down',
   export: 'created to take the output out of the cluster',

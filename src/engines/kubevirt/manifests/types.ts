@@ -82,15 +82,4 @@ export interface NetworkAttachmentDefinition extends KubeObject {
 }
 
 export type AnyManifest =
-  | ConfigMap
-  | Secret
-  | Pod
-  | DataVolume
-  | VirtualMachine
-  | VolumeSnapshot
-  | VirtualMachineSnapshot
-  | VirtualMachineExport
-  | KubeOvnVpc
-  | KubeOvnSubnet
-  | KubeOvnVpcEgressGateway
-  | NetworkAttachmentDefinition;
+  ConfigMap | Secret | Pod | DataVolume | VirtualMachine | VolumeSnapshot | VirtualMachineSnapshot | VirtualMachineExport | KubeOvnVpc | KubeOvnSubnet | KubeOvnVpcEgressGateway | NetworkAttachmentDefinition;

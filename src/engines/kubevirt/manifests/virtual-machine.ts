@@ -59,8 +59,7 @@ export function renderVirtualMachine(ctx: RenderContext, scope: VmScope, parts: 
     const bus = cdromBus(cdrom);
     // A seed attached as a disk, as KubeVirt attaches cloudInitNoCloud; KubeVirt refuses a
     // read-only sata disk (pkg/storage/admitters/disks.go), so only other buses are read-only.
-    const device: V1Disk =
-      cdrom.type === 'disk' ? { name: cdrom.name, disk: { bus, ...(bus === 'sata' ? {} : { readonly: true }) } } : { name: cdrom.name, cdrom: { bus, readonly: true } };
+    const device: V1Disk = cdrom.type === 'disk' ? { name: cdrom.name, disk: { bus, ...(bus === 'sata' ? {} : { readonly: true }) } } : { name: cdrom.name, cdrom: { bus, readonly: true } };
     const fromFiles = parts.cdroms.secrets.get(cdrom.name);
     const fromIso = parts.disks.cdromIsos.get(cdrom.name);
     if (fromFiles) attach(device, { secret: { secretName: fromFiles.secretName, volumeLabel: fromFiles.label } }, `cdroms.${i}`);
@@ -68,7 +67,7 @@ export function renderVirtualMachine(ctx: RenderContext, scope: VmScope, parts: 
   });
 
   if (vm.machineType === 'pc') {
-    reportVmProblem(ctx, scope, 'machineType', "KubeVirt runs amd64 VMs on q35 only (its emulatedMachines default is q35*,pc-q35*); remove machineType: pc");
+    reportVmProblem(ctx, scope, 'machineType', 'KubeVirt runs amd64 VMs on q35 only (its emulatedMachines default is q35*,pc-q35*); remove machineType: pc');
   }
   const memory = formatQuantity(vm.memoryBytes);
   const secureBoot = vm.efiFirmware?.secureBoot === true;

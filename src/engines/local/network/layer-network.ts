@@ -45,10 +45,7 @@ export class LayerNetwork {
         sw.setGateway(gateway);
         router.add(sw, gateway);
         const members = subnet.members.map((m) => `${m.vm} ${formatIpv4(m.address)}`).join(', ');
-        logger.info(
-          `network ${subnet.name} (${formatCidr(subnet.cidr)}, VPC ${subnet.vpc}${subnet.internet ? '' : ', no internet'}): ` +
-            `gateway ${formatIpv4(subnet.gateway.address)}; ${members}`,
-        );
+        logger.info(`network ${subnet.name} (${formatCidr(subnet.cidr)}, VPC ${subnet.vpc}${subnet.internet ? '' : ', no internet'}): ` + `gateway ${formatIpv4(subnet.gateway.address)}; ${members}`);
       }
     } catch (err) {
       await network.close();
