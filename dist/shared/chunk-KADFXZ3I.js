@@ -1,17 +1,22 @@
 import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
+  package_default
+} from "./chunk-CJERD36X.js";
+import {
   BuildFileError,
   CancelledError,
+  MAX_DURATION_TEXT,
   SecretMasker,
   UserError,
+  checkDuration,
+  formatProgress
+} from "./chunk-WJAK4XVW.js";
+import {
   __commonJS,
   __require,
-  __toESM,
-  formatProgress,
-  package_default,
-  parseGoDuration
-} from "./chunk-Q75WJYVF.js";
+  __toESM
+} from "./chunk-U4LSYZ75.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -21140,7 +21145,7 @@ import { existsSync as existsSync2 } from "node:fs";
 import { mkdir as mkdir2, readFile, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
 import os6 from "node:os";
 import path4 from "node:path";
-var HANDOFF_VERSION = 1;
+var HANDOFF_VERSION = 2;
 var TOOL_VERSION = package_default.version;
 function emptyHandoff(engine) {
   return { handoffVersion: HANDOFF_VERSION, toolVersion: TOOL_VERSION, engine, sources: {}, vms: {}, snapshots: {}, publications: {} };
@@ -21228,9 +21233,9 @@ function enumInput(name, allowed, fallback) {
 function parseDurationInput(name, text) {
   const v = text.trim();
   if (v === "" || v === "0") return void 0;
-  const ms = parseGoDuration(v);
-  if (ms === void 0 || ms < 0) throw new InputError(name, `expected a duration such as 90s, 20m or 1h30m, got '${text}'`);
-  return ms;
+  const checked = checkDuration(v);
+  if ("error" in checked || checked.ms < 0) throw new InputError(name, `expected a duration such as 90s, 20m or 1h30m, at most ${MAX_DURATION_TEXT}, got '${text}'`);
+  return checked.ms;
 }
 function durationInput(name) {
   return parseDurationInput(name, getInput(name));
@@ -21280,10 +21285,16 @@ function httpUrlInput(name, fallback, placeholders = {}) {
 
 // src/actions/toolkit/action-logger.ts
 import { appendFileSync as appendFileSync2 } from "node:fs";
-var PHASE_START = /^==> (?!.*: skipped \()(.+)$/;
-var PHASE_END = /^<== /;
-function neutralizeCommands(line) {
-  return /^\s*(::|##\[)/.test(line) ? `  ${line}` : line;
+var RUNNER_LINE_BREAK = /\r\n|\r|\n/;
+var DOTNET_LEADING_SPACE = /^[\t-\r\u0085\p{Zs}\p{Zl}\p{Zp}]*/u;
+var ZWSP = "\u200B";
+function neutralizeCommands(text) {
+  return text.split(RUNNER_LINE_BREAK).map((line) => {
+    const indent = DOTNET_LEADING_SPACE.exec(line)[0];
+    const rest = line.slice(indent.length);
+    const safe = rest.startsWith("::") ? `:${ZWSP}${rest.slice(1)}` : rest;
+    return (indent + safe).replaceAll("##[", `##${ZWSP}[`);
+  }).join("\n");
 }
 var ActionLogger = class _ActionLogger {
   constructor(options, prefix = "", groups = { open: void 0 }) {
@@ -21324,17 +21335,25 @@ var ActionLogger = class _ActionLogger {
     setSecret(secret);
   }
   lines(message) {
-    return this.options.masker.mask(message).split("\n").map((l) => neutralizeCommands(this.prefix + l));
+    return this.options.masker.mask(message).split(RUNNER_LINE_BREAK).map((l) => neutralizeCommands(this.prefix + l));
   }
   info(message) {
-    const start = PHASE_START.exec(message);
-    if (start && this.options.groups !== false) {
-      this.closeGroup();
-      this.groups.open = `${this.prefix}${start[1]}`;
-      startGroup(this.options.masker.mask(this.groups.open));
-    }
     for (const l of this.lines(message)) this.emit(l);
-    if (PHASE_END.test(message) && this.options.groups !== false) this.closeGroup();
+  }
+  phase(event) {
+    if (event.type === "start") {
+      this.startGroup(event.phase);
+      if (this.groups.open !== void 0) this.groups.phase = { vm: event.vm, phase: event.phase };
+    } else if (this.groups.phase?.vm === event.vm && this.groups.phase.phase === event.phase) {
+      this.closeGroup();
+    }
+  }
+  /** Opens a log group for a section of the step, closing the open one; the lines that follow are in it. */
+  startGroup(title) {
+    if (this.options.groups === false) return;
+    this.closeGroup();
+    this.groups.open = `${this.prefix}${title}`;
+    startGroup(this.options.masker.mask(this.groups.open));
   }
   warn(message) {
     const line = this.options.masker.mask(this.prefix + message);
@@ -21359,11 +21378,12 @@ var ActionLogger = class _ActionLogger {
   child(prefix) {
     return new _ActionLogger(this.options, `${this.prefix}[${prefix}] `, this.groups);
   }
-  /** Closes the open phase group (call before a step's closing lines). */
+  /** Closes the open group (call before a step's closing lines). */
   closeGroup() {
     if (this.groups.open !== void 0) {
       endGroup();
       this.groups.open = void 0;
+      this.groups.phase = void 0;
     }
   }
 };
@@ -21426,8 +21446,9 @@ async function runAction(fn) {
     reportFailure(err, ctx);
   } finally {
     ctx.logger.closeGroup();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
   }
-  process.exit(process.exitCode ?? 0);
 }
 function reportFailure(err, ctx) {
   const mask = (s) => ctx.masker.mask(s);

@@ -1,11 +1,17 @@
 import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
+  InputError,
+  getInput,
+  optionalInput,
+  updateHandoff
+} from "./chunk-KADFXZ3I.js";
+import {
   DEFAULT_TIMEOUTS,
   KubeApi,
-  KubevirtEngine,
   LABEL_COMPONENT,
   ObjectClient,
+  createEngine,
   dataVolumeRef,
   describeRef,
   loadKubeTarget,
@@ -15,17 +21,13 @@ import {
   runSelector,
   vmiRef,
   waitUntilGone
-} from "./chunk-LAWJDJJ5.js";
+} from "./chunk-JBN22HRT.js";
 import {
-  InputError,
-  getInput,
-  optionalInput,
-  updateHandoff
-} from "./chunk-X5HIS2MH.js";
+  UserError
+} from "./chunk-WJAK4XVW.js";
 import {
-  UserError,
   __toESM
-} from "./chunk-Q75WJYVF.js";
+} from "./chunk-U4LSYZ75.js";
 
 // src/actions/toolkit/kubeconfig-input.ts
 import { createHash } from "node:crypto";
@@ -108,12 +110,7 @@ async function sweepRun(req) {
     }
   }
   const pods = (await list("v1", "Pod")).map(refOf);
-  const watched = [
-    ...order,
-    ...vms.map((r) => vmiRef(namespace, r.name)),
-    ...disks.map((r) => ({ apiVersion: "v1", kind: "PersistentVolumeClaim", namespace, name: r.name })),
-    ...pods
-  ];
+  const watched = [...order, ...vms.map((r) => vmiRef(namespace, r.name)), ...disks.map((r) => ({ apiVersion: "v1", kind: "PersistentVolumeClaim", namespace, name: r.name })), ...pods];
   const left = [...problems, ...await waitUntilGone(objects, watched, deadline, req.timeoutMs)];
   if (left.length > 0) {
     logger.warn(`kubevirt: removing run ${runId} left:
@@ -162,7 +159,7 @@ function requireJobRun(handoff, stage) {
   return handoff.kubevirtRun;
 }
 function jobEngine(ctx, run) {
-  return new KubevirtEngine({ env: ctx.env, logger: ctx.logger, runId: run.id, namespace: run.namespace, ...run.kubeconfig ? { kubeconfig: run.kubeconfig } : {} });
+  return createEngine("kubevirt", { env: ctx.env, logger: ctx.logger, runId: run.id, namespace: run.namespace, ...run.kubeconfig ? { kubeconfig: run.kubeconfig } : {} });
 }
 function removalHint(run) {
   return `kubectl delete vm,dv,cm -n ${run.namespace} -l ruddervirt.io/run=${run.id}`;

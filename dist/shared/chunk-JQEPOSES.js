@@ -1,19 +1,37 @@
 import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
-  renderTemplate
-} from "./chunk-WAAKVM52.js";
+  KEYSYM_NAMES,
+  SHIFT_L,
+  TemplateError,
+  checksumLine,
+  formatGoDurationNanos,
+  nanosToMs,
+  parseBootCommand,
+  renderTemplate,
+  sha256OfFile,
+  specialKey
+} from "./chunk-3HMVZMVH.js";
+import {
+  CleanupStack,
+  peerEnvironment
+} from "./chunk-JBN22HRT.js";
 import {
   CancelledError,
+  NotRegularFileError,
   UserError,
+  abortReason,
+  checkDuration,
+  formatGoDuration,
+  openRegularFile,
+  sleep,
+  timerDelay
+} from "./chunk-WJAK4XVW.js";
+import {
   __commonJS,
   __require,
-  __toESM,
-  abortReason,
-  formatGoDuration,
-  parseGoDuration,
-  sleep
-} from "./chunk-Q75WJYVF.js";
+  __toESM
+} from "./chunk-U4LSYZ75.js";
 
 // node_modules/pngjs/lib/chunkstream.js
 var require_chunkstream = __commonJS({
@@ -1975,7 +1993,7 @@ var require_png = __commonJS({
     var Parser = require_parser_async();
     var Packer = require_packer_async();
     var PNGSync = require_png_sync();
-    var PNG2 = exports.PNG = function(options) {
+    var PNG3 = exports.PNG = function(options) {
       Stream.call(this);
       options = options || {};
       this.width = options.width | 0;
@@ -2004,9 +2022,9 @@ var require_png = __commonJS({
       this._parser.on("close", this._handleClose.bind(this));
       this._packer.on("error", this.emit.bind(this, "error"));
     };
-    util.inherits(PNG2, Stream);
-    PNG2.sync = PNGSync;
-    PNG2.prototype.pack = function() {
+    util.inherits(PNG3, Stream);
+    PNG3.sync = PNGSync;
+    PNG3.prototype.pack = function() {
       if (!this.data || !this.data.length) {
         this.emit("error", "No data provided");
         return this;
@@ -2018,7 +2036,7 @@ var require_png = __commonJS({
       );
       return this;
     };
-    PNG2.prototype.parse = function(data, callback) {
+    PNG3.prototype.parse = function(data, callback) {
       if (callback) {
         let onParsed, onError;
         onParsed = function(parsedData) {
@@ -2036,27 +2054,27 @@ var require_png = __commonJS({
       this.end(data);
       return this;
     };
-    PNG2.prototype.write = function(data) {
+    PNG3.prototype.write = function(data) {
       this._parser.write(data);
       return true;
     };
-    PNG2.prototype.end = function(data) {
+    PNG3.prototype.end = function(data) {
       this._parser.end(data);
     };
-    PNG2.prototype._metadata = function(metadata) {
+    PNG3.prototype._metadata = function(metadata) {
       this.width = metadata.width;
       this.height = metadata.height;
       this.emit("metadata", metadata);
     };
-    PNG2.prototype._gamma = function(gamma) {
+    PNG3.prototype._gamma = function(gamma) {
       this.gamma = gamma;
     };
-    PNG2.prototype._handleClose = function() {
+    PNG3.prototype._handleClose = function() {
       if (!this._parser.writable && !this._packer.readable) {
         this.emit("close");
       }
     };
-    PNG2.bitblt = function(src, dst, srcX, srcY, width, height, deltaX, deltaY) {
+    PNG3.bitblt = function(src, dst, srcX, srcY, width, height, deltaX, deltaY) {
       srcX |= 0;
       srcY |= 0;
       width |= 0;
@@ -2078,11 +2096,11 @@ var require_png = __commonJS({
         );
       }
     };
-    PNG2.prototype.bitblt = function(dst, srcX, srcY, width, height, deltaX, deltaY) {
-      PNG2.bitblt(this, dst, srcX, srcY, width, height, deltaX, deltaY);
+    PNG3.prototype.bitblt = function(dst, srcX, srcY, width, height, deltaX, deltaY) {
+      PNG3.bitblt(this, dst, srcX, srcY, width, height, deltaX, deltaY);
       return this;
     };
-    PNG2.adjustGamma = function(src) {
+    PNG3.adjustGamma = function(src) {
       if (src.gamma) {
         for (let y = 0; y < src.height; y++) {
           for (let x = 0; x < src.width; x++) {
@@ -2097,8 +2115,8 @@ var require_png = __commonJS({
         src.gamma = 0;
       }
     };
-    PNG2.prototype.adjustGamma = function() {
-      PNG2.adjustGamma(this);
+    PNG3.prototype.adjustGamma = function() {
+      PNG3.adjustGamma(this);
     };
   }
 });
@@ -3269,7 +3287,7 @@ var require_nacl_fast = __commonJS({
       };
       poly1305.prototype.finish = function(mac, macpos) {
         var g = new Uint16Array(10);
-        var c, mask, f2, i;
+        var c, mask, f, i;
         if (this.leftover) {
           i = this.leftover;
           this.buffer[i++] = 1;
@@ -3312,11 +3330,11 @@ var require_nacl_fast = __commonJS({
         this.h[5] = (this.h[6] >>> 2 | this.h[7] << 11) & 65535;
         this.h[6] = (this.h[7] >>> 5 | this.h[8] << 8) & 65535;
         this.h[7] = (this.h[8] >>> 8 | this.h[9] << 5) & 65535;
-        f2 = this.h[0] + this.pad[0];
-        this.h[0] = f2 & 65535;
+        f = this.h[0] + this.pad[0];
+        this.h[0] = f & 65535;
         for (i = 1; i < 8; i++) {
-          f2 = (this.h[i] + this.pad[i] | 0) + (f2 >>> 16) | 0;
-          this.h[i] = f2 & 65535;
+          f = (this.h[i] + this.pad[i] | 0) + (f >>> 16) | 0;
+          this.h[i] = f & 65535;
         }
         mac[macpos + 0] = this.h[0] >>> 0 & 255;
         mac[macpos + 1] = this.h[0] >>> 8 & 255;
@@ -3890,7 +3908,7 @@ var require_nacl_fast = __commonJS({
       function crypto_scalarmult(q, n, p) {
         var z = new Uint8Array(32);
         var x = new Float64Array(80), r, i;
-        var a = gf(), b = gf(), c = gf(), d = gf(), e = gf(), f2 = gf();
+        var a = gf(), b = gf(), c = gf(), d = gf(), e = gf(), f = gf();
         for (i = 0; i < 31; i++) z[i] = n[i];
         z[31] = n[31] & 127 | 64;
         z[0] &= 248;
@@ -3909,17 +3927,17 @@ var require_nacl_fast = __commonJS({
           A(c, b, d);
           Z(b, b, d);
           S(d, e);
-          S(f2, a);
+          S(f, a);
           M(a, c, a);
           M(c, b, e);
           A(e, a, c);
           Z(a, a, c);
           S(b, a);
-          Z(c, d, f2);
+          Z(c, d, f);
           M(a, c, _121665);
           A(a, a, d);
           M(c, c, a);
-          M(a, d, f2);
+          M(a, d, f);
           M(d, b, x);
           S(b, e);
           sel25519(a, b, r);
@@ -4451,7 +4469,7 @@ var require_nacl_fast = __commonJS({
         return 0;
       }
       function add(p, q) {
-        var a = gf(), b = gf(), c = gf(), d = gf(), e = gf(), f2 = gf(), g = gf(), h = gf(), t = gf();
+        var a = gf(), b = gf(), c = gf(), d = gf(), e = gf(), f = gf(), g = gf(), h = gf(), t = gf();
         Z(a, p[1], p[0]);
         Z(t, q[1], q[0]);
         M(a, a, t);
@@ -4463,12 +4481,12 @@ var require_nacl_fast = __commonJS({
         M(d, p[2], q[2]);
         A(d, d, d);
         Z(e, b, a);
-        Z(f2, d, c);
+        Z(f, d, c);
         A(g, d, c);
         A(h, b, a);
-        M(p[0], e, f2);
+        M(p[0], e, f);
         M(p[1], h, g);
-        M(p[2], g, f2);
+        M(p[2], g, f);
         M(p[3], e, h);
       }
       function cswap(p, q, b) {
@@ -6887,8 +6905,8 @@ var require_poly1305 = __commonJS({
           F || (F = __require("fs"));
           G || (G = __require("path"));
           a = G.normalize(a);
-          F.readFile(a, function(f2, l) {
-            f2 ? d(f2) : c(l.buffer);
+          F.readFile(a, function(f, l) {
+            f ? d(f) : c(l.buffer);
           });
         }, 1 < process.argv.length && process.argv[1].replace(/\\/g, "/"), process.argv.slice(2), b.inspect = function() {
           return "[Emscripten Module object]";
@@ -6899,7 +6917,7 @@ var require_poly1305 = __commonJS({
             c.open("GET", a, false);
             c.send(null);
             return c.responseText;
-          } catch (f2) {
+          } catch (f) {
             if (a = H(a)) {
               c = [];
               for (var d = 0; d < a.length; d++) {
@@ -6909,7 +6927,7 @@ var require_poly1305 = __commonJS({
               }
               return c.join("");
             }
-            throw f2;
+            throw f;
           }
         }, y && (E = function(a) {
           try {
@@ -6929,8 +6947,8 @@ var require_poly1305 = __commonJS({
           e.onload = function() {
             if (200 == e.status || 0 == e.status && e.response) c(e.response);
             else {
-              var f2 = H(a);
-              f2 ? c(f2.buffer) : d();
+              var f = H(a);
+              f ? c(f.buffer) : d();
             }
           };
           e.onerror = d;
@@ -6954,7 +6972,7 @@ var require_poly1305 = __commonJS({
           return c;
         }
         function ca(a, c, d, e) {
-          var f2 = { string: function(g) {
+          var f = { string: function(g) {
             var p = 0;
             if (null !== g && void 0 !== g && 0 !== g) {
               var n = (g.length << 2) + 1;
@@ -7000,7 +7018,7 @@ var require_poly1305 = __commonJS({
           } }, l = N(a), A = [];
           a = 0;
           if (e) for (var t = 0; t < e.length; t++) {
-            var aa = f2[d[t]];
+            var aa = f[d[t]];
             aa ? (0 === a && (a = da()), A[t] = aa(e[t])) : A[t] = e[t];
           }
           d = l.apply(null, A);
@@ -7110,14 +7128,14 @@ var require_poly1305 = __commonJS({
           a = a.replace(/[^A-Za-z0-9\+\/=]/g, "");
           do {
             var e = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".indexOf(a.charAt(d++));
-            var f2 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".indexOf(a.charAt(d++));
+            var f = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".indexOf(a.charAt(d++));
             var l = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".indexOf(a.charAt(d++));
             var A = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".indexOf(a.charAt(d++));
-            e = e << 2 | f2 >> 4;
-            f2 = (f2 & 15) << 4 | l >> 2;
+            e = e << 2 | f >> 4;
+            f = (f & 15) << 4 | l >> 2;
             var t = (l & 3) << 6 | A;
             c += String.fromCharCode(e);
-            64 !== l && (c += String.fromCharCode(f2));
+            64 !== l && (c += String.fromCharCode(f));
             64 !== A && (c += String.fromCharCode(t));
           } while (d < a.length);
           return c;
@@ -7132,7 +7150,7 @@ var require_poly1305 = __commonJS({
               var d = ra(a), e = new Uint8Array(d.length);
               for (a = 0; a < d.length; ++a) e[a] = d.charCodeAt(a);
               c = e;
-            } catch (f2) {
+            } catch (f) {
               throw Error("Converting base64 string to bytes failed.");
             }
             return c;
@@ -7151,34 +7169,34 @@ var require_poly1305 = __commonJS({
               try {
                 L.grow(Math.min(2147483648, e) - ha.byteLength + 65535 >>> 16);
                 ia();
-                var f2 = 1;
+                var f = 1;
                 break a;
               } catch (l) {
               }
-              f2 = void 0;
+              f = void 0;
             }
-            if (f2) return true;
+            if (f) return true;
           }
           return false;
         } };
         (function() {
-          function a(f2) {
-            b.asm = f2.exports;
+          function a(f) {
+            b.asm = f.exports;
             L = b.asm.b;
             ia();
             R = b.asm.j;
             ka.unshift(b.asm.c);
             S--;
             b.monitorRunDependencies && b.monitorRunDependencies(S);
-            0 == S && (null !== T && (clearInterval(T), T = null), U && (f2 = U, U = null, f2()));
+            0 == S && (null !== T && (clearInterval(T), T = null), U && (f = U, U = null, f()));
           }
-          function c(f2) {
-            a(f2.instance);
+          function c(f) {
+            a(f.instance);
           }
-          function d(f2) {
+          function d(f) {
             return qa().then(function(l) {
               return WebAssembly.instantiate(l, e);
-            }).then(f2, function(l) {
+            }).then(f, function(l) {
               I("failed to asynchronously prepare wasm: " + l);
               K(l);
             });
@@ -7191,12 +7209,12 @@ var require_poly1305 = __commonJS({
               e,
               a
             );
-          } catch (f2) {
-            return I("Module.instantiateWasm callback failed with error: " + f2), false;
+          } catch (f) {
+            return I("Module.instantiateWasm callback failed with error: " + f), false;
           }
           (function() {
-            return J || "function" !== typeof WebAssembly.instantiateStreaming || W.startsWith(V) || W.startsWith("file://") || "function" !== typeof fetch ? d(c) : fetch(W, { credentials: "same-origin" }).then(function(f2) {
-              return WebAssembly.instantiateStreaming(f2, e).then(c, function(l) {
+            return J || "function" !== typeof WebAssembly.instantiateStreaming || W.startsWith(V) || W.startsWith("file://") || "function" !== typeof fetch ? d(c) : fetch(W, { credentials: "same-origin" }).then(function(f) {
+              return WebAssembly.instantiateStreaming(f, e).then(c, function(l) {
                 I("wasm streaming compile failed: " + l);
                 I("falling back to ArrayBuffer instantiation");
                 return d(c);
@@ -7226,10 +7244,10 @@ var require_poly1305 = __commonJS({
         };
         b.cwrap = function(a, c, d, e) {
           d = d || [];
-          var f2 = d.every(function(l) {
+          var f = d.every(function(l) {
             return "number" === l;
           });
-          return "string" !== c && f2 && !e ? N(a) : function() {
+          return "string" !== c && f && !e ? N(a) : function() {
             return ca(a, c, d, arguments);
           };
         };
@@ -8610,7 +8628,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash2,
+      createHash: createHash3,
       createHmac,
       createSign,
       createVerify,
@@ -9298,11 +9316,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash2("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash3("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash2("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash3("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -9467,8 +9485,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash2("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash2("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash3("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash3("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -9508,7 +9526,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac(
           "sha1",
-          createHash2("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash3("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac) {
           if (encrypted) {
@@ -9851,7 +9869,7 @@ var require_agent = __commonJS({
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
     var { resolve } = __require("path");
-    var { readFile: readFile2 } = __require("fs");
+    var { readFile: readFile3 } = __require("fs");
     var { execFile, spawn } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
@@ -10069,7 +10087,7 @@ var require_agent = __commonJS({
           cb = once(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
-          readFile2(socketPath, function readCygsocket(err, data) {
+          readFile3(socketPath, function readCygsocket(err, data) {
             if (err) {
               if (triedCygpath)
                 return cb(new Error("Invalid cygwin unix socket path"));
@@ -10078,7 +10096,7 @@ var require_agent = __commonJS({
                   return cb(new Error("Invalid cygwin unix socket path"));
                 triedCygpath = true;
                 socketPath = stdout.toString().replace(/[\r\n]/g, "");
-                readFile2(socketPath, readCygsocket);
+                readFile3(socketPath, readCygsocket);
               });
               return;
             }
@@ -10152,11 +10170,11 @@ var require_agent = __commonJS({
       };
     })();
     var WINDOWS_PIPE_REGEX = /^[/\\][/\\]\.[/\\]pipe[/\\].+/;
-    function createAgent(path4) {
-      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path4)) {
-        return path4 === "pageant" ? new PageantAgent() : new CygwinAgent(path4);
+    function createAgent(path11) {
+      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path11)) {
+        return path11 === "pageant" ? new PageantAgent() : new CygwinAgent(path11);
       }
-      return new OpenSSHAgent(path4);
+      return new OpenSSHAgent(path11);
     }
     var AgentProtocol = (() => {
       const SSH_AGENTC_REQUEST_IDENTITIES = 11;
@@ -11830,7 +11848,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash2,
+      createHash: createHash3,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -12256,7 +12274,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash2(this.hashName);
+          const hash = createHash3(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -13264,9 +13282,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash2(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash3(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash2(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash3(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -15400,17 +15418,17 @@ var require_SFTP = __commonJS({
       // ===========================================================================
       // Client-specific ===========================================================
       // ===========================================================================
-      createReadStream(path4, options) {
+      createReadStream(path11, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new ReadStream(this, path4, options);
+        return new ReadStream(this, path11, options);
       }
-      createWriteStream(path4, options) {
+      createWriteStream(path11, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new WriteStream(this, path4, options);
+        return new WriteStream(this, path11, options);
       }
-      open(path4, flags_, attrs, cb) {
+      open(path11, flags_, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof attrs === "function") {
@@ -15429,7 +15447,7 @@ var require_SFTP = __commonJS({
           attrsFlags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path4);
+        const pathLen = Buffer.byteLength(path11);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15437,7 +15455,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path4, p += 4, pathLen);
+        buf.utf8Write(path11, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         writeUInt32BE(buf, attrsFlags, p += 4);
         if (attrsLen) {
@@ -15568,7 +15586,7 @@ var require_SFTP = __commonJS({
           throw new Error("Client-only method called in server mode");
         fastXfer(fs, this, localPath, remotePath, opts, cb);
       }
-      readFile(path4, options, callback_) {
+      readFile(path11, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -15641,13 +15659,13 @@ var require_SFTP = __commonJS({
             return callback && callback(er, buffer);
           });
         };
-        this.open(path4, flag, 438, (er, handle_) => {
+        this.open(path11, flag, 438, (er, handle_) => {
           if (er)
             return callback && callback(er);
           handle = handle_;
           const tryStat = (er2, st) => {
             if (er2) {
-              this.stat(path4, (er_, st_) => {
+              this.stat(path11, (er_, st_) => {
                 if (er_) {
                   return this.close(handle, () => {
                     callback && callback(er2);
@@ -15668,7 +15686,7 @@ var require_SFTP = __commonJS({
           this.fstat(handle, tryStat);
         });
       }
-      writeFile(path4, data, options, callback_) {
+      writeFile(path11, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -15687,7 +15705,7 @@ var require_SFTP = __commonJS({
         if (options.encoding && !Buffer.isEncoding(options.encoding))
           throw new Error(`Unknown encoding: ${options.encoding}`);
         const flag = options.flag || "w";
-        this.open(path4, flag, options.mode, (openErr, handle) => {
+        this.open(path11, flag, options.mode, (openErr, handle) => {
           if (openErr) {
             callback && callback(openErr);
           } else {
@@ -15696,7 +15714,7 @@ var require_SFTP = __commonJS({
             if (position === null) {
               const tryStat = (er, st) => {
                 if (er) {
-                  this.stat(path4, (er_, st_) => {
+                  this.stat(path11, (er_, st_) => {
                     if (er_) {
                       return this.close(handle, () => {
                         callback && callback(er);
@@ -15715,7 +15733,7 @@ var require_SFTP = __commonJS({
           }
         });
       }
-      appendFile(path4, data, options, callback_) {
+      appendFile(path11, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -15733,12 +15751,12 @@ var require_SFTP = __commonJS({
           throw new TypeError("Bad arguments");
         if (!options.flag)
           options = Object.assign({ flag: "a" }, options);
-        this.writeFile(path4, data, options, callback);
+        this.writeFile(path11, data, options, callback);
       }
-      exists(path4, cb) {
+      exists(path11, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        this.stat(path4, (err) => {
+        this.stat(path11, (err) => {
           cb && cb(err ? false : true);
         });
       }
@@ -15781,7 +15799,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RENAME`
         );
       }
-      mkdir(path4, attrs, cb) {
+      mkdir(path11, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -15795,7 +15813,7 @@ var require_SFTP = __commonJS({
           flags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path4);
+        const pathLen = Buffer.byteLength(path11);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15803,7 +15821,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path4, p += 4, pathLen);
+        buf.utf8Write(path11, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -15819,10 +15837,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} MKDIR`
         );
       }
-      rmdir(path4, cb) {
+      rmdir(path11, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path4);
+        const pathLen = Buffer.byteLength(path11);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15830,7 +15848,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path4, p += 4, pathLen);
+        buf.utf8Write(path11, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -15920,10 +15938,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} FSTAT`
         );
       }
-      stat(path4, cb) {
+      stat(path11, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path4);
+        const pathLen = Buffer.byteLength(path11);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15931,17 +15949,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path4, p += 4, pathLen);
+        buf.utf8Write(path11, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} STAT`
         );
       }
-      lstat(path4, cb) {
+      lstat(path11, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path4);
+        const pathLen = Buffer.byteLength(path11);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15949,17 +15967,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path4, p += 4, pathLen);
+        buf.utf8Write(path11, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} LSTAT`
         );
       }
-      opendir(path4, cb) {
+      opendir(path11, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path4);
+        const pathLen = Buffer.byteLength(path11);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15967,14 +15985,14 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path4, p += 4, pathLen);
+        buf.utf8Write(path11, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} OPENDIR`
         );
       }
-      setstat(path4, attrs, cb) {
+      setstat(path11, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -15986,7 +16004,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path4);
+        const pathLen = Buffer.byteLength(path11);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -15994,7 +16012,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path4, p += 4, pathLen);
+        buf.utf8Write(path11, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -16054,8 +16072,8 @@ var require_SFTP = __commonJS({
           mtime: toUnixTimestamp(mtime)
         }, cb);
       }
-      utimes(path4, atime, mtime, cb) {
-        return this.setstat(path4, {
+      utimes(path11, atime, mtime, cb) {
+        return this.setstat(path11, {
           atime: toUnixTimestamp(atime),
           mtime: toUnixTimestamp(mtime)
         }, cb);
@@ -16066,8 +16084,8 @@ var require_SFTP = __commonJS({
           gid
         }, cb);
       }
-      chown(path4, uid, gid, cb) {
-        return this.setstat(path4, {
+      chown(path11, uid, gid, cb) {
+        return this.setstat(path11, {
           uid,
           gid
         }, cb);
@@ -16077,15 +16095,15 @@ var require_SFTP = __commonJS({
           mode
         }, cb);
       }
-      chmod(path4, mode, cb) {
-        return this.setstat(path4, {
+      chmod(path11, mode, cb) {
+        return this.setstat(path11, {
           mode
         }, cb);
       }
-      readlink(path4, cb) {
+      readlink(path11, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path4);
+        const pathLen = Buffer.byteLength(path11);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -16093,7 +16111,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path4, p += 4, pathLen);
+        buf.utf8Write(path11, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -16138,10 +16156,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} SYMLINK`
         );
       }
-      realpath(path4, cb) {
+      realpath(path11, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path4);
+        const pathLen = Buffer.byteLength(path11);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -16149,7 +16167,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path4, p += 4, pathLen);
+        buf.utf8Write(path11, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -16194,13 +16212,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${which} posix-rename@openssh.com`);
         }
       }
-      ext_openssh_statvfs(path4, cb) {
+      ext_openssh_statvfs(path11, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["statvfs@openssh.com"];
         if (!ext || ext !== "2")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path4);
+        const pathLen = Buffer.byteLength(path11);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 19 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -16210,7 +16228,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 19, p);
         buf.utf8Write("statvfs@openssh.com", p += 4, 19);
         writeUInt32BE(buf, pathLen, p += 19);
-        buf.utf8Write(path4, p += 4, pathLen);
+        buf.utf8Write(path11, p += 4, pathLen);
         this._requests[reqid] = { extended: "statvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -16296,7 +16314,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} fsync@openssh.com`
         );
       }
-      ext_openssh_lsetstat(path4, attrs, cb) {
+      ext_openssh_lsetstat(path11, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["lsetstat@openssh.com"];
@@ -16311,7 +16329,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path4);
+        const pathLen = Buffer.byteLength(path11);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -16321,7 +16339,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 20, p);
         buf.utf8Write("lsetstat@openssh.com", p += 4, 20);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path4, p += 4, pathLen);
+        buf.utf8Write(path11, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -16338,13 +16356,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${status} lsetstat@openssh.com`);
         }
       }
-      ext_openssh_expandPath(path4, cb) {
+      ext_openssh_expandPath(path11, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["expand-path@openssh.com"];
         if (ext !== "1")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path4);
+        const pathLen = Buffer.byteLength(path11);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 23 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -16354,7 +16372,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 23, p);
         buf.utf8Write("expand-path@openssh.com", p += 4, 23);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path4, p += 4, pathLen);
+        buf.utf8Write(path11, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -17632,12 +17650,12 @@ var require_SFTP = __commonJS({
       [REQUEST.LSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path4 = bufferParser.readString(true);
+        const path11 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path4 === void 0)
+        if (path11 === void 0)
           return doFatalSFTPError(sftp, "Malformed LSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received LSTAT (id:${reqID})`);
-        if (!sftp.emit("LSTAT", reqID, path4)) {
+        if (!sftp.emit("LSTAT", reqID, path11)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17656,13 +17674,13 @@ var require_SFTP = __commonJS({
       [REQUEST.SETSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path4 = bufferParser.readString(true);
+        const path11 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed SETSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received SETSTAT (id:${reqID})`);
-        if (!sftp.emit("SETSTAT", reqID, path4, attrs)) {
+        if (!sftp.emit("SETSTAT", reqID, path11, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17684,12 +17702,12 @@ var require_SFTP = __commonJS({
       [REQUEST.OPENDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path4 = bufferParser.readString(true);
+        const path11 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path4 === void 0)
+        if (path11 === void 0)
           return doFatalSFTPError(sftp, "Malformed OPENDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received OPENDIR (id:${reqID})`);
-        if (!sftp.emit("OPENDIR", reqID, path4)) {
+        if (!sftp.emit("OPENDIR", reqID, path11)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17708,63 +17726,63 @@ var require_SFTP = __commonJS({
       [REQUEST.REMOVE]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path4 = bufferParser.readString(true);
+        const path11 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path4 === void 0)
+        if (path11 === void 0)
           return doFatalSFTPError(sftp, "Malformed REMOVE packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received REMOVE (id:${reqID})`);
-        if (!sftp.emit("REMOVE", reqID, path4)) {
+        if (!sftp.emit("REMOVE", reqID, path11)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.MKDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path4 = bufferParser.readString(true);
+        const path11 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed MKDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received MKDIR (id:${reqID})`);
-        if (!sftp.emit("MKDIR", reqID, path4, attrs)) {
+        if (!sftp.emit("MKDIR", reqID, path11, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.RMDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path4 = bufferParser.readString(true);
+        const path11 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path4 === void 0)
+        if (path11 === void 0)
           return doFatalSFTPError(sftp, "Malformed RMDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received RMDIR (id:${reqID})`);
-        if (!sftp.emit("RMDIR", reqID, path4)) {
+        if (!sftp.emit("RMDIR", reqID, path11)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.REALPATH]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path4 = bufferParser.readString(true);
+        const path11 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path4 === void 0)
+        if (path11 === void 0)
           return doFatalSFTPError(sftp, "Malformed REALPATH packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received REALPATH (id:${reqID})`
         );
-        if (!sftp.emit("REALPATH", reqID, path4)) {
+        if (!sftp.emit("REALPATH", reqID, path11)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.STAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path4 = bufferParser.readString(true);
+        const path11 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path4 === void 0)
+        if (path11 === void 0)
           return doFatalSFTPError(sftp, "Malformed STAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received STAT (id:${reqID})`);
-        if (!sftp.emit("STAT", reqID, path4)) {
+        if (!sftp.emit("STAT", reqID, path11)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17784,14 +17802,14 @@ var require_SFTP = __commonJS({
       [REQUEST.READLINK]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path4 = bufferParser.readString(true);
+        const path11 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path4 === void 0)
+        if (path11 === void 0)
           return doFatalSFTPError(sftp, "Malformed READLINK packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received READLINK (id:${reqID})`
         );
-        if (!sftp.emit("READLINK", reqID, path4)) {
+        if (!sftp.emit("READLINK", reqID, path11)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -17862,7 +17880,7 @@ var require_SFTP = __commonJS({
     function roundUpToMultipleOf8(n) {
       return n + 7 & ~7;
     }
-    function ReadStream(sftp, path4, options) {
+    function ReadStream(sftp, path11, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -17876,7 +17894,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       ReadableStream.call(this, options);
-      this.path = path4;
+      this.path = path11;
       this.flags = options.flags === void 0 ? "r" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -18007,7 +18025,7 @@ var require_SFTP = __commonJS({
       },
       configurable: true
     });
-    function WriteStream(sftp, path4, options) {
+    function WriteStream(sftp, path11, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -18019,7 +18037,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       WritableStream.call(this, options);
-      this.path = path4;
+      this.path = path11;
       this.flags = options.flags === void 0 ? "w" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -18701,7 +18719,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash2,
+      createHash: createHash3,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -18923,7 +18941,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash2(hashAlgo).update(key).digest("hex");
+              key = createHash3(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -22223,6 +22241,783 @@ var require_lib2 = __commonJS({
   }
 });
 
+// node_modules/graceful-fs/polyfills.js
+var require_polyfills = __commonJS({
+  "node_modules/graceful-fs/polyfills.js"(exports, module) {
+    var constants = __require("constants");
+    var origCwd = process.cwd;
+    var cwd = null;
+    var platform = process.env.GRACEFUL_FS_PLATFORM || process.platform;
+    process.cwd = function() {
+      if (!cwd)
+        cwd = origCwd.call(process);
+      return cwd;
+    };
+    try {
+      process.cwd();
+    } catch (er) {
+    }
+    if (typeof process.chdir === "function") {
+      chdir = process.chdir;
+      process.chdir = function(d) {
+        cwd = null;
+        chdir.call(process, d);
+      };
+      if (Object.setPrototypeOf) Object.setPrototypeOf(process.chdir, chdir);
+    }
+    var chdir;
+    module.exports = patch;
+    function patch(fs) {
+      if (constants.hasOwnProperty("O_SYMLINK") && process.version.match(/^v0\.6\.[0-2]|^v0\.5\./)) {
+        patchLchmod(fs);
+      }
+      if (!fs.lutimes) {
+        patchLutimes(fs);
+      }
+      fs.chown = chownFix(fs.chown);
+      fs.fchown = chownFix(fs.fchown);
+      fs.lchown = chownFix(fs.lchown);
+      fs.chmod = chmodFix(fs.chmod);
+      fs.fchmod = chmodFix(fs.fchmod);
+      fs.lchmod = chmodFix(fs.lchmod);
+      fs.chownSync = chownFixSync(fs.chownSync);
+      fs.fchownSync = chownFixSync(fs.fchownSync);
+      fs.lchownSync = chownFixSync(fs.lchownSync);
+      fs.chmodSync = chmodFixSync(fs.chmodSync);
+      fs.fchmodSync = chmodFixSync(fs.fchmodSync);
+      fs.lchmodSync = chmodFixSync(fs.lchmodSync);
+      fs.stat = statFix(fs.stat);
+      fs.fstat = statFix(fs.fstat);
+      fs.lstat = statFix(fs.lstat);
+      fs.statSync = statFixSync(fs.statSync);
+      fs.fstatSync = statFixSync(fs.fstatSync);
+      fs.lstatSync = statFixSync(fs.lstatSync);
+      if (fs.chmod && !fs.lchmod) {
+        fs.lchmod = function(path11, mode, cb) {
+          if (cb) process.nextTick(cb);
+        };
+        fs.lchmodSync = function() {
+        };
+      }
+      if (fs.chown && !fs.lchown) {
+        fs.lchown = function(path11, uid, gid, cb) {
+          if (cb) process.nextTick(cb);
+        };
+        fs.lchownSync = function() {
+        };
+      }
+      if (platform === "win32") {
+        fs.rename = typeof fs.rename !== "function" ? fs.rename : (function(fs$rename) {
+          function rename2(from, to, cb) {
+            var start = Date.now();
+            var backoff = 0;
+            fs$rename(from, to, function CB(er) {
+              if (er && (er.code === "EACCES" || er.code === "EPERM" || er.code === "EBUSY") && Date.now() - start < 6e4) {
+                setTimeout(function() {
+                  fs.stat(to, function(stater, st) {
+                    if (stater && stater.code === "ENOENT")
+                      fs$rename(from, to, CB);
+                    else
+                      cb(er);
+                  });
+                }, backoff);
+                if (backoff < 100)
+                  backoff += 10;
+                return;
+              }
+              if (cb) cb(er);
+            });
+          }
+          if (Object.setPrototypeOf) Object.setPrototypeOf(rename2, fs$rename);
+          return rename2;
+        })(fs.rename);
+      }
+      fs.read = typeof fs.read !== "function" ? fs.read : (function(fs$read) {
+        function read(fd, buffer, offset, length, position, callback_) {
+          var callback;
+          if (callback_ && typeof callback_ === "function") {
+            var eagCounter = 0;
+            callback = function(er, _, __) {
+              if (er && er.code === "EAGAIN" && eagCounter < 10) {
+                eagCounter++;
+                return fs$read.call(fs, fd, buffer, offset, length, position, callback);
+              }
+              callback_.apply(this, arguments);
+            };
+          }
+          return fs$read.call(fs, fd, buffer, offset, length, position, callback);
+        }
+        if (Object.setPrototypeOf) Object.setPrototypeOf(read, fs$read);
+        return read;
+      })(fs.read);
+      fs.readSync = typeof fs.readSync !== "function" ? fs.readSync : /* @__PURE__ */ (function(fs$readSync) {
+        return function(fd, buffer, offset, length, position) {
+          var eagCounter = 0;
+          while (true) {
+            try {
+              return fs$readSync.call(fs, fd, buffer, offset, length, position);
+            } catch (er) {
+              if (er.code === "EAGAIN" && eagCounter < 10) {
+                eagCounter++;
+                continue;
+              }
+              throw er;
+            }
+          }
+        };
+      })(fs.readSync);
+      function patchLchmod(fs2) {
+        fs2.lchmod = function(path11, mode, callback) {
+          fs2.open(
+            path11,
+            constants.O_WRONLY | constants.O_SYMLINK,
+            mode,
+            function(err, fd) {
+              if (err) {
+                if (callback) callback(err);
+                return;
+              }
+              fs2.fchmod(fd, mode, function(err2) {
+                fs2.close(fd, function(err22) {
+                  if (callback) callback(err2 || err22);
+                });
+              });
+            }
+          );
+        };
+        fs2.lchmodSync = function(path11, mode) {
+          var fd = fs2.openSync(path11, constants.O_WRONLY | constants.O_SYMLINK, mode);
+          var threw = true;
+          var ret;
+          try {
+            ret = fs2.fchmodSync(fd, mode);
+            threw = false;
+          } finally {
+            if (threw) {
+              try {
+                fs2.closeSync(fd);
+              } catch (er) {
+              }
+            } else {
+              fs2.closeSync(fd);
+            }
+          }
+          return ret;
+        };
+      }
+      function patchLutimes(fs2) {
+        if (constants.hasOwnProperty("O_SYMLINK") && fs2.futimes) {
+          fs2.lutimes = function(path11, at, mt, cb) {
+            fs2.open(path11, constants.O_SYMLINK, function(er, fd) {
+              if (er) {
+                if (cb) cb(er);
+                return;
+              }
+              fs2.futimes(fd, at, mt, function(er2) {
+                fs2.close(fd, function(er22) {
+                  if (cb) cb(er2 || er22);
+                });
+              });
+            });
+          };
+          fs2.lutimesSync = function(path11, at, mt) {
+            var fd = fs2.openSync(path11, constants.O_SYMLINK);
+            var ret;
+            var threw = true;
+            try {
+              ret = fs2.futimesSync(fd, at, mt);
+              threw = false;
+            } finally {
+              if (threw) {
+                try {
+                  fs2.closeSync(fd);
+                } catch (er) {
+                }
+              } else {
+                fs2.closeSync(fd);
+              }
+            }
+            return ret;
+          };
+        } else if (fs2.futimes) {
+          fs2.lutimes = function(_a, _b, _c, cb) {
+            if (cb) process.nextTick(cb);
+          };
+          fs2.lutimesSync = function() {
+          };
+        }
+      }
+      function chmodFix(orig) {
+        if (!orig) return orig;
+        return function(target, mode, cb) {
+          return orig.call(fs, target, mode, function(er) {
+            if (chownErOk(er)) er = null;
+            if (cb) cb.apply(this, arguments);
+          });
+        };
+      }
+      function chmodFixSync(orig) {
+        if (!orig) return orig;
+        return function(target, mode) {
+          try {
+            return orig.call(fs, target, mode);
+          } catch (er) {
+            if (!chownErOk(er)) throw er;
+          }
+        };
+      }
+      function chownFix(orig) {
+        if (!orig) return orig;
+        return function(target, uid, gid, cb) {
+          return orig.call(fs, target, uid, gid, function(er) {
+            if (chownErOk(er)) er = null;
+            if (cb) cb.apply(this, arguments);
+          });
+        };
+      }
+      function chownFixSync(orig) {
+        if (!orig) return orig;
+        return function(target, uid, gid) {
+          try {
+            return orig.call(fs, target, uid, gid);
+          } catch (er) {
+            if (!chownErOk(er)) throw er;
+          }
+        };
+      }
+      function statFix(orig) {
+        if (!orig) return orig;
+        return function(target, options, cb) {
+          if (typeof options === "function") {
+            cb = options;
+            options = null;
+          }
+          function callback(er, stats) {
+            if (stats) {
+              if (stats.uid < 0) stats.uid += 4294967296;
+              if (stats.gid < 0) stats.gid += 4294967296;
+            }
+            if (cb) cb.apply(this, arguments);
+          }
+          return options ? orig.call(fs, target, options, callback) : orig.call(fs, target, callback);
+        };
+      }
+      function statFixSync(orig) {
+        if (!orig) return orig;
+        return function(target, options) {
+          var stats = options ? orig.call(fs, target, options) : orig.call(fs, target);
+          if (stats) {
+            if (stats.uid < 0) stats.uid += 4294967296;
+            if (stats.gid < 0) stats.gid += 4294967296;
+          }
+          return stats;
+        };
+      }
+      function chownErOk(er) {
+        if (!er)
+          return true;
+        if (er.code === "ENOSYS")
+          return true;
+        var nonroot = !process.getuid || process.getuid() !== 0;
+        if (nonroot) {
+          if (er.code === "EINVAL" || er.code === "EPERM")
+            return true;
+        }
+        return false;
+      }
+    }
+  }
+});
+
+// node_modules/graceful-fs/legacy-streams.js
+var require_legacy_streams = __commonJS({
+  "node_modules/graceful-fs/legacy-streams.js"(exports, module) {
+    var Stream = __require("stream").Stream;
+    module.exports = legacy;
+    function legacy(fs) {
+      return {
+        ReadStream,
+        WriteStream
+      };
+      function ReadStream(path11, options) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path11, options);
+        Stream.call(this);
+        var self2 = this;
+        this.path = path11;
+        this.fd = null;
+        this.readable = true;
+        this.paused = false;
+        this.flags = "r";
+        this.mode = 438;
+        this.bufferSize = 64 * 1024;
+        options = options || {};
+        var keys = Object.keys(options);
+        for (var index = 0, length = keys.length; index < length; index++) {
+          var key = keys[index];
+          this[key] = options[key];
+        }
+        if (this.encoding) this.setEncoding(this.encoding);
+        if (this.start !== void 0) {
+          if ("number" !== typeof this.start) {
+            throw TypeError("start must be a Number");
+          }
+          if (this.end === void 0) {
+            this.end = Infinity;
+          } else if ("number" !== typeof this.end) {
+            throw TypeError("end must be a Number");
+          }
+          if (this.start > this.end) {
+            throw new Error("start must be <= end");
+          }
+          this.pos = this.start;
+        }
+        if (this.fd !== null) {
+          process.nextTick(function() {
+            self2._read();
+          });
+          return;
+        }
+        fs.open(this.path, this.flags, this.mode, function(err, fd) {
+          if (err) {
+            self2.emit("error", err);
+            self2.readable = false;
+            return;
+          }
+          self2.fd = fd;
+          self2.emit("open", fd);
+          self2._read();
+        });
+      }
+      function WriteStream(path11, options) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path11, options);
+        Stream.call(this);
+        this.path = path11;
+        this.fd = null;
+        this.writable = true;
+        this.flags = "w";
+        this.encoding = "binary";
+        this.mode = 438;
+        this.bytesWritten = 0;
+        options = options || {};
+        var keys = Object.keys(options);
+        for (var index = 0, length = keys.length; index < length; index++) {
+          var key = keys[index];
+          this[key] = options[key];
+        }
+        if (this.start !== void 0) {
+          if ("number" !== typeof this.start) {
+            throw TypeError("start must be a Number");
+          }
+          if (this.start < 0) {
+            throw new Error("start must be >= zero");
+          }
+          this.pos = this.start;
+        }
+        this.busy = false;
+        this._queue = [];
+        if (this.fd === null) {
+          this._open = fs.open;
+          this._queue.push([this._open, this.path, this.flags, this.mode, void 0]);
+          this.flush();
+        }
+      }
+    }
+  }
+});
+
+// node_modules/graceful-fs/clone.js
+var require_clone = __commonJS({
+  "node_modules/graceful-fs/clone.js"(exports, module) {
+    "use strict";
+    module.exports = clone;
+    var getPrototypeOf = Object.getPrototypeOf || function(obj) {
+      return obj.__proto__;
+    };
+    function clone(obj) {
+      if (obj === null || typeof obj !== "object")
+        return obj;
+      if (obj instanceof Object)
+        var copy = { __proto__: getPrototypeOf(obj) };
+      else
+        var copy = /* @__PURE__ */ Object.create(null);
+      Object.getOwnPropertyNames(obj).forEach(function(key) {
+        Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(obj, key));
+      });
+      return copy;
+    }
+  }
+});
+
+// node_modules/graceful-fs/graceful-fs.js
+var require_graceful_fs = __commonJS({
+  "node_modules/graceful-fs/graceful-fs.js"(exports, module) {
+    var fs = __require("fs");
+    var polyfills = require_polyfills();
+    var legacy = require_legacy_streams();
+    var clone = require_clone();
+    var util = __require("util");
+    var gracefulQueue;
+    var previousSymbol;
+    if (typeof Symbol === "function" && typeof Symbol.for === "function") {
+      gracefulQueue = /* @__PURE__ */ Symbol.for("graceful-fs.queue");
+      previousSymbol = /* @__PURE__ */ Symbol.for("graceful-fs.previous");
+    } else {
+      gracefulQueue = "___graceful-fs.queue";
+      previousSymbol = "___graceful-fs.previous";
+    }
+    function noop() {
+    }
+    function publishQueue(context, queue2) {
+      Object.defineProperty(context, gracefulQueue, {
+        get: function() {
+          return queue2;
+        }
+      });
+    }
+    var debug = noop;
+    if (util.debuglog)
+      debug = util.debuglog("gfs4");
+    else if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || ""))
+      debug = function() {
+        var m = util.format.apply(util, arguments);
+        m = "GFS4: " + m.split(/\n/).join("\nGFS4: ");
+        console.error(m);
+      };
+    if (!fs[gracefulQueue]) {
+      queue = global[gracefulQueue] || [];
+      publishQueue(fs, queue);
+      fs.close = (function(fs$close) {
+        function close(fd, cb) {
+          return fs$close.call(fs, fd, function(err) {
+            if (!err) {
+              resetQueue();
+            }
+            if (typeof cb === "function")
+              cb.apply(this, arguments);
+          });
+        }
+        Object.defineProperty(close, previousSymbol, {
+          value: fs$close
+        });
+        return close;
+      })(fs.close);
+      fs.closeSync = (function(fs$closeSync) {
+        function closeSync(fd) {
+          fs$closeSync.apply(fs, arguments);
+          resetQueue();
+        }
+        Object.defineProperty(closeSync, previousSymbol, {
+          value: fs$closeSync
+        });
+        return closeSync;
+      })(fs.closeSync);
+      if (/\bgfs4\b/i.test(process.env.NODE_DEBUG || "")) {
+        process.on("exit", function() {
+          debug(fs[gracefulQueue]);
+          __require("assert").equal(fs[gracefulQueue].length, 0);
+        });
+      }
+    }
+    var queue;
+    if (!global[gracefulQueue]) {
+      publishQueue(global, fs[gracefulQueue]);
+    }
+    module.exports = patch(clone(fs));
+    if (process.env.TEST_GRACEFUL_FS_GLOBAL_PATCH && !fs.__patched) {
+      module.exports = patch(fs);
+      fs.__patched = true;
+    }
+    function patch(fs2) {
+      polyfills(fs2);
+      fs2.gracefulify = patch;
+      fs2.createReadStream = createReadStream2;
+      fs2.createWriteStream = createWriteStream2;
+      var fs$readFile = fs2.readFile;
+      fs2.readFile = readFile3;
+      function readFile3(path11, options, cb) {
+        if (typeof options === "function")
+          cb = options, options = null;
+        return go$readFile(path11, options, cb);
+        function go$readFile(path12, options2, cb2, startTime) {
+          return fs$readFile(path12, options2, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$readFile, [path12, options2, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$writeFile = fs2.writeFile;
+      fs2.writeFile = writeFile7;
+      function writeFile7(path11, data, options, cb) {
+        if (typeof options === "function")
+          cb = options, options = null;
+        return go$writeFile(path11, data, options, cb);
+        function go$writeFile(path12, data2, options2, cb2, startTime) {
+          return fs$writeFile(path12, data2, options2, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$writeFile, [path12, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$appendFile = fs2.appendFile;
+      if (fs$appendFile)
+        fs2.appendFile = appendFile;
+      function appendFile(path11, data, options, cb) {
+        if (typeof options === "function")
+          cb = options, options = null;
+        return go$appendFile(path11, data, options, cb);
+        function go$appendFile(path12, data2, options2, cb2, startTime) {
+          return fs$appendFile(path12, data2, options2, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$appendFile, [path12, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$copyFile = fs2.copyFile;
+      if (fs$copyFile)
+        fs2.copyFile = copyFile;
+      function copyFile(src, dest, flags, cb) {
+        if (typeof flags === "function") {
+          cb = flags;
+          flags = 0;
+        }
+        return go$copyFile(src, dest, flags, cb);
+        function go$copyFile(src2, dest2, flags2, cb2, startTime) {
+          return fs$copyFile(src2, dest2, flags2, function(err) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$copyFile, [src2, dest2, flags2, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      var fs$readdir = fs2.readdir;
+      fs2.readdir = readdir2;
+      var noReaddirOptionVersions = /^v[0-5]\./;
+      function readdir2(path11, options, cb) {
+        if (typeof options === "function")
+          cb = options, options = null;
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path12, options2, cb2, startTime) {
+          return fs$readdir(path12, fs$readdirCallback(
+            path12,
+            options2,
+            cb2,
+            startTime
+          ));
+        } : function go$readdir2(path12, options2, cb2, startTime) {
+          return fs$readdir(path12, options2, fs$readdirCallback(
+            path12,
+            options2,
+            cb2,
+            startTime
+          ));
+        };
+        return go$readdir(path11, options, cb);
+        function fs$readdirCallback(path12, options2, cb2, startTime) {
+          return function(err, files) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([
+                go$readdir,
+                [path12, options2, cb2],
+                err,
+                startTime || Date.now(),
+                Date.now()
+              ]);
+            else {
+              if (files && files.sort)
+                files.sort();
+              if (typeof cb2 === "function")
+                cb2.call(this, err, files);
+            }
+          };
+        }
+      }
+      if (process.version.substr(0, 4) === "v0.8") {
+        var legStreams = legacy(fs2);
+        ReadStream = legStreams.ReadStream;
+        WriteStream = legStreams.WriteStream;
+      }
+      var fs$ReadStream = fs2.ReadStream;
+      if (fs$ReadStream) {
+        ReadStream.prototype = Object.create(fs$ReadStream.prototype);
+        ReadStream.prototype.open = ReadStream$open;
+      }
+      var fs$WriteStream = fs2.WriteStream;
+      if (fs$WriteStream) {
+        WriteStream.prototype = Object.create(fs$WriteStream.prototype);
+        WriteStream.prototype.open = WriteStream$open;
+      }
+      Object.defineProperty(fs2, "ReadStream", {
+        get: function() {
+          return ReadStream;
+        },
+        set: function(val) {
+          ReadStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      Object.defineProperty(fs2, "WriteStream", {
+        get: function() {
+          return WriteStream;
+        },
+        set: function(val) {
+          WriteStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      var FileReadStream = ReadStream;
+      Object.defineProperty(fs2, "FileReadStream", {
+        get: function() {
+          return FileReadStream;
+        },
+        set: function(val) {
+          FileReadStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      var FileWriteStream = WriteStream;
+      Object.defineProperty(fs2, "FileWriteStream", {
+        get: function() {
+          return FileWriteStream;
+        },
+        set: function(val) {
+          FileWriteStream = val;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      function ReadStream(path11, options) {
+        if (this instanceof ReadStream)
+          return fs$ReadStream.apply(this, arguments), this;
+        else
+          return ReadStream.apply(Object.create(ReadStream.prototype), arguments);
+      }
+      function ReadStream$open() {
+        var that = this;
+        open(that.path, that.flags, that.mode, function(err, fd) {
+          if (err) {
+            if (that.autoClose)
+              that.destroy();
+            that.emit("error", err);
+          } else {
+            that.fd = fd;
+            that.emit("open", fd);
+            that.read();
+          }
+        });
+      }
+      function WriteStream(path11, options) {
+        if (this instanceof WriteStream)
+          return fs$WriteStream.apply(this, arguments), this;
+        else
+          return WriteStream.apply(Object.create(WriteStream.prototype), arguments);
+      }
+      function WriteStream$open() {
+        var that = this;
+        open(that.path, that.flags, that.mode, function(err, fd) {
+          if (err) {
+            that.destroy();
+            that.emit("error", err);
+          } else {
+            that.fd = fd;
+            that.emit("open", fd);
+          }
+        });
+      }
+      function createReadStream2(path11, options) {
+        return new fs2.ReadStream(path11, options);
+      }
+      function createWriteStream2(path11, options) {
+        return new fs2.WriteStream(path11, options);
+      }
+      var fs$open = fs2.open;
+      fs2.open = open;
+      function open(path11, flags, mode, cb) {
+        if (typeof mode === "function")
+          cb = mode, mode = null;
+        return go$open(path11, flags, mode, cb);
+        function go$open(path12, flags2, mode2, cb2, startTime) {
+          return fs$open(path12, flags2, mode2, function(err, fd) {
+            if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
+              enqueue([go$open, [path12, flags2, mode2, cb2], err, startTime || Date.now(), Date.now()]);
+            else {
+              if (typeof cb2 === "function")
+                cb2.apply(this, arguments);
+            }
+          });
+        }
+      }
+      return fs2;
+    }
+    function enqueue(elem) {
+      debug("ENQUEUE", elem[0].name, elem[1]);
+      fs[gracefulQueue].push(elem);
+      retry();
+    }
+    var retryTimer;
+    function resetQueue() {
+      var now = Date.now();
+      for (var i = 0; i < fs[gracefulQueue].length; ++i) {
+        if (fs[gracefulQueue][i].length > 2) {
+          fs[gracefulQueue][i][3] = now;
+          fs[gracefulQueue][i][4] = now;
+        }
+      }
+      retry();
+    }
+    function retry() {
+      clearTimeout(retryTimer);
+      retryTimer = void 0;
+      if (fs[gracefulQueue].length === 0)
+        return;
+      var elem = fs[gracefulQueue].shift();
+      var fn = elem[0];
+      var args = elem[1];
+      var err = elem[2];
+      var startTime = elem[3];
+      var lastTime = elem[4];
+      if (startTime === void 0) {
+        debug("RETRY", fn.name, args);
+        fn.apply(null, args);
+      } else if (Date.now() - startTime >= 6e4) {
+        debug("TIMEOUT", fn.name, args);
+        var cb = args.pop();
+        if (typeof cb === "function")
+          cb.call(null, err);
+      } else {
+        var sinceAttempt = Date.now() - lastTime;
+        var sinceStart = Math.max(lastTime - startTime, 1);
+        var desiredDelay = Math.min(sinceStart * 1.2, 100);
+        if (sinceAttempt >= desiredDelay) {
+          debug("RETRY", fn.name, args);
+          fn.apply(null, args.concat([startTime]));
+        } else {
+          fs[gracefulQueue].push(elem);
+        }
+      }
+      if (retryTimer === void 0) {
+        retryTimer = setTimeout(retry, 0);
+      }
+    }
+  }
+});
+
 // src/core/pipeline/phase.ts
 var PhaseTimeoutError = class extends Error {
   constructor(phase, timeoutMs) {
@@ -22238,6 +23033,7 @@ function createPhaseRunner(vm, logger, buildSignal) {
   const records = [];
   return {
     records,
+    signal: buildSignal,
     skip(phase, detail) {
       records.push({ vm, phase, startedAt: (/* @__PURE__ */ new Date()).toISOString(), durationMs: 0, status: "skipped", detail });
       logger.info(`==> ${phase}: skipped (${detail})`);
@@ -22247,17 +23043,20 @@ function createPhaseRunner(vm, logger, buildSignal) {
       const startedAt = new Date(started).toISOString();
       const timeout = options.timeoutMs && options.timeoutMs > 0 ? AbortSignal.timeout(options.timeoutMs) : void 0;
       const signal = timeout ? AbortSignal.any([buildSignal, timeout]) : buildSignal;
+      logger.phase?.({ type: "start", vm, phase });
       logger.info(`==> ${phase}`);
       try {
         const result = await fn(signal);
         const durationMs = Date.now() - started;
         records.push({ vm, phase, startedAt, durationMs, status: "ok", ...options.detail ? { detail: options.detail } : {} });
         logger.info(`<== ${phase} done in ${formatGoDuration(Math.round(durationMs))}`);
+        logger.phase?.({ type: "end", vm, phase, status: "ok" });
         return result;
       } catch (err) {
         const durationMs = Date.now() - started;
         const cancelled = buildSignal.aborted;
         records.push({ vm, phase, startedAt, durationMs, status: cancelled ? "cancelled" : "failed", detail: err instanceof Error ? err.message : String(err) });
+        logger.phase?.({ type: "end", vm, phase, status: cancelled ? "cancelled" : "failed" });
         if (cancelled) throw new CancelledError();
         if (timeout?.aborted) throw new PhaseTimeoutError(phase, options.timeoutMs);
         throw err;
@@ -22266,182 +23065,420 @@ function createPhaseRunner(vm, logger, buildSignal) {
   };
 }
 
-// src/core/pipeline/steps/boot-command.ts
+// src/core/pipeline/steps/text-waits.ts
+var import_pngjs = __toESM(require_png(), 1);
 import { writeFile } from "node:fs/promises";
+import path2 from "node:path";
+import { StringDecoder } from "node:string_decoder";
+
+// src/core/bootcommand/describe.ts
+var INVISIBLE = /^[\p{C}\p{Z}]$/u;
+var ESCAPES = { "\n": "\\n", "\r": "\\r", "	": "\\t", " ": " " };
+function keysymName(keysym) {
+  const named = KEYSYM_NAMES.get(keysym);
+  if (named) return named;
+  if (keysym > 1114111 || keysym >= 55296 && keysym <= 57343) return `0x${keysym.toString(16)}`;
+  const char = String.fromCodePoint(keysym);
+  const quoted = INVISIBLE.test(char) ? ESCAPES[char] ?? `\\u{${keysym.toString(16)}}` : char;
+  return keysym > 255 ? `U+${keysym.toString(16).toUpperCase().padStart(4, "0")} '${quoted}'` : `'${quoted}'`;
+}
+function describeKeyEvent(event) {
+  if ("waitText" in event) return `wait    for ${describeTextWait(event.waitText)}`;
+  if ("wait" in event) {
+    return `wait    ${formatGoDurationNanos(BigInt(Math.round(event.wait * 1e6)))}`;
+  }
+  const verb = event.down ? "press" : "release";
+  return `${verb.padEnd(7)} ${keysymName(event.key).padEnd(14)} 0x${event.key.toString(16).padStart(4, "0")}`;
+}
+function describeTextWait({ source, pattern }) {
+  return `${source === "screen" ? "screen" : "serial console"} text /${pattern}/`;
+}
+
+// src/core/ocr/ocr-worker.ts
+import { Worker } from "node:worker_threads";
+
+// src/core/ocr/ocr-assets.ts
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-
-// src/core/bootcommand/go-duration-nanos.ts
-var NANOS_PER_UNIT = {
-  ns: 1n,
-  us: 1000n,
-  "\xB5s": 1000n,
-  // U+00B5 MICRO SIGN
-  "\u03BCs": 1000n,
-  // U+03BC GREEK SMALL LETTER MU
-  ms: 1000000n,
-  s: 1000000000n,
-  m: 60000000000n,
-  h: 3600000000000n
+var OCR_LANGUAGE = "eng";
+var OCR_WORKER_FILE = "ocr-worker.cjs";
+var OCR_WASM_FILES = ["tesseract-core-relaxedsimd-lstm.wasm", "tesseract-core-simd-lstm.wasm"];
+var OCR_TRAINEDDATA_FILE = `${OCR_LANGUAGE}.traineddata.gz`;
+var OCR_DIST_FOLDER = "ocr";
+function bundledOcrAssets(moduleDir) {
+  const dir = path.resolve(moduleDir, "..", OCR_DIST_FOLDER);
+  const complete = [OCR_WORKER_FILE, OCR_TRAINEDDATA_FILE, OCR_WASM_FILES[0]].every((f) => existsSync(path.join(dir, f)));
+  return complete ? { workerPath: path.join(dir, OCR_WORKER_FILE), corePath: dir, langPath: dir } : void 0;
+}
+function packageOcrAssets() {
+  const require2 = createRequire(import.meta.url);
+  const packageDir = (name) => path.dirname(require2.resolve(`${name}/package.json`));
+  return {
+    workerPath: path.join(import.meta.dirname, OCR_WORKER_FILE),
+    corePath: packageDir("tesseract.js-core"),
+    langPath: path.join(packageDir("@tesseract.js-data/eng"), "4.0.0_best_int")
+  };
+}
+var OcrAssetsError = class extends Error {
+  name = "OcrAssetsError";
 };
-var TWO_POW_63 = 1n << 63n;
-var INT64_MAX = TWO_POW_63 - 1n;
-var isDigit = (c) => c !== void 0 && c >= "0" && c <= "9";
-function parseGoDurationNanos(text) {
-  let s = text;
-  let negative = false;
-  if (s.startsWith("-") || s.startsWith("+")) {
-    negative = s.startsWith("-");
-    s = s.slice(1);
-  }
-  if (s === "0") return 0n;
-  if (s === "") return void 0;
-  let total = 0n;
-  while (s !== "") {
-    if (!(s[0] === "." || isDigit(s[0]))) return void 0;
-    let whole = 0n;
-    let i = 0;
-    for (; isDigit(s[i]); i++) {
-      if (whole > TWO_POW_63 / 10n) return void 0;
-      whole = whole * 10n + BigInt(s.charCodeAt(i) - 48);
-      if (whole > TWO_POW_63) return void 0;
+function locateOcrAssets(moduleDir = import.meta.dirname) {
+  let assets = bundledOcrAssets(moduleDir);
+  if (!assets) {
+    try {
+      assets = packageOcrAssets();
+    } catch (err) {
+      throw new OcrAssetsError(
+        `the OCR files are not beside this bundle (${path.resolve(moduleDir, "..", OCR_DIST_FOLDER)}) and the npm packages tesseract.js-core and @tesseract.js-data/eng are not installed: ${err.message}`
+      );
     }
-    const hadWhole = i > 0;
-    s = s.slice(i);
-    let fraction = 0n;
-    let scale = 1;
-    let hadFraction = false;
-    if (s[0] === ".") {
-      s = s.slice(1);
-      let j = 0;
-      let overflow = false;
-      for (; isDigit(s[j]); j++) {
-        if (overflow) continue;
-        if (fraction > INT64_MAX / 10n) {
-          overflow = true;
-          continue;
-        }
-        const next = fraction * 10n + BigInt(s.charCodeAt(j) - 48);
-        if (next > TWO_POW_63) {
-          overflow = true;
-          continue;
-        }
-        fraction = next;
-        scale *= 10;
-      }
-      hadFraction = j > 0;
-      s = s.slice(j);
-    }
-    if (!hadWhole && !hadFraction) return void 0;
-    let u = 0;
-    while (u < s.length && s[u] !== "." && !isDigit(s[u])) u++;
-    if (u === 0) return void 0;
-    const unit = NANOS_PER_UNIT[s.slice(0, u)];
-    s = s.slice(u);
-    if (unit === void 0) return void 0;
-    if (whole > TWO_POW_63 / unit) return void 0;
-    let value = whole * unit;
-    if (fraction > 0n) {
-      value += BigInt(Math.trunc(Number(fraction) * (Number(unit) / scale)));
-      if (value > TWO_POW_63) return void 0;
-    }
-    total += value;
-    if (total > TWO_POW_63) return void 0;
   }
-  if (negative) return -total;
-  return total > INT64_MAX ? void 0 : total;
-}
-function formatGoDurationNanos(nanos) {
-  if (nanos === 0n) return "0s";
-  const sign = nanos < 0n ? "-" : "";
-  const u = nanos < 0n ? -nanos : nanos;
-  if (u < 1000n) return `${sign}${u}ns`;
-  if (u < 1000000n) return `${sign}${withFraction(u, 1000n, 3)}\xB5s`;
-  if (u < 1000000000n) return `${sign}${withFraction(u, 1000000n, 6)}ms`;
-  const totalSeconds = u / 1000000000n;
-  const fraction = fractionDigits(u % 1000000000n, 9);
-  let out = `${totalSeconds % 60n}${fraction}s`;
-  const totalMinutes = totalSeconds / 60n;
-  if (totalMinutes > 0n) {
-    out = `${totalMinutes % 60n}m${out}`;
-    const hours = totalMinutes / 60n;
-    if (hours > 0n) out = `${hours}h${out}`;
+  for (const file of [assets.workerPath, path.join(assets.corePath, OCR_WASM_FILES[0]), path.join(assets.langPath, OCR_TRAINEDDATA_FILE)]) {
+    if (!existsSync(file)) throw new OcrAssetsError(`an OCR file is missing: ${file}`);
   }
-  return sign + out;
-}
-function withFraction(value, per, digits) {
-  return `${value / per}${fractionDigits(value % per, digits)}`;
-}
-function fractionDigits(remainder, digits) {
-  if (remainder === 0n) return "";
-  return "." + remainder.toString().padStart(digits, "0").replace(/0+$/, "");
-}
-function wrapInt64(value) {
-  return BigInt.asIntN(64, value);
-}
-function nanosToMs(nanos) {
-  return Number(nanos) / 1e6;
+  return assets;
 }
 
-// src/core/bootcommand/special-keys.ts
-var fKeys = Array.from({ length: 12 }, (_, i) => ({
-  name: `f${i + 1}`,
-  keysym: 65470 + i,
-  x11Name: `F${i + 1}`,
-  since: "v0.4.0"
-}));
-var f = (n) => fKeys[n - 1];
-var SPECIAL_KEYS = [
-  { name: "bs", keysym: 65288, x11Name: "BackSpace", since: "v0.4.0" },
-  { name: "del", keysym: 65535, x11Name: "Delete", since: "v0.4.0" },
-  { name: "enter", keysym: 65293, x11Name: "Return", since: "v0.4.0" },
-  { name: "esc", keysym: 65307, x11Name: "Escape", since: "v0.4.0" },
-  f(10),
-  f(11),
-  f(12),
-  f(1),
-  f(2),
-  f(3),
-  f(4),
-  f(5),
-  f(6),
-  f(7),
-  f(8),
-  f(9),
-  { name: "return", keysym: 65293, x11Name: "Return", since: "v0.4.0" },
-  { name: "tab", keysym: 65289, x11Name: "Tab", since: "v0.4.0" },
-  { name: "up", keysym: 65362, x11Name: "Up", since: "v0.4.0" },
-  { name: "down", keysym: 65364, x11Name: "Down", since: "v0.4.0" },
-  // The space keysym, exactly what a literal ' ' sends.
-  { name: "spacebar", keysym: 32, x11Name: "space", since: "v0.4.0" },
-  { name: "insert", keysym: 65379, x11Name: "Insert", since: "v0.4.0" },
-  { name: "home", keysym: 65360, x11Name: "Home", since: "v0.4.0" },
-  { name: "end", keysym: 65367, x11Name: "End", since: "v0.4.0" },
-  { name: "pageUp", keysym: 65365, x11Name: "Prior", since: "v0.4.0" },
-  { name: "pageDown", keysym: 65366, x11Name: "Next", since: "v0.4.0" },
-  { name: "leftAlt", keysym: 65513, x11Name: "Alt_L", since: "v0.4.0" },
-  { name: "leftCtrl", keysym: 65507, x11Name: "Control_L", since: "v0.4.0" },
-  { name: "leftShift", keysym: 65505, x11Name: "Shift_L", since: "v0.4.0" },
-  { name: "rightAlt", keysym: 65514, x11Name: "Alt_R", since: "v0.4.0" },
-  { name: "rightCtrl", keysym: 65508, x11Name: "Control_R", since: "v0.4.0" },
-  { name: "rightShift", keysym: 65506, x11Name: "Shift_R", since: "v0.4.0" },
-  { name: "leftSuper", keysym: 65515, x11Name: "Super_L", since: "v0.4.0" },
-  { name: "rightSuper", keysym: 65516, x11Name: "Super_R", since: "v0.4.0" },
-  // The SDK sends the Alt keysyms for Command (what QEMU maps to the Mac Command key) and Meta for Option.
-  { name: "leftCommand", keysym: 65513, x11Name: "Alt_L", since: "v0.6.9" },
-  { name: "rightCommand", keysym: 65514, x11Name: "Alt_R", since: "v0.6.9" },
-  { name: "leftOption", keysym: 65511, x11Name: "Meta_L", since: "v0.6.9" },
-  { name: "rightOption", keysym: 65512, x11Name: "Meta_R", since: "v0.6.9" },
-  { name: "left", keysym: 65361, x11Name: "Left", since: "v0.4.0" },
-  { name: "right", keysym: 65363, x11Name: "Right", since: "v0.4.0" },
-  // In the VNC key map since v0.4.0 but only reachable through the grammar from v0.5.0 on.
-  { name: "menu", keysym: 65383, x11Name: "Menu", since: "v0.5.0" }
-];
-var byLowerName = new Map(SPECIAL_KEYS.map((k) => [k.name.toLowerCase(), k]));
-function specialKey(lowerName) {
-  return byLowerName.get(lowerName);
+// src/core/ocr/ocr-worker.ts
+var OEM_LSTM_ONLY = 1;
+var OcrError = class extends Error {
+  name = "OcrError";
+};
+var workerCount = 0;
+var OcrWorker = class _OcrWorker {
+  constructor(worker) {
+    this.worker = worker;
+    worker.on("message", (reply) => this.settle(reply));
+    worker.on("error", (err) => this.fail(new OcrError(`the OCR worker failed: ${err.message}`)));
+    this.exited = new Promise(
+      (resolve) => worker.once("exit", () => {
+        this.fail(new OcrError("the OCR worker has stopped"));
+        resolve();
+      })
+    );
+    worker.unref();
+  }
+  worker;
+  pending = /* @__PURE__ */ new Map();
+  failure;
+  jobCount = 0;
+  id = `ocr-${++workerCount}`;
+  exited;
+  queue = Promise.resolve();
+  /** Starts a worker and loads the core and the English model (about a second, once per build). */
+  static async start(options = {}) {
+    const assets = options.assets ?? locateOcrAssets();
+    const ocr = new _OcrWorker(new Worker(assets.workerPath));
+    try {
+      await ocr.job("load", { options: { lstmOnly: true, corePath: assets.corePath, logging: false } });
+      await ocr.job("loadLanguage", { langs: OCR_LANGUAGE, options: { langPath: assets.langPath, cacheMethod: "none", gzip: true, lstmOnly: true } });
+      await ocr.job("initialize", { langs: OCR_LANGUAGE, oem: OEM_LSTM_ONLY });
+      if (options.parameters) await ocr.job("setParameters", { params: options.parameters });
+    } catch (err) {
+      await ocr.close();
+      throw err;
+    }
+    return ocr;
+  }
+  /**
+   * The text Tesseract reads in an image (PNG, or a binary PGM/PPM for speed). Calls are served
+   * one at a time, as the worker holds one image.
+   */
+  recognize(image) {
+    const run2 = async () => {
+      const data = await this.job("recognize", { image, options: {}, output: { text: true, blocks: false, hocr: false, tsv: false } });
+      return data.text ?? "";
+    };
+    const result = this.queue.then(run2, run2);
+    this.queue = result.catch(() => {
+    });
+    return result;
+  }
+  /** Ends the worker thread; safe to call more than once. */
+  async close() {
+    this.fail(new OcrError("the OCR worker was closed"));
+    await this.worker.terminate();
+    await this.exited;
+  }
+  job(action, payload) {
+    if (this.failure) return Promise.reject(this.failure);
+    const jobId = `${this.id}-job-${++this.jobCount}`;
+    return new Promise((resolve, reject) => {
+      this.pending.set(`${action}-${jobId}`, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ workerId: this.id, jobId, action, payload });
+    });
+  }
+  settle(reply) {
+    if (reply.status === "progress") return;
+    const key = `${reply.action}-${reply.jobId}`;
+    const waiting = this.pending.get(key);
+    if (!waiting) return;
+    this.pending.delete(key);
+    if (this.pending.size === 0) this.worker.unref();
+    if (reply.status === "resolve") waiting.resolve(reply.data);
+    else waiting.reject(new OcrError(`OCR ${reply.action} failed: ${String(reply.data)}`));
+  }
+  fail(err) {
+    this.failure ??= err;
+    for (const waiting of this.pending.values()) waiting.reject(this.failure);
+    this.pending.clear();
+    this.worker.unref();
+  }
+};
+
+// src/core/ocr/screen-image.ts
+import { createHash } from "node:crypto";
+function screenToPgm({ width, height, rgba }) {
+  const header = Buffer.from(`P5
+${width} ${height}
+255
+`, "latin1");
+  const out = new Uint8Array(header.length + width * height);
+  out.set(header);
+  const grey = out.subarray(header.length);
+  let sum = 0;
+  for (let i = 0, p = 0; i < grey.length; i++, p += 4) {
+    const g = (rgba[p] * 299 + rgba[p + 1] * 587 + rgba[p + 2] * 114 + 500) / 1e3;
+    grey[i] = g;
+    sum += g;
+  }
+  if (grey.length > 0 && sum / grey.length < 128) {
+    for (let i = 0; i < grey.length; i++) grey[i] = 255 - grey[i];
+  }
+  return out;
 }
-var KEYSYM_NAMES = new Map(SPECIAL_KEYS.map((k) => [k.keysym, k.x11Name]));
-var SHIFT_L = 65505;
+function screenDigest({ width, height, rgba }) {
+  return createHash("sha1").update(`${width}x${height}:`).update(rgba).digest("hex");
+}
+
+// src/core/ocr/screen-reader.ts
+var IDLE_CLOSE_MS = 15e3;
+var REMEMBERED = 8;
+var shared;
+var workerOptions = {};
+function acquire() {
+  if (!shared) {
+    const worker = OcrWorker.start(workerOptions);
+    shared = { worker, users: 0 };
+    const mine = shared;
+    worker.catch(() => {
+      if (shared === mine) shared = void 0;
+    });
+  }
+  if (shared.idle) clearTimeout(shared.idle);
+  delete shared.idle;
+  shared.users++;
+  return shared.worker;
+}
+function release() {
+  const current = shared;
+  if (!current) return;
+  current.users--;
+  if (current.users > 0) return;
+  current.idle = setTimeout(() => {
+    if (shared !== current || current.users > 0) return;
+    shared = void 0;
+    void current.worker.then((w) => w.close()).catch(() => {
+    });
+  }, IDLE_CLOSE_MS);
+  current.idle.unref();
+}
+async function closeSharedOcr() {
+  const current = shared;
+  shared = void 0;
+  if (!current) return;
+  if (current.idle) clearTimeout(current.idle);
+  await current.worker.then((w) => w.close()).catch(() => {
+  });
+}
+var ScreenReader = class _ScreenReader {
+  constructor(worker) {
+    this.worker = worker;
+  }
+  worker;
+  known = /* @__PURE__ */ new Map();
+  closed = false;
+  /** A reader on the shared worker; close() lets go of it. */
+  static async open() {
+    try {
+      return new _ScreenReader(await acquire());
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+  async read(screen) {
+    const digest = screenDigest(screen);
+    const known = this.known.get(digest);
+    if (known !== void 0) return { text: known, cached: true, ms: 0 };
+    const started = performance.now();
+    const text = (await this.worker.recognize(screenToPgm(screen))).replace(/\s+$/, "");
+    this.known.set(digest, text);
+    if (this.known.size > REMEMBERED) this.known.delete(this.known.keys().next().value);
+    return { text, cached: false, ms: performance.now() - started };
+  }
+  close() {
+    if (this.closed) return;
+    this.closed = true;
+    release();
+  }
+};
+
+// src/core/ocr/screen-text.ts
+function normaliseScreenText(text) {
+  return text.replace(/[\u201c\u201d\u201e\u201f\u2033]/g, '"').replace(/[\u2018\u2019\u201a\u201b\u2032`]/g, "'").replace(/[ \t\u00a0]+/g, " ").replace(/ ([:;,.!?)\]}])/g, "$1").replace(/([([{]) /g, "$1").replace(/ *\n[ \n]*/g, "\n").trim();
+}
+function screenTextMatches(pattern, text) {
+  const re = new RegExp(pattern, "i");
+  return re.test(text) || re.test(normaliseScreenText(text));
+}
+
+// src/core/pipeline/steps/text-waits.ts
+var SCREEN_POLL_MS = 1e3;
+var SERIAL_POLL_MS = 250;
+var UNCHANGED_PAUSE_MS = 250;
+var QUOTED_LINES = 25;
+var TextWaitTimeoutError = class extends UserError {
+  constructor(message, seen, screenshot) {
+    super(message);
+    this.seen = seen;
+    this.screenshot = screenshot;
+  }
+  seen;
+  screenshot;
+  name = "TextWaitTimeoutError";
+};
+function consoleText(raw) {
+  return raw.replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, "").replace(/\u001b[()][0-9A-Za-z]|\u001b[=>78cDEHM]/g, "").replace(/\r\n?/g, "\n").replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
+}
+function quote(text) {
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  if (lines.length === 0) return "  (nothing)";
+  return lines.slice(-QUOTED_LINES).map((l) => `  | ${l}`).join("\n");
+}
+function pixelsToPng({ width, height, rgba }) {
+  const png = new import_pngjs.PNG({ width, height });
+  rgba.copy(png.data);
+  return import_pngjs.PNG.sync.write(png);
+}
+function textFileFor(png) {
+  return png.replace(/\.png$/, "") + ".txt";
+}
+var TextWaiter = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  reader;
+  serialOffset = 0;
+  serialText = "";
+  decoder = new StringDecoder("utf8");
+  count = 0;
+  /** The shared OCR reader, opened on first use. */
+  screenReader() {
+    if (!this.reader) {
+      this.reader = ScreenReader.open();
+      this.reader.catch(() => this.reader = void 0);
+    }
+    return this.reader;
+  }
+  async wait(wait, signal) {
+    this.count++;
+    const started = Date.now();
+    if (wait.source === "screen") await this.waitForScreen(wait, signal);
+    else await this.waitForSerial(wait, signal);
+    this.options.logger.info(`boot command: ${describeTextWait(wait)} appeared after ${formatGoDuration(Date.now() - started)}`);
+  }
+  close() {
+    void this.reader?.then((r) => r.close()).catch(() => {
+    });
+    this.reader = void 0;
+  }
+  async waitForScreen(wait, signal) {
+    const { vnc, timeoutMs } = this.options;
+    const deadline = Date.now() + timeoutMs;
+    const timedOut = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+    const reader = await this.screenReader();
+    let last;
+    let incremental = false;
+    try {
+      for (; ; ) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) break;
+        const pixels2 = await vnc.capture({ incremental, timeoutMs: Math.min(SCREEN_POLL_MS, remaining), signal: timedOut });
+        incremental = true;
+        const { text, cached } = await raceAbort(reader.read(pixels2), timedOut);
+        last = { pixels: pixels2, text };
+        if (screenTextMatches(wait.pattern, text)) return;
+        if (cached) await sleep(Math.min(UNCHANGED_PAUSE_MS, Math.max(0, deadline - Date.now())), timedOut);
+      }
+    } catch (err) {
+      if (signal.aborted) throw abortReason(signal);
+      if (!timedOut.aborted) throw err;
+    }
+    const pixels = last?.pixels ?? await vnc.capture({ timeoutMs: 5e3, signal }).catch(() => void 0);
+    const seen = last?.text ?? "";
+    let screenshot;
+    if (pixels) {
+      screenshot = path2.join(this.options.logDir, `bootcommand-wait-${String(this.count).padStart(2, "0")}-missed.png`);
+      await writeFile(screenshot, pixelsToPng(pixels));
+      await writeFile(textFileFor(screenshot), seen + "\n");
+    }
+    throw new TextWaitTimeoutError(
+      `boot command: no ${describeTextWait(wait)} within ${formatGoDuration(timeoutMs)} (bootTextTimeout); the screen read:
+${quote(seen)}${screenshot ? `
+last screen: ${screenshot}` : ""}`,
+      seen,
+      screenshot
+    );
+  }
+  async waitForSerial(wait, signal) {
+    const { handle, timeoutMs } = this.options;
+    if (!handle.readSerial) throw new UserError(`boot command: ${describeTextWait(wait)} needs the serial console, which this engine cannot read`);
+    const re = new RegExp(wait.pattern);
+    const deadline = Date.now() + timeoutMs;
+    for (; ; ) {
+      if (signal.aborted) throw abortReason(signal);
+      const chunk = await handle.readSerial(this.serialOffset, signal);
+      this.serialOffset += chunk.length;
+      this.serialText += this.decoder.write(chunk);
+      if (re.test(consoleText(this.serialText))) return;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      await sleep(Math.min(SERIAL_POLL_MS, remaining), signal);
+    }
+    const seen = consoleText(this.serialText);
+    throw new TextWaitTimeoutError(`boot command: no ${describeTextWait(wait)} within ${formatGoDuration(timeoutMs)} (bootTextTimeout); the serial console printed:
+${quote(seen)}`, seen);
+  }
+};
+function raceAbort(work, signal) {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    );
+  });
+}
+
+// src/core/pipeline/failure-capture.ts
+import { readFile, writeFile as writeFile3 } from "node:fs/promises";
+import path4 from "node:path";
+
+// src/core/pipeline/steps/boot-command.ts
+import { writeFile as writeFile2 } from "node:fs/promises";
+import path3 from "node:path";
 
 // src/core/bootcommand/key-events.ts
 var SHIFTED_SYMBOLS = new Set('~!@#$%^&*()_+{}|:"<>?');
@@ -22461,6 +23498,8 @@ function keyEventsFor(action) {
   switch (action.kind) {
     case "wait":
       return [{ wait: nanosToMs(action.nanos) }];
+    case "waitText":
+      return [{ waitText: { source: action.source, pattern: action.pattern } }];
     case "literal":
       return keyAction(action.char.codePointAt(0), action.action, needsShift(action.char));
     case "special": {
@@ -22469,240 +23508,6 @@ function keyEventsFor(action) {
       return keyAction(key.keysym, action.action, false);
     }
   }
-}
-
-// src/core/bootcommand/errors.ts
-var defaultElementLabel = (element) => `element ${element + 1}`;
-function formatProblem(problem, label = defaultElementLabel) {
-  return `${problem.reason} (${label(problem.element)}, column ${problem.column}: ${JSON.stringify(problem.text)})`;
-}
-var BootCommandError = class extends UserError {
-  constructor(problems, label = defaultElementLabel) {
-    super(problems.map((p) => formatProblem(p, label)).join("\n"));
-    this.problems = problems;
-  }
-  problems;
-  name = "BootCommandError";
-};
-
-// src/core/bootcommand/parser.ts
-var LT = 60;
-var GT = 62;
-var MINUS = 45;
-var DOT = 46;
-var ZERO = 48;
-var NINE = 57;
-var NANOS_PER_SECOND = 1000000000n;
-var DEFAULT_WAIT_NANOS = NANOS_PER_SECOND;
-var INT64_MAX2 = (1n << 63n) - 1n;
-var codePointsOf = (s) => Array.from(s, (c) => c.codePointAt(0));
-var WAIT = codePointsOf("wait");
-var ON = codePointsOf("on");
-var OFF = codePointsOf("off");
-var TIME_UNITS = ["ns", "us", "\xB5s", "ms", "s", "m", "h"].map(codePointsOf);
-var SPECIAL_NAMES = SPECIAL_KEYS.map((k) => ({ lower: k.name.toLowerCase(), cps: codePointsOf(k.name.toLowerCase()) }));
-function lowerForMatch(cp) {
-  if (cp >= 65 && cp <= 90) return cp + 32;
-  if (cp === 304) return 105;
-  if (cp === 8490) return 107;
-  return cp;
-}
-var isDigit2 = (cp) => cp !== void 0 && cp >= ZERO && cp <= NINE;
-var Matcher = class {
-  constructor(cps) {
-    this.cps = cps;
-  }
-  cps;
-  problems = [];
-  seen = /* @__PURE__ */ new Set();
-  tokens() {
-    const out = [];
-    let i = 0;
-    while (i < this.cps.length) {
-      const matched = this.wait(i) ?? this.charToggle(i) ?? this.special(i);
-      if (matched) {
-        out.push({ action: matched.action, start: i, end: matched.end });
-        i = matched.end;
-      } else {
-        out.push({ action: { kind: "literal", char: String.fromCodePoint(this.cps[i]), action: "press" }, start: i, end: i + 1 });
-        i += 1;
-      }
-    }
-    return out;
-  }
-  wait(start) {
-    if (this.cps[start] !== LT || !this.exact(start + 1, WAIT)) return void 0;
-    let i = start + 1 + WAIT.length;
-    let nanos = DEFAULT_WAIT_NANOS;
-    const duration = this.duration(start, i);
-    if (duration) {
-      i = duration.end;
-      nanos = duration.nanos;
-    } else {
-      const integer = this.integer(start, i);
-      if (integer) {
-        i = integer.end;
-        if (integer.value !== void 0) nanos = wrapInt64(integer.value * NANOS_PER_SECOND);
-      }
-    }
-    if (this.cps[i] !== GT) return void 0;
-    return { action: { kind: "wait", nanos }, end: i + 1 };
-  }
-  charToggle(start) {
-    if (this.cps[start] !== LT || start + 1 >= this.cps.length) return void 0;
-    const toggle = this.onOff(start + 2);
-    if (!toggle || this.cps[toggle.end] !== GT) return void 0;
-    const char = String.fromCodePoint(this.cps[start + 1]);
-    return { action: { kind: "literal", char, action: toggle.action }, end: toggle.end + 1 };
-  }
-  special(start) {
-    if (this.cps[start] !== LT) return void 0;
-    const name = SPECIAL_NAMES.find((n) => this.caseless(start + 1, n.cps));
-    if (!name) return void 0;
-    let i = start + 1 + name.cps.length;
-    let action = "press";
-    const toggle = this.onOff(i);
-    if (toggle) {
-      action = toggle.action;
-      i = toggle.end;
-    }
-    if (this.cps[i] !== GT) return void 0;
-    return { action: { kind: "special", key: name.lower, action }, end: i + 1 };
-  }
-  onOff(i) {
-    if (this.caseless(i, ON)) return { action: "on", end: i + ON.length };
-    if (this.caseless(i, OFF)) return { action: "off", end: i + OFF.length };
-    return void 0;
-  }
-  /** Duration <- (Number TimeUnit)+, its text then read by Go's ParseDuration. */
-  duration(tokenStart, from) {
-    let i = from;
-    for (; ; ) {
-      const number = this.number(tokenStart, i);
-      if (number === void 0) break;
-      const unit = TIME_UNITS.find((u) => this.exact(number, u));
-      if (!unit) break;
-      i = number + unit.length;
-    }
-    if (i === from) return void 0;
-    const text = this.text(from, i);
-    const nanos = parseGoDurationNanos(text);
-    if (nanos === void 0) {
-      const why = text.lastIndexOf("-") > 0 ? "a sign is only allowed at its start" : "it is longer than the longest Go duration, 2562047h47m16.854775807s";
-      this.problem("invalid-wait", `Invalid wait duration ${JSON.stringify(text)}: ${why}`, tokenStart, i);
-      return { nanos: 0n, end: i };
-    }
-    return { nanos, end: i };
-  }
-  /** Number <- "-"? Integer ("." Digit+)? ; returns the end index. */
-  number(tokenStart, from) {
-    let i = from;
-    if (this.cps[i] === MINUS) i++;
-    const integer = this.integer(tokenStart, i);
-    if (!integer) return void 0;
-    i = integer.end;
-    if (this.cps[i] === DOT && isDigit2(this.cps[i + 1])) {
-      i += 2;
-      while (isDigit2(this.cps[i])) i++;
-    }
-    return i;
-  }
-  /** Integer <- "0" / [1-9][0-9]* ; only the second branch has a value (pigeon's action placement). */
-  integer(tokenStart, from) {
-    const first = this.cps[from];
-    if (first === ZERO) return { end: from + 1 };
-    if (first === void 0 || first <= ZERO || first > NINE) return void 0;
-    let i = from + 1;
-    while (isDigit2(this.cps[i])) i++;
-    const digits = this.text(from, i);
-    let value = BigInt(digits);
-    if (value > INT64_MAX2) {
-      this.problem("invalid-wait", `Invalid wait value ${digits}: out of range for a 64-bit integer (Go's strconv.ParseInt)`, tokenStart, i);
-      value = INT64_MAX2;
-    }
-    return { value, end: i };
-  }
-  /** Spreading a long slice into String.fromCodePoint would overflow the argument limit. */
-  text(from, to) {
-    let out = "";
-    for (let k = from; k < to; k++) out += String.fromCodePoint(this.cps[k]);
-    return out;
-  }
-  exact(i, want) {
-    return want.every((cp, k) => this.cps[i + k] === cp);
-  }
-  caseless(i, lowerWant) {
-    return lowerWant.every((cp, k) => {
-      const got = this.cps[i + k];
-      return got !== void 0 && lowerForMatch(got) === cp;
-    });
-  }
-  problem(kind, reason, start, end) {
-    const key = `${start}:${end}:${reason}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.problems.push({ kind, reason, start, end });
-  }
-};
-function scanBootCommand(command) {
-  const elements = typeof command === "string" ? [command] : command;
-  const cps = [];
-  const utf16Offsets = [];
-  const elementOf = [];
-  const columnOf = [];
-  let offset = 0;
-  elements.forEach((element, index) => {
-    let column = 1;
-    for (const ch of element.toWellFormed()) {
-      cps.push(ch.codePointAt(0));
-      utf16Offsets.push(offset);
-      elementOf.push(index);
-      columnOf.push(column++);
-      offset += ch.length;
-    }
-  });
-  utf16Offsets.push(offset);
-  const joined = elements.map((e) => e.toWellFormed()).join("");
-  const textOf = (start, end) => joined.slice(utf16Offsets[start], utf16Offsets[end]);
-  const matcher = new Matcher(cps);
-  const tokens = matcher.tokens().map((t) => ({
-    ...t.action,
-    span: {
-      start: utf16Offsets[t.start],
-      end: utf16Offsets[t.end],
-      element: elementOf[t.start],
-      column: columnOf[t.start],
-      lastElement: elementOf[t.end - 1],
-      text: textOf(t.start, t.end)
-    }
-  }));
-  const located = (p) => ({
-    kind: p.kind,
-    reason: p.reason,
-    element: elementOf[p.start],
-    column: columnOf[p.start],
-    // Show the closing '>' when there is one: "<wait1m-30s>" reads better than "<wait1m-30s".
-    text: textOf(p.start, cps[p.end] === GT ? p.end + 1 : p.end)
-  });
-  if (matcher.problems.length > 0) return { tokens, problems: matcher.problems.map(located) };
-  const problems = [];
-  for (const token of tokens) {
-    if (token.kind === "wait" && token.nanos <= 0n) {
-      problems.push({
-        kind: "non-positive-wait",
-        reason: `Expecting a positive wait value. Got ${formatGoDurationNanos(token.nanos)}`,
-        element: token.span.element,
-        column: token.span.column,
-        text: token.span.text
-      });
-    }
-  }
-  return { tokens, problems };
-}
-function parseBootCommand(command, options = {}) {
-  const { tokens, problems } = scanBootCommand(command);
-  if (problems.length > 0) throw new BootCommandError(problems, options.elementLabel);
-  return tokens;
 }
 
 // src/core/bootcommand/plan.ts
@@ -22726,15 +23531,15 @@ function resolveKeyInterval({ env = {}, bootKeyInterval } = {}) {
   let interval = DEFAULT_KEY_INTERVAL_MS;
   const fromEnv = env[KEY_INTERVAL_ENV];
   if (fromEnv !== void 0) {
-    const parsed = parseGoDuration(fromEnv);
-    if (parsed !== void 0) interval = parsed;
+    const parsed = checkDuration(fromEnv);
+    if ("ms" in parsed) interval = parsed.ms;
   }
   if (bootKeyInterval !== void 0 && bootKeyInterval > 0) interval = bootKeyInterval;
   return Math.max(0, interval);
 }
 
 // src/core/bootcommand/type-key-events.ts
-async function typeKeyEvents(input, sink, { intervalMs, signal, onElementDone, onEvent, logger }) {
+async function typeKeyEvents(input, sink, { intervalMs, signal, onElementDone, onEvent, logger, waitForText }) {
   const events = "events" in input ? input.events : input;
   const elementEnds = "events" in input ? input.elementEnds : [events.length];
   let nextElement = 0;
@@ -22749,7 +23554,11 @@ async function typeKeyEvents(input, sink, { intervalMs, signal, onElementDone, o
   await finishElementsUpTo(0);
   for (const [index, event] of events.entries()) {
     if (signal?.aborted) throw abortReason(signal);
-    if ("wait" in event) {
+    if ("waitText" in event) {
+      if (!waitForText) throw new Error(`the boot command waits for ${describeTextWait(event.waitText)}, and nothing here can watch for text`);
+      logger?.debug(`boot command: waiting for ${describeTextWait(event.waitText)}`);
+      await waitForText(event.waitText, signal);
+    } else if ("wait" in event) {
       logger?.debug(`boot command: waiting ${formatGoDurationNanos(BigInt(Math.round(event.wait * 1e6)))}`);
       await sleep(event.wait, signal);
     } else {
@@ -22834,7 +23643,7 @@ var ByteReader = class {
 };
 
 // src/core/vnc/framebuffer.ts
-var import_pngjs = __toESM(require_png(), 1);
+var import_pngjs2 = __toESM(require_png(), 1);
 var Framebuffer = class _Framebuffer {
   constructor(width, height) {
     this.width = width;
@@ -22887,10 +23696,14 @@ var Framebuffer = class _Framebuffer {
     const i = (y * this.width + x) * 4;
     return [this.rgba[i], this.rgba[i + 1], this.rgba[i + 2], this.rgba[i + 3]];
   }
+  /** A copy of the pixels as RGBA, for OCR (the next update cannot change it under the reader). */
+  snapshot() {
+    return { width: this.width, height: this.height, rgba: Buffer.from(this.rgba) };
+  }
   toPng() {
-    const png = new import_pngjs.PNG({ width: this.width, height: this.height });
+    const png = new import_pngjs2.PNG({ width: this.width, height: this.height });
     this.rgba.copy(png.data);
-    return import_pngjs.PNG.sync.write(png);
+    return import_pngjs2.PNG.sync.write(png);
   }
   checkRect(x, y, width, height) {
     if (x + width > this.width || y + height > this.height) {
@@ -23069,19 +23882,54 @@ var RfbClient = class _RfbClient {
   /** The whole screen as a PNG, freshly requested from the server. Calls are served one at a time. */
   screenshot(options = {}) {
     const take = async () => {
-      for (let attempt = 0; attempt < 4; attempt++) {
-        const update = this.nextUpdate(options);
-        update.catch(() => {
-        });
-        await this.write(framebufferUpdateRequest(false, 0, 0, this.framebuffer.width, this.framebuffer.height));
-        if (!(await update).resized) break;
-      }
+      await this.screenshotUpdate(options);
       return this.framebuffer.toPng();
     };
     const result = this.screenshots.then(take, take);
     this.screenshots = result.catch(() => {
     });
     return result;
+  }
+  /**
+   * The screen's pixels, freshly requested (the whole screen, or only changes with `incremental`),
+   * served in turn with screenshots.
+   */
+  capture(options = {}) {
+    const take = async () => {
+      if (!options.incremental) {
+        await this.screenshotUpdate(options);
+        return this.framebuffer.snapshot();
+      }
+      const update = this.nextUpdate(options);
+      update.catch(() => {
+      });
+      await this.write(framebufferUpdateRequest(true, 0, 0, this.framebuffer.width, this.framebuffer.height));
+      try {
+        const { resized } = await update;
+        if (resized) await this.screenshotUpdate(options);
+      } catch (err) {
+        if (!(err instanceof VncError) || !/no screen update/.test(err.message) || options.signal?.aborted) throw err;
+      }
+      return this.framebuffer.snapshot();
+    };
+    const result = this.screenshots.then(take, take);
+    this.screenshots = result.catch(() => {
+    });
+    return result;
+  }
+  /** The screen's pixels as last received, as PNG (no request to the server). */
+  lastScreenPng() {
+    return this.framebuffer.toPng();
+  }
+  /** Requests the whole screen and waits for it. */
+  async screenshotUpdate(options) {
+    for (let attempt2 = 0; attempt2 < 4; attempt2++) {
+      const update = this.nextUpdate(options);
+      update.catch(() => {
+      });
+      await this.write(framebufferUpdateRequest(false, 0, 0, this.framebuffer.width, this.framebuffer.height));
+      if (!(await update).resized) break;
+    }
   }
   /** RGBA of one pixel of the last screen received. */
   pixel(x, y) {
@@ -23113,9 +23961,7 @@ var RfbClient = class _RfbClient {
     this.desktopName = await this.readText();
     this.framebuffer = new Framebuffer(width, height);
     await this.write(Buffer.concat([setPixelFormat(CLIENT_PIXEL_FORMAT), setEncodings([Encoding.CopyRect, Encoding.Raw, Encoding.DesktopSizePseudo])]));
-    this.logger?.debug(
-      `VNC: RFB ${this.version}, security ${security === SecurityType.None ? "none" : "VNC authentication"}, ${width}x${height} "${this.desktopName}"`
-    );
+    this.logger?.debug(`VNC: RFB ${this.version}, security ${security === SecurityType.None ? "none" : "VNC authentication"}, ${width}x${height} "${this.desktopName}"`);
   }
   async negotiateSecurity(password) {
     if (this.version === "3.3") {
@@ -23237,9 +24083,11 @@ var RfbClient = class _RfbClient {
 };
 
 // src/core/pipeline/steps/boot-command.ts
+var DEFAULT_TEXT_TIMEOUT_MS = 5 * 6e4;
+var FAILURE_OCR_MS = 3e4;
 function bootCommandFields(vm, handle) {
-  const http = handle.httpEndpoint();
-  return { HTTPIP: http?.ip ?? "", HTTPPort: http?.port ?? 0, Name: vm.name };
+  const http2 = handle.httpEndpoint();
+  return { HTTPIP: http2?.ip ?? "", HTTPPort: http2?.port ?? 0, Name: vm.name };
 }
 async function typeBootCommand({ vm, handle, logDir, logger, signal, env = process.env }) {
   const fields = bootCommandFields(vm, handle);
@@ -23249,11 +24097,27 @@ async function typeBootCommand({ vm, handle, logDir, logger, signal, env = proce
   const keys = plan.events.filter((e) => "key" in e).length;
   logger.info(`boot command: ${elements.length} element(s), ${keys} key events, ${intervalMs} ms apart`);
   const vnc = await RfbClient.connect(await handle.openVnc(signal), { signal, logger });
+  const waiter = new TextWaiter({ handle, vnc, logDir, logger, timeoutMs: vm.bootTextTimeout ?? DEFAULT_TEXT_TIMEOUT_MS });
+  const screenTexts = [];
+  let ocrWarned = false;
+  const writeScreenText = (file, pixels) => {
+    screenTexts.push(
+      waiter.screenReader().then((reader) => reader.read(pixels)).then(({ text }) => writeFile2(textFileFor(file), text + "\n")).catch((err) => {
+        if (!ocrWarned) logger.warn(`boot command: no screen text beside the screenshots: ${err instanceof Error ? err.message : String(err)}`);
+        ocrWarned = true;
+      })
+    );
+  };
   try {
+    if (vm.bootWaitText) {
+      logger.info(`boot wait: until ${vm.bootWaitText.source === "screen" ? "the screen" : "the serial console"} shows /${vm.bootWaitText.pattern}/`);
+      await waiter.wait(vm.bootWaitText, signal);
+    }
     let lastProgress = 0;
     await typeKeyEvents(plan, vnc, {
       intervalMs,
       signal,
+      waitForText: (wait) => waiter.wait(wait, signal),
       onEvent: (index) => {
         const pct = Math.floor(100 * (index + 1) / plan.events.length);
         if (pct >= lastProgress + 25 || index + 1 === plan.events.length) {
@@ -23263,29 +24127,78 @@ async function typeBootCommand({ vm, handle, logDir, logger, signal, env = proce
       },
       onElementDone: async (element) => {
         if (element >= elements.length) return;
-        const file = path.join(logDir, `bootcommand-${String(element + 1).padStart(2, "0")}.png`);
-        await writeFile(file, await vnc.screenshot({ signal }));
+        const file = path3.join(logDir, `bootcommand-${String(element + 1).padStart(2, "0")}.png`);
+        const pixels = await vnc.capture({ signal });
+        await writeFile2(file, pixelsToPng(pixels));
+        writeScreenText(file, pixels);
         logger.info(`boot command: element ${element + 1}/${elements.length} typed; screen saved to ${file}`);
       }
     });
+    await Promise.all(screenTexts);
   } finally {
+    waiter.close();
     await vnc.close();
   }
 }
 async function saveScreenshot(handle, file, signal) {
   const vnc = await RfbClient.connect(await handle.openVnc(signal), { signal, timeoutMs: 1e4 });
+  let pixels;
   try {
-    await writeFile(file, await vnc.screenshot({ signal, timeoutMs: 1e4 }));
-    return file;
+    pixels = await vnc.capture({ signal, timeoutMs: 1e4 });
+    await writeFile2(file, pixelsToPng(pixels));
   } finally {
     await vnc.close();
+  }
+  const text = await readScreenText(pixels, AbortSignal.timeout(FAILURE_OCR_MS)).catch(() => void 0);
+  if (text !== void 0) await writeFile2(textFileFor(file), text + "\n");
+  return file;
+}
+async function readScreenText(pixels, signal) {
+  const reader = ScreenReader.open();
+  try {
+    const read = reader.then((r) => r.read(pixels)).then((r) => r.text);
+    return await new Promise((resolve, reject) => {
+      signal.addEventListener("abort", () => reject(new Error("reading the screen took too long")), { once: true });
+      read.then(resolve, reject);
+    });
+  } finally {
+    void reader.then((r) => r.close()).catch(() => {
+    });
+  }
+}
+
+// src/core/pipeline/failure-capture.ts
+var FAILURE_SCREENSHOT = "failure.png";
+var SERIAL_TAIL_FILE = "serial-tail.txt";
+var SERIAL_TAIL_LINES = 30;
+async function captureFailure(handle, logDir, logger) {
+  const quick = AbortSignal.timeout(1e4);
+  try {
+    const file = await saveScreenshot(handle, path4.join(logDir, FAILURE_SCREENSHOT), quick);
+    logger.error(`last screen: ${file}`);
+    const text = await readFile(textFileFor(file), "utf8").catch(() => "");
+    const lines = text.split("\n").filter((l) => l.trim() !== "");
+    if (lines.length > 0) logger.error(`last screen's text:
+${lines.map((l) => `  | ${l}`).join("\n")}`);
+  } catch (err) {
+    logger.warn(`no screenshot: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    const tail = await handle.serialTail(SERIAL_TAIL_LINES);
+    if (tail.length > 0) {
+      await writeFile3(path4.join(logDir, SERIAL_TAIL_FILE), tail.join("\n") + "\n");
+      logger.error(`last serial console lines:
+${tail.map((l) => `  | ${l}`).join("\n")}`);
+    }
+  } catch (err) {
+    logger.warn(`no serial console: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
 // src/core/communicator/host-key.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function sshFingerprint(rawKey) {
-  return "SHA256:" + createHash("sha256").update(rawKey).digest("base64").replace(/=+$/, "");
+  return "SHA256:" + createHash2("sha256").update(rawKey).digest("base64").replace(/=+$/, "");
 }
 function normaliseFingerprint(text) {
   const trimmed = text.trim();
@@ -23324,28 +24237,26 @@ function hostKeyCheck(pinned) {
 
 // src/core/communicator/ssh-auth.ts
 var import_ssh2 = __toESM(require_lib2(), 1);
-import { readFile } from "node:fs/promises";
+import { readFile as readFile2 } from "node:fs/promises";
 import os from "node:os";
-import path2 from "node:path";
+import path5 from "node:path";
 function expandHome(file) {
   if (file === "~") return os.homedir();
-  if (file.startsWith("~/")) return path2.join(os.homedir(), file.slice(2));
+  if (file.startsWith("~/")) return path5.join(os.homedir(), file.slice(2));
   return file;
 }
 async function readPrivateKey(file, field) {
   const resolved = expandHome(file);
   let data;
   try {
-    data = await readFile(resolved);
+    data = await readFile2(resolved);
   } catch (err) {
     throw new UserError(`${field}: cannot read the private key file ${resolved}: ${err.message}`);
   }
   const parsed = import_ssh2.default.utils.parseKey(data);
   if (parsed instanceof Error) {
     const encrypted = /encrypted|passphrase/i.test(parsed.message);
-    throw new UserError(
-      `${field}: ${resolved} is not a usable private key (${parsed.message})` + (encrypted ? "; passphrase-protected keys are not supported, use sshAgentAuth instead" : "")
-    );
+    throw new UserError(`${field}: ${resolved} is not a usable private key (${parsed.message})` + (encrypted ? "; passphrase-protected keys are not supported, use sshAgentAuth instead" : ""));
   }
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (!key?.isPrivateKey()) throw new UserError(`${field}: ${resolved} holds a public key, not a private key`);
@@ -23476,13 +24387,9 @@ var ExecFs = class {
     await new Promise((resolve) => out.end(resolve));
     if (failed) throw failed;
   }
-  async stat(path4, signal) {
-    const q = shellQuote(path4);
-    const answer = (await this.run(
-      `if [ -d ${q} ]; then echo d; elif [ -f ${q} ]; then echo f; elif [ -e ${q} ]; then echo o; else echo n; fi; [ -x ${q} ] && echo x || echo -`,
-      `checking ${path4}`,
-      signal ? { signal } : {}
-    )).toString("utf8").split("\n");
+  async stat(path11, signal) {
+    const q = shellQuote(path11);
+    const answer = (await this.run(`if [ -d ${q} ]; then echo d; elif [ -f ${q} ]; then echo f; elif [ -e ${q} ]; then echo o; else echo n; fi; [ -x ${q} ] && echo x || echo -`, `checking ${path11}`, signal ? { signal } : {})).toString("utf8").split("\n");
     const kind = answer[0];
     if (kind === "n") return void 0;
     const type = kind === "d" ? "directory" : kind === "f" ? "file" : "other";
@@ -23546,9 +24453,9 @@ var SftpFs = class {
   async readFile(file, out, signal) {
     await pipeline(this.sftp.createReadStream(file), out, ...signal ? [{ signal }] : []);
   }
-  async stat(path4) {
+  async stat(path11) {
     try {
-      const stats = await promised((cb) => this.sftp.stat(path4, cb));
+      const stats = await promised((cb) => this.sftp.stat(path11, cb));
       return { type: typeOf(stats), mode: stats.mode & 4095, size: stats.size };
     } catch (err) {
       if (isNoSuchFile(err)) return void 0;
@@ -23577,7 +24484,7 @@ var SftpFs = class {
 // src/core/communicator/transfer.ts
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readdir, stat } from "node:fs/promises";
-import path3 from "node:path";
+import path6 from "node:path";
 import { Transform } from "node:stream";
 
 // src/core/communicator/transfer-paths.ts
@@ -23685,7 +24592,7 @@ async function walkLocal(dir, remoteDir, files, dirs) {
   const entries = await readdir(dir);
   entries.sort();
   for (const name of entries) {
-    const local = path3.join(dir, name);
+    const local = path6.join(dir, name);
     const st = await stat(local);
     const remote = remoteJoin(remoteDir, name);
     if (st.isDirectory()) await walkLocal(local, remote, files, dirs);
@@ -23704,13 +24611,13 @@ async function uploadLocalPath(fs, localPath, remotePath, options = {}) {
   const dirs = [];
   if (plan.kind === "directory") await walkLocal(localPath, plan.target, files, dirs);
   else files.push({ local: localPath, remote: plan.target, size: st.size, mode: st.mode & 4095 });
-  const total = files.reduce((n, f2) => n + f2.size, 0);
+  const total = files.reduce((n, f) => n + f.size, 0);
   const counter = new ByteCounter(`upload ${baseName(localPath) || localPath} \u2192 ${plan.target}`, total, options.onProgress);
   if (plan.kind === "file") await fs.mkdirp(remoteDirName(plan.target), options.signal);
   for (const d of dirs) await fs.mkdirp(d, options.signal);
-  for (const f2 of files) {
-    const source = createReadStream(f2.local).pipe(counter.through());
-    await fs.writeFile(f2.remote, source, f2.mode, options.signal);
+  for (const f of files) {
+    const source = createReadStream(f.local).pipe(counter.through());
+    await fs.writeFile(f.remote, source, f.mode, options.signal);
   }
   counter.finish();
 }
@@ -23726,7 +24633,7 @@ async function isLocalDirectory(p) {
   }
 }
 async function downloadFile(fs, remote, local, mode, counter, signal) {
-  await mkdir(path3.dirname(local), { recursive: true, mode: 493 });
+  await mkdir(path6.dirname(local), { recursive: true, mode: 493 });
   const out = createWriteStream(local, { mode: mode ?? 420 });
   const counting = counter.through();
   counting.pipe(out);
@@ -23746,7 +24653,7 @@ async function downloadTree(fs, remoteDir, localDir, counter, signal) {
   await mkdir(localDir, { recursive: true, mode: 493 });
   for (const e of await fs.list(remoteDir, signal)) {
     const remote = remoteJoin(remoteDir, e.name);
-    const local = path3.join(localDir, e.name);
+    const local = path6.join(localDir, e.name);
     if (e.type === "directory") await downloadTree(fs, remote, local, counter, signal);
     else if (e.type === "file") await downloadFile(fs, remote, local, e.mode, counter, signal);
   }
@@ -23761,7 +24668,7 @@ async function downloadRemotePath(fs, remotePath, localPath, options = {}) {
     if (matches.length === 0) throw new Error(`no remote file matches ${remotePath}`);
     for (const m of matches) {
       const remote = remoteJoin(dir, m.name);
-      const local = path3.join(localPath, m.name);
+      const local = path6.join(localPath, m.name);
       if (m.type === "directory") await downloadTree(fs, remote, local, counter, signal);
       else if (m.type === "file") await downloadFile(fs, remote, local, m.mode, counter, signal);
     }
@@ -24034,7 +24941,7 @@ async function dialSsh(options) {
   const { target, bastion: hop, signal } = options;
   const common = {
     readyTimeout: options.handshakeTimeout,
-    keepaliveInterval: options.keepAliveInterval > 0 ? options.keepAliveInterval : 0,
+    keepaliveInterval: options.keepAliveInterval > 0 ? timerDelay(options.keepAliveInterval) : 0,
     // Packer closes the connection after a few unanswered keepalives; ssh2's count does that.
     keepaliveCountMax: 3,
     ...options.debug ? { debug: options.debug } : {}
@@ -24057,13 +24964,7 @@ async function dialSsh(options) {
       const client2 = await connecting;
       return { client: client2, hostKeyFingerprint: targetCheck.seen };
     }
-    const client = await connectClient(
-      sock ? { ...common, sock } : { ...common, host: target.host, port: target.port },
-      target.auth,
-      targetCheck,
-      endpoint,
-      signal
-    );
+    const client = await connectClient(sock ? { ...common, sock } : { ...common, host: target.host, port: target.port }, target.auth, targetCheck, endpoint, signal);
     if (bastion) {
       const b = bastion;
       client.once("close", () => b.end());
@@ -24093,6 +24994,15 @@ function describeKind(err) {
     default:
       return `${err.endpoint}: ${err.message}`;
   }
+}
+function timeoutAdvice(config, last, authFailures) {
+  if (last.kind !== "auth") return "Check that the guest runs an SSH server reachable on that port, or raise communicator.sshTimeout.";
+  const offered = [
+    config.sshPassword !== void 0 ? "a password (communicator.sshPassword)" : void 0,
+    config.sshPrivateKeyFile ? `the key in ${config.sshPrivateKeyFile} (communicator.sshPrivateKeyFile)` : void 0,
+    config.sshAgentAuth ? "the keys of the SSH agent (communicator.sshAgentAuth)" : void 0
+  ].filter((o) => o !== void 0);
+  return `The SSH server answered but rejected the credentials (${authFailures} time(s)): user '${config.sshUsername}' with ${offered.length > 0 ? offered.join(", ") : "no password or key"}. Check communicator.sshUsername and the password or key, and that the guest has that user with them by then (a cloud-init seed, preseed or kickstart that sets them must have run), or raise communicator.sshTimeout if it sets them late.`;
 }
 async function dialTargets(config, address, options) {
   if (!config.sshUsername) throw new UserError("communicator.sshUsername: an SSH username is required to connect");
@@ -24161,7 +25071,7 @@ async function waitForSsh(config, targets, options) {
   let authFailures = 0;
   let replaced = 0;
   let last;
-  for (let attempt = 1; ; attempt++) {
+  for (let attempt2 = 1; ; attempt2++) {
     if (last) {
       const wait = Math.min(retryPause(last.kind, retryInterval, handshakePause), Math.max(0, deadline - Date.now()));
       if (!targets.bastion && last.kind !== "auth" && options.probeBanner !== false) await pauseUntilSshBanner(targets.target.host, targets.target.port, wait, signal);
@@ -24170,7 +25080,7 @@ async function waitForSsh(config, targets, options) {
     signal.throwIfAborted();
     if (Date.now() >= deadline && last) {
       throw new UserError(
-        `Timeout waiting for SSH: no SSH session with ${where} after ${formatGoDuration(config.sshTimeout)} (${attempt - 1} tries); last error: ${describeKind(last)}. Check that the guest runs an SSH server reachable on that port, or raise communicator.sshTimeout.`
+        `Timeout waiting for SSH: no SSH session with ${where} after ${formatGoDuration(config.sshTimeout)} (${attempt2 - 1} tries); last error: ${describeKind(last)}. ` + timeoutAdvice(config, last, authFailures)
       );
     }
     const watchStale = !targets.bastion && options.probeBanner !== false;
@@ -24191,14 +25101,14 @@ async function waitForSsh(config, targets, options) {
     } catch (err) {
       stale?.stop();
       if (stale?.fired && !signal.aborted) {
-        logger.debug(`SSH try ${attempt}: a fresh connection shows the SSH banner while this one still waits on the port forward; connecting again`);
+        logger.debug(`SSH try ${attempt2}: a fresh connection shows the SSH banner while this one still waits on the port forward; connecting again`);
         last = void 0;
         replaced++;
         continue;
       }
       if (!(err instanceof DialError)) throw err;
       last = err;
-      logger.debug(`SSH try ${attempt} failed: ${describeKind(err)}`);
+      logger.debug(`SSH try ${attempt2} failed: ${describeKind(err)}`);
       if (err.kind === "host-key") throw new UserError(`SSH host key check failed for ${where}: ${err.message}`);
       if (err.kind === "auth") {
         authFailures++;
@@ -24239,19 +25149,1208 @@ var StaleDialWatch = class {
   }
 };
 
+// src/core/httpserver/http-server.ts
+import { realpath, stat as stat2 } from "node:fs/promises";
+import http from "node:http";
+import path7 from "node:path";
+
+// src/core/httpserver/content-type.ts
+var TYPES = {
+  ".cfg": "text/plain; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".sh": "text/x-shellscript; charset=utf-8",
+  ".ks": "text/plain; charset=utf-8",
+  ".html": "text/html; charset=utf-8",
+  ".json": "application/json",
+  ".xml": "application/xml",
+  ".yaml": "application/yaml",
+  ".yml": "application/yaml",
+  ".iso": "application/octet-stream"
+};
+function contentTypeFor(file) {
+  const dot = file.lastIndexOf(".");
+  return (dot >= 0 ? TYPES[file.slice(dot).toLowerCase()] : void 0) ?? "application/octet-stream";
+}
+
+// src/core/httpserver/http-server.ts
+async function resolveInside(root, urlPath) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return void 0;
+  }
+  if (decoded.includes("\0")) return void 0;
+  const candidate = path7.resolve(root, "." + path7.posix.normalize("/" + decoded));
+  const realRoot = await realpath(root);
+  let real;
+  try {
+    real = await realpath(candidate);
+  } catch {
+    return void 0;
+  }
+  if (real !== realRoot && !real.startsWith(realRoot + path7.sep)) return void 0;
+  return real;
+}
+async function startHttpServer(options) {
+  const { source, logger } = options;
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const urlPath = (req.url ?? "/").split(/[?#]/, 1)[0] || "/";
+    const done = (status, bytes) => {
+      requests.push({ method: req.method ?? "?", path: urlPath, status, bytes });
+      logger.info(`http: ${req.method} ${urlPath} \u2192 ${status} (${bytes} B) from ${req.socket.remoteAddress}`);
+    };
+    const fail = (status, text) => {
+      res.writeHead(status, { "content-type": "text/plain" }).end(text + "\n");
+      done(status, 0);
+    };
+    if (req.method !== "GET" && req.method !== "HEAD") return fail(405, "method not allowed");
+    void serve(urlPath, req.method === "HEAD").catch((err) => {
+      logger.warn(`http: ${urlPath}: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) fail(500, "internal error");
+      else res.destroy();
+    });
+    async function serve(p, headOnly) {
+      if ("content" in source) {
+        const body = source.content[p];
+        if (body === void 0) return fail(404, "not found");
+        const buf = Buffer.from(body);
+        res.writeHead(200, { "content-type": contentTypeFor(p), "content-length": buf.length });
+        res.end(headOnly ? void 0 : buf);
+        return done(200, buf.length);
+      }
+      let file = await resolveInside(source.directory, p);
+      if (file && (await stat2(file)).isDirectory()) {
+        file = await resolveInside(source.directory, path7.posix.join(p, "index.html"));
+      }
+      if (!file) return fail(404, "not found");
+      let opened;
+      try {
+        opened = await openRegularFile(file);
+      } catch (err) {
+        if (!(err instanceof NotRegularFileError)) throw err;
+        logger.warn(`http: ${p}: ${err.message}; refused`);
+        return fail(403, "not a regular file");
+      }
+      const { handle, stats } = opened;
+      const size = stats.size;
+      res.writeHead(200, { "content-type": contentTypeFor(file), "content-length": size });
+      if (headOnly) {
+        await handle.close();
+        res.end();
+        return done(200, 0);
+      }
+      handle.createReadStream().on("error", (err) => res.destroy(err)).on("end", () => done(200, size)).pipe(res);
+    }
+  });
+  const host = options.host ?? "127.0.0.1";
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address();
+  logger.info(`http: serving ${"directory" in source ? source.directory : `${Object.keys(source.content).length} inline file(s)`} on ${host}:${port}`);
+  return {
+    port,
+    host,
+    requests,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    })
+  };
+}
+
+// src/core/pipeline/steps/export-output.ts
+import { rename, rm, stat as stat3, writeFile as writeFile4 } from "node:fs/promises";
+import path8 from "node:path";
+function outputImagePath(outputDir, layer, vm) {
+  return path8.join(outputDir, `${layer.name}-${vm.name}.${vm.output.format === "raw" ? "img" : "qcow2"}`);
+}
+async function exportOutput({ layer, vm, handle, phases, outputDir, logger, timeoutMs = 0 }) {
+  const image = outputImagePath(outputDir, layer, vm);
+  const checksumFile = `${image}.sha256`;
+  const pendingImage = `${image}.new.partial`;
+  const pendingChecksum = `${checksumFile}.new.partial`;
+  let sha256;
+  try {
+    await phases.run("export disk", (s) => handle.exportDisk({ destination: pendingImage, format: vm.output.format, compress: vm.output.compress, compressionType: vm.output.compressionType, logger, signal: s }), {
+      timeoutMs
+    });
+    sha256 = await phases.run("checksum", (s) => sha256OfFile(pendingImage, s));
+    await writeFile4(pendingChecksum, checksumLine(sha256, image));
+    await rm(checksumFile, { force: true });
+    await rename(pendingImage, image);
+    await rename(pendingChecksum, checksumFile);
+  } finally {
+    await rm(pendingImage, { force: true });
+    await rm(pendingChecksum, { force: true });
+  }
+  const { size } = await stat3(image);
+  logger.info(`output: ${image} (${vm.output.format}${vm.output.compress ? ", compressed" : ""}, sha256 ${sha256})`);
+  return { layer: layer.name, vm: vm.name, image, format: vm.output.format, compressed: vm.output.compress, bytes: size, sha256, checksumFile };
+}
+
+// src/core/provisioners/context.ts
+var PACKER_DELAYS = {
+  retry: 2e3,
+  provisionerRetry: 2e3,
+  windowsPoll: 5e3,
+  rebootInProgress: 1e4,
+  afterRestartCommand: 5e3
+};
+var ProvisionerError = class extends UserError {
+  name = "ProvisionerError";
+};
+var ProvisionerTimeoutError = class extends ProvisionerError {
+  name = "ProvisionerTimeoutError";
+};
+
+// src/core/provisioners/file.ts
+import { mkdtemp, rm as rm2, writeFile as writeFile5 } from "node:fs/promises";
+import os2 from "node:os";
+import path9 from "node:path";
+function resolveLocal(buildDir, p) {
+  const abs = path9.resolve(buildDir, p);
+  return /[/\\]$/.test(p) && !abs.endsWith(path9.sep) ? abs + path9.sep : abs;
+}
+async function transfer(session, what, fn) {
+  try {
+    await session.use(fn);
+  } catch (err) {
+    if (!(err instanceof ConnectionLostError)) throw new ProvisionerError(`${what}: ${err.message}`);
+    await session.use(fn).catch((e) => {
+      throw new ProvisionerError(`${what}: ${e.message}`);
+    });
+  }
+}
+async function runFile(p, ctx, session, logger, signal) {
+  if (!p.destination) throw new ProvisionerError("file: destination is required");
+  if (p.direction === "download") {
+    const dest = resolveLocal(ctx.buildDir, p.destination);
+    for (const source of p.sources) {
+      logger.info(`Downloading ${source} => ${dest}`);
+      await transfer(session, `downloading ${source}`, (comm) => comm.downloadPath(source, dest, signal));
+    }
+    return;
+  }
+  let tempDir;
+  try {
+    const sources = p.sources.map((s) => resolveLocal(ctx.buildDir, s));
+    if (p.content !== void 0) {
+      tempDir = await mkdtemp(path9.join(os2.tmpdir(), "ruddervirt-file-"));
+      const file = path9.join(tempDir, "pkr-file-content");
+      await writeFile5(file, p.content, { mode: 420 });
+      sources.push(file);
+    }
+    if (sources.length === 0) throw new ProvisionerError("file: nothing to upload (set source, sources or content)");
+    for (const source of sources) {
+      logger.info(`Uploading ${p.content !== void 0 && source.endsWith("pkr-file-content") ? "content" : source} => ${p.destination}`);
+      const hint = p.destination.endsWith("/") ? "" : ` (if ${p.destination} is a folder, end destination with '/')`;
+      await transfer(session, `uploading ${source}`, (comm) => comm.uploadPath(source, p.destination, signal)).catch((err) => {
+        throw err instanceof ProvisionerError && hint ? new ProvisionerError(err.message + hint) : err;
+      });
+    }
+  } finally {
+    if (tempDir) await rm2(tempDir, { recursive: true, force: true });
+  }
+}
+
+// src/core/provisioners/remote-session.ts
+var RemoteSession = class {
+  constructor(ctx, logger) {
+    this.ctx = ctx;
+    this.logger = logger;
+    this.comm = ctx.comm;
+  }
+  ctx;
+  logger;
+  comm;
+  lost = false;
+  /** The communicator to hand back to the pipeline when the provisioner is done. */
+  get current() {
+    return this.comm;
+  }
+  /** The connection dropped (a command reported a disconnect); the next use reconnects. */
+  markLost() {
+    this.lost = true;
+  }
+  /** Runs `fn` on a live communicator; a ConnectionLostError marks it lost and is rethrown. */
+  async use(fn) {
+    if (this.lost) await this.reconnect();
+    try {
+      return await fn(this.comm);
+    } catch (err) {
+      if (err instanceof ConnectionLostError) this.lost = true;
+      throw err;
+    }
+  }
+  async reconnect() {
+    this.logger.info("Reconnecting to the guest...");
+    const old = this.comm;
+    await old.close().catch(() => {
+    });
+    this.comm = await this.ctx.reconnect();
+    this.lost = false;
+    return this.comm;
+  }
+};
+function isFatal(err, signal) {
+  return signal.aborted || err instanceof ProvisionerError && !(err instanceof RetryableError);
+}
+var RetryableError = class extends ProvisionerError {
+  name = "RetryableError";
+};
+async function retryFor(what, limitMs, delayMs, signal, logger, fn) {
+  const deadline = Date.now() + limitMs;
+  for (; ; ) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isFatal(err, signal)) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      if (Date.now() + delayMs > deadline) {
+        throw new ProvisionerError(limitMs > 0 ? `${what}: still failing after ${formatGoDuration(limitMs)}: ${message}` : `${what}: ${message}`);
+      }
+      logger.debug(`Retryable error: ${what}: ${message}`);
+      await sleep(delayMs, signal);
+    }
+  }
+}
+
+// src/core/provisioners/shell.ts
+import { randomInt } from "node:crypto";
+import { mkdtemp as mkdtemp2, rm as rm3, writeFile as writeFile6 } from "node:fs/promises";
+import os3 from "node:os";
+import path10 from "node:path";
+import { Transform as Transform2 } from "node:stream";
+
+// src/core/provisioners/output-lines.ts
+import { StringDecoder as StringDecoder2 } from "node:string_decoder";
+var MAX_PENDING = 64 * 1024;
+var HELD_TAIL = 8 * 1024;
+var LineSplitter = class {
+  constructor(emit) {
+    this.emit = emit;
+  }
+  emit;
+  decoder = new StringDecoder2("utf8");
+  pending = "";
+  push(chunk) {
+    this.pending += this.decoder.write(chunk);
+    let nl;
+    while ((nl = this.pending.indexOf("\n")) >= 0) {
+      this.emit(this.pending.slice(0, nl).replace(/\r$/, ""));
+      this.pending = this.pending.slice(nl + 1);
+    }
+    if (this.pending.length > MAX_PENDING) {
+      let cut = this.pending.length - HELD_TAIL;
+      if (/[\ud800-\udbff]/.test(this.pending[cut - 1])) cut -= 1;
+      this.emit(this.pending.slice(0, cut));
+      this.pending = this.pending.slice(cut);
+    }
+  }
+  end() {
+    this.pending += this.decoder.end();
+    if (this.pending) this.emit(this.pending.replace(/\r$/, ""));
+    this.pending = "";
+  }
+};
+
+// src/core/provisioners/shell-env.ts
+var POSIX_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function shellEnvironment(input) {
+  const vars = /* @__PURE__ */ new Map();
+  if (input.buildName !== void 0) vars.set("PACKER_BUILD_NAME", input.buildName);
+  if (input.builderType !== void 0) vars.set("PACKER_BUILDER_TYPE", input.builderType);
+  if (input.httpIp && input.httpPort !== void 0 && String(input.httpPort) !== "0") {
+    vars.set("PACKER_HTTP_IP", input.httpIp);
+    vars.set("PACKER_HTTP_PORT", String(input.httpPort));
+    vars.set("PACKER_HTTP_ADDR", `${input.httpIp}:${input.httpPort}`);
+  }
+  input.environmentVars.forEach((assignment, i) => {
+    const eq = assignment.indexOf("=");
+    if (eq <= 0 || !POSIX_NAME.test(assignment.slice(0, eq))) throw new ProvisionerError(`environmentVars[${i}]: "${assignment}" is not KEY=value with KEY a variable name`);
+    vars.set(assignment.slice(0, eq), assignment.slice(eq + 1));
+  });
+  for (const [k, v] of Object.entries(input.env)) {
+    if (!POSIX_NAME.test(k)) throw new ProvisionerError(`env: "${k}" is not a variable name`);
+    vars.set(k, v);
+  }
+  return [...vars.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+}
+function inlineVars(vars) {
+  return vars.map(([k, v]) => `${k}='${escapeSingleQuoted(v)}' `).join("");
+}
+function envVarFile(vars) {
+  return vars.map(([k, v]) => `export ${k}='${escapeSingleQuoted(v)}'
+`).join("");
+}
+
+// src/core/provisioners/shell.ts
+function crlfToLf() {
+  let carry = false;
+  return new Transform2({
+    transform(chunk, _enc, cb) {
+      let text = chunk.toString("latin1");
+      if (carry) text = "\r" + text;
+      carry = text.endsWith("\r");
+      if (carry) text = text.slice(0, -1);
+      cb(null, Buffer.from(text.replace(/\r\n/g, "\n"), "latin1"));
+    },
+    flush(cb) {
+      cb(null, carry ? Buffer.from("\r", "latin1") : null);
+    }
+  });
+}
+function render(template, fields, field) {
+  try {
+    return renderTemplate(template, { fields });
+  } catch (err) {
+    if (err instanceof TemplateError) throw new ProvisionerError(`${field}: ${err.message} (at character ${err.offset + 1} of "${template}")`);
+    throw err;
+  }
+}
+async function execStreaming(session, command, logger, signal) {
+  const out = new LineSplitter((line) => logger.info(line));
+  const err = new LineSplitter((line) => logger.warn(line));
+  try {
+    return await session.use((comm) => comm.exec(command, { onStdout: (c) => out.push(c), onStderr: (c) => err.push(c), signal }));
+  } finally {
+    out.end();
+    err.end();
+  }
+}
+async function openScript(script) {
+  try {
+    return (await openRegularFile(script.localPath)).handle;
+  } catch (err) {
+    if (err instanceof NotRegularFileError) throw new ProvisionerError(`shell: script ${script.label}: ${err.message}`);
+    throw err;
+  }
+}
+async function runShell(p, ctx, session, logger, signal) {
+  const delays = { ...PACKER_DELAYS, ...ctx.delays };
+  const remoteFile = p.remoteFile ?? `script_${randomInt(0, 9999)}.sh`;
+  const remotePath = p.remotePath ?? `${p.remoteFolder.replace(/\/+$/, "")}/${remoteFile}`;
+  const fields = { ...ctx.vars };
+  const httpIp = fields.HTTPIP;
+  const env = shellEnvironment({
+    environmentVars: p.environmentVars,
+    env: p.env,
+    ...ctx.buildName !== void 0 ? { buildName: ctx.buildName } : {},
+    ...ctx.builderType !== void 0 ? { builderType: ctx.builderType } : {},
+    ...httpIp !== void 0 ? { httpIp: String(httpIp) } : {},
+    ...fields.HTTPPort !== void 0 ? { httpPort: fields.HTTPPort } : {}
+  });
+  const envVarFilePath = p.useEnvVarFile ? `${p.remoteFolder.replace(/\/+$/, "")}/varfile_${randomInt(0, 9999)}.sh` : "";
+  let tempDir;
+  try {
+    const scripts = [];
+    if (p.inline && p.inline.length > 0) {
+      tempDir = await mkdtemp2(path10.join(os3.tmpdir(), "ruddervirt-shell-"));
+      const file = path10.join(tempDir, "inline.sh");
+      const lines = p.inline.map((line, i) => render(line, fields, `inline[${i}]`));
+      await writeFile6(file, `#!${p.inlineShebang}
+${lines.map((l) => l + "\n").join("")}`, { mode: 384 });
+      scripts.push({ label: "inline commands", localPath: file });
+    } else {
+      for (const s of [...p.script ? [p.script] : [], ...p.scripts ?? []]) {
+        scripts.push({ label: s, localPath: path10.resolve(ctx.buildDir, s) });
+      }
+    }
+    if (scripts.length === 0) throw new ProvisionerError("shell: nothing to run (set inline, script or scripts)");
+    for (const script of scripts) await (await openScript(script)).close();
+    if (p.useEnvVarFile) {
+      const content = envVarFile(env);
+      await retryFor("uploading the environment variable file", p.startRetryTimeout, delays.retry, signal, logger, () => session.use((comm) => comm.upload(envVarFilePath, content, 384, signal)));
+    }
+    const command = render(p.executeCommand, { ...fields, Path: remotePath, Vars: inlineVars(env), EnvVarFile: envVarFilePath, Command: remotePath }, "executeCommand");
+    for (const script of scripts) {
+      logger.info(`Provisioning with shell script: ${script.label}`);
+      const result = await retryFor(`running ${script.label}`, p.startRetryTimeout, delays.retry, signal, logger, async () => {
+        await session.use(async (comm) => {
+          let data = (await openScript(script)).createReadStream();
+          if (!p.binary) data = data.pipe(crlfToLf());
+          return comm.upload(remotePath, data, 493, signal);
+        });
+        return execStreaming(session, command, logger, signal);
+      });
+      checkResult(p, result, session, script.label);
+      if (!p.skipClean) {
+        await retryFor(`removing ${remotePath}`, p.startRetryTimeout, delays.retry, signal, logger, () => removeRemote(session, remotePath, signal));
+      }
+    }
+    if (p.useEnvVarFile && !p.skipClean) {
+      await retryFor(`removing ${envVarFilePath}`, p.startRetryTimeout, delays.retry, signal, logger, () => removeRemote(session, envVarFilePath, signal));
+    }
+  } finally {
+    if (tempDir) await rm3(tempDir, { recursive: true, force: true });
+  }
+}
+function checkResult(p, result, session, label) {
+  if (result.disconnected) session.markLost();
+  const code = result.disconnected ? CMD_DISCONNECT : result.exitCode ?? CMD_DISCONNECT;
+  if (code === CMD_DISCONNECT && result.disconnected) {
+    if (p.expectDisconnect || p.validExitCodes.includes(CMD_DISCONNECT)) return;
+    throw new ProvisionerError(
+      `${label}: the script disconnected unexpectedly. If you expected your script to disconnect (a restart, for instance), set expectDisconnect: true or validExitCodes: [0, ${CMD_DISCONNECT}] on the shell provisioner.`
+    );
+  }
+  if (!p.validExitCodes.includes(code)) {
+    const how = result.exitSignal ? ` (killed by SIG${result.exitSignal})` : "";
+    throw new ProvisionerError(`${label}: script exited with non-zero exit status: ${code}${how}. Allowed exit codes are: [${p.validExitCodes.join(", ")}]`);
+  }
+}
+async function removeRemote(session, remotePath, signal) {
+  const r = await session.use((comm) => comm.exec(`rm -f ${shellQuote(remotePath)}`, { signal }));
+  if (r.disconnected) {
+    session.markLost();
+    throw new Error("the connection dropped during cleanup");
+  }
+  if (r.exitCode !== 0) throw new Error(`rm -f ${remotePath} exited with ${r.exitCode}`);
+}
+
+// src/core/provisioners/powershell.ts
+function encodedPowerShell(script) {
+  return `powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ${Buffer.from(script, "utf16le").toString("base64")}`;
+}
+function psQuote(value) {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+// src/core/provisioners/windows-restart.ts
+var TRY_RESTART_COMMAND = 'shutdown /r /f /t 60 /c "packer restart test"';
+var ABORT_RESTART_COMMAND = "shutdown /a";
+var PENDING_REBOOT_KEYS = [
+  "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending",
+  "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\PackagesPending",
+  "HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootInProgress"
+];
+var REGISTRY_CHECK_COMMAND = encodedPowerShell(`foreach ($key in @(${PENDING_REBOOT_KEYS.map(psQuote).join(", ")})) { if (Test-Path -LiteralPath $key) { Write-Output $key } }`);
+var RESTART_IN_PROGRESS = /* @__PURE__ */ new Set([1115, 1190, 1717]);
+var RESTART_COMMAND_OK = /* @__PURE__ */ new Set([0, 1115, 1190]);
+async function run(session, command, logger, signal) {
+  let stdout = "";
+  const stderr = new LineSplitter((line) => logger.debug(line));
+  const r = await session.use(
+    (comm) => comm.exec(command, {
+      onStdout: (c) => {
+        stdout += c.toString("utf8");
+      },
+      onStderr: (c) => stderr.push(c),
+      signal
+    })
+  ).finally(() => stderr.end());
+  if (r.disconnected) session.markLost();
+  return { code: r.disconnected ? void 0 : r.exitCode, stdout };
+}
+async function runWindowsRestart(p, ctx, session, logger, signal) {
+  const delays = { ...PACKER_DELAYS, ...ctx.delays };
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new ProvisionerError(`Timeout waiting for the machine to restart (restartTimeout ${formatGoDuration(p.restartTimeout)}).`)), timerDelay(p.restartTimeout));
+  const bounded = AbortSignal.any([signal, timeout.signal]);
+  let lastFailure = "";
+  try {
+    logger.info("Restarting the machine...");
+    await retryFor("running the restart command", Number.POSITIVE_INFINITY, delays.windowsPoll, bounded, logger, async () => {
+      const r = await execStreaming(session, p.restartCommand, logger, bounded);
+      if (r.disconnected) return session.markLost();
+      if (!RESTART_COMMAND_OK.has(r.exitCode ?? -1)) {
+        lastFailure = `the restart command exited with ${r.exitCode}`;
+        throw new RetryableError(lastFailure);
+      }
+    });
+    lastFailure = "";
+    await sleep(delays.afterRestartCommand, bounded);
+    await waitUntilRestarting(session, logger, bounded, delays);
+    logger.info("Waiting for the machine to come back...");
+    await waitForCheck(p, session, logger, bounded, delays.windowsPoll);
+    if (p.checkRegistry) await waitForRegistry(session, logger, bounded, delays.windowsPoll);
+    logger.info("Machine successfully restarted, moving on");
+  } catch (err) {
+    if (timeout.signal.aborted && !signal.aborted) {
+      const reason = timeout.signal.reason;
+      throw lastFailure ? new ProvisionerError(`${reason.message} Last failure: ${lastFailure}`) : reason;
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+async function waitUntilRestarting(session, logger, signal, delays) {
+  for (; ; ) {
+    logger.debug("Checking whether the machine is restarting...");
+    let code;
+    try {
+      code = (await run(session, TRY_RESTART_COMMAND, logger, signal)).code;
+    } catch (err) {
+      if (signal.aborted) throw err;
+      return;
+    }
+    if (code === void 0 || code === 1) return;
+    if (RESTART_IN_PROGRESS.has(code)) {
+      logger.info("A restart is already in progress, waiting...");
+      await sleep(delays.rebootInProgress, signal);
+      continue;
+    }
+    if (code === 0) {
+      await run(session, ABORT_RESTART_COMMAND, logger, signal).catch(() => void 0);
+      return;
+    }
+    await sleep(delays.windowsPoll, signal);
+  }
+}
+async function waitForCheck(p, session, logger, signal, poll) {
+  for (; ; ) {
+    try {
+      const { code, stdout } = await run(session, p.restartCheckCommand, logger, signal);
+      if (code !== void 0 && stdout.includes("restarted.")) {
+        logger.info(stdout.trim());
+        return;
+      }
+    } catch (err) {
+      if (signal.aborted) throw err;
+      logger.debug(`restart check: ${err.message}`);
+      if (!(err instanceof ConnectionLostError)) session.markLost();
+    }
+    await sleep(poll, signal);
+  }
+}
+async function waitForRegistry(session, logger, signal, poll) {
+  let reported = "";
+  for (; ; ) {
+    try {
+      const { code, stdout } = await run(session, REGISTRY_CHECK_COMMAND, logger, signal);
+      if (code === 0) {
+        const pending = stdout.split(/\r?\n/).filter(Boolean);
+        if (pending.length === 0) return;
+        const now = pending.join(", ");
+        if (now !== reported) logger.info(`Waiting for the pending-reboot registry keys to go away: ${now}`);
+        reported = now;
+      }
+    } catch (err) {
+      if (signal.aborted) throw err;
+      logger.debug(`registry check: ${err.message}`);
+    }
+    await sleep(poll, signal);
+  }
+}
+
+// src/core/provisioners/windows-update-script.ts
+var UPDATE_SCRIPT_PATH = "C:/Windows/Temp/ruddervirt-windows-update.ps1";
+var ELEVATED_RUNNER_PATH = "C:/Windows/Temp/ruddervirt-elevated.ps1";
+var EXIT_RESTART_NEEDED = 101;
+function parseFilters(filters) {
+  return filters.map((f, i) => {
+    const m = /^(include|exclude):(.+)$/s.exec(f.trim());
+    if (!m) throw new ProvisionerError(`windows-update filters[${i}]: "${f}" must be include:EXPRESSION or exclude:EXPRESSION`);
+    return { include: m[1] === "include", expression: m[2].trim() };
+  });
+}
+function windowsUpdateScript(options) {
+  const filters = parseFilters(options.filters).map((f) => `  @{ Include = $${f.include}; Test = [ScriptBlock]::Create(${psQuote(f.expression)}) }`).join(",\n");
+  return `# Generated by RudderVirt's windows-update provisioner.
+param([switch]$OnlyCheckForRebootRequired)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+
+$searchCriteria = ${psQuote(options.searchCriteria)}
+$updateLimit = ${Math.max(1, Math.floor(options.updateLimit))}
+$filters = @(
+${filters}
+)
+
+# The first filter whose expression holds for the update decides; none matching means "skip".
+function Test-Wanted($update) {
+  foreach ($filter in $filters) {
+    if (@($update | Where-Object -FilterScript $filter.Test).Count -gt 0) { return $filter.Include }
+  }
+  return $false
+}
+
+# Why Windows wants a restart, or $null when it does not.
+function Get-PendingRestartReason {
+  if ((New-Object -ComObject Microsoft.Update.SystemInfo).RebootRequired) { return 'Windows Update says a restart is required' }
+  $packages = 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\PackagesPending'
+  if ((Test-Path -LiteralPath $packages) -and @(Get-ChildItem -LiteralPath $packages).Count -gt 0) { return 'component servicing has packages pending' }
+  return $null
+}
+
+function Exit-ForRestart([string]$reason) {
+  Write-Output "A restart is needed: $reason."
+  # TiWorker (the servicing worker) goes on after installs; restarting under it can lose work.
+  Write-Output 'Waiting until TiWorker.exe has stayed stopped for 15 seconds...'
+  $quietSince = Get-Date
+  while (((Get-Date) - $quietSince).TotalSeconds -lt 15) {
+    if (Get-Process -Name TiWorker -ErrorAction SilentlyContinue) { $quietSince = Get-Date }
+    Start-Sleep -Seconds 1
+  }
+  exit ${EXIT_RESTART_NEEDED}
+}
+
+$pending = Get-PendingRestartReason
+if ($pending) { Exit-ForRestart $pending }
+if ($OnlyCheckForRebootRequired) {
+  Write-Output 'No restart is pending.'
+  exit 0
+}
+
+$session = New-Object -ComObject Microsoft.Update.Session
+$session.ClientApplicationID = 'RudderVirt'
+$installed = 0
+while ($true) {
+  Write-Output "Searching for updates: $searchCriteria"
+  $found = $session.CreateUpdateSearcher().Search($searchCriteria).Updates
+  $batch = New-Object -ComObject Microsoft.Update.UpdateColl
+  $moreLeft = $false
+  foreach ($update in $found) {
+    if (-not (Test-Wanted $update)) { Write-Output "Skipped by the filters: $($update.Title)"; continue }
+    if ($update.InstallationBehavior.CanRequestUserInput) { Write-Output "Skipped (it asks for user input): $($update.Title)"; continue }
+    if ($installed + $batch.Count -ge $updateLimit) { $moreLeft = $true; break }
+    if (-not $update.EulaAccepted) { $update.AcceptEula() | Out-Null }
+    Write-Output "Selected: $($update.Title)"
+    $batch.Add($update) | Out-Null
+  }
+  if ($batch.Count -eq 0) {
+    if ($moreLeft) { Exit-ForRestart "the updateLimit of $updateLimit was reached with updates left" }
+    Write-Output 'There are no more updates to install.'
+    exit 0
+  }
+
+  Write-Output "Downloading $($batch.Count) update(s)..."
+  $downloader = $session.CreateUpdateDownloader()
+  $downloader.Updates = $batch
+  $download = $downloader.Download()
+  # OperationResultCode: 2 succeeded, 3 succeeded with errors.
+  if ($download.ResultCode -ne 2 -and $download.ResultCode -ne 3) { Write-Output "Downloading failed (result code $($download.ResultCode))."; exit 1 }
+
+  Write-Output "Installing $($batch.Count) update(s)..."
+  $installer = $session.CreateUpdateInstaller()
+  $installer.Updates = $batch
+  $result = $installer.Install()
+  for ($i = 0; $i -lt $batch.Count; $i++) {
+    Write-Output ("  {0}: result code {1}" -f $batch.Item($i).Title, $result.GetUpdateResult($i).ResultCode)
+  }
+  if ($result.ResultCode -ne 2 -and $result.ResultCode -ne 3) { Write-Output "Installing failed (result code $($result.ResultCode))."; exit 1 }
+  $installed += $batch.Count
+
+  if ($result.RebootRequired) { Exit-ForRestart 'the installed updates require it' }
+  if ($moreLeft) { Exit-ForRestart "the updateLimit of $updateLimit was reached with updates left" }
+  $pending = Get-PendingRestartReason
+  if ($pending) { Exit-ForRestart $pending }
+  # Installing can make new updates applicable (servicing stacks): search again.
+}
+`;
+}
+var ELEVATED_RUNNER_SCRIPT = `# Generated by RudderVirt's windows-update provisioner.
+param([Parameter(Mandatory = $true)][string]$ScriptPath, [string]$ScriptArguments = '')
+$ErrorActionPreference = 'Stop'
+$name = 'ruddervirt-' + [guid]::NewGuid().ToString('N')
+$log = Join-Path $env:SystemRoot "Temp\\$name.log"
+$exitFile = Join-Path $env:SystemRoot "Temp\\$name.exit"
+
+$inner = "& '$($ScriptPath.Replace("'", "''"))' $ScriptArguments *> '$log'; Set-Content -LiteralPath '$exitFile' -Value ([string]\`$LASTEXITCODE)"
+$encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($inner))
+$action = New-ScheduledTaskAction -Execute 'powershell.exe' -Argument "-NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand $encoded"
+$principal = New-ScheduledTaskPrincipal -UserId 'SYSTEM' -LogonType ServiceAccount -RunLevel Highest
+$settings = New-ScheduledTaskSettingsSet -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries -ExecutionTimeLimit ([TimeSpan]::Zero)
+Register-ScheduledTask -TaskName $name -Action $action -Principal $principal -Settings $settings | Out-Null
+
+$printed = 0
+function Write-NewLines([bool]$all) {
+  if (-not (Test-Path -LiteralPath $log)) { return }
+  $lines = @(Get-Content -LiteralPath $log -ErrorAction SilentlyContinue)
+  # While the task runs, its last line may be incomplete: hold it back.
+  $upTo = if ($all) { $lines.Count } else { $lines.Count - 1 }
+  for ($i = $script:printed; $i -lt $upTo; $i++) { Write-Output $lines[$i] }
+  if ($upTo -gt $script:printed) { $script:printed = $upTo }
+}
+
+try {
+  Start-ScheduledTask -TaskName $name
+  do {
+    Start-Sleep -Seconds 1
+    Write-NewLines $false
+    $state = (Get-ScheduledTask -TaskName $name).State
+  } while ($state -eq 'Running' -or $state -eq 'Queued')
+  # The exit file is written as the task's last act; give the file system a moment.
+  for ($i = 0; $i -lt 10 -and -not (Test-Path -LiteralPath $exitFile); $i++) { Start-Sleep -Seconds 1 }
+  Write-NewLines $true
+  if (-not (Test-Path -LiteralPath $exitFile)) { Write-Output "The elevated task $name ended without an exit code (state $state)."; exit 1 }
+  exit [int]((Get-Content -LiteralPath $exitFile -Raw).Trim())
+} finally {
+  Unregister-ScheduledTask -TaskName $name -Confirm:$false -ErrorAction SilentlyContinue
+  Remove-Item -LiteralPath $log, $exitFile -ErrorAction SilentlyContinue
+}
+`;
+function updateCommand(checkOnly) {
+  const args = checkOnly ? " -ScriptArguments '-OnlyCheckForRebootRequired'" : "";
+  return `powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass -File ${ELEVATED_RUNNER_PATH} -ScriptPath ${UPDATE_SCRIPT_PATH}${args}`;
+}
+
+// src/core/provisioners/windows-update.ts
+var UPDATE_RESTART_COMMAND = 'shutdown.exe -f -r -t 0 -c "packer restart"';
+var UPDATE_TEST_RESTART_COMMAND = 'shutdown.exe -f -r -t 60 -c "packer restart test"';
+var UPDATE_ABORT_RESTART_COMMAND = "shutdown.exe -a";
+var UPLOAD_RETRY_LIMIT = 5 * 6e4;
+var DroppedError = class extends RetryableError {
+  name = "DroppedError";
+};
+async function exitCodeOf(session, command, logger, signal) {
+  const r = await execStreaming(session, command, logger, signal);
+  if (r.disconnected) {
+    session.markLost();
+    throw new DroppedError("the connection dropped");
+  }
+  return r.exitCode ?? -1;
+}
+async function runWindowsUpdate(p, ctx, session, logger, signal) {
+  const delays = { ...PACKER_DELAYS, ...ctx.delays };
+  const script = windowsUpdateScript({ searchCriteria: p.searchCriteria, filters: p.filters, updateLimit: p.updateLimit });
+  logger.info("Uploading the Windows update scripts...");
+  await retryFor(
+    "uploading the update scripts",
+    UPLOAD_RETRY_LIMIT,
+    delays.windowsPoll,
+    signal,
+    logger,
+    () => session.use(async (comm) => {
+      await comm.upload(ELEVATED_RUNNER_PATH, ELEVATED_RUNNER_SCRIPT, 420, signal);
+      await comm.upload(UPDATE_SCRIPT_PATH, script, 420, signal);
+    })
+  );
+  let restarts = 0;
+  for (; ; ) {
+    logger.info("Running Windows update...");
+    const code = await runUpdateScript(p, session, logger, signal, delays);
+    if (code === 0) {
+      logger.info(restarts ? `Windows is up to date (${restarts} restart(s)).` : "Windows is up to date.");
+      return;
+    }
+    for (; ; ) {
+      if (restarts >= p.maxReboots) {
+        throw new ProvisionerError(
+          `Windows still asks for a restart after ${restarts} restart(s) (maxReboots ${p.maxReboots}); an update may be failing in a loop. Exclude it with a filter (exclude:$_.Title -like "*KB\u2026*") or raise maxReboots.`
+        );
+      }
+      restarts++;
+      await restartAndWait(p, session, logger, signal, delays);
+      const pending = await checkPendingRestart(p, session, logger, signal, delays);
+      if (!pending) break;
+      logger.info("Another restart is pending.");
+    }
+  }
+}
+async function runUpdateScript(p, session, logger, signal, delays) {
+  const tries = Math.max(1, p.updateMaxRetries);
+  let last = "";
+  for (let attempt2 = 1; attempt2 <= tries; attempt2++) {
+    try {
+      const code = await exitCodeOf(session, updateCommand(false), logger, signal);
+      if (code === 0 || code === EXIT_RESTART_NEEDED) return code;
+      last = `the update script exited with ${code}`;
+    } catch (err) {
+      if (signal.aborted || err instanceof ProvisionerError && !(err instanceof RetryableError)) throw err;
+      last = err.message;
+    }
+    if (attempt2 < tries) {
+      logger.warn(`Windows update failed (${last}); retrying (${tries - attempt2} left)...`);
+      await sleep(delays.windowsPoll, signal);
+    }
+  }
+  throw new ProvisionerError(`Windows update failed ${tries} time(s); last: ${last}`);
+}
+async function restartAndWait(p, session, logger, signal, delays) {
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new ProvisionerError(`Timeout waiting for the machine to restart (restartTimeout ${formatGoDuration(p.restartTimeout)}).`)), timerDelay(p.restartTimeout));
+  const bounded = AbortSignal.any([signal, timeout.signal]);
+  let lastFailure = "";
+  const step = (what, fn) => retryFor(
+    what,
+    Number.POSITIVE_INFINITY,
+    delays.windowsPoll,
+    bounded,
+    logger,
+    () => fn().catch((err) => {
+      lastFailure = `${what}: ${err.message}`;
+      throw err;
+    })
+  );
+  try {
+    logger.info("Restarting the machine...");
+    await step("restarting", async () => {
+      try {
+        const code = await exitCodeOf(session, UPDATE_RESTART_COMMAND, logger, bounded);
+        if (code !== 0) throw new RetryableError(`the restart command exited with ${code}`);
+      } catch (err) {
+        if (err instanceof DroppedError) return;
+        throw err;
+      }
+    });
+    logger.info("Waiting for the machine to come back...");
+    await step("waiting for the restart", async () => {
+      const code = await exitCodeOf(session, UPDATE_TEST_RESTART_COMMAND, logger, bounded);
+      if (code !== 0) throw new RetryableError(`the test restart exited with ${code}`);
+    });
+    await step("cancelling the test restart", async () => {
+      const code = await exitCodeOf(session, UPDATE_ABORT_RESTART_COMMAND, logger, bounded);
+      if (code !== 0) throw new RetryableError(`shutdown.exe -a exited with ${code}`);
+    });
+  } catch (err) {
+    if (timeout.signal.aborted && !signal.aborted) {
+      const reason = timeout.signal.reason;
+      throw lastFailure ? new ProvisionerError(`${reason.message} Last failure: ${lastFailure}`) : reason;
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+async function checkPendingRestart(p, session, logger, signal, delays) {
+  return retryFor("checking for a pending restart", p.restartTimeout, delays.windowsPoll, signal, logger, async () => {
+    const code = await exitCodeOf(session, updateCommand(true), logger, signal);
+    if (code === 0) return false;
+    if (code === EXIT_RESTART_NEEDED) return true;
+    throw new RetryableError(`the pending-restart check exited with ${code}`);
+  });
+}
+
+// src/core/provisioners/run-provisioner.ts
+function isBug(err) {
+  return err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError;
+}
+function provisionerLabel(p, vmName) {
+  const own = p.name ?? p.type;
+  return vmName ? `${vmName}/${own}` : own;
+}
+async function runOnce(p, ctx, session, logger, signal) {
+  switch (p.type) {
+    case "shell":
+      return runShell(p, ctx, session, logger, signal);
+    case "file":
+      return runFile(p, ctx, session, logger, signal);
+    case "windows-restart":
+      return runWindowsRestart(p, ctx, session, logger, signal);
+    case "windows-update":
+      return runWindowsUpdate(p, ctx, session, logger, signal);
+  }
+}
+async function attempt(p, ctx, session, logger) {
+  if (p.pauseBefore > 0) {
+    logger.info(`Pausing ${formatGoDuration(p.pauseBefore)} before the next provisioner...`);
+    await sleep(p.pauseBefore, ctx.signal);
+  }
+  if (p.timeout <= 0) return runOnce(p, ctx, session, logger, ctx.signal);
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new ProvisionerTimeoutError(`timed out after ${formatGoDuration(p.timeout)} (timeout)`)), timerDelay(p.timeout));
+  try {
+    await runOnce(p, ctx, session, logger, AbortSignal.any([ctx.signal, deadline.signal]));
+  } catch (err) {
+    if (deadline.signal.aborted && !ctx.signal.aborted) throw deadline.signal.reason;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+async function runProvisioner(p, ctx) {
+  const logger = ctx.logger.child(provisionerLabel(p, ctx.vmName));
+  const session = new RemoteSession(ctx, logger);
+  const delays = { ...PACKER_DELAYS, ...ctx.delays };
+  const tries = Math.max(0, p.maxRetries) + 1;
+  for (let left = tries - 1; ; left--) {
+    try {
+      await attempt(p, ctx, session, logger);
+      return session.current;
+    } catch (err) {
+      if (ctx.signal.aborted) throw ctx.signal.reason instanceof Error ? ctx.signal.reason : err;
+      const message = err instanceof Error ? err.message : String(err);
+      if (left <= 0) {
+        if (isBug(err)) throw err;
+        const Kind = err instanceof ProvisionerTimeoutError ? ProvisionerTimeoutError : ProvisionerError;
+        throw new Kind(`${provisionerLabel(p, ctx.vmName)}: ${message}`);
+      }
+      logger.warn(`Provisioner failed with "${message}", retrying with ${left} trie(s) left`);
+      await sleep(delays.provisionerRetry, ctx.signal);
+    }
+  }
+}
+
+// src/core/pipeline/steps/provision.ts
+async function runProvisioners(req) {
+  const { build, vm, handle, phases, logger } = req;
+  let comm = req.comm;
+  const vars = bootCommandFields(vm, handle);
+  const peerEnv = peerEnvironment(req.peers ?? []);
+  for (const [i, declared] of vm.provisioners.entries()) {
+    const p = declared.type === "shell" && Object.keys(peerEnv).length > 0 ? { ...declared, env: { ...peerEnv, ...declared.env } } : declared;
+    comm = await phases.run(
+      `provision ${i + 1}/${vm.provisioners.length}: ${provisionerLabel(p)}`,
+      (s) => runProvisioner(p, {
+        comm,
+        logger,
+        vars,
+        buildDir: build.dir,
+        signal: s,
+        reconnect: () => req.reconnect(s),
+        vmName: vm.name,
+        buildName: build.name,
+        builderType: "ruddervirt"
+      }),
+      { timeoutMs: req.provisionTimeoutMs }
+    );
+  }
+  return comm;
+}
+
+// src/core/pipeline/steps/shutdown.ts
+async function shutdownVm({ vm, handle, comm, logger, signal }) {
+  if (vm.shutdownCommand && comm) {
+    logger.info(`shutdown: running shutdownCommand`);
+    const out = new LineSplitter((line) => logger.info(line));
+    const err = new LineSplitter((line) => logger.info(line));
+    void comm.exec(vm.shutdownCommand, { signal, onStdout: (c) => out.push(c), onStderr: (c) => err.push(c) }).finally(() => {
+      out.end();
+      err.end();
+    }).then((r) => {
+      if (r.exitCode !== void 0 && r.exitCode !== 0) logger.warn(`shutdownCommand exited with status ${r.exitCode}`);
+    }).catch(() => void 0);
+  } else if (vm.communicator.type === "none") {
+    logger.info(`shutdown: waiting up to ${formatGoDuration(vm.shutdownTimeout)} for the guest to power off`);
+  } else {
+    logger.info("shutdown: pressing the ACPI power button");
+    await handle.powerOff();
+  }
+  if (await handle.waitForShutdown(vm.shutdownTimeout, signal)) {
+    logger.info("shutdown: the VM stopped");
+    return;
+  }
+  logger.warn(`shutdown: the VM did not stop within shutdownTimeout (${formatGoDuration(vm.shutdownTimeout)}); forcing it off \u2014 the image may hold an unclean filesystem`);
+  await handle.stop();
+}
+
+// src/core/pipeline/vm-steps.ts
+function requireHandle(state) {
+  if (!state.handle) throw new Error("internal: this step needs a running VM (start vm, or one attached by an earlier stage)");
+  return state.handle;
+}
+function dial(ctx, handle, signal, reconnect) {
+  return handle.sshAddress(signal).then((address) => connectSsh(ctx.vm.communicator, address, { logger: ctx.logger, signal, reconnect, ...ctx.masker ? { masker: ctx.masker } : {} }));
+}
+var STEPS = [
+  {
+    name: "http server",
+    absent: (ctx) => !(ctx.vm.httpDirectory || ctx.vm.httpContent) || ctx.engine.servesHttpItself === true,
+    async run(ctx, state) {
+      const { vm } = ctx;
+      state.http = await startHttpServer({ source: vm.httpDirectory ? { directory: vm.httpDirectory } : { content: vm.httpContent ?? {} }, logger: ctx.logger });
+    },
+    cleanup: (_ctx, state) => state.http?.close()
+  },
+  {
+    name: "start vm",
+    timeoutMs: (ctx) => ctx.timeouts.boot ?? 0,
+    async run(ctx, state, signal) {
+      state.handle = await ctx.engine.startVm({
+        build: ctx.build,
+        vm: ctx.vm,
+        workDir: ctx.workDir,
+        logDir: ctx.logDir,
+        logger: ctx.logger,
+        signal,
+        ...state.http ? { http: { port: state.http.port } } : {},
+        ...ctx.parentDisk ? { parentDisk: ctx.parentDisk } : {}
+      });
+    }
+    // The VM's own stop is registered by the runner (it depends on how the slice ends).
+  },
+  {
+    name: "boot wait",
+    absent: (ctx) => ctx.vm.bootWait <= 0,
+    run: (ctx, _state, signal) => sleep(ctx.vm.bootWait, signal)
+  },
+  {
+    name: "boot command",
+    skip: (ctx) => ctx.vm.bootCommand.length === 0 ? "none given" : void 0,
+    timeoutMs: (ctx) => ctx.timeouts.bootCommand ?? 0,
+    run: (ctx, state, signal) => typeBootCommand({ vm: ctx.vm, handle: requireHandle(state), logDir: ctx.logDir, logger: ctx.logger, signal })
+  },
+  {
+    name: "wait for dependencies",
+    absent: (ctx) => ctx.vm.dependsOn.length === 0 || !ctx.layerSync,
+    phase: (ctx) => `wait for ${ctx.vm.dependsOn.join(", ")}`,
+    run: (ctx, _state, signal) => ctx.layerSync.waitFor(ctx.vm.dependsOn, signal)
+  },
+  {
+    name: "wait for ssh",
+    skip: (ctx) => ctx.vm.communicator.type !== "ssh" ? "communicator none" : void 0,
+    // connectSsh applies pauseBeforeConnecting itself, on the first connection only.
+    async run(ctx, state, signal) {
+      state.comm = await dial(ctx, requireHandle(state), signal, false);
+    },
+    // Provisioners may replace the connection (reboots): whichever is current is closed.
+    cleanup: (_ctx, state) => state.comm?.close()
+  },
+  {
+    name: "provision",
+    skip: (ctx) => ctx.vm.communicator.type !== "ssh" ? "communicator none" : ctx.vm.provisioners.length === 0 ? "no provisioners" : void 0,
+    ownPhases: true,
+    async run(ctx, state, signal) {
+      const handle = requireHandle(state);
+      if (!state.comm) throw new Error("internal: provision runs after wait for ssh");
+      const peers = ctx.engine.peerAddresses?.(ctx.build, ctx.layer, ctx.vm) ?? [];
+      if (peers.length > 0) ctx.logger.info(`peers: ${peers.map((p) => `${p.vm}=${p.address}`).join(", ")} (RUDDERVIRT_PEER_* in shell provisioners)`);
+      state.comm = await runProvisioners({
+        build: ctx.build,
+        vm: ctx.vm,
+        handle,
+        comm: state.comm,
+        phases: ctx.phases,
+        logger: ctx.logger,
+        signal,
+        peers,
+        provisionTimeoutMs: ctx.timeouts.provision ?? 0,
+        reconnect: (s) => dial(ctx, handle, s, true)
+      });
+    }
+  },
+  {
+    name: "keep running for dependents",
+    absent: (ctx) => (ctx.layerSync?.dependentsOf(ctx.vm.name) ?? []).length === 0,
+    phase: (ctx) => `keep running for ${ctx.layerSync.dependentsOf(ctx.vm.name).join(", ")}`,
+    // Peers provision against this VM (a database for an app): keep it up until they are done.
+    run: (ctx, _state, signal) => ctx.layerSync.waitForDependents(ctx.vm.name, signal)
+  },
+  {
+    name: "shutdown",
+    skip: (_ctx, state) => state.handle && !state.handle.isRunning() ? "the VM had already stopped" : void 0,
+    timeoutMs: (ctx) => ctx.timeouts.shutdown ?? 0,
+    async run(ctx, state, signal) {
+      const handle = requireHandle(state);
+      const { vm } = ctx;
+      let own;
+      if (!state.comm && vm.shutdownCommand && vm.communicator.type === "ssh") own = await dial(ctx, handle, signal, false);
+      try {
+        const comm = state.comm ?? own;
+        await shutdownVm({ vm, handle, logger: ctx.logger, signal, ...comm ? { comm } : {} });
+      } finally {
+        await own?.close().catch(() => void 0);
+      }
+    }
+  },
+  {
+    name: "export",
+    ownPhases: true,
+    async run(ctx, state) {
+      state.output = await exportOutput({
+        layer: ctx.layer,
+        vm: ctx.vm,
+        handle: requireHandle(state),
+        phases: ctx.phases,
+        outputDir: ctx.outputDir,
+        logger: ctx.logger,
+        timeoutMs: ctx.timeouts.export ?? 0
+      });
+    }
+  }
+];
+var VM_STEPS = STEPS.map((s) => s.name);
+var VM_STAGES = {
+  "build-vm": ["http server", "start vm", "boot wait", "boot command", "wait for ssh"],
+  provision: ["wait for ssh", "provision"],
+  snapshot: ["shutdown", "export"]
+};
+async function runVmSteps(options) {
+  const { ctx, onError } = options;
+  const state = options.state ?? {};
+  const wanted = new Set(options.steps ?? VM_STEPS);
+  const cleanup = new CleanupStack();
+  const vmCleanup = (handle) => cleanup.push(`vm ${ctx.vm.name}`, async () => {
+    if (!state.detached) await handle.stop();
+  });
+  if (state.handle) vmCleanup(state.handle);
+  let abortChosen = false;
+  try {
+    for (const step of STEPS) {
+      if (!wanted.has(step.name) || step.absent?.(ctx)) continue;
+      const reason = step.skip?.(ctx, state);
+      const phase = step.phase?.(ctx) ?? step.name;
+      if (reason !== void 0) {
+        ctx.phases.skip(phase, reason);
+      } else {
+        for (; ; ) {
+          try {
+            await runStep(step, phase);
+            break;
+          } catch (err) {
+            if (onError !== "ask" || !options.ask || ctx.phases.signal.aborted) throw err;
+            const choice = await options.ask({ vm: `${ctx.layer.name}/${ctx.vm.name}`, phase, error: err });
+            if (choice === "retry") {
+              ctx.logger.info(`retrying ${phase}`);
+              continue;
+            }
+            abortChosen = choice === "abort";
+            throw err;
+          }
+        }
+      }
+      if (step.name === "provision") ctx.layerSync?.provisioned(ctx.vm.name);
+    }
+    if (options.vmAfter === "detach" && state.handle) state.detached = await ctx.engine.detach(state.handle);
+    return state;
+  } catch (err) {
+    ctx.layerSync?.failed(ctx.vm.name, err instanceof Error ? err : new Error(String(err)));
+    const handle = state.handle;
+    if (handle && handle.isRunning() && !ctx.phases.signal.aborted) await captureFailure(handle, ctx.logDir, ctx.logger);
+    if (onError === "abort" || abortChosen) {
+      const abandoned = await abandon(ctx, state, cleanup);
+      options.onAbandoned?.(abandoned);
+    }
+    throw err;
+  } finally {
+    await cleanup.unwind(ctx.logger);
+  }
+  async function runStep(step, phase) {
+    const hadHandle = state.handle;
+    try {
+      if (step.ownPhases) await step.run(ctx, state, ctx.phases.signal);
+      else await ctx.phases.run(phase, (s) => step.run(ctx, state, s), { timeoutMs: step.timeoutMs?.(ctx) ?? 0 });
+    } finally {
+      if (step.cleanup) cleanup.push(phase, () => step.cleanup(ctx, state));
+      if (!hadHandle && state.handle) vmCleanup(state.handle);
+    }
+  }
+}
+async function abandon(ctx, state, cleanup) {
+  if (state.handle?.isRunning() && !state.detached) {
+    try {
+      state.detached = await ctx.engine.detach(state.handle);
+    } catch (err) {
+      ctx.logger.warn(`vm ${ctx.vm.name} cannot outlive this process: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const left = state.detached ? [`vm ${ctx.vm.name}`] : cleanup.abandon();
+  ctx.logger.warn(`onError=abort: leaving for debugging: ${left.join("; ")}`);
+  return { vm: `${ctx.layer.name}/${ctx.vm.name}`, left, logDir: ctx.logDir, ...state.detached ? { detached: state.detached } : {} };
+}
+
 export {
-  formatGoDurationNanos,
-  KEYSYM_NAMES,
+  describeKeyEvent,
   KEY_INTERVAL_ENV,
   resolveKeyInterval,
   planBootCommand,
+  outputImagePath,
   createPhaseRunner,
-  bootCommandFields,
-  typeBootCommand,
-  saveScreenshot,
-  shellQuote,
-  escapeSingleQuoted,
-  ConnectionLostError,
-  CMD_DISCONNECT,
-  connectSsh
+  closeSharedOcr,
+  ScreenReader,
+  require_png,
+  screenTextMatches,
+  textFileFor,
+  FAILURE_SCREENSHOT,
+  SERIAL_TAIL_FILE,
+  VM_STAGES,
+  runVmSteps,
+  require_graceful_fs
 };

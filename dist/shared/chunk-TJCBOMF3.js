@@ -9,13 +9,15 @@ import {
   ObjectCustomObjectsApi,
   ObjectVersionApi,
   require_dist
-} from "./chunk-LAWJDJJ5.js";
+} from "./chunk-JBN22HRT.js";
 import {
   UserError,
-  __toESM,
   formatGoDuration,
   sleep
-} from "./chunk-Q75WJYVF.js";
+} from "./chunk-WJAK4XVW.js";
+import {
+  __toESM
+} from "./chunk-U4LSYZ75.js";
 
 // src/actions/toolkit/release-manifest.ts
 var import_yaml = __toESM(require_dist(), 1);

@@ -1,19 +1,14 @@
 import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
-  sha256OfFile
-} from "./chunk-U4DSBIX5.js";
-import {
-  cacheFileName,
-  defaultSourceCacheDir,
-  fetchSource
-} from "./chunk-L72HRDDD.js";
-import {
   BlobClient,
   BlockBlobClient,
   require_commonjs,
   require_commonjs2
-} from "./chunk-FPNPFKNV.js";
+} from "./chunk-XKF75OCS.js";
+import {
+  sha256OfFile
+} from "./chunk-3HMVZMVH.js";
 import {
   BearerCredentialHandler,
   HttpClient,
@@ -29,12 +24,24 @@ import {
   setSecret,
   warning,
   which
-} from "./chunk-X5HIS2MH.js";
+} from "./chunk-KADFXZ3I.js";
 import {
-  UserError,
+  cacheFileName,
+  containerDiskSettingsFromEnv,
+  defaultContainerDiskCacheDir,
+  defaultSourceCacheDir,
+  fetchSource,
+  pullContainerDisk,
+  resolveContainerDisk,
+  secretsOf
+} from "./chunk-JBN22HRT.js";
+import {
+  UserError
+} from "./chunk-WJAK4XVW.js";
+import {
   __commonJS,
   __toESM
-} from "./chunk-Q75WJYVF.js";
+} from "./chunk-U4LSYZ75.js";
 
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
@@ -7730,6 +7737,19 @@ async function restoreSource(url, checksum, cacheDir, logger, enabled = true) {
 async function saveSource(source, logger, enabled = true) {
   return saveToActionsCache(source.file, source.key, "source", logger, enabled);
 }
+function containerDiskCacheKey(digest) {
+  return `ruddervirt-containerdisk-${digest.replace(/^sha256:/, "")}`;
+}
+async function restoreContainerDisk(digest, cacheDir, logger, enabled = true) {
+  const folder = path9.join(cacheDir, digest.replace(/^sha256:/, ""));
+  const key = containerDiskCacheKey(digest);
+  if (existsSync4(path9.join(folder, "image.json"))) return { file: folder, key, origin: "local-cache" };
+  if (await restoreFromActionsCache(folder, key, "containerDisk", logger, enabled)) {
+    logger.info(`containerDisk: restored ${digest} from the Actions cache (key ${key}); no pull needed`);
+    return { file: folder, key, origin: "actions-cache" };
+  }
+  return { file: folder, key, origin: "missing" };
+}
 
 // src/actions/toolkit/import-source.ts
 async function importLocalSource(options) {
@@ -7761,10 +7781,18 @@ async function importLocalSource(options) {
       if (!snap) throw new UserError(`vm ${selected.key} starts from ${parentKey}, which has no snapshot in this job yet: run snapshot for ${parentKey} first`);
       return describe(snap.path, snap.sha256, "local-file");
     }
-    case "containerDisk":
-      throw new UserError(
-        `vm ${selected.key}: containerDisk sources (${source.image}) are not supported by the local engine's stage actions yet; use a url/path source, or the kubevirt engine`
-      );
+    case "containerDisk": {
+      const cacheDir = defaultContainerDiskCacheDir(env);
+      const masker = secretsOf(logger);
+      const pullOptions = { ...containerDiskSettingsFromEnv(env), image: source.image, cacheDir, logger, signal, ...masker ? { masker } : {} };
+      const resolved = await resolveContainerDisk(pullOptions);
+      const cached = await restoreContainerDisk(resolved.digest, cacheDir, logger, options.actionsCache !== false);
+      const pulled = await pullContainerDisk({ ...pullOptions, resolved });
+      const origin = pulled.fromCache ? cached.origin === "actions-cache" ? "actions-cache" : "local-cache" : "downloaded";
+      if (origin === "downloaded") await saveSource(cached, logger, options.actionsCache !== false);
+      const { size } = await stat(pulled.path);
+      return { reference: pulled.path, digest: pulled.digest, bytes: size, origin };
+    }
   }
 }
 async function describe(file, sha256, origin) {

@@ -4,11 +4,11 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunk-X5HIS2MH.js";
+} from "./chunk-KADFXZ3I.js";
 import {
   formatBytes,
   formatGoDuration
-} from "./chunk-Q75WJYVF.js";
+} from "./chunk-WJAK4XVW.js";
 
 // src/actions/toolkit/outputs.ts
 function setOutputs(values, masker) {
@@ -81,14 +81,7 @@ function outputsTable(outputs, originOf) {
   };
   return table(
     ["VM", "Image", "Format", "Size", "sha256", "Built or cached"],
-    outputs.map((o) => [
-      escapeCell(`${o.layer}/${o.vm}`),
-      `\`${escapeCell(o.image)}\``,
-      `${o.format}${o.compressed ? " (compressed)" : ""}`,
-      formatBytes(o.bytes),
-      `\`${o.sha256}\``,
-      how(o)
-    ])
+    outputs.map((o) => [escapeCell(`${o.layer}/${o.vm}`), `\`${escapeCell(o.image)}\``, `${o.format}${o.compressed ? " (compressed)" : ""}`, formatBytes(o.bytes), `\`${o.sha256}\``, how(o)])
   );
 }
 function imagesTable(rows) {
@@ -103,6 +96,17 @@ function failureSection(f) {
   if (f.serialTail.length > 0) {
     const text = f.serialTail.join("\n").replaceAll("```", "'''");
     parts.push(`<details open><summary>Serial console (last ${f.serialTail.length} lines)</summary>
+
+\`\`\`text
+${text}
+\`\`\`
+
+</details>
+`);
+  }
+  if (f.screenText && f.screenText.length > 0) {
+    const text = f.screenText.join("\n").replaceAll("```", "'''");
+    parts.push(`<details open><summary>Last screen (text read by OCR)</summary>
 
 \`\`\`text
 ${text}

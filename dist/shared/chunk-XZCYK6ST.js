@@ -1,40 +1,31 @@
 import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
-  exportOutput,
-  outputImagePath,
-  shutdownVm
-} from "./chunk-GWIY2MEF.js";
-import {
-  startHttpServer
-} from "./chunk-NJU4KRLM.js";
-import {
-  writeSha256File
-} from "./chunk-U4DSBIX5.js";
-import {
-  CleanupStack,
-  provisionOverSsh
-} from "./chunk-QOYQJUD5.js";
-import {
   createPhaseRunner,
-  saveScreenshot,
-  typeBootCommand
-} from "./chunk-ADRVOGZQ.js";
+  outputImagePath,
+  runVmSteps
+} from "./chunk-JQEPOSES.js";
 import {
   redactedVariables,
-  writeManifest
-} from "./chunk-WAAKVM52.js";
+  writeManifest,
+  writeSha256File
+} from "./chunk-3HMVZMVH.js";
+import {
+  package_default
+} from "./chunk-CJERD36X.js";
+import {
+  ownerAlive,
+  processStartTime
+} from "./chunk-JBN22HRT.js";
 import {
   CancelledError,
   UserError,
-  package_default,
-  sleep,
   throwIfAborted
-} from "./chunk-Q75WJYVF.js";
+} from "./chunk-WJAK4XVW.js";
 
 // src/core/pipeline/build-runner.ts
 import { mkdir as mkdir2 } from "node:fs/promises";
-import path3 from "node:path";
+import path4 from "node:path";
 
 // src/core/pipeline/kept-layers.ts
 import { stat } from "node:fs/promises";
@@ -137,7 +128,7 @@ function localInputs(build, vm) {
   add(vm.communicator.sshPrivateKeyFile);
   return files;
 }
-async function layerKey(build, layer, parents) {
+async function layerKey(build, layer, parents, sourceDigests = /* @__PURE__ */ new Map()) {
   const hash = createHash("sha256");
   hash.update(KEY_VERSION + "\0");
   hash.update(JSON.stringify(build.network) + "\0");
@@ -149,6 +140,8 @@ async function layerKey(build, layer, parents) {
       for (const [rel, digest] of await hashTree(file)) hash.update(`${rel} ${digest}\0`);
     }
     if (vm.source.kind === "from") hash.update(`parent ${parents.get(`${vm.source.layer}/${vm.source.vm}`) ?? "unknown"}\0`);
+    const pinned = sourceDigests.get(vm.name);
+    if (pinned) hash.update(`source ${pinned}\0`);
   }
   return hash.digest("hex");
 }
@@ -211,125 +204,146 @@ var LayerSync = class {
 };
 
 // src/core/pipeline/vm-build.ts
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm as rm2 } from "node:fs/promises";
+import path3 from "node:path";
+
+// src/core/mask-file.ts
+import { readFile, rename, stat as stat3, writeFile } from "node:fs/promises";
+var MAX_MASKED_FILE_BYTES = 256 * 1024 * 1024;
+async function maskSecretsInFile(file, masker) {
+  const st = await stat3(file).catch(() => void 0);
+  if (!st?.isFile() || st.size === 0 || st.size > MAX_MASKED_FILE_BYTES) return false;
+  const bytes = await readFile(file);
+  const text = bytes.toString("utf8");
+  const masked = masker.mask(text);
+  if (masked === text) return false;
+  await writeFile(`${file}.partial`, masked);
+  await rename(`${file}.partial`, file);
+  return true;
+}
+
+// src/core/work-folder.ts
+import { mkdtemp, readdir as readdir2, readFile as readFile2, rm, writeFile as writeFile2 } from "node:fs/promises";
 import os from "node:os";
 import path2 from "node:path";
-async function buildVm(ctx) {
-  const { build, layer, vm, engine, logger, signal } = ctx;
-  const cleanup = new CleanupStack();
-  const phases = createPhaseRunner(`${layer.name}/${vm.name}`, logger, signal);
-  const logDir = path2.join(ctx.outputDir, "logs", `${layer.name}-${vm.name}`);
-  await mkdir(logDir, { recursive: true });
-  const workDir = await mkdtemp(path2.join(os.tmpdir(), `ruddervirt-${build.name}-${vm.name}-`));
-  cleanup.push(`work directory ${workDir}`, () => rm(workDir, { recursive: true, force: true }));
-  let handle;
+var OWNER_FILE = ".ruddervirt-owner";
+var KEPT_FILE = ".ruddervirt-kept";
+var PREFIX = "ruddervirt-";
+async function createWorkFolder(name, root = os.tmpdir()) {
+  const dir = await mkdtemp(path2.join(root, `${PREFIX}${name}-`));
+  await writeFile2(path2.join(dir, OWNER_FILE), JSON.stringify({ pid: process.pid, startTime: processStartTime(process.pid) }) + "\n");
+  return dir;
+}
+async function keepWorkFolder(dir) {
+  await writeFile2(path2.join(dir, KEPT_FILE), `${(/* @__PURE__ */ new Date()).toISOString()}
+`);
+}
+async function sweepStaleWorkFolders(root = os.tmpdir()) {
+  let names;
   try {
-    let httpPort;
-    if (vm.httpDirectory || vm.httpContent) {
-      const server = await startHttpServer({
-        source: vm.httpDirectory ? { directory: vm.httpDirectory } : { content: vm.httpContent ?? {} },
-        logger
-      });
-      cleanup.push("http server", () => server.close());
-      httpPort = server.port;
+    names = (await readdir2(root)).filter((n) => n.startsWith(PREFIX));
+  } catch {
+    return [];
+  }
+  const removed = [];
+  for (const name of names) {
+    const dir = path2.join(root, name);
+    let owner;
+    try {
+      owner = JSON.parse(await readFile2(path2.join(dir, OWNER_FILE), "utf8"));
+    } catch {
+      continue;
     }
-    handle = await phases.run(
-      "start vm",
-      (s) => engine.startVm({
+    if (typeof owner.pid !== "number") continue;
+    if (ownerAlive({ pid: owner.pid, ...typeof owner.startTime === "string" ? { startTime: owner.startTime } : {} })) continue;
+    if (await readFile2(path2.join(dir, KEPT_FILE)).then(
+      () => true,
+      () => false
+    ))
+      continue;
+    await rm(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
+}
+
+// src/core/pipeline/vm-build.ts
+function vmLogDir(outputDir, layer, vm) {
+  return path3.join(outputDir, "logs", `${layer.name}-${vm.name}`);
+}
+async function buildVm(ctx) {
+  const { build, layer, vm, logger } = ctx;
+  const phases = createPhaseRunner(`${layer.name}/${vm.name}`, logger, ctx.signal);
+  const logDir = vmLogDir(ctx.outputDir, layer, vm);
+  await mkdir(logDir, { recursive: true });
+  for (const stale of await sweepStaleWorkFolders()) logger.info(`removed ${stale}, left by a build that is no longer running`);
+  const workDir = await createWorkFolder(`${build.name}-${vm.name}`);
+  let keepWorkDir = false;
+  try {
+    const state = await runVmSteps({
+      ctx: {
         build,
+        layer,
         vm,
+        engine: ctx.engine,
         workDir,
         logDir,
+        outputDir: ctx.outputDir,
         logger,
-        signal: s,
-        ...httpPort !== void 0 ? { http: { port: httpPort } } : {},
-        ...ctx.parentDisk ? { parentDisk: ctx.parentDisk } : {}
-      }),
-      { timeoutMs: ctx.phaseTimeouts?.boot ?? 0 }
-    );
-    const vmHandle = handle;
-    cleanup.push(`vm ${vm.name}`, () => vmHandle.stop());
-    if (vm.bootWait > 0) await phases.run("boot wait", (s) => sleep(vm.bootWait, s));
-    if (vm.bootCommand.length > 0) {
-      await phases.run("boot command", (s) => typeBootCommand({ vm, handle: vmHandle, logDir, logger, signal: s }), {
-        timeoutMs: ctx.phaseTimeouts?.bootCommand ?? 0
-      });
-    } else {
-      phases.skip("boot command", "none given");
-    }
-    if (vm.dependsOn.length > 0 && ctx.layerSync) {
-      const sync = ctx.layerSync;
-      await phases.run(`wait for ${vm.dependsOn.join(", ")}`, (s) => sync.waitFor(vm.dependsOn, s));
-    }
-    let comm;
-    if (vm.communicator.type === "ssh") {
-      const peers = engine.peerAddresses?.(build, layer, vm) ?? [];
-      if (peers.length > 0) logger.info(`peers: ${peers.map((p) => `${p.vm}=${p.address}`).join(", ")} (RUDDERVIRT_PEER_* in shell provisioners)`);
-      comm = await provisionOverSsh({ build, vm, handle: vmHandle, phases, cleanup, logger, signal, peers, provisionTimeoutMs: ctx.phaseTimeouts?.provision ?? 0 });
-    } else {
-      phases.skip("provision", "communicator none");
-    }
-    ctx.layerSync?.provisioned(vm.name);
-    const dependents = ctx.layerSync?.dependentsOf(vm.name) ?? [];
-    if (dependents.length > 0) {
-      const sync = ctx.layerSync;
-      await phases.run(`keep running for ${dependents.join(", ")}`, (s) => sync.waitForDependents(vm.name, s));
-    }
-    await phases.run("shutdown", (s) => shutdownVm({ vm, handle: vmHandle, logger, signal: s, ...comm ? { comm } : {} }), {
-      timeoutMs: ctx.phaseTimeouts?.shutdown ?? 0
+        phases,
+        timeouts: ctx.phaseTimeouts ?? {},
+        ...ctx.masker ? { masker: ctx.masker } : {},
+        ...ctx.parentDisk ? { parentDisk: ctx.parentDisk } : {},
+        ...ctx.layerSync ? { layerSync: ctx.layerSync } : {}
+      },
+      onError: ctx.onError,
+      ...ctx.ask ? { ask: ctx.ask } : {},
+      vmAfter: "stop",
+      onAbandoned: (abandoned) => {
+        keepWorkDir = true;
+        void keepWorkFolder(workDir).catch(() => void 0);
+        ctx.onAbandoned?.({ ...abandoned, workDir, left: [...abandoned.left, `work directory ${workDir}`] });
+      }
     });
-    return await exportOutput({ layer, vm, handle: vmHandle, phases, outputDir: ctx.outputDir, logger, timeoutMs: ctx.phaseTimeouts?.export ?? 0 });
-  } catch (err) {
-    ctx.layerSync?.failed(vm.name, err instanceof Error ? err : new Error(String(err)));
-    if (handle && !signal.aborted) await reportFailure(handle, logDir, logger);
-    if (ctx.onError === "abort") {
-      const left = cleanup.abandon();
-      logger.warn(`onError=abort: leaving for debugging: ${left.join("; ")}`);
-    }
-    throw err;
+    if (!state.output) throw new Error(`internal: vm ${vm.name} finished its steps without an output`);
+    return state.output;
   } finally {
-    await cleanup.unwind(logger);
+    if (!keepWorkDir) await rm2(workDir, { recursive: true, force: true });
+    if (!keepWorkDir && ctx.masker) await maskSecretsInFile(path3.join(logDir, "serial.log"), ctx.masker).catch(() => false);
     ctx.phases.push(...phases.records);
-  }
-}
-async function reportFailure(handle, logDir, logger) {
-  const quick = AbortSignal.timeout(1e4);
-  try {
-    const file = await saveScreenshot(handle, path2.join(logDir, "failure.png"), quick);
-    logger.error(`last screen: ${file}`);
-  } catch (err) {
-    logger.warn(`no screenshot: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  try {
-    const tail = await handle.serialTail(30);
-    if (tail.length > 0) {
-      await writeFile(path2.join(logDir, "serial-tail.txt"), tail.join("\n") + "\n");
-      logger.error(`last serial console lines:
-${tail.map((l) => `  | ${l}`).join("\n")}`);
-    }
-  } catch (err) {
-    logger.warn(`no serial console: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
 // src/core/pipeline/build-runner.ts
 async function runBuild(options) {
   const { build, engine, logger, signal } = options;
-  const outputDir = path3.resolve(options.outputDir);
+  const outputDir = path4.resolve(options.outputDir);
   await mkdir2(outputDir, { recursive: true });
   const startedAt = (/* @__PURE__ */ new Date()).toISOString();
   const outputs = [];
   const phases = [];
+  const abandoned = [];
   let error;
   const names = build.layers.map((l) => l.name);
-  for (const [flag, value] of [["--only", options.only], ["--until", options.until]]) {
+  for (const [flag, value] of [
+    ["--only", options.only],
+    ["--until", options.until]
+  ]) {
     if (value !== void 0 && !names.includes(value)) throw new UserError(`${flag} ${value}: no such layer (layers: ${names.join(", ")})`);
   }
   const lastIndex = options.until !== void 0 ? names.indexOf(options.until) : options.only !== void 0 ? names.indexOf(options.only) : names.length - 1;
   const parents = /* @__PURE__ */ new Map();
+  const sources = [];
   try {
     for (const layer of build.layers.slice(0, lastIndex + 1)) {
-      const key = options.layerCache ? await layerKey(build, layer, parents) : void 0;
+      const sourceDigests = /* @__PURE__ */ new Map();
+      for (const vm of layer.vms) {
+        const pinned = await engine.sourceDigest?.(vm, logger, signal);
+        if (!pinned) continue;
+        sourceDigests.set(vm.name, pinned.digest);
+        sources.push({ vm: `${layer.name}/${vm.name}`, ...pinned });
+      }
+      const key = options.layerCache ? await layerKey(build, layer, parents, sourceDigests) : void 0;
       const cached = key && options.layerCache ? await options.layerCache.lookup(key, layer.name) : void 0;
       const mustBuild = options.only === void 0 || options.only === layer.name;
       const kept = key && (!options.force || !mustBuild) ? await reuseKeptLayer({ engine, build, layer, key, outputDir, logger, signal, ...options.layerCache ? { layerCache: options.layerCache } : {} }) : void 0;
@@ -371,7 +385,10 @@ async function runBuild(options) {
               phases,
               layerSync,
               ...parent ? { parentDisk: parent.image } : {},
-              ...options.phaseTimeouts ? { phaseTimeouts: options.phaseTimeouts } : {}
+              ...options.phaseTimeouts ? { phaseTimeouts: options.phaseTimeouts } : {},
+              ...options.masker ? { masker: options.masker } : {},
+              onAbandoned: (a) => abandoned.push(a),
+              ...options.ask ? { ask: options.ask } : {}
             });
           } catch (err) {
             layerAbort.abort(err);
@@ -401,11 +418,12 @@ async function runBuild(options) {
     finishedAt: (/* @__PURE__ */ new Date()).toISOString(),
     status,
     ...error ? { error: error.message } : {},
+    ...sources.length > 0 ? { sources } : {},
     phases,
     outputs
   };
   const manifestFile = await writeManifest(outputDir, manifest);
-  return { status, ...error ? { error } : {}, outputs, phases, manifest: manifestFile };
+  return { status, ...error ? { error } : {}, outputs, phases, manifest: manifestFile, abandoned };
 }
 
 export {

@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   publishContainerDisk
-} from "./chunk-FR4WYBDW.js";
+} from "./chunk-CFCO2KWM.js";
 import {
   booleanInput,
   enumInput,
@@ -10,10 +10,10 @@ import {
   listInput,
   optionalInput,
   secretInput
-} from "./chunk-X5HIS2MH.js";
+} from "./chunk-KADFXZ3I.js";
 import {
   UserError
-} from "./chunk-Q75WJYVF.js";
+} from "./chunk-WJAK4XVW.js";
 
 // src/actions/toolkit/publish.ts
 function imageRefs(image, tags) {

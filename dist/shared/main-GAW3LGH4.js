@@ -1,0 +1,121 @@
+import { createRequire as __rvCreateRequire } from 'node:module';
+const require = __rvCreateRequire(import.meta.url);
+import {
+  runStage,
+  sshHint,
+  stageEngine
+} from "./chunk-LNPQJ23Q.js";
+import {
+  logArtifactInputs,
+  startBuildLog
+} from "./chunk-3VK22BPF.js";
+import {
+  loadBuildForAction,
+  selectVm
+} from "./chunk-XKF75OCS.js";
+import {
+  phasesTable,
+  setOutputs,
+  writeSummary
+} from "./chunk-2MUJI26I.js";
+import "./chunk-JQEPOSES.js";
+import "./chunk-3HMVZMVH.js";
+import {
+  STATE
+} from "./chunk-7N4MW5J4.js";
+import "./chunk-X6V3RBVF.js";
+import {
+  booleanInput,
+  enumInput,
+  handoffPath,
+  optionalInput,
+  readHandoff,
+  runAction,
+  saveState,
+  updateHandoff
+} from "./chunk-KADFXZ3I.js";
+import "./chunk-CJERD36X.js";
+import "./chunk-JBN22HRT.js";
+import {
+  UserError
+} from "./chunk-WJAK4XVW.js";
+import "./chunk-U4LSYZ75.js";
+
+// src/actions/build-vm/main.ts
+import { mkdir, mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+function importedSource(source, file) {
+  if (source.kind === "iso") return { kind: "iso", url: pathToFileURL(file).href, checksum: source.checksum };
+  return { kind: "path", path: file };
+}
+var run = () => runAction(async (ctx) => {
+  const { logger } = ctx;
+  const handoff = await readHandoff();
+  const engineName = enumInput("engine", ["local", "kubevirt"], handoff?.engine ?? "local");
+  const loaded = loadBuildForAction(ctx, handoff);
+  const { build } = loaded;
+  const selected = selectVm(build, optionalInput("vm"));
+  const { vm, key } = selected;
+  if (handoff?.vms[key]?.state === "running") throw new UserError(`build-vm: vm ${key} is already running in this job`);
+  const tempRoot = ctx.env.RUNNER_TEMP || os.tmpdir();
+  await mkdir(tempRoot, { recursive: true });
+  const workDir = await mkdtemp(path.join(tempRoot, `ruddervirt-${build.name}-${vm.name}-`));
+  const logDir = path.join(tempRoot, "ruddervirt", "logs", `${selected.layer.name}-${vm.name}`);
+  await mkdir(logDir, { recursive: true });
+  const logArtifact = logArtifactInputs([build.name, selected.layer.name, vm.name]);
+  await startBuildLog(logger, logDir, "build-vm.log");
+  saveState(STATE.handoff, handoffPath());
+  saveState(STATE.vm, key);
+  saveState(STATE.workDir, workDir);
+  saveState(STATE.keepOnFailure, String(booleanInput("keep-on-failure", false)));
+  await updateHandoff(engineName, (h) => {
+    h.build = loaded.handoff;
+    h.vms[key] = { state: "starting", workDir, logDir, phases: [], logs: logArtifact };
+  });
+  setOutputs({ "log-dir": logDir }, ctx.masker);
+  const { engine, run: run2 } = await stageEngine(ctx, engineName, handoff, "build-vm", true);
+  if (run2) {
+    saveState(STATE.engine, "kubevirt");
+    saveState(STATE.runId, run2.id);
+    saveState(STATE.namespace, run2.namespace);
+    saveState(STATE.kubeconfig, run2.kubeconfig ?? "");
+    saveState(STATE.writtenKubeconfig, run2.writtenKubeconfig ?? "");
+  }
+  const imported = engineName === "local" ? handoff?.sources[key]?.reference : void 0;
+  if (imported) logger.info(`source: ${imported} (from import-source)`);
+  const parentDisk = vm.source.kind === "from" ? handoff?.snapshots[`${vm.source.layer}/${vm.source.vm}`]?.path : void 0;
+  const startVm = imported ? { ...vm, source: importedSource(vm.source, imported) } : vm;
+  const startBuild = startVm === vm ? build : { ...build, layers: build.layers.map((l) => ({ ...l, vms: l.vms.map((v) => v === vm ? startVm : v) })) };
+  const { state, phases } = await runStage(ctx, {
+    build: startBuild,
+    selected: { ...selected, vm: startVm },
+    stage: "build-vm",
+    engine,
+    workDir,
+    logDir,
+    outputDir: workDir,
+    failureTitle: `${key} failed to boot`,
+    ...parentDisk ? { parentDisk } : {},
+    ...run2 ? { run: run2 } : {}
+  });
+  const detached = state.detached;
+  await updateHandoff(engineName, (h) => {
+    const entry = h.vms[key];
+    if (!entry) return;
+    entry.state = "running";
+    entry.detached = detached;
+    entry.phases.push(...phases);
+  });
+  const ssh = detached.sshEndpoint;
+  setOutputs({ "vm-name": vm.name, vm: key, "ssh-endpoint": ssh?.display ?? "", "ssh-host": ssh?.host, "ssh-port": ssh?.port }, ctx.masker);
+  logger.info(`vm ${key} is running (${sshHint(detached)}) \u2014 it keeps running for provision and snapshot`);
+  await writeSummary(`### RudderVirt: ${key} booted
+
+${phasesTable(phases)}`, ctx.masker);
+});
+export {
+  importedSource,
+  run
+};

@@ -1,0 +1,342 @@
+import { createRequire as __rvCreateRequire } from 'node:module';
+const require = __rvCreateRequire(import.meta.url);
+import {
+  actionsCacheAvailable,
+  importLocalSource,
+  restoreFromActionsCache,
+  saveToActionsCache
+} from "./chunk-RQDLT75H.js";
+import {
+  imageName,
+  publishDisk,
+  publishInputs
+} from "./chunk-BGSCMHHQ.js";
+import {
+  runBuild
+} from "./chunk-XZCYK6ST.js";
+import "./chunk-CFCO2KWM.js";
+import {
+  context,
+  getOctokit,
+  logArtifactInputs,
+  readFailure,
+  startBuildLog,
+  uploadLogsIfWanted
+} from "./chunk-3VK22BPF.js";
+import {
+  allVms,
+  filterBuild,
+  loadBuildForAction,
+  phaseTimeoutInputs
+} from "./chunk-XKF75OCS.js";
+import {
+  failureSection,
+  imagesTable,
+  layersTable,
+  logsLine,
+  outputsTable,
+  phasesTable,
+  setOutputs,
+  sourcesTable,
+  writeSummary
+} from "./chunk-2MUJI26I.js";
+import "./chunk-JQEPOSES.js";
+import "./chunk-3HMVZMVH.js";
+import {
+  STATE
+} from "./chunk-7N4MW5J4.js";
+import {
+  kubeconfigInput,
+  removalHint
+} from "./chunk-X6V3RBVF.js";
+import {
+  booleanInput,
+  enumInput,
+  listInput,
+  optionalInput,
+  readHandoff,
+  runAction,
+  saveState,
+  secretInput
+} from "./chunk-KADFXZ3I.js";
+import "./chunk-CJERD36X.js";
+import {
+  LayerCache,
+  createEngine,
+  defaultCacheRoot,
+  loadKubeTarget,
+  newRunId
+} from "./chunk-JBN22HRT.js";
+import {
+  UserError,
+  formatBytes
+} from "./chunk-WJAK4XVW.js";
+import "./chunk-U4LSYZ75.js";
+
+// src/actions/build/main.ts
+import { mkdir, mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path2 from "node:path";
+
+// src/actions/toolkit/actions-layer-cache.ts
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+function layerActionsCacheKey(layer, key) {
+  return `ruddervirt-layer-${layer}-${key}`;
+}
+var ActionsLayerCache = class extends LayerCache {
+  constructor(root, logger, useActionsCache) {
+    super(root);
+    this.logger = logger;
+    this.useActionsCache = useActionsCache;
+  }
+  logger;
+  useActionsCache;
+  /** Per layer name, in the order the build reached them. */
+  layers = /* @__PURE__ */ new Map();
+  foundIn = /* @__PURE__ */ new Map();
+  async lookup(key, layer = "layer") {
+    const local = await super.lookup(key, layer);
+    if (local) {
+      this.foundIn.set(key, "local");
+      return local;
+    }
+    const what = `layer ${layer}`;
+    if (!await restoreFromActionsCache(this.entryDir(key), layerActionsCacheKey(layer, key), what, this.logger, this.useActionsCache)) return void 0;
+    const restored = await super.lookup(key, layer);
+    if (restored) {
+      this.foundIn.set(key, "actions-cache");
+      this.logger.info(`${what}: restored from the Actions cache (key ${layerActionsCacheKey(layer, key)}); not rebuilt`);
+    }
+    return restored;
+  }
+  async restore(entry, outputDir) {
+    const outputs = await super.restore(entry, outputDir);
+    this.layers.set(entry.layer, { layer: entry.layer, key: entry.key, origin: this.foundIn.get(entry.key) ?? "local" });
+    return outputs;
+  }
+  async store(key, layer, outputs) {
+    await super.store(key, layer, outputs);
+    this.layers.set(layer, { layer, key, origin: "built" });
+  }
+  /** Where the outputs of `layer` came from, for the summary (undefined: the build never finished it). */
+  originOf(layer) {
+    return this.layers.get(layer)?.origin;
+  }
+  /**
+   * Saves every layer this job built into the Actions cache. Layers that finished before a later
+   * layer failed are saved too: they are complete, and the next run then resumes after them.
+   */
+  async saveBuiltLayers() {
+    if (!actionsCacheAvailable(this.useActionsCache)) return;
+    for (const record of this.layers.values()) {
+      if (record.origin !== "built") continue;
+      const dir = this.entryDir(record.key);
+      const what = `layer ${record.layer}`;
+      this.logger.info(`${what}: saving ${formatBytes(await folderBytes(dir))} to the Actions cache`);
+      record.saved = await saveToActionsCache(dir, layerActionsCacheKey(record.layer, record.key), what, this.logger, this.useActionsCache);
+    }
+  }
+};
+async function folderBytes(dir) {
+  let total = 0;
+  for (const f of await readdir(dir).catch(() => [])) total += (await stat(path.join(dir, f)).catch(() => ({ size: 0 }))).size;
+  return total;
+}
+
+// src/actions/toolkit/build-engine.ts
+async function wholeBuildEngine(ctx, name, buildTemp) {
+  saveState(STATE.engine, name);
+  if (name === "local") {
+    const engine2 = createEngine("local", { env: ctx.env });
+    return { engine: engine2, release: () => engine2.close() };
+  }
+  const setup = await readHandoff();
+  const kubeconfig = (await kubeconfigInput(ctx, buildTemp))?.path ?? setup?.kubeconfig;
+  const namespace = optionalInput("namespace") ?? setup?.namespace ?? loadKubeTarget({ env: ctx.env, ...kubeconfig ? { kubeconfig } : {} }).namespace;
+  const run2 = { id: newRunId(), namespace, ...kubeconfig ? { kubeconfig } : {} };
+  saveState(STATE.runId, run2.id);
+  saveState(STATE.namespace, namespace);
+  saveState(STATE.kubeconfig, kubeconfig ?? "");
+  const engine = createEngine("kubevirt", { env: ctx.env, logger: ctx.logger, runId: run2.id, namespace, ...kubeconfig ? { kubeconfig } : {} });
+  return {
+    engine,
+    release: async (status, keepOnFailure) => {
+      if (keepOnFailure && status === "failed") {
+        ctx.logger.warn(`keep-on-failure: build run ${run2.id} is left in namespace ${namespace} for debugging; remove it afterwards with: ${removalHint(run2)}`);
+        return;
+      }
+      await engine.close();
+    }
+  };
+}
+
+// src/actions/toolkit/github-report.ts
+var COMMENT_LIMIT = 65e3;
+function commentMarker(buildName) {
+  return `<!-- ruddervirt-build-report:${buildName.replaceAll("--", "-")} -->`;
+}
+function fit(text) {
+  return text.length <= COMMENT_LIMIT ? text : `${text.slice(0, COMMENT_LIMIT - 80)}
+
+_(cut; the job summary has the full report)_`;
+}
+async function reportToGitHub(req) {
+  const out = {};
+  if (!req.comment && !req.checkRun) return out;
+  const ctx = context;
+  const octokit = getOctokit(req.token);
+  const { owner, repo } = ctx.repo;
+  const pr = ctx.payload.pull_request;
+  const title = `RudderVirt build ${req.buildName}: ${req.status}`;
+  if (req.comment) {
+    if (!pr) {
+      req.logger.info("pr-comment: not a pull_request event; no comment");
+    } else {
+      try {
+        const marker = commentMarker(req.buildName);
+        const body = fit(`${marker}
+## ${title}
+
+${req.markdown}`);
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: pr.number, per_page: 100 });
+        const mine = comments.find((c) => c.body?.startsWith(marker));
+        const res = mine ? await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body }) : await octokit.rest.issues.createComment({ owner, repo, issue_number: pr.number, body });
+        out.commentUrl = res.data.html_url;
+        req.logger.info(`pr-comment: ${mine ? "updated" : "posted"} ${res.data.html_url}`);
+      } catch (err) {
+        req.logger.warn(`pr-comment failed (the token needs pull-requests: write): ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+  if (req.checkRun) {
+    try {
+      const res = await octokit.rest.checks.create({
+        owner,
+        repo,
+        name: `RudderVirt: ${req.buildName}`,
+        head_sha: pr?.head?.sha ?? ctx.sha,
+        status: "completed",
+        conclusion: req.status === "succeeded" ? "success" : req.status === "cancelled" ? "cancelled" : "failure",
+        output: { title, summary: fit(req.markdown) }
+      });
+      out.checkRunUrl = res.data.html_url ?? void 0;
+      req.logger.info(`check-run: ${res.data.html_url}`);
+    } catch (err) {
+      req.logger.warn(`check-run failed (the token needs checks: write): ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return out;
+}
+
+// src/actions/build/main.ts
+var run = () => runAction(async (ctx) => {
+  const { logger, signal } = ctx;
+  const engine = enumInput("engine", ["local", "kubevirt"], "local");
+  const tempRoot = ctx.env.RUNNER_TEMP || os.tmpdir();
+  await mkdir(tempRoot, { recursive: true });
+  const buildTemp = await mkdtemp(path2.join(tempRoot, "ruddervirt-build-"));
+  saveState(STATE.buildTemp, buildTemp);
+  process.env.TMPDIR = buildTemp;
+  const loaded = loadBuildForAction(ctx);
+  const build = filterBuild(loaded.build, listInput("layers"), listInput("vms"));
+  const publish = publishInputs(ctx);
+  const token = secretInput(ctx, "github-token");
+  const onError = booleanInput("keep-on-failure", false) ? "abort" : "cleanup";
+  saveState(STATE.keepOnFailure, String(onError === "abort"));
+  const outputDir = path2.resolve(ctx.workspace, optionalInput("output-directory") ?? path2.join("output", build.name));
+  const vmCount = allVms(build).length;
+  const logDir = path2.join(outputDir, "logs");
+  const logArtifact = logArtifactInputs([build.name]);
+  await startBuildLog(logger, logDir, "build.log");
+  logger.info(`build ${build.name}: ${build.layers.length} layer(s), ${vmCount} VM(s) \u2192 ${outputDir}`);
+  const sources = [];
+  const useCache = booleanInput("cache", true);
+  if (useCache && engine === "local") {
+    for (const selected of allVms(build)) {
+      const kind = selected.vm.source.kind;
+      if (kind !== "url" && kind !== "iso" && kind !== "containerDisk") continue;
+      logger.startGroup(`source for ${selected.key}`);
+      const s = await importLocalSource({ build, selected, logger, signal, env: ctx.env });
+      sources.push({ vm: selected.key, reference: s.reference, digest: s.digest, ...s.bytes !== void 0 ? { bytes: s.bytes } : {}, origin: s.origin });
+      logger.closeGroup();
+    }
+  }
+  const layerCache = new ActionsLayerCache(defaultCacheRoot(ctx.env), logger, useCache);
+  const engineImpl = await wholeBuildEngine(ctx, engine, buildTemp);
+  let result;
+  let status = "failed";
+  try {
+    result = await runBuild({ build, engine: engineImpl.engine, outputDir, onError, logger, signal, phaseTimeouts: phaseTimeoutInputs(), layerCache });
+    status = result.status;
+  } finally {
+    await engineImpl.release(status, onError === "abort");
+    logger.closeGroup();
+  }
+  if (result.status !== "cancelled") await layerCache.saveBuiltLayers();
+  const logs = await uploadLogsIfWanted(logArtifact, result.status, { dir: logDir, masker: ctx.masker, logger, tempRoot: buildTemp });
+  saveState(STATE.status, result.status);
+  const images = [];
+  if (result.status === "succeeded" && publish) {
+    if (result.outputs.length !== 1) {
+      throw new UserError(`input 'image': the build made ${result.outputs.length} images; publish one per VM with publish-containerdisk, or select one VM with 'vms'`);
+    }
+    const out = result.outputs[0];
+    logger.startGroup(`publish ${out.image}`);
+    const pushed = await publishDisk(ctx, out.image, publish, `${build.name} ${out.layer}/${out.vm}`);
+    logger.closeGroup();
+    images.push({ image: imageName(pushed.refs[0] ?? publish.refs[0]), digest: pushed.digest, refs: pushed.refs });
+  }
+  const failures = result.status === "failed" ? await Promise.all(allVms(build).map((s) => readFailure(s.key, path2.join(logDir, `${s.layer.name}-${s.vm.name}`)))) : [];
+  if (logs) for (const f of failures) f.where = `artifact ${logs.name}`;
+  const report = `### RudderVirt build \`${build.name}\`: ${result.status}
+
+` + (sources.length > 0 ? `#### Sources
+
+${sourcesTable(sources)}
+` : "") + `#### Layers
+
+${layersTable(
+    build.layers.map((l) => l.name),
+    layerCache.layers
+  )}
+#### Phases
+
+${phasesTable(result.phases)}
+#### Outputs
+
+${outputsTable(result.outputs, (l) => layerCache.originOf(l))}
+` + (images.length > 0 ? `#### Image
+
+${imagesTable(images)}
+` : "") + (result.error ? `**Error:** ${result.error.message.replace(/\n/g, "  \n")}
+
+` : "") + failures.filter((f) => f.serialTail.length > 0 || f.screenshots.length > 0).map(failureSection).join("\n") + (logs || result.status !== "succeeded" ? `
+${logsLine(logs, logDir)}` : "");
+  await writeSummary(report, ctx.masker);
+  if (token) {
+    await reportToGitHub({ token, buildName: build.name, status: result.status, markdown: ctx.masker.mask(report), comment: booleanInput("pr-comment", false), checkRun: booleanInput("check-run", false), logger });
+  }
+  const first = result.outputs[0];
+  setOutputs(
+    {
+      status: result.status,
+      manifest: result.manifest,
+      "output-directory": outputDir,
+      "log-dir": logDir,
+      "logs-artifact": logs?.name,
+      "logs-artifact-url": logs?.url,
+      images: JSON.stringify(result.outputs.map((o) => ({ layer: o.layer, vm: o.vm, path: o.image, format: o.format, bytes: o.bytes, sha256: o.sha256 }))),
+      path: first?.image,
+      sha256: first?.sha256,
+      image: images[0]?.image,
+      digest: images[0]?.digest,
+      "image-ref": images[0] ? `${images[0].image}@${images[0].digest}` : void 0
+    },
+    ctx.masker
+  );
+  if (result.status !== "succeeded") throw result.error ?? new UserError(`build ${result.status}`);
+});
+export {
+  run
+};

@@ -1,0 +1,71 @@
+import { createRequire as __rvCreateRequire } from 'node:module';
+const require = __rvCreateRequire(import.meta.url);
+import {
+  stopProcessesWithMarker
+} from "./chunk-OHQ3NRL2.js";
+import {
+  STATE
+} from "./chunk-7N4MW5J4.js";
+import {
+  removalHint,
+  removeJobRun
+} from "./chunk-X6V3RBVF.js";
+import {
+  getState,
+  info,
+  readHandoff,
+  runAction,
+  updateHandoff,
+  warning
+} from "./chunk-KADFXZ3I.js";
+import "./chunk-CJERD36X.js";
+import {
+  stopDetachedVm
+} from "./chunk-JBN22HRT.js";
+import "./chunk-WJAK4XVW.js";
+import "./chunk-U4LSYZ75.js";
+
+// src/actions/build-vm/post.ts
+import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
+var run = () => runAction(async (ctx) => {
+  const key = getState(STATE.vm);
+  const workDir = getState(STATE.workDir);
+  const file = getState(STATE.handoff);
+  if (!key || !workDir) return;
+  const handoff = file && existsSync(file) ? await readHandoff(file).catch((err) => (warning(String(err)), void 0)) : void 0;
+  const vm = handoff?.vms[key];
+  const runId = getState(STATE.runId);
+  const run2 = runId ? { id: runId, namespace: getState(STATE.namespace), kubeconfig: getState(STATE.kubeconfig) || void 0 } : void 0;
+  if (vm?.keep) {
+    info(`keep-on-failure: vm ${key} and ${workDir} are left for debugging${run2 ? `; remove them afterwards with: ${removalHint(run2)}` : ""}`);
+    return;
+  }
+  if (run2) {
+    await removeJobRun(run2, ctx.logger, ctx.env);
+    const written = getState(STATE.writtenKubeconfig);
+    if (written && handoff?.kubeconfig !== written) await rm(written, { force: true });
+  }
+  if (vm?.detached) {
+    await stopDetachedVm(vm.detached, () => info(`vm ${key} is still running (the job failed or was cancelled before snapshot): stopping it`));
+  }
+  const stray = await stopProcessesWithMarker(workDir);
+  if (stray.length > 0) info(`stopped ${stray.length} leftover process(es) of vm ${key}`);
+  if (existsSync(workDir)) {
+    await rm(workDir, { recursive: true, force: true });
+    info(`removed ${workDir}`);
+  }
+  if (vm && file && vm.state !== "snapshotted" && vm.state !== "failed") {
+    await updateHandoff(
+      "local",
+      (h) => {
+        const entry = h.vms[key];
+        if (entry) entry.state = "stopped";
+      },
+      file
+    );
+  }
+});
+export {
+  run
+};
