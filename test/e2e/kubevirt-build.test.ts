@@ -173,7 +173,7 @@ describe('ruddervirt build --engine kubevirt (kube harness, real QEMU guest, fau
       harness.setFaults(FAULTS);
       const { file, dir } = quickstartVariant('kv-e2e-sigint', guestImage);
       cleanupDirs.push(dir);
-      const run = await startCli(kubevirtArgs(file, path.join(dir, 'out')), { pattern: /==> boot wait/, then: (child) => child.kill('SIGINT') });
+      const run = await startCli(kubevirtArgs(file, path.join(dir, 'out')), { pattern: /==> boot command/, then: (child) => child.kill('SIGINT') });
       expect(run.code, run.stderr).toBe(130);
       expect(run.stderr).toMatch(/cancelled/i);
       expect(run.stderr).toMatch(/kubevirt: removed the \d+ objects of run \w+/);

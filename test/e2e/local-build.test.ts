@@ -128,7 +128,7 @@ describe('ruddervirt build on the local engine (real QEMU guest, TCG)', () => {
       cleanupDirs.push(dir);
       // --force: the same VM was built (and cached) by the first test.
       const run = runCli(['build', file, '--force', '--output', path.join(dir, 'out')]);
-      await waitForOutput(run, /==> boot wait/, 120_000);
+      await waitForOutput(run, /==> boot command/, 120_000);
       run.child.kill('SIGINT');
       expect(await run.done, run.stderr).toBe(130);
       expect(run.stderr).toMatch(/cancelled/i);
