@@ -3,10 +3,10 @@
  * rebuilt: `<cache>/layers/<key>/` holds each VM's image and an entry.json describing them. An
  * entry is written last and atomically, so a half-copied layer is never mistaken for a whole one.
  */
-import { constants } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { copySparse } from '../disk/sparse-copy.js';
 import { withLock } from '../file-lock.js';
 import type { VmOutput } from './manifest.js';
 
@@ -57,8 +57,8 @@ export class LayerCache {
         const checksumFile = `${image}.sha256`;
         // Aside, then renamed together (as a fresh export is): never a new image beside an old checksum.
         try {
-          // A reflink where the filesystem can, a plain copy elsewhere.
-          await copyFile(path.join(this.entryDir(entry.key), o.file), `${image}.new.partial`, constants.COPYFILE_FICLONE);
+          // A reflink where the filesystem can, else a copy that keeps a raw image's holes.
+          await copySparse(path.join(this.entryDir(entry.key), o.file), `${image}.new.partial`);
           await writeFile(`${checksumFile}.new.partial`, `${o.sha256}  ${o.file}\n`);
           await rm(checksumFile, { force: true });
           await rename(`${image}.new.partial`, image);
@@ -87,7 +87,7 @@ export class LayerCache {
       const entry: LayerCacheEntry = { key, layer, createdAt: new Date().toISOString(), outputs: [] };
       for (const o of outputs) {
         const file = path.basename(o.image);
-        await copyFile(o.image, path.join(staging, file), constants.COPYFILE_FICLONE);
+        await copySparse(o.image, path.join(staging, file));
         entry.outputs.push({ vm: o.vm, file, format: o.format, compressed: o.compressed, bytes: o.bytes, sha256: o.sha256 });
       }
       await writeFile(path.join(staging, 'entry.json'), JSON.stringify(entry, null, 2) + '\n');
