@@ -85,7 +85,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         sourceDigests.set(vm.name, pinned.digest);
         sources.push({ vm: `${layer.name}/${vm.name}`, ...pinned });
       }
-      const key = options.layerCache ? await layerKey(build, layer, parents, sourceDigests) : undefined;
+      const key = options.layerCache ? await layerKey(build, layer, parents, sourceDigests, options.layerCache.digestMemo()) : undefined;
       const cached = key && options.layerCache ? await options.layerCache.lookup(key, layer.name) : undefined;
       const mustBuild = options.only === undefined || options.only === layer.name;
       const kept = key && (!options.force || !mustBuild) ? await reuseKeptLayer({ engine, build, layer, key, outputDir, logger, signal, ...(options.layerCache ? { layerCache: options.layerCache } : {}) }) : undefined;

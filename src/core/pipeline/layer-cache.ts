@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { copySparse } from '../disk/sparse-copy.js';
 import { withLock } from '../file-lock.js';
+import { DigestMemo } from './digest-memo.js';
 import type { VmOutput } from './manifest.js';
 
 export interface LayerCacheEntry {
@@ -27,6 +28,11 @@ export class LayerCache {
   /** The folder holding one entry: everything a layer's reuse needs, and nothing else. */
   entryDir(key: string): string {
     return path.join(this.root, 'layers', key);
+  }
+
+  /** Digests of big local inputs (source disks) by path, size, mtime and inode, kept beside the layers. */
+  digestMemo(): DigestMemo {
+    return new DigestMemo(path.join(this.root, 'source-digests'));
   }
 
   /** `layer` names the layer the key was computed for (for log lines and remote cache keys). */

@@ -5,35 +5,30 @@
  * from. Same key, same image: the layer can be reused instead of rebuilt.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Build, Layer, Vm } from '../config/model.js';
+import { hashFile, type DigestMemo } from './digest-memo.js';
 
 /** Bumped when the meaning of a key changes, so old cache entries are never reused by mistake. */
 const KEY_VERSION = 'ruddervirt-layer-key/1';
 
-async function hashFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** Every regular file under `p` (or `p` itself) with its digest, paths relative to `p`. */
-async function hashTree(p: string): Promise<[string, string][]> {
+/** Every regular file under `p` (or `p` itself) with its digest, paths relative to `p`; big files' digests come from `memo` when unchanged. */
+async function hashTree(p: string, memo?: DigestMemo): Promise<[string, string][]> {
+  const digest = async (file: string) => (memo ? (await memo.sha256(file)).sha256 : hashFile(file));
   let info;
   try {
     info = await stat(p);
   } catch {
     return [[p, 'missing']];
   }
-  if (!info.isDirectory()) return [['.', await hashFile(p)]];
+  if (!info.isDirectory()) return [['.', await digest(p)]];
   const out: [string, string][] = [];
   const walk = async (dir: string): Promise<void> => {
     for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) await walk(full);
-      else if (e.isFile()) out.push([path.relative(p, full), await hashFile(full)]);
+      else if (e.isFile()) out.push([path.relative(p, full), await digest(full)]);
     }
   };
   await walk(p);
@@ -66,8 +61,9 @@ export function localInputs(build: Build, vm: Vm): string[] {
  * `parents` maps "layer/vm" to the sha256 of that VM's output, for `source: {from: …}`;
  * `sourceDigests` maps a VM's name to the digest its source reference resolved to (a
  * containerDisk tag's manifest digest), so the same tag pointing at new bytes gives a new key.
+ * `memo` remembers the digests of big local files (a source disk) between builds.
  */
-export async function layerKey(build: Build, layer: Layer, parents: ReadonlyMap<string, string>, sourceDigests: ReadonlyMap<string, string> = new Map()): Promise<string> {
+export async function layerKey(build: Build, layer: Layer, parents: ReadonlyMap<string, string>, sourceDigests: ReadonlyMap<string, string> = new Map(), memo?: DigestMemo): Promise<string> {
   const hash = createHash('sha256');
   hash.update(KEY_VERSION + '\0');
   // The VMs' networks (CIDRs, internet access) shape what provisioners can do.
@@ -78,7 +74,7 @@ export async function layerKey(build: Build, layer: Layer, parents: ReadonlyMap<
     hash.update(JSON.stringify(config) + '\0');
     for (const file of localInputs(build, vm)) {
       hash.update(`file ${path.relative(build.dir, file)}\0`);
-      for (const [rel, digest] of await hashTree(file)) hash.update(`${rel} ${digest}\0`);
+      for (const [rel, digest] of await hashTree(file, memo)) hash.update(`${rel} ${digest}\0`);
     }
     if (vm.source.kind === 'from') hash.update(`parent ${parents.get(`${vm.source.layer}/${vm.source.vm}`) ?? 'unknown'}\0`);
     const pinned = sourceDigests.get(vm.name);
