@@ -14,7 +14,7 @@ const VERSION = 'v1';
 
 /** The suite in chain order; the root action.yml is the whole build. */
 export function actions() {
-  const order = ['setup-cluster', 'import-source', 'build-vm', 'provision', 'snapshot', 'publish-containerdisk'];
+  const order = ['setup-cluster', 'import-source', 'build-vm', 'provision', 'snapshot', 'verify', 'publish-containerdisk'];
   const dirs = readdirSync(path.join(root, 'actions')).filter((d) => existsSync(path.join(root, 'actions', d, 'action.yml')));
   const sorted = [...order.filter((d) => dirs.includes(d)), ...dirs.filter((d) => !order.includes(d)).sort()];
   return [

@@ -10,5 +10,18 @@ import { renderCommand } from './commands/render.js';
 import { schemaCommand } from './commands/schema.js';
 import { screenTextCommand } from './commands/screen-text.js';
 import { validateCommand } from './commands/validate.js';
+import { verifyCommand } from './commands/verify.js';
 
-export const commands: readonly Command[] = [buildCommand, validateCommand, bootCommandCommand, screenTextCommand, renderCommand, importPackerCommand, publishCommand, pruneCommand, cleanupCommand, schemaCommand];
+export const commands: readonly Command[] = [
+  buildCommand,
+  validateCommand,
+  verifyCommand,
+  bootCommandCommand,
+  screenTextCommand,
+  renderCommand,
+  importPackerCommand,
+  publishCommand,
+  pruneCommand,
+  cleanupCommand,
+  schemaCommand,
+];

@@ -79,9 +79,9 @@ describe('action.yml files', () => {
     for (const [name, output] of Object.entries(m.outputs ?? {})) expect(output.description?.length, `${file}: output ${name}`).toBeGreaterThan(5);
   });
 
-  it('posts exist where something must be cleaned up: setup-cluster, build-vm, the whole build', () => {
+  it('posts exist where something must be cleaned up: setup-cluster, build-vm, the whole build, verify', () => {
     const withPost = actionFiles.filter((f) => meta(f).runs.post).sort();
-    expect(withPost).toEqual(['action.yml', 'actions/build-vm/action.yml', 'actions/setup-cluster/action.yml']);
+    expect(withPost).toEqual(['action.yml', 'actions/build-vm/action.yml', 'actions/setup-cluster/action.yml', 'actions/verify/action.yml']);
   });
 });
 

@@ -2,8 +2,9 @@
  * The whole-build action (the repository's root action.yml): runs a build file in one step —
  * sources through the Actions cache, every layer and VM through Packer's order of operations on
  * the local engine or on KubeVirt (build-engine.ts), then optionally publishes the image as a
- * containerDisk and reports on the pull request. All temp files, sockets and port locks live in
- * one folder under RUNNER_TEMP, which the post step removes even if this process was killed (and
+ * containerDisk and reports on the pull request. When a VM has a `verify:` block its image is first
+ * booted as a new VM and checked (toolkit/verify-report.ts); a failed verify skips publishing.
+ * All temp files, sockets and port locks live in one folder under RUNNER_TEMP, which the post step removes even if this process was killed (and
  * with it, on kubevirt, the build run's cluster objects).
  */
 import * as core from '@actions/core';
@@ -27,6 +28,8 @@ import { secretInput, runAction } from '../toolkit/run-action.js';
 import { allVms, filterBuild } from '../toolkit/select-vm.js';
 import { failureSection, imagesTable, layersTable, logsLine, outputsTable, phasesTable, sourcesTable, writeSummary, type ImageRow, type SourceRow } from '../toolkit/summary.js';
 import { STATE } from '../toolkit/state-keys.js';
+import { verifyOutputs, verifySection } from '../toolkit/verify-report.js';
+import type { VerifyResult } from '../../core/verify/run-verify.js';
 
 export const run = (): Promise<void> =>
   runAction(async (ctx) => {
@@ -72,9 +75,15 @@ export const run = (): Promise<void> =>
     const engineImpl = await wholeBuildEngine(ctx, engine, buildTemp);
     let result: BuildResult;
     let status: BuildResult['status'] = 'failed';
+    let verified: VerifyResult | undefined;
     try {
       result = await runBuild({ build, engine: engineImpl.engine, outputDir, onError, logger, signal, phaseTimeouts: phaseTimeoutInputs(), layerCache });
       status = result.status;
+      // The gate before anything is published: the images boot, as new VMs, and pass their checks.
+      if (result.status === 'succeeded' && booleanInput('verify', true)) {
+        verified = await verifyOutputs(ctx, { build, outputs: result.outputs, engine: engineImpl.engine, outputDir, onError });
+        if (verified && verified.status !== 'passed') status = verified.status === 'cancelled' ? 'cancelled' : 'failed';
+      }
     } finally {
       await engineImpl.release(status, onError === 'abort');
       logger.closeGroup();
@@ -82,15 +91,17 @@ export const run = (): Promise<void> =>
     if (result.status !== 'cancelled') await layerCache.saveBuiltLayers();
     const logs = await uploadLogsIfWanted(logArtifact, result.status, { dir: logDir, masker: ctx.masker, logger, tempRoot: buildTemp });
 
-    core.saveState(STATE.status, result.status);
+    core.saveState(STATE.status, status);
     const images: ImageRow[] = [];
-    if (result.status === 'succeeded' && publish) {
+    const verifyFailed = verified !== undefined && verified.status !== 'passed';
+    if (verifyFailed && publish) logger.error(`publish skipped: verify ${verified!.status}; nothing was pushed to ${publish.refs.join(', ')}`);
+    if (result.status === 'succeeded' && publish && !verifyFailed) {
       if (result.outputs.length !== 1) {
         throw new UserError(`input 'image': the build made ${result.outputs.length} images; publish one per VM with publish-containerdisk, or select one VM with 'vms'`);
       }
       const out = result.outputs[0]!;
       logger.startGroup(`publish ${out.image}`);
-      const pushed = await publishDisk(ctx, out.image, publish, `${build.name} ${out.layer}/${out.vm}`);
+      const pushed = await publishDisk(ctx, out.image, publish, `${build.name} ${out.layer}/${out.vm}`, out.sbom);
       logger.closeGroup();
       images.push({ image: imageName(pushed.refs[0] ?? publish.refs[0]!), digest: pushed.digest, refs: pushed.refs });
     }
@@ -105,6 +116,8 @@ export const run = (): Promise<void> =>
         layerCache.layers,
       )}\n` +
       `#### Phases\n\n${phasesTable(result.phases)}\n#### Outputs\n\n${outputsTable(result.outputs, (l) => layerCache.originOf(l))}\n` +
+      (verified ? verifySection(verified) : '') +
+      (verifyFailed && publish ? `**Publish skipped:** verify ${verified!.status}, so nothing was pushed to ${publish.refs.map((r) => `\`${r}\``).join(', ')}.\n\n` : '') +
       (images.length > 0 ? `#### Image\n\n${imagesTable(images)}\n` : '') +
       (result.error ? `**Error:** ${result.error.message.replace(/\n/g, '  \n')}\n\n` : '') +
       failures
@@ -120,7 +133,8 @@ export const run = (): Promise<void> =>
     const first = result.outputs[0];
     setOutputs(
       {
-        status: result.status,
+        status: verifyFailed ? 'failed' : result.status,
+        verify: verified?.status ?? 'skipped',
         manifest: result.manifest,
         'output-directory': outputDir,
         'log-dir': logDir,
@@ -136,4 +150,8 @@ export const run = (): Promise<void> =>
       ctx.masker,
     );
     if (result.status !== 'succeeded') throw result.error ?? new UserError(`build ${result.status}`);
+    if (verifyFailed) {
+      const failed = verified!.vms.filter((v) => v.status !== 'passed');
+      throw new UserError(`verify ${verified!.status}${publish ? ', so publishing was skipped' : ''}: ${failed.map((v) => `${v.vm}: ${v.error ?? v.status}`).join('; ')}`);
+    }
   });

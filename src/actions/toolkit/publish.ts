@@ -6,6 +6,7 @@
 import { UserError } from '../../core/errors.js';
 import type { Compression, ManifestFormat } from '../../core/oci/media-types.js';
 import { publishContainerDisk, type PublishResult } from '../../core/oci/publish.js';
+import { sbomBeside, sbomReferrer } from '../../core/sbom/sbom-referrer.js';
 import { booleanInput, enumInput, keyValueInput, listInput, optionalInput } from './inputs.js';
 import { secretInput, type ActionContext } from './run-action.js';
 
@@ -57,8 +58,10 @@ export function publishInputs(ctx: ActionContext): PublishInputs | undefined {
   };
 }
 
-export async function publishDisk(ctx: ActionContext, disk: string, p: PublishInputs, title?: string): Promise<PublishResult> {
+/** Pushes `disk`; its SBOM (`sbom`, else <disk>.spdx.json when the build wrote one) goes with it as an OCI referrer. */
+export async function publishDisk(ctx: ActionContext, disk: string, p: PublishInputs, title?: string, sbom?: string): Promise<PublishResult> {
   const env = ctx.env;
+  const referrer = await sbomReferrer(sbom ?? sbomBeside(disk), sbom !== undefined);
   const source = env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}` : undefined;
   return publishContainerDisk({
     disk,
@@ -75,5 +78,6 @@ export async function publishDisk(ctx: ActionContext, disk: string, p: PublishIn
     env,
     signal: ctx.signal,
     progressIntervalMs: 10_000,
+    ...(referrer ? { referrers: [referrer] } : {}),
   });
 }

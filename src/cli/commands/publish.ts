@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { formatProgress, SecretMasker, type Logger, type Progress } from '../../core/log.js';
 import { publishContainerDisk, type PlatformDisk } from '../../core/oci/publish.js';
+import { sbomBeside, sbomReferrer } from '../../core/sbom/sbom-referrer.js';
 import type { Compression, ManifestFormat } from '../../core/oci/media-types.js';
 import { parseCommandArgs, parseKeyValues } from '../args.js';
 import { UsageError, UserError, type Command } from '../command.js';
@@ -37,6 +38,9 @@ Options:
   --revision REV            org.opencontainers.image.revision (default: $GITHUB_SHA)
   --title TEXT              org.opencontainers.image.title
   --created RFC3339         image creation time (default $SOURCE_DATE_EPOCH, else the disk's mtime)
+  --sbom FILE               attach this SPDX JSON document as an OCI referrer of the image
+                            (default: DISK.spdx.json when the build wrote one; see --no-sbom)
+  --no-sbom                 attach no SBOM
   --verbose                 debug output
 `;
 
@@ -93,6 +97,8 @@ export const publishCommand: Command = {
       revision: { type: 'string' },
       title: { type: 'string' },
       created: { type: 'string' },
+      sbom: { type: 'string' },
+      'no-sbom': { type: 'boolean' },
       verbose: { type: 'boolean' },
     });
     const resolvePath = (p: string) => path.resolve(io.cwd, p);
@@ -134,7 +140,12 @@ export const publishCommand: Command = {
     const env = io.env;
     const source = values.source ?? (env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}` : undefined);
     const revision = values.revision ?? env.GITHUB_SHA;
+    if (values.sbom !== undefined && values['no-sbom']) throw new UsageError('--sbom and --no-sbom cannot be used together');
+    // One SBOM describes one disk: with several platforms only an explicit --sbom is attached.
+    const sbomFile = values['no-sbom'] ? undefined : values.sbom !== undefined ? resolvePath(values.sbom) : typeof disk === 'string' ? sbomBeside(disk) : undefined;
+    const referrer = sbomFile ? await sbomReferrer(sbomFile, values.sbom !== undefined) : undefined;
     const result = await publishContainerDisk({
+      ...(referrer ? { referrers: [referrer] } : {}),
       disk,
       refs,
       labels: parseKeyValues(values.label, '--label'),

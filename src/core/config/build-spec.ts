@@ -6,6 +6,7 @@
  */
 import type { TemplateUse } from '../template/fields.js';
 import type { FormatName } from './formats.js';
+import { verifySpec } from './verify-spec.js';
 import type { ArraySpec, BooleanSpec, IntegerSpec, MapSpec, ObjectSpec, Spec, StringSpec, UnionSpec } from './spec.js';
 
 function text(description: string, extra: Partial<StringSpec> = {}): StringSpec {
@@ -273,6 +274,10 @@ const output = object('Output', 'The image the VM leaves behind.', {
     'How a compressed qcow2 is compressed. zstd is several times faster to write at about the same size, and QEMU 5.1+ (KubeVirt, CDI) reads it; zlib for older readers (Packer writes zlib).',
     { default: 'zstd' },
   ),
+  sbom: flag(
+    "Read the guest's package database (dpkg, rpm or apk) over SSH after the provisioners into an SPDX 2.3 document beside the image (<image>.spdx.json); publishing pushes it as an OCI referrer of the image. Skipped, with a note, for a guest without one.",
+    true,
+  ),
 });
 
 const vm = object(
@@ -321,6 +326,7 @@ const vm = object(
     shutdownTimeout: duration('How long to wait for the guest to stop after shutdownCommand.', '5m'),
     output: output,
     dependsOn: list(k8sName('A VM of the same layer.'), 'VMs of the same layer this one waits for: they start first.', { default: [] }),
+    verify: verifySpec,
   },
   {
     required: ['name', 'source'],

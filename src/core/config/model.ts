@@ -9,6 +9,7 @@
  * Packer does. Every other string is final.
  */
 import type { BuildProblem } from './problems.js';
+import type { VerifySettings } from './verify-settings.js';
 
 export type DiskBus = 'virtio' | 'sata' | 'scsi';
 /** The chipset: q35 is KubeVirt's (and our) default; pc (i440fx) runs on the local engine only. */
@@ -166,6 +167,8 @@ export interface Output {
   format: OutputFormat;
   compress: boolean;
   compressionType: Qcow2Compression; // zstd
+  /** Read the guest's package database into an SPDX document beside the image (default true). */
+  sbom: boolean;
 }
 
 export interface Vm {
@@ -197,6 +200,8 @@ export interface Vm {
   shutdownTimeout: number; // ms, 5m
   output: Output;
   dependsOn: string[];
+  /** Checks the finished image must pass before it is published (verify-settings.ts). */
+  verify?: VerifySettings;
   /** Where each field was written, keyed by field path below this VM ("bootCommand.0"). */
   positions?: Record<string, SourcePosition>;
 }

@@ -13,6 +13,7 @@ import type { FieldPath } from './problems.js';
 import { parseSize } from './quantity.js';
 import { bool, isRaw, list, num, obj, str, strings, type Raw, type ResolveContext } from './resolve-context.js';
 import { resolveProvisioner } from './resolve-provisioner.js';
+import { resolveVerify } from './resolve-verify.js';
 
 const MINUTE = 60_000;
 const MIB = 1024 ** 2;
@@ -78,6 +79,8 @@ export function resolveVm(ctx: ResolveContext, raw: Raw, p: FieldPath, scope: Vm
   const shutdownCommand = str(raw, 'shutdownCommand');
   if (shutdownCommand) vm.shutdownCommand = shutdownCommand;
   checkUniqueDeviceNames(ctx, vm, p);
+  const verify = resolveVerify(ctx, raw, p, communicator);
+  if (verify) vm.verify = verify;
   return vm;
 }
 
@@ -288,7 +291,7 @@ function resolveOutput(ctx: ResolveContext, raw: Raw, p: FieldPath): Vm['output'
   const format = str(o, 'format') === 'raw' ? 'raw' : 'qcow2';
   const compress = bool(o, 'compress') ?? false;
   if (format === 'raw' && compress) ctx.report([...p, 'output', 'compress'], 'a raw image cannot be compressed; expected format: qcow2 with compress: true, or compress: false');
-  return { format, compress, compressionType: str(o, 'compressionType') === 'zlib' ? 'zlib' : 'zstd' };
+  return { format, compress, compressionType: str(o, 'compressionType') === 'zlib' ? 'zlib' : 'zstd', sbom: bool(o, 'sbom') ?? true };
 }
 
 /** KubeVirt puts disks and cdroms in one list of named devices. */

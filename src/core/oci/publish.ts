@@ -33,6 +33,7 @@ import { CredentialError, resolveCredential } from './registry/credentials.js';
 import { HttpNetworkError } from './registry/http.js';
 import { RegistryError } from './registry/registry-error.js';
 import { RegistryTarget } from './registry-target.js';
+import { attachReferrer, type AttachedReferrer, type ReferrerDocument } from './referrers.js';
 import { TransferProgress } from './transfer-progress.js';
 
 export interface PlatformDisk {
@@ -76,6 +77,8 @@ export interface PublishOptions {
   build?: BuildInfo;
   /** Write an OCI layout directory instead of pushing. */
   ociLayout?: string;
+  /** Documents to attach to the pushed image as OCI referrers (an SBOM): pushed after the tags, to every registry target. */
+  referrers?: readonly ReferrerDocument[];
   logger: Logger;
   signal?: AbortSignal;
   /** Secrets found (passwords, tokens) are added here so no log line can show them. */
@@ -98,6 +101,8 @@ export interface PublishResult {
   /** Compressed layer bytes the registries acknowledged, restarts included (0 when every layer was reused). */
   uploadedBytes: number;
   layers: { platform: string; digest: Digest; size: number; diffId: Digest; reused: boolean }[];
+  /** The referrers attached, per registry repository. */
+  referrers: (AttachedReferrer & { repository: string })[];
 }
 
 interface DiskJob {
@@ -349,7 +354,22 @@ class Publisher {
         refs.push(target.refFor(tag));
       }
     }
+    const referrers: PublishResult['referrers'] = [];
+    for (const doc of this.opts.referrers ?? []) {
+      for (const target of this.targets) {
+        if (!(target instanceof RegistryTarget)) {
+          this.logger.warn(`${target.name}: ${doc.artifactType} not attached (referrers are pushed to registries, not written to an OCI layout)`);
+          continue;
+        }
+        const attached = await attachReferrer(target.client, target.repo, top.descriptor, doc);
+        this.logger.info(
+          `attached ${doc.artifactType} to ${target.refFor(top.descriptor.digest)} as ${attached.digest}${attached.fallbackTag ? ` (listed under tag ${attached.fallbackTag}: the registry has no referrers API)` : ''}`,
+        );
+        referrers.push({ ...attached, repository: target.name });
+      }
+    }
     return {
+      referrers,
       digest: top.descriptor.digest,
       mediaType: top.descriptor.mediaType,
       refs,

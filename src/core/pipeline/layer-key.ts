@@ -69,8 +69,8 @@ export async function layerKey(build: Build, layer: Layer, parents: ReadonlyMap<
   // The VMs' networks (CIDRs, internet access) shape what provisioners can do.
   hash.update(JSON.stringify(build.network) + '\0');
   for (const vm of layer.vms) {
-    // Where a key was written does not change the image; everything else may.
-    const { positions: _positions, ...config } = vm;
+    // Where a key was written does not change the image, nor do the verify checks run on it afterwards; everything else may.
+    const { positions: _positions, verify: _verify, ...config } = vm;
     hash.update(JSON.stringify(config) + '\0');
     for (const file of localInputs(build, vm)) {
       hash.update(`file ${path.relative(build.dir, file)}\0`);

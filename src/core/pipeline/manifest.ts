@@ -18,6 +18,8 @@ export interface VmOutput {
   bytes: number;
   sha256: string;
   checksumFile: string;
+  /** The SPDX document of the guest's packages beside the image (<image>.spdx.json), when one was read. */
+  sbom?: string;
   /** Set when the layer's output came from the cache instead of a build. */
   reused?: boolean;
   /** Where the engine keeps this output for later builds (KubeVirt: the cluster object). */

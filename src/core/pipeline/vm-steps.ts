@@ -4,7 +4,10 @@
  * step's Cleanup in reverse, the failed step's included):
  *
  *   http server → start vm → boot wait → boot command → wait for dependencies → wait for ssh →
- *   provision → keep running for dependents → shutdown → export
+ *   provision → keep running for dependents → sbom → shutdown → export
+ *
+ * plus one step only the verify slice runs (verify checks): the finished image booted again as a
+ * new VM (src/core/verify) goes through the same boot steps, then its checks instead of provisioning.
  *
  * The whole build (vm-build.ts) runs all of it in one process. The stage actions run named slices
  * of the same list in separate processes (VM_STAGES): build-vm up to SSH, then provision, then
@@ -27,6 +30,9 @@ import { typeBootCommand } from './steps/boot-command.js';
 import { exportOutput } from './steps/export-output.js';
 import { runProvisioners } from './steps/provision.js';
 import { shutdownVm } from './steps/shutdown.js';
+import { readSbom } from './steps/sbom.js';
+import { runVerifyChecks, type VerifyReport } from './steps/verify-checks.js';
+import type { GuestSbom } from '../sbom/read-guest.js';
 
 /** Limits per phase, in ms (0 or absent = the phase's own rules, e.g. sshTimeout). */
 export interface PhaseTimeouts {
@@ -65,9 +71,14 @@ export interface VmBuildState {
   output?: VmOutput;
   /** Set when the VM was handed to another process; its stop is then not ours. */
   detached?: DetachedVm;
+  /** The guest's package list (or why there is none), written beside the image by export. */
+  sbom?: GuestSbom;
+  /** What the verify checks found. */
+  verify?: VerifyReport;
 }
 
-export type VmStepName = 'http server' | 'start vm' | 'boot wait' | 'boot command' | 'wait for dependencies' | 'wait for ssh' | 'provision' | 'keep running for dependents' | 'shutdown' | 'export';
+export type VmStepName =
+  'http server' | 'start vm' | 'boot wait' | 'boot command' | 'wait for dependencies' | 'wait for ssh' | 'provision' | 'keep running for dependents' | 'sbom' | 'shutdown' | 'export' | 'verify checks';
 
 interface VmStep {
   name: VmStepName;
@@ -79,6 +90,8 @@ interface VmStep {
   phase?(ctx: VmStepContext): string;
   /** Steps that record their own phases (one per provisioner; export and checksum). */
   ownPhases?: boolean;
+  /** Run only by a slice that names it, never as part of a whole build. */
+  sliceOnly?: boolean;
   timeoutMs?(ctx: VmStepContext): number;
   run(ctx: VmStepContext, state: VmBuildState, signal: AbortSignal): Promise<void>;
   /** Registered once the step ran (even when it failed), run newest-first at the end. */
@@ -179,6 +192,22 @@ const STEPS: readonly VmStep[] = [
     run: (ctx, _state, signal) => ctx.layerSync!.waitForDependents(ctx.vm.name, signal),
   },
   {
+    name: 'sbom',
+    skip: (ctx) => (!ctx.vm.output.sbom ? 'output.sbom is false' : ctx.vm.communicator.type !== 'ssh' ? 'communicator none' : undefined),
+    ownPhases: true,
+    async run(ctx, state, signal) {
+      const handle = requireHandle(state);
+      // A stage that attached to the VM (snapshot) has no session yet: it opens its own.
+      let own: RemoteCommunicator | undefined;
+      try {
+        const comm = state.comm ?? (own = await dial(ctx, handle, signal, false));
+        state.sbom = await readSbom({ build: ctx.build, layer: ctx.layer, vm: ctx.vm, comm, phases: ctx.phases, logger: ctx.logger });
+      } finally {
+        await own?.close().catch(() => undefined);
+      }
+    },
+  },
+  {
     name: 'shutdown',
     skip: (_ctx, state) => (state.handle && !state.handle.isRunning() ? 'the VM had already stopped' : undefined),
     timeoutMs: (ctx) => ctx.timeouts.shutdown ?? 0,
@@ -208,18 +237,32 @@ const STEPS: readonly VmStep[] = [
         outputDir: ctx.outputDir,
         logger: ctx.logger,
         timeoutMs: ctx.timeouts.export ?? 0,
+        ...(state.sbom && 'document' in state.sbom ? { sbom: state.sbom.document } : {}),
       });
+    },
+  },
+  {
+    name: 'verify checks',
+    sliceOnly: true,
+    ownPhases: true,
+    async run(ctx, state) {
+      if (!state.comm) throw new Error('internal: verify checks run after wait for ssh');
+      if (!ctx.vm.verify) throw new Error(`internal: vm ${ctx.vm.name} has no verify block`);
+      state.verify = await runVerifyChecks({ checks: ctx.vm.verify.checks, comm: state.comm, phases: ctx.phases, logger: ctx.logger });
     },
   },
 ];
 
-export const VM_STEPS: readonly VmStepName[] = STEPS.map((s) => s.name);
+/** The whole build's steps (every step but the ones only a slice runs). */
+export const VM_STEPS: readonly VmStepName[] = STEPS.filter((s) => !s.sliceOnly).map((s) => s.name);
 
 /** The slices the stage actions run, one process each; together they are the whole list. */
 export const VM_STAGES = {
   'build-vm': ['http server', 'start vm', 'boot wait', 'boot command', 'wait for ssh'],
   provision: ['wait for ssh', 'provision'],
-  snapshot: ['shutdown', 'export'],
+  snapshot: ['sbom', 'shutdown', 'export'],
+  /** The built image booted as a new VM (src/core/verify): the same boot, then the checks. */
+  verify: ['http server', 'start vm', 'boot wait', 'boot command', 'wait for ssh', 'verify checks'],
 } as const satisfies Record<string, readonly VmStepName[]>;
 
 export type VmStage = keyof typeof VM_STAGES;

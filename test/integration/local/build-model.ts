@@ -32,7 +32,7 @@ export function vmOf(overrides: Partial<Vm> & Pick<Vm, 'source'>): Vm {
     communicator: communicator(),
     provisioners: [],
     shutdownTimeout: 300_000,
-    output: { format: 'qcow2', compress: false, compressionType: 'zstd' },
+    output: { format: 'qcow2', compress: false, compressionType: 'zstd', sbom: false },
     dependsOn: [],
     ...overrides,
   };

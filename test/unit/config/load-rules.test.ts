@@ -116,7 +116,7 @@ describe('did you mean', () => {
     ['accelerator: kvm', "unknown key 'accelerator'; Packer's accelerator is not supported: the local engine probes KVM itself (and falls back to TCG when KVM does not really work); KubeVirt decides on its own"],
     [
       'frobnicate: 1',
-      "unknown key 'frobnicate'; expected one of name, source, cpu, cpuModel, memory, machineType, efiFirmware, disks, cdroms, nics, httpDirectory, httpContent, bootWait, bootTextTimeout, bootKeyInterval, bootCommand, communicator, provisioners, shutdownCommand, shutdownTimeout, output, dependsOn",
+      "unknown key 'frobnicate'; expected one of name, source, cpu, cpuModel, memory, machineType, efiFirmware, disks, cdroms, nics, httpDirectory, httpContent, bootWait, bootTextTimeout, bootKeyInterval, bootCommand, communicator, provisioners, shutdownCommand, shutdownTimeout, output, dependsOn, verify",
     ],
   ])('%s', (line, message) => {
     expect(problemsOf(oneVm(`source: { path: x }\n${line}`))).toEqual([`7:9: layers[0].vms[0].${line.split(':')[0]}: ${message}`]);
@@ -259,7 +259,7 @@ describe('devices', () => {
 
   it('knows the qcow2 compression types', () => {
     const vmOf = (output: string) => buildOf(oneVm(`source: { path: ${process.execPath} }\noutput: ${output}`)).layers[0]!.vms[0]!;
-    expect(vmOf('{ compress: true, compressionType: zlib }').output).toEqual({ format: 'qcow2', compress: true, compressionType: 'zlib' });
+    expect(vmOf('{ compress: true, compressionType: zlib }').output).toEqual({ format: 'qcow2', compress: true, compressionType: 'zlib', sbom: true });
     expect(vmOf('{ compress: true }').output.compressionType).toBe('zstd');
     expect(problemsOf(oneVm('source: { path: x }\noutput: { compress: true, compressionType: gzip }'))).toEqual([expect.stringMatching(/output\.compressionType: .*'gzip'.*zstd, zlib/)]);
   });

@@ -21,12 +21,16 @@ const webVm = (extra: string[] = []) => dir.load([{ name: 'base', vms: [{ name: 
 
 describe('VM_STAGES', () => {
   it('are slices of the one step list, in its order, covering every step a single VM runs', () => {
-    const slices: readonly VmStepName[] = Object.values(VM_STAGES).flat();
+    const { verify, ...buildStages } = VM_STAGES;
+    const slices: readonly VmStepName[] = Object.values(buildStages).flat();
     const inOrder = slices.map((s) => VM_STEPS.indexOf(s));
     expect(inOrder.every((i) => i >= 0)).toBe(true);
     expect([...inOrder].sort((a, b) => a - b)).toEqual(inOrder);
     // Only the layer-wide waits (dependsOn among VMs built together) are whole-build only.
     expect(VM_STEPS.filter((s) => !slices.includes(s))).toEqual(['wait for dependencies', 'keep running for dependents']);
+    // verify boots the finished image as build-vm boots the source, then runs checks no whole build runs.
+    expect(verify).toEqual([...VM_STAGES['build-vm'], 'verify checks']);
+    expect(VM_STEPS).not.toContain('verify checks');
   });
 });
 
@@ -59,7 +63,7 @@ describe('the stage slices, one process each', () => {
     expect(boot.lines.some((l) => /cleanup: http server/.test(l))).toBe(true);
     expect(boot.phases.map((p) => `${p.phase}: ${p.status}`)).toEqual(['http server: ok', 'start vm: ok', 'boot command: skipped', 'wait for ssh: skipped']);
     expect(provision.phases.map((p) => `${p.phase}: ${p.status}`)).toEqual(['wait for ssh: skipped', 'provision: skipped']);
-    expect(snapshot.phases.map((p) => `${p.phase}: ${p.status}`)).toEqual(['shutdown: ok', 'export disk: ok', 'checksum: ok']);
+    expect(snapshot.phases.map((p) => `${p.phase}: ${p.status}`)).toEqual(['sbom: skipped', 'shutdown: ok', 'export disk: ok', 'checksum: ok']);
 
     const output = snapshot.state.output!;
     expect(readFileSync(output.checksumFile, 'utf8')).toContain(output.sha256);

@@ -1,0 +1,3 @@
+import { runActionEntry } from '../toolkit/entry.js';
+
+await runActionEntry(() => import('./main.js'));
