@@ -20,3 +20,8 @@ export function parseKeyValues(values: string[] | undefined, flag: string): Reco
   }
   return out;
 }
+
+/** The --var-file and --var options every command that loads a build file takes, as loadBuild options. */
+export function variableOptions(values: { var?: string[] | undefined; 'var-file'?: string[] | undefined }): { vars: Record<string, string>; varFiles: string[] } {
+  return { vars: parseKeyValues(values.var, '--var'), varFiles: values['var-file'] ?? [] };
+}

@@ -87,6 +87,8 @@ export interface KeptVmOutput {
   bytes: number;
   format: OutputFormat;
   compressed: boolean;
+  /** When it was built (ISO 8601), for a layer's maxAge; unknown counts as too old. */
+  createdAt?: string;
   /** Writes it to this machine in its format, for when no local copy exists. */
   download(destination: string, logger: Logger, signal: AbortSignal): Promise<void>;
 }

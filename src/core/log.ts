@@ -48,6 +48,13 @@ export class SecretMasker {
     // never mask the empty string.
     if (!secret) return;
     this.secrets.add(secret);
+    // The forms a secret takes inside JSON (manifest.json, state files) and inside a single-quoted
+    // shell word (Packer's '"'"' escaping of environment values), which differ from it when it
+    // holds quotes, backslashes or control characters.
+    const json = JSON.stringify(secret).slice(1, -1);
+    if (json !== secret) this.secrets.add(json);
+    const quoted = secret.replaceAll("'", `'"'"'`);
+    if (quoted !== secret) this.secrets.add(quoted);
     // A private key or kubeconfig printed line by line (or cut into lines by any log) never shows
     // the whole value, so each of its lines is a secret too.
     if (/[\r\n]/.test(secret)) {

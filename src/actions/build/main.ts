@@ -20,7 +20,7 @@ import { loadBuildForAction, phaseTimeoutInputs } from '../toolkit/build-context
 import { readFailure } from '../toolkit/failure-report.js';
 import { reportToGitHub } from '../toolkit/github-report.js';
 import { importLocalSource } from '../toolkit/import-source.js';
-import { booleanInput, enumInput, listInput, optionalInput } from '../toolkit/inputs.js';
+import { booleanInput, enumInput, forceInput, listInput, optionalInput } from '../toolkit/inputs.js';
 import { logArtifactInputs, startBuildLog, uploadLogsIfWanted } from '../toolkit/log-artifact.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { imageName, publishDisk, publishInputs } from '../toolkit/publish.js';
@@ -72,12 +72,18 @@ export const run = (): Promise<void> =>
 
     // Unchanged layers: from this runner's layer cache, else from the Actions cache (cache input).
     const layerCache = new ActionsLayerCache(defaultCacheRoot(ctx.env), logger, useCache);
+    const force = forceInput(build.layers.map((l) => l.name));
+    // What each layer's key was made of last time, so the summary can say why it is rebuilt.
+    await layerCache.restoreHistory(
+      build.name,
+      build.layers.map((l) => l.name),
+    );
     const engineImpl = await wholeBuildEngine(ctx, engine, buildTemp);
     let result: BuildResult;
     let status: BuildResult['status'] = 'failed';
     let verified: VerifyResult | undefined;
     try {
-      result = await runBuild({ build, engine: engineImpl.engine, outputDir, onError, logger, signal, phaseTimeouts: phaseTimeoutInputs(), layerCache });
+      result = await runBuild({ build, engine: engineImpl.engine, outputDir, onError, logger, signal, phaseTimeouts: phaseTimeoutInputs(), layerCache, ...force });
       status = result.status;
       // The gate before anything is published: the images boot, as new VMs, and pass their checks.
       if (result.status === 'succeeded' && booleanInput('verify', true)) {
@@ -88,7 +94,13 @@ export const run = (): Promise<void> =>
       await engineImpl.release(status, onError === 'abort');
       logger.closeGroup();
     }
-    if (result.status !== 'cancelled') await layerCache.saveBuiltLayers();
+    if (result.status !== 'cancelled') {
+      await layerCache.saveBuiltLayers();
+      await layerCache.saveHistory(
+        build.name,
+        result.layers.map((l) => l.layer),
+      );
+    }
     const logs = await uploadLogsIfWanted(logArtifact, result.status, { dir: logDir, masker: ctx.masker, logger, tempRoot: buildTemp });
 
     core.saveState(STATE.status, status);
@@ -114,6 +126,7 @@ export const run = (): Promise<void> =>
       `#### Layers\n\n${layersTable(
         build.layers.map((l) => l.name),
         layerCache.layers,
+        result.layers,
       )}\n` +
       `#### Phases\n\n${phasesTable(result.phases)}\n#### Outputs\n\n${outputsTable(result.outputs, (l) => layerCache.originOf(l))}\n` +
       (verified ? verifySection(verified) : '') +

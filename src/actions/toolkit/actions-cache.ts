@@ -25,13 +25,18 @@ export function actionsCacheAvailable(enabled = true): boolean {
 
 /**
  * Restores `path` from the entry `key`; true when the entry existed and `path` is there now.
- * `what` names the thing in log lines ("source", "layer base").
+ * `what` names the thing in log lines ("source", "layer base"). With `restoreKeys`, an entry whose
+ * key starts with one of them is taken when `key` itself has none — the newest such entry, as the
+ * service picks it — and `onKey` is told the key that matched.
  */
-export async function restoreFromActionsCache(path: string, key: string, what: string, logger: Logger, enabled = true): Promise<boolean> {
+export async function restoreFromActionsCache(path: string, key: string, what: string, logger: Logger, enabled = true, restoreKeys?: string[], onKey?: (matched: string) => void): Promise<boolean> {
   if (!actionsCacheAvailable(enabled)) return false;
   try {
-    const hit = await cache.restoreCache([path], key);
-    if (hit && existsSync(path)) return true;
+    const hit = await cache.restoreCache([path], key, restoreKeys);
+    if (hit && existsSync(path)) {
+      onKey?.(hit);
+      return true;
+    }
     logger.info(`${what}: not in the Actions cache yet (key ${key})`);
   } catch (err) {
     logger.warn(`${what}: restoring from the Actions cache failed: ${message(err)}`);

@@ -8,10 +8,17 @@
  *
  * An entry folder holds the layer's finished images (qcow2 outputs are compressed already) and
  * entry.json, never the VM's work files; @actions/cache archives it as one tar.zst.
+ *
+ * Actions cache entries cannot be replaced, so a layer rebuilt under a key that is saved already
+ * (forced, or older than its maxAge) is saved again under the key plus a time suffix, and lookups
+ * take the newest entry whose key starts with the layer's key. The small records that say why a
+ * layer changed (layer-history.ts) travel the same way, newest first, so a hosted runner's summary
+ * can say "tag … moved" too.
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { formatBytes, type Logger } from '../../core/log.js';
+import { LayerHistory } from '../../core/pipeline/layer-history.js';
 import { LayerCache, type LayerCacheEntry } from '../../core/pipeline/layer-cache.js';
 import type { VmOutput } from '../../core/pipeline/manifest.js';
 import { actionsCacheAvailable, restoreFromActionsCache, saveToActionsCache } from './actions-cache.js';
@@ -54,12 +61,15 @@ export class ActionsLayerCache extends LayerCache {
       return local;
     }
     const what = `layer ${layer}`;
-    if (!(await restoreFromActionsCache(this.entryDir(key), layerActionsCacheKey(layer, key), what, this.logger, this.useActionsCache))) return undefined;
+    const cacheKey = layerActionsCacheKey(layer, key);
+    let matched = cacheKey;
+    // A key never saved, so the newest entry of this content key is the one taken (see above).
+    if (!(await restoreFromActionsCache(this.entryDir(key), `${cacheKey}-newest`, what, this.logger, this.useActionsCache, [cacheKey], (k) => (matched = k)))) return undefined;
     // An entry is only trusted whole: one whose entry.json does not match its key is ignored.
     const restored = await super.lookup(key, layer);
     if (restored) {
       this.foundIn.set(key, 'actions-cache');
-      this.logger.info(`${what}: restored from the Actions cache (key ${layerActionsCacheKey(layer, key)}); not rebuilt`);
+      this.logger.info(`${what}: restored from the Actions cache (key ${matched}); not rebuilt`);
     }
     return restored;
   }
@@ -91,7 +101,35 @@ export class ActionsLayerCache extends LayerCache {
       const dir = this.entryDir(record.key);
       const what = `layer ${record.layer}`;
       this.logger.info(`${what}: saving ${formatBytes(await folderBytes(dir))} to the Actions cache`);
-      record.saved = await saveToActionsCache(dir, layerActionsCacheKey(record.layer, record.key), what, this.logger, this.useActionsCache);
+      const cacheKey = layerActionsCacheKey(record.layer, record.key);
+      // Taken already (by the entry this rebuild replaces, or a parallel job): the newer one goes beside it.
+      record.saved = (await saveToActionsCache(dir, cacheKey, what, this.logger, this.useActionsCache)) || (await saveToActionsCache(dir, `${cacheKey}-${Date.now()}`, what, this.logger, this.useActionsCache));
+    }
+  }
+
+  /** The Actions cache key prefix of a layer's history record (why it changed since). */
+  private historyKey(build: string, layer: string): string {
+    return `ruddervirt-layer-history-${build}-${layer}-`;
+  }
+
+  /** Before the build: the newest history record of each layer, where this runner has none. */
+  async restoreHistory(build: string, layers: readonly string[]): Promise<void> {
+    if (!actionsCacheAvailable(this.useActionsCache)) return;
+    const history = new LayerHistory(this.root);
+    for (const layer of layers) {
+      if (await history.read(build, layer)) continue;
+      const prefix = this.historyKey(build, layer);
+      await restoreFromActionsCache(history.file(build, layer), `${prefix}newest`, `layer ${layer} history`, this.logger, true, [prefix]);
+    }
+  }
+
+  /** After the build: each layer's history record, under a new key (entries cannot be replaced). */
+  async saveHistory(build: string, layers: readonly string[]): Promise<void> {
+    if (!actionsCacheAvailable(this.useActionsCache)) return;
+    const history = new LayerHistory(this.root);
+    for (const layer of layers) {
+      if (!(await history.read(build, layer))) continue;
+      await saveToActionsCache(history.file(build, layer), `${this.historyKey(build, layer)}${Date.now()}`, `layer ${layer} history`, this.logger, true);
     }
   }
 }

@@ -31,6 +31,10 @@ export interface HandoffBuild {
   name: string;
   /** Variables given as inputs, without the secret ones. */
   vars: Record<string, string>;
+  /** The `var-file` inputs, absolute: later stages read them again (they may hold secrets, the handoff never does). */
+  varFiles?: string[];
+  /** The `sensitive-variables` input: names only. */
+  sensitiveVariables?: string[];
 }
 
 export interface HandoffSource {

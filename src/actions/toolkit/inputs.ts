@@ -131,3 +131,22 @@ export function httpUrlInput(name: string, fallback: string, placeholders: Recor
   const v = core.getInput(name);
   return v === '' ? fallback : parseHttpUrl(name, v, placeholders);
 }
+
+/**
+ * The `force` input: `true` rebuilds every layer, `false` (or empty) none, else the names of the
+ * layers to rebuild (one a line or comma-separated) — the CLI's --force and --force-layer.
+ */
+export function parseForce(name: string, text: string, layers: readonly string[]): { force?: boolean; forceLayers?: string[] } {
+  const t = text.trim();
+  if (t === '' || /^false$/i.test(t)) return {};
+  if (/^true$/i.test(t)) return { force: true };
+  const names = parseList(t);
+  for (const n of names) {
+    if (!layers.includes(n)) throw new InputError(name, `no layer '${n}'; expected true, false or layer names (layers: ${layers.join(', ')})`);
+  }
+  return { forceLayers: names };
+}
+
+export function forceInput(layers: readonly string[]): { force?: boolean; forceLayers?: string[] } {
+  return parseForce('force', core.getInput('force'), layers);
+}

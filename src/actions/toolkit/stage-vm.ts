@@ -12,6 +12,7 @@ import type { Build } from '../../core/config/model.js';
 import type { DetachedVm, Engine, VmHandle } from '../../core/engine.js';
 import { createEngine } from '../../engines/index.js';
 import { createPhaseRunner, type PhaseRecord } from '../../core/pipeline/phase.js';
+import { maskSecretsInFolder } from '../../core/mask-file.js';
 import { runVmSteps, VM_STAGES, type VmBuildState, type VmStage } from '../../core/pipeline/vm-steps.js';
 import { readFailure } from './failure-report.js';
 import { updateHandoff, type Handoff, type HandoffKubevirtRun, type HandoffVm } from './handoff.js';
@@ -152,6 +153,9 @@ export async function runStage(ctx: ActionContext, req: StageRequest): Promise<S
     throw err;
   } finally {
     await req.engine.close();
+    // What OCR read on the screen (a typed password) and, once the VM is off, the serial console.
+    const vmRunsOn = stage !== 'snapshot' && kept === undefined;
+    await maskSecretsInFolder(req.logDir, ctx.masker, vmRunsOn ? { skip: ['serial.log'] } : {}).catch(() => []);
   }
 }
 

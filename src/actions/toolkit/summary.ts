@@ -8,6 +8,7 @@
 import * as core from '@actions/core';
 import { formatGoDuration } from '../../core/duration.js';
 import { formatBytes, type SecretMasker } from '../../core/log.js';
+import type { LayerDecision } from '../../core/pipeline/layer-history.js';
 import type { VmOutput } from '../../core/pipeline/manifest.js';
 import type { PhaseRecord } from '../../core/pipeline/phase.js';
 import type { LayerOrigin, LayerRecord } from './actions-layer-cache.js';
@@ -70,13 +71,15 @@ const LAYER_ORIGIN_TEXT: Record<LayerOrigin, string> = {
 };
 
 /** Per layer: its content key and whether it was built or reused, and from where. */
-export function layersTable(layers: readonly string[], records: ReadonlyMap<string, LayerRecord>): string {
+/** With `decisions` (BuildResult.layers), a Why column says why each layer was rebuilt ("tag … moved to sha256:…", "forced") or reused. */
+export function layersTable(layers: readonly string[], records: ReadonlyMap<string, LayerRecord>, decisions: readonly LayerDecision[] = []): string {
+  const why = (name: string) => escapeCell(decisions.find((d) => d.layer === name)?.reason ?? '');
   return table(
-    ['Layer', 'Content key', 'Built or reused', 'Actions cache'],
+    ['Layer', 'Content key', 'Built or reused', ...(decisions.length > 0 ? ['Why'] : []), 'Actions cache'],
     layers.map((name) => {
       const r = records.get(name);
       const saved = r?.origin !== 'built' ? '' : r.saved ? 'saved' : 'not saved';
-      return [escapeCell(name), r ? `\`${r.key.slice(0, 12)}\`` : '', r ? LAYER_ORIGIN_TEXT[r.origin] : 'not finished', saved];
+      return [escapeCell(name), r ? `\`${r.key.slice(0, 12)}\`` : '', r ? LAYER_ORIGIN_TEXT[r.origin] : 'not finished', ...(decisions.length > 0 ? [why(name)] : []), saved];
     }),
   );
 }

@@ -12,7 +12,7 @@ import { createEngine } from '../../engines/index.js';
 import { lockOutputFolder, prepareOutputFolder } from '../../core/output-folder.js';
 import { describeAbandoned, recordAbandoned } from '../abandoned.js';
 import { terminalAsker } from '../ask-on-error.js';
-import { parseCommandArgs, parseKeyValues } from '../args.js';
+import { parseCommandArgs, variableOptions } from '../args.js';
 import { UsageError, UserError, type CliIo, type Command } from '../command.js';
 import { terminalLogger } from '../terminal-logger.js';
 
@@ -23,7 +23,11 @@ server, VM, boot wait, boot command over VNC, SSH, provisioners, shutdown, disk 
 to stderr; the last line on stdout is the output image's path.
 
 Options:
-  --var k=v                  Set a build variable (repeatable); it must be declared under variables.
+  --var-file FILE            Variable values from a YAML or JSON file of name: value pairs
+                             (repeatable, applied in order): the way to pass a sensitive variable
+                             without it showing in ps and the shell history.
+  --var k=v                  Set a build variable (repeatable, applied after the var files); it
+                             must be declared under variables.
   --on-error cleanup|abort|ask
                              On failure, clean up everything (default) or leave the VM running with
                              its files for debugging (Packer's -on-error=abort): the build says how to
@@ -36,6 +40,8 @@ Options:
   --output DIR               Where images, checksums, logs and manifest.json go
                              (default: output/<build name> beside the current directory).
   --force                    Rebuild every layer even if an identical one is cached.
+  --force-layer LAYER        Rebuild this layer (repeatable) even if cached; the layers after it
+                             follow, as their parent changed.
   --only LAYER               Build only this layer (earlier layers come from the layer cache).
   --until LAYER              Stop after this layer.
   --no-layer-cache           Neither reuse nor store layers (default: reuse unchanged layers from
@@ -64,12 +70,14 @@ export const buildCommand: Command = {
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, {
       var: { type: 'string', multiple: true },
+      'var-file': { type: 'string', multiple: true },
       'on-error': { type: 'string', default: 'cleanup' },
       'vnc-port': { type: 'boolean', default: false },
       output: { type: 'string' },
       engine: { type: 'string', default: 'local' },
       verbose: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
+      'force-layer': { type: 'string', multiple: true },
       only: { type: 'string' },
       until: { type: 'string' },
       'no-layer-cache': { type: 'boolean', default: false },
@@ -90,11 +98,15 @@ export const buildCommand: Command = {
     const keepLayers = values['keep-layers'];
     if (keepLayers !== undefined && !/^[1-9]\d{0,5}$/.test(keepLayers)) throw new UsageError(`--keep-layers must be a whole number of at least 1, got '${keepLayers}'`);
 
-    const build = loadBuild(positionals[0]!, { vars: parseKeyValues(values.var, '--var'), env: io.env, cwd: io.cwd });
+    const variables = variableOptions(values);
+    const build = loadBuild(positionals[0]!, { ...variables, env: io.env, cwd: io.cwd });
     const masker = new SecretMasker();
     for (const s of build.secrets) masker.add(s);
     const logger = terminalLogger(io.stderr, masker, values.verbose);
     for (const w of build.warnings ?? []) logger.warn(formatProblem(w));
+    for (const name of Object.keys(variables.vars).filter((n) => build.sensitiveVariables?.includes(n))) {
+      logger.warn(`--var ${name}: a sensitive variable on the command line is masked in the build's output, but ps and the shell history show it; use --var-file FILE or {{ env \`NAME\` }} instead`);
+    }
     const outputDir = path.resolve(io.cwd, values.output ?? path.join('output', build.name));
     // Before any VM starts: a file or an unwritable folder as --output, or another build writing there.
     await prepareOutputFolder(outputDir);
@@ -125,6 +137,7 @@ export const buildCommand: Command = {
         logger,
         signal: io.signal,
         force: values.force,
+        ...(values['force-layer'] ? { forceLayers: values['force-layer'] } : {}),
         ...(values['no-layer-cache'] ? {} : { layerCache: new LayerCache(defaultCacheRoot(io.env)) }),
         ...(values.only !== undefined ? { only: values.only } : {}),
         ...(values.until !== undefined ? { until: values.until } : {}),

@@ -4,7 +4,7 @@ import { loadBuild } from '../../core/config/load.js';
 import { formatBytes, SecretMasker } from '../../core/log.js';
 import { ContainerDiskCache, defaultContainerDiskCacheDir } from '../../core/oci/pull/disk-cache.js';
 import { pruneKubevirtLayers } from '../../engines/kubevirt/prune-layers.js';
-import { parseCommandArgs, parseKeyValues } from '../args.js';
+import { parseCommandArgs, variableOptions } from '../args.js';
 import { UsageError, UserError, type CliIo, type Command } from '../command.js';
 import { terminalLogger } from '../terminal-logger.js';
 
@@ -28,6 +28,7 @@ Options:
   --build NAME         The build's name, instead of a build file.
   --layer LAYER        Only this layer's outputs.
   --keep N             Keep the newest N per layer and VM (default 0: remove all).
+  --var-file FILE      Variable values from a YAML or JSON file (repeatable).
   --var k=v            Set a build variable, if the file needs one to load (repeatable).
   --kubeconfig FILE    The cluster and credentials (default: KUBECONFIG, ~/.kube/config, or the
                        pod's service account inside a cluster).
@@ -50,6 +51,7 @@ export const pruneCommand: Command = {
       layer: { type: 'string' },
       keep: { type: 'string', default: '0' },
       var: { type: 'string', multiple: true },
+      'var-file': { type: 'string', multiple: true },
       kubeconfig: { type: 'string' },
       namespace: { type: 'string' },
       verbose: { type: 'boolean', default: false },
@@ -61,7 +63,7 @@ export const pruneCommand: Command = {
     if ((positionals.length === 1) === (values.build !== undefined) || positionals.length > 1) throw new UsageError('expects a build file or --build NAME (one of them)');
     const keep = Number(values.keep);
     if (!/^\d+$/.test(values.keep) || !Number.isSafeInteger(keep)) throw new UsageError(`--keep must be a whole number, got '${values.keep}'`);
-    const name = values.build ?? loadBuild(positionals[0]!, { vars: parseKeyValues(values.var, '--var'), env: io.env, cwd: io.cwd }).name;
+    const name = values.build ?? loadBuild(positionals[0]!, { ...variableOptions(values), env: io.env, cwd: io.cwd }).name;
     const logger = terminalLogger(io.stderr, new SecretMasker(), values.verbose);
     const result = await pruneKubevirtLayers({
       build: name,

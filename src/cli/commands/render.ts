@@ -14,7 +14,7 @@ import { renderOptions, type CapturePlan, type RenderOptions } from '../../engin
 import { renderedToYaml } from '../../engines/kubevirt/manifests/to-yaml.js';
 import { isDnsLabel } from '../../engines/kubevirt/manifests/names.js';
 import { rbacYaml } from '../../engines/kubevirt/rbac.js';
-import { parseCommandArgs, parseKeyValues } from '../args.js';
+import { parseCommandArgs, variableOptions } from '../args.js';
 import { UsageError, type Command } from '../command.js';
 
 const usage = `Usage: ruddervirt render FILE [--engine kubevirt] [--namespace NS] [options]
@@ -33,7 +33,8 @@ Options:
   --namespace NS                 namespace of the objects (default "default")
   --run-id ID                    ends every name, 1-12 of a-z0-9 (default: a digest of the file and
                                  its variables, so an unchanged file renders the same names)
-  --var NAME=VALUE               set a build variable (repeatable)
+  --var-file FILE                variable values from a YAML or JSON file (repeatable)
+  --var NAME=VALUE               set a build variable (repeatable, after the var files)
   --capture MODE                 how a finished disk is kept: clone (default), volume-snapshot,
                                  vm-snapshot
   --snapshot-class NAME          VolumeSnapshotClass (implies --capture volume-snapshot)
@@ -73,6 +74,7 @@ export const renderCommand: Command = {
       namespace: { type: 'string' },
       'run-id': { type: 'string' },
       var: { type: 'string', multiple: true },
+      'var-file': { type: 'string', multiple: true },
       capture: { type: 'string' },
       'snapshot-class': { type: 'string' },
       'storage-class': { type: 'string' },
@@ -110,7 +112,7 @@ export const renderCommand: Command = {
     }
     const capture = capturePlan(values.capture, values['snapshot-class']);
 
-    const build = loadBuild(positionals[0]!, { vars: parseKeyValues(values.var, '--var'), env: io.env, cwd: io.cwd });
+    const build = loadBuild(positionals[0]!, { ...variableOptions(values), env: io.env, cwd: io.cwd });
     const given: Partial<RenderOptions> & Pick<RenderOptions, 'runId'> = {
       runId: values['run-id'] ?? defaultRunId(readFileSync(path.resolve(io.cwd, positionals[0]!), 'utf8'), build.variables),
       namespace,

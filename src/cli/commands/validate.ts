@@ -6,12 +6,14 @@ import { UsageError, type Command } from '../command.js';
 export interface ValidateArgs {
   files: string[];
   vars: Record<string, string>;
+  varFiles: string[];
 }
 
-/** Shared with other commands that take build files: FILE... and --var NAME=VALUE (repeatable). */
+/** Shared with other commands that take build files: FILE..., --var-file FILE and --var NAME=VALUE (repeatable). */
 export function parseBuildFileArgs(args: readonly string[]): ValidateArgs {
   const files: string[] = [];
   const vars: Record<string, string> = {};
+  const varFiles: string[] = [];
   let optionsDone = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -21,6 +23,16 @@ export function parseBuildFileArgs(args: readonly string[]): ValidateArgs {
     }
     if (arg === '--') {
       optionsDone = true;
+      continue;
+    }
+    if (arg === '--var-file' || arg === '-var-file') {
+      const file = args[++i];
+      if (file === undefined) throw new UsageError(`${arg} needs FILE`);
+      varFiles.push(file);
+      continue;
+    }
+    if (arg.startsWith('--var-file=') || arg.startsWith('-var-file=')) {
+      varFiles.push(arg.slice(arg.indexOf('=') + 1));
       continue;
     }
     let assignment: string | undefined;
@@ -36,13 +48,13 @@ export function parseBuildFileArgs(args: readonly string[]): ValidateArgs {
     if (eq <= 0) throw new UsageError(`--var expects NAME=VALUE, got '${assignment}'`);
     vars[assignment.slice(0, eq)] = assignment.slice(eq + 1);
   }
-  return { files, vars };
+  return { files, vars, varFiles };
 }
 
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check build files and show every problem with its line and column',
-  usage: `Usage: ruddervirt validate FILE... [--var NAME=VALUE]...
+  usage: `Usage: ruddervirt validate FILE... [--var-file FILE]... [--var NAME=VALUE]...
 
 Checks each build file completely: YAML syntax, keys and value types, formats (durations, sizes,
 checksums, names), templates, references between fields (subnets, from, dependsOn) and that the
@@ -51,15 +63,17 @@ as FILE:LINE:COL: field.path: message. Exits 1 when any file has a problem. Warn
 the source's kernel cannot see) are printed the same way, as "warning: …", and do not fail.
 
 Options:
-  --var NAME=VALUE   Set a variable declared under 'variables' (repeatable)
+  --var-file FILE    Variable values from a YAML or JSON file of name: value pairs (repeatable,
+                     applied in order); its problems are reported with their lines too
+  --var NAME=VALUE   Set a variable declared under 'variables' (repeatable, after the var files)
 `,
   async run(args, io) {
-    const { files, vars } = parseBuildFileArgs(args);
+    const { files, vars, varFiles } = parseBuildFileArgs(args);
     if (files.length === 0) throw new UsageError('expected at least one build file');
     let bad = 0;
     for (const file of files) {
       try {
-        const build = loadBuild(file, { vars, env: io.env, cwd: io.cwd });
+        const build = loadBuild(file, { vars, varFiles, env: io.env, cwd: io.cwd });
         for (const w of build.warnings ?? []) io.stderr.write(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
         io.stdout.write(`${file}: ok${build.warnings?.length ? ` (${build.warnings.length} warning${build.warnings.length === 1 ? '' : 's'})` : ''}\n`);
       } catch (err) {

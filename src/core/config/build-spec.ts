@@ -361,8 +361,11 @@ const layer = object(
   {
     name: k8sName('Layer name, unique in the build.'),
     vms: list(vm, 'The VMs of the layer; they boot together on their networks.', { minItems: 1 }),
+    maxAge: duration(
+      'Rebuild the layer when its cached output is older than this, even if nothing in its key changed: for provisioners that pull updates (apt-get upgrade). A Go duration (168h for a week), at most 596h31m23.647s; without it a cached layer is reused whatever its age.',
+    ),
   },
-  { required: ['name', 'vms'] },
+  { required: ['name', 'vms'], hints: { max_age: 'maxAge' } },
 );
 
 const subnet = object(
@@ -391,7 +394,11 @@ export const buildSpec: ObjectSpec = object(
   'A RudderVirt build file.',
   {
     name: k8sName('Names the build: resources, outputs and cache keys.'),
-    variables: map('variableName', { type: 'scalar', description: 'Default value' }, 'Variables with their defaults, used as {{ user `name` }}; overridden with --var name=value.'),
+    variables: map('variableName', { type: 'scalar', description: 'Default value' }, 'Variables with their defaults, used as {{ user `name` }}; overridden with --var-file FILE and --var name=value.'),
+    sensitiveVariables: list(
+      formatted('variableName', 'A variable declared under variables.'),
+      "Variables whose values are secrets (Packer's sensitive-variables): their values, whether a default, a var file or --var gave them, and the environment values their defaults read, show as *** in every log, message, manifest, summary and state file; shell provisioners then pass their environment in a sourced file rather than on the command line.",
+    ),
     network: object(
       'Network',
       'Networks the VMs attach to. Without it, every NIC is on the default network, which has internet.',

@@ -35,7 +35,7 @@ export const FORMATS = {
   duration: {
     pattern: DURATION_PATTERN,
     expected: 'a Go duration such as 500ms, 30s, 5m or 1h30m',
-    explain: (v) => (/^\d+(\.\d+)?$/.test(v) ? `a duration needs a unit; did you mean '${v}s'?` : undefined),
+    explain: (v) => (/^\d+(\.\d+)?$/.test(v) ? `a duration needs a unit; did you mean '${v}s'?` : /^\d+d$/.test(v) ? `Go durations have no d unit; did you mean '${Number(v.slice(0, -1)) * 24}h'?` : undefined),
   },
   quantity: {
     pattern: QUANTITY_PATTERN,

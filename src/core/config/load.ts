@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { SecretMasker } from '../log.js';
 import { FIELDS_BY_USE } from '../template/fields.js';
 import { bindTemplate } from '../template/render.js';
 import { buildSpec } from './build-spec.js';
@@ -17,11 +18,16 @@ import type { Build } from './model.js';
 import { BuildFileError, type BuildProblem } from './problems.js';
 import { isRaw, ResolveContext, SECRET_NAME } from './resolve-context.js';
 import { resolveBuild } from './resolve.js';
-import { resolveVariables } from './variables.js';
+import { readVarFile } from './var-file.js';
+import { resolveVariables, type VariableOverride } from './variables.js';
 
 export interface LoadOptions {
-  /** --var overrides; each must name a declared variable. */
+  /** --var overrides; each must name a declared variable. Applied after the var files. */
   vars?: Readonly<Record<string, string>>;
+  /** --var-file FILEs (YAML or JSON), applied in order; relative to `cwd`. */
+  varFiles?: readonly string[];
+  /** More variables whose values are secrets, besides the file's sensitiveVariables (an action input); `source` names where they came from in messages. */
+  sensitiveVariables?: { names: readonly string[]; source: string };
   /** For {{ env "X" }}; defaults to process.env. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Check that scripts, cdrom files, httpDirectory … exist (default true). */
@@ -63,7 +69,18 @@ export function loadBuildText(text: string, file: string, options: LoadOptions =
   });
   if (doc.errors.length > 0) throw new BuildFileError(yamlProblems);
 
-  const vars = resolveVariables(doc, text, lineCounter, file, options.vars ?? {}, env);
+  const overrides: VariableOverride[] = [];
+  const varFileProblems: BuildProblem[] = [];
+  for (const varFile of options.varFiles ?? []) {
+    try {
+      for (const v of readVarFile(varFile, options.cwd)) overrides.push({ name: v.name, value: v.value, from: { file: v.file, line: v.line, column: v.column } });
+    } catch (err) {
+      if (!(err instanceof BuildFileError)) throw err;
+      varFileProblems.push(...err.problems);
+    }
+  }
+  for (const [name, value] of Object.entries(options.vars ?? {})) overrides.push({ name, value });
+  const vars = resolveVariables(doc, text, lineCounter, file, overrides, env, options.sensitiveVariables);
   const renderTemplate: TemplateHook = (value, spec) => {
     const bound = bindTemplate(value, FIELDS_BY_USE[spec.template ?? 'load'], { env, variables: vars.variables });
     const secrets = [...bound.envUsed].filter(([name, v]) => SECRET_NAME.test(name) && v).map(([, v]) => v);
@@ -73,8 +90,14 @@ export function loadBuildText(text: string, file: string, options: LoadOptions =
   const ctx = new ResolveContext(file, path.dirname(absFile), structure.positions, lineCounter, options.checkFiles ?? true, text);
   ctx.secrets.push(...vars.secrets, ...structure.secrets);
   const build = resolveBuild(ctx, isRaw(structure.value) ? structure.value : {}, absFile, vars.variables);
+  if (vars.sensitive.length > 0) build.sensitiveVariables = vars.sensitive;
 
-  const problems = [...yamlProblems, ...vars.problems, ...structure.problems, ...ctx.problems];
-  if (problems.length > 0) throw new BuildFileError(problems);
+  const problems = [...yamlProblems, ...varFileProblems, ...vars.problems, ...structure.problems, ...ctx.problems];
+  if (problems.length > 0) {
+    // A message may quote a value (a size, a URL) that a secret went into.
+    const masker = new SecretMasker();
+    for (const s of build.secrets) masker.add(s);
+    throw new BuildFileError(problems.map((p) => ({ ...p, message: masker.mask(p.message) })));
+  }
   return build;
 }

@@ -209,6 +209,8 @@ export interface Vm {
 export interface Layer {
   name: string;
   vms: Vm[];
+  /** ms; a cached output older than this is rebuilt (refresh of layers that pull updates). */
+  maxAge?: number;
 }
 
 export interface Subnet {
@@ -237,6 +239,8 @@ export interface Build {
   layers: Layer[];
   /** Values to mask in every log line (passwords, keys), gathered while loading. */
   secrets: string[];
+  /** Variables whose values are secrets (sensitiveVariables and the actions' sensitive-variables input); never written anywhere by name and value. */
+  sensitiveVariables?: string[];
   /** Things that are valid but will likely not work as meant (a bus the guest cannot see). */
   warnings?: BuildProblem[];
 }

@@ -45,7 +45,14 @@ function shell(ctx: ResolveContext, raw: Raw, p: FieldPath, common: ProvisionerC
   });
   const env: Record<string, string> = Object.fromEntries(Object.entries(obj(raw, 'env') ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
   for (const [k, v] of Object.entries(env)) if (SECRET_NAME.test(k) && v) ctx.secrets.push(v);
-  const useEnvVarFile = bool(raw, 'useEnvVarFile') ?? false;
+  // A value built from a secret (a sensitive variable in a URL) is masked whole, and such values
+  // go to the guest in a sourced file unless the user chose otherwise: on the command line the
+  // guest's `ps` would show them.
+  const known = [...ctx.secrets];
+  const values = [...environmentVars.map((a) => a.slice(a.indexOf('=') + 1)), ...Object.values(env)];
+  const secretValues = values.filter((v) => v && known.some((secret) => v.includes(secret)));
+  ctx.secrets.push(...secretValues);
+  const useEnvVarFile = bool(raw, 'useEnvVarFile') ?? (secretValues.length > 0 && str(raw, 'executeCommand') === undefined);
   const out: ShellProvisioner = {
     type: 'shell',
     ...common,

@@ -34,7 +34,8 @@ export function resolveBuild(ctx: ResolveContext, raw: Raw, absFile: string, var
     });
     vms.forEach((vm, i) => checkFrom(ctx, vm, vmPaths[i]!, layers, name, vms, allLayerNames));
     checkDependsOn(ctx, vms, vmPaths, name);
-    layers.push({ name, vms });
+    const maxAge = layerMaxAge(ctx, rawLayer, lp);
+    layers.push({ name, vms, ...(maxAge !== undefined ? { maxAge } : {}) });
   });
   return {
     file: absFile,
@@ -46,6 +47,15 @@ export function resolveBuild(ctx: ResolveContext, raw: Raw, absFile: string, var
     secrets: [...new Set(ctx.secrets)],
     ...(ctx.warnings.length > 0 ? { warnings: sortProblems(ctx.warnings) } : {}),
   };
+}
+
+/** maxAge in ms: a Go duration, bounded, as every duration is (the format check says what to write for `7d`). */
+function layerMaxAge(ctx: ResolveContext, raw: Raw, p: FieldPath): number | undefined {
+  const text = str(raw, 'maxAge');
+  if (text === undefined) return undefined;
+  const ms = ctx.duration(raw, 'maxAge', p, -1, 0);
+  if (ms === 0) ctx.report([...p, 'maxAge'], `'${text}' would rebuild the layer every time; expected a duration above 0 (or no maxAge)`);
+  return ms > 0 ? ms : undefined;
 }
 
 function checkFrom(ctx: ResolveContext, vm: Vm, p: FieldPath, earlier: readonly Layer[], thisLayer: string, sameLayer: readonly Vm[], allLayers: readonly string[]): void {

@@ -1,9 +1,14 @@
 /**
  * Build variables: the defaults declared under `variables` (which may read the environment with
- * {{ env "X" }}), overridden by `--var name=value`. Overriding a variable the file does not
- * declare is an error, as in Packer, so a typo on the command line cannot pass silently.
+ * {{ env "X" }}), overridden by var files (`--var-file`) and then by `--var name=value`.
+ * Overriding a variable the file does not declare is an error, as in Packer, so a typo on the
+ * command line or in a var file cannot pass silently.
+ *
+ * Variables named under `sensitiveVariables` (Packer JSON's "sensitive-variables", HCL's
+ * `sensitive = true`) are secrets: their values — whichever default, var file or --var gave them —
+ * and the environment values their defaults read are masked wherever they would be shown.
  */
-import { isMap, isScalar, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
 import { bindTemplate } from '../template/render.js';
 import { scalarOffset } from './check-structure.js';
 import { didYouMean } from './did-you-mean.js';
@@ -15,6 +20,28 @@ export interface ResolvedVariables {
   variables: Record<string, string>;
   problems: BuildProblem[];
   secrets: string[];
+  /** The variables whose values are secrets (sensitiveVariables and the extra names given). */
+  sensitive: string[];
+}
+
+/** A value given for a variable from outside the build file. */
+export interface VariableOverride {
+  name: string;
+  value: string;
+  /** Where a var file wrote it; undefined for --var (and the actions' `vars` input). */
+  from?: { file: string; line: number; column: number };
+}
+
+/** Variables declared sensitive from outside the file (the actions' `sensitive-variables` input), and how to name that source. */
+export interface ExtraSensitive {
+  names: readonly string[];
+  /** e.g. "input 'sensitive-variables'" */
+  source: string;
+}
+
+function topLevel(doc: Document.Parsed, key: string): Pair | undefined {
+  const root = doc.contents;
+  return isMap(root) ? (root.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === key) : undefined;
 }
 
 export function resolveVariables(
@@ -22,19 +49,20 @@ export function resolveVariables(
   text: string,
   lineCounter: LineCounter,
   file: string,
-  overrides: Readonly<Record<string, string>>,
+  overrides: readonly VariableOverride[],
   env: Readonly<Record<string, string | undefined>>,
+  extraSensitive?: ExtraSensitive,
 ): ResolvedVariables {
   const problems: BuildProblem[] = [];
-  const secrets: string[] = [];
   const at = (offset: number, path: string, message: string) => {
     const { line, col } = lineCounter.linePos(offset);
     problems.push({ file, line, column: col, path, message });
   };
   const variables: Record<string, string> = Object.create(null) as Record<string, string>;
+  // Environment values each default read: secret too when the variable is.
+  const envRead = new Map<string, string[]>();
   let declaredAt = 0;
-  const root = doc.contents;
-  const pair = isMap(root) ? (root.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === 'variables') : undefined;
+  const pair = topLevel(doc, 'variables');
   if (pair) {
     declaredAt = (pair.key as Node).range?.[0] ?? 0;
     if (isMap(pair.value)) {
@@ -49,19 +77,55 @@ export function resolveVariables(
         }
         const bound = bindTemplate(raw, [], { env });
         for (const e of bound.errors) at(scalarOffset(node, raw, e.offset, text), `variables.${name}`, `template: ${e.message} (a variable's default may use env, not user)`);
-        for (const [envName, value] of bound.envUsed) if (SECRET_NAME.test(envName) && value) secrets.push(value);
+        envRead.set(
+          name,
+          [...bound.envUsed.values()].filter((v) => v !== ''),
+        );
         variables[name] = bound.text;
       }
     }
   }
   const declared = Object.keys(variables);
-  for (const [name, value] of Object.entries(overrides)) {
-    if (!Object.hasOwn(variables, name)) {
-      const list = declared.length ? `declared: ${declared.join(', ')}` : 'the build declares no variables';
-      at(declaredAt, 'variables', `--var ${name}=…: no variable '${name}' is declared; ${list}${didYouMean(name, declared)}`);
+
+  const sensitive = new Set<string>();
+  const listed = topLevel(doc, 'sensitiveVariables');
+  if (listed && isSeq(listed.value)) {
+    listed.value.items.forEach((item, i) => {
+      if (!isScalar(item) || typeof item.value !== 'string') return; // the structure check reports these
+      const name = item.value;
+      if (Object.hasOwn(variables, name)) sensitive.add(name);
+      else at((item as Node).range?.[0] ?? 0, `sensitiveVariables[${i}]`, unknownVariable(name, declared));
+    });
+  }
+  for (const name of extraSensitive?.names ?? []) {
+    if (Object.hasOwn(variables, name)) sensitive.add(name);
+    else at(declaredAt, 'variables', `${extraSensitive!.source}: ${unknownVariable(name, declared)}`);
+  }
+
+  const secrets: string[] = [];
+  for (const o of overrides) {
+    if (!Object.hasOwn(variables, o.name)) {
+      const message = unknownVariable(o.name, declared);
+      if (o.from) problems.push({ file: o.from.file, line: o.from.line, column: o.from.column, path: o.name, message });
+      else at(declaredAt, 'variables', `--var ${o.name}=…: ${message}`);
       continue;
     }
-    variables[name] = value;
+    // A value a var file gave and --var replaced is still one the user meant to keep secret.
+    if (sensitive.has(o.name)) secrets.push(o.value);
+    variables[o.name] = o.value;
   }
-  return { variables: { ...variables }, problems, secrets };
+  for (const [name, values] of envRead) if (sensitive.has(name)) secrets.push(...values);
+  for (const name of sensitive) secrets.push(variables[name]!);
+  // Today's rule for environment variables: a secret-looking name read in a default is a secret.
+  for (const item of isMap(pair?.value) ? (pair.value.items as Pair[]) : []) {
+    const node = item.value;
+    if (!isScalar(node) || typeof node.value !== 'string' || !isTemplated(node.value)) continue;
+    for (const [envName, value] of bindTemplate(node.value, [], { env }).envUsed) if (SECRET_NAME.test(envName) && value) secrets.push(value);
+  }
+  return { variables: { ...variables }, problems, secrets: secrets.filter((s) => s !== ''), sensitive: [...sensitive] };
+}
+
+function unknownVariable(name: string, declared: readonly string[]): string {
+  const list = declared.length ? `declared: ${declared.join(', ')}` : 'the build declares no variables';
+  return `no variable '${name}' is declared; ${list}${didYouMean(name, declared)}`;
 }

@@ -8,12 +8,14 @@ import path from 'node:path';
 import pkg from '../../../package.json' with { type: 'json' };
 import type { Build, OnError } from '../config/model.js';
 import type { Engine } from '../engine.js';
-import type { Logger, SecretMasker } from '../log.js';
+import { SecretMasker, type Logger } from '../log.js';
 import { UserError } from '../errors.js';
 import { CancelledError } from '../abort.js';
 import type { LayerCache } from './layer-cache.js';
+import { secretsOf } from '../oci/pull/container-disk-source.js';
 import { keepBuiltLayer, reuseKeptLayer } from './kept-layers.js';
-import { layerKey } from './layer-key.js';
+import { changeReason, LayerHistory, tooOld, type LayerDecision } from './layer-history.js';
+import { layerKeyWithParts } from './layer-key.js';
 import { LayerSync } from './layer-sync.js';
 import { redactedVariables, writeManifest, type BuildManifest, type SourceRecord, type VmOutput } from './manifest.js';
 import type { PhaseRecord } from './phase.js';
@@ -35,6 +37,8 @@ export interface BuildOptions {
   layerCache?: LayerCache;
   /** Rebuild every layer even when its key is cached (the result still refreshes the cache). */
   force?: boolean;
+  /** Rebuild these layers even when their keys are cached (--force-layer); the layers after them follow when their parents' digests change. */
+  forceLayers?: readonly string[];
   /** Build only this layer; earlier layers must come from the cache. */
   only?: string;
   /** Stop after this layer. */
@@ -52,10 +56,20 @@ export interface BuildResult {
   manifest: string;
   /** onError abort: the VMs left for debugging (running, where the engine could detach them). */
   abandoned: AbandonedVm[];
+  /** Each layer the build reached: built or reused, and why. */
+  layers: LayerDecision[];
 }
 
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const { build, engine, logger, signal } = options;
+  // One masker for everything the build writes besides log lines (manifest, log folder files):
+  // the host's, which also learns the secrets found while the build runs (registry tokens).
+  const hostMasker = secretsOf(logger);
+  const masker = options.masker ?? (hostMasker instanceof SecretMasker ? hostMasker : new SecretMasker());
+  for (const s of build.secrets) {
+    masker.add(s);
+    hostMasker?.add(s);
+  }
   const outputDir = path.resolve(options.outputDir);
   await mkdir(outputDir, { recursive: true });
   const startedAt = new Date().toISOString();
@@ -65,15 +79,14 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   let error: Error | undefined;
 
   const names = build.layers.map((l) => l.name);
-  for (const [flag, value] of [
-    ['--only', options.only],
-    ['--until', options.until],
-  ] as const) {
+  for (const [flag, value] of [['--only', options.only], ['--until', options.until], ...(options.forceLayers ?? []).map((l) => ['--force-layer', l] as const)] as const) {
     if (value !== undefined && !names.includes(value)) throw new UserError(`${flag} ${value}: no such layer (layers: ${names.join(', ')})`);
   }
   const lastIndex = options.until !== undefined ? names.indexOf(options.until) : options.only !== undefined ? names.indexOf(options.only) : names.length - 1;
   const parents = new Map<string, string>();
   const sources: SourceRecord[] = [];
+  const decisions: LayerDecision[] = [];
+  const history = options.layerCache ? new LayerHistory(options.layerCache.root) : undefined;
 
   try {
     for (const layer of build.layers.slice(0, lastIndex + 1)) {
@@ -85,11 +98,37 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         sourceDigests.set(vm.name, pinned.digest);
         sources.push({ vm: `${layer.name}/${vm.name}`, ...pinned });
       }
-      const key = options.layerCache ? await layerKey(build, layer, parents, sourceDigests, options.layerCache.digestMemo()) : undefined;
-      const cached = key && options.layerCache ? await options.layerCache.lookup(key, layer.name) : undefined;
+      const keyed = options.layerCache ? await layerKeyWithParts(build, layer, parents, sourceDigests, options.layerCache.digestMemo()) : undefined;
+      const key = keyed?.key;
+      const previous = keyed ? await history!.read(build.name, layer.name) : undefined;
+      const remember = async () => {
+        if (keyed) await history!.write(build.name, layer.name, { key: keyed.key, parts: keyed.parts, at: new Date().toISOString() });
+      };
       const mustBuild = options.only === undefined || options.only === layer.name;
-      const kept = key && (!options.force || !mustBuild) ? await reuseKeptLayer({ engine, build, layer, key, outputDir, logger, signal, ...(options.layerCache ? { layerCache: options.layerCache } : {}) }) : undefined;
+      const forced = mustBuild && (options.force === true || (options.forceLayers ?? []).includes(layer.name));
+      let found = key && options.layerCache && !forced ? await options.layerCache.lookup(key, layer.name) : undefined;
+      // A layer that pulls updates (maxAge) is rebuilt once its cached output is that old, whatever its key says.
+      let stale = found ? tooOld(found.createdAt, layer.maxAge) : undefined;
+      if (stale && mustBuild) found = undefined;
+      else stale = undefined;
+      const kept =
+        key && !forced && !stale
+          ? await reuseKeptLayer({
+              engine,
+              build,
+              layer,
+              key,
+              outputDir,
+              logger,
+              signal,
+              ...(options.layerCache ? { layerCache: options.layerCache } : {}),
+              ...(layer.maxAge !== undefined && mustBuild ? { maxAge: layer.maxAge, onTooOld: (why: string) => (stale = why) } : {}),
+            })
+          : undefined;
+      const cached = found;
       if (kept) {
+        decisions.push({ layer: layer.name, key: key!, action: 'reused', reason: 'reused' });
+        await remember();
         for (const o of kept.outputs) {
           outputs.push(o);
           parents.set(`${o.layer}/${o.vm}`, o.sha256);
@@ -97,7 +136,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         phases.push(...kept.phases);
         continue;
       }
-      if (cached && (!options.force || !mustBuild)) {
+      if (cached) {
+        decisions.push({ layer: layer.name, key: key!, action: 'reused', reason: 'reused' });
+        await remember();
         const restored = await options.layerCache!.restore(cached, outputDir);
         for (const o of restored) {
           outputs.push(o);
@@ -108,6 +149,9 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
         continue;
       }
       if (!mustBuild) throw new UserError(`layer ${layer.name} is not in the layer cache; build it first (run without --only)`);
+      const reason = !keyed ? 'layer cache off' : forced ? 'forced' : (stale ?? changeReason(previous, keyed.key, keyed.parts));
+      decisions.push({ layer: layer.name, ...(key ? { key } : {}), action: 'built', reason });
+      logger.info(`layer ${layer.name}: building (${reason})`);
       // One failing VM stops its siblings: they share networks and a half-built layer is useless.
       const layerAbort = new AbortController();
       const layerSignal = AbortSignal.any([signal, layerAbort.signal]);
@@ -129,7 +173,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
               layerSync,
               ...(parent ? { parentDisk: parent.image } : {}),
               ...(options.phaseTimeouts ? { phaseTimeouts: options.phaseTimeouts } : {}),
-              ...(options.masker ? { masker: options.masker } : {}),
+              masker,
               onAbandoned: (a) => abandoned.push(a),
               ...(options.ask ? { ask: options.ask } : {}),
             });
@@ -148,6 +192,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       if (first) throw first;
       for (const o of built) parents.set(`${o.layer}/${o.vm}`, o.sha256);
       if (key && options.layerCache) await options.layerCache.store(key, layer.name, built);
+      await remember();
       if (key) await keepBuiltLayer({ engine, build, layer, key, logger, signal, outputs: built });
     }
   } catch (err) {
@@ -164,9 +209,11 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
     status,
     ...(error ? { error: error.message } : {}),
     ...(sources.length > 0 ? { sources } : {}),
+    layers: decisions,
     phases,
     outputs,
   };
-  const manifestFile = await writeManifest(outputDir, manifest);
-  return { status, ...(error ? { error } : {}), outputs, phases, manifest: manifestFile, abandoned };
+  // The build's own secrets and every one found while it ran (registry tokens), in any field.
+  const manifestFile = await writeManifest(outputDir, manifest, masker);
+  return { status, ...(error ? { error } : {}), outputs, phases, manifest: manifestFile, abandoned, layers: decisions };
 }

@@ -13,6 +13,7 @@ import type { Engine } from '../engine.js';
 import type { Logger } from '../log.js';
 import { writeSha256File } from './checksum-file.js';
 import type { LayerCache } from './layer-cache.js';
+import { tooOld } from './layer-history.js';
 import type { VmOutput } from './manifest.js';
 import type { PhaseRecord } from './phase.js';
 import { outputImagePath } from './steps/export-output.js';
@@ -26,6 +27,9 @@ export interface KeptLayerReuseRequest {
   layerCache?: LayerCache;
   logger: Logger;
   signal: AbortSignal;
+  /** The layer's maxAge: kept outputs older than this (or of unknown age) are not reused; onTooOld says why. */
+  maxAge?: number;
+  onTooOld?: (reason: string) => void;
 }
 
 export interface ReusedLayer {
@@ -38,6 +42,15 @@ export async function reuseKeptLayer(req: KeptLayerReuseRequest): Promise<Reused
   const { engine, build, layer, key, logger, signal } = req;
   const kept = await engine.findKeptLayer?.({ build, layer, key, logger, signal });
   if (!kept) return undefined;
+  if (req.maxAge !== undefined) {
+    // The oldest output decides: the layer's VMs were built together.
+    const oldest = kept.map((k) => k.createdAt).sort((a, b) => (a === undefined ? -1 : b === undefined ? 1 : Date.parse(a) - Date.parse(b)))[0];
+    const why = tooOld(oldest, req.maxAge);
+    if (why) {
+      req.onTooOld?.(why);
+      return undefined;
+    }
+  }
   const entry = await req.layerCache?.lookup(key, layer.name);
   const local = entry ? await req.layerCache!.restore(entry, req.outputDir) : [];
   const outputs: VmOutput[] = [];

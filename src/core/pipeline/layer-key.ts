@@ -57,6 +57,18 @@ export function localInputs(build: Build, vm: Vm): string[] {
   return files;
 }
 
+/** What went into a layer's key, in parts, so a later build can say which of them changed. */
+export interface LayerKeyParts {
+  /** The VMs' resolved configuration and the build's networks. */
+  config: string;
+  /** The bytes of the local files the VMs read. */
+  files: string;
+  /** "layer/vm" → the digest of the parent output a VM starts from. */
+  parents: Record<string, string>;
+  /** VM name → the source reference and the digest it named (containerDisk tags). */
+  sources: Record<string, { reference: string; digest: string }>;
+}
+
 /**
  * `parents` maps "layer/vm" to the sha256 of that VM's output, for `source: {from: …}`;
  * `sourceDigests` maps a VM's name to the digest its source reference resolved to (a
@@ -64,21 +76,49 @@ export function localInputs(build: Build, vm: Vm): string[] {
  * `memo` remembers the digests of big local files (a source disk) between builds.
  */
 export async function layerKey(build: Build, layer: Layer, parents: ReadonlyMap<string, string>, sourceDigests: ReadonlyMap<string, string> = new Map(), memo?: DigestMemo): Promise<string> {
+  return (await layerKeyWithParts(build, layer, parents, sourceDigests, memo)).key;
+}
+
+/** The key and its parts (see LayerKeyParts); the key is the same as layerKey's. */
+export async function layerKeyWithParts(
+  build: Build,
+  layer: Layer,
+  parents: ReadonlyMap<string, string>,
+  sourceDigests: ReadonlyMap<string, string> = new Map(),
+  memo?: DigestMemo,
+): Promise<{ key: string; parts: LayerKeyParts }> {
   const hash = createHash('sha256');
+  const config = createHash('sha256');
+  const files = createHash('sha256');
+  const parts: LayerKeyParts = { config: '', files: '', parents: {}, sources: {} };
+  const both = (h: ReturnType<typeof createHash>, text: string) => {
+    hash.update(text);
+    h.update(text);
+  };
   hash.update(KEY_VERSION + '\0');
   // The VMs' networks (CIDRs, internet access) shape what provisioners can do.
-  hash.update(JSON.stringify(build.network) + '\0');
+  both(config, JSON.stringify(build.network) + '\0');
   for (const vm of layer.vms) {
     // Where a key was written does not change the image, nor do the verify checks run on it afterwards; everything else may.
-    const { positions: _positions, verify: _verify, ...config } = vm;
-    hash.update(JSON.stringify(config) + '\0');
+    const { positions: _positions, verify: _verify, ...vmConfig } = vm;
+    both(config, JSON.stringify(vmConfig) + '\0');
     for (const file of localInputs(build, vm)) {
-      hash.update(`file ${path.relative(build.dir, file)}\0`);
-      for (const [rel, digest] of await hashTree(file, memo)) hash.update(`${rel} ${digest}\0`);
+      both(files, `file ${path.relative(build.dir, file)}\0`);
+      for (const [rel, digest] of await hashTree(file, memo)) both(files, `${rel} ${digest}\0`);
     }
-    if (vm.source.kind === 'from') hash.update(`parent ${parents.get(`${vm.source.layer}/${vm.source.vm}`) ?? 'unknown'}\0`);
+    if (vm.source.kind === 'from') {
+      const parent = `${vm.source.layer}/${vm.source.vm}`;
+      const digest = parents.get(parent) ?? 'unknown';
+      hash.update(`parent ${digest}\0`);
+      parts.parents[parent] = digest;
+    }
     const pinned = sourceDigests.get(vm.name);
-    if (pinned) hash.update(`source ${pinned}\0`);
+    if (pinned) {
+      hash.update(`source ${pinned}\0`);
+      parts.sources[vm.name] = { reference: vm.source.kind === 'containerDisk' ? vm.source.image : vm.source.kind, digest: pinned };
+    }
   }
-  return hash.digest('hex');
+  parts.config = config.digest('hex');
+  parts.files = files.digest('hex');
+  return { key: hash.digest('hex'), parts };
 }

@@ -7,6 +7,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Build } from '../config/model.js';
 import { SecretMasker } from '../log.js';
+import type { LayerDecision } from './layer-history.js';
 import type { PhaseRecord } from './phase.js';
 
 export interface VmOutput {
@@ -46,6 +47,8 @@ export interface BuildManifest {
   error?: string;
   /** Sources pinned to a digest when the build started their layer. */
   sources?: SourceRecord[];
+  /** What the build did with each layer it reached, and why: "reused", "forced", "tag … moved to sha256:…", "older than maxAge …". */
+  layers?: LayerDecision[];
   phases: PhaseRecord[];
   outputs: VmOutput[];
 }
@@ -57,10 +60,12 @@ export function redactedVariables(build: Build): Record<string, string> {
   return Object.fromEntries(Object.entries(build.variables).map(([k, v]) => [k, masker.mask(v)]));
 }
 
-export async function writeManifest(outputDir: string, manifest: BuildManifest): Promise<string> {
+/** Writes the manifest with every secret `masker` knows masked, wherever it landed (an error message, a reference). */
+export async function writeManifest(outputDir: string, manifest: BuildManifest, masker?: SecretMasker): Promise<string> {
   const file = path.join(outputDir, 'manifest.json');
+  const text = JSON.stringify(manifest, null, 2) + '\n';
   // Aside, then renamed: a build killed while writing leaves the previous manifest whole.
-  await writeFile(`${file}.partial`, JSON.stringify(manifest, null, 2) + '\n');
+  await writeFile(`${file}.partial`, masker ? masker.mask(text) : text);
   await rename(`${file}.partial`, file);
   return file;
 }

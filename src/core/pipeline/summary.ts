@@ -14,6 +14,11 @@ export function formatBuildSummary(result: BuildResult, formatBytes: (n: number)
       lines.push(`    ${p.phase.padEnd(width)}  ${p.status.padEnd(9)} ${took}${p.status === 'failed' && p.detail ? `  ${p.detail}` : ''}`);
     }
   }
+  if (result.layers.length > 0) {
+    lines.push('', '  layers:');
+    const width = Math.max(...result.layers.map((l) => l.layer.length));
+    for (const l of result.layers) lines.push(`    ${l.layer.padEnd(width)}  ${l.action === 'reused' ? 'reused ' : 'rebuilt'}  ${l.action === 'reused' ? `cache key ${l.key?.slice(0, 12) ?? ''}` : l.reason}`);
+  }
   if (result.outputs.length > 0) {
     lines.push('', '  outputs:');
     for (const o of result.outputs) lines.push(`    ${o.image}  ${formatBytes(o.bytes)}  sha256:${o.sha256}${outputNote(o)}`);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Build, Layer, OnError, Vm } from '../config/model.js';
 import type { Engine } from '../engine.js';
 import type { Logger, SecretMasker } from '../log.js';
-import { maskSecretsInFile } from '../mask-file.js';
+import { maskSecretsInFolder } from '../mask-file.js';
 import { createWorkFolder, keepWorkFolder, sweepStaleWorkFolders } from '../work-folder.js';
 import type { LayerSync } from './layer-sync.js';
 import type { VmOutput } from './manifest.js';
@@ -79,8 +79,9 @@ export async function buildVm(ctx: VmBuildContext): Promise<VmOutput> {
     return state.output;
   } finally {
     if (!keepWorkDir) await rm(workDir, { recursive: true, force: true });
-    // QEMU wrote the serial console itself, unmasked; a VM left running still writes to it.
-    if (!keepWorkDir && ctx.masker) await maskSecretsInFile(path.join(logDir, 'serial.log'), ctx.masker).catch(() => false);
+    // QEMU wrote the serial console itself, unmasked, and OCR wrote what the screen showed; a VM
+    // left running still writes to its serial log.
+    if (!keepWorkDir && ctx.masker) await maskSecretsInFolder(logDir, ctx.masker).catch(() => []);
     ctx.phases.push(...phases.records);
   }
 }

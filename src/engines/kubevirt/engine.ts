@@ -281,6 +281,7 @@ export class KubevirtEngine implements Engine {
       bytes: f.bytes,
       format: f.format,
       compressed: f.compressed,
+      ...(f.createdAt ? { createdAt: f.createdAt } : {}),
       download: (destination, logger, signal) => this.downloadKept(req.build, req.layer, f, destination, logger, signal),
     }));
   }

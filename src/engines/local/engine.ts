@@ -15,7 +15,7 @@ import { UserError } from '../../core/errors.js';
 import type { Build, Layer, Vm } from '../../core/config/model.js';
 import type { AttachVmRequest, DetachedVm, Engine, SourceDigest, StartVmRequest, VmHandle } from '../../core/engine.js';
 import type { Logger } from '../../core/log.js';
-import type { ContainerDiskSource } from '../../core/oci/pull/container-disk-source.js';
+import { containerDiskDigest, type ContainerDiskSource } from '../../core/oci/pull/container-disk-source.js';
 import { AttachedMachine, checkDetachedRecord } from './attach.js';
 import { chooseAccelerator, type Accelerator } from './accelerator.js';
 import { fetchSource } from './download.js';
@@ -274,8 +274,7 @@ export class LocalEngine implements Engine {
   /** The digest a containerDisk source names now: what the layer key records, so a moved tag rebuilds the layer. */
   async sourceDigest(vm: Vm, logger: Logger, signal: AbortSignal): Promise<SourceDigest | undefined> {
     if (vm.source.kind !== 'containerDisk') return undefined;
-    const r = await this.containerDisks(vm).resolve(vm.source.image, logger, signal);
-    return { reference: vm.source.image, digest: r.digest, ...(r.referenceDigest !== r.digest ? { indexDigest: r.referenceDigest } : {}), ...(r.platform ? { platform: r.platform } : {}) };
+    return containerDiskDigest(this.containerDisks(vm), vm, logger, signal);
   }
 
   /** A local disk image holding the VM's source (url, path, from, containerDisk). */

@@ -3,15 +3,17 @@
  * the VM is the in-memory fake engine's (test/helpers/fake-engine.ts), whose sshAddress points at
  * the loopback sshd, so "wait for ssh" and the provisioners run over a real SSH connection. The
  * provision slice must give shell provisioners the peers' addresses (RUDDERVIRT_PEER_*), as a
- * whole build does.
+ * whole build does. A whole build over the same sshd proves a declared secret stays out of every
+ * file and stream of the build.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { loadBuildText } from '../../../src/core/config/load.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PeerAddress } from '../../../src/core/peers.js';
 import { FakeWorld } from '../../helpers/fake-engine.js';
 import { startSshd, type TestSshd } from '../../helpers/sshd.js';
-import { FakeBuildDir, runStage } from '../../unit/pipeline/fake-build.js';
+import { buildYaml, FakeBuildDir, runOnFake, runStage } from '../../unit/pipeline/fake-build.js';
 
 let sshd: TestSshd;
 let dir: FakeBuildDir;
@@ -62,5 +64,60 @@ describe('stage slices over real SSH', () => {
 
     await runStage(dir, world, build, 'snapshot', provision.handoff, { engineOptions });
     expect(world.running()).toEqual([]);
+  }, 120_000);
+});
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? filesUnder(full) : e.isFile() ? [full] : [];
+  });
+}
+
+describe('a declared secret (sensitiveVariables) in a whole build over real SSH', () => {
+  it('dbPass from the environment, a var file and --var never appears in a file the build wrote or a line it logged', async () => {
+    const remote = await sshd.remoteDir();
+    const fromEnv = 'dbPass-env-Q7v2';
+    const fromFile = `dbPass-file-it's-"x"`;
+    const fromCli = 'dbPass-cli-Zr81';
+    const text = buildYaml([
+      {
+        name: 'base',
+        vms: [
+          {
+            name: 'web',
+            extra: [
+              `communicator: { type: ssh, sshUsername: ${sshd.user}, sshPassword: ${sshd.password}, sshTimeout: 30s }`,
+              'provisioners:',
+              '  - type: shell',
+              '    environmentVars: ["DB_URL=postgres://app:{{ user `dbPass` }}@db/app"]',
+              `    inline: ['echo "url=$DB_URL"', 'echo "pw={{ user \`dbPass\` }}" > ${remote}/pw.txt', 'echo "again {{ user \`dbPass\` }}"', 'echo done']`,
+            ],
+          },
+        ],
+      },
+    ]).replace('layers:', 'variables:\n  dbPass: "{{ env `DB_PW` }}"\nsensitiveVariables: [dbPass]\nlayers:');
+    const file = dir.write('secret.yaml', text);
+    const varFile = dir.write('secret-vars.json', JSON.stringify({ dbPass: fromFile }));
+    // The file's value, then --var's: the last one wins, every one is a secret.
+    const build = loadBuildText(text, file, { env: { DB_PW: fromEnv }, varFiles: [varFile], vars: { dbPass: fromCli } });
+    const world = new FakeWorld().sshServer('web', { host: sshd.host, port: sshd.port });
+    const run = await runOnFake(dir, build, { world, layerCache: dir.cache });
+    expect(run.result.error).toBeUndefined();
+    // It reached the guest, so the build really used it.
+    expect(readFileSync(path.join(remote, 'pw.txt'), 'utf8')).toBe(`pw=${fromCli}\n`);
+    const log = run.lines.join('\n');
+    expect(log).toContain('url=***');
+    expect(log).toContain('again ***');
+    expect(log).toContain('done');
+    const secrets = [fromEnv, fromFile, fromCli, JSON.stringify(fromFile).slice(1, -1)];
+    const leaks = (what: string) => secrets.filter((s) => what.includes(s));
+    expect(leaks(log), 'in the log').toEqual([]);
+    // Everything the build wrote: images, checksums, logs, manifest, the layer cache and its history.
+    const written = [...filesUnder(dir.outputDir), ...filesUnder(dir.cache.root)];
+    expect(written.some((f) => f.endsWith('manifest.json'))).toBe(true);
+    for (const f of written) if (statSync(f).size < 1 << 20) expect(leaks(readFileSync(f, 'utf8')), f).toEqual([]);
+    expect(dir.manifest().build.variables).toEqual({ dbPass: '***' });
   }, 120_000);
 });

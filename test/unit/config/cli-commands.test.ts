@@ -79,8 +79,9 @@ describe('ruddervirt validate', () => {
     expect(() => parseBuildFileArgs(['a.yaml', '--var', 'novalue'])).toThrow(UsageError);
     expect(() => parseBuildFileArgs(['a.yaml', '--var'])).toThrow(UsageError);
     expect(() => parseBuildFileArgs(['--frobnicate'])).toThrow("unknown option '--frobnicate'");
-    expect(parseBuildFileArgs(['a.yaml', '--', '--b.yaml', '-var', 'x=y=z'])).toEqual({ files: ['a.yaml', '--b.yaml', '-var', 'x=y=z'], vars: {} });
-    expect(parseBuildFileArgs(['-var', 'x=y=z', 'a.yaml'])).toEqual({ files: ['a.yaml'], vars: { x: 'y=z' } });
+    expect(parseBuildFileArgs(['a.yaml', '--', '--b.yaml', '-var', 'x=y=z'])).toEqual({ files: ['a.yaml', '--b.yaml', '-var', 'x=y=z'], vars: {}, varFiles: [] });
+    expect(parseBuildFileArgs(['-var', 'x=y=z', 'a.yaml', '--var-file', 'v.yaml', '--var-file=w.json'])).toEqual({ files: ['a.yaml'], vars: { x: 'y=z' }, varFiles: ['v.yaml', 'w.json'] });
+    expect(() => parseBuildFileArgs(['a.yaml', '--var-file'])).toThrow(UsageError);
   });
 });
 

@@ -30,6 +30,7 @@ export interface FakeVmSpec {
 export interface FakeLayerSpec {
   name: string;
   vms: FakeVmSpec[];
+  maxAge?: string;
 }
 
 export function vmYaml(vm: FakeVmSpec): string {
@@ -46,7 +47,7 @@ export function vmYaml(vm: FakeVmSpec): string {
 }
 
 export function buildYaml(layers: FakeLayerSpec[], name = 'fake'): string {
-  return [`name: ${name}`, 'layers:', ...layers.flatMap((l) => [`  - name: ${l.name}`, '    vms:', ...l.vms.map(vmYaml)])].join('\n') + '\n';
+  return [`name: ${name}`, 'layers:', ...layers.flatMap((l) => [`  - name: ${l.name}`, ...(l.maxAge ? [`    maxAge: ${l.maxAge}`] : []), '    vms:', ...l.vms.map(vmYaml)])].join('\n') + '\n';
 }
 
 /** A temp folder holding the build file, the output folder and a layer cache; `dispose` removes it. */
@@ -118,6 +119,7 @@ export async function runOnFake(dir: FakeBuildDir, build: Build, options: RunOnF
     ...(options.layerCache ? { layerCache: options.layerCache } : {}),
     ...(options.phaseTimeouts ? { phaseTimeouts: options.phaseTimeouts } : {}),
     ...(options.force !== undefined ? { force: options.force } : {}),
+    ...(options.forceLayers !== undefined ? { forceLayers: options.forceLayers } : {}),
     ...(options.only !== undefined ? { only: options.only } : {}),
     ...(options.until !== undefined ? { until: options.until } : {}),
   });

@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../src/core/abort.js';
 import { UserError } from '../../../src/core/errors.js';
 import { PhaseTimeoutError } from '../../../src/core/pipeline/phase.js';
+import { formatBuildSummary } from '../../../src/core/pipeline/summary.js';
 import { FakeEngine, FakeWorld } from '../../helpers/fake-engine.js';
 import { FakeBuildDir, leftOnDisk, runOnFake, workDirsOf, type FakeLayerSpec } from './fake-build.js';
 
@@ -435,6 +436,58 @@ describe('the layer cache', () => {
     await runOnFake(dir, dir.load(twoLayers()), { layerCache: dir.cache });
     const forced = await runOnFake(dir, dir.load(twoLayers()), { layerCache: dir.cache, force: true });
     expect(forced.engine.world.log((c) => c.method === 'startVm')).toEqual(['web startVm', 'app startVm']);
+  });
+
+  const why = (r: { result: { layers: { layer: string; action: string; reason: string }[] } }) => r.result.layers.map((l) => `${l.layer} ${l.action}: ${l.reason}`);
+
+  it('says why each layer was built or reused, in the result, the summary and the manifest', async () => {
+    const first = await runOnFake(dir, dir.load(twoLayers()), { layerCache: dir.cache });
+    expect(why(first)).toEqual(['base built: not built before', 'apps built: not built before']);
+    const again = await runOnFake(dir, dir.load(twoLayers()), { layerCache: dir.cache });
+    expect(why(again)).toEqual(['base reused: reused', 'apps reused: reused']);
+    const changed = await runOnFake(dir, dir.load(twoLayers(['cpu: 2'])), { layerCache: dir.cache });
+    expect(why(changed)).toEqual(['base reused: reused', 'apps built: build file changed']);
+    expect(changed.lines).toContain('info: layer apps: building (build file changed)');
+    expect(formatBuildSummary(changed.result, String)).toMatch(/layers:\n {4}base {2}reused {3}cache key [0-9a-f]{12}\n {4}apps {2}rebuilt {2}build file changed\n/);
+    expect(dir.manifest().layers).toEqual([
+      { layer: 'base', key: expect.stringMatching(/^[0-9a-f]{64}$/), action: 'reused', reason: 'reused' },
+      { layer: 'apps', key: expect.stringMatching(/^[0-9a-f]{64}$/), action: 'built', reason: 'build file changed' },
+    ]);
+    const noCache = await runOnFake(dir, dir.load(twoLayers()));
+    expect(why(noCache)).toEqual(['base built: layer cache off', 'apps built: layer cache off']);
+  });
+
+  it('--force-layer rebuilds that layer only; a layer whose parent output is the same is reused', async () => {
+    await runOnFake(dir, dir.load(twoLayers()), { layerCache: dir.cache });
+    const forced = await runOnFake(dir, dir.load(twoLayers()), { layerCache: dir.cache, forceLayers: ['base'] });
+    expect(why(forced)).toEqual(['base built: forced', 'apps reused: reused']);
+    expect(forced.engine.world.log((c) => c.method === 'startVm')).toEqual(['web startVm']);
+    await expect(runOnFake(dir, dir.load(twoLayers()), { layerCache: dir.cache, forceLayers: ['bsae'] })).rejects.toThrow('--force-layer bsae: no such layer (layers: base, apps)');
+  });
+
+  it('maxAge: a cached layer older than that is rebuilt, a younger one reused', async () => {
+    const aged = (maxAge: string): FakeLayerSpec[] => [{ ...twoLayers()[0]!, maxAge }, twoLayers()[1]!];
+    await runOnFake(dir, dir.load(aged('1h')), { layerCache: dir.cache });
+    const young = await runOnFake(dir, dir.load(aged('1h')), { layerCache: dir.cache });
+    expect(why(young)).toEqual(['base reused: reused', 'apps reused: reused']);
+    await new Promise((r) => setTimeout(r, 20));
+    const old = await runOnFake(dir, dir.load(aged('10ms')), { layerCache: dir.cache });
+    expect(why(old)[0]).toMatch(/^base built: older than maxAge \(10ms\): built \d{4}-\d\d-\d\dT/);
+    expect(old.engine.world.log((c) => c.method === 'startVm')).toEqual(['web startVm']);
+    // The rebuilt entry is young again.
+    expect(why(await runOnFake(dir, dir.load(aged('1h')), { layerCache: dir.cache }))[0]).toBe('base reused: reused');
+  });
+
+  it('maxAge and kept layers: one whose age the engine cannot tell is rebuilt', async () => {
+    const engine = new FakeEngine(new FakeWorld(), { keepsLayers: true, name: 'kubevirt' });
+    await runOnFake(dir, dir.load(twoLayers()), { engine, layerCache: dir.cache });
+    const emptyCache = new FakeBuildDir();
+    try {
+      const again = await runOnFake(emptyCache, emptyCache.load([{ ...twoLayers()[0]!, maxAge: '1h' }, twoLayers()[1]!]), { engine, layerCache: emptyCache.cache });
+      expect(why(again)[0]).toBe('base built: older than maxAge (1h0m0s): its build time is unknown');
+    } finally {
+      emptyCache.dispose();
+    }
   });
 
   it('keeps nothing of a failed layer: the next run reuses the good layer and rebuilds the failed one', async () => {

@@ -4,6 +4,8 @@
  * digest resolved for a reference is the one pulled later in the same build, even if the tag
  * moves in between — the layer key and the disk it describes always agree.
  */
+import type { Vm } from '../../config/model.js';
+import type { SourceDigest } from '../../engine.js';
 import { SecretMasker, type Logger } from '../../log.js';
 import { pullContainerDisk, resolveContainerDisk, type ContainerDiskPullOptions, type PulledContainerDisk, type ResolvedContainerDisk } from './pull.js';
 
@@ -71,4 +73,15 @@ export function createContainerDiskSource(settings: ContainerDiskSettings = {}):
       return p;
     },
   };
+}
+
+/**
+ * Engine.sourceDigest for engines that pull containerDisks through `source`: the manifest digest a
+ * VM's containerDisk reference names now (an index resolved to this platform's manifest), or
+ * undefined for other kinds of source. The layer key records it, so a moved tag rebuilds the layer.
+ */
+export async function containerDiskDigest(source: ContainerDiskSource, vm: Vm, logger: Logger, signal: AbortSignal): Promise<SourceDigest | undefined> {
+  if (vm.source.kind !== 'containerDisk') return undefined;
+  const r = await source.resolve(vm.source.image, logger, signal);
+  return { reference: vm.source.image, digest: r.digest, ...(r.referenceDigest !== r.digest ? { indexDigest: r.referenceDigest } : {}), ...(r.platform ? { platform: r.platform } : {}) };
 }

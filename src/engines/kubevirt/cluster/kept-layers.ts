@@ -68,6 +68,8 @@ export interface KeptOutput {
   bytes: number;
   format: 'qcow2' | 'raw';
   compressed: boolean;
+  /** The object's creationTimestamp: when the layer was built. */
+  createdAt?: string;
 }
 
 /** The DataVolume source that clones a kept output (for a later layer's `from:` disk). */
@@ -95,7 +97,7 @@ function factsOf(vm: string, o: KeptObject): KeptOutput | undefined {
   const format = a[ANNOTATION_FORMAT];
   const sha256 = a[ANNOTATION_SHA256];
   if (!sha256 || !/^[0-9a-f]{64}$/.test(sha256) || !Number.isSafeInteger(bytes) || (format !== 'qcow2' && format !== 'raw')) return undefined;
-  return { vm, ref: refOf(o), sha256, bytes, format, compressed: a[ANNOTATION_COMPRESSED] === 'true' };
+  return { vm, ref: refOf(o), sha256, bytes, format, compressed: a[ANNOTATION_COMPRESSED] === 'true', ...(o.metadata.creationTimestamp ? { createdAt: o.metadata.creationTimestamp } : {}) };
 }
 
 export interface FindKeptLayerRequest {
