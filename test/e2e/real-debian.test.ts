@@ -15,13 +15,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cloudInitSeed, DEBIAN, ensureDebianImage } from '../fixtures/debian.js';
+import { ensureDebianImage } from '../fixtures/debian.js';
+import { debianBuild, sshKey } from './helpers/debian-build.js';
 import { announcedPorts, announcedTempDirs, isListening, leftovers, runCli, type CliRun } from './helpers/cli-build.js';
 import { repoRoot } from '../helpers/node24.js';
 
@@ -40,55 +41,6 @@ function tempDir(name: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `rvtest-${name}-`));
   cleanupDirs.push(dir);
   return dir;
-}
-
-function sshKey(dir: string, name: string): { privateKeyFile: string; publicKey: string } {
-  const privateKeyFile = path.join(dir, name);
-  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', privateKeyFile]);
-  if (r.status !== 0) throw new Error(`ssh-keygen failed: ${r.stderr}`);
-  return { privateKeyFile, publicKey: readFileSync(`${privateKeyFile}.pub`, 'utf8') };
-}
-
-/** A build file with one Debian VM booted from `source`, seeded for `user`. */
-function debianBuild(
-  dir: string,
-  name: string,
-  o: { source: string; efi: boolean; format: 'qcow2' | 'raw'; user: string; key: { privateKeyFile: string; publicKey: string }; instanceId: string; provisioners: unknown[] },
-): string {
-  const seedDir = path.join(dir, `seed-${o.instanceId}`);
-  mkdirSync(seedDir, { recursive: true });
-  const seed = cloudInitSeed({ user: o.user, publicKey: o.key.publicKey, instanceId: o.instanceId });
-  writeFileSync(path.join(seedDir, 'user-data'), seed.userData);
-  writeFileSync(path.join(seedDir, 'meta-data'), seed.metaData);
-  const file = path.join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    stringify({
-      name,
-      layers: [
-        {
-          name: 'base',
-          vms: [
-            {
-              name: 'debian',
-              source: { path: o.source },
-              memory: `${DEBIAN.memoryMiB}Mi`,
-              ...(o.efi ? { efiFirmware: true } : {}),
-              disks: [{ name: 'root', size: '3Gi' }],
-              // KubeVirt's cloudInitNoCloud shape: the cloud kernel has no AHCI driver for a sata cdrom.
-              cdroms: [{ name: 'cidata', files: [path.join(seedDir, 'user-data'), path.join(seedDir, 'meta-data')], label: 'cidata', type: 'disk' }],
-              bootWait: '-1s',
-              communicator: { type: 'ssh', sshUsername: o.user, sshPrivateKeyFile: o.key.privateKeyFile, sshTimeout: DEBIAN.sshTimeout },
-              provisioners: o.provisioners,
-              shutdownCommand: 'sudo poweroff',
-              output: { format: o.format },
-            },
-          ],
-        },
-      ],
-    }),
-  );
-  return file;
 }
 
 async function expectNothingLeft(buildName: string, stderr: string): Promise<void> {
