@@ -3,9 +3,11 @@
 // line "tests: N passed, N failed, N skipped" that CI log readers understand.
 // `npm run test:unit` (--tier=unit): test/unit only — no root, no QEMU, no Debian packages — and
 // no static checks (they cost more than the tests; `npm run build` and `npm run lint` run them).
+// --record-durations: after a full run, writes each file's wall time to test/durations.json, which
+// test/longest-first-sequencer.ts uses to start the longest files first.
 // Other arguments go to vitest.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +21,8 @@ if (!tier) {
   console.error(`npm test: --tier=${tierName}: no such tier (tiers: ${Object.keys(TIERS).join(', ')})`);
   process.exit(2);
 }
-const vitestArgs = process.argv.slice(2).filter((a) => a !== tierArg);
+const recordDurations = process.argv.includes('--record-durations');
+const vitestArgs = process.argv.slice(2).filter((a) => a !== tierArg && a !== '--record-durations');
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-test-'));
 const report = path.join(tmp, 'report.json');
@@ -52,6 +55,7 @@ try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   const skipped = r.numPendingTests + r.numTodoTests;
   summary = `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`;
+  if (recordDurations) writeDurations(r);
   if (r.numTotalTests === 0) {
     console.error('npm test: no test ran');
     process.exitCode = 1;
@@ -62,3 +66,13 @@ try {
 rmSync(tmp, { recursive: true, force: true });
 console.log(summary);
 process.exitCode ||= code;
+
+/** Seconds per test file, from vitest's JSON report (jest's format: startTime/endTime in ms). */
+function writeDurations(r) {
+  const files = {};
+  for (const t of r.testResults) files[path.relative(root, t.name).split(path.sep).join('/')] = Math.round((t.endTime - t.startTime) / 100) / 10;
+  const sorted = Object.fromEntries(Object.entries(files).sort(([, a], [, b]) => b - a));
+  const record = { measured: new Date().toISOString().slice(0, 10), machine: `${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)} at the end`, files: sorted };
+  writeFileSync(path.join(root, 'test', 'durations.json'), JSON.stringify(record, null, 2) + '\n');
+  console.log(`npm test: wrote test/durations.json (${Object.keys(files).length} files)`);
+}
