@@ -397,7 +397,7 @@ export const buildSpec: ObjectSpec = object(
     variables: map('variableName', { type: 'scalar', description: 'Default value' }, 'Variables with their defaults, used as {{ user `name` }}; overridden with --var-file FILE and --var name=value.'),
     sensitiveVariables: list(
       formatted('variableName', 'A variable declared under variables.'),
-      "Variables whose values are secrets (Packer's sensitive-variables): their values, whether a default, a var file or --var gave them, and the environment values their defaults read, show as *** in every log, message, manifest, summary and state file; shell provisioners then pass their environment in a sourced file rather than on the command line.",
+      "Variables whose values are secrets (Packer's sensitive-variables): their values, whether a default, a var file or --var gave them, and the environment values their defaults read, show as `***` in every log, message, manifest, summary and state file; shell provisioners then pass their environment in a sourced file rather than on the command line.",
     ),
     network: object(
       'Network',
