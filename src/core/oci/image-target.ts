@@ -7,6 +7,7 @@ import type { ExistingTag } from './existing-image.js';
 import type { Blob } from './image-documents.js';
 
 export interface LayerProducer {
+  /** Each piece is valid only until the next one is asked for: its buffer is then reused. */
   chunks: AsyncIterable<Buffer>;
   digest(): Digest;
 }

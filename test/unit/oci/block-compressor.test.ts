@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { blockCompressor, compressInOrder, looksIncompressible } from '../../../src/core/oci/block-compressor.js';
+import { blockCompressor, compressInOrder, looksIncompressible, MemberPool, storedGzipMember, storedGzipSize } from '../../../src/core/oci/block-compressor.js';
 import type { Compression } from '../../../src/core/oci/media-types.js';
 
 async function* blocksOf(data: Buffer, size: number): AsyncGenerator<Buffer> {
@@ -97,4 +97,33 @@ test('incompressible blocks are stored: same size as deflating them, still valid
   expect(out.length).toBeGreaterThan(2 * random.length);
   const again = await compressAll(mixed, 'gzip', 1024 * 1024, 1);
   expect(again.equals(out)).toBe(true);
+});
+
+test('property: a stored member written by hand is a gzip member any reader takes, around the 65535-byte block limit too', () => {
+  const sizes = fc.oneof(fc.integer({ min: 0, max: 300_000 }), fc.constantFrom(0, 1, 65_534, 65_535, 65_536, 131_070, 131_071));
+  fc.assert(
+    fc.property(sizes, fc.integer({ min: 0, max: 255 }), (size, seed) => {
+      const block = Buffer.alloc(size, seed);
+      if (size > 8) randomBytes(8).copy(block, size - 8);
+      const member = storedGzipMember(block);
+      expect(member.length).toBe(storedGzipSize(size));
+      expect(member[9]).toBe(0xff);
+      expect(zlib.gunzipSync(member).equals(block)).toBe(true);
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('pooled members: a buffer given back is reused, a foreign one is ignored, and reuse does not change the bytes', () => {
+  const pool = new MemberPool(storedGzipSize(1024), 2);
+  const a = storedGzipMember(randomBytes(1024), pool);
+  const copy = Buffer.from(a);
+  expect(pool.owns(a)).toBe(true);
+  pool.give(a);
+  pool.give(Buffer.alloc(10)); // not the pool's: ignored
+  const b = storedGzipMember(randomBytes(1000), pool);
+  expect(b.buffer).toBe(a.buffer);
+  expect(zlib.gunzipSync(b).length).toBe(1000);
+  expect(zlib.gunzipSync(copy).length).toBe(1024);
+  expect(pool.owns(Buffer.alloc(10))).toBe(false);
 });

@@ -23,6 +23,7 @@ import { backoffDelay, DEFAULT_RETRY, isRetryableStatus, sleep, type RetryPolicy
 export const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
 
 export interface BlobProducer {
+  /** Each piece is valid only until the next one is asked for (it is copied into a chunk at once). */
   chunks: AsyncIterable<Buffer>;
   /** The digest of everything `chunks` yielded; called after it ended. */
   digest(): Digest;
