@@ -174,7 +174,7 @@ describe('the action bundles, run as the runner runs them', () => {
           path.join(workspace, 'quick.yaml'),
           [
             'name: quick',
-            'variables: { flavour: plain, token: "" }',
+            'variables: { flavour: plain, token: "", dbPass: "" }',
             'layers:',
             '  - name: base',
             '    vms:',
@@ -189,6 +189,8 @@ describe('the action bundles, run as the runner runs them', () => {
             '',
           ].join('\n'),
         );
+        // A secret declared by the sensitive-variables input, its value in a var file.
+        writeFileSync(path.join(workspace, 'quick.vars.json'), JSON.stringify({ dbPass: 'rv-dbpass-91x7q' }));
         const event = path.join(workspace, 'event.json');
         writeFileSync(event, JSON.stringify({ pull_request: { number: 7, head: { sha: 'feedface'.repeat(5) } }, repository: { name: 'images', owner: { login: 'acme' } } }));
         const j = job({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event, GITHUB_API_URL: github.url });
@@ -198,6 +200,8 @@ describe('the action bundles, run as the runner runs them', () => {
           {
             'build-file': 'quick.yaml',
             vars: 'flavour=spicy',
+            'var-file': 'quick.vars.json',
+            'sensitive-variables': 'dbPass',
             image: repo,
             tags: 'v1',
             'github-token': 'ghs_faketoken1234567890',
@@ -217,6 +221,13 @@ describe('the action bundles, run as the runner runs them', () => {
         // Secrets: masked as soon as read, never in the log.
         expect(r.masks).toContain('ghs_faketoken1234567890');
         expect(r.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain('ghs_faketoken1234567890');
+        expect(r.masks).toContain('rv-dbpass-91x7q');
+        const manifest = JSON.parse(readFileSync(path.join(workspace, 'output', 'quick', 'manifest.json'), 'utf8')) as { build: { variables: Record<string, string> } };
+        expect(manifest.build.variables).toEqual({ flavour: 'spicy', token: '', dbPass: '***' });
+        const reports = [r.stdout.replace(/^::add-mask::.*$/gm, ''), r.stderr, r.summary, ...github.requests.map((q) => JSON.stringify(q.body))];
+        for (const text of reports) expect(text).not.toContain('rv-dbpass-91x7q');
+        // The summary says why each layer was built.
+        expect(r.summary).toMatch(/\| base \| `[0-9a-f]{12}` \| built \| not built before \| /);
         // One group per phase; the summary has the phases, the output and the image.
         for (const phase of ['start vm', 'shutdown', 'export disk']) expect(r.stdout).toMatch(new RegExp(`^::group::\\[box\\] ${phase}$`, 'm'));
         expect(r.stdout).toMatch(/^\[box\] ==> boot command: skipped \(none given\)\n(?!::endgroup::)/m);

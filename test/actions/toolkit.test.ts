@@ -11,7 +11,7 @@ import { SecretMasker } from '../../src/core/log.js';
 import { ActionLogger, neutralizeCommands } from '../../src/actions/toolkit/action-logger.js';
 import { problemAnnotations } from '../../src/actions/toolkit/annotations.js';
 import { checkHandoff, emptyHandoff, HandoffError, TOOL_VERSION } from '../../src/actions/toolkit/handoff.js';
-import { InputError, parseBoolean, parseDurationInput, parseEnum, parseKeyValueLines, parseList } from '../../src/actions/toolkit/inputs.js';
+import { InputError, parseBoolean, parseDurationInput, parseEnum, parseForce, parseKeyValueLines, parseList } from '../../src/actions/toolkit/inputs.js';
 import { imageName, imageRefs } from '../../src/actions/toolkit/publish.js';
 import { filterBuild, selectVm } from '../../src/actions/toolkit/select-vm.js';
 import { escapeCell, failureSection, fitSummary, phasesTable } from '../../src/actions/toolkit/summary.js';
@@ -64,6 +64,15 @@ describe('other inputs', () => {
       }),
     );
     expect(parseList('v1, latest\n# no\n\n  edge ')).toEqual(['v1', 'latest', 'edge']);
+  });
+
+  it('force: true, false or layer names, each checked against the build', () => {
+    const layers = ['base', 'apps'];
+    expect(parseForce('force', '', layers)).toEqual({});
+    expect(parseForce('force', 'False', layers)).toEqual({});
+    expect(parseForce('force', 'true', layers)).toEqual({ force: true });
+    expect(parseForce('force', 'apps\nbase', layers)).toEqual({ forceLayers: ['apps', 'base'] });
+    expect(() => parseForce('force', 'bsae', layers)).toThrow("input 'force': no layer 'bsae'; expected true, false or layer names (layers: base, apps)");
   });
 
   it('booleans: true/false in any case, a clear error otherwise', () => {
@@ -251,5 +260,38 @@ describe('choosing VMs', () => {
     expect(filterBuild(build, ['base'], []).layers.map((l) => l.name)).toEqual(['base']);
     expect(filterBuild(build, [], ['base/db']).layers.flatMap((l) => l.vms.map((v) => v.name))).toEqual(['db']);
     expect(() => filterBuild(build, ['nope'], [])).toThrow("layer 'nope' is not in the build file; it has base, app");
+  });
+});
+
+describe('loading the build file in an action', () => {
+  it('var-file and sensitive-variables: secrets masked at once, the handoff holds paths and names, never a value', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { loadBuildForAction } = await import('../../src/actions/toolkit/build-context.js');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-action-vars-'));
+    const inputs = { 'INPUT_BUILD-FILE': 'b.yaml', INPUT_VARS: 'url=https://u:rv-pw-55@example.com/x\nplain=hello', 'INPUT_VAR-FILE': 'secrets.yaml', 'INPUT_SENSITIVE-VARIABLES': 'dbPass' };
+    const saved = Object.fromEntries(Object.keys(inputs).map((k) => [k, process.env[k]]));
+    try {
+      writeFileSync(path.join(dir, 'disk.qcow2'), 'x');
+      writeFileSync(path.join(dir, 'secrets.yaml'), 'dbPass: rv-pw-55\n');
+      writeFileSync(
+        path.join(dir, 'b.yaml'),
+        'name: b\nvariables: { dbPass: "", url: "", plain: "" }\nlayers:\n  - name: base\n    vms:\n      - name: web\n        source: { path: disk.qcow2 }\n        communicator: { type: none }\n',
+      );
+      Object.assign(process.env, inputs);
+      const masker = new SecretMasker();
+      const added: string[] = [];
+      const logger = Object.assign(new ActionLogger({ masker, write: () => {} }), { addSecret: (s: string | undefined) => s && added.push(s) });
+      const loaded = loadBuildForAction({ logger, masker, signal: new AbortController().signal, env: {}, workspace: dir });
+      expect(loaded.build.variables).toMatchObject({ dbPass: 'rv-pw-55', plain: 'hello' });
+      expect(added).toContain('rv-pw-55');
+      expect(loaded.handoff).toEqual({ file: 'b.yaml', cwd: dir, name: 'b', vars: { plain: 'hello' }, varFiles: [path.join(dir, 'secrets.yaml')], sensitiveVariables: ['dbPass'] });
+      expect(JSON.stringify(loaded.handoff)).not.toContain('rv-pw-55');
+    } finally {
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
