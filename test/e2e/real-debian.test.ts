@@ -122,6 +122,15 @@ describe.concurrent('real Debian 12 and the real Debian installer through the CL
         expect(image).toBe(path.join(out, `base-debian.${variant.format === 'raw' ? 'img' : 'qcow2'}`));
         expect(run.stderr).toMatch(new RegExp(`starting qemu \\(\\w+, q35, ${variant.efi ? 'UEFI' : 'BIOS'}`));
         expect(run.stderr).toMatch(/provision 3\/3: shell +ok/);
+        // The SBOM read from the guest's dpkg database after the provisioners: beside the image, in the manifest.
+        const sbom = JSON.parse(readFileSync(`${image}.spdx.json`, 'utf8')) as { spdxVersion: string; packages: { name: string; versionInfo?: string; externalRefs?: { referenceLocator: string }[] }[] };
+        expect(sbom.spdxVersion).toBe('SPDX-2.3');
+        expect(sbom.packages.length).toBeGreaterThan(100);
+        const versions = new Map(sbom.packages.map((p) => [p.name, p.versionInfo]));
+        for (const pkg of ['base-files', 'openssh-server', 'cloud-init', 'sudo', 'systemd', 'linux-image-cloud-amd64']) expect(versions.get(pkg), pkg).toMatch(/^\d/);
+        expect(versions.get('base-files')).toMatch(/^12\./);
+        expect(sbom.packages.find((p) => p.name === 'openssh-server')!.externalRefs![0]!.referenceLocator).toMatch(/^pkg:deb\/debian\/openssh-server@1%3A9\.2p1-[^?]+\?arch=amd64&distro=debian-12/);
+        expect((JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { outputs: { sbom?: string }[] }).outputs[0]!.sbom).toBe(`${image}.spdx.json`);
         await expectNothingLeft(name, run.stderr);
         console.log(`${label}: first boot to SSH ${await firstBoot} s (build ${(Date.now() - buildStarted) / 1000} s)`);
 
