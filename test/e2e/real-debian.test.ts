@@ -7,9 +7,10 @@
  *   again with a NEW seed: the changes are there and cloud-init ran afresh (a new user, the new
  *   instance-id only). BIOS with a qcow2 output, UEFI with a raw output.
  * - The real Debian installer (debian-installer-12-netboot-amd64 made into an ISO): the boot
- *   command leaves its menu for its boot: prompt and types the preseed URL; the installer fetches
- *   preseed.cfg from the build's HTTP server and its early_command fetches a second URL, then
- *   powers the machine off, so the build ends by itself with nothing left running.
+ *   command waits for its menu on screen (OCR), leaves it, waits for its boot: prompt and types the
+ *   preseed URL; the installer fetches preseed.cfg from the build's HTTP server and its
+ *   early_command fetches a second URL, then powers the machine off, so the build ends by itself
+ *   with nothing left running.
  *
  * The three cases run at once: each is mostly a single-vCPU TCG guest, and the machine has two cores.
  */
@@ -183,7 +184,7 @@ describe.concurrent('real Debian 12 and the real Debian installer through the CL
   }
 
   it(
-    'the real Debian installer: Esc to its boot: prompt, auto preseed/url=…, preseed.cfg and an early_command URL fetched from the build, then powered off',
+    'the real Debian installer: its menu and boot: prompt awaited on screen (OCR), auto preseed/url=…, preseed.cfg and an early_command URL fetched from the build, then powered off',
     async () => {
       const name = 'e2e-debian-installer';
       const dir = tempDir(name);
@@ -215,9 +216,9 @@ describe.concurrent('real Debian 12 and the real Debian installer through the CL
                   memory: '1Gi',
                   disks: [{ name: 'root', size: '2Gi' }],
                   httpContent: { '/preseed.cfg': preseed, '/early-command': 'ok\n' },
-                  // The menu waits forever (timeout 0): a long wait only costs time, a short one loses keys.
-                  bootWait: '20s',
-                  bootCommand: ['<esc><wait>', 'auto preseed/url=http://{{ .HTTPIP }}:{{ .HTTPPort }}/preseed.cfg<enter>'],
+                  // Typed when the screen says so: the menu (it waits forever, timeout 0), then its boot: prompt.
+                  // A fixed bootWait is too short on a loaded runner and too long everywhere else.
+                  bootCommand: ["<wait 'installer menu'><esc><wait 'boot:'>", 'auto preseed/url=http://{{ .HTTPIP }}:{{ .HTTPPort }}/preseed.cfg<enter>'],
                   communicator: { type: 'none' },
                   shutdownTimeout: '20m',
                 },
