@@ -30,7 +30,7 @@ export function createEngine<N extends EngineName>(name: N, settings: EngineSett
       return new LocalEngine({ containerDisks: createContainerDiskSource(containerDiskSettingsFromEnv(local.env)), ...local });
     }
     case 'kubevirt':
-      return new KubevirtEngine(settings as KubevirtEngineOptions);
+      return new KubevirtEngine({ containerDisks: createContainerDiskSource(containerDiskSettingsFromEnv((settings as KubevirtEngineOptions).env)), ...(settings as KubevirtEngineOptions) });
     default:
       throw new Error(`unknown engine '${String(name)}'`);
   }

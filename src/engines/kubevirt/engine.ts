@@ -21,9 +21,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Build, Layer, Vm } from '../../core/config/model.js';
-import type { AttachVmRequest, DetachedVm, Engine, HttpEndpoint, KeptLayerRequest, KeptVmOutput, StartVmRequest, VmHandle } from '../../core/engine.js';
+import type { AttachVmRequest, DetachedVm, Engine, HttpEndpoint, KeptLayerRequest, KeptVmOutput, SourceDigest, StartVmRequest, VmHandle } from '../../core/engine.js';
 import type { VmOutput } from '../../core/pipeline/manifest.js';
 import type { Logger } from '../../core/log.js';
+import { containerDiskDigest, type ContainerDiskSource } from '../../core/oci/pull/container-disk-source.js';
 import { assertBuildable, buildFeatures, discoverCapabilities, type CaptureRequest } from './capabilities.js';
 import { allOrNothing } from './cluster/abort-together.js';
 import { attachVm, type AttachedKubevirtVm } from './cluster/attach-vm.js';
@@ -73,6 +74,11 @@ export interface KubevirtEngineOptions {
   keepLayers?: boolean;
   /** With keepLayers: how many kept outputs per build/layer/VM survive a successful layer (newest used first); default 2. */
   keptPerVm?: number;
+  /**
+   * Resolves containerDisk tags from this machine for the layer key (CDI imports them inside the
+   * cluster), so a tag that moved upstream rebuilds its layer instead of reusing a kept one.
+   */
+  containerDisks?: ContainerDiskSource;
 }
 
 /** What a build needs from the cluster before anything is created in it. */
@@ -262,6 +268,22 @@ export class KubevirtEngine implements Engine {
    * or undefined. Found ones are marked used now and remembered: this build's later layers clone
    * them instead of uploading.
    */
+  /**
+   * The digest a containerDisk tag names now, resolved from this machine. A registry only the
+   * cluster can reach (an in-cluster mirror) is not an error: the build goes on by tag, and says
+   * that a moved tag will not be noticed.
+   */
+  async sourceDigest(vm: Vm, logger: Logger, signal: AbortSignal): Promise<SourceDigest | undefined> {
+    if (vm.source.kind !== 'containerDisk' || !this.options.containerDisks) return undefined;
+    try {
+      return await containerDiskDigest(this.options.containerDisks, vm, logger, signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      logger.warn(`${vm.name}: cannot resolve ${vm.source.image} from this machine (${err instanceof Error ? err.message : String(err)}); CDI imports it by tag, and the layer key cannot notice when the tag moves`);
+      return undefined;
+    }
+  }
+
   async findKeptLayer(req: KeptLayerRequest): Promise<KeptVmOutput[] | undefined> {
     if (this.closed) throw new Error('internal: the kubevirt engine was closed');
     if (!this.options.keepLayers) return undefined;

@@ -15,6 +15,7 @@ import type { Logger } from '../../../src/core/log.js';
 import { memoryLogger } from '../../../src/core/log.js';
 import { containerDiskDigest, createContainerDiskSource } from '../../../src/core/oci/pull/container-disk-source.js';
 import { publishContainerDisk } from '../../../src/core/oci/publish.js';
+import { KubevirtEngine } from '../../../src/engines/kubevirt/engine.js';
 import { FakeEngine, FakeWorld } from '../../helpers/fake-engine.js';
 import { requireTool, skopeo, startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { FakeBuildDir, runOnFake, type FakeLayerSpec } from '../../unit/pipeline/fake-build.js';
@@ -92,5 +93,21 @@ describe('a containerDisk tag that moves in the registry', { timeout: 120_000 },
     } finally {
       dir.dispose();
     }
+  });
+});
+
+describe('the kubevirt engine resolves tags from this machine too', { timeout: 60_000 }, () => {
+  const vmOf = (image: string) => ({ name: 'web', source: { kind: 'containerDisk', image } }) as unknown as Vm;
+
+  test('the digest the tag names now; a registry this machine cannot reach is a warning, not a failure', async () => {
+    const engine = new KubevirtEngine({ containerDisks: createContainerDiskSource({ cacheDir: path.join(work, 'kubevirt-pulls') }) });
+    const signal = new AbortController().signal;
+    const { logger, lines } = memoryLogger();
+    expect(await engine.sourceDigest(vmOf(`${registry.host}/refresh/base:two`), logger, signal)).toEqual({ reference: `${registry.host}/refresh/base:two`, digest: digestOf('two') });
+    const offline = new KubevirtEngine({ containerDisks: createContainerDiskSource({ cacheDir: path.join(work, 'kubevirt-pulls'), retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } }) });
+    expect(await offline.sourceDigest(vmOf('127.0.0.1:1/nowhere/base:1'), logger, signal)).toBeUndefined();
+    expect(lines.join('\n')).toMatch(/web: cannot resolve 127\.0\.0\.1:1\/nowhere\/base:1 from this machine .*the layer key cannot notice when the tag moves/);
+    await engine.close();
+    await offline.close();
   });
 });
