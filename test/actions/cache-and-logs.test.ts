@@ -92,10 +92,16 @@ describe('the actions with a fake GitHub results service (cache v2, artifacts): 
 
       const first = await runnerJob().run('build', { 'build-file': ws.buildFile }, { timeoutMs: STEP_TIMEOUT });
       expectOk(first);
-      expect(layerRow(first.summary, 'base')).toMatch(/\| built \| saved \|$/);
-      expect(layerRow(first.summary, 'app')).toMatch(/\| built \| saved \|$/);
+      expect(layerRow(first.summary, 'base')).toMatch(/\| built \| not built before \| saved \|$/);
+      expect(layerRow(first.summary, 'app')).toMatch(/\| built \| not built before \| saved \|$/);
       const keys = service.cache.committedKeys();
-      expect(keys.map((k) => k.replace(/[0-9a-f]{64}$/, 'KEY'))).toEqual(['ruddervirt-layer-base-KEY', 'ruddervirt-layer-app-KEY']);
+      // The layers, then the records of what their keys were made of (why a later run rebuilds one).
+      expect(keys.map((k) => k.replace(/[0-9a-f]{64}$/, 'KEY').replace(/-\d{13}$/, '-TIME'))).toEqual([
+        'ruddervirt-layer-base-KEY',
+        'ruddervirt-layer-app-KEY',
+        `ruddervirt-layer-history-${ws.buildName}-base-TIME`,
+        `ruddervirt-layer-history-${ws.buildName}-app-TIME`,
+      ]);
       const built = JSON.parse(first.outputs.images!) as { layer: string; path: string; sha256: string }[];
       expect(built.map((i) => i.layer)).toEqual(['base', 'app']);
       // Success, and upload-logs defaults to on-failure: no artifact.
@@ -112,7 +118,7 @@ describe('the actions with a fake GitHub results service (cache v2, artifacts): 
       const fresh = runnerJob();
       const second = await fresh.run('build', { 'build-file': ws.buildFile, 'upload-logs': 'always' }, { timeoutMs: STEP_TIMEOUT });
       expectOk(second);
-      expect(layerRow(second.summary, 'base')).toContain('♻️ reused (Actions cache)');
+      expect(layerRow(second.summary, 'base')).toContain('♻️ reused (Actions cache) | reused |');
       expect(layerRow(second.summary, 'app')).toContain('♻️ reused (Actions cache)');
       expect(second.summary).toMatch(/\| base\/guest \| layer \| ♻️ reused \|/);
       expect(second.stdout).toMatch(/layer base: restored from the Actions cache \(key ruddervirt-layer-base-[0-9a-f]{64}\); not rebuilt/);

@@ -44,6 +44,8 @@ export class ActionsLayerCache extends LayerCache {
   /** Per layer name, in the order the build reached them. */
   readonly layers = new Map<string, LayerRecord>();
   private readonly foundIn = new Map<string, Exclude<LayerOrigin, 'built'>>();
+  /** Per layer, the key its history record held before the build: an unchanged record is not saved again. */
+  private readonly historyBefore = new Map<string, string>();
 
   constructor(
     root: string,
@@ -117,18 +119,22 @@ export class ActionsLayerCache extends LayerCache {
     if (!actionsCacheAvailable(this.useActionsCache)) return;
     const history = new LayerHistory(this.root);
     for (const layer of layers) {
-      if (await history.read(build, layer)) continue;
-      const prefix = this.historyKey(build, layer);
-      await restoreFromActionsCache(history.file(build, layer), `${prefix}newest`, `layer ${layer} history`, this.logger, true, [prefix]);
+      if (!(await history.read(build, layer))) {
+        const prefix = this.historyKey(build, layer);
+        await restoreFromActionsCache(history.file(build, layer), `${prefix}newest`, `layer ${layer} history`, this.logger, true, [prefix]);
+      }
+      const before = await history.read(build, layer);
+      if (before) this.historyBefore.set(layer, before.key);
     }
   }
 
-  /** After the build: each layer's history record, under a new key (entries cannot be replaced). */
+  /** After the build: each layer's history record that changed, under a new key (entries cannot be replaced). */
   async saveHistory(build: string, layers: readonly string[]): Promise<void> {
     if (!actionsCacheAvailable(this.useActionsCache)) return;
     const history = new LayerHistory(this.root);
     for (const layer of layers) {
-      if (!(await history.read(build, layer))) continue;
+      const record = await history.read(build, layer);
+      if (!record || this.historyBefore.get(layer) === record.key) continue;
       await saveToActionsCache(history.file(build, layer), `${this.historyKey(build, layer)}${Date.now()}`, `layer ${layer} history`, this.logger, true);
     }
   }
