@@ -5,7 +5,8 @@
  * upload of the local disk through CDI's upload proxy → VM → boot command over KubeVirt's VNC
  * websocket → seed fetched from the file-server pod → SSH over KubeVirt's port-forward →
  * provisioners → shutdown → output kept → export → download → compressed qcow2. The image is then
- * booted again (local engine) and read over SSH, and the harness must hold no object of the build.
+ * verified on KubeVirt too (ruddervirt verify --engine kubevirt: uploaded again, booted as a new VM,
+ * its checks read over SSH what the build left), and the harness must hold no object of either run.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -92,7 +93,13 @@ describe('ruddervirt build --engine kubevirt (kube harness, real QEMU guest, fau
   it(
     'builds the quickstart on KubeVirt; the image holds the seed and the provisioners’ changes; nothing is left in the cluster',
     async () => {
-      const { file, dir } = quickstartVariant('kv-e2e', guestImage);
+      const { file, dir } = quickstartVariant('kv-e2e', guestImage, (vm) => {
+        // The password the build's seed set is on the disk: the verify boot needs no seed.
+        vm.verify = {
+          bootCommand: ["<waitSerial 'boot:'>", 'guest<enter>'],
+          checks: ['echo "seeded-at: $(cat /etc/ruddervirt-seeded)"', 'sed "s/^/provisioned: /" /root/provisioned.txt', { name: 'motd', run: 'sed "s/^/motd: /" /etc/motd' }],
+        };
+      });
       cleanupDirs.push(dir);
       const out = path.join(dir, 'out');
       const run = await runCli([...kubevirtArgs(file, out), '--verbose']);
@@ -127,21 +134,18 @@ describe('ruddervirt build --engine kubevirt (kube harness, real QEMU guest, fau
 
       await expectNothingLeft();
 
-      // The proof comes from the image itself: boot it again (local engine) and read what the build left.
+      // The proof comes from the image itself: verify boots it as a new VM on KubeVirt and its checks read what the build left.
       harness.setFaults({});
-      const check = quickstartVariant('kv-e2e-check', guestImage, (vm) => {
-        vm.source = { path: image };
-        vm.bootCommand = ['<wait>', 'guest<enter>'];
-        vm.provisioners = [{ type: 'shell', inline: ['echo "seeded-at: $(cat /etc/ruddervirt-seeded)"', 'sed "s/^/provisioned: /" /root/provisioned.txt', 'sed "s/^/motd: /" /etc/motd'] }];
-        vm.output = { format: 'raw', compress: false };
-      });
-      cleanupDirs.push(check.dir);
-      const proof = await runCli(['build', check.file, '--output', path.join(check.dir, 'out'), '--no-layer-cache']);
+      const proof = await runCli(['verify', file, '--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace, '--output', out]);
       expect(proof.code, proof.stderr).toBe(0);
+      expect(proof.stderr).toMatch(/upload: .*base-guest\.qcow2 \(\d+ bytes\) → DataVolume kv-e2e-base-guest-\w+-root/);
       expect(proof.stderr).toMatch(/seeded-at: \d{4}-\d\d-\d\dT/);
       expect(proof.stderr).toMatch(/provisioned: provisioned by ruddervirt on 6\./);
       expect(proof.stderr).toContain('provisioned: BUILD_NAME=quickstart');
       expect(proof.stderr).toContain('motd: Built by RudderVirt quickstart');
+      expect(proof.stderr).toMatch(/^verify base\/guest: passed$/m);
+      expect(proof.stderr).not.toContain('rv-quickstart-pw');
+      await expectNothingLeft();
     },
     2 * BUILD_TIMEOUT,
   );

@@ -72,19 +72,51 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   const abandoned: AbandonedVm[] = [];
   const wanted = outputsToVerify(build, options.outputs);
   if (wanted.length === 0) return { status: 'skipped', vms, phases, abandoned };
-  // One VM at a time: checks are about one image each, and two TCG guests at once only slow both.
-  for (const output of wanted) {
-    if (signal.aborted) break;
-    const { layer, vm } = findVm(build, output)!;
-    const key = `${layer.name}/${vm.name}`;
-    const child = wanted.length > 1 || build.layers.length > 1 ? logger.child(`${key} verify`) : logger.child(`${vm.name} verify`);
-    vms.push(await verifyOne(options, layer, vm, output, child, phases, abandoned));
+  // Every verify VM is made first, into one build of their own: an engine renders and checks the
+  // build it is given as a whole (kubevirt: every object of its run), and these are the VMs it runs.
+  const prepared: Prepared[] = [];
+  try {
+    for (const output of wanted) {
+      const { layer, vm } = findVm(build, output)!;
+      const workDir = await createWorkFolder(`${build.name}-${vm.name}-verify`);
+      prepared.push({ layer, output, workDir, keep: false, ...(await verifyVm(vm, output.image, workDir)) });
+    }
+    const verifyBuild: Build = {
+      ...build,
+      layers: build.layers.flatMap((l) => {
+        const own = prepared.filter((p) => p.layer === l).map((p) => p.vm);
+        return own.length > 0 ? [{ name: l.name, vms: own }] : [];
+      }),
+    };
+    // One VM at a time: checks are about one image each, and two TCG guests at once only slow both.
+    for (const p of prepared) {
+      if (signal.aborted) break;
+      const key = `${p.layer.name}/${p.vm.name}`;
+      const child = wanted.length > 1 || build.layers.length > 1 ? logger.child(`${key} verify`) : logger.child(`${p.vm.name} verify`);
+      const layer = verifyBuild.layers.find((l) => l.name === p.layer.name)!;
+      vms.push(await verifyOne(options, verifyBuild, layer, p, child, phases, abandoned));
+    }
+  } finally {
+    for (const p of prepared) if (!p.keep) await rm(p.workDir, { recursive: true, force: true });
   }
   const status = signal.aborted || vms.some((v) => v.status === 'cancelled') ? 'cancelled' : vms.every((v) => v.status === 'passed') ? 'passed' : 'failed';
   return { status, vms, phases, abandoned };
 }
 
-async function verifyOne(options: VerifyOptions, layer: Layer, vm: Vm, output: VmOutput, logger: Logger, phases: PhaseRecord[], abandoned: AbandonedVm[]): Promise<VmVerifyResult> {
+interface Prepared {
+  /** The build's layer (the verify build has its own, holding the verify VMs). */
+  layer: Layer;
+  output: VmOutput;
+  workDir: string;
+  /** The VM verify boots (verify-vm.ts). */
+  vm: Vm;
+  instanceId?: string;
+  /** Left for debugging (onError abort): the work folder stays with the VM. */
+  keep: boolean;
+}
+
+async function verifyOne(options: VerifyOptions, build: Build, layer: Layer, p: Prepared, logger: Logger, phases: PhaseRecord[], abandoned: AbandonedVm[]): Promise<VmVerifyResult> {
+  const { vm, output, workDir } = p;
   const key = `${layer.name}/${vm.name}`;
   const limit = vm.verify!.timeout;
   const timeout = AbortSignal.timeout(limit);
@@ -92,35 +124,20 @@ async function verifyOne(options: VerifyOptions, layer: Layer, vm: Vm, output: V
   const runner = createPhaseRunner(`${key} verify`, logger, signal);
   const logDir = path.join(options.outputDir, 'logs', `${layer.name}-${vm.name}-verify`);
   await mkdir(logDir, { recursive: true });
-  const workDir = await createWorkFolder(`${options.build.name}-${vm.name}-verify`);
-  let keep = false;
   const result: VmVerifyResult = { vm: key, image: output.image, status: 'failed', checks: [], logDir };
   try {
-    const derived = await verifyVm(vm, output.image, workDir);
-    if (derived.instanceId) {
-      result.instanceId = derived.instanceId;
-      logger.info(`cloud-init: a fresh seed (instance-id ${derived.instanceId}) with a throw-away SSH key for ${vm.communicator.sshUsername}`);
+    if (p.instanceId) {
+      result.instanceId = p.instanceId;
+      logger.info(`cloud-init: a fresh seed (instance-id ${p.instanceId}) with a throw-away SSH key for ${vm.communicator.sshUsername}`);
     }
     logger.info(`verifying ${output.image}: ${vm.verify!.checks.length} check(s), at most ${formatGoDuration(limit)}`);
     const state = await runVmSteps({
-      ctx: {
-        build: options.build,
-        layer,
-        vm: derived.vm,
-        engine: options.engine,
-        workDir,
-        logDir,
-        outputDir: options.outputDir,
-        logger,
-        phases: runner,
-        timeouts: {},
-        ...(options.masker ? { masker: options.masker } : {}),
-      },
+      ctx: { build, layer, vm, engine: options.engine, workDir, logDir, outputDir: options.outputDir, logger, phases: runner, timeouts: {}, ...(options.masker ? { masker: options.masker } : {}) },
       steps: VM_STAGES.verify,
       onError: options.onError === 'abort' ? 'abort' : 'cleanup',
       vmAfter: 'stop',
       onAbandoned: (a) => {
-        keep = true;
+        p.keep = true;
         void keepWorkFolder(workDir).catch(() => undefined);
         abandoned.push({ ...a, vm: `${key} verify`, workDir, left: [...a.left, `work directory ${workDir}`] });
       },
@@ -143,8 +160,7 @@ async function verifyOne(options: VerifyOptions, layer: Layer, vm: Vm, output: V
     if (result.status === 'failed') logger.error(`verify ${key}: failed: ${result.error}`);
   } finally {
     phases.push(...runner.records);
-    if (!keep) await rm(workDir, { recursive: true, force: true });
-    if (!keep && options.masker) await maskSecretsInFile(path.join(logDir, 'serial.log'), options.masker).catch(() => false);
+    if (!p.keep && options.masker) await maskSecretsInFile(path.join(logDir, 'serial.log'), options.masker).catch(() => false);
   }
   return result;
 }
