@@ -85,6 +85,23 @@ export async function bundleOcr(outdir) {
   return result;
 }
 
+/**
+ * node:http and node:https as CommonJS requires rather than ESM imports. Node builds the ESM face
+ * of a built-in by reading every export, and node:http's exports include lazy getters (WebSocket,
+ * EventSource …) that load Node's internal undici: ~100 ms at every action's start for classes we
+ * never use. A require() reads nothing until asked (measured with --cpu-prof on Node 24.21:
+ * lazyUndici ← node:http get ← getESMFacade). esbuild turns the named imports into property reads.
+ */
+const builtinsWithoutEsmFacade = {
+  name: 'builtins-without-esm-facade',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?https?$/ }, (args) =>
+      args.namespace === 'cjs-builtin' ? { path: `node:${args.path.replace(/^node:/, '')}`, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'cjs-builtin' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'cjs-builtin' }, (args) => ({ contents: `module.exports = require('node:${args.path}');`, loader: 'js' }));
+  },
+};
+
 export async function bundle(outdir) {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
@@ -103,6 +120,7 @@ export async function bundle(outdir) {
     // Optional native add-ons that ssh2 and cpu-features try inside try/catch: pure-JS fallbacks apply.
     // 'performance' is @cdktf/hcl2json's fallback for Node without globalThis.performance (never taken on 24).
     external: ['*.node', 'cpu-features', 'performance'],
+    plugins: [builtinsWithoutEsmFacade],
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',

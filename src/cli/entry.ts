@@ -8,8 +8,8 @@
 import { exitUnlessSupportedNode } from '../core/node-version.js';
 
 exitUnlessSupportedNode('ruddervirt', `run it with Node 24, for example: npx -y node@24 ${commandLine(process.argv.slice(1))}`);
-const { runEngineHelperIfAsked } = await import('../engines/index.js');
-if (!runEngineHelperIfAsked()) await (await import('./main.js')).main();
+const { runEngineHelperIfAsked } = await import('../engines/helper-process.js');
+if (!(await runEngineHelperIfAsked())) await (await import('./main.js')).main();
 
 /** The command as typed, quoted for a POSIX shell where needed. */
 function commandLine(args: readonly string[]): string {

@@ -8,7 +8,7 @@
 import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { stopDetachedVm } from '../../engines/index.js';
+import { stopDetachedVm } from '../../engines/local-engine.js';
 import { readHandoff, updateHandoff } from '../toolkit/handoff.js';
 import { removalHint, removeJobRun } from '../toolkit/kubevirt-run.js';
 import { stopProcessesWithMarker } from '../toolkit/processes.js';

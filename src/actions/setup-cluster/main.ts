@@ -1,7 +1,8 @@
 /**
  * setup-cluster: prepares where build VMs run. local → QEMU, OVMF and xorriso on this runner,
  * /dev/kvm usable, accelerator chosen; kubevirt → the cluster checked (and KubeVirt + CDI
- * installed when asked), the build namespace created. Starts the job's handoff.
+ * installed when asked), the build namespace created. Starts the job's handoff. The cluster code
+ * (and the Kubernetes client under it) is imported only on the kubevirt path.
  */
 import * as core from '@actions/core';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -10,12 +11,13 @@ import { handoffPath, updateHandoff } from '../toolkit/handoff.js';
 import { booleanInput, durationInput, enumInput, httpUrlInput, optionalInput } from '../toolkit/inputs.js';
 import { kubeconfigInput } from '../toolkit/kubeconfig-input.js';
 import { stageSecretsDir } from '../toolkit/kubevirt-run.js';
-import { blockingProblems, checkCluster, DEFAULT_RELEASE_SOURCES, describeCapabilities, ensureNamespace, installKubevirt, loadKubeConfig, PINNED } from '../toolkit/kubevirt-cluster.js';
 import { kvmAccessible, setupLocalHost } from '../toolkit/local-host.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { runAction, type ActionContext } from '../toolkit/run-action.js';
 import { escapeCell, writeSummary } from '../toolkit/summary.js';
 import { STATE } from '../toolkit/state-keys.js';
+
+type Cluster = typeof import('../toolkit/kubevirt-cluster.js');
 
 /**
  * emulation: auto asks whether the nodes have KVM. The runner is the node (kind), so its own KVM
@@ -29,7 +31,7 @@ async function runnerHasKvm(env: NodeJS.ProcessEnv): Promise<boolean> {
 }
 
 /** install-kubevirt's inputs, read (and refused when wrong) before the cluster is touched. */
-function installInputs() {
+function installInputs({ PINNED, DEFAULT_RELEASE_SOURCES }: Cluster) {
   if (!booleanInput('install-kubevirt', false)) return undefined;
   const sample = { '{version}': 'v1.0.0' };
   return {
@@ -43,8 +45,9 @@ function installInputs() {
   };
 }
 
-async function prepareCluster(ctx: ActionContext, kc: KubeConfig, namespace: string) {
-  const install = installInputs();
+async function prepareCluster(ctx: ActionContext, cluster: Cluster, kc: KubeConfig, namespace: string) {
+  const { blockingProblems, checkCluster, describeCapabilities, ensureNamespace, installKubevirt } = cluster;
+  const install = installInputs(cluster);
   let caps = await checkCluster(kc);
   if (install && blockingProblems(caps).length > 0) {
     await installKubevirt(kc, {
@@ -97,11 +100,12 @@ export const run = (): Promise<void> =>
     const given = await kubeconfigInput(ctx, stageSecretsDir(ctx.env));
     const kubeconfig = given?.path ?? ctx.env.KUBECONFIG;
     const namespace = optionalInput('namespace') ?? 'ruddervirt-builds';
-    const kc = loadKubeConfig(kubeconfig);
+    const cluster = await import('../toolkit/kubevirt-cluster.js');
+    const kc = cluster.loadKubeConfig(kubeconfig);
     core.saveState(STATE.kubeconfig, kubeconfig ?? '');
     core.saveState(STATE.handoff, handoffPath());
     core.saveState(STATE.cleanup, String(booleanInput('cleanup', true)));
-    const { caps, created } = await core.group(`kubevirt engine: cluster ${kc.getCurrentCluster()?.server}`, () => prepareCluster(ctx, kc, namespace));
+    const { caps, created } = await core.group(`kubevirt engine: cluster ${kc.getCurrentCluster()?.server}`, () => prepareCluster(ctx, cluster, kc, namespace));
     core.saveState(STATE.namespace, namespace);
     core.saveState(STATE.namespaceCreated, String(created));
     await updateHandoff('kubevirt', (h) => {
@@ -111,7 +115,8 @@ export const run = (): Promise<void> =>
     });
     setOutputs({ engine, namespace, accelerator: caps.kubevirt.emulation ? 'tcg' : 'kvm' }, ctx.masker);
     await writeSummary(
-      `### RudderVirt: cluster ready\n\n${describeCapabilities(caps)
+      `### RudderVirt: cluster ready\n\n${cluster
+        .describeCapabilities(caps)
         .map((l) => `- ${escapeCell(l)}`)
         .join('\n')}\n- Namespace: \`${escapeCell(namespace)}\`${created ? ' (created)' : ''}\n`,
       ctx.masker,

@@ -9,7 +9,6 @@ import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { readHandoff } from '../toolkit/handoff.js';
-import { deleteNamespace, loadKubeConfig } from '../toolkit/kubevirt-cluster.js';
 import { removalHint, removeJobRun, stageSecretsDir } from '../toolkit/kubevirt-run.js';
 import { runAction } from '../toolkit/run-action.js';
 import { STATE } from '../toolkit/state-keys.js';
@@ -30,6 +29,7 @@ export const run = (): Promise<void> =>
       if (core.getState(STATE.cleanup) === 'false' || kept) {
         core.info(`${kept ? 'keep-on-failure' : 'cleanup: false'} — keeping namespace ${namespace}`);
       } else {
+        const { deleteNamespace, loadKubeConfig } = await import('../toolkit/kubevirt-cluster.js');
         await deleteNamespace(loadKubeConfig(kubeconfig), namespace);
         core.info(`deleted namespace ${namespace}`);
       }

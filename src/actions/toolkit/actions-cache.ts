@@ -10,17 +10,24 @@
  * since the legacy service was retired in 2025 — else the legacy REST service (ACTIONS_CACHE_URL,
  * GHES).
  */
-import * as cache from '@actions/cache';
 import { existsSync } from 'node:fs';
 import type { Logger } from '../../core/log.js';
+
+/**
+ * @actions/cache (with the Azure storage SDK under it) takes longer to load than the rest of a
+ * step's start, so it is imported on first use: a step whose cache is off, or that never reaches
+ * the cache, does not pay for it.
+ */
+let loaded: Promise<typeof import('@actions/cache')> | undefined;
+const actionsCache = (): Promise<typeof import('@actions/cache')> => (loaded ??= import('@actions/cache'));
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
 /** True when this process can reach an Actions cache service. */
-export function actionsCacheAvailable(enabled = true): boolean {
-  return enabled && cache.isFeatureAvailable();
+export async function actionsCacheAvailable(enabled = true): Promise<boolean> {
+  return enabled && (await actionsCache()).isFeatureAvailable();
 }
 
 /**
@@ -30,9 +37,9 @@ export function actionsCacheAvailable(enabled = true): boolean {
  * service picks it — and `onKey` is told the key that matched.
  */
 export async function restoreFromActionsCache(path: string, key: string, what: string, logger: Logger, enabled = true, restoreKeys?: string[], onKey?: (matched: string) => void): Promise<boolean> {
-  if (!actionsCacheAvailable(enabled)) return false;
+  if (!(await actionsCacheAvailable(enabled))) return false;
   try {
-    const hit = await cache.restoreCache([path], key, restoreKeys);
+    const hit = await (await actionsCache()).restoreCache([path], key, restoreKeys);
     if (hit && existsSync(path)) {
       onKey?.(hit);
       return true;
@@ -46,10 +53,10 @@ export async function restoreFromActionsCache(path: string, key: string, what: s
 
 /** Saves `path` as the entry `key`; false when the cache is off or an entry of that key exists already. */
 export async function saveToActionsCache(path: string, key: string, what: string, logger: Logger, enabled = true): Promise<boolean> {
-  if (!actionsCacheAvailable(enabled) || !existsSync(path)) return false;
+  if (!(await actionsCacheAvailable(enabled)) || !existsSync(path)) return false;
   try {
     // -1: not saved — typically a parallel job saved the same key first, which is fine.
-    if ((await cache.saveCache([path], key)) === -1) return false;
+    if ((await (await actionsCache()).saveCache([path], key)) === -1) return false;
     logger.info(`${what}: saved to the Actions cache (key ${key})`);
     return true;
   } catch (err) {

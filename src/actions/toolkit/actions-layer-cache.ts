@@ -97,7 +97,7 @@ export class ActionsLayerCache extends LayerCache {
    * layer failed are saved too: they are complete, and the next run then resumes after them.
    */
   async saveBuiltLayers(): Promise<void> {
-    if (!actionsCacheAvailable(this.useActionsCache)) return;
+    if (!(await actionsCacheAvailable(this.useActionsCache))) return;
     for (const record of this.layers.values()) {
       if (record.origin !== 'built') continue;
       const dir = this.entryDir(record.key);
@@ -116,7 +116,7 @@ export class ActionsLayerCache extends LayerCache {
 
   /** Before the build: the newest history record of each layer, where this runner has none. */
   async restoreHistory(build: string, layers: readonly string[]): Promise<void> {
-    if (!actionsCacheAvailable(this.useActionsCache)) return;
+    if (!(await actionsCacheAvailable(this.useActionsCache))) return;
     const history = new LayerHistory(this.root);
     for (const layer of layers) {
       if (!(await history.read(build, layer))) {
@@ -130,7 +130,7 @@ export class ActionsLayerCache extends LayerCache {
 
   /** After the build: each layer's history record that changed, under a new key (entries cannot be replaced). */
   async saveHistory(build: string, layers: readonly string[]): Promise<void> {
-    if (!actionsCacheAvailable(this.useActionsCache)) return;
+    if (!(await actionsCacheAvailable(this.useActionsCache))) return;
     const history = new LayerHistory(this.root);
     for (const layer of layers) {
       const record = await history.read(build, layer);

@@ -9,9 +9,7 @@
 import * as core from '@actions/core';
 import type { Engine } from '../../core/engine.js';
 import type { BuildResult } from '../../core/pipeline/build-runner.js';
-import { loadKubeTarget } from '../../engines/kubevirt/cluster/kube-target.js';
-import { createEngine } from '../../engines/index.js';
-import { newRunId } from '../../engines/kubevirt/manifests/index.js';
+import { createLocalEngine } from '../../engines/local-engine.js';
 import { readHandoff } from './handoff.js';
 import { optionalInput } from './inputs.js';
 import { kubeconfigInput } from './kubeconfig-input.js';
@@ -28,11 +26,15 @@ export interface WholeBuildEngine {
 export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kubevirt', buildTemp: string): Promise<WholeBuildEngine> {
   core.saveState(STATE.engine, name);
   if (name === 'local') {
-    const engine = createEngine('local', { env: ctx.env });
+    const engine = createLocalEngine({ env: ctx.env });
     return { engine, release: () => engine.close() };
   }
   const setup = await readHandoff();
   const kubeconfig = (await kubeconfigInput(ctx, buildTemp))?.path ?? setup?.kubeconfig;
+  // Loaded here, not at the top: on the local engine the Kubernetes client is never needed.
+  const { loadKubeTarget } = await import('../../engines/kubevirt/cluster/kube-target.js');
+  const { newRunId } = await import('../../engines/kubevirt/manifests/index.js');
+  const { createEngine } = await import('../../engines/index.js');
   const namespace = optionalInput('namespace') ?? setup?.namespace ?? loadKubeTarget({ env: ctx.env, ...(kubeconfig ? { kubeconfig } : {}) }).namespace;
   const run = { id: newRunId(), namespace, ...(kubeconfig ? { kubeconfig } : {}) };
   core.saveState(STATE.runId, run.id);

@@ -23,8 +23,8 @@ const NODE_FIX =
 
 export async function runActionEntry(load: () => Promise<ActionStep>): Promise<void> {
   exitUnlessSupportedNode('RudderVirt', NODE_FIX, (line) => process.stdout.write(`::error::${line}`));
-  const { runEngineHelperIfAsked } = await import('../../engines/index.js');
-  if (runEngineHelperIfAsked()) return;
+  const { runEngineHelperIfAsked } = await import('../../engines/helper-process.js');
+  if (await runEngineHelperIfAsked()) return;
   const step = await load();
   await step.run();
   process.exit();

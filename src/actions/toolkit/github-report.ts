@@ -5,7 +5,6 @@
  *   pr-comment: true → pull-requests: write     check-run: true → checks: write
  * Failing to report never fails the build; it is a warning.
  */
-import * as github from '@actions/github';
 import type { Logger } from '../../core/log.js';
 
 export const COMMENT_LIMIT = 65_000;
@@ -31,6 +30,8 @@ function fit(text: string): string {
 export async function reportToGitHub(req: ReportRequest): Promise<{ commentUrl?: string; checkRunUrl?: string }> {
   const out: { commentUrl?: string; checkRunUrl?: string } = {};
   if (!req.comment && !req.checkRun) return out;
+  // Imported here: only a build that reports to a pull request needs Octokit loaded.
+  const github = await import('@actions/github');
   const ctx = github.context;
   const octokit = github.getOctokit(req.token);
   const { owner, repo } = ctx.repo;

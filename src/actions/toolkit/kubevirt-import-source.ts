@@ -46,7 +46,7 @@ async function describeSource(build: Build, selected: SelectedVm, handoff: Hando
 export async function importKubevirtSource(ctx: ActionContext, build: Build, selected: SelectedVm, handoff: Handoff | undefined): Promise<HandoffSource> {
   const known = await describeSource(build, selected, handoff, ctx.signal);
   const run = await jobRun(ctx, handoff);
-  const engine = jobEngine(ctx, run);
+  const engine = await jobEngine(ctx, run);
   try {
     if (!engine.importSource) throw new Error('internal: the kubevirt engine imports sources itself');
     const volume = await engine.importSource({

@@ -5,16 +5,15 @@
  * anything; later steps reuse it, and any post step can remove the run by its label even when the
  * step that made it was killed. Where the run goes: the step's `kubeconfig` / `namespace` inputs,
  * else what setup-cluster (or an earlier step) recorded, else the kubeconfig's own defaults.
+ *
+ * The kubevirt engine and its Kubernetes client are imported where they are used: every stage
+ * action imports this file, and on the local engine none of them needs that code loaded.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
-import { loadKubeTarget } from '../../engines/kubevirt/cluster/kube-target.js';
 import type { Engine } from '../../core/engine.js';
-import { createEngine } from '../../engines/index.js';
-import { newRunId } from '../../engines/kubevirt/manifests/index.js';
-import { removeKubevirtRun } from '../../engines/kubevirt/remove-run.js';
 import { updateHandoff, type Handoff, type HandoffKubevirtRun } from './handoff.js';
 import { optionalInput } from './inputs.js';
 import { kubeconfigInput } from './kubeconfig-input.js';
@@ -48,7 +47,8 @@ export async function jobRun(ctx: ActionContext, handoff: Handoff | undefined): 
   }
   const kubeconfig = given?.path ?? handoff?.kubeconfig;
   // The namespace is fixed now (not left to each step's kubeconfig), so every step agrees.
-  const namespace = namespaceInput ?? handoff?.namespace ?? loadKubeTarget({ env: ctx.env, ...(kubeconfig ? { kubeconfig } : {}) }).namespace;
+  const namespace = namespaceInput ?? handoff?.namespace ?? (await import('../../engines/kubevirt/cluster/kube-target.js')).loadKubeTarget({ env: ctx.env, ...(kubeconfig ? { kubeconfig } : {}) }).namespace;
+  const { newRunId } = await import('../../engines/kubevirt/manifests/index.js');
   const run: HandoffKubevirtRun = { id: newRunId(), namespace, ...(kubeconfig ? { kubeconfig } : {}) };
   await updateHandoff('kubevirt', (h) => {
     h.engine = 'kubevirt';
@@ -64,7 +64,8 @@ export function requireJobRun(handoff: Handoff, stage: string): HandoffKubevirtR
   return handoff.kubevirtRun;
 }
 
-export function jobEngine(ctx: ActionContext, run: HandoffKubevirtRun): Engine {
+export async function jobEngine(ctx: ActionContext, run: HandoffKubevirtRun): Promise<Engine> {
+  const { createEngine } = await import('../../engines/index.js');
   return createEngine('kubevirt', { env: ctx.env, logger: ctx.logger, runId: run.id, namespace: run.namespace, ...(run.kubeconfig ? { kubeconfig: run.kubeconfig } : {}) });
 }
 
@@ -79,6 +80,7 @@ export function removalHint(run: Pick<HandoffKubevirtRun, 'id' | 'namespace'>): 
  */
 export async function removeJobRun(run: HandoffKubevirtRun, logger: Logger, env: NodeJS.ProcessEnv): Promise<void> {
   try {
+    const { removeKubevirtRun } = await import('../../engines/kubevirt/remove-run.js');
     const { left } = await removeKubevirtRun({ runId: run.id, namespace: run.namespace, env, logger, ...(run.kubeconfig ? { kubeconfig: run.kubeconfig } : {}) });
     if (left.length > 0) logger.warn(`kubevirt: run ${run.id} was not removed completely; ${removalHint(run)}`);
   } catch (err) {

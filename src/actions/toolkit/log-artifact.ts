@@ -12,7 +12,6 @@
  * Artifact names are unique per workflow run; a matrix runs one job id many times, so a name that
  * is taken already gets a numeric suffix rather than failing the upload.
  */
-import { DefaultArtifactClient } from '@actions/artifact';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -127,6 +126,8 @@ export async function uploadLogFolder(req: UploadLogsRequest): Promise<UploadedL
       logger.info(`logs: ${req.dir} is empty; nothing to upload`);
       return undefined;
     }
+    // Imported here: @actions/artifact is large and only a step that uploads logs needs it.
+    const { DefaultArtifactClient } = await import('@actions/artifact');
     const client = new DefaultArtifactClient();
     const taken = new Set(
       await client.listArtifacts().then(

@@ -10,7 +10,7 @@ import { rm } from 'node:fs/promises';
 import { UserError } from '../../core/errors.js';
 import type { Build } from '../../core/config/model.js';
 import type { DetachedVm, Engine, VmHandle } from '../../core/engine.js';
-import { createEngine } from '../../engines/index.js';
+import { createLocalEngine } from '../../engines/local-engine.js';
 import { createPhaseRunner, type PhaseRecord } from '../../core/pipeline/phase.js';
 import { maskSecretsInFolder } from '../../core/mask-file.js';
 import { runVmSteps, VM_STAGES, type VmBuildState, type VmStage } from '../../core/pipeline/vm-steps.js';
@@ -35,9 +35,9 @@ export interface StageEngine {
  * engine then starts VMs in keeper processes, so they outlive the step.
  */
 export async function stageEngine(ctx: ActionContext, name: Handoff['engine'], handoff: Handoff | undefined, stage: string, starting: boolean): Promise<StageEngine> {
-  if (name === 'local') return { engine: createEngine('local', { env: ctx.env, detachable: starting }) };
+  if (name === 'local') return { engine: createLocalEngine({ env: ctx.env, detachable: starting }) };
   const run = starting ? await jobRun(ctx, handoff) : requireJobRun(handoff!, stage);
-  return { engine: jobEngine(ctx, run), run };
+  return { engine: await jobEngine(ctx, run), run };
 }
 
 export interface StageVm {

@@ -8,6 +8,7 @@
  * their {{ .Field }} actions and are rendered with renderTemplate at the moment they are used, as
  * Packer does. Every other string is final.
  */
+import type { DataSourceOutput } from './data-source-output.js';
 import type { BuildProblem } from './problems.js';
 import type { VerifySettings } from './verify-settings.js';
 
@@ -167,6 +168,8 @@ export interface Output {
   format: OutputFormat;
   compress: boolean;
   compressionType: Qcow2Compression; // zstd
+  /** kubevirt: also keep it in the cluster as a golden image behind a CDI DataSource (data-source-output.ts). */
+  dataSource?: DataSourceOutput;
   /** Read the guest's package database into an SPDX document beside the image (default true). */
   sbom: boolean;
 }
