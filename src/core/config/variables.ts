@@ -59,8 +59,9 @@ export function resolveVariables(
     problems.push({ file, line, column: col, path, message });
   };
   const variables: Record<string, string> = Object.create(null) as Record<string, string>;
-  // Environment values each default read: secret too when the variable is.
-  const envRead = new Map<string, string[]>();
+  // The environment each default read, by variable: secret when the variable is, or when the
+  // environment variable's name looks secret (today's rule for every {{ env }}).
+  const envRead = new Map<string, Map<string, string>>();
   let declaredAt = 0;
   const pair = topLevel(doc, 'variables');
   if (pair) {
@@ -77,10 +78,7 @@ export function resolveVariables(
         }
         const bound = bindTemplate(raw, [], { env });
         for (const e of bound.errors) at(scalarOffset(node, raw, e.offset, text), `variables.${name}`, `template: ${e.message} (a variable's default may use env, not user)`);
-        envRead.set(
-          name,
-          [...bound.envUsed.values()].filter((v) => v !== ''),
-        );
+        envRead.set(name, bound.envUsed);
         variables[name] = bound.text;
       }
     }
@@ -114,14 +112,10 @@ export function resolveVariables(
     if (sensitive.has(o.name)) secrets.push(o.value);
     variables[o.name] = o.value;
   }
-  for (const [name, values] of envRead) if (sensitive.has(name)) secrets.push(...values);
-  for (const name of sensitive) secrets.push(variables[name]!);
-  // Today's rule for environment variables: a secret-looking name read in a default is a secret.
-  for (const item of isMap(pair?.value) ? (pair.value.items as Pair[]) : []) {
-    const node = item.value;
-    if (!isScalar(node) || typeof node.value !== 'string' || !isTemplated(node.value)) continue;
-    for (const [envName, value] of bindTemplate(node.value, [], { env }).envUsed) if (SECRET_NAME.test(envName) && value) secrets.push(value);
+  for (const [name, read] of envRead) {
+    for (const [envName, value] of read) if (sensitive.has(name) || SECRET_NAME.test(envName)) secrets.push(value);
   }
+  for (const name of sensitive) secrets.push(variables[name]!);
   return { variables: { ...variables }, problems, secrets: secrets.filter((s) => s !== ''), sensitive: [...sensitive] };
 }
 

@@ -17,7 +17,7 @@ export function formatBuildSummary(result: BuildResult, formatBytes: (n: number)
   if (result.layers.length > 0) {
     lines.push('', '  layers:');
     const width = Math.max(...result.layers.map((l) => l.layer.length));
-    for (const l of result.layers) lines.push(`    ${l.layer.padEnd(width)}  ${l.action === 'reused' ? 'reused ' : 'rebuilt'}  ${l.action === 'reused' ? `cache key ${l.key?.slice(0, 12) ?? ''}` : l.reason}`);
+    for (const l of result.layers) lines.push(`    ${l.layer.padEnd(width)}  ${l.action === 'reused' ? 'reused' : 'built '}  ${l.action === 'reused' ? `cache key ${l.key?.slice(0, 12) ?? ''}` : l.reason}`);
   }
   if (result.outputs.length > 0) {
     lines.push('', '  outputs:');

@@ -448,7 +448,7 @@ describe('the layer cache', () => {
     const changed = await runOnFake(dir, dir.load(twoLayers(['cpu: 2'])), { layerCache: dir.cache });
     expect(why(changed)).toEqual(['base reused: reused', 'apps built: build file changed']);
     expect(changed.lines).toContain('info: layer apps: building (build file changed)');
-    expect(formatBuildSummary(changed.result, String)).toMatch(/layers:\n {4}base {2}reused {3}cache key [0-9a-f]{12}\n {4}apps {2}rebuilt {2}build file changed\n/);
+    expect(formatBuildSummary(changed.result, String)).toMatch(/layers:\n {4}base {2}reused {2}cache key [0-9a-f]{12}\n {4}apps {2}built {3}build file changed\n/);
     expect(dir.manifest().layers).toEqual([
       { layer: 'base', key: expect.stringMatching(/^[0-9a-f]{64}$/), action: 'reused', reason: 'reused' },
       { layer: 'apps', key: expect.stringMatching(/^[0-9a-f]{64}$/), action: 'built', reason: 'build file changed' },
