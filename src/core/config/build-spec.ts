@@ -6,6 +6,7 @@
  */
 import type { TemplateUse } from '../template/fields.js';
 import type { FormatName } from './formats.js';
+import { kubevirtSpec } from './kubevirt-spec.js';
 import { verifySpec } from './verify-spec.js';
 import type { ArraySpec, BooleanSpec, IntegerSpec, MapSpec, ObjectSpec, Spec, StringSpec, UnionSpec } from './spec.js';
 
@@ -327,6 +328,7 @@ const vm = object(
     output: output,
     dependsOn: list(k8sName('A VM of the same layer.'), 'VMs of the same layer this one waits for: they start first.', { default: [] }),
     verify: verifySpec,
+    kubevirt: kubevirtSpec,
   },
   {
     required: ['name', 'source'],
@@ -408,6 +410,7 @@ export const buildSpec: ObjectSpec = object(
       { required: ['vpcs'] },
     ),
     layers: list(layer, "Layers, built in order; a VM may start from an earlier layer's output.", { minItems: 1 }),
+    kubevirt: kubevirtSpec,
   },
   { required: ['name', 'layers'], hints: { builders: 'layers[].vms', sources: 'layers[].vms', provisioners: 'layers[].vms[].provisioners' } },
 );

@@ -19,6 +19,10 @@ export interface StringFormat {
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const K8S_NAME = '[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?';
 const IMAGE_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+/** A DNS-1123 subdomain (k8s.io/apimachinery validation: IsDNS1123Subdomain), without its 253-character cap. */
+const DNS_SUBDOMAIN = '[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*';
+/** The name part of a label key, and a non-empty label value (IsQualifiedName, IsValidLabelValue). */
+const QUALIFIED_NAME = '[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?';
 
 export const DURATION_PATTERN = '[-+]?(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:ns|us|µs|μs|ms|s|m|h))+|[-+]?0';
 
@@ -77,6 +81,18 @@ export const FORMATS = {
   image: {
     pattern: `(?:[A-Za-z0-9][A-Za-z0-9.-]*(?::\\d+)?/)?${IMAGE_COMPONENT}(?:/${IMAGE_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?`,
     expected: 'a container image reference such as quay.io/containerdisks/debian:12',
+  },
+  dnsSubdomain: {
+    pattern: DNS_SUBDOMAIN,
+    expected: "a Kubernetes object name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+  },
+  labelKey: {
+    pattern: `(?:${DNS_SUBDOMAIN}/)?${QUALIFIED_NAME}`,
+    expected: "a label key: an optional DNS prefix and '/', then up to 63 letters, digits, '-', '_' or '.', e.g. kubernetes.io/arch",
+  },
+  labelValue: {
+    pattern: `(?:${QUALIFIED_NAME})?`,
+    expected: "a label value: empty, or up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
   },
   vmRef: {
     pattern: `${K8S_NAME}/${K8S_NAME}`,

@@ -9,6 +9,7 @@
  * Packer does. Every other string is final.
  */
 import type { DataSourceOutput } from './data-source-output.js';
+import type { BuildKubevirtSettings, KubevirtSettings } from './kubevirt-settings.js';
 import type { BuildProblem } from './problems.js';
 import type { VerifySettings } from './verify-settings.js';
 
@@ -205,6 +206,8 @@ export interface Vm {
   dependsOn: string[];
   /** Checks the finished image must pass before it is published (verify-settings.ts). */
   verify?: VerifySettings;
+  /** The VM's own kubevirt block (overrides the build's key by key; see kubevirt-settings.ts). */
+  kubevirt?: KubevirtSettings;
   /** Where each field was written, keyed by field path below this VM ("bootCommand.0"). */
   positions?: Record<string, SourcePosition>;
 }
@@ -240,6 +243,8 @@ export interface Build {
   variables: Record<string, string>;
   network: Network;
   layers: Layer[];
+  /** The build's kubevirt block: cluster settings of every VM on the kubevirt engine. */
+  kubevirt?: BuildKubevirtSettings;
   /** Values to mask in every log line (passwords, keys), gathered while loading. */
   secrets: string[];
   /** Variables whose values are secrets (sensitiveVariables and the actions' sensitive-variables input); never written anywhere by name and value. */

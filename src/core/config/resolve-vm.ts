@@ -11,6 +11,7 @@ import { didYouMean } from './did-you-mean.js';
 import { cdromBus, type Cdrom, type Checksum, type Communicator, type Disk, type DiskBus, type EfiFirmware, type Nic, type NicModel, type Provisioner, type Source, type Vm } from './model.js';
 import type { FieldPath } from './problems.js';
 import { parseSize } from './quantity.js';
+import { resolveKubevirt } from './kubevirt-settings.js';
 import { bool, isRaw, list, num, obj, str, strings, type Raw, type ResolveContext } from './resolve-context.js';
 import { resolveProvisioner } from './resolve-provisioner.js';
 import { resolveVerify } from './resolve-verify.js';
@@ -78,6 +79,8 @@ export function resolveVm(ctx: ResolveContext, raw: Raw, p: FieldPath, scope: Vm
   if (cpuModel) vm.cpuModel = cpuModel;
   const shutdownCommand = str(raw, 'shutdownCommand');
   if (shutdownCommand) vm.shutdownCommand = shutdownCommand;
+  const kubevirt = resolveKubevirt(ctx, obj(raw, 'kubevirt'), [...p, 'kubevirt']);
+  if (kubevirt) vm.kubevirt = kubevirt;
   checkUniqueDeviceNames(ctx, vm, p);
   const verify = resolveVerify(ctx, raw, p, communicator);
   if (verify) vm.verify = verify;

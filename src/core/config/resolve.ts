@@ -6,7 +6,8 @@
 import { didYouMean } from './did-you-mean.js';
 import type { Build, Layer, Vm } from './model.js';
 import { sortProblems, type FieldPath } from './problems.js';
-import { isRaw, list, str, type Raw, type ResolveContext } from './resolve-context.js';
+import { resolveKubevirt } from './kubevirt-settings.js';
+import { isRaw, list, obj, str, type Raw, type ResolveContext } from './resolve-context.js';
 import { resolveNetwork } from './resolve-network.js';
 import { resolveVm } from './resolve-vm.js';
 
@@ -37,6 +38,7 @@ export function resolveBuild(ctx: ResolveContext, raw: Raw, absFile: string, var
     const maxAge = layerMaxAge(ctx, rawLayer, lp);
     layers.push({ name, vms, ...(maxAge !== undefined ? { maxAge } : {}) });
   });
+  const kubevirt = resolveKubevirt(ctx, obj(raw, 'kubevirt'), ['kubevirt']);
   return {
     file: absFile,
     dir: ctx.dir,
@@ -44,6 +46,7 @@ export function resolveBuild(ctx: ResolveContext, raw: Raw, absFile: string, var
     variables,
     network,
     layers,
+    ...(kubevirt ? { kubevirt: { ...kubevirt, positions: ctx.positionsBelow(['kubevirt']) } } : {}),
     secrets: [...new Set(ctx.secrets)],
     ...(ctx.warnings.length > 0 ? { warnings: sortProblems(ctx.warnings) } : {}),
   };
