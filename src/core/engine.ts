@@ -78,6 +78,15 @@ export interface KeptLayerRequest {
   signal: AbortSignal;
 }
 
+export interface PublishLayerRequest {
+  build: Build;
+  layer: Layer;
+  /** The layer's outputs, `reused` (and `keptAs`) set for a layer that was not built. */
+  outputs: readonly VmOutput[];
+  logger: Logger;
+  signal: AbortSignal;
+}
+
 /** One VM's output an engine kept from an earlier build of the same layer. */
 export interface KeptVmOutput {
   vm: string;
@@ -186,6 +195,12 @@ export interface Engine {
    * builds. Resolves with where each VM's output is kept, by VM name.
    */
   keepLayer?(req: KeptLayerRequest & { outputs: readonly VmOutput[] }): Promise<Map<string, string>>;
+  /**
+   * The layer's outputs are final (built or reused): keep those the build file asks the engine to
+   * keep as its own images (KubeVirt: output.dataSource, a golden image behind a CDI DataSource).
+   * Resolves with where each is published, by VM name; a failure fails the build.
+   */
+  publishLayer?(req: PublishLayerRequest): Promise<Map<string, string>>;
   /** Releases what the engine itself holds (probes, caches); VMs are stopped through their handles. */
   close(): Promise<void>;
 }

@@ -20,6 +20,7 @@ import { ApiError, notFound } from './api-errors.js';
 import { CertificateAuthority } from './certificates.js';
 import { ClusterApi } from './cluster-api.js';
 import { ClaimController, DEFAULT_CLASS_ANNOTATION } from './controllers/claim-controller.js';
+import { DataSourceController } from './controllers/datasource-controller.js';
 import { DataVolumeController } from './controllers/datavolume-controller.js';
 import { EventRecorder } from './controllers/event-recorder.js';
 import { ExportController } from './controllers/export-controller.js';
@@ -195,6 +196,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
     const uploads = new UploadProxy(api, dataVolumes, network, logger, options.uploadTokenTtlMs, options.uploadProxyUnavailable ?? 0);
     const exports = new ExportController(api, files, network, events, ca, logger, options.exportIngress === true);
     const snapshots = new SnapshotController(api, files, events, logger);
+    const dataSources = new DataSourceController(api, logger);
     const vms = new VmController(api, events, logger);
     const vmis = new VmiController(
       api,
@@ -206,7 +208,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       logger,
     );
     const networks = new NetworkController(api, dataplane, logger, options.egressStartMs ?? 1500);
-    const controllers = [gc, claims, pods, dataVolumes, exports, snapshots, vms, vmis, networks];
+    const controllers = [gc, claims, pods, dataVolumes, exports, snapshots, dataSources, vms, vmis, networks];
     cleanups.push(async () => {
       for (const c of [...controllers].reverse()) await c.close();
       await dataplane.close();

@@ -115,6 +115,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     shortNames: ['dv', 'dvs'],
     extraSubresources: [{ name: 'source', verbs: ['create'] }],
   }),
+  resource({ group: 'cdi.kubevirt.io', versions: ['v1beta1'], plural: 'datasources', kind: 'DataSource', namespaced: true, status: true, shortNames: ['das'] }),
   resource({ group: 'cdi.kubevirt.io', versions: ['v1beta1'], plural: 'cdiconfigs', kind: 'CDIConfig', namespaced: false, status: true }),
   resource({ group: 'upload.cdi.kubevirt.io', versions: ['v1beta1'], plural: 'uploadtokenrequests', kind: 'UploadTokenRequest', namespaced: true, virtual: true, verbs: READ_CREATE }),
   // snapshots

@@ -26,6 +26,7 @@ const EXTRA_SCHEMAS: Record<string, string> = {
   'snapshot.kubevirt.io/v1beta1 VirtualMachineSnapshotContent': 'kubevirt#/definitions/v1beta1.VirtualMachineSnapshotContent',
   'upload.cdi.kubevirt.io/v1beta1 UploadTokenRequest': 'cdi#/definitions/v1beta1.UploadTokenRequest',
   'cdi.kubevirt.io/v1beta1 CDIConfig': 'cdi#/definitions/v1beta1.CDIConfig',
+  'cdi.kubevirt.io/v1beta1 DataSource': 'cdi#/definitions/v1beta1.DataSource',
 };
 for (const [key, ref] of Object.entries(EXTRA_SCHEMAS)) if (!(key in SCHEMA_FOR_KIND)) SCHEMA_FOR_KIND[key] = ref;
 

@@ -5,6 +5,7 @@
  * Rules that span several fields (references between names, file existence) live in resolve.ts.
  */
 import type { TemplateUse } from '../template/fields.js';
+import { dataSourceSpec } from './data-source-output.js';
 import type { FormatName } from './formats.js';
 import { kubevirtSpec } from './kubevirt-spec.js';
 import { verifySpec } from './verify-spec.js';
@@ -279,6 +280,7 @@ const output = object('Output', 'The image the VM leaves behind.', {
     "Read the guest's package database (dpkg, rpm or apk) over SSH after the provisioners into an SPDX 2.3 document beside the image (<image>.spdx.json); publishing pushes it as an OCI referrer of the image. Skipped, with a note, for a guest without one.",
     true,
   ),
+  dataSource: dataSourceSpec,
 });
 
 const vm = object(

@@ -7,6 +7,7 @@
 import { scanBootCommand } from '../bootcommand/parser.js';
 import { findBadWaits } from './boot-waits.js';
 import { parseChecksum } from './checksum.js';
+import { resolveDataSource } from './data-source-output.js';
 import { didYouMean } from './did-you-mean.js';
 import { cdromBus, type Cdrom, type Checksum, type Communicator, type Disk, type DiskBus, type EfiFirmware, type Nic, type NicModel, type Provisioner, type Source, type Vm } from './model.js';
 import type { FieldPath } from './problems.js';
@@ -294,7 +295,8 @@ function resolveOutput(ctx: ResolveContext, raw: Raw, p: FieldPath): Vm['output'
   const format = str(o, 'format') === 'raw' ? 'raw' : 'qcow2';
   const compress = bool(o, 'compress') ?? false;
   if (format === 'raw' && compress) ctx.report([...p, 'output', 'compress'], 'a raw image cannot be compressed; expected format: qcow2 with compress: true, or compress: false');
-  return { format, compress, compressionType: str(o, 'compressionType') === 'zlib' ? 'zlib' : 'zstd', sbom: bool(o, 'sbom') ?? true };
+  const dataSource = resolveDataSource(obj(o, 'dataSource'), (field, message) => ctx.report([...p, 'output', 'dataSource', field], message));
+  return { format, compress, compressionType: str(o, 'compressionType') === 'zlib' ? 'zlib' : 'zstd', sbom: bool(o, 'sbom') ?? true, ...(dataSource ? { dataSource } : {}) };
 }
 
 /** KubeVirt puts disks and cdroms in one list of named devices. */

@@ -16,6 +16,7 @@ import { secretsOf } from '../oci/pull/container-disk-source.js';
 import { keepBuiltLayer, reuseKeptLayer } from './kept-layers.js';
 import { changeReason, LayerHistory, tooOld, type LayerDecision } from './layer-history.js';
 import { layerKeyWithParts } from './layer-key.js';
+import { publishLayer } from './publish-layer.js';
 import { LayerSync } from './layer-sync.js';
 import { redactedVariables, writeManifest, type BuildManifest, type SourceRecord, type VmOutput } from './manifest.js';
 import type { PhaseRecord } from './phase.js';
@@ -134,6 +135,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           parents.set(`${o.layer}/${o.vm}`, o.sha256);
         }
         phases.push(...kept.phases);
+        await publishLayer({ engine, build, layer, outputs: kept.outputs, logger, signal });
         continue;
       }
       if (cached) {
@@ -146,6 +148,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
           phases.push({ vm: `${layer.name}/${o.vm}`, phase: 'layer', startedAt: new Date().toISOString(), durationMs: 0, status: 'reused', detail: `cache key ${key!.slice(0, 12)}` });
         }
         logger.info(`layer ${layer.name}: reused (unchanged, cache key ${key!.slice(0, 12)})`);
+        await publishLayer({ engine, build, layer, outputs: restored, logger, signal });
         continue;
       }
       if (!mustBuild) throw new UserError(`layer ${layer.name} is not in the layer cache; build it first (run without --only)`);
@@ -194,6 +197,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildResult> {
       if (key && options.layerCache) await options.layerCache.store(key, layer.name, built);
       await remember();
       if (key) await keepBuiltLayer({ engine, build, layer, key, logger, signal, outputs: built });
+      await publishLayer({ engine, build, layer, outputs: built, logger, signal });
     }
   } catch (err) {
     error = signal.aborted ? new CancelledError() : err instanceof Error ? err : new Error(String(err));

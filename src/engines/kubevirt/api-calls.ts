@@ -17,9 +17,10 @@ export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'd
  * - clone: `from:` and the clone capture (CDI checks datavolumes/source on the source namespace);
  * - volume-snapshot / vm-snapshot: those capture modes;
  * - export: taking disks out of the cluster (VirtualMachineExport, port-forward to its server);
+ * - data-source: an output kept in the cluster as a golden image behind a CDI DataSource;
  * - discovery: reading what the cluster offers; optional: without it we assume less.
  */
-export type Feature = 'core' | 'http-server' | 'network' | 'secondary-nic' | 'upload' | 'clone' | 'volume-snapshot' | 'vm-snapshot' | 'export' | 'discovery';
+export type Feature = 'core' | 'http-server' | 'network' | 'secondary-nic' | 'upload' | 'clone' | 'volume-snapshot' | 'vm-snapshot' | 'export' | 'data-source' | 'discovery';
 
 /**
  * Where a call goes: the build namespace; cluster-scoped objects (or all namespaces); or the
@@ -91,6 +92,12 @@ export const API_CALLS: readonly ApiCall[] = [
   // Outputs kept for later builds (cluster/kept-layers.ts): no owner, no run label, the layer key.
   ...calls('cdi.kubevirt.io', 'datavolumes', ['patch'], 'namespace', 'clone', 'keeping a clone output for later builds of the same layer (labels, annotations, no owner)'),
   ...calls('snapshot.storage.k8s.io', 'volumesnapshots', ['patch'], 'namespace', 'volume-snapshot', 'keeping a snapshot output for later builds of the same layer (labels, annotations, no owner)'),
+  // Golden images (cluster/golden-images.ts): the output stays behind a CDI DataSource; the previous one goes.
+  ...calls('cdi.kubevirt.io', 'datasources', ['create', 'get', 'patch'], 'namespace', 'data-source', 'pointing a DataSource at the output kept as a golden image'),
+  ...calls('cdi.kubevirt.io', 'datasources', ['list', 'watch'], 'namespace', 'data-source', 'waiting for the DataSource to be Ready'),
+  ...calls('cdi.kubevirt.io', 'datavolumes', ['patch'], 'namespace', 'data-source', 'keeping a clone output as a golden image (labels, no owner)'),
+  ...calls('', 'persistentvolumeclaims', ['patch'], 'namespace', 'data-source', 'the default instance type and preference labels on the golden image claim (KubeVirt infers them from the PVC)'),
+  ...calls('snapshot.storage.k8s.io', 'volumesnapshots', ['patch', 'list', 'delete'], 'namespace', 'data-source', 'keeping a snapshot output as a golden image; removing the one it replaces'),
   // Export.
   ...calls('export.kubevirt.io', 'virtualmachineexports', ['create', 'get', 'delete'], 'namespace', 'export', 'letting a finished disk leave the cluster'),
   ...calls('', 'services', ['get'], 'namespace', 'export', 'finding the export server pod (virt-export-<name>)'),

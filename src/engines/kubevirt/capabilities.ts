@@ -28,7 +28,7 @@ interface RequiredApi {
 const KUBEVIRT_INSTALL = `install KubeVirt: kubectl apply -f https://github.com/kubevirt/kubevirt/releases/download/${KUBEVIRT_VERSION}/kubevirt-operator.yaml -f https://github.com/kubevirt/kubevirt/releases/download/${KUBEVIRT_VERSION}/kubevirt-cr.yaml (or run the setup-cluster action)`;
 const CDI_INSTALL = `install CDI: kubectl apply -f https://github.com/kubevirt/containerized-data-importer/releases/download/${CDI_VERSION}/cdi-operator.yaml -f https://github.com/kubevirt/containerized-data-importer/releases/download/${CDI_VERSION}/cdi-cr.yaml`;
 
-const REQUIRED_APIS: Record<Exclude<Feature, 'discovery' | 'clone' | 'http-server'>, RequiredApi[]> = {
+const REQUIRED_APIS: Record<Exclude<Feature, 'discovery' | 'clone' | 'http-server' | 'data-source'>, RequiredApi[]> = {
   core: [
     { group: 'kubevirt.io', versions: ['v1'], what: 'KubeVirt (kubevirt.io/v1)', fix: KUBEVIRT_INSTALL },
     {
@@ -122,6 +122,7 @@ export function buildFeatures(build: Build): Set<Feature> {
       if (vm.nics.length > 1) features.add('secondary-nic');
       if (vm.source.kind === 'path' || vm.cdroms.some((c) => c.iso !== undefined)) features.add('upload');
       if (vm.source.kind === 'from') features.add('clone');
+      if (vm.output.dataSource) features.add('data-source');
     }
   }
   return features;

@@ -21,7 +21,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Build, Layer, Vm } from '../../core/config/model.js';
-import type { AttachVmRequest, DetachedVm, Engine, HttpEndpoint, KeptLayerRequest, KeptVmOutput, SourceDigest, StartVmRequest, VmHandle } from '../../core/engine.js';
+import type { AttachVmRequest, DetachedVm, Engine, HttpEndpoint, KeptLayerRequest, KeptVmOutput, PublishLayerRequest, SourceDigest, StartVmRequest, VmHandle } from '../../core/engine.js';
 import type { VmOutput } from '../../core/pipeline/manifest.js';
 import type { Logger } from '../../core/log.js';
 import { containerDiskDigest, type ContainerDiskSource } from '../../core/oci/pull/container-disk-source.js';
@@ -30,6 +30,7 @@ import { allOrNothing } from './cluster/abort-together.js';
 import { attachVm, type AttachedKubevirtVm } from './cluster/attach-vm.js';
 import { ClusterRun } from './cluster/cluster-run.js';
 import { dataVolumeRef, waitForDataVolumes } from './cluster/data-volume-wait.js';
+import { goldenUpToDate, publishGolden } from './cluster/golden-images.js';
 import { cloneSourceOf, DEFAULT_KEPT_PER_VM, findKeptLayer, keepOutput, keptKindOf, pruneKept, touchKept, type KeptOutput } from './cluster/kept-layers.js';
 import { KubeApi } from './cluster/kube-api.js';
 import { loadKubeTarget, type KubeTarget } from './cluster/kube-target.js';
@@ -48,7 +49,9 @@ import { waitFor } from './cluster/wait.js';
 import { KubeDiscoveryClient } from './kube-discovery-client.js';
 import { peerAddresses, type PeerAddress } from '../../core/peers.js';
 import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type AnyManifest, type CapturePlan, type DataVolume, type RenderedBuild, type RenderedObject } from './manifests/index.js';
+import type { GoldenSource } from './manifests/golden-image.js';
 import { randomExportToken } from './manifests/render-options.js';
+import { UserError } from '../../core/errors.js';
 
 export interface KubevirtEngineOptions {
   /** --kubeconfig; default KUBECONFIG, ~/.kube/config, or the in-cluster service account. */
@@ -374,6 +377,51 @@ export class KubevirtEngine implements Engine {
     });
     if (pruned.removed.length > 0) logger.info(`layer ${req.layer.name}: removed ${pruned.removed.length} older kept output(s) beyond the newest ${keep} per VM: ${pruned.removed.join(', ')}`);
     if (pruned.left.length > 0) logger.warn(`layer ${req.layer.name}: older kept outputs not removed:\n${pruned.left.map((l) => `  - ${l}`).join('\n')}`);
+    return where;
+  }
+
+  /**
+   * Golden images (output.dataSource): each such VM's output stays in the cluster behind a CDI
+   * DataSource, replacing the one it pointed at before (cluster/golden-images.ts). A fresh output
+   * leaves the run; a reused layer's kept output is pointed at where it is kept; a layer reused
+   * from the local layer cache has nothing in the cluster, so its DataSource must already hold it.
+   */
+  async publishLayer(req: PublishLayerRequest): Promise<Map<string, string>> {
+    const where = new Map<string, string>();
+    const logger = this.logger ?? req.logger;
+    const c = await (this.connecting ??= this.connect(req));
+    for (const vm of req.layer.vms) {
+      const ds = vm.output.dataSource;
+      const output = req.outputs.find((o) => o.vm === vm.name);
+      if (!ds || !output) continue;
+      const key = `${req.layer.name}/${vm.name}`;
+      const scope = { build: req.build.name, layer: req.layer.name, vm: vm.name };
+      const publish = (source: GoldenSource) => publishGolden({ objects: c.objects, dataSource: ds, source, scope, sha256: output.sha256, logger, signal: req.signal, timeoutMs: this.timeouts.import });
+      const kept = this.kept.get(key);
+      if (!output.reused) {
+        const session = await this.opening!;
+        const rendered = session.rendered.vms.find((v) => v.layer === req.layer.name && v.vm === vm.name);
+        if (!rendered) throw new Error(`internal: ${key} was not rendered`);
+        const kind = keptKindOf(c.capture);
+        if (!kind) throw new UserError(`vm ${key}: output.dataSource needs its output as a DataVolume or VolumeSnapshot, but this build captures VirtualMachineSnapshots; use the clone or volume-snapshot capture`);
+        const published = await publish({ kind: kind.kind, namespace: c.namespace, name: rendered.output.name });
+        session.run.release({ apiVersion: kind.apiVersion, kind: kind.kind, namespace: c.namespace, name: rendered.output.name });
+        where.set(vm.name, published.where);
+      } else if (kept) {
+        const published = await publish({ kind: kept.ref.kind as GoldenSource['kind'], namespace: kept.ref.namespace!, name: kept.ref.name });
+        where.set(vm.name, published.where);
+      } else {
+        const current = await goldenUpToDate(c.objects, ds, c.namespace, output.sha256, req.signal);
+        if (current) {
+          logger.info(`golden image: ${current} already holds this output of ${key} (sha256 ${output.sha256.slice(0, 12)})`);
+          where.set(vm.name, current);
+        } else {
+          throw new UserError(
+            `vm ${key}: layer ${req.layer.name} was reused from the local layer cache, so its output is not in the cluster for DataSource ${ds.name}; build it with --force (or keep layers in the cluster) to publish it`,
+          );
+        }
+      }
+    }
     return where;
   }
 

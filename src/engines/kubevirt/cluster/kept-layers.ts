@@ -25,6 +25,7 @@ import {
   type KeptOutputFacts,
   type KeptScope,
 } from '../manifests/kept-layer-labels.js';
+import { LABEL_DATA_SOURCE } from '../manifests/golden-image.js';
 import { LABEL_LAYER, LABEL_VM } from '../manifests/labels.js';
 import type { CapturePlan } from '../manifests/render-options.js';
 import type { DataVolumeSource } from '../manifests/types.js';
@@ -169,7 +170,8 @@ export async function pruneKept(req: PruneKeptRequest): Promise<PruneKeptResult>
       throw err;
     }
     const byVm = new Map<string, KeptObject[]>();
-    for (const o of items) {
+    // A golden image (a DataSource points at it) is replaced by its next build, never pruned here.
+    for (const o of items.filter((i) => i.metadata.labels?.[LABEL_DATA_SOURCE] === undefined)) {
       const at = `${o.metadata.labels?.[LABEL_LAYER] ?? ''}/${o.metadata.labels?.[LABEL_VM] ?? ''}`;
       byVm.set(at, [...(byVm.get(at) ?? []), o]);
     }

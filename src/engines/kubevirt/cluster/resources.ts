@@ -26,6 +26,7 @@ const RESOURCES: Record<string, ResourceType> = {
   '/PersistentVolumeClaim': { plural: 'persistentvolumeclaims', namespaced: true },
   '/Event': { plural: 'events', namespaced: true },
   'cdi.kubevirt.io/DataVolume': { plural: 'datavolumes', namespaced: true },
+  'cdi.kubevirt.io/DataSource': { plural: 'datasources', namespaced: true },
   'cdi.kubevirt.io/CDIConfig': { plural: 'cdiconfigs', namespaced: false },
   'upload.cdi.kubevirt.io/UploadTokenRequest': { plural: 'uploadtokenrequests', namespaced: true },
   'kubevirt.io/VirtualMachine': { plural: 'virtualmachines', namespaced: true },
