@@ -11,6 +11,7 @@ import * as core from '@actions/core';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { applyDataSourceOption, parseDataSourceOption } from '../../core/config/data-source-output.js';
 import { UserError } from '../../core/errors.js';
 import { runBuild, type BuildResult } from '../../core/pipeline/build-runner.js';
 import { defaultCacheRoot } from '../../core/pipeline/layer-cache.js';
@@ -44,6 +45,11 @@ export const run = (): Promise<void> =>
 
     const loaded = loadBuildForAction(ctx);
     const build = filterBuild(loaded.build, listInput('layers'), listInput('vms'));
+    const dataSource = optionalInput('data-source');
+    if (dataSource !== undefined) {
+      if (engine !== 'kubevirt') throw new UserError("input 'data-source' is for engine kubevirt (a golden image in the cluster)");
+      applyDataSourceOption(build, parseDataSourceOption(dataSource, "input 'data-source'"), "input 'data-source'");
+    }
     const publish = publishInputs(ctx);
     const token = secretInput(ctx, 'github-token');
     const onError = booleanInput('keep-on-failure', false) ? 'abort' : 'cleanup';

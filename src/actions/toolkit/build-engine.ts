@@ -7,6 +7,7 @@
  * is killed.
  */
 import * as core from '@actions/core';
+import { UserError } from '../../core/errors.js';
 import type { Engine } from '../../core/engine.js';
 import type { BuildResult } from '../../core/pipeline/build-runner.js';
 import { createLocalEngine } from '../../engines/local-engine.js';
@@ -40,7 +41,8 @@ export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kube
   core.saveState(STATE.runId, run.id);
   core.saveState(STATE.namespace, namespace);
   core.saveState(STATE.kubeconfig, kubeconfig ?? '');
-  const engine = createEngine('kubevirt', { env: ctx.env, logger: ctx.logger, runId: run.id, namespace, ...(kubeconfig ? { kubeconfig } : {}) });
+  const keptPerVm = keepLayersInput();
+  const engine = createEngine('kubevirt', { env: ctx.env, logger: ctx.logger, runId: run.id, namespace, ...(kubeconfig ? { kubeconfig } : {}), ...(keptPerVm ? { keepLayers: true, keptPerVm } : {}) });
   return {
     engine,
     release: async (status, keepOnFailure) => {
@@ -51,4 +53,12 @@ export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kube
       await engine.close();
     },
   };
+}
+
+/** The keep-layers input: how many kept outputs per layer and VM, or undefined (off). */
+function keepLayersInput(): number | undefined {
+  const value = optionalInput('keep-layers');
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d{0,5}$/.test(value)) throw new UserError(`input 'keep-layers' must be a whole number of at least 1 (how many kept outputs per layer and VM), got '${value}'`);
+  return Number(value);
 }

@@ -1,4 +1,5 @@
 /** `ruddervirt build FILE` — runs a whole build file on the local engine (QEMU) or on KubeVirt. */
+import { applyDataSourceOption, parseDataSourceOption } from '../../core/config/data-source-output.js';
 import path from 'node:path';
 import { loadBuild } from '../../core/config/load.js';
 import { formatProblem } from '../../core/config/problems.js';
@@ -58,6 +59,13 @@ Options:
                              the layer's content key, so a later build of the unchanged layer
                              clones them instead of booting its VMs; keep the newest N per layer
                              and VM (default 2). ruddervirt prune removes them.
+  --data-source NAME[,instancetype=X][,preference=Y][,instancetypeKind=K][,preferenceKind=K]
+                             kubevirt: keep the image of the last layer's VM in the cluster as a
+                             golden image: its DataVolume or VolumeSnapshot, with a CDI DataSource
+                             NAME pointing at it, labelled instancetype.kubevirt.io/default-
+                             instancetype and -preference (virtctl create vm --volume-import
+                             type:ds,src:NS/NAME). A later build replaces it. The same as
+                             output.dataSource in the build file.
   --verbose                  Debug lines too.
 
 Exit status: 0 built, 1 failed (bad build file or a failed step), 130 cancelled (SIGINT/SIGTERM).
@@ -84,6 +92,7 @@ export const buildCommand: Command = {
       kubeconfig: { type: 'string' },
       namespace: { type: 'string' },
       'keep-layers': { type: 'string' },
+      'data-source': { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError('expects exactly one build file');
     const onError = values['on-error'];
@@ -91,7 +100,7 @@ export const buildCommand: Command = {
     if (onError === 'ask' && !(io.stdin ?? process.stdin).isTTY) throw new UsageError('--on-error ask needs a terminal to ask on (stdin is not one); use cleanup or abort');
     if (values.engine !== 'local' && values.engine !== 'kubevirt') throw new UsageError(`--engine must be local or kubevirt, got '${values.engine}'`);
     if (values.engine === 'local') {
-      for (const flag of ['kubeconfig', 'namespace', 'keep-layers'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --engine kubevirt`);
+      for (const flag of ['kubeconfig', 'namespace', 'keep-layers', 'data-source'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --engine kubevirt`);
     } else if (values['vnc-port']) {
       throw new UsageError('--vnc-port is for --engine local (on kubevirt: virtctl vnc)');
     }
@@ -99,7 +108,9 @@ export const buildCommand: Command = {
     if (keepLayers !== undefined && !/^[1-9]\d{0,5}$/.test(keepLayers)) throw new UsageError(`--keep-layers must be a whole number of at least 1, got '${keepLayers}'`);
 
     const variables = variableOptions(values);
+    const dataSource = values['data-source'] !== undefined ? parseDataSourceOption(values['data-source'], '--data-source') : undefined;
     const build = loadBuild(positionals[0]!, { ...variables, env: io.env, cwd: io.cwd });
+    if (dataSource) applyDataSourceOption(build, dataSource, '--data-source');
     const masker = new SecretMasker();
     for (const s of build.secrets) masker.add(s);
     const logger = terminalLogger(io.stderr, masker, values.verbose);
