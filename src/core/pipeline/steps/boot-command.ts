@@ -51,6 +51,10 @@ export async function typeBootCommand({ vm, handle, logDir, logger, signal, env 
   const vnc = await RfbClient.connect(await handle.openVnc(signal), { signal, logger });
   const waiter = new TextWaiter({ handle, vnc, logDir, logger, timeoutMs: vm.bootTextTimeout ?? DEFAULT_TEXT_TIMEOUT_MS });
   // OCR of the element screenshots runs beside the typing; its .txt files are awaited at the end.
+  // Only when the command reads the screen anyway: starting the OCR worker costs 1-3 s of CPU per
+  // build, which a command that never waits for screen text need not pay; its screenshots can be
+  // read afterwards with `ruddervirt screen-text`, and a failure's screen is read when it is saved.
+  const readsScreen = vm.bootWaitText?.source === 'screen' || plan.events.some((e) => 'waitText' in e && e.waitText.source === 'screen');
   const screenTexts: Promise<void>[] = [];
   let ocrWarned = false;
   const writeScreenText = (file: string, pixels: Parameters<typeof pixelsToPng>[0]): void => {
@@ -87,7 +91,7 @@ export async function typeBootCommand({ vm, handle, logDir, logger, signal, env 
         const file = path.join(logDir, `bootcommand-${String(element + 1).padStart(2, '0')}.png`);
         const pixels = await vnc.capture({ signal });
         await writeFile(file, pixelsToPng(pixels));
-        writeScreenText(file, pixels);
+        if (readsScreen) writeScreenText(file, pixels);
         logger.info(`boot command: element ${element + 1}/${elements.length} typed; screen saved to ${file}`);
       },
     });
