@@ -15,6 +15,7 @@ import { describeAbandoned, recordAbandoned } from '../abandoned.js';
 import { terminalAsker } from '../ask-on-error.js';
 import { parseCommandArgs, variableOptions } from '../args.js';
 import { UsageError, UserError, type CliIo, type Command } from '../command.js';
+import { givenKubevirtFlags, KUBEVIRT_FLAGS, KUBEVIRT_FLAGS_USAGE, kubevirtSettingsFromFlags } from '../kubevirt-flags.js';
 import { terminalLogger } from '../terminal-logger.js';
 
 const usage = `Usage: ruddervirt build FILE [options]
@@ -68,6 +69,7 @@ Options:
                              output.dataSource in the build file.
   --verbose                  Debug lines too.
 
+${KUBEVIRT_FLAGS_USAGE.replace(/^Cluster settings/, 'kubevirt: cluster settings')}
 Exit status: 0 built, 1 failed (bad build file or a failed step), 130 cancelled (SIGINT/SIGTERM).
 `;
 
@@ -92,6 +94,7 @@ export const buildCommand: Command = {
       kubeconfig: { type: 'string' },
       namespace: { type: 'string' },
       'keep-layers': { type: 'string' },
+      ...KUBEVIRT_FLAGS,
       'data-source': { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError('expects exactly one build file');
@@ -101,11 +104,14 @@ export const buildCommand: Command = {
     if (values.engine !== 'local' && values.engine !== 'kubevirt') throw new UsageError(`--engine must be local or kubevirt, got '${values.engine}'`);
     if (values.engine === 'local') {
       for (const flag of ['kubeconfig', 'namespace', 'keep-layers', 'data-source'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --engine kubevirt`);
+      const cluster = givenKubevirtFlags(values);
+      if (cluster.length > 0) throw new UsageError(`--${cluster[0]} is for --engine kubevirt (the local engine runs QEMU here)`);
     } else if (values['vnc-port']) {
       throw new UsageError('--vnc-port is for --engine local (on kubevirt: virtctl vnc)');
     }
     const keepLayers = values['keep-layers'];
     if (keepLayers !== undefined && !/^[1-9]\d{0,5}$/.test(keepLayers)) throw new UsageError(`--keep-layers must be a whole number of at least 1, got '${keepLayers}'`);
+    const kubevirt = kubevirtSettingsFromFlags(values);
 
     const variables = variableOptions(values);
     const dataSource = values['data-source'] !== undefined ? parseDataSourceOption(values['data-source'], '--data-source') : undefined;
@@ -132,6 +138,7 @@ export const buildCommand: Command = {
             ...(values.kubeconfig !== undefined ? { kubeconfig: path.resolve(io.cwd, values.kubeconfig) } : {}),
             ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
             keepLayers: true,
+            kubevirt,
             ...(keepLayers !== undefined ? { keptPerVm: Number(keepLayers) } : {}),
           })
         : // With --on-error abort a failed VM must outlive this process: each VM runs in a keeper.

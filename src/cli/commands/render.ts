@@ -1,13 +1,19 @@
 /**
  * `ruddervirt render FILE --engine kubevirt [--namespace NS]`: the Kubernetes objects a build
- * creates, as multi-document YAML (like `helm template`), for review and GitOps. Needs no
- * cluster: what discovery would find (capture method, export API version) comes from options.
+ * creates, as multi-document YAML (like `helm template`), for review and GitOps — rendered by the
+ * very function the kubevirt engine creates its objects from, with placeholders where only a
+ * running build knows the value (owner uids). What discovery would find (capture method, export
+ * API version) comes from options, or from the cluster with --kubeconfig, as a build asks it.
  * `--rbac` prints the least-privilege roles instead.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadBuild } from '../../core/config/load.js';
+import { effectiveSettings } from '../../core/config/kubevirt-settings.js';
 import { parseQuantity } from '../../core/config/quantity.js';
+import { buildFeatures, discoverCapabilities, type CaptureRequest } from '../../engines/kubevirt/capabilities.js';
+import { loadKubeTarget } from '../../engines/kubevirt/cluster/kube-target.js';
+import { KubeDiscoveryClient } from '../../engines/kubevirt/kube-discovery-client.js';
 import { collectLocalInputs } from '../../engines/kubevirt/manifests/local-files.js';
 import { defaultRunId, renderBuild } from '../../engines/kubevirt/manifests/render.js';
 import { renderOptions, type CapturePlan, type RenderOptions } from '../../engines/kubevirt/manifests/render-options.js';
@@ -16,6 +22,7 @@ import { isDnsLabel } from '../../engines/kubevirt/manifests/names.js';
 import { rbacYaml } from '../../engines/kubevirt/rbac.js';
 import { parseCommandArgs, variableOptions } from '../args.js';
 import { UsageError, type Command } from '../command.js';
+import { KUBEVIRT_FLAGS, KUBEVIRT_FLAGS_USAGE, kubevirtSettingsFromFlags } from '../kubevirt-flags.js';
 
 const usage = `Usage: ruddervirt render FILE [--engine kubevirt] [--namespace NS] [options]
        ruddervirt render --rbac [--namespace NS] [--service-account SA]
@@ -23,10 +30,18 @@ const usage = `Usage: ruddervirt render FILE [--engine kubevirt] [--namespace NS
 Prints every Kubernetes object the build creates on KubeVirt, as multi-document YAML in creation
 order, each with a comment saying when it is created: the run's root ConfigMap (owner of the
 rest), Kube-OVN VPCs, subnets and egress gateways, CDI DataVolumes, cdrom and HTTP-file Secrets,
-the HTTP file-server pods, the VirtualMachines, and what keeps and exports each VM's disk. Needs
-no cluster. Owner references are not printed: they need the root's uid, which exists only once
-the root is created (a build fills them in). Every object carries the label
-ruddervirt.io/run=RUN_ID, so a run applied by hand can be deleted by label.
+the HTTP file-server pods, the VirtualMachines, and what keeps and exports each VM's disk. These
+are the objects \`build --engine kubevirt\` creates, from the same function and settings. Owner
+references need their owner's uid, which exists only once the owner is created: their uid reads
+"<uid of ConfigMap NAME, set when it is created>" (drop ownerReferences before applying the
+output by hand). Every object carries the label ruddervirt.io/run=RUN_ID, so a run applied by
+hand can be deleted by label.
+
+Needs no cluster: without --kubeconfig it assumes KubeVirt 1.9 or later (export.kubevirt.io/v1;
+--export-api v1beta1 for older), CDI cdi.kubevirt.io/v1beta1, snapshot.storage.k8s.io/v1,
+snapshot.kubevirt.io/v1beta1 and kubeovn.io/v1, and clone captures unless told otherwise. With
+--kubeconfig it asks the cluster what a build asks it: the served export version and, without
+--capture, the capture method (a VolumeSnapshotClass that fits the disks' storage class).
 
 Options:
   --engine kubevirt              the engine that has manifests (the default; 'local' has none)
@@ -38,18 +53,21 @@ Options:
   --capture MODE                 how a finished disk is kept: clone (default), volume-snapshot,
                                  vm-snapshot
   --snapshot-class NAME          VolumeSnapshotClass (implies --capture volume-snapshot)
-  --storage-class NAME           StorageClass of every disk (default: the cluster's default)
   --export-api v1|v1beta1        export.kubevirt.io version (v1 from KubeVirt 1.9; default v1)
   --egress-external-subnet NAME  Kube-OVN external subnet of egress gateways
                                  (default ovn-vpc-external-network)
-  --http-server-image IMAGE      image of the HTTP file server (default docker.io/library/busybox:1.37)
   --iso-size SIZE                volume size for an installer ISO (default 10Gi)
+  --kubeconfig FILE              detect the served API versions and the capture method from this
+                                 cluster, as a build does (read-only API discovery)
+  --context NAME                 the kubeconfig context (default: its current context)
   --redact                       print Secret values as REDACTED
   --rbac                         print the least-privilege RBAC (ServiceAccount, Roles, bindings)
   --service-account SA           the ServiceAccount the RBAC binds (default ruddervirt)
-`;
 
-function capturePlan(mode: string | undefined, snapshotClass: string | undefined): CapturePlan {
+${KUBEVIRT_FLAGS_USAGE}`;
+
+function capturePlan(mode: string | undefined, snapshotClass: string | undefined, auto = false): CaptureRequest {
+  if (mode === undefined && snapshotClass === undefined && auto) return { mode: 'auto' };
   const chosen = mode ?? (snapshotClass ? 'volume-snapshot' : 'clone');
   switch (chosen) {
     case 'clone':
@@ -77,11 +95,12 @@ export const renderCommand: Command = {
       'var-file': { type: 'string', multiple: true },
       capture: { type: 'string' },
       'snapshot-class': { type: 'string' },
-      'storage-class': { type: 'string' },
       'export-api': { type: 'string' },
       'egress-external-subnet': { type: 'string' },
-      'http-server-image': { type: 'string' },
       'iso-size': { type: 'string' },
+      ...KUBEVIRT_FLAGS,
+      kubeconfig: { type: 'string' },
+      context: { type: 'string' },
       redact: { type: 'boolean' },
       rbac: { type: 'boolean' },
       'service-account': { type: 'string' },
@@ -97,12 +116,14 @@ export const renderCommand: Command = {
       return 0;
     }
     if (values['service-account'] !== undefined) throw new UsageError('--service-account goes with --rbac');
+    if (values.context !== undefined && values.kubeconfig === undefined) throw new UsageError('--context goes with --kubeconfig');
+    if (values.kubeconfig !== undefined && values['export-api'] !== undefined) throw new UsageError('--export-api is what --kubeconfig detects; give one of them');
 
     const engine = values.engine ?? 'kubevirt';
     if (engine === 'local') throw new UsageError('the local engine runs QEMU directly and has no manifests; render is for --engine kubevirt');
     if (engine !== 'kubevirt') throw new UsageError(`--engine must be kubevirt, got '${engine}'`);
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the build FILE' : 'render takes one build FILE');
-    const exportApi = values['export-api'] ?? 'v1';
+    let exportApi = values['export-api'] ?? 'v1';
     if (exportApi !== 'v1' && exportApi !== 'v1beta1') throw new UsageError(`--export-api must be v1 or v1beta1, got '${exportApi}'`);
     let isoVolumeBytes: number | undefined;
     if (values['iso-size'] !== undefined) {
@@ -110,17 +131,30 @@ export const renderCommand: Command = {
       if ('error' in size) throw new UsageError(`--iso-size: ${size.error}`);
       isoVolumeBytes = size.bytes;
     }
-    const capture = capturePlan(values.capture, values['snapshot-class']);
+    let capture = capturePlan(values.capture, values['snapshot-class'], values.kubeconfig !== undefined);
+    const kubevirt = kubevirtSettingsFromFlags(values);
 
     const build = loadBuild(positionals[0]!, { ...variableOptions(values), env: io.env, cwd: io.cwd });
+    if (values.kubeconfig !== undefined) {
+      const target = loadKubeTarget({ env: io.env, kubeconfig: path.resolve(io.cwd, values.kubeconfig), ...(values.context ? { context: values.context } : {}) });
+      const found = await discoverCapabilities(new KubeDiscoveryClient(target.kc), {
+        namespace,
+        features: buildFeatures(build),
+        capture,
+        storageClasses: [...new Set(build.layers.flatMap((l) => l.vms.map((vm) => effectiveSettings(build.kubevirt, vm.kubevirt, kubevirt).settings.storageClassName)))],
+      });
+      exportApi = found.exportApiVersion;
+      capture = found.capture;
+      for (const w of found.warnings) io.stderr.write(`warning: ${w}\n`);
+      for (const b of found.blockers) io.stderr.write(`warning: a build would stop here: ${b.what}\n  fix: ${b.fix}\n`);
+    }
     const given: Partial<RenderOptions> & Pick<RenderOptions, 'runId'> = {
       runId: values['run-id'] ?? defaultRunId(readFileSync(path.resolve(io.cwd, positionals[0]!), 'utf8'), build.variables),
       namespace,
-      capture,
-      exportApiVersion: exportApi,
-      ...(values['storage-class'] !== undefined ? { storageClass: values['storage-class'] } : {}),
+      capture: capture as CapturePlan,
+      exportApiVersion: exportApi as 'v1' | 'v1beta1',
+      kubevirt,
       ...(values['egress-external-subnet'] !== undefined ? { egressExternalSubnet: values['egress-external-subnet'] } : {}),
-      ...(values['http-server-image'] !== undefined ? { httpServerImage: values['http-server-image'] } : {}),
       ...(isoVolumeBytes !== undefined ? { isoVolumeBytes } : {}),
     };
     const rendered = renderBuild(build, collectLocalInputs(build), renderOptions(given));

@@ -89,8 +89,8 @@ export interface DiscoveryRequest {
   namespace: string;
   features: ReadonlySet<Feature>;
   capture?: CaptureRequest;
-  /** The StorageClass the build's disks use; undefined = the cluster default. */
-  storageClass?: string;
+  /** The StorageClasses the build's disks use (undefined = the cluster default); one snapshot class must fit them all. */
+  storageClasses?: readonly (string | undefined)[];
 }
 
 /** What stops a build: what is missing and how to fix it. */
@@ -169,7 +169,8 @@ async function chooseCapture(client: DiscoveryClient, request: DiscoveryRequest,
     warnings.push('cannot list VolumeSnapshotClasses: outputs are kept as CDI clones');
     return { mode: 'clone' };
   }
-  const picked = pickSnapshotClass(classes, storage, request.storageClass);
+  const picks = (request.storageClasses ?? [undefined]).map((sc) => pickSnapshotClass(classes, storage, sc));
+  const picked = picks.every((p) => p !== undefined && p.name === picks[0]?.name) ? picks[0] : undefined;
   if (!picked) {
     if (classes.length > 0) warnings.push(`no VolumeSnapshotClass matches the disks' storage class: outputs are kept as CDI clones`);
     return { mode: 'clone' };

@@ -20,6 +20,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { effectiveSettings, type KubevirtSettings } from '../../core/config/kubevirt-settings.js';
 import type { Build, Layer, Vm } from '../../core/config/model.js';
 import type { AttachVmRequest, DetachedVm, Engine, HttpEndpoint, KeptLayerRequest, KeptVmOutput, PublishLayerRequest, SourceDigest, StartVmRequest, VmHandle } from '../../core/engine.js';
 import type { VmOutput } from '../../core/pipeline/manifest.js';
@@ -48,7 +49,7 @@ import { waitForVmiRunning } from './cluster/vmi-wait.js';
 import { waitFor } from './cluster/wait.js';
 import { KubeDiscoveryClient } from './kube-discovery-client.js';
 import { peerAddresses, type PeerAddress } from '../../core/peers.js';
-import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type AnyManifest, type CapturePlan, type DataVolume, type RenderedBuild, type RenderedObject } from './manifests/index.js';
+import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type CapturePlan, type RenderedBuild, type RenderedObject } from './manifests/index.js';
 import type { GoldenSource } from './manifests/golden-image.js';
 import { randomExportToken } from './manifests/render-options.js';
 import { UserError } from '../../core/errors.js';
@@ -62,8 +63,11 @@ export interface KubevirtEngineOptions {
   env?: NodeJS.ProcessEnv;
   /** Engine-level lines (run opened, cleanup); default the first VM's logger. */
   logger?: Logger;
-  storageClass?: string;
-  httpServerImage?: string;
+  /**
+   * Cluster settings from the command line or action inputs (storage class, node placement,
+   * instance type, helper images …), over the build file's kubevirt blocks key by key.
+   */
+  kubevirt?: KubevirtSettings;
   /** How outputs are kept; default: a CSI snapshot when a class matches, else a CDI clone. */
   capture?: CaptureRequest;
   timeouts?: Partial<KubevirtTimeouts>;
@@ -205,7 +209,7 @@ export class KubevirtEngine implements Engine {
       namespace: target.namespace,
       features: buildFeatures(build),
       ...(this.options.capture ? { capture: this.options.capture } : {}),
-      ...(this.options.storageClass ? { storageClass: this.options.storageClass } : {}),
+      storageClasses: storageClassesOf(build, this.options.kubevirt),
     });
     for (const warning of capabilities.warnings) logger.warn(`kubevirt: ${warning}`);
     assertBuildable(capabilities);
@@ -216,6 +220,8 @@ export class KubevirtEngine implements Engine {
     );
 
     const tokens = new Map<string, string>();
+    // Rendered once here (a bad build file fails before anything is created), and again by the
+    // run as owners appear (rendered.rerender): renderOptions keeps each VM's export token.
     const rendered = renderBuild(
       build,
       collectLocalInputs(build),
@@ -224,7 +230,7 @@ export class KubevirtEngine implements Engine {
         namespace: target.namespace,
         capture: capabilities.capture,
         exportApiVersion: capabilities.exportApiVersion,
-        ...pick(this.options, 'storageClass', 'httpServerImage'),
+        ...(this.options.kubevirt ? { kubevirt: this.options.kubevirt } : {}),
         exportToken: (key) => {
           const token = randomExportToken();
           tokens.set(key, token);
@@ -325,9 +331,7 @@ export class KubevirtEngine implements Engine {
     const restore = session.rendered.objects.find((o) => o.vm === key && o.object.kind === 'DataVolume' && o.object.metadata.name === volume);
     if (!restore) throw new Error(`internal: no DataVolume ${volume} rendered for ${key}`);
     logger.info(`vm ${key}: restoring its kept output ${describeRef(kept.ref)} into DataVolume ${volume} to export it`);
-    await session.run.create(restore, signal, (o) => {
-      (o as DataVolume).spec.source = cloneSourceOf(kept);
-    });
+    await session.run.create(restore, signal, { volumeSources: new Map([[volume, cloneSourceOf(kept)]]) });
     try {
       await waitForDataVolumes({ objects: session.objects, namespace: session.namespace, dataVolumes: [{ name: volume, label: `the restored output of ${key}` }], logger, signal, timeoutMs: this.timeouts.import });
       const rawFile = path.join(path.dirname(destination), `.${path.basename(destination)}.export.raw`);
@@ -445,18 +449,11 @@ export class KubevirtEngine implements Engine {
     if (keptParent) logger.info(`vm ${key}: its root disk clones the output of ${parent} kept by an earlier build (${describeRef(keptParent.ref)})`);
     const inCluster = keptParent ? new Set([...session.outputs, parent!]) : session.outputs;
     // Local files go up through CDI's upload proxy.
-    const { uploads, rootEdit } = localDiskUploads({ build, vm, key, names, outputs: inCluster, logger, ...(req.parentDisk ? { parentDisk: req.parentDisk } : {}) });
-    const rootChange =
-      rootEdit ??
-      (keptParent
-        ? (o: AnyManifest) => {
-            (o as DataVolume).spec.source = cloneSourceOf(keptParent);
-          }
-        : undefined);
-    for (const o of mine.filter((r) => r.step === 'prepare')) {
-      const edit = rootChange && o.object.kind === 'DataVolume' && o.object.metadata.name === names.rootDisk ? rootChange : undefined;
-      await session.run.create(o, signal, edit);
-    }
+    const { uploads, rootSource } = localDiskUploads({ build, vm, key, names, outputs: inCluster, logger, ...(req.parentDisk ? { parentDisk: req.parentDisk } : {}) });
+    // How the root disk is filled when only this run knows it: an input of the render, not an edit of its result.
+    const source = rootSource ?? (keptParent ? cloneSourceOf(keptParent) : undefined);
+    const inputs = source ? { volumeSources: new Map([[names.rootDisk, source]]) } : {};
+    for (const o of mine.filter((r) => r.step === 'prepare')) await session.run.create(o, signal, inputs);
     const dataVolumes = mine.filter((o) => o.step === 'prepare' && o.object.kind === 'DataVolume').map((o) => ({ name: o.object.metadata.name, label: diskLabel(o, key) }));
     const fileServer = mine.find((o) => o.step === 'prepare' && o.object.kind === 'Pod' && o.object.metadata.labels?.[LABEL_COMPONENT] === 'http-server');
 
@@ -500,6 +497,11 @@ export class KubevirtEngine implements Engine {
     this.handles.clear();
     if (this.run && !this.detachedAny) await this.run.cleanup(this.timeouts.cleanup);
   }
+}
+
+/** The StorageClass of each VM's disks (undefined: the cluster default), for the snapshot class that fits them. */
+function storageClassesOf(build: Build, options: KubevirtSettings | undefined): (string | undefined)[] {
+  return [...new Set(build.layers.flatMap((l) => l.vms.map((vm) => effectiveSettings(build.kubevirt, vm.kubevirt, options).settings.storageClassName)))];
 }
 
 function pick<T extends object, K extends keyof T>(from: T, ...keys: K[]): Partial<Pick<T, K>> {

@@ -16,7 +16,6 @@ import { ObjectClient, type LiveObject } from '../../../src/engines/kubevirt/clu
 import { downloadExport } from '../../../src/engines/kubevirt/cluster/export-download.js';
 import { uploadDisk } from '../../../src/engines/kubevirt/cluster/upload.js';
 import { LAUNCHER_HOSTNAME_LABEL, launcherSelector, removeFailedLaunchers } from '../../../src/engines/kubevirt/cluster/launcher-pods.js';
-import type { AnyManifest } from '../../../src/engines/kubevirt/manifests/index.js';
 import { MANAGED_POD_ANNOTATION } from '../../kube-harness/controllers/pod-runtime.js';
 import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
 import { blankDisk, createCustom, waitFor as waitForObject, type Gvr, type Loose } from '../kube-harness/helpers.js';
@@ -66,23 +65,25 @@ describe('Kube-OVN egress (kubeovn/kube-ovn v1.16.2)', () => {
     const ns = await harness.createNamespace();
     const rendered = renderYaml(NETWORK_BUILD, {}, { namespace: ns, runId: 'f1' });
     const { logger, lines } = memoryLogger();
-    const run = new ClusterRun(objects, rendered, logger);
+    // No guest in this test: its VMs reach the API server halted (the run creates them as rendered).
+    const create = objects.create.bind(objects);
+    const halting = Object.assign(Object.create(objects) as ObjectClient, {
+      create: <T extends LiveObject>(o: T, signal: AbortSignal) => create<T>(o.kind === 'VirtualMachine' ? ({ ...o, spec: { ...(o as unknown as Loose).spec, runStrategy: 'Halted' } } as unknown as T) : o, signal),
+    });
+    const run = new ClusterRun(halting, rendered, logger);
     try {
       await run.begin(AbortSignal.timeout(30_000));
       const gateways = harness.objects().filter((o) => o.kind === 'VpcEgressGateway');
       expect(gateways.map((g) => g.name)).toEqual(['b-app-f1-egress']);
 
-      const halted = (o: AnyManifest) => {
-        (o as unknown as Loose).spec.runStrategy = 'Halted'; // no guest in this test
-      };
       const online = rendered.objects.find((o) => o.object.kind === 'VirtualMachine' && o.vm === 'base/web')!;
       const offline = rendered.objects.find((o) => o.object.kind === 'VirtualMachine' && o.vm === 'base/dark')!;
       // The offline VM does not wait for anything: it exists while the gateway is still starting.
-      await run.create(offline, AbortSignal.timeout(30_000), halted);
+      await run.create(offline, AbortSignal.timeout(30_000));
       const gatewayAfterOffline = (await objects.get<LiveLoose>({ apiVersion: 'kubeovn.io/v1', kind: 'VpcEgressGateway', namespace: ns, name: 'b-app-f1-egress' }, AbortSignal.timeout(5_000)))!;
       expect(gatewayAfterOffline.status?.ready).not.toBe(true);
 
-      await run.create(online, AbortSignal.timeout(30_000), halted);
+      await run.create(online, AbortSignal.timeout(30_000));
       const gateway = (await objects.get<LiveLoose>({ apiVersion: 'kubeovn.io/v1', kind: 'VpcEgressGateway', namespace: ns, name: 'b-app-f1-egress' }, AbortSignal.timeout(5_000)))!;
       expect(gateway.status.ready).toBe(true);
       const vm = (await objects.get<LiveLoose>({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', namespace: ns, name: online.object.metadata.name }, AbortSignal.timeout(5_000)))!;

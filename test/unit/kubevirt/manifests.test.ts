@@ -4,10 +4,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BuildFileError } from '../../../src/core/config/problems.js';
 import { UserError } from '../../../src/core/errors.js';
-import { withOwner } from '../../../src/engines/kubevirt/manifests/owners.js';
 import { defaultRunId } from '../../../src/engines/kubevirt/manifests/render.js';
 import { renderOptions } from '../../../src/engines/kubevirt/manifests/render-options.js';
 import { renderedToYaml } from '../../../src/engines/kubevirt/manifests/to-yaml.js';
+import type { DataVolume } from '../../../src/engines/kubevirt/manifests/types.js';
 import { one, renderWith, renderYaml, SOURCE_URL, tempBuild, type Loose } from './helpers.js';
 
 const vmYaml = (vm: string, extra = '') => `name: b
@@ -96,7 +96,7 @@ describe('disks', () => {
   });
 
   it('asks every DataVolume to bind at once and uses the storage class asked for', () => {
-    const r = renderYaml(vmYaml('cpu: 1'), {}, { storageClass: 'fast' });
+    const r = renderYaml(vmYaml('cpu: 1'), {}, { kubevirt: { storageClassName: 'fast' } });
     const dv = one(r, 'DataVolume', '-root');
     expect(dv.metadata.annotations).toEqual({ 'cdi.kubevirt.io/storage.bind.immediate.requested': 'true' });
     expect(dv.spec.storage.storageClassName).toBe('fast');
@@ -332,21 +332,42 @@ describe('the run', () => {
     expect(r.root.data).toMatchObject({ build: 'b', runId: 'r1', vms: 'l/v', clusterObjects: 'Vpc/b-v-r1\nSubnet/b-s-r1' });
   });
 
-  it('fills in owner references once the owners exist', () => {
+  it('renders owner references: a placeholder uid until the run gives the owners, then theirs', () => {
     const r = renderYaml(vmYaml('nics: [{ subnet: s }]', 'network: { vpcs: [{ name: v, subnets: [{ name: s, cidr: 10.0.0.0/24 }] }] }\n'));
     const run = { apiVersion: 'v1', kind: 'ConfigMap', name: r.root.metadata.name, uid: 'uid-root' };
     const vpc = { apiVersion: 'kubeovn.io/v1', kind: 'Vpc', name: 'b-v-r1', uid: 'uid-vpc' };
-    const uids = { run, vpcs: new Map([[vpc.name, vpc]]) };
-    for (const o of r.objects) {
-      const owned = withOwner(o, uids);
-      const refs = owned.metadata.ownerReferences;
-      if (o.object.kind === 'ConfigMap' || o.object.kind === 'Vpc') expect(refs).toBeUndefined();
-      else if (o.object.kind === 'Subnet') expect(refs).toEqual([{ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', name: 'b-v-r1', uid: 'uid-vpc' }]);
-      else expect(refs).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', name: 'b-r1', uid: 'uid-root' }]);
-      expect(o.object.metadata.ownerReferences).toBeUndefined();
-    }
-    const subnet = r.objects.find((o) => o.object.kind === 'Subnet')!;
-    expect(() => withOwner(subnet, { run, vpcs: new Map() })).toThrow(/Vpc b-v-r1 must be created before/);
+    const owned = r.rerender({ owners: { run, vpcs: new Map([[vpc.name, vpc]]) } });
+    const onlyRoot = r.rerender({ owners: { run } });
+    expect(owned.objects.map((o) => o.object.metadata.name)).toEqual(r.objects.map((o) => o.object.metadata.name));
+    r.objects.forEach((o, i) => {
+      const before = o.object.metadata.ownerReferences;
+      const after = owned.objects[i]!.object.metadata.ownerReferences;
+      if (o.object.kind === 'ConfigMap' || o.object.kind === 'Vpc') {
+        expect(before).toBeUndefined();
+        expect(after).toBeUndefined();
+      } else if (o.object.kind === 'Subnet') {
+        expect(before).toEqual([{ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', name: 'b-v-r1', uid: '<uid of Vpc b-v-r1, set when it is created>' }]);
+        expect(after).toEqual([{ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', name: 'b-v-r1', uid: 'uid-vpc' }]);
+        expect(onlyRoot.objects[i]!.object.metadata.ownerReferences![0]!.uid).toMatch(/^<uid of Vpc/);
+      } else {
+        expect(before).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', name: 'b-r1', uid: '<uid of ConfigMap b-r1, set when it is created>' }]);
+        expect(after).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', name: 'b-r1', uid: 'uid-root' }]);
+      }
+      // Apart from the owners' uids, the same objects.
+      expect(JSON.stringify(owned.objects[i]!.object).replaceAll('uid-root', '').replaceAll('uid-vpc', '')).toBe(JSON.stringify(o.object).replace(/<uid of [^"]*>/g, ''));
+    });
+  });
+
+  it('takes run-time volume sources as inputs: a root disk uploaded or cloned from a kept output', () => {
+    const r = renderYaml(vmYaml('cpu: 1'));
+    const root = r.vms[0]!.names.rootDisk;
+    const upload = r.rerender({ volumeSources: new Map([[root, { upload: {} }]]) });
+    const dv = (b: typeof r) => b.objects.find((o) => o.object.metadata.name === root)!.object as DataVolume;
+    expect(dv(r).spec.source).not.toEqual({ upload: {} });
+    expect(dv(upload).spec.source).toEqual({ upload: {} });
+    const kept = r.rerender({ volumeSources: new Map([[root, { snapshot: { namespace: 'ns', name: 'kept' } }]]) });
+    expect(dv(kept).spec.source).toEqual({ snapshot: { namespace: 'ns', name: 'kept' } });
+    expect(dv(r).spec.storage).toEqual(dv(kept).spec.storage);
   });
 
   it('keeps build secrets out of the printed manifests', () => {
@@ -391,5 +412,82 @@ communicator: { type: ssh, sshUsername: u, sshPassword: "{{ user \`pw\` }}" }`).
 
   it('refuses bad options with one message', () => {
     expect(() => renderOptions({ runId: 'R-1', namespace: 'Bad_NS', httpPort: 0 })).toThrow(/namespace 'Bad_NS'.*run id 'R-1'.*HTTP port 0/);
+  });
+});
+
+describe('cluster settings (the kubevirt block)', () => {
+  const network = 'network: { vpcs: [{ name: v, subnets: [{ name: s, cidr: 10.0.0.0/24 }] }] }\n';
+  const buildBlock = `kubevirt:
+  storageClassName: fast
+  volumeMode: Block
+  accessMode: ReadWriteMany
+  nodeSelector: { kubernetes.io/arch: amd64 }
+  tolerations: [{ key: dedicated, operator: Equal, value: builds, effect: NoSchedule }]
+  affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: zone, operator: In, values: [a] }] }] } } }
+  resources: { requests: { cpu: 500m }, limits: { cpu: 2, memory: 2Gi } }
+  httpServerImage: mirror.example/busybox:1.37
+  sshJumpImage: mirror.example/jump:1
+`;
+
+  it('puts storage settings on every DataVolume, placement and resources on the VM, helper images and placement on its pods', () => {
+    const r = renderYaml(vmYaml("nics: [{ subnet: s }]\nhttpContent: { /a: b }\ncommunicator: { type: ssh, sshUsername: u }\nshutdownCommand: 'poweroff'", network + buildBlock));
+    const dvs = r.objects.filter((o) => o.object.kind === 'DataVolume');
+    expect(dvs.length).toBeGreaterThan(1); // the root disk and the output clone
+    for (const o of dvs) expect((o.object as DataVolume).spec.storage).toMatchObject({ storageClassName: 'fast', volumeMode: 'Block', accessModes: ['ReadWriteMany'] });
+    const spec = (one(r, 'VirtualMachine', '') as Loose).spec.template.spec;
+    expect(spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
+    expect(spec.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'builds', effect: 'NoSchedule' }]);
+    expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]).toEqual({ key: 'zone', operator: 'In', values: ['a'] });
+    expect(spec.domain.resources).toEqual({ requests: { memory: '512Mi', cpu: '500m' }, limits: { cpu: '2', memory: '2Gi' } });
+    const http = one(r, 'Pod', '-http') as Loose;
+    const jump = one(r, 'Pod', '-ssh') as Loose;
+    expect(http.spec.containers[0].image).toBe('mirror.example/busybox:1.37');
+    expect(jump.spec.containers[0].image).toBe('mirror.example/jump:1');
+    for (const pod of [http, jump]) {
+      expect(pod.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
+      expect(pod.spec.tolerations).toHaveLength(1);
+      expect(pod.spec.affinity).toBeUndefined();
+    }
+  });
+
+  it("a VM's block overrides the build's key by key, and the options override both", () => {
+    const vm = 'kubevirt: { storageClassName: vm-class, nodeSelector: { role: vm } }';
+    const r = renderYaml(vmYaml(vm, 'kubevirt: { storageClassName: build-class, volumeMode: Block, nodeSelector: { role: build, x: y } }\n'));
+    expect((one(r, 'DataVolume', '-root') as DataVolume).spec.storage).toMatchObject({ storageClassName: 'vm-class', volumeMode: 'Block' });
+    expect((one(r, 'VirtualMachine', '') as Loose).spec.template.spec.nodeSelector).toEqual({ role: 'vm' });
+    const o = renderYaml(vmYaml(vm, 'kubevirt: { volumeMode: Block }\n'), {}, { kubevirt: { storageClassName: 'flag-class' } });
+    expect((one(o, 'DataVolume', '-root') as DataVolume).spec.storage).toMatchObject({ storageClassName: 'flag-class', volumeMode: 'Block' });
+  });
+
+  it('an instance type takes the place of cpu and memory; written cpu, memory or resources conflict where they are written', () => {
+    const r = renderYaml(vmYaml('kubevirt: { instancetype: u1.medium, preference: { name: debian, kind: VirtualMachinePreference } }'));
+    const vm = (one(r, 'VirtualMachine', '') as Loose).spec;
+    expect(vm.instancetype).toEqual({ name: 'u1.medium', kind: 'VirtualMachineClusterInstancetype' });
+    expect(vm.preference).toEqual({ name: 'debian', kind: 'VirtualMachinePreference' });
+    expect(vm.template.spec.domain.cpu).toBeUndefined();
+    expect(vm.template.spec.domain.memory).toBeUndefined();
+    expect(vm.template.spec.domain.resources).toBeUndefined();
+
+    let err: unknown;
+    try {
+      renderYaml(vmYaml('cpu: 2\nkubevirt: { instancetype: u1.medium }', 'kubevirt:\n  resources: { limits: { memory: 1Gi } }\n'));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(BuildFileError);
+    const problems = (err as BuildFileError).problems;
+    // In file order: the build's block first.
+    expect(problems.map((p) => p.path)).toEqual(['kubevirt.resources.limits.memory', 'layers[0].vms[0].cpu']);
+    expect(problems[1]!.message).toMatch(/cpu conflicts with the instance type u1.medium/);
+    expect(problems[0]!.line).toBe(3);
+    expect(problems[1]!.line).toBe(9);
+  });
+
+  it('refuses a memory limit below the guest memory, at the line that sets it', () => {
+    expect(() => renderYaml(vmYaml('memory: 2Gi\nkubevirt: { resources: { limits: { memory: 1Gi } } }'))).toThrow(/memory limit 1Gi is below the VM's memory 2Gi/);
+  });
+
+  it("checks options with the build file's rules", () => {
+    expect(() => renderOptions({ runId: 'r1', kubevirt: { volumeMode: 'Blok' as never } })).toThrow(/'Blok' is not valid; expected one of Filesystem, Block/);
   });
 });

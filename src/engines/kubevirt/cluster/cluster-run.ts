@@ -1,7 +1,9 @@
 /**
- * One build run's objects in the cluster: created in the rendered order with their owner
- * references filled in (the root ConfigMap owns every namespaced object, each Vpc its Subnets),
- * and all removed again by cleanup — on success, failure and cancellation alike. Each object is
+ * One build run's objects in the cluster: created in the rendered order, each exactly as the
+ * render gives it once the run's inputs are known — the build is rendered again with the uids of
+ * the root ConfigMap (owner of every namespaced object) and of each Vpc (owner of its Subnets),
+ * and with any run-time volume source (manifests/run-inputs.ts); nothing is edited after
+ * rendering, so `ruddervirt render` shows what is created. All removed again by cleanup — on success, failure and cancellation alike. Each object is
  * recorded before its create is sent, so one whose create was cut short (cancelled, the answer
  * lost) is still deleted. Cleanup deletes the VMs first (their guests stop and free the disks),
  * then everything else newest first, the root last (its cascade catches anything missed), and
@@ -14,8 +16,9 @@
  */
 import { UserError } from '../../../core/errors.js';
 import type { Logger } from '../../../core/log.js';
-import { withOwner, type CreatedOwner, type OwnerUids } from '../manifests/owners.js';
+import type { CreatedOwner, OwnerUids } from '../manifests/owners.js';
 import type { RenderedBuild, RenderedObject } from '../manifests/rendered.js';
+import { isOwnerUidPlaceholder, type RunInputs } from '../manifests/run-inputs.js';
 import type { AnyManifest } from '../manifests/types.js';
 import type { LiveObject, ObjectClient } from './objects.js';
 import { describeRef, refOf, type ObjectRef } from './resources.js';
@@ -137,14 +140,27 @@ export class ClusterRun {
     this.uids = { run: { apiVersion: 'v1', kind: 'ConfigMap', name: root.metadata.name, uid: uidOf(root) }, vpcs };
   }
 
-  /** Creates a rendered object owned as rendered; recorded for cleanup first. */
-  async create<T extends LiveObject = LiveObject>(rendered: RenderedObject, signal: AbortSignal, edit?: (object: AnyManifest) => void): Promise<T> {
-    if (!this.uids) throw new Error('internal: ClusterRun.begin or adopt must run before create');
-    await Promise.all(this.egressFor(rendered.object, signal));
-    const object = withOwner(rendered, this.uids);
-    edit?.(object);
+  /**
+   * Creates a rendered object as the build renders it with the owners created so far and the
+   * given run-time volume sources; recorded for cleanup first.
+   */
+  async create<T extends LiveObject = LiveObject>(rendered: RenderedObject, signal: AbortSignal, inputs: Omit<RunInputs, 'owners'> = {}): Promise<T> {
+    const object = this.objectToCreate(rendered, inputs);
+    await Promise.all(this.egressFor(object, signal));
     this.record(refOf(object));
     return this.objects.create<T>(object as unknown as T, signal);
+  }
+
+  /** The object `rendered` as it is created now: the build rendered with this run's inputs. */
+  objectToCreate(rendered: RenderedObject, inputs: Omit<RunInputs, 'owners'> = {}): AnyManifest {
+    if (!this.uids) throw new Error('internal: ClusterRun.begin or adopt must run before create');
+    const now = this.rendered.rerender({ ...inputs, owners: this.uids });
+    const ref = refOf(rendered.object);
+    const object = now.objects.find((o) => sameRef(refOf(o.object), ref))?.object;
+    if (!object) throw new Error(`internal: ${describeRef(ref)} is not an object of run ${this.runId}`);
+    const unresolved = object.metadata.ownerReferences?.find((r) => isOwnerUidPlaceholder(r.uid));
+    if (unresolved) throw new Error(`internal: ${describeRef(ref)} is owned by ${unresolved.kind} ${unresolved.name}, which must be created first`);
+    return object;
   }
 
   /** Deletes an object of the run before the run ends (an export once downloaded). */

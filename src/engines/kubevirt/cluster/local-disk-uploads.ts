@@ -9,7 +9,7 @@ import { UserError } from '../../../core/errors.js';
 import type { Build, Vm } from '../../../core/config/model.js';
 import type { Logger } from '../../../core/log.js';
 import type { VmNames } from '../manifests/run-names.js';
-import type { AnyManifest, DataVolume } from '../manifests/types.js';
+import type { DataVolumeSource } from '../manifests/types.js';
 
 export interface DiskUpload {
   dataVolume: string;
@@ -18,8 +18,8 @@ export interface DiskUpload {
 
 export interface LocalDiskUploads {
   uploads: DiskUpload[];
-  /** Applied to the rendered root DataVolume before it is created (turns a clone into an upload). */
-  rootEdit?: (object: AnyManifest) => void;
+  /** The root DataVolume's source when it is an upload the build file alone does not say (a run input of the render). */
+  rootSource?: DataVolumeSource;
 }
 
 export interface LocalDiskUploadsRequest {
@@ -38,17 +38,15 @@ export interface LocalDiskUploadsRequest {
 export function localDiskUploads(req: LocalDiskUploadsRequest): LocalDiskUploads {
   const { build, vm, key, names } = req;
   const uploads: DiskUpload[] = [];
-  let rootEdit: LocalDiskUploads['rootEdit'];
+  let rootSource: DataVolumeSource | undefined;
   if (vm.source.kind === 'path') uploads.push({ dataVolume: names.rootDisk, file: path.resolve(build.dir, vm.source.path) });
   if (vm.source.kind === 'from' && !req.outputs.has(`${vm.source.layer}/${vm.source.vm}`)) {
     const parent = `${vm.source.layer}/${vm.source.vm}`;
     if (!req.parentDisk) throw new UserError(`vm ${key}: the output of ${parent} is neither in the cluster nor on this machine`);
     req.logger.info(`vm ${key}: the output of ${parent} is not in the cluster; uploading it from ${req.parentDisk}`);
-    rootEdit = (o) => {
-      if (o.kind === 'DataVolume') (o as DataVolume).spec.source = { upload: {} };
-    };
+    rootSource = { upload: {} };
     uploads.push({ dataVolume: names.rootDisk, file: req.parentDisk });
   }
   for (const cdrom of vm.cdroms) if (cdrom.iso) uploads.push({ dataVolume: names.cdrom(cdrom.name), file: cdrom.iso });
-  return { uploads, ...(rootEdit ? { rootEdit } : {}) };
+  return { uploads, ...(rootSource ? { rootSource } : {}) };
 }

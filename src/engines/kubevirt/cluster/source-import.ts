@@ -42,7 +42,7 @@ export async function importSourceVolume(session: RunSession, req: SourceImportR
   const object = session.run.rendered.objects.find((o) => o.vm === key && o.step === 'prepare' && o.object.kind === 'DataVolume' && o.object.metadata.name === name);
   if (!object) throw new Error(`internal: no source DataVolume ${name} rendered for ${key}`);
 
-  const { uploads, rootEdit } = localDiskUploads({
+  const { uploads, rootSource } = localDiskUploads({
     build,
     vm,
     key,
@@ -52,7 +52,7 @@ export async function importSourceVolume(session: RunSession, req: SourceImportR
     ...(req.parentDisk ? { parentDisk: req.parentDisk } : {}),
   });
   const upload = uploads.find((u) => u.dataVolume === name);
-  await session.run.create(object, signal, name === rendered.names.rootDisk ? rootEdit : undefined);
+  await session.run.create(object, signal, name === rendered.names.rootDisk && rootSource ? { volumeSources: new Map([[name, rootSource]]) } : {});
   const label = vm.source.kind === 'iso' ? `installer ISO of ${key}` : `root disk of ${key}`;
   await allOrNothing<unknown>(signal, [
     (s) => waitForDataVolumes({ objects: session.objects, namespace: session.namespace, dataVolumes: [{ name, label }], logger, signal: s, timeoutMs: session.timeouts.import }),

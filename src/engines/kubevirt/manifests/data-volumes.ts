@@ -10,13 +10,15 @@
  * from          clone of the earlier layer VM's output (a PVC clone, or a restore from its
  *               VolumeSnapshot)
  *
- * All use `storage` (CDI fills access and volume modes from the StorageProfile) and ask for
+ * All use `storage` (CDI fills access and volume modes from the StorageProfile unless the
+ * `kubevirt:` settings name them, with the storage class — cluster-settings.ts) and ask for
  * immediate binding, so imports run before the VM exists even on WaitForFirstConsumer classes:
  * the build reports import progress and fails early instead of hiding both behind the VM start.
  * CDI turns every import into a raw disk of the requested size.
  */
 import type { Disk, Vm } from '../../../core/config/model.js';
 import { formatQuantity } from '../../../core/config/quantity.js';
+import { vmSettings } from './cluster-settings.js';
 import type { Component } from './labels.js';
 import { objectMeta, reportVmProblem, shownPath, type RenderContext, type VmScope } from './render-context.js';
 import type { RenderedObject } from './rendered.js';
@@ -37,14 +39,19 @@ export interface VmDisks {
   cdromIsos: Map<string, string>;
 }
 
+/** A DataVolume; its source is the run's input for it when the run gives one (run-inputs.ts), else `source`. */
 export function dataVolume(ctx: RenderContext, scope: VmScope | undefined, name: string, component: Component, source: DataVolumeSource, sizeBytes: number): DataVolume {
   const storage: NonNullable<DataVolume['spec']['storage']> = { resources: { requests: { storage: formatQuantity(sizeBytes) } } };
-  if (ctx.options.storageClass !== undefined) storage.storageClassName = ctx.options.storageClass;
+  const settings = vmSettings(ctx, scope);
+  if (settings.storageClassName !== undefined) storage.storageClassName = settings.storageClassName;
+  // The API types spell these as TypeScript enums whose values are these very strings.
+  if (settings.volumeMode !== undefined) storage.volumeMode = settings.volumeMode as NonNullable<typeof storage.volumeMode>;
+  if (settings.accessMode !== undefined) storage.accessModes = [settings.accessMode as NonNullable<typeof storage.accessModes>[number]];
   return {
     apiVersion: 'cdi.kubevirt.io/v1beta1',
     kind: 'DataVolume',
     metadata: objectMeta(ctx, name, component, scope, { annotations: { [BIND_IMMEDIATE_ANNOTATION]: 'true' } }),
-    spec: { source, storage },
+    spec: { source: structuredClone(ctx.run.volumeSources?.get(name) ?? source), storage },
   };
 }
 

@@ -19,6 +19,7 @@
 import type { IoK8sApiCoreV1Pod } from '@kubevirt-ui-ext/kubevirt-api/kubernetes';
 import { vmKey } from './local-files.js';
 import { IP_ADDRESS_ANNOTATION, LOGICAL_SWITCH_ANNOTATION } from './network.js';
+import { helperPlacement, httpServerImage, vmSettings } from './cluster-settings.js';
 import { objectMeta, type RenderContext, type VmScope } from './render-context.js';
 import type { RenderedObject } from './rendered.js';
 import { keyFiles, secretData } from './secret-data.js';
@@ -48,7 +49,9 @@ export function renderFileServer(ctx: RenderContext, scope: VmScope, primarySubn
     type: 'Opaque',
     data: secretData(keyed),
   };
+  const settings = vmSettings(ctx, scope);
   const spec: NonNullable<IoK8sApiCoreV1Pod['spec']> = {
+    ...helperPlacement(settings),
     restartPolicy: 'Always',
     automountServiceAccountToken: false,
     enableServiceLinks: false,
@@ -62,7 +65,7 @@ export function renderFileServer(ctx: RenderContext, scope: VmScope, primarySubn
     containers: [
       {
         name: 'httpd',
-        image: ctx.options.httpServerImage,
+        image: httpServerImage(settings),
         command: ['busybox', 'httpd', '-f', '-v', '-p', String(port), '-h', HTTP_ROOT],
         ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
         resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } },

@@ -5,6 +5,7 @@ import type { BuildProblem } from '../../../core/config/problems.js';
 import { runLabels, type Component } from './labels.js';
 import type { LocalInputs } from './local-files.js';
 import type { RenderOptions } from './render-options.js';
+import type { RunInputs } from './run-inputs.js';
 import { RunNames, type VmNames } from './run-names.js';
 import type { ObjectMeta } from './types.js';
 
@@ -13,6 +14,8 @@ export interface RenderContext {
   options: RenderOptions;
   names: RunNames;
   inputs: LocalInputs;
+  /** What only a running build knows (owner uids, run-time volume sources); empty for `ruddervirt render`. */
+  run: RunInputs;
   /** What the build file asks that KubeVirt cannot do; render throws them together at the end. */
   problems: BuildProblem[];
 }
@@ -27,8 +30,8 @@ export interface VmScope {
   vmIndex: number;
 }
 
-export function renderContext(build: Build, options: RenderOptions, inputs: LocalInputs): RenderContext {
-  return { build, options, names: new RunNames(build.name, options.runId), inputs, problems: [] };
+export function renderContext(build: Build, options: RenderOptions, inputs: LocalInputs, run: RunInputs = {}): RenderContext {
+  return { build, options, names: new RunNames(build.name, options.runId), inputs, run, problems: [] };
 }
 
 export function vmScopes(ctx: RenderContext): VmScope[] {

@@ -5,6 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../../../core/errors.js';
+import { checkKubevirtOptions } from '../../../core/config/kubevirt-options.js';
+import type { KubevirtSettings } from '../../../core/config/kubevirt-settings.js';
+import { DEFAULT_HELPER_IMAGE } from './cluster-settings.js';
 import { checkRunId, isDnsLabel } from './names.js';
 
 /**
@@ -26,22 +29,24 @@ export interface RenderOptions {
   capture: CapturePlan;
   /** export.kubevirt.io/v1 from KubeVirt v1.9; v1beta1 before (still served, deprecated). */
   exportApiVersion: ExportApiVersion;
-  /** StorageClass of every DataVolume; undefined = the cluster default. */
-  storageClass?: string;
+  /**
+   * Cluster settings from the command line or action inputs (--storage-class, --node-selector …):
+   * over every VM's and the build's `kubevirt:` block, key by key (cluster-settings.ts).
+   */
+  kubevirt: KubevirtSettings;
   /** The Kube-OVN external Subnet (a macvlan attachment) egress gateways leave through. */
   egressExternalSubnet: string;
-  /** A stock image with a static HTTP server: busybox's httpd. */
-  httpServerImage: string;
   httpPort: number;
   /** Size of the volume an installer ISO is imported into (CDI needs a size before it downloads). */
   isoVolumeBytes: number;
   /** ttlDuration of each VirtualMachineExport (a Go duration). */
   exportTtl: string;
-  /** The token of each VM's export Secret, by "layer/vm"; random unless given (tests). */
+  /** The token of each VM's export Secret, by "layer/vm"; random unless given (tests); asked once per VM (renderOptions keeps it). */
   exportToken: (vmKey: string) => string;
 }
 
-export const DEFAULT_HTTP_SERVER_IMAGE = 'docker.io/library/busybox:1.37';
+/** The image of the helper pods (file server, SSH jump pod) unless the build or the options say otherwise. */
+export const DEFAULT_HTTP_SERVER_IMAGE = DEFAULT_HELPER_IMAGE;
 /** Kube-OVN's conventional name for the external network of VPC gateways. */
 export const DEFAULT_EGRESS_EXTERNAL_SUBNET = 'ovn-vpc-external-network';
 
@@ -54,8 +59,8 @@ export function renderOptions(given: Partial<RenderOptions> & Pick<RenderOptions
     namespace: 'default',
     capture: { mode: 'clone' },
     exportApiVersion: 'v1',
+    kubevirt: {},
     egressExternalSubnet: DEFAULT_EGRESS_EXTERNAL_SUBNET,
-    httpServerImage: DEFAULT_HTTP_SERVER_IMAGE,
     httpPort: 8080,
     isoVolumeBytes: 10 * 1024 ** 3,
     exportTtl: '2h',
@@ -66,15 +71,21 @@ export function renderOptions(given: Partial<RenderOptions> & Pick<RenderOptions
   if (!isDnsLabel(options.namespace)) problems.push(`namespace '${options.namespace}' is not a Kubernetes namespace name (lower-case letters, digits and '-', at most 63)`);
   const runIdProblem = checkRunId(options.runId);
   if (runIdProblem) problems.push(runIdProblem);
-  if (options.storageClass !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(options.storageClass)) {
-    problems.push(`storage class '${options.storageClass}' is not a Kubernetes name`);
-  }
   if (options.capture.mode === 'volume-snapshot' && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(options.capture.snapshotClass)) {
     problems.push(`volume snapshot class '${options.capture.snapshotClass}' is not a Kubernetes name`);
   }
   if (!isDnsLabel(options.egressExternalSubnet)) problems.push(`egress external subnet '${options.egressExternalSubnet}' is not a Kube-OVN subnet name`);
   if (!Number.isInteger(options.httpPort) || options.httpPort < 1 || options.httpPort > 65535) problems.push(`HTTP port ${options.httpPort} is not a TCP port`);
-  if (options.httpServerImage.trim() === '' || /\s/.test(options.httpServerImage)) problems.push(`HTTP server image '${options.httpServerImage}' is not an image reference`);
   if (problems.length > 0) throw new UserError(`kubevirt engine: ${problems.join('; ')}`);
+  // One token per VM however often the run is rendered (a build renders again as owners appear).
+  const tokens = new Map<string, string>();
+  const token = options.exportToken;
+  options.exportToken = (key) => {
+    let t = tokens.get(key);
+    if (t === undefined) tokens.set(key, (t = token(key)));
+    return t;
+  };
+  // The same checks as the build file's kubevirt block; the CLI and actions have run them already, naming their flags and inputs.
+  options.kubevirt = checkKubevirtOptions(options.kubevirt as Record<string, unknown>, {});
   return options;
 }

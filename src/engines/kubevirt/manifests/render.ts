@@ -1,9 +1,11 @@
 /**
  * renderBuild: a resolved build → every Kubernetes object of one run on KubeVirt, in creation
  * order. Pure: local files come in through `inputs` (collectLocalInputs reads them), names from
- * the run id, cluster facts through the options (capabilities.ts discovers them). The same
- * objects serve `ruddervirt render` (printed as YAML) and the cluster operations (created step by
- * step, with owner references filled in by owners.ts).
+ * the run id, cluster facts through the options (capabilities.ts discovers them), and what only
+ * a running build knows (owner uids, run-time volume sources) through `run` (run-inputs.ts). The
+ * one function serves `ruddervirt render` (printed as YAML, placeholders for the run-time values)
+ * and the engine (which creates exactly what it returns, rendered again as the owners appear:
+ * RenderedBuild.rerender).
  *
  * Throws a BuildFileError listing, with file and line, everything the build file asks that
  * KubeVirt cannot do.
@@ -18,6 +20,8 @@ import { renderFileServer } from './file-server.js';
 import type { LocalInputs } from './local-files.js';
 import { renderNetwork, vmNetworking } from './network.js';
 import { renderContext, reportVmProblem, vmScopes, type RenderContext } from './render-context.js';
+import { ownerUidPlaceholder, type RunInputs } from './run-inputs.js';
+import { ownerReference } from './owners.js';
 import type { RenderOptions } from './render-options.js';
 import type { RenderedBuild, RenderedObject, RenderedVm } from './rendered.js';
 import { renderRunRoot } from './run-root.js';
@@ -25,8 +29,8 @@ import { stableRunId } from './names.js';
 import { renderSshJump } from './ssh-jump.js';
 import { renderVirtualMachine } from './virtual-machine.js';
 
-export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOptions): RenderedBuild {
-  const ctx = renderContext(build, options, inputs);
+export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOptions, run: RunInputs = {}): RenderedBuild {
+  const ctx = renderContext(build, options, inputs, run);
   const objects: RenderedObject[] = [...renderNetwork(ctx)];
   const vms: RenderedVm[] = [];
   const scopes = vmScopes(ctx);
@@ -59,13 +63,27 @@ export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOp
   checkUniqueNames(ctx, objects);
   if (ctx.problems.length > 0) throw new BuildFileError(ctx.problems);
   const root = renderRunRoot(ctx, objects);
+  for (const o of objects) setOwnerReference(ctx, o);
   return {
     namespace: options.namespace,
     runId: options.runId,
     root,
     objects: [{ object: root, step: 'run', owner: { kind: 'none' }, note: `root of run ${options.runId}: owns the run's namespaced objects` }, ...objects],
     vms,
+    rerender: (next) => renderBuild(build, inputs, options, next),
   };
+}
+
+/** The object's owner reference: its owner's uid from the run, else a placeholder saying whose it will be. */
+function setOwnerReference(ctx: RenderContext, o: RenderedObject): void {
+  const owner = o.owner;
+  if (owner.kind === 'none') return;
+  const created = owner.kind === 'run' ? ctx.run.owners?.run : ctx.run.owners?.vpcs?.get(owner.name);
+  const ref =
+    owner.kind === 'run'
+      ? { apiVersion: 'v1', kind: 'ConfigMap', name: ctx.names.root }
+      : { apiVersion: 'kubeovn.io/v1', kind: 'Vpc', name: owner.name };
+  o.object.metadata.ownerReferences = [ownerReference(created ?? { ...ref, uid: ownerUidPlaceholder(ref.kind, ref.name) })];
 }
 
 /** Names join build, layer and VM names with '-', so "a-b"/"c" and "a"/"b-c" could meet. */

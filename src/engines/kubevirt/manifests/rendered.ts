@@ -2,6 +2,7 @@
  * The result of rendering a build for the kubevirt engine: every object of the run in creation
  * order, each with the step that creates it and the object that owns it.
  */
+import type { RunInputs } from './run-inputs.js';
 import type { VmNames } from './run-names.js';
 import type { AnyManifest, ConfigMap } from './types.js';
 
@@ -17,8 +18,8 @@ import type { AnyManifest, ConfigMap } from './types.js';
 export type Step = 'run' | 'network' | 'prepare' | 'start' | 'capture' | 'export';
 
 /**
- * Owner references need the owner's uid, which only exists once the owner is created, so
- * rendered objects name their owner and attachOwners (owners.ts) fills the references in:
+ * Owner references need the owner's uid, which only exists once the owner is created, so the
+ * uids are an input of the render (run-inputs.ts: a placeholder until given):
  * - run: the run's root ConfigMap (every namespaced object);
  * - vpc: the Kube-OVN Vpc of that name (its Subnets: cluster-scoped objects cannot have a
  *   namespaced owner);
@@ -55,4 +56,9 @@ export interface RenderedBuild {
   /** The root first, then the network, then layer by layer: prepare, start, capture, export. */
   objects: RenderedObject[];
   vms: RenderedVm[];
+  /**
+   * The same build rendered again with the run's inputs (owner uids once the owners exist,
+   * run-time volume sources): what a build creates. Names, tokens and everything else are the same.
+   */
+  rerender(run: RunInputs): RenderedBuild;
 }

@@ -7,11 +7,13 @@
  * `busybox nc -ll -p 2222 -e busybox nc <vm address> <ssh port>`, one nc per connection — and the
  * engine port-forwards to that pod (reference/kubevirt.md, "jump pod").
  *
- * The stock busybox image (the file server's, `--http-server-image` for mirrors), no service
- * account token, and the "restricted" Pod Security Standard, as the file server.
+ * The stock busybox image (the file server's unless `sshJumpImage` / `--ssh-jump-image` names
+ * a mirror), the VM's nodeSelector and tolerations, no service account token, and the
+ * "restricted" Pod Security Standard, as the file server.
  */
 import type { IoK8sApiCoreV1Pod } from '@kubevirt-ui-ext/kubevirt-api/kubernetes';
 import { IP_ADDRESS_ANNOTATION, LOGICAL_SWITCH_ANNOTATION } from './network.js';
+import { helperPlacement, sshJumpImage, vmSettings } from './cluster-settings.js';
 import { objectMeta, type RenderContext, type VmScope } from './render-context.js';
 import type { RenderedObject } from './rendered.js';
 import { helperAddresses, vmSubnetAddresses } from './subnet-addresses.js';
@@ -28,7 +30,9 @@ export function renderSshJump(ctx: RenderContext, scope: VmScope, primarySubnet:
   const helpers = helperAddresses(ctx.build, scope.layer, vm);
   if (!target || !helpers) return undefined;
   const where = `${scope.layer.name}/${vm.name}`;
+  const settings = vmSettings(ctx, scope);
   const spec: NonNullable<IoK8sApiCoreV1Pod['spec']> = {
+    ...helperPlacement(settings),
     restartPolicy: 'Always',
     automountServiceAccountToken: false,
     enableServiceLinks: false,
@@ -37,7 +41,7 @@ export function renderSshJump(ctx: RenderContext, scope: VmScope, primarySubnet:
     containers: [
       {
         name: 'relay',
-        image: ctx.options.httpServerImage,
+        image: sshJumpImage(settings),
         command: ['busybox', 'nc', '-ll', '-p', String(SSH_JUMP_PORT), '-e', 'busybox', 'nc', target, String(vm.communicator.sshPort)],
         ports: [{ name: 'ssh', containerPort: SSH_JUMP_PORT, protocol: 'TCP' }],
         resources: { requests: { cpu: '10m', memory: '8Mi' }, limits: { memory: '32Mi' } },

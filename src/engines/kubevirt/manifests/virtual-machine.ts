@@ -12,10 +12,17 @@
  *   guest-console-log container (failure reports), ACPI for the power button.
  * - The root disk boots first; after it an installer ISO, so a blank disk falls through to the
  *   installer and the installed system boots from disk after the installer's reboot.
+ * - The `kubevirt:` settings (cluster-settings.ts): nodeSelector, tolerations and affinity on the
+ *   VMI template; resources over the memory request; an instance type and preference as the VM's
+ *   matchers — with an instance type the VM leaves CPU topology and memory to it, since KubeVirt
+ *   refuses a VM that sets them too (kubevirt/kubevirt v1.9.0 pkg/instancetype/apply/cpu.go and
+ *   memory.go: "VM field(s) … conflicts with selected instance type").
  */
 import type { V1Disk, V1Volume } from '@kubevirt-ui-ext/kubevirt-api/kubevirt';
 import { cdromBus } from '../../../core/config/model.js';
 import { formatQuantity } from '../../../core/config/quantity.js';
+import { quantityValue } from '../../../core/config/kubevirt-settings.js';
+import { reportSettingProblem, vmSettings } from './cluster-settings.js';
 import { runLabels } from './labels.js';
 import type { VmCdromSecrets } from './cdroms.js';
 import type { VmDisks } from './data-volumes.js';
@@ -71,12 +78,29 @@ export function renderVirtualMachine(ctx: RenderContext, scope: VmScope, parts: 
   }
   const memory = formatQuantity(vm.memoryBytes);
   const secureBoot = vm.efiFirmware?.secureBoot === true;
+  const settings = vmSettings(ctx, scope);
+  const instancetype = settings.instancetype;
+  if (instancetype) checkInstancetypeConflicts(ctx, scope);
+  const limit = quantityValue(settings.resources?.limits?.memory);
+  if (!instancetype && limit !== undefined && limit < vm.memoryBytes) {
+    reportSettingProblem(ctx, scope, 'resources', 'limits.memory', `the memory limit ${settings.resources!.limits!.memory} is below the VM's memory ${memory}; KubeVirt refuses a guest larger than its limit — raise the limit or lower memory`);
+  }
+  const resources = {
+    ...(instancetype ? {} : { requests: { memory, ...settings.resources?.requests } }),
+    ...(settings.resources?.limits && Object.keys(settings.resources.limits).length > 0 ? { limits: { ...settings.resources.limits } } : {}),
+  };
+  const cpu = {
+    ...(instancetype ? {} : { cores: vm.cpu, sockets: 1, threads: 1 }),
+    ...(vm.cpuModel ? { model: vm.cpuModel === 'host' ? 'host-passthrough' : vm.cpuModel } : {}),
+  };
   const object: VirtualMachine = {
     apiVersion: 'kubevirt.io/v1',
     kind: 'VirtualMachine',
     metadata: objectMeta(ctx, scope.names.vm, 'vm', scope),
     spec: {
       runStrategy: 'Once',
+      ...(instancetype ? { instancetype: { name: instancetype.name, kind: instancetype.kind } } : {}),
+      ...(settings.preference ? { preference: { name: settings.preference.name, kind: settings.preference.kind } } : {}),
       template: {
         metadata: {
           labels: runLabels({ build: ctx.build.name, runId: ctx.options.runId, layer: scope.layer.name, vm: vm.name }, 'vm'),
@@ -85,11 +109,14 @@ export function renderVirtualMachine(ctx: RenderContext, scope: VmScope, parts: 
         spec: {
           hostname: vm.name,
           terminationGracePeriodSeconds: Math.max(1, Math.ceil(vm.shutdownTimeout / 1000)),
+          ...(settings.nodeSelector && Object.keys(settings.nodeSelector).length > 0 ? { nodeSelector: { ...settings.nodeSelector } } : {}),
+          ...(settings.tolerations && settings.tolerations.length > 0 ? { tolerations: settings.tolerations.map((t) => ({ ...t })) } : {}),
+          ...(settings.affinity ? { affinity: structuredClone(settings.affinity) } : {}),
           domain: {
             machine: { type: 'q35' },
-            cpu: { cores: vm.cpu, sockets: 1, threads: 1, ...(vm.cpuModel ? { model: vm.cpuModel === 'host' ? 'host-passthrough' : vm.cpuModel } : {}) },
-            memory: { guest: memory },
-            resources: { requests: { memory } },
+            ...(Object.keys(cpu).length > 0 ? { cpu } : {}),
+            ...(instancetype ? {} : { memory: { guest: memory } }),
+            ...(Object.keys(resources).length > 0 ? { resources } : {}),
             firmware: { bootloader: vm.efiFirmware ? { efi: { secureBoot } } : { bios: {} } },
             features: secureBoot ? { acpi: {}, smm: { enabled: true } } : { acpi: {} },
             devices: {
@@ -113,4 +140,30 @@ export function renderVirtualMachine(ctx: RenderContext, scope: VmScope, parts: 
     vm: `${scope.layer.name}/${vm.name}`,
     note: `the build VM ${scope.layer.name}/${vm.name}`,
   };
+}
+
+/**
+ * With an instance type, the VM's own CPU topology, memory and CPU/memory resources conflict
+ * (kubevirt/kubevirt v1.9.0 pkg/instancetype/apply/cpu.go validateCPU, memory.go validateMemory).
+ * cpu and memory written in the build file are reported; their defaults are simply left out.
+ */
+function checkInstancetypeConflicts(ctx: RenderContext, scope: VmScope): void {
+  const settings = vmSettings(ctx, scope);
+  const name = settings.instancetype!.name;
+  const positions = scope.vm.positions ?? {};
+  for (const field of ['cpu', 'memory'] as const) {
+    if (!positions[field]) continue;
+    reportVmProblem(
+      ctx,
+      scope,
+      field,
+      `${field} conflicts with the instance type ${name} (kubevirt.instancetype): KubeVirt refuses a VM that sets ${field === 'cpu' ? 'domain.cpu.cores' : 'domain.memory.guest'} besides an instance type; remove ${field}, or the instance type`,
+    );
+  }
+  for (const which of ['requests', 'limits'] as const) {
+    for (const res of ['cpu', 'memory'] as const) {
+      if (settings.resources?.[which]?.[res] === undefined) continue;
+      reportSettingProblem(ctx, scope, 'resources', `${which}.${res}`, `resources.${which}.${res} conflicts with the instance type ${name}, which sets the VM's ${res}; remove it, or the instance type`);
+    }
+  }
 }
