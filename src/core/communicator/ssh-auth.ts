@@ -8,7 +8,6 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import type { AnyAuthMethod } from 'ssh2';
 import { UserError } from '../errors.js';
 
@@ -34,6 +33,7 @@ export async function readPrivateKey(file: string, field: string): Promise<Buffe
   } catch (err) {
     throw new UserError(`${field}: cannot read the private key file ${resolved}: ${(err as Error).message}`);
   }
+  const ssh2 = (await import('ssh2')).default;
   const parsed = ssh2.utils.parseKey(data);
   if (parsed instanceof Error) {
     const encrypted = /encrypted|passphrase/i.test(parsed.message);

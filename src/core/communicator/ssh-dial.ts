@@ -6,7 +6,6 @@
  */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
 import type { AnyAuthMethod, Client, ConnectConfig } from 'ssh2';
 import { timerDelay } from '../duration.js';
 import { hostKeyCheck, type HostKeyCheck } from './host-key.js';
@@ -90,7 +89,15 @@ function classify(err: Error & { level?: string; code?: string }, check: HostKey
   return new DialError('handshake', endpoint, `SSH handshake failed: ${err.message}`, { cause: err });
 }
 
-function connectClient(config: ConnectConfig, auth: AnyAuthMethod[], check: HostKeyCheck, endpoint: string, signal: AbortSignal): Promise<Client> {
+/**
+ * ssh2 is imported on first use rather than with this module: every stage action's code imports
+ * the communicator, and most starts (a missing input, a post step, a build without SSH) never dial.
+ */
+const loadSsh2 = () => import('ssh2');
+let ssh2Module: ReturnType<typeof loadSsh2> | undefined;
+
+async function connectClient(config: ConnectConfig, auth: AnyAuthMethod[], check: HostKeyCheck, endpoint: string, signal: AbortSignal): Promise<Client> {
+  const ssh2 = (await (ssh2Module ??= loadSsh2())).default;
   return new Promise((resolve, reject) => {
     const client = new ssh2.Client();
     let settled = false;
