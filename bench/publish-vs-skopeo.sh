@@ -106,7 +106,7 @@ pipeline() {
 rate() {
   local file="${*: -1}" start; start=$(now)
   "$@" >/dev/null
-  awk -v n="$(stat -c %s "$file")" -v t="$(since "$start")" 'BEGIN{printf "%.0f", n/1e6/t}'
+  awk -v n="$(stat -c %s "$file")" -v t="$(since "$start")" 'BEGIN{printf "%.0f\n", n/1e6/t}'
 }
 
 layer_size() { skopeo inspect --tls-verify=false --raw "docker://$host/bench/$1:v1" | jq -r '.layers[0].size'; }
