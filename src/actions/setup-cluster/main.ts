@@ -11,7 +11,8 @@ import { handoffPath, updateHandoff } from '../toolkit/handoff.js';
 import { booleanInput, durationInput, enumInput, httpUrlInput, optionalInput } from '../toolkit/inputs.js';
 import { kubeconfigInput } from '../toolkit/kubeconfig-input.js';
 import { stageSecretsDir } from '../toolkit/kubevirt-run.js';
-import { kvmAccessible, setupLocalHost } from '../toolkit/local-host.js';
+import { chooseAccelerator } from '../../engines/local/accelerator.js';
+import { installPackages, kvmAccessible, onPath, setupLocalHost } from '../toolkit/local-host.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { runAction, type ActionContext } from '../toolkit/run-action.js';
 import { escapeCell, writeSummary } from '../toolkit/summary.js';
@@ -21,13 +22,23 @@ type Cluster = typeof import('../toolkit/kubevirt-cluster.js');
 
 /**
  * emulation: auto asks whether the nodes have KVM. The runner is the node (kind), so its own KVM
- * decides; RUDDERVIRT_ACCEL=kvm|tcg, the local engine's override, says it outright (a runner whose
- * /dev/kvm opens but hangs under nesting).
+ * decides, by the local engine's probe (engines/local/accelerator.ts): a /dev/kvm that opens is
+ * not enough — under nesting without VMX it opens and guests hang — so a probe guest must really
+ * run under it. RUDDERVIRT_ACCEL=kvm|tcg says it outright. The probe needs QEMU on the runner;
+ * when it is missing it is installed (install-packages), else the device alone decides, with a
+ * warning.
  */
-async function runnerHasKvm(env: NodeJS.ProcessEnv): Promise<boolean> {
-  const told = env.RUDDERVIRT_ACCEL;
-  if (told === 'kvm' || told === 'tcg') return told === 'kvm';
-  return kvmAccessible();
+async function runnerHasKvm(ctx: ActionContext): Promise<boolean> {
+  const told = ctx.env.RUDDERVIRT_ACCEL;
+  if (told !== 'kvm' && told !== 'tcg' && (await kvmAccessible()) && !onPath('qemu-system-x86_64', ctx.env)) {
+    if (!booleanInput('install-packages', true)) {
+      ctx.logger.warn('emulation: auto: qemu-system-x86_64 is not installed, so the KVM probe cannot run; trusting /dev/kvm, which opens (set emulation: true if guests hang)');
+      return true;
+    }
+    await installPackages(['qemu-system-x86'], ctx.logger, ctx.signal);
+  }
+  const choice = await chooseAccelerator({ logger: ctx.logger, env: ctx.env });
+  return choice.accelerator === 'kvm';
 }
 
 /** install-kubevirt's inputs, read (and refused when wrong) before the cluster is touched. */
@@ -52,12 +63,14 @@ async function prepareCluster(ctx: ActionContext, cluster: Cluster, kc: KubeConf
   if (install && blockingProblems(caps).length > 0) {
     await installKubevirt(kc, {
       ...install,
-      emulation: install.emulation === 'auto' ? !(await runnerHasKvm(ctx.env)) : install.emulation === 'true',
+      emulation: install.emulation === 'auto' ? !(await runnerHasKvm(ctx)) : install.emulation === 'true',
       logger: ctx.logger,
       signal: ctx.signal,
     });
     caps = await checkCluster(kc);
   }
+  // Installed but still starting (a fresh cluster, an operator rollout): wait for KubeVirt Deployed and CDI Available.
+  if (cluster.onlyStarting(caps)) caps = await cluster.waitUntilReady(kc, { timeoutMs: durationInput('install-timeout') ?? 15 * 60_000, logger: ctx.logger, signal: ctx.signal });
   for (const line of describeCapabilities(caps)) ctx.logger.info(line);
   const problems = blockingProblems(caps);
   if (problems.length > 0) throw new UserError(`this cluster cannot run builds yet: ${problems.join('; ')}`);

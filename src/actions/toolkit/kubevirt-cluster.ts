@@ -18,7 +18,12 @@ export const PINNED = { kubevirt: 'v1.9.0', cdi: 'v1.66.0' } as const;
 export interface ClusterCapabilities {
   serverVersion: string;
   kubevirt: { installed: boolean; phase?: string; namespace?: string; name?: string; emulation: boolean };
-  cdi: boolean;
+  /**
+   * installed: its API group is served. available: its CDI resource reports Available=True (what
+   * CDI's install guide waits for: kubectl wait cdi cdi --for condition=Available); undefined
+   * when the CDI resource cannot be read (not allowed), so it is not known.
+   */
+  cdi: { installed: boolean; available?: boolean; phase?: string };
   volumeSnapshots: boolean;
   vmExport: boolean;
   kubeOvnVpcs: boolean;
@@ -76,14 +81,37 @@ export async function checkCluster(kc: k8s.KubeConfig): Promise<ClusterCapabilit
       kubevirt.emulation = kv.spec?.configuration?.developerConfiguration?.useEmulation === true;
     }
   }
-  return { serverVersion, kubevirt, cdi: cdi === true, volumeSnapshots: volumeSnapshots === true, vmExport: vmExport === true, kubeOvnVpcs: kubeOvnVpcs === true };
+  const cdiState: ClusterCapabilities['cdi'] = { installed: cdi === true };
+  if (cdi) Object.assign(cdiState, await readCdiStatus(kc));
+  return { serverVersion, kubevirt, cdi: cdiState, volumeSnapshots: volumeSnapshots === true, vmExport: vmExport === true, kubeOvnVpcs: kubeOvnVpcs === true };
+}
+
+/**
+ * The CDI resource's readiness (cluster-scoped cdis.cdi.kubevirt.io; the operator names it `cdi`).
+ * Readiness is its Available condition, as in installKubevirt; Degraded or Progressing alone are
+ * not enough (kubevirt/containerized-data-importer v1.66.0 pkg/operator/controller/controller.go
+ * sets Available once every component is ready).
+ */
+async function readCdiStatus(kc: k8s.KubeConfig): Promise<{ available?: boolean; phase?: string }> {
+  try {
+    const list = (await kc.makeApiClient(k8s.CustomObjectsApi).listClusterCustomObject({ group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'cdis' })) as {
+      items?: { status?: { phase?: string; conditions?: { type?: string; status?: string }[] } }[];
+    };
+    const cr = list.items?.[0];
+    if (!cr) return { available: false, phase: 'no CDI resource' };
+    return { available: cr.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True') === true, ...(cr.status?.phase ? { phase: cr.status.phase } : {}) };
+  } catch (err) {
+    const code = statusOf(err);
+    if (code === 403 || code === 404) return {};
+    throw err;
+  }
 }
 
 export function describeCapabilities(c: ClusterCapabilities): string[] {
   return [
     `Kubernetes ${c.serverVersion}`,
     c.kubevirt.installed ? `KubeVirt: ${c.kubevirt.phase ?? 'no KubeVirt resource'}${c.kubevirt.emulation ? ' (software emulation)' : ''}` : 'KubeVirt: not installed',
-    `CDI: ${c.cdi ? 'installed' : 'not installed'}`,
+    `CDI: ${!c.cdi.installed ? 'not installed' : c.cdi.available === true ? 'available' : c.cdi.available === false ? `not available yet (${c.cdi.phase ?? 'no phase'})` : 'installed (its readiness could not be read)'}`,
     `VolumeSnapshots: ${c.volumeSnapshots ? 'yes' : 'no (snapshots fall back to PVC clones)'}`,
     `VirtualMachineExport: ${c.vmExport ? 'yes' : 'no'}`,
     `Kube-OVN VPCs: ${c.kubeOvnVpcs ? 'yes' : 'no (network.vpcs need Kube-OVN)'}`,
@@ -95,8 +123,33 @@ export function blockingProblems(c: ClusterCapabilities): string[] {
   const out: string[] = [];
   if (!c.kubevirt.installed) out.push('KubeVirt is not installed (set install-kubevirt: true, or install it first)');
   else if (c.kubevirt.phase !== 'Deployed') out.push(`KubeVirt is not deployed (phase ${c.kubevirt.phase ?? 'unknown'})`);
-  if (!c.cdi) out.push('CDI (Containerized Data Importer) is not installed');
+  if (!c.cdi.installed) out.push('CDI (Containerized Data Importer) is not installed');
+  else if (c.cdi.available === false) out.push(`CDI is not Available (${c.cdi.phase ?? 'no phase'})`);
   return out;
+}
+
+/** Installed, but still coming up: worth waiting for (a fresh cluster, an operator rolling out). */
+export function onlyStarting(c: ClusterCapabilities): boolean {
+  const kubevirtStarting = c.kubevirt.installed && c.kubevirt.phase !== 'Deployed' && c.kubevirt.phase !== undefined;
+  const cdiStarting = c.cdi.installed && c.cdi.available === false;
+  const kubevirtOk = c.kubevirt.installed && c.kubevirt.phase === 'Deployed';
+  const cdiOk = c.cdi.installed && c.cdi.available !== false;
+  return (kubevirtStarting || cdiStarting) && (kubevirtOk || kubevirtStarting) && (cdiOk || cdiStarting);
+}
+
+/**
+ * Checks the cluster until KubeVirt is Deployed and CDI Available, or `timeoutMs` passed while
+ * they are still starting; returns the last check (the caller reports what still blocks).
+ */
+export async function waitUntilReady(kc: k8s.KubeConfig, o: { timeoutMs: number; logger: Logger; signal: AbortSignal }): Promise<ClusterCapabilities> {
+  const deadline = Date.now() + o.timeoutMs;
+  const pollMs = installPollIntervalMs(o.timeoutMs);
+  for (;;) {
+    const caps = await checkCluster(kc);
+    if (!onlyStarting(caps) || Date.now() > deadline) return caps;
+    o.logger.progress({ phase: 'wait for kubevirt', message: `waiting: ${blockingProblems(caps).join('; ')}` });
+    await sleep(pollMs, o.signal);
+  }
 }
 
 /**
