@@ -31,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ensureGuestImage } from '../fixtures/guest.js';
 import { node24, repoRoot } from '../helpers/node24.js';
-import { startKubeHarness, type KubeHarness } from '../kube-harness/index.js';
+import { e2eCluster, type E2eCluster } from './helpers/e2e-cluster.js';
 
 const BUILD_TIMEOUT = 20 * 60_000;
 const PASSWORD = 'rv-module-pw';
@@ -39,7 +39,7 @@ const PASSWORD = 'rv-module-pw';
 let guestImage = '';
 let bundleDir = '';
 let work = '';
-let harness: KubeHarness;
+let cluster: E2eCluster;
 let namespace = '';
 /** A service on this machine's own address that no build file names: only egress reaches it. */
 let hostService: Server;
@@ -177,9 +177,11 @@ function runCli(args: string[], cache = 'cache'): Promise<{ code: number; stdout
   });
 }
 
-/** Network stacks (QEMU without a machine) and guests the harness still runs. */
+/** Network stacks (QEMU without a machine) and guests the harness still runs (none on a real cluster). */
 function harnessQemus(): string[] {
   const out: string[] = [];
+  const harness = cluster.harness;
+  if (!harness) return out;
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
@@ -191,17 +193,16 @@ function harnessQemus(): string[] {
   return out;
 }
 
-/** The run ids that created a VirtualMachine for layer/vm: its events are named after the VM, `<build>-<layer>-<vm>-<run>.<id>`. */
-function vmRuns(layer: string, vm: string): Set<string> {
-  const named = new RegExp(`^${BUILD_NAME}-${layer}-${vm}-([a-z0-9]+)\\.[0-9a-f]+$`);
-  return new Set(harness.objects().flatMap((o) => (o.kind === 'Event' && o.namespace === namespace ? (named.exec(o.name)?.slice(1, 2) ?? []) : [])));
+/** The run ids that created a VirtualMachine for layer/vm: the VM is named `<build>-<layer>-<vm>-<run>`, and the cluster's events about it outlive it. */
+async function vmRuns(layer: string, vm: string): Promise<Set<string>> {
+  const named = new RegExp(`^VirtualMachine/${BUILD_NAME}-${layer}-${vm}-([a-z0-9]+)$`);
+  return new Set((await cluster.events(namespace)).flatMap((e) => named.exec(e.involved)?.slice(1, 2) ?? []));
 }
 
 /** The kept outputs (VolumeSnapshots `<build>-<layer>-<vm>-<run>-output`) in the namespace, as "layer/vm". */
-function keptOutputs(): string[] {
+async function keptOutputs(): Promise<string[]> {
   const named = new RegExp(`^${BUILD_NAME}-([a-z]+)-([a-z]+)-[a-z0-9]+-output$`);
-  return harness
-    .leftovers(namespace)
+  return (await cluster.leftovers(namespace))
     .filter((o) => o.kind === 'VolumeSnapshot')
     .map((o) => named.exec(o.name)?.slice(1, 3).join('/') ?? o.name)
     .sort();
@@ -234,13 +235,15 @@ describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnet
     });
     await new Promise<void>((r) => hostService.listen(0, '0.0.0.0', () => r()));
     hostPort = (hostService.address() as net.AddressInfo).port;
-    harness = await startKubeHarness();
-    namespace = await harness.createNamespace('rv-module');
+    // A real cluster with Kube-OVN when RUDDERVIRT_E2E_KUBECONFIG names one (the kubevirt-e2e workflow), else the harness.
+    cluster = await e2eCluster();
+    namespace = await cluster.createNamespace('rv-module');
   }, 15 * 60_000);
 
   afterAll(async () => {
     hostService?.close();
-    await harness?.close();
+    if (cluster && namespace) await cluster.deleteNamespace(namespace).catch(() => undefined);
+    await cluster?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -249,7 +252,7 @@ describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnet
     async () => {
       const file = moduleBuild();
       const out = path.join(work, 'out-1');
-      const run = await runCli(['build', file, '--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace, '--output', out]);
+      const run = await runCli(['build', file, '--engine', 'kubevirt', '--kubeconfig', cluster.kubeconfigPath, '--namespace', namespace, '--output', out]);
       expect(run.code, run.stderr).toBe(0);
 
       // Layer 2 came from layer 1's output in the cluster: clones, no upload after the first disk.
@@ -287,11 +290,10 @@ describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnet
       for (const o of manifest.outputs) expect(o.keptAs).toMatch(new RegExp(`^VolumeSnapshot ${namespace}/${BUILD_NAME}-${o.layer}-${o.vm}-[a-z0-9]+-output$`));
       expect(run.stderr).toMatch(/layer base: outputs kept in the cluster for later builds \(key [0-9a-f]{12}\)/);
       firstBaseSha = manifest.outputs.find((o) => o.vm === 'base')!.sha256;
-      expect(vmRuns('base', 'base').size).toBe(1);
+      expect((await vmRuns('base', 'base')).size).toBe(1);
 
-      await harness.settled();
-      expect(keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/far']);
-      const left = harness.leftovers().filter((o) => o.kind !== 'Event' && o.kind !== 'VolumeSnapshot' && !(o.kind === 'Namespace' && o.name === namespace));
+      expect(await keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/far']);
+      const left = (await cluster.leftovers(namespace)).filter((o) => o.kind !== 'VolumeSnapshot');
       expect(left).toEqual([]);
       // The subnets' switches, the pods' and the egress gateway's network stacks went with their objects.
       expect(harnessQemus()).toEqual([]);
@@ -302,14 +304,14 @@ describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnet
   it(
     'another machine reuses layer base from the cluster (no base VM boots) and layer 2 clones its kept output; --force rebuilds it; prune leaves nothing',
     async () => {
-      const kube = ['--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace];
+      const kube = ['--engine', 'kubevirt', '--kubeconfig', cluster.kubeconfigPath, '--namespace', namespace];
       const file = secondBuild();
       const out = path.join(work, 'out-2');
       const run = await runCli(['build', file, ...kube, '--output', out], 'cache-2');
       expect(run.code, run.stderr).toBe(0);
 
       // No VM of layer base was created: its only VM is still the first build's.
-      expect(vmRuns('base', 'base').size).toBe(1);
+      expect((await vmRuns('base', 'base')).size).toBe(1);
       expect(run.stderr).toMatch(/layer base: reused \(unchanged, key [0-9a-f]{12}\) from VolumeSnapshot /);
       expect(run.stderr).toContain('layer base: fetching the kept output of base from VolumeSnapshot');
       expect(run.stderr).toMatch(/vm services\/echo: its root disk clones the output of base\/base kept by an earlier build \(VolumeSnapshot /);
@@ -324,23 +326,20 @@ describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnet
       expect(manifest.phases.filter((p) => p.vm === 'base/base').map((p) => [p.phase, p.status])).toEqual([['layer', 'reused']]);
       expect(manifest.phases.find((p) => p.vm === 'base/base')?.detail).toMatch(/^kept by the kubevirt engine as VolumeSnapshot /);
       expect(run.stderr).toMatch(/\(reused from VolumeSnapshot /);
-      await harness.settled();
-      expect(keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/echo', 'services/far']);
+      expect(await keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/echo', 'services/far']);
 
       // --force rebuilds base whatever is kept; --keep-layers 1 then removes the older kept output.
       const forced = await runCli(['build', file, ...kube, '--output', path.join(work, 'out-3'), '--force', '--until', 'base', '--keep-layers', '1'], 'cache-2');
       expect(forced.code, forced.stderr).toBe(0);
-      expect(vmRuns('base', 'base').size).toBe(2);
+      expect((await vmRuns('base', 'base')).size).toBe(2);
       expect(forced.stderr).not.toMatch(/layer base: reused/);
       expect(forced.stderr).toMatch(/layer base: removed 1 older kept output\(s\) beyond the newest 1 per VM/);
-      await harness.settled();
-      expect(keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/echo', 'services/far']);
+      expect(await keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/echo', 'services/far']);
 
-      const pruned = await runCli(['prune', file, '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace]);
+      const pruned = await runCli(['prune', file, '--kubeconfig', cluster.kubeconfigPath, '--namespace', namespace]);
       expect(pruned.code, pruned.stderr).toBe(0);
       expect(pruned.stderr).toContain(`removed 5 kept layer outputs of build ${BUILD_NAME} in namespace ${namespace}`);
-      await harness.settled();
-      const left = harness.leftovers().filter((o) => o.kind !== 'Event' && !(o.kind === 'Namespace' && o.name === namespace));
+      const left = await cluster.leftovers(namespace);
       expect(left).toEqual([]);
       expect(harnessQemus()).toEqual([]);
     },
