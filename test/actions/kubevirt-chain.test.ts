@@ -23,7 +23,11 @@ import { afterAll, beforeAll, describe, expect, it, type ExpectStatic } from 'vi
 import { ensureGuestImage } from '../fixtures/guest.js';
 import { node24 } from '../helpers/node24.js';
 import { requireTool, skopeo, startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { KubeApi } from '../../src/engines/kubevirt/cluster/kube-api.js';
 import { startKubeHarness, type KubeHarness } from '../kube-harness/index.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = Record<string, any>;
 import { bundleActions, type Bundle } from './helpers/bundle.js';
 import { RunnerJob, type StepResult } from './helpers/runner.js';
 import { quickstartWorkspace, type Workspace } from './helpers/workspace.js';
@@ -66,6 +70,13 @@ function workspace(name: string, edit: (vm: Record<string, unknown>) => void = (
   });
   cleanups.push(() => ws.remove());
   return ws;
+}
+
+/** The objects of a kind in a namespace, as the API serves them. */
+async function objectsOf(namespace: string, kind: string): Promise<Loose[]> {
+  const api = new KubeApi(harness.kubeConfig());
+  const path = kind === 'DataSource' ? `/apis/cdi.kubevirt.io/v1beta1/namespaces/${namespace}/datasources` : '';
+  return (await api.json<{ items: Loose[] }>('GET', path, { signal: AbortSignal.timeout(10_000) })).items;
 }
 
 function job(ws: Workspace): RunnerJob {
@@ -238,12 +249,14 @@ describe.concurrent('failures, and the whole-build action, side by side', () => 
   );
 
   it(
-    'builds the quickstart in one step with an inline kubeconfig; outputs and summary as on the local engine; the post step finds nothing left',
+    'builds the quickstart in one step with an inline kubeconfig, keep-layers and a data-source; another runner with an empty cache reuses the kept layer; the post steps leave only the golden image',
     async ({ expect }) => {
       const ws = workspace('kvwhole');
       const runner = job(ws);
       const namespace = await harness.createNamespace(`rv-whole-${process.pid}`);
-      const r = await runner.run('build', { 'build-file': ws.buildFile, engine: 'kubevirt', kubeconfig: readFileSync(harness.kubeconfigPath, 'utf8'), namespace }, { timeoutMs: STEP_TIMEOUT });
+      const golden = 'kvwhole-golden,instancetype=u1.small,preference=alpine';
+      const inputs = { 'build-file': ws.buildFile, engine: 'kubevirt', kubeconfig: readFileSync(harness.kubeconfigPath, 'utf8'), namespace, 'keep-layers': '1', 'data-source': golden };
+      const r = await runner.run('build', inputs, { timeoutMs: STEP_TIMEOUT });
       expectOk(r, expect);
       expect(r.outputs.status).toBe('succeeded');
       const image = r.outputs.path!;
@@ -255,13 +268,44 @@ describe.concurrent('failures, and the whole-build action, side by side', () => 
       expect(r.masks).toContain(harness.token);
       expect(r.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain(harness.token);
       expect(r.state.runId).toMatch(/^\w+$/);
+      // keep-layers: the layer's output stays in the namespace; data-source: a DataSource points at it.
+      expect(r.stdout).toMatch(/layer base: outputs kept in the cluster for later builds \(key [0-9a-f]{12}\)/);
+      const goldenLine = new RegExp(`golden image: DataSource ${namespace}/kvwhole-golden → (VolumeSnapshot|DataVolume) ${namespace}/(\\S+) \\(Ready\\)`);
+      const [, kind, source] = goldenLine.exec(r.stdout) ?? [];
+      expect(kind, r.stdout).toBeDefined();
 
       const [post] = await runner.runPosts();
       expectOk(post!, expect);
-      expect(await leftovers(namespace), `${r.stdout}\n${post!.stdout}`).toEqual([]);
+      const expectGolden = async () => {
+        const dataSource = harness.objects().find((o) => o.kind === 'DataSource' && o.namespace === namespace)!;
+        expect(dataSource.name).toBe('kvwhole-golden');
+        const full = await objectsOf(namespace, 'DataSource');
+        expect(full[0]?.metadata.labels).toMatchObject({ 'instancetype.kubevirt.io/default-instancetype': 'u1.small', 'instancetype.kubevirt.io/default-preference': 'alpine' });
+        expect(full[0]?.spec.source).toEqual(kind === 'VolumeSnapshot' ? { snapshot: { namespace, name: source } } : { pvc: { namespace, name: source } });
+        expect(full[0]?.status.conditions[0]).toMatchObject({ type: 'Ready', status: 'True' });
+      };
+      await expectGolden();
+      const kept = kind === 'VolumeSnapshot' ? [`VolumeSnapshot ${namespace}/${source}`] : [`DataVolume ${namespace}/${source}`, `PersistentVolumeClaim ${namespace}/${source}`];
+      expect((await leftovers(namespace)).sort(), `${r.stdout}\n${post!.stdout}`).toEqual([`DataSource ${namespace}/kvwhole-golden`, ...kept].sort());
+
+      // Another runner (a fresh job: empty layer cache, no Actions cache) builds the same file: the
+      // kept layer is reused from the cluster, no VM boots, and the image comes out the same.
+      const again = new RunnerJob(bundle.dir, ws.dir);
+      cleanups.push(() => again.finish());
+      const r2 = await again.run('build', inputs, { timeoutMs: STEP_TIMEOUT });
+      expectOk(r2, expect);
+      expect(r2.stdout).toMatch(/layer base: reused \(unchanged, key [0-9a-f]{12}\) from (VolumeSnapshot|DataVolume) /);
+      expect(r2.stdout).toContain('layer base: fetching the kept output of guest from');
+      expect(r2.stdout).not.toMatch(/vm base\/guest: running/);
+      expect(r2.outputs.sha256).toBe(r.outputs.sha256);
+      expect(r2.stdout).toContain(`golden image: still DataSource ${namespace}/kvwhole-golden → ${kind} ${namespace}/${source} (Ready)`);
+      const [post2] = await again.runPosts();
+      expectOk(post2!, expect);
+      await expectGolden();
+      expect((await leftovers(namespace)).sort()).toEqual([`DataSource ${namespace}/kvwhole-golden`, ...kept].sort());
       await harness.deleteNamespace(namespace);
     },
-    15 * 60_000,
+    20 * 60_000,
   );
 
   it(
