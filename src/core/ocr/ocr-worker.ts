@@ -12,6 +12,15 @@ import { locateOcrAssets, OCR_LANGUAGE, type OcrAssets } from './ocr-assets.js';
 /** Tesseract's OEM 1: the LSTM recognizer only (the language data holds no legacy model). */
 const OEM_LSTM_ONLY = 1;
 
+/**
+ * Parameters every worker starts with. tessedit_do_invert 0: Tesseract 5 (ccmain/linerec.cpp,
+ * LSTMRecognizeWord) recognises a line again, inverted, whenever its confidence is low. Screens
+ * reach it already dark-on-light (screen-image.ts), so the second pass only ever re-reads the lines
+ * that are low for other reasons (Cyrillic, CJK, box drawing on an installer's language list) and
+ * cost 12-40% of an installer screen's CPU time for the same text (bench/ocr.sh, the OCR tests).
+ */
+export const OCR_DEFAULT_PARAMETERS: Readonly<Record<string, string>> = { tessedit_do_invert: '0' };
+
 export class OcrError extends Error {
   override name = 'OcrError';
 }
@@ -66,7 +75,7 @@ export class OcrWorker {
       // cacheMethod none: tesseract.js would otherwise write eng.traineddata into the working directory.
       await ocr.job('loadLanguage', { langs: OCR_LANGUAGE, options: { langPath: assets.langPath, cacheMethod: 'none', gzip: true, lstmOnly: true } });
       await ocr.job('initialize', { langs: OCR_LANGUAGE, oem: OEM_LSTM_ONLY });
-      if (options.parameters) await ocr.job('setParameters', { params: options.parameters });
+      await ocr.job('setParameters', { params: { ...OCR_DEFAULT_PARAMETERS, ...options.parameters } });
     } catch (err) {
       await ocr.close();
       throw err;
