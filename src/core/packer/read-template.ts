@@ -8,7 +8,6 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseHcl } from '@cdktf/hcl2json';
 import type { BuildProblem } from '../config/problems.js';
 import { evaluateHcl, evaluateJson, UndefinedReference, Unevaluated, type HclScope, type PackerValue } from './template-values.js';
 
@@ -291,6 +290,9 @@ async function parseHclFile(file: string, cwd: string): Promise<HclFile> {
   // HCL's JSON syntax: the same blocks as objects; `${…}` strings are templates as in HCL.
   if (file.endsWith('.json')) return { file, text, body: parseJsonLocated(text, file) as Json };
   try {
+    // Loaded here, not at the top: importing @cdktf/hcl2json starts its Go WebAssembly runtime,
+    // about 0.3 s of CPU that every `ruddervirt` command paid although only import-packer parses HCL.
+    const { parse: parseHcl } = await import('@cdktf/hcl2json');
     return { file, text, body: (await parseHcl(file, text)) as Json };
   } catch (err) {
     const message = String((err as Error).message ?? err);
