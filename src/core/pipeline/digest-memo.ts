@@ -12,8 +12,8 @@
  * file, and each is written aside and renamed, so a reader sees a whole record or none.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, type BigIntStats } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 interface MemoRecord {
@@ -58,9 +58,11 @@ export class DigestMemo {
 
   async sha256(file: string, signal?: AbortSignal): Promise<MemoDigest> {
     const abs = path.resolve(file);
-    const before = await stat(abs, { bigint: true });
+    // The lookup is one stat and one small read, done synchronously: through the thread pool each
+    // would wait its turn behind other I/O, which on a busy machine costs tens of milliseconds.
+    const before = statSync(abs, { bigint: true });
     if (before.size < BigInt(this.minBytes)) return { sha256: await hashFile(abs, signal), from: 'hashed' };
-    const record = await this.read(abs);
+    const record = this.read(abs);
     if (record && sameFile(record, abs, before)) return { sha256: record.sha256, from: 'hit' };
     const sha256 = await hashFile(abs, signal);
     const after = await stat(abs, { bigint: true });
@@ -71,9 +73,9 @@ export class DigestMemo {
     return { sha256, from: 'hashed' };
   }
 
-  private async read(abs: string): Promise<MemoRecord | undefined> {
+  private read(abs: string): MemoRecord | undefined {
     try {
-      return JSON.parse(await readFile(this.recordFile(abs), 'utf8')) as MemoRecord;
+      return JSON.parse(readFileSync(this.recordFile(abs), 'utf8')) as MemoRecord;
     } catch {
       return undefined;
     }
