@@ -37,6 +37,8 @@ export const DEBIAN_PACKAGES = {
   mmdebstrap: 'builds the Debian 12 test guest (test/fixtures/debian) from Debian packages',
   isolinux: 'boots the Debian installer ISO made from the netboot tree',
   'debian-installer-12-netboot-amd64': 'the real Debian installer (kernel, initrd, menus) for installer tests',
+  gpgv: 'checks checksumSignature (OpenPGP signatures of checksum files)',
+  gnupg: 'makes the OpenPGP keys and signatures of the checksum-signature tests',
 };
 
 function run(cmd, args, opts = {}) {

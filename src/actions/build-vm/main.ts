@@ -12,6 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../../core/errors.js';
 import type { Source } from '../../core/config/model.js';
+import { resolveSourceChecksums } from '../../core/sources/resolve-checksums.js';
 import { loadBuildForAction } from '../toolkit/build-context.js';
 import { readHandoff, updateHandoff, handoffPath } from '../toolkit/handoff.js';
 import { enumInput, optionalInput, booleanInput } from '../toolkit/inputs.js';
@@ -36,6 +37,8 @@ export const run = (): Promise<void> =>
     const engineName = enumInput('engine', ['local', 'kubevirt'] as const, handoff?.engine ?? 'local');
     const loaded = loadBuildForAction(ctx, handoff);
     const { build } = loaded;
+    // checksum: file:… names its digest in a checksum file: read (and its signature checked) before the VM starts.
+    await resolveSourceChecksums(build, { logger, signal: ctx.signal, env: ctx.env });
     const selected = selectVm(build, optionalInput('vm'));
     const { vm, key } = selected;
     if (handoff?.vms[key]?.state === 'running') throw new UserError(`build-vm: vm ${key} is already running in this job`);

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import type { Build } from '../../core/config/model.js';
 import type { Logger } from '../../core/log.js';
+import { knownChecksum } from '../../core/sources/known-checksum.js';
+import { resolveSourceChecksums } from '../../core/sources/resolve-checksums.js';
 import { sha256OfFile } from '../../core/pipeline/checksum-file.js';
 import { containerDiskSettingsFromEnv, secretsOf } from '../../core/oci/pull/container-disk-source.js';
 import { defaultContainerDiskCacheDir } from '../../core/oci/pull/disk-cache.js';
@@ -38,14 +40,17 @@ export async function importLocalSource(options: ImportSourceOptions): Promise<I
   switch (source.kind) {
     case 'url':
     case 'iso': {
+      // checksum: file:… names its digest in a checksum file: read (and its signature checked) first.
+      await resolveSourceChecksums(build, { logger, signal, env });
+      const checksum = knownChecksum(source.checksum, source.url);
       const cacheDir = defaultSourceCacheDir(env);
-      const cached = await restoreSource(source.url, source.checksum, cacheDir, logger, options.actionsCache !== false);
-      const file = await fetchSource({ url: source.url, checksum: source.checksum, logger, signal, cacheDir, env });
+      const cached = await restoreSource(source.url, checksum, cacheDir, logger, options.actionsCache !== false);
+      const file = await fetchSource({ url: source.url, ...(source.mirrors ? { mirrors: source.mirrors } : {}), checksum, logger, signal, cacheDir, env });
       const isLocalUrl = source.url.startsWith('file:');
       let origin: SourceOrigin = isLocalUrl ? 'local-file' : cached.origin === 'missing' ? 'downloaded' : cached.origin;
       if (origin === 'downloaded') await saveSource(cached, logger, options.actionsCache !== false);
       if (isLocalUrl) origin = 'local-file';
-      const digest = source.checksum.algorithm === 'sha256' ? source.checksum.hex.toLowerCase() : await sha256OfFile(file, signal);
+      const digest = checksum.algorithm === 'sha256' ? checksum.hex.toLowerCase() : await sha256OfFile(file, signal);
       return describe(file, digest, origin);
     }
     case 'path': {

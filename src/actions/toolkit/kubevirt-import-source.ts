@@ -9,6 +9,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import type { Build, Source } from '../../core/config/model.js';
+import { checksumText, knownChecksum } from '../../core/sources/known-checksum.js';
+import { resolveSourceChecksums } from '../../core/sources/resolve-checksums.js';
 import { sha256OfFile } from '../../core/pipeline/checksum-file.js';
 import type { Handoff, HandoffSource } from './handoff.js';
 import { jobEngine, jobRun } from './kubevirt-run.js';
@@ -22,7 +24,7 @@ async function describeSource(build: Build, selected: SelectedVm, handoff: Hando
     case 'url':
     case 'iso':
       // CDI checks the checksum while importing; the build file's value is the digest.
-      return { digest: `${source.checksum.algorithm}:${source.checksum.hex.toLowerCase()}` };
+      return { digest: checksumText(knownChecksum(source.checksum, source.url)) };
     case 'path': {
       const file = path.resolve(build.dir, source.path);
       const info = await stat(file).catch(() => undefined);
@@ -44,6 +46,8 @@ async function describeSource(build: Build, selected: SelectedVm, handoff: Hando
 }
 
 export async function importKubevirtSource(ctx: ActionContext, build: Build, selected: SelectedVm, handoff: Handoff | undefined): Promise<HandoffSource> {
+  // checksum: file:… names its digest in a checksum file: read (and its signature checked) first.
+  await resolveSourceChecksums(build, { logger: ctx.logger, signal: ctx.signal, env: ctx.env });
   const known = await describeSource(build, selected, handoff, ctx.signal);
   const run = await jobRun(ctx, handoff);
   const engine = await jobEngine(ctx, run);

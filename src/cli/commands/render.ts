@@ -9,6 +9,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadBuild } from '../../core/config/load.js';
+import { SecretMasker } from '../../core/log.js';
+import { resolveSourceChecksums } from '../../core/sources/resolve-checksums.js';
+import { terminalLogger } from '../terminal-logger.js';
 import { effectiveSettings } from '../../core/config/kubevirt-settings.js';
 import { parseQuantity } from '../../core/config/quantity.js';
 import { buildFeatures, discoverCapabilities, type CaptureRequest } from '../../engines/kubevirt/capabilities.js';
@@ -135,6 +138,10 @@ export const renderCommand: Command = {
     const kubevirt = kubevirtSettingsFromFlags(values);
 
     const build = loadBuild(positionals[0]!, { ...variableOptions(values), env: io.env, cwd: io.cwd });
+    // CDI checks an import against a digest: a checksum: file:… is read (and its signature checked) now.
+    const masker = new SecretMasker();
+    for (const secret of build.secrets) masker.add(secret);
+    await resolveSourceChecksums(build, { logger: terminalLogger(io.stderr, masker), signal: io.signal, env: io.env });
     if (values.kubeconfig !== undefined) {
       const target = loadKubeTarget({ env: io.env, kubeconfig: path.resolve(io.cwd, values.kubeconfig), ...(values.context ? { context: values.context } : {}) });
       const found = await discoverCapabilities(new KubeDiscoveryClient(target.kc), {

@@ -45,7 +45,7 @@ function size(description: string, extra: Partial<UnionSpec> = {}): UnionSpec {
   return {
     type: 'union',
     description,
-    options: [formatted('quantity', description), integer(`${description} In bytes.`, { minimum: 1 })],
+    options: [formatted('size', description), integer(`${description} In bytes.`, { minimum: 1 })],
     ...extra,
   };
 }
@@ -55,29 +55,40 @@ const templated = (use: TemplateUse, description: string, extra: Partial<StringS
 
 // ---------------------------------------------------------------------------------------------
 
+const checksumText =
+  'algo:hex (md5, sha1, sha256 or sha512), or file:URL / file:PATH (Packer\'s form): the entry for this file name in a checksum file such as SHA256SUMS (lines "HASH  name", "HASH *name" or "SHA256 (name) = HASH"), read before the build starts; a path is relative to the build file.';
+const downloadFields = (what: string) => ({
+  url: formatted('url', `Where to download ${what}.`),
+  urls: list(formatted('url', 'A URL of the same file.'), `Mirrors of ${what} (Packer's iso_urls), tried in order until one downloads and matches the checksum; each failure is logged with its reason. Instead of url.`, {
+    minItems: 1,
+  }),
+  checksum: formatted('checksum', `The digest of ${what}: ${checksumText}`),
+  checksumSignature: text(
+    'A detached OpenPGP signature of the checksum file (URL or path), as Debian publishes SHA512SUMS.sign and Ubuntu SHA256SUMS.gpg; checked with gpgv against checksumKeyring before the checksum file is read. Needs checksum: file:….',
+  ),
+  checksumKeyring: localPath('The OpenPGP keyring the signature must come from (binary, armored or a GnuPG keybox), relative to the build file, e.g. /usr/share/keyrings/debian-keyring.gpg.', 'file'),
+});
+const downloadChecks = { requires: { checksumSignature: ['checksumKeyring', 'checksum'], checksumKeyring: ['checksumSignature'] } };
+
 const source = object(
   'Source',
-  'Where the root disk comes from: exactly one of url (with checksum), containerDisk, iso, path or from.',
+  'Where the root disk comes from: exactly one of url or urls (with checksum), containerDisk, iso, path or from.',
   {
-    url: formatted('url', 'A disk image (qcow2 or raw) to download; needs checksum. Downloads are cached by URL and checksum.'),
-    checksum: formatted('checksum', "The image's digest, algo:hex (md5, sha1, sha256 or sha512)."),
+    ...downloadFields('the disk image (qcow2 or raw); downloads are cached by URL and checksum'),
     containerDisk: formatted('image', 'A containerDisk image (a disk under /disk in an OCI image), e.g. quay.io/containerdisks/debian:12.'),
-    iso: object(
-      'ISO',
-      'An installer ISO, attached as a cdrom and booted; the root disk starts empty (size from disks[0].size).',
-      {
-        url: formatted('url', 'Where to download the ISO.'),
-        checksum: formatted('checksum', "The ISO's digest, algo:hex."),
-      },
-      { required: ['url', 'checksum'], hints: { iso_url: 'url', iso_checksum: 'checksum' } },
-    ),
+    iso: object('ISO', 'An installer ISO, attached as a cdrom and booted; the root disk starts empty (size from disks[0].size).', downloadFields('the ISO'), {
+      required: ['checksum'],
+      exactlyOne: ['url', 'urls'],
+      ...downloadChecks,
+      hints: { iso_url: 'url', iso_urls: 'urls', iso_checksum: 'checksum' },
+    }),
     path: localPath('A local disk image (qcow2 or raw), relative to the build file; read when the build runs.', 'unchecked'),
     from: formatted('vmRef', "Another VM's output, `<layer>/<vm>`, from an earlier layer."),
   },
   {
-    exactlyOne: ['url', 'containerDisk', 'iso', 'path', 'from'],
-    requires: { url: ['checksum'], checksum: ['url'] },
-    hints: { iso_url: 'iso: { url, checksum }', iso_checksum: 'iso: { url, checksum }', disk_image: 'url (a disk image) or iso (an installer)' },
+    exactlyOne: ['url', 'urls', 'containerDisk', 'iso', 'path', 'from'],
+    requires: { url: ['checksum'], urls: ['checksum'], ...downloadChecks.requires },
+    hints: { iso_url: 'iso: { url, checksum }', iso_urls: 'iso: { urls, checksum }', iso_checksum: 'iso: { url, checksum }', disk_image: 'url (a disk image) or iso (an installer)' },
   },
 );
 
@@ -328,6 +339,13 @@ const vm = object(
     shutdownCommand: text('Command that shuts the guest down; without it the VM is powered off (ACPI, then forced).'),
     shutdownTimeout: duration('How long to wait for the guest to stop after shutdownCommand.', '5m'),
     output: output,
+    vmName: formatted('fileName', "The output image's file name in the output folder, as written (Packer's vm_name: no extension is added); also {{ .Name }} in bootCommand. Unique within the build.", {
+      defaultText: '<layer>-<name>.qcow2 (.img for raw)',
+    }),
+    qemuArgs: list(
+      list(text('The switch, then its value in parts that are joined without a separator (as Packer joins them).'), 'One QEMU switch with its value, e.g. [-device, virtio-gpu-pci].', { minItems: 1 }),
+      "Extra QEMU arguments (Packer's qemuargs), local engine only: appended after RudderVirt's own, so options QEMU takes once (-m, -smp, -cpu) override them and -device or -drive add to them. The kubevirt engine refuses them: virt-launcher builds QEMU's command line there. Switches RudderVirt needs to drive the VM (-vnc, -qmp, -monitor, -mon, -serial, -chardev, -daemonize, -display, -nographic, -S) are refused.",
+    ),
     dependsOn: list(k8sName('A VM of the same layer.'), 'VMs of the same layer this one waits for: they start first.', { default: [] }),
     verify: verifySpec,
     kubevirt: kubevirtSpec,
@@ -338,8 +356,10 @@ const vm = object(
     hints: {
       cpus: 'cpu',
       cpu_model: 'cpuModel',
-      vm_name: 'name',
+      vm_name: 'vmName',
+      qemuargs: 'qemuArgs',
       iso_url: 'source: { iso: { url, checksum } }',
+      iso_urls: 'source: { iso: { urls, checksum } }',
       iso_checksum: 'source: { iso: { url, checksum } }',
       disk_size: 'disks: [{ name: root, size }]',
       disk_interface: 'disks[].bus',

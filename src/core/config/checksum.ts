@@ -1,6 +1,9 @@
 /**
- * Checksums of downloaded sources, written `algo:hex` (Packer's iso_checksum prefix form). Only the
- * explicit form is accepted: a bare hex string or `file:` URL would make the cache key ambiguous.
+ * Checksums of downloaded sources, written `algo:hex` (Packer's iso_checksum prefix form), or
+ * `file:URL` / `file:PATH` (Packer's form too): the digest is then the checksum file's entry for the
+ * source, read before the build starts (src/core/sources/resolve-checksums.ts), so the cache and
+ * layer keys still hold the digest itself. A bare hex string is refused: its algorithm would be a
+ * guess from its length.
  */
 import type { Checksum } from './model.js';
 
@@ -9,9 +12,10 @@ export const CHECKSUM_HEX_LENGTH: Readonly<Record<Checksum['algorithm'], number>
 /** The syntax, as a regular-expression source without anchors (shared with the JSON Schema). */
 export const CHECKSUM_PATTERN = `(?:${Object.entries(CHECKSUM_HEX_LENGTH)
   .map(([algo, n]) => `${algo}:[0-9a-fA-F]{${n}}`)
-  .join('|')})`;
+  .join('|')}|file:\\S.*)`;
 
-export type ChecksumResult = { checksum: Checksum } | { error: string };
+/** `file` is the checksum file as written: an http(s):// or file:// URL, or a path relative to the build file. */
+export type ChecksumResult = { checksum: Checksum } | { file: string } | { error: string };
 
 export function parseChecksum(text: string): ChecksumResult {
   const colon = text.indexOf(':');
@@ -26,8 +30,13 @@ export function parseChecksum(text: string): ChecksumResult {
   const algo = text.slice(0, colon).toLowerCase();
   const hex = text.slice(colon + 1);
   if (algo === 'file') {
-    // Packer's iso_checksum accepts file:<url or path> and reads the digest from it at build time.
-    return { error: "a checksum file (Packer's file:…) is not read: write the digest itself as algo:hex, e.g. sha256:<64 hex digits> copied from that file, so the cache key is known before downloading" };
+    const location = text.slice(colon + 1).trim();
+    if (location === '') return { error: 'file: needs the checksum file after it: file:https://…/SHA256SUMS or file:./SHA256SUMS' };
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !/^(?:https?|file):\/\//i.test(location)) {
+      return { error: `the checksum file '${location}' has an unsupported scheme; expected an http://, https:// or file:// URL, or a path relative to the build file` };
+    }
+    if (text.slice(0, colon) !== algo) return { error: `write the prefix in lower case: 'file:…'` };
+    return { file: location };
   }
   if (!Object.hasOwn(CHECKSUM_HEX_LENGTH, algo)) {
     return { error: `unknown checksum algorithm '${text.slice(0, colon)}'; expected one of ${algos.join(', ')}` };

@@ -5,7 +5,7 @@
  * after it is rendered, and the schema lets it through.
  */
 import { CHECKSUM_PATTERN, parseChecksum } from './checksum.js';
-import { parseQuantity, QUANTITY_PATTERN } from './quantity.js';
+import { parseQuantity, parseSize, QUANTITY_PATTERN, SIZE_PATTERN } from './quantity.js';
 
 export interface StringFormat {
   /** Regular-expression source without anchors; valid with the `u` flag (as ajv compiles it). */
@@ -46,6 +46,15 @@ export const FORMATS = {
     expected: 'a Kubernetes quantity such as 512Mi, 2Gi or 10G',
     explain: (v) => {
       const r = parseQuantity(v);
+      return 'error' in r ? r.error : undefined;
+    },
+  },
+  size: {
+    // Sizes: k, M, G and T alone are refused (quantity.ts parseSize says why), here as in the schema.
+    pattern: SIZE_PATTERN,
+    expected: 'a size such as 512Mi, 2Gi or 10e9 (binary suffixes Ki Mi Gi Ti; decimal as an exponent)',
+    explain: (v) => {
+      const r = parseSize(v);
       return 'error' in r ? r.error : undefined;
     },
   },
@@ -107,6 +116,10 @@ export const FORMATS = {
       const eq = v.indexOf('=');
       return eq > 0 ? `'${v.slice(0, eq)}' is not an environment variable name; expected KEY=value, KEY of letters, digits and _, not starting with a digit` : undefined;
     },
+  },
+  fileName: {
+    pattern: '(?!\\.\\.?$)[^/\\\\\\u0000-\\u001f]{1,255}',
+    expected: "a file name: up to 255 characters, no '/', '\\' or control characters, not . or ..",
   },
   volumeLabel: {
     pattern: '[A-Za-z0-9_.-]{1,32}',

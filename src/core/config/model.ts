@@ -37,10 +37,26 @@ export interface Checksum {
   hex: string;
 }
 
+/**
+ * `checksum: file:…` (Packer's form): the digest is an entry of a checksum file, optionally
+ * signed, read before the build starts (src/core/sources/resolve-checksums.ts), which then puts
+ * the Checksum it names in its place. Engines only ever see a Checksum (knownChecksum).
+ */
+export interface ChecksumFile {
+  /** An http(s):// or file:// URL, or an absolute path. */
+  file: string;
+  /** A detached OpenPGP signature of the checksum file: URL or absolute path. */
+  signature?: string;
+  /** The OpenPGP keyring (absolute path) the signature must come from. */
+  keyring?: string;
+}
+
+export type SourceChecksum = Checksum | ChecksumFile;
+
 export type Source =
-  | { kind: 'url'; url: string; checksum: Checksum }
+  | { kind: 'url'; url: string; mirrors?: string[]; checksum: SourceChecksum }
   | { kind: 'containerDisk'; image: string }
-  | { kind: 'iso'; url: string; checksum: Checksum }
+  | { kind: 'iso'; url: string; mirrors?: string[]; checksum: SourceChecksum }
   | { kind: 'path'; path: string }
   | { kind: 'from'; layer: string; vm: string };
 
@@ -203,6 +219,10 @@ export interface Vm {
   shutdownCommand?: string;
   shutdownTimeout: number; // ms, 5m
   output: Output;
+  /** The output image's file name (Packer's vm_name); undefined = `<layer>-<name>.qcow2`. */
+  vmName?: string;
+  /** Extra QEMU arguments, local engine only: each a switch and value parts joined without a separator. */
+  qemuArgs?: string[][];
   dependsOn: string[];
   /** Checks the finished image must pass before it is published (verify-settings.ts). */
   verify?: VerifySettings;

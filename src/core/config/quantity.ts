@@ -38,6 +38,12 @@ export function parseQuantity(text: string): QuantityResult {
   return { bytes: Number(bytes) };
 }
 
+/**
+ * The syntax of a size in a build file (parseSize): a quantity without the single-letter suffixes
+ * k, M, G and T, which parseSize refuses. Shared with the JSON Schema, so an editor flags 20G too.
+ */
+export const SIZE_PATTERN = '\\+?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[KMGTPE]i|[numPE]|[eE][-+]?\\d+)?';
+
 const PACKER_BINARY: Record<string, [binary: string, decimal: string, power: number]> = { k: ['Ki', 'kB', 1], M: ['Mi', 'MB', 2], G: ['Gi', 'GB', 3], T: ['Ti', 'TB', 4] };
 
 /**

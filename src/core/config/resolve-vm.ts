@@ -9,9 +9,10 @@ import { findBadWaits } from './boot-waits.js';
 import { parseChecksum } from './checksum.js';
 import { resolveDataSource } from './data-source-output.js';
 import { didYouMean } from './did-you-mean.js';
-import { cdromBus, type Cdrom, type Checksum, type Communicator, type Disk, type DiskBus, type EfiFirmware, type Nic, type NicModel, type Provisioner, type Source, type Vm } from './model.js';
+import { cdromBus, type Cdrom, type SourceChecksum, type Communicator, type Disk, type DiskBus, type EfiFirmware, type Nic, type NicModel, type Provisioner, type Source, type Vm } from './model.js';
 import type { FieldPath } from './problems.js';
 import { parseSize } from './quantity.js';
+import { qemuSwitchProblem } from './qemu-switches.js';
 import { resolveKubevirt } from './kubevirt-settings.js';
 import { bool, isRaw, list, num, obj, str, strings, type Raw, type ResolveContext } from './resolve-context.js';
 import { resolveProvisioner } from './resolve-provisioner.js';
@@ -78,6 +79,10 @@ export function resolveVm(ctx: ResolveContext, raw: Raw, p: FieldPath, scope: Vm
   }
   const cpuModel = str(raw, 'cpuModel');
   if (cpuModel) vm.cpuModel = cpuModel;
+  const vmName = str(raw, 'vmName');
+  if (vmName) vm.vmName = vmName;
+  const qemuArgs = resolveQemuArgs(ctx, raw, p);
+  if (qemuArgs) vm.qemuArgs = qemuArgs;
   const shutdownCommand = str(raw, 'shutdownCommand');
   if (shutdownCommand) vm.shutdownCommand = shutdownCommand;
   const kubevirt = resolveKubevirt(ctx, obj(raw, 'kubevirt'), [...p, 'kubevirt']);
@@ -89,16 +94,16 @@ export function resolveVm(ctx: ResolveContext, raw: Raw, p: FieldPath, scope: Vm
 }
 
 function resolveSource(ctx: ResolveContext, raw: Raw | undefined, p: FieldPath): Source {
-  const checksum = (r: Raw | undefined): Checksum => {
-    const parsed = parseChecksum(str(r, 'checksum') ?? '');
-    return 'checksum' in parsed ? parsed.checksum : { algorithm: 'sha256', hex: '' };
+  const download = (r: Raw | undefined, at: FieldPath): { url: string; mirrors?: string[]; checksum: SourceChecksum } => {
+    const urls = strings(r, 'urls') ?? [str(r, 'url') ?? ''];
+    const [url = '', ...mirrors] = urls;
+    return { url, ...(mirrors.length > 0 ? { mirrors } : {}), checksum: downloadChecksum(ctx, r, at) };
   };
-  const url = str(raw, 'url');
-  if (url !== undefined) return { kind: 'url', url, checksum: checksum(raw) };
+  if (str(raw, 'url') !== undefined || list(raw, 'urls')) return { kind: 'url', ...download(raw, p) };
   const image = str(raw, 'containerDisk');
   if (image !== undefined) return { kind: 'containerDisk', image };
   const iso = obj(raw, 'iso');
-  if (iso) return { kind: 'iso', url: str(iso, 'url') ?? '', checksum: checksum(iso) };
+  if (iso) return { kind: 'iso', ...download(iso, [...p, 'iso']) };
   const path = str(raw, 'path');
   if (path !== undefined) return { kind: 'path', path: ctx.localPath([...p, 'path'], path, 'unchecked') };
   const from = str(raw, 'from');
@@ -107,6 +112,46 @@ function resolveSource(ctx: ResolveContext, raw: Raw | undefined, p: FieldPath):
     return { kind: 'from', layer, vm };
   }
   return { kind: 'path', path: '' }; // the structure check reported the missing source
+}
+
+/**
+ * A download's checksum: the digest, or the checksum file (with its signature) to read it from
+ * before the build; a local checksum file, signature or keyring is resolved against the build
+ * file's folder and must exist.
+ */
+function downloadChecksum(ctx: ResolveContext, r: Raw | undefined, at: FieldPath): SourceChecksum {
+  const text = str(r, 'checksum') ?? '';
+  const parsed = parseChecksum(text);
+  const signature = str(r, 'checksumSignature');
+  const keyring = str(r, 'checksumKeyring');
+  if ('error' in parsed) {
+    // algo:hex mistakes fail the format check, which says the same; file: ones pass its pattern.
+    if (/^file:/i.test(text)) ctx.report([...at, 'checksum'], parsed.error);
+    return { algorithm: 'sha256', hex: '' };
+  }
+  if ('checksum' in parsed) {
+    if (signature !== undefined) ctx.report([...at, 'checksumSignature'], 'a signature is checked on a checksum file; expected checksum: file:URL (the file it signs), or no checksumSignature');
+    return parsed.checksum;
+  }
+  const isUrl = (v: string) => /^[a-z][a-z0-9+.-]*:\/\//i.test(v);
+  const file = isUrl(parsed.file) ? parsed.file : ctx.localPath([...at, 'checksum'], parsed.file, 'file');
+  return {
+    file,
+    ...(signature !== undefined ? { signature: isUrl(signature) ? signature : ctx.localPath([...at, 'checksumSignature'], signature, 'file') } : {}),
+    ...(keyring !== undefined ? { keyring: ctx.localPath([...at, 'checksumKeyring'], keyring, 'file') } : {}),
+  };
+}
+
+function resolveQemuArgs(ctx: ResolveContext, raw: Raw, p: FieldPath): string[][] | undefined {
+  const entries = list(raw, 'qemuArgs');
+  if (!entries) return undefined;
+  return entries.flatMap((e, i) => {
+    if (!Array.isArray(e) || !e.every((x) => typeof x === 'string')) return [];
+    const entry = e as string[];
+    const problem = qemuSwitchProblem(entry[0] ?? '');
+    if (problem) ctx.report([...p, 'qemuArgs', i, 0], problem);
+    return problem ? [] : [entry];
+  });
 }
 
 /** Bytes of a size; reports sizes too small to be meant (512 bytes of memory, 512m = milli). */

@@ -30,8 +30,8 @@ const ONE_OUTPUT = "the output is the VM's disk, named after the VM, converted i
 /** qemu (and kubevirt-iso) builder options. */
 export const PACKER_BUILDER_OPTIONS: Readonly<Record<string, PackerOptionFate>> = {
   iso_url: same('source.iso.url, or source.url with disk_image'),
-  iso_urls: different('source.iso.url', 'only the first URL is used; RudderVirt has no mirror list, so put the most reliable mirror first'),
-  iso_checksum: different('source.iso.checksum', 'written algo:hex (sha256:…); a bare digest gets its algorithm from its length; file:URL and none are not accepted, so the build is reproducible'),
+  iso_urls: same('source.iso.urls'),
+  iso_checksum: different('source.iso.checksum', 'written algo:hex (sha256:…) or file:URL / file:PATH (a SHA256SUMS-style file, optionally signed: checksumSignature + checksumKeyring); a bare digest gets its algorithm from its length; none is not accepted'),
   iso_target_path: unsupported('downloads are cached by URL and checksum in the cache folder'),
   iso_target_extension: unsupported('downloads are cached by URL and checksum in the cache folder'),
   iso_skip_cache: unsupported('sources are always downloaded once and checked against their checksum'),
@@ -95,9 +95,9 @@ export const PACKER_BUILDER_OPTIONS: Readonly<Record<string, PackerOptionFate>> 
   floppy_content: unsupported('a cdrom is made of files on disk: write the content into a file and list it in cdroms[].files'),
   floppy_label: different('cdroms[].label', 'the label of the cdrom that replaces the floppy'),
   output_directory: unsupported(`${ONE_OUTPUT}; ruddervirt build takes --output DIR for where images go`),
-  vm_name: different('name (of the VM)', 'the VM name also names the output disk; it must be a Kubernetes name'),
+  vm_name: same('vmName'),
   qemu_binary: unsupported('the local engine runs qemu-system-x86_64 from PATH; KubeVirt runs its own QEMU'),
-  qemuargs: unsupported('the same build runs on KubeVirt, which takes no QEMU arguments; use the build-file fields (cpu, memory, disks, nics, cdroms, efiFirmware)'),
+  qemuargs: different('qemuArgs', 'local engine only (KubeVirt takes no QEMU arguments); appended after RudderVirt\'s own rather than replacing a default switch'),
   qemu_img_args: unsupported('qemu-img is run by the engine'),
   qmp_enable: unsupported('the engine uses QMP itself where it needs it'),
   qmp_socket_path: unsupported('the engine uses QMP itself where it needs it'),

@@ -2,6 +2,7 @@
  * Packer sources and provisioners → a RudderVirt build file (as plain data), plus a note for every
  * option that did not carry over: where it would have gone, and why it did not.
  */
+import { qemuSwitchProblem } from '../config/qemu-switches.js';
 import { globSync } from 'node:fs';
 import path from 'node:path';
 import { PACKER_BUILDER_OPTIONS, PACKER_PROVISIONER_OPTIONS, SUPPORTED_PROVISIONER_TYPES, UNSUPPORTED_PROVISIONERS, type PackerOptionFate } from './packer-options.js';
@@ -51,6 +52,8 @@ const VM_KEYS = [
   'shutdownCommand',
   'shutdownTimeout',
   'output',
+  'vmName',
+  'qemuArgs',
 ];
 
 /** Where an option without a field of its own is reported: next to the field closest in meaning. */
@@ -169,16 +172,20 @@ function mapSource(source: PackerSource, build: PackerBuild, name: string, vmPat
 
   // Source: an installer ISO, or a disk image (disk_image = true).
   const urls = take('iso_urls');
-  const url = take('iso_url') ?? (Array.isArray(urls) ? urls[0] : undefined);
-  if (Array.isArray(urls) && urls.length > 1) note('iso_urls', `only the first URL is used (RudderVirt has no mirror list); dropped: ${urls.slice(1).join(', ')}`, vmPath, 'source');
+  const single = take('iso_url');
+  const all = typeof single === 'string' ? [single] : Array.isArray(urls) ? urls.filter((u): u is string => typeof u === 'string') : [];
+  const url = all[0];
   const checksumRaw = take('iso_checksum');
   const diskImage = take('disk_image') === true;
-  const checksum = checksumRaw === undefined ? undefined : normaliseChecksum(String(checksumRaw));
+  const checksum = checksumRaw === undefined ? undefined : normaliseChecksum(String(checksumRaw), dir);
   if (checksum?.why) note('iso_checksum', checksum.why, vmPath, 'source');
   if (typeof url === 'string') {
     const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
-    if (diskImage) vm.source = remote ? { url, checksum: checksum?.value } : { path: url };
-    else vm.source = { iso: { url: remote ? url : `file://${path.resolve(dir, url)}`, checksum: checksum?.value } };
+    // iso_urls: mirrors of one file, tried in order (source urls); local paths become file:// URLs.
+    const located = all.map((u) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(u) ? u : `file://${path.resolve(dir, u)}`));
+    const where = located.length > 1 ? { urls: located } : { url: remote ? url : located[0] };
+    if (diskImage) vm.source = remote || located.length > 1 ? { ...where, checksum: checksum?.value } : { path: url };
+    else vm.source = { iso: { ...where, checksum: checksum?.value } };
     if (!remote && !diskImage) note('iso_url', `a local ISO becomes a file:// URL (${url} relative to the template)`, vmPath, 'source', false);
   } else if (Object.hasOwn(o, 'iso_volume_name')) {
     note('iso_volume_name', 'RudderVirt imports the ISO itself: give its URL and checksum as source.iso', vmPath, 'source');
@@ -279,6 +286,20 @@ function mapSource(source: PackerSource, build: PackerBuild, name: string, vmPat
     vm.output = output;
   }
 
+  // vm_name names the output file (vmName); qemuargs pass through to the local engine only.
+  setIf(vm, 'vmName', str(take('vm_name')));
+  const qemuargs = take('qemuargs');
+  if (Array.isArray(qemuargs)) {
+    const lists = qemuargs.filter((e): e is string[] => Array.isArray(e) && e.length > 0 && e.every((x) => typeof x === 'string'));
+    const entries = lists.filter((e) => !qemuSwitchProblem(e[0]!));
+    const left = [...qemuargs.filter((e) => !lists.includes(e as string[])).map((e) => JSON.stringify(e)), ...lists.filter((e) => !entries.includes(e)).map((e) => `[${e.join(', ')}]`)];
+    if (left.length > 0) note('qemuargs', `left out: ${left.join('; ')} (RudderVirt drives the VM through these switches itself, or the entry is not a list of strings)`, vmPath, 'qemuArgs');
+    if (entries.length > 0) {
+      vm.qemuArgs = entries;
+      note('qemuargs', 'qemuArgs are passed to QEMU by the local engine only (the kubevirt engine refuses them); RudderVirt appends them after its own arguments, where Packer replaces a default switch of the same name', vmPath, 'qemuArgs', false);
+    }
+  }
+
   // Everything else: reported from the table, or as unknown.
   for (const key of Object.keys(o)) {
     if (consumed.has(key)) continue;
@@ -373,11 +394,17 @@ function fieldOf(fate: PackerOptionFate | undefined): string | undefined {
   return first && VM_KEYS.includes(first) ? first : undefined;
 }
 
-/** Packer's iso_checksum → algo:hex, or the reason it cannot be. */
-export function normaliseChecksum(text: string): { value?: string; why?: string } {
+/**
+ * Packer's iso_checksum → algo:hex or file:…, or the reason it cannot be. A local checksum file
+ * (file:./SHA256SUMS) is made absolute against the template's folder, as a local iso_url is.
+ */
+export function normaliseChecksum(text: string, dir = '.'): { value?: string; why?: string } {
   const t = text.trim();
   if (t.toLowerCase() === 'none') return { why: 'none (no checksum) is not accepted: every download is checked; put the digest here' };
-  if (t.toLowerCase().startsWith('file:')) return { value: t, why: 'a checksum file is not read: write the digest itself as algo:hex (look it up in that file)' };
+  if (t.toLowerCase().startsWith('file:')) {
+    const location = t.slice('file:'.length);
+    return { value: /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? `file:${location}` : `file:${path.resolve(dir, location)}` };
+  }
   const colon = t.indexOf(':');
   if (colon > 0) return { value: `${t.slice(0, colon).toLowerCase()}:${t.slice(colon + 1).toLowerCase()}` };
   // A bare digest: Packer guesses the algorithm from its length (packer-plugin-sdk v0.4.0 commonsteps/iso_config.go).

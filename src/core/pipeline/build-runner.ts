@@ -17,6 +17,7 @@ import { keepBuiltLayer, reuseKeptLayer } from './kept-layers.js';
 import { changeReason, LayerHistory, tooOld, type LayerDecision } from './layer-history.js';
 import { layerKeyWithParts } from './layer-key.js';
 import { publishLayer } from './publish-layer.js';
+import { resolveSourceChecksums } from '../sources/resolve-checksums.js';
 import { LayerSync } from './layer-sync.js';
 import { redactedVariables, writeManifest, type BuildManifest, type SourceRecord, type VmOutput } from './manifest.js';
 import type { PhaseRecord } from './phase.js';
@@ -63,6 +64,8 @@ export interface BuildResult {
 
 export async function runBuild(options: BuildOptions): Promise<BuildResult> {
   const { build, engine, logger, signal } = options;
+  // checksum: file:… → the digest it names, its signature checked: before any VM starts or key is made.
+  await resolveSourceChecksums(build, { logger, signal });
   // One masker for everything the build writes besides log lines (manifest, log folder files):
   // the host's, which also learns the secrets found while the build runs (registry tokens).
   const hostMasker = secretsOf(logger);

@@ -8,6 +8,10 @@
  *
  * file:// URLs are verified where they are and used in place: copying a local ISO into the cache
  * would only double the disk space.
+ *
+ * Mirrors (the build file's `urls`, Packer's iso_urls) are tried in order after the first URL when
+ * a download fails or its checksum does not match, as Packer's go-getter loop does; the cache is
+ * keyed by the first URL, so whichever mirror served the bytes, the next build finds them.
  */
 import { createHash, randomInt } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -25,6 +29,8 @@ import { ProgressReporter } from '../../core/progress-reporter.js';
 
 export interface FetchSourceOptions {
   url: string;
+  /** More URLs of the same file, tried in order when `url` fails. */
+  mirrors?: readonly string[];
   checksum: Checksum;
   logger: Logger;
   signal: AbortSignal;
@@ -51,8 +57,24 @@ export function cacheFileName(url: string, checksum: Checksum): string {
   return /^\.[a-z0-9]{1,8}$/.test(ext) ? key + ext : key;
 }
 
-/** Returns a local path holding the verified bytes of `url`. */
+/** Returns a local path holding the verified bytes of `url` (or of the first mirror that works). */
 export async function fetchSource(options: FetchSourceOptions): Promise<string> {
+  const urls = [options.url, ...(options.mirrors ?? [])];
+  const failures: string[] = [];
+  for (const [i, url] of urls.entries()) {
+    try {
+      return await fetchOne({ ...options, url }, options.url);
+    } catch (err) {
+      if (!(err instanceof UserError) || options.signal.aborted || urls.length === 1) throw err;
+      failures.push(`${url}: ${err.message}`);
+      const next = urls[i + 1];
+      if (next) options.logger.warn(`source: ${err.message}; trying the next URL, ${next}`);
+    }
+  }
+  throw new UserError(`source: every URL failed, in the order tried:\n${failures.map((f) => `  ${f}`).join('\n')}`);
+}
+
+async function fetchOne(options: FetchSourceOptions, cacheKeyUrl: string): Promise<string> {
   const { url, checksum, logger } = options;
   let parsed: URL;
   try {
@@ -71,7 +93,7 @@ export async function fetchSource(options: FetchSourceOptions): Promise<string> 
 
   const cacheDir = options.cacheDir ?? defaultSourceCacheDir(options.env);
   await mkdir(cacheDir, { recursive: true });
-  const target = path.join(cacheDir, cacheFileName(url, checksum));
+  const target = path.join(cacheDir, cacheFileName(cacheKeyUrl, checksum));
   if (await exists(target)) {
     try {
       await verifyFile(target, url, options);

@@ -18,6 +18,7 @@ import type { Logger } from '../../core/log.js';
 import { containerDiskDigest, type ContainerDiskSource } from '../../core/oci/pull/container-disk-source.js';
 import { AttachedMachine, checkDetachedRecord } from './attach.js';
 import { chooseAccelerator, type Accelerator } from './accelerator.js';
+import { knownChecksum } from '../../core/sources/known-checksum.js';
 import { fetchSource } from './download.js';
 import { LocalNetworks } from './network/local-networks.js';
 import { peerAddresses, type PeerAddress } from '../../core/peers.js';
@@ -94,7 +95,7 @@ export class LocalEngine implements Engine {
         workDir: req.workDir,
         logger,
         signal,
-        fetch: (url, checksum) => fetchSource({ url, checksum, logger, signal, ...this.cacheOption() }),
+        fetch: (url, checksum, mirrors) => fetchSource({ url, checksum: knownChecksum(checksum, url), ...(mirrors ? { mirrors } : {}), logger, signal, ...this.cacheOption() }),
         sourceImage: () => this.sourceImage(req, signal),
         made: madeFile,
       });
@@ -160,6 +161,7 @@ export class LocalEngine implements Engine {
         vnc,
         qmpSocket,
         serialLog: path.join(req.logDir, 'serial.log'),
+        ...(vm.qemuArgs ? { extraArgs: vm.qemuArgs } : {}),
       };
       const args = qemuArgs(plan);
       checkpoint();
@@ -283,7 +285,7 @@ export class LocalEngine implements Engine {
     const source = vm.source;
     switch (source.kind) {
       case 'url':
-        return fetchSource({ url: source.url, checksum: source.checksum, logger, signal, ...this.cacheOption() });
+        return fetchSource({ url: source.url, checksum: knownChecksum(source.checksum, source.url), ...(source.mirrors ? { mirrors: source.mirrors } : {}), logger, signal, ...this.cacheOption() });
       case 'path': {
         const file = path.resolve(req.build.dir, source.path);
         await access(file).catch(() => {

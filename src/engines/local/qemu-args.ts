@@ -99,6 +99,8 @@ export interface MachinePlan {
   vnc: VncPlan;
   qmpSocket: string;
   serialLog: string;
+  /** The build file's qemuArgs: [switch, value parts…], appended last. */
+  extraArgs?: readonly (readonly string[])[];
 }
 
 /** Device model per NIC model name of the build file. */
@@ -219,6 +221,14 @@ export function qemuArgs(plan: MachinePlan): string[] {
   add('-mon', 'chardev=qmp,mode=control');
   add('-chardev', `file,id=serial0,path=${e(plan.serialLog)}`);
   add('-serial', 'chardev:serial0');
+  // Packer's qemuargs: the value parts are joined without a separator and an empty value is dropped
+  // (packer-plugin-qemu builder/qemu/step_run.go). They come last, so QEMU's "last one wins" for
+  // options it takes once (-m, -cpu) lets them override ours; the config loader refused the switches
+  // this engine drives the VM through.
+  for (const [flag, ...parts] of plan.extraArgs ?? []) {
+    const value = parts.join('');
+    add(flag!, ...(value ? [value] : []));
+  }
   return args;
 }
 

@@ -7,7 +7,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { cdromBus, type Build, type Checksum, type Vm } from '../../core/config/model.js';
+import { cdromBus, type Build, type SourceChecksum, type Vm } from '../../core/config/model.js';
 import type { Logger } from '../../core/log.js';
 import { buildCdromIso } from './cdrom.js';
 import { createBlankDisk, createOverlay } from './disks.js';
@@ -20,7 +20,7 @@ export interface StorageRequest {
   logger: Logger;
   signal: AbortSignal;
   /** Downloads (or verifies) a URL source; returns its local path. */
-  fetch: (url: string, checksum: Checksum) => Promise<string>;
+  fetch: (url: string, checksum: SourceChecksum, mirrors?: readonly string[]) => Promise<string>;
   /** A local disk image for the url/path/from/containerDisk source kinds. */
   sourceImage: () => Promise<string>;
   /** Called for every file created, before it is written. */
@@ -44,7 +44,7 @@ export async function prepareStorage(r: StorageRequest): Promise<PreparedStorage
   const cdroms: CdromPlan[] = [];
 
   if (vm.source.kind === 'iso') {
-    const iso = await r.fetch(vm.source.url, vm.source.checksum);
+    const iso = await r.fetch(vm.source.url, vm.source.checksum, vm.source.mirrors);
     r.made(rootDisk);
     await createBlankDisk(rootDisk, rootSpec.sizeBytes, signal);
     // The blank root disk boots first and fails, so the firmware falls through to the installer;

@@ -97,7 +97,7 @@ describe('did you mean', () => {
     ['iso_url: x', "unknown key 'iso_url'; Packer's iso_url → source.iso.url, or source.url with disk_image"],
     ['headless: true', "unknown key 'headless'; Packer's headless is not supported: not needed: builds always run without a display"],
     // Packer's names get their place in a build file from the option table, not from string distance.
-    ['vm_name: x', "unknown key 'vm_name'; Packer's vm_name → name (of the VM): the VM name also names the output disk; it must be a Kubernetes name"],
+    ['vm_name: x', "unknown key 'vm_name'; did you mean 'vmName'? (Packer's vm_name → vmName)"],
     [
       'output_directory: out',
       "unknown key 'output_directory'; Packer's output_directory is not supported: the output is the VM's disk, named after the VM, converted in place and published by the publish step; ruddervirt build takes --output DIR for where images go",
@@ -105,18 +105,18 @@ describe('did you mean', () => {
     ['cd_label: x', "unknown key 'cd_label'; Packer's cd_label → cdroms[].label"],
     [
       'qemuargs: []',
-      "unknown key 'qemuargs'; Packer's qemuargs is not supported: the same build runs on KubeVirt, which takes no QEMU arguments; use the build-file fields (cpu, memory, disks, nics, cdroms, efiFirmware)",
+      "unknown key 'qemuargs'; Packer's qemuargs → qemuArgs: local engine only (KubeVirt takes no QEMU arguments); appended after RudderVirt's own rather than replacing a default switch",
     ],
     [
       'floppy_files: []',
       "unknown key 'floppy_files'; Packer's floppy_files → cdroms[].files: KubeVirt has no floppy drive: the files go on a labelled cdrom (Windows Setup also finds Autounattend.xml at the root of a CD)",
     ],
-    ['iso_urls: []', "unknown key 'iso_urls'; Packer's iso_urls → source.iso.url: only the first URL is used; RudderVirt has no mirror list, so put the most reliable mirror first"],
+    ['iso_urls: []', "unknown key 'iso_urls'; Packer's iso_urls → source.iso.urls"],
     ['disk_compression: true', "unknown key 'disk_compression'; Packer's disk_compression → output.compress: compressionType defaults to zstd; Packer writes zlib (compressionType: zlib)"],
     ['accelerator: kvm', "unknown key 'accelerator'; Packer's accelerator is not supported: the local engine probes KVM itself (and falls back to TCG when KVM does not really work); KubeVirt decides on its own"],
     [
       'frobnicate: 1',
-      "unknown key 'frobnicate'; expected one of name, source, cpu, cpuModel, memory, machineType, efiFirmware, disks, cdroms, nics, httpDirectory, httpContent, bootWait, bootTextTimeout, bootKeyInterval, bootCommand, communicator, provisioners, shutdownCommand, shutdownTimeout, output, dependsOn, verify",
+      "unknown key 'frobnicate'; expected one of name, source, cpu, cpuModel, memory, machineType, efiFirmware, disks, cdroms, nics, httpDirectory, httpContent, bootWait, bootTextTimeout, bootKeyInterval, bootCommand, communicator, provisioners, shutdownCommand, shutdownTimeout, output, vmName, qemuArgs, dependsOn, verify, kubevirt",
     ],
   ])('%s', (line, message) => {
     expect(problemsOf(oneVm(`source: { path: x }\n${line}`))).toEqual([`7:9: layers[0].vms[0].${line.split(':')[0]}: ${message}`]);
@@ -139,9 +139,9 @@ describe('did you mean', () => {
 
 describe('source', () => {
   it('needs exactly one kind', () => {
-    expect(problemsOf(oneVm('source: {}'))).toEqual(['6:17: layers[0].vms[0].source: needs one of url, containerDisk, iso, path, from']);
+    expect(problemsOf(oneVm('source: {}'))).toEqual(['6:17: layers[0].vms[0].source: needs one of url, urls, containerDisk, iso, path, from']);
     expect(problemsOf(oneVm('source: { path: x, containerDisk: quay.io/a/b:1 }'))).toEqual([
-      "6:28: layers[0].vms[0].source.containerDisk: 'path' and 'containerDisk' cannot be used together; expected exactly one of url, containerDisk, iso, path, from",
+      "6:28: layers[0].vms[0].source.containerDisk: 'path' and 'containerDisk' cannot be used together; expected exactly one of url, urls, containerDisk, iso, path, from",
     ]);
   });
 

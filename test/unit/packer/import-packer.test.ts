@@ -51,8 +51,9 @@ describe('import-packer: Debian preseed (JSON template)', () => {
     expect(vm.httpDirectory).toBe(path.join(fixtures, 'debian', 'http'));
     expect(vm.communicator).toMatchObject({ type: 'ssh', sshUsername: 'root', sshPassword: 'from-env' });
     expect(vm.output).toMatchObject({ format: 'qcow2', compress: true, compressionType: 'zlib' });
+    expect(vm.vmName).toBeDefined();
     expect(vm.provisioners[0]).toMatchObject({ type: 'shell', executeCommand: "{{ .Vars }} sh '{{ .Path }}'" });
-    expectCommented(result.yaml, result.warnings, ['qemuargs', 'accelerator', 'output_directory', 'vm_name', 'vnc_port_min', 'headless', 'ssh_host_port_min', 'provisioner "shell-local"', 'post-processor "compress"']);
+    expectCommented(result.yaml, result.warnings, ['qemuargs', 'accelerator', 'output_directory', 'vnc_port_min', 'headless', 'ssh_host_port_min', 'provisioner "shell-local"', 'post-processor "compress"']);
     expect(result.yaml).toContain('{{env `DEBIAN_SSH_PASSWORD`}}');
   });
 });
@@ -91,10 +92,13 @@ describe('import-packer: Fedora kickstart (HCL2 folder, variables, locals, var-f
     const { result, vm } = await imported('fedora');
     expect(vm.bootCommand).toEqual(['<up><wait><tab>', ' inst.text inst.ks=http://{{ .HTTPIP }}:{{ .HTTPPort }}/ks.cfg<enter><wait>']);
     expect(vm.source).toMatchObject({ kind: 'iso', url: expect.stringContaining('/40/Everything/x86_64/iso/Fedora-Everything-netinst-x86_64-40-1.14.iso') });
+    // iso_urls: mirrors, tried in order; vm_name: the output file name.
+    expect((vm.source as { mirrors?: string[] }).mirrors?.length).toBeGreaterThan(0);
+    expect(vm.vmName).toBeDefined();
     expect(vm.memoryBytes).toBe(2048 * 2 ** 20);
     expect(vm.disks.map((d) => d.sizeBytes)).toEqual([10 * 2 ** 30, 2048 * 2 ** 20]);
     expect(vm.disks.map((d) => d.bus)).toEqual(['scsi', 'scsi']);
-    expectCommented(result.yaml, result.warnings, ['iso_urls', 'vm_name', 'vnc_bind_address']);
+    expectCommented(result.yaml, result.warnings, ['vnc_bind_address']);
   });
 
   it('--var-file and --var override in Packer order (var-file, then --var)', async () => {
@@ -196,6 +200,35 @@ build {
     expect(vm.provisioners.map((p) => (p.type === 'file' ? p.destination : p.type))).toEqual(['/x', 'shell', '/y']);
   });
 
+  it('maps checksum file:, iso_urls, vm_name and qemuargs instead of listing them as unmapped', async () => {
+    writeFileSync(
+      path.join(dir, 'mirrors.json'),
+      JSON.stringify({
+        builders: [
+          {
+            type: 'qemu',
+            iso_urls: ['https://a.example/debian-12.iso', 'https://b.example/debian-12.iso'],
+            iso_checksum: 'file:https://a.example/SHA512SUMS',
+            vm_name: 'debian-12.qcow2',
+            qemuargs: [['-m', '2048M'], ['-device', 'virtio-rng-pci,', 'max-bytes=1024']],
+            ssh_username: 'root',
+          },
+        ],
+      }),
+    );
+    const result = await importPacker('mirrors.json', { cwd: dir });
+    expect(result.problems).toEqual([]);
+    const vm = result.build!.layers[0]!.vms[0]!;
+    expect(vm.source).toEqual({ kind: 'iso', url: 'https://a.example/debian-12.iso', mirrors: ['https://b.example/debian-12.iso'], checksum: { file: 'https://a.example/SHA512SUMS' } });
+    expect(vm.vmName).toBe('debian-12.qcow2');
+    expect(vm.qemuArgs).toEqual([
+      ['-m', '2048M'],
+      ['-device', 'virtio-rng-pci,', 'max-bytes=1024'],
+    ]);
+    expect(result.warnings.filter((w) => /iso_urls|iso_checksum|vm_name/.test(w))).toEqual([]);
+    expect(result.yaml).toMatch(/# packer: qemuargs = .*local engine only/);
+  });
+
   it('a kubevirt-iso source without an ISO URL does not validate: the source is named as missing', async () => {
     writeFileSync(
       path.join(dir, 'kv.pkr.hcl'),
@@ -286,17 +319,17 @@ describe('ruddervirt import-packer (the command)', () => {
     const r = await run(['debian/debian-12.json']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^# Imported from debian-12\.json/);
-    expect(r.stderr).toMatch(/^warning: source\.qemu\.debian: qemuargs = .*not supported/m);
+    expect(r.stderr).toMatch(/^warning: source\.qemu\.debian: qemuargs = .*left out: \[-serial, file:serial\.log\]/m);
   });
 
-  it("exit 1 with the result's problems when it does not validate (a file: checksum)", async () => {
+  it("exit 1 with the result's problems when it does not validate (iso_checksum none)", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'rv-packer-cli-'));
     try {
-      writeFileSync(path.join(dir, 't.json'), JSON.stringify({ builders: [{ type: 'qemu', iso_url: 'https://example.org/a.iso', iso_checksum: 'file:https://example.org/SHA256SUMS' }] }));
+      writeFileSync(path.join(dir, 't.json'), JSON.stringify({ builders: [{ type: 'qemu', iso_url: 'https://example.org/a.iso', iso_checksum: 'none' }] }));
       const r = await run([path.join(dir, 't.json')]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/warning: source\.qemu\.qemu: iso_checksum = .*a checksum file is not read/);
-      expect(r.stderr).toMatch(/<stdout>:\d+:\d+: layers\[0\]\.vms\[0\]\.source\.iso\.checksum: /);
+      expect(r.stderr).toMatch(/warning: source\.qemu\.qemu: iso_checksum = .*none \(no checksum\) is not accepted/);
+      expect(r.stderr).toMatch(/<stdout>:\d+:\d+: layers\[0\]\.vms\[0\]\.source\.iso: missing required key 'checksum'/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

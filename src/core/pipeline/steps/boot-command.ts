@@ -37,7 +37,7 @@ export interface TypeBootCommandRequest {
 /** The template fields a boot command may use (Packer's names). */
 export function bootCommandFields(vm: Vm, handle: VmHandle): Record<string, string | number> {
   const http = handle.httpEndpoint();
-  return { HTTPIP: http?.ip ?? '', HTTPPort: http?.port ?? 0, Name: vm.name };
+  return { HTTPIP: http?.ip ?? '', HTTPPort: http?.port ?? 0, Name: vm.vmName ?? vm.name };
 }
 
 export async function typeBootCommand({ vm, handle, logDir, logger, signal, env = process.env }: TypeBootCommandRequest): Promise<void> {

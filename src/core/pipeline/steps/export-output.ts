@@ -10,8 +10,9 @@ import { checksumLine, sha256OfFile } from '../checksum-file.js';
 import type { VmOutput } from '../manifest.js';
 import type { PhaseRunner } from '../phase.js';
 
+/** `vmName` as written (Packer's vm_name adds no extension), else `<layer>-<vm>.qcow2` (.img for raw). */
 export function outputImagePath(outputDir: string, layer: Layer, vm: Vm): string {
-  return path.join(outputDir, `${layer.name}-${vm.name}.${vm.output.format === 'raw' ? 'img' : 'qcow2'}`);
+  return path.join(outputDir, vm.vmName ?? `${layer.name}-${vm.name}.${vm.output.format === 'raw' ? 'img' : 'qcow2'}`);
 }
 
 export interface ExportOutputRequest {

@@ -18,6 +18,7 @@
  */
 import type { Disk, Vm } from '../../../core/config/model.js';
 import { formatQuantity } from '../../../core/config/quantity.js';
+import { checksumText, knownChecksum } from '../../../core/sources/known-checksum.js';
 import { vmSettings } from './cluster-settings.js';
 import type { Component } from './labels.js';
 import { objectMeta, reportVmProblem, shownPath, type RenderContext, type VmScope } from './render-context.js';
@@ -92,7 +93,7 @@ export function renderVmDisks(ctx: RenderContext, scope: VmScope): VmDisks {
   let rootNote: string;
   switch (source.kind) {
     case 'url':
-      rootSource = { http: { url: source.url, checksum: `${source.checksum.algorithm}:${source.checksum.hex}` } };
+      rootSource = { http: { url: source.url, checksum: checksumText(knownChecksum(source.checksum, source.url)) } };
       rootNote = `root disk of ${where}, imported from ${source.url}`;
       break;
     case 'containerDisk':
@@ -103,7 +104,7 @@ export function renderVmDisks(ctx: RenderContext, scope: VmScope): VmDisks {
       rootSource = { blank: {} };
       rootNote = `root disk of ${where}, blank for the installer`;
       result.installIso = names.installIso;
-      const iso = dataVolume(ctx, scope, names.installIso, 'install-iso', { http: { url: source.url, checksum: `${source.checksum.algorithm}:${source.checksum.hex}` } }, ctx.options.isoVolumeBytes);
+      const iso = dataVolume(ctx, scope, names.installIso, 'install-iso', { http: { url: source.url, checksum: checksumText(knownChecksum(source.checksum, source.url)) } }, ctx.options.isoVolumeBytes);
       add(iso, `installer ISO of ${where}, imported from ${source.url}`);
       break;
     }

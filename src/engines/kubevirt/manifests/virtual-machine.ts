@@ -73,6 +73,14 @@ export function renderVirtualMachine(ctx: RenderContext, scope: VmScope, parts: 
     else if (fromIso) attach(device, { dataVolume: { name: fromIso } }, `cdroms.${i}`);
   });
 
+  if (vm.qemuArgs && vm.qemuArgs.length > 0) {
+    reportVmProblem(
+      ctx,
+      scope,
+      'qemuArgs',
+      "qemuArgs are for the local engine only: on KubeVirt, virt-launcher builds QEMU's command line from the VirtualMachine and takes no extra arguments; remove qemuArgs, or build with --engine local",
+    );
+  }
   if (vm.machineType === 'pc') {
     reportVmProblem(ctx, scope, 'machineType', 'KubeVirt runs amd64 VMs on q35 only (its emulatedMachines default is q35*,pc-q35*); remove machineType: pc');
   }
