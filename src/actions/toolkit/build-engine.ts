@@ -13,6 +13,7 @@ import type { BuildResult } from '../../core/pipeline/build-runner.js';
 import { createLocalEngine } from '../../engines/local-engine.js';
 import { readHandoff } from './handoff.js';
 import { optionalInput } from './inputs.js';
+import { kubevirtSettingsInput } from './kubevirt-settings-input.js';
 import { kubeconfigInput } from './kubeconfig-input.js';
 import { removalHint } from './kubevirt-run.js';
 import type { ActionContext } from './run-action.js';
@@ -26,7 +27,9 @@ export interface WholeBuildEngine {
 
 export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kubevirt', buildTemp: string): Promise<WholeBuildEngine> {
   core.saveState(STATE.engine, name);
+  const kubevirt = kubevirtSettingsInput();
   if (name === 'local') {
+    if (Object.keys(kubevirt).length > 0) ctx.logger.warn(`the cluster-setting inputs (${Object.keys(kubevirt).join(', ')}) are for engine kubevirt; the local engine ignores them`);
     const engine = createLocalEngine({ env: ctx.env });
     return { engine, release: () => engine.close() };
   }
@@ -42,7 +45,7 @@ export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kube
   core.saveState(STATE.namespace, namespace);
   core.saveState(STATE.kubeconfig, kubeconfig ?? '');
   const keptPerVm = keepLayersInput();
-  const engine = createEngine('kubevirt', { env: ctx.env, logger: ctx.logger, runId: run.id, namespace, ...(kubeconfig ? { kubeconfig } : {}), ...(keptPerVm ? { keepLayers: true, keptPerVm } : {}) });
+  const engine = createEngine('kubevirt', { env: ctx.env, logger: ctx.logger, runId: run.id, namespace, ...(kubeconfig ? { kubeconfig } : {}), ...(keptPerVm ? { keepLayers: true, keptPerVm } : {}), kubevirt });
   return {
     engine,
     release: async (status, keepOnFailure) => {

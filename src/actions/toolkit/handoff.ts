@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pkg from '../../../package.json' with { type: 'json' };
 import { UserError } from '../../core/errors.js';
+import type { KubevirtSettings } from '../../core/config/kubevirt-settings.js';
 import type { OutputFormat } from '../../core/config/model.js';
 import type { PhaseRecord } from '../../core/pipeline/phase.js';
 import type { DetachedVm, EngineName } from '../../core/engine.js';
@@ -73,6 +74,8 @@ export interface HandoffKubevirtRun {
   id: string;
   namespace: string;
   kubeconfig?: string;
+  /** The cluster-setting inputs of the step that started the run; every later step renders with them. */
+  settings?: KubevirtSettings;
 }
 
 export interface HandoffSnapshot {

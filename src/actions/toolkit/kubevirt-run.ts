@@ -16,6 +16,7 @@ import type { Logger } from '../../core/log.js';
 import type { Engine } from '../../core/engine.js';
 import { updateHandoff, type Handoff, type HandoffKubevirtRun } from './handoff.js';
 import { optionalInput } from './inputs.js';
+import { kubevirtSettingsInput } from './kubevirt-settings-input.js';
 import { kubeconfigInput } from './kubeconfig-input.js';
 import type { ActionContext } from './run-action.js';
 
@@ -37,10 +38,17 @@ export interface JobRun extends HandoffKubevirtRun {
 export async function jobRun(ctx: ActionContext, handoff: Handoff | undefined): Promise<JobRun> {
   const given = await kubeconfigInput(ctx, stageSecretsDir(ctx.env));
   const namespaceInput = optionalInput('namespace');
+  // Every step renders the run's objects, so all must render them with the same cluster settings.
+  const settings = kubevirtSettingsInput();
   const existing = handoff?.kubevirtRun;
   if (existing) {
     if (namespaceInput && namespaceInput !== existing.namespace) {
       throw new UserError(`input 'namespace': ${namespaceInput}, but this job's build run ${existing.id} is in namespace ${existing.namespace}; leave it empty (or use another handoff file, RUDDERVIRT_HANDOFF)`);
+    }
+    if (Object.keys(settings).length > 0 && JSON.stringify(settings) !== JSON.stringify(existing.settings ?? {})) {
+      throw new UserError(
+        `the cluster-setting inputs (${Object.keys(settings).join(', ')}) differ from those this job's build run ${existing.id} was started with; give them to the step that starts the run (import-source, else build-vm) and leave them empty here`,
+      );
     }
     const kubeconfig = given?.path ?? existing.kubeconfig;
     return { ...existing, ...(kubeconfig ? { kubeconfig } : {}), ...(given?.written ? { writtenKubeconfig: given.path } : {}) };
@@ -49,7 +57,7 @@ export async function jobRun(ctx: ActionContext, handoff: Handoff | undefined): 
   // The namespace is fixed now (not left to each step's kubeconfig), so every step agrees.
   const namespace = namespaceInput ?? handoff?.namespace ?? (await import('../../engines/kubevirt/cluster/kube-target.js')).loadKubeTarget({ env: ctx.env, ...(kubeconfig ? { kubeconfig } : {}) }).namespace;
   const { newRunId } = await import('../../engines/kubevirt/manifests/index.js');
-  const run: HandoffKubevirtRun = { id: newRunId(), namespace, ...(kubeconfig ? { kubeconfig } : {}) };
+  const run: HandoffKubevirtRun = { id: newRunId(), namespace, ...(kubeconfig ? { kubeconfig } : {}), ...(Object.keys(settings).length > 0 ? { settings } : {}) };
   await updateHandoff('kubevirt', (h) => {
     h.engine = 'kubevirt';
     h.kubevirtRun = run;
@@ -66,7 +74,14 @@ export function requireJobRun(handoff: Handoff, stage: string): HandoffKubevirtR
 
 export async function jobEngine(ctx: ActionContext, run: HandoffKubevirtRun): Promise<Engine> {
   const { createEngine } = await import('../../engines/index.js');
-  return createEngine('kubevirt', { env: ctx.env, logger: ctx.logger, runId: run.id, namespace: run.namespace, ...(run.kubeconfig ? { kubeconfig: run.kubeconfig } : {}) });
+  return createEngine('kubevirt', {
+    env: ctx.env,
+    logger: ctx.logger,
+    runId: run.id,
+    namespace: run.namespace,
+    ...(run.kubeconfig ? { kubeconfig: run.kubeconfig } : {}),
+    ...(run.settings ? { kubevirt: run.settings } : {}),
+  });
 }
 
 /** What `kubectl` removes a kept run with, for the log of a step that keeps one. */

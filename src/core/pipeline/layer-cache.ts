@@ -3,7 +3,7 @@
  * rebuilt: `<cache>/layers/<key>/` holds each VM's image and an entry.json describing them. An
  * entry is written last and atomically, so a half-copied layer is never mistaken for a whole one.
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { copySparse } from '../disk/sparse-copy.js';
@@ -15,7 +15,8 @@ export interface LayerCacheEntry {
   key: string;
   layer: string;
   createdAt: string;
-  outputs: { vm: string; file: string; format: 'qcow2' | 'raw'; compressed: boolean; bytes: number; sha256: string }[];
+  /** `sbom`: the image's SPDX document, kept beside it in the entry (<file>.spdx.json). */
+  outputs: { vm: string; file: string; format: 'qcow2' | 'raw'; compressed: boolean; bytes: number; sha256: string; sbom?: string }[];
 }
 
 export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -61,19 +62,24 @@ export class LayerCache {
       for (const o of entry.outputs) {
         const image = path.join(outputDir, o.file);
         const checksumFile = `${image}.sha256`;
-        // Aside, then renamed together (as a fresh export is): never a new image beside an old checksum.
+        const sbomFile = `${image}.spdx.json`;
+        // Aside, then renamed together (as a fresh export is): never a new image beside an old checksum or SBOM.
         try {
           // A reflink where the filesystem can, else a copy that keeps a raw image's holes.
           await copySparse(path.join(this.entryDir(entry.key), o.file), `${image}.new.partial`);
           await writeFile(`${checksumFile}.new.partial`, `${o.sha256}  ${o.file}\n`);
+          if (o.sbom) await copyFile(path.join(this.entryDir(entry.key), o.sbom), `${sbomFile}.new.partial`);
           await rm(checksumFile, { force: true });
+          await rm(sbomFile, { force: true });
           await rename(`${image}.new.partial`, image);
           await rename(`${checksumFile}.new.partial`, checksumFile);
+          if (o.sbom) await rename(`${sbomFile}.new.partial`, sbomFile);
         } finally {
           await rm(`${image}.new.partial`, { force: true });
           await rm(`${checksumFile}.new.partial`, { force: true });
+          await rm(`${sbomFile}.new.partial`, { force: true });
         }
-        outputs.push({ layer: entry.layer, vm: o.vm, image, format: o.format, compressed: o.compressed, bytes: o.bytes, sha256: o.sha256, checksumFile, reused: true });
+        outputs.push({ layer: entry.layer, vm: o.vm, image, format: o.format, compressed: o.compressed, bytes: o.bytes, sha256: o.sha256, checksumFile, ...(o.sbom ? { sbom: sbomFile } : {}), reused: true });
       }
       return outputs;
     });
@@ -94,7 +100,8 @@ export class LayerCache {
       for (const o of outputs) {
         const file = path.basename(o.image);
         await copySparse(o.image, path.join(staging, file));
-        entry.outputs.push({ vm: o.vm, file, format: o.format, compressed: o.compressed, bytes: o.bytes, sha256: o.sha256 });
+        if (o.sbom) await copyFile(o.sbom, path.join(staging, `${file}.spdx.json`));
+        entry.outputs.push({ vm: o.vm, file, format: o.format, compressed: o.compressed, bytes: o.bytes, sha256: o.sha256, ...(o.sbom ? { sbom: `${file}.spdx.json` } : {}) });
       }
       await writeFile(path.join(staging, 'entry.json'), JSON.stringify(entry, null, 2) + '\n');
       await rm(dir, { recursive: true, force: true });
