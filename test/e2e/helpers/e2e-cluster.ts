@@ -74,8 +74,25 @@ function apiOver(kubeconfigPath: string): KubeApi {
   return new KubeApi(kc);
 }
 
+/**
+ * The tests' own calls retry what an API server may answer for a moment (500, 409, 429, 503): the
+ * harness's fault switch answers the first try of each request that way, and a busy real one may too.
+ */
+async function retried<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const transient = err instanceof KubeApiError && [409, 429, 500, 503].includes(err.status);
+      if (!transient || attempt >= 6) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
 function overApi(kind: E2eCluster['kind'], kubeconfigPath: string, harness: KubeHarness | undefined): E2eCluster {
-  const api = apiOver(kubeconfigPath);
+  const raw = apiOver(kubeconfigPath);
+  const api = { json: <T>(...args: Parameters<KubeApi['json']>) => retried(() => raw.json<T>(...args)) };
   const signal = () => AbortSignal.timeout(30_000);
   const items = async (path: string, query: Record<string, string> = {}): Promise<Loose[]> => {
     try {
