@@ -31,7 +31,10 @@ const ONE_OUTPUT = "the output is the VM's disk, named after the VM, converted i
 export const PACKER_BUILDER_OPTIONS: Readonly<Record<string, PackerOptionFate>> = {
   iso_url: same('source.iso.url, or source.url with disk_image'),
   iso_urls: same('source.iso.urls'),
-  iso_checksum: different('source.iso.checksum', 'written algo:hex (sha256:…) or file:URL / file:PATH (a SHA256SUMS-style file, optionally signed: checksumSignature + checksumKeyring); a bare digest gets its algorithm from its length; none is not accepted'),
+  iso_checksum: different(
+    'source.iso.checksum',
+    'written algo:hex (sha256:…) or file:URL / file:PATH (a SHA256SUMS-style file, optionally signed: checksumSignature + checksumKeyring); a bare digest gets its algorithm from its length; none is not accepted',
+  ),
   iso_target_path: unsupported('downloads are cached by URL and checksum in the cache folder'),
   iso_target_extension: unsupported('downloads are cached by URL and checksum in the cache folder'),
   iso_skip_cache: unsupported('sources are always downloaded once and checked against their checksum'),
@@ -97,7 +100,7 @@ export const PACKER_BUILDER_OPTIONS: Readonly<Record<string, PackerOptionFate>> 
   output_directory: unsupported(`${ONE_OUTPUT}; ruddervirt build takes --output DIR for where images go`),
   vm_name: same('vmName'),
   qemu_binary: unsupported('the local engine runs qemu-system-x86_64 from PATH; KubeVirt runs its own QEMU'),
-  qemuargs: different('qemuArgs', 'local engine only (KubeVirt takes no QEMU arguments); appended after RudderVirt\'s own rather than replacing a default switch'),
+  qemuargs: different('qemuArgs', "local engine only (KubeVirt takes no QEMU arguments); appended after RudderVirt's own rather than replacing a default switch"),
   qemu_img_args: unsupported('qemu-img is run by the engine'),
   qmp_enable: unsupported('the engine uses QMP itself where it needs it'),
   qmp_socket_path: unsupported('the engine uses QMP itself where it needs it'),

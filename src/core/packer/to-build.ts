@@ -296,7 +296,13 @@ function mapSource(source: PackerSource, build: PackerBuild, name: string, vmPat
     if (left.length > 0) note('qemuargs', `left out: ${left.join('; ')} (RudderVirt drives the VM through these switches itself, or the entry is not a list of strings)`, vmPath, 'qemuArgs');
     if (entries.length > 0) {
       vm.qemuArgs = entries;
-      note('qemuargs', 'qemuArgs are passed to QEMU by the local engine only (the kubevirt engine refuses them); RudderVirt appends them after its own arguments, where Packer replaces a default switch of the same name', vmPath, 'qemuArgs', false);
+      note(
+        'qemuargs',
+        'qemuArgs are passed to QEMU by the local engine only (the kubevirt engine refuses them); RudderVirt appends them after its own arguments, where Packer replaces a default switch of the same name',
+        vmPath,
+        'qemuArgs',
+        false,
+      );
     }
   }
 

@@ -103,10 +103,7 @@ describe('did you mean', () => {
       "unknown key 'output_directory'; Packer's output_directory is not supported: the output is the VM's disk, named after the VM, converted in place and published by the publish step; ruddervirt build takes --output DIR for where images go",
     ],
     ['cd_label: x', "unknown key 'cd_label'; Packer's cd_label → cdroms[].label"],
-    [
-      'qemuargs: []',
-      "unknown key 'qemuargs'; Packer's qemuargs → qemuArgs: local engine only (KubeVirt takes no QEMU arguments); appended after RudderVirt's own rather than replacing a default switch",
-    ],
+    ['qemuargs: []', "unknown key 'qemuargs'; Packer's qemuargs → qemuArgs: local engine only (KubeVirt takes no QEMU arguments); appended after RudderVirt's own rather than replacing a default switch"],
     [
       'floppy_files: []',
       "unknown key 'floppy_files'; Packer's floppy_files → cdroms[].files: KubeVirt has no floppy drive: the files go on a labelled cdrom (Windows Setup also finds Autounattend.xml at the root of a CD)",

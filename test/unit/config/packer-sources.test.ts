@@ -20,7 +20,9 @@ describe('checksum: file:…, signatures and mirrors', () => {
   });
 
   it('refuses an unsupported scheme, a signature on a plain digest, and a signature without a keyring', () => {
-    expect(problemsOf(oneVm('source: { url: https://a.example/x.qcow2, checksum: "file:ftp://a.example/SUMS" }'))).toEqual([expect.stringMatching(/source\.checksum: the checksum file 'ftp:\/\/a\.example\/SUMS' has an unsupported scheme/)]);
+    expect(problemsOf(oneVm('source: { url: https://a.example/x.qcow2, checksum: "file:ftp://a.example/SUMS" }'))).toEqual([
+      expect.stringMatching(/source\.checksum: the checksum file 'ftp:\/\/a\.example\/SUMS' has an unsupported scheme/),
+    ]);
     expect(problemsOf(oneVm(`source: { url: https://a.example/x.qcow2, checksum: "${sha}", checksumSignature: https://a.example/SUMS.sign, checksumKeyring: k.gpg }`), { checkFiles: false })).toEqual([
       expect.stringMatching(/source\.checksumSignature: a signature is checked on a checksum file; expected checksum: file:URL/),
     ]);

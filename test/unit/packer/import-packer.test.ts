@@ -210,7 +210,10 @@ build {
             iso_urls: ['https://a.example/debian-12.iso', 'https://b.example/debian-12.iso'],
             iso_checksum: 'file:https://a.example/SHA512SUMS',
             vm_name: 'debian-12.qcow2',
-            qemuargs: [['-m', '2048M'], ['-device', 'virtio-rng-pci,', 'max-bytes=1024']],
+            qemuargs: [
+              ['-m', '2048M'],
+              ['-device', 'virtio-rng-pci,', 'max-bytes=1024'],
+            ],
             ssh_username: 'root',
           },
         ],

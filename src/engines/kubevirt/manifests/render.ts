@@ -79,10 +79,7 @@ function setOwnerReference(ctx: RenderContext, o: RenderedObject): void {
   const owner = o.owner;
   if (owner.kind === 'none') return;
   const created = owner.kind === 'run' ? ctx.run.owners?.run : ctx.run.owners?.vpcs?.get(owner.name);
-  const ref =
-    owner.kind === 'run'
-      ? { apiVersion: 'v1', kind: 'ConfigMap', name: ctx.names.root }
-      : { apiVersion: 'kubeovn.io/v1', kind: 'Vpc', name: owner.name };
+  const ref = owner.kind === 'run' ? { apiVersion: 'v1', kind: 'ConfigMap', name: ctx.names.root } : { apiVersion: 'kubeovn.io/v1', kind: 'Vpc', name: owner.name };
   o.object.metadata.ownerReferences = [ownerReference(created ?? { ...ref, uid: ownerUidPlaceholder(ref.kind, ref.name) })];
 }
 

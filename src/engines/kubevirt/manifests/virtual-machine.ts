@@ -91,7 +91,13 @@ export function renderVirtualMachine(ctx: RenderContext, scope: VmScope, parts: 
   if (instancetype) checkInstancetypeConflicts(ctx, scope);
   const limit = quantityValue(settings.resources?.limits?.memory);
   if (!instancetype && limit !== undefined && limit < vm.memoryBytes) {
-    reportSettingProblem(ctx, scope, 'resources', 'limits.memory', `the memory limit ${settings.resources!.limits!.memory} is below the VM's memory ${memory}; KubeVirt refuses a guest larger than its limit — raise the limit or lower memory`);
+    reportSettingProblem(
+      ctx,
+      scope,
+      'resources',
+      'limits.memory',
+      `the memory limit ${settings.resources!.limits!.memory} is below the VM's memory ${memory}; KubeVirt refuses a guest larger than its limit — raise the limit or lower memory`,
+    );
   }
   const resources = {
     ...(instancetype ? {} : { requests: { memory, ...settings.resources?.requests } }),
