@@ -9422,7 +9422,8 @@ async function getCore(_lstmOnly, corePath) {
     const wasm = path.join(corePath, core.wasm);
     if (!existsSync(wasm)) throw new Error(`the OCR core ${wasm} is missing`);
     const factory = core.load();
-    return (options) => factory({ ...options, locateFile: (file) => path.join(corePath, file) });
+    return (options) => factory({ ...options, TesseractProgress: () => {
+    }, locateFile: (file) => path.join(corePath, file) });
   }
   throw new Error("this JavaScript runtime has no WebAssembly SIMD, which the OCR core needs");
 }
