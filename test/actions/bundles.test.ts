@@ -154,6 +154,17 @@ describe('the action bundles, run as the runner runs them', () => {
     expect(r.stdout).toMatch(/^::error::bad\.yaml:7:9: /m);
   });
 
+  it('keep-layers is checked on the local engine too: a wrong value fails before any VM starts', async () => {
+    writeFileSync(
+      path.join(workspace, 'keep.yaml'),
+      ['name: keep', 'layers:', '  - name: base', '    vms:', '      - name: box', '        source: { path: /dev/null }', '        communicator: { type: none }', ''].join('\n'),
+    );
+    const r = await job().run('build', { 'build-file': 'keep.yaml', cache: 'false', 'keep-layers': '0' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/^::error::input 'keep-layers' must be a whole number of at least 1 \(how many kept outputs per layer and VM\), got '0'$/m);
+    expect(r.stdout).not.toMatch(/start vm/);
+  });
+
   describe('the whole-build action, end to end without a guest', () => {
     let registry: TestRegistry;
     let github: FakeGitHub;
@@ -207,11 +218,14 @@ describe('the action bundles, run as the runner runs them', () => {
             'github-token': 'ghs_faketoken1234567890',
             'pr-comment': 'true',
             'check-run': 'true',
+            // kubevirt only: the local engine says it ignores it (its layer cache keeps layers already).
+            'keep-layers': '2',
           },
           { timeoutMs: 5 * 60_000 },
         );
         expect(r.exitCode, r.stdout + r.stderr).toBe(0);
         expect(r.outputs.status).toBe('succeeded');
+        expect(r.stdout).toMatch(/^::warning::input 'keep-layers' is for engine kubevirt .*the local engine ignores it: it keeps every built layer in its layer cache already/m);
         const images = JSON.parse(r.outputs.images!) as { path: string; sha256: string }[];
         expect(images).toHaveLength(1);
         expect(r.outputs.path).toBe(path.join(workspace, 'output', 'quick', 'base-box.qcow2'));

@@ -28,8 +28,16 @@ export interface WholeBuildEngine {
 export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kubevirt', buildTemp: string): Promise<WholeBuildEngine> {
   core.saveState(STATE.engine, name);
   const kubevirt = kubevirtSettingsInput();
+  // Read on both engines, so a wrong value is refused wherever it is given.
+  const keptPerVm = keepLayersInput();
   if (name === 'local') {
     if (Object.keys(kubevirt).length > 0) ctx.logger.warn(`the cluster-setting inputs (${Object.keys(kubevirt).join(', ')}) are for engine kubevirt; the local engine ignores them`);
+    // The local engine keeps every built layer already, in its layer cache (RUDDERVIRT_CACHE_DIR,
+    // and the Actions cache with `cache: true`); there is no cluster to keep outputs in.
+    if (keptPerVm !== undefined)
+      ctx.logger.warn(
+        `input 'keep-layers' is for engine kubevirt (layer outputs kept in the cluster); the local engine ignores it: it keeps every built layer in its layer cache already (and in the Actions cache with 'cache: true')`,
+      );
     const engine = createLocalEngine({ env: ctx.env });
     return { engine, release: () => engine.close() };
   }
@@ -44,7 +52,6 @@ export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kube
   core.saveState(STATE.runId, run.id);
   core.saveState(STATE.namespace, namespace);
   core.saveState(STATE.kubeconfig, kubeconfig ?? '');
-  const keptPerVm = keepLayersInput();
   const engine = createEngine('kubevirt', { env: ctx.env, logger: ctx.logger, runId: run.id, namespace, ...(kubeconfig ? { kubeconfig } : {}), ...(keptPerVm ? { keepLayers: true, keptPerVm } : {}), kubevirt });
   return {
     engine,
