@@ -8,6 +8,7 @@ import type { Build, Layer, Vm } from './model.js';
 import { sortProblems, type FieldPath } from './problems.js';
 import { resolveKubevirt } from './kubevirt-settings.js';
 import { isRaw, list, obj, str, type Raw, type ResolveContext } from './resolve-context.js';
+import { outputFileName, outputFilesOf, reservedOutputName } from './output-file-names.js';
 import { resolveNetwork } from './resolve-network.js';
 import { resolveVm } from './resolve-vm.js';
 
@@ -38,6 +39,7 @@ export function resolveBuild(ctx: ResolveContext, raw: Raw, absFile: string, var
     const maxAge = layerMaxAge(ctx, rawLayer, lp);
     layers.push({ name, vms, ...(maxAge !== undefined ? { maxAge } : {}) });
   });
+  checkOutputNames(ctx, layers);
   const kubevirt = resolveKubevirt(ctx, obj(raw, 'kubevirt'), ['kubevirt']);
   return {
     file: absFile,
@@ -50,6 +52,45 @@ export function resolveBuild(ctx: ResolveContext, raw: Raw, absFile: string, var
     secrets: [...new Set(ctx.secrets)],
     ...(ctx.warnings.length > 0 ? { warnings: sortProblems(ctx.warnings) } : {}),
   };
+}
+
+/**
+ * Every layer's images go into one output folder: two VMs whose files (image, .sha256, .spdx.json)
+ * share a name would overwrite each other, and a reserved name would clobber the folder's own files.
+ */
+function checkOutputNames(ctx: ResolveContext, layers: readonly Layer[]): void {
+  const owners = new Map<string, { key: string; image: string }>();
+  const seen = new Set<string>();
+  layers.forEach((layer, li) => {
+    layer.vms.forEach((vm, vi) => {
+      const key = `${layer.name}/${vm.name}`;
+      // A VM or layer declared twice is reported as such; its same default name says nothing more.
+      if (!vm.name || seen.has(key)) return;
+      seen.add(key);
+      const image = outputFileName(layer, vm);
+      const at = ['layers', li, 'vms', vi, vm.vmName !== undefined ? 'vmName' : 'name'];
+      const how = vm.vmName !== undefined ? `vmName '${image}'` : `the default output name '${image}'`;
+      const reserved = reservedOutputName(image);
+      if (reserved) {
+        ctx.report(at, `${how} cannot be used: ${reserved}; expected another file name`);
+        return;
+      }
+      const clash = outputFilesOf(image)
+        .map((file) => ({ file, owner: owners.get(file) }))
+        .find((c) => c.owner !== undefined);
+      if (clash?.owner) {
+        const same = clash.file === image && clash.owner.image === image;
+        ctx.report(
+          at,
+          same
+            ? `${how} is also the output file of ${clash.owner.key}; both images would be written to it. Expected a vmName unique within the build`
+            : `${how} clashes with the output of ${clash.owner.key}: both would write '${clash.file}'. Expected a vmName whose image, .sha256 and .spdx.json files differ from every other VM's`,
+        );
+        return;
+      }
+      for (const file of outputFilesOf(image)) owners.set(file, { key, image });
+    });
+  });
 }
 
 /** maxAge in ms: a Go duration, bounded, as every duration is (the format check says what to write for `7d`). */

@@ -2,6 +2,7 @@
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Layer, Vm } from '../../config/model.js';
+import { outputFileName } from '../../config/output-file-names.js';
 import type { VmHandle } from '../../engine.js';
 import type { Logger } from '../../log.js';
 import { sbomBeside } from '../../sbom/sbom-referrer.js';
@@ -12,7 +13,7 @@ import type { PhaseRunner } from '../phase.js';
 
 /** `vmName` as written (Packer's vm_name adds no extension), else `<layer>-<vm>.qcow2` (.img for raw). */
 export function outputImagePath(outputDir: string, layer: Layer, vm: Vm): string {
-  return path.join(outputDir, vm.vmName ?? `${layer.name}-${vm.name}.${vm.output.format === 'raw' ? 'img' : 'qcow2'}`);
+  return path.join(outputDir, outputFileName(layer, vm));
 }
 
 export interface ExportOutputRequest {
