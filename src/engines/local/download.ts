@@ -3,8 +3,9 @@
  * their checksum. Downloads land in a cache keyed by URL + checksum (as Packer's iso cache is),
  * under RUDDERVIRT_CACHE_DIR or ~/.cache/ruddervirt/sources. The checksum is computed while the
  * bytes stream in, into a private partial file that is renamed into the cache only when the sum
- * matches, so a partial or corrupt download is never used, and parallel builds fetching the same
- * URL never see each other's half-written files. A cache hit is verified again before use.
+ * matches, so a partial or corrupt download is never used. Builds sharing the cache folder fetch an
+ * entry one at a time (a lock file beside it, file-lock.ts): the second one waits and then uses the
+ * first one's download. A cache hit is verified again before use.
  *
  * file:// URLs are verified where they are and used in place: copying a local ISO into the cache
  * would only double the disk space.
@@ -25,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../../core/errors.js';
 import type { Checksum } from '../../core/config/model.js';
 import type { Logger } from '../../core/log.js';
+import { withLock } from '../../core/file-lock.js';
 import { ProgressReporter } from '../../core/progress-reporter.js';
 
 export interface FetchSourceOptions {
@@ -94,27 +96,52 @@ async function fetchOne(options: FetchSourceOptions, cacheKeyUrl: string): Promi
   const cacheDir = options.cacheDir ?? defaultSourceCacheDir(options.env);
   await mkdir(cacheDir, { recursive: true });
   const target = path.join(cacheDir, cacheFileName(cacheKeyUrl, checksum));
-  if (await exists(target)) {
-    try {
-      await verifyFile(target, url, options);
-      logger.info(`source: using cached ${target}`);
+  // A verified hit needs no lock: entries are only ever renamed into place whole.
+  if (await usableCacheHit(target, options, false)) return target;
+  // One build at a time fetches into an entry: a second build waits, then finds the first one's
+  // download instead of fetching the same bytes again beside it.
+  return withLock(
+    `${target}${LOCK_SUFFIX}`,
+    async () => {
+      if (await usableCacheHit(target, options, true)) return target;
+      const partial = `${target}.part-${process.pid}-${randomInt(1e9)}`;
+      try {
+        await download(parsed, partial, options);
+        await rename(partial, target);
+      } finally {
+        await unlink(partial).catch(() => undefined);
+      }
+      logger.info(`source: cached ${url} as ${target}`);
       return target;
-    } catch (err) {
-      if (!(err instanceof UserError)) throw err;
-      logger.warn(`source: the cached copy of ${url} no longer matches its checksum; downloading again`);
-      await unlink(target).catch(() => undefined);
-    }
-  }
+    },
+    {
+      signal: options.signal,
+      onWait: (owner) => logger.info(`source: another build (pid ${owner.pid}) is fetching ${url} into the cache; waiting for it`),
+    },
+  );
+}
 
-  const partial = `${target}.part-${process.pid}-${randomInt(1e9)}`;
+/** Lock files beside the cache entries (file-lock.ts). */
+export const LOCK_SUFFIX = '.lock';
+
+/**
+ * Whether `target` is there and still matches its checksum. A copy that no longer does is removed
+ * only by the lock's holder: without it, the file checked may already have been replaced by a good
+ * one that another build is about to use.
+ */
+async function usableCacheHit(target: string, options: FetchSourceOptions, locked: boolean): Promise<boolean> {
+  if (!(await exists(target))) return false;
   try {
-    await download(parsed, partial, options);
-    await rename(partial, target);
-  } finally {
-    await unlink(partial).catch(() => undefined);
+    await verifyFile(target, options.url, options);
+    options.logger.info(`source: using cached ${target}`);
+    return true;
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    if (!locked) return false;
+    options.logger.warn(`source: the cached copy of ${options.url} no longer matches its checksum; downloading again`);
+    await unlink(target).catch(() => undefined);
+    return false;
   }
-  logger.info(`source: cached ${url} as ${target}`);
-  return target;
 }
 
 async function download(url: URL, partial: string, options: FetchSourceOptions): Promise<void> {

@@ -95,6 +95,27 @@ describe('pull a containerDisk', { timeout: 120_000 }, () => {
     expect((await readdir(cacheDir)).sort()).toEqual([pulled.digest.slice(7), 'tags'].sort());
   });
 
+  test('two builds pulling one image into one cache at once: one pull of the layer, one intact entry, both succeed', async () => {
+    const cacheDir = await freshCache();
+    const image = `${registry.host}/pull/published:v1`;
+    const layer = (rawManifest(image) as { layers: { digest: string }[] }).layers[0]!.digest;
+    const before = registry.requests().length;
+    const a = memoryLogger();
+    const b = memoryLogger();
+    const [first, second] = await Promise.all([pullContainerDisk({ image, cacheDir, logger: a.logger }), pullContainerDisk({ image, cacheDir, logger: b.logger })]);
+    // Before the entry lock, both builds pulled every layer and extracted the disk side by side.
+    const layerGets = registry
+      .requests()
+      .slice(before)
+      .filter((r) => r.method === 'GET' && r.uri.endsWith(`/blobs/${layer}`));
+    expect(layerGets).toHaveLength(1);
+    expect(second.path).toBe(first.path);
+    expect([first.fromCache, second.fromCache].sort()).toEqual([false, true]);
+    expect([...a.lines, ...b.lines].join('\n')).toMatch(/another build \(pid \d+\) is pulling sha256:[0-9a-f]{64} into the cache; waiting for it/);
+    await expectSameBytes(first.path, rawDisk);
+    expect((await readdir(cacheDir)).sort()).toEqual([first.digest.slice(7), 'tags'].sort());
+  });
+
   test("skopeo from a docker-archive: two gzip layers, the disk in the second, the first layer's file whited out", async () => {
     const qcow = path.join(work, 'archive-disk.qcow2');
     await makeQcow2Disk(qcow, 1, 8);
@@ -236,12 +257,14 @@ describe('pull a containerDisk', { timeout: 120_000 }, () => {
     }
   });
 
-  test("ruddervirt prune --containerdisks empties the cache (entries, tag records, a dead pull's staging folder); --older-than spares recent ones", async () => {
+  test("ruddervirt prune --containerdisks empties the cache (entries, tag records, a dead pull's staging folder and lock); --older-than spares recent ones", async () => {
     const root = await mkdtemp(path.join(work, 'prune-'));
     const cacheDir = path.join(root, 'containerdisks');
     await pullContainerDisk({ image: `${registry.host}/pull/published:v1`, cacheDir, logger: memoryLogger().logger });
     await pullContainerDisk({ image: `${registry.host}/pull/archive:v1`, cacheDir, logger: memoryLogger().logger });
     await mkdir(path.join(cacheDir, '.staging-999999999-dead'), { recursive: true });
+    // An entry lock left by a pull that was killed outright.
+    await writeFile(path.join(cacheDir, `${'0'.repeat(64)}.lock`), JSON.stringify({ pid: 999999999, startTime: '1', host: os.hostname(), startedAt: 'then' }));
     const prune = async (...args: string[]) => {
       const io = memoryIo(work, { RUDDERVIRT_CACHE_DIR: root });
       const code = await runCli(['prune', '--containerdisks', ...args], [pruneCommand], io);

@@ -1,5 +1,6 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import type { Checksum } from '../../../src/core/config/model.js';
 import { memoryLogger } from '../../../src/core/log.js';
-import { cacheFileName, defaultSourceCacheDir, fetchSource } from '../../../src/engines/local/download.js';
+import { cacheFileName, defaultSourceCacheDir, fetchSource, LOCK_SUFFIX } from '../../../src/engines/local/download.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-download-test-'));
 const payload = randomBytes(3 * 1024 * 1024 + 17);
@@ -21,6 +22,7 @@ const wrong: Checksum = { algorithm: 'sha256', hex: sha256(Buffer.from('somethin
 let server: http.Server;
 let base = '';
 const requests: string[] = [];
+const held: (() => void)[] = [];
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -38,6 +40,11 @@ beforeAll(async () => {
         else res.once('drain', next);
       };
       next();
+    } else if (req.url === '/held.img') {
+      // Held open until the test lets it go, so a second build surely asks while the first downloads.
+      res.writeHead(200, { 'content-length': payload.length });
+      res.write(payload.subarray(0, 1024));
+      held.push(() => res.end(payload.subarray(1024)));
     } else if (req.url === '/slow.img') {
       res.writeHead(200, { 'content-length': payload.length });
       res.write(payload.subarray(0, 1024)); // and never finishes
@@ -155,6 +162,65 @@ describe('source download cache (real HTTP on loopback)', () => {
     }
     await expect(fetchSource({ url, checksum: wrong, logger, signal: AbortSignal.timeout(20_000) })).rejects.toThrow(/checksum mismatch/);
     await expect(fetchSource({ url: pathToFileURL(path.join(tmp, 'nope.iso')).href, checksum: good, logger, signal: AbortSignal.timeout(20_000) })).rejects.toThrow(/does not exist/);
+  });
+
+  it('two builds fetching one source into one cache: one download, one intact entry, both succeed', async () => {
+    const cacheDir = freshCache('two-builds');
+    const url = `${base}/held.img`;
+    // The first build is another process, as a second `ruddervirt build` sharing the cache is.
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import('${path.resolve('src/engines/local/download.ts')}').then(async (m) => { const { memoryLogger } = await import('${path.resolve('src/core/log.ts')}'); ` +
+          `const f = await m.fetchSource({ url: ${JSON.stringify(url)}, checksum: ${JSON.stringify(good)}, logger: memoryLogger().logger, signal: AbortSignal.timeout(60_000), cacheDir: ${JSON.stringify(cacheDir)} }); console.log('fetched ' + f); })`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let childOut = '';
+    child.stdout.on('data', (d: Buffer) => (childOut += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (childOut += d.toString()));
+    const childExit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      // Once the first build's download is under way, the second one asks for the same entry.
+      const deadline = Date.now() + 30_000;
+      while (held.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(held.length, childOut).toBe(1);
+      const { logger, lines } = memoryLogger();
+      const second = fetchSource({ url, checksum: good, logger, signal: AbortSignal.timeout(60_000), cacheDir });
+      await new Promise((r) => setTimeout(r, 700));
+      // Before the lock, the second build downloaded the same bytes beside the first.
+      expect(requests.filter((r) => r === '/held.img')).toHaveLength(1);
+      expect(lines.join('\n')).toMatch(new RegExp(`source: another build \\(pid ${child.pid}\\) is fetching .*held\\.img into the cache; waiting for it`));
+      held.shift()!();
+      const file = await second;
+      expect(await childExit, childOut).toBe(0);
+      expect(childOut).toContain(`fetched ${file}`);
+      expect(requests.filter((r) => r === '/held.img')).toHaveLength(1);
+      expect(lines.join('\n')).toContain(`source: using cached ${file}`);
+      expect(sha256(readFileSync(file))).toBe(good.hex);
+      // One entry; no lock file, no partial left.
+      expect(readdirSync(cacheDir)).toEqual([path.basename(file)]);
+    } finally {
+      for (const release of held.splice(0)) release();
+      child.kill('SIGKILL');
+    }
+  }, 90_000);
+
+  it('a cache entry lock left by a build that was killed (its pid is gone) is taken over', async () => {
+    const cacheDir = freshCache('stale-lock');
+    mkdirSync(cacheDir, { recursive: true });
+    const url = `${base}/image.qcow2`;
+    const gone = spawnSync('sh', ['-c', 'echo $$']).stdout.toString().trim();
+    const lock = path.join(cacheDir, cacheFileName(url, good) + LOCK_SUFFIX);
+    writeFileSync(lock, JSON.stringify({ pid: Number(gone), startTime: '1', host: os.hostname(), startedAt: 'then' }));
+    const { logger, lines } = memoryLogger();
+    const file = await fetchSource({ url, checksum: good, logger, signal: AbortSignal.timeout(20_000), cacheDir });
+    expect(sha256(readFileSync(file))).toBe(good.hex);
+    expect(lines.join('\n')).not.toMatch(/waiting for it/);
+    expect(readdirSync(cacheDir)).toEqual([path.basename(file)]);
   });
 
   it('the cache lives under RUDDERVIRT_CACHE_DIR, else XDG_CACHE_HOME, else ~/.cache', () => {

@@ -4,13 +4,16 @@
  * format) and `image.json` (where it came from). A digest names the bytes for good, so an entry is
  * never refreshed, only used or removed. Beside them, `tags/` remembers what each reference
  * resolved to last, so a build whose registry cannot be reached still finds its disk. Entries are
- * renamed into place whole, so a reader never sees a half-extracted disk and two builds pulling
- * the same image at once both end with a complete one.
+ * renamed into place whole, so a reader never sees a half-extracted disk; a build pulls an entry
+ * under its lock file (`<hex>.lock`), so a second build pulling the same image at once waits and
+ * uses the first one's disk.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { readOwner } from '../../file-lock.js';
+import { ownerAlive } from '../../process-liveness.js';
 import type { Digest } from '../digest.js';
 
 export interface CachedDiskInfo {
@@ -60,6 +63,11 @@ export class ContainerDiskCache {
 
   private tagFile(image: string, platform: string): string {
     return path.join(this.dir, 'tags', `${createHash('sha256').update(`${image}\n${platform}`).digest('hex').slice(0, 40)}.json`);
+  }
+
+  /** The lock a build holds while it pulls `digest` into the cache (file-lock.ts), beside the entry. */
+  lockFile(digest: Digest): string {
+    return `${this.entryDir(digest)}.lock`;
   }
 
   /** The cached disk for a manifest digest, when it is complete (its file is there at its size). */
@@ -159,10 +167,17 @@ export class ContainerDiskCache {
     for (const n of await readdir(this.dir).catch(() => [] as string[])) {
       const stale = n.startsWith('.staging-') && !isAlive(Number(n.split('-')[1]));
       const incomplete = /^[a-f0-9]{64}$/.test(n) && !(await this.lookup(`sha256:${n}`));
-      if (stale || incomplete || (n === 'tags' && !olderThan)) await rm(path.join(this.dir, n), { recursive: true, force: true });
+      // A lock file of a pull that was killed outright; a live pull's lock stays.
+      const deadLock = /^[a-f0-9]{64}\.lock$/.test(n) && !(await lockHeld(path.join(this.dir, n)));
+      if (stale || incomplete || deadLock || (n === 'tags' && !olderThan)) await rm(path.join(this.dir, n), { recursive: true, force: true });
     }
     return { removed, bytes };
   }
+}
+
+async function lockHeld(file: string): Promise<boolean> {
+  const owner = await readOwner(file);
+  return owner !== undefined && ownerAlive(owner);
 }
 
 function isAlive(pid: number): boolean {

@@ -12,10 +12,11 @@
  *     build without the registry still finds it.
  * The digest (not the tag) is what a layer key and the manifest record, so a moved tag is noticed.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { abortReason } from '../../abort.js';
 import { UserError } from '../../errors.js';
+import { withLock } from '../../file-lock.js';
 import { formatBytes, type Logger, type SecretMasker } from '../../log.js';
 import { isSha256Digest, type Descriptor, type Digest } from '../digest.js';
 import { classifyDiskHeader, DiskFormatError } from '../disk-format.js';
@@ -328,64 +329,88 @@ export async function pullContainerDisk(opts: ContainerDiskPullOptions): Promise
       return pulled(resolved, cached, true);
     }
     if (resolved.offline) throw new RegistryError(`${image}: the registry cannot be reached and ${resolved.digest} is not in the cache`, 0);
-    const { layers } = await session.parsedManifest(resolved.digest);
-    const client = await session.connect();
-    const total = layers.reduce((n, l) => n + l.size, 0);
-    logger.info(`containerDisk ${image}: pulling ${resolved.digest} (${layers.length} layer${layers.length === 1 ? '' : 's'}, ${formatBytes(total)})`);
-    const progress = new PullProgress(logger, `pull ${image}`, total, opts.progressIntervalMs ?? 5000);
-    const sources: LayerSource[] = layers.map((l, i) => ({
-      label: `layer ${i + 1}/${layers.length} (${l.digest})`,
-      compression: layerCompressionOf(l.mediaType)!,
-      open: () => {
-        let seen = 0;
-        return streamBlob({
-          client,
-          repo: session.ref.repository,
-          blob: l,
-          image,
-          logger,
-          ...(opts.signal ? { signal: opts.signal } : {}),
-          ...(opts.retry ? { retry: opts.retry } : {}),
-          onBytes: (received) => {
-            // A resumed read starts again below what we counted; count only new bytes.
-            if (received > seen) progress.add(received - seen);
-            seen = Math.max(seen, received);
-          },
-        });
+    // One build at a time extracts into an entry: a second build pulling the same digest waits,
+    // then finds the first one's disk instead of pulling every layer again beside it.
+    await mkdir(session.cache.dir, { recursive: true });
+    return await withLock(
+      session.cache.lockFile(resolved.digest),
+      async () => {
+        const theirs = await session.cache.lookup(resolved.digest);
+        if (theirs) {
+          logger.info(`containerDisk ${image}: using the disk another build just pulled, ${theirs.path} (${resolved.digest})`);
+          await remember(session, resolved);
+          return pulled(resolved, theirs, true);
+        }
+        return pullIntoCache(session, resolved, opts);
       },
-    }));
-    const staging = await session.cache.staging();
-    try {
-      const started = Date.now();
-      const disk = await extractContainerDisk(sources, staging, image, opts.signal);
-      progress.report();
-      const format = await diskFormat(disk.file, image, disk.name);
-      const stored = await session.cache.store(staging, disk.file, {
-        image,
-        digest: resolved.digest,
-        ...(resolved.referenceDigest !== resolved.digest ? { indexDigest: resolved.referenceDigest } : {}),
-        ...(resolved.platform ? { platform: resolved.platform } : {}),
-        file: disk.name,
-        size: disk.size,
-        sha256: disk.sha256,
-        format,
-        pulledAt: new Date().toISOString(),
-      });
-      const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-      logger.info(
-        `containerDisk ${image}: extracted /disk/${disk.name} (${format}, ${formatBytes(disk.size)}, sha256:${disk.sha256}) in ${seconds.toFixed(1)}s, ${(total / seconds / 1e6).toFixed(1)} MB/s from the registry`,
-      );
-      await remember(session, resolved);
-      return pulled(resolved, stored, false);
-    } finally {
-      await rm(staging, { recursive: true, force: true });
-    }
+      {
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onWait: (owner) => logger.info(`containerDisk ${image}: another build (pid ${owner.pid}) is pulling ${resolved.digest} into the cache; waiting for it`),
+      },
+    );
   } catch (err) {
     // Cancelled: the caller's reason, not whichever stream noticed first.
     if (opts.signal?.aborted) throw abortReason(opts.signal);
     toUserError(err, image);
   } finally {
     session.close();
+  }
+}
+
+/** Pulls the layers of `resolved` and extracts its disk into the cache (the caller holds the entry's lock). */
+async function pullIntoCache(session: PullSession, resolved: ResolvedContainerDisk, opts: ContainerDiskPullOptions): Promise<PulledContainerDisk> {
+  const { logger, image } = opts;
+  const { layers } = await session.parsedManifest(resolved.digest);
+  const client = await session.connect();
+  const total = layers.reduce((n, l) => n + l.size, 0);
+  logger.info(`containerDisk ${image}: pulling ${resolved.digest} (${layers.length} layer${layers.length === 1 ? '' : 's'}, ${formatBytes(total)})`);
+  const progress = new PullProgress(logger, `pull ${image}`, total, opts.progressIntervalMs ?? 5000);
+  const sources: LayerSource[] = layers.map((l, i) => ({
+    label: `layer ${i + 1}/${layers.length} (${l.digest})`,
+    compression: layerCompressionOf(l.mediaType)!,
+    open: () => {
+      let seen = 0;
+      return streamBlob({
+        client,
+        repo: session.ref.repository,
+        blob: l,
+        image,
+        logger,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.retry ? { retry: opts.retry } : {}),
+        onBytes: (received) => {
+          // A resumed read starts again below what we counted; count only new bytes.
+          if (received > seen) progress.add(received - seen);
+          seen = Math.max(seen, received);
+        },
+      });
+    },
+  }));
+  const staging = await session.cache.staging();
+  try {
+    const started = Date.now();
+    const disk = await extractContainerDisk(sources, staging, image, opts.signal);
+    progress.report();
+    const format = await diskFormat(disk.file, image, disk.name);
+    const stored = await session.cache.store(staging, disk.file, {
+      image,
+      digest: resolved.digest,
+      ...(resolved.referenceDigest !== resolved.digest ? { indexDigest: resolved.referenceDigest } : {}),
+      ...(resolved.platform ? { platform: resolved.platform } : {}),
+      file: disk.name,
+      size: disk.size,
+      sha256: disk.sha256,
+      format,
+      pulledAt: new Date().toISOString(),
+    });
+    const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+    logger.info(
+      `containerDisk ${image}: extracted /disk/${disk.name} (${format}, ${formatBytes(disk.size)}, sha256:${disk.sha256}) in ${seconds.toFixed(1)}s, ${(total / seconds / 1e6).toFixed(1)} MB/s from the registry`,
+    );
+    await remember(session, resolved);
+    return pulled(resolved, stored, false);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
 }
 
