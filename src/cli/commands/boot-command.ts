@@ -1,13 +1,19 @@
-/** `ruddervirt boot-command`: shows exactly what a boot command will type, without a VM. */
+/**
+ * `ruddervirt boot-command`: shows exactly what a boot command will type, without a VM — from
+ * TEXT arguments, or from a build file's VMs (boot-command-preview.ts).
+ */
 import { formatPackerAst } from '../../core/bootcommand/actions.js';
 import { describeKeyEvent } from '../../core/bootcommand/describe.js';
 import { formatGoDurationNanos } from '../../core/bootcommand/go-duration-nanos.js';
 import { KEY_INTERVAL_ENV, resolveKeyInterval } from '../../core/bootcommand/key-interval.js';
 import { planBootCommand, type BootKeyPlan } from '../../core/bootcommand/plan.js';
 import type { KeyEvent } from '../../core/bootcommand/types.js';
+import { previewBuildFile, type PreviewEngine } from '../boot-command-preview.js';
 import { UsageError, type CliIo, type Command } from '../command.js';
 
 const usage = `Usage: ruddervirt boot-command [--json | --ast] [--] TEXT...
+       ruddervirt boot-command [--json | --ast] --build-file FILE [--vm [LAYER/]VM]
+                               [--engine local|kubevirt] [--var-file F]... [--var NAME=VALUE]...
 
 Shows the key events a boot command sends to the VM's VNC console, by Packer's rules: the
 grammar of <enter>, <leftCtrlOn>, <wait10s>, <fon> …, Shift around upper-case letters and
@@ -16,9 +22,28 @@ grammar of <enter>, <leftCtrlOn>, <wait10s>, <fon> …, Shift around upper-case 
 Each TEXT is one boot_command element; they are joined with nothing in between before parsing,
 exactly as Packer does (so "<ent" "er>" is an <enter>). Quote TEXT for your shell.
 
+With --build-file, the boot command of each VM of FILE that has one (or of --vm only), as a
+build will type it: variables from the file, --var-file and --var, {{ env }}, and the fields a
+build fills in while it runs — {{ .Name }}, and {{ .HTTPIP }} / {{ .HTTPPort }} where they are
+known before the build (the local engine's guest address of the host, KubeVirt's file-server port
+and, on a declared subnet, its address); the rest are shown as placeholders ("type {{ .HTTPPort }}
+placeholder: …"). Secret values (sensitiveVariables, passwords from the environment) show as ***.
+Each element is listed with its text, then its events; <wait 'TEXT'> and <waitSerial 'TEXT'> are
+waits for that text, and bootWait comes first. A file or --vm that does not exist exits 1 with
+the file and line.
+
 Options:
+  --build-file FILE  read the boot commands from a build file instead of TEXT
+  --vm [LAYER/]VM    only this VM (LAYER/ when two layers have a VM of that name)
+  --engine local|kubevirt
+                     whose HTTP address to fill in (default local)
+  --var-file FILE    variable values from a YAML or JSON file (repeatable)
+  --var NAME=VALUE   set a variable (repeatable, after the var files)
   --json   one JSON object per line, in order: {"key": <X11 keysym>, "down": true|false}
            or {"wait": <milliseconds, may be fractional>}
+           or {"waitText": {"source": "screen"|"serial", "pattern": …}};
+           with --build-file also {"placeholder": "HTTPPort"}, {"masked": true}, and
+           {"vm": "layer/vm"} before each VM's events when there are several
   --ast    the parsed tokens in the notation of Packer's own tests (LIT-Press(a), Spec-On(leftctrl),
            Wait<1m30s>)
   --       end of options (for a TEXT that starts with "--")
@@ -31,27 +56,66 @@ exits 1 with the reason.
 Examples:
   ruddervirt boot-command '<esc><wait>' 'auto url=http://10.0.2.2:8000/preseed.cfg<enter>'
   ruddervirt boot-command --json 'AbC<leftCtrlOn>c<leftCtrlOff><wait1m30s>'
+  ruddervirt boot-command --build-file examples/quickstart.yaml --vm base/guest
 `;
 
 type Format = 'listing' | 'json' | 'ast';
 
-function parseArguments(args: string[]): { format: Format; texts: string[] } | 'help' {
-  let format: Format = 'listing';
-  const texts: string[] = [];
+interface Arguments {
+  format: Format;
+  texts: string[];
+  buildFile?: string;
+  vm?: string;
+  engine: PreviewEngine;
+  vars: Record<string, string>;
+  varFiles: string[];
+}
+
+/** Options that take a value, as --name VALUE or --name=VALUE. */
+const VALUE_OPTIONS = ['--build-file', '--vm', '--engine', '--var-file', '--var'] as const;
+
+function parseArguments(args: string[]): Arguments | 'help' {
+  const parsed: Arguments = { format: 'listing', texts: [], engine: 'local', vars: {}, varFiles: [] };
+  let engineGiven = false;
   let optionsEnded = false;
-  for (const arg of args) {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
     if (!optionsEnded && (arg === '--help' || arg === '-h')) return 'help';
     if (!optionsEnded && arg === '--') optionsEnded = true;
     else if (!optionsEnded && (arg === '--json' || arg === '--ast')) {
       const wanted: Format = arg === '--json' ? 'json' : 'ast';
-      if (format !== 'listing' && format !== wanted) throw new UsageError('--json and --ast cannot be combined');
-      format = wanted;
+      if (parsed.format !== 'listing' && parsed.format !== wanted) throw new UsageError('--json and --ast cannot be combined');
+      parsed.format = wanted;
     } else if (!optionsEnded && arg.startsWith('--')) {
-      throw new UsageError(`unknown option '${arg}' (a TEXT starting with "--" goes after --)`);
-    } else texts.push(arg);
+      const eq = arg.indexOf('=');
+      const name = eq > 0 ? arg.slice(0, eq) : arg;
+      if (!(VALUE_OPTIONS as readonly string[]).includes(name)) throw new UsageError(`unknown option '${arg}' (a TEXT starting with "--" goes after --)`);
+      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+      if (value === undefined) throw new UsageError(`${name} needs a value`);
+      if (name === '--build-file') {
+        if (parsed.buildFile !== undefined) throw new UsageError('--build-file can be given once');
+        parsed.buildFile = value;
+      } else if (name === '--vm') parsed.vm = value;
+      else if (name === '--var-file') parsed.varFiles.push(value);
+      else if (name === '--engine') {
+        if (value !== 'local' && value !== 'kubevirt') throw new UsageError(`--engine expects local or kubevirt, got '${value}'`);
+        parsed.engine = value;
+        engineGiven = true;
+      } else {
+        const at = value.indexOf('=');
+        if (at <= 0) throw new UsageError(`--var expects NAME=VALUE, got '${value}'`);
+        parsed.vars[value.slice(0, at)] = value.slice(at + 1);
+      }
+    } else parsed.texts.push(arg);
   }
-  if (texts.length === 0) throw new UsageError('expected at least one TEXT (the boot command)');
-  return { format, texts };
+  if (parsed.buildFile !== undefined) {
+    if (parsed.texts.length > 0) throw new UsageError('give either TEXT or --build-file, not both');
+    return parsed;
+  }
+  const fileOnly = [parsed.vm !== undefined ? '--vm' : '', engineGiven ? '--engine' : '', parsed.varFiles.length > 0 ? '--var-file' : '', Object.keys(parsed.vars).length > 0 ? '--var' : ''].filter(Boolean);
+  if (fileOnly.length > 0) throw new UsageError(`${fileOnly.join(', ')} need${fileOnly.length === 1 ? 's' : ''} --build-file`);
+  if (parsed.texts.length === 0) throw new UsageError('expected at least one TEXT (the boot command), or --build-file FILE');
+  return parsed;
 }
 
 function jsonLine(event: KeyEvent): string {
@@ -81,7 +145,10 @@ export const bootCommandCommand: Command = {
       io.stdout.write(usage);
       return 0;
     }
-    const { format, texts } = parsed;
+    const { format, texts, buildFile } = parsed;
+    if (buildFile !== undefined) {
+      return previewBuildFile({ file: buildFile, ...(parsed.vm !== undefined ? { vm: parsed.vm } : {}), vars: parsed.vars, varFiles: parsed.varFiles, engine: parsed.engine, format }, io);
+    }
     const plan = planBootCommand(texts, { elementLabel: (i) => `argument ${i + 1}` });
     const lines = format === 'json' ? plan.events.map(jsonLine) : format === 'ast' ? plan.tokens.map(formatPackerAst) : [...plan.events.map(describeKeyEvent), summary(plan, resolveKeyInterval({ env: io.env }))];
     io.stdout.write(lines.map((l) => l + '\n').join(''));

@@ -45,6 +45,9 @@ export interface RenderOptions {
   exportToken: (vmKey: string) => string;
 }
 
+/** The port of each VM's file-server pod ({{ .HTTPPort }} on KubeVirt). */
+export const DEFAULT_FILE_SERVER_PORT = 8080;
+
 /** The image of the helper pods (file server, SSH jump pod) unless the build or the options say otherwise. */
 export const DEFAULT_HTTP_SERVER_IMAGE = DEFAULT_HELPER_IMAGE;
 /** Kube-OVN's conventional name for the external network of VPC gateways. */
@@ -61,7 +64,7 @@ export function renderOptions(given: Partial<RenderOptions> & Pick<RenderOptions
     exportApiVersion: 'v1',
     kubevirt: {},
     egressExternalSubnet: DEFAULT_EGRESS_EXTERNAL_SUBNET,
-    httpPort: 8080,
+    httpPort: DEFAULT_FILE_SERVER_PORT,
     isoVolumeBytes: 10 * 1024 ** 3,
     exportTtl: '2h',
     exportToken: randomExportToken,

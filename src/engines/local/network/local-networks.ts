@@ -29,6 +29,15 @@ export interface NetworkAttachment {
   release(): Promise<void>;
 }
 
+/**
+ * Where a guest with this network plan reaches the build's HTTP server ({{ .HTTPIP }}): QEMU's
+ * user-mode host address, or the relay's address on a NIC without internet (guest-forward.ts).
+ * Known before the VM starts, so `ruddervirt boot-command --build-file` shows it too.
+ */
+export function httpGuestIpFor(plan: Pick<VmNetworkPlan, 'internet'>): string {
+  return plan.internet ? userNetwork(0).host : RESTRICTED_HTTP_IP;
+}
+
 export class LocalNetworks {
   private readonly builds = new WeakMap<Build, Map<string, Entry>>();
   private readonly live = new Set<Promise<LayerNetwork>>();
@@ -82,7 +91,7 @@ export class LocalNetworks {
 
     const segmentNetwork = network;
     const nodeBinary = this.options.nodeBinary;
-    const httpGuestIp = plan.internet ? userNetwork(0).host : RESTRICTED_HTTP_IP;
+    const httpGuestIp = httpGuestIpFor(plan);
     return {
       plan,
       httpGuestIp,
