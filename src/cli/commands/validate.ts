@@ -1,6 +1,7 @@
 /** `ruddervirt validate FILE... [--var NAME=VALUE]`: every problem of every build file, located. */
 import { loadBuild } from '../../core/config/load.js';
 import { BuildFileError, formatProblem } from '../../core/config/problems.js';
+import { unusedMirrorWarnings } from '../../engines/kubevirt/manifests/source-mirrors.js';
 import { UsageError, type Command } from '../command.js';
 
 export interface ValidateArgs {
@@ -54,7 +55,7 @@ export function parseBuildFileArgs(args: readonly string[]): ValidateArgs {
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check build files and show every problem with its line and column',
-  usage: `Usage: ruddervirt validate FILE... [--var-file FILE]... [--var NAME=VALUE]...
+  usage: `Usage: ruddervirt validate FILE... [--var-file FILE]... [--var NAME=VALUE]... [--engine local|kubevirt]
 
 Checks each build file completely: YAML syntax, keys and value types, formats (durations, sizes,
 checksums, names), templates, references between fields (subnets, from, dependsOn) and that the
@@ -66,15 +67,34 @@ Options:
   --var-file FILE    Variable values from a YAML or JSON file of name: value pairs (repeatable,
                      applied in order); its problems are reported with their lines too
   --var NAME=VALUE   Set a variable declared under 'variables' (repeatable, after the var files)
+  --engine local|kubevirt
+                     Add the warnings of that engine (default local): on kubevirt, mirrors in
+                     urls: that CDI will not try. What KubeVirt cannot run at all (qemuArgs,
+                     machineType: pc) is refused by \`ruddervirt render\` and the build.
 `,
   async run(args, io) {
-    const { files, vars, varFiles } = parseBuildFileArgs(args);
+    let engine = 'local';
+    const rest: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i]!;
+      if (arg === '--') {
+        rest.push(...args.slice(i));
+        break;
+      }
+      if (arg === '--engine' || arg.startsWith('--engine=')) {
+        const value = arg === '--engine' ? args[++i] : arg.slice('--engine='.length);
+        if (value !== 'local' && value !== 'kubevirt') throw new UsageError(`--engine expects local or kubevirt, got '${value ?? ''}'`);
+        engine = value;
+      } else rest.push(arg);
+    }
+    const { files, vars, varFiles } = parseBuildFileArgs(rest);
     if (files.length === 0) throw new UsageError('expected at least one build file');
     let bad = 0;
     for (const file of files) {
       try {
         const build = loadBuild(file, { vars, varFiles, env: io.env, cwd: io.cwd });
-        for (const w of build.warnings ?? []) io.stderr.write(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
+        build.warnings = [...(build.warnings ?? []), ...(engine === 'kubevirt' ? unusedMirrorWarnings(build) : [])];
+        for (const w of build.warnings) io.stderr.write(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
         io.stdout.write(`${file}: ok${build.warnings?.length ? ` (${build.warnings.length} warning${build.warnings.length === 1 ? '' : 's'})` : ''}\n`);
       } catch (err) {
         if (!(err instanceof BuildFileError)) throw err;
