@@ -13,7 +13,7 @@ import { readOutputs } from '../../core/verify/read-outputs.js';
 import { formatVerifyResult, outputsToVerify, runVerify } from '../../core/verify/run-verify.js';
 import { createEngine } from '../../engines/index.js';
 import { describeAbandoned, recordAbandoned } from '../abandoned.js';
-import { parseCommandArgs, parseKeyValues } from '../args.js';
+import { parseCommandArgs, variableOptions } from '../args.js';
 import { UsageError, UserError, type CliIo, type Command } from '../command.js';
 import { terminalLogger } from '../terminal-logger.js';
 
@@ -28,6 +28,8 @@ removed afterwards; the images are not changed. Prints one line per check.
 Options:
   --output DIR               The build's output folder (default: output/<build name>).
   --vm LAYER/VM              Verify only this VM's image (repeatable).
+  --var-file FILE            Variable values from a YAML or JSON file (repeatable, before --var),
+                             as for build.
   --var k=v                  Set a build variable (repeatable), as for build.
   --on-error cleanup|abort   abort leaves a failed verify VM running for debugging (ruddervirt
                              cleanup DIR removes it); default cleanup.
@@ -47,6 +49,7 @@ export const verifyCommand: Command = {
   async run(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, {
       var: { type: 'string', multiple: true },
+      'var-file': { type: 'string', multiple: true },
       output: { type: 'string' },
       vm: { type: 'string', multiple: true },
       'on-error': { type: 'string', default: 'cleanup' },
@@ -61,7 +64,7 @@ export const verifyCommand: Command = {
     if (values.engine !== 'local' && values.engine !== 'kubevirt') throw new UsageError(`--engine must be local or kubevirt, got '${values.engine}'`);
     if (values.engine === 'local') for (const flag of ['kubeconfig', 'namespace'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --engine kubevirt`);
 
-    const build = loadBuild(positionals[0]!, { vars: parseKeyValues(values.var, '--var'), env: io.env, cwd: io.cwd });
+    const build = loadBuild(positionals[0]!, { ...variableOptions(values), env: io.env, cwd: io.cwd });
     const masker = new SecretMasker();
     for (const s of build.secrets) masker.add(s);
     const logger = terminalLogger(io.stderr, masker, values.verbose);

@@ -346,7 +346,11 @@ const vm = object(
       list(text('The switch, then its value in parts that are joined without a separator (as Packer joins them).'), 'One QEMU switch with its value, e.g. [-device, virtio-gpu-pci].', { minItems: 1 }),
       "Extra QEMU arguments (Packer's qemuargs), local engine only: appended after RudderVirt's own, so options QEMU takes once (-m, -smp, -cpu) override them and -device or -drive add to them. The kubevirt engine refuses them: virt-launcher builds QEMU's command line there. Switches RudderVirt needs to drive the VM (-vnc, -qmp, -monitor, -mon, -serial, -chardev, -daemonize, -display, -nographic, -S) are refused.",
     ),
-    dependsOn: list(k8sName('A VM of the same layer.'), 'VMs of the same layer this one waits for: they start first.', { default: [] }),
+    dependsOn: list(
+      k8sName('A VM of the same layer.'),
+      'VMs of the same layer whose provisioning this one waits for: all VMs of a layer boot together; this one connects and provisions once these have provisioned, and they stay up until it is done.',
+      { default: [] },
+    ),
     verify: verifySpec,
     kubevirt: kubevirtSpec,
   },
