@@ -3,12 +3,12 @@
  * build file on Node 24 outside any checkout, and tells an older Node what it needs in one line.
  *
  * The install step lays the tarball out the way `npm i -g` does (lib/node_modules/ruddervirt plus a
- * bin symlink) instead of running `npm i -g`: npm would fetch the package's dependencies from the
- * registry, which this machine cannot reach, and the bin must not need them anyway — dist/ is
- * self-contained — so running it with no node_modules beside it is the stronger check.
+ * bin symlink), so the bin runs with no node_modules beside it (dist/ is self-contained); a second
+ * test runs the real `npm i -g --offline`, which works because the package has no runtime
+ * dependencies to fetch (everything the bundles use is a devDependency, bundled into dist/).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,27 @@ describe.skipIf(!npm)('npm pack + install (real npm; registry fetch replaced by 
     const bad = spawnSync(bin, ['validate', 'bad.yaml'], { cwd: dir, encoding: 'utf8', env: { PATH: node24Path, HOME: work } });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^bad\.yaml:7:9: layers\[0\]\.vms\[0\]\.vm_name: unknown key 'vm_name'/m);
+  });
+
+  it('the real `npm i -g --offline` installs it with no dependencies, and its bin runs', () => {
+    const prefix = path.join(work, 'npm-prefix');
+    const installed = spawnSync(npm!, ['i', '-g', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', prefix, tarball], {
+      encoding: 'utf8',
+      env: { ...process.env, PATH: node24Path },
+      timeout: 120_000,
+    });
+    expect(installed.status, installed.stderr).toBe(0);
+    const pkgDir = path.join(prefix, 'lib', 'node_modules', 'ruddervirt');
+    // Only the optional Node 24 package could land here, and offline it cannot.
+    const deps = existsSync(path.join(pkgDir, 'node_modules')) ? readdirSync(path.join(pkgDir, 'node_modules')).filter((d) => !d.startsWith('.')) : [];
+    expect(deps).toEqual([]);
+    if (process.env.RUDDERVIRT_DIST) {
+      rmSync(path.join(pkgDir, 'dist'), { recursive: true, force: true });
+      cpSync(path.resolve(repoRoot, process.env.RUDDERVIRT_DIST), path.join(pkgDir, 'dist'), { recursive: true });
+    }
+    const r = spawnSync(path.join(prefix, 'bin', 'ruddervirt'), ['--version'], { encoding: 'utf8', env: { PATH: node24Path, HOME: work } });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^ruddervirt \d+\.\d+\.\d+\n$/);
   });
 
   it.skipIf(!olderNode)('on an older Node it says what it needs, in one line, without a stack trace', () => {
