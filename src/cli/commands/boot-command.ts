@@ -8,7 +8,7 @@ import { formatGoDurationNanos } from '../../core/bootcommand/go-duration-nanos.
 import { KEY_INTERVAL_ENV, resolveKeyInterval } from '../../core/bootcommand/key-interval.js';
 import { planBootCommand, type BootKeyPlan } from '../../core/bootcommand/plan.js';
 import type { KeyEvent } from '../../core/bootcommand/types.js';
-import { previewBuildFile, type PreviewEngine } from '../boot-command-preview.js';
+import type { PreviewEngine } from '../boot-command-preview.js';
 import { UsageError, type CliIo, type Command } from '../command.js';
 
 const usage = `Usage: ruddervirt boot-command [--json | --ast] [--] TEXT...
@@ -147,6 +147,8 @@ export const bootCommandCommand: Command = {
     }
     const { format, texts, buildFile } = parsed;
     if (buildFile !== undefined) {
+      // Loaded only here: it reads build files and the engines' address plans, which TEXT does not need.
+      const { previewBuildFile } = await import('../boot-command-preview.js');
       return previewBuildFile({ file: buildFile, ...(parsed.vm !== undefined ? { vm: parsed.vm } : {}), vars: parsed.vars, varFiles: parsed.varFiles, engine: parsed.engine, format }, io);
     }
     const plan = planBootCommand(texts, { elementLabel: (i) => `argument ${i + 1}` });
