@@ -150,8 +150,10 @@ layers:
   - name: a-b
     vms: [{ name: c, ${SOURCE_URL.replace('source: ', 'source: ')} }]
   - name: a
-    vms: [{ name: b-c, ${SOURCE_URL} }]
+    vms: [{ name: b-c, vmName: a-b-c-2.qcow2, ${SOURCE_URL} }]
 `;
+    // The vmName keeps their output files apart (the loader refuses a-b-c.qcow2 twice); the
+    // cluster objects' names still meet.
     const err = buildError(() => renderYaml(yaml));
     expect(err.message).toMatch(/root disk of a-b\/c.* and root disk of a\/b-c.* would both be the DataVolume 'b-a-b-c-r1-root'/);
     expect(err.problems).toHaveLength(1);
