@@ -21,7 +21,6 @@ import { collectLocalInputs } from '../../engines/kubevirt/manifests/local-files
 import { defaultRunId, renderBuild } from '../../engines/kubevirt/manifests/render.js';
 import { renderOptions, type CapturePlan, type RenderOptions } from '../../engines/kubevirt/manifests/render-options.js';
 import { renderedToYaml } from '../../engines/kubevirt/manifests/to-yaml.js';
-import { unusedMirrorWarnings } from '../../engines/kubevirt/manifests/source-mirrors.js';
 import { formatProblem } from '../../core/config/problems.js';
 import { isDnsLabel } from '../../engines/kubevirt/manifests/names.js';
 import { rbacYaml } from '../../engines/kubevirt/rbac.js';
@@ -167,7 +166,7 @@ export const renderCommand: Command = {
       ...(isoVolumeBytes !== undefined ? { isoVolumeBytes } : {}),
     };
     const rendered = renderBuild(build, collectLocalInputs(build), renderOptions(given));
-    for (const w of unusedMirrorWarnings(build)) io.stderr.write(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
+    for (const w of rendered.warnings ?? []) io.stderr.write(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
     io.stdout.write(renderedToYaml(rendered, { redactSecrets: values.redact === true }));
     return 0;
   },

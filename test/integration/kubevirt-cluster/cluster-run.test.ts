@@ -75,6 +75,21 @@ describe('ClusterRun (fake API server)', () => {
     expect(await run.cleanup(10_000)).toEqual([]);
   });
 
+  it('a build with urls: mirrors logs, as the run begins, that CDI tries only the first', async () => {
+    const mirrored = renderYaml(
+      BUILD.replace('source: { url: https://example.org/disk.qcow2,', 'source: { urls: [https://example.org/disk.qcow2, https://mirror.example.org/disk.qcow2],'),
+      {},
+      { namespace: NS, runId: 'r2' },
+    );
+    expect(mirrored.warnings).toHaveLength(1);
+    expect(rendered.warnings).toBeUndefined();
+    const { logger, lines } = memoryLogger();
+    const run = new ClusterRun(objects, mirrored, logger);
+    await run.begin(AbortSignal.timeout(10_000));
+    expect(lines.join('\n')).toMatch(/source\.urls\[1\]: kubevirt engine: CDI imports from one URL, so only https:\/\/example\.org\/disk\.qcow2 is used/);
+    expect(await run.cleanup(10_000)).toEqual([]);
+  });
+
   it('deletes an object whose create was cut short, and reports what would not go', async () => {
     const { logger, lines } = memoryLogger();
     const run = new ClusterRun(objects, rendered, logger);

@@ -15,6 +15,7 @@
  * v1.16.2); before, the guest's first minutes (package mirrors, downloads) would have no internet.
  */
 import { UserError } from '../../../core/errors.js';
+import { formatProblem } from '../../../core/config/problems.js';
 import type { Logger } from '../../../core/log.js';
 import type { CreatedOwner, OwnerUids } from '../manifests/owners.js';
 import type { RenderedBuild, RenderedObject } from '../manifests/rendered.js';
@@ -78,6 +79,7 @@ export class ClusterRun {
     const vpcs = new Map<string, CreatedOwner>();
     this.uids = { run: { apiVersion: 'v1', kind: 'ConfigMap', name: created.metadata.name, uid: uidOf(created) }, vpcs };
     this.logger.info(`kubevirt: run ${this.runId} in namespace ${this.namespace} (root ConfigMap ${created.metadata.name}; delete it to remove the run)`);
+    for (const w of this.rendered.warnings ?? []) this.logger.warn(formatProblem(w));
     for (const o of this.rendered.objects.filter((r) => r.step === 'network')) {
       const made = await this.create(o, signal);
       if (made.kind === 'Vpc') vpcs.set(made.metadata.name, { apiVersion: made.apiVersion, kind: 'Vpc', name: made.metadata.name, uid: uidOf(made) });

@@ -27,6 +27,7 @@ import type { RenderedBuild, RenderedObject, RenderedVm } from './rendered.js';
 import { renderRunRoot } from './run-root.js';
 import { stableRunId } from './names.js';
 import { renderSshJump } from './ssh-jump.js';
+import { unusedMirrorWarnings } from './source-mirrors.js';
 import { renderVirtualMachine } from './virtual-machine.js';
 
 export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOptions, run: RunInputs = {}): RenderedBuild {
@@ -63,6 +64,7 @@ export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOp
   checkUniqueNames(ctx, objects);
   if (ctx.problems.length > 0) throw new BuildFileError(ctx.problems);
   const root = renderRunRoot(ctx, objects);
+  const mirrorWarnings = unusedMirrorWarnings(build);
   for (const o of objects) setOwnerReference(ctx, o);
   return {
     namespace: options.namespace,
@@ -70,6 +72,7 @@ export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOp
     root,
     objects: [{ object: root, step: 'run', owner: { kind: 'none' }, note: `root of run ${options.runId}: owns the run's namespaced objects` }, ...objects],
     vms,
+    ...(mirrorWarnings.length > 0 ? { warnings: mirrorWarnings } : {}),
     rerender: (next) => renderBuild(build, inputs, options, next),
   };
 }

@@ -3,6 +3,7 @@
  * order, each with the step that creates it and the object that owns it.
  */
 import type { RunInputs } from './run-inputs.js';
+import type { BuildProblem } from '../../../core/config/problems.js';
 import type { VmNames } from './run-names.js';
 import type { AnyManifest, ConfigMap } from './types.js';
 
@@ -56,6 +57,8 @@ export interface RenderedBuild {
   /** The root first, then the network, then layer by layer: prepare, start, capture, export. */
   objects: RenderedObject[];
   vms: RenderedVm[];
+  /** Valid, but not what the build file may mean on KubeVirt (mirrors CDI will not try), located. */
+  warnings?: BuildProblem[];
   /**
    * The same build rendered again with the run's inputs (owner uids once the owners exist,
    * run-time volume sources): what a build creates. Names, tokens and everything else are the same.
