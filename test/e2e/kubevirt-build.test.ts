@@ -95,8 +95,11 @@ describe('ruddervirt build --engine kubevirt (kube harness, real QEMU guest, fau
     async () => {
       const { file, dir } = quickstartVariant('kv-e2e', guestImage, (vm) => {
         // The password the build's seed set is on the disk: the verify boot needs no seed.
+        // The verify boot also waits on the serial console after typing, so that text can only
+        // have come through the `console` subresource websocket (the recorder reads the launcher's
+        // console log once, when the stream opens, before the guest was told to boot).
         vm.verify = {
-          bootCommand: ["<waitSerial 'boot:'>", 'guest<enter>'],
+          bootCommand: ["<waitSerial 'boot:'>", 'guest<enter>', "<waitSerial 'guest: ssh ready'>"],
           checks: ['echo "seeded-at: $(cat /etc/ruddervirt-seeded)"', 'sed "s/^/provisioned: /" /root/provisioned.txt', { name: 'motd', run: 'sed "s/^/motd: /" /etc/motd' }],
         };
       });
@@ -146,6 +149,16 @@ describe('ruddervirt build --engine kubevirt (kube harness, real QEMU guest, fau
       expect(proof.stderr).toContain('provisioned: BUILD_NAME=quickstart');
       expect(proof.stderr).toContain('motd: Built by RudderVirt quickstart');
       expect(proof.stderr).toMatch(/^verify base\/guest: passed$/m);
+      // <waitSerial 'TEXT'> through the kubevirt engine: both waits logged as met, and the second
+      // one's text went through a console websocket of the verify VMI (the harness records what
+      // each console stream sent; on a real cluster the log lines are the proof).
+      expect(proof.stderr).toMatch(/boot command: serial console text \/boot:\/ appeared after /);
+      expect(proof.stderr).toMatch(/boot command: serial console text \/guest: ssh ready\/ appeared after /);
+      if (cluster.harness) {
+        const consoles = cluster.harness.consoleStreams().filter((c) => c.namespace === namespace);
+        expect(consoles.length, 'console websockets opened').toBeGreaterThan(0);
+        expect(consoles.some((c) => c.sent.includes('guest: ssh ready'))).toBe(true);
+      }
       expect(proof.stderr).not.toContain('rv-quickstart-pw');
       await expectNothingLeft();
     },

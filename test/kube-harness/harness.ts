@@ -31,7 +31,7 @@ import { PodNetwork } from './controllers/pod-network.js';
 import { DEFAULT_SNAPSHOT_CLASS_ANNOTATION, SnapshotController, type TransientSnapshotError } from './controllers/snapshot-controller.js';
 import { CDI_NAMESPACE, UploadProxy } from './controllers/upload-proxy.js';
 import { VmController } from './controllers/vm-controller.js';
-import { VmiController } from './controllers/vmi-controller.js';
+import { VmiController, type ConsoleStreamRecord } from './controllers/vmi-controller.js';
 import { VolumeFiles } from './controllers/volumes.js';
 import { FaultSwitch, type Faults } from './faults.js';
 import { GarbageCollector } from './garbage-collector.js';
@@ -126,6 +126,8 @@ export interface KubeHarness {
   setFaults(faults: Faults): void;
   /** Faults injected since the last setFaults. */
   injectedFaults(): { status: number; verb: string; path: string }[];
+  /** The VMI console streams served so far (subresource `console`) and what each sent. */
+  consoleStreams(): ConsoleStreamRecord[];
   setDenials(rules: AccessRule[]): void;
   /**
    * From now on every new VolumeSnapshot shows `message` in status.error for `forMs` and then
@@ -355,6 +357,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       leftovers: (namespace) => list().filter((o) => !o.system && (namespace === undefined || o.namespace === namespace || (o.kind === 'Namespace' && o.name === namespace))),
       setFaults: (f) => faults.set(f),
       injectedFaults: () => [...faults.injected],
+      consoleStreams: () => vmis.consoleStreams.map((r) => ({ ...r })),
       setDenials: (rules) => access.setDenials(rules),
       setTransientSnapshotErrors: (transient) => snapshots.setTransientErrors(transient),
       dropWatches: () => watches.dropAll(),

@@ -46,6 +46,13 @@ interface Runtime {
   vnc?: Duplex;
 }
 
+/** One console stream the harness served: the VMI and the bytes it sent (latin1). */
+export interface ConsoleStreamRecord {
+  namespace: string;
+  name: string;
+  sent: string;
+}
+
 export class VmiController {
   private readonly vmis = mustResource('kubevirt.io', 'virtualmachineinstances');
   private readonly pods = mustResource('', 'pods');
@@ -358,10 +365,15 @@ export class VmiController {
     }
   }
 
+  /** What each console stream sent to its client, in the order they were opened (for tests). */
+  readonly consoleStreams: ConsoleStreamRecord[] = [];
+
   /** The guest's serial console as a read-only stream (what the launcher's console log holds). */
   async console(namespace: string, name: string): Promise<Duplex> {
     const { vm } = this.running(namespace, name);
     const out = new PassThrough();
+    const record: ConsoleStreamRecord = { namespace, name, sent: '' };
+    this.consoleStreams.push(record);
     let offset = 0;
     let pending = Promise.resolve();
     const pump = () =>
@@ -371,6 +383,7 @@ export class VmiController {
             const s = createReadStream(vm.serialLog, { start: offset });
             s.on('data', (c) => {
               offset += c.length;
+              record.sent += c.toString('latin1');
               out.write(c);
             });
             s.once('close', () => resolve());
