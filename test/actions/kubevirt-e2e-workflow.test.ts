@@ -58,10 +58,12 @@ describe('.github/workflows/kubevirt-e2e.yml', () => {
     for (const name of Object.keys(job.steps[setup]!.with ?? {})) expect(inputs).toContain(name);
   });
 
-  it('installs Kube-OVN only for the module case, before setup-cluster', () => {
-    const ovn = at(/helm install kubeovn/);
-    expect(job.steps[ovn]!.if).toBe('matrix.kube-ovn');
-    expect(ovn).toBeLessThan(job.steps.findIndex((s) => s.uses === './actions/setup-cluster'));
+  it('installs Kube-OVN only for the module case, through setup-cluster on a cluster made without a CNI', () => {
+    const setup = job.steps.find((s) => s.uses === './actions/setup-cluster')!;
+    expect(setup.with?.['install-kube-ovn']).toBe('${{ matrix.kube-ovn }}');
+    expect(at(/disableDefaultCNI: \$\{\{ matrix\.kube-ovn \}\}/)).toBeGreaterThanOrEqual(0);
+    // Nothing else installs it (setup-cluster waits for it to be ready before KubeVirt).
+    expect(at(/helm install|multus-daemonset/)).toBe(-1);
     expect(job.strategy.matrix.include.map((c) => [c.case, c['kube-ovn']])).toEqual([
       ['build', false],
       ['module', true],

@@ -1,7 +1,7 @@
 /**
  * setup-cluster: prepares where build VMs run. local → QEMU, OVMF and xorriso on this runner,
- * /dev/kvm usable, accelerator chosen; kubevirt → the cluster checked (and KubeVirt + CDI
- * installed when asked), the build namespace created. Starts the job's handoff. The cluster code
+ * /dev/kvm usable, accelerator chosen; kubevirt → the cluster checked (and KubeVirt + CDI, and
+ * Kube-OVN + Multus, installed when asked), the build namespace created. Starts the job's handoff. The cluster code
  * (and the Kubernetes client under it) is imported only on the kubevirt path.
  */
 import * as core from '@actions/core';
@@ -56,9 +56,30 @@ function installInputs({ PINNED, DEFAULT_RELEASE_SOURCES }: Cluster) {
   };
 }
 
-async function prepareCluster(ctx: ActionContext, cluster: Cluster, kc: KubeConfig, namespace: string) {
+/** install-kube-ovn's inputs, read (and refused when wrong) before the cluster is touched. */
+async function kubeOvnInputs() {
+  if (!booleanInput('install-kube-ovn', false)) return undefined;
+  const { KUBE_OVN_PINNED, DEFAULT_KUBE_OVN_SOURCES } = await import('../toolkit/kube-ovn-install.js');
+  return {
+    versions: { kubeOvn: optionalInput('kube-ovn-version') ?? KUBE_OVN_PINNED.kubeOvn, multus: optionalInput('multus-version') ?? KUBE_OVN_PINNED.multus },
+    sources: {
+      chartRepo: httpUrlInput('kube-ovn-chart-repo', DEFAULT_KUBE_OVN_SOURCES.chartRepo),
+      multus: httpUrlInput('multus-release-url', DEFAULT_KUBE_OVN_SOURCES.multus, { '{version}': 'v1.0.0' }),
+    },
+    timeoutMs: durationInput('install-timeout') ?? 15 * 60_000,
+  };
+}
+
+async function prepareCluster(ctx: ActionContext, cluster: Cluster, kc: KubeConfig, kubeconfig: string | undefined, namespace: string) {
   const { blockingProblems, checkCluster, describeCapabilities, ensureNamespace, installKubevirt } = cluster;
   const install = installInputs(cluster);
+  const kubeOvn = await kubeOvnInputs();
+  // The CNI first: on a cluster made without one (kind's disableDefaultCNI) nodes stay NotReady
+  // and KubeVirt's and CDI's pods cannot start until Kube-OVN is there.
+  if (kubeOvn) {
+    const { installKubeOvn } = await import('../toolkit/kube-ovn-install.js');
+    await installKubeOvn(kc, { ...kubeOvn, ...(kubeconfig ? { kubeconfig } : {}), logger: ctx.logger, signal: ctx.signal, env: ctx.env });
+  }
   let caps = await checkCluster(kc);
   if (install && blockingProblems(caps).length > 0) {
     await installKubevirt(kc, {
@@ -118,7 +139,7 @@ export const run = (): Promise<void> =>
     core.saveState(STATE.kubeconfig, kubeconfig ?? '');
     core.saveState(STATE.handoff, handoffPath());
     core.saveState(STATE.cleanup, String(booleanInput('cleanup', true)));
-    const { caps, created } = await core.group(`kubevirt engine: cluster ${kc.getCurrentCluster()?.server}`, () => prepareCluster(ctx, cluster, kc, namespace));
+    const { caps, created } = await core.group(`kubevirt engine: cluster ${kc.getCurrentCluster()?.server}`, () => prepareCluster(ctx, cluster, kc, kubeconfig, namespace));
     core.saveState(STATE.namespace, namespace);
     core.saveState(STATE.namespaceCreated, String(created));
     await updateHandoff('kubevirt', (h) => {

@@ -14,6 +14,13 @@
  * KubeVirt gets phase Deploying, and Deployed (condition Available) after it has been read
  * `readsUntilDeployed.kubevirt` times; the same for CDI (phase Deployed, condition Available).
  * Every request is recorded, applies and merge patches with their bodies, for assertions.
+ *
+ * With `nodes`, it is a cluster made without a CNI (kind's disableDefaultCNI): its nodes are
+ * NotReady until Kube-OVN's types are served (then kube-ovn-cni has written the node's CNI
+ * config), and it plays kube-ovn-controller — the default Subnet ovn-default, Ready after
+ * `readsUntilDeployed.subnet` reads (kubeovn/kube-ovn v1.16.2 pkg/controller/subnet_status.go) —
+ * and the DaemonSet controller, a DaemonSet rolled out on every node after
+ * `readsUntilDeployed.daemonSet` reads (no pod can run here).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,7 +64,7 @@ export interface FakeInstallCluster {
   /** The KubeVirt phases answered to reads, in order. */
   kubevirtPhasesServed: string[];
   /** Reads of a resource while Deploying before its operator reports Deployed (Infinity: never). */
-  readsUntilDeployed: { kubevirt: number; cdi: number };
+  readsUntilDeployed: { kubevirt: number; cdi: number; subnet: number; daemonSet: number };
   object(group: string, plural: string, name: string, namespace?: string): Json | undefined;
   namespaces(): string[];
   close(): Promise<void>;
@@ -71,6 +78,7 @@ const BUILT_IN: ResourceType[] = [
   { group: '', versions: ['v1'], plural: 'services', kind: 'Service', namespaced: true },
   { group: 'apps', versions: ['v1'], plural: 'deployments', kind: 'Deployment', namespaced: true },
   { group: 'apps', versions: ['v1'], plural: 'daemonsets', kind: 'DaemonSet', namespaced: true },
+  { group: '', versions: ['v1'], plural: 'nodes', kind: 'Node', namespaced: false },
   { group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'clusterroles', kind: 'ClusterRole', namespaced: false },
   { group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false },
   { group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'roles', kind: 'Role', namespaced: true },
@@ -101,7 +109,7 @@ function status(code: number, reason: string, message: string): Json {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
 }
 
-export async function startFakeKubeInstallApi(options: { token?: string; namespaces?: string[] } = {}): Promise<FakeInstallCluster> {
+export async function startFakeKubeInstallApi(options: { token?: string; namespaces?: string[]; nodes?: { name: string; labels: Record<string, string> }[] } = {}): Promise<FakeInstallCluster> {
   const token = options.token ?? 'install-token';
   const types: ResourceType[] = [...BUILT_IN];
   const store = new Map<string, Json>();
@@ -111,8 +119,8 @@ export async function startFakeKubeInstallApi(options: { token?: string; namespa
   const mergePatches: RecordedWrite[] = [];
   const establishedAt = new Map<string, number>();
   const kubevirtPhasesServed: string[] = [];
-  const readsUntilDeployed = { kubevirt: 2, cdi: 1 };
-  const reads = { kubevirt: 0, cdi: 0 };
+  const readsUntilDeployed = { kubevirt: 2, cdi: 1, subnet: 2, daemonSet: 2 };
+  const reads = { kubevirt: 0, cdi: 0, subnet: 0, daemonSet: 0 };
   const timers = new Set<NodeJS.Timeout>();
   let resourceVersion = 1;
 
@@ -130,6 +138,25 @@ export async function startFakeKubeInstallApi(options: { token?: string; namespa
   };
   for (const ns of options.namespaces ?? ['default', 'kube-system']) {
     store.set(keyOf(BUILT_IN[0]!, ns), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, uid: `ns-${ns}` } });
+  }
+  const nodeType = BUILT_IN.find((t) => t.plural === 'nodes')!;
+  for (const node of options.nodes ?? []) {
+    store.set(keyOf(nodeType, node.name), {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: node.name, uid: `node-${node.name}`, labels: { ...node.labels } },
+      status: {
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'False',
+            reason: 'KubeletNotReady',
+            message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
+          },
+        ],
+        addresses: [{ type: 'InternalIP', address: '172.18.0.2' }],
+      },
+    });
   }
 
   /** What the API server and the operators do after a write, asynchronously as they would. */
@@ -151,8 +178,33 @@ export async function startFakeKubeInstallApi(options: { token?: string; namespa
         };
         delete (crd.metadata as Json).establishing;
         establishedAt.set(name, requests.length);
+        // What the newly served types set going (Kube-OVN's controller, say).
+        reconcile();
       }, ESTABLISH_DELAY_MS);
       timers.add(timer);
+    }
+    // Kube-OVN: once its types are served, kube-ovn-cni has given every node a CNI (Ready), and
+    // kube-ovn-controller creates the default subnet (Ready only after a while).
+    if (types.some((t) => t.group === 'kubeovn.io' && t.plural === 'subnets')) {
+      for (const node of [...store.values()].filter((o) => o.kind === 'Node')) {
+        node.status = { ...(node.status as Json), conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] };
+      }
+      const subnets = types.find((t) => t.group === 'kubeovn.io' && t.plural === 'subnets')!;
+      if (!store.has(keyOf(subnets, 'ovn-default'))) {
+        store.set(keyOf(subnets, 'ovn-default'), {
+          apiVersion: 'kubeovn.io/v1',
+          kind: 'Subnet',
+          metadata: { name: 'ovn-default', uid: 'subnet-ovn-default', resourceVersion: String(++resourceVersion) },
+          spec: { cidrBlock: '10.16.0.0/16', gateway: '10.16.0.1', default: true },
+          status: { conditions: [{ type: 'Ready', status: 'False', reason: 'Init' }] },
+        });
+      }
+    }
+    // The DaemonSet controller: one pod per node, none available yet.
+    for (const ds of [...store.values()].filter((o) => o.kind === 'DaemonSet' && !o.status)) {
+      const nodes = [...store.values()].filter((o) => o.kind === 'Node').length;
+      (ds.metadata as Json).generation = 1;
+      ds.status = { observedGeneration: 1, desiredNumberScheduled: nodes, currentNumberScheduled: nodes, updatedNumberScheduled: nodes, numberReady: 0, numberAvailable: 0 };
     }
     // virt-operator and cdi-operator start deploying once both they and their resource exist.
     const kv = get('kubevirt.io', 'kubevirts', 'kubevirt', 'kubevirt');
@@ -191,6 +243,18 @@ export async function startFakeKubeInstallApi(options: { token?: string; namespa
       };
     }
     if (which === 'kubevirt') kubevirtPhasesServed.push(((o.status as Json | undefined)?.phase as string | undefined) ?? '');
+    if (o.kind === 'Subnet' && (o.metadata as Json).name === 'ovn-default' && ++reads.subnet > readsUntilDeployed.subnet) {
+      o.status = {
+        conditions: [
+          { type: 'Validated', status: 'True' },
+          { type: 'Ready', status: 'True', reason: 'ResetLogicalSwitchAclSuccess' },
+        ],
+      };
+    }
+    const ds = o.status as { desiredNumberScheduled?: number; numberAvailable?: number } | undefined;
+    if (o.kind === 'DaemonSet' && ds && ++reads.daemonSet > readsUntilDeployed.daemonSet) {
+      o.status = { ...ds, numberReady: ds.desiredNumberScheduled, numberAvailable: ds.desiredNumberScheduled };
+    }
     return { ...o, apiVersion };
   }
 
