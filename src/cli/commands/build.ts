@@ -1,4 +1,9 @@
-/** `ruddervirt build FILE` — runs a whole build file on the local engine (QEMU) or on KubeVirt. */
+/**
+ * `ruddervirt build FILE` — runs a whole build file on the local engine (QEMU) or on KubeVirt,
+ * then, when a VM has a `verify:` block, the verify gate on its image (src/core/verify) before the
+ * build counts as done: the image paths go to stdout only after every check passed, so a script
+ * that publishes what the last stdout line names never publishes an image that failed its checks.
+ */
 import { applyDataSourceOption, parseDataSourceOption } from '../../core/config/data-source-output.js';
 import path from 'node:path';
 import { loadBuild } from '../../core/config/load.js';
@@ -8,6 +13,7 @@ import { formatBytes, SecretMasker } from '../../core/log.js';
 import { runBuild, type BuildResult } from '../../core/pipeline/build-runner.js';
 import { defaultCacheRoot, LayerCache } from '../../core/pipeline/layer-cache.js';
 import { formatBuildSummary } from '../../core/pipeline/summary.js';
+import { formatVerifyResult, outputsToVerify, runVerify, type VerifyResult } from '../../core/verify/run-verify.js';
 import type { Engine } from '../../core/engine.js';
 import { createEngine } from '../../engines/index.js';
 import { lockOutputFolder, prepareOutputFolder } from '../../core/output-folder.js';
@@ -21,7 +27,9 @@ import { terminalLogger } from '../terminal-logger.js';
 const usage = `Usage: ruddervirt build FILE [options]
 
 Builds every layer and VM of the build file in Packer's order of operations: source, disks, HTTP
-server, VM, boot wait, boot command over VNC, SSH, provisioners, shutdown, disk export. Progress goes
+server, VM, boot wait, boot command over VNC, SSH, provisioners, shutdown, disk export. When a VM
+has a verify: block, its image is then booted as a new VM (as \`ruddervirt verify\` does) and the
+checks run; a failed check fails the build (exit 1) and no image path is printed. Progress goes
 to stderr; the last line on stdout is the output image's path.
 
 Options:
@@ -46,6 +54,8 @@ Options:
                              follow, as their parent changed.
   --only LAYER               Build only this layer (earlier layers come from the layer cache).
   --until LAYER              Stop after this layer.
+  --no-verify                Do not run the verify: blocks after the build (the action's
+                             verify: false); \`ruddervirt verify FILE\` runs them later.
   --no-layer-cache           Neither reuse nor store layers (default: reuse unchanged layers from
                              RUDDERVIRT_CACHE_DIR or ~/.cache/ruddervirt/layers, and on kubevirt
                              from the outputs earlier builds kept in the namespace).
@@ -70,7 +80,8 @@ Options:
   --verbose                  Debug lines too.
 
 ${KUBEVIRT_FLAGS_USAGE.replace(/^Cluster settings/, 'kubevirt: cluster settings')}
-Exit status: 0 built, 1 failed (bad build file or a failed step), 130 cancelled (SIGINT/SIGTERM).
+Exit status: 0 built (and verified), 1 failed (bad build file, a failed step or a failed verify
+check), 130 cancelled (SIGINT/SIGTERM).
 `;
 
 export const buildCommand: Command = {
@@ -91,6 +102,7 @@ export const buildCommand: Command = {
       only: { type: 'string' },
       until: { type: 'string' },
       'no-layer-cache': { type: 'boolean', default: false },
+      'no-verify': { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
       namespace: { type: 'string' },
       'keep-layers': { type: 'string' },
@@ -144,6 +156,7 @@ export const buildCommand: Command = {
         : // With --on-error abort a failed VM must outlive this process: each VM runs in a keeper.
           createEngine('local', { env: io.env, detachable: onError !== 'cleanup', ...(values['vnc-port'] ? { vncListen: 'port' as const } : {}) });
     let result: BuildResult;
+    let verified: VerifyResult | undefined;
     try {
       result = await runBuild({
         build,
@@ -160,18 +173,30 @@ export const buildCommand: Command = {
         ...(values.only !== undefined ? { only: values.only } : {}),
         ...(values.until !== undefined ? { until: values.until } : {}),
       });
+      // The gate, on the same engine and under the same output lock: the images boot as new VMs.
+      if (result.status === 'succeeded' && !values['no-verify'] && outputsToVerify(build, result.outputs).length > 0) {
+        logger.info(`verify: booting ${outputsToVerify(build, result.outputs).length} image(s) as new VMs to run their checks`);
+        verified = await runVerify({ build, outputs: result.outputs, engine, outputDir, logger, masker, signal: io.signal, onError: onError === 'abort' ? 'abort' : 'cleanup' });
+      }
     } finally {
       await engine.close();
       await outputLock.release();
     }
 
     io.stderr.write(masker.mask(formatBuildSummary(result, formatBytes)));
-    if (result.abandoned.length > 0) {
-      await recordAbandoned(outputDir, result.abandoned);
-      io.stderr.write(masker.mask(describeAbandoned(build, result.abandoned, outputDir)));
+    if (verified) io.stderr.write(masker.mask(formatVerifyResult(verified)));
+    const abandoned = [...result.abandoned, ...(verified?.abandoned ?? [])];
+    if (abandoned.length > 0) {
+      await recordAbandoned(outputDir, abandoned);
+      io.stderr.write(masker.mask(describeAbandoned(build, abandoned, outputDir)));
     }
-    if (result.status === 'cancelled') throw new UserError('Build was cancelled.', 130);
+    if (result.status === 'cancelled' || verified?.status === 'cancelled') throw new UserError('Build was cancelled.', 130);
     if (result.status === 'failed') throw new UserError(`build failed: ${masker.mask(result.error?.message ?? 'unknown error')}`, 1);
+    if (verified?.status === 'failed') {
+      const failed = verified.vms.filter((v) => v.status !== 'passed').map((v) => `${v.vm}: ${v.error ?? v.status}`);
+      // The images stay where the build put them (nothing is lost), but are not named as its result.
+      throw new UserError(masker.mask(`verify failed, so the build did not finish: ${failed.join('; ')}; the images are in ${outputDir} (ruddervirt verify FILE re-runs the checks; --no-verify skips them)`), 1);
+    }
     for (const o of result.outputs) io.stdout.write(`${o.image}\n`);
     return 0;
   },
