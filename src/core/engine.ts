@@ -100,6 +100,8 @@ export interface KeptVmOutput {
   createdAt?: string;
   /** Writes it to this machine in its format, for when no local copy exists. */
   download(destination: string, logger: Logger, signal: AbortSignal): Promise<void>;
+  /** The SBOM kept with it (an SPDX JSON document), when the engine kept one; rejects saying why it cannot be read. */
+  readSbom?(signal: AbortSignal): Promise<string>;
 }
 
 export type EngineName = 'local' | 'kubevirt';

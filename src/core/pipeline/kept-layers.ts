@@ -7,7 +7,7 @@
  * The images still land in the output folder, as for any reused layer: copied from the local layer
  * cache when it holds the same key, else fetched from where the engine keeps them.
  */
-import { stat } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import type { Build, Layer } from '../config/model.js';
 import type { Engine } from '../engine.js';
 import type { Logger } from '../log.js';
@@ -17,6 +17,7 @@ import { tooOld } from './layer-history.js';
 import type { VmOutput } from './manifest.js';
 import type { PhaseRecord } from './phase.js';
 import { outputImagePath } from './steps/export-output.js';
+import { sbomBeside } from '../sbom/sbom-referrer.js';
 
 export interface KeptLayerReuseRequest {
   engine: Engine;
@@ -69,6 +70,20 @@ export async function reuseKeptLayer(req: KeptLayerReuseRequest): Promise<Reused
       const { sha256, checksumFile } = await writeSha256File(image, signal);
       const { size } = await stat(image);
       output = { layer: layer.name, vm: k.vm, image, format: k.format, compressed: k.compressed, bytes: size, sha256, checksumFile };
+      // Its SBOM, when the engine kept one: an SBOM beside an image always describes that image.
+      const sbomFile = sbomBeside(image);
+      await rm(sbomFile, { force: true });
+      // (It describes the kept disk, checked by the kept sha256; a different conversion here changes bytes, not packages.)
+      if (k.readSbom) {
+        try {
+          await writeFile(sbomFile, await k.readSbom(signal));
+          output.sbom = sbomFile;
+          logger.info(`layer ${layer.name}: the SBOM of ${k.vm} kept with it → ${sbomFile}`);
+        } catch (err) {
+          if (signal.aborted) throw err;
+          logger.warn(`layer ${layer.name}: the SBOM kept with ${k.where} cannot be read (${err instanceof Error ? err.message : String(err)}); ${k.vm}'s image has none this time`);
+        }
+      }
     }
     outputs.push({ ...output, reused: true, keptAs: k.where });
     phases.push({

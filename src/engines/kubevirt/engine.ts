@@ -38,7 +38,8 @@ import { loadKubeTarget, type KubeTarget } from './cluster/kube-target.js';
 import { localDiskUploads } from './cluster/local-disk-uploads.js';
 import { ObjectClient } from './cluster/objects.js';
 import { downloadOutput, exportedVolume } from './cluster/output-download.js';
-import { describeRef } from './cluster/resources.js';
+import { keepSbom, readKeptSbom } from './cluster/kept-sboms.js';
+import { describeRef, type ObjectRef } from './cluster/resources.js';
 import { RetryingDiscoveryClient } from './cluster/retrying-discovery-client.js';
 import { judgePodServing, type PodObject } from './cluster/pod-wait.js';
 import { DEFAULT_TIMEOUTS, type KubevirtTimeouts, type RunSession } from './cluster/session.js';
@@ -314,6 +315,7 @@ export class KubevirtEngine implements Engine {
       compressed: f.compressed,
       ...(f.createdAt ? { createdAt: f.createdAt } : {}),
       download: (destination, logger, signal) => this.downloadKept(req.build, req.layer, f, destination, logger, signal),
+      ...(f.sbom ? { readSbom: (signal: AbortSignal) => readKeptSbom(c.objects, c.namespace, f.sbom!, f.sha256, signal) } : {}),
     }));
   }
 
@@ -364,7 +366,8 @@ export class KubevirtEngine implements Engine {
       const rendered = session.rendered.vms.find((v) => v.layer === req.layer.name && v.vm === o.vm);
       if (!rendered) throw new Error(`internal: ${req.layer.name}/${o.vm} was not rendered`);
       const ref = { apiVersion: kind.apiVersion, kind: kind.kind, namespace: session.namespace, name: rendered.output.name };
-      await keepOutput(session.objects, ref, { key: req.key, runId: session.run.runId, sha256: o.sha256, bytes: o.bytes, format: o.format, compressed: o.compressed, now }, req.signal);
+      const sbom = await this.keepSbomOf(session.objects, ref, req.build, req.layer, o, logger, req.signal);
+      await keepOutput(session.objects, ref, { key: req.key, runId: session.run.runId, sha256: o.sha256, bytes: o.bytes, format: o.format, compressed: o.compressed, now, ...(sbom ? { sbom } : {}) }, req.signal);
       session.run.release(ref);
       where.set(o.vm, describeRef(ref));
     }
@@ -385,6 +388,24 @@ export class KubevirtEngine implements Engine {
   }
 
   /**
+   * The output's SBOM into the cluster beside it (cluster/kept-sboms.ts), so a build that reuses
+   * it elsewhere, or a person with kubectl, has the document that describes it. Resolves with the
+   * ConfigMap's name; a failure costs the SBOM a warning, not the build.
+   */
+  private async keepSbomOf(objects: ObjectClient, ref: ObjectRef, build: Build, layer: Layer, o: VmOutput, logger: Logger, signal: AbortSignal): Promise<string | undefined> {
+    if (!o.sbom) return undefined;
+    try {
+      const name = await keepSbom({ objects, output: ref, sbomFile: o.sbom, sha256: o.sha256, scope: { build: build.name, layer: layer.name, vm: o.vm }, signal });
+      logger.info(`vm ${layer.name}/${o.vm}: its SBOM is kept beside ${describeRef(ref)} in ConfigMap ${ref.namespace}/${name}`);
+      return name;
+    } catch (err) {
+      if (signal.aborted) throw err;
+      logger.warn(`vm ${layer.name}/${o.vm}: its SBOM is not kept in the cluster: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  }
+
+  /**
    * Golden images (output.dataSource): each such VM's output stays in the cluster behind a CDI
    * DataSource, replacing the one it pointed at before (cluster/golden-images.ts). A fresh output
    * leaves the run; a reused layer's kept output is pointed at where it is kept; a layer reused
@@ -400,7 +421,8 @@ export class KubevirtEngine implements Engine {
       if (!ds || !output) continue;
       const key = `${req.layer.name}/${vm.name}`;
       const scope = { build: req.build.name, layer: req.layer.name, vm: vm.name };
-      const publish = (source: GoldenSource) => publishGolden({ objects: c.objects, dataSource: ds, source, scope, sha256: output.sha256, logger, signal: req.signal, timeoutMs: this.timeouts.import });
+      const publish = (source: GoldenSource, sbom: string | undefined) =>
+        publishGolden({ objects: c.objects, dataSource: ds, source, scope, sha256: output.sha256, ...(sbom ? { sbom } : {}), logger, signal: req.signal, timeoutMs: this.timeouts.import });
       const kept = this.kept.get(key);
       if (!output.reused) {
         const session = await this.opening!;
@@ -408,11 +430,13 @@ export class KubevirtEngine implements Engine {
         if (!rendered) throw new Error(`internal: ${key} was not rendered`);
         const kind = keptKindOf(c.capture);
         if (!kind) throw new UserError(`vm ${key}: output.dataSource needs its output as a DataVolume or VolumeSnapshot, but this build captures VirtualMachineSnapshots; use the clone or volume-snapshot capture`);
-        const published = await publish({ kind: kind.kind, namespace: c.namespace, name: rendered.output.name });
+        const source = { kind: kind.kind, namespace: c.namespace, name: rendered.output.name };
+        const sbom = await this.keepSbomOf(c.objects, { apiVersion: kind.apiVersion, ...source }, req.build, req.layer, output, logger, req.signal);
+        const published = await publish(source, sbom);
         session.run.release({ apiVersion: kind.apiVersion, kind: kind.kind, namespace: c.namespace, name: rendered.output.name });
         where.set(vm.name, published.where);
       } else if (kept) {
-        const published = await publish({ kind: kept.ref.kind as GoldenSource['kind'], namespace: kept.ref.namespace!, name: kept.ref.name });
+        const published = await publish({ kind: kept.ref.kind as GoldenSource['kind'], namespace: kept.ref.namespace!, name: kept.ref.name }, kept.sbom);
         where.set(vm.name, published.where);
       } else {
         const current = await goldenUpToDate(c.objects, ds, c.namespace, output.sha256, req.signal);

@@ -49,6 +49,8 @@ export interface PublishGoldenRequest {
   source: GoldenSource;
   scope: GoldenScope;
   sha256: string;
+  /** The ConfigMap holding the source's SBOM (cluster/kept-sboms.ts): the DataSource names it. */
+  sbom?: string;
   logger: Logger;
   signal: AbortSignal;
   timeoutMs: number;
@@ -131,8 +133,8 @@ export async function publishGolden(req: PublishGoldenRequest): Promise<Publishe
   if (source.kind === 'DataVolume') {
     await objects.mergePatch({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: source.namespace, name: source.name }, goldenClaimPatch(ds), signal);
   }
-  if (existing) await objects.mergePatch(dsRef, dataSourcePatch(ds, source, scope, sha256), signal);
-  else await objects.create(dataSourceManifest(ds, source, scope, sha256) as unknown as LiveObject, signal);
+  if (existing) await objects.mergePatch(dsRef, dataSourcePatch(ds, source, scope, sha256, req.sbom), signal);
+  else await objects.create(dataSourceManifest(ds, source, scope, sha256, req.sbom) as unknown as LiveObject, signal);
   await waitFor<DataSourceObject, true>(objects, {
     ref: dsRef,
     what: `${describeRef(dsRef)} to be Ready`,

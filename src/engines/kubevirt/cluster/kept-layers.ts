@@ -26,6 +26,7 @@ import {
   type KeptScope,
 } from '../manifests/kept-layer-labels.js';
 import { LABEL_DATA_SOURCE } from '../manifests/golden-image.js';
+import { ANNOTATION_SBOM } from '../manifests/sbom-config-map.js';
 import { LABEL_LAYER, LABEL_VM } from '../manifests/labels.js';
 import type { CapturePlan } from '../manifests/render-options.js';
 import type { DataVolumeSource } from '../manifests/types.js';
@@ -71,6 +72,8 @@ export interface KeptOutput {
   compressed: boolean;
   /** The object's creationTimestamp: when the layer was built. */
   createdAt?: string;
+  /** The ConfigMap holding its SBOM (manifests/sbom-config-map.ts), when it was kept with one. */
+  sbom?: string;
 }
 
 /** The DataVolume source that clones a kept output (for a later layer's `from:` disk). */
@@ -98,7 +101,17 @@ function factsOf(vm: string, o: KeptObject): KeptOutput | undefined {
   const format = a[ANNOTATION_FORMAT];
   const sha256 = a[ANNOTATION_SHA256];
   if (!sha256 || !/^[0-9a-f]{64}$/.test(sha256) || !Number.isSafeInteger(bytes) || (format !== 'qcow2' && format !== 'raw')) return undefined;
-  return { vm, ref: refOf(o), sha256, bytes, format, compressed: a[ANNOTATION_COMPRESSED] === 'true', ...(o.metadata.creationTimestamp ? { createdAt: o.metadata.creationTimestamp } : {}) };
+  const sbom = a[ANNOTATION_SBOM];
+  return {
+    vm,
+    ref: refOf(o),
+    sha256,
+    bytes,
+    format,
+    compressed: a[ANNOTATION_COMPRESSED] === 'true',
+    ...(o.metadata.creationTimestamp ? { createdAt: o.metadata.creationTimestamp } : {}),
+    ...(sbom ? { sbom } : {}),
+  };
 }
 
 export interface FindKeptLayerRequest {

@@ -13,11 +13,14 @@
  *   else its source's (pkg/instancetype/infer/volume.go fromDataSource → fromPVC /
  *   fromVolumeSnapshot), and CDI's DataSource controller copies `*.kubevirt.io/*` labels from the
  *   source onto the DataSource (datasource-controller.go, CopyAllowedLabels).
+ * - `ruddervirt.io/sbom` on the DataSource names the ConfigMap holding the image's SBOM
+ *   (sbom-config-map.ts), owned by the source, so it goes when the source is replaced.
  * - `ruddervirt.io/data-source=<name>` marks the object a DataSource of ours points at, so the
  *   next build finds and removes the one it replaces; such an object carries no run label and no
  *   owner (the run's cleanup leaves it).
  */
 import type { DataSourceOutput } from '../../../core/config/data-source-output.js';
+import { ANNOTATION_SBOM } from './sbom-config-map.js';
 import { LABEL_BUILD, LABEL_COMPONENT, LABEL_LAYER, LABEL_MANAGED_BY, LABEL_RUN, LABEL_VM, MANAGED_BY } from './labels.js';
 
 export const LABEL_DEFAULT_INSTANCETYPE = 'instancetype.kubevirt.io/default-instancetype';
@@ -64,7 +67,7 @@ export function dataSourceSource(source: GoldenSource): Record<string, unknown> 
 }
 
 /** A new DataSource pointing at `source`. */
-export function dataSourceManifest(ds: DataSourceOutput, source: GoldenSource, scope: GoldenScope, sha256: string): Record<string, unknown> {
+export function dataSourceManifest(ds: DataSourceOutput, source: GoldenSource, scope: GoldenScope, sha256: string, sbom?: string): Record<string, unknown> {
   const { pvc, snapshot } = dataSourceSource(source) as { pvc: unknown; snapshot: unknown };
   return {
     apiVersion: DATA_SOURCE_API_VERSION,
@@ -73,18 +76,18 @@ export function dataSourceManifest(ds: DataSourceOutput, source: GoldenSource, s
       name: ds.name,
       namespace: source.namespace,
       labels: { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_BUILD]: scope.build, [LABEL_LAYER]: scope.layer, [LABEL_VM]: scope.vm, [LABEL_COMPONENT]: 'data-source', ...present(defaultInstancetypeLabels(ds)) },
-      annotations: { [ANNOTATION_DATA_SOURCE_SHA256]: sha256 },
+      annotations: { [ANNOTATION_DATA_SOURCE_SHA256]: sha256, ...(sbom ? { [ANNOTATION_SBOM]: sbom } : {}) },
     },
     spec: { source: pvc ? { pvc } : { snapshot } },
   };
 }
 
 /** The merge patch that points an existing DataSource of ours at `source`. */
-export function dataSourcePatch(ds: DataSourceOutput, source: GoldenSource, scope: GoldenScope, sha256: string): Record<string, unknown> {
+export function dataSourcePatch(ds: DataSourceOutput, source: GoldenSource, scope: GoldenScope, sha256: string, sbom?: string): Record<string, unknown> {
   return {
     metadata: {
       labels: { [LABEL_BUILD]: scope.build, [LABEL_LAYER]: scope.layer, [LABEL_VM]: scope.vm, ...defaultInstancetypeLabels(ds) },
-      annotations: { [ANNOTATION_DATA_SOURCE_SHA256]: sha256 },
+      annotations: { [ANNOTATION_DATA_SOURCE_SHA256]: sha256, [ANNOTATION_SBOM]: sbom ?? null },
     },
     spec: { source: dataSourceSource(source) },
   };

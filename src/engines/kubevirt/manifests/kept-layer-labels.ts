@@ -7,6 +7,7 @@
  * in base 36 — 50 characters of [0-9a-z], always a valid label value, and different keys always
  * give different labels. The full key also sits in an annotation, checked on every lookup.
  */
+import { ANNOTATION_SBOM } from './sbom-config-map.js';
 import { LABEL_BUILD, LABEL_COMPONENT, LABEL_LAYER, LABEL_LAYER_KEY, LABEL_MANAGED_BY, LABEL_RUN, LABEL_VM, MANAGED_BY } from './labels.js';
 
 const LAYER_KEY = /^[0-9a-f]{64}$/;
@@ -51,6 +52,8 @@ export interface KeptOutputFacts {
   format: 'qcow2' | 'raw';
   compressed: boolean;
   now: Date;
+  /** The ConfigMap holding the output's SBOM (manifests/sbom-config-map.ts), when it has one. */
+  sbom?: string;
 }
 
 /**
@@ -71,6 +74,7 @@ export function keepOutputPatch(facts: KeptOutputFacts): Record<string, unknown>
         [ANNOTATION_COMPRESSED]: String(facts.compressed),
         [ANNOTATION_KEPT_FROM_RUN]: facts.runId,
         [ANNOTATION_LAST_USED]: facts.now.toISOString(),
+        [ANNOTATION_SBOM]: facts.sbom ?? null,
       },
     },
   };

@@ -19,7 +19,7 @@ export const MANAGED_BY = 'ruddervirt';
 
 /** What an object is for, so `kubectl get -l ruddervirt.io/component=http-server` works. */
 export type Component =
-  'run' | 'vpc' | 'subnet' | 'egress-gateway' | 'network-attachment' | 'root-disk' | 'disk' | 'install-iso' | 'cdrom' | 'http-files' | 'http-server' | 'ssh-jump' | 'vm' | 'output' | 'export' | 'export-token';
+  'run' | 'vpc' | 'subnet' | 'egress-gateway' | 'network-attachment' | 'root-disk' | 'disk' | 'install-iso' | 'cdrom' | 'http-files' | 'http-server' | 'ssh-jump' | 'vm' | 'output' | 'export' | 'export-token' | 'sbom';
 
 export interface LabelScope {
   build: string;
