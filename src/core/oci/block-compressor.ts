@@ -60,12 +60,14 @@ export function storedGzipSize(blockLength: number): number {
 
 /**
  * Output buffers for stored members, handed back by the consumer once it is done with a member
- * (disk-layer.ts: when the next member is asked for). Without them every stored block is a fresh
- * off-heap allocation that only a garbage collection frees.
+ * (disk-layer.ts: LayerStream.release). Without them every stored block is a fresh off-heap
+ * allocation that only a garbage collection frees.
  */
 export class MemberPool {
   private readonly free: Buffer[] = [];
   private readonly owned = new WeakSet<ArrayBufferLike>();
+  /** Bytes of pooled buffers let go because the pool was full: garbage for the collector. */
+  droppedBytes = 0;
   constructor(
     private readonly size: number,
     private readonly keep: number,
@@ -83,7 +85,9 @@ export class MemberPool {
   }
   /** Takes back a buffer from take(); anything else is ignored. */
   give(buf: Buffer): void {
-    if (this.owned.has(buf.buffer) && this.free.length < this.keep) this.free.push(Buffer.from(buf.buffer, 0, this.size));
+    if (!this.owned.has(buf.buffer)) return;
+    if (this.free.length < this.keep) this.free.push(Buffer.from(buf.buffer, 0, this.size));
+    else this.droppedBytes += this.size;
   }
 }
 

@@ -12,6 +12,7 @@ import type { Digest } from './digest.js';
 import type { DiskInfo } from './disk-format.js';
 import type { Compression } from './media-types.js';
 import { garbageReclaimer } from './garbage.js';
+import { openTarHasher, sharedBlock } from './tar-hasher.js';
 import { encodeTarHeader, TAR_TRAILER_SIZE, tarPadding } from './tar-header.js';
 
 /**
@@ -45,11 +46,17 @@ export interface LayerStreamOptions {
   signal?: AbortSignal;
   /** Called with the disk bytes read so far. */
   onRead?: (diskBytes: number) => void;
+  /** Take the tar's and the disk's digests on a worker thread (default); false hashes inline. */
+  hashThread?: boolean;
+  /** How many bytes of pieces the consumer may hold before releasing them (sizes the buffer pool). */
+  heldBytes?: number;
 }
 
 export interface LayerStream {
-  /** Compressed bytes, in order. */
+  /** Compressed bytes, in order. A piece stays valid until it is released. */
   chunks: AsyncGenerator<Buffer>;
+  /** Hands a piece back once the consumer is done with it (each piece once), so its buffer is reused. */
+  release(piece: Buffer): void;
   /** Valid once `chunks` has been read to the end. */
   digests(): LayerDigests;
 }
@@ -65,24 +72,41 @@ export function diskLayerTarSize(disk: Pick<DiskInfo, 'fileName' | 'size'>): num
 }
 
 /**
- * Block buffers handed out again once the compressor is done with them: a few blocks are alive at
- * any time, and reusing them means the stream creates no garbage on the way in.
+ * A fixed set of block buffers in shared memory (the hashing thread reads them in place). A block is
+ * busy until both the hasher and the compressor are done with it; the reader waits for a free one,
+ * so the memory of the stream is this set and nothing more, however far the hasher lags.
  */
 class BlockPool {
   private readonly free: Buffer[] = [];
-  constructor(private readonly size: number) {}
-  take(length: number): Buffer {
-    const buf = this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
+  private readonly waiting: ((b: Buffer) => void)[] = [];
+  constructor(
+    private readonly size: number,
+    count: number,
+  ) {
+    for (let i = 0; i < count; i++) this.free.push(sharedBlock(size));
+  }
+  async take(length: number): Promise<Buffer> {
+    const buf = this.free.pop() ?? (await new Promise<Buffer>((resolve) => this.waiting.push(resolve)));
     return buf.subarray(0, length);
   }
   give(block: Buffer): void {
     // subarray shares memory; hand back a view over the whole allocation.
-    if (block.buffer.byteLength >= this.size && this.free.length < 16) this.free.push(Buffer.from(block.buffer, block.byteOffset, this.size));
+    const whole = Buffer.from(block.buffer, block.byteOffset, this.size);
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(whole);
+    else this.free.push(whole);
   }
 }
 
+/** A block of the uncompressed tar and where the disk's bytes lie in it. */
+interface TarBlock {
+  block: Buffer;
+  diskFrom: number;
+  diskTo: number;
+}
+
 /** The uncompressed tar, cut into blocks of `blockSize` bytes (the last may be shorter). */
-async function* tarBlocks(opts: LayerStreamOptions, blockSize: number, pool: BlockPool, onTar: (block: Buffer) => void, onDisk: (bytes: Buffer) => void): AsyncGenerator<Buffer> {
+async function* tarBlocks(opts: LayerStreamOptions, blockSize: number, pool: BlockPool): AsyncGenerator<TarBlock> {
   const prefix = diskLayerTarPrefix(opts.disk);
   const diskStart = prefix.length;
   const diskEnd = diskStart + opts.disk.size;
@@ -92,23 +116,20 @@ async function* tarBlocks(opts: LayerStreamOptions, blockSize: number, pool: Blo
     for (let offset = 0; offset < total; offset += blockSize) {
       opts.signal?.throwIfAborted();
       const end = Math.min(offset + blockSize, total);
-      const block = pool.take(end - offset);
+      const block = await pool.take(end - offset);
       // Everything not read from the disk is tar header or zero padding.
       if (offset < diskStart) prefix.copy(block, 0, offset, Math.min(diskStart, end));
       if (end > diskEnd) block.fill(0, Math.max(diskEnd, offset) - offset);
       const from = Math.max(offset, diskStart);
       const to = Math.min(end, diskEnd);
+      // One large positioned read per block (no stream, no intermediate buffer).
       for (let pos = from; pos < to;) {
         const { bytesRead } = await fh.read(block, pos - offset, to - pos, pos - diskStart);
         if (bytesRead === 0) throw new Error(`${opts.path} shrank while it was being read (expected ${opts.disk.size} bytes)`);
         pos += bytesRead;
       }
-      if (to > from) {
-        onDisk(block.subarray(from - offset, to - offset));
-        opts.onRead?.(to - diskStart);
-      }
-      onTar(block);
-      yield block;
+      if (to > from) opts.onRead?.(to - diskStart);
+      yield { block, diskFrom: Math.max(0, from - offset), diskTo: Math.max(0, to - offset) };
     }
   } finally {
     await fh.close();
@@ -117,45 +138,69 @@ async function* tarBlocks(opts: LayerStreamOptions, blockSize: number, pool: Blo
 
 export function streamDiskLayer(opts: LayerStreamOptions): LayerStream {
   const blockSize = opts.blockSize ?? DEFAULT_BLOCK_SIZE;
-  const tarHash = createHash('sha256');
-  const diskHash = createHash('sha256');
   const blobHash = createHash('sha256');
   let size = 0;
   let result: LayerDigests | undefined;
-  const pool = new BlockPool(blockSize);
   const reclaim = garbageReclaimer(GC_EVERY_BYTES);
-  const blocks = tarBlocks(
-    opts,
-    blockSize,
-    pool,
-    (b) => tarHash.update(b),
-    (b) => diskHash.update(b),
-  );
+  // Members in flight, the ones the consumer holds, and one spare.
+  const members = new MemberPool(storedGzipSize(blockSize), opts.concurrency + 2 + Math.ceil((opts.heldBytes ?? 0) / blockSize));
   async function* chunks(): AsyncGenerator<Buffer> {
-    // Members in flight, the one the consumer holds, and one spare.
-    const members = new MemberPool(storedGzipSize(blockSize), opts.concurrency + 2);
+    // Blocks being compressed, a few read ahead, and the ones the hasher has yet to reach.
+    const pool = new BlockPool(blockSize, opts.concurrency * 2 + 2);
+    const hasher = openTarHasher(opts.hashThread ?? true);
+    // Blocks hashed, in order; each block is handed back when hashed and compressed.
+    const hashed = new Map<Buffer, Promise<void>>();
+    async function* hashedBlocks(): AsyncGenerator<Buffer> {
+      for await (const { block, diskFrom, diskTo } of tarBlocks(opts, blockSize, pool)) {
+        const done = hasher.update(block, diskFrom, diskTo);
+        done.catch(() => undefined);
+        hashed.set(block, done);
+        yield block;
+      }
+    }
+    const release = (block: Buffer) => {
+      const done = hashed.get(block);
+      hashed.delete(block);
+      // A failed hash surfaces in digests(); the block is not reused after a failure anyway.
+      void done?.then(
+        () => pool.give(block),
+        () => undefined,
+      );
+    };
     const compress = blockCompressor(opts.compression, opts.level, blockSize, members);
     let previous: ArrayBufferLike | undefined;
-    for await (const out of compressInOrder(blocks, compress, opts.concurrency, (b) => pool.give(b))) {
-      blobHash.update(out);
-      size += out.length;
-      // Pooled members and the same member again (a run of zero blocks) allocate nothing new.
-      if (out.buffer !== previous && !members.owns(out)) reclaim(out.buffer.byteLength);
-      previous = out.buffer;
-      yield out;
-      // Both consumers (the registry upload and the OCI layout) are done with a piece once they ask
-      // for the next one, so its buffer can take the next stored member.
-      members.give(out);
+    let dropped = 0;
+    try {
+      for await (const out of compressInOrder(hashedBlocks(), compress, opts.concurrency, release)) {
+        blobHash.update(out);
+        size += out.length;
+        // Pooled members and the same member again (a run of zero blocks) allocate nothing new.
+        if (out.buffer !== previous && !members.owns(out)) reclaim(out.buffer.byteLength);
+        previous = out.buffer;
+        if (members.droppedBytes !== dropped) {
+          reclaim(members.droppedBytes - dropped);
+          dropped = members.droppedBytes;
+        }
+        // The consumer releases the piece when done with it (the upload: once the registry has it).
+        yield out;
+      }
+      await Promise.all(hashed.values());
+      const { tar, disk } = await hasher.digests();
+      result = {
+        digest: `sha256:${blobHash.digest('hex')}`,
+        size,
+        diffId: `sha256:${tar}`,
+        diskDigest: `sha256:${disk}`,
+      };
+    } finally {
+      await hasher.close();
     }
-    result = {
-      digest: `sha256:${blobHash.digest('hex')}`,
-      size,
-      diffId: `sha256:${tarHash.digest('hex')}`,
-      diskDigest: `sha256:${diskHash.digest('hex')}`,
-    };
   }
   return {
     chunks: chunks(),
+    release(piece) {
+      members.give(piece);
+    },
     digests() {
       if (!result) throw new Error('layer digests read before the layer stream ended');
       return result;

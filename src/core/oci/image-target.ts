@@ -7,8 +7,10 @@ import type { ExistingTag } from './existing-image.js';
 import type { Blob } from './image-documents.js';
 
 export interface LayerProducer {
-  /** Each piece is valid only until the next one is asked for: its buffer is then reused. */
+  /** Each piece stays valid until it is released (or for good, when there is no `release`). */
   chunks: AsyncIterable<Buffer>;
+  /** Hands a piece back once the target is done with it (each piece once), so its buffer is reused. */
+  release?(piece: Buffer): void;
   digest(): Digest;
 }
 

@@ -135,6 +135,7 @@ export class OciLayoutTarget implements ImageTarget {
       let size = 0;
       for await (const chunk of producer.chunks) {
         await fh.write(chunk);
+        producer.release?.(chunk);
         size += chunk.length;
         onSent(size);
       }

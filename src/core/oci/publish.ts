@@ -479,8 +479,11 @@ class Publisher {
           blockSize: this.opts.blockSize,
           signal: this.opts.signal,
           onRead: (n) => progress.update(n, undefined),
+          // The registry upload holds two chunks of pieces (one on the wire, one filling).
+          heldBytes: target instanceof RegistryTarget ? 2 * (this.opts.chunkSize ?? DEFAULT_CHUNK_SIZE) : 0,
         });
-        return { chunks: last.chunks, digest: () => last!.digests().digest };
+        const stream = last;
+        return { chunks: stream.chunks, release: (piece) => stream.release(piece), digest: () => stream.digests().digest };
       },
       (sent) => {
         if (sent < thisSession) earlierSessions += thisSession;

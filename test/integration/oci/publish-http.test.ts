@@ -2,7 +2,9 @@
  * publishContainerDisk against a real docker-registry on plain http (127.0.0.1 gets http without
  * --insecure), every result read back with skopeo and GNU tar.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -12,7 +14,7 @@ import { memoryLogger } from '../../../src/core/log.js';
 import { publishContainerDisk } from '../../../src/core/oci/publish.js';
 import { requireTool, skopeo, startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { startCuttingProxy } from './cutting-proxy.js';
-import { copyWithSkopeo, expectContainerDiskLayer, makeQcow2Disk, makeRawDisk } from './layer-check.js';
+import { copyWithSkopeo, expectContainerDiskLayer, makeQcow2Disk, makeRawDisk, sha256OfFile } from './layer-check.js';
 
 let registry: TestRegistry;
 let work: string;
@@ -150,6 +152,21 @@ describe('publish to a plain-http registry', () => {
     const copied = copyWithSkopeo(`docker://${registry.host}/zstd/disk:v1`, path.join(work, 'copy-zstd'), ['--src-tls-verify=false']);
     expect(copied.manifest.layers[0]!.mediaType).toBe('application/vnd.oci.image.layer.v1.tar+zstd');
     await expectContainerDiskLayer(copied.layerFile, 'disk.img', rawDisk, work);
+  });
+
+  test('parallel-compressed layer of text, random and zero blocks: skopeo copies it, gzip reads it, digests hold', async () => {
+    // Small blocks and two at a time: dozens of gzip members of every kind (deflated, stored, the
+    // shared zero member), hashed on the worker thread and sent as chunks of pieces.
+    const mixed = path.join(work, 'mixed.img');
+    const text = Buffer.from('Package: ruddervirt\nVersion: 1.0\nDescription: a line that compresses well\n'.repeat(20_000));
+    await writeFile(mixed, Buffer.concat([text, randomBytes(1024 * 1024), Buffer.alloc(1024 * 1024), text.subarray(0, 12_345)]));
+    const result = await publishContainerDisk({ disk: mixed, refs: [`${registry.host}/mixed/disk:v1`], blockSize: 64 * 1024, concurrency: 2, chunkSize: 1024 * 1024, logger: memoryLogger().logger });
+    const copied = copyWithSkopeo(`docker://${registry.host}/mixed/disk:v1`, path.join(work, 'copy-mixed'), ['--src-tls-verify=false']);
+    expect(`sha256:${await sha256OfFile(copied.layerFile)}`).toBe(result.layers[0]!.digest);
+    const tar = execFileSync('gzip', ['-dc', copied.layerFile], { maxBuffer: 64 * 1024 * 1024 });
+    expect(`sha256:${createHash('sha256').update(tar).digest('hex')}`).toBe(copied.config.rootfs.diff_ids[0]);
+    expect(copied.config.config.Labels.shasum).toBe(await sha256OfFile(mixed));
+    await expectContainerDiskLayer(copied.layerFile, 'disk.img', mixed, work);
   });
 
   test('fault: the connection is cut in the middle of the layer upload, and the push still succeeds with the right digest', async () => {

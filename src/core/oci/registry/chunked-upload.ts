@@ -3,6 +3,11 @@
  * end: PATCH in fixed-size chunks (one on the wire while the next fills), then PUT ?digest=, which
  * the registry checks against what it received.
  *
+ * A chunk is not a buffer of its own: it is the list of the producer's pieces (compressed members)
+ * that make it up, written to the socket one after another, so nothing is copied on the way out.
+ * The pieces of a chunk are handed back to the producer (`release`) once the registry has
+ * acknowledged them.
+ *
  * A dropped connection or a 5xx mid-chunk: ask the upload URL how much arrived (GET → Range) and
  * resend from there. Only the chunk not yet acknowledged is kept in memory, which is enough because
  * the registry's offset can only lie inside it. When the registry has lost the session (404), or
@@ -17,14 +22,17 @@ import { describeErrorBody, RegistryError } from './registry-error.js';
 import { backoffDelay, DEFAULT_RETRY, isRetryableStatus, sleep, type RetryPolicy } from './retry.js';
 
 /**
- * Two chunks are in memory at a time (one on the wire, one filling), so this sets most of the
- * memory a push needs; 5 MiB is also the smallest non-final chunk some registries (ECR) accept.
+ * Two chunks' worth of pieces are in memory at a time (one on the wire, one filling), so this sets
+ * most of the memory a push needs; 5 MiB is also the smallest non-final chunk some registries (ECR)
+ * accept.
  */
 export const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
 
 export interface BlobProducer {
-  /** Each piece is valid only until the next one is asked for (it is copied into a chunk at once). */
+  /** Each piece must stay valid until it is released (or for good, when there is no `release`). */
   chunks: AsyncIterable<Buffer>;
+  /** Called once per piece when the upload no longer needs it, so its memory can be reused. */
+  release?(piece: Buffer): void;
   /** The digest of everything `chunks` yielded; called after it ended. */
   digest(): Digest;
 }
@@ -61,6 +69,28 @@ export function receivedFromRange(range: string | undefined): number | undefined
   if (!m) return undefined;
   const end = Number(m[1]);
   return end === 0 ? 0 : end + 1;
+}
+
+/** The producer's pieces that make up one chunk, in order, referenced rather than copied. */
+export class Chunk {
+  readonly pieces: Buffer[] = [];
+  length = 0;
+  add(piece: Buffer): void {
+    this.pieces.push(piece);
+    this.length += piece.length;
+  }
+  /** The chunk's bytes from `offset` on, as pieces (the first one cut where `offset` falls). */
+  from(offset: number): Buffer[] {
+    if (offset === 0) return this.pieces;
+    const out: Buffer[] = [];
+    let at = 0;
+    for (const piece of this.pieces) {
+      const end = at + piece.length;
+      if (end > offset) out.push(at >= offset ? piece : piece.subarray(offset - at));
+      at = end;
+    }
+    return out;
+  }
 }
 
 class UploadSession {
@@ -100,12 +130,12 @@ class UploadSession {
   }
 
   /** Sends `chunk`, which starts at blob offset `start`, until the registry has all of it. */
-  async send(chunk: Buffer, start: number): Promise<void> {
+  async send(chunk: Chunk, start: number): Promise<void> {
     const retry = this.opts.retry ?? DEFAULT_RETRY;
     let from = start;
     for (let failures = 0; ;) {
       this.opts.signal?.throwIfAborted();
-      const body = chunk.subarray(from - start);
+      const body = chunk.from(from - start);
       let problem: string;
       try {
         const res = await this.client.call('PATCH', this.location, {
@@ -189,39 +219,46 @@ export async function uploadStreamedBlob(client: RegistryClient, repo: string, p
   for (let restarts = 0; ; restarts++) {
     const session = new UploadSession(client, repo, await client.startUpload(repo), opts);
     const producer = produce();
+    const release = (chunk: Chunk | undefined) => {
+      if (chunk && producer.release) for (const piece of chunk.pieces) producer.release(piece);
+    };
+    let inflight: Promise<void> | undefined;
+    let sending: Chunk | undefined;
+    let fill = new Chunk();
     try {
-      let inflight: Promise<void> | undefined;
-      // Two buffers take turns: one on the wire, one filling.
-      let spare: Buffer | undefined;
-      let fill: Buffer = Buffer.allocUnsafe(chunkSize);
-      let filled = 0;
       let fillStart = 0;
       for await (const piece of producer.chunks) {
-        for (let p = 0; p < piece.length;) {
-          const n = Math.min(piece.length - p, chunkSize - filled);
-          piece.copy(fill, filled, p, p + n);
-          filled += n;
-          p += n;
-          if (filled === chunkSize) {
-            // One chunk on the wire, one filling: the producer keeps working while the network does.
-            if (inflight) await inflight;
-            const sending = fill;
-            inflight = session.send(sending, fillStart);
-            inflight.catch(() => undefined);
-            fillStart += chunkSize;
-            fill = spare ?? Buffer.allocUnsafe(chunkSize);
-            spare = sending;
-            filled = 0;
-          }
+        if (piece.length === 0) {
+          producer.release?.(piece);
+          continue;
+        }
+        // A piece is never split between chunks: a chunk ends at the first piece that reaches
+        // chunkSize, so it is at most one piece (one compressed block) longer than that.
+        fill.add(piece);
+        if (fill.length >= chunkSize) {
+          // One chunk on the wire, one filling: the producer keeps working while the network does.
+          if (inflight) await inflight;
+          release(sending);
+          sending = fill;
+          inflight = session.send(sending, fillStart);
+          inflight.catch(() => undefined);
+          fillStart += fill.length;
+          fill = new Chunk();
         }
       }
       if (inflight) await inflight;
-      if (filled > 0) await session.send(fill.subarray(0, filled), fillStart);
-      const size = fillStart + filled;
+      inflight = undefined;
+      release(sending);
+      sending = undefined;
+      if (fill.length > 0) await session.send(fill, fillStart);
+      release(fill);
+      const size = fillStart + fill.length;
       const digest = producer.digest();
       await session.finish(digest, size);
       return { digest, size, resumes: resumes + session.resumes, restarts };
     } catch (err) {
+      // The chunk on the wire may still be read by its request; wait for it before the pieces go back.
+      await inflight?.catch(() => undefined);
       resumes += session.resumes;
       if (!(err instanceof SessionLost) || restarts >= maxRestarts) {
         if (err instanceof SessionLost) throw new RegistryError(`${client.registry}: uploading the layer to ${repo} failed: ${err.message}`, 0);

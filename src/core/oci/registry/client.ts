@@ -9,7 +9,7 @@ import { isSha256Digest, sha256, type Digest } from '../digest.js';
 import { ACCEPTED_MANIFESTS } from '../media-types.js';
 import { apiHost, isLoopbackRegistry } from '../reference.js';
 import type { Credential } from './credentials.js';
-import { createAgents, destroyAgents, discardBody, openHttp, sendHttp, type HttpAgents, type HttpResponse, type StreamedHttpResponse } from './http.js';
+import { createAgents, destroyAgents, discardBody, openHttp, sendHttp, type HttpAgents, type HttpBody, type HttpResponse, type StreamedHttpResponse } from './http.js';
 import { describeErrorBody, RegistryAuthError, RegistryError } from './registry-error.js';
 import { backoffDelay, DEFAULT_RETRY, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
@@ -33,7 +33,7 @@ export interface RegistryClientOptions {
 
 export interface CallOptions {
   headers?: Record<string, string>;
-  body?: Buffer;
+  body?: HttpBody;
   /** Token scopes this call needs, e.g. repository:a/b:pull,push. */
   scopes?: string[];
   /** Repeat on dropped connections. False for requests whose body the server may have half-applied. */

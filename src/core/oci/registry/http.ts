@@ -1,7 +1,9 @@
 /**
  * One HTTP exchange with a registry over node:http/https, so we control what fetch hides: the CA,
- * keep-alive sockets we can close at the end, and a body that is always a Buffer we hold (chunks
- * are bounded, so a failed request can be sent again without re-reading anything).
+ * keep-alive sockets we can close at the end, and a body that is always memory we hold (one Buffer,
+ * or a list of pieces written one after another, so an upload chunk is sent straight from the
+ * compressor's output without being copied into one buffer; chunks are bounded, so a failed request
+ * can be sent again without re-reading anything).
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -16,12 +18,22 @@ export interface HttpRequest {
   method: string;
   url: URL;
   headers?: Record<string, string>;
-  body?: Buffer;
+  body?: HttpBody;
   signal?: AbortSignal;
   /** Bodies bigger than this are cut off (manifests are at most 4 MiB by spec). */
   maxResponseBytes?: number;
   /** Idle socket time before the request fails. */
   timeoutMs?: number;
+}
+
+/** A body in one piece, or in several sent back to back (their total is the Content-Length). */
+export type HttpBody = Buffer | readonly Buffer[];
+
+export function bodyLength(body: HttpBody): number {
+  if (Buffer.isBuffer(body)) return body.length;
+  let n = 0;
+  for (const piece of body) n += piece.length;
+  return n;
 }
 
 export interface HttpAgents {
@@ -59,7 +71,8 @@ export function sendHttp(agents: HttpAgents, req: HttpRequest): Promise<HttpResp
   const isHttps = req.url.protocol === 'https:';
   const mod = isHttps ? https : http;
   const headers: Record<string, string> = { 'user-agent': 'ruddervirt', ...req.headers };
-  if (req.body) headers['content-length'] = String(req.body.length);
+  const length = req.body ? bodyLength(req.body) : 0;
+  if (req.body) headers['content-length'] = String(length);
   else if (req.method === 'PUT' || req.method === 'POST' || req.method === 'PATCH') headers['content-length'] = '0';
   return new Promise((resolve, reject) => {
     let bodyStarted = false;
@@ -81,9 +94,15 @@ export function sendHttp(agents: HttpAgents, req: HttpRequest): Promise<HttpResp
     });
     r.on('error', fail);
     r.on('timeout', () => r.destroy(Object.assign(new Error('socket timed out'), { code: 'ETIMEDOUT' })));
-    if (req.body && req.body.length > 0) {
+    if (req.body && length > 0) {
       bodyStarted = true;
-      r.end(req.body);
+      if (Buffer.isBuffer(req.body)) r.end(req.body);
+      else {
+        // Written without waiting for 'drain': the pieces are held by the caller anyway, so the
+        // socket's queue only references memory that exists already.
+        for (const piece of req.body) if (piece.length > 0) r.write(piece);
+        r.end();
+      }
     } else r.end();
   });
 }
