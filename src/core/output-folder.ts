@@ -15,18 +15,18 @@ import { tryLock } from './file-lock.js';
 export const LOCK_FILE = '.ruddervirt-build.lock';
 
 /** Creates `dir` (and its parents) and checks it can be written; throws a UserError saying why not. */
-export async function prepareOutputFolder(dir: string): Promise<void> {
+export async function prepareOutputFolder(dir: string, label = `--output ${dir}`): Promise<void> {
   const st = await stat(dir).catch(() => undefined);
-  if (st && !st.isDirectory()) throw new UserError(`--output ${dir}: it is a file; expected a folder`);
+  if (st && !st.isDirectory()) throw new UserError(`${label}: it is a file; expected a folder`);
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    throw new UserError(`--output ${dir}: ${explain(err)}`);
+    throw new UserError(`${label}: ${explain(err)}`);
   }
   try {
     await access(dir, constants.W_OK | constants.X_OK);
   } catch (err) {
-    throw new UserError(`--output ${dir}: ${explain(err)}`);
+    throw new UserError(`${label}: ${explain(err)}`);
   }
 }
 
@@ -46,19 +46,18 @@ export interface FolderLock {
  * Takes the build lock of `dir`, or throws a UserError naming the build that holds it. A lock left
  * by a process that is gone is taken over.
  */
-export async function lockOutputFolder(dir: string): Promise<FolderLock> {
+export async function lockOutputFolder(dir: string, label = `--output ${dir}`, other = 'choose another --output'): Promise<FolderLock> {
   const file = path.join(dir, LOCK_FILE);
   let got;
   try {
     got = await tryLock(file);
   } catch (err) {
-    throw new UserError(`--output ${dir}: cannot create the build lock: ${explain(err)}`);
+    throw new UserError(`${label}: cannot create the build lock: ${explain(err)}`);
   }
   if (got.heldBy) {
     const owner = got.heldBy;
     throw new UserError(
-      `--output ${dir}: another build (pid ${owner.pid}${owner.host !== os.hostname() ? ` on ${owner.host}` : ''}, started ${owner.startedAt}) is writing to this folder; ` +
-        `wait for it, or choose another --output (the lock is ${file})`,
+      `${label}: another build (pid ${owner.pid}${owner.host !== os.hostname() ? ` on ${owner.host}` : ''}, started ${owner.startedAt}) is writing to this folder; ` + `wait for it, or ${other} (the lock is ${file})`,
     );
   }
   // Holding the lock, any .partial here is a dead build's unfinished convert: remove it.

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOOL_VERSION } from '../../src/actions/toolkit/handoff.js';
+import { processStartTime } from '../../src/core/process-liveness.js';
 import { requireTool, skopeo, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { bundleActions, type Bundle } from './helpers/bundle.js';
 import { actionMetadata, RunnerJob } from './helpers/runner.js';
@@ -164,6 +165,39 @@ describe('the action bundles, run as the runner runs them', () => {
     expect(r.stdout).toMatch(/^::error::input 'keep-layers' must be a whole number of at least 1 \(how many kept outputs per layer and VM\), got '0'$/m);
     expect(r.stdout).not.toMatch(/start vm/);
   });
+
+  it('build and snapshot refuse an output-directory another build holds, and one that is a file, before any VM', async () => {
+    writeFileSync(path.join(workspace, 'locked.yaml'), noSshBuild('locked'));
+    const busy = path.join(workspace, 'busy-output');
+    mkdirSync(busy, { recursive: true });
+    // Another live build's lock (this test process plays it).
+    writeFileSync(path.join(busy, '.ruddervirt-build.lock'), JSON.stringify({ pid: process.pid, startTime: processStartTime(process.pid), host: os.hostname(), startedAt: 'earlier' }));
+    const j = job();
+    const built = await j.run('build', { 'build-file': 'locked.yaml', 'output-directory': 'busy-output' });
+    expect(built.exitCode, built.stdout).toBe(1);
+    expect(built.stdout).toMatch(
+      new RegExp(`^::error::input 'output-directory' \\(${busy}\\): another build \\(pid ${process.pid}, started earlier\\) is writing to this folder; wait for it, or choose another 'output-directory'`, 'm'),
+    );
+    expect(built.stdout + built.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
+    // Refused before the build log was started in the folder, and the other build's lock is untouched.
+    expect(existsSync(path.join(busy, 'logs'))).toBe(false);
+    expect(JSON.parse(readFileSync(path.join(busy, '.ruddervirt-build.lock'), 'utf8')).pid).toBe(process.pid);
+    // snapshot: a handoff naming the build file, and no VM needed to be refused.
+    const handoff = path.join(j.runnerTemp, 'ruddervirt', 'handoff.json');
+    mkdirSync(path.dirname(handoff), { recursive: true });
+    writeFileSync(
+      handoff,
+      JSON.stringify({ handoffVersion: 2, toolVersion: TOOL_VERSION, engine: 'local', build: { file: 'locked.yaml', cwd: workspace, name: 'locked', vars: {} }, sources: {}, vms: {}, snapshots: {}, publications: {} }),
+    );
+    const snap = await j.run('snapshot', { 'output-directory': 'busy-output' });
+    expect(snap.exitCode, snap.stdout).toBe(1);
+    expect(snap.stdout).toMatch(/^::error::input 'output-directory' \(.*busy-output\): another build \(pid \d+, started earlier\) is writing to this folder/m);
+    // A file as the output folder.
+    writeFileSync(path.join(workspace, 'a-file'), 'x');
+    const onFile = await j.run('build', { 'build-file': 'locked.yaml', 'output-directory': 'a-file' });
+    expect(onFile.exitCode).toBe(1);
+    expect(onFile.stdout).toContain(`::error::input 'output-directory' (${path.join(workspace, 'a-file')}): it is a file; expected a folder`);
+  }, 120_000);
 
   describe('the whole-build action, end to end without a guest', () => {
     let registry: TestRegistry;

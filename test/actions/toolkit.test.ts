@@ -282,7 +282,7 @@ describe('loading the build file in an action', () => {
       const masker = new SecretMasker();
       const added: string[] = [];
       const logger = Object.assign(new ActionLogger({ masker, write: () => {} }), { addSecret: (s: string | undefined) => s && added.push(s) });
-      const loaded = loadBuildForAction({ logger, masker, signal: new AbortController().signal, env: {}, workspace: dir });
+      const loaded = loadBuildForAction({ logger, masker, signal: new AbortController().signal, env: {}, workspace: dir, atEnd: () => {} });
       expect(loaded.build.variables).toMatchObject({ dbPass: 'rv-pw-55', plain: 'hello' });
       expect(added).toContain('rv-pw-55');
       expect(loaded.handoff).toEqual({ file: 'b.yaml', cwd: dir, name: 'b', vars: { plain: 'hello' }, varFiles: [path.join(dir, 'secrets.yaml')], sensitiveVariables: ['dbPass'] });

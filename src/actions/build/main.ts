@@ -23,6 +23,7 @@ import { reportToGitHub } from '../toolkit/github-report.js';
 import { importLocalSource } from '../toolkit/import-source.js';
 import { booleanInput, enumInput, forceInput, listInput, optionalInput } from '../toolkit/inputs.js';
 import { logArtifactInputs, startBuildLog, uploadLogsIfWanted } from '../toolkit/log-artifact.js';
+import { lockedOutputDirectory } from '../toolkit/output-lock.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { imageName, publishDisk, publishInputs } from '../toolkit/publish.js';
 import { secretInput, runAction } from '../toolkit/run-action.js';
@@ -54,7 +55,8 @@ export const run = (): Promise<void> =>
     const token = secretInput(ctx, 'github-token');
     const onError = booleanInput('keep-on-failure', false) ? 'abort' : 'cleanup';
     core.saveState(STATE.keepOnFailure, String(onError === 'abort'));
-    const outputDir = path.resolve(ctx.workspace, optionalInput('output-directory') ?? path.join('output', build.name));
+    // Ready and locked before anything is written there (the build log is, next).
+    const outputDir = await lockedOutputDirectory(ctx, build.name);
     const vmCount = allVms(build).length;
     const logDir = path.join(outputDir, 'logs');
     const logArtifact = logArtifactInputs([build.name]);

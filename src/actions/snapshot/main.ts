@@ -6,12 +6,11 @@
  * of every stage, the output.
  */
 import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadBuildForAction } from '../toolkit/build-context.js';
 import { requireHandoff, updateHandoff } from '../toolkit/handoff.js';
-import { optionalInput } from '../toolkit/inputs.js';
 import { removeJobRun } from '../toolkit/kubevirt-run.js';
+import { lockedOutputDirectory } from '../toolkit/output-lock.js';
 import { setOutputs } from '../toolkit/outputs.js';
 import { runAction } from '../toolkit/run-action.js';
 import { runStage, stageVm, startStageLog, uploadStageLogs } from '../toolkit/stage-vm.js';
@@ -21,10 +20,11 @@ export const run = (): Promise<void> =>
   runAction(async (ctx) => {
     const handoff = await requireHandoff('build-vm');
     const { build } = loadBuildForAction(ctx, handoff);
+    // Before the VM is touched: another build writing into this folder refuses this one.
+    const outputDir = await lockedOutputDirectory(ctx, build.name);
     const target = await stageVm(ctx, build, handoff, 'snapshot');
     const { key } = target.selected;
     await startStageLog(ctx, target.record.logDir, 'snapshot');
-    const outputDir = path.resolve(ctx.workspace, optionalInput('output-directory') ?? path.join('output', build.name));
     const { state, phases } = await runStage(ctx, {
       build,
       selected: target.selected,

@@ -25,11 +25,18 @@ export interface ActionContext {
   env: NodeJS.ProcessEnv;
   /** GITHUB_WORKSPACE (the checkout), where relative build-file paths start. */
   workspace: string;
+  /** Runs `fn` when the action ends, however it ends (releasing a lock). */
+  atEnd(fn: () => Promise<void> | void): void;
 }
 
-export function actionContext(signal: AbortSignal, env: NodeJS.ProcessEnv = process.env): ActionContext {
+export function actionContext(signal: AbortSignal, env: NodeJS.ProcessEnv = process.env): ActionContext & { finish(): Promise<void> } {
   const masker = new SecretMasker();
+  const ends: (() => Promise<void> | void)[] = [];
   return {
+    atEnd: (fn) => void ends.push(fn),
+    finish: async () => {
+      for (const fn of ends.splice(0).reverse()) await Promise.resolve(fn()).catch(() => undefined);
+    },
     logger: new ActionLogger({ masker }),
     masker,
     signal,
@@ -62,6 +69,7 @@ export async function runAction(fn: (ctx: ActionContext) => Promise<void>): Prom
     reportFailure(err, ctx);
   } finally {
     ctx.logger.closeGroup();
+    await ctx.finish();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
