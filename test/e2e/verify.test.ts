@@ -7,6 +7,8 @@
  *  1. the whole-build action with a check that fails: the image is built, verify fails, nothing is
  *     pushed, the summary says why;
  *  2. actions/verify with the failing check on that output folder: fails the step, names the check;
+ *     `ruddervirt build` (the same bundle's CLI, the same layer cache) reuses the layer, runs verify
+ *     before naming the image, and fails on that check; with --no-verify it names the image unbooted;
  *  3. the whole-build action with the good checks: the layer is reused (verify blocks are not in the
  *     layer key), verify passes, the image is published.
  *
@@ -19,6 +21,7 @@ import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureGuestImage } from '../fixtures/guest.js';
+import { node24 } from '../helpers/node24.js';
 import { requireTool, skopeo, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { bundleActions, type Bundle } from '../actions/helpers/bundle.js';
 import { RunnerJob, type StepResult } from '../actions/helpers/runner.js';
@@ -123,6 +126,26 @@ describe('the verify gate on the local engine (real test guest, registry, bundle
         },
       ]);
       expect(action.summary).toMatch(/### RudderVirt verify `verify-\d+`/);
+
+      // 2b. The CLI build: the layer comes from the same cache, verify runs before the image is named.
+      const cli = (...extra: string[]) =>
+        spawnSync(node24, [path.join(bundle.dir, 'cli', 'index.js'), 'build', 'failing.yaml', '--output', outputDir, ...extra], {
+          cwd: ws.dir,
+          encoding: 'utf8',
+          env: { ...process.env, RUDDERVIRT_CACHE_DIR: path.join(job.temp, 'home-cache') },
+          timeout: STEP_TIMEOUT,
+        });
+      const cliFailed = cli();
+      expect(cliFailed.status, cliFailed.stderr).toBe(1);
+      expect(cliFailed.stderr).toMatch(/layer base: reused/);
+      expect(cliFailed.stderr).toMatch(/^ {2}FAIL nginx installed — exited 127, expected 0$/m);
+      expect(cliFailed.stderr).toMatch(/verify failed, so the build did not finish: base\/guest: check 'nginx installed' exited 127, expected 0; the images are in /);
+      expect(cliFailed.stdout).toBe('');
+      expect(processesWith(ws.buildName)).toEqual([]);
+      const cliUnverified = cli('--no-verify');
+      expect(cliUnverified.status, cliUnverified.stderr).toBe(0);
+      expect(cliUnverified.stderr).not.toMatch(/verify: booting|starting qemu/);
+      expect(cliUnverified.stdout.trim()).toBe(path.join(outputDir, 'base-guest.qcow2'));
 
       // 3. The good checks: the layer comes from the cache, verify boots it again, and it is published.
       const passed = await job.run('build', { 'build-file': ws.buildFile, image: repo, tags: 'v1' }, { timeoutMs: STEP_TIMEOUT });

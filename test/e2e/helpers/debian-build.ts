@@ -19,7 +19,7 @@ export function sshKey(dir: string, name: string): { privateKeyFile: string; pub
 export function debianBuild(
   dir: string,
   name: string,
-  o: { source: string; efi: boolean; format: 'qcow2' | 'raw'; user: string; key: { privateKeyFile: string; publicKey: string }; instanceId: string; provisioners: unknown[]; diskSize?: string },
+  o: { source: string; efi: boolean; format: 'qcow2' | 'raw'; user: string; key: { privateKeyFile: string; publicKey: string }; instanceId: string; provisioners: unknown[]; diskSize?: string; verify?: unknown },
 ): string {
   const seedDir = path.join(dir, `seed-${o.instanceId}`);
   mkdirSync(seedDir, { recursive: true });
@@ -48,6 +48,7 @@ export function debianBuild(
               provisioners: o.provisioners,
               shutdownCommand: 'sudo poweroff',
               output: { format: o.format },
+              ...(o.verify ? { verify: o.verify } : {}),
             },
           ],
         },
