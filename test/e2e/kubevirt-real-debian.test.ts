@@ -5,14 +5,22 @@
  * cloud kernel has no AHCI driver for a sata cdrom), SSH goes over KubeVirt's port-forward, a sudo
  * provisioner changes the system, `sudo poweroff` stops the VMI, and the export is downloaded as a
  * qcow2 whose root filesystem (converted to raw) is then read with debugfs: the provisioner's file is there.
+ *
+ * The output stays in the cluster (kept layer, golden image behind a DataSource) with its SBOM read
+ * from the guest's dpkg database, in a ConfigMap the output owns; a second build on a "fresh
+ * runner" (an empty local layer cache) reuses the layer from the cluster and gets that SBOM back
+ * beside the downloaded image. Removing the output removes its SBOM.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDebianImage } from '../fixtures/debian.js';
 import { startKubeHarness, type KubeHarness } from '../kube-harness/index.js';
+import { memoryLogger } from '../../src/core/log.js';
+import { KubeApi } from '../../src/engines/kubevirt/cluster/kube-api.js';
+import { ObjectClient, type LiveObject } from '../../src/engines/kubevirt/cluster/objects.js';
 import { debianBuild, sshKey } from './helpers/debian-build.js';
 import { runCli } from './helpers/cli-build.js';
 
@@ -53,7 +61,7 @@ describe('real Debian 12 through the kubevirt engine (kube harness, real QEMU gu
   });
 
   it(
-    'cloud-init seed as a virtio disk → sudo and file provisioners → poweroff → qcow2 export holding the changes; nothing left in the cluster',
+    'cloud-init seed as a virtio disk → sudo and file provisioners → poweroff → qcow2 export holding the changes; the output and its SBOM kept in the cluster, reused with the SBOM by a fresh runner; nothing left once removed',
     async () => {
       const name = 'kv-debian';
       const dir = mkdtempSync(path.join(os.tmpdir(), `rvtest-${name}-`));
@@ -79,7 +87,8 @@ describe('real Debian 12 through the kubevirt engine (kube harness, real QEMU gu
         ],
       });
       const out = path.join(dir, 'out');
-      const run = runCli(['build', file, '--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace, '--output', out, '--no-layer-cache'], {
+      const kube = ['--engine', 'kubevirt', '--kubeconfig', harness.kubeconfigPath, '--namespace', namespace, '--data-source', 'debian-golden'];
+      const run = runCli(['build', file, ...kube, '--output', out], {
         env: { RUDDERVIRT_CACHE_DIR: path.join(dir, 'cache') },
       });
       const code = await run.done;
@@ -99,6 +108,36 @@ describe('real Debian 12 through the kubevirt engine (kube harness, real QEMU gu
       // cloud-init clean ran: the next boot is a first boot.
       expect(() => readExt4File(raw, offset, '/var/lib/cloud/instance/boot-finished')).toThrow(/not found/);
 
+      // The SBOM read from the guest, beside the image and kept in the cluster beside the output.
+      const sbom = readFileSync(`${image}.spdx.json`, 'utf8');
+      const packages = (JSON.parse(sbom) as { packages: { name: string; versionInfo?: string }[] }).packages;
+      expect(packages.find((p) => p.name === 'openssh-server')?.versionInfo).toMatch(/^1:9\.2p1-/);
+      const objects = new ObjectClient(new KubeApi(harness.kubeConfig()), memoryLogger().logger);
+      let signal = AbortSignal.timeout(60_000);
+      const sboms = await objects.list<LiveObject & { data?: Record<string, string> }>('v1', 'ConfigMap', namespace, { labelSelector: 'ruddervirt.io/component=sbom' }, signal);
+      expect(sboms.items.map((c) => c.metadata.name)).toHaveLength(1);
+      const cm = sboms.items[0]!;
+      expect(cm.data?.['sbom.spdx.json']).toBe(sbom);
+      const dataSource = await objects.get({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataSource', namespace, name: 'debian-golden' }, signal);
+      expect(dataSource?.metadata.annotations?.['ruddervirt.io/sbom']).toBe(cm.metadata.name);
+      expect(run.stderr).toContain(`its SBOM is kept beside`);
+
+      // A fresh runner (empty local layer cache): the layer comes from the cluster, its SBOM with it.
+      const out2 = path.join(dir, 'out-2');
+      const again = runCli(['build', file, ...kube, '--output', out2], { env: { RUDDERVIRT_CACHE_DIR: path.join(dir, 'cache-2') } });
+      expect(await again.done, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(/layer base: reused/);
+      expect(again.stderr).not.toContain('starting');
+      const image2 = again.stdout.trim().split('\n').at(-1)!;
+      expect(readFileSync(`${image2}.spdx.json`, 'utf8')).toBe(sbom);
+      expect((JSON.parse(readFileSync(path.join(out2, 'manifest.json'), 'utf8')) as { outputs: { sbom?: string }[] }).outputs[0]!.sbom).toBe(`${image2}.spdx.json`);
+
+      // Removing what the builds left (the golden image and its DataSource): the SBOM goes with its output.
+      signal = AbortSignal.timeout(60_000);
+      await objects.delete({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataSource', namespace, name: 'debian-golden' }, signal);
+      const outputs = await objects.list<LiveObject>('cdi.kubevirt.io/v1beta1', 'DataVolume', namespace, { labelSelector: 'ruddervirt.io/component=output' }, signal);
+      const snapshots = await objects.list<LiveObject>('snapshot.storage.k8s.io/v1', 'VolumeSnapshot', namespace, { labelSelector: 'ruddervirt.io/component=output' }, signal).catch(() => ({ items: [] as LiveObject[] }));
+      for (const o of [...outputs.items, ...snapshots.items]) await objects.delete({ apiVersion: o.apiVersion, kind: o.kind, namespace, name: o.metadata.name }, signal);
       await harness.settled();
       const left = harness.leftovers().filter((o) => o.kind !== 'Event' && !(o.kind === 'Namespace' && o.name === namespace));
       expect(left).toEqual([]);
