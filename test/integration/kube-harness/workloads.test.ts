@@ -76,6 +76,8 @@ describe('the file server pod', () => {
     const objects = KubernetesObjectApi.makeApiClient(kc);
     const secret = rendered.objects.find((o) => o.object.kind === 'Secret' && o.object.metadata.name.endsWith('-http-files'))!.object;
     const pod = rendered.objects.find((o) => o.object.kind === 'Pod')!.object;
+    // Rendered without a run, their owner is a placeholder uid; garbage collection would take them.
+    for (const o of [secret, pod]) delete (o.metadata as { ownerReferences?: unknown }).ownerReferences;
     await objects.create(secret as unknown as KubernetesObject);
     await objects.create(pod as unknown as KubernetesObject);
     const name = pod.metadata.name;

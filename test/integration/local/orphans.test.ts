@@ -25,7 +25,16 @@ beforeAll(async () => {
   mkdirSync(runtimeRoot, { recursive: true });
   spawnSync('qemu-img', ['create', '-q', '-f', 'qcow2', source, '16M']);
   const compiled = path.join(tmp, 'engine.mjs');
-  await build({ entryPoints: [path.join(repoRoot, 'src/engines/local/engine.ts')], bundle: true, platform: 'node', format: 'esm', outfile: compiled, logLevel: 'silent' });
+  await build({
+    entryPoints: [path.join(repoRoot, 'src/engines/local/engine.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: compiled,
+    logLevel: 'silent',
+    // CommonJS dependencies (tar-stream via streamx) call require() for node builtins.
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  });
   childScript = path.join(tmp, 'child.mjs');
   writeFileSync(
     childScript,
