@@ -22,8 +22,8 @@ import {
   warning,
   which
 } from "./chunk-6WMOBZZP.js";
-import "./chunk-LI624AP2.js";
 import "./chunk-C64J5OXG.js";
+import "./chunk-LI624AP2.js";
 import "./chunk-2AERMIAP.js";
 import {
   __commonJS,
