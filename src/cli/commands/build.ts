@@ -142,7 +142,9 @@ export const buildCommand: Command = {
     const outputLock = await lockOutputFolder(outputDir);
     logger.info(`build ${build.name}: ${build.layers.length} layer(s), ${build.layers.reduce((n, l) => n + l.vms.length, 0)} VM(s) → ${outputDir}`);
 
-    const engine: Engine =
+    // One engine per run: a kubevirt engine holds one build's session (its run, root object and
+    // cleanup), so the verify gate boots the images on an engine of its own.
+    const makeEngine = (): Engine =>
       values.engine === 'kubevirt'
         ? createEngine('kubevirt', {
             env: io.env,
@@ -155,31 +157,40 @@ export const buildCommand: Command = {
           })
         : // With --on-error abort a failed VM must outlive this process: each VM runs in a keeper.
           createEngine('local', { env: io.env, detachable: onError !== 'cleanup', ...(values['vnc-port'] ? { vncListen: 'port' as const } : {}) });
+    const engine = makeEngine();
     let result: BuildResult;
     let verified: VerifyResult | undefined;
     try {
-      result = await runBuild({
-        build,
-        engine,
-        outputDir,
-        onError: onError as OnError,
-        masker,
-        ...(onError === 'ask' ? { ask: terminalAsker(io.stdin ?? process.stdin, io.stderr, io.signal, (s) => masker.mask(s)) } : {}),
-        logger,
-        signal: io.signal,
-        force: values.force,
-        ...(values['force-layer'] ? { forceLayers: values['force-layer'] } : {}),
-        ...(values['no-layer-cache'] ? {} : { layerCache: new LayerCache(defaultCacheRoot(io.env)) }),
-        ...(values.only !== undefined ? { only: values.only } : {}),
-        ...(values.until !== undefined ? { until: values.until } : {}),
-      });
-      // The gate, on the same engine and under the same output lock: the images boot as new VMs.
+      try {
+        result = await runBuild({
+          build,
+          engine,
+          outputDir,
+          onError: onError as OnError,
+          masker,
+          ...(onError === 'ask' ? { ask: terminalAsker(io.stdin ?? process.stdin, io.stderr, io.signal, (s) => masker.mask(s)) } : {}),
+          logger,
+          signal: io.signal,
+          force: values.force,
+          ...(values['force-layer'] ? { forceLayers: values['force-layer'] } : {}),
+          ...(values['no-layer-cache'] ? {} : { layerCache: new LayerCache(defaultCacheRoot(io.env)) }),
+          ...(values.only !== undefined ? { only: values.only } : {}),
+          ...(values.until !== undefined ? { until: values.until } : {}),
+        });
+      } finally {
+        await engine.close();
+      }
+      // The gate, under the same output lock: the images boot as new VMs.
       if (result.status === 'succeeded' && !values['no-verify'] && outputsToVerify(build, result.outputs).length > 0) {
         logger.info(`verify: booting ${outputsToVerify(build, result.outputs).length} image(s) as new VMs to run their checks`);
-        verified = await runVerify({ build, outputs: result.outputs, engine, outputDir, logger, masker, signal: io.signal, onError: onError === 'abort' ? 'abort' : 'cleanup' });
+        const verifyEngine = makeEngine();
+        try {
+          verified = await runVerify({ build, outputs: result.outputs, engine: verifyEngine, outputDir, logger, masker, signal: io.signal, onError: onError === 'abort' ? 'abort' : 'cleanup' });
+        } finally {
+          await verifyEngine.close();
+        }
       }
     } finally {
-      await engine.close();
       await outputLock.release();
     }
 
