@@ -623,7 +623,7 @@ var buildCommand = {
     await prepareOutputFolder(outputDir);
     const outputLock = await lockOutputFolder(outputDir);
     logger.info(`build ${build.name}: ${build.layers.length} layer(s), ${build.layers.reduce((n, l) => n + l.vms.length, 0)} VM(s) \u2192 ${outputDir}`);
-    const engine = values.engine === "kubevirt" ? createEngine("kubevirt", {
+    const makeEngine = () => values.engine === "kubevirt" ? createEngine("kubevirt", {
       env: io.env,
       logger,
       ...values.kubeconfig !== void 0 ? { kubeconfig: path2.resolve(io.cwd, values.kubeconfig) } : {},
@@ -635,30 +635,39 @@ var buildCommand = {
       // With --on-error abort a failed VM must outlive this process: each VM runs in a keeper.
       createEngine("local", { env: io.env, detachable: onError !== "cleanup", ...values["vnc-port"] ? { vncListen: "port" } : {} })
     );
+    const engine = makeEngine();
     let result;
     let verified;
     try {
-      result = await runBuild({
-        build,
-        engine,
-        outputDir,
-        onError,
-        masker,
-        ...onError === "ask" ? { ask: terminalAsker(io.stdin ?? process.stdin, io.stderr, io.signal, (s) => masker.mask(s)) } : {},
-        logger,
-        signal: io.signal,
-        force: values.force,
-        ...values["force-layer"] ? { forceLayers: values["force-layer"] } : {},
-        ...values["no-layer-cache"] ? {} : { layerCache: new LayerCache(defaultCacheRoot(io.env)) },
-        ...values.only !== void 0 ? { only: values.only } : {},
-        ...values.until !== void 0 ? { until: values.until } : {}
-      });
+      try {
+        result = await runBuild({
+          build,
+          engine,
+          outputDir,
+          onError,
+          masker,
+          ...onError === "ask" ? { ask: terminalAsker(io.stdin ?? process.stdin, io.stderr, io.signal, (s) => masker.mask(s)) } : {},
+          logger,
+          signal: io.signal,
+          force: values.force,
+          ...values["force-layer"] ? { forceLayers: values["force-layer"] } : {},
+          ...values["no-layer-cache"] ? {} : { layerCache: new LayerCache(defaultCacheRoot(io.env)) },
+          ...values.only !== void 0 ? { only: values.only } : {},
+          ...values.until !== void 0 ? { until: values.until } : {}
+        });
+      } finally {
+        await engine.close();
+      }
       if (result.status === "succeeded" && !values["no-verify"] && outputsToVerify(build, result.outputs).length > 0) {
         logger.info(`verify: booting ${outputsToVerify(build, result.outputs).length} image(s) as new VMs to run their checks`);
-        verified = await runVerify({ build, outputs: result.outputs, engine, outputDir, logger, masker, signal: io.signal, onError: onError === "abort" ? "abort" : "cleanup" });
+        const verifyEngine = makeEngine();
+        try {
+          verified = await runVerify({ build, outputs: result.outputs, engine: verifyEngine, outputDir, logger, masker, signal: io.signal, onError: onError === "abort" ? "abort" : "cleanup" });
+        } finally {
+          await verifyEngine.close();
+        }
       }
     } finally {
-      await engine.close();
       await outputLock.release();
     }
     io.stderr.write(masker.mask(formatBuildSummary(result, formatBytes)));
