@@ -39,17 +39,23 @@ function timedLoad(text: string): { ms: number; heapMb: number; problems: string
 }
 
 describe('YAML alias floods', () => {
-  it('resolves each alias once: 10,000 aliases to one anchor load in well under the test timeout', () => {
-    // Before: every alias walked the whole document (8 s for this file, 69 s for 30,000 aliases).
+  it('resolves each alias once: 10,000 aliases cost about what 10,000 plain values cost', () => {
+    // Before: every alias walked the whole document (8 s for this file, 69 s for 30,000 aliases),
+    // hundreds of times the plain file. Compared with a same-shaped file on the same machine at the
+    // same moment, so the bound holds on a loaded runner; the best of three damps scheduling noise.
+    const plain = HEAD + '        bootCommand:\n' + '          - x\n'.repeat(MAX_ALIASES);
+    const best = (text: string) => Math.min(...[0, 1, 2].map(() => timedLoad(text).ms));
     const r = timedLoad(aliasFlood(MAX_ALIASES));
     expect(r.problems).toEqual([]);
-    expect(r.ms).toBeLessThan(5_000);
+    const ratio = best(aliasFlood(MAX_ALIASES)) / best(plain);
+    expect(ratio).toBeLessThan(10);
   });
 
   it('refuses more aliases than MAX_ALIASES at the first one too many, without walking them', () => {
     const r = timedLoad(aliasFlood(30_000));
     expect(r.problems).toEqual([`${10 + MAX_ALIASES}:13: more than ${MAX_ALIASES} YAML aliases (*name); a build file needs a few — write the values out or use variables`]);
-    expect(r.ms).toBeLessThan(5_000);
+    // A safety bound, far from today's figure (well under a second) and from the 69 s before.
+    expect(r.ms).toBeLessThan(30_000);
   });
 
   it('stops an exponential expansion (billion laughs through merge keys) at the value bound', () => {
@@ -62,7 +68,8 @@ describe('YAML alias floods', () => {
     text += 'layers:\n  - name: base\n    vms:\n      - name: web\n        source: { path: x }\n        <<: *x7\n';
     const r = timedLoad(text);
     expect(r.problems.some((p) => p.includes('too large or too deeply nested'))).toBe(true);
-    expect(r.ms).toBeLessThan(5_000);
+    // Expanded, this would run for hours; bounded, it stops in well under a second.
+    expect(r.ms).toBeLessThan(30_000);
   });
 
   it('refuses a build file over MAX_BUILD_FILE_BYTES before parsing it', () => {
@@ -111,7 +118,7 @@ const hostileBuild = fc.tuple(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), 
 });
 
 describe('hostile YAML fuzz', () => {
-  it('answers every generated file with a build or located problems, within 3 s and 400 MB of heap each', () => {
+  it('answers every generated file with a build or located problems, within 20 s and 400 MB of heap each (safety bounds: the slowest is printed)', () => {
     let slowest = 0;
     let hungriest = 0;
     fc.assert(
@@ -120,12 +127,12 @@ describe('hostile YAML fuzz', () => {
         slowest = Math.max(slowest, r.ms);
         hungriest = Math.max(hungriest, r.heapMb);
         for (const p of r.problems) expect(p).toMatch(/^\d+:\d+: /);
-        expect(r.ms).toBeLessThan(3_000);
+        expect(r.ms).toBeLessThan(20_000);
         expect(r.heapMb).toBeLessThan(400);
       }),
       { numRuns: 150 },
     );
     // Visible in the verbose reporter; the bounds above are what the test holds.
     console.log(`hostile YAML fuzz: slowest ${slowest.toFixed(0)} ms, most heap ${hungriest.toFixed(0)} MB`);
-  }, 120_000);
+  }, 600_000);
 });
