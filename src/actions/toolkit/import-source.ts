@@ -44,7 +44,7 @@ export async function importLocalSource(options: ImportSourceOptions): Promise<I
       await resolveSourceChecksums(build, { logger, signal, env });
       const checksum = knownChecksum(source.checksum, source.url);
       const cacheDir = defaultSourceCacheDir(env);
-      const cached = await restoreSource(source.url, checksum, cacheDir, logger, options.actionsCache !== false);
+      const cached = await restoreSource(source.url, checksum, cacheDir, logger, options.actionsCache !== false, signal);
       const file = await fetchSource({ url: source.url, ...(source.mirrors ? { mirrors: source.mirrors } : {}), checksum, logger, signal, cacheDir, env });
       const isLocalUrl = source.url.startsWith('file:');
       let origin: SourceOrigin = isLocalUrl ? 'local-file' : cached.origin === 'missing' ? 'downloaded' : cached.origin;
@@ -72,7 +72,7 @@ export async function importLocalSource(options: ImportSourceOptions): Promise<I
       const masker = secretsOf(logger);
       const pullOptions = { ...containerDiskSettingsFromEnv(env), image: source.image, cacheDir, logger, signal, ...(masker ? { masker } : {}) };
       const resolved = await resolveContainerDisk(pullOptions);
-      const cached = await restoreContainerDisk(resolved.digest, cacheDir, logger, options.actionsCache !== false);
+      const cached = await restoreContainerDisk(resolved.digest, cacheDir, logger, options.actionsCache !== false, signal);
       const pulled = await pullContainerDisk({ ...pullOptions, resolved });
       const origin: SourceOrigin = pulled.fromCache ? (cached.origin === 'actions-cache' ? 'actions-cache' : 'local-cache') : 'downloaded';
       if (origin === 'downloaded') await saveSource(cached, logger, options.actionsCache !== false);

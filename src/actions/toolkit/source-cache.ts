@@ -5,10 +5,12 @@
  * simply downloaded (actions-cache.ts warns why).
  */
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Checksum } from '../../core/config/model.js';
+import { withLock } from '../../core/file-lock.js';
 import type { Logger } from '../../core/log.js';
-import { cacheFileName } from '../../engines/local/download.js';
+import { cacheFileName, LOCK_SUFFIX } from '../../engines/local/download.js';
 import { restoreFromActionsCache, saveToActionsCache } from './actions-cache.js';
 
 export type SourceOrigin = 'actions-cache' | 'local-cache' | 'downloaded' | 'local-file';
@@ -25,15 +27,31 @@ export interface CachedSource {
 }
 
 /** Brings the source's cache file back from the Actions cache when it is not on this runner yet. */
-export async function restoreSource(url: string, checksum: Checksum, cacheDir: string, logger: Logger, enabled = true): Promise<CachedSource> {
+export async function restoreSource(url: string, checksum: Checksum, cacheDir: string, logger: Logger, enabled = true, signal?: AbortSignal): Promise<CachedSource> {
   const file = path.join(cacheDir, cacheFileName(url, checksum));
   const key = sourceCacheKey(url, checksum);
   if (existsSync(file)) return { file, key, origin: 'local-cache' };
-  if (await restoreFromActionsCache(file, key, 'source', logger, enabled)) {
-    logger.info(`source: restored from the Actions cache (key ${key}); no download needed`);
-    return { file, key, origin: 'actions-cache' };
-  }
-  return { file, key, origin: 'missing' };
+  return underEntryLock(`${file}${LOCK_SUFFIX}`, cacheDir, `source ${url}`, logger, signal, async () => {
+    if (existsSync(file)) return { file, key, origin: 'local-cache' };
+    if (await restoreFromActionsCache(file, key, 'source', logger, enabled)) {
+      logger.info(`source: restored from the Actions cache (key ${key}); no download needed`);
+      return { file, key, origin: 'actions-cache' };
+    }
+    return { file, key, origin: 'missing' };
+  });
+}
+
+/**
+ * The Actions cache extracts its tar in place, so a restore takes the same per-entry lock a
+ * download or pull into that entry takes (engines/local/download.ts, core/oci/pull/disk-cache.ts):
+ * another build on this runner never reads a half-restored entry nor fetches beside it.
+ */
+async function underEntryLock(lockFile: string, cacheDir: string, what: string, logger: Logger, signal: AbortSignal | undefined, fn: () => Promise<CachedSource>): Promise<CachedSource> {
+  await mkdir(cacheDir, { recursive: true });
+  return withLock(lockFile, fn, {
+    ...(signal ? { signal } : {}),
+    onWait: (owner) => logger.info(`${what}: another build (pid ${owner.pid}) is filling this cache entry; waiting for it`),
+  });
 }
 
 /** Saves a freshly downloaded source; an entry saved by a parallel job is fine. */
@@ -50,13 +68,16 @@ export function containerDiskCacheKey(digest: string): string {
 }
 
 /** Brings an extracted containerDisk back from the Actions cache when this runner has none for the digest. */
-export async function restoreContainerDisk(digest: string, cacheDir: string, logger: Logger, enabled = true): Promise<CachedSource> {
+export async function restoreContainerDisk(digest: string, cacheDir: string, logger: Logger, enabled = true, signal?: AbortSignal): Promise<CachedSource> {
   const folder = path.join(cacheDir, digest.replace(/^sha256:/, ''));
   const key = containerDiskCacheKey(digest);
   if (existsSync(path.join(folder, 'image.json'))) return { file: folder, key, origin: 'local-cache' };
-  if (await restoreFromActionsCache(folder, key, 'containerDisk', logger, enabled)) {
-    logger.info(`containerDisk: restored ${digest} from the Actions cache (key ${key}); no pull needed`);
-    return { file: folder, key, origin: 'actions-cache' };
-  }
-  return { file: folder, key, origin: 'missing' };
+  return underEntryLock(`${folder}.lock`, cacheDir, `containerDisk ${digest}`, logger, signal, async () => {
+    if (existsSync(path.join(folder, 'image.json'))) return { file: folder, key, origin: 'local-cache' };
+    if (await restoreFromActionsCache(folder, key, 'containerDisk', logger, enabled)) {
+      logger.info(`containerDisk: restored ${digest} from the Actions cache (key ${key}); no pull needed`);
+      return { file: folder, key, origin: 'actions-cache' };
+    }
+    return { file: folder, key, origin: 'missing' };
+  });
 }
