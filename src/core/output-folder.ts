@@ -19,7 +19,7 @@ export async function prepareOutputFolder(dir: string, label = `--output ${dir}`
   const st = await stat(dir).catch(() => undefined);
   if (st && !st.isDirectory()) throw new UserError(`${label}: it is a file; expected a folder`);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeFolders(dir);
   } catch (err) {
     throw new UserError(`${label}: ${explain(err)}`);
   }
@@ -27,6 +27,33 @@ export async function prepareOutputFolder(dir: string, label = `--output ${dir}`
     await access(dir, constants.W_OK | constants.X_OK);
   } catch (err) {
     throw new UserError(`${label}: ${explain(err)}`);
+  }
+}
+
+/**
+ * `mkdir -p` one level at a time. Node's `mkdir(dir, { recursive: true })` never returns for a
+ * path under a pseudo file system such as /proc (measured on Node 20.20 and 24.21): mkdir answers
+ * ENOENT for the child while the parent exists, and nodejs/node src/node_file.cc (MKDirpAsync)
+ * takes ENOENT as "make the parent first", again and again.
+ */
+async function makeFolders(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let at = path.resolve(dir);
+  while (!(await stat(at).catch(() => undefined))) {
+    missing.unshift(at);
+    const parent = path.dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  for (const folder of missing) {
+    try {
+      await mkdir(folder);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && (await stat(folder)).isDirectory()) continue;
+      // ENOENT with the parent in place: a file system that takes no new folders (/proc, /sys).
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no folder can be made in ${path.dirname(folder)} (a file system that takes no new folders); expected a writable folder`);
+      throw err;
+    }
   }
 }
 

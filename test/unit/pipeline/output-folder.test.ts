@@ -27,7 +27,17 @@ describe('prepareOutputFolder', () => {
 
   it('creates a missing folder with its parents', async () => {
     await prepareOutputFolder(path.join(tmp.dir, 'new', 'deeper'));
+    await prepareOutputFolder(path.join(tmp.dir, 'new', 'deeper'));
   });
+
+  it('a folder that cannot be made answers at once, even under /proc (Node recursive mkdir loops there forever)', async () => {
+    // Before: prepareOutputFolder('/proc/…') never returned, whoever ran it (root included).
+    await expect(prepareOutputFolder(`/proc/rv-out-${process.pid}`)).rejects.toThrow(
+      /^--output \/proc\/rv-out-\d+: no folder can be made in \/proc \(a file system that takes no new folders\); expected a writable folder$/,
+    );
+    await expect(prepareOutputFolder(`/proc/rv-out-${process.pid}/images`)).rejects.toThrow(/no folder can be made in \/proc /);
+    await expect(prepareOutputFolder(`/sys/rv-out-${process.pid}`)).rejects.toThrow(/--output \/sys\/rv-out-\d+: the folder cannot be written \(permission denied\)|no folder can be made in \/sys/);
+  }, 10_000);
 });
 
 describe('lockOutputFolder', () => {
@@ -76,6 +86,13 @@ describe('ruddervirt build --output', () => {
     expect(io.err()).toContain(`ruddervirt build: --output ${path.join(tmp.dir, 'a-file')}: it is a file; expected a folder\n`);
     expect(io.err()).not.toMatch(/internal error|\n\s+at /);
   });
+
+  it('an unwritable --output: exit 1 with a message, no stack, before any VM', async () => {
+    const io = memoryIo(tmp.dir);
+    expect(await runCli(['build', 'build.yaml', '--output', `/proc/rv-out-${process.pid}`], [buildCommand], io)).toBe(1);
+    expect(io.err()).toMatch(/^ruddervirt build: --output \/proc\/rv-out-\d+: no folder can be made in \/proc .*expected a writable folder\n/m);
+    expect(io.err()).not.toMatch(/internal error|\n\s+at /);
+  }, 10_000);
 
   it('a folder another build is writing to: refused with a clear message', async () => {
     const dir = path.join(tmp.dir, 'busy');
