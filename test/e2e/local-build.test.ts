@@ -4,9 +4,10 @@
  * seed over HTTP; SSH provisioning; clean shutdown; compressed qcow2. Then the output image is booted
  * again and read over SSH, so the proof comes from the image itself.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { ensureGuestImage } from '../fixtures/guest.js';
 import { announcedPorts, announcedTempDirs, isListening, leftovers, quickstartVariant, runCli, waitForOutput } from './helpers/cli-build.js';
 
@@ -115,6 +116,39 @@ describe('ruddervirt build on the local engine (real QEMU guest, TCG)', () => {
       expect(tail).toMatch(/^last serial console lines:\n/);
       expect(tail).toMatch(/\| guest: /);
       expect(existsSync(path.join(dir, 'out', 'logs', 'base-guest', 'failure.png'))).toBe(true);
+      await expectNothingLeft(name, run.stderr);
+    },
+    BUILD_TIMEOUT,
+  );
+
+  it(
+    'a boot command that types a secret: no screenshot from that element on (nor of the failure), the secret masked in every log',
+    async () => {
+      const name = 'e2e-typed-secret';
+      const TOKEN = 'typed-boot-token-7Qk2';
+      const { file, dir } = quickstartVariant(name, guestImage, (vm) => {
+        // The secret goes on the kernel command line, which the guest's kernel prints on ttyS0.
+        vm.bootCommand = ["<wait 'boot:'>", 'guest seed=http://{{ .HTTPIP }}:{{ .HTTPPort }}/seed.sh', ' token={{ user `boot_token` }}<enter>'];
+        vm.provisioners = [{ type: 'shell', inline: ['exit 3'] }];
+      });
+      const doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      writeFileSync(file, stringify({ ...doc, variables: { boot_token: '' }, sensitiveVariables: ['boot_token'] }));
+      cleanupDirs.push(dir);
+      const run = runCli(['build', file, '--var', `boot_token=${TOKEN}`, '--output', path.join(dir, 'out')]);
+      expect(await run.done, run.stderr).toBe(1);
+      expect(run.stderr).toContain('boot command: element 3 types a sensitive value; no more screenshots of this VM (the screen may show it)');
+      expect(run.stderr).toMatch(/no screenshot: the boot command typed a sensitive value/);
+      const logs = path.join(dir, 'out', 'logs', 'base-guest');
+      // Screens of the elements before the secret are kept; none after it, and no failure screen.
+      expect(
+        readdirSync(logs)
+          .filter((f) => f.endsWith('.png'))
+          .sort(),
+      ).toEqual(['bootcommand-01.png', 'bootcommand-02.png']);
+      const serial = readFileSync(path.join(logs, 'serial.log'), 'utf8');
+      expect(serial).toMatch(/Command line: .* token=\*\*\*/);
+      for (const f of readdirSync(logs)) expect(readFileSync(path.join(logs, f)).includes(TOKEN), `${f} holds the secret`).toBe(false);
+      expect(run.stderr + run.stdout).not.toContain(TOKEN);
       await expectNothingLeft(name, run.stderr);
     },
     BUILD_TIMEOUT,

@@ -14,10 +14,11 @@ export const FAILURE_SCREENSHOT = 'failure.png';
 export const SERIAL_TAIL_FILE = 'serial-tail.txt';
 export const SERIAL_TAIL_LINES = 30;
 
-export async function captureFailure(handle: VmHandle, logDir: string, logger: Logger): Promise<void> {
+export async function captureFailure(handle: VmHandle, logDir: string, logger: Logger, { screenshot = true }: { screenshot?: boolean } = {}): Promise<void> {
   // A VM that hangs must not hold the failure report up.
   const quick = AbortSignal.timeout(10_000);
   try {
+    if (!screenshot) throw new Error('the boot command typed a sensitive value, which the screen may still show');
     const file = await saveScreenshot(handle, path.join(logDir, FAILURE_SCREENSHOT), quick);
     logger.error(`last screen: ${file}`);
     // Its text, read by OCR beside it (saveScreenshot), for people who cannot open the image.

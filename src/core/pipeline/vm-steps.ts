@@ -75,6 +75,8 @@ export interface VmBuildState {
   sbom?: GuestSbom;
   /** What the verify checks found. */
   verify?: VerifyReport;
+  /** Set once the boot command typed a secret: the screen may show it, so no screenshot is saved. */
+  secretOnScreen?: boolean;
 }
 
 export type VmStepName =
@@ -143,7 +145,16 @@ const STEPS: readonly VmStep[] = [
     name: 'boot command',
     skip: (ctx) => (ctx.vm.bootCommand.length === 0 ? 'none given' : undefined),
     timeoutMs: (ctx) => ctx.timeouts.bootCommand ?? 0,
-    run: (ctx, state, signal) => typeBootCommand({ vm: ctx.vm, handle: requireHandle(state), logDir: ctx.logDir, logger: ctx.logger, signal }),
+    run: (ctx, state, signal) =>
+      typeBootCommand({
+        vm: ctx.vm,
+        handle: requireHandle(state),
+        logDir: ctx.logDir,
+        logger: ctx.logger,
+        signal,
+        ...(ctx.masker ? { masker: ctx.masker } : {}),
+        onSecretTyped: () => (state.secretOnScreen = true),
+      }),
   },
   {
     name: 'wait for dependencies',
@@ -352,7 +363,7 @@ export async function runVmSteps(options: RunVmStepsOptions): Promise<VmBuildSta
   } catch (err) {
     ctx.layerSync?.failed(ctx.vm.name, err instanceof Error ? err : new Error(String(err)));
     const handle = state.handle;
-    if (handle && handle.isRunning() && !ctx.phases.signal.aborted) await captureFailure(handle, ctx.logDir, ctx.logger);
+    if (handle && handle.isRunning() && !ctx.phases.signal.aborted) await captureFailure(handle, ctx.logDir, ctx.logger, { screenshot: !state.secretOnScreen });
     if (onError === 'abort' || abortChosen) {
       // Not inside `onAbandoned?.(…)`: an optional call skips its arguments, so without a callback nothing would be left.
       const abandoned = await abandon(ctx, state, cleanup);

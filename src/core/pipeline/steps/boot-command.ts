@@ -14,7 +14,7 @@ import { resolveKeyInterval } from '../../bootcommand/key-interval.js';
 import { typeKeyEvents } from '../../bootcommand/type-key-events.js';
 import type { Vm } from '../../config/model.js';
 import type { VmHandle } from '../../engine.js';
-import type { Logger } from '../../log.js';
+import type { Logger, SecretMasker } from '../../log.js';
 import { renderTemplate } from '../../template/render.js';
 import { ScreenReader } from '../../ocr/screen-reader.js';
 import { RfbClient } from '../../vnc/rfb-client.js';
@@ -32,6 +32,10 @@ export interface TypeBootCommandRequest {
   logger: Logger;
   signal: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** The build's secrets: an element that types one ends the screenshots of this VM. */
+  masker?: SecretMasker;
+  /** Called as the first element that types a secret begins. */
+  onSecretTyped?: () => void;
 }
 
 /** The template fields a boot command may use (Packer's names). */
@@ -40,16 +44,27 @@ export function bootCommandFields(vm: Vm, handle: VmHandle): Record<string, stri
   return { HTTPIP: http?.ip ?? '', HTTPPort: http?.port ?? 0, Name: vm.vmName ?? vm.name };
 }
 
-export async function typeBootCommand({ vm, handle, logDir, logger, signal, env = process.env }: TypeBootCommandRequest): Promise<void> {
+export async function typeBootCommand({ vm, handle, logDir, logger, signal, env = process.env, masker, onSecretTyped }: TypeBootCommandRequest): Promise<void> {
   const fields = bootCommandFields(vm, handle);
   const elements = vm.bootCommand.map((e) => renderTemplate(e, { fields }));
+  // A password typed into an installer's prompt or a kernel command line stays on the screen. The
+  // log lines and .txt files are masked, but an image cannot be: no screenshot is saved from the
+  // first element that types a secret on.
+  const firstSecret = masker ? elements.findIndex((e) => masker.mask(e) !== e) : -1;
+  let secretTyped = false;
+  const secretBegins = (element: number): void => {
+    if (secretTyped || firstSecret < 0 || element < firstSecret) return;
+    secretTyped = true;
+    logger.info(`boot command: element ${firstSecret + 1} types a sensitive value; no more screenshots of this VM (the screen may show it)`);
+    onSecretTyped?.();
+  };
   const plan = planBootCommand(elements, { elementLabel: (i) => `bootCommand[${i}]` });
   const intervalMs = resolveKeyInterval({ env, ...(vm.bootKeyInterval !== undefined ? { bootKeyInterval: vm.bootKeyInterval } : {}) });
   const keys = plan.events.filter((e) => 'key' in e).length;
   logger.info(`boot command: ${elements.length} element(s), ${keys} key events, ${intervalMs} ms apart`);
 
   const vnc = await RfbClient.connect(await handle.openVnc(signal), { signal, logger });
-  const waiter = new TextWaiter({ handle, vnc, logDir, logger, timeoutMs: vm.bootTextTimeout ?? DEFAULT_TEXT_TIMEOUT_MS });
+  const waiter = new TextWaiter({ handle, vnc, logDir, logger, timeoutMs: vm.bootTextTimeout ?? DEFAULT_TEXT_TIMEOUT_MS, screenshotsAllowed: () => !secretTyped });
   // OCR of the element screenshots runs beside the typing; its .txt files are awaited at the end.
   // Only when the command reads the screen anyway: starting the OCR worker costs 1-3 s of CPU per
   // build, which a command that never waits for screen text need not pay; its screenshots can be
@@ -75,6 +90,7 @@ export async function typeBootCommand({ vm, handle, logDir, logger, signal, env 
       await waiter.wait(vm.bootWaitText, signal);
     }
     let lastProgress = 0;
+    secretBegins(0);
     await typeKeyEvents(plan, vnc, {
       intervalMs,
       signal,
@@ -88,11 +104,15 @@ export async function typeBootCommand({ vm, handle, logDir, logger, signal, env 
       },
       onElementDone: async (element) => {
         if (element >= elements.length) return;
-        const file = path.join(logDir, `bootcommand-${String(element + 1).padStart(2, '0')}.png`);
-        const pixels = await vnc.capture({ signal });
-        await writeFile(file, pixelsToPng(pixels));
-        if (readsScreen) writeScreenText(file, pixels);
-        logger.info(`boot command: element ${element + 1}/${elements.length} typed; screen saved to ${file}`);
+        if (!secretTyped) {
+          const file = path.join(logDir, `bootcommand-${String(element + 1).padStart(2, '0')}.png`);
+          const pixels = await vnc.capture({ signal });
+          await writeFile(file, pixelsToPng(pixels));
+          if (readsScreen) writeScreenText(file, pixels);
+          logger.info(`boot command: element ${element + 1}/${elements.length} typed; screen saved to ${file}`);
+        }
+        // The next element begins now.
+        secretBegins(element + 1);
       },
     });
     await Promise.all(screenTexts);

@@ -48,6 +48,8 @@ export interface TextWaiterOptions {
   logDir: string;
   logger: Logger;
   timeoutMs: number;
+  /** False once a secret was typed: the screen may show it, and pixels cannot be masked. */
+  screenshotsAllowed?: () => boolean;
 }
 
 /** Drops terminal escape sequences (firmware consoles draw with cursor moves) and CRs. */
@@ -138,7 +140,7 @@ export class TextWaiter {
     const pixels = last?.pixels ?? (await vnc.capture({ timeoutMs: 5000, signal }).catch(() => undefined));
     const seen = last?.text ?? '';
     let screenshot: string | undefined;
-    if (pixels) {
+    if (pixels && (this.options.screenshotsAllowed?.() ?? true)) {
       screenshot = path.join(this.options.logDir, `bootcommand-wait-${String(this.count).padStart(2, '0')}-missed.png`);
       await writeFile(screenshot, pixelsToPng(pixels));
       await writeFile(textFileFor(screenshot), seen + '\n');
