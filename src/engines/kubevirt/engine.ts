@@ -1,6 +1,6 @@
 /**
  * The kubevirt engine: build VMs as KubeVirt VirtualMachines on a Kubernetes cluster, driven
- * through the API server only (reference/kubevirt.md; docs/kubevirt.md).
+ * through the API server only (docs/kubevirt.md).
  *
  * The first startVm opens the run: it loads the kubeconfig, checks the cluster can run this build
  * (capabilities.ts: APIs, permissions, KVM or emulation — failing early with the fixes), renders

@@ -1,6 +1,6 @@
 /**
  * The local engine: build VMs as QEMU processes on this machine, the way Packer's QEMU builder
- * runs them (reference/packer.md §2, §5). startVm prepares everything in the order Packer does —
+ * runs them (hashicorp/packer-plugin-qemu builder/qemu/builder.go). startVm prepares everything in the order Packer does —
  * source download, disks, CD-ROMs, firmware variables, ports — then starts QEMU; whatever it made
  * is undone if a later step fails or the request is cancelled.
  *

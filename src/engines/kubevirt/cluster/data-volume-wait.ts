@@ -1,6 +1,8 @@
 /**
  * Waiting for CDI DataVolumes (imports, uploads, clones, blank disks) to finish, with their
- * progress ("45.34%", reference/kubevirt.md §3.3) in the log. A DataVolume in WaitForFirstConsumer
+ * progress ("45.34%": status.progress in kubevirt/containerized-data-importer
+ * staging/src/kubevirt.io/containerized-data-importer-api/pkg/apis/core/v1beta1/types.go@v1.66.0)
+ * in the log. A DataVolume in WaitForFirstConsumer
  * will not import until a VM uses it: we asked for immediate binding, but if the storage ignores
  * that, the wait ends there and the import happens when the VM is scheduled (the VM's start wait
  * then covers it). An importer that keeps failing (CDI restarts it forever: a bad checksum, a 404)

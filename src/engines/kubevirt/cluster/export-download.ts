@@ -1,5 +1,6 @@
 /**
- * Taking a disk out of the cluster through a VirtualMachineExport (reference/kubevirt.md §4.2):
+ * Taking a disk out of the cluster through a VirtualMachineExport (kubevirt/kubevirt
+ * pkg/storage/export/export/export.go@v1.5.0):
  * wait until the export is Ready, pick the disk's gzip link (raw when there is none; the export
  * server offers no qcow2), and download it with the token in the x-kubevirt-export-token header,
  * unpacking gzip on the fly into a sparse raw file. The caller converts that to the asked format.

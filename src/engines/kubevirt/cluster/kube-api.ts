@@ -6,7 +6,7 @@
  * Why not client-node's generated API classes: the engine needs subresources they do not model
  * (KubeVirt's stop, vnc and portforward; pod logs with a container), websockets with the
  * `plain.kubevirt.io` subprotocol (client-node's WebSocketHandler forces the channel protocols,
- * reference/kubevirt.md §2.1), and one place for timeouts, cancellation and error mapping.
+ * kubevirt/kubevirt staging/src/kubevirt.io/client-go/kubecli@v1.5.0), and one place for timeouts, cancellation and error mapping.
  */
 import http from 'node:http';
 import https from 'node:https';

@@ -1,7 +1,7 @@
 /**
  * The last lines of a build VM's serial console, for failure reports. The VM has
  * logSerialConsole on, so KubeVirt streams the console into the `guest-console-log` container of
- * the VM's virt-launcher pod (reference/kubevirt.md §1.3), which we read as a pod log. The
+ * the VM's virt-launcher pod (kubevirt/kubevirt pkg/virt-controller/services/template.go@v1.5.0), which we read as a pod log. The
  * launcher pod is found by KubeVirt's labels: kubevirt.io/created-by=<VMI uid>, or — once the VMI
  * is gone — by the labels the pod still carries from the VMI template plus vm.kubevirt.io/name,
  * which holds the VMI's hostname, not the VM's name (launcher-pods.ts).

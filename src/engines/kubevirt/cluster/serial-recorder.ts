@@ -1,6 +1,6 @@
 /**
  * The serial console since boot, for `<waitSerial 'TEXT'>` on KubeVirt. The `console` subresource
- * (a `plain.kubevirt.io` websocket: the tty's bytes, reference/kubevirt.md §2) streams only what
+ * (a `plain.kubevirt.io` websocket: the tty's bytes) streams only what
  * the guest writes after we connect, and the `guest-console-log` container of the launcher pod
  * (logSerialConsole) holds everything since boot but reaches the pod log a moment later. So the
  * recorder connects to the console first and then reads the pod log once: the log covers the

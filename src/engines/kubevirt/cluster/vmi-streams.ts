@@ -1,6 +1,6 @@
 /**
  * KubeVirt's VMI subresource streams: VNC and port-forward over websockets with the
- * `plain.kubevirt.io` subprotocol (reference/kubevirt.md §2.1). No channel multiplexing: the
+ * `plain.kubevirt.io` subprotocol (kubevirt/kubevirt staging/src/kubevirt.io/client-go/kubecli@v1.5.0). No channel multiplexing: the
  * payload is the raw byte stream (RFB for vnc, TCP bytes for portforward), sent in binary frames
  * only (virt-api drops text frames). Pings from virt-api are answered by `ws` itself; we send our
  * own too, so a dead connection is noticed while the build waits for the guest.

@@ -24,7 +24,10 @@ export interface VmObject extends LiveObject {
   status?: { printableStatus?: string; conditions?: Condition[] };
 }
 
-/** VM statuses that will not get better by waiting (reference/kubevirt.md §1.6). */
+/**
+ * VM statuses that will not get better by waiting (VirtualMachinePrintableStatus in kubevirt/kubevirt
+ * staging/src/kubevirt.io/api/core/v1/types.go@v1.5.0).
+ */
 const FATAL_VM_STATUSES = new Set(['ErrImagePull', 'ImagePullBackOff', 'CrashLoopBackOff', 'ErrorPvcNotFound', 'DataVolumeError']);
 
 export function vmiRef(namespace: string, name: string): ObjectRef {

@@ -5,7 +5,7 @@
  * namespace, wherever that network is. So a small "jump" pod sits on the VM's subnet, at a fixed
  * address (subnet-addresses.ts), and relays each connection to its port to the VM's SSH port —
  * `busybox nc -ll -p 2222 -e busybox nc <vm address> <ssh port>`, one nc per connection — and the
- * engine port-forwards to that pod (reference/kubevirt.md, "jump pod").
+ * engine port-forwards to that pod (docs/kubevirt.md).
  *
  * The stock busybox image (the file server's unless `sshJumpImage` / `--ssh-jump-image` names
  * a mirror), the VM's nodeSelector and tolerations, no service account token, and the
