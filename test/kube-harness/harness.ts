@@ -33,13 +33,15 @@ import { CDI_NAMESPACE, UploadProxy } from './controllers/upload-proxy.js';
 import { VmController } from './controllers/vm-controller.js';
 import { VmiController, type ConsoleStreamRecord } from './controllers/vmi-controller.js';
 import { VolumeFiles } from './controllers/volumes.js';
-import { FaultSwitch, type Faults } from './faults.js';
+import { FaultSwitch, ResponseInjector, type Faults, type InjectedResponse } from './faults.js';
 import { GarbageCollector } from './garbage-collector.js';
 import { checkHostTools } from './host-tools.js';
 import { HttpApi } from './http-api.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ObjectStore, type KubeObject } from './object-store.js';
-import { RESOURCE_TYPES, mustResource, type ResourceType } from './resources.js';
+import { PlayedEndpoints, type Endpoint, type PlayedVmi } from './played-endpoints.js';
+import { RequestLog, type LoggedRequest } from './request-log.js';
+import { RESOURCE_TYPES, mustResource, resourceForKind, type ResourceType } from './resources.js';
 import type { FieldValidation } from './validation.js';
 import { WatchHub } from './watch-hub.js';
 import { WebSocketStreams } from './websocket-streams.js';
@@ -50,8 +52,26 @@ export const SNAPSHOT_CLASS = 'harness-snapclass';
 /** Label on the objects the harness creates at start (namespaces, node, classes, CDI, KubeVirt). */
 export const SYSTEM_LABEL = 'harness.ruddervirt.io/system';
 
+/** The in-process controllers, by what they play. */
+export const CONTROLLER_NAMES = ['garbage-collector', 'claims', 'pods', 'datavolumes', 'exports', 'snapshots', 'datasources', 'vms', 'vmis', 'networks'] as const;
+export type ControllerName = (typeof CONTROLLER_NAMES)[number];
+
+/** An object as tests name it. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
 export interface KubeHarnessOptions {
   faults?: Faults;
+  /**
+   * The controllers that run (default all). With fewer, objects stay as they were written unless
+   * a test changes them (putObject, updateObject) — for testing a client against states it
+   * chooses; `[]` runs none, `['garbage-collector']` keeps kube-controller-manager's part only.
+   */
+  controllers?: readonly ControllerName[];
   /** The folder the harness makes its own temp folder in (default os.tmpdir()). */
   workDir?: string;
   logger?: Logger;
@@ -123,7 +143,34 @@ export interface KubeHarness {
   objects(): HarnessObject[];
   /** Objects a test made that still exist (system objects excluded; in `namespace` if given). */
   leftovers(namespace?: string): HarnessObject[];
+  /** Replaces the fault switch and forgets every injected response. */
   setFaults(faults: Faults): void;
+  /** Answers the next matching request(s) as `response` says (after authentication). */
+  injectResponse(response: InjectedResponse): void;
+  /** Every request and upgrade received since start (or clearRequests), in order. */
+  requests(): LoggedRequest[];
+  clearRequests(): void;
+  /** Watches being served now. */
+  openWatches(): number;
+  /**
+   * Writes an object as a controller would (status kept, validated and admitted like any write):
+   * created if absent, else replaced except its uid, creation time and deletion state.
+   */
+  putObject<T extends { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } }>(object: T): KubeObject;
+  getObject(ref: ObjectRef): KubeObject | undefined;
+  /** A controller's read-modify-write of a stored object (status included). */
+  updateObject(ref: ObjectRef, change: (object: KubeObject & Record<string, unknown>) => void): KubeObject | undefined;
+  /** Deletes as a client's DELETE would (finalizers and owners honoured). */
+  deleteObject(ref: ObjectRef): void;
+  /**
+   * Calls `listener` after every change to a stored object, as an informer's handler is called:
+   * how a test plays a controller that is off.
+   */
+  onChange(listener: (type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject) => void): () => void;
+  /** Serves a pod's container port from `target` (the pod must be Running for port-forwards). */
+  exposePodPort(namespace: string, pod: string, containerPort: number, target: Endpoint): void;
+  /** Serves a VMI's vnc and port-forward streams from test-run servers (undefined: stop). */
+  playVmi(namespace: string, name: string, endpoints: PlayedVmi | undefined): void;
   /** Faults injected since the last setFaults. */
   injectedFaults(): { status: number; verb: string; path: string }[];
   /** The VMI console streams served so far (subresource `console`) and what each sent. */
@@ -174,6 +221,9 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
     const api = new ClusterApi(store, options.fieldValidation ?? 'Warn');
     const faults = new FaultSwitch();
     if (options.faults) faults.set(options.faults);
+    const responses = new ResponseInjector();
+    const requestLog = new RequestLog();
+    const played = new PlayedEndpoints();
     const access = new AccessPolicy();
     if (options.denials) access.setDenials(options.denials);
     const watches = new WatchHub(api, faults, options.bookmarkIntervalMs ?? 1000);
@@ -210,7 +260,23 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       logger,
     );
     const networks = new NetworkController(api, dataplane, logger, options.egressStartMs ?? 1500);
-    const controllers = [gc, claims, pods, dataVolumes, exports, snapshots, dataSources, vms, vmis, networks];
+    const byName: Record<ControllerName, (typeof all)[number]> = {
+      'garbage-collector': gc,
+      claims,
+      pods,
+      datavolumes: dataVolumes,
+      exports,
+      snapshots,
+      datasources: dataSources,
+      vms,
+      vmis,
+      networks,
+    };
+    const all = [gc, claims, pods, dataVolumes, exports, snapshots, dataSources, vms, vmis, networks];
+    const wanted = new Set<ControllerName>(options.controllers ?? CONTROLLER_NAMES);
+    const controllers = all.filter((c) => [...wanted].some((n) => byName[n] === c));
+    // Left out: stopped before the first object, so they never act.
+    for (const c of all) if (!controllers.includes(c)) await c.close();
     cleanups.push(async () => {
       for (const c of [...controllers].reverse()) await c.close();
       await dataplane.close();
@@ -241,12 +307,22 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
         },
       },
       logger,
+      responses,
+      requestLog,
     );
     const streams = new WebSocketStreams(
       {
-        vmiVnc: (ns, name, preserve) => vmis.vnc(ns, name, preserve),
+        vmiVnc: (ns, name, preserve) => {
+          const endpoint = played.vnc(ns, name);
+          return endpoint ? PlayedEndpoints.dial(endpoint) : vmis.vnc(ns, name, preserve);
+        },
         vmiConsole: (ns, name) => vmis.console(ns, name),
-        vmiPortForward: (ns, name, port) => vmis.portForward(ns, name, port),
+        vmiPortForward: (ns, name, port) => {
+          const endpoint = played.port(ns, name, port);
+          if (endpoint) return PlayedEndpoints.dial(endpoint);
+          if (played.has(ns, name)) return Promise.reject(new ApiError(500, 'InternalError', `Internal error occurred: dialing VM: dial tcp 127.0.0.1:${port}: connect: connection refused`));
+          return vmis.portForward(ns, name, port);
+        },
         vmiOfVm: (ns, name) => {
           if (!api.tryGet(mustResource('kubevirt.io', 'virtualmachines'), ns, name)) throw notFound({ group: 'kubevirt.io', resource: 'virtualmachines', name });
           return name;
@@ -263,10 +339,18 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       access,
       faults,
       logger,
+      responses,
+      requestLog,
     );
 
-    const server = https.createServer({ cert: serving.cert, key: serving.key }, (req, res) => void httpApi.handle(req, res));
-    server.on('upgrade', (req, socket, head) => streams.handleUpgrade(req, socket, head));
+    const server = https.createServer({ cert: serving.cert, key: serving.key }, (req, res) => {
+      requestLog.record(req, false);
+      void httpApi.handle(req, res);
+    });
+    server.on('upgrade', (req, socket, head) => {
+      requestLog.record(req, true);
+      streams.handleUpgrade(req, socket, head);
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
@@ -355,7 +439,42 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       },
       objects: list,
       leftovers: (namespace) => list().filter((o) => !o.system && (namespace === undefined || o.namespace === namespace || (o.kind === 'Namespace' && o.name === namespace))),
-      setFaults: (f) => faults.set(f),
+      setFaults: (f) => {
+        faults.set(f);
+        responses.clear();
+      },
+      injectResponse: (r) => responses.add(r),
+      requests: () => requestLog.entries(),
+      clearRequests: () => requestLog.clear(),
+      openWatches: () => watches.open,
+      putObject: (object) => {
+        const resource = typeOf(object.apiVersion, object.kind);
+        const ns = resource.namespaced ? object.metadata.namespace : undefined;
+        const name = object.metadata.name ?? '';
+        const body = copy(object) as unknown as KubeObject;
+        if (!api.tryGet(resource, ns, name)) return api.createInternal(resource, ns, body);
+        return api.mutate(resource, ns, name, (o) => {
+          const keep = o.metadata;
+          for (const k of Object.keys(o)) delete (o as Record<string, unknown>)[k];
+          Object.assign(o, body, { metadata: { ...body.metadata, uid: keep.uid, creationTimestamp: keep.creationTimestamp, deletionTimestamp: keep.deletionTimestamp } });
+        })!;
+      },
+      getObject: (ref) => {
+        const resource = typeOf(ref.apiVersion, ref.kind);
+        const found = api.tryGet(resource, resource.namespaced ? ref.namespace : undefined, ref.name);
+        return found && api.view(resource, found, splitVersion(ref.apiVersion));
+      },
+      updateObject: (ref, change) => {
+        const resource = typeOf(ref.apiVersion, ref.kind);
+        return api.mutate(resource, resource.namespaced ? ref.namespace : undefined, ref.name, (o) => change(o as KubeObject & Record<string, unknown>));
+      },
+      deleteObject: (ref) => {
+        const resource = typeOf(ref.apiVersion, ref.kind);
+        api.delete(resource, resource.namespaced ? ref.namespace : undefined, ref.name);
+      },
+      onChange: (listener) => store.subscribe((e) => listener(e.type, api.view(e.resource, e.object))),
+      exposePodPort: (namespace, pod, containerPort, target) => network.expose(namespace, pod, containerPort, target.host, target.port),
+      playVmi: (namespace, name, endpoints) => played.setVmi(namespace, name, endpoints),
       injectedFaults: () => [...faults.injected],
       consoleStreams: () => vmis.consoleStreams.map((r) => ({ ...r })),
       setDenials: (rules) => access.setDenials(rules),
@@ -370,6 +489,20 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
     await undo();
     throw err;
   }
+}
+
+function typeOf(apiVersion: string, kind: string): ResourceType {
+  const resource = resourceForKind(apiVersion, kind);
+  if (!resource) throw new Error(`the kube harness serves no ${kind} in ${apiVersion}`);
+  return resource;
+}
+
+function splitVersion(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
+}
+
+function copy<T>(value: T): T {
+  return structuredClone(value);
 }
 
 function isSystem(resource: ResourceType, object: KubeObject): boolean {

@@ -10,9 +10,10 @@ import type { AccessPolicy } from './access-policy.js';
 import { ApiError, asApiError, badRequest, methodNotAllowed, notFound, pageNotFound, unauthorized } from './api-errors.js';
 import { PATCH_TYPES, type ClusterApi, type PropagationPolicy, type WriteResult } from './cluster-api.js';
 import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery.js';
-import type { FaultSwitch, FaultVerb } from './faults.js';
+import type { FaultSwitch, FaultVerb, ResponseInjector } from './faults.js';
 import { copy, type KubeObject } from './object-store.js';
 import { isMap, jsonPatch, mergePatch, type Json } from './patches.js';
+import type { RequestLog } from './request-log.js';
 import { parseRequestPath, type ParsedPath } from './request-path.js';
 import { apiVersionOf, type ResourceType } from './resources.js';
 import type { FieldValidation } from './validation.js';
@@ -75,6 +76,13 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   res.end(text);
 }
 
+/** The request is still served, but nothing of the answer reaches the client. */
+function muteAnswer(res: http.ServerResponse): void {
+  res.writeHead = (() => res) as typeof res.writeHead;
+  res.write = (() => true) as typeof res.write;
+  res.end = (() => res) as typeof res.end;
+}
+
 export function sendError(res: http.ServerResponse, err: unknown): void {
   const e = asApiError(err);
   sendJson(res, e.code, e.toStatus());
@@ -115,7 +123,15 @@ export class HttpApi {
     private readonly token: string,
     private readonly hooks: RuntimeHooks,
     private readonly logger: Logger,
+    private readonly responses: ResponseInjector,
+    private readonly requestLog: RequestLog,
   ) {}
+
+  private async readBody(req: http.IncomingMessage): Promise<Buffer> {
+    const raw = await readBody(req);
+    this.requestLog.body(req, raw);
+    return raw;
+  }
 
   /** Is this request from the harness's user? */
   authenticated(req: http.IncomingMessage): boolean {
@@ -140,6 +156,16 @@ export class HttpApi {
       return;
     }
     if (!this.authenticated(req)) throw unauthorized();
+    const chosen = this.responses.take(method, url.pathname, false);
+    if (chosen && !chosen.lostAnswer) {
+      // Read first, as the real handler would have: the request log then has the body.
+      await this.readBody(req).catch(() => undefined);
+      if (typeof chosen.body !== 'string') return sendJson(res, chosen.status, chosen.body);
+      res.writeHead(chosen.status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(chosen.body) });
+      res.end(chosen.body);
+      return;
+    }
+    if (chosen) muteAnswer(res);
     if (url.pathname === '/version') return sendJson(res, 200, versionInfo());
     const parsed = parseRequestPath(url.pathname);
     switch (parsed.type) {
@@ -174,7 +200,7 @@ export class HttpApi {
     const fault = this.faults.check({ verb: method === 'GET' ? 'get' : 'update', path: url.pathname, group: 'subresources.kubevirt.io', resource: p.kind, name: p.name });
     if (fault) throw fault;
     if (method === 'PUT') {
-      const body = parseBody(await readBody(req), req.headers['content-type'] ?? 'application/json');
+      const body = parseBody(await this.readBody(req), req.headers['content-type'] ?? 'application/json');
       await this.hooks.kubevirtAction(p.namespace, p.kind, p.name, sub, body);
       res.writeHead(202, { 'content-length': 0 });
       res.end();
@@ -234,26 +260,26 @@ export class HttpApi {
           url.pathname,
         );
       case 'create': {
-        const body = parseBody(await readBody(req), req.headers['content-type'] ?? 'application/json');
+        const body = parseBody(await this.readBody(req), req.headers['content-type'] ?? 'application/json');
         const result = this.api.create(resource, namespace, body, this.writeOptions(query));
         if (resource.kind === 'SelfSubjectAccessReview') return this.accessReview(res, result);
         if (resource.virtual) return sendJson(res, 201, this.hooks.answerVirtual(resource, result.object), result.warnings);
         return sendJson(res, 201, result.object, result.warnings);
       }
       case 'update': {
-        const body = parseBody(await readBody(req), req.headers['content-type'] ?? 'application/json');
+        const body = parseBody(await this.readBody(req), req.headers['content-type'] ?? 'application/json');
         const result = this.api.replace(resource, namespace, name!, body, this.writeOptions(query));
         return sendJson(res, 200, view(result.object), result.warnings);
       }
       case 'patch': {
         const contentType = req.headers['content-type'] ?? '';
-        const body = parseBody(await readBody(req), contentType);
+        const body = parseBody(await this.readBody(req), contentType);
         const existed = this.api.tryGet(resource, namespace, name!) !== undefined;
         const result = this.patchWithOptions(resource, namespace, name!, contentType, body, query);
         return sendJson(res, existed ? 200 : 201, view(result.object), result.warnings);
       }
       case 'delete': {
-        const body = parseBody(await readBody(req), req.headers['content-type'] ?? 'application/json');
+        const body = parseBody(await this.readBody(req), req.headers['content-type'] ?? 'application/json');
         const { object, gone } = this.api.delete(resource, namespace, name!, this.deleteOptions(query, body));
         if (gone && !resource.deleteReturnsObject) {
           return sendJson(res, 200, {
@@ -267,7 +293,7 @@ export class HttpApi {
         return sendJson(res, gone ? 200 : 202, view(object));
       }
       case 'deletecollection': {
-        const body = parseBody(await readBody(req), req.headers['content-type'] ?? 'application/json');
+        const body = parseBody(await this.readBody(req), req.headers['content-type'] ?? 'application/json');
         const options = this.deleteOptions(query, body);
         const items: KubeObject[] = [];
         for (const o of this.api.list(resource, namespace, { ...this.selectors(query) })) {
@@ -348,7 +374,7 @@ export class HttpApi {
     if (sub === 'status' && resource.status) {
       if (method === 'GET') return sendJson(res, 200, view(this.api.get(resource, namespace, name)));
       const contentType = req.headers['content-type'] ?? 'application/json';
-      const body = parseBody(await readBody(req), contentType);
+      const body = parseBody(await this.readBody(req), contentType);
       if (method === 'PUT') {
         const r = this.api.replace(resource, namespace, name, body, { ...this.writeOptions(query), subresource: 'status' });
         return sendJson(res, 200, view(r.object), r.warnings);
@@ -361,7 +387,7 @@ export class HttpApi {
     }
     if (sub === 'scale' && resource.scale) return this.scale(req, res, method, resource, namespace!, name, query);
     if (sub === 'finalize' && resource.kind === 'Namespace' && method === 'PUT') {
-      const body = parseBody(await readBody(req), req.headers['content-type'] ?? 'application/json') as KubeObject;
+      const body = parseBody(await this.readBody(req), req.headers['content-type'] ?? 'application/json') as KubeObject;
       const updated = this.api.mutate(resource, undefined, name, (o) => {
         (o as { spec?: unknown }).spec = (body as { spec?: unknown }).spec ?? {};
       });
@@ -390,7 +416,7 @@ export class HttpApi {
     const current = this.api.get(resource, namespace, name);
     if (method === 'GET') return sendJson(res, 200, toScale(current));
     const contentType = req.headers['content-type'] ?? 'application/json';
-    const body = parseBody(await readBody(req), contentType);
+    const body = parseBody(await this.readBody(req), contentType);
     let wanted: unknown;
     if (method === 'PUT') wanted = (body as { spec?: { replicas?: unknown } } | undefined)?.spec?.replicas;
     else if (method === 'PATCH') {

@@ -17,7 +17,8 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from '../../src/core/log.js';
 import type { AccessPolicy } from './access-policy.js';
 import { asApiError, badRequest, pageNotFound, unauthorized } from './api-errors.js';
-import type { FaultSwitch } from './faults.js';
+import type { FaultSwitch, ResponseInjector } from './faults.js';
+import type { RequestLog } from './request-log.js';
 import { parseRequestPath } from './request-path.js';
 
 export const KUBEVIRT_PROTOCOL = 'plain.kubevirt.io';
@@ -39,6 +40,13 @@ function refuse(socket: Duplex, err: unknown): void {
   const e = asApiError(err);
   const body = JSON.stringify(e.toStatus());
   socket.end(`HTTP/1.1 ${e.code} ${e.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/** An answer a test chose for this upgrade, written as the server's HTTP response. */
+function answer(socket: Duplex, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  const reason = (body as { reason?: unknown } | undefined)?.reason;
+  socket.end(`HTTP/1.1 ${status} ${typeof reason === 'string' ? reason : 'Injected'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
 }
 
 function toBuffer(data: RawData): Buffer {
@@ -66,6 +74,8 @@ export class WebSocketStreams {
     private readonly access: AccessPolicy,
     private readonly faults: FaultSwitch,
     private readonly logger: Logger,
+    private readonly responses: ResponseInjector,
+    private readonly requestLog: RequestLog,
   ) {}
 
   private pickProtocol(protocols: Set<string>): string | false {
@@ -82,6 +92,9 @@ export class WebSocketStreams {
   private async upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     if (!this.authenticated(req)) throw unauthorized();
     const url = new URL(req.url ?? '/', 'https://harness');
+    const chosen = this.responses.take(req.method ?? 'GET', url.pathname, true);
+    // A lost answer to an upgrade is a connection that never upgrades.
+    if (chosen) return chosen.lostAnswer ? undefined : answer(socket, chosen.status, chosen.body);
     const parsed = parseRequestPath(url.pathname);
     const protocols = offered(req);
     if (parsed.type === 'kubevirt') {
@@ -103,7 +116,10 @@ export class WebSocketStreams {
         if (protocol !== 'tcp') throw badRequest(`protocol ${protocol} is not supported by the kube harness (tcp only)`);
         stream = await this.targets.vmiPortForward(parsed.namespace, vmi, port, protocol);
       } else throw pageNotFound();
-      this.server.handleUpgrade(req, socket, head, (ws) => this.bridgeRaw(ws, stream, what === 'portforward'));
+      this.server.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('message', (_data, isBinary) => this.requestLog.frame(req, isBinary));
+        this.bridgeRaw(ws, stream, what === 'portforward');
+      });
       return;
     }
     if (parsed.type === 'resource' && parsed.resource.kind === 'Pod' && parsed.name && parsed.subresource.join('/') === 'portforward') {
@@ -115,7 +131,10 @@ export class WebSocketStreams {
         .map(Number);
       if (ports.length === 0 || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) throw badRequest('query parameter "port" is required');
       const targets = await Promise.all(ports.map((p) => this.targets.podPort(parsed.namespace!, parsed.name!, p)));
-      this.server.handleUpgrade(req, socket, head, (ws) => this.bridgeChannels(ws, ports, targets));
+      this.server.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('message', (_data, isBinary) => this.requestLog.frame(req, isBinary));
+        this.bridgeChannels(ws, ports, targets);
+      });
       return;
     }
     if (parsed.type === 'resource' && parsed.resource.kind === 'Pod' && ['exec', 'attach'].includes(parsed.subresource[0] ?? '')) {
