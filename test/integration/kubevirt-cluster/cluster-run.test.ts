@@ -1,5 +1,6 @@
 /**
- * ClusterRun against a fake API server: the root first and every namespaced object owned by it;
+ * ClusterRun against the kube harness (KubeVirt's and CDI's controllers off, the garbage collector
+ * on; the test plays the VMI and the claim they would make): the root first and every namespaced object owned by it;
  * cleanup deletes the VMs first and the root last, and watches until the objects — and the VMIs
  * and PVCs hanging off them — are gone; what does not go is reported with the command to remove it.
  */
@@ -9,14 +10,16 @@ import { ClusterRun } from '../../../src/engines/kubevirt/cluster/cluster-run.js
 import type { ObjectClient } from '../../../src/engines/kubevirt/cluster/objects.js';
 import type { RenderedBuild } from '../../../src/engines/kubevirt/manifests/rendered.js';
 import { renderYaml } from '../../unit/kubevirt/helpers.js';
+import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
 import { clientFor } from './fakes/client.js';
-import { COLLECTIONS, NS, garbageCollect, putVmi } from './fakes/fake-controllers.js';
-import { startFakeApiServer, type FakeApiServer } from './fakes/fake-api-server.js';
+import { HOLD, NS, REFS, hold, putClaim, putVmi, releaseAfterDeletion } from './harness-objects.js';
 
-let fake: FakeApiServer;
+let harness: KubeHarness;
 let objects: ObjectClient;
-let stopGc: () => void;
 let rendered: RenderedBuild;
+const requests = () => harness.requests();
+/** What the test runs left in the namespace. */
+const left = () => harness.leftovers(NS).filter((o) => o.kind !== 'Namespace');
 
 const BUILD = `name: b
 layers:
@@ -29,48 +32,52 @@ layers:
         communicator: { type: none }
 `;
 
-describe('ClusterRun (fake API server)', () => {
+describe('ClusterRun (kube harness)', () => {
   beforeAll(async () => {
-    fake = await startFakeApiServer();
-    ({ objects } = clientFor(fake));
+    harness = await startKubeHarness({ controllers: ['garbage-collector'], accelerator: 'tcg' });
+    ({ objects } = clientFor(harness));
     rendered = renderYaml(BUILD, {}, { namespace: NS, runId: 'r1' });
   });
-  afterAll(() => fake.close());
-  beforeEach(() => {
-    fake.requests.length = 0;
-    stopGc = garbageCollect(fake, 150);
+  afterAll(() => harness?.close());
+  beforeEach(async () => {
+    await harness.createNamespace(NS);
+    harness.clearRequests();
   });
-  afterEach(() => {
-    stopGc();
-    fake.store.objects.clear();
-    fake.store.deleteDelays.clear();
+  afterEach(async () => {
+    harness.setFaults({});
+    for (const o of left()) harness.updateObject({ apiVersion: o.apiVersion, kind: o.kind, namespace: NS, name: o.name }, (x) => void (x.metadata.finalizers = (x.metadata.finalizers ?? []).filter((f) => f !== HOLD)));
+    await harness.deleteNamespace(NS, { timeoutMs: 10_000 });
   });
 
   it('creates the root first and owns every object by it; cleanup removes it all, VMs first and root last', async () => {
     const { logger, lines } = memoryLogger();
     const run = new ClusterRun(objects, rendered, logger);
     await run.begin(AbortSignal.timeout(10_000));
-    const root = fake.store.get(COLLECTIONS.cm, 'b-r1')!;
+    const root = harness.getObject(REFS.cm('b-r1'))!;
     expect(root.metadata.labels?.['ruddervirt.io/run']).toBe('r1');
     for (const o of rendered.objects.filter((r) => r.step === 'prepare' || r.step === 'start')) await run.create(o, AbortSignal.timeout(10_000));
-    const dv = fake.store.get(COLLECTIONS.dv, 'b-base-web-r1-root')!;
+    const dv = harness.getObject(REFS.dv('b-base-web-r1-root'))!;
     expect(dv.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', name: 'b-r1', uid: root.metadata.uid }]);
-    expect(fake.store.get(COLLECTIONS.vm, 'b-base-web-r1')?.metadata.ownerReferences?.[0]?.uid).toBe(root.metadata.uid);
+    expect(harness.getObject(REFS.vm('b-base-web-r1'))?.metadata.ownerReferences?.[0]?.uid).toBe(root.metadata.uid);
     // What KubeVirt and CDI would add: the VMI and the PVC; the DataVolume takes a while to go.
-    putVmi(fake, 'b-base-web-r1', 'Running');
-    fake.store.put(COLLECTIONS.pvc, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'b-base-web-r1-root', namespace: NS } });
-    fake.store.deleteDelays.set('datavolumes', 200);
+    putVmi(harness, 'b-base-web-r1', 'Running');
+    putClaim(harness, 'b-base-web-r1-root');
+    hold(harness, REFS.dv('b-base-web-r1-root'));
+    const stopReleasing = releaseAfterDeletion(harness, REFS.dv('b-base-web-r1-root'), 200);
 
-    fake.requests.length = 0;
+    harness.clearRequests();
     expect(await run.cleanup(10_000)).toEqual([]);
-    const deletes = fake.requests.filter((r) => r.method === 'DELETE').map((r) => r.path.split('/').slice(-2).join('/'));
+    stopReleasing();
+    const deletes = requests()
+      .filter((r) => r.method === 'DELETE')
+      .map((r) => r.path.split('/').slice(-2).join('/'));
     expect(deletes[0]).toBe('virtualmachines/b-base-web-r1');
     expect(deletes.at(-1)).toBe('configmaps/b-r1');
     expect(deletes).toEqual(expect.arrayContaining(['secrets/b-base-web-r1-http-files', 'pods/b-base-web-r1-http', 'datavolumes/b-base-web-r1-root']));
-    expect([...fake.store.objects.keys()]).toEqual([]);
+    expect(left()).toEqual([]);
     expect(lines.join('\n')).toContain('kubevirt: removed the 5 objects of run r1');
     // Secrets are deleted but never read or watched.
-    expect(fake.requests.some((r) => r.method === 'GET' && r.path.includes('/secrets'))).toBe(false);
+    expect(requests().some((r) => r.method === 'GET' && r.path.includes('/secrets'))).toBe(false);
     // Cleanup is idempotent.
     expect(await run.cleanup(10_000)).toEqual([]);
   });
@@ -96,17 +103,15 @@ describe('ClusterRun (fake API server)', () => {
     await run.begin(AbortSignal.timeout(10_000));
     const dvObject = rendered.objects.find((o) => o.object.kind === 'DataVolume')!;
     // The create is sent but its answer never arrives (the build was cancelled meanwhile).
-    fake.route('POST', /\/datavolumes$/, (_req, _res, _url, body) => {
-      fake.store.put(COLLECTIONS.dv, JSON.parse(body.toString()));
-    });
+    harness.injectResponse({ method: 'POST', path: /\/datavolumes$/, lostAnswer: true });
     const cancel = new AbortController();
     const creating = run.create(dvObject, cancel.signal);
     await new Promise((r) => setTimeout(r, 200));
     cancel.abort(new Error('Build was cancelled.'));
     await expect(creating).rejects.toThrow('cancelled');
-    expect(fake.store.get(COLLECTIONS.dv, 'b-base-web-r1-root')).toBeDefined();
+    expect(harness.getObject(REFS.dv('b-base-web-r1-root'))).toBeDefined();
     // It never goes away (a stuck finalizer).
-    fake.store.deleteDelays.set('datavolumes', 60_000);
+    hold(harness, REFS.dv('b-base-web-r1-root'));
     const left = await run.cleanup(1_000);
     expect(left).toEqual(['DataVolume ns/b-base-web-r1-root (being deleted after 1s)']);
     expect(lines.join('\n')).toContain('kubectl delete all,cm,dv,vmexport -n ns -l ruddervirt.io/run=r1');

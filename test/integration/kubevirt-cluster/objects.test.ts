@@ -1,15 +1,16 @@
 /**
- * ObjectClient against a fake API server (HTTPS, bearer token, Status errors): create-or-adopt
+ * ObjectClient against the kube harness (HTTPS, bearer token, Status errors; no controllers, and
+ * answers injected where a test needs a failure): create-or-adopt
  * when a create is answered AlreadyExists, retries of transient failures, and the messages users
  * get for what they must fix (permissions, a missing namespace, someone else's object).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UserError } from '../../../src/core/errors.js';
 import type { LiveObject, ObjectClient } from '../../../src/engines/kubevirt/cluster/objects.js';
-import { CM_COLLECTION, clientFor } from './fakes/client.js';
-import { startFakeApiServer, type FakeApiServer } from './fakes/fake-api-server.js';
+import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
+import { clientFor } from './fakes/client.js';
 
-let fake: FakeApiServer;
+let harness: KubeHarness;
 let objects: ObjectClient;
 const signal = () => AbortSignal.timeout(20_000);
 
@@ -20,57 +21,60 @@ const configMap = (name: string, run = 'run1') => ({
   data: { a: 'b' },
 });
 
-describe('ObjectClient (fake API server)', () => {
+const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name });
+const requests = () => harness.requests();
+
+describe('ObjectClient (kube harness)', () => {
   beforeAll(async () => {
-    fake = await startFakeApiServer({ namespace: 'ns' });
-    ({ objects } = clientFor(fake));
+    harness = await startKubeHarness({ controllers: ['garbage-collector'], accelerator: 'tcg' });
+    await harness.createNamespace('ns');
+    ({ objects } = clientFor(harness));
   });
-  afterAll(() => fake.close());
+  afterAll(() => harness?.close());
   beforeEach(() => {
-    fake.requests.length = 0;
+    harness.clearRequests();
   });
 
   it('creates with the bearer token and returns the stored object with its uid', async () => {
     const made = await objects.create<LiveObject>(configMap('plain'), signal());
     expect(made.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
-    expect(fake.store.get(CM_COLLECTION, 'plain')?.metadata.uid).toBe(made.metadata.uid);
+    expect(harness.getObject(cm('plain'))?.metadata.uid).toBe(made.metadata.uid);
   });
 
   it('retries a create answered 500 and 429 until it goes through', async () => {
-    fake.fail({ method: 'POST', path: /configmaps$/, status: 500, times: 1 });
-    fake.fail({ method: 'POST', path: /configmaps$/, status: 429, reason: 'TooManyRequests', times: 1 });
+    harness.injectResponse({ method: 'POST', path: /configmaps$/, status: 500, times: 1 });
+    harness.injectResponse({ method: 'POST', path: /configmaps$/, status: 429, reason: 'TooManyRequests', times: 1 });
     const made = await objects.create(configMap('retried'), signal());
     expect(made.metadata.name).toBe('retried');
-    expect(fake.requests.filter((r) => r.method === 'POST').length).toBe(3);
+    expect(requests().filter((r) => r.method === 'POST').length).toBe(3);
   });
 
   it('adopts an object of the same run when the create says AlreadyExists (an earlier try went through)', async () => {
-    const first = fake.store.put(CM_COLLECTION, configMap('lost-answer'));
+    const first = harness.putObject(configMap('lost-answer'));
     const made = await objects.create<LiveObject>(configMap('lost-answer'), signal());
     expect(made.metadata.uid).toBe(first.metadata.uid);
   });
 
   it('tries again when AlreadyExists was wrong (nothing there)', async () => {
-    fake.fail({ method: 'POST', path: /configmaps$/, status: 409, reason: 'AlreadyExists', times: 1 });
+    harness.injectResponse({ method: 'POST', path: /configmaps$/, status: 409, reason: 'AlreadyExists', times: 1 });
     const made = await objects.create(configMap('phantom'), signal());
     expect(made.metadata.name).toBe('phantom');
-    expect(fake.requests.map((r) => r.method)).toEqual(['POST', 'GET', 'POST']);
+    expect(requests().map((r) => r.method)).toEqual(['POST', 'GET', 'POST']);
   });
 
   it("refuses to take over another run's object, naming it", async () => {
-    fake.store.put(CM_COLLECTION, configMap('taken', 'other'));
+    harness.putObject(configMap('taken', 'other'));
     const err = await objects.create(configMap('taken'), signal()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toMatch(/ConfigMap ns\/taken already exists and was not made by this build run \(it is from run other\)/);
   });
 
   it('replaces a Secret that already exists (Secrets are never read back)', async () => {
-    const collection = '/api/v1/namespaces/ns/secrets';
-    fake.store.put(collection, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns' }, data: { old: 'eA==' } });
+    harness.putObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns' }, data: { old: 'eA==' } });
     await objects.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns' }, data: { new: 'eQ==' } }, signal());
-    expect(fake.store.get(collection, 's')?.data).toEqual({ new: 'eQ==' });
-    expect(fake.requests.map((r) => r.method)).toEqual(['POST', 'DELETE', 'POST']);
-    expect(fake.requests.some((r) => r.method === 'GET')).toBe(false);
+    expect((harness.getObject({ apiVersion: 'v1', kind: 'Secret', namespace: 'ns', name: 's' }) as { data?: unknown } | undefined)?.data).toEqual({ new: 'eQ==' });
+    expect(requests().map((r) => r.method)).toEqual(['POST', 'DELETE', 'POST']);
+    expect(requests().some((r) => r.method === 'GET')).toBe(false);
   });
 
   it('says which namespace is missing, and how to create it', async () => {
@@ -80,25 +84,25 @@ describe('ObjectClient (fake API server)', () => {
   });
 
   it('turns 403 into a UserError pointing at the shipped roles, without retrying', async () => {
-    fake.fail({ method: 'POST', path: /configmaps$/, status: 403, reason: 'Forbidden', message: 'configmaps is forbidden: User "ci" cannot create resource' });
+    harness.injectResponse({ method: 'POST', path: /configmaps$/, status: 403, reason: 'Forbidden', message: 'configmaps is forbidden: User "ci" cannot create resource' });
     const err = await objects.create(configMap('denied'), signal()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toMatch(/creating ConfigMap ns\/denied: forbidden \(403\): configmaps is forbidden.*docs\/rbac\.yaml/);
-    expect(fake.requests.length).toBe(1);
+    expect(requests().length).toBe(1);
   });
 
   it('get answers undefined for a missing object; delete answers whether it was there', async () => {
     expect(await objects.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'absent' }, signal())).toBeUndefined();
-    fake.store.put(CM_COLLECTION, configMap('doomed'));
-    fake.fail({ method: 'DELETE', path: /doomed$/, status: 503, reason: 'ServiceUnavailable' });
+    harness.putObject(configMap('doomed'));
+    harness.injectResponse({ method: 'DELETE', path: /doomed$/, status: 503, reason: 'ServiceUnavailable' });
     expect(await objects.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'doomed' }, signal())).toBe(true);
     expect(await objects.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'doomed' }, signal())).toBe(false);
-    const deletes = fake.requests.filter((r) => r.method === 'DELETE');
+    const deletes = requests().filter((r) => r.method === 'DELETE');
     expect(deletes[0]?.body).toMatchObject({ kind: 'DeleteOptions', propagationPolicy: 'Background' });
   });
 
   it('lists by label and puts apiVersion and kind back on the items', async () => {
-    fake.store.put(CM_COLLECTION, { ...configMap('labelled'), metadata: { name: 'labelled', namespace: 'ns', labels: { pick: 'me' } } });
+    harness.putObject({ ...configMap('labelled'), metadata: { name: 'labelled', namespace: 'ns', labels: { pick: 'me' } } });
     const list = await objects.list('v1', 'ConfigMap', 'ns', { labelSelector: 'pick=me' }, signal());
     expect(list.items.map((i) => [i.metadata.name, i.apiVersion, i.kind])).toEqual([['labelled', 'v1', 'ConfigMap']]);
     expect(Number(list.resourceVersion)).toBeGreaterThan(0);
@@ -110,8 +114,8 @@ describe('ObjectClient (fake API server)', () => {
     const { ObjectClient } = await import('../../../src/engines/kubevirt/cluster/objects.js');
     const { memoryLogger } = await import('../../../src/core/log.js');
     const kc = new KubeConfig();
-    kc.loadFromFile(fake.kubeconfigPath);
-    kc.loadFromOptions({ clusters: kc.clusters, contexts: kc.contexts, currentContext: kc.currentContext, users: [{ name: 'fake', token: 'wrong' }] });
+    kc.loadFromFile(harness.kubeconfigPath);
+    kc.loadFromOptions({ clusters: kc.clusters, contexts: kc.contexts, currentContext: kc.currentContext, users: [{ name: kc.getCurrentUser()!.name, token: 'wrong' }] });
     const bad = new ObjectClient(new KubeApi(kc), memoryLogger().logger);
     await expect(bad.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns', name: 'x' }, signal())).rejects.toThrow(/refused our credentials \(401\)/);
   });

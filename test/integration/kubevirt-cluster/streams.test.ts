@@ -1,6 +1,6 @@
 /**
- * The byte streams into the cluster, against a fake API server whose websocket ends bridge to a
- * local TCP echo server: pods/portforward with the channel protocol, KubeVirt's vnc and
+ * The byte streams into the cluster, against the kube harness with no controllers, whose pod
+ * and VMI ends the test plays with a local TCP echo server (exposePodPort, playVmi): pods/portforward with the channel protocol, KubeVirt's vnc and
  * portforward with plain.kubevirt.io (binary frames only, retried while the VMI is not running),
  * and the local 127.0.0.1 listener that SSH dials, whose every connection is its own tunnel.
  */
@@ -14,15 +14,23 @@ import type { KubeApi } from '../../../src/engines/kubevirt/cluster/kube-api.js'
 import { startLocalForwarder } from '../../../src/engines/kubevirt/cluster/local-forwarder.js';
 import { openPodPortForward } from '../../../src/engines/kubevirt/cluster/pod-port-forward.js';
 import { KUBEVIRT_STREAM_PROTOCOL, openVmiPortForward, openVmiVnc, vmiStreamRetryable } from '../../../src/engines/kubevirt/cluster/vmi-streams.js';
+import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
 import { clientFor } from './fakes/client.js';
-import { startFakeApiServer, type FakeApiServer } from './fakes/fake-api-server.js';
-import { bridgeChannelPortForward, bridgePlainStream, startEchoServer, type EchoServer, type PlainBridgeLog } from './fakes/stream-bridges.js';
+import { startEchoServer, type EchoServer } from './fakes/stream-bridges.js';
 
-let fake: FakeApiServer;
+let harness: KubeHarness;
 let api: KubeApi;
 let echo: EchoServer;
-const plainLog: PlainBridgeLog = { textFrames: 0, binaryFrames: 0 };
-const seenProtocols: string[] = [];
+const upgrades = () => harness.requests().filter((r) => r.upgrade);
+
+/** A Running pod (its kubelet played by the test). */
+const runningPod = (name: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'ns' },
+  spec: { containers: [{ name: 'server', image: 'example.org/server:1', ports: [{ containerPort: 8443 }] }] },
+  status: { phase: 'Running' },
+});
 
 /** Reads from `stream` until `n` bytes arrived. */
 function readBytes(stream: Duplex | net.Socket, n: number): Promise<Buffer> {
@@ -43,30 +51,31 @@ function readBytes(stream: Duplex | net.Socket, n: number): Promise<Buffer> {
   });
 }
 
-describe('cluster streams (fake API server, fake websocket ends)', () => {
+describe('cluster streams (kube harness, test-played websocket ends)', () => {
   beforeAll(async () => {
-    fake = await startFakeApiServer();
-    ({ api } = clientFor(fake));
+    harness = await startKubeHarness({ controllers: [], accelerator: 'tcg' });
+    await harness.createNamespace('ns');
+    ({ api } = clientFor(harness));
     echo = await startEchoServer();
-    fake.onWebSocket(/\/pods\/[^/]+\/portforward$/, (ws, _req, url) => {
-      seenProtocols.push(ws.protocol);
-      const port = Number(url.searchParams.get('ports'));
-      bridgeChannelPortForward(ws, port, url.pathname.includes('/pods/broken/') ? { error: `error forwarding port ${port}: connection refused` } : echo);
-    });
-    fake.onWebSocket(/\/virtualmachineinstances\/[^/]+\/(vnc|portforward\/\d+\/tcp)$/, (ws) => {
-      seenProtocols.push(ws.protocol);
-      bridgePlainStream(ws, echo, plainLog);
-    });
+    harness.putObject(runningPod('exporter'));
+    harness.exposePodPort('ns', 'exporter', 8443, echo);
+    // Nothing listens there: kubelet's dial fails and says so on the error channel.
+    const closed = await startEchoServer();
+    await closed.close();
+    harness.putObject(runningPod('broken'));
+    harness.exposePodPort('ns', 'broken', 8443, closed);
+    harness.playVmi('ns', 'guest', { vnc: echo, ports: { 22: echo } });
+    harness.playVmi('ns', 'starting', { vnc: echo });
   });
   afterAll(async () => {
-    await fake.close();
-    await echo.close();
+    await harness?.close();
+    await echo?.close();
   });
 
   it('pods/portforward: greeting and a 2 MiB round trip through the channel protocol', async () => {
     const stream = await openPodPortForward(api, { namespace: 'ns', pod: 'exporter', port: 8443, signal: AbortSignal.timeout(10_000) });
-    expect(seenProtocols.at(-1)).toBe('v4.channel.k8s.io');
-    const upgrade = fake.requests.findLast((r) => r.method === 'UPGRADE');
+    const upgrade = upgrades().at(-1);
+    expect(upgrade?.protocols[0]).toBe('v4.channel.k8s.io');
     expect(upgrade?.path).toBe('/api/v1/namespaces/ns/pods/exporter/portforward');
     expect(upgrade?.query.get('ports')).toBe('8443');
     expect((await readBytes(stream, 6)).toString()).toBe('hello\n');
@@ -84,14 +93,13 @@ describe('cluster streams (fake API server, fake websocket ends)', () => {
       stream.on('error', resolve);
       stream.resume();
     });
-    expect(err.message).toBe('port-forward to ns/broken:8443: error forwarding port 8443: connection refused');
+    expect(err.message).toMatch(/^port-forward to ns\/broken:8443: error forwarding port 8443: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
   });
 
   it('vnc: plain.kubevirt.io, preserveSession=false, and binary frames only', async () => {
-    const before = { ...plainLog };
     const stream = await openVmiVnc(api, { namespace: 'ns', vmi: 'guest', signal: AbortSignal.timeout(10_000) });
-    expect(seenProtocols.at(-1)).toBe(KUBEVIRT_STREAM_PROTOCOL);
-    const upgrade = fake.requests.findLast((r) => r.method === 'UPGRADE');
+    const upgrade = upgrades().at(-1);
+    expect(upgrade?.protocols[0]).toBe(KUBEVIRT_STREAM_PROTOCOL);
     expect(upgrade?.path).toBe('/apis/subresources.kubevirt.io/v1/namespaces/ns/virtualmachineinstances/guest/vnc');
     expect(upgrade?.query.get('preserveSession')).toBe('false');
     expect((await readBytes(stream, 6)).toString()).toBe('hello\n');
@@ -99,13 +107,13 @@ describe('cluster streams (fake API server, fake websocket ends)', () => {
     const back = readBytes(stream, 5);
     stream.write('RFB 3');
     expect((await back).toString()).toBe('RFB 3');
-    expect(plainLog.textFrames).toBe(before.textFrames);
-    expect(plainLog.binaryFrames).toBeGreaterThan(before.binaryFrames);
+    expect(upgrade?.frames.text).toBe(0);
+    expect(upgrade?.frames.binary).toBeGreaterThan(0);
     stream.destroy();
   });
 
   it('retries while virt-api says the VMI is not running (kubevirt/kubevirt v1.9.0 pkg/virt-api/rest/vnc.go), then connects', async () => {
-    fake.fail({ method: 'UPGRADE', path: /\/vnc$/, status: 400, reason: 'BadRequest', message: 'VMI is not running', times: 2 });
+    harness.injectResponse({ upgrade: true, path: /\/vnc$/, status: 400, reason: 'BadRequest', message: 'VMI is not running', times: 2 });
     const stream = await openVmiVnc(api, { namespace: 'ns', vmi: 'starting', signal: AbortSignal.timeout(20_000) });
     expect((await readBytes(stream, 6)).toString()).toBe('hello\n');
     stream.destroy();
@@ -114,20 +122,27 @@ describe('cluster streams (fake API server, fake websocket ends)', () => {
   // kubevirt/kubevirt v1.9.0 pkg/virt-api/rest/dialers.go: 400 "no network interfaces are present" before the
   // VMI has an address (retried); 500 "dialing VM: …" when the guest port is closed (given up at once: SSH retries).
   it("port-forward: retries virt-api's 400 without interfaces, fails fast on its 500 dialing error", async () => {
-    fake.fail({ method: 'UPGRADE', path: /\/portforward\/22\/tcp$/, status: 400, reason: 'BadRequest', message: 'no network interfaces are present', times: 2 });
+    harness.injectResponse({ upgrade: true, path: /\/portforward\/22\/tcp$/, status: 400, reason: 'BadRequest', message: 'no network interfaces are present', times: 2 });
     const stream = await openVmiPortForward(api, { namespace: 'ns', vmi: 'guest', port: 22, signal: AbortSignal.timeout(20_000) });
     stream.destroy();
-    const before = fake.requests.filter((r) => r.method === 'UPGRADE').length;
-    fake.fail({ method: 'UPGRADE', path: /\/portforward\/22\/tcp$/, status: 500, reason: 'InternalError', message: 'Internal error occurred: dialing VM: dial tcp 10.244.0.7:22: connect: connection refused', times: 1 });
+    const before = upgrades().length;
+    harness.injectResponse({
+      upgrade: true,
+      path: /\/portforward\/22\/tcp$/,
+      status: 500,
+      reason: 'InternalError',
+      message: 'Internal error occurred: dialing VM: dial tcp 10.244.0.7:22: connect: connection refused',
+      times: 1,
+    });
     const err = await openVmiPortForward(api, { namespace: 'ns', vmi: 'guest', port: 22, signal: AbortSignal.timeout(20_000) }).catch((e: unknown) => e);
     expect((err as KubeApiError).status).toBe(500);
-    expect(fake.requests.filter((r) => r.method === 'UPGRADE').length - before).toBe(1);
+    expect(upgrades().length - before).toBe(1);
     expect(vmiStreamRetryable('portforward/22/tcp', new KubeApiError('GET', '/x', 500, 'InternalError', 'etcdserver: request timed out'))).toBe(true);
     expect(vmiStreamRetryable('vnc', new KubeApiError('GET', '/x', 400, 'BadRequest', 'No graphics devices are present.'))).toBe(false);
   });
 
   it('a refused upgrade is a KubeApiError carrying the Status message', async () => {
-    fake.fail({ method: 'UPGRADE', path: /\/portforward\/22\/tcp$/, status: 403, reason: 'Forbidden', message: 'User "ci" cannot get resource "virtualmachineinstances/portforward"' });
+    harness.injectResponse({ upgrade: true, path: /\/portforward\/22\/tcp$/, status: 403, reason: 'Forbidden', message: 'User "ci" cannot get resource "virtualmachineinstances/portforward"' });
     const err = await openVmiPortForward(api, { namespace: 'ns', vmi: 'guest', port: 22, signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KubeApiError);
     expect((err as KubeApiError).status).toBe(403);
@@ -153,8 +168,8 @@ describe('cluster streams (fake API server, fake websocket ends)', () => {
     };
     const [a, b] = await Promise.all([dial(), dial()]);
     expect(opened.length).toBe(2);
-    const upgrades = fake.requests.filter((r) => r.method === 'UPGRADE' && r.path.endsWith('/virtualmachineinstances/guest/portforward/22/tcp'));
-    expect(upgrades.length).toBeGreaterThanOrEqual(2);
+    const tunnels = upgrades().filter((r) => r.path.endsWith('/virtualmachineinstances/guest/portforward/22/tcp'));
+    expect(tunnels.length).toBeGreaterThanOrEqual(2);
     a.resume();
     const echoed = readBytes(a, 3);
     a.write('abc');

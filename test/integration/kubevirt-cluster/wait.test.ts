@@ -1,29 +1,38 @@
 /**
- * waitFor against a fake API server: it follows an object by watch (one list, then watch events;
+ * waitFor against the kube harness (no controllers: the test sets the phases): it follows an object by watch (one list, then watch events;
  * no polling), resumes a watch that was cut, lists again after 410 Gone, and fails with the last
  * state and the object's events when the time is up or the object fails.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ObjectClient } from '../../../src/engines/kubevirt/cluster/objects.js';
+import type { LiveObject, ObjectClient } from '../../../src/engines/kubevirt/cluster/objects.js';
 import { waitFor, WaitFailedError, WaitTimeoutError, type Verdict } from '../../../src/engines/kubevirt/cluster/wait.js';
-import { DV_COLLECTION, EVENT_COLLECTION, clientFor } from './fakes/client.js';
-import { startFakeApiServer, type FakeApiServer, type StoredObject } from './fakes/fake-api-server.js';
+import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
+import { DV_COLLECTION, clientFor } from './fakes/client.js';
 
-let fake: FakeApiServer;
+let harness: KubeHarness;
 let objects: ObjectClient;
 let counter = 0;
 
 const dvRef = (name: string) => ({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', namespace: 'ns', name });
-const judge = (dv: (StoredObject & { status?: { phase?: string } }) | undefined): Verdict<string> => {
+const judge = (dv: (LiveObject & { status?: { phase?: string } }) | undefined): Verdict<string> => {
   const phase = dv?.status?.phase;
   if (phase === 'Succeeded') return { done: 'ok' };
   if (phase === 'Failed') return { failed: 'the import failed' };
   return { waiting: phase ?? (dv ? 'no phase' : 'absent') };
 };
 const setPhase = (name: string, phase: string) =>
-  fake.store.update(DV_COLLECTION, name, (o) => {
+  harness.updateObject(dvRef(name), (o) => {
     o.status = { phase };
-  });
+  })!;
+/** A DataVolume as a client would create it; CDI's controller is off, so `status` is the test's. */
+const dataVolume = (name: string, status?: { phase: string }) => ({
+  apiVersion: 'cdi.kubevirt.io/v1beta1',
+  kind: 'DataVolume',
+  metadata: { name, namespace: 'ns' },
+  spec: { source: { blank: {} }, storage: { resources: { requests: { storage: '1Gi' } } } },
+  ...(status ? { status } : {}),
+});
+const requests = () => harness.requests();
 const tick = (ms = 50) => new Promise((r) => setTimeout(r, ms));
 async function until(condition: () => boolean, ms = 5_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -33,22 +42,24 @@ async function until(condition: () => boolean, ms = 5_000): Promise<void> {
   }
 }
 /** Until a watch on `name` is open on the server (events from then on reach it). */
-const watching = (name: string) => until(() => fake.requests.some((r) => r.query.get('watch') === 'true' && r.query.get('fieldSelector') === `metadata.name=${name}`));
+const watching = (name: string) => until(() => requests().some((r) => r.query.get('watch') === 'true' && r.query.get('fieldSelector') === `metadata.name=${name}`));
 
-describe('waitFor (fake API server)', () => {
+describe('waitFor (kube harness)', () => {
   beforeAll(async () => {
-    fake = await startFakeApiServer();
-    ({ objects } = clientFor(fake));
+    // Bookmarks would count as watch events for dropWatchesAfterEvents: none within a test.
+    harness = await startKubeHarness({ controllers: [], accelerator: 'tcg', bookmarkIntervalMs: 600_000 });
+    await harness.createNamespace('ns');
+    ({ objects } = clientFor(harness));
   });
-  afterAll(() => fake.close());
+  afterAll(() => harness?.close());
   beforeEach(() => {
-    fake.requests.length = 0;
-    fake.cutWatchesAfter = undefined;
+    harness.clearRequests();
+    harness.setFaults({});
   });
 
   const newDv = (phase?: string) => {
     const name = `dv${++counter}`;
-    fake.store.put(DV_COLLECTION, { apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name, namespace: 'ns' }, ...(phase ? { status: { phase } } : {}) });
+    harness.putObject(dataVolume(name, phase ? { phase } : undefined));
     return name;
   };
 
@@ -63,7 +74,7 @@ describe('waitFor (fake API server)', () => {
     setPhase(name, 'Succeeded');
     await expect(done).resolves.toBe('ok');
     expect(states).toEqual(['{"waiting":"Pending"}', '{"waiting":"ImportInProgress"}', '{"done":"ok"}']);
-    const reads = fake.requests.filter((r) => r.path === DV_COLLECTION);
+    const reads = requests().filter((r) => r.path === DV_COLLECTION);
     expect(reads.filter((r) => r.query.get('watch') !== 'true').length).toBe(1);
     expect(reads.filter((r) => r.query.get('watch') === 'true').length).toBe(1);
     expect(reads[1]?.query.get('fieldSelector')).toBe(`metadata.name=${name}`);
@@ -73,49 +84,49 @@ describe('waitFor (fake API server)', () => {
   it('answers at once when the object is already there in the wanted state', async () => {
     const name = newDv('Succeeded');
     await expect(waitFor(objects, { ref: dvRef(name), what: 'x', timeoutMs: 5_000, signal: AbortSignal.timeout(5_000), judge })).resolves.toBe('ok');
-    expect(fake.requests.some((r) => r.query.get('watch') === 'true')).toBe(false);
+    expect(requests().some((r) => r.query.get('watch') === 'true')).toBe(false);
   });
 
   it('waits for an object that does not exist yet', async () => {
     const name = `dv${++counter}`;
     const done = waitFor(objects, { ref: dvRef(name), what: 'x', timeoutMs: 10_000, signal: AbortSignal.timeout(10_000), judge });
     await tick();
-    fake.store.put(DV_COLLECTION, { apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name, namespace: 'ns' }, status: { phase: 'Succeeded' } });
+    harness.putObject(dataVolume(name, { phase: 'Succeeded' }));
     await expect(done).resolves.toBe('ok');
   });
 
   it('resumes from the last resourceVersion when the watch is cut, without listing again', async () => {
     const name = newDv('Pending');
-    fake.cutWatchesAfter = 1;
+    harness.setFaults({ dropWatchesAfterEvents: 1 });
     const done = waitFor(objects, { ref: dvRef(name), what: 'x', timeoutMs: 10_000, signal: AbortSignal.timeout(10_000), judge });
     await watching(name);
     const rvAfterFirst = setPhase(name, 'ImportInProgress').metadata.resourceVersion;
     await tick(100);
     setPhase(name, 'Succeeded');
     await expect(done).resolves.toBe('ok');
-    const watches = fake.requests.filter((r) => r.query.get('watch') === 'true');
+    const watches = requests().filter((r) => r.query.get('watch') === 'true');
     expect(watches.length).toBeGreaterThanOrEqual(2);
     expect(watches[1]?.query.get('resourceVersion')).toBe(rvAfterFirst);
-    expect(fake.requests.filter((r) => r.path === DV_COLLECTION && r.query.get('watch') !== 'true').length).toBe(1);
+    expect(requests().filter((r) => r.path === DV_COLLECTION && r.query.get('watch') !== 'true').length).toBe(1);
   });
 
   it('lists again after 410 Gone and still sees the change it missed', async () => {
     const name = newDv('Pending');
-    fake.cutWatchesAfter = 1;
+    harness.setFaults({ dropWatchesAfterEvents: 1 });
     const done = waitFor(objects, { ref: dvRef(name), what: 'x', timeoutMs: 10_000, signal: AbortSignal.timeout(10_000), judge });
     await watching(name);
     setPhase(name, 'ImportInProgress');
-    // Everything before now is compacted away: the resumed watch gets 410 and must relist.
-    fake.store.oldestRv = Number(fake.store.nextRv()) + 1;
+    // Everything up to a change after that one is compacted away: the resumed watch gets 410 and must relist.
+    harness.putObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-later`, namespace: 'ns' } });
+    harness.compact();
     setPhase(name, 'Succeeded');
     await expect(done).resolves.toBe('ok');
-    expect(fake.requests.filter((r) => r.path === DV_COLLECTION && r.query.get('watch') !== 'true').length).toBeGreaterThanOrEqual(2);
-    fake.store.oldestRv = 0;
+    expect(requests().filter((r) => r.path === DV_COLLECTION && r.query.get('watch') !== 'true').length).toBeGreaterThanOrEqual(2);
   });
 
   it('survives watch requests answered 500', async () => {
     const name = newDv('Pending');
-    fake.fail({ path: /datavolumes$/, status: 500, times: 2 });
+    harness.injectResponse({ path: /datavolumes$/, status: 500, times: 2 });
     const done = waitFor(objects, { ref: dvRef(name), what: 'x', timeoutMs: 15_000, signal: AbortSignal.timeout(15_000), judge });
     await tick(300);
     setPhase(name, 'Succeeded');
@@ -124,7 +135,7 @@ describe('waitFor (fake API server)', () => {
 
   it('fails with the reason and the recent events when the object fails', async () => {
     const name = newDv('ImportInProgress');
-    fake.store.put(EVENT_COLLECTION, {
+    harness.putObject({
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name: `${name}.1`, namespace: 'ns' },
@@ -148,7 +159,7 @@ describe('waitFor (fake API server)', () => {
     const err = await waitFor(objects, { ref: dvRef(name), what: 'the root disk import', timeoutMs: 400, signal: AbortSignal.timeout(10_000), judge }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WaitTimeoutError);
     expect((err as Error).message).toBe(`the root disk import: not done after 400ms (DataVolume ns/${name}: ImportInProgress)`);
-    await until(() => fake.openWatches() === 0);
+    await until(() => harness.openWatches() === 0);
   });
 
   it('stops at once when the build is cancelled, with the cancel reason, closing its watch', async () => {
@@ -158,6 +169,6 @@ describe('waitFor (fake API server)', () => {
     await watching(name);
     cancel.abort(new Error('Build was cancelled.'));
     await expect(done).rejects.toThrow('Build was cancelled.');
-    await until(() => fake.openWatches() === 0);
+    await until(() => harness.openWatches() === 0);
   });
 });

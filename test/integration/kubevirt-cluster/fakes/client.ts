@@ -1,11 +1,10 @@
-/** An ObjectClient for a fake API server, through the same kubeconfig loading a build uses. */
+/** An ObjectClient for the kube harness, through the same kubeconfig loading a build uses. */
 import { memoryLogger } from '../../../../src/core/log.js';
 import { KubeApi } from '../../../../src/engines/kubevirt/cluster/kube-api.js';
 import { loadKubeTarget } from '../../../../src/engines/kubevirt/cluster/kube-target.js';
 import { ObjectClient } from '../../../../src/engines/kubevirt/cluster/objects.js';
-import type { FakeApiServer } from './fake-api-server.js';
 
-export function clientFor(fake: FakeApiServer): { objects: ObjectClient; api: KubeApi; lines: string[] } {
+export function clientFor(fake: { kubeconfigPath: string }): { objects: ObjectClient; api: KubeApi; lines: string[] } {
   const target = loadKubeTarget({ kubeconfig: fake.kubeconfigPath, env: {} });
   const api = new KubeApi(target.kc);
   const { logger, lines } = memoryLogger();
