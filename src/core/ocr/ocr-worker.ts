@@ -8,6 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { locateOcrAssets, OCR_LANGUAGE, type OcrAssets } from './ocr-assets.js';
+import { parseTsvLines, type ScreenLine } from './screen-lines.js';
 
 /** Tesseract's OEM 1: the LSTM recognizer only (the language data holds no legacy model). */
 const OEM_LSTM_ONLY = 1;
@@ -87,11 +88,19 @@ export class OcrWorker {
    * The text Tesseract reads in an image (PNG, or a binary PGM/PPM for speed). Calls are served
    * one at a time, as the worker holds one image.
    */
-  recognize(image: Uint8Array): Promise<string> {
-    const run = async (): Promise<string> => {
-      const data = (await this.job('recognize', { image, options: {}, output: { text: true, blocks: false, hocr: false, tsv: false } })) as { text?: string };
-      return data.text ?? '';
-    };
+  async recognize(image: Uint8Array): Promise<string> {
+    const data = (await this.serve('recognize', { image, options: {}, output: { text: true, blocks: false, hocr: false, tsv: false } })) as { text?: string };
+    return data.text ?? '';
+  }
+
+  /** The lines Tesseract finds in an image, with their boxes (see screen-lines.ts). */
+  async recognizeLines(image: Uint8Array): Promise<ScreenLine[]> {
+    const data = (await this.serve('recognize', { image, options: {}, output: { text: false, blocks: false, hocr: false, tsv: true } })) as { tsv?: string };
+    return parseTsvLines(data.tsv ?? '');
+  }
+
+  private serve(action: string, payload: unknown): Promise<unknown> {
+    const run = () => this.job(action, payload);
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => {});
     return result;

@@ -2,10 +2,13 @@
  * Reads the text on VM screens. One OCR worker serves the whole build process: VMs of a layer
  * booting together share it (their screens are read in turn), it starts on first use and ends a
  * little after the last user lets go, so a build that never reads a screen never starts one.
- * A screen whose pixels did not change since it was last read is not read again.
+ * A screen whose pixels did not change since it was last read is not read again, and of a screen
+ * that changed in a few rows only those rows are (changed-bands.ts).
  */
 import { OcrWorker, type OcrWorkerOptions } from './ocr-worker.js';
-import { screenDigest, screenToPgm, type RgbaImage } from './screen-image.js';
+import { bandsToRead, changedRows, inBands, stackBands, unstackLines, type Band } from './changed-bands.js';
+import { greyToPgm, screenDigest, screenToGrey, type GreyScreen, type RgbaImage } from './screen-image.js';
+import { composeScreenText, type ScreenLine } from './screen-lines.js';
 
 /** How long an unused worker is kept for the next VM or screenshot. */
 const IDLE_CLOSE_MS = 15_000;
@@ -64,10 +67,29 @@ export interface ScreenText {
   cached: boolean;
   /** Time spent recognising, ms (0 when cached). */
   ms: number;
+  /** The text lines and where they are on the screen. */
+  lines: ScreenLine[];
+  /** Pixel rows read again when only part of the screen changed since the last read; absent when the whole screen was read. */
+  rowsRead?: number;
+}
+
+/**
+ * When the changed bands cover more than this share of the screen, the whole screen is read: its
+ * layout analysis then sees everything at once, for about the same time.
+ */
+const PARTIAL_READ_MAX_SHARE = 0.5;
+
+interface ReadScreen {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+  lines: ScreenLine[];
 }
 
 export class ScreenReader {
-  private readonly known = new Map<string, string>();
+  private readonly known = new Map<string, ScreenLine[]>();
+  /** The last screen read, to find what changed since. */
+  private last?: ReadScreen;
   private closed = false;
 
   private constructor(private readonly worker: OcrWorker) {}
@@ -85,17 +107,52 @@ export class ScreenReader {
   async read(screen: RgbaImage): Promise<ScreenText> {
     const digest = screenDigest(screen);
     const known = this.known.get(digest);
-    if (known !== undefined) return { text: known, cached: true, ms: 0 };
+    if (known !== undefined) {
+      this.remember(screen, known);
+      return { text: composeScreenText(known), lines: known, cached: true, ms: 0 };
+    }
     const started = performance.now();
-    const text = (await this.worker.recognize(screenToPgm(screen))).replace(/\s+$/, '');
-    this.known.set(digest, text);
+    const grey = screenToGrey(screen);
+    const last = this.last;
+    let lines: ScreenLine[];
+    let rowsRead: number | undefined;
+    const bands = last && last.width === screen.width && last.height === screen.height ? bandsToRead(changedRows(last.rgba, screen.rgba, screen.width, screen.height), last.lines, screen.height) : undefined;
+    const bandRows = bands?.reduce((sum, b) => sum + b.end - b.start, 0) ?? Infinity;
+    if (last && bands && bandRows <= screen.height * PARTIAL_READ_MAX_SHARE) {
+      rowsRead = bandRows;
+      const found = bands.length === 0 ? [] : await this.readBands(grey, bands);
+      lines = [...last.lines.filter((line) => !inBands(line, bands)), ...found];
+    } else {
+      lines = await this.worker.recognizeLines(greyToPgm(grey));
+    }
+    this.known.set(digest, lines);
     if (this.known.size > REMEMBERED) this.known.delete(this.known.keys().next().value!);
-    return { text, cached: false, ms: performance.now() - started };
+    this.remember(screen, lines);
+    return { text: composeScreenText(lines), lines, cached: false, ms: performance.now() - started, ...(rowsRead !== undefined ? { rowsRead } : {}) };
+  }
+
+  /** Forgets every screen read, so the next is read whole (as a first sight is). */
+  forget(): void {
+    this.known.clear();
+    this.last = undefined;
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.last = undefined;
     release();
+  }
+
+  private async readBands(grey: GreyScreen, bands: Band[]): Promise<ScreenLine[]> {
+    const { image, offsets } = stackBands(grey.grey, grey.width, bands, grey.background);
+    return unstackLines(await this.worker.recognizeLines(image), bands, offsets);
+  }
+
+  private remember(screen: RgbaImage, lines: ScreenLine[]): void {
+    // A copy: the caller's buffer may be the VNC client's framebuffer, drawn over by the next update.
+    const rgba = this.last && this.last.rgba.length === screen.rgba.length ? this.last.rgba : new Uint8Array(screen.rgba.length);
+    rgba.set(screen.rgba);
+    this.last = { width: screen.width, height: screen.height, rgba, lines };
   }
 }

@@ -36,8 +36,12 @@ describe('OCR of real screens', () => {
     // OVMF's BdsDxe lines and syslinux.efi's prompt on the UEFI framebuffer.
     ['ovmf-boot-1280x800.png', ['BdsDxe: loading Boot0001 "UEFI Misc Device"', 'boot:']],
     // Debian 12's netboot installer: the isolinux menu, then the text installer's first question.
-    ['debian-installer-menu-640x480.png', ['Debian GNU/Linux installer menu \\(BIOS mode\\)', 'Advanced options', 'Help']],
-    ['debian-installer-language-1024x768.png', ['Select a language', 'Choose the language to be used for the installation process', 'Language:', '<Go Back>']],
+    ['debian-installer-menu-640x480.png', ['Debian GNU/Linux installer menu \\(BIOS mode\\)', '\\nInstall', 'Advanced options', 'Help']],
+    // Its highlighted entry (white on red) and its status line (on black) are read as well.
+    [
+      'debian-installer-language-1024x768.png',
+      ['Select a language', 'Choose the language to be used for the installation process', 'Language:', '<Go Back>', 'Dutch - Nederlands', 'English - English', '<Space> selects'],
+    ],
   ];
 
   for (const [file, patterns] of cases) {
@@ -52,11 +56,45 @@ describe('OCR of real screens', () => {
     const image = screen('syslinux-boot-720x400.png');
     const first = await reader.read(image);
     const again = await reader.read({ ...image, rgba: Buffer.from(image.rgba) });
-    expect(again).toEqual({ text: first.text, cached: true, ms: 0 });
+    expect(again).toEqual({ text: first.text, lines: first.lines, cached: true, ms: 0 });
     // One changed pixel is a new screen.
     const changed = Buffer.from(image.rgba);
     changed[0] = 0xff;
     expect((await reader.read({ ...image, rgba: changed })).cached).toBe(false);
+  }, 60_000);
+  it('reads again only the rows that changed, and finds there what a whole read finds', async () => {
+    const original = screen('debian-installer-language-1024x768.png');
+    const whole = await reader.read(original);
+    const erase = (image: RgbaImage, word: string): RgbaImage => {
+      const line = whole.lines.find((l) => l.text.startsWith(word));
+      expect(line, `a line starting with ${word} in:\n${whole.text}`).toBeDefined();
+      const rgba = Buffer.from(image.rgba);
+      // The installer's grey, taken left of the list on the same row.
+      const bg = rgba.subarray((line!.top * image.width + 200) * 4, (line!.top * image.width + 200) * 4 + 4);
+      for (let y = line!.top - 1; y < line!.bottom + 1; y++) for (let x = 250; x < 680; x++) rgba.set(bg, (y * image.width + x) * 4);
+      return { ...image, rgba };
+    };
+    const noDutch = erase(original, 'Dutch');
+    const first = await reader.read(noDutch);
+    expect(first.rowsRead).toBeLessThan(60);
+    expect(screenTextMatches('Nederlands', first.text), first.text).toBe(false);
+    for (const pattern of ['Danish - Dansk', 'Esperanto - Esperanto', 'Select a language', '<Go Back>']) expect(screenTextMatches(pattern, first.text), `/${pattern}/ in:\n${first.text}`).toBe(true);
+    // Dutch comes back and Finnish goes: two bands far apart, read in one recognition.
+    const noFinnish = erase(original, 'Finnish');
+    const second = await reader.read(noFinnish);
+    expect(second.rowsRead).toBeLessThan(120);
+    expect(screenTextMatches('Dutch - Neder ?lands', second.text), second.text).toBe(true);
+    expect(screenTextMatches('Finnish|Suomi', second.text), second.text).toBe(false);
+    // What a reader that never saw the earlier screens reads on the same pixels.
+    const fresh = await ScreenReader.open();
+    try {
+      fresh.forget();
+      const alone = await fresh.read(noFinnish);
+      expect(alone.rowsRead).toBeUndefined();
+      expect(second.text.split('\n')).toEqual(alone.text.split('\n'));
+    } finally {
+      fresh.close();
+    }
   }, 60_000);
 });
 
