@@ -22,6 +22,13 @@ export interface Command {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
+/** A command known by name and summary, its code loaded only when it is used. */
+export interface LazyCommand {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
 /** Bad command-line arguments: printed with the command's usage hint, exit 2. */
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -1,7 +1,7 @@
 /** Argument dispatch for `ruddervirt`, separate from process wiring so tests can call it. */
 import pkg from '../../package.json' with { type: 'json' };
 import { escapeControls } from '../core/printable.js';
-import { UsageError, UserError, type CliIo, type Command } from './command.js';
+import { UsageError, UserError, type CliIo, type Command, type LazyCommand } from './command.js';
 
 export const VERSION: string = pkg.version;
 
@@ -10,7 +10,7 @@ function printable(message: string): string {
   return message.split('\n').map(escapeControls).join('\n');
 }
 
-function overview(commands: readonly Command[]): string {
+function overview(commands: readonly (Command | LazyCommand)[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'Usage: ruddervirt <command> [options]',
@@ -25,10 +25,15 @@ function overview(commands: readonly Command[]): string {
   ].join('\n');
 }
 
-export async function runCli(argv: string[], commands: readonly Command[], io: CliIo): Promise<number> {
+function loaded(command: Command | LazyCommand): Promise<Command> {
+  return 'load' in command ? command.load() : Promise.resolve(command);
+}
+
+export async function runCli(argv: string[], commands: readonly (Command | LazyCommand)[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
+    const wanted = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
+    const target = wanted && (await loaded(wanted));
     io.stdout.write(target ? target.usage.trimEnd() + '\n' : overview(commands));
     return name === undefined ? 2 : 0;
   }
@@ -36,11 +41,12 @@ export async function runCli(argv: string[], commands: readonly Command[], io: C
     io.stdout.write(`ruddervirt ${VERSION}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr.write(`ruddervirt: unknown command '${escapeControls(name)}'. Run 'ruddervirt --help' for the list.\n`);
     return 2;
   }
+  const command = await loaded(entry);
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(command.usage.trimEnd() + '\n');
     return 0;

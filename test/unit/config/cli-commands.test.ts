@@ -97,3 +97,25 @@ describe('ruddervirt schema', () => {
     expect(await runCli(['schema', 'extra'], commands, io())).toBe(2);
   });
 });
+
+describe('the command table', () => {
+  it('names and summarises each command as its module does', async () => {
+    const { commands: table } = await import('../../../src/cli/commands.js');
+    for (const entry of table) {
+      const command = await entry.load();
+      expect({ name: command.name, summary: command.summary }).toEqual({ name: entry.name, summary: entry.summary });
+    }
+  }, 60_000);
+
+  it('loads a command only to run it or show its help', async () => {
+    const loads: string[] = [];
+    const lazy = [validateCommand, schemaCommand].map((c) => ({ name: c.name, summary: c.summary, load: async () => (loads.push(c.name), c) }));
+    for (const args of [['--version'], ['--help'], []]) await runCli(args, lazy, io());
+    expect(loads).toEqual([]);
+    const t = io();
+    expect(await runCli(['help', 'schema'], lazy, t)).toBe(0);
+    expect(t.out()).toBe(schemaCommand.usage.trimEnd() + '\n');
+    expect(await runCli(['schema'], lazy, io())).toBe(0);
+    expect(loads).toEqual(['schema', 'schema']);
+  });
+});
