@@ -13,14 +13,12 @@
  * their command line, so a recycled pid is never mistaken for our VM (or signalled).
  */
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { openSocket } from '../../core/vnc/open-socket.js';
 import type { ExportDiskRequest, HttpEndpoint, VmHandle } from '../../core/engine.js';
-import { convertDisk } from '../../core/disk/convert.js';
 import { readSerialFrom, readSerialTail } from './machine.js';
 import { abortReason } from '../../core/abort.js';
+import { exportRootDisk } from './export-root-disk.js';
 
 /** Everything a later process needs to reach a detached VM; stored in the actions' handoff file. */
 export interface DetachedVmRecord {
@@ -159,17 +157,7 @@ export class AttachedMachine implements VmHandle {
     return readSerialFrom(this.record.serialLog, from);
   }
 
-  async exportDisk(req: ExportDiskRequest): Promise<void> {
-    if (this.running) throw new Error(`vm ${this.name} is still running; shut it down before exporting its disk`);
-    await mkdir(path.dirname(req.destination), { recursive: true });
-    await convertDisk({
-      source: this.record.rootDisk,
-      destination: req.destination,
-      format: req.format,
-      compress: req.compress,
-      ...(req.compressionType ? { compressionType: req.compressionType } : {}),
-      logger: req.logger,
-      signal: req.signal,
-    });
+  exportDisk(req: ExportDiskRequest): Promise<void> {
+    return exportRootDisk(this, this.record.rootDisk, req);
   }
 }

@@ -6,19 +6,18 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { mkdir, open, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { open, rm } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { openSocket } from '../../core/vnc/open-socket.js';
 import type { ExportDiskRequest, HttpEndpoint, VmHandle } from '../../core/engine.js';
 import type { Logger } from '../../core/log.js';
-import { convertDisk } from '../../core/disk/convert.js';
 import type { PortLease } from './ports.js';
 import type { VncPlan } from './qemu-args.js';
 import { QmpClient } from './qmp.js';
 import { abortReason } from '../../core/abort.js';
 import { timerDelay } from '../../core/duration.js';
 import { missingToolError } from '../../core/run-tool.js';
+import { exportRootDisk } from './export-root-disk.js';
 
 export interface StartMachineOptions {
   name: string;
@@ -282,18 +281,8 @@ export class QemuMachine implements VmHandle {
     return readSerialFrom(this.options.serialLog, from);
   }
 
-  async exportDisk(req: ExportDiskRequest): Promise<void> {
-    if (this.running) throw new Error(`vm ${this.name} is still running; shut it down before exporting its disk`);
-    await mkdir(path.dirname(req.destination), { recursive: true });
-    await convertDisk({
-      source: this.options.rootDisk,
-      destination: req.destination,
-      format: req.format,
-      compress: req.compress,
-      ...(req.compressionType ? { compressionType: req.compressionType } : {}),
-      logger: req.logger,
-      signal: req.signal,
-    });
+  exportDisk(req: ExportDiskRequest): Promise<void> {
+    return exportRootDisk(this, this.options.rootDisk, req);
   }
 
   private stderrTail(): string {
