@@ -167,6 +167,8 @@ export interface KubeHarness {
    * how a test plays a controller that is off.
    */
   onChange(listener: (type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject) => void): () => void;
+  /** A serving certificate from the cluster CA, for a server a test runs in the cluster's place. */
+  issueCertificate(commonName: string, names: readonly string[]): Promise<{ cert: string; key: string }>;
   /** Serves a pod's container port from `target` (the pod must be Running for port-forwards). */
   exposePodPort(namespace: string, pod: string, containerPort: number, target: Endpoint): void;
   /** Serves a VMI's vnc and port-forward streams from test-run servers (undefined: stop). */
@@ -473,6 +475,10 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
         api.delete(resource, resource.namespaced ? ref.namespace : undefined, ref.name);
       },
       onChange: (listener) => store.subscribe((e) => listener(e.type, api.view(e.resource, e.object))),
+      issueCertificate: async (commonName, names) => {
+        const issued = await ca.issue(commonName, names);
+        return { cert: issued.cert, key: issued.key };
+      },
       exposePodPort: (namespace, pod, containerPort, target) => network.expose(namespace, pod, containerPort, target.host, target.port),
       playVmi: (namespace, name, endpoints) => played.setVmi(namespace, name, endpoints),
       injectedFaults: () => [...faults.injected],
@@ -517,7 +523,7 @@ function seedSystemObjects(api: ClusterApi, uploads: UploadProxy, snapshotClass:
   const create = (plural: string, group: string, object: Record<string, unknown> & { metadata: Record<string, unknown> }) => {
     const resource = RESOURCE_TYPES.find((r) => r.plural === plural && r.group === group)!;
     const meta = object.metadata;
-    api.createInternal(resource, meta.namespace as string | undefined, { ...object, metadata: { ...meta, labels: { ...((meta.labels as Record<string, string>) ?? {}), ...system } } } as unknown as KubeObject);
+    api.createInternal(resource, meta.namespace as string | undefined, { ...object, metadata: { ...meta, labels: { ...((meta.labels as Record<string, string>) ?? {}), ...system } } } as unknown as KubeObject, true);
   };
   for (const ns of ['default', 'kube-system', 'kubevirt', CDI_NAMESPACE]) create('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   create('nodes', '', {
