@@ -13,7 +13,7 @@ import type { Logger, SecretMasker } from '../log.js';
 import { normaliseFingerprint } from './host-key.js';
 import { sleep } from '../abort.js';
 import { authMethods } from './ssh-auth.js';
-import { pauseUntilSshBanner } from './ssh-banner.js';
+import { pauseUntilSshBanner, type BannerProbeState } from './ssh-banner.js';
 import { SshCommunicator } from './ssh-communicator.js';
 import { DialError, dialSsh, type DialFailureKind, type DialTarget } from './ssh-dial.js';
 
@@ -173,12 +173,13 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
   let authFailures = 0;
   let replaced = 0;
   let last: DialError | undefined;
+  const probes: BannerProbeState = { reachable: false };
   for (let attempt = 1; ; attempt++) {
     if (last) {
       const wait = Math.min(retryPause(last.kind, retryInterval, handshakePause), Math.max(0, deadline - Date.now()));
       // Direct connections end the pause as soon as the server shows its banner (ssh-banner.ts);
       // after an auth failure the server is up already, so the full pause applies.
-      if (!targets.bastion && last.kind !== 'auth' && options.probeBanner !== false) await pauseUntilSshBanner(targets.target.host, targets.target.port, wait, signal);
+      if (!targets.bastion && last.kind !== 'auth' && options.probeBanner !== false) await pauseUntilSshBanner(targets.target.host, targets.target.port, wait, signal, probes);
       else await sleep(wait, signal);
     }
     signal.throwIfAborted();
@@ -187,9 +188,12 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
         `Timeout waiting for SSH: no SSH session with ${where} after ${formatGoDuration(config.sshTimeout)} (${attempt - 1} tries); last error: ${describeKind(last)}. ` + timeoutAdvice(config, last, authFailures),
       );
     }
-    const watchStale = !targets.bastion && options.probeBanner !== false;
+    // Once the guest itself answers, a try's connection reaches it at once and is never left
+    // waiting on the port forward: a silent try is then an sshd still starting its session (seconds
+    // under TCG), and probes beside it would only start more sshd processes on the guest's CPU.
+    const watchStale = !targets.bastion && options.probeBanner !== false && !probes.reachable;
     // Each replaced try doubles the grace, so a host too loaded to read a banner in time cannot churn.
-    const stale = watchStale ? new StaleDialWatch(targets.target, deadline, signal, STALE_GRACE_MS * 2 ** replaced) : undefined;
+    const stale = watchStale ? new StaleDialWatch(targets.target, deadline, signal, STALE_GRACE_MS * 2 ** replaced, probes) : undefined;
     try {
       const remaining = deadline - Date.now();
       const dialed = await dialSsh({
@@ -214,6 +218,9 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
       }
       if (!(err instanceof DialError)) throw err;
       last = err;
+      // A direct connection reset or closed unheard: the guest's network stack answered (the port
+      // forward holds a connection silent while the guest is down).
+      if (err.kind === 'handshake' && !targets.bastion) probes.reachable = true;
       logger.debug(`SSH try ${attempt} failed: ${describeKind(err)}`);
       if (err.kind === 'host-key') throw new UserError(`SSH host key check failed for ${where}: ${err.message}`);
       if (err.kind === 'auth') {
@@ -246,11 +253,11 @@ class StaleDialWatch {
   fired = false;
   readonly signal: AbortSignal;
 
-  constructor(target: SshAddress, deadline: number, outer: AbortSignal, graceMs: number) {
+  constructor(target: SshAddress, deadline: number, outer: AbortSignal, graceMs: number, probes: BannerProbeState) {
     this.signal = AbortSignal.any([outer, this.controller.signal]);
     const watch = AbortSignal.any([outer, this.watching.signal]);
     const supersede = async () => {
-      if (!(await pauseUntilSshBanner(target.host, target.port, Math.max(0, deadline - Date.now()), watch))) return;
+      if (!(await pauseUntilSshBanner(target.host, target.port, Math.max(0, deadline - Date.now()), watch, probes))) return;
       // A try begun a moment ago may simply not have read its banner yet: give it the time a probe needs.
       await sleep(graceMs, watch);
       if (this.spoke || watch.aborted) return;

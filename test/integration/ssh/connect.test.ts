@@ -222,6 +222,40 @@ describe('waiting for SSH', () => {
     }
   });
 
+  test('a guest whose sshd is slow to answer (TCG): one probe and one try reach it, not a new sshd every second', async () => {
+    // Like QEMU's port forward to a TCG guest: resets while the guest's sshd is not listening yet,
+    // then every connection waits 1.5 s (sshd forking and re-executing itself) before sshd speaks.
+    const net = await import('node:net');
+    const sockets = new Set<import('node:net').Socket>();
+    const up = Date.now() + 300;
+    let reachedSshd = 0;
+    const forward = net.createServer((sock) => {
+      sockets.add(sock.on('error', () => {}));
+      if (Date.now() < up) return void sock.destroy();
+      reachedSshd++;
+      setTimeout(() => {
+        if (sock.destroyed) return;
+        const upstream = net.connect(sshd.port, sshd.host);
+        sockets.add(upstream.on('error', () => sock.destroy()));
+        sock.pipe(upstream).pipe(sock);
+      }, 1500);
+    });
+    await new Promise<void>((r) => forward.listen(0, '127.0.0.1', () => r()));
+    const port = (forward.address() as import('node:net').AddressInfo).port;
+    try {
+      const { logger } = memoryLogger();
+      const started = Date.now();
+      // Packer's cadence (7 s after the reset): only a probe that waits for the slow banner ends the pause early.
+      const comm = await connectSsh(sshConfig({ ...sshd, port }, { sshTimeout: 30_000 }), { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(30_000) });
+      await comm.close();
+      expect(Date.now() - started).toBeLessThan(6000);
+      expect(reachedSshd).toBe(2);
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise((r) => forward.close(r));
+    }
+  });
+
   test('abort stops the wait promptly', async () => {
     const port = await freePort();
     const { logger } = memoryLogger();

@@ -35,3 +35,43 @@ describe('SSH banner probe (real sockets)', () => {
     expect(Date.now() - t1).toBeGreaterThanOrEqual(750);
   });
 });
+
+describe('SSH banner probe against a slow sshd (a TCG guest)', () => {
+  // A guest that resets connections until its sshd listens, whose sshd then takes 1.5 s to send its
+  // banner (fork and re-exec under TCG): more than a 1 s probe waits.
+  async function slowGuest(upAfterMs: number): Promise<{ port: number; reachedSshd: () => number }> {
+    let reachedSshd = 0;
+    const up = Date.now() + upAfterMs;
+    const port = await listen((s) => {
+      if (Date.now() < up) return void s.destroy();
+      reachedSshd++;
+      s.on('error', () => {});
+      setTimeout(() => s.end('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'), 1500);
+    });
+    return { port, reachedSshd: () => reachedSshd };
+  }
+
+  it('once the guest has answered, waits for the banner instead of starting a new sshd each second', async () => {
+    const guest = await slowGuest(300);
+    const t0 = Date.now();
+    expect(await pauseUntilSshBanner('127.0.0.1', guest.port, 6000, new AbortController().signal)).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(3500);
+    expect(guest.reachedSshd()).toBe(1);
+  });
+
+  it('the state carries over: a later pause waits from its first probe', async () => {
+    const guest = await slowGuest(0);
+    const state = { reachable: true };
+    expect(await pauseUntilSshBanner('127.0.0.1', guest.port, 4000, new AbortController().signal, state)).toBe(true);
+    expect(guest.reachedSshd()).toBe(1);
+  });
+
+  it('a cancelled pause ends at once, even while a probe waits for a banner', async () => {
+    const guest = await slowGuest(0);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('cancelled by test')), 200);
+    const t0 = Date.now();
+    await expect(pauseUntilSshBanner('127.0.0.1', guest.port, 10_000, controller.signal, { reachable: true })).rejects.toThrow('cancelled by test');
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+});
