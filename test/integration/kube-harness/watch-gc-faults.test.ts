@@ -99,7 +99,9 @@ describe('kube harness watches', () => {
     await core.createNamespacedConfigMap({ namespace: ns, body: { metadata: { name: 'b' } } });
     await core.patchNamespacedConfigMap({ namespace: ns, name: 'b', body: { data: { x: '1' } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
     await core.deleteNamespacedConfigMap({ namespace: ns, name: 'b' });
-    await w.until(() => w.events.some((e) => e.type === 'DELETED') && w.events.some((e) => e.type === 'BOOKMARK'));
+    // Bookmarks come every 100 ms, so one may come before the changes too: wait for one after them.
+    const deletedAt = () => w.events.findIndex((e) => e.type === 'DELETED');
+    await w.until(() => deletedAt() >= 0 && w.events.slice(deletedAt()).some((e) => e.type === 'BOOKMARK'));
     w.stop();
     const changes = w.events.filter((e) => e.type !== 'BOOKMARK').map((e) => [e.type, e.name]);
     expect(changes).toEqual([
@@ -107,8 +109,14 @@ describe('kube harness watches', () => {
       ['MODIFIED', 'b'],
       ['DELETED', 'b'],
     ]);
-    const bookmark = w.events.find((e) => e.type === 'BOOKMARK')!;
-    expect(Number(bookmark.object.metadata?.resourceVersion)).toBeGreaterThan(Number(first.metadata!.resourceVersion));
+    const rv = (e: (typeof w.events)[number]) => Number(e.object.metadata?.resourceVersion);
+    const bookmarks = w.events.filter((e) => e.type === 'BOOKMARK').map(rv);
+    // A bookmark carries the version the watch has reached: never behind where it started, never going back.
+    expect(bookmarks[0]).toBeGreaterThanOrEqual(Number(first.metadata!.resourceVersion));
+    expect(bookmarks).toEqual([...bookmarks].sort((a, b) => a - b));
+    const after = w.events.slice(deletedAt()).find((e) => e.type === 'BOOKMARK')!;
+    expect(rv(after)).toBeGreaterThanOrEqual(rv(w.events[deletedAt()]!));
+    expect(rv(after)).toBeGreaterThan(Number(first.metadata!.resourceVersion));
   });
 
   it('starts with the current objects when no resourceVersion is given, and ends initial events with a bookmark when asked', async () => {
