@@ -1,7 +1,8 @@
 /**
  * The validating admission the real components add on top of schemas: KubeVirt's VM/VMI webhooks,
  * CDI's DataVolume webhook and the CEL rules of the snapshot CRDs (the subset that matters for
- * builds, from reference/kubevirt.md §1.3, §3, §4). A denial is the API server's 422 with the
+ * builds; kubevirt/kubevirt pkg/virt-api/webhooks/validating-webhook/admitters@v1.9.0, kubevirt/containerized-data-importer
+ * pkg/apiserver/webhooks/datavolume-validate.go@v1.66.0, kubernetes-csi/external-snapshotter client/config/crd@v8.6.0). A denial is the API server's 422 with the
  * webhook's name in the message, as kube-apiserver wraps webhook answers.
  */
 import { ApiError, type StatusCause } from './api-errors.js';

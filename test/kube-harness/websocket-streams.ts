@@ -2,8 +2,8 @@
  * Websocket upgrades of the API server:
  * - KubeVirt's VMI streams (vnc, console, portforward/<port>[/<protocol>], and the VM-level
  *   portforward): subprotocol `plain.kubevirt.io`, raw bytes in binary frames, text frames
- *   dropped, pings every second on port-forwards as virt-api sends them (reference/kubevirt.md
- *   §2.1);
+ *   dropped, pings every second on port-forwards as virt-api sends them (kubevirt/kubevirt
+ *   staging/src/kubevirt.io/client-go/subresources/constants.go, pkg/virt-api/rest, v1.9.0);
  * - pods/portforward with the Kubernetes channel protocol (`v4.channel.k8s.io` or `channel.k8s.io`,
  *   binary): two channels per port (data 2i, error 2i+1), each opened with the port number as two
  *   little-endian bytes, then frames of one channel byte and the payload (kubelet's websocket

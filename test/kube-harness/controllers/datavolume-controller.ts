@@ -11,7 +11,9 @@
  *   CloneSourceInUse), then copies it; a target smaller than the source fails;
  * - upload: an upload pod appears and the DataVolume becomes UploadReady; data arrives through
  *   the upload proxy (upload-proxy.ts).
- * Phases, conditions (Bound, Running, Ready) and events follow CDI's (reference/kubevirt.md §3.3).
+ * Phases, conditions (Bound, Running, Ready) and events follow CDI's (kubevirt/containerized-data-importer
+ * staging/src/kubevirt.io/containerized-data-importer-api/pkg/apis/core/v1beta1/types.go and
+ * doc/datavolumes.md, v1.66.0).
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,5 +1,6 @@
 /**
- * KubeVirt's VirtualMachineExport controller and export server (reference/kubevirt.md §4.2):
+ * KubeVirt's VirtualMachineExport controller and export server (kubevirt/kubevirt
+ * staging/src/kubevirt.io/api/export/v1/types.go, pkg/storage/export/export, v1.9.0):
  * - sources: a PersistentVolumeClaim (not mounted by a pod that is not Succeeded), a stopped VirtualMachine
  *   (its PVC and DataVolume volumes) or a ready VirtualMachineSnapshot;
  * - the token is the `token` key of spec.tokenSecretRef, or of a generated Secret;

@@ -1,6 +1,6 @@
 /**
- * KubeVirt's VirtualMachine controller and the VM lifecycle subresources (reference/kubevirt.md
- * §1.1, §1.6):
+ * KubeVirt's VirtualMachine controller and the VM lifecycle subresources (kubevirt/kubevirt
+ * staging/src/kubevirt.io/api/core/v1/types.go, pkg/virt-api/api.go, v1.9.0):
  * - dataVolumeTemplates become DataVolumes owned by the VM; the VMI waits until every DataVolume
  *   volume has Succeeded and every PVC exists (printableStatus Provisioning, DataVolumeError,
  *   ErrorPvcNotFound meanwhile);
