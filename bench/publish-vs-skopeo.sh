@@ -61,13 +61,24 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.2f", b-a}'; }
 median() { sort -g | awk '{a[NR]=$1} END{print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 max() { sort -g | tail -1; }
 
-# ours DISK NAME [ARGS…]: one publish; prints "wall_s max_rss_kib"
+# ours DISK NAME [ARGS…]: one publish; prints "wall_s max_rss_kib anon_kib file_kib", the last two
+# the peaks of /proc/PID/status RssAnon (our heap, buffers, threads) and RssFile (the node binary's
+# and libraries' pages), sampled every 50 ms: they show how much of the RSS is ours to cut.
 ours() {
   local disk="$1" name="$2"; shift 2
   local start; start=$(now)
-  /usr/bin/time -f '%M' -o "$work/time.out" "$node" "$work/publish.mjs" "$@" "$disk" "$host/bench/$name:v1" >"$work/ours.out" 2>"$work/ours.err" \
-    || { cat "$work/ours.err" >&2; exit 1; }
-  echo "$(since "$start") $(cat "$work/time.out")"
+  /usr/bin/time -f '%M' -o "$work/time.out" "$node" "$work/publish.mjs" "$@" "$disk" "$host/bench/$name:v1" >"$work/ours.out" 2>"$work/ours.err" &
+  local timer=$! pid="" anon=0 file=0 a f
+  while kill -0 "$timer" 2>/dev/null; do
+    [[ -n $pid ]] || pid=$(pgrep -P "$timer" | head -1)
+    if [[ -n $pid ]] && read -r a f < <(awk '/^RssAnon/{a=$2} /^RssFile/{f=$2} END{if (a != "") print a, f}' "/proc/$pid/status" 2>/dev/null); then
+      (( a > anon )) && anon=$a
+      (( f > file )) && file=$f
+    fi
+    sleep 0.05
+  done
+  wait "$timer" || { cat "$work/ours.err" >&2; exit 1; }
+  echo "$(since "$start") $(cat "$work/time.out") $anon $file"
 }
 
 # pipeline DISK NAME: tar owned by 107:107 under disk/, hashed uncompressed (the diff ID) and gzipped,
@@ -136,6 +147,7 @@ disk_for() {
 printf 'machine: %s cores, %s, %s; load average at start: %s\n' "$(nproc)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \
   "$("$node" --version)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 empty_rss=$(/usr/bin/time -f '%M' "$node" -e 0 2>&1)
+read -r empty_anon empty_file < <("$node" -e "const s = require('fs').readFileSync('/proc/self/status', 'utf8'); const k = (n) => s.match(new RegExp('^' + n + ':\\\\s+(\\\\d+)', 'm'))[1]; console.log(k('RssAnon'), k('RssFile'))")
 status=0
 for case in $cases; do
   disk=$(disk_for "$case")
@@ -162,6 +174,8 @@ for case in $cases; do
   mbs() { awk -v n="$bytes" -v t="$1" 'BEGIN{printf "%.0f", n/1e6/t}'; }
   printf '%s: %s bytes (%s), median of %d runs\n' "$case" "$bytes" "$([[ $case == synthetic ]] && echo 'qcow2, half random, half zeros' || echo 'uncompressed qcow2 of the real Debian 12 guest')" "$runs"
   printf '  ours:     %6.2f s  %5s MB/s  peak RSS %4d MiB  layer %s bytes (gzip)\n' "$o" "$(mbs "$o")" $((o_rss / 1024)) "$(layer_size "ours-$case-1")"
+  printf '            of the RSS, peaks: anonymous %d MiB (heap, buffers, threads), file-backed %d MiB (node binary, libraries; `node -e 0`: %d + %d MiB)\n' \
+    $(($(cut -d' ' -f3 "$work/o" | max) / 1024)) $(($(cut -d' ' -f4 "$work/o" | max) / 1024)) $((empty_anon / 1024)) $((empty_file / 1024))
   printf '  pipeline: %6.2f s  %5s MB/s  peak RSS %4d MiB  layer %s bytes (tar | gzip -6, sha256sum, skopeo copy)\n' "$p" "$(mbs "$p")" $((p_rss / 1024)) "$(layer_size "pipe-$case-1")"
   if [[ -s "$work/z" ]]; then
     z=$(cut -d' ' -f1 "$work/z" | median)
