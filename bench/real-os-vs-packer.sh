@@ -24,8 +24,12 @@
 # SBOM 0.7. Both tools wait on the same guest, and the guest itself runs slower under ours: on the
 # quietest pair cloud-init finished at guest uptime 67.9 s under ours and 49.1 s under Packer, and
 # its kernel reached /init at 3.1 s vs 2.5 s: TCG's -cpu max (ours) against qemu64 (Packer's).
-# Ours alone with cpuModel "qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16" (x86-64-v2, no AVX):
-# 73.3 and 77.8 s against 81.2-99.3 s with max, alternating, load 0.7-2.
+# A fresh clone's run: 96.4 s vs 83.6 s (1.15), cloud-init done at guest uptime 78.2 s vs 52.9 s.
+# Ours alone by cpuModel, alternating, load 0.6-2, wall (guest uptime at cloud-init done):
+# max (the default) 81.2-99.3 s (65-76 s, 6 runs); max,-avx,-avx2 93.8 s (73.3); max,-la57
+# 82.7 s (65.2); qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16 (x86-64-v2) 73.3, 77.8 s (57.2,
+# 62.9); qemu64 67.4, 68.1 s (51.9, 52.7): Packer's model, under the goal against Packer's 81.7 s,
+# but x86-64-v2/v3 guests refuse it. Which of max's other features costs is not known yet.
 # Measured and found not to matter here: refused logins (none: cloud-init makes the user before
 # sshd starts); QEMU's exit after the guest's power-off (40-110 ms after its last console line,
 # so a QMP SHUTDOWN event would gain nothing); a gap before provisioning or export (under 2 ms).
