@@ -29,7 +29,9 @@
 # max (the default) 81.2-99.3 s (65-76 s, 6 runs); max,-avx,-avx2 93.8 s (73.3); max,-la57
 # 82.7 s (65.2); qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16 (x86-64-v2) 73.3, 77.8 s (57.2,
 # 62.9); qemu64 67.4, 68.1 s (51.9, 52.7): Packer's model, under the goal against Packer's 81.7 s,
-# but x86-64-v2/v3 guests refuse it. Which of max's other features costs is not known yet.
+# but x86-64-v2/v3 guests refuse it. max,-pku,-pks 78.4 s (62.4): QEMU flushes its whole TLB on
+# each PKRU write (qemu/qemu target/i386/tcg/misc_helper.c helper_wrpkru @v7.2.0); and
+# max,-pku,-pks,-avx,-avx2,-la57 81.3 s (62.9). So no single feature explains it; one run each.
 # Measured and found not to matter here: refused logins (none: cloud-init makes the user before
 # sshd starts); QEMU's exit after the guest's power-off (40-110 ms after its last console line,
 # so a QMP SHUTDOWN event would gain nothing); a gap before provisioning or export (under 2 ms).
