@@ -303,7 +303,7 @@ const vm = object(
     cpu: integer('Virtual CPUs.', { minimum: 1, maximum: 512, default: 1 }),
     cpuModel: text(
       'CPU model the guest sees (QEMU -cpu, KubeVirt domain.cpu.model), e.g. host (KubeVirt host-passthrough), max, Nehalem, Haswell-noTSX. ' +
-        'Default: host under KVM; max under software emulation (everything TCG can emulate, so x86-64-v2/v3 guests boot).',
+        'Default: host under KVM; under software emulation qemu64 with the x86-64-v2 features (RHEL 9 boots; x86-64-v3 guests such as RHEL 10 need max, every feature TCG emulates, at some speed).',
     ),
     memory: size('Memory.', { default: '512Mi' }),
     machineType: choice(

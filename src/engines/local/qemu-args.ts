@@ -9,8 +9,7 @@
  * - Boot order by bootindex, root disk first: a blank disk is not bootable, so the firmware falls
  *   through to the install ISO; once the installer has made the disk bootable, later reboots
  *   start from it (what Packer's `-boot once=d` achieves, but also under UEFI).
- * - -cpu max under TCG: the default qemu64 model lacks SSE4.2/POPCNT, which x86-64-v2
- *   distributions (RHEL 9 and its rebuilds) require; -cpu host under KVM.
+ * - Under TCG, qemu64 with the x86-64-v2 features (see TCG_DEFAULT_CPU_MODEL); -cpu host under KVM.
  * - Networking is user-mode (slirp); the guest reaches the host at 10.0.2.2, and SSH is forwarded
  *   from a loopback-only host port (Packer binds all interfaces; a build VM's SSH should not be).
  *   NICs on a declared subnet connect to that subnet's switch over a unix socket (-netdev stream).
@@ -23,12 +22,14 @@ import type { Accelerator } from './accelerator.js';
 export type MachineType = 'pc' | 'q35';
 
 /**
- * The CPU model under TCG when the build names none: `max`, every feature TCG can emulate, so
- * guests that need x86-64-v2 or v3 (RHEL 9, RHEL 10) boot. Packer leaves QEMU's qemu64, which they
- * refuse. Paired boots of the test guest with max, Nehalem and qemu64 showed no difference beyond
- * the noise of a loaded 2-core host, so compatibility decides.
+ * The CPU model under TCG when the build names none: QEMU's qemu64 (what Packer leaves) plus the
+ * x86-64-v2 features (SSSE3, SSE4.1/4.2, POPCNT, CMPXCHG16B, LAHF/SAHF), which RHEL 9 and its
+ * rebuilds require; x86-64-v3 guests (RHEL 10) need `cpuModel: max`. Every feature a guest sees
+ * is one its libraries pick code for, and under TCG the vector ones are emulated slowly: a real
+ * Debian 12 cloud guest reached the end of cloud-init at uptime 65-76 s with `max`, 57-63 s with
+ * this model and 52 s with plain qemu64 (bench/real-os-vs-packer.sh, 2-core host).
  */
-export const TCG_DEFAULT_CPU_MODEL = 'max';
+export const TCG_DEFAULT_CPU_MODEL = 'qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16,+lahf_lm';
 
 export interface DiskPlan {
   /** Unique among the plan's drives; also the QEMU drive id. */

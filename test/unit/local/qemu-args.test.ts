@@ -51,9 +51,10 @@ function parseOptions(text: string): Map<string, string> {
 }
 
 describe('qemuArgs (pure)', () => {
-  it("CPU model: host under KVM, max under TCG, and the build's cpuModel wins under either", () => {
+  it("CPU model: host under KVM, qemu64 with the x86-64-v2 features under TCG, and the build's cpuModel wins under either", () => {
     expect(values(qemuArgs(plan({ accelerator: 'kvm' })), '-cpu')).toEqual(['host']);
-    expect(values(qemuArgs(plan({ accelerator: 'tcg' })), '-cpu')).toEqual(['max']);
+    expect(values(qemuArgs(plan({ accelerator: 'tcg' })), '-cpu')).toEqual(['qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16,+lahf_lm']);
+    expect(values(qemuArgs(plan({ accelerator: 'tcg', cpuModel: 'max' })), '-cpu')).toEqual(['max']);
     expect(values(qemuArgs(plan({ accelerator: 'tcg', cpuModel: 'Nehalem' })), '-cpu')).toEqual(['Nehalem']);
     expect(values(qemuArgs(plan({ accelerator: 'kvm', cpuModel: 'host-passthrough' })), '-cpu')).toEqual(['host']);
     expect(values(qemuArgs(plan({ accelerator: 'kvm', cpuModel: 'Haswell-noTSX' })), '-cpu')).toEqual(['Haswell-noTSX']);
@@ -63,7 +64,7 @@ describe('qemuArgs (pure)', () => {
     const args = qemuArgs(plan());
     expect(values(args, '-machine')).toEqual(['pc']);
     expect(values(args, '-accel')).toEqual(['tcg']);
-    expect(values(args, '-cpu')).toEqual(['max']);
+    expect(values(args, '-cpu')).toEqual(['qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+cx16,+lahf_lm']);
     expect(values(args, '-smp')).toEqual(['2']);
     expect(values(args, '-m')).toEqual(['1024M']);
     expect(values(args, '-display')).toEqual(['none']);
