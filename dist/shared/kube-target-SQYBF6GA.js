@@ -6,8 +6,8 @@ import {
 import "./chunk-DLLND6BN.js";
 import "./chunk-LI624AP2.js";
 import "./chunk-CTLLT6VU.js";
-import "./chunk-2AERMIAP.js";
 import "./chunk-OYIX4NJ3.js";
+import "./chunk-2AERMIAP.js";
 import "./chunk-U4LSYZ75.js";
 export {
   loadKubeTarget
