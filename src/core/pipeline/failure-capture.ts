@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { VmHandle } from '../engine.js';
 import type { Logger } from '../log.js';
+import { cpuFeatureHint } from './cpu-feature-hint.js';
 import { saveScreenshot } from './steps/boot-command.js';
 import { textFileFor } from './steps/text-waits.js';
 
@@ -17,6 +18,7 @@ export const SERIAL_TAIL_LINES = 30;
 export async function captureFailure(handle: VmHandle, logDir: string, logger: Logger, { screenshot = true }: { screenshot?: boolean } = {}): Promise<void> {
   // A VM that hangs must not hold the failure report up.
   const quick = AbortSignal.timeout(10_000);
+  const seen: string[] = [];
   try {
     if (!screenshot) throw new Error('the boot command typed a sensitive value, which the screen may still show');
     const file = await saveScreenshot(handle, path.join(logDir, FAILURE_SCREENSHOT), quick);
@@ -24,12 +26,14 @@ export async function captureFailure(handle: VmHandle, logDir: string, logger: L
     // Its text, read by OCR beside it (saveScreenshot), for people who cannot open the image.
     const text = await readFile(textFileFor(file), 'utf8').catch(() => '');
     const lines = text.split('\n').filter((l) => l.trim() !== '');
+    seen.push(...lines);
     if (lines.length > 0) logger.error(`last screen's text:\n${lines.map((l) => `  | ${l}`).join('\n')}`);
   } catch (err) {
     logger.warn(`no screenshot: ${err instanceof Error ? err.message : String(err)}`);
   }
   try {
     const tail = await handle.serialTail(SERIAL_TAIL_LINES);
+    seen.push(...tail);
     if (tail.length > 0) {
       await writeFile(path.join(logDir, SERIAL_TAIL_FILE), tail.join('\n') + '\n');
       logger.error(`last serial console lines:\n${tail.map((l) => `  | ${l}`).join('\n')}`);
@@ -37,4 +41,6 @@ export async function captureFailure(handle: VmHandle, logDir: string, logger: L
   } catch (err) {
     logger.warn(`no serial console: ${err instanceof Error ? err.message : String(err)}`);
   }
+  const hint = cpuFeatureHint(seen);
+  if (hint) logger.error(hint);
 }

@@ -116,6 +116,16 @@ describe('onError', () => {
     expect(phasesOf(run, 'base/web')).toContain('shutdown: failed');
   });
 
+  it('a guest that refuses its CPU model: the failure report says which cpuModel to set', async () => {
+    const world = new FakeWorld().script('web', 'waitForShutdown', { fail: 'timed out waiting for shutdown' });
+    void world.whenCalled('web', 'startVm').then(() => {
+      for (const vm of world.vms.values()) if (vm.name === 'web') vm.serial.push('Fatal glibc error: CPU does not support x86-64-v2', '[    2.5] Kernel panic - not syncing: Attempted to kill init!');
+    });
+    const run = await runOnFake(dir, dir.load(oneVm()), { world });
+    expect(run.result.status).toBe('failed');
+    expect(run.lines.join('\n')).toMatch(/the guest refuses its CPU model \(it needs x86-64-v2\).*cpuModel/);
+  });
+
   it('abort: leaves the VM running and the work folder in place, and says what it left', async () => {
     const world = new FakeWorld().script('web', 'exportDisk', { fail: 'no space left on device' });
     const run = await runOnFake(dir, dir.load(oneVm()), { world, onError: 'abort' });
