@@ -8,8 +8,8 @@ import {
   stageVm,
   startStageLog,
   uploadStageLogs
-} from "./chunk-DH6ZIVBW.js";
-import "./chunk-BLZYUVOK.js";
+} from "./chunk-BTW225SS.js";
+import "./chunk-NR2QCUI5.js";
 import "./chunk-ZZVCVOQK.js";
 import {
   loadBuildForAction
@@ -33,11 +33,11 @@ import {
 import "./chunk-6WMOBZZP.js";
 import "./chunk-C64J5OXG.js";
 import "./chunk-7JDLV63C.js";
-import "./chunk-NSGVB3J5.js";
+import "./chunk-33RSMDHW.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
-import "./chunk-4S3LKJRX.js";
+import "./chunk-OSCRBHZC.js";
 import "./chunk-UJI5WFNG.js";
 import "./chunk-JVZJNOC6.js";
 import "./chunk-W3354BOA.js";

@@ -7,7 +7,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-YTLH5I7B.js";
+} from "./chunk-A2G2KQCA.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
@@ -24,7 +24,7 @@ import {
   readFailure,
   startBuildLog,
   uploadLogsIfWanted
-} from "./chunk-BLZYUVOK.js";
+} from "./chunk-NR2QCUI5.js";
 import {
   allVms,
   filterBuild
@@ -65,15 +65,15 @@ import "./chunk-D4ACQDIO.js";
 import {
   LayerHistory,
   runBuild
-} from "./chunk-ZCG4TPTZ.js";
+} from "./chunk-7SLE3FCZ.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
-import "./chunk-V3SYYAJ4.js";
-import "./chunk-NSGVB3J5.js";
+import "./chunk-NYRVO55I.js";
+import "./chunk-33RSMDHW.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
-import "./chunk-4S3LKJRX.js";
+import "./chunk-OSCRBHZC.js";
 import "./chunk-UJI5WFNG.js";
 import "./chunk-JVZJNOC6.js";
 import "./chunk-W3354BOA.js";

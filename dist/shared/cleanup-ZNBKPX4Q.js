@@ -3,8 +3,8 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   forgetAbandoned,
   readAbandoned
-} from "./chunk-DAYQG2IB.js";
-import "./chunk-4S3LKJRX.js";
+} from "./chunk-LRDZ5R5U.js";
+import "./chunk-OSCRBHZC.js";
 import "./chunk-UJI5WFNG.js";
 import {
   parseCommandArgs

@@ -18,7 +18,7 @@ import {
 import {
   outputsToVerify,
   runVerify
-} from "./chunk-V3SYYAJ4.js";
+} from "./chunk-NYRVO55I.js";
 import {
   createLocalEngine
 } from "./chunk-JVZJNOC6.js";

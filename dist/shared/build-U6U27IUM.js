@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "./chunk-ZCG4TPTZ.js";
+} from "./chunk-7SLE3FCZ.js";
 import "./chunk-7JDLV63C.js";
 import {
   KUBEVIRT_FLAGS,
@@ -15,8 +15,8 @@ import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-V3SYYAJ4.js";
-import "./chunk-NSGVB3J5.js";
+} from "./chunk-NYRVO55I.js";
+import "./chunk-33RSMDHW.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
@@ -26,8 +26,8 @@ import {
 import {
   describeAbandoned,
   recordAbandoned
-} from "./chunk-DAYQG2IB.js";
-import "./chunk-4S3LKJRX.js";
+} from "./chunk-LRDZ5R5U.js";
+import "./chunk-OSCRBHZC.js";
 import "./chunk-UJI5WFNG.js";
 import {
   parseCommandArgs,

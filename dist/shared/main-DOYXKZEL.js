@@ -4,7 +4,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-YTLH5I7B.js";
+} from "./chunk-A2G2KQCA.js";
 import {
   loadBuildForAction
 } from "./chunk-O5EXPXLE.js";
@@ -32,12 +32,12 @@ import "./chunk-7JDLV63C.js";
 import {
   readOutputs
 } from "./chunk-TKDPPNR4.js";
-import "./chunk-V3SYYAJ4.js";
-import "./chunk-NSGVB3J5.js";
+import "./chunk-NYRVO55I.js";
+import "./chunk-33RSMDHW.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
-import "./chunk-4S3LKJRX.js";
+import "./chunk-OSCRBHZC.js";
 import "./chunk-UJI5WFNG.js";
 import "./chunk-JVZJNOC6.js";
 import "./chunk-W3354BOA.js";

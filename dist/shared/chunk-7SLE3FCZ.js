@@ -11,13 +11,13 @@ import {
   createWorkFolder,
   keepWorkFolder,
   sweepStaleWorkFolders
-} from "./chunk-V3SYYAJ4.js";
+} from "./chunk-NYRVO55I.js";
 import {
   createPhaseRunner,
   maskSecretsInFolder,
   outputImagePath,
   runVmSteps
-} from "./chunk-NSGVB3J5.js";
+} from "./chunk-33RSMDHW.js";
 import {
   writeSha256File
 } from "./chunk-K5YCSMLN.js";

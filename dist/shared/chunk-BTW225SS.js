@@ -5,7 +5,7 @@ import {
   readFailure,
   startBuildLog,
   uploadLogsIfWanted
-} from "./chunk-BLZYUVOK.js";
+} from "./chunk-NR2QCUI5.js";
 import {
   selectVm
 } from "./chunk-ZZVCVOQK.js";
@@ -34,7 +34,7 @@ import {
   createPhaseRunner,
   maskSecretsInFolder,
   runVmSteps
-} from "./chunk-NSGVB3J5.js";
+} from "./chunk-33RSMDHW.js";
 import {
   createLocalEngine
 } from "./chunk-JVZJNOC6.js";

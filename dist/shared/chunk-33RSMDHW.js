@@ -15,7 +15,7 @@ import {
   bootCommandFields,
   captureFailure,
   typeBootCommand
-} from "./chunk-4S3LKJRX.js";
+} from "./chunk-OSCRBHZC.js";
 import {
   outputFileName
 } from "./chunk-OQX3GH46.js";

@@ -175,6 +175,20 @@ function raceAbort(work, signal) {
 import { readFile, writeFile as writeFile3 } from "node:fs/promises";
 import path3 from "node:path";
 
+// src/core/pipeline/cpu-feature-hint.ts
+var REFUSALS = [/CPU does not support x86-64-v(\d)/i, /requires the following features not present on the CPU/i, /CPU ISA level is lower than required/i];
+function cpuFeatureHint(lines) {
+  for (const line of lines) {
+    for (const refusal of REFUSALS) {
+      const m = refusal.exec(line);
+      if (!m) continue;
+      const level = m[1] ? ` (it needs x86-64-v${m[1]})` : "";
+      return `the guest refuses its CPU model${level}: "${line.trim()}". Set the VM's cpuModel to one with those features: max (everything QEMU's software emulation offers), host under KVM, or a named model such as Haswell-noTSX`;
+    }
+  }
+  return void 0;
+}
+
 // src/core/pipeline/steps/boot-command.ts
 import { writeFile as writeFile2 } from "node:fs/promises";
 import path2 from "node:path";
@@ -827,12 +841,14 @@ var SERIAL_TAIL_FILE = "serial-tail.txt";
 var SERIAL_TAIL_LINES = 30;
 async function captureFailure(handle, logDir, logger, { screenshot = true } = {}) {
   const quick = AbortSignal.timeout(1e4);
+  const seen = [];
   try {
     if (!screenshot) throw new Error("the boot command typed a sensitive value, which the screen may still show");
     const file = await saveScreenshot(handle, path3.join(logDir, FAILURE_SCREENSHOT), quick);
     logger.error(`last screen: ${file}`);
     const text = await readFile(textFileFor(file), "utf8").catch(() => "");
     const lines = text.split("\n").filter((l) => l.trim() !== "");
+    seen.push(...lines);
     if (lines.length > 0) logger.error(`last screen's text:
 ${lines.map((l) => `  | ${l}`).join("\n")}`);
   } catch (err) {
@@ -840,6 +856,7 @@ ${lines.map((l) => `  | ${l}`).join("\n")}`);
   }
   try {
     const tail = await handle.serialTail(SERIAL_TAIL_LINES);
+    seen.push(...tail);
     if (tail.length > 0) {
       await writeFile3(path3.join(logDir, SERIAL_TAIL_FILE), tail.join("\n") + "\n");
       logger.error(`last serial console lines:
@@ -848,6 +865,8 @@ ${tail.map((l) => `  | ${l}`).join("\n")}`);
   } catch (err) {
     logger.warn(`no serial console: ${err instanceof Error ? err.message : String(err)}`);
   }
+  const hint = cpuFeatureHint(seen);
+  if (hint) logger.error(hint);
 }
 
 export {

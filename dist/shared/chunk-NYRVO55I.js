@@ -6,7 +6,7 @@ import {
   createPhaseRunner,
   maskSecretsInFile,
   runVmSteps
-} from "./chunk-NSGVB3J5.js";
+} from "./chunk-33RSMDHW.js";
 import {
   ownerAlive,
   processStartTime

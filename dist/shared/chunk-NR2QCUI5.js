@@ -9,7 +9,7 @@ import {
   FAILURE_SCREENSHOT,
   SERIAL_TAIL_FILE,
   textFileFor
-} from "./chunk-4S3LKJRX.js";
+} from "./chunk-OSCRBHZC.js";
 
 // src/actions/toolkit/failure-report.ts
 import { readdir, readFile } from "node:fs/promises";

@@ -4,11 +4,11 @@ import {
   runStage,
   sshHint,
   stageEngine
-} from "./chunk-DH6ZIVBW.js";
+} from "./chunk-BTW225SS.js";
 import {
   logArtifactInputs,
   startBuildLog
-} from "./chunk-BLZYUVOK.js";
+} from "./chunk-NR2QCUI5.js";
 import {
   selectVm
 } from "./chunk-ZZVCVOQK.js";
@@ -41,11 +41,11 @@ import "./chunk-7JDLV63C.js";
 import {
   resolveSourceChecksums
 } from "./chunk-IS5JQAUT.js";
-import "./chunk-NSGVB3J5.js";
+import "./chunk-33RSMDHW.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
-import "./chunk-4S3LKJRX.js";
+import "./chunk-OSCRBHZC.js";
 import "./chunk-UJI5WFNG.js";
 import "./chunk-JVZJNOC6.js";
 import "./chunk-W3354BOA.js";
