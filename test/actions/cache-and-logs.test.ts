@@ -1,5 +1,5 @@
 /**
- * Issue 6 items 3–4 and issue 7 item 1 in Actions: the whole-build action reuses unchanged layers
+ * Layer reuse and build logs in Actions: the whole-build action reuses unchanged layers
  * across jobs through the Actions cache, and the actions upload their log folder (screenshots,
  * serial console, build log) as a workflow artifact themselves. Run as the runner runs them (real
  * bundles, INPUT_*, file commands), with the real test guest under QEMU, against a FAKE of GitHub's

@@ -1,5 +1,5 @@
 /**
- * Issue 6, item 7: the stage actions as a real chain, run from a fresh bundle the way the runner
+ * The stage actions as a real chain, run from a fresh bundle the way the runner
  * runs them (node <bundle>/<action>/index.js, INPUT_*, GITHUB_OUTPUT/STATE/ENV/STEP_SUMMARY files,
  * post steps with their state): setup-cluster → import-source → build-vm → provision → snapshot →
  * publish-containerdisk, on the local engine with the real test guest (one TCG boot), a real

@@ -1,5 +1,5 @@
 /**
- * Issue 6 on the kubevirt engine: the bundled actions run the way the runner runs them (node
+ * The stage actions on the kubevirt engine: the bundled actions run the way the runner runs them (node
  * <bundle>/<action>/index.js, INPUT_*, GITHUB_OUTPUT/STATE/ENV/STEP_SUMMARY files, post steps with
  * their state) against the kube harness — an HTTPS Kubernetes API whose KubeVirt/CDI controllers
  * boot real QEMU guests. Nothing of ours is mocked; what cannot run here (a real cluster) is the

@@ -1,5 +1,5 @@
 /**
- * Issue 20 item 4: a build file that `ruddervirt validate` accepts builds on the engine it
+ * A build file that `ruddervirt validate` accepts builds on the engine it
  * validates for — never "validate ok, build fails at once". Every source kind (url, path, iso,
  * containerDisk, from) through every local entry point: the CLI bundle's `build`, the whole-build
  * action and the stage actions (import-source → build-vm → snapshot), each run as its users run it.

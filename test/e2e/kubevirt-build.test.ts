@@ -1,5 +1,5 @@
 /**
- * Issue 5's acceptance, end to end: the bundled CLI builds the quickstart with --engine kubevirt
+ * The kubevirt engine end to end: the bundled CLI builds the quickstart with --engine kubevirt
  * against the kube harness (a Kubernetes API server whose KubeVirt/CDI controllers boot a real
  * QEMU guest), with the fault switch on (500s and 409s on first tries, watches cut short):
  * upload of the local disk through CDI's upload proxy → VM → boot command over KubeVirt's VNC

@@ -1,5 +1,5 @@
 /**
- * Issue 7 on KubeVirt, end to end with real guests: the bundled CLI builds a two-layer module with
+ * Networked modules on KubeVirt, end to end with real guests: the bundled CLI builds a two-layer module with
  * --engine kubevirt against the kube harness, whose Kube-OVN data plane routes the subnets for real.
  *
  *   layer base:      base — the test guest on the default pod network (file server pod, VMI port-forward)
@@ -269,7 +269,7 @@ describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnet
       expect(run.stderr).toContain('inet 10.20.0.2');
       // Not yet: the harness's DHCP offers the gateway as router for the primary NIC, but the test
       // guest does not install the default route from it (route: lines show only the subnet), so
-      // egress for internet: true is not proven here; see the report of issue 7.
+      // egress for internet: true is not proven here.
       expect(run.stderr).toContain('route: 10.20.0.0/24 dev eth0');
       // What the guests saw.
       expect(run.stderr).toMatch(/built in layer base/);

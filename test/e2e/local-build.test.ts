@@ -1,5 +1,5 @@
 /**
- * Issue 3's acceptance, end to end with real parts: the committed CLI bundle builds the quickstart
+ * The local engine end to end with real parts: the committed CLI bundle builds the quickstart
  * with QEMU (TCG here), typing the boot command over VNC into the real test guest, which fetches its
  * seed over HTTP; SSH provisioning; clean shutdown; compressed qcow2. Then the output image is booted
  * again and read over SSH, so the proof comes from the image itself.

@@ -1,5 +1,5 @@
 /**
- * Issue 7 §3–§4 with real guests (the test guest, TCG): three VMs of one layer booted together
+ * Subnets and peer addressing with real guests (the test guest, TCG): three VMs of one layer booted together
  * through LocalEngine on the networks their NICs name —
  *
  *   a: front (VPC lab, internet)              → 10.20.0.2
