@@ -85,25 +85,15 @@ export class OcrWorker {
   }
 
   /**
-   * The text Tesseract reads in an image (PNG, or a binary PGM/PPM for speed). Calls are served
-   * one at a time, as the worker holds one image.
+   * The lines Tesseract finds in an image (PNG, or a binary PGM/PPM for speed), with their boxes
+   * (see screen-lines.ts). Calls are served one at a time, as the worker holds one image.
    */
-  async recognize(image: Uint8Array): Promise<string> {
-    const data = (await this.serve('recognize', { image, options: {}, output: { text: true, blocks: false, hocr: false, tsv: false } })) as { text?: string };
-    return data.text ?? '';
-  }
-
-  /** The lines Tesseract finds in an image, with their boxes (see screen-lines.ts). */
   async recognizeLines(image: Uint8Array): Promise<ScreenLine[]> {
-    const data = (await this.serve('recognize', { image, options: {}, output: { text: false, blocks: false, hocr: false, tsv: true } })) as { tsv?: string };
-    return parseTsvLines(data.tsv ?? '');
-  }
-
-  private serve(action: string, payload: unknown): Promise<unknown> {
-    const run = () => this.job(action, payload);
+    const run = () => this.job('recognize', { image, options: {}, output: { text: false, blocks: false, hocr: false, tsv: true } });
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => {});
-    return result;
+    const data = (await result) as { tsv?: string };
+    return parseTsvLines(data.tsv ?? '');
   }
 
   /** Ends the worker thread; safe to call more than once. */

@@ -134,11 +134,6 @@ export function greyToPgm({ width, height, grey }: GreyScreen): Uint8Array {
   return out;
 }
 
-/** PGM (P5) bytes of the screen in grey, inverted when most of it is dark. */
-export function screenToPgm(screen: RgbaImage): Uint8Array {
-  return greyToPgm(screenToGrey(screen));
-}
-
 /** Identifies a screen's contents: equal digests, equal pixels (and no new OCR needed). */
 export function screenDigest({ width, height, rgba }: RgbaImage): string {
   return createHash('sha1').update(`${width}x${height}:`).update(rgba).digest('hex');

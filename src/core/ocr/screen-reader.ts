@@ -80,6 +80,7 @@ export interface ScreenText {
 const PARTIAL_READ_MAX_SHARE = 0.5;
 
 interface ReadScreen {
+  digest: string;
   width: number;
   height: number;
   rgba: Uint8Array;
@@ -108,7 +109,7 @@ export class ScreenReader {
     const digest = screenDigest(screen);
     const known = this.known.get(digest);
     if (known !== undefined) {
-      this.remember(screen, known);
+      this.remember(digest, screen, known);
       return { text: composeScreenText(known), lines: known, cached: true, ms: 0 };
     }
     const started = performance.now();
@@ -127,7 +128,7 @@ export class ScreenReader {
     }
     this.known.set(digest, lines);
     if (this.known.size > REMEMBERED) this.known.delete(this.known.keys().next().value!);
-    this.remember(screen, lines);
+    this.remember(digest, screen, lines);
     return { text: composeScreenText(lines), lines, cached: false, ms: performance.now() - started, ...(rowsRead !== undefined ? { rowsRead } : {}) };
   }
 
@@ -149,10 +150,12 @@ export class ScreenReader {
     return unstackLines(await this.worker.recognizeLines(image), bands, offsets);
   }
 
-  private remember(screen: RgbaImage, lines: ScreenLine[]): void {
+  private remember(digest: string, screen: RgbaImage, lines: ScreenLine[]): void {
+    // A wait polls an unchanged screen again and again: those pixels are already kept.
+    if (this.last?.digest === digest) return;
     // A copy: the caller's buffer may be the VNC client's framebuffer, drawn over by the next update.
     const rgba = this.last && this.last.rgba.length === screen.rgba.length ? this.last.rgba : new Uint8Array(screen.rgba.length);
     rgba.set(screen.rgba);
-    this.last = { width: screen.width, height: screen.height, rgba, lines };
+    this.last = { digest, width: screen.width, height: screen.height, rgba, lines };
   }
 }

@@ -1,6 +1,6 @@
 /** Screens made dark-on-light for Tesseract, as a whole and in parts (highlighted bars). */
 import { describe, expect, it } from 'vitest';
-import { screenToGrey, screenToPgm, type RgbaImage } from '../../../src/core/ocr/screen-image.js';
+import { greyToPgm, screenToGrey, type RgbaImage } from '../../../src/core/ocr/screen-image.js';
 
 function image(width: number, height: number, paint: (x: number, y: number) => number): RgbaImage {
   const rgba = new Uint8Array(width * height * 4);
@@ -49,9 +49,9 @@ describe('screenToGrey', () => {
   });
 });
 
-describe('screenToPgm', () => {
+describe('greyToPgm', () => {
   it('is a binary PGM of the grey screen', () => {
-    const pgm = screenToPgm(image(3, 2, () => 170));
+    const pgm = greyToPgm(screenToGrey(image(3, 2, () => 170)));
     const header = 'P5\n3 2\n255\n';
     expect(Buffer.from(pgm.subarray(0, header.length)).toString('latin1')).toBe(header);
     expect([...pgm.subarray(header.length)]).toEqual([170, 170, 170, 170, 170, 170]);

@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcrWorker } from '../../../src/core/ocr/ocr-worker.js';
 import { closeSharedOcr, ScreenReader } from '../../../src/core/ocr/screen-reader.js';
-import { screenToPgm, type RgbaImage } from '../../../src/core/ocr/screen-image.js';
+import { greyToPgm, screenToGrey, type RgbaImage } from '../../../src/core/ocr/screen-image.js';
 import { screenTextMatches } from '../../../src/core/ocr/screen-text.js';
 
 const SCREENS = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'screens');
@@ -103,7 +103,7 @@ describe('OCR worker', () => {
     const worker = await OcrWorker.start();
     await worker.close();
     await worker.close();
-    await expect(worker.recognize(screenToPgm(screen('syslinux-boot-720x400.png')))).rejects.toThrow(/closed/);
+    await expect(worker.recognizeLines(greyToPgm(screenToGrey(screen('syslinux-boot-720x400.png'))))).rejects.toThrow(/closed/);
   }, 120_000);
 
   it('a worker whose language data is missing fails to start with the file named, and leaves no thread', async () => {
