@@ -4,8 +4,8 @@ import {
   runStage,
   stageVm,
   startStageLog
-} from "./chunk-BTW225SS.js";
-import "./chunk-NR2QCUI5.js";
+} from "./chunk-ACUH7JS6.js";
+import "./chunk-X2JSDQXJ.js";
 import "./chunk-ZZVCVOQK.js";
 import {
   loadBuildForAction
@@ -24,12 +24,12 @@ import {
 import "./chunk-6WMOBZZP.js";
 import "./chunk-C64J5OXG.js";
 import "./chunk-7JDLV63C.js";
-import "./chunk-33RSMDHW.js";
+import "./chunk-7PBGYCCS.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
-import "./chunk-OSCRBHZC.js";
-import "./chunk-UJI5WFNG.js";
+import "./chunk-OF6B4E4L.js";
+import "./chunk-ZHOPMFAW.js";
 import "./chunk-JVZJNOC6.js";
 import "./chunk-W3354BOA.js";
 import "./chunk-OQX3GH46.js";

@@ -18,7 +18,7 @@ import {
 import {
   outputsToVerify,
   runVerify
-} from "./chunk-NYRVO55I.js";
+} from "./chunk-DJH4GCV4.js";
 import {
   createLocalEngine
 } from "./chunk-JVZJNOC6.js";

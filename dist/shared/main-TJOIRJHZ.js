@@ -7,7 +7,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-A2G2KQCA.js";
+} from "./chunk-HZZI62D6.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
@@ -24,7 +24,7 @@ import {
   readFailure,
   startBuildLog,
   uploadLogsIfWanted
-} from "./chunk-NR2QCUI5.js";
+} from "./chunk-X2JSDQXJ.js";
 import {
   allVms,
   filterBuild
@@ -65,16 +65,16 @@ import "./chunk-D4ACQDIO.js";
 import {
   LayerHistory,
   runBuild
-} from "./chunk-7SLE3FCZ.js";
+} from "./chunk-LLPIZ5P2.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
-import "./chunk-NYRVO55I.js";
-import "./chunk-33RSMDHW.js";
+import "./chunk-DJH4GCV4.js";
+import "./chunk-7PBGYCCS.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
-import "./chunk-OSCRBHZC.js";
-import "./chunk-UJI5WFNG.js";
+import "./chunk-OF6B4E4L.js";
+import "./chunk-ZHOPMFAW.js";
 import "./chunk-JVZJNOC6.js";
 import "./chunk-W3354BOA.js";
 import "./chunk-OQX3GH46.js";

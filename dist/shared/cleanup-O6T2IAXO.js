@@ -3,9 +3,9 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   forgetAbandoned,
   readAbandoned
-} from "./chunk-LRDZ5R5U.js";
-import "./chunk-OSCRBHZC.js";
-import "./chunk-UJI5WFNG.js";
+} from "./chunk-OE4NIA6E.js";
+import "./chunk-OF6B4E4L.js";
+import "./chunk-ZHOPMFAW.js";
 import {
   parseCommandArgs
 } from "./chunk-FY4OBH6A.js";

@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   FAILURE_SCREENSHOT
-} from "./chunk-OSCRBHZC.js";
+} from "./chunk-OF6B4E4L.js";
 
 // src/cli/abandoned.ts
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";

@@ -11,13 +11,13 @@ import {
   createWorkFolder,
   keepWorkFolder,
   sweepStaleWorkFolders
-} from "./chunk-NYRVO55I.js";
+} from "./chunk-DJH4GCV4.js";
 import {
   createPhaseRunner,
   maskSecretsInFolder,
   outputImagePath,
   runVmSteps
-} from "./chunk-33RSMDHW.js";
+} from "./chunk-7PBGYCCS.js";
 import {
   writeSha256File
 } from "./chunk-K5YCSMLN.js";

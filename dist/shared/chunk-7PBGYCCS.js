@@ -15,7 +15,7 @@ import {
   bootCommandFields,
   captureFailure,
   typeBootCommand
-} from "./chunk-OSCRBHZC.js";
+} from "./chunk-OF6B4E4L.js";
 import {
   outputFileName
 } from "./chunk-OQX3GH46.js";

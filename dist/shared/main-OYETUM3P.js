@@ -4,11 +4,11 @@ import {
   runStage,
   sshHint,
   stageEngine
-} from "./chunk-BTW225SS.js";
+} from "./chunk-ACUH7JS6.js";
 import {
   logArtifactInputs,
   startBuildLog
-} from "./chunk-NR2QCUI5.js";
+} from "./chunk-X2JSDQXJ.js";
 import {
   selectVm
 } from "./chunk-ZZVCVOQK.js";
@@ -41,12 +41,12 @@ import "./chunk-7JDLV63C.js";
 import {
   resolveSourceChecksums
 } from "./chunk-IS5JQAUT.js";
-import "./chunk-33RSMDHW.js";
+import "./chunk-7PBGYCCS.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
-import "./chunk-OSCRBHZC.js";
-import "./chunk-UJI5WFNG.js";
+import "./chunk-OF6B4E4L.js";
+import "./chunk-ZHOPMFAW.js";
 import "./chunk-JVZJNOC6.js";
 import "./chunk-W3354BOA.js";
 import "./chunk-OQX3GH46.js";

@@ -4,7 +4,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-A2G2KQCA.js";
+} from "./chunk-HZZI62D6.js";
 import {
   loadBuildForAction
 } from "./chunk-O5EXPXLE.js";
@@ -32,13 +32,13 @@ import "./chunk-7JDLV63C.js";
 import {
   readOutputs
 } from "./chunk-TKDPPNR4.js";
-import "./chunk-NYRVO55I.js";
-import "./chunk-33RSMDHW.js";
+import "./chunk-DJH4GCV4.js";
+import "./chunk-7PBGYCCS.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
-import "./chunk-OSCRBHZC.js";
-import "./chunk-UJI5WFNG.js";
+import "./chunk-OF6B4E4L.js";
+import "./chunk-ZHOPMFAW.js";
 import "./chunk-JVZJNOC6.js";
 import "./chunk-W3354BOA.js";
 import "./chunk-OQX3GH46.js";

@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "./chunk-7SLE3FCZ.js";
+} from "./chunk-LLPIZ5P2.js";
 import "./chunk-7JDLV63C.js";
 import {
   KUBEVIRT_FLAGS,
@@ -15,8 +15,8 @@ import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-NYRVO55I.js";
-import "./chunk-33RSMDHW.js";
+} from "./chunk-DJH4GCV4.js";
+import "./chunk-7PBGYCCS.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
@@ -26,9 +26,9 @@ import {
 import {
   describeAbandoned,
   recordAbandoned
-} from "./chunk-LRDZ5R5U.js";
-import "./chunk-OSCRBHZC.js";
-import "./chunk-UJI5WFNG.js";
+} from "./chunk-OE4NIA6E.js";
+import "./chunk-OF6B4E4L.js";
+import "./chunk-ZHOPMFAW.js";
 import {
   parseCommandArgs,
   variableOptions

@@ -22,7 +22,7 @@ var commands = [
   {
     name: "build",
     summary: "Build the images a build file describes (QEMU here, or KubeVirt)",
-    load: async () => (await import("./build-U6U27IUM.js")).buildCommand
+    load: async () => (await import("./build-ENJVWKPH.js")).buildCommand
   },
   {
     name: "validate",
@@ -32,7 +32,7 @@ var commands = [
   {
     name: "verify",
     summary: "Boot a build's images as new VMs and run their verify checks over SSH",
-    load: async () => (await import("./verify-L47RAIEB.js")).verifyCommand
+    load: async () => (await import("./verify-7PTMSJNM.js")).verifyCommand
   },
   {
     name: "boot-command",
@@ -42,7 +42,7 @@ var commands = [
   {
     name: "screen-text",
     summary: "Show the text OCR reads on a screenshot (for <wait 'TEXT'>)",
-    load: async () => (await import("./screen-text-A4I5EBCF.js")).screenTextCommand
+    load: async () => (await import("./screen-text-AW5UIV4G.js")).screenTextCommand
   },
   {
     name: "render",
@@ -67,7 +67,7 @@ var commands = [
   {
     name: "cleanup",
     summary: "Stop and remove the VMs a build left for debugging (--on-error abort)",
-    load: async () => (await import("./cleanup-ZNBKPX4Q.js")).cleanupCommand
+    load: async () => (await import("./cleanup-O6T2IAXO.js")).cleanupCommand
   },
   {
     name: "schema",

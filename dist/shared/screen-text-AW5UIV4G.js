@@ -5,7 +5,7 @@ import {
   closeSharedOcr,
   require_png,
   screenTextMatches
-} from "./chunk-UJI5WFNG.js";
+} from "./chunk-ZHOPMFAW.js";
 import {
   UsageError
 } from "./chunk-K4LUY5QM.js";

@@ -6,7 +6,7 @@ import {
   createPhaseRunner,
   maskSecretsInFile,
   runVmSteps
-} from "./chunk-33RSMDHW.js";
+} from "./chunk-7PBGYCCS.js";
 import {
   ownerAlive,
   processStartTime

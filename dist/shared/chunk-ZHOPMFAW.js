@@ -2229,24 +2229,16 @@ var OcrWorker = class _OcrWorker {
     return ocr;
   }
   /**
-   * The text Tesseract reads in an image (PNG, or a binary PGM/PPM for speed). Calls are served
-   * one at a time, as the worker holds one image.
+   * The lines Tesseract finds in an image (PNG, or a binary PGM/PPM for speed), with their boxes
+   * (see screen-lines.ts). Calls are served one at a time, as the worker holds one image.
    */
-  async recognize(image) {
-    const data = await this.serve("recognize", { image, options: {}, output: { text: true, blocks: false, hocr: false, tsv: false } });
-    return data.text ?? "";
-  }
-  /** The lines Tesseract finds in an image, with their boxes (see screen-lines.ts). */
   async recognizeLines(image) {
-    const data = await this.serve("recognize", { image, options: {}, output: { text: false, blocks: false, hocr: false, tsv: true } });
-    return parseTsvLines(data.tsv ?? "");
-  }
-  serve(action, payload) {
-    const run = () => this.job(action, payload);
+    const run = () => this.job("recognize", { image, options: {}, output: { text: false, blocks: false, hocr: false, tsv: true } });
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => {
     });
-    return result;
+    const data = await result;
+    return parseTsvLines(data.tsv ?? "");
   }
   /** Ends the worker thread; safe to call more than once. */
   async close() {
@@ -2546,7 +2538,7 @@ var ScreenReader = class _ScreenReader {
     const digest = screenDigest(screen);
     const known = this.known.get(digest);
     if (known !== void 0) {
-      this.remember(screen, known);
+      this.remember(digest, screen, known);
       return { text: composeScreenText(known), lines: known, cached: true, ms: 0 };
     }
     const started = performance.now();
@@ -2565,7 +2557,7 @@ var ScreenReader = class _ScreenReader {
     }
     this.known.set(digest, lines);
     if (this.known.size > REMEMBERED) this.known.delete(this.known.keys().next().value);
-    this.remember(screen, lines);
+    this.remember(digest, screen, lines);
     return { text: composeScreenText(lines), lines, cached: false, ms: performance.now() - started, ...rowsRead !== void 0 ? { rowsRead } : {} };
   }
   /** Forgets every screen read, so the next is read whole (as a first sight is). */
@@ -2583,10 +2575,11 @@ var ScreenReader = class _ScreenReader {
     const { image, offsets } = stackBands(grey.grey, grey.width, bands, grey.background);
     return unstackLines(await this.worker.recognizeLines(image), bands, offsets);
   }
-  remember(screen, lines) {
+  remember(digest, screen, lines) {
+    if (this.last?.digest === digest) return;
     const rgba = this.last && this.last.rgba.length === screen.rgba.length ? this.last.rgba : new Uint8Array(screen.rgba.length);
     rgba.set(screen.rgba);
-    this.last = { width: screen.width, height: screen.height, rgba, lines };
+    this.last = { digest, width: screen.width, height: screen.height, rgba, lines };
   }
 };
 

@@ -4,7 +4,7 @@ import {
   ScreenReader,
   require_png,
   screenTextMatches
-} from "./chunk-UJI5WFNG.js";
+} from "./chunk-ZHOPMFAW.js";
 import {
   renderTemplate
 } from "./chunk-Z6CMOLZR.js";

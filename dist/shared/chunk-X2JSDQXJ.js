@@ -9,7 +9,7 @@ import {
   FAILURE_SCREENSHOT,
   SERIAL_TAIL_FILE,
   textFileFor
-} from "./chunk-OSCRBHZC.js";
+} from "./chunk-OF6B4E4L.js";
 
 // src/actions/toolkit/failure-report.ts
 import { readdir, readFile } from "node:fs/promises";

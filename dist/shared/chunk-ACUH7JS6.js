@@ -5,7 +5,7 @@ import {
   readFailure,
   startBuildLog,
   uploadLogsIfWanted
-} from "./chunk-NR2QCUI5.js";
+} from "./chunk-X2JSDQXJ.js";
 import {
   selectVm
 } from "./chunk-ZZVCVOQK.js";
@@ -34,7 +34,7 @@ import {
   createPhaseRunner,
   maskSecretsInFolder,
   runVmSteps
-} from "./chunk-33RSMDHW.js";
+} from "./chunk-7PBGYCCS.js";
 import {
   createLocalEngine
 } from "./chunk-JVZJNOC6.js";

@@ -7,8 +7,8 @@ import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-NYRVO55I.js";
-import "./chunk-33RSMDHW.js";
+} from "./chunk-DJH4GCV4.js";
+import "./chunk-7PBGYCCS.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
@@ -18,9 +18,9 @@ import {
 import {
   describeAbandoned,
   recordAbandoned
-} from "./chunk-LRDZ5R5U.js";
-import "./chunk-OSCRBHZC.js";
-import "./chunk-UJI5WFNG.js";
+} from "./chunk-OE4NIA6E.js";
+import "./chunk-OF6B4E4L.js";
+import "./chunk-ZHOPMFAW.js";
 import {
   parseCommandArgs,
   variableOptions
