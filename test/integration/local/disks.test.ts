@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -101,15 +101,22 @@ describe('disks (real qemu-img)', () => {
     await createBlankDisk(disk, 16 * MiB);
     // A paused VM with the disk attached holds QEMU's image locks, as a VM that is shutting down does.
     const qemu = spawn('qemu-system-x86_64', ['-machine', 'none', '-nodefaults', '-display', 'none', '-S', '-drive', `if=none,id=d,file=${disk},format=qcow2`], {
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
+    let qemuStderr = '';
+    qemu.stderr.on('data', (d: Buffer) => (qemuStderr += d.toString()));
+    let qemuExited = false;
+    qemu.on('exit', () => (qemuExited = true));
     try {
+      // Watched in /proc/locks, not by trying the disk: a probing qemu-img holds the image while it
+      // runs, and a QEMU that opens the disk then fails to get its write lock and exits.
       const lockedUntil = Date.now() + 60_000;
-      while (Date.now() < lockedUntil) {
-        const r = spawnSync('qemu-img', ['convert', '-O', 'raw', disk, path.join(tmp, 'probe.raw')], { encoding: 'utf8' });
-        if (isWriteLockError(r.stderr)) break;
+      while (!holdsImageLocks(disk)) {
+        if (qemuExited) throw new Error(`QEMU exited before locking the disk: ${qemuStderr}`);
+        if (Date.now() > lockedUntil) throw new Error('QEMU did not lock the disk within 60 s');
         await new Promise((r) => setTimeout(r, 50));
       }
+      expect(isWriteLockError(spawnSync('qemu-img', ['info', disk], { encoding: 'utf8' }).stderr)).toBe(true);
       const { logger, lines } = memoryLogger();
       setTimeout(() => qemu.kill('SIGTERM'), 700);
       await convertDisk({ source: disk, destination: path.join(tmp, 'unlocked.raw'), format: 'raw', compress: false, logger, signal: AbortSignal.timeout(60_000), retryDelayMs: 250 });
@@ -118,7 +125,7 @@ describe('disks (real qemu-img)', () => {
     } finally {
       qemu.kill('SIGKILL');
     }
-  });
+  }, 120_000);
 
   it('a failing qemu-img says what it said', async () => {
     await expect(imageInfo(path.join(tmp, 'absent.qcow2'))).rejects.toThrow(/qemu-img info .*absent\.qcow2 failed \(exit 1\):\n.*(No such file|Could not open)/);
@@ -147,6 +154,14 @@ describe('qemu-img progress parsing', () => {
     expect(isWriteLockError('No such file or directory')).toBe(false);
   });
 });
+
+/** Whether any process holds a POSIX/OFD lock on `file` (QEMU's image locks), from /proc/locks. */
+function holdsImageLocks(file: string): boolean {
+  const ino = statSync(file).ino;
+  return readFileSync('/proc/locks', 'utf8')
+    .split('\n')
+    .some((line) => line.split(/\s+/).some((field) => field.endsWith(`:${ino}`)));
+}
 
 function compressionType(image: string): string {
   const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', image], { encoding: 'utf8' })) as { 'format-specific'?: { data?: { 'compression-type'?: string } } };
