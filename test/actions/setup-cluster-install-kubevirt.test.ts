@@ -4,11 +4,13 @@
  * kubevirt-release-url / cdi-release-url inputs: this machine has no network to reach GitHub's
  * release downloads). The manifests (test/fixtures/kubevirt-release) have the real files' shape.
  *
- * The Kubernetes API server and the KubeVirt/CDI operators cannot run here: a fake API server
- * (helpers/fake-kube-install-api.ts) stands in for both, says so in every test name, records each
- * apply, and plays the operators (Deploying, then Deployed/Available).
+ * The Kubernetes API server and the KubeVirt/CDI operators cannot run here: the kube harness
+ * started without KubeVirt and CDI (`installed: false`, through helpers/install-cluster.ts) stands
+ * in for both, as every test name says: it serves a custom resource only once its CRD is
+ * Established, records each request, and plays virt-operator and cdi-operator (Deploying, then
+ * Deployed/Available: test/kube-harness/controllers/addon-operators.ts).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -17,10 +19,12 @@ import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/node24.js';
 import { bundleActions, type Bundle } from './helpers/bundle.js';
-import { startFakeKubeInstallApi, type FakeInstallCluster } from './helpers/fake-kube-install-api.js';
+import type { OperatorTimings } from '../kube-harness/controllers/addon-operators.js';
+import { startInstallCluster, type InstallCluster } from './helpers/install-cluster.js';
 import { RunnerJob } from './helpers/runner.js';
 
 const RELEASES = path.join(repoRoot, 'test', 'fixtures', 'kubevirt-release');
+const KUBEVIRT = { apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', namespace: 'kubevirt', name: 'kubevirt' };
 const FILES = ['kubevirt/v1.9.0/kubevirt-operator.yaml', 'kubevirt/v1.9.0/kubevirt-cr.yaml', 'cdi/v1.66.0/cdi-operator.yaml', 'cdi/v1.66.0/cdi-cr.yaml'];
 
 /** Every object of the four release files, in file order: what must be applied, once each. */
@@ -62,11 +66,11 @@ async function startMirror(): Promise<Mirror> {
   };
 }
 
-describe('setup-cluster install-kubevirt from a release mirror (fake Kubernetes API and operators: none can run here)', () => {
+describe('setup-cluster install-kubevirt from a release mirror (kube harness without KubeVirt, playing the API server and operators: none can run here)', () => {
   let bundle: Bundle;
   let mirror: Mirror;
   let dir: string;
-  const clusters: FakeInstallCluster[] = [];
+  const clusters: InstallCluster[] = [];
 
   beforeAll(async () => {
     bundle = bundleActions();
@@ -81,24 +85,11 @@ describe('setup-cluster install-kubevirt from a release mirror (fake Kubernetes 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A fresh fake cluster without KubeVirt, and a kubeconfig for it. */
-  async function freshCluster(name: string): Promise<{ cluster: FakeInstallCluster; kubeconfig: string }> {
-    const cluster = await startFakeKubeInstallApi();
+  /** A fresh cluster without KubeVirt, and a kubeconfig for it. */
+  async function freshCluster(operators: OperatorTimings = {}): Promise<{ cluster: InstallCluster; kubeconfig: string }> {
+    const cluster = await startInstallCluster({ operators });
     clusters.push(cluster);
-    const kubeconfig = path.join(dir, `${name}.kubeconfig`);
-    writeFileSync(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        `clusters: [{ name: fake, cluster: { server: "${cluster.url}", insecure-skip-tls-verify: true } }]`,
-        `users: [{ name: ci, user: { token: ${cluster.token} } }]`,
-        'contexts: [{ name: fake, context: { cluster: fake, user: ci } }]',
-        'current-context: fake',
-        '',
-      ].join('\n'),
-    );
-    return { cluster, kubeconfig };
+    return { cluster, kubeconfig: cluster.kubeconfig };
   }
 
   const installInputs = (kubeconfig: string, extra: Record<string, string> = {}) => ({
@@ -113,8 +104,8 @@ describe('setup-cluster install-kubevirt from a release mirror (fake Kubernetes 
     ...extra,
   });
 
-  it('node without KVM (fake API): applies every document once in order, turns on useEmulation, waits until Deployed; a re-run installs nothing', async () => {
-    const { cluster, kubeconfig } = await freshCluster('no-kvm');
+  it('node without KVM (harness): applies every document once in order, turns on useEmulation, waits until Deployed; a re-run installs nothing', async () => {
+    const { cluster, kubeconfig } = await freshCluster();
     const job = new RunnerJob(bundle.dir, dir);
     try {
       const r = await job.run('setup-cluster', installInputs(kubeconfig), { env: { RUDDERVIRT_ACCEL: 'tcg' } });
@@ -127,35 +118,35 @@ describe('setup-cluster install-kubevirt from a release mirror (fake Kubernetes 
       // Each document applied once, in file order, server-side, with its body unchanged (a CRD
       // schema's x-kubernetes-* fields included).
       const expected = releaseObjects();
-      expect(cluster.applies.map((a) => `${a.kind} ${a.name}`)).toEqual(expected.map((o) => `${String(o.kind)} ${String((o.metadata as { name: string }).name)}`));
-      expect(cluster.applies.map((a) => a.body)).toEqual(expected);
-      for (const a of cluster.applies) {
+      expect(cluster.applies().map((a) => `${a.kind} ${a.name}`)).toEqual(expected.map((o) => `${String(o.kind)} ${String((o.metadata as { name: string }).name)}`));
+      expect(cluster.applies().map((a) => a.body)).toEqual(expected);
+      for (const a of cluster.applies()) {
         expect(a.method).toBe('PATCH');
         expect(a.contentType).toBe('application/apply-patch+yaml');
         expect(a.query).toMatchObject({ fieldManager: 'ruddervirt', force: 'true' });
       }
-      expect(cluster.applies.find((a) => a.kind === 'ServiceAccount')?.namespace).toBe('kubevirt');
-      expect(cluster.applies.find((a) => a.kind === 'CDI')?.path).toBe('/apis/cdi.kubevirt.io/v1beta1/cdis/cdi');
+      expect(cluster.applies().find((a) => a.kind === 'ServiceAccount')?.namespace).toBe('kubevirt');
+      expect(cluster.applies().find((a) => a.kind === 'CDI')?.path).toBe('/apis/cdi.kubevirt.io/v1beta1/cdis/cdi');
 
       // Each custom resource only after its CRD was Established.
-      const seqOf = (kind: string) => cluster.applies.find((a) => a.kind === kind)!.seq;
+      const seqOf = (kind: string) => cluster.applies().find((a) => a.kind === kind)!.seq;
       expect(seqOf('KubeVirt')).toBeGreaterThanOrEqual(cluster.establishedAt.get('kubevirts.kubevirt.io')!);
       expect(seqOf('CDI')).toBeGreaterThanOrEqual(cluster.establishedAt.get('cdis.cdi.kubevirt.io')!);
 
       // useEmulation merge-patched once, on the KubeVirt resource the CR file created.
-      expect(cluster.mergePatches).toHaveLength(1);
-      expect(cluster.mergePatches[0]).toMatchObject({
+      expect(cluster.mergePatches()).toHaveLength(1);
+      expect(cluster.mergePatches()[0]).toMatchObject({
         path: '/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt',
         body: { spec: { configuration: { developerConfiguration: { useEmulation: true } } } },
       });
-      expect(cluster.mergePatches[0]!.seq).toBeGreaterThan(seqOf('KubeVirt'));
-      expect(cluster.object('kubevirt.io', 'kubevirts', 'kubevirt', 'kubevirt')).toMatchObject({
+      expect(cluster.mergePatches()[0]!.seq).toBeGreaterThan(seqOf('KubeVirt'));
+      expect(cluster.harness.getObject(KUBEVIRT)).toMatchObject({
         spec: { imagePullPolicy: 'IfNotPresent', configuration: { developerConfiguration: { useEmulation: true } } },
         status: { phase: 'Deployed' },
       });
 
       // It waited through Deploying until Deployed, then checked and created the namespace.
-      expect(cluster.kubevirtPhasesServed).toContain('Deploying');
+      expect(cluster.kubevirtPhases).toContain('Deploying');
       expect(r.stdout).toMatch(/KubeVirt phase Deploying/);
       expect(r.stdout).toContain('installed: KubeVirt phase Deployed, CDI available');
       expect(r.stdout).toContain('KubeVirt: Deployed (software emulation)');
@@ -164,12 +155,12 @@ describe('setup-cluster install-kubevirt from a release mirror (fake Kubernetes 
 
       // A second run on the cluster that now has KubeVirt and CDI installs nothing.
       const downloads = mirror.served.length;
-      const writes = cluster.applies.length + cluster.mergePatches.length;
+      const writes = cluster.applies().length + cluster.mergePatches().length;
       const again = await job.run('setup-cluster', installInputs(kubeconfig), { env: { RUDDERVIRT_ACCEL: 'tcg' } });
       expect(again.exitCode, again.stdout + again.stderr).toBe(0);
       expect(again.outputs).toMatchObject({ engine: 'kubevirt', namespace: 'rv-install' });
       expect(mirror.served.length).toBe(downloads);
-      expect(cluster.applies.length + cluster.mergePatches.length).toBe(writes);
+      expect(cluster.applies().length + cluster.mergePatches().length).toBe(writes);
       expect(again.stdout).not.toContain('applied ');
 
       const posts = await job.runPosts();
@@ -177,22 +168,22 @@ describe('setup-cluster install-kubevirt from a release mirror (fake Kubernetes 
         posts.every((p) => p.exitCode === 0),
         posts.map((p) => p.stdout).join('\n'),
       ).toBe(true);
-      expect(cluster.namespaces()).not.toContain('rv-install');
+      await expect.poll(() => cluster.namespaces()).not.toContain('rv-install');
     } finally {
       await job.finish();
     }
   });
 
-  it('node with KVM (fake API): installs without useEmulation', async () => {
-    const { cluster, kubeconfig } = await freshCluster('kvm');
+  it('node with KVM (harness): installs without useEmulation', async () => {
+    const { cluster, kubeconfig } = await freshCluster();
     const job = new RunnerJob(bundle.dir, dir);
     try {
       const r = await job.run('setup-cluster', installInputs(kubeconfig), { env: { RUDDERVIRT_ACCEL: 'kvm' } });
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);
       expect(r.outputs).toMatchObject({ engine: 'kubevirt', namespace: 'rv-install', accelerator: 'kvm' });
-      expect(cluster.applies).toHaveLength(releaseObjects().length);
-      expect(cluster.mergePatches).toEqual([]);
-      const kv = cluster.object('kubevirt.io', 'kubevirts', 'kubevirt', 'kubevirt') as { spec: { configuration: { developerConfiguration: Record<string, unknown> } } };
+      expect(cluster.applies()).toHaveLength(releaseObjects().length);
+      expect(cluster.mergePatches()).toEqual([]);
+      const kv = cluster.harness.getObject(KUBEVIRT) as unknown as { spec: { configuration: { developerConfiguration: Record<string, unknown> } } };
       expect(kv.spec.configuration.developerConfiguration).not.toHaveProperty('useEmulation');
       expect(r.stdout).toContain('KubeVirt: Deployed\n');
     } finally {
@@ -200,43 +191,44 @@ describe('setup-cluster install-kubevirt from a release mirror (fake Kubernetes 
     }
   });
 
-  it('a release file the mirror does not have (fake API): fails with an error naming the URL', async () => {
-    const { cluster, kubeconfig } = await freshCluster('missing');
+  it('a release file the mirror does not have (harness): fails with an error naming the URL', async () => {
+    const { cluster, kubeconfig } = await freshCluster();
     const job = new RunnerJob(bundle.dir, dir);
     try {
       const r = await job.run('setup-cluster', installInputs(kubeconfig, { 'cdi-version': 'v9.9.9' }), { env: { RUDDERVIRT_ACCEL: 'kvm' } });
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toContain(`::error::downloading ${mirror.url}/cdi/v9.9.9/cdi-operator.yaml failed: HTTP 404 Not Found`);
-      expect(cluster.applies.some((a) => a.kind === 'CDI' || a.name === 'cdi')).toBe(false);
+      expect(cluster.applies().some((a) => a.kind === 'CDI' || a.name === 'cdi')).toBe(false);
       expect(r.outputs).toEqual({});
     } finally {
       await job.finish();
     }
   });
 
-  it('operators that never finish (fake API): fails at the install timeout saying where they got', async () => {
-    const { cluster, kubeconfig } = await freshCluster('stuck');
-    cluster.readsUntilDeployed.kubevirt = Infinity;
+  it('operators that never finish (harness): fails at the install timeout saying where they got', async () => {
+    const { cluster, kubeconfig } = await freshCluster({ kubevirtDeployMs: Infinity });
     const job = new RunnerJob(bundle.dir, dir);
     try {
       const r = await job.run('setup-cluster', installInputs(kubeconfig, { 'install-timeout': '3s' }), { env: { RUDDERVIRT_ACCEL: 'kvm' } });
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toMatch(/^::error::KubeVirt and CDI were not ready within the install timeout \(3s\): KubeVirt phase Deploying, CDI available; raise install-timeout/m);
-      expect(cluster.kubevirtPhasesServed.every((p) => p === 'Deploying')).toBe(true);
-      expect(cluster.kubevirtPhasesServed.length).toBeGreaterThan(3);
+      // virt-operator took the resource and never got further, and the install kept reading it.
+      expect(cluster.kubevirtPhases.filter((p) => p !== '')).toEqual(['Deploying']);
+      expect(cluster.harness.getObject(KUBEVIRT)?.status).toMatchObject({ phase: 'Deploying' });
+      expect(cluster.harness.requests().filter((q) => q.method === 'GET' && q.path === '/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt').length).toBeGreaterThan(3);
     } finally {
       await job.finish();
     }
   });
 
-  it('a release URL that is not http(s) (fake API, never called): fails naming the input before touching the cluster', async () => {
-    const { cluster, kubeconfig } = await freshCluster('bad-url');
+  it('a release URL that is not http(s) (harness, never called): fails naming the input before touching the cluster', async () => {
+    const { cluster, kubeconfig } = await freshCluster();
     const job = new RunnerJob(bundle.dir, dir);
     try {
       const r = await job.run('setup-cluster', installInputs(kubeconfig, { 'kubevirt-release-url': 'ftp://mirror.example/kubevirt/{version}' }));
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toContain("::error::input 'kubevirt-release-url': expected an http:// or https:// URL, got 'ftp://mirror.example/kubevirt/{version}'");
-      expect(cluster.requests).toEqual([]);
+      expect(cluster.harness.requests()).toEqual([]);
     } finally {
       await job.finish();
     }

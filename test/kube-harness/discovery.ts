@@ -3,7 +3,9 @@
  * exactly the groups, versions and resources the harness serves, in the legacy (non-aggregated)
  * format every client understands.
  */
-import { KUBEVIRT_SUBRESOURCES, KUBEVIRT_SUBRESOURCE_GROUP, RESOURCE_TYPES, servedGroups, type ResourceType } from './resources.js';
+import { KUBEVIRT_SUBRESOURCES, KUBEVIRT_SUBRESOURCE_GROUP, ServedResources, type ResourceType } from './resources.js';
+
+const EVERYTHING = ServedResources.all();
 
 export const SERVER_ADDRESS = [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }];
 
@@ -30,12 +32,12 @@ function groupDocument(name: string, versions: string[]): Record<string, unknown
   return { name, versions: list, preferredVersion: list[0] };
 }
 
-export function groupList(): Record<string, unknown> {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: servedGroups().map((g) => groupDocument(g.name, g.versions)) };
+export function groupList(served: ServedResources = EVERYTHING): Record<string, unknown> {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: served.groups().map((g) => groupDocument(g.name, g.versions)) };
 }
 
-export function group(name: string): Record<string, unknown> | undefined {
-  const g = servedGroups().find((x) => x.name === name);
+export function group(name: string, served: ServedResources = EVERYTHING): Record<string, unknown> | undefined {
+  const g = served.groups().find((x) => x.name === name);
   return g ? { kind: 'APIGroup', apiVersion: 'v1', ...groupDocument(g.name, g.versions) } : undefined;
 }
 
@@ -56,10 +58,10 @@ function entries(t: ResourceType): Record<string, unknown>[] {
   return [main, ...subs];
 }
 
-export function resourceList(groupName: string, version: string): Record<string, unknown> | undefined {
+export function resourceList(groupName: string, version: string, served: ServedResources = EVERYTHING): Record<string, unknown> | undefined {
   const groupVersion = groupName ? `${groupName}/${version}` : version;
   if (groupName === KUBEVIRT_SUBRESOURCE_GROUP) {
-    if (version !== 'v1') return undefined;
+    if (version !== 'v1' || !served.servesKubevirtSubresources()) return undefined;
     return {
       kind: 'APIResourceList',
       apiVersion: 'v1',
@@ -67,7 +69,7 @@ export function resourceList(groupName: string, version: string): Record<string,
       resources: KUBEVIRT_SUBRESOURCES.map((s) => ({ name: s.name, singularName: '', namespaced: true, kind: '', verbs: [...s.verbs] })),
     };
   }
-  const types = RESOURCE_TYPES.filter((t) => t.group === groupName && t.versions.includes(version));
+  const types = served.list().filter((t) => t.group === groupName && t.versions.includes(version));
   if (types.length === 0) return undefined;
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources: types.flatMap(entries) };
 }

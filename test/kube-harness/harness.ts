@@ -19,6 +19,8 @@ import { AccessPolicy, type AccessRule } from './access-policy.js';
 import { ApiError, notFound } from './api-errors.js';
 import { CertificateAuthority } from './certificates.js';
 import { ClusterApi } from './cluster-api.js';
+import { CrdRegistry } from './crd-registry.js';
+import { AddonOperators, type OperatorTimings } from './controllers/addon-operators.js';
 import { ClaimController, DEFAULT_CLASS_ANNOTATION } from './controllers/claim-controller.js';
 import { DataSourceController } from './controllers/datasource-controller.js';
 import { DataVolumeController } from './controllers/datavolume-controller.js';
@@ -41,7 +43,7 @@ import { writeKubeconfig } from './kubeconfig.js';
 import { ObjectStore, type KubeObject } from './object-store.js';
 import { PlayedEndpoints, type Endpoint, type PlayedVmi } from './played-endpoints.js';
 import { RequestLog, type LoggedRequest } from './request-log.js';
-import { RESOURCE_TYPES, mustResource, resourceForKind, type ResourceType } from './resources.js';
+import { RESOURCE_TYPES, ServedResources, mustResource, type ResourceType } from './resources.js';
 import type { FieldValidation } from './validation.js';
 import { WatchHub } from './watch-hub.js';
 import { WebSocketStreams } from './websocket-streams.js';
@@ -53,7 +55,9 @@ export const SNAPSHOT_CLASS = 'harness-snapclass';
 export const SYSTEM_LABEL = 'harness.ruddervirt.io/system';
 
 /** The in-process controllers, by what they play. */
-export const CONTROLLER_NAMES = ['garbage-collector', 'claims', 'pods', 'datavolumes', 'exports', 'snapshots', 'datasources', 'vms', 'vmis', 'networks'] as const;
+export const CONTROLLER_NAMES = ['garbage-collector', 'claims', 'pods', 'datavolumes', 'exports', 'snapshots', 'datasources', 'vms', 'vmis', 'networks', 'operators'] as const;
+/** What runs by default in a harness started with `installed: false`: kube-controller-manager's part and the played installers. */
+export const INSTALL_CONTROLLERS: readonly ControllerName[] = ['garbage-collector', 'operators'];
 export type ControllerName = (typeof CONTROLLER_NAMES)[number];
 
 /** An object as tests name it. */
@@ -108,6 +112,24 @@ export interface KubeHarnessOptions {
   /** spec.configuration.developerConfiguration.featureGates / disabledFeatureGates of the KubeVirt CR. */
   featureGates?: string[];
   disabledFeatureGates?: string[];
+  /**
+   * false: a cluster where KubeVirt, CDI, Kube-OVN and Multus are not installed yet. Only built-in
+   * kinds are served (apps, RBAC, CRDs, … included); a resource is served once its
+   * CustomResourceDefinition is Established; no KubeVirt or CDI objects exist; the node has no
+   * `devices.kubevirt.io/kvm`; the controllers default to INSTALL_CONTROLLERS, whose `operators`
+   * play virt-operator, cdi-operator, kube-ovn-controller and the DaemonSet controller
+   * (controllers/addon-operators.ts). Default true.
+   */
+  installed?: boolean;
+  /** With `installed: false`: how long the played operators take (Infinity: never). */
+  operators?: OperatorTimings;
+  /** How long a stored CRD takes to be Established. Default 100 ms. */
+  crdEstablishMs?: number;
+  /**
+   * false: the cluster was made without a CNI (kind's disableDefaultCNI): the node is NotReady
+   * until Kube-OVN's Subnet resource is served (kube-ovn-cni then writes its CNI config). Default true.
+   */
+  cni?: boolean;
   /** Aborting closes the harness (stops its VMs, processes and servers, removes its folder). */
   signal?: AbortSignal;
 }
@@ -221,6 +243,10 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
 
     const store = new ObjectStore(options.historyLimit ?? 5000);
     const api = new ClusterApi(store, options.fieldValidation ?? 'Warn');
+    const installed = options.installed !== false;
+    const served = installed ? ServedResources.all() : ServedResources.builtIn();
+    const crdRegistry = new CrdRegistry(api, served, logger, options.crdEstablishMs ?? 100);
+    cleanups.push(() => crdRegistry.close());
     const faults = new FaultSwitch();
     if (options.faults) faults.set(options.faults);
     const responses = new ResponseInjector();
@@ -262,6 +288,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       logger,
     );
     const networks = new NetworkController(api, dataplane, logger, options.egressStartMs ?? 1500);
+    const operators = new AddonOperators(api, served, logger, options.operators, options.kubevirtVersion);
     const byName: Record<ControllerName, (typeof all)[number]> = {
       'garbage-collector': gc,
       claims,
@@ -273,9 +300,10 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       vms,
       vmis,
       networks,
+      operators,
     };
-    const all = [gc, claims, pods, dataVolumes, exports, snapshots, dataSources, vms, vmis, networks];
-    const wanted = new Set<ControllerName>(options.controllers ?? CONTROLLER_NAMES);
+    const all = [gc, claims, pods, dataVolumes, exports, snapshots, dataSources, vms, vmis, networks, operators];
+    const wanted = new Set<ControllerName>(options.controllers ?? (installed ? CONTROLLER_NAMES : INSTALL_CONTROLLERS));
     const controllers = all.filter((c) => [...wanted].some((n) => byName[n] === c));
     // Left out: stopped before the first object, so they never act.
     for (const c of all) if (!controllers.includes(c)) await c.close();
@@ -311,6 +339,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       logger,
       responses,
       requestLog,
+      served,
     );
     const streams = new WebSocketStreams(
       {
@@ -343,6 +372,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       logger,
       responses,
       requestLog,
+      served,
     );
 
     const server = https.createServer({ cert: serving.cert, key: serving.key }, (req, res) => {
@@ -365,7 +395,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
     });
     const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    seedSystemObjects(api, uploads, options.snapshotClass !== false, await accelerator(), options);
+    seedSystemObjects(api, uploads, options.snapshotClass !== false, installed ? await accelerator() : (options.accelerator ?? 'tcg'), { ...options, installed });
 
     const kubeconfigPath = path.join(workDir, 'kubeconfig');
     await writeKubeconfig({ file: kubeconfigPath, server: url, caCert: ca.certPem, token, namespace: 'default' });
@@ -382,7 +412,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
         deleting: object.metadata.deletionTimestamp !== undefined,
       }));
     const settled = async () => {
-      for (let round = 0; round < 3; round++) await Promise.all(controllers.map((c) => c.idle()));
+      for (let round = 0; round < 3; round++) await Promise.all([...controllers, crdRegistry].map((c) => c.idle()));
     };
     let closed = false;
     const close = async () => {
@@ -450,7 +480,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
       clearRequests: () => requestLog.clear(),
       openWatches: () => watches.open,
       putObject: (object) => {
-        const resource = typeOf(object.apiVersion, object.kind);
+        const resource = typeOf(served, object.apiVersion, object.kind);
         const ns = resource.namespaced ? object.metadata.namespace : undefined;
         const name = object.metadata.name ?? '';
         const body = copy(object) as unknown as KubeObject;
@@ -462,16 +492,16 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
         })!;
       },
       getObject: (ref) => {
-        const resource = typeOf(ref.apiVersion, ref.kind);
+        const resource = typeOf(served, ref.apiVersion, ref.kind);
         const found = api.tryGet(resource, resource.namespaced ? ref.namespace : undefined, ref.name);
         return found && api.view(resource, found, splitVersion(ref.apiVersion));
       },
       updateObject: (ref, change) => {
-        const resource = typeOf(ref.apiVersion, ref.kind);
+        const resource = typeOf(served, ref.apiVersion, ref.kind);
         return api.mutate(resource, resource.namespaced ? ref.namespace : undefined, ref.name, (o) => change(o as KubeObject & Record<string, unknown>));
       },
       deleteObject: (ref) => {
-        const resource = typeOf(ref.apiVersion, ref.kind);
+        const resource = typeOf(served, ref.apiVersion, ref.kind);
         api.delete(resource, resource.namespaced ? ref.namespace : undefined, ref.name);
       },
       onChange: (listener) => store.subscribe((e) => listener(e.type, api.view(e.resource, e.object))),
@@ -497,8 +527,8 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
   }
 }
 
-function typeOf(apiVersion: string, kind: string): ResourceType {
-  const resource = resourceForKind(apiVersion, kind);
+function typeOf(served: ServedResources, apiVersion: string, kind: string): ResourceType {
+  const resource = served.forKind(apiVersion, kind);
   if (!resource) throw new Error(`the kube harness serves no ${kind} in ${apiVersion}`);
   return resource;
 }
@@ -517,7 +547,14 @@ function isSystem(resource: ResourceType, object: KubeObject): boolean {
   return resource.namespaced && ['kube-system', 'kubevirt', CDI_NAMESPACE].includes(object.metadata.namespace ?? '');
 }
 
-function seedSystemObjects(api: ClusterApi, uploads: UploadProxy, snapshotClass: boolean, accelerator: Accelerator, kubevirt: Pick<KubeHarnessOptions, 'kubevirtVersion' | 'featureGates' | 'disabledFeatureGates'>): void {
+function seedSystemObjects(
+  api: ClusterApi,
+  uploads: UploadProxy,
+  snapshotClass: boolean,
+  accelerator: Accelerator,
+  kubevirt: Pick<KubeHarnessOptions, 'kubevirtVersion' | 'featureGates' | 'disabledFeatureGates' | 'cni'> & { installed: boolean },
+): void {
+  const installed = kubevirt.installed;
   const version = kubevirt.kubevirtVersion ?? 'v1.9.0';
   const system = { [SYSTEM_LABEL]: 'true' };
   const create = (plural: string, group: string, object: Record<string, unknown> & { metadata: Record<string, unknown> }) => {
@@ -525,16 +562,27 @@ function seedSystemObjects(api: ClusterApi, uploads: UploadProxy, snapshotClass:
     const meta = object.metadata;
     api.createInternal(resource, meta.namespace as string | undefined, { ...object, metadata: { ...meta, labels: { ...((meta.labels as Record<string, string>) ?? {}), ...system } } } as unknown as KubeObject, true);
   };
-  for (const ns of ['default', 'kube-system', 'kubevirt', CDI_NAMESPACE]) create('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  // Without KubeVirt, neither its namespaces nor virt-handler's node label and KVM device plugin.
+  for (const ns of installed ? ['default', 'kube-system', 'kubevirt', CDI_NAMESPACE] : ['default', 'kube-system']) create('namespaces', '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  const kvm = installed ? { 'devices.kubevirt.io/kvm': accelerator === 'kvm' ? '1k' : '0' } : {};
   create('nodes', '', {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name: NODE_NAME, labels: { 'kubernetes.io/hostname': NODE_NAME, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'kubevirt.io/schedulable': 'true' } },
+    metadata: {
+      name: NODE_NAME,
+      labels: {
+        'kubernetes.io/hostname': NODE_NAME,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        // A one-node kind cluster's node is its control plane.
+        ...(installed ? { 'kubevirt.io/schedulable': 'true' } : { 'node-role.kubernetes.io/control-plane': '' }),
+      },
+    },
     spec: {},
     status: {
-      capacity: { cpu: '2', memory: '8Gi', 'devices.kubevirt.io/kvm': accelerator === 'kvm' ? '1k' : '0' },
-      allocatable: { cpu: '2', memory: '8Gi', 'devices.kubevirt.io/kvm': accelerator === 'kvm' ? '1k' : '0' },
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'the kube harness node is ready' }],
+      capacity: { cpu: '2', memory: '8Gi', ...kvm },
+      allocatable: { cpu: '2', memory: '8Gi', ...kvm },
+      conditions: [kubevirt.cni === false ? AddonOperators.notReadyForCni() : { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'the kube harness node is ready' }],
       addresses: [
         { type: 'InternalIP', address: '127.0.0.1' },
         { type: 'Hostname', address: NODE_NAME },
@@ -571,6 +619,7 @@ function seedSystemObjects(api: ClusterApi, uploads: UploadProxy, snapshotClass:
       deletionPolicy: 'Delete',
     });
   }
+  if (!installed) return;
   create('kubevirts', 'kubevirt.io', {
     apiVersion: 'kubevirt.io/v1',
     kind: 'KubeVirt',

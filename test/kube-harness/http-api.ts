@@ -15,7 +15,7 @@ import { copy, type KubeObject } from './object-store.js';
 import { isMap, jsonPatch, mergePatch, type Json } from './patches.js';
 import type { RequestLog } from './request-log.js';
 import { parseRequestPath, type ParsedPath } from './request-path.js';
-import { apiVersionOf, type ResourceType } from './resources.js';
+import { ServedResources, apiVersionOf, type ResourceType } from './resources.js';
 import type { FieldValidation } from './validation.js';
 import type { WatchHub } from './watch-hub.js';
 
@@ -125,6 +125,7 @@ export class HttpApi {
     private readonly logger: Logger,
     private readonly responses: ResponseInjector,
     private readonly requestLog: RequestLog,
+    private readonly served: ServedResources = ServedResources.all(),
   ) {}
 
   private async readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -167,19 +168,19 @@ export class HttpApi {
     }
     if (chosen) muteAnswer(res);
     if (url.pathname === '/version') return sendJson(res, 200, versionInfo());
-    const parsed = parseRequestPath(url.pathname);
+    const parsed = parseRequestPath(url.pathname, this.served);
     switch (parsed.type) {
       case 'core-versions':
         return sendJson(res, 200, coreVersions());
       case 'groups':
-        return sendJson(res, 200, groupList());
+        return sendJson(res, 200, groupList(this.served));
       case 'group': {
-        const doc = group(parsed.group);
+        const doc = group(parsed.group, this.served);
         if (!doc) throw pageNotFound();
         return sendJson(res, 200, doc);
       }
       case 'resource-list': {
-        const doc = resourceList(parsed.group, parsed.version);
+        const doc = resourceList(parsed.group, parsed.version, this.served);
         if (!doc) throw pageNotFound();
         return sendJson(res, 200, doc);
       }

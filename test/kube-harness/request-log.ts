@@ -12,6 +12,8 @@ export interface LoggedRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  /** The Content-Type without parameters ("application/apply-patch+yaml"); '' when none was sent. */
+  contentType: string;
   /** A websocket upgrade (its method is GET). */
   upgrade: boolean;
   /** The websocket subprotocols offered, in the client's order. */
@@ -33,7 +35,8 @@ export class RequestLog {
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean);
-    const entry: LoggedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, upgrade, protocols, frames: { text: 0, binary: 0 } };
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const entry: LoggedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, contentType, upgrade, protocols, frames: { text: 0, binary: 0 } };
     this.list.push(entry);
     this.byRequest.set(req, entry);
     return entry;

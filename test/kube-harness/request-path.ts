@@ -6,7 +6,9 @@
  * and KubeVirt's aggregated subresource API
  *   /apis/subresources.kubevirt.io/v1/namespaces/<ns>/<virtualmachineinstances|virtualmachines>/<name>/<subresource…>
  */
-import { KUBEVIRT_SUBRESOURCE_GROUP, findResource, type ResourceType } from './resources.js';
+import { KUBEVIRT_SUBRESOURCE_GROUP, ServedResources, type ResourceType } from './resources.js';
+
+const EVERYTHING = ServedResources.all();
 
 export type ParsedPath =
   | { type: 'core-versions' }
@@ -17,7 +19,8 @@ export type ParsedPath =
   | { type: 'kubevirt'; namespace: string; kind: 'virtualmachineinstances' | 'virtualmachines'; name: string; subresource: string[] }
   | { type: 'unknown' };
 
-export function parseRequestPath(pathname: string): ParsedPath {
+/** `served`: what the harness serves now (default: everything installed). */
+export function parseRequestPath(pathname: string, served: ServedResources = EVERYTHING): ParsedPath {
   let segments: string[];
   try {
     segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -43,18 +46,19 @@ export function parseRequestPath(pathname: string): ParsedPath {
   if (rest.length === 0) return { type: 'resource-list', group, version };
 
   if (group === KUBEVIRT_SUBRESOURCE_GROUP) {
+    if (!served.servesKubevirtSubresources()) return { type: 'unknown' };
     const [ns, namespace, kind, name, ...subresource] = rest;
     if (ns !== 'namespaces' || !namespace || (kind !== 'virtualmachineinstances' && kind !== 'virtualmachines') || !name || subresource.length === 0) return { type: 'unknown' };
     return { type: 'kubevirt', namespace, kind, name, subresource };
   }
 
   if (rest[0] === 'namespaces' && rest.length >= 3) {
-    const resource = findResource(group, version, rest[2]!);
+    const resource = served.find(group, version, rest[2]!);
     if (resource?.namespaced) {
       return { type: 'resource', resource, group, version, namespace: rest[1]!, ...(rest[3] !== undefined ? { name: rest[3] } : {}), subresource: rest.slice(4) };
     }
   }
-  const resource = findResource(group, version, rest[0]!);
+  const resource = served.find(group, version, rest[0]!);
   if (!resource) return { type: 'unknown' };
   // A namespaced resource without a namespace is only a list over all namespaces.
   if (resource.namespaced && rest.length > 1) return { type: 'unknown' };

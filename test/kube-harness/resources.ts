@@ -34,11 +34,18 @@ export interface ResourceType {
   deleteReturnsObject: boolean;
   /** Other names discovery lists under this resource ("pods/log", "virtualmachines/start"). */
   extraSubresources?: readonly { name: string; verbs: readonly Verb[]; kind?: string }[];
+  /**
+   * Served only once this add-on is installed (its CustomResourceDefinition Established) when the
+   * harness starts with `installed: false`; built-in kinds have none.
+   */
+  addon?: 'kubevirt' | 'cdi' | 'kube-ovn' | 'multus';
+  /** Made from a CustomResourceDefinition the harness has no entry for: stored without a schema check. */
+  fromCrd?: boolean;
 }
 
 type Spec = Omit<ResourceType, 'verbs' | 'status' | 'builtIn' | 'deleteReturnsObject' | 'singular'> & Partial<Pick<ResourceType, 'verbs' | 'status' | 'builtIn' | 'deleteReturnsObject' | 'singular'>>;
 
-function resource(s: Spec): ResourceType {
+export function resource(s: Spec): ResourceType {
   const builtIn = s.builtIn ?? false;
   return {
     ...s,
@@ -96,17 +103,40 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   resource({ group: '', versions: ['v1'], plural: 'persistentvolumeclaims', kind: 'PersistentVolumeClaim', namespaced: true, status: true, builtIn: true, deleteReturnsObject: true, shortNames: ['pvc'] }),
   resource({ group: '', versions: ['v1'], plural: 'events', kind: 'Event', namespaced: true, builtIn: true, shortNames: ['ev'] }),
   resource({ group: '', versions: ['v1'], plural: 'nodes', kind: 'Node', namespaced: false, status: true, builtIn: true, deleteReturnsObject: true, shortNames: ['no'] }),
+  resource({ group: '', versions: ['v1'], plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true, builtIn: true, shortNames: ['sa'] }),
+  // apps/v1: what operators' release manifests and Helm charts deploy (DaemonSets are played by the operators controller)
+  resource({
+    group: 'apps',
+    versions: ['v1'],
+    plural: 'deployments',
+    kind: 'Deployment',
+    namespaced: true,
+    status: true,
+    builtIn: true,
+    shortNames: ['deploy'],
+    scale: { specReplicasPath: 'spec.replicas', statusReplicasPath: 'status.replicas' },
+  }),
+  resource({ group: 'apps', versions: ['v1'], plural: 'daemonsets', kind: 'DaemonSet', namespaced: true, status: true, builtIn: true, shortNames: ['ds'] }),
+  // rbac.authorization.k8s.io/v1 (stored, never enforced: setDenials is the harness's authorization)
+  resource({ group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'clusterroles', kind: 'ClusterRole', namespaced: false, builtIn: true }),
+  resource({ group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false, builtIn: true }),
+  resource({ group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'roles', kind: 'Role', namespaced: true, builtIn: true }),
+  resource({ group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'rolebindings', kind: 'RoleBinding', namespaced: true, builtIn: true }),
+  resource({ group: 'scheduling.k8s.io', versions: ['v1'], plural: 'priorityclasses', kind: 'PriorityClass', namespaced: false, builtIn: true, shortNames: ['pc'] }),
+  // apiextensions.k8s.io/v1: an Established CRD adds its resource to what this harness serves (crd-registry.ts)
+  resource({ group: 'apiextensions.k8s.io', versions: ['v1'], plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, status: true, builtIn: true, shortNames: ['crd', 'crds'] }),
   // authorization.k8s.io/v1
   resource({ group: 'authorization.k8s.io', versions: ['v1'], plural: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, builtIn: true, virtual: true, verbs: READ_CREATE }),
   // storage.k8s.io/v1
   resource({ group: 'storage.k8s.io', versions: ['v1'], plural: 'storageclasses', kind: 'StorageClass', namespaced: false, builtIn: true, shortNames: ['sc'] }),
   // kubevirt.io/v1
-  resource({ group: 'kubevirt.io', versions: ['v1'], plural: 'virtualmachines', kind: 'VirtualMachine', namespaced: true, status: true, shortNames: ['vm', 'vms'] }),
-  resource({ group: 'kubevirt.io', versions: ['v1'], plural: 'virtualmachineinstances', kind: 'VirtualMachineInstance', namespaced: true, status: true, shortNames: ['vmi', 'vmis'] }),
-  resource({ group: 'kubevirt.io', versions: ['v1'], plural: 'kubevirts', kind: 'KubeVirt', namespaced: true, status: true, shortNames: ['kv', 'kvs'] }),
+  resource({ group: 'kubevirt.io', addon: 'kubevirt', versions: ['v1'], plural: 'virtualmachines', kind: 'VirtualMachine', namespaced: true, status: true, shortNames: ['vm', 'vms'] }),
+  resource({ group: 'kubevirt.io', addon: 'kubevirt', versions: ['v1'], plural: 'virtualmachineinstances', kind: 'VirtualMachineInstance', namespaced: true, status: true, shortNames: ['vmi', 'vmis'] }),
+  resource({ group: 'kubevirt.io', addon: 'kubevirt', versions: ['v1'], plural: 'kubevirts', kind: 'KubeVirt', namespaced: true, status: true, shortNames: ['kv', 'kvs'] }),
   // cdi.kubevirt.io/v1beta1
   resource({
     group: 'cdi.kubevirt.io',
+    addon: 'cdi',
     versions: ['v1beta1'],
     plural: 'datavolumes',
     kind: 'DataVolume',
@@ -115,15 +145,25 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     shortNames: ['dv', 'dvs'],
     extraSubresources: [{ name: 'source', verbs: ['create'] }],
   }),
-  resource({ group: 'cdi.kubevirt.io', versions: ['v1beta1'], plural: 'datasources', kind: 'DataSource', namespaced: true, status: true, shortNames: ['das'] }),
-  resource({ group: 'cdi.kubevirt.io', versions: ['v1beta1'], plural: 'cdiconfigs', kind: 'CDIConfig', namespaced: false, status: true }),
-  resource({ group: 'upload.cdi.kubevirt.io', versions: ['v1beta1'], plural: 'uploadtokenrequests', kind: 'UploadTokenRequest', namespaced: true, virtual: true, verbs: READ_CREATE }),
+  resource({ group: 'cdi.kubevirt.io', addon: 'cdi', versions: ['v1beta1'], plural: 'datasources', kind: 'DataSource', namespaced: true, status: true, shortNames: ['das'] }),
+  resource({ group: 'cdi.kubevirt.io', addon: 'cdi', versions: ['v1beta1'], plural: 'cdiconfigs', kind: 'CDIConfig', namespaced: false, status: true }),
+  resource({ group: 'upload.cdi.kubevirt.io', addon: 'cdi', versions: ['v1beta1'], plural: 'uploadtokenrequests', kind: 'UploadTokenRequest', namespaced: true, virtual: true, verbs: READ_CREATE }),
   // snapshots
   resource({ group: 'snapshot.storage.k8s.io', versions: ['v1'], plural: 'volumesnapshots', kind: 'VolumeSnapshot', namespaced: true, status: true, shortNames: ['vs'] }),
   resource({ group: 'snapshot.storage.k8s.io', versions: ['v1'], plural: 'volumesnapshotclasses', kind: 'VolumeSnapshotClass', namespaced: false, shortNames: ['vsclass', 'vsclasses'] }),
-  resource({ group: 'snapshot.kubevirt.io', versions: ['v1beta1'], plural: 'virtualmachinesnapshots', kind: 'VirtualMachineSnapshot', namespaced: true, status: true, shortNames: ['vmsnapshot', 'vmsnapshots'] }),
   resource({
     group: 'snapshot.kubevirt.io',
+    addon: 'kubevirt',
+    versions: ['v1beta1'],
+    plural: 'virtualmachinesnapshots',
+    kind: 'VirtualMachineSnapshot',
+    namespaced: true,
+    status: true,
+    shortNames: ['vmsnapshot', 'vmsnapshots'],
+  }),
+  resource({
+    group: 'snapshot.kubevirt.io',
+    addon: 'kubevirt',
     versions: ['v1beta1'],
     plural: 'virtualmachinesnapshotcontents',
     kind: 'VirtualMachineSnapshotContent',
@@ -132,12 +172,22 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     shortNames: ['vmsnapshotcontent', 'vmsnapshotcontents'],
   }),
   // export: v1 is the storage version since KubeVirt 1.9, v1beta1 still served.
-  resource({ group: 'export.kubevirt.io', versions: ['v1', 'v1beta1'], plural: 'virtualmachineexports', kind: 'VirtualMachineExport', namespaced: true, status: true, shortNames: ['vmexport', 'vmexports'] }),
+  resource({
+    group: 'export.kubevirt.io',
+    addon: 'kubevirt',
+    versions: ['v1', 'v1beta1'],
+    plural: 'virtualmachineexports',
+    kind: 'VirtualMachineExport',
+    namespaced: true,
+    status: true,
+    shortNames: ['vmexport', 'vmexports'],
+  }),
   // Kube-OVN
-  resource({ group: 'kubeovn.io', versions: ['v1'], plural: 'vpcs', kind: 'Vpc', namespaced: false, status: true }),
-  resource({ group: 'kubeovn.io', versions: ['v1'], plural: 'subnets', kind: 'Subnet', namespaced: false, status: true }),
+  resource({ group: 'kubeovn.io', addon: 'kube-ovn', versions: ['v1'], plural: 'vpcs', kind: 'Vpc', namespaced: false, status: true }),
+  resource({ group: 'kubeovn.io', addon: 'kube-ovn', versions: ['v1'], plural: 'subnets', kind: 'Subnet', namespaced: false, status: true }),
   resource({
     group: 'kubeovn.io',
+    addon: 'kube-ovn',
     versions: ['v1'],
     plural: 'vpc-egress-gateways',
     singular: 'vpc-egress-gateway',
@@ -150,6 +200,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   // Multus
   resource({
     group: 'k8s.cni.cncf.io',
+    addon: 'multus',
     versions: ['v1'],
     plural: 'network-attachment-definitions',
     singular: 'network-attachment-definition',
@@ -175,27 +226,97 @@ export const KUBEVIRT_SUBRESOURCES: readonly { name: string; verbs: readonly Ver
   { name: 'virtualmachines/portforward', verbs: ['get'] },
 ];
 
-/** Groups in the order discovery lists them. */
-export function servedGroups(): { name: string; versions: string[] }[] {
-  const groups = new Map<string, Set<string>>();
-  for (const t of RESOURCE_TYPES) {
-    if (t.group === '') continue;
-    const versions = groups.get(t.group) ?? new Set<string>();
-    for (const v of t.versions) versions.add(v);
-    groups.set(t.group, versions);
+/**
+ * The resources one harness serves now. A harness started with everything installed serves the
+ * whole catalogue above from the start; one started with `installed: false` serves the built-in
+ * kinds only, and each add-on resource (or a resource of a CRD the catalogue does not know) from
+ * the moment its CustomResourceDefinition is Established — as kube-apiserver's
+ * apiextensions-apiserver adds a CRD's REST handler and discovery entry then
+ * (kubernetes/kubernetes staging/src/k8s.io/apiextensions-apiserver/pkg/apiserver/customresource_handler.go,
+ * customresource_discovery_controller.go at v1.34.0).
+ */
+export class ServedResources {
+  private readonly types: ResourceType[];
+
+  constructor(
+    types: readonly ResourceType[],
+    /** KubeVirt's aggregated subresource API (virt-api) is served. */
+    private kubevirtSubresources: boolean,
+  ) {
+    this.types = [...types];
   }
-  groups.set(KUBEVIRT_SUBRESOURCE_GROUP, new Set(['v1']));
-  return [...groups].map(([name, versions]) => ({ name, versions: [...versions] }));
+
+  static all(): ServedResources {
+    return new ServedResources(RESOURCE_TYPES, true);
+  }
+
+  /** The built-in kinds only: a cluster without KubeVirt, CDI, Kube-OVN and Multus. */
+  static builtIn(): ServedResources {
+    return new ServedResources(
+      RESOURCE_TYPES.filter((t) => !t.addon),
+      false,
+    );
+  }
+
+  list(): readonly ResourceType[] {
+    return this.types;
+  }
+
+  /** Serves `type` (replacing a served one of the same group and plural). */
+  add(type: ResourceType): void {
+    this.remove(type.group, type.plural);
+    this.types.push(type);
+    if (type.addon === 'kubevirt' && type.plural === 'virtualmachineinstances') this.kubevirtSubresources = true;
+  }
+
+  remove(group: string, plural: string): void {
+    const i = this.types.findIndex((t) => t.group === group && t.plural === plural);
+    if (i >= 0) this.types.splice(i, 1);
+    if (group === 'kubevirt.io' && plural === 'virtualmachineinstances') this.kubevirtSubresources = false;
+  }
+
+  /** Groups in the order discovery lists them. */
+  groups(): { name: string; versions: string[] }[] {
+    const groups = new Map<string, Set<string>>();
+    for (const t of this.types) {
+      if (t.group === '') continue;
+      const versions = groups.get(t.group) ?? new Set<string>();
+      for (const v of t.versions) versions.add(v);
+      groups.set(t.group, versions);
+    }
+    if (this.kubevirtSubresources) groups.set(KUBEVIRT_SUBRESOURCE_GROUP, new Set(['v1']));
+    return [...groups].map(([name, versions]) => ({ name, versions: [...versions] }));
+  }
+
+  servesKubevirtSubresources(): boolean {
+    return this.kubevirtSubresources;
+  }
+
+  find(group: string, version: string, plural: string): ResourceType | undefined {
+    return this.types.find((t) => t.group === group && t.plural === plural && t.versions.includes(version));
+  }
+
+  /** The type of a kind as clients name it in apiVersion/kind. */
+  forKind(apiVersion: string, kind: string): ResourceType | undefined {
+    const [group, version] = splitApiVersion(apiVersion);
+    return this.types.find((t) => t.group === group && t.kind === kind && t.versions.includes(version));
+  }
 }
 
-export function findResource(group: string, version: string, plural: string): ResourceType | undefined {
-  return RESOURCE_TYPES.find((t) => t.group === group && t.plural === plural && t.versions.includes(version));
+const EVERYTHING = ServedResources.all();
+
+/** Groups in the order discovery lists them (of a harness with everything installed, unless `served`). */
+export function servedGroups(served: ServedResources = EVERYTHING): { name: string; versions: string[] }[] {
+  return served.groups();
+}
+
+export function findResource(group: string, version: string, plural: string, served: ServedResources = EVERYTHING): ResourceType | undefined {
+  return served.find(group, version, plural);
 }
 
 /** The type of a kind as clients name it in apiVersion/kind. */
-export function resourceForKind(apiVersion: string, kind: string): ResourceType | undefined {
-  const [group, version] = splitApiVersion(apiVersion);
-  return RESOURCE_TYPES.find((t) => t.group === group && t.kind === kind && t.versions.includes(version));
+export function resourceForKind(apiVersion: string, kind: string, served: ServedResources = EVERYTHING): ResourceType | undefined {
+  return served.forKind(apiVersion, kind);
 }
 
 export function splitApiVersion(apiVersion: string): [group: string, version: string] {

@@ -20,6 +20,7 @@ import { asApiError, badRequest, pageNotFound, unauthorized } from './api-errors
 import type { FaultSwitch, ResponseInjector } from './faults.js';
 import type { RequestLog } from './request-log.js';
 import { parseRequestPath } from './request-path.js';
+import { ServedResources } from './resources.js';
 
 export const KUBEVIRT_PROTOCOL = 'plain.kubevirt.io';
 const CHANNEL_PROTOCOLS = ['v4.channel.k8s.io', 'channel.k8s.io'];
@@ -76,6 +77,7 @@ export class WebSocketStreams {
     private readonly logger: Logger,
     private readonly responses: ResponseInjector,
     private readonly requestLog: RequestLog,
+    private readonly served: ServedResources = ServedResources.all(),
   ) {}
 
   private pickProtocol(protocols: Set<string>): string | false {
@@ -95,7 +97,7 @@ export class WebSocketStreams {
     const chosen = this.responses.take(req.method ?? 'GET', url.pathname, true);
     // A lost answer to an upgrade is a connection that never upgrades.
     if (chosen) return chosen.lostAnswer ? undefined : answer(socket, chosen.status, chosen.body);
-    const parsed = parseRequestPath(url.pathname);
+    const parsed = parseRequestPath(url.pathname, this.served);
     const protocols = offered(req);
     if (parsed.type === 'kubevirt') {
       const [what, portText, protocol = 'tcp'] = parsed.subresource;

@@ -251,12 +251,16 @@ describe('kube harness REST conventions', () => {
     const groups = await kc.makeApiClient(ApisApi).getAPIVersions();
     expect(groups.groups.map((g) => g.name).sort()).toEqual(
       [
+        'apiextensions.k8s.io',
+        'apps',
         'authorization.k8s.io',
         'cdi.kubevirt.io',
         'export.kubevirt.io',
         'k8s.cni.cncf.io',
         'kubeovn.io',
         'kubevirt.io',
+        'rbac.authorization.k8s.io',
+        'scheduling.k8s.io',
         'snapshot.kubevirt.io',
         'snapshot.storage.k8s.io',
         'storage.k8s.io',
