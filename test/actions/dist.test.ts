@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { freshBundle } from '../helpers/fresh-bundle.js';
 import { node24, repoRoot } from '../helpers/node24.js';
 
 const dist = path.join(repoRoot, 'dist');
@@ -15,12 +15,9 @@ function listFiles(dir: string, base = dir): string[] {
 }
 
 describe('dist/', () => {
-  const fresh = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-dist-'));
-  afterAll(() => rmSync(fresh, { recursive: true, force: true }));
-
   it('is what `npm run bundle` makes from the current sources (rebuild and commit dist/ if this fails)', () => {
-    const r = spawnSync(node24, [path.join(repoRoot, 'scripts', 'bundle.mjs'), '--outdir', fresh], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
+    // The run's fresh bundle of the sources (test/helpers/fresh-bundle.ts).
+    const fresh = freshBundle().dir;
     const want = listFiles(fresh).sort();
     expect(listFiles(dist).sort()).toEqual(want);
     for (const f of want) {

@@ -15,8 +15,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { node24, repoRoot } from '../helpers/node24.js';
+import { freshBundle } from '../helpers/fresh-bundle.js';
 
 const MIN_MAJOR = 24;
 
@@ -38,9 +39,7 @@ let dist: string;
 let entries: string[];
 
 beforeAll(() => {
-  dist = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-guard-dist-'));
-  const r = spawnSync(node24, [path.join(repoRoot, 'scripts', 'bundle.mjs'), '--outdir', dist], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`bundling failed:\n${r.stderr}${r.stdout}`);
+  dist = freshBundle().dir;
   const metafileEntries = spawnSync(
     node24,
     ['--input-type=module', '-e', `import { entryPoints } from ${JSON.stringify(path.join(repoRoot, 'scripts', 'bundle.mjs'))}; console.log(JSON.stringify(Object.keys(entryPoints())))`],
@@ -50,7 +49,6 @@ beforeAll(() => {
   );
   entries = (JSON.parse(metafileEntries.stdout) as string[]).map((e) => `${e}.js`);
 }, 180_000);
-afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
 interface Run {
   status: number | null;

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureGuestImage } from '../fixtures/guest.js';
 import { node24, repoRoot } from '../helpers/node24.js';
+import { freshBundle } from '../helpers/fresh-bundle.js';
 import { e2eCluster, type E2eCluster } from './helpers/e2e-cluster.js';
 import { quickstartVariant } from './helpers/cli-build.js';
 
@@ -74,11 +75,9 @@ async function expectNothingLeft(): Promise<void> {
 describe('ruddervirt build --engine kubevirt (kube harness, real QEMU guest, faults on)', () => {
   beforeAll(async () => {
     guestImage = await ensureGuestImage();
-    bundleDir = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-i2dist-'));
+    bundleDir = freshBundle().dir;
     cacheDir = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-kv-cache-'));
-    cleanupDirs.push(bundleDir, cacheDir);
-    const bundled = spawnSync(node24, [path.join(repoRoot, 'scripts', 'bundle.mjs'), '--outdir', bundleDir], { cwd: repoRoot, encoding: 'utf8' });
-    if (bundled.status !== 0) throw new Error(`bundling the CLI failed:\n${bundled.stderr}`);
+    cleanupDirs.push(cacheDir);
     // A real cluster when RUDDERVIRT_E2E_KUBECONFIG names one (the kubevirt-e2e workflow), else the harness with faults on.
     cluster = await e2eCluster({ faults: FAULTS });
     namespace = await cluster.createNamespace('rv-e2e');

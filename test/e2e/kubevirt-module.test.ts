@@ -21,7 +21,7 @@
  * third with --force rebuilds base and, with --keep-layers 1, removes the older kept output;
  * `ruddervirt prune` removes the rest, and then nothing is left.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type net from 'node:net';
@@ -31,6 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { ensureGuestImage } from '../fixtures/guest.js';
 import { node24, repoRoot } from '../helpers/node24.js';
+import { freshBundle } from '../helpers/fresh-bundle.js';
 import { e2eCluster, type E2eCluster } from './helpers/e2e-cluster.js';
 
 const BUILD_TIMEOUT = 20 * 60_000;
@@ -225,9 +226,7 @@ describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnet
     guestImage = await ensureGuestImage();
     work = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-kv-module-'));
     buildDir = mkdtempSync(path.join(work, 'build-'));
-    bundleDir = path.join(work, 'dist');
-    const bundled = spawnSync(node24, [path.join(repoRoot, 'scripts', 'bundle.mjs'), '--outdir', bundleDir], { cwd: repoRoot, encoding: 'utf8' });
-    if (bundled.status !== 0) throw new Error(`bundling the CLI failed:\n${bundled.stderr}`);
+    bundleDir = freshBundle().dir;
     hostAddress = machineAddress();
     hostService = createServer((req, res) => {
       hostClients.push(req.socket.remoteAddress ?? '?');
