@@ -26,10 +26,11 @@ export function resourceOfCrd(crd: Loose): ResourceType {
   const spec = crd.spec ?? {};
   const names = spec.names ?? {};
   const known = RESOURCE_TYPES.find((t) => t.group === spec.group && t.plural === names.plural);
-  if (known) return known;
   const versions = ((spec.versions ?? []) as Loose[]).filter((v) => v.served !== false);
   const storage = versions.find((v) => v.storage === true) ?? versions[0];
   const ordered = [storage, ...versions.filter((v) => v !== storage)].filter(Boolean) as Loose[];
+  // The CRD decides the served versions (a v1.8 KubeVirt's export CRD has no v1), the catalogue the rest.
+  if (known) return ordered.length ? { ...known, versions: ordered.map((v) => String(v.name)) } : known;
   const scale = storage?.subresources?.scale as Loose | undefined;
   return resource({
     group: String(spec.group),

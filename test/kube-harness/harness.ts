@@ -107,7 +107,10 @@ export interface KubeHarnessOptions {
    * Default false, as on a stock kind cluster: the engine downloads through a port-forward.
    */
   exportIngress?: boolean;
-  /** The KubeVirt version the KubeVirt CR reports (feature-gates.ts decides the gates by it). Default v1.9.0. */
+  /**
+   * The KubeVirt version the KubeVirt CR reports; feature-gates.ts decides the gates by it and
+   * resources.ts exportVersions the served export.kubevirt.io versions. Default v1.9.0.
+   */
   kubevirtVersion?: string;
   /** spec.configuration.developerConfiguration.featureGates / disabledFeatureGates of the KubeVirt CR. */
   featureGates?: string[];
@@ -244,7 +247,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
     const store = new ObjectStore(options.historyLimit ?? 5000);
     const api = new ClusterApi(store, options.fieldValidation ?? 'Warn');
     const installed = options.installed !== false;
-    const served = installed ? ServedResources.all() : ServedResources.builtIn();
+    const served = installed ? ServedResources.all(options.kubevirtVersion) : ServedResources.builtIn();
     const crdRegistry = new CrdRegistry(api, served, logger, options.crdEstablishMs ?? 100);
     cleanups.push(() => crdRegistry.close());
     const faults = new FaultSwitch();

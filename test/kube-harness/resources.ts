@@ -171,7 +171,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     status: true,
     shortNames: ['vmsnapshotcontent', 'vmsnapshotcontents'],
   }),
-  // export: v1 is the storage version since KubeVirt 1.9, v1beta1 still served.
+  // export: as KubeVirt v1.9 serves it; ServedResources.all(kubevirtVersion) narrows it to older releases.
   resource({
     group: 'export.kubevirt.io',
     addon: 'kubevirt',
@@ -227,6 +227,17 @@ export const KUBEVIRT_SUBRESOURCES: readonly { name: string; verbs: readonly Ver
 ];
 
 /**
+ * The VirtualMachineExport versions virt-operator's CRD serves, storage version first: v1beta1 and
+ * v1alpha1 up to v1.8, v1 and a deprecated v1beta1 from v1.9 (kubevirt/kubevirt
+ * pkg/virt-operator/resource/generate/components/crds.go NewVirtualMachineExportCrd, v1.8.0 and
+ * v1.9.0). A client that assumed v1 would get 404s from every cluster older than v1.9.
+ */
+export function exportVersions(kubevirtVersion = 'v1.9.0'): readonly string[] {
+  const m = /^v?1\.(\d+)/.exec(kubevirtVersion);
+  return m && Number(m[1]) < 9 ? ['v1beta1', 'v1alpha1'] : ['v1', 'v1beta1'];
+}
+
+/**
  * The resources one harness serves now. A harness started with everything installed serves the
  * whole catalogue above from the start; one started with `installed: false` serves the built-in
  * kinds only, and each add-on resource (or a resource of a CRD the catalogue does not know) from
@@ -246,8 +257,12 @@ export class ServedResources {
     this.types = [...types];
   }
 
-  static all(): ServedResources {
-    return new ServedResources(RESOURCE_TYPES, true);
+  /** Everything installed, as KubeVirt `kubevirtVersion` (default v1.9.0) serves its groups. */
+  static all(kubevirtVersion?: string): ServedResources {
+    return new ServedResources(
+      RESOURCE_TYPES.map((t) => (t.group === 'export.kubevirt.io' && t.plural === 'virtualmachineexports' ? { ...t, versions: exportVersions(kubevirtVersion) } : t)),
+      true,
+    );
   }
 
   /** The built-in kinds only: a cluster without KubeVirt, CDI, Kube-OVN and Multus. */

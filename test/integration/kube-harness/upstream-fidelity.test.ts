@@ -24,6 +24,11 @@ afterAll(async () => {
   await harness?.close();
 });
 
+async function apiGet(h: KubeHarness, path: string): Promise<Loose> {
+  const res = await httpsRequest(`${h.url}${path}`, { ca: h.caCert, headers: { authorization: `Bearer ${h.token}` } });
+  return JSON.parse(res.body.toString()) as Loose;
+}
+
 async function vpcWithGateway(ns: string, replicas: number): Promise<void> {
   const custom = kc.makeApiClient(CustomObjectsApi);
   await custom.createClusterCustomObject({ group: 'kubeovn.io', version: 'v1', plural: 'vpcs', body: { apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name: `vpc-${ns}` }, spec: { namespaces: [ns] } } });
@@ -82,8 +87,9 @@ describe('Kube-OVN VpcEgressGateway (kubeovn/kube-ovn v1.16.2)', () => {
 });
 
 describe('KubeVirt feature gates (kubevirt/kubevirt v1.5.0–v1.9.0)', () => {
-  const exportOf = (name: string) => ({
-    apiVersion: 'export.kubevirt.io/v1',
+  const EXPORT_V1BETA1: Gvr = { ...EXPORT, version: 'v1beta1' };
+  const exportOf = (name: string, version = 'v1') => ({
+    apiVersion: `export.kubevirt.io/${version}`,
     kind: 'VirtualMachineExport',
     metadata: { name },
     spec: { source: { apiGroup: '', kind: 'PersistentVolumeClaim', name: 'disk' } },
@@ -102,7 +108,7 @@ describe('KubeVirt feature gates (kubevirt/kubevirt v1.5.0–v1.9.0)', () => {
     try {
       const okc = old.kubeConfig();
       const ns = await old.createNamespace();
-      const refusedExport = await createCustom(okc, EXPORT, ns, exportOf('e')).catch((e: { code: number; body: string }) => e);
+      const refusedExport = await createCustom(okc, EXPORT_V1BETA1, ns, exportOf('e', 'v1beta1')).catch((e: { code: number; body: string }) => e);
       expect(refusedExport).toMatchObject({ code: 400 });
       expect(JSON.parse((refusedExport as { body: string }).body).message).toBe('admission webhook "virtualmachineexport-validator.export.kubevirt.io" denied the request: vm export feature gate not enabled');
       const refusedSnapshot = await createCustom(okc, VM_SNAPSHOT, ns, vmSnapshotOf('s')).catch((e: { code: number; body: string }) => e);
@@ -114,12 +120,25 @@ describe('KubeVirt feature gates (kubevirt/kubevirt v1.5.0–v1.9.0)', () => {
     try {
       const gkc = gated.kubeConfig();
       const ns = await gated.createNamespace();
-      await createCustom(gkc, EXPORT, ns, exportOf('e'));
+      await createCustom(gkc, EXPORT_V1BETA1, ns, exportOf('e', 'v1beta1'));
       await createCustom(gkc, VM_SNAPSHOT, ns, vmSnapshotOf('s'));
       await gated.deleteNamespace(ns);
     } finally {
       await gated.close();
     }
+  });
+
+  // pkg/virt-operator/resource/generate/components/crds.go NewVirtualMachineExportCrd: v1alpha1 and
+  // v1beta1 (storage) at v1.8.0; v1 (storage) and a deprecated v1beta1 at v1.9.0.
+  it('serves export.kubevirt.io v1beta1 and v1alpha1 on v1.8 (v1 is 404), v1 preferred and v1beta1 on v1.9', async () => {
+    const old = await startKubeHarness({ accelerator: 'tcg', kubevirtVersion: 'v1.8.4', controllers: [] });
+    try {
+      expect(await apiGet(old, '/apis/export.kubevirt.io')).toMatchObject({ versions: [{ version: 'v1beta1' }, { version: 'v1alpha1' }], preferredVersion: { version: 'v1beta1' } });
+      expect(await apiGet(old, '/apis/export.kubevirt.io/v1/namespaces/default/virtualmachineexports')).toMatchObject({ code: 404 });
+    } finally {
+      await old.close();
+    }
+    expect(await apiGet(harness, '/apis/export.kubevirt.io')).toMatchObject({ versions: [{ version: 'v1' }, { version: 'v1beta1' }], preferredVersion: { version: 'v1' } });
   });
 
   // v1.9.0 pkg/virt-config/featuregate/feature-gates.go IsEnabled: GA > listed > disabled > Beta.

@@ -36,6 +36,17 @@ describe('render --kubeconfig (kube harness: no real cluster here)', () => {
     expect(online.objects.find((o) => o.kind === 'VirtualMachineExport')?.apiVersion).toBe('export.kubevirt.io/v1');
   });
 
+  it('renders export.kubevirt.io/v1beta1 against KubeVirt v1.8, whose export CRD has no v1 (kubevirt/kubevirt pkg/virt-operator/resource/generate/components/crds.go@v1.8.0)', async () => {
+    // v1.8 gates VMExport and Snapshot (Beta, off unless listed): list them as a v1.8 cluster that exports would.
+    const old = await startKubeHarness({ accelerator: 'tcg', kubevirtVersion: 'v1.8.4', featureGates: ['VMExport', 'Snapshot'], controllers: [] });
+    try {
+      const online = await render(['--kubeconfig', old.kubeconfigPath]);
+      expect(online.objects.find((o) => o.kind === 'VirtualMachineExport')?.apiVersion).toBe('export.kubevirt.io/v1beta1');
+    } finally {
+      await old.close();
+    }
+  });
+
   it('keeps an explicit --capture, and refuses --export-api with --kubeconfig', async () => {
     const clone = await render(['--kubeconfig', harness.kubeconfigPath, '--capture', 'clone']);
     expect(clone.objects.some((o) => o.kind === 'VolumeSnapshot')).toBe(false);
