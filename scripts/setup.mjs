@@ -2,7 +2,9 @@
 // Makes a fresh clone ready: npm dependencies (npm ci when node_modules is missing or stale) and,
 // unless --npm-only, the Debian packages the local engine and the tests run (apt-get as root,
 // otherwise a message naming them). Uses only Node built-ins so it runs before `npm ci`.
-import { spawnSync } from 'node:child_process';
+// npm ci and apt-get run side by side: both mostly wait on the network and the disk, and on a
+// fresh CI machine each takes about a minute.
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -41,21 +43,25 @@ export const DEBIAN_PACKAGES = {
   gnupg: 'makes the OpenPGP keys and signatures of the checksum-signature tests',
 };
 
+/** Runs a command to its end; rejects naming it and its exit status when it fails. */
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
-  if (r.status !== 0) {
-    console.error(`setup: '${cmd} ${args.join(' ')}' failed (exit ${r.status ?? r.signal}).`);
-    process.exit(r.status || 1);
-  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+    child.on('error', (err) => reject(new Error(`setup: '${cmd} ${args.join(' ')}' could not start: ${err.message}`, { cause: err })));
+    child.on('close', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(Object.assign(new Error(`setup: '${cmd} ${args.join(' ')}' failed (exit ${code ?? signal}).`), { exitCode: code || 1 }));
+    });
+  });
 }
 
-function ensureNpm() {
+async function ensureNpm() {
   const lock = path.join(root, 'package-lock.json');
   const stamp = path.join(root, 'node_modules', '.ruddervirt-lock.sha256');
   const want = createHash('sha256').update(readFileSync(lock)).digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want) return;
   console.log('setup: node_modules is missing or stale; running npm ci');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  await run('npm', ['ci', '--no-audit', '--no-fund']);
   writeFileSync(stamp, want + '\n');
 }
 
@@ -66,7 +72,7 @@ function missingDebianPackages() {
   });
 }
 
-function ensureDebian() {
+async function ensureDebian() {
   if (!existsSync('/usr/bin/dpkg-query')) {
     console.warn('setup: not a Debian/Ubuntu machine; make sure these are installed: ' + Object.keys(DEBIAN_PACKAGES).join(' '));
     return;
@@ -74,18 +80,20 @@ function ensureDebian() {
   const missing = missingDebianPackages();
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    console.error('setup: these Debian packages are missing:');
-    for (const p of missing) console.error(`  ${p.padEnd(22)} ${DEBIAN_PACKAGES[p]}`);
-    console.error(`Install them with: sudo apt-get install -y ${missing.join(' ')}`);
-    process.exit(1);
+    const lines = missing.map((p) => `  ${p.padEnd(22)} ${DEBIAN_PACKAGES[p]}`);
+    throw new Error(['setup: these Debian packages are missing:', ...lines, `Install them with: sudo apt-get install -y ${missing.join(' ')}`].join('\n'));
   }
   console.log(`setup: installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-q'], { env });
-  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
+  await run('apt-get', ['update', '-q'], { env });
+  await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  ensureNpm();
-  if (!process.argv.includes('--npm-only')) ensureDebian();
+  const steps = [ensureNpm()];
+  if (!process.argv.includes('--npm-only')) steps.push(ensureDebian());
+  // Both run to their end, so a failure of one never leaves the other half-done in the background.
+  const failed = (await Promise.allSettled(steps)).filter((r) => r.status === 'rejected');
+  for (const f of failed) console.error(f.reason instanceof Error ? f.reason.message : String(f.reason));
+  if (failed.length > 0) process.exit(failed[0].reason?.exitCode ?? 1);
 }

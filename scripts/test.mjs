@@ -6,11 +6,11 @@
 // --record-durations: after a full run, writes each file's wall time to test/durations.json, which
 // test/longest-first-sequencer.ts uses to start the longest files first.
 // Other arguments go to vitest.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const TIERS = { full: { static: true, paths: [] }, unit: { static: false, paths: ['test/unit'] } };
@@ -27,17 +27,25 @@ const vitestArgs = process.argv.slice(2).filter((a) => a !== tierArg && a !== '-
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-test-'));
 const report = path.join(tmp, 'report.json');
 
-// Type errors, lint findings and unformatted files fail the run before any test starts: they are defects too.
-for (const [what, args] of [
-  ['type check', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']],
-  ['lint', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
-  ['format check', [path.join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '.']],
-]) {
-  if (process.env.RUDDERVIRT_SKIP_STATIC === '1' || !tier.static) break;
-  console.log(`npm test: ${what}`);
-  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) {
-    console.error(`npm test: ${what} failed`);
+const wholeSuite = tier.static && vitestArgs.length === 0;
+const prebuild = wholeSuite && process.env.RUDDERVIRT_PREBUILD_FIXTURES !== '0' ? await startFixturePrebuild() : undefined;
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => prebuild?.stop());
+
+// Type errors, lint findings and unformatted files fail the run before any test starts: they are
+// defects too. The three run side by side (each is one busy thread), their output printed whole.
+if (process.env.RUDDERVIRT_SKIP_STATIC !== '1' && tier.static) {
+  const checks = [
+    ['type check', [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit']],
+    ['lint', [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
+    ['format check', [path.join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs'), '--check', '--log-level', 'warn', '.']],
+  ];
+  console.log(`npm test: ${checks.map(([what]) => what).join(', ')}`);
+  const results = await Promise.all(checks.map(([what, args]) => runCaptured(what, args)));
+  const failed = results.filter((r) => r.code !== 0);
+  for (const r of results) if (r.output.trim()) process.stdout.write(`--- ${r.what} ---\n${r.output}`);
+  if (failed.length > 0) {
+    for (const r of failed) console.error(`npm test: ${r.what} failed`);
+    prebuild?.stop();
     console.log('tests: 0 passed, 1 failed');
     process.exit(1);
   }
@@ -48,6 +56,7 @@ const child = spawn(process.execPath, [path.join(root, 'node_modules', 'vitest',
   stdio: 'inherit',
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+if (prebuild) console.log('npm test: vitest starts; the test guests are still being built in the background (lines "fixtures: …")');
 const code = await new Promise((resolve) => child.on('exit', (c, s) => resolve(s ? 128 + 2 : (c ?? 1))));
 
 let summary = 'tests: 0 passed, 0 failed';
@@ -63,6 +72,8 @@ try {
 } catch {
   console.error('npm test: vitest wrote no report');
 }
+// Every test that needed the guests waited for them; a build still running is of no use now.
+prebuild?.stop();
 rmSync(tmp, { recursive: true, force: true });
 console.log(summary);
 process.exitCode ||= code;
@@ -75,4 +86,56 @@ function writeDurations(r) {
   const record = { measured: new Date().toISOString().slice(0, 10), machine: `${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)} at the end`, files: sorted };
   writeFileSync(path.join(root, 'test', 'durations.json'), JSON.stringify(record, null, 2) + '\n');
   console.log(`npm test: wrote test/durations.json (${Object.keys(files).length} files)`);
+}
+
+/** Runs a Node script to its end with its output kept, to be printed whole. */
+function runCaptured(what, args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', (err) => resolve({ what, code: 1, output: `${err.message}\n` }));
+    child.on('close', (code, signal) => resolve({ what, code: signal ? 1 : code, output }));
+  });
+}
+
+/**
+ * Starts building the test guests (test/fixtures/prebuild-entry.ts) in the background while the
+ * static checks run; its lines go to this run's output prefixed "fixtures: ". Returns a stop()
+ * that ends it and its children (mmdebstrap, dpkg) — its build script cleans up after itself.
+ */
+async function startFixturePrebuild() {
+  const { build } = await import('esbuild');
+  const entry = path.join(tmp, 'prebuild.mjs');
+  await build({
+    entryPoints: [path.join(root, 'test', 'fixtures', 'prebuild-entry.ts')],
+    outfile: entry,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(path.join(root, 'test', 'fixtures', 'debian.ts')).href) },
+  });
+  // Its own process group, so stop() reaches the build scripts it spawns too.
+  const child = spawn(process.execPath, [entry], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let rest = '';
+  const print = (chunk) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (line) console.log(`fixtures: ${line}`);
+  };
+  child.stdout.on('data', print);
+  child.stderr.on('data', print);
+  child.on('error', (err) => console.log(`fixtures: could not start (${err.message}); the tests build the guests themselves`));
+  return {
+    stop() {
+      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    },
+  };
 }
