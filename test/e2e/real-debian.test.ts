@@ -4,11 +4,12 @@
  * - Debian 12 as users build it (test/fixtures/debian.ts): a NoCloud seed on a virtio disk makes
  *   the user, a sudo shell provisioner and a file provisioner change the system, `cloud-init
  *   clean` prepares it for its next first boot, `sudo poweroff` stops it, and its SBOM lists the
- *   packages dpkg knows. Then the build file's verify: block boots the output again as a new VM
- *   with a NEW seed (a fresh instance-id, a throw-away key for the build's user): the changes are
- *   there and cloud-init ran afresh (the new key installed, the new instance-id only); `ruddervirt
- *   build` runs verify itself before it names the image. BIOS with a qcow2 output, UEFI with a raw
- *   output.
+ *   packages dpkg knows. BIOS with a qcow2 output, UEFI with a raw output. In the BIOS case the
+ *   build file's verify: block then boots the output again as a new VM with a NEW seed (a fresh
+ *   instance-id, a throw-away key for the build's user): the changes are there and cloud-init ran
+ *   afresh (the new key installed, the new instance-id only); `ruddervirt build` runs verify itself
+ *   before it names the image. The UEFI case stops at the build: a second TCG boot of Debian costs
+ *   CI minutes, and what verify adds (a new VM from the output) does not depend on the firmware.
  * - The real Debian installer (debian-installer-12-netboot-amd64 made into an ISO): the boot
  *   command waits for its menu on screen (OCR), leaves it, waits for its boot: prompt and types the
  *   preseed URL; the installer fetches preseed.cfg from the build's HTTP server and its
@@ -78,12 +79,12 @@ function timeBootToSsh(run: CliRun, nth = 1): Promise<number | undefined> {
 
 describe.concurrent('real Debian 12 and the real Debian installer through the CLI bundle (local engine, TCG)', () => {
   for (const variant of [
-    { efi: false, format: 'qcow2' as const },
-    { efi: true, format: 'raw' as const },
+    { efi: false, format: 'qcow2' as const, verify: true },
+    { efi: true, format: 'raw' as const, verify: false },
   ]) {
     const label = `${variant.efi ? 'UEFI' : 'BIOS'} + ${variant.format}`;
     it(
-      `${label}: cloud-init seed → sudo and file provisioners → cloud-init clean → poweroff; verify boots the output afresh with a new seed before the build names it`,
+      `${label}: cloud-init seed → sudo and file provisioners → cloud-init clean → poweroff${variant.verify ? '; verify boots the output afresh with a new seed before the build names it' : ''}`,
       async () => {
         const name = `e2e-debian-${variant.efi ? 'uefi' : 'bios'}`;
         const dir = tempDir(name);
@@ -92,12 +93,13 @@ describe.concurrent('real Debian 12 and the real Debian installer through the CL
 
         const build = debianBuild(dir, name, {
           source: await debianImage(),
-          ...variant,
+          efi: variant.efi,
+          format: variant.format,
           user: 'builder',
           key: builderKey,
           instanceId: `${name}-build`,
           // What verify runs in the output booted with a fresh seed; the output is asserted below.
-          verify: {
+          verify: variant.verify && {
             // Generous: a TCG guest on a loaded two-core machine (the first boot to SSH alone takes minutes).
             timeout: '30m',
             checks: [
@@ -161,6 +163,10 @@ describe.concurrent('real Debian 12 and the real Debian installer through the CL
         await expectNothingLeft(name, run.stderr);
         console.log(`${label}: first boot to SSH ${await firstBoot} s (build ${(Date.now() - buildStarted) / 1000} s, verify included)`);
 
+        if (!variant.verify) {
+          expect(run.stderr).not.toMatch(/verify base\/debian/);
+          return;
+        }
         // Verify: the output booted as a new VM with a new seed (fresh instance-id, a throw-away key for builder).
         const log = run.stderr;
         // The image was named only after verify passed.
