@@ -1,10 +1,14 @@
 /**
- * The cluster-setting flags `build --engine kubevirt` and `render` share: the build file's
- * `kubevirt:` block on the command line, over the file's values key by key. Checked by the same
- * spec as the block (core/config/kubevirt-options.ts), errors naming the flag.
+ * The cluster-setting flags `build --engine kubevirt`, `verify --engine kubevirt` and `render`
+ * share: the build file's `kubevirt:` block on the command line, over the file's values key by
+ * key. Checked by the same spec as the block (core/config/kubevirt-options.ts), errors naming the
+ * flag. Also the two engine settings that are no part of the build file (KUBEVIRT_ENGINE_FLAGS):
+ * all three commands take them, so what render prints is what build and verify create.
  */
 import { parseKubevirtOptions, type KubevirtOptionStrings } from '../core/config/kubevirt-options.js';
 import type { KubevirtSettings } from '../core/config/kubevirt-settings.js';
+import { parseQuantity } from '../core/config/quantity.js';
+import type { KubevirtEngineOptions } from '../engines/kubevirt/engine.js';
 import { UsageError } from './command.js';
 import { UserError } from '../core/errors.js';
 
@@ -72,8 +76,43 @@ export interface KubevirtFlagValues {
 }
 
 /** The flags that were given, by name (for "--x is for --engine kubevirt"). */
-export function givenKubevirtFlags(values: KubevirtFlagValues): string[] {
-  return Object.keys(KUBEVIRT_FLAGS).filter((k) => values[k as keyof KubevirtFlagValues] !== undefined);
+export function givenKubevirtFlags(values: KubevirtFlagValues & KubevirtEngineFlagValues): string[] {
+  return [...Object.keys(KUBEVIRT_FLAGS), ...Object.keys(KUBEVIRT_ENGINE_FLAGS)].filter((k) => values[k as keyof (KubevirtFlagValues & KubevirtEngineFlagValues)] !== undefined);
+}
+
+/** Engine settings that depend on the cluster, not on the build file. */
+export const KUBEVIRT_ENGINE_FLAGS = {
+  'egress-external-subnet': { type: 'string' },
+  'iso-size': { type: 'string' },
+} as const;
+
+export const KUBEVIRT_ENGINE_FLAGS_USAGE = `  --egress-external-subnet NAME  Kube-OVN external subnet the VPCs' egress gateways leave through
+                                 (default ovn-vpc-external-network, Kube-OVN's own name)
+  --iso-size SIZE                volume size an installer ISO is imported into; CDI needs it
+                                 before it downloads (default 10Gi)
+`;
+
+export interface KubevirtEngineFlagValues {
+  'egress-external-subnet'?: string | undefined;
+  'iso-size'?: string | undefined;
+}
+
+/** The engine options the engine flags give; a usage error naming the flag when one is wrong. */
+export function kubevirtEngineFlagOptions(values: KubevirtEngineFlagValues): Pick<KubevirtEngineOptions, 'egressExternalSubnet' | 'isoVolumeBytes'> {
+  const out: Pick<KubevirtEngineOptions, 'egressExternalSubnet' | 'isoVolumeBytes'> = {};
+  const subnet = values['egress-external-subnet'];
+  if (subnet !== undefined) {
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(subnet)) throw new UsageError(`--egress-external-subnet '${subnet}' is not a Kube-OVN subnet name (lower-case letters, digits and '-', at most 63)`);
+    out.egressExternalSubnet = subnet;
+  }
+  const iso = values['iso-size'];
+  if (iso !== undefined) {
+    const size = parseQuantity(iso);
+    if ('error' in size) throw new UsageError(`--iso-size: ${size.error}`);
+    if (size.bytes <= 0) throw new UsageError(`--iso-size: expected a size above 0, e.g. 10Gi, got '${iso}'`);
+    out.isoVolumeBytes = size.bytes;
+  }
+  return out;
 }
 
 /** The settings the flags give; a usage error naming the flag when one is wrong. */

@@ -21,7 +21,7 @@ import { describeAbandoned, recordAbandoned } from '../abandoned.js';
 import { terminalAsker } from '../ask-on-error.js';
 import { parseCommandArgs, variableOptions } from '../args.js';
 import { UsageError, UserError, type CliIo, type Command } from '../command.js';
-import { givenKubevirtFlags, KUBEVIRT_FLAGS, KUBEVIRT_FLAGS_USAGE, kubevirtSettingsFromFlags } from '../kubevirt-flags.js';
+import { givenKubevirtFlags, KUBEVIRT_ENGINE_FLAGS, KUBEVIRT_ENGINE_FLAGS_USAGE, KUBEVIRT_FLAGS, KUBEVIRT_FLAGS_USAGE, kubevirtEngineFlagOptions, kubevirtSettingsFromFlags } from '../kubevirt-flags.js';
 import { terminalLogger } from '../terminal-logger.js';
 
 const usage = `Usage: ruddervirt build FILE [options]
@@ -79,7 +79,7 @@ Options:
                              output.dataSource in the build file.
   --verbose                  Debug lines too.
 
-${KUBEVIRT_FLAGS_USAGE.replace(/^Cluster settings/, 'kubevirt: cluster settings')}
+${KUBEVIRT_FLAGS_USAGE.replace(/^Cluster settings/, 'kubevirt: cluster settings')}${KUBEVIRT_ENGINE_FLAGS_USAGE}
 Exit status: 0 built (and verified), 1 failed (bad build file, a failed step or a failed verify
 check), 130 cancelled (SIGINT/SIGTERM).
 `;
@@ -107,6 +107,7 @@ export const buildCommand: Command = {
       namespace: { type: 'string' },
       'keep-layers': { type: 'string' },
       ...KUBEVIRT_FLAGS,
+      ...KUBEVIRT_ENGINE_FLAGS,
       'data-source': { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError('expects exactly one build file');
@@ -124,6 +125,7 @@ export const buildCommand: Command = {
     const keepLayers = values['keep-layers'];
     if (keepLayers !== undefined && !/^[1-9]\d{0,5}$/.test(keepLayers)) throw new UsageError(`--keep-layers must be a whole number of at least 1, got '${keepLayers}'`);
     const kubevirt = kubevirtSettingsFromFlags(values);
+    const engineFlags = kubevirtEngineFlagOptions(values);
 
     const variables = variableOptions(values);
     const dataSource = values['data-source'] !== undefined ? parseDataSourceOption(values['data-source'], '--data-source') : undefined;
@@ -153,6 +155,7 @@ export const buildCommand: Command = {
             ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
             keepLayers: true,
             kubevirt,
+            ...engineFlags,
             ...(keepLayers !== undefined ? { keptPerVm: Number(keepLayers) } : {}),
           })
         : // With --on-error abort a failed VM must outlive this process: each VM runs in a keeper.

@@ -13,20 +13,21 @@ import { SecretMasker } from '../../core/log.js';
 import { resolveSourceChecksums } from '../../core/sources/resolve-checksums.js';
 import { terminalLogger } from '../terminal-logger.js';
 import { effectiveSettings } from '../../core/config/kubevirt-settings.js';
-import { parseQuantity } from '../../core/config/quantity.js';
+import { applyDataSourceOption, parseDataSourceOption } from '../../core/config/data-source-output.js';
 import { buildFeatures, discoverCapabilities, type CaptureRequest } from '../../engines/kubevirt/capabilities.js';
 import { loadKubeTarget } from '../../engines/kubevirt/cluster/kube-target.js';
 import { KubeDiscoveryClient } from '../../engines/kubevirt/kube-discovery-client.js';
 import { collectLocalInputs } from '../../engines/kubevirt/manifests/local-files.js';
 import { defaultRunId, renderBuild } from '../../engines/kubevirt/manifests/render.js';
-import { renderOptions, type CapturePlan, type RenderOptions } from '../../engines/kubevirt/manifests/render-options.js';
+import type { CapturePlan, ExportApiVersion } from '../../engines/kubevirt/manifests/render-options.js';
+import { engineRenderOptions } from '../../engines/kubevirt/engine.js';
 import { renderedToYaml } from '../../engines/kubevirt/manifests/to-yaml.js';
 import { formatProblem } from '../../core/config/problems.js';
 import { isDnsLabel } from '../../engines/kubevirt/manifests/names.js';
 import { rbacYaml } from '../../engines/kubevirt/rbac.js';
 import { parseCommandArgs, variableOptions } from '../args.js';
 import { UsageError, type Command } from '../command.js';
-import { KUBEVIRT_FLAGS, KUBEVIRT_FLAGS_USAGE, kubevirtSettingsFromFlags } from '../kubevirt-flags.js';
+import { KUBEVIRT_ENGINE_FLAGS, KUBEVIRT_ENGINE_FLAGS_USAGE, KUBEVIRT_FLAGS, KUBEVIRT_FLAGS_USAGE, kubevirtEngineFlagOptions, kubevirtSettingsFromFlags } from '../kubevirt-flags.js';
 
 const usage = `Usage: ruddervirt render FILE [--engine kubevirt] [--namespace NS] [options]
        ruddervirt render --rbac [--namespace NS] [--service-account SA]
@@ -58,9 +59,9 @@ Options:
                                  vm-snapshot
   --snapshot-class NAME          VolumeSnapshotClass (implies --capture volume-snapshot)
   --export-api v1|v1beta1        export.kubevirt.io version (v1 from KubeVirt 1.9; default v1)
-  --egress-external-subnet NAME  Kube-OVN external subnet of egress gateways
-                                 (default ovn-vpc-external-network)
-  --iso-size SIZE                volume size for an installer ISO (default 10Gi)
+${KUBEVIRT_ENGINE_FLAGS_USAGE}  --data-source NAME[,instancetype=X][,preference=Y][,instancetypeKind=K][,preferenceKind=K]
+                                 the last layer's VM as a golden image behind a CDI DataSource,
+                                 as build --data-source (output.dataSource in the build file)
   --kubeconfig FILE              detect the served API versions and the capture method from this
                                  cluster, as a build does (read-only API discovery)
   --context NAME                 the kubeconfig context (default: its current context)
@@ -100,9 +101,9 @@ export const renderCommand: Command = {
       capture: { type: 'string' },
       'snapshot-class': { type: 'string' },
       'export-api': { type: 'string' },
-      'egress-external-subnet': { type: 'string' },
-      'iso-size': { type: 'string' },
+      ...KUBEVIRT_ENGINE_FLAGS,
       ...KUBEVIRT_FLAGS,
+      'data-source': { type: 'string' },
       kubeconfig: { type: 'string' },
       context: { type: 'string' },
       redact: { type: 'boolean' },
@@ -129,16 +130,14 @@ export const renderCommand: Command = {
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing the build FILE' : 'render takes one build FILE');
     let exportApi = values['export-api'] ?? 'v1';
     if (exportApi !== 'v1' && exportApi !== 'v1beta1') throw new UsageError(`--export-api must be v1 or v1beta1, got '${exportApi}'`);
-    let isoVolumeBytes: number | undefined;
-    if (values['iso-size'] !== undefined) {
-      const size = parseQuantity(values['iso-size']);
-      if ('error' in size) throw new UsageError(`--iso-size: ${size.error}`);
-      isoVolumeBytes = size.bytes;
-    }
     let capture = capturePlan(values.capture, values['snapshot-class'], values.kubeconfig !== undefined);
-    const kubevirt = kubevirtSettingsFromFlags(values);
+    // The same options `build --engine kubevirt` gives its engine from the same flags.
+    const engineOptions = { kubevirt: kubevirtSettingsFromFlags(values), ...kubevirtEngineFlagOptions(values) };
+    const kubevirt = engineOptions.kubevirt;
 
+    const dataSource = values['data-source'] !== undefined ? parseDataSourceOption(values['data-source'], '--data-source') : undefined;
     const build = loadBuild(positionals[0]!, { ...variableOptions(values), env: io.env, cwd: io.cwd });
+    if (dataSource) applyDataSourceOption(build, dataSource, '--data-source');
     // CDI checks an import against a digest: a checksum: file:… is read (and its signature checked) now.
     const masker = new SecretMasker();
     for (const secret of build.secrets) masker.add(secret);
@@ -156,16 +155,9 @@ export const renderCommand: Command = {
       for (const w of found.warnings) io.stderr.write(`warning: ${w}\n`);
       for (const b of found.blockers) io.stderr.write(`warning: a build would stop here: ${b.what}\n  fix: ${b.fix}\n`);
     }
-    const given: Partial<RenderOptions> & Pick<RenderOptions, 'runId'> = {
-      runId: values['run-id'] ?? defaultRunId(readFileSync(path.resolve(io.cwd, positionals[0]!), 'utf8'), build.variables),
-      namespace,
-      capture: capture as CapturePlan,
-      exportApiVersion: exportApi as 'v1' | 'v1beta1',
-      kubevirt,
-      ...(values['egress-external-subnet'] !== undefined ? { egressExternalSubnet: values['egress-external-subnet'] } : {}),
-      ...(isoVolumeBytes !== undefined ? { isoVolumeBytes } : {}),
-    };
-    const rendered = renderBuild(build, collectLocalInputs(build), renderOptions(given));
+    const runId = values['run-id'] ?? defaultRunId(readFileSync(path.resolve(io.cwd, positionals[0]!), 'utf8'), build.variables);
+    const options = engineRenderOptions({ ...engineOptions, runId }, { namespace, capture: capture as CapturePlan, exportApiVersion: exportApi as ExportApiVersion });
+    const rendered = renderBuild(build, collectLocalInputs(build), options);
     for (const w of rendered.warnings ?? []) io.stderr.write(`${formatProblem({ ...w, message: `warning: ${w.message}` })}\n`);
     io.stdout.write(renderedToYaml(rendered, { redactSecrets: values.redact === true }));
     return 0;

@@ -50,7 +50,7 @@ import { waitForVmiRunning } from './cluster/vmi-wait.js';
 import { waitFor } from './cluster/wait.js';
 import { KubeDiscoveryClient } from './kube-discovery-client.js';
 import { peerAddresses, type PeerAddress } from '../../core/peers.js';
-import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type CapturePlan, type RenderedBuild, type RenderedObject } from './manifests/index.js';
+import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type CapturePlan, type ExportApiVersion, type RenderedBuild, type RenderedObject, type RenderOptions } from './manifests/index.js';
 import type { GoldenSource } from './manifests/golden-image.js';
 import { randomExportToken } from './manifests/render-options.js';
 import { UserError } from '../../core/errors.js';
@@ -69,6 +69,10 @@ export interface KubevirtEngineOptions {
    * instance type, helper images …), over the build file's kubevirt blocks key by key.
    */
   kubevirt?: KubevirtSettings;
+  /** The Kube-OVN external subnet egress gateways leave through; default Kube-OVN's ovn-vpc-external-network. */
+  egressExternalSubnet?: string;
+  /** The volume an installer ISO is imported into (CDI needs a size before it downloads); default 10Gi. */
+  isoVolumeBytes?: number;
   /** How outputs are kept; default: a CSI snapshot when a class matches, else a CDI clone. */
   capture?: CaptureRequest;
   timeouts?: Partial<KubevirtTimeouts>;
@@ -226,17 +230,10 @@ export class KubevirtEngine implements Engine {
     const rendered = renderBuild(
       build,
       collectLocalInputs(build),
-      renderOptions({
-        runId: this.options.runId ?? newRunId(),
-        namespace: target.namespace,
-        capture: capabilities.capture,
-        exportApiVersion: capabilities.exportApiVersion,
-        ...(this.options.kubevirt ? { kubevirt: this.options.kubevirt } : {}),
-        exportToken: (key) => {
-          const token = randomExportToken();
-          tokens.set(key, token);
-          return token;
-        },
+      engineRenderOptions({ ...this.options, runId: this.options.runId ?? newRunId() }, { namespace: target.namespace, capture: capabilities.capture, exportApiVersion: capabilities.exportApiVersion }, (key) => {
+        const token = randomExportToken();
+        tokens.set(key, token);
+        return token;
       }),
     );
     const clusterCa = readClusterCa(target);
@@ -521,6 +518,24 @@ export class KubevirtEngine implements Engine {
     this.handles.clear();
     if (this.run && !this.detachedAny) await this.run.cleanup(this.timeouts.cleanup);
   }
+}
+
+/**
+ * The render options of a build: the engine's options (the CLI flags and action inputs) over what
+ * the cluster was found to offer. The one place they are joined — `ruddervirt render` calls it with
+ * the same options a build would get, so its output is what the build creates.
+ */
+export function engineRenderOptions(
+  options: Pick<KubevirtEngineOptions, 'kubevirt' | 'egressExternalSubnet' | 'isoVolumeBytes'> & { runId: string },
+  cluster: { namespace: string; capture: CapturePlan; exportApiVersion: ExportApiVersion },
+  exportToken?: (vmKey: string) => string,
+): RenderOptions {
+  return renderOptions({
+    runId: options.runId,
+    ...cluster,
+    ...pick(options, 'kubevirt', 'egressExternalSubnet', 'isoVolumeBytes'),
+    ...(exportToken ? { exportToken } : {}),
+  });
 }
 
 /** The StorageClass of each VM's disks (undefined: the cluster default), for the snapshot class that fits them. */
