@@ -5,6 +5,11 @@
  * setup-cluster's, else the kubeconfig context's. The run id is chosen here and saved in state
  * before anything is created, so the post step can remove the run by its label if this process
  * is killed.
+ *
+ * verify (`jobRun: true`) boots images that a stage chain of this job may have built: without
+ * inputs it renders with the cluster settings, namespace and kubeconfig of that job's build run
+ * (handoff kubevirtRun), so the verify VM gets the storage class, placement and helper images the
+ * build had; each setting input wins over the run's, key by key.
  */
 import * as core from '@actions/core';
 import { UserError } from '../../core/errors.js';
@@ -25,13 +30,18 @@ export interface WholeBuildEngine {
   release(status: BuildResult['status'], keepOnFailure: boolean): Promise<void>;
 }
 
-export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kubevirt', buildTemp: string): Promise<WholeBuildEngine> {
+export interface WholeBuildEngineOptions {
+  /** Fall back to the settings, namespace and kubeconfig of this job's kubevirt build run (verify). */
+  jobRun?: boolean;
+}
+
+export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kubevirt', buildTemp: string, opts: WholeBuildEngineOptions = {}): Promise<WholeBuildEngine> {
   core.saveState(STATE.engine, name);
-  const kubevirt = kubevirtSettingsInput();
+  const given = kubevirtSettingsInput();
   // Read on both engines, so a wrong value is refused wherever it is given.
   const keptPerVm = keepLayersInput();
   if (name === 'local') {
-    if (Object.keys(kubevirt).length > 0) ctx.logger.warn(`the cluster-setting inputs (${Object.keys(kubevirt).join(', ')}) are for engine kubevirt; the local engine ignores them`);
+    if (Object.keys(given).length > 0) ctx.logger.warn(`the cluster-setting inputs (${Object.keys(given).join(', ')}) are for engine kubevirt; the local engine ignores them`);
     // The local engine keeps every built layer already, in its layer cache (RUDDERVIRT_CACHE_DIR,
     // and the Actions cache with `cache: true`); there is no cluster to keep outputs in.
     if (keptPerVm !== undefined)
@@ -42,12 +52,18 @@ export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kube
     return { engine, release: () => engine.close() };
   }
   const setup = await readHandoff();
-  const kubeconfig = (await kubeconfigInput(ctx, buildTemp))?.path ?? setup?.kubeconfig;
+  const jobRun = opts.jobRun ? setup?.kubevirtRun : undefined;
+  const kubevirt = { ...jobRun?.settings, ...given };
+  if (jobRun?.settings && Object.keys(jobRun.settings).length > 0) {
+    const inherited = Object.keys(jobRun.settings).filter((k) => !(k in given));
+    if (inherited.length > 0) ctx.logger.info(`kubevirt: cluster settings of this job's build run ${jobRun.id}: ${inherited.join(', ')}`);
+  }
+  const kubeconfig = (await kubeconfigInput(ctx, buildTemp))?.path ?? jobRun?.kubeconfig ?? setup?.kubeconfig;
   // Loaded here, not at the top: on the local engine the Kubernetes client is never needed.
   const { loadKubeTarget } = await import('../../engines/kubevirt/cluster/kube-target.js');
   const { newRunId } = await import('../../engines/kubevirt/manifests/index.js');
   const { createEngine } = await import('../../engines/index.js');
-  const namespace = optionalInput('namespace') ?? setup?.namespace ?? loadKubeTarget({ env: ctx.env, ...(kubeconfig ? { kubeconfig } : {}) }).namespace;
+  const namespace = optionalInput('namespace') ?? jobRun?.namespace ?? setup?.namespace ?? loadKubeTarget({ env: ctx.env, ...(kubeconfig ? { kubeconfig } : {}) }).namespace;
   const run = { id: newRunId(), namespace, ...(kubeconfig ? { kubeconfig } : {}) };
   core.saveState(STATE.runId, run.id);
   core.saveState(STATE.namespace, namespace);

@@ -52,7 +52,7 @@ export const run = (): Promise<void> =>
     const temp = await mkdtemp(path.join(tempRoot, 'ruddervirt-verify-'));
     core.saveState(STATE.buildTemp, temp);
     process.env.TMPDIR = temp;
-    const engine = await wholeBuildEngine(ctx, engineName, temp);
+    const engine = await wholeBuildEngine(ctx, engineName, temp, { jobRun: true });
     let result;
     try {
       result = await verifyOutputs(ctx, { build, outputs, engine: engine.engine, outputDir, onError: keep ? 'abort' : 'cleanup' });

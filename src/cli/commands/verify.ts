@@ -16,6 +16,7 @@ import { describeAbandoned, recordAbandoned } from '../abandoned.js';
 import { parseCommandArgs, variableOptions } from '../args.js';
 import { UsageError, UserError, type CliIo, type Command } from '../command.js';
 import { terminalLogger } from '../terminal-logger.js';
+import { givenKubevirtFlags, KUBEVIRT_ENGINE_FLAGS, KUBEVIRT_ENGINE_FLAGS_USAGE, KUBEVIRT_FLAGS, KUBEVIRT_FLAGS_USAGE, kubevirtEngineFlagOptions, kubevirtSettingsFromFlags } from '../kubevirt-flags.js';
 
 const usage = `Usage: ruddervirt verify FILE [options]
 
@@ -38,6 +39,7 @@ Options:
   --namespace NS             kubevirt: where the verify VM's objects go.
   --verbose                  Debug lines too.
 
+${KUBEVIRT_FLAGS_USAGE.replace(/^Cluster settings/, 'kubevirt: cluster settings, as for build')}${KUBEVIRT_ENGINE_FLAGS_USAGE}
 Exit status: 0 every check passed (or nothing to verify), 1 a check failed or the image did not
 boot to SSH (or a bad build file or output folder), 130 cancelled.
 `;
@@ -56,13 +58,22 @@ export const verifyCommand: Command = {
       engine: { type: 'string', default: 'local' },
       kubeconfig: { type: 'string' },
       namespace: { type: 'string' },
+      ...KUBEVIRT_FLAGS,
+      ...KUBEVIRT_ENGINE_FLAGS,
       verbose: { type: 'boolean', default: false },
     });
     if (positionals.length !== 1) throw new UsageError('expects exactly one build file');
     const onError = values['on-error'];
     if (onError !== 'cleanup' && onError !== 'abort') throw new UsageError(`--on-error must be cleanup or abort, got '${onError}'`);
     if (values.engine !== 'local' && values.engine !== 'kubevirt') throw new UsageError(`--engine must be local or kubevirt, got '${values.engine}'`);
-    if (values.engine === 'local') for (const flag of ['kubeconfig', 'namespace'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --engine kubevirt`);
+    if (values.engine === 'local') {
+      for (const flag of ['kubeconfig', 'namespace'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --engine kubevirt`);
+      const cluster = givenKubevirtFlags(values);
+      if (cluster.length > 0) throw new UsageError(`--${cluster[0]} is for --engine kubevirt (the local engine runs QEMU here)`);
+    }
+    // The verify VMs are rendered like the build's: the same flags give them the same storage, placement and images.
+    const kubevirt = kubevirtSettingsFromFlags(values);
+    const engineFlags = kubevirtEngineFlagOptions(values);
 
     const build = loadBuild(positionals[0]!, { ...variableOptions(values), env: io.env, cwd: io.cwd });
     const masker = new SecretMasker();
@@ -86,6 +97,8 @@ export const verifyCommand: Command = {
             logger,
             ...(values.kubeconfig !== undefined ? { kubeconfig: path.resolve(io.cwd, values.kubeconfig) } : {}),
             ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
+            kubevirt,
+            ...engineFlags,
           })
         : createEngine('local', { env: io.env, detachable: onError === 'abort' });
     let result;
