@@ -1,6 +1,8 @@
 /**
  * Networked modules on KubeVirt, end to end with real guests: the bundled CLI builds a two-layer module with
- * --engine kubevirt against the kube harness, whose Kube-OVN data plane routes the subnets for real.
+ * --engine kubevirt against the kube harness, whose Kube-OVN data plane routes the subnets for real, or
+ * against the cluster RUDDERVIRT_E2E_KUBECONFIG names (the kubevirt-e2e workflow's kind cluster with
+ * Kube-OVN and its external network for the egress gateway).
  *
  *   layer base:      base — the test guest on the default pod network (file server pod, VMI port-forward)
  *   layer services:  db   — from base/base, subnet front (VPC app, internet: true), serves HTTP
@@ -14,8 +16,9 @@
  * a jump pod on that subnet (virt-api's port-forward is refused there, as on a real custom VPC).
  * The assertions that need the guest's view run as provisioners: a failing one fails the build.
  *
- * Then layer reuse in the cluster: every layer's outputs stay in the namespace as VolumeSnapshots
- * labelled with the layer's content key. A second build of the same base layer (a new layer 2,
+ * Then layer reuse in the cluster: every layer's outputs stay in the namespace labelled with the
+ * layer's content key, as VolumeSnapshots where the default storage class has a VolumeSnapshotClass
+ * (the harness), else as CDI clones, DataVolumes (kind's local-path storage has no snapshots). A second build of the same base layer (a new layer 2,
  * an empty local layer cache: another CI machine) boots no base VM — the harness's events name
  * each VM a run created — fetches base's kept output and clones layer 2 from it in the cluster; a
  * third with --force rebuilds base and, with --keep-layers 1, removes the older kept output;
@@ -32,7 +35,7 @@ import { stringify } from 'yaml';
 import { ensureGuestImage } from '../fixtures/guest.js';
 import { node24, repoRoot } from '../helpers/node24.js';
 import { freshBundle } from '../helpers/fresh-bundle.js';
-import { e2eCluster, type E2eCluster } from './helpers/e2e-cluster.js';
+import { e2eCluster, type ClusterObject, type E2eCluster } from './helpers/e2e-cluster.js';
 
 const BUILD_TIMEOUT = 20 * 60_000;
 const PASSWORD = 'rv-module-pw';
@@ -47,6 +50,8 @@ let hostService: Server;
 let hostAddress = '';
 let hostPort = 0;
 const hostClients: string[] = [];
+/** What the cluster keeps outputs as (E2eCluster.keptKind). */
+let keptKind: 'VolumeSnapshot' | 'DataVolume' = 'VolumeSnapshot';
 
 function machineAddress(): string {
   for (const list of Object.values(os.networkInterfaces())) {
@@ -200,13 +205,21 @@ async function vmRuns(layer: string, vm: string): Promise<Set<string>> {
   return new Set((await cluster.events(namespace)).flatMap((e) => named.exec(e.involved)?.slice(1, 2) ?? []));
 }
 
-/** The kept outputs (VolumeSnapshots `<build>-<layer>-<vm>-<run>-output`) in the namespace, as "layer/vm". */
+const KEPT_NAME = new RegExp(`^${BUILD_NAME}-([a-z]+)-([a-z]+)-[a-z0-9]+-output$`);
+
+/** The kept outputs (`<build>-<layer>-<vm>-<run>-output`, of keptKind) in the namespace, as "layer/vm". */
 async function keptOutputs(): Promise<string[]> {
-  const named = new RegExp(`^${BUILD_NAME}-([a-z]+)-([a-z]+)-[a-z0-9]+-output$`);
   return (await cluster.leftovers(namespace))
-    .filter((o) => o.kind === 'VolumeSnapshot')
-    .map((o) => named.exec(o.name)?.slice(1, 3).join('/') ?? o.name)
+    .filter((o) => o.kind === keptKind)
+    .map((o) => KEPT_NAME.exec(o.name)?.slice(1, 3).join('/') ?? o.name)
     .sort();
+}
+
+/** What is in the namespace besides the kept outputs (and the PVCs of kept DataVolumes, which CDI names after them). */
+async function notKept(): Promise<ClusterObject[]> {
+  const all = await cluster.leftovers(namespace);
+  const kept = new Set(all.filter((o) => o.kind === keptKind).map((o) => o.name));
+  return all.filter((o) => !(kept.has(o.name) && (o.kind === keptKind || (keptKind === 'DataVolume' && o.kind === 'PersistentVolumeClaim'))));
 }
 
 interface Manifest {
@@ -221,7 +234,7 @@ function manifestOf(out: string): Manifest {
 
 let firstBaseSha = '';
 
-describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnets (kube harness, real guests)', () => {
+describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnets (kube harness or a real cluster, real guests)', () => {
   beforeAll(async () => {
     guestImage = await ensureGuestImage();
     work = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-kv-module-'));
@@ -237,6 +250,9 @@ describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnet
     // A real cluster with Kube-OVN when RUDDERVIRT_E2E_KUBECONFIG names one (the kubevirt-e2e workflow), else the harness.
     cluster = await e2eCluster();
     namespace = await cluster.createNamespace('rv-module');
+    // VPC app has internet: true, so its egress gateway needs Kube-OVN's external Subnet.
+    await cluster.ensureEgressExternalSubnet();
+    keptKind = await cluster.keptKind();
   }, 15 * 60_000);
 
   afterAll(async () => {
@@ -286,14 +302,15 @@ describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnet
       expect(manifest.status).toBe('succeeded');
       expect(manifest.outputs.map((o) => `${o.layer}/${o.vm}`).sort()).toEqual(['base/base', 'services/app', 'services/db', 'services/far']);
       // Every layer's outputs stay in the namespace for later builds; nothing else of the run does.
-      for (const o of manifest.outputs) expect(o.keptAs).toMatch(new RegExp(`^VolumeSnapshot ${namespace}/${BUILD_NAME}-${o.layer}-${o.vm}-[a-z0-9]+-output$`));
+      // The harness's storage class has a VolumeSnapshotClass; a real cluster keeps what its classes allow.
+      if (cluster.harness) expect(keptKind).toBe('VolumeSnapshot');
+      for (const o of manifest.outputs) expect(o.keptAs).toMatch(new RegExp(`^${keptKind} ${namespace}/${BUILD_NAME}-${o.layer}-${o.vm}-[a-z0-9]+-output$`));
       expect(run.stderr).toMatch(/layer base: outputs kept in the cluster for later builds \(key [0-9a-f]{12}\)/);
       firstBaseSha = manifest.outputs.find((o) => o.vm === 'base')!.sha256;
       expect((await vmRuns('base', 'base')).size).toBe(1);
 
       expect(await keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/far']);
-      const left = (await cluster.leftovers(namespace)).filter((o) => o.kind !== 'VolumeSnapshot');
-      expect(left).toEqual([]);
+      expect(await notKept()).toEqual([]);
       // The subnets' switches, the pods' and the egress gateway's network stacks went with their objects.
       expect(harnessQemus()).toEqual([]);
     },
@@ -311,20 +328,20 @@ describe('ruddervirt build --engine kubevirt: a module on routed Kube-OVN subnet
 
       // No VM of layer base was created: its only VM is still the first build's.
       expect((await vmRuns('base', 'base')).size).toBe(1);
-      expect(run.stderr).toMatch(/layer base: reused \(unchanged, key [0-9a-f]{12}\) from VolumeSnapshot /);
-      expect(run.stderr).toContain('layer base: fetching the kept output of base from VolumeSnapshot');
-      expect(run.stderr).toMatch(/vm services\/echo: its root disk clones the output of base\/base kept by an earlier build \(VolumeSnapshot /);
+      expect(run.stderr).toMatch(new RegExp(`layer base: reused \\(unchanged, key [0-9a-f]{12}\\) from ${keptKind} `));
+      expect(run.stderr).toContain(`layer base: fetching the kept output of base from ${keptKind}`);
+      expect(run.stderr).toContain(`vm services/echo: its root disk clones the output of base/base kept by an earlier build (${keptKind} `);
       expect(run.stderr).not.toMatch(/upload: /);
       expect(run.stderr).toContain('echo sees: built in layer base');
       const manifest = manifestOf(out);
       expect(manifest.status).toBe('succeeded');
       const base = manifest.outputs.find((o) => o.vm === 'base')!;
-      expect(base).toMatchObject({ reused: true, keptAs: expect.stringMatching(/^VolumeSnapshot /) });
+      expect(base).toMatchObject({ reused: true, keptAs: expect.stringMatching(new RegExp(`^${keptKind} `)) });
       // Out of the cluster again, the same image the first build made.
       expect(base.sha256).toBe(firstBaseSha);
       expect(manifest.phases.filter((p) => p.vm === 'base/base').map((p) => [p.phase, p.status])).toEqual([['layer', 'reused']]);
-      expect(manifest.phases.find((p) => p.vm === 'base/base')?.detail).toMatch(/^kept by the kubevirt engine as VolumeSnapshot /);
-      expect(run.stderr).toMatch(/\(reused from VolumeSnapshot /);
+      expect(manifest.phases.find((p) => p.vm === 'base/base')?.detail).toMatch(new RegExp(`^kept by the kubevirt engine as ${keptKind} `));
+      expect(run.stderr).toContain(`(reused from ${keptKind} `);
       expect(await keptOutputs()).toEqual(['base/base', 'services/app', 'services/db', 'services/echo', 'services/far']);
 
       // --force rebuilds base whatever is kept; --keep-layers 1 then removes the older kept output.

@@ -37,6 +37,9 @@ const CLUSTER_SCOPED = [
   ['/apis/kubeovn.io/v1', 'subnets', 'Subnet'],
 ] as const;
 const MANAGED = 'app.kubernetes.io/managed-by=ruddervirt';
+/** The external Subnet an `internet: true` VPC's egress gateway leaves through, unless a build names another. */
+export const EGRESS_EXTERNAL_SUBNET = 'ovn-vpc-external-network';
+const DEFAULT_STORAGE_CLASS = 'storageclass.kubernetes.io/is-default-class';
 
 export interface ClusterObject {
   kind: string;
@@ -58,6 +61,19 @@ export interface E2eCluster {
   leftovers(namespace: string): Promise<ClusterObject[]>;
   /** The events in a namespace, by the object they are about. */
   events(namespace: string): Promise<{ name: string; involved: string; reason: string }[]>;
+  /**
+   * The kind of object a build with the default storage class keeps its outputs as here:
+   * VolumeSnapshot when a VolumeSnapshotClass's driver provisions that class, else DataVolume
+   * (a CDI clone) — kind's local-path storage has no snapshots, the harness has a CSI driver with them.
+   */
+  keptKind(): Promise<'VolumeSnapshot' | 'DataVolume'>;
+  /**
+   * Makes sure Kube-OVN's external Subnet for egress gateways exists. A real cluster's admin makes
+   * it (the kubevirt-e2e workflow does for kind: it needs the node's network), so there a missing
+   * one fails at once instead of after the engine's wait for a gateway that never becomes ready; on
+   * the harness, which stands for a fresh cluster, the test makes the same objects over the API.
+   */
+  ensureEgressExternalSubnet(name?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -144,6 +160,47 @@ function overApi(kind: E2eCluster['kind'], kubeconfigPath: string, harness: Kube
     },
     async events(namespace) {
       return (await items(`/api/v1/namespaces/${namespace}/events`)).map((e) => ({ name: e.metadata.name as string, involved: `${e.involvedObject?.kind}/${e.involvedObject?.name}`, reason: e.reason as string }));
+    },
+    async keptKind() {
+      const classes = await items('/apis/snapshot.storage.k8s.io/v1/volumesnapshotclasses');
+      const storage = await items('/apis/storage.k8s.io/v1/storageclasses');
+      const target = storage.find((s) => s.metadata?.annotations?.[DEFAULT_STORAGE_CLASS] === 'true');
+      return target && classes.some((c) => c.driver === target.provisioner) ? 'VolumeSnapshot' : 'DataVolume';
+    },
+    async ensureEgressExternalSubnet(name = EGRESS_EXTERNAL_SUBNET) {
+      try {
+        await api.json('GET', `/apis/kubeovn.io/v1/subnets/${name}`, { signal: signal() });
+        return;
+      } catch (err) {
+        if (!(err instanceof KubeApiError && err.notFound)) throw err;
+      }
+      if (!harness) {
+        throw new Error(
+          `the cluster has no Kube-OVN Subnet ${name}, which egress gateways of internet: true VPCs leave through: create it and its NetworkAttachmentDefinition (docs/kubevirt.md, "Against a real cluster")`,
+        );
+      }
+      // Kube-OVN finds the attachment from the Subnet's provider, `<nad>.<namespace>`.
+      const provider = `${name}.kube-system`;
+      const config = { cniVersion: '0.3.1', type: 'macvlan', master: 'eth0', mode: 'bridge', ipam: { type: 'kube-ovn', server_socket: '/run/openvswitch/kube-ovn-daemon.sock', provider } };
+      const create = async (path: string, body: Loose) => {
+        try {
+          await api.json('POST', path, { body, signal: signal() });
+        } catch (err) {
+          if (!(err instanceof KubeApiError && err.status === 409)) throw err;
+        }
+      };
+      await create('/apis/k8s.cni.cncf.io/v1/namespaces/kube-system/network-attachment-definitions', {
+        apiVersion: 'k8s.cni.cncf.io/v1',
+        kind: 'NetworkAttachmentDefinition',
+        metadata: { name, namespace: 'kube-system' },
+        spec: { config: JSON.stringify(config) },
+      });
+      await create('/apis/kubeovn.io/v1/subnets', {
+        apiVersion: 'kubeovn.io/v1',
+        kind: 'Subnet',
+        metadata: { name },
+        spec: { protocol: 'IPv4', provider, cidrBlock: '172.30.0.0/24', gateway: '172.30.0.1' },
+      });
     },
     async close() {
       await harness?.close();
