@@ -33,7 +33,7 @@ export interface ApiCall {
   /** "" for the core group. */
   group: string;
   resource: string;
-  /** "vnc", "vnc/screenshot", "portforward", "source" … */
+  /** "vnc", "portforward", "source" …: what RBAC rules name after "resource/". */
   subresource?: string;
   scope: CallScope;
   feature: Feature;
@@ -65,8 +65,10 @@ export const API_CALLS: readonly ApiCall[] = [
   ...calls('cdi.kubevirt.io', 'datavolumes', ['create', 'get', 'list', 'watch', 'delete'], 'namespace', 'core', 'disks: imports, blank disks, clones, uploads'),
   ...calls('kubevirt.io', 'virtualmachines', ['create', 'get', 'list', 'watch', 'delete'], 'namespace', 'core', 'the build VMs'),
   ...calls('kubevirt.io', 'virtualmachineinstances', ['get', 'list', 'watch'], 'namespace', 'core', 'VM phase, addresses, conditions'),
-  ...calls('subresources.kubevirt.io', 'virtualmachineinstances', ['get'], 'namespace', 'core', 'typing boot commands over VNC', 'vnc'),
-  ...calls('subresources.kubevirt.io', 'virtualmachineinstances', ['get'], 'namespace', 'core', 'screenshots for step logs (not in kubevirt.io:edit since v1.9)', 'vnc/screenshot'),
+  // KubeVirt's subresources, each its own RBAC resource; kubevirt.io:edit grants every one below
+  // (kubevirt/kubevirt pkg/virt-operator/resource/generate/rbac/cluster.go@v1.9.0, newEditClusterRole).
+  // Screenshots are taken from the VNC stream itself: vnc/screenshot is admin-only there.
+  ...calls('subresources.kubevirt.io', 'virtualmachineinstances', ['get'], 'namespace', 'core', 'typing boot commands over VNC; screenshots come from the same stream', 'vnc'),
   ...calls('subresources.kubevirt.io', 'virtualmachineinstances', ['get'], 'namespace', 'core', 'the serial console', 'console'),
   ...calls('subresources.kubevirt.io', 'virtualmachineinstances', ['get'], 'namespace', 'core', 'SSH to the guest through a port-forward', 'portforward'),
   ...calls('subresources.kubevirt.io', 'virtualmachines', ['update'], 'namespace', 'core', 'starting a VM', 'start'),
@@ -115,6 +117,7 @@ export const API_CALLS: readonly ApiCall[] = [
   ...calls('snapshot.storage.k8s.io', 'volumesnapshotclasses', ['list'], 'cluster', 'discovery', 'whether CSI snapshots are possible'),
   ...calls('storage.k8s.io', 'storageclasses', ['list'], 'cluster', 'discovery', "matching a snapshot class to the disks' storage class"),
   ...calls('kubevirt.io', 'kubevirts', ['list'], 'cluster', 'discovery', "KubeVirt's settings: is emulation allowed"),
+  ...calls('cdi.kubevirt.io', 'cdis', ['list'], 'cluster', 'discovery', "CDI's readiness (its Available condition) before builds; unreadable, setup-cluster warns and trusts the served API group"),
   ...calls('', 'nodes', ['list'], 'cluster', 'discovery', 'which nodes offer /dev/kvm (devices.kubevirt.io/kvm)'),
   ...calls('cdi.kubevirt.io', 'cdiconfigs', ['get'], 'cluster', 'discovery', 'where CDI publishes its upload proxy (CDIConfig status.uploadProxyURL); without it uploads port-forward'),
 ];
@@ -130,6 +133,9 @@ export const NON_RESOURCE_CALLS: readonly NonResourceCall[] = [
   { verb: 'get', path: '/api/*', why: 'API discovery (core group)' },
   { verb: 'get', path: '/apis', why: 'API discovery (groups and versions)' },
   { verb: 'get', path: '/apis/*', why: 'API discovery (resources of a group)' },
+  // Everyone may read it already (system:public-info-viewer, kubernetes/kubernetes
+  // plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go@v1.34.0); listed so the table is whole.
+  { verb: 'get', path: '/version', why: 'the Kubernetes version setup-cluster reports' },
 ];
 
 export function describeCall(call: ApiCall): string {

@@ -10,6 +10,7 @@ import { ALWAYS_ALLOWED_CALLS, API_CALLS, CDI_NAMESPACE, NON_RESOURCE_CALLS, des
 import { rulesAllow, rulesAllowPath, rulesFor } from '../../../src/engines/kubevirt/rbac.js';
 import { RBAC_DOC, RBAC_NAMESPACE, RBAC_SERVICE_ACCOUNT, rbacDoc } from '../../../scripts/generated-files.js';
 import { authorizerFor } from './rbac-model.js';
+import { requestAttributes, unmappedRequests } from '../../helpers/api-call-coverage.js';
 
 const DOC = RBAC_DOC;
 const NAMESPACE = RBAC_NAMESPACE;
@@ -96,5 +97,57 @@ describe('rulesFor and rulesAllow', () => {
     expect(rulesAllow([{ apiGroups: ['kubevirt.io'], resources: ['*'], verbs: ['get'] }], vnc)).toBe(false);
     const screenshot = { ...vnc, subresource: 'vnc/screenshot' };
     expect(rulesAllow([{ apiGroups: ['subresources.kubevirt.io'], resources: ['virtualmachineinstances/vnc'], verbs: ['get'] }], screenshot)).toBe(false);
+  });
+});
+
+describe('unmappedRequests (the e2e check that every request is a row of the table)', () => {
+  const req = (method: string, url: string) => {
+    const u = new URL(url, 'https://cluster');
+    return { method, path: u.pathname, query: u.searchParams };
+  };
+
+  it('derives RBAC attributes as kube-apiserver and virt-api do', () => {
+    expect(requestAttributes(req('GET', '/apis/subresources.kubevirt.io/v1/namespaces/ns/virtualmachineinstances/vm/portforward/22/tcp'))).toEqual({
+      verb: 'get',
+      group: 'subresources.kubevirt.io',
+      resource: 'virtualmachineinstances',
+      subresource: 'portforward',
+      namespace: 'ns',
+    });
+    expect(requestAttributes(req('GET', '/apis/subresources.kubevirt.io/v1/namespaces/ns/virtualmachineinstances/vm/vnc/screenshot'))).toMatchObject({ subresource: 'vnc/screenshot' });
+    expect(requestAttributes(req('GET', '/api/v1/namespaces/ns/pods/p/log'))).toEqual({ verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: 'ns' });
+    expect(requestAttributes(req('GET', '/api/v1/namespaces/ns/pods?watch=1'))).toMatchObject({ verb: 'watch', resource: 'pods' });
+    expect(requestAttributes(req('GET', '/api/v1/namespaces/ns/pods?watch=false'))).toMatchObject({ verb: 'list' });
+    expect(requestAttributes(req('GET', '/api/v1/namespaces/ns/pods/p?watch=true'))).toMatchObject({ verb: 'get' });
+    expect(requestAttributes(req('DELETE', '/api/v1/namespaces/ns/secrets'))).toMatchObject({ verb: 'deletecollection' });
+    expect(requestAttributes(req('GET', '/apis/kubevirt.io/v1/kubevirts'))).toEqual({ verb: 'list', group: 'kubevirt.io', resource: 'kubevirts' });
+    expect(requestAttributes(req('GET', '/apis/kubevirt.io/v1'))).toEqual({ nonResource: '/apis/kubevirt.io/v1', verb: 'get' });
+  });
+
+  it('lists what the table lacks, scope included, once per missing row', () => {
+    const fine = [
+      req('GET', '/apis/subresources.kubevirt.io/v1/namespaces/ns/virtualmachineinstances/vm/vnc?preserveSession=false'),
+      req('POST', `/api/v1/namespaces/${CDI_NAMESPACE}/pods/cdi-uploadproxy-0/portforward`),
+      req('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'),
+      req('GET', '/apis'),
+      req('GET', '/version'),
+    ];
+    expect(unmappedRequests(fine)).toEqual([]);
+    expect(
+      unmappedRequests([
+        ...fine,
+        req('GET', '/apis/subresources.kubevirt.io/v1/namespaces/ns/virtualmachineinstances/vm/vnc/screenshot'),
+        req('GET', '/apis/subresources.kubevirt.io/v1/namespaces/ns/virtualmachineinstances/other/vnc/screenshot'),
+        req('GET', '/api/v1/namespaces/ns/secrets/s'),
+        // A namespaced row does not cover the same call cluster-wide.
+        req('GET', '/api/v1/pods'),
+        req('GET', '/metrics'),
+      ]),
+    ).toEqual([
+      'get /metrics (non-resource) ← GET /metrics',
+      'get core/secrets (namespace ns) ← GET /api/v1/namespaces/ns/secrets/s',
+      'get subresources.kubevirt.io/virtualmachineinstances/vnc/screenshot (namespace ns) ← GET /apis/subresources.kubevirt.io/v1/namespaces/ns/virtualmachineinstances/vm/vnc/screenshot',
+      'list core/pods (cluster) ← GET /api/v1/pods',
+    ]);
   });
 });
