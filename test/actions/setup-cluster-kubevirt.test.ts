@@ -1,156 +1,112 @@
 /**
- * setup-cluster with engine: kubevirt, run from its bundle against a fake Kubernetes API server
- * (no API server can run on this machine; the project's kube harness is the fuller stand-in). The
- * fake answers what the action asks — /version, API discovery, the KubeVirt resource, namespaces — and
- * records the calls, so the test sees the real @kubernetes/client-node requests the bundle makes.
+ * setup-cluster with engine: kubevirt, run from its bundle as the runner runs it. No Kubernetes API
+ * server can run on this machine: the kube harness stands in for it, as every test name says —
+ * with KubeVirt and CDI installed (its default), without them (`installed: false`), and with
+ * them applied from the release files but a role that may not list the CDI resource (its access
+ * policy answers 403 as RBAC would). The harness records every request, so the tests see the real
+ * @kubernetes/client-node calls the bundle makes.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadKubeConfig } from '../../src/actions/toolkit/kubevirt-cluster.js';
+import { ManifestApplier, parseManifest } from '../../src/actions/toolkit/release-manifest.js';
+import { repoRoot } from '../helpers/node24.js';
+import { startKubeHarness, type KubeHarness } from '../kube-harness/index.js';
 import { bundleActions, type Bundle } from './helpers/bundle.js';
 import { RunnerJob } from './helpers/runner.js';
 
-interface FakeCluster {
-  url: string;
-  /** API groups served (what discovery at /apis lists). */
-  groups: Set<string>;
-  kubevirtPhase: string | undefined;
-  namespaces: Set<string>;
-  calls: string[];
-  close(): Promise<void>;
-}
+const RELEASES = path.join(repoRoot, 'test', 'fixtures', 'kubevirt-release');
+const FILES = ['kubevirt/v1.9.0/kubevirt-operator.yaml', 'kubevirt/v1.9.0/kubevirt-cr.yaml', 'cdi/v1.66.0/cdi-operator.yaml', 'cdi/v1.66.0/cdi-cr.yaml'];
 
-async function startFakeKubeApi(): Promise<FakeCluster> {
-  const cluster: Omit<FakeCluster, 'url' | 'close'> = {
-    groups: new Set(['kubevirt.io', 'cdi.kubevirt.io', 'export.kubevirt.io']),
-    kubevirtPhase: 'Deployed',
-    namespaces: new Set(['default']),
-    calls: [],
-  };
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      cluster.calls.push(`${req.method} ${url.pathname}`);
-      const send = (status: number, value: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(value));
-      };
-      const notFound = () => send(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 });
-      if (req.headers.authorization !== 'Bearer test-token') return send(401, { kind: 'Status', code: 401, reason: 'Unauthorized' });
-      if (url.pathname === '/version') return send(200, { major: '1', minor: '34', gitVersion: 'v1.34.1' });
-      if (url.pathname === '/api') return send(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
-      if (url.pathname === '/apis') {
-        const version = (g: string) => ({ groupVersion: `${g}/${g === 'cdi.kubevirt.io' ? 'v1beta1' : 'v1'}`, version: g === 'cdi.kubevirt.io' ? 'v1beta1' : 'v1' });
-        return send(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [...cluster.groups].map((g) => ({ name: g, versions: [version(g)], preferredVersion: version(g) })) });
-      }
-      if (url.pathname === '/apis/kubevirt.io/v1/kubevirts') {
-        const items = cluster.kubevirtPhase
-          ? [
-              {
-                apiVersion: 'kubevirt.io/v1',
-                kind: 'KubeVirt',
-                metadata: { name: 'kubevirt', namespace: 'kubevirt' },
-                spec: { configuration: { developerConfiguration: { useEmulation: true } } },
-                status: { phase: cluster.kubevirtPhase },
-              },
-            ]
-          : [];
-        return send(200, { apiVersion: 'kubevirt.io/v1', kind: 'KubeVirtList', metadata: {}, items });
-      }
-      if (req.method === 'POST' && url.pathname === '/api/v1/namespaces') {
-        const name = (JSON.parse(body) as { metadata: { name: string } }).metadata.name;
-        if (cluster.namespaces.has(name)) return send(409, { kind: 'Status', code: 409, reason: 'AlreadyExists' });
-        cluster.namespaces.add(name);
-        return send(201, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-      }
-      const ns = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(url.pathname);
-      if (req.method === 'DELETE' && ns) {
-        if (!cluster.namespaces.delete(ns[1]!)) return notFound();
-        return send(200, { kind: 'Status', status: 'Success' });
-      }
-      notFound();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return Object.assign(cluster, {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  });
-}
-
-describe('setup-cluster on the kubevirt engine (fake Kubernetes API)', () => {
+describe('setup-cluster on the kubevirt engine (kube harness standing in for the API server)', () => {
   let bundle: Bundle;
-  let cluster: FakeCluster;
   let dir: string;
-  let kubeconfig: string;
+  const harnesses: KubeHarness[] = [];
 
-  beforeAll(async () => {
+  /** Only kube-controller-manager's part runs: setup-cluster reads and writes, nothing boots. */
+  async function cluster(options: Parameters<typeof startKubeHarness>[0] = {}): Promise<KubeHarness> {
+    const h = await startKubeHarness({ accelerator: 'tcg', controllers: ['garbage-collector'], ...options });
+    harnesses.push(h);
+    return h;
+  }
+
+  const namespaceState = (h: KubeHarness, name: string) => {
+    const o = h.objects().find((x) => x.kind === 'Namespace' && x.name === name);
+    return o === undefined ? 'absent' : o.deleting ? 'deleting' : 'present';
+  };
+
+  beforeAll(() => {
     bundle = bundleActions();
-    cluster = await startFakeKubeApi();
     dir = mkdtempSync(path.join(os.tmpdir(), 'rvtest-kube-'));
-    kubeconfig = path.join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        'clusters: [{ name: fake, cluster: { server: "' + cluster.url + '", insecure-skip-tls-verify: true } }]',
-        'users: [{ name: ci, user: { token: test-token } }]',
-        'contexts: [{ name: fake, context: { cluster: fake, user: ci } }]',
-        'current-context: fake',
-        '',
-      ].join('\n'),
-    );
   }, 120_000);
 
   afterAll(async () => {
-    await cluster.close();
-    bundle.remove();
-    rmSync(dir, { recursive: true, force: true });
+    await Promise.all(harnesses.map((h) => h.close()));
+    bundle?.remove();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('checks the cluster, creates the namespace, hands over, and the post step deletes it', async () => {
+  it('checks the cluster, creates the namespace, hands over, and the post step deletes it (harness with KubeVirt and CDI)', async () => {
+    const h = await cluster();
+    const kubeconfig = h.kubeconfigPath;
     const job = new RunnerJob(bundle.dir, dir);
     try {
       const r = await job.run('setup-cluster', { engine: 'kubevirt', kubeconfig, namespace: 'rv-build-1' });
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      // The harness's node has no KVM (accelerator tcg): its KubeVirt resource has useEmulation.
       expect(r.outputs).toMatchObject({ engine: 'kubevirt', namespace: 'rv-build-1', accelerator: 'tcg' });
-      expect(cluster.namespaces.has('rv-build-1')).toBe(true);
+      expect(namespaceState(h, 'rv-build-1')).toBe('present');
       expect(r.stdout).toContain('KubeVirt: Deployed (software emulation)');
-      expect(r.stdout).toContain('VolumeSnapshots: no (snapshots fall back to PVC clones)');
+      expect(r.stdout).toContain('VolumeSnapshots: yes');
       expect(r.summary).toContain('Namespace: `rv-build-1` (created)');
       expect(job.handoff()).toMatchObject({ engine: 'kubevirt', namespace: 'rv-build-1', kubeconfig });
       const [post] = await job.runPosts();
       expect(post!.exitCode, post!.stdout).toBe(0);
-      expect(cluster.namespaces.has('rv-build-1')).toBe(false);
-      expect(cluster.calls).toContain('DELETE /api/v1/namespaces/rv-build-1');
+      await expect.poll(() => namespaceState(h, 'rv-build-1')).not.toBe('present');
+      expect(h.requests().some((q) => q.method === 'DELETE' && q.path === '/api/v1/namespaces/rv-build-1')).toBe(true);
     } finally {
       await job.finish();
     }
   });
 
-  it('keeps a namespace it did not create, and fails clearly on a cluster without KubeVirt', async () => {
+  it('keeps a namespace it did not create (harness with KubeVirt and CDI), and fails clearly on a cluster without KubeVirt (harness, installed: false)', async () => {
+    const h = await cluster();
     const job = new RunnerJob(bundle.dir, dir);
     try {
-      const r = await job.run('setup-cluster', { engine: 'kubevirt', kubeconfig, namespace: 'default' });
+      const r = await job.run('setup-cluster', { engine: 'kubevirt', kubeconfig: h.kubeconfigPath, namespace: 'default' });
       expect(r.exitCode, r.stdout).toBe(0);
       const [post] = await job.runPosts();
       expect(post!.exitCode).toBe(0);
-      expect(cluster.namespaces.has('default')).toBe(true);
+      expect(namespaceState(h, 'default')).toBe('present');
+      expect(h.requests().some((q) => q.method === 'DELETE' && q.path.startsWith('/api/v1/namespaces/'))).toBe(false);
 
-      cluster.groups.delete('kubevirt.io');
-      cluster.groups.delete('cdi.kubevirt.io');
-      const bad = await job.run('setup-cluster', { engine: 'kubevirt', kubeconfig });
+      const bare = await cluster({ installed: false });
+      const bad = await job.run('setup-cluster', { engine: 'kubevirt', kubeconfig: bare.kubeconfigPath });
       expect(bad.exitCode).toBe(1);
       expect(bad.stdout).toMatch(/^::error::this cluster cannot run builds yet: KubeVirt is not installed \(set install-kubevirt: true, or install it first\); CDI .* is not installed$/m);
     } finally {
-      cluster.groups.add('kubevirt.io');
-      cluster.groups.add('cdi.kubevirt.io');
+      await job.finish();
+    }
+  });
+
+  it('warns when CDI readiness cannot be read (harness with the release files applied; its access policy denies list cdis with a 403)', async () => {
+    const h = await cluster({ installed: false, controllers: ['garbage-collector', 'operators'], operators: { kubevirtDeployMs: 0, cdiDeployMs: 0 } });
+    const kc = loadKubeConfig(h.kubeconfigPath);
+    const applier = new ManifestApplier(kc, AbortSignal.timeout(30_000));
+    for (const f of FILES) await applier.apply(f, parseManifest(f, readFileSync(path.join(RELEASES, f), 'utf8')), Date.now() + 30_000);
+    await expect.poll(() => (h.getObject({ apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', namespace: 'kubevirt', name: 'kubevirt' })?.status as { phase?: string } | undefined)?.phase).toBe('Deployed');
+    h.setDenials([{ verb: 'list', group: 'cdi.kubevirt.io', resource: 'cdis' }]);
+    const job = new RunnerJob(bundle.dir, dir);
+    try {
+      const r = await job.run('setup-cluster', { engine: 'kubevirt', kubeconfig: h.kubeconfigPath, namespace: 'rv-least' });
+      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('CDI: installed (its readiness could not be read)');
+      const warnings = r.annotations.filter((a) => a.level === 'warning').map((a) => a.message);
+      expect(warnings.some((w) => w.includes('CDI readiness cannot be read (list cdis.cdi.kubevirt.io is forbidden (403) for this kubeconfig)'))).toBe(true);
+      expect(h.requests().some((q) => q.method === 'GET' && q.path === '/apis/cdi.kubevirt.io/v1beta1/cdis')).toBe(true);
+    } finally {
       await job.finish();
     }
   });

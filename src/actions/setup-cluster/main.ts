@@ -93,6 +93,7 @@ async function prepareCluster(ctx: ActionContext, cluster: Cluster, kc: KubeConf
   // Installed but still starting (a fresh cluster, an operator rollout): wait for KubeVirt Deployed and CDI Available.
   if (cluster.onlyStarting(caps)) caps = await cluster.waitUntilReady(kc, { timeoutMs: durationInput('install-timeout') ?? 15 * 60_000, logger: ctx.logger, signal: ctx.signal });
   for (const line of describeCapabilities(caps)) ctx.logger.info(line);
+  for (const warning of cluster.capabilityWarnings(caps)) ctx.logger.warn(warning);
   const problems = blockingProblems(caps);
   if (problems.length > 0) throw new UserError(`this cluster cannot run builds yet: ${problems.join('; ')}`);
   const created = await ensureNamespace(kc, namespace);

@@ -21,9 +21,10 @@ export interface ClusterCapabilities {
   /**
    * installed: its API group is served. available: its CDI resource reports Available=True (what
    * CDI's install guide waits for: kubectl wait cdi cdi --for condition=Available); undefined
-   * when the CDI resource cannot be read (not allowed), so it is not known.
+   * when the CDI resource cannot be read, so it is not known; unreadable then says why (a 403
+   * from a role without `list cdis`, or a 404), for the warning setup-cluster prints.
    */
-  cdi: { installed: boolean; available?: boolean; phase?: string };
+  cdi: { installed: boolean; available?: boolean; phase?: string; unreadable?: string };
   volumeSnapshots: boolean;
   vmExport: boolean;
   kubeOvnVpcs: boolean;
@@ -92,7 +93,7 @@ export async function checkCluster(kc: k8s.KubeConfig): Promise<ClusterCapabilit
  * not enough (kubevirt/containerized-data-importer v1.66.0 pkg/operator/controller/controller.go
  * sets Available once every component is ready).
  */
-async function readCdiStatus(kc: k8s.KubeConfig): Promise<{ available?: boolean; phase?: string }> {
+async function readCdiStatus(kc: k8s.KubeConfig): Promise<{ available?: boolean; phase?: string; unreadable?: string }> {
   try {
     const list = (await kc.makeApiClient(k8s.CustomObjectsApi).listClusterCustomObject({ group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'cdis' })) as {
       items?: { status?: { phase?: string; conditions?: { type?: string; status?: string }[] } }[];
@@ -102,9 +103,19 @@ async function readCdiStatus(kc: k8s.KubeConfig): Promise<{ available?: boolean;
     return { available: cr.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True') === true, ...(cr.status?.phase ? { phase: cr.status.phase } : {}) };
   } catch (err) {
     const code = statusOf(err);
-    if (code === 403 || code === 404) return {};
+    if (code === 403) return { unreadable: 'list cdis.cdi.kubevirt.io is forbidden (403) for this kubeconfig' };
+    if (code === 404) return { unreadable: 'cdis.cdi.kubevirt.io is not served (404)' };
     throw err;
   }
+}
+
+/** What setup-cluster should warn about: checks it could not make, so it trusted less. */
+export function capabilityWarnings(c: ClusterCapabilities): string[] {
+  if (!c.cdi.installed || c.cdi.unreadable === undefined) return [];
+  return [
+    `CDI readiness cannot be read (${c.cdi.unreadable}): only its API group being served was checked, so builds may start before CDI is Available. ` +
+      'Grant list on cdis.cdi.kubevirt.io (ClusterRole ruddervirt-builder-discovery in docs/rbac.yaml) to have setup-cluster wait for it.',
+  ];
 }
 
 export function describeCapabilities(c: ClusterCapabilities): string[] {
