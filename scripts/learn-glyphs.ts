@@ -1,0 +1,60 @@
+/**
+ * The body of scripts/learn-glyphs.mjs: reads every committed screenshot with Tesseract as the
+ * build does on a first sight, lays its lines over each cell grid that fits the screen and keeps
+ * the glyphs its readings agree on (glyph-table.ts). On the grids whose cells lined up with the
+ * reading, glyphs never read as a letter are marked unreadable (see LearnedGlyphs.unreadable).
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { cellGrid, fittingCellSizes, glyphPicture, type CellGrid } from '../src/core/ocr/cell-grid.js';
+import { readGlyphs } from '../src/core/ocr/glyph-lines.js';
+import { alignLines, GlyphTable, type Alignment } from '../src/core/ocr/glyph-table.js';
+import { OcrWorker } from '../src/core/ocr/ocr-worker.js';
+import { greyToPgm, screenToGrey } from '../src/core/ocr/screen-image.js';
+
+const [root = '', out = '', verbose = ''] = process.argv.slice(2);
+const screensDir = path.join(root, 'test', 'fixtures', 'screens');
+const assets = {
+  workerPath: path.join(root, 'src', 'core', 'ocr', 'ocr-worker.cjs'),
+  corePath: path.join(root, 'node_modules', 'tesseract.js-core'),
+  langPath: path.join(root, 'node_modules', '@tesseract.js-data', 'eng', '4.0.0_best_int'),
+};
+const worker = await OcrWorker.start({ assets });
+const table = new GlyphTable();
+const learnedFrom: [string, CellGrid, Alignment][] = [];
+try {
+  for (const file of readdirSync(screensDir)
+    .filter((f) => f.endsWith('.png'))
+    .sort()) {
+    const png = PNG.sync.read(readFileSync(path.join(screensDir, file)));
+    const screen = { width: png.width, height: png.height, rgba: png.data };
+    const lines = await worker.recognizeLines(greyToPgm(screenToGrey(screen)));
+    for (const size of fittingCellSizes(screen.width, screen.height)) {
+      const grid = cellGrid(screen, size)!;
+      const alignment = table.learn(grid, lines);
+      if (alignment) learnedFrom.push([file, grid, alignment]);
+      const { pairs, chars, placedChars } = alignment ?? alignLines(grid, lines);
+      console.log(`${file} ${size.width}x${size.height}: ${pairs.length} of ${chars} characters read lined up with cells, ${placedChars} on lines within a cell row${alignment ? '' : ': not learned from'}`);
+    }
+  }
+} finally {
+  await worker.close();
+}
+// Not in rows a taller line crossed: there Latin letters sit next to CJK ("Chinese (Simplified)"),
+// read on a line that lined up with nothing.
+for (const [, grid, { crossedRows }] of learnedFrom) {
+  grid.glyphs.forEach((key, i) => key !== undefined && !crossedRows.has(Math.floor(i / grid.cols)) && !table.wasRead(key) && table.markUnreadable(key));
+}
+for (const [file, grid] of learnedFrom) {
+  const reading = readGlyphs(grid, table);
+  console.log(`${file} ${grid.cell.width}x${grid.cell.height}: ${reading.knownCells}/${reading.inkCells} cells known, rows left to Tesseract: ${reading.unknownRows.join(' ') || 'none'}`);
+}
+const learned = table.toJSON();
+const disputed = Object.keys(learned.readings).filter((key) => table.char(key) === undefined);
+console.log(`${table.size} glyphs known, ${disputed.length} read too many ways, ${learned.unreadable.length} unreadable`);
+if (verbose) {
+  for (const [key, readings] of Object.entries(learned.readings)) console.log(`${JSON.stringify(table.char(key) ?? null)} read as ${JSON.stringify(readings)}\n${glyphPicture(key).join('\n')}`);
+  for (const key of learned.unreadable) console.log(`unreadable\n${glyphPicture(key).join('\n')}`);
+}
+if (out) writeFileSync(out, JSON.stringify(learned, null, 1) + '\n');
