@@ -19,12 +19,16 @@ function screen(name: string): RgbaImage {
 }
 
 describe('OCR of real screens', () => {
+  // The build's reader (text consoles from their glyphs, glyph-reader.test.ts) and Tesseract alone.
   let reader: ScreenReader;
+  let tesseract: ScreenReader;
   beforeAll(async () => {
     reader = await ScreenReader.open();
+    tesseract = await ScreenReader.open({ glyphs: false });
   }, 120_000);
   afterAll(async () => {
     reader?.close();
+    tesseract?.close();
     await closeSharedOcr();
   });
 
@@ -45,24 +49,28 @@ describe('OCR of real screens', () => {
   ];
 
   for (const [file, patterns] of cases) {
-    it(`reads ${file}`, async () => {
-      const { text } = await reader.read(screen(file));
-      for (const pattern of patterns) expect(screenTextMatches(pattern, text), `/${pattern}/ in:\n${text}`).toBe(true);
-      expect(screenTextMatches('this text is on no screen', text)).toBe(false);
-    }, 60_000);
+    for (const glyphs of [true, false]) {
+      it(`reads ${file}${glyphs ? '' : ' with Tesseract alone'}`, async () => {
+        const { text } = await (glyphs ? reader : tesseract).read(screen(file));
+        for (const pattern of patterns) expect(screenTextMatches(pattern, text), `/${pattern}/ in:\n${text}`).toBe(true);
+        expect(screenTextMatches('this text is on no screen', text)).toBe(false);
+      }, 60_000);
+    }
   }
 
   it('does not read the same pixels twice', async () => {
     const image = screen('syslinux-boot-720x400.png');
     const first = await reader.read(image);
     const again = await reader.read({ ...image, rgba: Buffer.from(image.rgba) });
-    expect(again).toEqual({ text: first.text, lines: first.lines, cached: true, ms: 0 });
+    expect(again).toEqual({ text: first.text, source: first.source, lines: first.lines, cached: true, ms: 0 });
     // One changed pixel is a new screen.
     const changed = Buffer.from(image.rgba);
     changed[0] = 0xff;
     expect((await reader.read({ ...image, rgba: changed })).cached).toBe(false);
   }, 60_000);
   it('reads again only the rows that changed, and finds there what a whole read finds', async () => {
+    // Tesseract's own partial reads; the glyph reader's rows are glyph-reader.test.ts's.
+    const reader = tesseract;
     const original = screen('debian-installer-language-1024x768.png');
     const whole = await reader.read(original);
     const erase = (image: RgbaImage, word: string): RgbaImage => {
@@ -86,7 +94,7 @@ describe('OCR of real screens', () => {
     expect(screenTextMatches('Dutch - Neder ?lands', second.text), second.text).toBe(true);
     expect(screenTextMatches('Finnish|Suomi', second.text), second.text).toBe(false);
     // What a reader that never saw the earlier screens reads on the same pixels.
-    const fresh = await ScreenReader.open();
+    const fresh = await ScreenReader.open({ glyphs: false });
     try {
       fresh.forget();
       const alone = await fresh.read(noFinnish);
