@@ -623,6 +623,15 @@ function seedSystemObjects(
     });
   }
   if (!installed) return;
+  // CDI does not know the harness's provisioner, so an admin states its modes (storage-profiles.ts).
+  const rwoFilesystem = [{ accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem' }];
+  create('storageprofiles', 'cdi.kubevirt.io', {
+    apiVersion: 'cdi.kubevirt.io/v1beta1',
+    kind: 'StorageProfile',
+    metadata: { name: STORAGE_CLASS },
+    spec: { claimPropertySets: rwoFilesystem },
+    status: { storageClass: STORAGE_CLASS, provisioner: STORAGE_PROVISIONER, claimPropertySets: rwoFilesystem },
+  });
   create('kubevirts', 'kubevirt.io', {
     apiVersion: 'kubevirt.io/v1',
     kind: 'KubeVirt',

@@ -147,6 +147,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   }),
   resource({ group: 'cdi.kubevirt.io', addon: 'cdi', versions: ['v1beta1'], plural: 'datasources', kind: 'DataSource', namespaced: true, status: true, shortNames: ['das'] }),
   resource({ group: 'cdi.kubevirt.io', addon: 'cdi', versions: ['v1beta1'], plural: 'cdiconfigs', kind: 'CDIConfig', namespaced: false, status: true }),
+  resource({ group: 'cdi.kubevirt.io', addon: 'cdi', versions: ['v1beta1'], plural: 'storageprofiles', kind: 'StorageProfile', namespaced: false, status: true }),
   resource({ group: 'upload.cdi.kubevirt.io', addon: 'cdi', versions: ['v1beta1'], plural: 'uploadtokenrequests', kind: 'UploadTokenRequest', namespaced: true, virtual: true, verbs: READ_CREATE }),
   // snapshots
   resource({ group: 'snapshot.storage.k8s.io', versions: ['v1'], plural: 'volumesnapshots', kind: 'VolumeSnapshot', namespaced: true, status: true, shortNames: ['vs'] }),

@@ -95,6 +95,8 @@ export function validateBody(resource: ResourceType, object: KubeObject, fieldVa
     unknown = problems.filter((p) => p.kind === 'unknown-field').map((p) => p.path);
   } else if (resource.kind === 'NetworkAttachmentDefinition') {
     unknown = networkAttachmentProblems(object, causes);
+  } else if (resource.kind === 'StorageProfile') {
+    unknown = storageProfileProblems(object, causes);
   } else if (resource.fromCrd && !(key in SCHEMA_FOR_KIND)) {
     // A CRD the harness has no schema fixture for (CDI's `CDI`, say): stored as sent.
   } else {
@@ -150,6 +152,44 @@ function networkAttachmentProblems(object: KubeObject, causes: StatusCause[]): s
       if (spec.config !== undefined && typeof spec.config !== 'string') causes.push({ field: 'spec.config', message: 'Invalid value: spec.config in body must be of type string' });
     }
   }
+  return unknown;
+}
+
+/**
+ * CDI's StorageProfile CRD (no fixture swagger has it): the spec fields an admin sets, checked as
+ * kubevirt/containerized-data-importer
+ * staging/src/kubevirt.io/containerized-data-importer-api/pkg/apis/core/v1beta1/types.go
+ * StorageProfileSpec and ClaimPropertySet (v1.66.0) type them.
+ */
+function storageProfileProblems(object: KubeObject, causes: StatusCause[]): string[] {
+  const unknown = Object.keys(object).filter((k) => !['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(k));
+  const spec = object.spec as Record<string, unknown> | undefined;
+  if (spec === undefined) return unknown;
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    causes.push({ field: 'spec', message: 'Invalid value: spec in body must be of type object' });
+    return unknown;
+  }
+  const known = ['claimPropertySets', 'cloneStrategy', 'dataImportCronSourceFormat', 'snapshotClass'];
+  unknown.push(
+    ...Object.keys(spec)
+      .filter((k) => !known.includes(k))
+      .map((k) => `spec.${k}`),
+  );
+  const sets = spec.claimPropertySets;
+  if (sets === undefined) return unknown;
+  if (!Array.isArray(sets)) causes.push({ field: 'spec.claimPropertySets', message: 'Invalid value: spec.claimPropertySets in body must be of type array' });
+  else
+    sets.forEach((set: Record<string, unknown>, i) => {
+      const at = `spec.claimPropertySets[${i}]`;
+      if (set.accessModes !== undefined && (!Array.isArray(set.accessModes) || set.accessModes.some((m) => typeof m !== 'string')))
+        causes.push({ field: `${at}.accessModes`, message: `Invalid value: ${at}.accessModes in body must be of type array of strings` });
+      if (set.volumeMode !== undefined && typeof set.volumeMode !== 'string') causes.push({ field: `${at}.volumeMode`, message: `Invalid value: ${at}.volumeMode in body must be of type string` });
+      unknown.push(
+        ...Object.keys(set)
+          .filter((k) => k !== 'accessModes' && k !== 'volumeMode')
+          .map((k) => `${at}.${k}`),
+      );
+    });
   return unknown;
 }
 

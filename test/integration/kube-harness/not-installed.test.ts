@@ -34,7 +34,7 @@ async function fetchStatus(path: string, init: RequestInit): Promise<number> {
   });
 }
 
-const crd = (group: string, plural: string, kind: string, scope: 'Namespaced' | 'Cluster' = 'Cluster') => ({
+const crd = (group: string, plural: string, kind: string, scope: 'Namespaced' | 'Cluster' = 'Cluster', version = 'v1beta1') => ({
   apiVersion: 'apiextensions.k8s.io/v1',
   kind: 'CustomResourceDefinition',
   metadata: { name: `${plural}.${group}` },
@@ -42,7 +42,7 @@ const crd = (group: string, plural: string, kind: string, scope: 'Namespaced' | 
     group,
     scope,
     names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List` },
-    versions: [{ name: 'v1beta1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }, subresources: { status: {} } }],
+    versions: [{ name: version, served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }, subresources: { status: {} } }],
   },
 });
 
@@ -56,7 +56,8 @@ describe('kube harness without KubeVirt, CDI and Kube-OVN (installed: false)', (
     expect(await fetchStatus('/apis/kubevirt.io/v1/namespaces/default/virtualmachines', {})).toBe(404);
 
     // A CRD the harness knows (KubeVirt's): not served until Established, then served with its schema.
-    const vmCrd = { ...crd('kubevirt.io', 'virtualmachines', 'VirtualMachine', 'Namespaced') };
+    // The CRD's versions are what is served, as kube-apiserver serves them (crd-registry.ts).
+    const vmCrd = { ...crd('kubevirt.io', 'virtualmachines', 'VirtualMachine', 'Namespaced', 'v1') };
     expect(await fetchStatus('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { method: 'POST', body: JSON.stringify(vmCrd) })).toBe(201);
     expect(await fetchStatus('/apis/kubevirt.io/v1/namespaces/default/virtualmachines', {})).toBe(404);
     const crdRef = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'virtualmachines.kubevirt.io' };

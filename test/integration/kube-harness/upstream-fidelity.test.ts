@@ -3,12 +3,12 @@
  * cluster while every harness test passes. Each test names the upstream file and version it
  * follows. No guest boots here (the VMI-level items are in upstream-fidelity-vmi.test.ts).
  */
-import { CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, PatchStrategy, StorageV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MANAGED_POD_ANNOTATION } from '../../kube-harness/controllers/pod-runtime.js';
 import { KUBEVIRT_PROTOCOL, startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
-import { EXPORT, VMI, VM_SNAPSHOT, VOLUME_SNAPSHOT, blankDisk, createCustom, getCustom, httpsRequest, waitFor, type Gvr, type Loose } from './helpers.js';
+import { DV, EXPORT, VMI, VM_SNAPSHOT, VOLUME_SNAPSHOT, blankDisk, createCustom, getCustom, httpsRequest, waitFor, type Gvr, type Loose } from './helpers.js';
 
 const GATEWAYS: Gvr = { group: 'kubeovn.io', version: 'v1', plural: 'vpc-egress-gateways' };
 
@@ -179,6 +179,66 @@ describe('CSI snapshots retry errors (kubernetes-csi/external-snapshotter v8.6.0
     await harness.deleteNamespace(ns);
   });
 });
+
+describe('CDI StorageProfiles (kubevirt/containerized-data-importer v1.66.0)', () => {
+  const PROFILES: Gvr = { group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'storageprofiles' };
+  const disk = (name: string, storage: Loose) => ({
+    apiVersion: 'cdi.kubevirt.io/v1beta1',
+    kind: 'DataVolume',
+    metadata: { name },
+    spec: { source: { blank: {} }, storage: { resources: { requests: { storage: '16Mi' } }, ...storage } },
+  });
+
+  // pkg/controller/storageprofile-controller.go reconcileStorageProfile/reconcilePropertySets and
+  // pkg/storagecapabilities/storagecapabilities.go: one profile per class, none of the modes for a
+  // provisioner CDI does not know (rancher.io/local-path, kind's). pkg/controller/datavolume/util.go
+  // renderPvcSpecVolumeModeAndAccessModesAndStorageClass + controller-base.go syncCommon: a storage
+  // spec without modes then gets no claim, no phase, Bound/Ready False ErrClaimNotValid and a Warning
+  // event; CDI retries when the profile changes.
+  it('a class of an unknown provisioner gets a profile without claimPropertySets; a DataVolume without modes then stalls with ErrClaimNotValid', async () => {
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const defaultProfile = (await custom.getClusterCustomObject({ ...PROFILES, name: 'harness-hostpath' })) as Loose;
+    expect(defaultProfile.status.claimPropertySets).toEqual([{ accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem' }]);
+    const storage = kc.makeApiClient(StorageV1Api);
+    await storage.createStorageClass({ body: { metadata: { name: 'local-path' }, provisioner: 'rancher.io/local-path', volumeBindingMode: 'Immediate' } });
+    const ns = await harness.createNamespace();
+    try {
+      const profile = await waitForProfile(custom, 'local-path', (p) => p?.status !== undefined);
+      expect(profile.status).toMatchObject({ storageClass: 'local-path', provisioner: 'rancher.io/local-path', claimPropertySets: [] });
+      await createCustom(kc, DV, ns, disk('stuck', { storageClassName: 'local-path' }));
+      const { object: stuck } = await waitFor(kc, DV, ns, 'stuck', (o) => o.status?.conditions?.some((c: Loose) => c.type === 'Bound' && c.reason === 'ErrClaimNotValid'));
+      expect(stuck.status.phase).toBeUndefined();
+      expect(stuck.status.conditions.find((c: Loose) => c.type === 'Bound').message).toBe('no accessMode specified in StorageProfile local-path');
+      const core = kc.makeApiClient(CoreV1Api);
+      expect((await core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items).toEqual([]);
+      const events = (await core.listNamespacedEvent({ namespace: ns })).items.filter((e) => e.involvedObject.name === 'stuck');
+      expect(events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'ErrClaimNotValid', message: 'Spec is missing accessMode and volumeMode, cannot get access mode from StorageProfile local-path' }));
+      // Modes given: the profile is not asked.
+      await createCustom(kc, DV, ns, disk('explicit', { storageClassName: 'local-path', accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem' }));
+      await waitFor(kc, DV, ns, 'explicit', (o) => o.status?.phase === 'Succeeded');
+      // An admin states the modes: the waiting DataVolume gets its claim.
+      await custom.patchClusterCustomObject(
+        { ...PROFILES, name: 'local-path', body: { spec: { claimPropertySets: [{ accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem' }] } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+      await waitFor(kc, DV, ns, 'stuck', (o) => o.status?.phase === 'Succeeded');
+      expect((await core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: 'stuck' })).spec?.accessModes).toEqual(['ReadWriteOnce']);
+    } finally {
+      await harness.deleteNamespace(ns);
+      await storage.deleteStorageClass({ name: 'local-path' });
+    }
+    await waitForProfile(custom, 'local-path', (p) => p === undefined);
+  });
+});
+
+async function waitForProfile(custom: CustomObjectsApi, name: string, done: (p: Loose | undefined) => boolean): Promise<Loose> {
+  for (let i = 0; i < 100; i++) {
+    const p = (await custom.getClusterCustomObject({ group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'storageprofiles', name }).catch(() => undefined)) as Loose | undefined;
+    if (done(p)) return p as Loose;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`StorageProfile ${name}: condition not met`);
+}
 
 describe('VirtualMachineExport (kubevirt/kubevirt v1.9.0)', () => {
   // pkg/storage/export/export/pvc-source.go isPVCInUse + pkg/virt-controller/watch/util/util.go PodsUsingPVCs:

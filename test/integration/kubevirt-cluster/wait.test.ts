@@ -4,6 +4,8 @@
  * state and the object's events when the time is up or the object fails.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../../src/core/log.js';
+import { waitForDataVolumes } from '../../../src/engines/kubevirt/cluster/data-volume-wait.js';
 import type { LiveObject, ObjectClient } from '../../../src/engines/kubevirt/cluster/objects.js';
 import { waitFor, WaitFailedError, WaitTimeoutError, type Verdict } from '../../../src/engines/kubevirt/cluster/wait.js';
 import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
@@ -170,5 +172,35 @@ describe('waitFor (kube harness)', () => {
     cancel.abort(new Error('Build was cancelled.'));
     await expect(done).rejects.toThrow('Build was cancelled.');
     await until(() => harness.openWatches() === 0);
+  });
+});
+
+describe('waitForDataVolumes: a claim CDI cannot render (kube harness with CDI)', () => {
+  // kubevirt/containerized-data-importer pkg/controller/datavolume/util.go
+  // renderPvcSpecVolumeModeAndAccessModesAndStorageClass@v1.66.0: no modes in the spec and none in the
+  // StorageProfile (pkg/storagecapabilities: rancher.io/local-path is unknown) → ErrClaimNotValid, no phase, retried only on a profile change.
+  it('fails at once, suggesting accessMode/volumeMode and the flags, instead of waiting out the timeout', async () => {
+    const cdi = await startKubeHarness({ controllers: ['datavolumes'], accelerator: 'tcg' });
+    try {
+      await cdi.createNamespace('ns');
+      cdi.putObject({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local-path' }, provisioner: 'rancher.io/local-path', volumeBindingMode: 'Immediate' });
+      cdi.putObject({ ...dataVolume('root'), spec: { source: { blank: {} }, storage: { storageClassName: 'local-path', resources: { requests: { storage: '1Gi' } } } } });
+      const started = Date.now();
+      const { logger } = memoryLogger();
+      const err = await waitForDataVolumes({
+        objects: clientFor(cdi).objects,
+        namespace: 'ns',
+        dataVolumes: [{ name: 'root', label: 'root disk' }],
+        logger,
+        signal: new AbortController().signal,
+        timeoutMs: 60_000,
+      }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WaitFailedError);
+      expect((err as Error).message).toContain('no accessMode specified in StorageProfile local-path');
+      expect((err as Error).message).toMatch(/accessMode and volumeMode in the build file's kubevirt: block \(or --access-mode \/ --volume-mode\)/);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await cdi.close();
+    }
   });
 });

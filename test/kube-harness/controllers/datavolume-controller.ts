@@ -29,6 +29,7 @@ import { ImportError, convertToRaw, copyWithProgress, decompress, download, type
 import type { EventRecorder } from './event-recorder.js';
 import { MANAGED_POD_ANNOTATION, NODE_NAME, runningPodStatus } from './pod-runtime.js';
 import type { PodNetwork } from './pod-network.js';
+import { StorageProfiles, type RenderedModes } from './storage-profiles.js';
 import type { VolumeFiles } from './volumes.js';
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -50,6 +51,8 @@ interface StatusChange {
 }
 
 const FINAL = new Set(['Succeeded', 'Failed']);
+/** Work-queue keys of StorageClasses whose StorageProfile to reconcile. */
+const PROFILE_KEY = 'storageprofile:';
 const COMPONENT = 'datavolume-controller';
 
 function percent(fraction: number): string {
@@ -63,6 +66,7 @@ export class DataVolumeController {
   private readonly secrets = mustResource('', 'secrets');
   private readonly configMaps = mustResource('', 'configmaps');
   private readonly snapshots = mustResource('snapshot.storage.k8s.io', 'volumesnapshots');
+  private readonly profiles: StorageProfiles;
   private readonly queue: WorkQueue;
   private readonly tasks = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private readonly unsubscribe: () => void;
@@ -75,7 +79,8 @@ export class DataVolumeController {
     private readonly logger: Logger,
     private readonly options: DataVolumeOptions,
   ) {
-    this.queue = new WorkQueue('datavolume-controller', (key) => this.reconcile(key), logger);
+    this.profiles = new StorageProfiles(api);
+    this.queue = new WorkQueue('datavolume-controller', (key) => (key.startsWith(PROFILE_KEY) ? Promise.resolve(this.profiles.reconcile(key.slice(PROFILE_KEY.length))) : this.reconcile(key)), logger);
     this.unsubscribe = api.store.subscribe((e) => this.onEvent(e));
   }
 
@@ -85,6 +90,12 @@ export class DataVolumeController {
     if (kind === 'DataVolume') {
       if (e.type === 'DELETED') this.cancel(meta.uid!);
       else this.queue.add(`${meta.namespace}/${meta.name}`);
+    }
+    // cdi-controller's storageprofile-controller, and the DataVolumes waiting for a profile that
+    // can say their modes (datavolume/controller-base.go watches StorageClass and StorageProfile, v1.66.0).
+    if (kind === 'StorageClass' || (kind === 'StorageProfile' && e.type !== 'DELETED')) this.queue.add(`${PROFILE_KEY}${meta.name}`);
+    if (kind === 'StorageClass' || kind === 'StorageProfile') {
+      for (const dv of this.api.store.list(this.dataVolumes)) if (!(dv as Loose).status?.phase) this.queue.add(`${dv.metadata.namespace}/${dv.metadata.name}`);
     }
     if (kind === 'PersistentVolumeClaim') {
       for (const ref of meta.ownerReferences ?? []) if (ref.kind === 'DataVolume') this.queue.add(`${meta.namespace}/${ref.name}`);
@@ -141,7 +152,12 @@ export class DataVolumeController {
 
     let claim = this.api.tryGet(this.claims, namespace, name) as Loose | undefined;
     if (!claim) {
-      const created = this.createClaim(dv);
+      const modes: RenderedModes = dv.spec.pvc ? { accessModes: dv.spec.pvc.accessModes ?? ['ReadWriteOnce'], volumeMode: dv.spec.pvc.volumeMode ?? 'Filesystem' } : this.profiles.render(dv.spec.storage ?? {});
+      if ('error' in modes) {
+        this.claimNotValid(dv, modes.error, modes.event);
+        return;
+      }
+      const created = this.createClaim(dv, 'noClass' in modes ? { accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem' } : modes);
       if (!created) return;
       claim = created;
       this.setStatus(dv, { phase: 'Pending', progress: 'N/A', bound: ['False', 'Pending', `PVC ${name} Pending`] });
@@ -191,7 +207,26 @@ export class DataVolumeController {
     this.setStatus(dv, { phase: 'Failed', bound, running: ['False', 'UnsupportedSource', message] });
   }
 
-  private createClaim(dv: Loose): Loose | undefined {
+  /**
+   * A `storage` spec whose modes the StorageProfile cannot supply: no claim, no phase, Bound and
+   * Ready False with reason ErrClaimNotValid and the error, and a Warning event; CDI retries when the
+   * class or profile changes (kubevirt/containerized-data-importer
+   * pkg/controller/datavolume/controller-base.go syncCommon and updateConditions,
+   * conditions.go updateBoundCondition, v1.66.0).
+   */
+  private claimNotValid(dv: Loose, error: string, event: string): void {
+    const bound = (dv.status?.conditions ?? []).find((c: Loose) => c.type === 'Bound');
+    if (bound?.reason === 'ErrClaimNotValid' && bound.message === error) return;
+    this.events.record(dv as KubeObject, 'Warning', 'ErrClaimNotValid', event, COMPONENT);
+    this.api.mutate(this.dataVolumes, dv.metadata.namespace, dv.metadata.name, (o) => {
+      if (o.metadata.uid !== dv.metadata.uid) return false;
+      const now = timestamp();
+      const condition = (type: string, reason: string, message: string) => ({ type, status: 'False', reason, message, lastHeartbeatTime: now, lastTransitionTime: now });
+      (o as Loose).status = { conditions: [condition('Bound', 'ErrClaimNotValid', error), condition('Ready', 'ErrClaimNotValid', error), condition('Running', '', '')] };
+    });
+  }
+
+  private createClaim(dv: Loose, modes: { accessModes: string[]; volumeMode?: string }): Loose | undefined {
     const spec: Loose = dv.spec.pvc ?? dv.spec.storage ?? {};
     let storage = spec.resources?.requests?.storage;
     if (storage === undefined) {
@@ -210,9 +245,9 @@ export class DataVolumeController {
         ownerReferences: [{ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', name: dv.metadata.name, uid: dv.metadata.uid, controller: true, blockOwnerDeletion: true }],
       },
       spec: {
-        accessModes: spec.accessModes ?? ['ReadWriteOnce'],
+        accessModes: modes.accessModes,
         resources: { requests: { storage } },
-        volumeMode: spec.volumeMode ?? 'Filesystem',
+        volumeMode: modes.volumeMode ?? 'Filesystem',
         ...(spec.storageClassName ? { storageClassName: spec.storageClassName } : {}),
       },
     };

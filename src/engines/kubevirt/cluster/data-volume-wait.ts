@@ -6,7 +6,8 @@
  * will not import until a VM uses it: we asked for immediate binding, but if the storage ignores
  * that, the wait ends there and the import happens when the VM is scheduled (the VM's start wait
  * then covers it). An importer that keeps failing (CDI restarts it forever: a bad checksum, a 404)
- * fails the build after a few restarts with CDI's reason.
+ * fails the build after a few restarts with CDI's reason. A claim CDI cannot render (no access mode
+ * anywhere) fails at once.
  */
 import type { Logger } from '../../../core/log.js';
 import type { LiveObject, ObjectClient } from './objects.js';
@@ -48,10 +49,33 @@ function conditionMessage(dv: DataVolumeObject): string | undefined {
   return c ? `${c.reason ? `${c.reason}: ` : ''}${c.message ?? ''}`.trim() : undefined;
 }
 
+/**
+ * CDI could not render the claim: the DataVolume names no access or volume mode and the
+ * StorageProfile of its class has none to give (CDI does not know the provisioner), or there is no
+ * class at all. CDI leaves the phase unset, puts ErrClaimNotValid on the Bound condition and retries
+ * only when the class or profile changes, so waiting out the timeout cannot help
+ * (kubevirt/containerized-data-importer pkg/controller/datavolume/util.go
+ * renderPvcSpecVolumeModeAndAccessModesAndStorageClass and controller-base.go syncCommon, v1.66.0).
+ */
+function claimNotValid(dv: DataVolumeObject): string | undefined {
+  if (dv.status?.phase) return undefined;
+  const bound = dv.status?.conditions?.find((c) => c.type === 'Bound' && c.status === 'False' && c.reason === 'ErrClaimNotValid');
+  if (!bound) return undefined;
+  const message = bound.message ?? '';
+  if (!/accessMode|StorageProfile/.test(message)) return `CDI cannot make its PersistentVolumeClaim: ${message || 'ErrClaimNotValid'}`;
+  return (
+    `CDI cannot make its PersistentVolumeClaim: ${message}. The storage class's StorageProfile gives no access or volume mode ` +
+    `(CDI does not know its provisioner): set accessMode and volumeMode in the build file's kubevirt: block ` +
+    `(or --access-mode / --volume-mode), e.g. ReadWriteOnce and Filesystem, or have an admin set the StorageProfile's spec.claimPropertySets`
+  );
+}
+
 export function judgeDataVolume(dv: DataVolumeObject | undefined): Verdict<DataVolumeOutcome> {
   if (!dv) return { waiting: 'not created yet' };
   const phase = dv.status?.phase ?? '';
   if (phase === 'Succeeded') return { done: 'succeeded' };
+  const invalid = claimNotValid(dv);
+  if (invalid) return { failed: invalid };
   if (phase === 'WaitForFirstConsumer' || phase === 'PendingPopulation') return { done: 'waits-for-consumer' };
   if (phase === 'Failed') return { failed: conditionMessage(dv) ?? 'CDI marked it Failed' };
   const restarts = dv.status?.restartCount ?? 0;
