@@ -17,52 +17,78 @@ function denied(webhook: string, causes: StatusCause[]): ApiError {
   });
 }
 
-/** Checks a VMI spec (at `base`, e.g. "spec.template.spec"). */
+/** virt-config's default emulatedMachines for amd64 (kubevirt/kubevirt pkg/virt-config/virt-config.go@v1.9.0). */
+const EMULATED_MACHINES = ['q35*', 'pc-q35*'];
+/** The buses validateBusSupport accepts besides ide (refused by name). */
+const DISK_BUSES = ['virtio', 'scsi', 'sata', 'usb'];
+
+/**
+ * Checks a VMI spec (at `base`, e.g. "spec.template.spec") with the messages and fields of
+ * kubevirt/kubevirt@v1.9.0: pkg/storage/admitters/disks.go (ValidateDisks: validateDiskName,
+ * validateDeviceTarget, validateBusSupport), pkg/virt-api/webhooks/validating-webhook/admitters/vmi-create-admitter.go
+ * (disk/volume matching, boot order, volume sources, SecureBoot without SMM, validateEmulatedMachine)
+ * and pkg/network/admitter (netiface.go, netsource.go, binding.go). The one rule model for the
+ * harness's webhooks and the unit suites' checks of rendered manifests.
+ */
 export function vmiSpecProblems(spec: Loose | undefined, base: string): StatusCause[] {
   const causes: StatusCause[] = [];
   if (!spec || typeof spec !== 'object') return [{ field: base, message: 'Required value' }];
   const domain: Loose = spec.domain ?? {};
   const disks: Loose[] = domain.devices?.disks ?? [];
   const volumes: Loose[] = spec.volumes ?? [];
-  const names = new Set<string>();
+  const at = `${base}.domain.devices.disks`;
+  const bootOrders = new Set<number>();
   disks.forEach((d, i) => {
-    const field = `${base}.domain.devices.disks[${i}]`;
-    if (names.has(d.name)) causes.push({ field: `${field}.name`, message: `Duplicate value: "${d.name}"` });
-    names.add(d.name);
-    if (!volumes.some((v) => v.name === d.name)) causes.push({ field: `${field}.name`, message: `${d.name} not found.` });
-    const kinds = ['disk', 'cdrom', 'lun'].filter((k) => d[k] !== undefined);
-    if (kinds.length > 1) causes.push({ field, message: `${d.name} can only have a single target type defined` });
-    const target: Loose = d.disk ?? d.cdrom ?? d.lun ?? {};
-    if (target.bus === 'ide') causes.push({ field: `${field}.${kinds[0] ?? 'disk'}.bus`, message: 'IDE bus is not supported' });
-    if (d.cdrom && target.bus === 'virtio') causes.push({ field: `${field}.cdrom.bus`, message: 'Bus type virtio is invalid for CD-ROM device' });
-    if (d.disk && target.bus === 'sata' && target.readonly === true) causes.push({ field: `${field}.disk.readonly`, message: 'Disks on SATA bus cannot be readonly' });
+    const field = `${at}[${i}]`;
+    const twin = disks.findIndex((o) => o.name === d.name);
+    if (twin < i) causes.push({ field: `${field}.name`, message: `${field} and ${at}[${twin}] must not have the same Name.` });
+    const kinds = ['disk', 'lun', 'cdrom'].filter((k) => d[k] !== undefined);
+    if (kinds.length > 1) causes.push({ field, message: `${field} can only have a single target type defined` });
+    const type = kinds[0] ?? '';
+    const target: Loose = d.disk ?? d.lun ?? d.cdrom ?? {};
+    const bus = target.bus as string | undefined;
+    if (bus === 'ide') causes.push({ field: `${field}.${type}.bus`, message: 'IDE bus is not supported' });
+    else if (bus === 'virtio' && type === 'cdrom') causes.push({ field: `${field}.cdrom.bus`, message: 'Bus type virtio is invalid for CD-ROM device' });
+    else if (bus === 'sata' && d.disk?.readonly === true) causes.push({ field: `${field}.disk.bus`, message: 'sata hard-disks do not support read-only.' });
+    else if (bus && !DISK_BUSES.includes(bus)) causes.push({ field: `${field}.${type}.bus`, message: `${field} is set with an unrecognized bus ${bus}, must be one of: [${DISK_BUSES.join(' ')}]` });
+    if (!volumes.some((v) => v.name === d.name)) {
+      causes.push({
+        field: `${field}.name`,
+        message: d.cdrom ? 'DeclarativeHotplugVolumes feature gate not enabled, cannot define an empty CD-ROM disk' : `${field}.Name '${d.name}' not found.`,
+      });
+    }
+    if (d.bootOrder !== undefined) {
+      if (bootOrders.has(d.bootOrder)) causes.push({ field: `${field}.bootOrder`, message: `Boot order for ${field}.bootOrder already set for a different device.` });
+      bootOrders.add(d.bootOrder);
+    }
   });
-  const boot = disks.map((d) => d.bootOrder).filter((b) => b !== undefined);
-  if (new Set(boot).size !== boot.length) causes.push({ field: `${base}.domain.devices.disks`, message: 'Boot order values must be unique' });
   volumes.forEach((v, i) => {
     const sources = Object.keys(v).filter((k) => k !== 'name');
-    if (sources.length !== 1) causes.push({ field: `${base}.volumes[${i}]`, message: `must have exactly one source type set, found ${sources.length}` });
+    if (sources.length !== 1) causes.push({ field: `${base}.volumes[${i}]`, message: `${base}.volumes[${i}] must have exactly one source type set` });
+    // Upstream's path really says domain.volumes.
+    if (!disks.some((d) => d.name === v.name) && v.memoryDump === undefined) causes.push({ field: `${base}.domain.volumes[${i}].name`, message: `${base}.domain.volumes[${i}].name '${v.name}' not found.` });
   });
   const efi = domain.firmware?.bootloader?.efi;
   const smmOn = domain.features?.smm !== undefined && domain.features.smm.enabled !== false;
   if (efi && efi.secureBoot !== false && !smmOn) {
-    causes.push({ field: `${base}.domain.firmware.bootloader.efi.secureBoot`, message: 'SecureBoot requires SMM, which is currently disabled' });
+    causes.push({ field: `${base}.domain`, message: `${base}.domain has EFI SecureBoot enabled. SecureBoot requires SMM, which is currently disabled.` });
   }
   const interfaces: Loose[] = domain.devices?.interfaces ?? [];
   const networks: Loose[] = spec.networks ?? [];
+  if (networks.filter((n) => n.pod !== undefined).length > 1) causes.push({ field: `${base}.interfaces`, message: `more than one interface is connected to a pod network in ${base}.interfaces` });
   interfaces.forEach((iface, i) => {
-    if (!networks.some((n) => n.name === iface.name)) causes.push({ field: `${base}.domain.devices.interfaces[${i}].name`, message: `'${iface.name}' not found.` });
-    if (iface.masquerade !== undefined && !networks.some((n) => n.name === iface.name && n.pod !== undefined)) {
-      causes.push({ field: `${base}.domain.devices.interfaces[${i}].masquerade`, message: 'Masquerade interface only implemented with pod network' });
-    }
+    const field = `${base}.domain.devices.interfaces[${i}].name`;
+    const network = networks.find((n) => n.name === iface.name);
+    if (!network) causes.push({ field, message: `${field} '${iface.name}' not found.` });
+    if (iface.masquerade !== undefined && network?.pod === undefined) causes.push({ field, message: 'Masquerade interface only implemented with pod network' });
   });
   networks.forEach((n, i) => {
-    if (!interfaces.some((iface) => iface.name === n.name)) causes.push({ field: `${base}.networks[${i}].name`, message: `'${n.name}' not found.` });
+    const field = `${base}.networks[${i}].name`;
+    if (!interfaces.some((iface) => iface.name === n.name)) causes.push({ field, message: `${field} '${n.name}' not found.` });
   });
-  if (networks.filter((n) => n.pod !== undefined).length > 1) causes.push({ field: `${base}.networks`, message: 'more than one interface is connected to a pod network' });
   const machine = domain.machine?.type;
-  if (typeof machine === 'string' && !/^(q35|pc-q35.*)$/.test(machine)) {
-    causes.push({ field: `${base}.domain.machine.type`, message: `Invalid value: "${machine}": machine type is not supported (emulatedMachines: q35*, pc-q35*)` });
+  if (typeof machine === 'string' && machine !== '' && !EMULATED_MACHINES.some((glob) => machine.startsWith(glob.slice(0, -1)))) {
+    causes.push({ field: `${base}.domain.machine.type`, message: `${base}.domain.machine.type is not supported: ${machine} (allowed values: [${EMULATED_MACHINES.join(' ')}])` });
   }
   return causes;
 }

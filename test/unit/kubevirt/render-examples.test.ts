@@ -84,7 +84,7 @@ describe('the schema check', () => {
     vm.spec.template.spec.domain.devices.disks.find((d: { cdrom?: { bus: string } }) => d.cdrom).cdrom.bus = 'virtio';
     vm.spec.template.spec.domain.firmware.bootloader.efi.secureBoot = true;
     const problems = admissionProblems(objects as unknown as AnyManifest[]);
-    expect(problems.join('\n')).toMatch(/cdrom .* on virtio/);
-    expect(problems.join('\n')).toMatch(/Secure Boot requires SMM/);
+    expect(problems.join('\n')).toMatch(/cdrom\.bus: Bus type virtio is invalid for CD-ROM device/);
+    expect(problems.join('\n')).toMatch(/SecureBoot requires SMM, which is currently disabled/);
   });
 });
