@@ -144,3 +144,21 @@ export async function blankDisk(kc: KubeConfig, namespace: string, name: string)
   });
   await waitFor(kc, DV, namespace, name, (o) => o.status?.phase === 'Succeeded');
 }
+
+/**
+ * Kube-OVN's external Subnet that egress gateways leave through, with the attachment its provider
+ * names (`<nad>.<namespace>`): a cluster admin sets these up, Kube-OVN makes neither, and a
+ * gateway without them never gets its workload (network-controller.ts). Returns the cleanup.
+ */
+export function putEgressExternalSubnet(harness: KubeHarness, name = 'ovn-vpc-external-network'): () => void {
+  const provider = `${name}.kube-system`;
+  const config = { cniVersion: '0.3.1', type: 'macvlan', master: 'eth0', mode: 'bridge', ipam: { type: 'kube-ovn', server_socket: '/run/openvswitch/kube-ovn-daemon.sock', provider } };
+  const nad = { apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name, namespace: 'kube-system' }, spec: { config: JSON.stringify(config) } };
+  const subnet = { apiVersion: 'kubeovn.io/v1', kind: 'Subnet', metadata: { name }, spec: { protocol: 'IPv4', provider, cidrBlock: '172.30.0.0/24', gateway: '172.30.0.1' } };
+  harness.putObject(nad);
+  harness.putObject(subnet);
+  return () => {
+    harness.deleteObject({ apiVersion: subnet.apiVersion, kind: subnet.kind, name });
+    harness.deleteObject({ apiVersion: nad.apiVersion, kind: nad.kind, namespace: 'kube-system', name });
+  };
+}

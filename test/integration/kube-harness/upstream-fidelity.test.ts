@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MANAGED_POD_ANNOTATION } from '../../kube-harness/controllers/pod-runtime.js';
 import { KUBEVIRT_PROTOCOL, startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
-import { DV, EXPORT, VMI, VM_SNAPSHOT, VOLUME_SNAPSHOT, blankDisk, createCustom, getCustom, httpsRequest, waitFor, type Gvr, type Loose } from './helpers.js';
+import { DV, EXPORT, VMI, VM_SNAPSHOT, VOLUME_SNAPSHOT, blankDisk, createCustom, getCustom, httpsRequest, putEgressExternalSubnet, waitFor, type Gvr, type Loose } from './helpers.js';
 
 const GATEWAYS: Gvr = { group: 'kubeovn.io', version: 'v1', plural: 'vpc-egress-gateways' };
 
@@ -29,7 +29,7 @@ async function apiGet(h: KubeHarness, path: string): Promise<Loose> {
   return JSON.parse(res.body.toString()) as Loose;
 }
 
-async function vpcWithGateway(ns: string, replicas: number): Promise<void> {
+async function vpcWithGateway(ns: string, replicas: number, externalSubnet = 'ovn-vpc-external-network'): Promise<void> {
   const custom = kc.makeApiClient(CustomObjectsApi);
   await custom.createClusterCustomObject({ group: 'kubeovn.io', version: 'v1', plural: 'vpcs', body: { apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name: `vpc-${ns}` }, spec: { namespaces: [ns] } } });
   await custom.createClusterCustomObject({
@@ -42,7 +42,7 @@ async function vpcWithGateway(ns: string, replicas: number): Promise<void> {
     apiVersion: 'kubeovn.io/v1',
     kind: 'VpcEgressGateway',
     metadata: { name: 'egress' },
-    spec: { vpc: `vpc-${ns}`, replicas, externalSubnet: 'ovn-vpc-external-network', internalSubnet: `net-${ns}`, policies: [{ snat: true, subnets: [`net-${ns}`] }] },
+    spec: { vpc: `vpc-${ns}`, replicas, externalSubnet, internalSubnet: `net-${ns}`, policies: [{ snat: true, subnets: [`net-${ns}`] }] },
   });
 }
 
@@ -54,6 +54,33 @@ async function removeVpc(ns: string): Promise<void> {
 }
 
 describe('Kube-OVN VpcEgressGateway (kubeovn/kube-ovn v1.16.2)', () => {
+  let removeExternal: (() => void) | undefined;
+  beforeAll(() => {
+    removeExternal = putEgressExternalSubnet(harness);
+  });
+  afterAll(() => removeExternal?.());
+
+  // pkg/controller/vpc_egress_gateway.go reconcileVpcEgressGatewayWorkload: subnetsLister.Get(spec.externalSubnet)
+  // fails → Ready False ReconcileWorkloadFailed with the error, status.replicas 0; reconciled again when the Subnet comes.
+  it('without its external Subnet it is not ready (ReconcileWorkloadFailed, "not found") until that Subnet exists', async () => {
+    const ns = await harness.createNamespace();
+    const external = `ext-${ns}`;
+    await vpcWithGateway(ns, 1, external);
+    const { object: failed } = await waitFor(kc, GATEWAYS, ns, 'egress', (o) => o.status?.conditions?.some((c: Loose) => c.reason === 'ReconcileWorkloadFailed'));
+    expect(failed.status).toMatchObject({ ready: false, replicas: 0, phase: 'Processing' });
+    expect(failed.status.conditions[0]).toMatchObject({ type: 'Ready', status: 'False', message: `subnet.kubeovn.io "${external}" not found` });
+    // Still not ready well after a workload would have been up (egressStartMs 600).
+    await new Promise((r) => setTimeout(r, 1200));
+    expect((await getCustom(kc, GATEWAYS, ns, 'egress')).status.ready).toBe(false);
+    const remove = putEgressExternalSubnet(harness, external);
+    try {
+      await waitFor(kc, GATEWAYS, ns, 'egress', (o) => o.status?.ready === true && o.status?.replicas === 1);
+    } finally {
+      await removeVpc(ns);
+      remove();
+    }
+  });
+
   // pkg/apis/kubeovn/v1/vpc-egress-gateway.go: `+kubebuilder:default=1 … Replicas int32 json:"replicas,omitempty"`;
   // pkg/controller/vpc_egress_gateway.go: AddFinalizer, then VpcEgressGateways(ns).Update(gw).
   it('a gateway created with replicas 0 is refilled to the CRD default 1 by the finalizer Update; a scale after it keeps 0', async () => {

@@ -17,7 +17,7 @@ import { renderBuild } from '../../../src/engines/kubevirt/manifests/render.js';
 import { renderOptions, type CapturePlan } from '../../../src/engines/kubevirt/manifests/render-options.js';
 import { repoRoot } from '../../helpers/node24.js';
 import { SNAPSHOT_CLASS, startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
-import { DV, VM, createCustom, forwardPort, getCustom, httpsRequest, waitFor, type Loose } from './helpers.js';
+import { DV, VM, createCustom, forwardPort, getCustom, httpsRequest, putEgressExternalSubnet, waitFor, type Loose } from './helpers.js';
 
 let harness: KubeHarness;
 let kc: KubeConfig;
@@ -171,6 +171,8 @@ describe('Kube-OVN objects', () => {
       plural: 'subnets',
       body: { apiVersion: 'kubeovn.io/v1', kind: 'Subnet', metadata: { name: `net-${ns}` }, spec: { vpc: `vpc-${ns}`, cidrBlock: '10.20.0.0/24', protocol: 'IPv4' } },
     });
+    // An admin's external Subnet: without it the gateway never gets a workload (upstream-fidelity.test.ts).
+    const removeExternal = putEgressExternalSubnet(harness);
     await createCustom(kc, { group: 'kubeovn.io', version: 'v1', plural: 'vpc-egress-gateways' }, ns, {
       apiVersion: 'kubeovn.io/v1',
       kind: 'VpcEgressGateway',
@@ -190,6 +192,7 @@ describe('Kube-OVN objects', () => {
       ['vpcs', `vpc-${ns}`],
     ] as const)
       await custom.deleteClusterCustomObject({ group: 'kubeovn.io', version: 'v1', plural, name });
+    removeExternal();
   });
 });
 

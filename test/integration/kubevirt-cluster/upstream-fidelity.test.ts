@@ -18,7 +18,7 @@ import { uploadDisk } from '../../../src/engines/kubevirt/cluster/upload.js';
 import { LAUNCHER_HOSTNAME_LABEL, launcherSelector, removeFailedLaunchers } from '../../../src/engines/kubevirt/cluster/launcher-pods.js';
 import { MANAGED_POD_ANNOTATION } from '../../kube-harness/controllers/pod-runtime.js';
 import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
-import { blankDisk, createCustom, waitFor as waitForObject, type Gvr, type Loose } from '../kube-harness/helpers.js';
+import { blankDisk, createCustom, putEgressExternalSubnet, waitFor as waitForObject, type Gvr, type Loose } from '../kube-harness/helpers.js';
 import { renderYaml } from '../../unit/kubevirt/helpers.js';
 
 const VOLUME_SNAPSHOT: Gvr = { group: 'snapshot.storage.k8s.io', version: 'v1', plural: 'volumesnapshots' };
@@ -30,6 +30,8 @@ let objects: ObjectClient;
 
 beforeAll(async () => {
   harness = await startKubeHarness({ accelerator: 'tcg', egressStartMs: 4000, uploadTokenTtlMs: 800, uploadProxyUnavailable: 1 });
+  // internet: true VPCs' gateways leave through it; an admin makes it on a real cluster.
+  putEgressExternalSubnet(harness);
   objects = new ObjectClient(new KubeApi(harness.kubeConfig()), memoryLogger().logger);
 });
 

@@ -6,6 +6,9 @@
  *   Update. `replicas` is `int32 json:"replicas,omitempty"`, so a 0 is left out of that body and
  *   the CRD default (1) comes back (crd-defaults.ts): a gateway created with 0 replicas ends with
  *   1. Only a scale after the finalizer is on keeps 0;
+ * - without its internal Subnet or spec.externalSubnet (or with an external one whose provider
+ *   names no attachment) there is no workload: Ready False ReconcileWorkloadFailed with the
+ *   lister's error, replicas 0, until that Subnet is there;
  * - the gateway is not ready until a workload pod per replica is up (`egressStartMs` here, the
  *   image pull and Multus attachment on a real cluster): status.ready false, phase Processing,
  *   condition Ready False; then ready with one external IP per replica. At 0 replicas it is never
@@ -55,12 +58,17 @@ export class NetworkController {
     if (e.resource.group !== 'kubeovn.io') return;
     if (e.resource.plural === 'vpc-egress-gateways') this.queue.add('egress//sync');
     if (e.type === 'DELETED') {
-      if (e.resource.plural === 'subnets') this.queue.add(`removed-subnet//${e.object.metadata.name}`);
+      if (e.resource.plural === 'subnets') {
+        this.queue.add(`removed-subnet//${e.object.metadata.name}`);
+        for (const g of this.api.store.list(this.gateways)) this.queue.add(`vpc-egress-gateways/${g.metadata.namespace}/${g.metadata.name}`);
+      }
       return;
     }
     this.queue.add(`${e.resource.plural}/${e.object.metadata.namespace ?? ''}/${e.object.metadata.name}`);
     // Subnets wait for their VPC.
     if (e.resource.plural === 'vpcs') for (const s of this.api.store.list(this.subnets)) this.queue.add(`subnets//${s.metadata.name}`);
+    // Gateways wait for their internal and external Subnets.
+    if (e.resource.plural === 'subnets' || e.resource.plural === 'vpcs') for (const g of this.api.store.list(this.gateways)) this.queue.add(`vpc-egress-gateways/${g.metadata.namespace}/${g.metadata.name}`);
   }
 
   private ready(resource: ResourceType, namespace: string | undefined, name: string, status: (current: Loose) => Loose): void {
@@ -131,6 +139,19 @@ export class NetworkController {
         });
         return; // the update queues the next reconcile
       }
+      const missing = this.gatewaySubnetProblem(gw);
+      if (missing) {
+        forget();
+        this.ready(this.gateways, ns, name, (o) => ({
+          ...(o.status ?? {}),
+          replicas: 0,
+          ready: o.status?.ready === true,
+          phase: o.status?.ready === true ? o.status.phase : 'Processing',
+          labelSelector: `ovn.kubernetes.io/vpc-egress-gateway=${name}`,
+          conditions: [condition('False', 'ReconcileWorkloadFailed', missing, o.status?.conditions)],
+        }));
+        return;
+      }
       const replicas: number = gw.spec?.replicas ?? 1;
       const key = `${gw.metadata.uid}/${replicas}`;
       let startedAt = this.starting.get(key);
@@ -163,6 +184,26 @@ export class NetworkController {
         ],
       }));
     }
+  }
+
+  /**
+   * Why kube-ovn-controller cannot make the gateway's workload for want of a Subnet: the internal
+   * one (spec.internalSubnet, else the VPC's default) and spec.externalSubnet must exist, and the
+   * external one's provider must name its attachment as `<nad>.<namespace>`
+   * (kubeovn/kube-ovn pkg/controller/vpc_egress_gateway.go reconcileVpcEgressGatewayWorkload,
+   * v1.16.2; the lister's NotFound reads `subnet.kubeovn.io "<name>" not found`).
+   */
+  private gatewaySubnetProblem(gw: Loose): string | undefined {
+    const vpcName: string = gw.spec?.vpc || 'ovn-cluster';
+    const vpc = this.api.tryGet(this.vpcs, undefined, vpcName) as Loose | undefined;
+    const internal: string = gw.spec?.internalSubnet || vpc?.status?.defaultLogicalSwitch || (vpcName === 'ovn-cluster' ? 'ovn-default' : '');
+    if (!internal) return `default subnet of vpc ${vpcName} not found, please set internal subnet of the egress gateway`;
+    if (!this.api.tryGet(this.subnets, undefined, internal)) return `subnet.kubeovn.io "${internal}" not found`;
+    const externalName = String(gw.spec?.externalSubnet ?? '');
+    const external = this.api.tryGet(this.subnets, undefined, externalName) as Loose | undefined;
+    if (!external) return `subnet.kubeovn.io "${externalName}" not found`;
+    if (!String(external.spec?.provider ?? '').includes('.')) return `please set correct provider of subnet ${externalName} to get the network-attachment-definition`;
+    return undefined;
   }
 
   idle(): Promise<void> {
