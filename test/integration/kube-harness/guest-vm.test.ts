@@ -129,7 +129,8 @@ describe('a VirtualMachine on the kube harness', () => {
     keyboard.close();
     first.close();
 
-    // A screenshot (PNG) and the serial console, both through virt-api's paths.
+    // A screenshot (PNG) and the serial console, both through virt-api's paths
+    // (kubevirt/kubevirt pkg/virt-api/api.go@v1.9.0: vnc/screenshot and console subresource routes).
     const shot = await httpsRequest(`${harness.url}${vncPath}/screenshot`, { ca: harness.caCert, headers: { authorization: `Bearer ${harness.token}` } });
     expect(shot.status).toBe(200);
     expect(shot.body.subarray(1, 4).toString('latin1')).toBe('PNG');

@@ -85,6 +85,8 @@ function sameDisk(qcow2: string, raw: string): boolean {
 }
 
 describe('DataVolumes', () => {
+  // "%.2f%%" on the way, "100.0%" at the end: kubevirt/containerized-data-importer
+  // pkg/controller/datavolume/controller-base.go@v1.66.0 updateProgressUsingPod, import-controller.go.
   it('import over HTTP with the checksum, report progress, and leave a raw disk of the claimed size', async () => {
     const ns = await harness.createNamespace();
     await createCustom(kc, DV, ns, dataVolume('imported', { http: { url: `${base}/disk.qcow2`, checksum: `sha256:${imageSha}` } }));
@@ -153,6 +155,8 @@ describe('DataVolumes', () => {
     expect(smaller.status.conditions.find((c: Loose) => c.type === 'Running').message).toBe('target resources requests storage size is smaller than the source');
   });
 
+  // kubevirt/containerized-data-importer pkg/common/common.go@v1.66.0 UploadPathSync/UploadPathAsync and
+  // pkg/uploadproxy/uploadproxy.go@v1.66.0 authHeaderMatcher (`Authorization: Bearer <token>`).
   it('take uploads through an UploadTokenRequest and the upload proxy reached by port-forward', async () => {
     const ns = await harness.createNamespace();
     await createCustom(kc, DV, ns, dataVolume('uploaded', { upload: {} }));
@@ -193,6 +197,7 @@ describe('DataVolumes', () => {
 });
 
 describe('snapshots and exports', () => {
+  // The token header or query parameter: kubevirt/kubevirt pkg/storage/export/virt-exportserver/exportserver.go@v1.9.0 authHeader.
   it('snapshot a claim, restore a DataVolume from it, and export it with the token', async () => {
     const ns = await harness.createNamespace();
     await createCustom(kc, DV, ns, dataVolume('disk', { http: { url: `${base}/disk.qcow2`, checksum: `sha256:${imageSha}` } }));
@@ -246,6 +251,7 @@ describe('snapshots and exports', () => {
     await waitGone(harness, 'Service', ns, 'virt-export-out');
   });
 
+  // x-kubevirt-export-token: kubevirt/kubevirt pkg/storage/export/virt-exportserver/exportserver.go@v1.9.0.
   it('snapshot a stopped VirtualMachine with its volumes and export the snapshot', async () => {
     const ns = await harness.createNamespace();
     await createCustom(kc, VM, ns, {

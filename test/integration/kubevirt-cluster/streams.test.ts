@@ -72,6 +72,7 @@ describe('cluster streams (kube harness, test-played websocket ends)', () => {
     await echo?.close();
   });
 
+  // kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/util/httpstream/wsstream/conn.go@v1.34.0 (channel byte, port greeting).
   it('pods/portforward: greeting and a 2 MiB round trip through the channel protocol', async () => {
     const stream = await openPodPortForward(api, { namespace: 'ns', pod: 'exporter', port: 8443, signal: AbortSignal.timeout(10_000) });
     const upgrade = upgrades().at(-1);
@@ -96,6 +97,7 @@ describe('cluster streams (kube harness, test-played websocket ends)', () => {
     expect(err.message).toMatch(/^port-forward to ns\/broken:8443: error forwarding port 8443: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
   });
 
+  // kubevirt/kubevirt staging/src/kubevirt.io/client-go/subresources/constants.go@v1.9.0 PlainStreamProtocolName.
   it('vnc: plain.kubevirt.io, preserveSession=false, and binary frames only', async () => {
     const stream = await openVmiVnc(api, { namespace: 'ns', vmi: 'guest', signal: AbortSignal.timeout(10_000) });
     const upgrade = upgrades().at(-1);

@@ -136,6 +136,7 @@ describe('upload and export download (kube harness, CDI and export servers playe
     uploads.length = 0;
   });
 
+  // kubevirt/containerized-data-importer pkg/common/common.go@v1.66.0 UploadPathSync, pkg/uploadproxy/uploadproxy.go@v1.66.0 Bearer token.
   it('uploads once the DataVolume is UploadReady, with the token, through a port-forward to cdi-uploadproxy', async () => {
     const file = path.join(dir, 'disk.qcow2');
     writeFileSync(file, disk);
@@ -220,6 +221,7 @@ describe('upload and export download (kube harness, CDI and export servers playe
   });
   const EXPORT = { apiVersion: 'export.kubevirt.io/v1', kind: 'VirtualMachineExport', namespace: 'ns', name: 'e' };
 
+  // The x-kubevirt-export-token header: kubevirt/kubevirt pkg/storage/export/virt-exportserver/exportserver.go@v1.9.0.
   it('downloads the gzip link through a port-forward with the token, into a sparse raw file', async () => {
     harness.putObject(exportObject('Pending'));
     const rawFile = path.join(dir, 'out.raw');

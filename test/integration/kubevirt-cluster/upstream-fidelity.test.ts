@@ -144,7 +144,7 @@ describe('fieldValidation (Kubernetes 1.25+ defaults to Warn)', () => {
 
 describe('serial console lookup (kubevirt/kubevirt v1.9.0)', () => {
   // pkg/virt-controller/services/template.go podLabels: vm.kubevirt.io/name = dns.SanitizeHostname(vmi), the hostname.
-  it('the VMI-less launcher selector uses the hostname and the template labels, which the harness launcher pod carries', () => {
+  it('the VMI-less launcher selector uses the hostname and the template labels, which the harness launcher pod carries', async () => {
     const rendered = renderYaml(NETWORK_BUILD, {}, { namespace: 'ns', runId: 'f2' });
     const vm = rendered.objects.find((o) => o.object.kind === 'VirtualMachine' && o.vm === 'base/web')!.object as unknown as Loose;
     const selector = launcherSelector({ hostname: vm.spec.template.spec.hostname, templateLabels: vm.spec.template.metadata.labels });
@@ -152,6 +152,18 @@ describe('serial console lookup (kubevirt/kubevirt v1.9.0)', () => {
     expect(selector).toContain('vm.kubevirt.io/name=web');
     expect(selector).not.toContain('vm.kubevirt.io/name=b-base-web-f2');
     expect(selector).toContain('ruddervirt.io/run=f2');
+    // The VMI virt-controller makes from that template gets its launcher pod (virt-launcher's containers are not run here).
+    const launcherOnly = await startKubeHarness({ accelerator: 'tcg', controllers: ['vmis'] });
+    try {
+      const ns = await launcherOnly.createNamespace();
+      launcherOnly.putObject({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: vm.metadata.name, namespace: ns, labels: vm.spec.template.metadata.labels }, spec: vm.spec.template.spec });
+      const core = launcherOnly.kubeConfig().makeApiClient(CoreV1Api);
+      await expect
+        .poll(async () => (await core.listNamespacedPod({ namespace: ns, labelSelector: selector })).items.map((p) => p.metadata?.name), { timeout: 10_000 })
+        .toEqual([expect.stringMatching(/^virt-launcher-b-base-web-f2-/)]);
+    } finally {
+      await launcherOnly.close();
+    }
   });
 });
 

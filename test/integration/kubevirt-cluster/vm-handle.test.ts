@@ -120,6 +120,7 @@ layers:
     await expect(handle().waitForShutdown(300, AbortSignal.timeout(10_000))).resolves.toBe(false);
   });
 
+  // The container: kubevirt/kubevirt pkg/virt-controller/services/serialconsolelog.go@v1.9.0.
   it('serialTail reads the guest-console-log container of the launcher pod (retrying a 500)', async () => {
     putVm();
     const vmi = putVmi(harness, VM, 'Running');
