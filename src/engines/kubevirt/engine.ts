@@ -38,7 +38,7 @@ import { loadKubeTarget, type KubeTarget } from './cluster/kube-target.js';
 import { localDiskUploads } from './cluster/local-disk-uploads.js';
 import { ObjectClient } from './cluster/objects.js';
 import { downloadOutput, exportedVolume } from './cluster/output-download.js';
-import { keepSbom, readKeptSbom } from './cluster/kept-sboms.js';
+import { keepSbom, readKeptSbom, type KeepSbomRequest } from './cluster/kept-sboms.js';
 import { describeRef, type ObjectRef } from './cluster/resources.js';
 import { RetryingDiscoveryClient } from './cluster/retrying-discovery-client.js';
 import { judgePodServing, type PodObject } from './cluster/pod-wait.js';
@@ -51,7 +51,7 @@ import { waitFor } from './cluster/wait.js';
 import { KubeDiscoveryClient } from './kube-discovery-client.js';
 import { peerAddresses, type PeerAddress } from '../../core/peers.js';
 import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type CapturePlan, type ExportApiVersion, type RenderedBuild, type RenderedObject, type RenderOptions } from './manifests/index.js';
-import type { GoldenSource } from './manifests/golden-image.js';
+import type { GoldenPublishInputs, GoldenSource, RenderedPublish } from './manifests/golden-image.js';
 import { randomExportToken } from './manifests/render-options.js';
 import { UserError } from '../../core/errors.js';
 
@@ -389,10 +389,10 @@ export class KubevirtEngine implements Engine {
    * it elsewhere, or a person with kubectl, has the document that describes it. Resolves with the
    * ConfigMap's name; a failure costs the SBOM a warning, not the build.
    */
-  private async keepSbomOf(objects: ObjectClient, ref: ObjectRef, build: Build, layer: Layer, o: VmOutput, logger: Logger, signal: AbortSignal): Promise<string | undefined> {
+  private async keepSbomOf(objects: ObjectClient, ref: ObjectRef, build: Build, layer: Layer, o: VmOutput, logger: Logger, signal: AbortSignal, render?: KeepSbomRequest['render']): Promise<string | undefined> {
     if (!o.sbom) return undefined;
     try {
-      const name = await keepSbom({ objects, output: ref, sbomFile: o.sbom, sha256: o.sha256, scope: { build: build.name, layer: layer.name, vm: o.vm }, signal });
+      const name = await keepSbom({ objects, output: ref, sbomFile: o.sbom, sha256: o.sha256, scope: { build: build.name, layer: layer.name, vm: o.vm }, ...(render ? { render } : {}), signal });
       logger.info(`vm ${layer.name}/${o.vm}: its SBOM is kept beside ${describeRef(ref)} in ConfigMap ${ref.namespace}/${name}`);
       return name;
     } catch (err) {
@@ -418,8 +418,20 @@ export class KubevirtEngine implements Engine {
       if (!ds || !output) continue;
       const key = `${req.layer.name}/${vm.name}`;
       const scope = { build: req.build.name, layer: req.layer.name, vm: vm.name };
+      const planFor = (inputs: GoldenPublishInputs): RenderedPublish => publishStep(c.rendered, key, inputs);
       const publish = (source: GoldenSource, sbom: string | undefined) =>
-        publishGolden({ objects: c.objects, dataSource: ds, source, scope, sha256: output.sha256, ...(sbom ? { sbom } : {}), logger, signal: req.signal, timeoutMs: this.timeouts.import });
+        publishGolden({
+          objects: c.objects,
+          dataSource: ds,
+          source,
+          scope,
+          sha256: output.sha256,
+          ...(sbom ? { sbom } : {}),
+          plan: planFor({ source, sha256: output.sha256, ...(sbom ? { sbomConfigMap: sbom } : {}) }),
+          logger,
+          signal: req.signal,
+          timeoutMs: this.timeouts.import,
+        });
       const kept = this.kept.get(key);
       if (!output.reused) {
         const session = await this.opening!;
@@ -428,7 +440,11 @@ export class KubevirtEngine implements Engine {
         const kind = keptKindOf(c.capture);
         if (!kind) throw new UserError(`vm ${key}: output.dataSource needs its output as a DataVolume or VolumeSnapshot, but this build captures VirtualMachineSnapshots; use the clone or volume-snapshot capture`);
         const source = { kind: kind.kind, namespace: c.namespace, name: rendered.output.name };
-        const sbom = await this.keepSbomOf(c.objects, { apiVersion: kind.apiVersion, ...source }, req.build, req.layer, output, logger, req.signal);
+        const sbom = await this.keepSbomOf(c.objects, { apiVersion: kind.apiVersion, ...source }, req.build, req.layer, output, logger, req.signal, ({ document, owner }) => {
+          const cm = planFor({ source, sha256: output.sha256, sbom: { document, ownerUid: owner.uid } }).sbom;
+          if (!cm) throw new Error(`internal: no SBOM ConfigMap rendered for ${key}`);
+          return cm;
+        });
         const published = await publish(source, sbom);
         session.run.release({ apiVersion: kind.apiVersion, kind: kind.kind, namespace: c.namespace, name: rendered.output.name });
         where.set(vm.name, published.where);
@@ -536,6 +552,16 @@ export function engineRenderOptions(
     ...pick(options, 'kubevirt', 'egressExternalSubnet', 'isoVolumeBytes'),
     ...(exportToken ? { exportToken } : {}),
   });
+}
+
+/**
+ * The publish step of VM `key` (output.dataSource) as the build sends it: renderBuild's, given
+ * this build's inputs, where `ruddervirt render` shows placeholders for them.
+ */
+export function publishStep(rendered: RenderedBuild, key: string, inputs: GoldenPublishInputs): RenderedPublish {
+  const plan = rendered.rerender({ published: new Map([[key, inputs]]) }).publish.find((p) => p.vm === key);
+  if (!plan) throw new Error(`internal: no publish step rendered for ${key}`);
+  return plan;
 }
 
 /** The StorageClass of each VM's disks (undefined: the cluster default), for the snapshot class that fits them. */

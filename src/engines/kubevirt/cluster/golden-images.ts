@@ -7,6 +7,10 @@
  * created from the DataSource at any moment finds a source. The wait for the DataSource's Ready
  * condition is CDI's own verdict that its source can be cloned (datasource-controller.go v1.66.0).
  *
+ * What is sent is the publish step renderBuild renders (manifests/golden-image.ts
+ * renderGoldenPublish): the engine passes it in, with this build's source, sha256 and SBOM as its
+ * inputs, so `ruddervirt render` shows the same patches and DataSource; nothing here edits them.
+ *
  * DataImportCron, which keeps the common boot sources, does the same: it creates a new source,
  * updates the DataSource, then garbage-collects older sources (containerized-data-importer
  * v1.66.0 pkg/controller/dataimportcron-controller.go, updateDataSource / garbageCollectOldImports).
@@ -18,14 +22,12 @@ import { LABEL_LAYER_KEY, LABEL_MANAGED_BY, MANAGED_BY } from '../manifests/labe
 import {
   ANNOTATION_DATA_SOURCE_SHA256,
   DATA_SOURCE_API_VERSION,
-  dataSourceManifest,
-  dataSourcePatch,
-  goldenClaimPatch,
-  goldenOutputPatch,
   goldenOutputSelector,
-  releasedOutputPatch,
+  renderGoldenPublish,
   type GoldenScope,
   type GoldenSource,
+  type RenderedPatch,
+  type RenderedPublish,
 } from '../manifests/golden-image.js';
 import { KubeApiError } from './kube-api-error.js';
 import type { LiveObject, ObjectClient } from './objects.js';
@@ -51,6 +53,12 @@ export interface PublishGoldenRequest {
   sha256: string;
   /** The ConfigMap holding the source's SBOM (cluster/kept-sboms.ts): the DataSource names it. */
   sbom?: string;
+  /**
+   * The publish step as the build renders it (RenderedBuild.publish, rendered with this source,
+   * sha256 and SBOM); without it (a caller with no rendered build) it is rendered here by the same
+   * function from the fields above.
+   */
+  plan?: RenderedPublish;
   logger: Logger;
   signal: AbortSignal;
   timeoutMs: number;
@@ -119,9 +127,17 @@ export async function goldenUpToDate(objects: ObjectClient, ds: DataSourceOutput
   return source ? `${describeRef(ref)} → ${describeRef(sourceRef(at))}` : undefined;
 }
 
+function sendPatch(objects: ObjectClient, p: RenderedPatch, signal: AbortSignal): Promise<unknown> {
+  return objects.mergePatch(p.target, p.patch, signal);
+}
+
 /** Makes `source` the golden image behind the DataSource (see the file comment). */
 export async function publishGolden(req: PublishGoldenRequest): Promise<PublishedGolden> {
   const { objects, dataSource: ds, source, scope, sha256, logger, signal } = req;
+  const plan = req.plan ?? renderGoldenPublish(`${scope.layer}/${scope.vm}`, ds, scope, { source, sha256, ...(req.sbom ? { sbomConfigMap: req.sbom } : {}) });
+  if (plan.source.kind !== source.kind || plan.source.name !== source.name || plan.source.namespace !== source.namespace || plan.dataSource.name !== ds.name) {
+    throw new Error(`internal: the publish step was rendered for ${describeRef(sourceRef(plan.source))}, not ${describeRef(sourceRef(source))}`);
+  }
   const dsRef = dataSourceRef(ds, source.namespace);
   const srcRef = sourceRef(source);
   const existing = await existingDataSource(objects, dsRef, signal);
@@ -129,12 +145,9 @@ export async function publishGolden(req: PublishGoldenRequest): Promise<Publishe
   const unchanged = before?.kind === source.kind && before.name === source.name && before.namespace === source.namespace;
 
   // The source first: labelled and out of the run before anything points at it.
-  await objects.mergePatch(srcRef, goldenOutputPatch(ds, sha256), signal);
-  if (source.kind === 'DataVolume') {
-    await objects.mergePatch({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: source.namespace, name: source.name }, goldenClaimPatch(ds), signal);
-  }
-  if (existing) await objects.mergePatch(dsRef, dataSourcePatch(ds, source, scope, sha256, req.sbom), signal);
-  else await objects.create(dataSourceManifest(ds, source, scope, sha256, req.sbom) as unknown as LiveObject, signal);
+  for (const p of plan.patches) await sendPatch(objects, p, signal);
+  if (existing) await sendPatch(objects, plan.refresh, signal);
+  else await objects.create(plan.object as unknown as LiveObject, signal);
   await waitFor<DataSourceObject, true>(objects, {
     ref: dsRef,
     what: `${describeRef(dsRef)} to be Ready`,
@@ -156,8 +169,8 @@ export async function publishGolden(req: PublishGoldenRequest): Promise<Publishe
       if (kind === source.kind && o.metadata.name === source.name) continue;
       if (o.metadata.labels?.[LABEL_LAYER_KEY] !== undefined) {
         // Also a kept layer output: later builds may still start from it; kept-layer pruning removes it.
-        await objects.mergePatch(ref, releasedOutputPatch(), signal);
-        if (kind === 'DataVolume') await objects.mergePatch({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: source.namespace, name: o.metadata.name }, releasedOutputPatch(), signal).catch(() => undefined);
+        await objects.mergePatch(ref, plan.release.patch, signal);
+        if (kind === 'DataVolume') await objects.mergePatch({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: source.namespace, name: o.metadata.name }, plan.release.patch, signal).catch(() => undefined);
         replaced.push(`${describeRef(ref)} (kept as a layer output)`);
         continue;
       }

@@ -4,7 +4,7 @@
  * reuses a kept output that this machine's layer cache does not hold.
  */
 import { readFile } from 'node:fs/promises';
-import { ANNOTATION_SBOM, sbomConfigMap, sbomConfigMapName, sbomFromConfigMap, type SbomConfigMapObject, type SbomScope } from '../manifests/sbom-config-map.js';
+import { ANNOTATION_SBOM, sbomConfigMap, sbomConfigMapName, sbomFromConfigMap, type SbomConfigMap, type SbomConfigMapObject, type SbomOwner, type SbomScope } from '../manifests/sbom-config-map.js';
 import type { LiveObject, ObjectClient } from './objects.js';
 import { describeRef, type ObjectRef } from './resources.js';
 
@@ -18,6 +18,11 @@ export interface KeepSbomRequest {
   sbomFile: string;
   sha256: string;
   scope: SbomScope;
+  /**
+   * The ConfigMap as the build renders it (the publish step of manifests/golden-image.ts) from the
+   * document and the output's uid; default: sbomConfigMap with the same inputs.
+   */
+  render?: (inputs: { document: string; owner: SbomOwner }) => SbomConfigMap;
   signal: AbortSignal;
 }
 
@@ -37,7 +42,10 @@ export async function keepSbom(req: KeepSbomRequest): Promise<string> {
   const document = await readFile(req.sbomFile, 'utf8');
   // One of an earlier output of the same name (a replaced SBOM) goes first.
   if (existing) await objects.delete(cmRef, signal);
-  const cm = sbomConfigMap({ namespace, owner: { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid }, scope: req.scope, sha256: req.sha256, document });
+  const sbomOwner = { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid };
+  const cm = req.render ? req.render({ document, owner: sbomOwner }) : sbomConfigMap({ namespace, owner: sbomOwner, scope: req.scope, sha256: req.sha256, document });
+  if (cm.metadata.name !== name || cm.metadata.namespace !== namespace)
+    throw new Error(`internal: the SBOM of ${describeRef(output)} was rendered as ConfigMap ${cm.metadata.namespace}/${cm.metadata.name}, not ${namespace}/${name}`);
   await objects.create(cm as unknown as LiveObject, signal);
   return name;
 }

@@ -18,9 +18,14 @@
  * - `ruddervirt.io/data-source=<name>` marks the object a DataSource of ours points at, so the
  *   next build finds and removes the one it replaces; such an object carries no run label and no
  *   owner (the run's cleanup leaves it).
+ *
+ * renderGoldenPublish is the publish step as renderBuild renders it (one per such VM): the patches,
+ * the SBOM ConfigMap and the DataSource a build sends, with what only the build knows (the output's
+ * sha256 and SBOM, a reused layer's kept output) as explicit inputs, placeholders in
+ * `ruddervirt render`; cluster/golden-images.ts sends exactly what it returns.
  */
 import type { DataSourceOutput } from '../../../core/config/data-source-output.js';
-import { ANNOTATION_SBOM } from './sbom-config-map.js';
+import { ANNOTATION_SBOM, sbomConfigMap, type SbomConfigMap } from './sbom-config-map.js';
 import { LABEL_BUILD, LABEL_COMPONENT, LABEL_LAYER, LABEL_MANAGED_BY, LABEL_RUN, LABEL_VM, MANAGED_BY } from './labels.js';
 
 export const LABEL_DEFAULT_INSTANCETYPE = 'instancetype.kubevirt.io/default-instancetype';
@@ -125,3 +130,88 @@ export function releasedOutputPatch(): Record<string, unknown> {
 export function goldenOutputSelector(name: string): string {
   return `${LABEL_MANAGED_BY}=${MANAGED_BY},${LABEL_DATA_SOURCE}=${name}`;
 }
+
+/** A JSON merge patch (RFC 7386) a build sends, rendered like the objects it creates. */
+export interface RenderedPatch {
+  target: { apiVersion: string; kind: string; namespace: string; name: string };
+  patch: Record<string, unknown>;
+  note: string;
+}
+
+/**
+ * What only the build knows when it publishes (run-inputs.ts): the output, its sha256 as
+ * downloaded, and its SBOM — the document read from the guest and the output's uid (the
+ * ConfigMap's owner) when it is stored now, and the name of the ConfigMap the DataSource names.
+ */
+export interface GoldenPublishInputs {
+  source: GoldenSource;
+  sha256: string;
+  sbom?: { document: string; ownerUid: string };
+  sbomConfigMap?: string;
+}
+
+/** The publish step of one VM (output.dataSource), in the order a build sends it. */
+export interface RenderedPublish {
+  /** "layer/vm" */
+  vm: string;
+  dataSource: DataSourceOutput;
+  source: GoldenSource;
+  /** First: the output out of the run and labelled; a DataVolume's claim labelled too. */
+  patches: RenderedPatch[];
+  /** Then the output's SBOM beside it, owned by it (unless a ConfigMap there already holds this sha256's). */
+  sbom?: SbomConfigMap;
+  /** Then the DataSource, created when the namespace has none of that name… */
+  object: Record<string, unknown>;
+  /** …else, when one of ours is there, pointed at the new source by this patch instead. */
+  refresh: RenderedPatch;
+  /**
+   * Last, each earlier output the DataSource pointed at and that stays as a kept layer output is
+   * un-marked by this patch (its name is found by label at run time); the others are deleted.
+   */
+  release: RenderedPatch;
+}
+
+const SOURCE_API_VERSIONS: Record<GoldenSource['kind'], string> = { DataVolume: 'cdi.kubevirt.io/v1beta1', VolumeSnapshot: 'snapshot.storage.k8s.io/v1' };
+
+/** The publish step of a VM whose output becomes the golden image behind `ds` (see the file comment). */
+export function renderGoldenPublish(vm: string, ds: DataSourceOutput, scope: GoldenScope, inputs: GoldenPublishInputs): RenderedPublish {
+  const { source, sha256 } = inputs;
+  const at = { namespace: source.namespace, name: source.name };
+  const patches: RenderedPatch[] = [
+    { target: { apiVersion: SOURCE_API_VERSIONS[source.kind], kind: source.kind, ...at }, patch: goldenOutputPatch(ds, sha256), note: `output of ${vm}: out of the run, the golden image behind DataSource ${ds.name}` },
+  ];
+  // KubeVirt reads the default instance type from the PVC a DataVolume made (pkg/instancetype/infer/volume.go fromPVC, kubevirt/kubevirt v1.9.0).
+  if (source.kind === 'DataVolume') patches.push({ target: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', ...at }, patch: goldenClaimPatch(ds), note: `the claim of the output of ${vm}: the same labels` });
+  const sbom = inputs.sbom
+    ? sbomConfigMap({
+        namespace: source.namespace,
+        owner: { apiVersion: SOURCE_API_VERSIONS[source.kind], kind: source.kind, name: source.name, uid: inputs.sbom.ownerUid },
+        scope,
+        sha256,
+        document: inputs.sbom.document,
+      })
+    : undefined;
+  return {
+    vm,
+    dataSource: ds,
+    source,
+    patches,
+    ...(sbom ? { sbom } : {}),
+    object: dataSourceManifest(ds, source, scope, sha256, inputs.sbomConfigMap),
+    refresh: {
+      target: { apiVersion: DATA_SOURCE_API_VERSION, kind: 'DataSource', namespace: source.namespace, name: ds.name },
+      patch: dataSourcePatch(ds, source, scope, sha256, inputs.sbomConfigMap),
+      note: `DataSource ${ds.name}, when one of ours is there already: pointed at the output of ${vm}`,
+    },
+    release: {
+      target: { apiVersion: SOURCE_API_VERSIONS[source.kind], kind: source.kind, namespace: source.namespace, name: `<each earlier output labelled ${LABEL_DATA_SOURCE}=${ds.name} that is a kept layer output>` },
+      patch: releasedOutputPatch(),
+      note: `earlier outputs behind DataSource ${ds.name} that later builds may still start from: un-marked (the others are deleted)`,
+    },
+  };
+}
+
+/** The sha256 a rendered publish shows until the build has downloaded the output. */
+export const SHA256_PLACEHOLDER = '<sha256 of the output, set when the build has it>';
+/** The SBOM document a rendered publish shows until the build has read it from the guest. */
+export const SBOM_DOCUMENT_PLACEHOLDER = '<the SPDX document read from the guest, set when the output is published>';

@@ -19,7 +19,9 @@ import { renderExport } from './export.js';
 import { renderFileServer } from './file-server.js';
 import type { LocalInputs } from './local-files.js';
 import { renderNetwork, vmNetworking } from './network.js';
-import { renderContext, reportVmProblem, vmScopes, type RenderContext } from './render-context.js';
+import { renderContext, reportVmProblem, vmScopes, type RenderContext, type VmScope } from './render-context.js';
+import { renderGoldenPublish, SBOM_DOCUMENT_PLACEHOLDER, SHA256_PLACEHOLDER, type RenderedPublish } from './golden-image.js';
+import { sbomConfigMapName } from './sbom-config-map.js';
 import { ownerUidPlaceholder, type RunInputs } from './run-inputs.js';
 import { ownerReference } from './owners.js';
 import type { RenderOptions } from './render-options.js';
@@ -34,6 +36,7 @@ export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOp
   const ctx = renderContext(build, options, inputs, run);
   const objects: RenderedObject[] = [...renderNetwork(ctx)];
   const vms: RenderedVm[] = [];
+  const publish: RenderedPublish[] = [];
   const scopes = vmScopes(ctx);
   for (const [layerIndex] of build.layers.entries()) {
     const layerScopes = scopes.filter((s) => s.layerIndex === layerIndex);
@@ -58,6 +61,8 @@ export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOp
         ...(sshJump ? { sshJump: { pod: sshJump.object.object.metadata.name, port: sshJump.port } } : {}),
         output: capture.output,
       });
+      const published = renderPublish(ctx, scope, capture.output);
+      if (published) publish.push(published);
     }
     objects.push(...captures, ...exports);
   }
@@ -72,9 +77,38 @@ export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOp
     root,
     objects: [{ object: root, step: 'run', owner: { kind: 'none' }, note: `root of run ${options.runId}: owns the run's namespaced objects` }, ...objects],
     vms,
+    publish,
     ...(mirrorWarnings.length > 0 ? { warnings: mirrorWarnings } : {}),
     rerender: (next) => renderBuild(build, inputs, options, next),
   };
+}
+
+/**
+ * The publish step of a VM with output.dataSource: with the build's inputs when it publishes,
+ * else (render) this run's output, the sha256 and SBOM as placeholders.
+ */
+function renderPublish(ctx: RenderContext, scope: VmScope, output: RenderedVm['output']): RenderedPublish | undefined {
+  const ds = scope.vm.output.dataSource;
+  if (!ds) return undefined;
+  const key = `${scope.layer.name}/${scope.vm.name}`;
+  const golden = { build: ctx.build.name, layer: scope.layer.name, vm: scope.vm.name };
+  const given = ctx.run.published?.get(key);
+  if (given) return renderGoldenPublish(key, ds, golden, given);
+  if (output.kind === 'VirtualMachineSnapshot') {
+    reportVmProblem(
+      ctx,
+      scope,
+      'output.dataSource',
+      'a DataSource points at a PVC or a VolumeSnapshot, but this build keeps outputs as VirtualMachineSnapshots (vm-snapshot capture); use the clone or volume-snapshot capture',
+    );
+    return undefined;
+  }
+  const source = { kind: output.kind, namespace: ctx.options.namespace, name: output.name };
+  return renderGoldenPublish(key, ds, golden, {
+    source,
+    sha256: SHA256_PLACEHOLDER,
+    ...(scope.vm.output.sbom ? { sbom: { document: SBOM_DOCUMENT_PLACEHOLDER, ownerUid: ownerUidPlaceholder(output.kind, output.name) }, sbomConfigMap: sbomConfigMapName(output.name) } : {}),
+  });
 }
 
 /** The object's owner reference: its owner's uid from the run, else a placeholder saying whose it will be. */

@@ -2,6 +2,7 @@
  * The result of rendering a build for the kubevirt engine: every object of the run in creation
  * order, each with the step that creates it and the object that owns it.
  */
+import type { RenderedPublish } from './golden-image.js';
 import type { RunInputs } from './run-inputs.js';
 import type { BuildProblem } from '../../../core/config/problems.js';
 import type { VmNames } from './run-names.js';
@@ -14,9 +15,10 @@ import type { AnyManifest, ConfigMap } from './types.js';
  * - prepare: a VM's disks, cdrom and HTTP Secrets, its file server and SSH jump pod;
  * - start: the VirtualMachine (it starts when created);
  * - capture: after the VM shut down, what keeps its root disk (clone or snapshot);
- * - export: the VirtualMachineExport that lets the disk leave the cluster, and its token.
+ * - export: the VirtualMachineExport that lets the disk leave the cluster, and its token;
+ * - publish: once the output is downloaded, what makes it a golden image (RenderedBuild.publish).
  */
-export type Step = 'run' | 'network' | 'prepare' | 'start' | 'capture' | 'export';
+export type Step = 'run' | 'network' | 'prepare' | 'start' | 'capture' | 'export' | 'publish';
 
 /**
  * Owner references need the owner's uid, which only exists once the owner is created, so the
@@ -57,6 +59,8 @@ export interface RenderedBuild {
   /** The root first, then the network, then layer by layer: prepare, start, capture, export. */
   objects: RenderedObject[];
   vms: RenderedVm[];
+  /** The publish step of each VM with output.dataSource, after the objects: patches, SBOM, DataSource. */
+  publish: RenderedPublish[];
   /** Valid, but not what the build file may mean on KubeVirt (mirrors CDI will not try), located. */
   warnings?: BuildProblem[];
   /**

@@ -7,9 +7,13 @@
  * - volumeSources: a DataVolume filled other than the build file alone says, by DataVolume name:
  *   an upload (a `from:` parent whose output is on this machine but not in the cluster), or a
  *   clone of an output an earlier build kept in the cluster (cluster/kept-layers.ts).
+ * - published: by "layer/vm", what a VM's publish step (output.dataSource, golden-image.ts) is
+ *   sent with: the output behind the DataSource — this run's, or the kept output a reused layer
+ *   stands on — its sha256 and SBOM. Without it, render shows this run's output and placeholders.
  */
 import type { CreatedOwner } from './owners.js';
 import type { DataVolumeSource } from './types.js';
+import type { GoldenPublishInputs } from './golden-image.js';
 
 export interface RunInputs {
   owners?: {
@@ -18,6 +22,7 @@ export interface RunInputs {
     vpcs?: ReadonlyMap<string, CreatedOwner>;
   };
   volumeSources?: ReadonlyMap<string, DataVolumeSource>;
+  published?: ReadonlyMap<string, GoldenPublishInputs>;
 }
 
 /** The uid an owner reference shows until its owner exists. */
