@@ -18,9 +18,10 @@
  *
  * Then layer reuse in the cluster: every layer's outputs stay in the namespace labelled with the
  * layer's content key, as VolumeSnapshots where the default storage class has a VolumeSnapshotClass
- * (the harness), else as CDI clones, DataVolumes (kind's local-path storage has no snapshots). A second build of the same base layer (a new layer 2,
- * an empty local layer cache: another CI machine) boots no base VM — the harness's events name
- * each VM a run created — fetches base's kept output and clones layer 2 from it in the cluster; a
+ * (the harness), else as CDI clones, DataVolumes (kind's local-path storage has no snapshots). A
+ * second build of the same base layer (a new layer 2, an empty local layer cache: another CI
+ * machine) boots no base VM — the cluster's events name each VM a run created — fetches base's
+ * kept output and clones layer 2 from it in the cluster; a
  * third with --force rebuilds base and, with --keep-layers 1, removes the older kept output;
  * `ruddervirt prune` removes the rest, and then nothing is left.
  */
