@@ -2,8 +2,8 @@
  * Which character each console glyph is, learned from Tesseract's own reading of screens (never
  * taken from a font). A line Tesseract read on a fixed-cell screen is laid over the non-blank
  * cells of its row: when the line has exactly as many characters (spaces aside) as the cells it
- * covers, the n-th character is the n-th cell's; otherwise word by word, where a word and a run of
- * cells have the same length. A glyph is known only while its readings agree (AGREEMENT): one read
+ * covers, the n-th character is the n-th cell's; otherwise word by word from the left, while a
+ * word and its run of cells have the same length. A glyph is known only while its readings agree (AGREEMENT): one read
  * as two different characters about as often is left to Tesseract.
  *
  * The table starts from learned-glyphs.json (scripts/learn-glyphs.mjs made it from the committed
@@ -175,11 +175,14 @@ export function alignLines(grid: CellGrid, lines: readonly ScreenLine[]): Alignm
     if (cells.length === want) {
       const chars = words.flatMap((w) => [...w]);
       cells.forEach((key, i) => out.pairs.push([key, chars[i]!]));
-    } else if (runs.length === words.length) {
-      runs.forEach((run, i) => {
+    } else {
+      // Word by word from the left, up to the first word that does not fit its run: past it, the
+      // words and runs no longer pair up (a word split in two, a CJK run read as three words).
+      for (let i = 0; i < Math.min(runs.length, words.length); i++) {
         const chars = [...words[i]!];
-        if (chars.length === run.length) run.forEach((key, j) => out.pairs.push([key, chars[j]!]));
-      });
+        if (chars.length !== runs[i]!.length) break;
+        runs[i]!.forEach((key, j) => out.pairs.push([key, chars[j]!]));
+      }
     }
   }
   return out;

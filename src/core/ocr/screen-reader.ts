@@ -15,7 +15,7 @@
  * gridded screen teaches the table, for the rest of the build process.
  */
 import { OcrWorker, type OcrWorkerOptions } from './ocr-worker.js';
-import { bandsToRead, changedRows, inBands, stackBands, unstackLines, type Band } from './changed-bands.js';
+import { BAND_MARGIN, bandsToRead, changedRows, inBands, stackBands, unstackLines, type Band } from './changed-bands.js';
 import { greyToPgm, screenDigest, screenToGrey, type GreyScreen, type RgbaImage } from './screen-image.js';
 import { composeScreenText, type ScreenLine } from './screen-lines.js';
 import { cellGrid, fittingCellSizes, type CellGrid } from './cell-grid.js';
@@ -230,11 +230,9 @@ export class ScreenReader {
       else toRead.push(row);
     }
     if (toRead.length === 0) return { lines, source: 'mixed', rowsRead: 0 };
-    const bands = bandsToRead(
-      toRead.map((r) => ({ start: r * cell.height, end: (r + 1) * cell.height })),
-      [],
-      screen.height,
-    );
+    // One band per row, not joined as changed rows are: rows read together make one line of a
+    // CJK glyph and the one below it, or of a scroll arrow and the row it reaches into.
+    const bands = toRead.map((r) => ({ start: Math.max(0, r * cell.height - BAND_MARGIN), end: Math.min(screen.height, (r + 1) * cell.height + BAND_MARGIN) }));
     const first = Math.min(...toRead.map((r) => reading.unknown.get(r)!.first));
     const last = Math.max(...toRead.map((r) => reading.unknown.get(r)!.last));
     const x0 = Math.max(0, (first - 1) * cell.width);
