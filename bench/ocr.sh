@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # OCR speed: the build's screen reader (tesseract.js 7, LSTM, English model from the npm package,
 # nothing downloaded) on a 720×400 VGA text-mode screen and a 1024×768 installer screen, both
-# committed screenshots of real screens (test/fixtures/screens). Two cases per screen, median of
-# RUNS each and its ratio to the goal (300 ms): the whole screen seen for the first time, and the
-# same screen after one text line changed (a moved highlight, a new prompt), when the reader reads
-# only the changed rows again. The load average is printed too: on a shared machine the wall time
-# follows it.
+# committed screenshots of real screens (test/fixtures/screens). Median of RUNS each and its ratio
+# to the goal (300 ms), and what answered (the glyph table, Tesseract, or both: "mixed"):
+#   whole screen, first sight   the reader as a build starts it, with the committed glyph table
+#     warm (after learning)     the same after it read the screen once (what Tesseract read is kept)
+#     tesseract only            Tesseract alone, as before the glyph table (the comparison)
+#   one text line changed       one pixel changed in a text line, when the reader reads only the
+#                               rows it cannot read from the glyphs (or Tesseract the changed rows)
+# The load average is printed too: on a shared machine the wall time follows it.
 #
 # Usage: bench/ocr.sh [RUNS] [GOAL_MS]   (default 10 runs, 300 ms)
 set -euo pipefail
