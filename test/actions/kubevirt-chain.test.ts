@@ -25,6 +25,7 @@ import { node24 } from '../helpers/node24.js';
 import { requireTool, skopeo, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { KubeApi } from '../../src/engines/kubevirt/cluster/kube-api.js';
 import { startKubeHarness, type KubeHarness } from '../kube-harness/index.js';
+import { unmappedRequests } from '../helpers/api-call-coverage.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = Record<string, any>;
@@ -142,6 +143,8 @@ describe('the stage actions on the kubevirt engine (kube harness, real QEMU gues
       const handedOn = runner.handoff() as { kubeconfig?: string };
       expect(handedOn.kubeconfig).toMatch(/ruddervirt\/secrets\/kubeconfig-[0-9a-f]{16}$/);
       expect(statSync(handedOn.kubeconfig!).mode & 0o777).toBe(0o600);
+      // setup-cluster is the cluster admin's step; from here on the builder's (docs/rbac.yaml).
+      harness.clearRequests();
 
       const imp = await runner.run('import-source', { 'build-file': ws.buildFile }, { timeoutMs: STEP_TIMEOUT });
       expectOk(imp);
@@ -188,6 +191,10 @@ describe('the stage actions on the kubevirt engine (kube harness, real QEMU gues
       for (const phase of ['start vm', 'boot command', 'wait for ssh', 'provision 2/2: file', 'shutdown', 'export disk']) expect(snap.summary).toContain(`| ${phase} |`);
       // The disk left the cluster, so the run went with it.
       expect(snap.stdout).toMatch(new RegExp(`kubevirt: removed run ${run.id} from namespace ${namespace}`));
+      // Every request of the stage actions is a row of the table of calls (api-calls.ts) that
+      // docs/rbac.yaml is generated from: one missing there would be refused on a real cluster.
+      expect(harness.requests().filter((r) => r.upgrade).length, 'websockets (VNC, port-forward) among the checked requests').toBeGreaterThan(0);
+      expect(unmappedRequests(harness.requests()), 'requests outside src/engines/kubevirt/api-calls.ts (docs/rbac.yaml would refuse them)').toEqual([]);
       expect(await leftovers(namespace)).toEqual([]);
 
       const repo = `${registry.host}/ruddervirt/kvchain`;
