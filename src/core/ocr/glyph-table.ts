@@ -3,8 +3,8 @@
  * taken from a font). A line Tesseract read on a fixed-cell screen is laid over the non-blank
  * cells of its row: when the line has exactly as many characters (spaces aside) as the cells it
  * covers, the n-th character is the n-th cell's; otherwise word by word from the left, while a
- * word and its run of cells have the same length. A glyph is known only while its readings agree (AGREEMENT): one read
- * as two different characters about as often is left to Tesseract.
+ * word and its run of cells have the same length. A glyph is known only while its readings agree
+ * (AGREEMENT): one read as two different characters about as often is left to Tesseract.
  *
  * The table starts from learned-glyphs.json (scripts/learn-glyphs.mjs made it from the committed
  * screenshots) and keeps learning from every screen Tesseract reads during the build.
@@ -20,8 +20,9 @@ export interface LearnedGlyphs {
    * Glyphs Tesseract gives no letter of their own: a dialog's frame and shadow, which it reads as
    * nothing, and CJK, Arabic, Hebrew … on an installer's language list, which the English model
    * reads as noise of another length. Found on screens whose other glyphs lined up with
-   * Tesseract's reading, never read themselves. They count as blank cells, so such a screen is
-   * read from its glyphs rather than sent to Tesseract for text no wait can name.
+   * Tesseract's reading, never read as a letter themselves, not even in a row Tesseract read on
+   * its own (scripts/learn-glyphs.ts). They count as blank cells, so such a screen is read from
+   * its glyphs rather than sent to Tesseract for text no wait can name.
    */
   unreadable: string[];
 }

@@ -8,11 +8,13 @@
  * A text console's screen (VGA text mode, the Linux framebuffer console) is read from its glyphs
  * where it can be (cell-grid.ts, glyph-table.ts): in a few milliseconds instead of the hundreds
  * Tesseract takes. The rule: the screen is cut into the cell grid whose glyphs the table knows
- * most of; when every non-blank cell is known the screen is read from its glyphs alone; when at
- * least GLYPH_MIN_SHARE of them are, the rows holding an unknown glyph are read by Tesseract and
- * the rest from the glyphs; otherwise (a graphical screen: firmware logos, a boot loader's
- * background picture, text off the grid) Tesseract reads it as before. What Tesseract reads of a
- * gridded screen teaches the table, for the rest of the build process.
+ * most of (a glyph known to be unreadable, such as a dialog's frame, counts as known and blank);
+ * when every non-blank cell is known the screen is read from its glyphs alone; when at least
+ * GLYPH_MIN_SHARE of them are, the rows holding an unknown glyph are read by Tesseract, each on
+ * its own, and remembered by their glyphs (remembered-rows.ts), the rest from the glyphs;
+ * otherwise (a graphical screen: firmware logos, a boot loader's background picture, text off the
+ * grid) Tesseract reads it as before. What Tesseract reads of a gridded screen teaches the table,
+ * for the rest of the build process.
  */
 import { OcrWorker, type OcrWorkerOptions } from './ocr-worker.js';
 import { BAND_MARGIN, bandsToRead, changedRows, inBands, stackBands, unstackLines, type Band } from './changed-bands.js';
