@@ -18,6 +18,8 @@ import { node24, repoRoot } from '../helpers/node24.js';
 import { freshBundle } from '../helpers/fresh-bundle.js';
 import { e2eCluster, type E2eCluster } from './helpers/e2e-cluster.js';
 import { quickstartVariant } from './helpers/cli-build.js';
+import { unmappedRequests } from '../helpers/api-call-coverage.js';
+import type { LoggedRequest } from '../kube-harness/request-log.js';
 
 const BUILD_TIMEOUT = 12 * 60_000;
 const FAULTS = { serverErrors: 1, conflicts: 1, conflictVerbs: ['create', 'delete'] as ('create' | 'delete')[], dropWatchesAfterEvents: 3 };
@@ -33,6 +35,8 @@ interface Run {
   code: number;
   stdout: string;
   stderr: string;
+  /** What the harness recorded during the run (undefined on a real cluster). */
+  requests?: LoggedRequest[];
 }
 
 /** Starts the bundled CLI; `until` lets a test act when the log shows something (SIGINT). */
@@ -57,7 +61,26 @@ function startCli(args: string[], until?: { pattern: RegExp; then: (child: Child
   });
 }
 
-const runCli = (args: string[]) => startCli(args);
+/**
+ * Runs the CLI, keeping the requests it made (the harness records them; the test's own calls,
+ * namespaces and leftovers, come before and after this window).
+ */
+async function runCli(args: string[], until?: Parameters<typeof startCli>[1]): Promise<Run> {
+  cluster.harness?.clearRequests();
+  const run = await startCli(args, until);
+  return { ...run, ...(cluster.harness ? { requests: cluster.harness.requests() } : {}) };
+}
+
+/**
+ * Every request of the run is a row of the table of calls (api-calls.ts), which docs/rbac.yaml is
+ * generated from: a call missing there is one the shipped least-privilege roles would refuse on a
+ * real cluster.
+ */
+function expectOnlyTableCalls(run: Run): void {
+  if (!run.requests) return;
+  expect(run.requests.length, 'the harness recorded the run').toBeGreaterThan(0);
+  expect(unmappedRequests(run.requests), 'requests outside src/engines/kubevirt/api-calls.ts (docs/rbac.yaml would refuse them)').toEqual([]);
+}
 
 function kubevirtArgs(file: string, out: string): string[] {
   return ['build', file, '--engine', 'kubevirt', '--kubeconfig', cluster.kubeconfigPath, '--namespace', namespace, '--output', out, '--no-layer-cache'];
@@ -106,6 +129,9 @@ describe('ruddervirt build --engine kubevirt (kube harness, real QEMU guest, fau
       const out = path.join(dir, 'out');
       const run = await runCli([...kubevirtArgs(file, out), '--verbose']);
       expect(run.code, run.stderr).toBe(0);
+      expectOnlyTableCalls(run);
+      // The websockets (VNC, port-forward, console) are in what was checked.
+      if (run.requests) expect(run.requests.filter((r) => r.upgrade).length).toBeGreaterThan(0);
 
       const image = run.stdout.trim().split('\n').at(-1)!;
       expect(image).toBe(path.join(out, 'base-guest.qcow2'));
@@ -142,6 +168,7 @@ describe('ruddervirt build --engine kubevirt (kube harness, real QEMU guest, fau
       cluster.harness?.setFaults({});
       const proof = await runCli(['verify', file, '--engine', 'kubevirt', '--kubeconfig', cluster.kubeconfigPath, '--namespace', namespace, '--output', out]);
       expect(proof.code, proof.stderr).toBe(0);
+      expectOnlyTableCalls(proof);
       expect(proof.stderr).toMatch(/upload: .*base-guest\.qcow2 \(\d+ bytes\) → DataVolume kv-e2e-base-guest-\w+-root/);
       expect(proof.stderr).toMatch(/seeded-at: \d{4}-\d\d-\d\dT/);
       expect(proof.stderr).toMatch(/provisioned: provisioned by ruddervirt on 6\./);
@@ -174,6 +201,7 @@ describe('ruddervirt build --engine kubevirt (kube harness, real QEMU guest, fau
       cleanupDirs.push(dir);
       const run = await runCli(kubevirtArgs(file, path.join(dir, 'out')));
       expect(run.code, run.stderr).toBe(1);
+      expectOnlyTableCalls(run);
       expect(run.stderr).toMatch(/about to fail/);
       expect(run.stderr).toMatch(/exit status:? 3/);
       expect(run.stderr).toMatch(/last screen: \S+failure\.png/);
@@ -191,8 +219,9 @@ describe('ruddervirt build --engine kubevirt (kube harness, real QEMU guest, fau
       cluster.harness?.setFaults(FAULTS);
       const { file, dir } = quickstartVariant('kv-e2e-sigint', guestImage);
       cleanupDirs.push(dir);
-      const run = await startCli(kubevirtArgs(file, path.join(dir, 'out')), { pattern: /==> boot command/, then: (child) => child.kill('SIGINT') });
+      const run = await runCli(kubevirtArgs(file, path.join(dir, 'out')), { pattern: /==> boot command/, then: (child) => child.kill('SIGINT') });
       expect(run.code, run.stderr).toBe(130);
+      expectOnlyTableCalls(run);
       expect(run.stderr).toMatch(/cancelled/i);
       expect(run.stderr).toMatch(/kubevirt: removed the \d+ objects of run \w+/);
       await expectNothingLeft();
