@@ -32,7 +32,7 @@ import { attachVm, type AttachedKubevirtVm } from './cluster/attach-vm.js';
 import { ClusterRun } from './cluster/cluster-run.js';
 import { dataVolumeRef, waitForDataVolumes } from './cluster/data-volume-wait.js';
 import { goldenUpToDate, publishGolden } from './cluster/golden-images.js';
-import { cloneSourceOf, DEFAULT_KEPT_PER_VM, findKeptLayer, keepOutput, keptKindOf, pruneKept, touchKept, type KeptOutput } from './cluster/kept-layers.js';
+import { cloneSourceOf, DEFAULT_KEPT_PER_VM, findKeptLayer, keptKindOf, pruneKept, touchKept, type KeptOutput } from './cluster/kept-layers.js';
 import { KubeApi } from './cluster/kube-api.js';
 import { loadKubeTarget, type KubeTarget } from './cluster/kube-target.js';
 import { localDiskUploads } from './cluster/local-disk-uploads.js';
@@ -52,6 +52,7 @@ import { KubeDiscoveryClient } from './kube-discovery-client.js';
 import { peerAddresses, type PeerAddress } from '../../core/peers.js';
 import { collectLocalInputs, LABEL_COMPONENT, newRunId, renderBuild, renderOptions, type CapturePlan, type ExportApiVersion, type RenderedBuild, type RenderedObject, type RenderOptions } from './manifests/index.js';
 import type { GoldenPublishInputs, GoldenSource, RenderedPublish } from './manifests/golden-image.js';
+import type { KeepInputs, RenderedKeep } from './manifests/kept-layer-labels.js';
 import { randomExportToken } from './manifests/render-options.js';
 import { UserError } from '../../core/errors.js';
 
@@ -363,8 +364,15 @@ export class KubevirtEngine implements Engine {
       const rendered = session.rendered.vms.find((v) => v.layer === req.layer.name && v.vm === o.vm);
       if (!rendered) throw new Error(`internal: ${req.layer.name}/${o.vm} was not rendered`);
       const ref = { apiVersion: kind.apiVersion, kind: kind.kind, namespace: session.namespace, name: rendered.output.name };
-      const sbom = await this.keepSbomOf(session.objects, ref, req.build, req.layer, o, logger, req.signal);
-      await keepOutput(session.objects, ref, { key: req.key, runId: session.run.runId, sha256: o.sha256, bytes: o.bytes, format: o.format, compressed: o.compressed, now, ...(sbom ? { sbom } : {}) }, req.signal);
+      const vmKey = `${req.layer.name}/${o.vm}`;
+      const facts = { key: req.key, runId: session.run.runId, sha256: o.sha256, bytes: o.bytes, format: o.format, compressed: o.compressed, now };
+      const sbom = await this.keepSbomOf(session.objects, ref, req.build, req.layer, o, logger, req.signal, ({ document, owner }) => {
+        const cm = keepStep(session.rendered, vmKey, { facts, sbom: { document, ownerUid: owner.uid } }).sbom;
+        if (!cm) throw new Error(`internal: no SBOM ConfigMap rendered for ${vmKey}`);
+        return cm;
+      });
+      const { patch } = keepStep(session.rendered, vmKey, { facts: { ...facts, ...(sbom ? { sbom } : {}) } });
+      await session.objects.mergePatch(patch.target, patch.patch, req.signal);
       session.run.release(ref);
       where.set(o.vm, describeRef(ref));
     }
@@ -562,6 +570,13 @@ export function publishStep(rendered: RenderedBuild, key: string, inputs: Golden
   const plan = rendered.rerender({ published: new Map([[key, inputs]]) }).publish.find((p) => p.vm === key);
   if (!plan) throw new Error(`internal: no publish step rendered for ${key}`);
   return plan;
+}
+
+/** The keep step of VM `key` as the build sends it once its layer succeeded: renderBuild's, given the layer's facts. */
+export function keepStep(rendered: RenderedBuild, key: string, inputs: KeepInputs): RenderedKeep {
+  const step = rendered.rerender({ kept: new Map([[key, inputs]]) }).keep.find((k) => k.vm === key);
+  if (!step) throw new Error(`internal: no keep step rendered for ${key}`);
+  return step;
 }
 
 /** The StorageClass of each VM's disks (undefined: the cluster default), for the snapshot class that fits them. */

@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { loadBuild } from '../../../src/core/config/load.js';
 import { memoryLogger } from '../../../src/core/log.js';
 import { ClusterRun } from '../../../src/engines/kubevirt/cluster/cluster-run.js';
@@ -25,7 +25,7 @@ import type { LiveObject, ObjectClient } from '../../../src/engines/kubevirt/clu
 import { publishGolden } from '../../../src/engines/kubevirt/cluster/golden-images.js';
 import { keepSbom } from '../../../src/engines/kubevirt/cluster/kept-sboms.js';
 import { keptKindOf } from '../../../src/engines/kubevirt/cluster/kept-layers.js';
-import { engineRenderOptions, publishStep } from '../../../src/engines/kubevirt/engine.js';
+import { engineRenderOptions, keepStep, publishStep } from '../../../src/engines/kubevirt/engine.js';
 import { collectLocalInputs } from '../../../src/engines/kubevirt/manifests/local-files.js';
 import { renderBuild } from '../../../src/engines/kubevirt/manifests/render.js';
 import type { CapturePlan } from '../../../src/engines/kubevirt/manifests/render-options.js';
@@ -90,7 +90,14 @@ interface Case {
 }
 
 const SHA256 = 'c'.repeat(64);
+const LAYER_KEY = 'e'.repeat(64);
 const SBOM_DOCUMENT = '{"spdxVersion":"SPDX-2.3","name":"the guest"}';
+
+function sbomFileOf(vm: string): string {
+  const file = path.join(dir, `${vm}.spdx.json`);
+  writeFileSync(file, SBOM_DOCUMENT);
+  return file;
+}
 
 /**
  * What the engine's creation path sends for a build, in the engine's order, with the render
@@ -115,19 +122,37 @@ async function engineRun(c: Case): Promise<{ created: AnyManifest[]; patched: Pa
       for (const o of rendered.objects.filter((r) => r.vm === k && r.step === 'capture')) await run.create(o, signal); // vm-handle.ts capture
       for (const o of rendered.objects.filter((r) => r.vm === k && r.step === 'export')) await run.create(o, signal); // output-download.ts
     }
-    // engine.ts publishLayer, a fresh output: its SBOM beside it, then the golden image.
+    // engine.ts keepLayer (ruddervirt build keeps every layer): each output's SBOM beside it, then the keep patch.
+    const kind = keptKindOf(c.capture);
+    for (const vm of kind ? layer.vms : []) {
+      const k = `${layer.name}/${vm.name}`;
+      const source = { kind: kind!.kind, namespace: 'builds', name: rendered.vms.find((v) => `${v.layer}/${v.vm}` === k)!.output.name };
+      const facts = { key: LAYER_KEY, runId: 'eq1', sha256: SHA256, bytes: 1234, format: vm.output.format, compressed: vm.output.format === 'qcow2' && vm.output.compress, now: new Date(0) };
+      const sbom = vm.output.sbom
+        ? await keepSbom({
+            objects: client,
+            output: { apiVersion: kind!.apiVersion, ...source },
+            sbomFile: sbomFileOf(vm.name),
+            sha256: SHA256,
+            scope: { build: build.name, layer: layer.name, vm: vm.name },
+            render: ({ document, owner }) => keepStep(rendered, k, { facts, sbom: { document, ownerUid: owner.uid } }).sbom!,
+            signal,
+          })
+        : undefined;
+      const { patch } = keepStep(rendered, k, { facts: { ...facts, ...(sbom ? { sbom } : {}) } });
+      await client.mergePatch(patch.target, patch.patch, signal);
+    }
+    // engine.ts publishLayer, a fresh output: its SBOM beside it (kept already), then the golden image.
     for (const vm of layer.vms) {
       const ds = vm.output.dataSource;
       if (!ds) continue;
       const k = `${layer.name}/${vm.name}`;
-      const kind = keptKindOf(c.capture)!;
-      const source = { kind: kind.kind, namespace: 'builds', name: rendered.vms.find((v) => `${v.layer}/${v.vm}` === k)!.output.name };
+      const source = { kind: kind!.kind, namespace: 'builds', name: rendered.vms.find((v) => `${v.layer}/${v.vm}` === k)!.output.name };
       const scope = { build: build.name, layer: layer.name, vm: vm.name };
-      const sbomFile = path.join(dir, `${vm.name}.spdx.json`);
-      writeFileSync(sbomFile, SBOM_DOCUMENT);
+      const sbomFile = sbomFileOf(vm.name);
       const sbom = await keepSbom({
         objects: client,
-        output: { apiVersion: kind.apiVersion, ...source },
+        output: { apiVersion: kind!.apiVersion, ...source },
         sbomFile,
         sha256: SHA256,
         scope,
@@ -162,11 +187,18 @@ async function renderCli(c: Case): Promise<{ objects: AnyManifest[]; patches: (P
   const io = memoryIo(repoRoot);
   const args = [c.file, '--namespace', 'builds', '--run-id', 'eq1', '--capture', c.capture.mode, ...(c.capture.mode === 'volume-snapshot' ? ['--snapshot-class', c.capture.snapshotClass] : []), ...c.flags];
   expect(await renderCommand.run(args, io), io.err()).toBe(0);
-  const objects = parseAllDocuments(io.out())
-    .map((d) => d.toJS() as AnyManifest | null)
-    .filter((o): o is AnyManifest => o !== null);
+  const objects = parseAllDocuments(io.out()).map((d) => d.toJS() as AnyManifest);
   const patches: (Patch & { when: string })[] = [];
   const lines = io.out().split('\n');
+  // What outlives the run is printed commented out, each line '#> ': one object per run of such lines.
+  let block: string[] = [];
+  for (const line of [...lines, '']) {
+    if (line.startsWith('#> ')) block.push(line.slice(3));
+    else if (block.length > 0) {
+      objects.push(parse(block.join('\n')) as AnyManifest);
+      block = [];
+    }
+  }
   for (const [i, line] of lines.entries()) {
     const m = PATCH_LINE.exec(line);
     if (!m) continue;
@@ -198,9 +230,15 @@ function normaliseSha(metadata: { annotations?: Record<string, unknown> } | unde
   if (metadata?.annotations?.[SHA256_ANNOTATION] !== undefined) metadata.annotations[SHA256_ANNOTATION] = 'SHA256';
 }
 
+/** What a keep patch is given when the layer succeeded (render prints placeholders). */
+const KEPT_FACTS = ['ruddervirt.io/layer-key', 'ruddervirt.io/output-bytes', 'ruddervirt.io/last-used'];
+
 function normalisePatch(p: Patch): Patch {
   const copy = structuredClone({ kind: p.kind, name: p.name, body: p.body });
-  normaliseSha(copy.body.metadata as { annotations?: Record<string, unknown> } | undefined);
+  const metadata = copy.body.metadata as { annotations?: Record<string, unknown>; labels?: Record<string, unknown> } | undefined;
+  normaliseSha(metadata);
+  for (const a of KEPT_FACTS) if (metadata?.annotations?.[a] !== undefined) metadata.annotations[a] = a;
+  if (metadata?.labels?.['ruddervirt.io/layer-key'] !== undefined) metadata.labels['ruddervirt.io/layer-key'] = 'KEY';
   return copy;
 }
 
@@ -216,10 +254,13 @@ async function expectRenderEqualsBuild(c: Case): Promise<{ created: AnyManifest[
   for (const [name, object] of created) expect(object, name).toEqual(printed.get(name));
   // Every reference was resolved to a created owner, none left as a placeholder.
   for (const o of engine.created) for (const ref of o.metadata.ownerReferences ?? []) expect(ref.uid).toMatch(/^uid-\d+$/);
-  // The patches: the first publish sends those printed to be sent after the download, the refresh also the one printed for an existing DataSource.
+  // The patches: each layer's keep patches (ruddervirt build keeps layers), then the first publish
+  // sends those printed to be sent after the download, the refresh also the one printed for an existing DataSource.
+  const keep = cli.patches.filter((p) => p.when === 'sent once the layer succeeded, when the build keeps layers').map(normalisePatch);
   const afterDownload = cli.patches.filter((p) => p.when === 'sent once the output is downloaded').map(normalisePatch);
   const instead = cli.patches.filter((p) => p.when.startsWith('sent instead')).map(normalisePatch);
-  expect(engine.patched.map(normalisePatch)).toEqual([...afterDownload, ...afterDownload, ...instead]);
+  expect(keep.length).toBe(c.capture.mode === 'vm-snapshot' ? 0 : engine.created.filter((o) => o.metadata.labels?.['ruddervirt.io/component'] === 'output').length);
+  expect(engine.patched.map(normalisePatch)).toEqual([...keep, ...afterDownload, ...afterDownload, ...instead]);
   return { created: engine.created, printed: cli.objects };
 }
 

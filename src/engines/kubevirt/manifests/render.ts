@@ -22,6 +22,7 @@ import { renderNetwork, vmNetworking } from './network.js';
 import { renderContext, reportVmProblem, vmScopes, type RenderContext, type VmScope } from './render-context.js';
 import { renderGoldenPublish, SBOM_DOCUMENT_PLACEHOLDER, SHA256_PLACEHOLDER, type RenderedPublish } from './golden-image.js';
 import { sbomConfigMapName } from './sbom-config-map.js';
+import { keepOutputPatch, keepOutputPatchPlaceholder, renderKeep, type RenderedKeep } from './kept-layer-labels.js';
 import { ownerUidPlaceholder, type RunInputs } from './run-inputs.js';
 import { ownerReference } from './owners.js';
 import type { RenderOptions } from './render-options.js';
@@ -37,6 +38,7 @@ export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOp
   const objects: RenderedObject[] = [...renderNetwork(ctx)];
   const vms: RenderedVm[] = [];
   const publish: RenderedPublish[] = [];
+  const keep: RenderedKeep[] = [];
   const scopes = vmScopes(ctx);
   for (const [layerIndex] of build.layers.entries()) {
     const layerScopes = scopes.filter((s) => s.layerIndex === layerIndex);
@@ -61,6 +63,8 @@ export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOp
         ...(sshJump ? { sshJump: { pod: sshJump.object.object.metadata.name, port: sshJump.port } } : {}),
         output: capture.output,
       });
+      const kept = renderKeepStep(ctx, scope, capture.output);
+      if (kept) keep.push(kept);
       const published = renderPublish(ctx, scope, capture.output);
       if (published) publish.push(published);
     }
@@ -77,10 +81,27 @@ export function renderBuild(build: Build, inputs: LocalInputs, options: RenderOp
     root,
     objects: [{ object: root, step: 'run', owner: { kind: 'none' }, note: `root of run ${options.runId}: owns the run's namespaced objects` }, ...objects],
     vms,
+    keep,
     publish,
     ...(mirrorWarnings.length > 0 ? { warnings: mirrorWarnings } : {}),
     rerender: (next) => renderBuild(build, inputs, options, next),
   };
+}
+
+/**
+ * The keep step of a VM whose output can be kept (a DataVolume or VolumeSnapshot): with the
+ * finished layer's facts when the build keeps it, else (render) placeholders for them.
+ */
+function renderKeepStep(ctx: RenderContext, scope: VmScope, output: RenderedVm['output']): RenderedKeep | undefined {
+  if (output.kind === 'VirtualMachineSnapshot') return undefined;
+  const key = `${scope.layer.name}/${scope.vm.name}`;
+  const source = { kind: output.kind, namespace: ctx.options.namespace, name: output.name };
+  const sbomScope = { build: ctx.build.name, layer: scope.layer.name, vm: scope.vm.name };
+  const given = ctx.run.kept?.get(key);
+  if (given) return renderKeep(key, source, sbomScope, keepOutputPatch(given.facts), given.facts.sha256, given.sbom);
+  const { format, compress, sbom } = scope.vm.output;
+  const patch = keepOutputPatchPlaceholder({ runId: ctx.options.runId, format, compressed: format === 'qcow2' && compress, ...(sbom ? { sbom: sbomConfigMapName(output.name) } : {}) });
+  return renderKeep(key, source, sbomScope, patch, SHA256_PLACEHOLDER, sbom ? { document: SBOM_DOCUMENT_PLACEHOLDER, ownerUid: ownerUidPlaceholder(output.kind, output.name) } : undefined);
 }
 
 /**

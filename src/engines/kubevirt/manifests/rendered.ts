@@ -3,6 +3,7 @@
  * order, each with the step that creates it and the object that owns it.
  */
 import type { RenderedPublish } from './golden-image.js';
+import type { RenderedKeep } from './kept-layer-labels.js';
 import type { RunInputs } from './run-inputs.js';
 import type { BuildProblem } from '../../../core/config/problems.js';
 import type { VmNames } from './run-names.js';
@@ -16,9 +17,10 @@ import type { AnyManifest, ConfigMap } from './types.js';
  * - start: the VirtualMachine (it starts when created);
  * - capture: after the VM shut down, what keeps its root disk (clone or snapshot);
  * - export: the VirtualMachineExport that lets the disk leave the cluster, and its token;
+ * - keep: once the layer succeeded, when the build keeps layers, what keeps the output (RenderedBuild.keep);
  * - publish: once the output is downloaded, what makes it a golden image (RenderedBuild.publish).
  */
-export type Step = 'run' | 'network' | 'prepare' | 'start' | 'capture' | 'export' | 'publish';
+export type Step = 'run' | 'network' | 'prepare' | 'start' | 'capture' | 'export' | 'keep' | 'publish';
 
 /**
  * Owner references need the owner's uid, which only exists once the owner is created, so the
@@ -59,6 +61,8 @@ export interface RenderedBuild {
   /** The root first, then the network, then layer by layer: prepare, start, capture, export. */
   objects: RenderedObject[];
   vms: RenderedVm[];
+  /** The keep step of each VM whose output can be kept, sent when the build keeps layers. */
+  keep: RenderedKeep[];
   /** The publish step of each VM with output.dataSource, after the objects: patches, SBOM, DataSource. */
   publish: RenderedPublish[];
   /** Valid, but not what the build file may mean on KubeVirt (mirrors CDI will not try), located. */

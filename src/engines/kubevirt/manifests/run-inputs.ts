@@ -10,10 +10,13 @@
  * - published: by "layer/vm", what a VM's publish step (output.dataSource, golden-image.ts) is
  *   sent with: the output behind the DataSource — this run's, or the kept output a reused layer
  *   stands on — its sha256 and SBOM. Without it, render shows this run's output and placeholders.
+ * - kept: by "layer/vm", what a VM's keep step (kept-layer-labels.ts) is sent with once its layer
+ *   succeeded: the layer's key, the output's facts and SBOM. Without it, placeholders.
  */
 import type { CreatedOwner } from './owners.js';
 import type { DataVolumeSource } from './types.js';
 import type { GoldenPublishInputs } from './golden-image.js';
+import type { KeepInputs } from './kept-layer-labels.js';
 
 export interface RunInputs {
   owners?: {
@@ -23,6 +26,7 @@ export interface RunInputs {
   };
   volumeSources?: ReadonlyMap<string, DataVolumeSource>;
   published?: ReadonlyMap<string, GoldenPublishInputs>;
+  kept?: ReadonlyMap<string, KeepInputs>;
 }
 
 /** The uid an owner reference shows until its owner exists. */
