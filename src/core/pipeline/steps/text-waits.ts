@@ -15,7 +15,7 @@ import type { TextWait } from '../../bootcommand/types.js';
 import type { VmHandle } from '../../engine.js';
 import { UserError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { ScreenReader } from '../../ocr/screen-reader.js';
+import { ScreenReader, type ReadSource } from '../../ocr/screen-reader.js';
 import { screenTextMatches } from '../../ocr/screen-text.js';
 import { formatGoDuration } from '../../duration.js';
 import type { RfbClient, ScreenPixels } from '../../vnc/rfb-client.js';
@@ -103,9 +103,10 @@ export class TextWaiter {
   async wait(wait: TextWait, signal: AbortSignal): Promise<void> {
     this.count++;
     const started = Date.now();
-    if (wait.source === 'screen') await this.waitForScreen(wait, signal);
-    else await this.waitForSerial(wait, signal);
-    this.options.logger.info(`boot command: ${describeTextWait(wait)} appeared after ${formatGoDuration(Date.now() - started)}`);
+    // Which reader answered (the console's glyphs, Tesseract or both) tells a slow wait's cause.
+    const readBy = wait.source === 'screen' ? ` (screen read by ${await this.waitForScreen(wait, signal)})` : '';
+    if (wait.source !== 'screen') await this.waitForSerial(wait, signal);
+    this.options.logger.info(`boot command: ${describeTextWait(wait)} appeared after ${formatGoDuration(Date.now() - started)}${readBy}`);
   }
 
   close(): void {
@@ -113,7 +114,7 @@ export class TextWaiter {
     this.reader = undefined;
   }
 
-  private async waitForScreen(wait: TextWait, signal: AbortSignal): Promise<void> {
+  private async waitForScreen(wait: TextWait, signal: AbortSignal): Promise<ReadSource> {
     const { vnc, timeoutMs } = this.options;
     const deadline = Date.now() + timeoutMs;
     const timedOut = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
@@ -126,9 +127,9 @@ export class TextWaiter {
         if (remaining <= 0) break;
         const pixels = await vnc.capture({ incremental, timeoutMs: Math.min(SCREEN_POLL_MS, remaining), signal: timedOut });
         incremental = true;
-        const { text, cached } = await raceAbort(reader.read(pixels), timedOut);
+        const { text, cached, source } = await raceAbort(reader.read(pixels), timedOut);
         last = { pixels, text };
-        if (screenTextMatches(wait.pattern, text)) return;
+        if (screenTextMatches(wait.pattern, text)) return source;
         // QEMU holds an incremental request until the screen changes; a server that answers at
         // once with nothing new must not be asked in a busy loop.
         if (cached) await sleep(Math.min(UNCHANGED_PAUSE_MS, Math.max(0, deadline - Date.now())), timedOut);
