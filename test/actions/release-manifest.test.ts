@@ -1,8 +1,8 @@
 /**
  * The pure parts of install-kubevirt: where the release files come from (a mirror's `{version}`
  * template), how often progress is checked, what a release-URL input accepts, and how a broken
- * manifest is reported (URL and line). The install itself runs against a fake API server in
- * setup-cluster-install-kubevirt.test.ts.
+ * manifest is reported (URL and line). The install itself runs against the kube harness (with
+ * nothing installed, playing virt-operator and cdi-operator) in setup-cluster-install-kubevirt.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { installPollIntervalMs, releaseManifestUrls } from '../../src/actions/toolkit/kubevirt-cluster.js';
