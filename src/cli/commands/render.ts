@@ -42,6 +42,13 @@ references need their owner's uid, which exists only once the owner is created: 
 output by hand). Every object carries the label ruddervirt.io/run=RUN_ID, so a run applied by
 hand can be deleted by label.
 
+After the last document, as comments, what a build sends once the run's work is done: the keep
+step (a build that keeps layers takes each output out of its run and stores its SBOM beside it)
+and, for output.dataSource, the publish step (the output labelled, the DataSource). Merge patches
+read as the kubectl command that sends the same body; objects that outlive the run are commented
+out line by line ('#> '), so applying the output never creates them. What only the build knows
+then (the layer's key, the output's sha256 and size, the SBOM) reads "<…, set when …>".
+
 Needs no cluster: without --kubeconfig it assumes KubeVirt 1.9 or later (export.kubevirt.io/v1;
 --export-api v1beta1 for older), CDI cdi.kubevirt.io/v1beta1, snapshot.storage.k8s.io/v1,
 snapshot.kubevirt.io/v1beta1 and kubeovn.io/v1, and clone captures unless told otherwise. With
