@@ -108,6 +108,19 @@ describe('.github/workflows/kubevirt-e2e.yml', () => {
     expect(moduleTest).toContain('await cluster.ensureEgressExternalSubnet()');
   });
 
+  it("states kind's local-path access and volume mode in its StorageProfile after setup-cluster and before the tests (CDI does not know the provisioner)", () => {
+    const patch = at(/kubectl patch storageprofile standard/);
+    const setup = job.steps.findIndex((s) => s.uses === './actions/setup-cluster');
+    const tests = job.steps.findIndex((s) => s.env?.[E2E_KUBECONFIG_ENV] !== undefined);
+    expect(patch).toBeGreaterThan(setup);
+    expect(patch).toBeLessThan(tests);
+    // Both cases use kind's default class; the harness plays the same merge patch on an unknown
+    // provisioner's profile in test/integration/kube-harness/upstream-fidelity.test.ts.
+    expect(job.steps[patch]!.if).toBeUndefined();
+    const body = /--type merge -p '([^']+)'/.exec(job.steps[patch]!.run!)?.[1];
+    expect(JSON.parse(body!)).toEqual({ spec: { claimPropertySets: [{ accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem' }] } });
+  });
+
   it(`gives the tests the cluster's kubeconfig in ${E2E_KUBECONFIG_ENV}, and every test file it names exists and reads it`, () => {
     const run = job.steps.find((s) => s.env?.[E2E_KUBECONFIG_ENV] !== undefined)!;
     expect(run.env![E2E_KUBECONFIG_ENV]).toBe('${{ env.KUBECONFIG }}');
