@@ -7,10 +7,10 @@
  * subnet's switch, and they go when their pods do.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { CoreV1Api, KubernetesObjectApi, type KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubernetesObjectApi, type KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
-import { forwardPort, type Loose } from './helpers.js';
+import { forwardPort, putEgressExternalSubnet, type Loose } from './helpers.js';
 
 let harness: KubeHarness;
 let kc: KubeConfig;
@@ -63,7 +63,7 @@ async function running(ns: string, name: string): Promise<V1Pod> {
     if (p.status?.phase === 'Running' || p.status?.phase === 'Failed') return p;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`pod ${name} did not start`);
+  throw new Error(`pod ${name} did not start: ${JSON.stringify((await core.readNamespacedPod({ namespace: ns, name })).status)}`);
 }
 
 /** Processes (QEMU stacks, busybox) whose command line mentions the harness's folder. */
@@ -124,5 +124,55 @@ describe('Kube-OVN subnets in the kube harness', () => {
     for (const name of ['dp-a', 'dp-b']) await objects.delete({ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name } } as KubernetesObject);
     await harness.settled();
     expect(harnessProcesses()).toEqual([]);
+  }, 60_000);
+
+  // kubeovn/kube-ovn v1.16.2: pkg/controller/vpc_egress_gateway.go makes the gateway's workload as
+  // soon as its Subnets exist, and its pod gets spec.internalIPs, else the lowest free address of
+  // the internal subnet (pkg/ipam/ip_range_list.go Allocate) — the .2 a build's first VM asks for.
+  it("an egress gateway's workload holds the lowest free address of its internal subnet, or its internalIPs; a pod asking for it gets AddressConflict", async () => {
+    const removeExternal = putEgressExternalSubnet(harness);
+    const ns = await harness.createNamespace();
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const gateway = (vpc: string, subnet: string, internalIPs?: string[]) =>
+      create({
+        apiVersion: 'kubeovn.io/v1',
+        kind: 'VpcEgressGateway',
+        metadata: { name: `gw-${vpc}`, namespace: ns },
+        spec: { vpc, replicas: 1, externalSubnet: 'ovn-vpc-external-network', internalSubnet: subnet, ...(internalIPs ? { internalIPs } : {}), policies: [{ snat: true, subnets: [subnet] }] },
+      });
+    const workloadMade = async (vpc: string) => {
+      for (let i = 0; i < 200; i++) {
+        const gw = (await custom.getNamespacedCustomObject({ group: 'kubeovn.io', version: 'v1', plural: 'vpc-egress-gateways', namespace: ns, name: `gw-${vpc}` })) as Loose;
+        if ((gw.status?.replicas ?? 0) > 0) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`gateway gw-${vpc}: no workload`);
+    };
+    const asking = (name: string, subnet: string, ip: string): Loose => pod(ns, name, subnet, ['busybox', 'httpd', '-f', '-p', '8080', '-h', '/srv/http'], { ip, port: 8080, volumes: true });
+    try {
+      for (const o of [...vpcWithSubnet('dp-c', 'dp-c-net', '10.45.0.0/24'), ...vpcWithSubnet('dp-d', 'dp-d-net', '10.46.0.0/24')]) await create(o);
+      await create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'files', namespace: ns }, data: {} });
+      await gateway('dp-c', 'dp-c-net');
+      await gateway('dp-d', 'dp-d-net', ['10.46.0.254']);
+      await workloadMade('dp-c');
+      await workloadMade('dp-d');
+
+      await create(asking('first-vm-c', 'dp-c-net', '10.45.0.2'));
+      const c = await running(ns, 'first-vm-c');
+      expect(c.status?.phase).toBe('Failed');
+      expect(c.status?.message).toMatch(new RegExp(`AddressConflict: 10\\.45\\.0\\.2 of subnet dp-c-net is already used by egress gateway workload ${ns}/gw-dp-c`));
+
+      await create(asking('first-vm-d', 'dp-d-net', '10.46.0.2'));
+      expect((await running(ns, 'first-vm-d')).status?.podIP).toBe('10.46.0.2');
+      await create(asking('top-d', 'dp-d-net', '10.46.0.254'));
+      const top = await running(ns, 'top-d');
+      expect(top.status?.phase).toBe('Failed');
+      expect(top.status?.message).toMatch(/AddressConflict: 10\.46\.0\.254 of subnet dp-d-net is already used by egress gateway workload/);
+    } finally {
+      await harness.deleteNamespace(ns);
+      for (const name of ['dp-c', 'dp-d']) await objects.delete({ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name } } as KubernetesObject).catch(() => undefined);
+      removeExternal();
+      await harness.settled();
+    }
   }, 60_000);
 });

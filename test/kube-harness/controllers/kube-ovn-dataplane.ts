@@ -9,9 +9,9 @@
  * - **a Vpc is a router** (VpcRouter) between its subnets' gateways; different VPCs share nothing;
  * - **a VpcEgressGateway that is ready** (status.ready: its replicas' pods are up) is a NAT next hop on each subnet of its VPC: QEMU's
  *   user-mode stack (slirp) on the segment, unrestricted, so guests leave through it to this
- *   machine's networks. The gateway hands it packets by MAC; it sits at the subnet's network
- *   address, so it takes no address a pod could ask for (a real gateway's internal IP is set with
- *   internalIPs). Without a ready gateway (none, not ready yet, or 0 replicas) there is no hop and such packets drop;
+ *   machine's networks. The gateway hands it packets by MAC; that hop sits at the subnet's network
+ *   address, while the gateway's workload pod holds a host address of its internal subnet as on
+ *   Kube-OVN (spec.internalIPs, else the lowest free one). Without a ready gateway (none, not ready yet, or 0 replicas) there is no hop and such packets drop;
  * - **IPAM**: `ovn.kubernetes.io/ip_address` (or `<provider>.kubernetes.io/ip_address` for a Multus
  *   attachment) asks for an address, as on Kube-OVN, and a taken or foreign one is refused;
  *   otherwise the first free address after the gateway;
@@ -39,6 +39,8 @@ type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-e
 
 export const LOGICAL_SWITCH = 'ovn.kubernetes.io/logical_switch';
 export const IP_ADDRESS = 'ovn.kubernetes.io/ip_address';
+/** How an egress gateway's workload pod is named as the holder of its address. */
+const GATEWAY_LEASE_OWNER = 'egress gateway workload ';
 
 /** A network problem the object's status should show (the subnet is missing, the address is taken). */
 export class NetworkSetupError extends Error {
@@ -296,6 +298,7 @@ export class KubeOvnDataplane {
   }
 
   private async syncSegmentEgress(segment: Segment): Promise<void> {
+    this.syncGatewayLeases(segment);
     const wanted = this.api.list(this.gateways, undefined).some((g) => {
       // Routes and policies follow the gateway's workload: none before it is ready
       // (kubeovn/kube-ovn pkg/controller/vpc_egress_gateway.go, v1.16.2: ready only when every replica's pod is up).
@@ -313,6 +316,32 @@ export class KubeOvnDataplane {
       segment.egress = undefined;
       await this.stopStack(segment, stack);
     }
+  }
+
+  /**
+   * The address each egress gateway's workload pod holds on its internal subnet from when the
+   * workload is made (its Subnets exist: status.replicas > 0), before any VM of the build starts:
+   * spec.internalIPs[0], else the lowest free address, as Kube-OVN's IPAM gives any pod
+   * (kubeovn/kube-ovn pkg/controller/vpc_egress_gateway.go and pkg/ipam/ip_range_list.go
+   * Allocate, v1.16.2). A VM that asks for that address afterwards gets AddressConflict.
+   */
+  private syncGatewayLeases(segment: Segment): void {
+    const holders = new Set<string>();
+    for (const g of this.api.list(this.gateways, undefined)) {
+      const gw = g as Loose;
+      if (gw.spec?.internalSubnet !== segment.name || g.metadata.deletionTimestamp || !((gw.status?.replicas ?? 0) > 0)) continue;
+      const owner = `${GATEWAY_LEASE_OWNER}${g.metadata.namespace}/${g.metadata.name}`;
+      holders.add(owner);
+      if ([...segment.leases.values()].includes(owner)) continue;
+      try {
+        const address = this.lease(segment, owner, gw.spec?.internalIPs?.[0]);
+        this.logger.debug(`kube harness: ${owner} holds ${formatIpv4(address)} on subnet ${segment.name}`);
+      } catch (err) {
+        // Upstream the workload's pod stays without an address; its VMs are unaffected.
+        this.logger.debug(`kube harness: ${owner}: ${(err as Error).message}`);
+      }
+    }
+    for (const [address, owner] of segment.leases) if (owner.startsWith(GATEWAY_LEASE_OWNER) && !holders.has(owner)) segment.leases.delete(address);
   }
 
   private lease(segment: Segment, owner: string, requested?: string): number {
