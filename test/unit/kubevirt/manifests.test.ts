@@ -277,6 +277,9 @@ describe('networks', () => {
       replicas: 1,
       externalSubnet: 'ovn-vpc-external-network',
       internalSubnet: 'b-front-r1',
+      // Pinned at the top of its internal subnet: unpinned, Kube-OVN would give its pod the lowest
+      // free address, the first VM's .2 (kubeovn/kube-ovn pkg/ipam/ip_range_list.go Allocate, v1.16.2).
+      internalIPs: ['10.1.0.254'],
       policies: [{ snat: true, subnets: ['b-front-r1', 'b-back-r1'] }],
     });
     // internet: false has no gateway at all: kube-ovn-controller's finalizer Update would refill 0 replicas to the CRD default 1.
@@ -301,10 +304,11 @@ describe('networks', () => {
       { name: 'nic0', pod: {} },
       { name: 'nic1', multus: { networkName: 'ns/b-iso-r1-nad' } },
     ]);
-    // Helpers from the subnet's top: they never take a VM's address, whichever starts first.
-    expect(one(r, 'Pod', '-http').metadata.annotations).toEqual({ 'ovn.kubernetes.io/logical_switch': 'b-front-r1', 'ovn.kubernetes.io/ip_address': '10.1.0.254' });
+    // Helpers from the subnet's top, below the internet VPC's egress gateway (.254): they never take
+    // a VM's address, whichever starts first.
+    expect(one(r, 'Pod', '-http').metadata.annotations).toEqual({ 'ovn.kubernetes.io/logical_switch': 'b-front-r1', 'ovn.kubernetes.io/ip_address': '10.1.0.253' });
     const jump = one(r, 'Pod', '-ssh');
-    expect(jump.metadata.annotations).toEqual({ 'ovn.kubernetes.io/logical_switch': 'b-front-r1', 'ovn.kubernetes.io/ip_address': '10.1.0.253' });
+    expect(jump.metadata.annotations).toEqual({ 'ovn.kubernetes.io/logical_switch': 'b-front-r1', 'ovn.kubernetes.io/ip_address': '10.1.0.252' });
     expect(jump.spec.containers[0].command).toEqual(['busybox', 'nc', '-ll', '-p', '2222', '-e', 'busybox', 'nc', '10.1.0.2', '22']);
     expect(JSON.parse(one(r, 'NetworkAttachmentDefinition').spec.config)).toEqual({
       cniVersion: '0.3.1',

@@ -22,9 +22,9 @@
  */
 import type { V1Interface, V1Network } from '@kubevirt-ui-ext/kubevirt-api/kubevirt';
 import type { Subnet, Vpc } from '../../../core/config/model.js';
-import { parseIpv4 } from '../../../core/network/ipv4.js';
+import { formatIpv4, parseIpv4 } from '../../../core/network/ipv4.js';
 import { objectMeta, reportVmProblem, vmScopes, type RenderContext, type VmScope } from './render-context.js';
-import { lowestHelperAddress, vmSubnetAddresses } from './subnet-addresses.js';
+import { egressGatewayAddress, lowestHelperAddress, vmSubnetAddresses } from './subnet-addresses.js';
 import type { RenderedObject } from './rendered.js';
 import type { KubeOvnSubnet, KubeOvnVpc, KubeOvnVpcEgressGateway, NetworkAttachmentDefinition } from './types.js';
 
@@ -109,6 +109,8 @@ export function renderNetwork(ctx: RenderContext): RenderedObject[] {
           replicas: 1,
           externalSubnet: ctx.options.egressExternalSubnet,
           internalSubnet: ctx.names.subnet(firstSubnet.name),
+          // Pinned above the VMs' and helpers' addresses (subnet-addresses.ts): unpinned, its pod would take the first VM's.
+          internalIPs: [formatIpv4(egressGatewayAddress(ctx.build, firstSubnet.name)!)],
           policies: [{ snat: true, subnets: vpc.subnets.map((s) => ctx.names.subnet(s.name)) }],
         },
       };
@@ -149,7 +151,12 @@ export function vmNetworking(ctx: RenderContext, scope: VmScope): VmNetworking {
     const address = addresses.get(i);
     const helpersFrom = nic.subnet === undefined ? undefined : lowestHelperAddress(ctx.build, nic.subnet);
     if (address && helpersFrom !== undefined && parseIpv4(address) >= helpersFrom) {
-      reportVmProblem(ctx, scope, `nics.${i}`, `subnet '${nic.subnet}' is too small: ${address} would be one of the file-server and SSH jump pod addresses taken from its top; expected a larger CIDR`);
+      reportVmProblem(
+        ctx,
+        scope,
+        `nics.${i}`,
+        `subnet '${nic.subnet}' is too small: ${address} would be one of the addresses taken from its top for file-server and SSH jump pods (and an internet VPC's egress gateway); expected a larger CIDR`,
+      );
     }
     if (i === 0) {
       result.networks.push({ name, pod: {} });

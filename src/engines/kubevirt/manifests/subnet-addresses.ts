@@ -9,7 +9,12 @@
  * - helper pods of a VM whose first NIC is on the subnet (its file server and its SSH jump pod):
  *   from the top of the subnet down, two per such VM over the whole build, so they never meet a VM
  *   or another layer's helpers (Kube-OVN's IPAM hands out the lowest free address, which would
- *   take a VM's address if a helper pod started first).
+ *   take a VM's address if a helper pod started first);
+ * - the egress gateway of an `internet: true` VPC: the top address of the VPC's first subnet (its
+ *   internal subnet), above the helpers. The gateway is made with the network, before any VM, and
+ *   without `internalIPs` Kube-OVN would give its pod the lowest free address, the first VM's .2
+ *   (kubeovn/kube-ovn pkg/ipam/ip_range_list.go Allocate and
+ *   pkg/controller/vpc_egress_gateway.go, v1.16.2).
  */
 import type { Build, Layer, Vm } from '../../../core/config/model.js';
 import { planLayerNetwork } from '../../../core/network/address-plan.js';
@@ -38,14 +43,22 @@ export function helperAddresses(build: Build, layer: Layer, vm: Vm): HelperAddre
     .flatMap((l) => l.vms.map((v) => ({ l, v })))
     .filter(({ v }) => v.nics[0]?.subnet === subnet)
     .findIndex(({ l, v }) => l === layer && v === vm);
-  const top = broadcastAddress(parseCidr(declared.cidr)) - 1;
+  const top = broadcastAddress(parseCidr(declared.cidr)) - 1 - (egressGatewayAddress(build, subnet) === undefined ? 0 : 1);
   return { fileServer: formatIpv4(top - 2 * index), sshJump: formatIpv4(top - 2 * index - 1) };
 }
 
-/** The lowest helper address on `subnet` over the build, for the check that VMs stay below it. */
+/** The lowest address on `subnet` kept for helper pods and the egress gateway, for the check that VMs stay below it. */
 export function lowestHelperAddress(build: Build, subnet: string): number | undefined {
   const declared = build.network.vpcs.flatMap((v) => v.subnets).find((s) => s.name === subnet);
   const count = build.layers.flatMap((l) => l.vms).filter((v) => v.nics[0]?.subnet === subnet).length;
-  if (!declared || count === 0) return undefined;
-  return broadcastAddress(parseCidr(declared.cidr)) - 2 * count;
+  const gateway = egressGatewayAddress(build, subnet) === undefined ? 0 : 1;
+  if (!declared || count + gateway === 0) return undefined;
+  return broadcastAddress(parseCidr(declared.cidr)) - 2 * count - gateway;
+}
+
+/** The egress gateway's address when `subnet` is the first subnet of an `internet: true` VPC. */
+export function egressGatewayAddress(build: Build, subnet: string): number | undefined {
+  const vpc = build.network.vpcs.find((v) => v.internet && v.subnets[0]?.name === subnet);
+  const first = vpc?.subnets[0];
+  return first ? broadcastAddress(parseCidr(first.cidr)) - 1 : undefined;
 }

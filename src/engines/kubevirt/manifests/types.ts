@@ -72,6 +72,7 @@ export interface KubeOvnVpcEgressGateway extends KubeObject {
     replicas: number;
     externalSubnet: string;
     internalSubnet?: string;
+    internalIPs?: string[];
     policies: { snat: boolean; subnets?: string[]; ipBlocks?: string[] }[];
   };
 }
