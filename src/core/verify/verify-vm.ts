@@ -45,6 +45,8 @@ export async function verifyVm(vm: Vm, image: string, workDir: string): Promise<
     dependsOn: [],
     output: { ...vm.output, sbom: false },
   };
+  // The verify VM checks the image; it publishes nothing (no golden image behind a DataSource).
+  delete derived.output.dataSource;
   delete derived.bootWaitText;
   delete derived.shutdownCommand;
   if (verify.bootWaitText) derived.bootWaitText = verify.bootWaitText;

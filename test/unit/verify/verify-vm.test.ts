@@ -28,12 +28,16 @@ cdroms: [{ name: answers, files: [${file}], label: OEMDRV }]
 communicator: { type: ssh, sshUsername: root, sshPassword: pw-123 }
 provisioners: [{ type: shell, inline: [echo hi] }]
 shutdownCommand: poweroff
+output: { dataSource: { name: golden } }
 verify: { bootCommand: ["<waitSerial 'boot:'>", "guest<enter>"], checks: [ok] }`);
     const { vm: derived, instanceId } = await verifyVm(vm, '/out/base-web.qcow2', workDir());
     expect(instanceId).toBeUndefined();
     expect(derived).toMatchObject({ source: { kind: 'path', path: '/out/base-web.qcow2' }, cdroms: [], provisioners: [], bootCommand: ["<waitSerial 'boot:'>", 'guest<enter>'], bootWait: -1, dependsOn: [] });
     expect(derived.shutdownCommand).toBeUndefined();
     expect(derived.output.sbom).toBe(false);
+    // It checks the image and publishes nothing: no golden image behind a DataSource.
+    expect(vm.output.dataSource?.name).toBe('golden');
+    expect(derived.output.dataSource).toBeUndefined();
     expect(derived.communicator).toEqual(vm.communicator);
   });
 
