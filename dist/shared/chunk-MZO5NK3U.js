@@ -1,2 +1,0 @@
-import { createRequire as __rvCreateRequire } from 'node:module';
-const require = __rvCreateRequire(import.meta.url);
