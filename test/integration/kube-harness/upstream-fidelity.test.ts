@@ -3,12 +3,13 @@
  * cluster while every harness test passes. Each test names the upstream file and version it
  * follows. No guest boots here (the VMI-level items are in upstream-fidelity-vmi.test.ts).
  */
+import { createHash } from 'node:crypto';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, StorageV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MANAGED_POD_ANNOTATION } from '../../kube-harness/controllers/pod-runtime.js';
 import { KUBEVIRT_PROTOCOL, startKubeHarness, type KubeHarness } from '../../kube-harness/index.js';
-import { DV, EXPORT, VMI, VM_SNAPSHOT, VOLUME_SNAPSHOT, blankDisk, createCustom, getCustom, httpsRequest, putEgressExternalSubnet, waitFor, type Gvr, type Loose } from './helpers.js';
+import { DV, EXPORT, VM, VMI, VM_SNAPSHOT, VOLUME_SNAPSHOT, blankDisk, createCustom, getCustom, httpsRequest, putEgressExternalSubnet, waitFor, type Gvr, type Loose } from './helpers.js';
 
 const GATEWAYS: Gvr = { group: 'kubeovn.io', version: 'v1', plural: 'vpc-egress-gateways' };
 
@@ -256,6 +257,32 @@ describe('CDI StorageProfiles (kubevirt/containerized-data-importer v1.66.0)', (
     }
     await waitForProfile(custom, 'local-path', (p) => p === undefined);
   });
+
+  // kubevirt/containerized-data-importer pkg/controller/datavolume/util.go@v1.66.0
+  // renderPvcSpecVolumeModeAndAccessModesAndStorageClass: a named class that does not exist is no
+  // class (pkg/controller/common/util.go getStorageClassByName answers nil on NotFound), so a spec
+  // without accessModes fails with ErrStorageClassNotFound; controller-base.go syncCommon records it
+  // and waits for the class.
+  it('a DataVolume naming a StorageClass that does not exist stalls with MessageErrStorageClassNotFound until the class appears', async () => {
+    const ns = await harness.createNamespace();
+    const storage = kc.makeApiClient(StorageV1Api);
+    const message = 'PVC spec is missing accessMode and no storageClass to choose profile';
+    try {
+      await createCustom(kc, DV, ns, disk('orphan', { storageClassName: 'no-such-class' }));
+      const { object } = await waitFor(kc, DV, ns, 'orphan', (o) => o.status?.conditions?.some((c: Loose) => c.type === 'Bound' && c.reason === 'ErrClaimNotValid'));
+      expect(object.status.phase).toBeUndefined();
+      expect(object.status.conditions.find((c: Loose) => c.type === 'Bound').message).toBe(message);
+      const core = kc.makeApiClient(CoreV1Api);
+      expect((await core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items).toEqual([]);
+      const events = (await core.listNamespacedEvent({ namespace: ns })).items.filter((e) => e.involvedObject.name === 'orphan');
+      expect(events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'ErrClaimNotValid', message }));
+      await storage.createStorageClass({ body: { metadata: { name: 'no-such-class' }, provisioner: 'kubevirt.io.hostpath-provisioner', volumeBindingMode: 'Immediate' } });
+      await waitFor(kc, DV, ns, 'orphan', (o) => o.status?.phase === 'Succeeded');
+    } finally {
+      await harness.deleteNamespace(ns);
+      await storage.deleteStorageClass({ name: 'no-such-class' }).catch(() => undefined);
+    }
+  });
 });
 
 async function waitForProfile(custom: CustomObjectsApi, name: string, done: (p: Loose | undefined) => boolean): Promise<Loose> {
@@ -360,6 +387,68 @@ describe('virt-api subresource refusals (kubevirt/kubevirt v1.9.0 pkg/virt-api/r
     const base = `/apis/subresources.kubevirt.io/v1/namespaces/${ns}/virtualmachineinstances/nodisk`;
     expect(await refusedUpgrade(`${base}/portforward/22/tcp`)).toEqual({ status: 400, message: 'no network interfaces are present' });
     expect(await refusedUpgrade(`${base}/vnc`)).toEqual({ status: 400, message: 'VMI is not running' });
+    await harness.deleteNamespace(ns);
+  });
+});
+
+/** A VMI spec that fails at once (its ConfigMap does not exist), so no guest boots. */
+const failingSpec = {
+  domain: { devices: { disks: [{ name: 'cfg', disk: { bus: 'virtio' } }] }, resources: { requests: { memory: '64Mi' } } },
+  volumes: [{ name: 'cfg', configMap: { name: 'missing' } }],
+};
+
+describe('virt-controller and virt-api on VMs and launchers (kubevirt/kubevirt v1.9.0)', () => {
+  // pkg/virt-controller/services/template.go@v1.9.0 podLabels and pkg/apimachinery/labels.go@v1.9.0
+  // CalculateVirtualMachineInstanceID: vmi.kubevirt.io/id is the name, or past 63 characters its first
+  // 54, '-' and 8 hex digits of its SHA-1; kubevirt.io/domain is an annotation (DomainAnnotation).
+  it('a launcher pod is labelled vmi.kubevirt.io/id (hashed past 63 characters), and kubevirt.io/domain is only an annotation', async () => {
+    const ns = await harness.createNamespace();
+    const long = `a-vmi-whose-name-is-longer-than-a-label-value-may-be-${'x'.repeat(20)}`;
+    expect(long.length).toBeGreaterThan(63);
+    const core = kc.makeApiClient(CoreV1Api);
+    for (const name of ['short', long]) {
+      await createCustom(kc, VMI, ns, { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name, labels: { app: 'mine' } }, spec: failingSpec });
+      const { object: vmi } = await waitFor(kc, VMI, ns, name, (o) => o.status?.phase === 'Failed');
+      const pod = (await core.listNamespacedPod({ namespace: ns, labelSelector: `kubevirt.io/created-by=${vmi.metadata.uid}` })).items[0]!;
+      const id = name.length <= 63 ? name : `${name.slice(0, 54)}-${createHash('sha1').update(name).digest('hex').slice(0, 8)}`;
+      expect(pod.metadata?.labels).toEqual({ app: 'mine', 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': vmi.metadata.uid, 'vm.kubevirt.io/name': expect.any(String), 'vmi.kubevirt.io/id': id });
+      expect(pod.metadata?.annotations?.['kubevirt.io/domain']).toBe(name);
+      expect((await core.listNamespacedPod({ namespace: ns, labelSelector: `vmi.kubevirt.io/id=${id}` })).items).toHaveLength(1);
+    }
+    await harness.deleteNamespace(ns);
+  });
+
+  // pkg/virt-api/rest/lifecycle.go@v1.9.0 StopVMRequestHandler: for Always and Once the stop is only a
+  // patch of runStrategy to Halted, answered 202 whether or not the VMI has ended; Manual and
+  // RerunOnFailure need a VMI that has not (409 "VM is not running").
+  it('stop on runStrategy Once with a final VMI is 202 and halts the VM; on Manual it is 409', async () => {
+    const ns = await harness.createNamespace();
+    const vm = (name: string, runStrategy: string) => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name }, spec: { runStrategy, template: { spec: failingSpec } } });
+    const stop = async (name: string) => {
+      const res = await httpsRequest(`${harness.url}/apis/subresources.kubevirt.io/v1/namespaces/${ns}/virtualmachines/${name}/stop`, {
+        method: 'PUT',
+        ca: harness.caCert,
+        headers: { authorization: `Bearer ${harness.token}`, 'content-type': 'application/json' },
+        body: Buffer.from('{"gracePeriod":1}'),
+      });
+      return { status: res.status, message: res.status >= 400 ? (JSON.parse(res.body.toString()) as Loose).message : undefined };
+    };
+    await createCustom(kc, VM, ns, vm('once', 'Once'));
+    await waitFor(kc, VMI, ns, 'once', (o) => o.status?.phase === 'Failed');
+    expect((await stop('once')).status).toBe(202);
+    const { object: halted } = await waitFor(kc, VM, ns, 'once', (o) => o.status?.printableStatus === 'Stopped');
+    expect(halted.spec.runStrategy).toBe('Halted');
+
+    await createCustom(kc, VM, ns, vm('manual', 'Manual'));
+    const start = await httpsRequest(`${harness.url}/apis/subresources.kubevirt.io/v1/namespaces/${ns}/virtualmachines/manual/start`, {
+      method: 'PUT',
+      ca: harness.caCert,
+      headers: { authorization: `Bearer ${harness.token}`, 'content-type': 'application/json' },
+      body: Buffer.from('{}'),
+    });
+    expect(start.status).toBe(202);
+    await waitFor(kc, VMI, ns, 'manual', (o) => o.status?.phase === 'Failed');
+    expect(await stop('manual')).toEqual({ status: 409, message: expect.stringContaining('VM is not running') });
     await harness.deleteNamespace(ns);
   });
 });

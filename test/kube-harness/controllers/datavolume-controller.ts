@@ -157,7 +157,7 @@ export class DataVolumeController {
         this.claimNotValid(dv, modes.error, modes.event);
         return;
       }
-      const created = this.createClaim(dv, 'noClass' in modes ? { accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem' } : modes);
+      const created = this.createClaim(dv, modes);
       if (!created) return;
       claim = created;
       this.setStatus(dv, { phase: 'Pending', progress: 'N/A', bound: ['False', 'Pending', `PVC ${name} Pending`] });

@@ -42,7 +42,10 @@ export const KNOWN_PROVISIONERS: Record<string, ClaimPropertySet[]> = {
 };
 
 /** The modes CDI gives a DataVolume's claim, or the error it records (ErrClaimNotValid). */
-export type RenderedModes = { accessModes: string[]; volumeMode?: string } | { error: string; event: string } | { noClass: true };
+export type RenderedModes = { accessModes: string[]; volumeMode?: string } | { error: string; event: string };
+
+/** util.go MessageErrStorageClassNotFound (v1.66.0): the error and the event's message alike. */
+export const STORAGE_CLASS_NOT_FOUND = 'PVC spec is missing accessMode and no storageClass to choose profile';
 
 export class StorageProfiles {
   private readonly classes = mustResource('storage.k8s.io', 'storageclasses');
@@ -93,7 +96,10 @@ export class StorageProfiles {
     ) as Loose | undefined;
     const accessModes: string[] = spec.accessModes ?? [];
     const volumeMode: string | undefined = spec.volumeMode || undefined;
-    if (!sc) return accessModes.length ? { accessModes, ...(volumeMode ? { volumeMode } : {}) } : { noClass: true };
+    // No class (a named one that does not exist, or no default): nothing can supply the modes, so a
+    // spec without accessModes is refused rather than given RWO (renderPvcSpecFromAvailablePv finds
+    // no PV: the harness makes none ahead of their claims).
+    if (!sc) return accessModes.length ? { accessModes, ...(volumeMode ? { volumeMode } : {}) } : { error: STORAGE_CLASS_NOT_FOUND, event: STORAGE_CLASS_NOT_FOUND };
     const name = String(sc.metadata.name);
     const profile = this.api.tryGet(this.profiles, undefined, name) as Loose | undefined;
     const sets: ClaimPropertySet[] = profile?.status?.claimPropertySets ?? [];

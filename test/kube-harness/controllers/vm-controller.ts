@@ -279,8 +279,11 @@ export class VmController {
         else addRequest({ action: 'Start' });
         return;
       case 'stop':
-        if (!running && strategy !== 'Always') throw conflict(subject, 'VM is not running');
-        if (vmi && typeof grace === 'number') {
+        // kubevirt/kubevirt pkg/virt-api/rest/lifecycle.go@v1.9.0 StopVMRequestHandler: Always and Once
+        // only patch runStrategy to Halted (202), whatever the VMI; the others need a live VMI (409),
+        // and only a live VMI's grace period is patched.
+        if (!running && strategy !== 'Always' && strategy !== 'Once') throw conflict(subject, 'VM is not running');
+        if (running && typeof grace === 'number') {
           this.api.mutate(this.vmis, namespace, name, (o) => {
             (o as Loose).spec.terminationGracePeriodSeconds = grace;
           });

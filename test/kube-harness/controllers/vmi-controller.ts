@@ -7,10 +7,10 @@
  * (spec.terminationGracePeriodSeconds, capped by the harness's maxGraceSeconds), then lets it go.
  *
  * The streams behind the subresource API live here too: VNC (one session at a time;
- * preserveSession=false takes over), the serial console (read-only: the guest's console log), and
+ * preserveSession=false takes over, true is refused with virt-api's 500), the serial console (read-only: the guest's console log), and
  * port-forward to the guest.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, watch as watchFile } from 'node:fs';
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -164,9 +164,17 @@ export class VmiController {
       metadata: {
         name,
         namespace: vmi.metadata.namespace,
-        // kubevirt/kubevirt pkg/virt-controller/services/template.go podLabels (v1.9.0): the VMI's
+        // kubevirt/kubevirt pkg/virt-controller/services/template.go@v1.9.0 podLabels: the VMI's
         // labels, then KubeVirt's; vm.kubevirt.io/name is the hostname (pkg/util/net/dns/sanitize.go).
-        labels: { ...(vmi.metadata.labels ?? {}), 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': vmi.metadata.uid, 'vm.kubevirt.io/name': launcherHostname(vmi), 'kubevirt.io/domain': vmi.metadata.name },
+        // kubevirt.io/domain is an annotation only (renderLaunchManifest's DomainAnnotation), so a
+        // selector on it as a label would find no pod on a real cluster.
+        labels: {
+          ...(vmi.metadata.labels ?? {}),
+          'kubevirt.io': 'virt-launcher',
+          'kubevirt.io/created-by': vmi.metadata.uid,
+          'vm.kubevirt.io/name': launcherHostname(vmi),
+          'vmi.kubevirt.io/id': vmiId(vmi.metadata.name),
+        },
         annotations: { ...annotations, [MANAGED_POD_ANNOTATION]: 'virt-launcher', 'kubevirt.io/domain': vmi.metadata.name },
         ownerReferences: [{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', name: vmi.metadata.name, uid: vmi.metadata.uid, controller: true, blockOwnerDeletion: true }],
       },
@@ -243,21 +251,26 @@ export class VmiController {
     this.api.mutate(this.pods, namespace, podName, (p) => {
       (p as Loose).status = runningPodStatus(p as Loose, ip);
     });
-    const interfaces = vm.network.interfaces.length > 0 ? vm.network.interfaces : [{ name: 'default', mac: vm.mac }];
+    // kubevirt/kubevirt pkg/network/setup/netstat.go@v1.9.0 ifacesStatusFromDomainInterfaces: one
+    // entry per domain interface, named by its alias, the spec interface's name (`default` only when
+    // virt-api's defaulting made it); a VMI without interfaces has none, not an invented `default`.
+    const interfaces = vm.network.interfaces;
     this.setPhase(vmi, 'Running', (s) => {
       s.nodeName = NODE_NAME;
-      s.interfaces = interfaces.map((iface, i) => {
-        const address = i === 0 ? ip : iface.ip;
-        return {
-          name: iface.name,
-          interfaceName: `eth${i}`,
-          ...(address ? { ipAddress: address, ipAddresses: [address] } : {}),
-          mac: iface.mac || vm.mac,
-          infoSource: 'domain, multus-status',
-          linkState: 'up',
-          queueCount: 1,
-        };
-      });
+      if (interfaces.length === 0) delete s.interfaces;
+      else
+        s.interfaces = interfaces.map((iface, i) => {
+          const address = i === 0 ? ip : iface.ip;
+          return {
+            name: iface.name,
+            interfaceName: `eth${i}`,
+            ...(address ? { ipAddress: address, ipAddresses: [address] } : {}),
+            mac: iface.mac || vm.mac,
+            infoSource: 'domain, multus-status',
+            linkState: 'up',
+            queueCount: 1,
+          };
+        });
       s.launcherContainerImageVersion = 'quay.io/kubevirt/virt-launcher:v1.9.0';
       s.machine = { type: 'pc-q35-7.2' };
       s.migrationMethod = 'BlockMigration';
@@ -346,7 +359,13 @@ export class VmiController {
     const { entry, vm } = this.running(namespace, name);
     if (!vm.hasGraphics) throw badRequest('No graphics devices are present.');
     if (entry.vnc && !entry.vnc.destroyed) {
-      if (preserveSession) throw new ApiError(409, 'Conflict', 'Operation cannot be fulfilled: a VNC session is already active and preserveSession=true');
+      // kubevirt/kubevirt pkg/virt-handler/rest/console.go@v1.9.0 VNCHandler refuses with 503; virt-api
+      // (pkg/virt-api/rest/dialers.go handlerDial.Dial) wraps the failed handshake, with
+      // client-go's EnrichError text, as k8s.io/apimachinery's NewInternalError (500, no retryAfterSeconds).
+      if (preserveSession) {
+        const why = "Can't connect to websocket (503): websocket: bad handshake: application info: Active VNC connection. Request denied.";
+        throw new ApiError(500, 'InternalError', `Internal error occurred: ${why}`, { causes: [{ message: why }] });
+      }
       entry.vnc.destroy();
     }
     const stream = await vm.machine.openVnc(AbortSignal.timeout(10_000));
@@ -440,4 +459,14 @@ export function launcherHostname(vmi: Loose): string {
   const hostname: unknown = vmi.spec?.hostname;
   if (typeof hostname === 'string' && hostname !== '') return hostname;
   return String(vmi.metadata.name).split('.')[0]!.slice(0, 63);
+}
+
+/**
+ * The launcher pod's vmi.kubevirt.io/id label, as kubevirt/kubevirt
+ * pkg/apimachinery/labels.go@v1.9.0 CalculateVirtualMachineInstanceID makes it: the name when it
+ * fits a label value (63), else its first 54 characters, '-' and 8 hex digits of its SHA-1.
+ */
+export function vmiId(name: string): string {
+  if (name.length <= 63) return name;
+  return `${name.slice(0, 54)}-${createHash('sha1').update(name).digest('hex').slice(0, 8)}`;
 }
