@@ -285,6 +285,34 @@ describe('CDI StorageProfiles (kubevirt/containerized-data-importer v1.66.0)', (
   });
 });
 
+describe('CDI clone validation (kubevirt/containerized-data-importer v1.66.0)', () => {
+  // pkg/controller/datavolume/pvc-clone-controller.go@v1.66.0 validateCloneAndSourcePVC/validateClone
+  // and pkg/controller/common/util.go@v1.66.0 ValidateRequestedCloneSize: an explicit `pvc` spec below
+  // the source claim's request gets no claim and a Warning CloneValidationFailed event; the phase is
+  // left alone (syncDataVolumeStatusPhaseWithEvent with the DataVolume's own phase).
+  it('a pvc-spec clone smaller than its source gets no claim, only a CloneValidationFailed event', async () => {
+    const ns = await harness.createNamespace();
+    const pvcSpec = (storage: string) => ({ accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem', resources: { requests: { storage } } });
+    const clone = (name: string, storage: string) => ({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name }, spec: { source: { pvc: { namespace: ns, name: 'src' } }, pvc: pvcSpec(storage) } });
+    await createCustom(kc, DV, ns, { apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name: 'src' }, spec: { source: { blank: {} }, pvc: pvcSpec('32Mi') } });
+    await waitFor(kc, DV, ns, 'src', (o) => o.status?.phase === 'Succeeded');
+    await createCustom(kc, DV, ns, clone('small', '16Mi'));
+    const core = kc.makeApiClient(CoreV1Api);
+    const message = `The clone doesn't meet the validation requirements: target resources requests storage size is smaller than the source ${16 * 2 ** 20} < ${32 * 2 ** 20}`;
+    let events: Loose[] = [];
+    for (let i = 0; i < 100 && events.length === 0; i++) {
+      events = (await core.listNamespacedEvent({ namespace: ns })).items.filter((e) => e.involvedObject.name === 'small' && e.reason === 'CloneValidationFailed');
+      if (events.length === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(events).toEqual([expect.objectContaining({ type: 'Warning', message })]);
+    await createCustom(kc, DV, ns, clone('same', '32Mi'));
+    await waitFor(kc, DV, ns, 'same', (o) => o.status?.phase === 'Succeeded');
+    expect((await getCustom(kc, DV, ns, 'small')).status?.phase).toBeUndefined();
+    expect((await core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items.map((c) => c.metadata?.name).sort()).toEqual(['same', 'src']);
+    await harness.deleteNamespace(ns);
+  });
+});
+
 async function waitForProfile(custom: CustomObjectsApi, name: string, done: (p: Loose | undefined) => boolean): Promise<Loose> {
   for (let i = 0; i < 100; i++) {
     const p = (await custom.getClusterCustomObject({ group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'storageprofiles', name }).catch(() => undefined)) as Loose | undefined;
