@@ -1,0 +1,15 @@
+/**
+ * After a build through the CLI bundle: no qemu or helper process of that build, no temp folder
+ * of it, none of the folders and ports its log announced.
+ */
+import { existsSync } from 'node:fs';
+import { expect } from 'vitest';
+import { announcedPorts, announcedTempDirs, isListening, leftovers } from './cli-build.js';
+
+export async function expectNothingLeft(buildName: string, stderr: string): Promise<void> {
+  const left = leftovers(buildName);
+  expect(left.processes, 'qemu or helper processes left behind').toEqual([]);
+  expect(left.tempDirs, 'temp directories left behind').toEqual([]);
+  for (const dir of announcedTempDirs(stderr)) expect(existsSync(dir), `${dir} left behind`).toBe(false);
+  for (const port of announcedPorts(stderr)) expect(await isListening(port), `port ${port} still listening`).toBe(false);
+}
