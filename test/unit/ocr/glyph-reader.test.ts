@@ -82,6 +82,15 @@ describe('the screen reader on text consoles', () => {
     expectText(read.text, ['boot:', 'SYSLINUX 6\\.04']);
   });
 
+  it('reads a screen the table did not learn from (real Debian at its login prompt) from its glyphs, tty1 included', async () => {
+    // debian-login-720x400.png was added after src/core/ocr/learned-glyphs.json was learned, so the
+    // table could only know its glyphs from other screens in the same VGA font. Tesseract alone
+    // reads "tty1" as "ttyl".
+    const read = await reader.read(screen('debian-login-720x400.png'));
+    expect(read.source).toBe('glyphs');
+    expectText(read.text, ['^Debian GNU/Linux 12 debian tty1$', '^debian login: _$']);
+  });
+
   it('reads the installer from its glyphs and the few unknown rows with Tesseract, then remembers those rows', async () => {
     const image = screen('debian-installer-language-1024x768.png');
     const first = await reader.read(image);

@@ -37,6 +37,9 @@ describe('OCR of real screens', () => {
     ['syslinux-boot-720x400.png', ['boot:', 'SYSLINUX 6\\.04', 'ruddervirt test guest: type "guest" or "guest seed=URL", then Enter', 'Booting from Hard Disk']],
     // The same guest booted to its shell, the kernel log above it.
     ['guest-shell-720x400.png', ['guest: ssh ready', 'guest: dhcp eth0 10\\.0\\.2\\.15', 'BusyBox v1\\.35\\.0', 'root@guest ?: ?/#']],
+    // Real Debian 12 (test/fixtures/debian.ts) booted to its login prompt on tty1 (VGA text mode).
+    // Tesseract alone reads "tty1" as "ttyl"; the glyph reader reads it right (glyph-reader.test.ts).
+    ['debian-login-720x400.png', ['debian login:', 'Debian GNU/Linux 12 debian tty[1l]']],
     // OVMF's BdsDxe lines and syslinux.efi's prompt on the UEFI framebuffer.
     ['ovmf-boot-1280x800.png', ['BdsDxe: loading Boot0001 "UEFI Misc Device"', 'boot:']],
     // Debian 12's netboot installer: the isolinux menu, then the text installer's first question.
