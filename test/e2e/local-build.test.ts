@@ -9,23 +9,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ensureGuestImage } from '../fixtures/guest.js';
-import { announcedPorts, announcedTempDirs, isListening, leftovers, quickstartVariant, runCli, waitForOutput } from './helpers/cli-build.js';
+import { quickstartVariant, runCli, waitForOutput } from './helpers/cli-build.js';
+import { expectNothingLeft } from './helpers/nothing-left.js';
 
 const BUILD_TIMEOUT = 8 * 60_000;
 // OVMF reaches the guest's boot: prompt later than SeaBIOS, and keys typed before it are lost.
 const UEFI = { efiFirmware: true, bootWait: '20s' };
 const cleanupDirs: string[] = [];
 let guestImage = '';
-
-async function expectNothingLeft(buildName: string, stderr: string): Promise<void> {
-  const left = leftovers(buildName);
-  expect(left.processes, 'qemu or helper processes left behind').toEqual([]);
-  expect(left.tempDirs, 'temp directories left behind').toEqual([]);
-  for (const dir of announcedTempDirs(stderr)) expect(existsSync(dir), `${dir} left behind`).toBe(false);
-  const ports = announcedPorts(stderr);
-  expect(ports.length).toBeGreaterThan(0);
-  for (const port of ports) expect(await isListening(port), `port ${port} still listening`).toBe(false);
-}
 
 /** Boots `image` with a fresh build whose only job is to print what the first build left inside. */
 async function readBackFromImage(image: string, name: string, efi: boolean): Promise<string> {
@@ -84,7 +75,7 @@ describe('ruddervirt build on the local engine (real QEMU guest, TCG)', () => {
         expect(run.stderr).toMatch(/http: GET \/seed\.sh → 200/);
         // No secret in the log.
         expect(run.stderr).not.toContain('rv-quickstart-pw');
-        await expectNothingLeft(name, run.stderr);
+        await expectNothingLeft(name, run.stderr, { portsAnnounced: true });
 
         // Unchanged, the layer is reused from the layer cache: no VM, same image.
         const again = runCli(['build', file, '--output', path.join(dir, 'again')]);
@@ -120,7 +111,7 @@ describe('ruddervirt build on the local engine (real QEMU guest, TCG)', () => {
       expect(tail).toMatch(/^last serial console lines:\n/);
       expect(tail).toMatch(/\| guest: /);
       expect(existsSync(path.join(dir, 'out', 'logs', 'base-guest', 'failure.png'))).toBe(true);
-      await expectNothingLeft(name, run.stderr);
+      await expectNothingLeft(name, run.stderr, { portsAnnounced: true });
     },
     BUILD_TIMEOUT,
   );
@@ -153,7 +144,7 @@ describe('ruddervirt build on the local engine (real QEMU guest, TCG)', () => {
       expect(serial).toMatch(/Command line: .* token=\*\*\*/);
       for (const f of readdirSync(logs)) expect(readFileSync(path.join(logs, f)).includes(TOKEN), `${f} holds the secret`).toBe(false);
       expect(run.stderr + run.stdout).not.toContain(TOKEN);
-      await expectNothingLeft(name, run.stderr);
+      await expectNothingLeft(name, run.stderr, { portsAnnounced: true });
     },
     BUILD_TIMEOUT,
   );
@@ -170,7 +161,7 @@ describe('ruddervirt build on the local engine (real QEMU guest, TCG)', () => {
       run.child.kill('SIGINT');
       expect(await run.done, run.stderr).toBe(130);
       expect(run.stderr).toMatch(/cancelled/i);
-      await expectNothingLeft(name, run.stderr);
+      await expectNothingLeft(name, run.stderr, { portsAnnounced: true });
     },
     BUILD_TIMEOUT,
   );

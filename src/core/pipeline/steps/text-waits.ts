@@ -104,8 +104,9 @@ export class TextWaiter {
     this.count++;
     const started = Date.now();
     // Which reader answered (the console's glyphs, Tesseract or both) tells a slow wait's cause.
-    const readBy = wait.source === 'screen' ? ` (screen read by ${await this.waitForScreen(wait, signal)})` : '';
-    if (wait.source !== 'screen') await this.waitForSerial(wait, signal);
+    let readBy = '';
+    if (wait.source === 'screen') readBy = ` (screen read by ${await this.waitForScreen(wait, signal)})`;
+    else await this.waitForSerial(wait, signal);
     this.options.logger.info(`boot command: ${describeTextWait(wait)} appeared after ${formatGoDuration(Date.now() - started)}${readBy}`);
   }
 
