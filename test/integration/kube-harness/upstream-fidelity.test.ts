@@ -311,6 +311,56 @@ describe('CDI clone validation (kubevirt/containerized-data-importer v1.66.0)', 
     expect((await core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items.map((c) => c.metadata?.name).sort()).toEqual(['same', 'src']);
     await harness.deleteNamespace(ns);
   });
+
+  // pkg/controller/datavolume/pvc-clone-controller.go@v1.66.0 validateClone only holds a `storage`
+  // spec with a size to the source's request when the source claim is Block; detectCloneSize
+  // gives a size-less one the source image's virtual size plus the fs overhead
+  // (common/util.go InflateSizeWithOverhead); the host-assisted clone controller,
+  // pkg/controller/clone-controller.go@v1.66.0 ValidateCanCloneSourceAndTargetSpec, then compares
+  // usable space and only retries: no event, and the DataVolume stays CloneScheduled
+  // (datavolume/clone-controller-base.go@v1.66.0 updateStatusPhase).
+  it('a storage-spec clone smaller than a Filesystem source stays CloneScheduled; from a Block source it is refused; without a size it gets the source size plus overhead', async () => {
+    const ns = await harness.createNamespace();
+    const core = kc.makeApiClient(CoreV1Api);
+    const storageSpec = (storage?: string) => ({ ...(storage ? { resources: { requests: { storage } } } : {}) });
+    const clone = (name: string, from: string, storage?: string) => ({
+      apiVersion: 'cdi.kubevirt.io/v1beta1',
+      kind: 'DataVolume',
+      metadata: { name },
+      spec: { source: { pvc: { namespace: ns, name: from } }, storage: storageSpec(storage) },
+    });
+    const source = (name: string, volumeMode: string) => ({
+      apiVersion: 'cdi.kubevirt.io/v1beta1',
+      kind: 'DataVolume',
+      metadata: { name },
+      spec: { source: { blank: {} }, pvc: { accessModes: ['ReadWriteOnce'], volumeMode, resources: { requests: { storage: '32Mi' } } } },
+    });
+    await createCustom(kc, DV, ns, source('fs', 'Filesystem'));
+    await createCustom(kc, DV, ns, source('block', 'Block'));
+    await waitFor(kc, DV, ns, 'fs', (o) => o.status?.phase === 'Succeeded');
+    await waitFor(kc, DV, ns, 'block', (o) => o.status?.phase === 'Succeeded');
+
+    await createCustom(kc, DV, ns, clone('fs-small', 'fs', '16Mi'));
+    await createCustom(kc, DV, ns, clone('block-small', 'block', '16Mi'));
+    await createCustom(kc, DV, ns, clone('fs-unsized', 'fs'));
+    const unsized = await waitFor(kc, DV, ns, 'fs-unsized', (o) => o.status?.phase === 'Succeeded');
+    expect(unsized.object.metadata.annotations?.['cdi.kubevirt.io/permissiveClone']).toBeUndefined();
+    // 32 MiB (a blank image fills its claim) times 1 + 0.055, CDIConfig's global overhead.
+    const claim = await core.readNamespacedPersistentVolumeClaim({ namespace: ns, name: 'fs-unsized' });
+    expect(claim.spec?.resources?.requests?.storage).toBe(String(Math.ceil(32 * 2 ** 20 * 1.055)));
+
+    const small = await waitFor(kc, DV, ns, 'fs-small', (o) => o.status?.phase === 'CloneScheduled');
+    expect(small.object.status.conditions.find((c: Loose) => c.type === 'Bound').status).toBe('True');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await getCustom(kc, DV, ns, 'fs-small')).status?.phase).toBe('CloneScheduled');
+    const events = (await core.listNamespacedEvent({ namespace: ns })).items;
+    expect(events.filter((e) => e.involvedObject.name === 'fs-small' && e.type === 'Warning')).toEqual([]);
+    const message = `The clone doesn't meet the validation requirements: target resources requests storage size is smaller than the source ${16 * 2 ** 20} < ${32 * 2 ** 20}`;
+    expect(events.filter((e) => e.involvedObject.name === 'block-small' && e.reason === 'CloneValidationFailed')).toEqual([expect.objectContaining({ type: 'Warning', message })]);
+    const claims = (await core.listNamespacedPersistentVolumeClaim({ namespace: ns })).items.map((c) => c.metadata?.name).sort();
+    expect(claims).toEqual(['block', 'fs', 'fs-small', 'fs-unsized']);
+    await harness.deleteNamespace(ns);
+  });
 });
 
 async function waitForProfile(custom: CustomObjectsApi, name: string, done: (p: Loose | undefined) => boolean): Promise<Loose> {

@@ -8,13 +8,15 @@
  * - registry: only with a `resolveRegistryImage` hook; otherwise Failed with a condition saying why;
  * - blank: a sparse disk of the claim's size;
  * - pvc / snapshot (clone): waits until the source is populated and no running VMI uses it (CDI's
- *   CloneSourceInUse), then copies it; a target smaller than the source fails;
+ *   CloneSourceInUse), then copies it; a target smaller than the source gets no claim or waits
+ *   in CloneScheduled, as CDI's validation paths decide (refusesSmallerClone, hostCloneProblem);
  * - upload: an upload pod appears and the DataVolume becomes UploadReady; data arrives through
  *   the upload proxy (upload-proxy.ts).
  * Phases, conditions (Bound, Running, Ready) and events follow CDI's (kubevirt/containerized-data-importer
  * staging/src/kubevirt.io/containerized-data-importer-api/pkg/apis/core/v1beta1/types.go and
  * doc/datavolumes.md, v1.66.0).
  */
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -54,6 +56,10 @@ const FINAL = new Set(['Succeeded', 'Failed']);
 /** Work-queue keys of StorageClasses whose StorageProfile to reconcile. */
 const PROFILE_KEY = 'storageprofile:';
 const COMPONENT = 'datavolume-controller';
+const CONTENT_TYPE_ANNOTATION = 'cdi.kubevirt.io/storage.contentType';
+/** kubevirt/containerized-data-importer pkg/controller/common/util.go@v1.66.0 AnnPermissiveClone. */
+const PERMISSIVE_CLONE_ANNOTATION = 'cdi.kubevirt.io/permissiveClone';
+const MiB = 1024 * 1024;
 
 function percent(fraction: number): string {
   return `${(Math.floor(fraction * 10000) / 100).toFixed(2)}%`;
@@ -66,6 +72,8 @@ export class DataVolumeController {
   private readonly secrets = mustResource('', 'secrets');
   private readonly configMaps = mustResource('', 'configmaps');
   private readonly snapshots = mustResource('snapshot.storage.k8s.io', 'volumesnapshots');
+  private readonly storageClasses = mustResource('storage.k8s.io', 'storageclasses');
+  private readonly cdiConfigs = mustResource('cdi.kubevirt.io', 'cdiconfigs');
   private readonly profiles: StorageProfiles;
   private readonly queue: WorkQueue;
   private readonly tasks = new Map<string, { abort: AbortController; done: Promise<void> }>();
@@ -228,28 +236,172 @@ export class DataVolumeController {
   }
 
   /**
-   * kubevirt/containerized-data-importer pkg/controller/datavolume/pvc-clone-controller.go@v1.66.0
-   * validateCloneAndSourcePVC and validateClone: a PVC clone with an explicit `pvc` spec whose
-   * request is below the source claim's request gets no claim, only a Warning CloneValidationFailed
-   * event (pkg/controller/common/util.go ValidateRequestedCloneSize's text); the phase is left as it
-   * was. A `storage` spec is checked later by the clone planner, which the harness does not model.
+   * The checks CDI makes before it creates a clone's claim; a failure gets no claim, only a Warning
+   * CloneValidationFailed event with MessageCloneValidationFailed's text, and the phase is left as
+   * it was (kubevirt/containerized-data-importer v1.66.0):
+   * - pvc source, pkg/controller/datavolume/pvc-clone-controller.go@v1.66.0 validateClone: the
+   *   content types must match; an explicit `pvc` spec must request at least the source claim's
+   *   request (pkg/controller/common/util.go ValidateRequestedCloneSize). A `storage` spec is held
+   *   to that only when it names a size and the source claim is Block ("TODO: Spec.Storage API
+   *   needs a better more complex check ... to account for fsOverhead"); its size is the effective
+   *   one (GetEffectiveStorageResources: raised to the StorageProfile's
+   *   cdi.kubevirt.io/minimumSupportedPvcSize).
+   * - snapshot source, pkg/controller/datavolume/snapshot-clone-controller.go@v1.66.0
+   *   validateSnapshotClone: a named size (either spec) must be at least a non-zero restoreSize.
    */
   private refusesSmallerClone(dv: Loose): boolean {
-    const source: Loose | undefined = dv.spec.source?.pvc;
-    if (!source || !dv.spec.pvc) return false;
-    const src = this.api.tryGet(this.claims, source.namespace ?? dv.metadata.namespace, source.name) as Loose | undefined;
-    const sourceBytes = quantityBytes(src?.spec?.resources?.requests?.storage);
-    const targetBytes = quantityBytes(dv.spec.pvc.resources?.requests?.storage);
-    if (sourceBytes === undefined || targetBytes === undefined || sourceBytes <= targetBytes) return false;
-    const message = `The clone doesn't meet the validation requirements: target resources requests storage size is smaller than the source ${targetBytes} < ${sourceBytes}`;
-    this.events.record(dv as KubeObject, 'Warning', 'CloneValidationFailed', message, COMPONENT);
+    const problem = this.cloneValidationProblem(dv);
+    if (problem === undefined) return false;
+    this.events.record(dv as KubeObject, 'Warning', 'CloneValidationFailed', `The clone doesn't meet the validation requirements: ${problem}`, COMPONENT);
     return true;
+  }
+
+  private cloneValidationProblem(dv: Loose): string | undefined {
+    const source: Loose = dv.spec.source ?? {};
+    const explicitPvc = dv.spec.pvc !== undefined;
+    const requested = explicitPvc ? dv.spec.pvc.resources?.requests?.storage : dv.spec.storage?.resources?.requests?.storage;
+    const targetBytes = explicitPvc ? quantityBytes(requested) : this.effectiveSize(dv.spec.storage ?? {}, quantityBytes(requested));
+    const tooSmall = (sourceBytes: number | undefined) =>
+      sourceBytes === undefined || targetBytes === undefined
+        ? 'source/target missing storage resource requests'
+        : sourceBytes > targetBytes
+          ? `target resources requests storage size is smaller than the source ${targetBytes} < ${sourceBytes}`
+          : undefined;
+    if (source.pvc) {
+      const src = this.api.tryGet(this.claims, source.pvc.namespace ?? dv.metadata.namespace, source.pvc.name) as Loose | undefined;
+      if (!src) return undefined; // CloneWithoutSource: the harness waits in clone()
+      const sourceType: string = src.metadata.annotations?.[CONTENT_TYPE_ANNOTATION] || 'kubevirt';
+      const targetType: string = dv.spec.contentType || 'kubevirt';
+      if (sourceType !== targetType) return `Source contentType (${sourceType}) and target contentType (${targetType}) do not match`;
+      if (explicitPvc || (requested !== undefined && (src.spec?.volumeMode ?? 'Filesystem') === 'Block')) return tooSmall(quantityBytes(src.spec?.resources?.requests?.storage));
+      return undefined;
+    }
+    if (source.snapshot) {
+      const snap = this.api.tryGet(this.snapshots, source.snapshot.namespace ?? dv.metadata.namespace, source.snapshot.name) as Loose | undefined;
+      const restore = quantityBytes(snap?.status?.restoreSize);
+      if (!snap?.status?.readyToUse || restore === undefined) return undefined; // the harness waits in clone()
+      if (requested !== undefined && restore > 0) return tooSmall(restore);
+      if (requested === undefined && restore === 0) return "size not specified by user/provisioner, can't tell how much needed for restore";
+    }
+    return undefined;
+  }
+
+  /**
+   * kubevirt/containerized-data-importer pkg/controller/common/util.go@v1.66.0
+   * GetEffectiveVolumeSize: a request below the class's StorageProfile annotation
+   * cdi.kubevirt.io/minimumSupportedPvcSize is raised to it.
+   */
+  private effectiveSize(spec: Loose, bytes: number | undefined): number | undefined {
+    if (bytes === undefined) return undefined;
+    const className: string | undefined = spec.storageClassName ?? this.defaultClassName();
+    const profile = className ? (this.api.tryGet(this.profiles.profiles, undefined, className) as Loose | undefined) : undefined;
+    const minimum = quantityBytes(profile?.metadata?.annotations?.['cdi.kubevirt.io/minimumSupportedPvcSize']);
+    return minimum !== undefined && bytes < minimum ? minimum : bytes;
+  }
+
+  private defaultClassName(): string | undefined {
+    return this.api.list(this.storageClasses, undefined).find((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true')?.metadata.name;
+  }
+
+  /**
+   * The filesystem overhead of a class: CDIConfig status.filesystemOverhead.storageClass[class],
+   * else .global (kubevirt/containerized-data-importer pkg/controller/common/util.go@v1.66.0
+   * GetFilesystemOverheadForStorageClass).
+   */
+  private filesystemOverhead(className: string | undefined): number {
+    const config = this.api.tryGet(this.cdiConfigs, undefined, 'config') as Loose | undefined;
+    const overhead = config?.status?.filesystemOverhead ?? {};
+    return Number((className ? overhead.storageClass?.[className] : undefined) ?? overhead.global ?? '0.055');
+  }
+
+  /**
+   * The size of a `storage`-spec PVC clone's claim, and whether the clone is permissive
+   * (kubevirt/containerized-data-importer pkg/controller/datavolume/pvc-clone-controller.go@v1.66.0
+   * detectCloneSize). Without a size, a Filesystem source of content type kubevirt gives its
+   * image's virtual size (CDI's size-detection pod runs qemu-img on it once the source is
+   * populated; the harness's images are raw, so the file's size), any other source its
+   * status.capacity; a Filesystem target then gets the fs overhead on top
+   * (common/util.go InflateSizeWithOverhead, pkg/util/util.go GetRequiredSpace: rounded up to 1 MiB,
+   * times 1 + overhead). The clone is permissive (annotation cdi.kubevirt.io/permissiveClone, which
+   * skips the clone controller's size check) when the source's capacity exceeds that virtual size,
+   * or when a named size for a Block target of a Filesystem kubevirt source covers it.
+   * `undefined` while the source cannot say its size yet.
+   */
+  private cloneSize(dv: Loose, volumeMode: string): { storage: string | number; permissive: boolean } | undefined {
+    const spec: Loose = dv.spec.storage ?? {};
+    const requested = spec.resources?.requests?.storage;
+    const requestedBytes = quantityBytes(requested);
+    const sizeRequired = requestedBytes === undefined || requestedBytes === 0;
+    const src = this.sourceClaim(dv);
+    const targetIsBlock = volumeMode === 'Block';
+    const sourceIsFilesystem = (src?.spec?.volumeMode ?? 'Filesystem') === 'Filesystem';
+    const sourceIsKubevirt = src?.metadata?.annotations?.[CONTENT_TYPE_ANNOTATION] === 'kubevirt';
+    if (!sizeRequired && (!targetIsBlock || !sourceIsFilesystem || !sourceIsKubevirt)) return { storage: requested, permissive: false };
+    const capacity = quantityBytes(src?.status?.capacity?.storage);
+    let virtual: number | undefined;
+    if (src && sourceIsFilesystem && sourceIsKubevirt) {
+      if (!this.sourcePopulated(src)) return undefined;
+      const file = this.files.claimFile(src.metadata.namespace, src.metadata.name);
+      virtual = existsSync(file) ? statSync(file).size : capacity;
+    } else virtual = capacity;
+    if (virtual === undefined) return undefined;
+    const permissive = sizeRequired ? capacity !== undefined && capacity > virtual : requestedBytes >= virtual;
+    if (!sizeRequired) return { storage: requested, permissive };
+    const overhead = this.filesystemOverhead(spec.storageClassName ?? this.defaultClassName());
+    const storage = targetIsBlock ? virtual : Math.ceil(Math.ceil(virtual / MiB) * MiB * (1 + overhead));
+    return { storage, permissive };
+  }
+
+  /** The source claim's DataVolume, if it has one, has Succeeded (common/util.go IsPopulated). */
+  private sourcePopulated(src: Loose): boolean {
+    const owner = (src.metadata.ownerReferences ?? []).find((r: Loose) => r.kind === 'DataVolume');
+    if (!owner) return true;
+    const ownerDv = this.api.tryGet(this.dataVolumes, src.metadata.namespace, owner.name) as Loose | undefined;
+    return !ownerDv || ownerDv.status?.phase === 'Succeeded';
+  }
+
+  /**
+   * The host-assisted clone controller's check before it starts the source pod
+   * (kubevirt/containerized-data-importer pkg/controller/clone-controller.go@v1.66.0
+   * ValidateCanCloneSourceAndTargetSpec and getUsableSpace): the volume modes may differ only for
+   * content type kubevirt; unless the target claim is permissive, the source's usable space must not
+   * exceed the target's, where a Filesystem claim's usable space is its request less the fs
+   * overhead (pkg/util/util.go GetUsableSpace: ceil(request / (1 + overhead)) rounded down to 1 MiB)
+   * and a Block claim's is its request. A failure is only returned to the work queue, which retries
+   * it: no event, and the DataVolume stays CloneScheduled (clone-controller-base.go
+   * updateStatusPhase). The harness serves no CSIDriver, so CDI would not use its clone populator
+   * (datavolume/controller-base.go shouldUseCDIPopulator) and this is the path it takes.
+   */
+  private hostCloneProblem(src: Loose, target: Loose): string | undefined {
+    const sourceMode: string = src.spec?.volumeMode ?? 'Filesystem';
+    const targetMode: string = target.spec?.volumeMode ?? 'Filesystem';
+    const contentType: string = src.metadata.annotations?.[CONTENT_TYPE_ANNOTATION] || 'kubevirt';
+    if (sourceMode !== targetMode && contentType !== 'kubevirt') return `source volumeMode (${sourceMode}) and target volumeMode (${targetMode}) do not match, contentType (${contentType})`;
+    const usable = (claim: Loose): number => {
+      const request = quantityBytes(claim.spec?.resources?.requests?.storage) ?? 0;
+      if ((claim.spec?.volumeMode ?? 'Filesystem') !== 'Filesystem') return request;
+      const overhead = this.filesystemOverhead(claim.spec?.storageClassName);
+      return Math.floor(Math.ceil(request / (1 + overhead)) / MiB) * MiB;
+    };
+    if (target.metadata.annotations?.[PERMISSIVE_CLONE_ANNOTATION] === undefined && usable(src) > usable(target)) return 'target resources requests storage size is smaller than the source';
+    return undefined;
   }
 
   private createClaim(dv: Loose, modes: { accessModes: string[]; volumeMode?: string }): Loose | undefined {
     const spec: Loose = dv.spec.pvc ?? dv.spec.storage ?? {};
     let storage = spec.resources?.requests?.storage;
-    if (storage === undefined) {
+    let permissive = false;
+    if (!dv.spec.pvc && dv.spec.source?.pvc) {
+      const sized = this.cloneSize(dv, modes.volumeMode ?? 'Filesystem');
+      if (!sized) return undefined; // waits for the clone source to say its size
+      ({ storage, permissive } = sized);
+      if (permissive) {
+        this.api.mutate(this.dataVolumes, dv.metadata.namespace, dv.metadata.name, (o) => {
+          if (o.metadata.annotations?.[PERMISSIVE_CLONE_ANNOTATION] === 'true') return false;
+          o.metadata.annotations = { ...(o.metadata.annotations ?? {}), [PERMISSIVE_CLONE_ANNOTATION]: 'true' };
+        });
+      }
+    } else if (storage === undefined) {
       const sourceClaim = this.sourceClaim(dv);
       storage = sourceClaim?.status?.capacity?.storage;
       if (storage === undefined) return undefined; // waits for the clone source to say its size
@@ -261,12 +413,16 @@ export class DataVolumeController {
         name: dv.metadata.name,
         namespace: dv.metadata.namespace,
         labels: { app: 'containerized-data-importer', 'app.kubernetes.io/component': 'storage', 'app.kubernetes.io/managed-by': 'cdi-controller', ...(dv.metadata.labels ?? {}) },
-        annotations: { 'cdi.kubevirt.io/storage.contentType': dv.spec.contentType ?? 'kubevirt', 'cdi.kubevirt.io/createdForDataVolume': dv.metadata.uid },
+        annotations: {
+          [CONTENT_TYPE_ANNOTATION]: dv.spec.contentType ?? 'kubevirt',
+          'cdi.kubevirt.io/createdForDataVolume': dv.metadata.uid,
+          ...(permissive ? { [PERMISSIVE_CLONE_ANNOTATION]: 'true' } : {}),
+        },
         ownerReferences: [{ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', name: dv.metadata.name, uid: dv.metadata.uid, controller: true, blockOwnerDeletion: true }],
       },
       spec: {
         accessModes: modes.accessModes,
-        resources: { requests: { storage } },
+        resources: { requests: { storage: typeof storage === 'number' ? String(storage) : storage } },
         volumeMode: modes.volumeMode ?? 'Filesystem',
         ...(spec.storageClassName ? { storageClassName: spec.storageClassName } : {}),
       },
@@ -380,7 +536,6 @@ export class DataVolumeController {
     const source: Loose = dv.spec.source;
     const namespace: string = dv.metadata.namespace;
     let from: string;
-    let sourceSize: number | undefined;
     let sourceName: string;
     if (source.pvc) {
       const ns: string = source.pvc.namespace ?? namespace;
@@ -403,8 +558,14 @@ export class DataVolumeController {
         this.events.record(dv as KubeObject, 'Normal', 'CloneSourceInUse', message, COMPONENT);
         return;
       }
+      const problem = this.hostCloneProblem(src, claim);
+      if (problem) {
+        this.logger.debug(`kube harness: host-assisted clone into ${namespace}/${claim.metadata.name} refused, retrying: ${problem}`);
+        if (dv.status?.phase !== 'CloneScheduled') this.setStatus(dv, { phase: 'CloneScheduled', bound });
+        this.queue.addAfter(`${namespace}/${dv.metadata.name}`, 1000);
+        return;
+      }
       from = this.files.claimFile(ns, source.pvc.name);
-      sourceSize = quantityBytes(src.status?.capacity?.storage);
     } else {
       const ns: string = source.snapshot.namespace ?? namespace;
       sourceName = `${ns}/${source.snapshot.name}`;
@@ -414,13 +575,6 @@ export class DataVolumeController {
         return;
       }
       from = this.files.snapshotFile(ns, source.snapshot.name);
-      sourceSize = quantityBytes(snap.status.restoreSize);
-    }
-    if (sourceSize !== undefined && size < sourceSize) {
-      const message = 'target resources requests storage size is smaller than the source';
-      this.setStatus(dv, { phase: 'Failed', bound, running: ['False', 'Error', message], ready: ['False', 'Error', message] });
-      this.events.record(dv as KubeObject, 'Warning', 'CloneValidationFailed', message, COMPONENT);
-      return;
     }
     const uid: string = dv.metadata.uid;
     const abort = new AbortController();

@@ -127,6 +127,19 @@ layers:
     expect(one(r, 'DataVolume', 'base-os-r1-output').spec.source).toEqual({ pvc: { namespace: 'ns', name: 'b-base-os-r1-root' } });
   });
 
+  // A clone of a clone: kubevirt/containerized-data-importer pkg/controller/clone-controller.go@v1.66.0
+  // ValidateCanCloneSourceAndTargetSpec would keep a smaller `storage`-spec clone in CloneScheduled.
+  it('sizes a clone of a clone by the largest ancestor, not only its parent', () => {
+    const yaml = `${layered}  - name: top
+    vms:
+      - name: web
+        source: { from: app/web }
+        disks: [{ name: root, size: 5Gi }]
+`;
+    const r = renderYaml(yaml);
+    expect(one(r, 'DataVolume', 'top-web-r1-root').spec.storage).toEqual({ resources: { requests: { storage: '20Gi' } } });
+  });
+
   it('restores from the CSI snapshot when outputs are snapshots', () => {
     const r = renderYaml(layered, {}, { capture: { mode: 'volume-snapshot', snapshotClass: 'snap' } });
     expect(one(r, 'DataVolume', 'app-web-r1-root').spec.source).toEqual({ snapshot: { namespace: 'ns', name: 'b-base-os-r1-output' } });

@@ -60,6 +60,16 @@ function findVm(ctx: RenderContext, layer: string, vm: string): Vm | undefined {
   return ctx.build.layers.find((l) => l.name === layer)?.vms.find((v) => v.name === vm);
 }
 
+/** The root disk size a VM gets: its own, or its `from:` ancestors' if larger. */
+function rootDiskBytes(ctx: RenderContext, layer: string, vm: string, seen = new Set<string>()): number {
+  const found = findVm(ctx, layer, vm);
+  const key = `${layer}/${vm}`;
+  if (!found || seen.has(key)) return 0;
+  seen.add(key);
+  const own = found.disks[0]?.sizeBytes ?? 0;
+  return found.source.kind === 'from' ? Math.max(own, rootDiskBytes(ctx, found.source.layer, found.source.vm, seen)) : own;
+}
+
 /** Where a `from: layer/vm` clone reads: the earlier VM's output, by capture mode. */
 function outputSource(ctx: RenderContext, layer: string, vm: string): DataVolumeSource {
   const names = ctx.names.vm(layer, vm);
@@ -116,8 +126,13 @@ export function renderVmDisks(ctx: RenderContext, scope: VmScope): VmDisks {
       rootSource = outputSource(ctx, source.layer, source.vm);
       const parent = findVm(ctx, source.layer, source.vm);
       if (!parent) reportVmProblem(ctx, scope, 'source.from', `no VM ${source.layer}/${source.vm} to start from`);
-      // A clone can grow but not shrink: the disk is at least as large as the one it starts from.
-      rootSize = Math.max(rootSize, parent?.disks[0]?.sizeBytes ?? 0);
+      // A clone can grow but not shrink: the disk is at least as large as the one it starts from,
+      // which may itself have grown from its own parent. CDI holds a `storage` spec from a
+      // Filesystem source to this only in its host-assisted clone controller, which retries
+      // without an event, so a smaller clone would wait in CloneScheduled for ever
+      // (kubevirt/containerized-data-importer pkg/controller/clone-controller.go@v1.66.0
+      // ValidateCanCloneSourceAndTargetSpec).
+      rootSize = Math.max(rootSize, rootDiskBytes(ctx, source.layer, source.vm));
       rootNote = `root disk of ${where}, cloned from the output of ${source.layer}/${source.vm}`;
       break;
     }
