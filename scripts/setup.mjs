@@ -41,6 +41,8 @@ export const DEBIAN_PACKAGES = {
   'debian-installer-12-netboot-amd64': 'the real Debian installer (kernel, initrd, menus) for installer tests',
   gpgv: 'checks checksumSignature (OpenPGP signatures of checksum files)',
   gnupg: 'makes the OpenPGP keys and signatures of the checksum-signature tests',
+  jq: 'reads the image manifests in bench/publish-vs-skopeo.sh',
+  time: "/usr/bin/time -v: the benches' peak RSS figures",
 };
 
 /** Runs a command to its end; rejects naming it and its exit status when it fails. */
