@@ -283,7 +283,16 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
     const vms = new VmController(api, events, logger);
     const vmis = new VmiController(
       api,
-      { api, files, network, dataplane, accelerator, logger, ...(options.resolveRegistryImage ? { resolveRegistryImage: options.resolveRegistryImage } : {}) },
+      {
+        api,
+        files,
+        network,
+        dataplane,
+        accelerator,
+        logger,
+        ...(options.resolveRegistryImage ? { resolveRegistryImage: options.resolveRegistryImage } : {}),
+        ...(options.kubevirtVersion ? { kubevirtVersion: options.kubevirtVersion } : {}),
+      },
       pods,
       events,
       workDir,

@@ -234,8 +234,14 @@ export const KUBEVIRT_SUBRESOURCES: readonly { name: string; verbs: readonly Ver
  * v1.9.0). A client that assumed v1 would get 404s from every cluster older than v1.9.
  */
 export function exportVersions(kubevirtVersion = 'v1.9.0'): readonly string[] {
+  return kubevirtMinor(kubevirtVersion) < 9 ? ['v1beta1', 'v1alpha1'] : ['v1', 'v1beta1'];
+}
+
+/** The harness's KubeVirt release (default v1.9.0) as its 1.x minor number: 9 for v1.9.0. */
+export const DEFAULT_KUBEVIRT_VERSION = 'v1.9.0';
+export function kubevirtMinor(kubevirtVersion = DEFAULT_KUBEVIRT_VERSION): number {
   const m = /^v?1\.(\d+)/.exec(kubevirtVersion);
-  return m && Number(m[1]) < 9 ? ['v1beta1', 'v1alpha1'] : ['v1', 'v1beta1'];
+  return m ? Number(m[1]) : 9;
 }
 
 /**

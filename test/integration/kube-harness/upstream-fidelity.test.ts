@@ -496,6 +496,50 @@ describe('virt-controller and virt-api on VMs and launchers (kubevirt/kubevirt v
     await harness.deleteNamespace(ns);
   });
 
+  // pkg/virt-controller/services/template.go podLabels: no VirtualMachineInstanceIDLabel at v1.6.0,
+  // vmi.kubevirt.io/id from v1.7.0. pkg/virt-controller/services/serialconsolelog.go
+  // isSerialConsoleLogEnabled and template.go (v1.5.0 to v1.9.0): `guest-console-log` on the
+  // launcher image, among the containers at v1.5.0 and an initContainer with restartPolicy Always
+  // (a native sidecar) from v1.6.0; none when logSerialConsole or autoattachSerialConsole is false.
+  it('vmi.kubevirt.io/id only from v1.7.0; guest-console-log a container at v1.5.0, a native sidecar from v1.6.0', async () => {
+    for (const version of ['v1.5.0', 'v1.6.0', 'v1.7.0']) {
+      const old = await startKubeHarness({ accelerator: 'tcg', kubevirtVersion: version });
+      try {
+        const ns = await old.createNamespace();
+        const okc = old.kubeConfig();
+        const core = okc.makeApiClient(CoreV1Api);
+        const launcher = async (name: string, devices: Loose = {}) => {
+          const spec = { ...failingSpec, domain: { ...failingSpec.domain, devices: { ...failingSpec.domain.devices, ...devices } } };
+          await createCustom(okc, VMI, ns, { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name }, spec });
+          const { object: vmi } = await waitFor(okc, VMI, ns, name, (o) => o.status?.phase === 'Failed');
+          return (await core.listNamespacedPod({ namespace: ns, labelSelector: `kubevirt.io/created-by=${vmi.metadata.uid}` })).items[0]!;
+        };
+        const pod = await launcher('plain');
+        expect(pod.metadata?.labels?.['vmi.kubevirt.io/id']).toBe(version === 'v1.7.0' ? 'plain' : undefined);
+        const image = `quay.io/kubevirt/virt-launcher:${version}`;
+        const consoleLog = (extra: Loose = {}) => expect.objectContaining({ name: 'guest-console-log', image, command: ['/usr/bin/virt-tail'], ...extra });
+        if (version === 'v1.5.0') {
+          expect(pod.spec?.containers).toEqual([expect.objectContaining({ name: 'compute', image }), consoleLog()]);
+          expect(pod.spec?.containers[1]?.restartPolicy).toBeUndefined();
+          expect(pod.spec?.initContainers).toBeUndefined();
+        } else {
+          expect(pod.spec?.containers.map((c) => c.name)).toEqual(['compute']);
+          expect(pod.spec?.initContainers).toEqual([consoleLog({ restartPolicy: 'Always' })]);
+          expect(pod.status?.initContainerStatuses?.map((s) => s.name)).toEqual(['guest-console-log']);
+        }
+        for (const [name, devices] of [
+          ['unlogged', { logSerialConsole: false }],
+          ['unattached', { autoattachSerialConsole: false, logSerialConsole: true }],
+        ] as const) {
+          const p = await launcher(name, devices);
+          expect([...(p.spec?.containers ?? []), ...(p.spec?.initContainers ?? [])].map((c) => c.name)).toEqual(['compute']);
+        }
+      } finally {
+        await old.close();
+      }
+    }
+  });
+
   // pkg/virt-api/rest/lifecycle.go@v1.9.0 StopVMRequestHandler: for Always and Once the stop is only a
   // patch of runStrategy to Halted, answered 202 whether or not the VMI has ended; Manual and
   // RerunOnFailure need a VMI that has not (409 "VM is not running").

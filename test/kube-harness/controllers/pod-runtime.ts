@@ -70,7 +70,12 @@ export function runningPodStatus(pod: Loose, ip: string, restarts = 0): Loose {
     podIPs: [{ ip }],
     startTime: pod.status?.startTime ?? now,
     qosClass: 'Burstable',
-    containerStatuses: ((pod.spec?.containers ?? []) as Loose[]).map((c) => ({
+    containerStatuses: ((pod.spec?.containers ?? []) as Loose[]).map(running),
+    // Native sidecars (init containers with restartPolicy Always) keep running beside the others.
+    ...(sidecars(pod).length ? { initContainerStatuses: sidecars(pod).map(running) } : {}),
+  };
+  function running(c: Loose): Loose {
+    return {
       name: c.name,
       image: c.image,
       imageID: `${c.image}@sha256:${'0'.repeat(64)}`,
@@ -79,8 +84,13 @@ export function runningPodStatus(pod: Loose, ip: string, restarts = 0): Loose {
       started: true,
       restartCount: restarts,
       state: { running: { startedAt: now } },
-    })),
-  };
+    };
+  }
+}
+
+/** A pod's native sidecars: init containers with restartPolicy Always. */
+export function sidecars(pod: Loose): Loose[] {
+  return ((pod.spec?.initContainers ?? []) as Loose[]).filter((c) => c.restartPolicy === 'Always');
 }
 
 export class PodRuntime {
@@ -351,9 +361,11 @@ export class PodRuntime {
   async podLog(namespace: string, name: string, container: string | undefined, follow: boolean, res: http.ServerResponse): Promise<void> {
     const pod = this.api.get(this.pods, namespace, name) as Loose;
     const names = ((pod.spec?.containers ?? []) as Loose[]).map((c) => c.name as string);
+    // kube-apiserver's log subresource also takes init containers' names (native sidecars too).
+    const initNames = ((pod.spec?.initContainers ?? []) as Loose[]).map((c) => c.name as string);
     const chosen = container ?? (names.length === 1 ? names[0] : undefined);
     if (!chosen) throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
-    if (!names.includes(chosen)) throw badRequest(`container ${chosen} is not valid for pod ${name}`);
+    if (!names.includes(chosen) && !initNames.includes(chosen)) throw badRequest(`container ${chosen} is not valid for pod ${name}`);
     const file = this.logFiles.get(`${namespace}/${name}/${chosen}`);
     if (!file) throw badRequest(`container "${chosen}" in pod "${name}" is waiting to start: ContainerCreating`);
     await stat(file).catch(() => {

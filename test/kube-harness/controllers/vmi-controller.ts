@@ -20,11 +20,11 @@ import { RfbClient } from '../../../src/core/vnc/rfb-client.js';
 import { ApiError, badRequest, notFound } from '../api-errors.js';
 import { timestamp, type ClusterApi } from '../cluster-api.js';
 import type { KubeObject, StoreEvent } from '../object-store.js';
-import { mustResource } from '../resources.js';
+import { DEFAULT_KUBEVIRT_VERSION, kubevirtMinor, mustResource } from '../resources.js';
 import { inBackground } from '../background.js';
 import { WorkQueue } from '../work-queue.js';
 import type { EventRecorder } from './event-recorder.js';
-import { MANAGED_POD_ANNOTATION, NODE_NAME, runningPodStatus, type PodRuntime } from './pod-runtime.js';
+import { MANAGED_POD_ANNOTATION, NODE_NAME, runningPodStatus, sidecars, type PodRuntime } from './pod-runtime.js';
 import { VmiSpecError, dialGuestPort, startVmiMachine, type MachineContext, type VmiMachine } from './vmi-machine.js';
 
 type Loose = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -56,6 +56,7 @@ export interface ConsoleStreamRecord {
 export class VmiController {
   private readonly vmis = mustResource('kubevirt.io', 'virtualmachineinstances');
   private readonly pods = mustResource('', 'pods');
+  private readonly kubevirts = mustResource('kubevirt.io', 'kubevirts');
   private readonly queue: WorkQueue;
   private readonly runtimes = new Map<string, Runtime>();
   private readonly unsubscribe: () => void;
@@ -156,8 +157,22 @@ export class VmiController {
     const name = `virt-launcher-${vmi.metadata.name}-${randomBytes(3).toString('hex').slice(0, 5)}`.slice(0, 63);
     const annotations: Record<string, string> = {};
     for (const [k, v] of Object.entries((vmi.metadata.annotations ?? {}) as Record<string, string>)) if (!k.startsWith('kubectl.kubernetes.io')) annotations[k] = v;
-    const containers: Loose[] = [{ name: 'compute', image: 'quay.io/kubevirt/virt-launcher:v1.9.0' }];
-    if (vmi.spec.domain?.devices?.logSerialConsole !== false) containers.push({ name: 'guest-console-log', image: 'quay.io/kubevirt/virt-launcher:v1.9.0' });
+    const version = this.ctx.kubevirtVersion ?? DEFAULT_KUBEVIRT_VERSION;
+    const minor = kubevirtMinor(version);
+    const image = `quay.io/kubevirt/virt-launcher:${version}`;
+    const containers: Loose[] = [{ name: 'compute', image }];
+    const initContainers: Loose[] = [];
+    // kubevirt/kubevirt pkg/virt-controller/services/serialconsolelog.go (v1.5.0 to v1.9.0):
+    // `guest-console-log` runs virt-tail on the launcher image unless autoattachSerialConsole is
+    // false; logSerialConsole decides when set, else the KubeVirt CR's
+    // spec.configuration.virtualMachineOptions.disableSerialConsoleLog (set at all = off).
+    // template.go puts it among the containers in v1.5.0 and, from v1.6.0, among the
+    // initContainers with restartPolicy Always (a native sidecar).
+    if (this.serialConsoleLogEnabled(vmi)) {
+      const sidecar: Loose = { name: 'guest-console-log', image, command: ['/usr/bin/virt-tail'], args: ['--logfile', `/var/run/kubevirt-private/${vmi.metadata.uid}/virt-serial0-log`] };
+      if (minor >= 6) initContainers.push({ ...sidecar, restartPolicy: 'Always' });
+      else containers.push(sidecar);
+    }
     return this.api.createInternal(this.pods, vmi.metadata.namespace, {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -173,7 +188,8 @@ export class VmiController {
           'kubevirt.io': 'virt-launcher',
           'kubevirt.io/created-by': vmi.metadata.uid,
           'vm.kubevirt.io/name': launcherHostname(vmi),
-          'vmi.kubevirt.io/id': vmiId(vmi.metadata.name),
+          // Only from v1.7.0: podLabels in template.go@v1.6.0 has no VirtualMachineInstanceIDLabel.
+          ...(minor >= 7 ? { 'vmi.kubevirt.io/id': vmiId(vmi.metadata.name) } : {}),
         },
         annotations: { ...annotations, [MANAGED_POD_ANNOTATION]: 'virt-launcher', 'kubevirt.io/domain': vmi.metadata.name },
         ownerReferences: [{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', name: vmi.metadata.name, uid: vmi.metadata.uid, controller: true, blockOwnerDeletion: true }],
@@ -181,6 +197,7 @@ export class VmiController {
       spec: {
         nodeName: NODE_NAME,
         restartPolicy: 'Never',
+        ...(initContainers.length ? { initContainers } : {}),
         containers,
         ...(vmi.spec.hostname ? { hostname: vmi.spec.hostname } : {}),
         volumes: ((vmi.spec.volumes ?? []) as Loose[])
@@ -190,8 +207,25 @@ export class VmiController {
     }) as Loose;
   }
 
+  private serialConsoleLogEnabled(vmi: Loose): boolean {
+    const devices: Loose = vmi.spec.domain?.devices ?? {};
+    if (devices.autoattachSerialConsole === false) return false;
+    if (typeof devices.logSerialConsole === 'boolean') return devices.logSerialConsole;
+    const kv = this.api.list(this.kubevirts, undefined)[0] as Loose | undefined;
+    return kv?.spec?.configuration?.virtualMachineOptions?.disableSerialConsoleLog == null;
+  }
+
   private finishPod(vmi: Loose, phase: 'Succeeded' | 'Failed', exitCode = 0): void {
     const pod = this.launcherPod(vmi);
+    const terminated = (c: Loose): Loose => ({
+      name: c.name,
+      image: c.image,
+      imageID: `${c.image}@sha256:${'0'.repeat(64)}`,
+      ready: false,
+      started: false,
+      restartCount: 0,
+      state: { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt: timestamp() } },
+    });
     if (!pod || FINAL.has(pod.status?.phase)) return;
     this.api.mutate(this.pods, pod.metadata.namespace, pod.metadata.name, (p) => {
       const o = p as Loose;
@@ -199,15 +233,8 @@ export class VmiController {
         ...(o.status ?? {}),
         phase,
         conditions: ((o.status?.conditions ?? []) as Loose[]).map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'False' } : c)),
-        containerStatuses: ((o.spec.containers ?? []) as Loose[]).map((c) => ({
-          name: c.name,
-          image: c.image,
-          imageID: `${c.image}@sha256:${'0'.repeat(64)}`,
-          ready: false,
-          started: false,
-          restartCount: 0,
-          state: { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt: timestamp() } },
-        })),
+        containerStatuses: ((o.spec.containers ?? []) as Loose[]).map(terminated),
+        ...(sidecars(o).length ? { initContainerStatuses: sidecars(o).map(terminated) } : {}),
       };
     });
   }

@@ -53,6 +53,8 @@ export interface MachineContext {
   resolveRegistryImage?: (url: string, signal: AbortSignal) => Promise<string>;
   logger: Logger;
   qemuBinary?: string;
+  /** The KubeVirt release the harness plays (default v1.9.0). */
+  kubevirtVersion?: string;
 }
 
 export interface VmiMachine {
