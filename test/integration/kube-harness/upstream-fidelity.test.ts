@@ -573,4 +573,27 @@ describe('virt-controller and virt-api on VMs and launchers (kubevirt/kubevirt v
     expect(await stop('manual')).toEqual({ status: 409, message: expect.stringContaining('VM is not running') });
     await harness.deleteNamespace(ns);
   });
+
+  // pkg/virt-controller/watch/vm/vm.go@v1.9.0: syncRunStrategy's Once case starts a VMI only when
+  // there is none, so a finished one stays and a deleted one is replaced; updateStatus sets
+  // created while a VMI exists, finished or not; syncStartFailureStatus counts a VMI that ended
+  // without ever running, and isVirtualMachineStatusCrashLoopBackOff then shows CrashLoopBackOff
+  // for Once too, although nothing will be retried.
+  it('runStrategy Once keeps a finished VMI, replaces a deleted one, and shows CrashLoopBackOff after an early failure', async () => {
+    const ns = await harness.createNamespace();
+    await createCustom(kc, VM, ns, { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'once' }, spec: { runStrategy: 'Once', template: { spec: failingSpec } } });
+    const first = (await waitFor(kc, VMI, ns, 'once', (o) => o.status?.phase === 'Failed')).object;
+    const { object: vm } = await waitFor(kc, VM, ns, 'once', (o) => o.status?.printableStatus === 'CrashLoopBackOff');
+    expect(vm.status).toMatchObject({ created: true, startFailure: { consecutiveFailCount: 1, lastFailedVMIUID: first.metadata.uid } });
+    expect(vm.status.ready).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await getCustom(kc, VMI, ns, 'once')).metadata.uid).toBe(first.metadata.uid);
+
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    await custom.deleteNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachineinstances', name: 'once' });
+    const second = (await waitFor(kc, VMI, ns, 'once', (o) => o.metadata.uid !== first.metadata.uid && o.status?.phase === 'Failed')).object;
+    const { object: again } = await waitFor(kc, VM, ns, 'once', (o) => o.status?.startFailure?.consecutiveFailCount === 2);
+    expect(again.status).toMatchObject({ printableStatus: 'CrashLoopBackOff', startFailure: { lastFailedVMIUID: second.metadata.uid } });
+    await harness.deleteNamespace(ns);
+  });
 });

@@ -5,7 +5,8 @@
  *   volume has Succeeded and every PVC exists (printableStatus Provisioning, DataVolumeError,
  *   ErrorPvcNotFound meanwhile);
  * - runStrategy (or the deprecated `running`): Always restarts a finished VMI, RerunOnFailure only
- *   a Failed one, Once runs it once, Manual follows start/stop requests, Halted stops it;
+ *   a Failed one, Once starts one whenever there is none and never replaces a finished one,
+ *   Manual follows start/stop requests, Halted stops it;
  * - a VMI named like the VM, owned by it, from spec.template;
  * - status: created, ready, printableStatus (Stopped, Provisioning, Starting, Running, Stopping,
  *   Terminating …), the Ready condition, runStrategy, volumeSnapshotStatuses, generations;
@@ -39,8 +40,6 @@ export class VmController {
   private readonly storageClasses = mustResource('storage.k8s.io', 'storageclasses');
   private readonly snapshotClasses = mustResource('snapshot.storage.k8s.io', 'volumesnapshotclasses');
   private readonly queue: WorkQueue;
-  /** VMs (by uid) whose Once run has happened. */
-  private readonly ranOnce = new Set<string>();
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -57,7 +56,6 @@ export class VmController {
     switch (e.resource.kind) {
       case 'VirtualMachine':
         if (e.type !== 'DELETED') this.queue.add(`${meta.namespace}/${meta.name}`);
-        else this.ranOnce.delete(meta.uid!);
         return;
       case 'VirtualMachineInstance':
         this.queue.add(`${meta.namespace}/${meta.name}`);
@@ -130,7 +128,6 @@ export class VmController {
       },
       spec: copy(template.spec ?? {}),
     });
-    if (runStrategyOf(vm) === 'Once') this.ranOnce.add(vm.metadata.uid);
     this.events.record(vm as KubeObject, 'Normal', 'SuccessfulCreate', `Started the virtual machine by creating the new virtual machine instance ${vm.metadata.name}`, COMPONENT);
   }
 
@@ -174,8 +171,10 @@ export class VmController {
           wantRunning = !vmi || vmi.status?.phase !== 'Succeeded' || startRequested;
           replaceFinished = vmi?.status?.phase === 'Failed' || startRequested;
           break;
+        // kubevirt/kubevirt pkg/virt-controller/watch/vm/vm.go@v1.9.0 syncRunStrategy: Once starts a
+        // VMI whenever there is none, and never replaces one that has finished.
         case 'Once':
-          wantRunning = !this.ranOnce.has(vm.metadata.uid) && !vmi;
+          wantRunning = !vmi;
           break;
         case 'Manual':
           wantRunning = startRequested;
@@ -203,7 +202,7 @@ export class VmController {
     let printable: string;
     if (vm.metadata.deletionTimestamp) printable = 'Terminating';
     else if (vmi?.metadata.deletionTimestamp) printable = 'Stopping';
-    else if (!vmi || FINAL.has(phase ?? '')) printable = problem && strategy !== 'Halted' && !(strategy === 'Once' && this.ranOnce.has(vm.metadata.uid)) ? problem.status : 'Stopped';
+    else if (!vmi || FINAL.has(phase ?? '')) printable = problem && strategy !== 'Halted' ? problem.status : startFailure(vm, vmi, strategy) ? 'CrashLoopBackOff' : 'Stopped';
     else if (phase === 'Running') printable = 'Running';
     else printable = 'Starting';
     const ready = vmi?.status?.conditions?.some((c: Loose) => c.type === 'Ready' && c.status === 'True') === true;
@@ -215,8 +214,12 @@ export class VmController {
       status.runStrategy = strategy;
       status.observedGeneration = o.metadata.generation;
       status.desiredGeneration = o.metadata.generation;
-      if (vmi && !FINAL.has(phase ?? '')) status.created = true;
+      // vm.go@v1.9.0 updateStatus: created is whether a VMI exists, finished or not.
+      if (vmi) status.created = true;
       else delete status.created;
+      const failure = nextStartFailure(status.startFailure, vmi, strategy);
+      if (failure) status.startFailure = failure;
+      else delete status.startFailure;
       if (ready) status.ready = true;
       else delete status.ready;
       if (requests.length > 0) status.stateChangeRequests = requests;
@@ -311,4 +314,37 @@ export class VmController {
     this.unsubscribe();
     await this.queue.close();
   }
+}
+
+/** Strategies that restart a failed VMI by themselves, so track start failures (vm.go@v1.9.0). */
+const RESTARTING = new Set(['Always', 'RerunOnFailure', 'Once']);
+
+function wasRunning(vmi: Loose | undefined): boolean {
+  return ((vmi?.status?.phaseTransitionTimestamps ?? []) as Loose[]).some((t) => t.phase === 'Running');
+}
+
+/**
+ * status.startFailure as kubevirt/kubevirt pkg/virt-controller/watch/vm/vm.go@v1.9.0
+ * syncStartFailureStatus keeps it: cleared once a VMI has been Running or for a strategy other
+ * than Always, RerunOnFailure and Once (shouldClearStartFailure); counted once per VMI that
+ * ended without ever running (vmiFailedEarly), with retryAfterTimestamp
+ * calculateStartBackoffTime's 10 s × count², plus up to half again at random.
+ */
+function nextStartFailure(current: Loose | undefined, vmi: Loose | undefined, strategy: string): Loose | undefined {
+  if (wasRunning(vmi) || !RESTARTING.has(strategy)) return undefined;
+  if (!vmi || !FINAL.has(vmi.status?.phase) || current?.lastFailedVMIUID === vmi.metadata.uid) return current;
+  const count = (current?.consecutiveFailCount ?? 0) + 1;
+  const delay = 10 * count * count;
+  const retryAfter = new Date(Date.now() + (delay + Math.floor(Math.random() * (Math.floor(delay / 2) + 1))) * 1000);
+  return { lastFailedVMIUID: vmi.metadata.uid, retryAfterTimestamp: retryAfter.toISOString().replace(/\.\d+Z$/, 'Z'), consecutiveFailCount: count };
+}
+
+/**
+ * printableStatus CrashLoopBackOff (vm.go@v1.9.0 isVirtualMachineStatusCrashLoopBackOff): no
+ * live VMI and start failures counted for Always, RerunOnFailure or Once. A Once VM whose only
+ * VMI failed before running shows it although nothing will be retried.
+ */
+function startFailure(vm: Loose, vmi: Loose | undefined, strategy: string): boolean {
+  const failure = nextStartFailure(vm.status?.startFailure, vmi, strategy);
+  return RESTARTING.has(strategy) && (failure?.consecutiveFailCount ?? 0) > 0;
 }
