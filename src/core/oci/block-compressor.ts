@@ -15,14 +15,16 @@ export const DEFAULT_BLOCK_SIZE = 512 * 1024;
 export const DEFAULT_LEVEL: Record<Compression, number> = { gzip: 6, zstd: 3 };
 export const LEVEL_RANGE: Record<Compression, [number, number]> = { gzip: [1, 9], zstd: [1, 19] };
 
-const gzipAsync = promisify(zlib.gzip);
 const deflateRawAsync = promisify(zlib.deflateRaw);
 const zstdAsync = promisify(zlib.zstdCompress);
 
 /** gzip's OS byte: "unknown", as Go writes it, so the bytes do not depend on the host's zlib build. */
 const GZIP_OS_UNKNOWN = 0xff;
 
-export type BlockCompressor = (block: Buffer) => Promise<Buffer>;
+export type BlockCompressor = ((block: Buffer) => Promise<Buffer>) & {
+  /** Frees the compressor's zlib streams; call once no block is in flight. */
+  close?(): void;
+};
 
 /**
  * Deflate spends as long failing to shrink random bytes as it spends shrinking text, and disks hold
@@ -59,34 +61,88 @@ export function storedGzipSize(blockLength: number): number {
 }
 
 /**
- * Output buffers for stored members, handed back by the consumer once it is done with a member
- * (disk-layer.ts: LayerStream.release). Without them every stored block is a fresh off-heap
- * allocation that only a garbage collection frees.
+ * Where the members live between the compressor and the upload: a few slabs of memory, members
+ * packed into them end to end. A slab is reused once every member in it has been handed back
+ * (disk-layer.ts: LayerStream.release, once the registry has acknowledged the chunk), so a publish
+ * runs on the same few MiB from start to end, whatever the disk's size.
+ *
+ * Packing matters: node:zlib returns a member as a view into an output buffer of its full
+ * `chunkSize` (about a block), so holding a 190 KiB member from zlib holds 530 KiB; the upload
+ * keeps two 5 MiB chunks of members, which came to ~28 MiB of buffers for 10 MiB of bytes. A
+ * deflated member is therefore copied in here (`adopt`; a copy costs a fraction of a percent of
+ * compressing it) and zlib's buffer becomes garbage at once, counted in `droppedBytes` so the
+ * caller can have it collected (garbage.ts). Stored members are written here directly (`take`).
  */
+interface Slab {
+  buf: Buffer;
+  /** Members taken from it and not yet given back. */
+  live: number;
+}
+
 export class MemberPool {
-  private readonly free: Buffer[] = [];
-  private readonly owned = new WeakSet<ArrayBufferLike>();
-  /** Bytes of pooled buffers let go because the pool was full: garbage for the collector. */
+  private readonly free: Slab[] = [];
+  private readonly slabs = new WeakMap<ArrayBufferLike, Slab>();
+  private current: Slab | undefined;
+  private offset = 0;
+  /** Bytes of buffers let go (slabs beyond `keep`, zlib's outputs once adopted): garbage for the collector. */
   droppedBytes = 0;
+  /**
+   * @param size bytes of a slab: at least the largest member (storedGzipSize of a block)
+   * @param keep how many emptied slabs to keep for reuse
+   */
   constructor(
     private readonly size: number,
     private readonly keep: number,
   ) {}
   take(length: number): Buffer {
-    let buf = this.free.pop();
-    if (!buf) {
-      buf = Buffer.allocUnsafeSlow(this.size);
-      this.owned.add(buf.buffer);
+    // Larger than any slab: cannot happen for members of a block, but stay correct (a plain buffer, not pooled).
+    if (length > this.size) return Buffer.allocUnsafeSlow(length);
+    if (!this.current || this.offset + length > this.size) {
+      const full = this.current;
+      this.current = undefined;
+      if (full && full.live === 0) this.retire(full);
+      this.current = this.free.pop() ?? this.newSlab();
+      this.offset = 0;
     }
-    return buf.subarray(0, length);
+    const slab = this.current;
+    slab.live++;
+    const piece = slab.buf.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return piece;
+  }
+  /**
+   * A copy of `parts`, joined, in the pool. `garbage` is how many bytes of buffers the caller lets
+   * go with them (zlib's output buffers), counted as dropped.
+   */
+  adopt(parts: readonly Buffer[], garbage: number): Buffer {
+    let length = 0;
+    for (const p of parts) length += p.length;
+    const piece = this.take(length);
+    let at = 0;
+    for (const p of parts) at += p.copy(piece, at);
+    this.droppedBytes += garbage;
+    return piece;
   }
   owns(buf: Buffer): boolean {
-    return this.owned.has(buf.buffer);
+    return this.slabs.has(buf.buffer);
   }
-  /** Takes back a buffer from take(); anything else is ignored. */
+  /** Takes back a buffer from take() or adopt() (each once); anything else is ignored. */
   give(buf: Buffer): void {
-    if (!this.owned.has(buf.buffer)) return;
-    if (this.free.length < this.keep) this.free.push(Buffer.from(buf.buffer, 0, this.size));
+    const slab = this.slabs.get(buf.buffer);
+    if (!slab || slab.live === 0) return;
+    slab.live--;
+    if (slab.live > 0) return;
+    // The slab being filled starts over; a full one waits for the next take.
+    if (slab === this.current) this.offset = 0;
+    else this.retire(slab);
+  }
+  private newSlab(): Slab {
+    const slab = { buf: Buffer.allocUnsafeSlow(this.size), live: 0 };
+    this.slabs.set(slab.buf.buffer, slab);
+    return slab;
+  }
+  private retire(slab: Slab): void {
+    if (this.free.length < this.keep) this.free.push(slab);
     else this.droppedBytes += this.size;
   }
 }
@@ -112,34 +168,108 @@ export function storedGzipMember(block: Buffer, into?: MemberPool): Buffer {
   return out;
 }
 
-export function blockCompressor(compression: Compression, level: number, blockSize: number, members?: MemberPool): BlockCompressor {
-  // One output buffer per call: node grows its output in chunkSize steps, and a chunk bigger than any
-  // block's worst case means one pass on the thread pool instead of one round trip per 16 KiB.
-  const chunkSize = blockSize + (blockSize >> 6) + 4096;
-  const compressOne: BlockCompressor =
-    compression === 'gzip'
-      ? async (block) => {
-          if (await looksIncompressible(block)) return storedGzipMember(block, members);
-          const out = await gzipAsync(block, { level, chunkSize });
-          out[9] = GZIP_OS_UNKNOWN;
-          return out;
+/**
+ * One gzip stream of node:zlib, kept for block after block: each block is written, finished as a
+ * whole member (Z_FINISH) and the stream reset (deflateReset: the next member starts afresh, with
+ * the same bytes a new stream would write). The deflate still runs on libuv's thread pool. Against
+ * one zlib.gzip() call per block this saves, per block, a deflate state set up and torn down and
+ * an output buffer of a whole block's size that only a garbage collection frees, plus node's
+ * exact-size copy of the member (nodejs/node lib/zlib.js@v24.x: zlibBufferOnEnd, Buffer.concat):
+ * here the stream's output buffer is filled member after member and replaced only once full, so
+ * the garbage is about the compressed bytes alone.
+ */
+class GzipSlot {
+  private parts: Buffer[] = [];
+  private fail: ((err: Error) => void) | undefined;
+  failed = false;
+  constructor(private readonly stream: zlib.Gzip & zlib.ZlibReset) {
+    stream.on('data', (part: Buffer) => this.parts.push(part));
+    stream.on('error', (err: Error) => {
+      this.failed = true;
+      this.fail?.(err);
+    });
+  }
+  /** The member's pieces: views into the stream's output buffers, valid until they are copied. */
+  member(block: Buffer): Promise<Buffer[]> {
+    return new Promise((resolve, reject) => {
+      this.fail = reject;
+      this.stream.write(block);
+      this.stream.flush(zlib.constants.Z_FINISH, () => {
+        this.fail = undefined;
+        const parts = this.parts;
+        this.parts = [];
+        if (this.failed) return;
+        // Every 'data' event of the member comes before the flush's callback; the trailer (RFC 1952
+        // §2.3: CRC-32, then the length mod 2^32) proves that nothing was missed or left over.
+        const last = parts.at(-1);
+        const trailer = last && last.length >= 8 ? last.subarray(-8) : Buffer.concat(parts).subarray(-8);
+        if (trailer.length !== 8 || trailer.readUInt32LE(4) !== block.length >>> 0 || trailer.readUInt32LE(0) !== zlib.crc32(block) >>> 0) {
+          this.failed = true;
+          reject(new Error('gzip member came out incomplete (trailer does not match the block)'));
+          return;
         }
-      : (block) =>
-          zstdAsync(block, {
-            chunkSize,
-            params: { [zlib.constants.ZSTD_c_compressionLevel]: level, [zlib.constants.ZSTD_c_checksumFlag]: 1 },
-          });
+        this.stream.reset();
+        resolve(parts);
+      });
+    });
+  }
+  close(): void {
+    this.stream.close();
+  }
+}
+
+export function blockCompressor(compression: Compression, level: number, blockSize: number, members?: MemberPool): BlockCompressor {
+  // zstd: one call per block, its output buffer big enough for any block's worst case (one pass on
+  // the thread pool); it becomes garbage once the frame is copied into the pool, and so does node's
+  // exact-size copy of it, counted so the caller collects in time.
+  const chunkSize = blockSize + (blockSize >> 6) + 4096;
+  const idle: GzipSlot[] = [];
+  const slots: GzipSlot[] = [];
+  const deflated = async (block: Buffer, into: MemberPool | undefined): Promise<Buffer> => {
+    let slot = idle.pop();
+    if (!slot) {
+      // As many slots as blocks in flight; each output buffer holds about two members.
+      // zlib.reset() is documented on every zlib class (nodejs/node doc/api/zlib.md@v24.x); the types omit it.
+      slot = new GzipSlot(zlib.createGzip({ level, chunkSize: blockSize }) as zlib.Gzip & zlib.ZlibReset);
+      slots.push(slot);
+    }
+    const parts = await slot.member(block);
+    idle.push(slot);
+    let length = 0;
+    for (const p of parts) length += p.length;
+    const member = into ? into.adopt(parts, length) : Buffer.concat(parts, length);
+    member[9] = GZIP_OS_UNKNOWN;
+    return member;
+  };
+  const compressOne = async (block: Buffer, into: MemberPool | undefined): Promise<Buffer> => {
+    if (compression === 'gzip') {
+      if (await looksIncompressible(block)) return storedGzipMember(block, into);
+      return deflated(block, into);
+    }
+    const out = await zstdAsync(block, {
+      chunkSize,
+      params: { [zlib.constants.ZSTD_c_compressionLevel]: level, [zlib.constants.ZSTD_c_checksumFlag]: 1 },
+    });
+    return into ? into.adopt([out], chunkSize + out.length) : out;
+  };
   // Disks are full of zeroed space; a zero block always compresses to the same member, so compress
-  // it once. The output is identical to compressing it again, only faster.
+  // it once. The output is identical to compressing it again, only faster. It is shared by every
+  // zero block, so it stays outside the pool (give() ignores it).
   const zeroBlock = Buffer.alloc(blockSize);
   let zeroMember: Promise<Buffer> | undefined;
-  return (block) => {
+  const compress: BlockCompressor = (block) => {
     if (block.length === blockSize && block.equals(zeroBlock)) {
-      zeroMember ??= compressOne(zeroBlock);
+      zeroMember ??= compressOne(zeroBlock, undefined);
       return zeroMember;
     }
-    return compressOne(block);
+    return compressOne(block, members);
   };
+  compress.close = () => {
+    for (const slot of slots) slot.close();
+    slots.length = 0;
+    idle.length = 0;
+  };
+  return compress;
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
  * The two digests taken over the uncompressed layer — the tar's (the config's diff ID) and the
- * disk file's own (the `shasum` label) — computed on a worker thread. SHA-256 is strictly
- * sequential, so each stream can use one core at most; on the main thread these two streams alone
- * cost about as much as everything else a publish does there (blob hash, upload), and made it the
- * bottleneck. The worker reads the same shared memory the blocks were read into, so nothing is
- * copied: a block is handed back to the reader once the worker has hashed it and the compressor
- * is done with it.
+ * disk file's own (the `shasum` label) — inline, or on a worker thread. SHA-256 is strictly
+ * sequential, so each stream can use one core at most. The layer stream hashes inline by default
+ * (disk-layer.ts: with SHA extensions the digests are a small part of the work, and the worker's
+ * isolate costs ~12 MiB); the worker is there for CPUs without them, where the hashing can make
+ * the main thread the bottleneck. It reads the same shared memory the blocks were read into, so
+ * nothing is copied: a block is handed back to the reader once the worker has hashed it and the
+ * compressor is done with it.
  *
- * The worker is one small script (no bundle needed: it is passed as source), and costs about 10 MiB
- * of memory. Where a worker cannot start, the same digests are taken inline.
+ * The worker is one small script (no bundle needed: it is passed as source). Where a worker cannot
+ * start, the same digests are taken inline.
  */
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';

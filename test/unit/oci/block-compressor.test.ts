@@ -127,3 +127,63 @@ test('pooled members: a buffer given back is reused, a foreign one is ignored, a
   expect(zlib.gunzipSync(copy).length).toBe(1024);
   expect(pool.owns(Buffer.alloc(10))).toBe(false);
 });
+
+test('property: members from the reused gzip streams, pooled or not, are the bytes a fresh zlib.gzip writes', async () => {
+  await fc.assert(
+    fc.asyncProperty(diskLike, fc.integer({ min: 64, max: 4096 }), fc.integer({ min: 1, max: 4 }), async (data, blockSize, concurrency) => {
+      // Slabs of two blocks' worst case; few kept, so slabs are both reused and let go.
+      const pool = new MemberPool(2 * storedGzipSize(blockSize), 1);
+      const compress = blockCompressor('gzip', 6, blockSize, pool);
+      const expected: Buffer[] = [];
+      const got: Buffer[] = [];
+      for (let i = 0; i < data.length; i += blockSize) {
+        const block = data.subarray(i, i + blockSize);
+        const fresh = zlib.gzipSync(block, { level: 6 });
+        fresh[9] = 0xff;
+        expected.push(fresh);
+      }
+      for await (const member of compressInOrder(blocksOf(data, blockSize), compress, concurrency)) {
+        got.push(Buffer.from(member));
+        pool.give(member);
+      }
+      compress.close?.();
+      // A block the probe finds incompressible is stored rather than deflated (tested above): only
+      // its content must agree. Every deflated member must be zlib's bytes exactly.
+      expect(got.length).toBe(expected.length);
+      got.forEach((member, i) => {
+        if (!looksStored(member)) expect(member.equals(expected[i]!)).toBe(true);
+        expect(zlib.gunzipSync(member).equals(zlib.gunzipSync(expected[i]!))).toBe(true);
+      });
+    }),
+    { numRuns: 30 },
+  );
+});
+
+/** A member whose first deflate block is a stored one (BTYPE 00, RFC 1951 §3.2.3), as storedGzipMember writes. */
+function looksStored(member: Buffer): boolean {
+  return (member[10]! & 0b110) === 0;
+}
+
+test('the pool packs members into slabs and reuses a slab once every member in it is given back', () => {
+  const pool = new MemberPool(1000, 1);
+  const a = pool.take(400);
+  const b = pool.take(400);
+  expect(b.buffer).toBe(a.buffer); // packed end to end
+  expect(b.byteOffset).toBe(a.byteOffset + 400);
+  const c = pool.take(400); // does not fit: a second slab
+  expect(c.buffer).not.toBe(a.buffer);
+  pool.give(a);
+  const d = pool.take(400); // the first slab still holds b
+  expect(d.buffer).toBe(c.buffer);
+  pool.give(b); // the first slab is empty now, kept for reuse
+  pool.give(b); // a second give of the same piece is ignored
+  const e = pool.take(300); // the second slab is full: the kept one comes back
+  expect(e.buffer).toBe(a.buffer);
+  const joined = pool.adopt([Buffer.from('ab'), Buffer.from('cd')], 10);
+  expect(joined.toString()).toBe('abcd');
+  expect(pool.droppedBytes).toBe(10);
+  expect(pool.owns(joined)).toBe(true);
+  const big = pool.take(2000); // larger than a slab: a plain buffer, not the pool's
+  expect(big.length).toBe(2000);
+  expect(pool.owns(big)).toBe(false);
+});
