@@ -96,7 +96,7 @@ export interface KubeHarnessOptions {
   uploadTokenTtlMs?: number;
   /** The first N uploads are answered 503 (the upload server pod not ready yet). Default 0. */
   uploadProxyUnavailable?: number;
-  /** Importer restarts before a DataVolume fails. Default 2. */
+  /** Importer restarts before a DataVolume fails. Default unlimited, as CDI (a checksum mismatch fails at once). */
   importRetries?: number;
   /** Upper bound on VMI termination grace periods. Default 30 s. */
   maxGraceSeconds?: number;
@@ -273,7 +273,7 @@ export async function startKubeHarness(options: KubeHarnessOptions = {}): Promis
     const claims = new ClaimController(api, files, events, logger);
     const pods = new PodRuntime(api, network, dataplane, events, workDir, logger);
     const dataVolumes = new DataVolumeController(api, files, network, events, logger, {
-      importRetries: options.importRetries ?? 2,
+      importRetries: options.importRetries ?? Number.POSITIVE_INFINITY,
       ...(options.resolveRegistryImage ? { resolveRegistryImage: options.resolveRegistryImage } : {}),
     });
     const uploads = new UploadProxy(api, dataVolumes, network, logger, options.uploadTokenTtlMs, options.uploadProxyUnavailable ?? 0);

@@ -123,6 +123,10 @@ describe('DataVolumes', () => {
 
     const badSum = (await waitFor(kc, DV, ns, 'bad-sum', phase('Failed'))).object;
     expect(running(badSum).message).toMatch(/checksum mismatch: expected sha256:0{64}, calculated sha256:[0-9a-f]{64}/);
+    // Fatal at once, the importer not restarted (kubevirt/containerized-data-importer
+    // pkg/controller/import-controller.go@v1.66.0 updatePvcFromPod).
+    expect(running(badSum).reason).toBe('ChecksumError');
+    expect(badSum.status.restartCount ?? 0).toBe(0);
     const missing = (await waitFor(kc, DV, ns, 'missing', phase('Failed'))).object;
     expect(running(missing)).toMatchObject({ status: 'False', reason: 'Error' });
     expect(running(missing).message).toContain('expected status code 200, got 404');

@@ -4,6 +4,8 @@
  * follows. No guest boots here (the VMI-level items are in upstream-fidelity-vmi.test.ts).
  */
 import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CoreV1Api, CustomObjectsApi, PatchStrategy, StorageV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -405,6 +407,48 @@ describe('VirtualMachineExport (kubevirt/kubevirt v1.9.0)', () => {
     expect(ready.status.links.internal.volumes[0].formats.length).toBeGreaterThan(0);
     expect(ready.status.links.external).toBeUndefined();
     await harness.deleteNamespace(ns);
+  });
+});
+
+describe('CDI importer restarts (kubevirt/containerized-data-importer v1.66.0)', () => {
+  // pkg/controller/import-controller.go@v1.66.0: the importer pod has restartPolicy OnFailure and only
+  // "checksum mismatch" is fatal (updatePvcFromPod); datavolume/import-controller.go updateStatusPhase
+  // keeps a restarting import ImportInProgress; controller-base.go copies the container's restarts
+  // into status.restartCount and updateConditions leaves Ready False without a reason;
+  // pkg/controller/util.go setAnnotationsFromPodWithPrefix gives Running the terminated reason
+  // ("Error") and message, simplifyKnownMessage shortening "is larger than the reported available".
+  it('a failing import restarts for ever in ImportInProgress with restartCount, Running=False Error, and no Failed phase', async () => {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/big.raw') {
+        res.writeHead(200, { 'content-length': String(8 * 2 ** 20) });
+        res.end(Buffer.alloc(8 * 2 ** 20));
+      } else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ns = await harness.createNamespace();
+    try {
+      const dv = (name: string, url: string, storage: string) => ({
+        apiVersion: 'cdi.kubevirt.io/v1beta1',
+        kind: 'DataVolume',
+        metadata: { name },
+        spec: { source: { http: { url } }, storage: { resources: { requests: { storage } } } },
+      });
+      await createCustom(kc, DV, ns, dv('missing', `${base}/nothing.raw`, '16Mi'));
+      await createCustom(kc, DV, ns, dv('small', `${base}/big.raw`, '4Mi'));
+      const condition = (o: Loose, type: string) => o.status.conditions.find((c: Loose) => c.type === type);
+      for (const name of ['missing', 'small']) {
+        const { object, seen } = await waitFor(kc, DV, ns, name, (o) => (o.status?.restartCount ?? 0) >= 2, 30_000);
+        expect(object.status.phase).toBe('ImportInProgress');
+        expect(seen.some((o) => o.status?.phase === 'Failed')).toBe(false);
+        expect(condition(object, 'Running')).toMatchObject({ status: 'False', reason: 'Error' });
+        expect(condition(object, 'Ready')).toMatchObject({ status: 'False', reason: '' });
+        if (name === 'small') expect(condition(object, 'Running').message).toBe('DataVolume too small to contain image');
+      }
+    } finally {
+      await harness.deleteNamespace(ns);
+      server.close();
+    }
   });
 });
 

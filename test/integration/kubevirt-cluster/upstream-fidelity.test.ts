@@ -4,12 +4,15 @@
  * version whose behaviour the engine must survive. No guest boots here.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../../src/core/log.js';
 import { waitForCapture } from '../../../src/engines/kubevirt/cluster/capture-wait.js';
+import { MAX_IMPORTER_RESTARTS, waitForDataVolumes } from '../../../src/engines/kubevirt/cluster/data-volume-wait.js';
 import { ClusterRun } from '../../../src/engines/kubevirt/cluster/cluster-run.js';
 import { KubeApi } from '../../../src/engines/kubevirt/cluster/kube-api.js';
 import { ObjectClient, type LiveObject } from '../../../src/engines/kubevirt/cluster/objects.js';
@@ -254,6 +257,32 @@ describe('CDI upload tokens (kubevirt/containerized-data-importer v1.66.0)', () 
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await harness.deleteNamespace(ns);
+    }
+  });
+});
+
+describe('CDI importer restarts (kubevirt/containerized-data-importer v1.66.0)', () => {
+  // pkg/controller/import-controller.go@v1.66.0: only "checksum mismatch" fails a DataVolume; any other
+  // importer error restarts the pod for ever in ImportInProgress, counting status.restartCount.
+  it('gives up after MAX_IMPORTER_RESTARTS with the Running condition, where CDI would never fail the DataVolume', async () => {
+    const server = http.createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const ns = await harness.createNamespace();
+    try {
+      await createCustom(harness.kubeConfig(), { group: 'cdi.kubevirt.io', version: 'v1beta1', plural: 'datavolumes' }, ns, {
+        apiVersion: 'cdi.kubevirt.io/v1beta1',
+        kind: 'DataVolume',
+        metadata: { name: 'gone' },
+        spec: { source: { http: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/gone.qcow2` } }, storage: { resources: { requests: { storage: '16Mi' } } } },
+      });
+      const { logger } = memoryLogger();
+      const failed = await waitForDataVolumes({ objects, namespace: ns, dataVolumes: [{ name: 'gone', label: 'root disk' }], logger, signal: AbortSignal.timeout(60_000), timeoutMs: 60_000 }).catch((e: Error) => e);
+      expect(String(failed)).toMatch(new RegExp(`its importer failed ${MAX_IMPORTER_RESTARTS} times; last: Error: .*404`));
+      const dv = (await objects.get<LiveLoose>({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', namespace: ns, name: 'gone' }, AbortSignal.timeout(5000)))!;
+      expect(dv.status.phase).toBe('ImportInProgress');
+    } finally {
+      await harness.deleteNamespace(ns);
+      server.close();
     }
   });
 });
