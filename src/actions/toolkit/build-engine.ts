@@ -18,7 +18,7 @@ import type { BuildResult } from '../../core/pipeline/build-runner.js';
 import { createLocalEngine } from '../../engines/local-engine.js';
 import { readHandoff } from './handoff.js';
 import { optionalInput } from './inputs.js';
-import { kubevirtSettingsInput } from './kubevirt-settings-input.js';
+import { KUBEVIRT_ENGINE_INPUTS, kubevirtEngineInput, kubevirtSettingsInput } from './kubevirt-settings-input.js';
 import { kubeconfigInput } from './kubeconfig-input.js';
 import { removalHint } from './kubevirt-run.js';
 import type { ActionContext } from './run-action.js';
@@ -38,10 +38,13 @@ export interface WholeBuildEngineOptions {
 export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kubevirt', buildTemp: string, opts: WholeBuildEngineOptions = {}): Promise<WholeBuildEngine> {
   core.saveState(STATE.engine, name);
   const given = kubevirtSettingsInput();
+  const engineInputs = kubevirtEngineInput();
   // Read on both engines, so a wrong value is refused wherever it is given.
   const keptPerVm = keepLayersInput();
   if (name === 'local') {
     if (Object.keys(given).length > 0) ctx.logger.warn(`the cluster-setting inputs (${Object.keys(given).join(', ')}) are for engine kubevirt; the local engine ignores them`);
+    const engineNames = Object.keys(engineInputs).map((k) => KUBEVIRT_ENGINE_INPUTS[k as keyof typeof engineInputs]);
+    if (engineNames.length > 0) ctx.logger.warn(`the inputs ${engineNames.join(', ')} are for engine kubevirt; the local engine ignores them`);
     // The local engine keeps every built layer already, in its layer cache (RUDDERVIRT_CACHE_DIR,
     // and the Actions cache with `cache: true`); there is no cluster to keep outputs in.
     if (keptPerVm !== undefined)
@@ -68,7 +71,17 @@ export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kube
   core.saveState(STATE.runId, run.id);
   core.saveState(STATE.namespace, namespace);
   core.saveState(STATE.kubeconfig, kubeconfig ?? '');
-  const engine = createEngine('kubevirt', { env: ctx.env, logger: ctx.logger, runId: run.id, namespace, ...(kubeconfig ? { kubeconfig } : {}), ...(keptPerVm ? { keepLayers: true, keptPerVm } : {}), kubevirt });
+  const engine = createEngine('kubevirt', {
+    env: ctx.env,
+    logger: ctx.logger,
+    runId: run.id,
+    namespace,
+    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(keptPerVm ? { keepLayers: true, keptPerVm } : {}),
+    kubevirt,
+    ...jobRun?.engineInputs,
+    ...engineInputs,
+  });
   return {
     engine,
     release: async (status, keepOnFailure) => {

@@ -20,6 +20,7 @@ import type { KubevirtSettings } from '../../core/config/kubevirt-settings.js';
 import type { OutputFormat } from '../../core/config/model.js';
 import type { PhaseRecord } from '../../core/pipeline/phase.js';
 import type { DetachedVm, EngineName } from '../../core/engine.js';
+import type { KubevirtEngineInputs } from './kubevirt-settings-input.js';
 import type { LogArtifactSettings } from './log-artifact.js';
 
 // 2: a VM is recorded as the engine's DetachedVm ({engine, vm, sshEndpoint, state}).
@@ -76,6 +77,8 @@ export interface HandoffKubevirtRun {
   kubeconfig?: string;
   /** The cluster-setting inputs of the step that started the run; every later step renders with them. */
   settings?: KubevirtSettings;
+  /** Its egress-external-subnet and iso-size inputs, likewise. */
+  engineInputs?: KubevirtEngineInputs;
 }
 
 export interface HandoffSnapshot {

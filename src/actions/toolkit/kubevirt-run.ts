@@ -16,7 +16,7 @@ import type { Logger } from '../../core/log.js';
 import type { Engine } from '../../core/engine.js';
 import { updateHandoff, type Handoff, type HandoffKubevirtRun } from './handoff.js';
 import { optionalInput } from './inputs.js';
-import { kubevirtSettingsInput } from './kubevirt-settings-input.js';
+import { KUBEVIRT_ENGINE_INPUTS, kubevirtEngineInput, kubevirtSettingsInput, type KubevirtEngineInputs } from './kubevirt-settings-input.js';
 import { kubeconfigInput } from './kubeconfig-input.js';
 import type { ActionContext } from './run-action.js';
 
@@ -40,6 +40,7 @@ export async function jobRun(ctx: ActionContext, handoff: Handoff | undefined): 
   const namespaceInput = optionalInput('namespace');
   // Every step renders the run's objects, so all must render them with the same cluster settings.
   const settings = kubevirtSettingsInput();
+  const engineInputs = kubevirtEngineInput();
   const existing = handoff?.kubevirtRun;
   if (existing) {
     if (namespaceInput && namespaceInput !== existing.namespace) {
@@ -50,6 +51,12 @@ export async function jobRun(ctx: ActionContext, handoff: Handoff | undefined): 
         `the cluster-setting inputs (${Object.keys(settings).join(', ')}) differ from those this job's build run ${existing.id} was started with; give them to the step that starts the run (import-source, else build-vm) and leave them empty here`,
       );
     }
+    if (Object.keys(engineInputs).length > 0 && JSON.stringify(engineInputs) !== JSON.stringify(existing.engineInputs ?? {})) {
+      const names = Object.keys(engineInputs).map((k) => KUBEVIRT_ENGINE_INPUTS[k as keyof KubevirtEngineInputs]);
+      throw new UserError(
+        `the inputs ${names.join(', ')} differ from those this job's build run ${existing.id} was started with; give them to the step that starts the run (import-source, else build-vm) and leave them empty here`,
+      );
+    }
     const kubeconfig = given?.path ?? existing.kubeconfig;
     return { ...existing, ...(kubeconfig ? { kubeconfig } : {}), ...(given?.written ? { writtenKubeconfig: given.path } : {}) };
   }
@@ -57,7 +64,13 @@ export async function jobRun(ctx: ActionContext, handoff: Handoff | undefined): 
   // The namespace is fixed now (not left to each step's kubeconfig), so every step agrees.
   const namespace = namespaceInput ?? handoff?.namespace ?? (await import('../../engines/kubevirt/cluster/kube-target.js')).loadKubeTarget({ env: ctx.env, ...(kubeconfig ? { kubeconfig } : {}) }).namespace;
   const { newRunId } = await import('../../engines/kubevirt/manifests/index.js');
-  const run: HandoffKubevirtRun = { id: newRunId(), namespace, ...(kubeconfig ? { kubeconfig } : {}), ...(Object.keys(settings).length > 0 ? { settings } : {}) };
+  const run: HandoffKubevirtRun = {
+    id: newRunId(),
+    namespace,
+    ...(kubeconfig ? { kubeconfig } : {}),
+    ...(Object.keys(settings).length > 0 ? { settings } : {}),
+    ...(Object.keys(engineInputs).length > 0 ? { engineInputs } : {}),
+  };
   await updateHandoff('kubevirt', (h) => {
     h.engine = 'kubevirt';
     h.kubevirtRun = run;
@@ -81,6 +94,7 @@ export async function jobEngine(ctx: ActionContext, run: HandoffKubevirtRun): Pr
     namespace: run.namespace,
     ...(run.kubeconfig ? { kubeconfig: run.kubeconfig } : {}),
     ...(run.settings ? { kubevirt: run.settings } : {}),
+    ...run.engineInputs,
   });
 }
 
