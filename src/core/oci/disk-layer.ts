@@ -21,7 +21,7 @@ import { encodeTarHeader, TAR_TRAILER_SIZE, tarPadding } from './tar-header.js';
  * a zero block's member is shared and allocates nothing, and a full collection costs a few ms on
  * the CLI's heap, too much to pay every 2 MiB of disk.
  */
-const GC_EVERY_BYTES = 8 * 1024 * 1024;
+const GC_EVERY_BYTES = 4 * 1024 * 1024;
 
 export const QEMU_UID = 107;
 export const QEMU_GID = 107;

@@ -5,8 +5,19 @@
  * compressor's output without being copied into one buffer; chunks are bounded, so a failed request
  * can be sent again without re-reading anything).
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import type https from 'node:https';
+
+/**
+ * node:http and node:https are fetched with process.getBuiltinModule, not imported. An ESM import
+ * of a builtin builds a facade that reads every export once (nodejs/node
+ * lib/internal/bootstrap/realm.js@v24.x: syncExports), and node:http's exports include lazy getters
+ * for WebSocket, CloseEvent and MessageEvent that load all of undici (nodejs/node lib/http.js@v24.x:
+ * lazyUndici): measured, the import alone costs 6.7 MiB of heap and 6.8 MiB of node's pages, a
+ * tenth of a publish's memory. node:https (TLS) costs another ~7 MiB and is loaded only for an
+ * https registry.
+ */
+const nodeHttp = process.getBuiltinModule('node:http');
 
 export interface HttpResponse {
   status: number;
@@ -37,18 +48,39 @@ export function bodyLength(body: HttpBody): number {
 }
 
 export interface HttpAgents {
-  http: http.Agent;
-  https: https.Agent;
+  readonly http: http.Agent;
+  /** Made on first use (see above). */
+  readonly https: https.Agent;
+}
+
+class Agents implements HttpAgents {
+  readonly http = new nodeHttp.Agent({ keepAlive: true, maxSockets: 4 });
+  private secure: https.Agent | undefined;
+  constructor(private readonly tls: { ca?: string | Buffer; rejectUnauthorized: boolean }) {}
+  get https(): https.Agent {
+    this.secure ??= new (process.getBuiltinModule('node:https').Agent)({
+      keepAlive: true,
+      maxSockets: 4,
+      rejectUnauthorized: this.tls.rejectUnauthorized,
+      ...(this.tls.ca ? { ca: this.tls.ca } : {}),
+    });
+    return this.secure;
+  }
+  destroy(): void {
+    this.http.destroy();
+    this.secure?.destroy();
+  }
 }
 
 export function createAgents(tls: { ca?: string | Buffer; rejectUnauthorized: boolean }): HttpAgents {
-  return {
-    http: new http.Agent({ keepAlive: true, maxSockets: 4 }),
-    https: new https.Agent({ keepAlive: true, maxSockets: 4, rejectUnauthorized: tls.rejectUnauthorized, ...(tls.ca ? { ca: tls.ca } : {}) }),
-  };
+  return new Agents(tls);
 }
 
 export function destroyAgents(agents: HttpAgents): void {
+  if (agents instanceof Agents) {
+    agents.destroy();
+    return;
+  }
   agents.http.destroy();
   agents.https.destroy();
 }
@@ -69,7 +101,7 @@ const DEFAULT_MAX_RESPONSE = 16 * 1024 * 1024;
 
 export function sendHttp(agents: HttpAgents, req: HttpRequest): Promise<HttpResponse> {
   const isHttps = req.url.protocol === 'https:';
-  const mod = isHttps ? https : http;
+  const mod = isHttps ? process.getBuiltinModule('node:https') : nodeHttp;
   const headers: Record<string, string> = { 'user-agent': 'ruddervirt', ...req.headers };
   const length = req.body ? bodyLength(req.body) : 0;
   if (req.body) headers['content-length'] = String(length);
@@ -120,7 +152,7 @@ export interface StreamedHttpResponse {
  */
 export function openHttp(agents: HttpAgents, req: Omit<HttpRequest, 'body' | 'maxResponseBytes'>): Promise<StreamedHttpResponse> {
   const isHttps = req.url.protocol === 'https:';
-  const mod = isHttps ? https : http;
+  const mod = isHttps ? process.getBuiltinModule('node:https') : nodeHttp;
   const headers: Record<string, string> = { 'user-agent': 'ruddervirt', ...req.headers };
   return new Promise((resolve, reject) => {
     const fail = (err: Error & { code?: string }) => {
