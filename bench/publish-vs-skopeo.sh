@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Publishes a disk to a local docker-registry two ways, alternating, RUNS times per case:
 #   ours:     ruddervirt publish (one pass: positioned reads, compression on every core, hashing and
-#             upload as the members come out)
+#             upload as the members come out), at its default gzip level (4: see DEFAULT_LEVEL in
+#             src/core/oci/block-compressor.ts), so the layer sizes are printed side by side too
 #   pipeline: tar + gzip -6 into an OCI layout, sha256sum, then `skopeo copy oci:… docker://…`
 # Cases:
 #   synthetic  a SIZE_MIB qcow2, half random, half zeros (written as real zeros)   goal ratio <= 0.25
@@ -70,7 +71,9 @@ ours() {
   /usr/bin/time -f '%M' -o "$work/time.out" "$node" "$work/publish.mjs" "$@" "$disk" "$host/bench/$name:v1" >"$work/ours.out" 2>"$work/ours.err" &
   local timer=$! pid="" anon=0 file=0 a f
   while kill -0 "$timer" 2>/dev/null; do
-    [[ -n $pid ]] || pid=$(pgrep -P "$timer" | head -1)
+    # `|| true`: before the child exists (or after it ended) pgrep fails, and as the last command of
+    # an || list that would end the whole script under set -e, silently.
+    [[ -n $pid ]] || pid=$(pgrep -P "$timer" | head -1 || true)
     if [[ -n $pid ]] && read -r a f < <(awk '/^RssAnon/{a=$2} /^RssFile/{f=$2} END{if (a != "") print a, f}' "/proc/$pid/status" 2>/dev/null); then
       (( a > anon )) && anon=$a
       (( f > file )) && file=$f
@@ -173,10 +176,12 @@ for case in $cases; do
   ratio=$(awk -v a="$o" -v b="$p" 'BEGIN{printf "%.2f", a/b}')
   mbs() { awk -v n="$bytes" -v t="$1" 'BEGIN{printf "%.0f", n/1e6/t}'; }
   printf '%s: %s bytes (%s), median of %d runs\n' "$case" "$bytes" "$([[ $case == synthetic ]] && echo 'qcow2, half random, half zeros' || echo 'uncompressed qcow2 of the real Debian 12 guest')" "$runs"
-  printf '  ours:     %6.2f s  %5s MB/s  peak RSS %4d MiB  layer %s bytes (gzip)\n' "$o" "$(mbs "$o")" $((o_rss / 1024)) "$(layer_size "ours-$case-1")"
+  o_size=$(layer_size "ours-$case-1"); p_size=$(layer_size "pipe-$case-1")
+  printf '  ours:     %6.2f s  %5s MB/s  peak RSS %4d MiB  layer %s bytes (gzip, %s of the pipeline'"'"'s)\n' "$o" "$(mbs "$o")" $((o_rss / 1024)) "$o_size" \
+    "$(awk -v a="$o_size" -v b="$p_size" 'BEGIN{printf "%+.1f %%", (a/b-1)*100}')"
   printf '            of the RSS, peaks: anonymous %d MiB (heap, buffers, threads), file-backed %d MiB (node binary, libraries; `node -e 0`: %d + %d MiB)\n' \
     $(($(cut -d' ' -f3 "$work/o" | max) / 1024)) $(($(cut -d' ' -f4 "$work/o" | max) / 1024)) $((empty_anon / 1024)) $((empty_file / 1024))
-  printf '  pipeline: %6.2f s  %5s MB/s  peak RSS %4d MiB  layer %s bytes (tar | gzip -6, sha256sum, skopeo copy)\n' "$p" "$(mbs "$p")" $((p_rss / 1024)) "$(layer_size "pipe-$case-1")"
+  printf '  pipeline: %6.2f s  %5s MB/s  peak RSS %4d MiB  layer %s bytes (tar | gzip -6, sha256sum, skopeo copy)\n' "$p" "$(mbs "$p")" $((p_rss / 1024)) "$p_size"
   if [[ -s "$work/z" ]]; then
     z=$(cut -d' ' -f1 "$work/z" | median)
     printf '  ours zstd:%6.2f s  %5s MB/s  peak RSS %4d MiB  layer %s bytes (--compression zstd, level 3; for information)\n' "$z" "$(mbs "$z")" \

@@ -48,12 +48,14 @@ const PROBE_SAMPLES = 4;
 const PROBE_SAMPLE_SIZE = 4 * 1024;
 const PROBE_INCOMPRESSIBLE_RATIO = 0.97;
 
-export async function looksIncompressible(block: Buffer): Promise<boolean> {
+/** `onGarbage` is told how many bytes of buffers the probe let go (the sample, zlib's output buffer). */
+export async function looksIncompressible(block: Buffer, onGarbage?: (bytes: number) => void): Promise<boolean> {
   if (block.length < PROBE_SAMPLES * PROBE_SAMPLE_SIZE * 2) return false;
   const stride = Math.floor((block.length - PROBE_SAMPLE_SIZE) / (PROBE_SAMPLES - 1));
   // One deflate over the samples side by side: one compressor state instead of one per sample.
   const sample = Buffer.concat(Array.from({ length: PROBE_SAMPLES }, (_, i) => block.subarray(i * stride, i * stride + PROBE_SAMPLE_SIZE)));
   const out = await deflateRawAsync(sample, { level: 1, chunkSize: sample.length + 1024 });
+  onGarbage?.(sample.length + out.buffer.byteLength);
   return out.length >= sample.length * PROBE_INCOMPRESSIBLE_RATIO;
 }
 
@@ -181,10 +183,10 @@ export function storedGzipMember(block: Buffer, into?: MemberPool): Buffer {
  * whole member (Z_FINISH) and the stream reset (deflateReset: the next member starts afresh, with
  * the same bytes a new stream would write). The deflate still runs on libuv's thread pool. Against
  * one zlib.gzip() call per block this saves, per block, a deflate state set up and torn down and
- * an output buffer of a whole block's size that only a garbage collection frees, plus node's
- * exact-size copy of the member (nodejs/node lib/zlib.js@v24.x: zlibBufferOnEnd, Buffer.concat):
- * here the stream's output buffer is filled member after member and replaced only once full, so
- * the garbage is about the compressed bytes alone.
+ * an output buffer of a whole block's size that only a garbage collection frees (zlib.gzip's
+ * result is a view into it: nodejs/node lib/zlib.js@v24.x, zlibBufferOnEnd): here the stream's
+ * output buffer is filled member after member and replaced only once full, so the garbage is
+ * about the compressed bytes alone.
  */
 class GzipSlot {
   private parts: Buffer[] = [];
@@ -229,8 +231,9 @@ class GzipSlot {
 
 export function blockCompressor(compression: Compression, level: number, blockSize: number, members?: MemberPool): BlockCompressor {
   // zstd: one call per block, its output buffer big enough for any block's worst case (one pass on
-  // the thread pool); it becomes garbage once the frame is copied into the pool, and so does node's
-  // exact-size copy of it, counted so the caller collects in time.
+  // the thread pool); the frame is a view into it, or a copy of several (zlibBufferOnEnd, as above),
+  // and all of it is garbage once the frame is copied into the pool: counted, so the caller
+  // collects in time.
   const chunkSize = blockSize + (blockSize >> 6) + 4096;
   const idle: GzipSlot[] = [];
   const slots: GzipSlot[] = [];
@@ -252,14 +255,16 @@ export function blockCompressor(compression: Compression, level: number, blockSi
   };
   const compressOne = async (block: Buffer, into: MemberPool | undefined): Promise<Buffer> => {
     if (compression === 'gzip') {
-      if (await looksIncompressible(block)) return storedGzipMember(block, into);
+      if (await looksIncompressible(block, into && ((bytes) => (into.droppedBytes += bytes)))) return storedGzipMember(block, into);
       return deflated(block, into);
     }
     const out = await zstdAsync(block, {
       chunkSize,
       params: { [zlib.constants.ZSTD_c_compressionLevel]: level, [zlib.constants.ZSTD_c_checksumFlag]: 1 },
     });
-    return into ? into.adopt([out], chunkSize + out.length) : out;
+    if (!into) return out;
+    const garbage = out.length <= chunkSize ? out.buffer.byteLength : Math.ceil(out.length / chunkSize) * chunkSize + out.buffer.byteLength;
+    return into.adopt([out], garbage);
   };
   // Disks are full of zeroed space; a zero block always compresses to the same member, so compress
   // it once. The output is identical to compressing it again, only faster. It is shared by every
