@@ -34,18 +34,8 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'rvtest-engine-inputs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeEach(() => void created.splice(0));
 
-const saved: Record<string, string | undefined> = {};
-function setEnv(name: string, value: string): void {
-  if (!(name in saved)) saved[name] = process.env[name];
-  process.env[name] = value;
-}
-afterEach(() => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-    delete saved[k];
-  }
-});
+const setEnv = vi.stubEnv;
+afterEach(() => void vi.unstubAllEnvs());
 
 function freshJob(): string {
   const file = path.join(dir, `handoff-${Math.random().toString(36).slice(2)}.json`);

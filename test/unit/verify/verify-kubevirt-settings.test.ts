@@ -96,18 +96,8 @@ describe('ruddervirt verify --engine kubevirt', () => {
 });
 
 describe('the verify action engine (wholeBuildEngine with jobRun)', () => {
-  const env: Record<string, string | undefined> = {};
-  function setEnv(name: string, value: string): void {
-    env[name] ??= process.env[name];
-    process.env[name] = value;
-  }
-  afterEach(() => {
-    for (const [k, v] of Object.entries(env)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-      delete env[k];
-    }
-  });
+  const setEnv = vi.stubEnv;
+  afterEach(() => void vi.unstubAllEnvs());
 
   function jobWithRun(): void {
     const handoffFile = path.join(dir, 'handoff.json');
