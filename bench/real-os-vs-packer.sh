@@ -5,11 +5,11 @@
 # for both: the cached disk grown to 3 GiB, q35, one vCPU, 1 GiB, TCG; a NoCloud seed (user-data,
 # meta-data in an ISO labelled cidata on a virtio disk — the cloud kernel has no AHCI); SSH as the
 # user cloud-init makes, with a key; a sudo shell provisioner that waits for cloud-init, a file
-# provisioner, a shell provisioner that cleans cloud-init for the next boot; `sudo poweroff`;
-# a compressed qcow2. What the job leaves open is each tool's way: ours zstd, Packer's zlib; ours
-# -cpu max and a virtio-rng, Packer's QEMU defaults (qemu64). Packer's template names its root
-# drive with bootindex=0: SeaBIOS boots only the first virtio disk, and with the seed's disk given
-# first it stops at "No bootable device".
+# provisioner, a shell provisioner that cleans cloud-init for the next boot; `sudo poweroff`; a
+# compressed qcow2. What the job leaves open is each tool's way: ours zstd, Packer's zlib; ours
+# qemu64 with the x86-64-v2 features (-cpu max until 2026-12-06) and a virtio-rng, Packer's QEMU
+# defaults (qemu64). Packer's template names its root drive with bootindex=0: SeaBIOS boots only the
+# first virtio disk, and with the seed's disk given first it stops at "No bootable device".
 # Prints per-phase medians for both (ours from the manifest's phases, Packer's from its
 # -timestamp-ui lines, whole seconds), the guest's own uptime when cloud-init finished (from each
 # serial console: how fast the guest itself ran), the medians of the wall times and the ratio
@@ -32,6 +32,31 @@
 # but x86-64-v2/v3 guests refuse it. max,-pku,-pks 78.4 s (62.4): QEMU flushes its whole TLB on
 # each PKRU write (qemu/qemu target/i386/tcg/misc_helper.c helper_wrpkru @v7.2.0); and
 # max,-pku,-pks,-avx,-avx2,-la57 81.3 s (62.9). So no single feature explains it; one run each.
+# The CPUID vendor, not the features, 2026-12-07: ours alone, alternating, load 5-9.5 (other
+# engineers' tests), wall / guest uptime at cloud-init done / QEMU's CPU time for the build: qemu64
+# 125.6 / 96.7 / 80.2 s, 125.4 / 83.2 / 74.7; the default (qemu64 + v2) 132.7 / 100.4 / 81.8,
+# 152.6 / 109.5 / 91.5; one more pair (load 6) had the default at uptime 70.3 s and qemu64 at 88.2:
+# under this load a pair cannot tell them apart. glibc picks its SSSE3 memmove and SSE4.2 strcmp on
+# the default (in-guest ld.so --list-diagnostics: no Fast_Unaligned_Copy, no Slow_SSE4_2); only a
+# GenuineIntel family 6 CPUID makes it prefer the SSE2 ones (bminor/glibc sysdeps/x86/cpu-features.c
+# and sysdeps/x86_64/multiarch/ifunc-memmove.h, strcmp.c @glibc-2.36; for AMD only Excavator gets
+# Fast_Unaligned_Load, never Fast_Unaligned_Copy). But the guest kernel then counts the CPU as hit
+# by Meltdown and MDS and turns on page-table isolation and VERW (only AMD and Hygon are on
+# torvalds/linux arch/x86/kernel/cpu/common.c cpu_vuln_whitelist @v6.1 with NO_MELTDOWN, and TCG
+# offers neither PCID nor IA32_ARCH_CAPABILITIES, QEMU 7.2 warns), so each kernel entry reloads CR3
+# and flushes QEMU's TLB: qemu64 + v2 + vendor=GenuineIntel,family=6,model=26
+# 156.3 / 124.3 / 101.2 s, 187.1 / 150.0 / 126.4; the same with model=92 (Goldmont: also
+# Slow_SSE4_2) 146.7 / 114.3 / 101.5, 126.0 / 99.6 / 98.0; Nehalem 177.0 / 134.6 / 99.9,
+# 141.2 / 114.0 / 106.6 (all x86-64-v2 in the guest). Westmere is Intel too; SandyBridge,-avx and
+# EPYC minus AVX make QEMU 7.2 warn of features TCG lacks. And within one guest on the default,
+# cloud-init's own Python (imports and `cloud-init status`, twice) took 23.5, 18.2, 24.1 s with
+# glibc's choices, 21.3, 19.3, 29.2 s with
+# GLIBC_TUNABLES=glibc.cpu.hwcaps=Fast_Unaligned_Copy,Fast_Unaligned_Load,Slow_SSE4_2 and 17.4,
+# 26.3, 23.2 s with -SSSE3,-SSE4_1,-SSE4_2,-POPCNT (qemu64's paths), and 12.3-25.9 s in a qemu64
+# guest where those switches change next to nothing: no sign that glibc's string paths cost this
+# guest its seconds. So the default stays. The bench itself afterwards (3 runs, load 1.6-7.9):
+# 140.1 s vs 102.8 s, ratio 1.36; its quietest pair (load 1.6, 3.3) 106.9 s vs 102.8 s, cloud-init
+# done at uptime 82.0 s vs 69.4 s.
 # Measured and found not to matter here: refused logins (none: cloud-init makes the user before
 # sshd starts); QEMU's exit after the guest's power-off (40-110 ms after its last console line,
 # so a QMP SHUTDOWN event would gain nothing); a gap before provisioning or export (under 2 ms).
