@@ -25,7 +25,7 @@ Options:
                             image); every positional argument is then an IMAGE_REF
   --label KEY=VALUE         image label, repeatable
   --compression gzip|zstd   layer compression (default gzip)
-  --compression-level N     gzip 1-9 (default 6), zstd 1-19 (default 3)
+  --compression-level N     gzip 1-9 (default 4), zstd 1-19 (default 3)
   --format oci|docker       manifest media types (default oci; docker = Docker v2 schema 2)
   --insecure                allow plain http and unverified TLS (always allowed for localhost)
   --ca-file PEM             trust this CA for the registry's certificate
