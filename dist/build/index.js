@@ -2,9 +2,9 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runActionEntry
-} from "../shared/chunk-K5AFDABW.js";
+} from "../shared/chunk-R2A5AYQD.js";
 import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/build/main-entry.ts
-await runActionEntry(() => import("../shared/main-OLIMXRCQ.js"));
+await runActionEntry(() => import("../shared/main-EOOKPTT5.js"));
