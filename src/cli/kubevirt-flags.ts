@@ -5,10 +5,8 @@
  * flag. Also the two engine settings that are no part of the build file (KUBEVIRT_ENGINE_FLAGS):
  * all three commands take them, so what render prints is what build and verify create.
  */
-import { parseKubevirtOptions, type KubevirtOptionStrings } from '../core/config/kubevirt-options.js';
+import { parseKubevirtEngineOptions, parseKubevirtOptions, type KubevirtEngineSettings, type KubevirtOptionStrings } from '../core/config/kubevirt-options.js';
 import type { KubevirtSettings } from '../core/config/kubevirt-settings.js';
-import { parseQuantity } from '../core/config/quantity.js';
-import type { KubevirtEngineOptions } from '../engines/kubevirt/engine.js';
 import { UsageError } from './command.js';
 import { UserError } from '../core/errors.js';
 
@@ -98,21 +96,13 @@ export interface KubevirtEngineFlagValues {
 }
 
 /** The engine options the engine flags give; a usage error naming the flag when one is wrong. */
-export function kubevirtEngineFlagOptions(values: KubevirtEngineFlagValues): Pick<KubevirtEngineOptions, 'egressExternalSubnet' | 'isoVolumeBytes'> {
-  const out: Pick<KubevirtEngineOptions, 'egressExternalSubnet' | 'isoVolumeBytes'> = {};
-  const subnet = values['egress-external-subnet'];
-  if (subnet !== undefined) {
-    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(subnet)) throw new UsageError(`--egress-external-subnet '${subnet}' is not a Kube-OVN subnet name (lower-case letters, digits and '-', at most 63)`);
-    out.egressExternalSubnet = subnet;
+export function kubevirtEngineFlagOptions(values: KubevirtEngineFlagValues): KubevirtEngineSettings {
+  try {
+    return parseKubevirtEngineOptions({ egressExternalSubnet: values['egress-external-subnet'], isoSize: values['iso-size'] }, { egressExternalSubnet: '--egress-external-subnet', isoSize: '--iso-size' });
+  } catch (err) {
+    if (err instanceof UserError) throw new UsageError(err.message);
+    throw err;
   }
-  const iso = values['iso-size'];
-  if (iso !== undefined) {
-    const size = parseQuantity(iso);
-    if ('error' in size) throw new UsageError(`--iso-size: ${size.error}`);
-    if (size.bytes <= 0) throw new UsageError(`--iso-size: expected a size above 0, e.g. 10Gi, got '${iso}'`);
-    out.isoVolumeBytes = size.bytes;
-  }
-  return out;
 }
 
 /** The settings the flags give; a usage error naming the flag when one is wrong. */

@@ -18,7 +18,7 @@ import type { BuildResult } from '../../core/pipeline/build-runner.js';
 import { createLocalEngine } from '../../engines/local-engine.js';
 import { readHandoff } from './handoff.js';
 import { optionalInput } from './inputs.js';
-import { KUBEVIRT_ENGINE_INPUTS, kubevirtEngineInput, kubevirtSettingsInput } from './kubevirt-settings-input.js';
+import { engineInputNames, kubevirtEngineInput, kubevirtSettingsInput } from './kubevirt-settings-input.js';
 import { kubeconfigInput } from './kubeconfig-input.js';
 import { removalHint } from './kubevirt-run.js';
 import type { ActionContext } from './run-action.js';
@@ -43,7 +43,7 @@ export async function wholeBuildEngine(ctx: ActionContext, name: 'local' | 'kube
   const keptPerVm = keepLayersInput();
   if (name === 'local') {
     if (Object.keys(given).length > 0) ctx.logger.warn(`the cluster-setting inputs (${Object.keys(given).join(', ')}) are for engine kubevirt; the local engine ignores them`);
-    const engineNames = Object.keys(engineInputs).map((k) => KUBEVIRT_ENGINE_INPUTS[k as keyof typeof engineInputs]);
+    const engineNames = engineInputNames(engineInputs);
     if (engineNames.length > 0) ctx.logger.warn(`the inputs ${engineNames.join(', ')} are for engine kubevirt; the local engine ignores them`);
     // The local engine keeps every built layer already, in its layer cache (RUDDERVIRT_CACHE_DIR,
     // and the Actions cache with `cache: true`); there is no cluster to keep outputs in.

@@ -16,7 +16,7 @@ import type { Logger } from '../../core/log.js';
 import type { Engine } from '../../core/engine.js';
 import { updateHandoff, type Handoff, type HandoffKubevirtRun } from './handoff.js';
 import { optionalInput } from './inputs.js';
-import { KUBEVIRT_ENGINE_INPUTS, kubevirtEngineInput, kubevirtSettingsInput, type KubevirtEngineInputs } from './kubevirt-settings-input.js';
+import { engineInputNames, kubevirtEngineInput, kubevirtSettingsInput } from './kubevirt-settings-input.js';
 import { kubeconfigInput } from './kubeconfig-input.js';
 import type { ActionContext } from './run-action.js';
 
@@ -52,9 +52,8 @@ export async function jobRun(ctx: ActionContext, handoff: Handoff | undefined): 
       );
     }
     if (Object.keys(engineInputs).length > 0 && JSON.stringify(engineInputs) !== JSON.stringify(existing.engineInputs ?? {})) {
-      const names = Object.keys(engineInputs).map((k) => KUBEVIRT_ENGINE_INPUTS[k as keyof KubevirtEngineInputs]);
       throw new UserError(
-        `the inputs ${names.join(', ')} differ from those this job's build run ${existing.id} was started with; give them to the step that starts the run (import-source, else build-vm) and leave them empty here`,
+        `the inputs ${engineInputNames(engineInputs).join(', ')} differ from those this job's build run ${existing.id} was started with; give them to the step that starts the run (import-source, else build-vm) and leave them empty here`,
       );
     }
     const kubeconfig = given?.path ?? existing.kubeconfig;

@@ -5,10 +5,8 @@
  * Lists (node-selector, tolerations) take one item a line; affinity and resources are YAML or JSON.
  */
 import * as core from '@actions/core';
-import { UserError } from '../../core/errors.js';
-import { parseKubevirtOptions, type KubevirtOptionStrings } from '../../core/config/kubevirt-options.js';
+import { parseKubevirtEngineOptions, parseKubevirtOptions, type KubevirtEngineSettings, type KubevirtOptionStrings } from '../../core/config/kubevirt-options.js';
 import type { KubevirtSettings } from '../../core/config/kubevirt-settings.js';
-import { parseQuantity } from '../../core/config/quantity.js';
 import { optionalInput } from './inputs.js';
 
 const INPUTS: Record<keyof KubevirtOptionStrings, string> = {
@@ -52,16 +50,8 @@ export function kubevirtSettingsInput(): KubevirtSettings {
 /** The action.yml inputs, for the metadata test and the docs: name → description. */
 export const KUBEVIRT_SETTING_INPUTS = INPUTS;
 
-/**
- * The two engine settings that are no part of the build file, as the CLI's
- * --egress-external-subnet and --iso-size (src/cli/kubevirt-flags.ts): they depend on the cluster.
- */
-export interface KubevirtEngineInputs {
-  /** The Kube-OVN external subnet the VPCs' egress gateways leave through. */
-  egressExternalSubnet?: string;
-  /** The volume an installer ISO is imported into. */
-  isoVolumeBytes?: number;
-}
+/** The egress-external-subnet and iso-size inputs, as the CLI's flags of those names. */
+export type KubevirtEngineInputs = KubevirtEngineSettings;
 
 export const KUBEVIRT_ENGINE_INPUTS: Record<keyof KubevirtEngineInputs, string> = {
   egressExternalSubnet: 'egress-external-subnet',
@@ -70,18 +60,11 @@ export const KUBEVIRT_ENGINE_INPUTS: Record<keyof KubevirtEngineInputs, string> 
 
 /** The engine settings the step's inputs give ({} when none is set); errors name the input. */
 export function kubevirtEngineInput(): KubevirtEngineInputs {
-  const out: KubevirtEngineInputs = {};
-  const subnet = optionalInput(KUBEVIRT_ENGINE_INPUTS.egressExternalSubnet);
-  if (subnet !== undefined) {
-    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(subnet)) throw new UserError(`input 'egress-external-subnet': '${subnet}' is not a Kube-OVN subnet name (lower-case letters, digits and '-', at most 63)`);
-    out.egressExternalSubnet = subnet;
-  }
-  const iso = optionalInput(KUBEVIRT_ENGINE_INPUTS.isoVolumeBytes);
-  if (iso !== undefined) {
-    const size = parseQuantity(iso);
-    if ('error' in size) throw new UserError(`input 'iso-size': ${size.error}`);
-    if (size.bytes <= 0) throw new UserError(`input 'iso-size': expected a size above 0, e.g. 10Gi, got '${iso}'`);
-    out.isoVolumeBytes = size.bytes;
-  }
-  return out;
+  const { egressExternalSubnet: subnet, isoVolumeBytes: iso } = KUBEVIRT_ENGINE_INPUTS;
+  return parseKubevirtEngineOptions({ egressExternalSubnet: optionalInput(subnet), isoSize: optionalInput(iso) }, { egressExternalSubnet: `input '${subnet}'`, isoSize: `input '${iso}'` });
+}
+
+/** The names of the inputs `given` came from, for messages. */
+export function engineInputNames(given: KubevirtEngineInputs): string[] {
+  return Object.keys(given).map((k) => KUBEVIRT_ENGINE_INPUTS[k as keyof KubevirtEngineInputs]);
 }

@@ -5,6 +5,7 @@
  */
 import { Document, LineCounter, parse, stringify } from 'yaml';
 import { UserError } from '../errors.js';
+import { parseQuantity } from './quantity.js';
 import { checkStructure } from './check-structure.js';
 import { kubevirtSpec } from './kubevirt-spec.js';
 import { resolveKubevirt, type KubevirtSettings } from './kubevirt-settings.js';
@@ -113,4 +114,38 @@ export function parseKubevirtOptions(given: KubevirtOptionStrings, names: Readon
   }
   if (problems.length > 0) throw new UserError(problems.join('\n'));
   return checkKubevirtOptions(raw, names);
+}
+
+/**
+ * The two kubevirt engine settings that are no part of the build file, since they depend on the
+ * cluster: the CLI's --egress-external-subnet and --iso-size, the actions' inputs of those names.
+ */
+export interface KubevirtEngineSettings {
+  /** The Kube-OVN external subnet the VPCs' egress gateways leave through. */
+  egressExternalSubnet?: string;
+  /** The volume an installer ISO is imported into. */
+  isoVolumeBytes?: number;
+}
+
+export interface KubevirtEngineStrings {
+  egressExternalSubnet?: string | undefined;
+  isoSize?: string | undefined;
+}
+
+/** The engine settings `given` names; a UserError naming each value by `names` (a flag, an input) when one is wrong. */
+export function parseKubevirtEngineOptions(given: KubevirtEngineStrings, names: Readonly<Record<keyof KubevirtEngineStrings, string>>): KubevirtEngineSettings {
+  const out: KubevirtEngineSettings = {};
+  const subnet = given.egressExternalSubnet;
+  if (subnet !== undefined) {
+    if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(subnet)) throw new UserError(`${names.egressExternalSubnet}: '${subnet}' is not a Kube-OVN subnet name (lower-case letters, digits and '-', at most 63)`);
+    out.egressExternalSubnet = subnet;
+  }
+  const iso = given.isoSize;
+  if (iso !== undefined) {
+    const size = parseQuantity(iso);
+    if ('error' in size) throw new UserError(`${names.isoSize}: ${size.error}`);
+    if (size.bytes <= 0) throw new UserError(`${names.isoSize}: expected a size above 0, e.g. 10Gi, got '${iso}'`);
+    out.isoVolumeBytes = size.bytes;
+  }
+  return out;
 }

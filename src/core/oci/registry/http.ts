@@ -51,6 +51,8 @@ export interface HttpAgents {
   readonly http: http.Agent;
   /** Made on first use (see above). */
   readonly https: https.Agent;
+  /** Closes both agents' sockets (without making the https agent if it was never used). */
+  destroy(): void;
 }
 
 class Agents implements HttpAgents {
@@ -77,12 +79,7 @@ export function createAgents(tls: { ca?: string | Buffer; rejectUnauthorized: bo
 }
 
 export function destroyAgents(agents: HttpAgents): void {
-  if (agents instanceof Agents) {
-    agents.destroy();
-    return;
-  }
-  agents.http.destroy();
-  agents.https.destroy();
+  agents.destroy();
 }
 
 export class HttpNetworkError extends Error {
@@ -99,9 +96,14 @@ export class HttpNetworkError extends Error {
 
 const DEFAULT_MAX_RESPONSE = 16 * 1024 * 1024;
 
+/** node:https only when the URL needs it (see above). */
+function transport(isHttps: boolean): typeof http | typeof https {
+  return isHttps ? process.getBuiltinModule('node:https') : nodeHttp;
+}
+
 export function sendHttp(agents: HttpAgents, req: HttpRequest): Promise<HttpResponse> {
   const isHttps = req.url.protocol === 'https:';
-  const mod = isHttps ? process.getBuiltinModule('node:https') : nodeHttp;
+  const mod = transport(isHttps);
   const headers: Record<string, string> = { 'user-agent': 'ruddervirt', ...req.headers };
   const length = req.body ? bodyLength(req.body) : 0;
   if (req.body) headers['content-length'] = String(length);
@@ -152,7 +154,7 @@ export interface StreamedHttpResponse {
  */
 export function openHttp(agents: HttpAgents, req: Omit<HttpRequest, 'body' | 'maxResponseBytes'>): Promise<StreamedHttpResponse> {
   const isHttps = req.url.protocol === 'https:';
-  const mod = isHttps ? process.getBuiltinModule('node:https') : nodeHttp;
+  const mod = transport(isHttps);
   const headers: Record<string, string> = { 'user-agent': 'ruddervirt', ...req.headers };
   return new Promise((resolve, reject) => {
     const fail = (err: Error & { code?: string }) => {
