@@ -1,0 +1,28 @@
+import { createRequire as __rvCreateRequire } from 'node:module';
+const require = __rvCreateRequire(import.meta.url);
+import {
+  run
+} from "./chunk-PQ6RO3LB.js";
+import "./chunk-OHQ3NRL2.js";
+import "./chunk-7N4MW5J4.js";
+import "./chunk-ZA6CFEMY.js";
+import "./chunk-4KV3LFCT.js";
+import "./chunk-6WMOBZZP.js";
+import "./chunk-C64J5OXG.js";
+import "./chunk-RTG4RYVJ.js";
+import "./chunk-UF5DILBV.js";
+import "./chunk-M2E66S6E.js";
+import "./chunk-MF7EYUNN.js";
+import "./chunk-H4EHQFTY.js";
+import "./chunk-KOBFVAF3.js";
+import "./chunk-NHD4EFUK.js";
+import "./chunk-UWT5WVQO.js";
+import "./chunk-BHXEFIUH.js";
+import "./chunk-PXB3LWWR.js";
+import "./chunk-YBXMTZXO.js";
+import "./chunk-OYIX4NJ3.js";
+import "./chunk-2AERMIAP.js";
+import "./chunk-U4LSYZ75.js";
+export {
+  run
+};
