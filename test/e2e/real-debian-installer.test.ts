@@ -8,29 +8,19 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli-build.js';
 import { expectNothingLeft } from './helpers/nothing-left.js';
+import { tempDirsForFile } from './helpers/temp-dirs.js';
 import { repoRoot } from '../helpers/node24.js';
 
 // A TCG guest on a loaded two-core machine: 2.5 min at load 2, 7.5 min at load 20.
 const CASE_TIMEOUT = 20 * 60_000;
-const cleanupDirs: string[] = [];
-
-afterAll(() => {
-  for (const d of cleanupDirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(name: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `rvtest-${name}-`));
-  cleanupDirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirsForFile();
 
 describe('the real Debian installer through the CLI bundle (local engine, TCG)', () => {
   it(

@@ -14,31 +14,21 @@
  * The real Debian installer has its own file (real-debian-installer.test.ts): it needs no Debian
  * image, so it need not wait while a fresh machine builds one.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureDebianImage } from '../fixtures/debian.js';
 import { debianBuild, sshKey } from './helpers/debian-build.js';
 import { runCli, type CliRun } from './helpers/cli-build.js';
 import { expectNothingLeft } from './helpers/nothing-left.js';
+import { tempDirsForFile } from './helpers/temp-dirs.js';
 
 // Includes building the Debian image on a machine that has none cached (about 15 min under load).
 const CASE_TIMEOUT = 45 * 60_000;
-const cleanupDirs: string[] = [];
+const tempDir = tempDirsForFile();
 let debianImagePromise: Promise<string> | undefined;
 /** Built (or found in the fixture cache) once, for both cases. */
 const debianImage = (): Promise<string> => (debianImagePromise ??= ensureDebianImage());
-
-afterAll(() => {
-  for (const d of cleanupDirs) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(name: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `rvtest-${name}-`));
-  cleanupDirs.push(dir);
-  return dir;
-}
 
 function count(text: string, what: string): number {
   return text.split(what).length - 1;
