@@ -12,14 +12,14 @@ import type { Digest } from './digest.js';
 import type { DiskInfo } from './disk-format.js';
 import type { Compression } from './media-types.js';
 import { garbageReclaimer } from './garbage.js';
-import { openTarHasher, sharedBlock } from './tar-hasher.js';
+import { TarHasher } from './tar-hasher.js';
 import { encodeTarHeader, TAR_TRAILER_SIZE, tarPadding } from './tar-header.js';
 
 /**
- * Collect dead buffers every this many bytes of them (see garbage.ts): zlib's output buffers,
- * dropped once their member is copied into the pool. Counting those rather than tar bytes matters:
- * a zero block's member is shared and allocates nothing, and a full collection costs a few ms on
- * the CLI's heap, too much to pay every 2 MiB of disk.
+ * Collect dead buffers every this many bytes of them (see garbage.ts): the zlib output buffers the
+ * member pool could not have rewound, and slabs beyond the ones it keeps. With the streams rewound
+ * that is next to nothing; where node:zlib cannot be rewound it is every compressed byte. Counting
+ * those rather than tar bytes matters: a full collection costs a few ms on the CLI's heap.
  */
 const GC_EVERY_BYTES = 4 * 1024 * 1024;
 
@@ -46,13 +46,6 @@ export interface LayerStreamOptions {
   signal?: AbortSignal;
   /** Called with the disk bytes read so far. */
   onRead?: (diskBytes: number) => void;
-  /**
-   * Take the tar's and the disk's digests on a worker thread; default false: inline. SHA-256 with
-   * the CPU's SHA extensions runs at 1.5-2 GB/s, so the two digests of a 451 MB disk cost the main
-   * thread ~0.5 s against ~9 s of deflate on the pool, and the worker's isolate cost ~12 MiB of
-   * memory (heap, its own copy of node's code pages touched) for no gain in wall time on 2 cores.
-   */
-  hashThread?: boolean;
   /** How many bytes of pieces the consumer may hold before releasing them (sizes the buffer pool). */
   heldBytes?: number;
 }
@@ -77,9 +70,8 @@ export function diskLayerTarSize(disk: Pick<DiskInfo, 'fileName' | 'size'>): num
 }
 
 /**
- * A fixed set of block buffers (in shared memory when a hashing thread reads them in place). A block
- * is busy until both the hasher and the compressor are done with it; the reader waits for a free
- * one, so the memory of the stream is this set and nothing more, however far the hasher lags.
+ * A fixed set of block buffers. A block is busy from its read until the compressor is done with it;
+ * the reader waits for a free one, so the memory of the stream is this set and nothing more.
  */
 class BlockPool {
   private readonly free: Buffer[] = [];
@@ -87,9 +79,8 @@ class BlockPool {
   constructor(
     private readonly size: number,
     count: number,
-    shared: boolean,
   ) {
-    for (let i = 0; i < count; i++) this.free.push(shared ? sharedBlock(size) : Buffer.allocUnsafeSlow(size));
+    for (let i = 0; i < count; i++) this.free.push(Buffer.allocUnsafeSlow(size));
   }
   async take(length: number): Promise<Buffer> {
     const buf = this.free.pop() ?? (await new Promise<Buffer>((resolve) => this.waiting.push(resolve)));
@@ -153,33 +144,19 @@ export function streamDiskLayer(opts: LayerStreamOptions): LayerStream {
   const slabSize = 2 * storedGzipSize(blockSize);
   const members = new MemberPool(slabSize, Math.ceil(((2 * opts.concurrency + 1) * storedGzipSize(blockSize) + (opts.heldBytes ?? 0)) / slabSize) + 2);
   async function* chunks(): AsyncGenerator<Buffer> {
-    const threaded = opts.hashThread ?? false;
-    // Blocks being compressed and one read ahead; with a hashing thread, a few more it has yet to reach.
-    const pool = new BlockPool(blockSize, threaded ? opts.concurrency * 2 + 2 : opts.concurrency + 1, threaded);
-    const hasher = openTarHasher(threaded);
-    // Blocks hashed, in order; each block is handed back when hashed and compressed.
-    const hashed = new Map<Buffer, Promise<void>>();
+    // Blocks being compressed and one read ahead.
+    const pool = new BlockPool(blockSize, opts.concurrency + 1);
+    const hasher = new TarHasher();
     async function* hashedBlocks(): AsyncGenerator<Buffer> {
       for await (const { block, diskFrom, diskTo } of tarBlocks(opts, blockSize, pool)) {
-        const done = hasher.update(block, diskFrom, diskTo);
-        done.catch(() => undefined);
-        hashed.set(block, done);
+        hasher.update(block, diskFrom, diskTo);
         yield block;
       }
     }
-    const release = (block: Buffer) => {
-      const done = hashed.get(block);
-      hashed.delete(block);
-      // A failed hash surfaces in digests(); the block is not reused after a failure anyway.
-      void done?.then(
-        () => pool.give(block),
-        () => undefined,
-      );
-    };
     const compress = blockCompressor(opts.compression, opts.level, blockSize, members);
     let dropped = 0;
     try {
-      for await (const out of compressInOrder(hashedBlocks(), compress, opts.concurrency, release)) {
+      for await (const out of compressInOrder(hashedBlocks(), compress, opts.concurrency, (block) => pool.give(block))) {
         blobHash.update(out);
         size += out.length;
         // Every member is in the pool but the shared zero member; what was let go is zlib's buffers.
@@ -190,8 +167,7 @@ export function streamDiskLayer(opts: LayerStreamOptions): LayerStream {
         // The consumer releases the piece when done with it (the upload: once the registry has it).
         yield out;
       }
-      await Promise.all(hashed.values());
-      const { tar, disk } = await hasher.digests();
+      const { tar, disk } = hasher.digests();
       result = {
         digest: `sha256:${blobHash.digest('hex')}`,
         size,
@@ -200,7 +176,6 @@ export function streamDiskLayer(opts: LayerStreamOptions): LayerStream {
       };
     } finally {
       compress.close?.();
-      await hasher.close();
     }
   }
   return {

@@ -164,6 +164,24 @@ function looksStored(member: Buffer): boolean {
   return (member[10]! & 0b110) === 0;
 }
 
+test('reused streams write member after member into the same buffers: compressing a disk leaves next to no garbage', async () => {
+  // Text and random blocks big enough to be probed: both the probe's stream and the members' run.
+  const blockSize = 128 * 1024;
+  const text = Buffer.from('kernel: usb 1-1: new high-speed USB device number 2 using xhci_hcd\n'.repeat(2000)).subarray(0, blockSize);
+  const data = Buffer.concat(Array.from({ length: 48 }, (_, i) => (i % 3 === 2 ? randomBytes(blockSize) : Buffer.concat([text.subarray(i), text.subarray(0, i)]))));
+  const pool = new MemberPool(2 * storedGzipSize(blockSize), 8);
+  const compress = blockCompressor('gzip', 4, blockSize, pool);
+  let compressed = 0;
+  for await (const member of compressInOrder(blocksOf(data, blockSize), compress, 3)) {
+    compressed += member.length;
+    pool.give(member);
+  }
+  compress.close?.();
+  expect(compressed).toBeGreaterThan(16 * blockSize); // the random third, stored
+  // Without the rewind every compressed byte, and every probe's output, would be counted here.
+  expect(pool.droppedBytes).toBeLessThan(blockSize);
+});
+
 test('the pool packs members into slabs and reuses a slab once every member in it is given back', () => {
   const pool = new MemberPool(1000, 1);
   const a = pool.take(400);
