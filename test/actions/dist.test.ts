@@ -41,6 +41,36 @@ describe('dist/', () => {
     for (const name of bundled) expect(licenses, `licenses.txt misses ${name}`).toMatch(new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}@\\S+$`, 'm'));
   });
 
+  it('no bundle loads undici or ssh2 before its first line: they are imported when first used', () => {
+    // What a bundle loads at start: the step the entry file imports (`import("…")` there runs at
+    // once), then everything imported statically (import … from "./x", import "./x"), transitively;
+    // an `import("./x")` elsewhere loads only when called. undici (under @actions/core's OIDC
+    // client: see lazyOidcClient in scripts/bundle.mjs) and ssh2 cost ~40 and ~25 ms of every start.
+    const staticImports = /^\s*(?:import\s[^;]*?from\s*|import\s*)"(\.[^"]+)"/gm;
+    const staticClosure = (entry: string): Set<string> => {
+      const seen = new Set<string>();
+      const visit = (file: string) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        for (const m of readFileSync(file, 'utf8').matchAll(staticImports)) visit(path.resolve(path.dirname(file), m[1]!));
+      };
+      visit(entry);
+      for (const m of readFileSync(entry, 'utf8').matchAll(/\bimport\("(\.[^"]+)"\)/g)) visit(path.resolve(path.dirname(entry), m[1]!));
+      return seen;
+    };
+    const entries = listFiles(dist).filter((f) => /^[^/]+\/(index|post)\.js$/.test(f));
+    expect(entries.length).toBeGreaterThan(10);
+    for (const entry of entries) {
+      const closure = staticClosure(path.join(dist, entry));
+      // The entry, its step and their chunks (a step is never one file).
+      expect(closure.size, entry).toBeGreaterThan(3);
+      for (const file of closure) {
+        const source = readFileSync(file, 'utf8');
+        expect(/^\/\/ node_modules\/(undici|ssh2)\//m.test(source), `${entry} loads ${path.relative(dist, file)}, which holds undici or ssh2`).toBe(false);
+      }
+    }
+  });
+
   it('the CLI bundle loads and answers --version and --help on Node 24', () => {
     const cli = path.join(dist, 'cli', 'index.js');
     expect(existsSync(cli)).toBe(true);
