@@ -7,4 +7,4 @@ import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/setup-cluster/post-entry.ts
-await runActionEntry(() => import("../shared/post-WGVLGMJV.js"));
+await runActionEntry(() => import("../shared/post-7YVIQOOX.js"));
