@@ -57,6 +57,11 @@
 # guest its seconds. So the default stays. The bench itself afterwards (3 runs, load 1.6-7.9):
 # 140.1 s vs 102.8 s, ratio 1.36; its quietest pair (load 1.6, 3.3) 106.9 s vs 102.8 s, cloud-init
 # done at uptime 82.0 s vs 69.4 s.
+# Quiet (load 1.0-1.2), 2026-12-07, 3 runs each: 72.2 s vs 79.2 s, ratio 0.91; per phase, ours /
+# Packer: start + SSH 40.1 / 45.7, provision 22.5 / 18.0, shutdown 4.7 / 3.0 (the guest's own: our
+# console log's last line came 40 ms before we saw QEMU gone), export + checksum 3.0 / 13.0; cloud-
+# init done at guest uptime 55.2 / 55.5 s. Ours alone, the build disk with cache=unsafe instead of
+# writeback, alternating: 69.7, 69.9, 73.9 s against 74.0, 67.8, 73.9 s: no difference.
 # Measured and found not to matter here: refused logins (none: cloud-init makes the user before
 # sshd starts); QEMU's exit after the guest's power-off (40-110 ms after its last console line,
 # so a QMP SHUTDOWN event would gain nothing); a gap before provisioning or export (under 2 ms).
