@@ -7,7 +7,6 @@
  * many threads ran or in which order they finished.
  */
 import { availableParallelism } from 'node:os';
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Compression } from './media-types.js';
 
@@ -23,8 +22,6 @@ export const DEFAULT_BLOCK_SIZE = 512 * 1024;
  */
 export const DEFAULT_LEVEL: Record<Compression, number> = { gzip: 4, zstd: 3 };
 export const LEVEL_RANGE: Record<Compression, [number, number]> = { gzip: [1, 9], zstd: [1, 19] };
-
-const zstdAsync = promisify(zlib.zstdCompress);
 
 /** gzip's OS byte: "unknown", as Go writes it, so the bytes do not depend on the host's zlib build. */
 const GZIP_OS_UNKNOWN = 0xff;
@@ -51,14 +48,14 @@ const PROBE_SAMPLE_SIZE = 4 * 1024;
 const PROBE_INCOMPRESSIBLE_RATIO = 0.97;
 
 /**
- * The probe's resources, kept for block after block like the members' streams (GzipStream below):
+ * The probe's resources, kept for block after block like the members' streams (MemberStream below):
  * a level-1 gzip stream and the buffer the samples are gathered in. A gzip member's deflate data
  * are what a raw deflate of the same bytes writes, framed by 18 bytes of header and trailer.
  */
 export class Probe {
   private readonly sample = Buffer.allocUnsafeSlow(PROBE_SAMPLES * PROBE_SAMPLE_SIZE);
-  private readonly stream = new GzipStream(zlib.createGzip({ level: 1, chunkSize: PROBE_SAMPLES * PROBE_SAMPLE_SIZE + 1024 }) as zlib.Gzip & zlib.ZlibReset);
-  /** Bytes of zlib's buffers let go so far (none while the stream rewinds: GzipStream.rewind). */
+  private readonly stream = new MemberStream(zlib.createGzip({ level: 1, chunkSize: PROBE_SAMPLES * PROBE_SAMPLE_SIZE + 1024 }) as zlib.Gzip & zlib.ZlibReset, 'gzip');
+  /** Bytes of zlib's buffers let go so far (none while the stream rewinds: MemberStream.rewind). */
   droppedBytes = 0;
   async incompressible(block: Buffer): Promise<boolean> {
     if (block.length < PROBE_SAMPLES * PROBE_SAMPLE_SIZE * 2) return false;
@@ -107,7 +104,7 @@ export function storedGzipSize(blockLength: number): number {
  * `chunkSize` (about a block), so holding a 190 KiB member from zlib holds 530 KiB; the upload
  * keeps two 5 MiB chunks of members, which came to ~28 MiB of buffers for 10 MiB of bytes. A
  * deflated member is therefore copied in here (`adopt`; a copy costs a fraction of a percent of
- * compressing it), and zlib writes the next member over it (GzipStream.rewind). Whatever buffers
+ * compressing it), and zlib writes the next member over it (MemberStream.rewind). Whatever buffers
  * are let go all the same are counted in `droppedBytes`, so the caller can have them collected
  * (garbage.ts). Stored members are written here directly (`take`).
  */
@@ -207,19 +204,27 @@ export function storedGzipMember(block: Buffer, into?: MemberPool): Buffer {
 }
 
 /**
- * One gzip stream of node:zlib, kept for block after block: each block is written, finished as a
- * whole member (Z_FINISH) and the stream reset (deflateReset: the next member starts afresh, with
- * the same bytes a new stream would write). The deflate still runs on libuv's thread pool. Against
- * one zlib.gzip() call per block this saves, per block, a deflate state set up and torn down and
- * an output buffer of a whole block's size that only a garbage collection frees (zlib.gzip's
- * result is a view into it: nodejs/node lib/zlib.js@v24.x, zlibBufferOnEnd); with `rewind` the
- * stream's one output buffer serves every member.
+ * One compression stream of node:zlib, kept for block after block: each block is written and
+ * finished as a whole gzip member (Z_FINISH, then deflateReset: the next member starts afresh, with
+ * the same bytes a new stream would write) or zstd frame (ZSTD_e_end: the next block starts a new
+ * frame, facebook/zstd lib/zstd.h ZSTD_compressStream2). The work still runs on libuv's thread pool.
+ * Against one zlib.gzip() or zstdCompress() call per block this saves, per block, a compressor
+ * state set up and torn down (zstd's is MiBs) and an output buffer of a whole block's size that
+ * only a garbage collection frees (the one-shot result is a view into it: nodejs/node
+ * lib/zlib.js@v24.x, zlibBufferOnEnd); with `rewind` the stream's one output buffer serves every
+ * member. A streamed zstd frame does not record its content size, which the one-shot call did;
+ * readers need not know it.
  */
-class GzipStream {
+type MemberFormat = 'gzip' | 'zstd';
+
+class MemberStream {
   private parts: Buffer[] = [];
   private fail: ((err: Error) => void) | undefined;
   failed = false;
-  constructor(private readonly stream: zlib.Gzip & zlib.ZlibReset) {
+  constructor(
+    private readonly stream: (zlib.Gzip | zlib.ZstdCompress) & zlib.ZlibReset,
+    private readonly format: MemberFormat,
+  ) {
     stream.on('data', (part: Buffer) => this.parts.push(part));
     stream.on('error', (err: Error) => {
       this.failed = true;
@@ -231,11 +236,15 @@ class GzipStream {
     return new Promise((resolve, reject) => {
       this.fail = reject;
       this.stream.write(block);
-      this.stream.flush(zlib.constants.Z_FINISH, () => {
+      this.stream.flush(this.format === 'gzip' ? zlib.constants.Z_FINISH : zlib.constants.ZSTD_e_end, () => {
         this.fail = undefined;
         const parts = this.parts;
         this.parts = [];
         if (this.failed) return;
+        if (this.format === 'zstd') {
+          resolve(parts);
+          return;
+        }
         // Every 'data' event of the member comes before the flush's callback; the trailer's last
         // field (RFC 1952 §2.3: ISIZE, the length mod 2^32) ending the pieces shows that none was
         // missed or left over.
@@ -278,30 +287,42 @@ class GzipStream {
 }
 
 export function blockCompressor(compression: Compression, level: number, blockSize: number, members?: MemberPool): BlockCompressor {
-  // zstd: one call per block, its output buffer big enough for any block's worst case (one pass on
-  // the thread pool); the frame is a view into it, or a copy of several (zlibBufferOnEnd, as above),
-  // and all of it is garbage once the frame is copied into the pool: counted, so the caller
-  // collects in time.
-  const chunkSize = blockSize + (blockSize >> 6) + 4096;
-  // One gzip stream and one probe per block in flight, each kept for block after block.
-  const idle: { members: GzipStream; probe: Probe }[] = [];
-  const all: { members: GzipStream; probe: Probe }[] = [];
-  const gzipMember = async (block: Buffer, into: MemberPool | undefined): Promise<Buffer> => {
+  // One stream per block in flight (gzip's with its probe), each kept for block after block.
+  interface Slot {
+    members: MemberStream;
+    probe?: Probe;
+  }
+  const idle: Slot[] = [];
+  const all: Slot[] = [];
+  // zlib.reset() is documented on every zlib class (nodejs/node doc/api/zlib.md@v24.x); the types omit it.
+  const newSlot = (): Slot =>
+    compression === 'gzip'
+      ? // Each output buffer holds about two members.
+        { members: new MemberStream(zlib.createGzip({ level, chunkSize: blockSize }) as zlib.Gzip & zlib.ZlibReset, 'gzip'), probe: new Probe() }
+      : {
+          members: new MemberStream(
+            zlib.createZstdCompress({
+              // Room for a block's worst case, so a frame is one piece.
+              chunkSize: blockSize + (blockSize >> 6) + 4096,
+              params: { [zlib.constants.ZSTD_c_compressionLevel]: level, [zlib.constants.ZSTD_c_checksumFlag]: 1 },
+            }) as zlib.ZstdCompress & zlib.ZlibReset,
+            'zstd',
+          ),
+        };
+  const compressOne = async (block: Buffer, into: MemberPool | undefined): Promise<Buffer> => {
     let slot = idle.pop();
-    if (!slot) {
-      // Each output buffer holds about two members.
-      // zlib.reset() is documented on every zlib class (nodejs/node doc/api/zlib.md@v24.x); the types omit it.
-      slot = { members: new GzipStream(zlib.createGzip({ level, chunkSize: blockSize }) as zlib.Gzip & zlib.ZlibReset), probe: new Probe() };
-      all.push(slot);
-    }
+    if (!slot) all.push((slot = newSlot()));
+    // A slot whose stream failed is not used again (it stays in `all`, to be closed).
     const { members: stream, probe } = slot;
-    // A stream that failed is not used again (it stays in `all`, to be closed).
-    const stored = await probe.incompressible(block);
-    if (into) into.droppedBytes += probe.droppedBytes;
-    probe.droppedBytes = 0;
-    if (stored) {
-      idle.push(slot);
-      return storedGzipMember(block, into);
+    if (probe) {
+      // zstd makes this call itself, per block; gzip needs the probe.
+      const stored = await probe.incompressible(block);
+      if (into) into.droppedBytes += probe.droppedBytes;
+      probe.droppedBytes = 0;
+      if (stored) {
+        idle.push(slot);
+        return storedGzipMember(block, into);
+      }
     }
     const parts = await stream.member(block);
     let length = 0;
@@ -310,18 +331,8 @@ export function blockCompressor(compression: Compression, level: number, blockSi
     const garbage = stream.rewind(parts);
     if (into) into.droppedBytes += garbage;
     idle.push(slot);
-    member[9] = GZIP_OS_UNKNOWN;
+    if (compression === 'gzip') member[9] = GZIP_OS_UNKNOWN;
     return member;
-  };
-  const compressOne = async (block: Buffer, into: MemberPool | undefined): Promise<Buffer> => {
-    if (compression === 'gzip') return gzipMember(block, into);
-    const out = await zstdAsync(block, {
-      chunkSize,
-      params: { [zlib.constants.ZSTD_c_compressionLevel]: level, [zlib.constants.ZSTD_c_checksumFlag]: 1 },
-    });
-    if (!into) return out;
-    const garbage = out.length <= chunkSize ? out.buffer.byteLength : Math.ceil(out.length / chunkSize) * chunkSize + out.buffer.byteLength;
-    return into.adopt([out], garbage);
   };
   // Disks are full of zeroed space; a zero block always compresses to the same member, so compress
   // it once. The output is identical to compressing it again, only faster. It is shared by every
@@ -338,7 +349,7 @@ export function blockCompressor(compression: Compression, level: number, blockSi
   compress.close = () => {
     for (const slot of all) {
       slot.members.close();
-      slot.probe.close();
+      slot.probe?.close();
     }
     all.length = 0;
     idle.length = 0;
