@@ -10,7 +10,7 @@ import {
 } from "./chunk-QMTQOFVL.js";
 import {
   publishContainerDisk
-} from "./chunk-NM6N5ZN6.js";
+} from "./chunk-47CBWAEW.js";
 import {
   sbomBeside,
   sbomReferrer

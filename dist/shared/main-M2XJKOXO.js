@@ -4,7 +4,7 @@ import {
   imageName,
   publishDisk,
   publishInputs
-} from "./chunk-NKUSNSIJ.js";
+} from "./chunk-BKL2JRLC.js";
 import {
   imagesTable,
   setOutputs,
@@ -17,7 +17,7 @@ import {
   updateHandoff
 } from "./chunk-QMTQOFVL.js";
 import "./chunk-U4TFD2UW.js";
-import "./chunk-NM6N5ZN6.js";
+import "./chunk-47CBWAEW.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
 import "./chunk-MF7EYUNN.js";

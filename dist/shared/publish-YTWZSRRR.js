@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   publishContainerDisk
-} from "./chunk-NM6N5ZN6.js";
+} from "./chunk-47CBWAEW.js";
 import {
   sbomBeside,
   sbomReferrer

@@ -57,7 +57,7 @@ var commands = [
   {
     name: "publish",
     summary: "Push a disk to a registry as a KubeVirt containerDisk",
-    load: async () => (await import("./publish-LALTPJLD.js")).publishCommand
+    load: async () => (await import("./publish-YTWZSRRR.js")).publishCommand
   },
   {
     name: "prune",

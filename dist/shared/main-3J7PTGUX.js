@@ -32,7 +32,7 @@ import {
   imageName,
   publishDisk,
   publishInputs
-} from "./chunk-NKUSNSIJ.js";
+} from "./chunk-BKL2JRLC.js";
 import {
   failureSection,
   imagesTable,
@@ -60,7 +60,7 @@ import {
 import {
   saveState
 } from "./chunk-U4TFD2UW.js";
-import "./chunk-NM6N5ZN6.js";
+import "./chunk-47CBWAEW.js";
 import {
   LayerHistory,
   runBuild

@@ -45,12 +45,10 @@ import path2 from "node:path";
 
 // src/core/oci/block-compressor.ts
 import { availableParallelism } from "node:os";
-import { promisify } from "node:util";
 import zlib from "node:zlib";
 var DEFAULT_BLOCK_SIZE = 512 * 1024;
 var DEFAULT_LEVEL = { gzip: 4, zstd: 3 };
 var LEVEL_RANGE = { gzip: [1, 9], zstd: [1, 19] };
-var zstdAsync = promisify(zlib.zstdCompress);
 var GZIP_OS_UNKNOWN = 255;
 var GZIP_FRAME_BYTES = 18;
 var PROBE_SAMPLES = 4;
@@ -58,8 +56,8 @@ var PROBE_SAMPLE_SIZE = 4 * 1024;
 var PROBE_INCOMPRESSIBLE_RATIO = 0.97;
 var Probe = class {
   sample = Buffer.allocUnsafeSlow(PROBE_SAMPLES * PROBE_SAMPLE_SIZE);
-  stream = new GzipStream(zlib.createGzip({ level: 1, chunkSize: PROBE_SAMPLES * PROBE_SAMPLE_SIZE + 1024 }));
-  /** Bytes of zlib's buffers let go so far (none while the stream rewinds: GzipStream.rewind). */
+  stream = new MemberStream(zlib.createGzip({ level: 1, chunkSize: PROBE_SAMPLES * PROBE_SAMPLE_SIZE + 1024 }), "gzip");
+  /** Bytes of zlib's buffers let go so far (none while the stream rewinds: MemberStream.rewind). */
   droppedBytes = 0;
   async incompressible(block) {
     if (block.length < PROBE_SAMPLES * PROBE_SAMPLE_SIZE * 2) return false;
@@ -165,9 +163,10 @@ function storedGzipMember(block, into) {
   out.writeUInt32LE(block.length >>> 0, at + 4);
   return out;
 }
-var GzipStream = class {
-  constructor(stream) {
+var MemberStream = class {
+  constructor(stream, format) {
     this.stream = stream;
+    this.format = format;
     stream.on("data", (part) => this.parts.push(part));
     stream.on("error", (err) => {
       this.failed = true;
@@ -175,6 +174,7 @@ var GzipStream = class {
     });
   }
   stream;
+  format;
   parts = [];
   fail;
   failed = false;
@@ -183,11 +183,15 @@ var GzipStream = class {
     return new Promise((resolve, reject) => {
       this.fail = reject;
       this.stream.write(block);
-      this.stream.flush(zlib.constants.Z_FINISH, () => {
+      this.stream.flush(this.format === "gzip" ? zlib.constants.Z_FINISH : zlib.constants.ZSTD_e_end, () => {
         this.fail = void 0;
         const parts = this.parts;
         this.parts = [];
         if (this.failed) return;
+        if (this.format === "zstd") {
+          resolve(parts);
+          return;
+        }
         const last = parts.at(-1);
         const trailer = last && last.length >= 4 ? last.subarray(-4) : Buffer.concat(parts).subarray(-4);
         if (trailer.length !== 4 || trailer.readUInt32LE(0) !== block.length >>> 0) {
@@ -225,22 +229,33 @@ var GzipStream = class {
   }
 };
 function blockCompressor(compression, level, blockSize, members) {
-  const chunkSize = blockSize + (blockSize >> 6) + 4096;
   const idle = [];
   const all = [];
-  const gzipMember = async (block, into) => {
+  const newSlot = () => compression === "gzip" ? (
+    // Each output buffer holds about two members.
+    { members: new MemberStream(zlib.createGzip({ level, chunkSize: blockSize }), "gzip"), probe: new Probe() }
+  ) : {
+    members: new MemberStream(
+      zlib.createZstdCompress({
+        // Room for a block's worst case, so a frame is one piece.
+        chunkSize: blockSize + (blockSize >> 6) + 4096,
+        params: { [zlib.constants.ZSTD_c_compressionLevel]: level, [zlib.constants.ZSTD_c_checksumFlag]: 1 }
+      }),
+      "zstd"
+    )
+  };
+  const compressOne = async (block, into) => {
     let slot = idle.pop();
-    if (!slot) {
-      slot = { members: new GzipStream(zlib.createGzip({ level, chunkSize: blockSize })), probe: new Probe() };
-      all.push(slot);
-    }
+    if (!slot) all.push(slot = newSlot());
     const { members: stream, probe } = slot;
-    const stored = await probe.incompressible(block);
-    if (into) into.droppedBytes += probe.droppedBytes;
-    probe.droppedBytes = 0;
-    if (stored) {
-      idle.push(slot);
-      return storedGzipMember(block, into);
+    if (probe) {
+      const stored = await probe.incompressible(block);
+      if (into) into.droppedBytes += probe.droppedBytes;
+      probe.droppedBytes = 0;
+      if (stored) {
+        idle.push(slot);
+        return storedGzipMember(block, into);
+      }
     }
     const parts = await stream.member(block);
     let length = 0;
@@ -249,18 +264,8 @@ function blockCompressor(compression, level, blockSize, members) {
     const garbage = stream.rewind(parts);
     if (into) into.droppedBytes += garbage;
     idle.push(slot);
-    member[9] = GZIP_OS_UNKNOWN;
+    if (compression === "gzip") member[9] = GZIP_OS_UNKNOWN;
     return member;
-  };
-  const compressOne = async (block, into) => {
-    if (compression === "gzip") return gzipMember(block, into);
-    const out = await zstdAsync(block, {
-      chunkSize,
-      params: { [zlib.constants.ZSTD_c_compressionLevel]: level, [zlib.constants.ZSTD_c_checksumFlag]: 1 }
-    });
-    if (!into) return out;
-    const garbage = out.length <= chunkSize ? out.buffer.byteLength : Math.ceil(out.length / chunkSize) * chunkSize + out.buffer.byteLength;
-    return into.adopt([out], garbage);
   };
   const zeroBlock = Buffer.alloc(blockSize);
   let zeroMember;
@@ -274,7 +279,7 @@ function blockCompressor(compression, level, blockSize, members) {
   compress.close = () => {
     for (const slot of all) {
       slot.members.close();
-      slot.probe.close();
+      slot.probe?.close();
     }
     all.length = 0;
     idle.length = 0;
