@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dynamicImports, staticImportClosure } from '../helpers/bundle-imports.js';
 import { freshBundle } from '../helpers/fresh-bundle.js';
 import { node24, repoRoot } from '../helpers/node24.js';
 
@@ -42,22 +43,10 @@ describe('dist/', () => {
   });
 
   it('no bundle loads undici or ssh2 before its first line: they are imported when first used', () => {
-    // What a bundle loads at start: the step the entry file imports (`import("…")` there runs at
-    // once), then everything imported statically (import … from "./x", import "./x"), transitively;
-    // an `import("./x")` elsewhere loads only when called. undici (under @actions/core's OIDC
-    // client: see lazyOidcClient in scripts/bundle.mjs) and ssh2 cost ~40 and ~25 ms of every start.
-    const staticImports = /^\s*(?:import\s[^;]*?from\s*|import\s*)"(\.[^"]+)"/gm;
-    const staticClosure = (entry: string): Set<string> => {
-      const seen = new Set<string>();
-      const visit = (file: string) => {
-        if (seen.has(file)) return;
-        seen.add(file);
-        for (const m of readFileSync(file, 'utf8').matchAll(staticImports)) visit(path.resolve(path.dirname(file), m[1]!));
-      };
-      visit(entry);
-      for (const m of readFileSync(entry, 'utf8').matchAll(/\bimport\("(\.[^"]+)"\)/g)) visit(path.resolve(path.dirname(entry), m[1]!));
-      return seen;
-    };
+    // What a bundle loads at start: its entry file, the step the entry imports (`import("…")` there
+    // runs at once), and what they import statically. undici (under @actions/core's OIDC client:
+    // see lazyOidcClient in scripts/bundle.mjs) and ssh2 cost ~40 and ~25 ms of every start.
+    const staticClosure = (entry: string) => staticImportClosure(entry, ...dynamicImports(entry));
     const entries = listFiles(dist).filter((f) => /^[^/]+\/(index|post)\.js$/.test(f));
     expect(entries.length).toBeGreaterThan(10);
     for (const entry of entries) {

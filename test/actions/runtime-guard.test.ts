@@ -18,6 +18,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { node24, repoRoot } from '../helpers/node24.js';
 import { freshBundle } from '../helpers/fresh-bundle.js';
+import { staticImportClosure } from '../helpers/bundle-imports.js';
 
 const MIN_MAJOR = 24;
 
@@ -95,16 +96,7 @@ describe('runtime guard', () => {
 
   it("every entry's static import graph is only the version check (a few KiB, no dependency), so it runs before anything can fail", () => {
     for (const entry of entries) {
-      const seen = new Set<string>();
-      const visit = (file: string) => {
-        if (seen.has(file)) return;
-        seen.add(file);
-        const text = readFileSync(file, 'utf8');
-        // Static imports only: `import … from "./x.js"` and bare `import "./x.js"`; import() is dynamic.
-        for (const m of text.matchAll(/^import\s+(?:[^'"()]*?\s+from\s+)?["'](\.{1,2}\/[^"']+)["'];?$/gm)) visit(path.resolve(path.dirname(file), m[1]!));
-      };
-      visit(path.join(dist, entry));
-      const files = [...seen];
+      const files = [...staticImportClosure(path.join(dist, entry))];
       const bytes = files.reduce((n, f) => n + readFileSync(f).length, 0);
       expect(bytes, `${entry} statically loads ${files.map((f) => path.relative(dist, f)).join(', ')}`).toBeLessThan(8 * 1024);
       for (const f of files) expect(readFileSync(f, 'utf8'), `${path.relative(dist, f)} bundles a dependency`).not.toMatch(/^\/\/ node_modules\//m);
