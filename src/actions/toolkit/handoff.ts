@@ -16,11 +16,11 @@ import os from 'node:os';
 import path from 'node:path';
 import pkg from '../../../package.json' with { type: 'json' };
 import { UserError } from '../../core/errors.js';
+import type { KubevirtEngineSettings } from '../../core/config/kubevirt-options.js';
 import type { KubevirtSettings } from '../../core/config/kubevirt-settings.js';
 import type { OutputFormat } from '../../core/config/model.js';
 import type { PhaseRecord } from '../../core/pipeline/phase.js';
 import type { DetachedVm, EngineName } from '../../core/engine.js';
-import type { KubevirtEngineInputs } from './kubevirt-settings-input.js';
 import type { LogArtifactSettings } from './log-artifact.js';
 
 // 2: a VM is recorded as the engine's DetachedVm ({engine, vm, sshEndpoint, state}).
@@ -78,7 +78,7 @@ export interface HandoffKubevirtRun {
   /** The cluster-setting inputs of the step that started the run; every later step renders with them. */
   settings?: KubevirtSettings;
   /** Its egress-external-subnet and iso-size inputs, likewise. */
-  engineInputs?: KubevirtEngineInputs;
+  engineInputs?: KubevirtEngineSettings;
 }
 
 export interface HandoffSnapshot {

@@ -35,6 +35,12 @@ export interface JobRun extends HandoffKubevirtRun {
  * new one recorded there at once. Refuses a namespace or kubeconfig input that contradicts the
  * run earlier steps made.
  */
+/** Inputs a later step gives must be the ones the run was started with (or none). */
+function refuseChanged(what: string, given: object, recorded: object | undefined, runId: string): void {
+  if (Object.keys(given).length === 0 || JSON.stringify(given) === JSON.stringify(recorded ?? {})) return;
+  throw new UserError(`${what} differ from those this job's build run ${runId} was started with; give them to the step that starts the run (import-source, else build-vm) and leave them empty here`);
+}
+
 export async function jobRun(ctx: ActionContext, handoff: Handoff | undefined): Promise<JobRun> {
   const given = await kubeconfigInput(ctx, stageSecretsDir(ctx.env));
   const namespaceInput = optionalInput('namespace');
@@ -46,16 +52,8 @@ export async function jobRun(ctx: ActionContext, handoff: Handoff | undefined): 
     if (namespaceInput && namespaceInput !== existing.namespace) {
       throw new UserError(`input 'namespace': ${namespaceInput}, but this job's build run ${existing.id} is in namespace ${existing.namespace}; leave it empty (or use another handoff file, RUDDERVIRT_HANDOFF)`);
     }
-    if (Object.keys(settings).length > 0 && JSON.stringify(settings) !== JSON.stringify(existing.settings ?? {})) {
-      throw new UserError(
-        `the cluster-setting inputs (${Object.keys(settings).join(', ')}) differ from those this job's build run ${existing.id} was started with; give them to the step that starts the run (import-source, else build-vm) and leave them empty here`,
-      );
-    }
-    if (Object.keys(engineInputs).length > 0 && JSON.stringify(engineInputs) !== JSON.stringify(existing.engineInputs ?? {})) {
-      throw new UserError(
-        `the inputs ${engineInputNames(engineInputs).join(', ')} differ from those this job's build run ${existing.id} was started with; give them to the step that starts the run (import-source, else build-vm) and leave them empty here`,
-      );
-    }
+    refuseChanged(`the cluster-setting inputs (${Object.keys(settings).join(', ')})`, settings, existing.settings, existing.id);
+    refuseChanged(`the inputs ${engineInputNames(engineInputs).join(', ')}`, engineInputs, existing.engineInputs, existing.id);
     const kubeconfig = given?.path ?? existing.kubeconfig;
     return { ...existing, ...(kubeconfig ? { kubeconfig } : {}), ...(given?.written ? { writtenKubeconfig: given.path } : {}) };
   }

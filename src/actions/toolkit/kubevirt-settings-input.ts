@@ -51,20 +51,18 @@ export function kubevirtSettingsInput(): KubevirtSettings {
 export const KUBEVIRT_SETTING_INPUTS = INPUTS;
 
 /** The egress-external-subnet and iso-size inputs, as the CLI's flags of those names. */
-export type KubevirtEngineInputs = KubevirtEngineSettings;
-
-export const KUBEVIRT_ENGINE_INPUTS: Record<keyof KubevirtEngineInputs, string> = {
+export const KUBEVIRT_ENGINE_INPUTS: Record<keyof KubevirtEngineSettings, string> = {
   egressExternalSubnet: 'egress-external-subnet',
   isoVolumeBytes: 'iso-size',
 };
 
 /** The engine settings the step's inputs give ({} when none is set); errors name the input. */
-export function kubevirtEngineInput(): KubevirtEngineInputs {
+export function kubevirtEngineInput(): KubevirtEngineSettings {
   const { egressExternalSubnet: subnet, isoVolumeBytes: iso } = KUBEVIRT_ENGINE_INPUTS;
   return parseKubevirtEngineOptions({ egressExternalSubnet: optionalInput(subnet), isoSize: optionalInput(iso) }, { egressExternalSubnet: `input '${subnet}'`, isoSize: `input '${iso}'` });
 }
 
 /** The names of the inputs `given` came from, for messages. */
-export function engineInputNames(given: KubevirtEngineInputs): string[] {
-  return Object.keys(given).map((k) => KUBEVIRT_ENGINE_INPUTS[k as keyof KubevirtEngineInputs]);
+export function engineInputNames(given: KubevirtEngineSettings): string[] {
+  return Object.keys(given).map((k) => KUBEVIRT_ENGINE_INPUTS[k as keyof KubevirtEngineSettings]);
 }

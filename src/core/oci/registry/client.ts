@@ -9,7 +9,7 @@ import { isSha256Digest, sha256, type Digest } from '../digest.js';
 import { ACCEPTED_MANIFESTS } from '../media-types.js';
 import { apiHost, isLoopbackRegistry } from '../reference.js';
 import type { Credential } from './credentials.js';
-import { createAgents, destroyAgents, discardBody, openHttp, sendHttp, type HttpAgents, type HttpBody, type HttpResponse, type StreamedHttpResponse } from './http.js';
+import { createAgents, discardBody, openHttp, sendHttp, type HttpAgents, type HttpBody, type HttpResponse, type StreamedHttpResponse } from './http.js';
 import { describeErrorBody, RegistryAuthError, RegistryError } from './registry-error.js';
 import { backoffDelay, DEFAULT_RETRY, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
@@ -87,7 +87,7 @@ export class RegistryClient {
 
   /** Closes the keep-alive sockets. */
   close(): void {
-    destroyAgents(this.agents);
+    this.agents.destroy();
   }
 
   get baseUrl(): URL {

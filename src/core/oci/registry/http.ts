@@ -78,10 +78,6 @@ export function createAgents(tls: { ca?: string | Buffer; rejectUnauthorized: bo
   return new Agents(tls);
 }
 
-export function destroyAgents(agents: HttpAgents): void {
-  agents.destroy();
-}
-
 export class HttpNetworkError extends Error {
   override name = 'HttpNetworkError';
   constructor(
