@@ -27,7 +27,6 @@ import { layerCompression, mediaTypesFor, type Compression, type ManifestFormat 
 import { OciLayoutError, OciLayoutTarget } from './oci-layout.js';
 import { DEFAULT_PLATFORM, formatPlatform, parsePlatform, type Platform } from './platform.js';
 import { ImageReferenceError, parseImageReference, type ImageReference } from './reference.js';
-import { DEFAULT_CHUNK_SIZE } from './registry/chunked-upload.js';
 import { RegistryClient } from './registry/client.js';
 import { CredentialError, resolveCredential } from './registry/credentials.js';
 import { HttpNetworkError } from './registry/http.js';
@@ -87,7 +86,6 @@ export interface PublishOptions {
   /** How often progress is reported: a few times a second on a terminal, every few seconds in CI. */
   progressIntervalMs?: number;
   /** Tuning, mostly for tests. */
-  chunkSize?: number;
   blockSize?: number;
   concurrency?: number;
 }
@@ -273,7 +271,7 @@ export async function publishContainerDisk(opts: PublishOptions): Promise<Publis
           byRegistry.set(ref.registry, client);
           await client.connect().catch(userError);
         }
-        targets.push(new RegistryTarget(client, ref.repository, tags, { chunkSize: opts.chunkSize ?? DEFAULT_CHUNK_SIZE, logger, signal: opts.signal }));
+        targets.push(new RegistryTarget(client, ref.repository, tags, { logger, signal: opts.signal }));
       }
     }
     return await new Publisher(opts, jobs, targets, { compression, level, types, created }).run().catch(userError);
@@ -479,8 +477,6 @@ class Publisher {
           blockSize: this.opts.blockSize,
           signal: this.opts.signal,
           onRead: (n) => progress.update(n, undefined),
-          // The registry upload holds two chunks of pieces (one on the wire, one filling).
-          heldBytes: target instanceof RegistryTarget ? 2 * (this.opts.chunkSize ?? DEFAULT_CHUNK_SIZE) : 0,
         });
         const stream = last;
         return { chunks: stream.chunks, release: (piece) => stream.release(piece), digest: () => stream.digests().digest };

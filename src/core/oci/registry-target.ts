@@ -8,7 +8,6 @@ import { uploadStreamedBlob } from './registry/chunked-upload.js';
 import type { RegistryClient } from './registry/client.js';
 
 export interface RegistryTargetOptions {
-  chunkSize?: number;
   logger: Logger;
   signal?: AbortSignal;
 }
@@ -46,7 +45,6 @@ export class RegistryTarget implements ImageTarget {
 
   streamLayer(produce: () => LayerProducer, onSent: (bytes: number) => void): Promise<StreamedLayer> {
     return uploadStreamedBlob(this.client, this.repo, produce, {
-      chunkSize: this.opts.chunkSize,
       logger: this.opts.logger,
       signal: this.opts.signal,
       onAcknowledged: onSent,

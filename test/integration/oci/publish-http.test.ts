@@ -26,7 +26,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'ruddervirt-publish-test-'));
   registry = await startRegistry();
   rawDisk = path.join(work, 'disk.img');
-  // 7 MiB of random data: more than one 5 MiB chunk once compressed, so the chunked path runs.
+  // 7 MiB of random data: a layer of ~7 MiB, streamed in one PATCH of many pieces.
   await makeRawDisk(rawDisk, 7, 24);
 });
 
@@ -156,11 +156,11 @@ describe('publish to a plain-http registry', () => {
 
   test('parallel-compressed layer of text, random and zero blocks: skopeo copies it, gzip reads it, digests hold', async () => {
     // Small blocks and two at a time: dozens of gzip members of every kind (deflated, stored, the
-    // shared zero member), hashed on the worker thread and sent as chunks of pieces.
+    // shared zero member), hashed on the worker thread and streamed piece by piece.
     const mixed = path.join(work, 'mixed.img');
     const text = Buffer.from('Package: ruddervirt\nVersion: 1.0\nDescription: a line that compresses well\n'.repeat(20_000));
     await writeFile(mixed, Buffer.concat([text, randomBytes(1024 * 1024), Buffer.alloc(1024 * 1024), text.subarray(0, 12_345)]));
-    const result = await publishContainerDisk({ disk: mixed, refs: [`${registry.host}/mixed/disk:v1`], blockSize: 64 * 1024, concurrency: 2, chunkSize: 1024 * 1024, logger: memoryLogger().logger });
+    const result = await publishContainerDisk({ disk: mixed, refs: [`${registry.host}/mixed/disk:v1`], blockSize: 64 * 1024, concurrency: 2, logger: memoryLogger().logger });
     const copied = copyWithSkopeo(`docker://${registry.host}/mixed/disk:v1`, path.join(work, 'copy-mixed'), ['--src-tls-verify=false']);
     expect(`sha256:${await sha256OfFile(copied.layerFile)}`).toBe(result.layers[0]!.digest);
     const tar = execFileSync('gzip', ['-dc', copied.layerFile], { maxBuffer: 64 * 1024 * 1024 });
@@ -170,7 +170,8 @@ describe('publish to a plain-http registry', () => {
   });
 
   test('fault: the connection is cut in the middle of the layer upload, and the push still succeeds with the right digest', async () => {
-    // Cut after 6 MiB sent towards the registry: inside the second 5 MiB chunk of the ~7 MiB layer.
+    // Cut after 6 MiB sent towards the registry: inside the one PATCH of the ~7 MiB layer, near its
+    // end. docker-registry cancels the session, so the layer is produced and sent again.
     const proxy = await startCuttingProxy(registry.host, 6 * 1024 * 1024);
     try {
       const { logger, lines } = memoryLogger();

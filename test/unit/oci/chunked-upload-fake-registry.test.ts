@@ -1,8 +1,10 @@
 /**
- * The resume path of the chunked upload, against a FAKE registry (an in-process HTTP server):
- * Debian's docker-registry 2.8 cancels a session whose PATCH broke off, so only its restart path can
- * be exercised for real (see the integration fault test). This fake keeps partial data and reports
- * it through Range the way the OCI distribution spec describes, which is what resuming relies on.
+ * The streamed layer upload (one PATCH for the whole blob) and its recovery, against a FAKE registry
+ * (an in-process HTTP server): Debian's docker-registry 2.8 cancels a session whose PATCH broke off,
+ * so only its restart path can be exercised for real (see the integration fault test). This fake
+ * keeps partial data and reports it through Range the way the OCI distribution spec describes, which
+ * is what resuming relies on; like distribution, it appends a PATCH without Content-Range to what the
+ * session holds.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -20,6 +22,10 @@ interface Faults {
   fail503OnPatch?: number;
   /** Forget every session after the first dropped connection (404 from then on). */
   forgetAfterCut?: boolean;
+  /** Answer the first PATCH with 404 once this many of its bytes arrived, reading no further. */
+  refuseFirstPatchAt?: number;
+  /** Store the first session's data with one byte flipped (the PUT's digest check must catch it). */
+  corruptFirstSession?: boolean;
 }
 
 async function fakeRegistry(faults: Faults) {
@@ -27,6 +33,7 @@ async function fakeRegistry(faults: Faults) {
   const blobs = new Map<string, Buffer>();
   let received = 0;
   let patches = 0;
+  const patchHeaders: http.IncomingHttpHeaders[] = [];
   let cut = false;
   let nextId = 0;
   const log: string[] = [];
@@ -50,17 +57,29 @@ async function fakeRegistry(faults: Faults) {
     if (upload && req.method === 'PATCH') {
       const id = upload[1]!;
       patches++;
-      const start = Number((req.headers['content-range'] ?? '0-0').split('-')[0]);
-      if (start !== size(id)) {
+      patchHeaders.push(req.headers);
+      // A ranged PATCH must start where the session ends; one without a range is appended.
+      const contentRange = req.headers['content-range'];
+      if (contentRange !== undefined && Number(contentRange.split('-')[0]) !== size(id)) {
         req.resume();
         return res.writeHead(416, { range: range(id) }).end();
       }
       const parts = sessions.get(id)!;
       const body: Buffer[] = [];
       const failThis = faults.fail503OnPatch === patches;
+      const refuseAt = patches === 1 ? faults.refuseFirstPatchAt : undefined;
+      let thisPatch = 0;
       let dropped = false;
       req.on('data', (d: Buffer) => {
         if (dropped) return;
+        if (refuseAt !== undefined && thisPatch + d.length >= refuseAt) {
+          dropped = true;
+          sessions.delete(id);
+          req.pause();
+          res.writeHead(404, { 'content-type': 'application/json', connection: 'close' }).end('{"errors":[{"code":"BLOB_UPLOAD_UNKNOWN","message":"expired"}]}');
+          return;
+        }
+        thisPatch += d.length;
         if (!cut && faults.cutAtByte !== undefined && received + d.length >= faults.cutAtByte) {
           const keep = faults.cutAtByte - received;
           parts.push(Buffer.from(d.subarray(0, keep)));
@@ -88,6 +107,7 @@ async function fakeRegistry(faults: Faults) {
     }
     if (upload && req.method === 'PUT') {
       const data = Buffer.concat(sessions.get(upload[1]!)!);
+      if (faults.corruptFirstSession && upload[1] === '0' && data.length > 0) data[data.length >> 1] = data[data.length >> 1]! ^ 1;
       const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
       req.resume();
       if (digest !== url.searchParams.get('digest')) return res.writeHead(400).end('{"errors":[{"code":"DIGEST_INVALID","message":"mismatch"}]}');
@@ -102,6 +122,8 @@ async function fakeRegistry(faults: Faults) {
     host: `127.0.0.1:${(server.address() as AddressInfo).port}`,
     blobs,
     log,
+    patchHeaders,
+    received: () => received,
     cut: () => cut,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
@@ -112,23 +134,43 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+const RETRY = { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 };
+
+/**
+ * A deterministic producer of `data` in uneven pieces, as a compressor emits them. Each piece is a
+ * copy that counts as held until it is released, and is overwritten when released, the way the
+ * member pool reuses it: an upload that sent a piece after handing it back would send garbage.
+ */
 function producerOf(data: Buffer) {
   let calls = 0;
+  let maxHeld = 0;
   const produce = () => {
     calls++;
+    const held = new Set<Buffer>();
     async function* chunks() {
-      // Uneven pieces, as a compressor emits them.
-      for (let i = 0, step = 1; i < data.length; i += step, step = (step * 7 + 13) % 300_000 || 1) yield data.subarray(i, i + step);
+      for (let i = 0, step = 1; i < data.length; i += step, step = (step * 7 + 13) % 300_000 || 1) {
+        const piece = Buffer.from(data.subarray(i, i + step));
+        held.add(piece);
+        maxHeld = Math.max(maxHeld, held.size);
+        yield piece;
+      }
     }
-    return { chunks: chunks(), digest: () => `sha256:${createHash('sha256').update(data).digest('hex')}` as Digest };
+    return {
+      chunks: chunks(),
+      release(piece: Buffer) {
+        expect(held.delete(piece)).toBe(true);
+        piece.fill(0xee);
+      },
+      digest: () => `sha256:${createHash('sha256').update(data).digest('hex')}` as Digest,
+    };
   };
-  return { produce, calls: () => calls };
+  return { produce, calls: () => calls, maxHeld: () => maxHeld };
 }
 
 async function setup(faults: Faults) {
   const registry = await fakeRegistry(faults);
   const { logger, lines } = memoryLogger();
-  const client = new RegistryClient({ registry: registry.host, logger, retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 } });
+  const client = new RegistryClient({ registry: registry.host, logger, retry: RETRY });
   cleanups.push(
     () => registry.close(),
     () => client.close(),
@@ -136,14 +178,38 @@ async function setup(faults: Faults) {
   return { registry, client, logger, lines };
 }
 
-test('fake registry: a connection dropped mid-chunk resumes from the registry’s offset, without starting over', async () => {
+test('fake registry: the blob goes out as one streamed PATCH, each piece handed back once written', async () => {
+  const data = randomBytes(3 * 1024 * 1024 + 12345);
+  const { registry, client, logger } = await setup({});
+  const { produce, calls, maxHeld } = producerOf(data);
+  const progress: number[] = [];
+  const result = await uploadStreamedBlob(client, 'r/disk', produce, { logger, retry: RETRY, onAcknowledged: (n) => progress.push(n) });
+  expect(result).toMatchObject({ size: data.length, resumes: 0, restarts: 0 });
+  expect(calls()).toBe(1);
+  expect(registry.blobs.get(result.digest)!.equals(data)).toBe(true);
+  // One PATCH, its size unknown up front: chunked, no Content-Length, no Content-Range.
+  expect(registry.log.filter((l) => l.startsWith('PATCH'))).toHaveLength(1);
+  expect(registry.patchHeaders[0]).toMatchObject({ 'transfer-encoding': 'chunked' });
+  expect(registry.patchHeaders[0]).not.toHaveProperty('content-length');
+  expect(registry.patchHeaders[0]).not.toHaveProperty('content-range');
+  // Nothing is kept for a resend: the next piece is taken only once the last one went back.
+  expect(maxHeld()).toBe(1);
+  // Progress rises to the blob's size.
+  expect(progress.at(-1)).toBe(data.length);
+  expect(progress.every((n, i) => i === 0 || n >= progress[i - 1]!)).toBe(true);
+});
+
+test('fake registry: a connection dropped mid-PATCH resumes from the registry’s offset, sending nothing twice', async () => {
   const data = randomBytes(3 * 1024 * 1024 + 12345);
   const { registry, client, logger, lines } = await setup({ cutAtByte: 1_500_000 });
   const { produce, calls } = producerOf(data);
-  const result = await uploadStreamedBlob(client, 'r/disk', produce, { chunkSize: 1024 * 1024, logger, retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 } });
+  const result = await uploadStreamedBlob(client, 'r/disk', produce, { logger, retry: RETRY });
   expect(registry.cut()).toBe(true);
   expect(result).toMatchObject({ size: data.length, resumes: 1, restarts: 0 });
-  expect(calls()).toBe(1);
+  // Produced again to reach the offset, but in the same session, and only the rest was sent.
+  expect(calls()).toBe(2);
+  expect(registry.log.filter((l) => l.startsWith('POST'))).toHaveLength(1);
+  expect(registry.received()).toBe(data.length);
   expect(registry.blobs.get(result.digest)!.equals(data)).toBe(true);
   expect(lines.join('\n')).toMatch(/resuming at byte 1500000/);
   // The status query that made the resume possible:
@@ -152,11 +218,11 @@ test('fake registry: a connection dropped mid-chunk resumes from the registry’
 
 test('fake registry: a 503 after a partial write is resumed the same way', async () => {
   const data = randomBytes(2 * 1024 * 1024 + 7);
-  const { registry, client, logger } = await setup({ fail503OnPatch: 2 });
+  const { registry, client, logger } = await setup({ fail503OnPatch: 1 });
   const { produce, calls } = producerOf(data);
-  const result = await uploadStreamedBlob(client, 'r/disk', produce, { chunkSize: 512 * 1024, logger, retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 } });
-  expect(result.resumes).toBe(1);
-  expect(calls()).toBe(1);
+  const result = await uploadStreamedBlob(client, 'r/disk', produce, { logger, retry: RETRY });
+  expect(result).toMatchObject({ resumes: 1, restarts: 0 });
+  expect(calls()).toBe(2);
   expect(registry.blobs.get(result.digest)!.equals(data)).toBe(true);
 });
 
@@ -164,11 +230,32 @@ test('fake registry: a session the registry forgot is restarted from scratch, an
   const data = randomBytes(2 * 1024 * 1024);
   const { registry, client, logger, lines } = await setup({ cutAtByte: 700_000, forgetAfterCut: true });
   const { produce, calls } = producerOf(data);
-  const result = await uploadStreamedBlob(client, 'r/disk', produce, { chunkSize: 512 * 1024, logger, retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 } });
+  const result = await uploadStreamedBlob(client, 'r/disk', produce, { logger, retry: RETRY });
   expect(result.restarts).toBe(1);
   expect(calls()).toBe(2);
   expect(registry.blobs.get(result.digest)!.equals(data)).toBe(true);
   expect(lines.join('\n')).toMatch(/sending the layer again from the start \(restart 1\/2\)/);
+});
+
+test('fake registry: a PATCH refused mid-body (404, the rest unread) does not stall; the layer is sent again', async () => {
+  const data = randomBytes(4 * 1024 * 1024);
+  const { registry, client, logger } = await setup({ refuseFirstPatchAt: 1_000_000 });
+  const { produce, calls } = producerOf(data);
+  const result = await uploadStreamedBlob(client, 'r/disk', produce, { logger, retry: RETRY });
+  expect(result).toMatchObject({ size: data.length, restarts: 1 });
+  expect(calls()).toBe(2);
+  expect(registry.blobs.get(result.digest)!.equals(data)).toBe(true);
+});
+
+test('fake registry: the PUT’s digest check catches bytes stored wrong, and a new session fixes it', async () => {
+  const data = randomBytes(1024 * 1024);
+  const { registry, client, logger, lines } = await setup({ corruptFirstSession: true });
+  const { produce, calls } = producerOf(data);
+  const result = await uploadStreamedBlob(client, 'r/disk', produce, { logger, retry: RETRY });
+  expect(result.restarts).toBe(1);
+  expect(calls()).toBe(2);
+  expect(registry.blobs.get(result.digest)!.equals(data)).toBe(true);
+  expect(lines.join('\n')).toMatch(/rejected the finished upload/);
 });
 
 test('receivedFromRange', () => {

@@ -1,11 +1,12 @@
 /**
  * The layer's tar and disk digests match node:crypto over the same bytes, however the tar is cut
- * into blocks; an upload chunk's pieces cut at any offset give the same bytes.
+ * into blocks; a produced stream of pieces skipped to any offset gives the same bytes, and hands back
+ * every piece it skips.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { Chunk } from '../../../src/core/oci/registry/chunked-upload.js';
+import { piecesFrom } from '../../../src/core/oci/registry/chunked-upload.js';
 import { TarHasher } from '../../../src/core/oci/tar-hasher.js';
 
 const hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -30,15 +31,28 @@ test('property: the hasher gives the digests of the tar and of its disk bytes, w
   );
 });
 
-test('property: a chunk of pieces read from any offset is the same bytes as the joined pieces from there', () => {
-  fc.assert(
-    fc.property(fc.array(fc.uint8Array({ minLength: 0, maxLength: 50 }), { maxLength: 8 }), fc.nat(), (arrays, n) => {
-      const chunk = new Chunk();
-      for (const a of arrays) chunk.add(Buffer.from(a));
-      const all = Buffer.concat(chunk.pieces);
-      expect(chunk.length).toBe(all.length);
+test('property: pieces skipped to any offset are the same bytes as the joined pieces from there', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.uint8Array({ minLength: 0, maxLength: 50 }), { maxLength: 8 }), fc.nat(), async (arrays, n) => {
+      const pieces = arrays.map((a) => Buffer.from(a));
+      const all = Buffer.concat(pieces);
       const offset = all.length === 0 ? 0 : n % (all.length + 1);
-      expect(Buffer.concat(chunk.from(offset)).equals(all.subarray(offset))).toBe(true);
+      async function* source() {
+        yield* pieces;
+      }
+      const released: Buffer[] = [];
+      const parts: Buffer[] = [];
+      let lastEnd = offset;
+      for await (const { piece, part, end } of piecesFrom(source(), offset, (p) => released.push(p))) {
+        parts.push(part);
+        expect(end - part.length).toBe(lastEnd);
+        lastEnd = end;
+        released.push(piece);
+      }
+      expect(Buffer.concat(parts).equals(all.subarray(offset))).toBe(true);
+      // Every piece comes back exactly once, skipped or used.
+      expect(released).toEqual(pieces);
+      expect(released.every((p, i) => p === pieces[i])).toBe(true);
     }),
   );
 });

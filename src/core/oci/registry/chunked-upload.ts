@@ -1,32 +1,30 @@
 /**
  * Uploads a blob whose bytes are produced as they are sent and whose digest is known only at the
- * end: PATCH in fixed-size chunks (one on the wire while the next fills), then PUT ?digest=, which
- * the registry checks against what it received.
+ * end: one PATCH carrying the whole blob as it comes out of the producer (no Content-Length, so
+ * chunked transfer encoding), then PUT ?digest=, which the registry checks against what it received.
+ * This is how docker's and containers/image's clients push a layer (distribution/distribution
+ * registry/client/blob_writer.go@v2.8.3 ReadFrom; containers/image docker/docker_image_dest.go@v5.32.0
+ * PutBlobWithOptions: one PATCH whose body is the layer's reader), and every registry that docker
+ * pushes to accepts it.
  *
- * A chunk is not a buffer of its own: it is the list of the producer's pieces (compressed members)
- * that make it up, written to the socket one after another, so nothing is copied on the way out.
- * The pieces of a chunk are handed back to the producer (`release`) once the registry has
- * acknowledged them.
+ * Nothing is kept for a resend: each piece (a compressed member) is written to the socket straight
+ * from the producer's memory and handed back to it (`release`) as soon as the socket has taken it,
+ * so the upload holds one piece, not the few MiB a chunked upload keeps for its retries. The
+ * producer is deterministic, so a failure is answered by producing the stream again:
  *
- * A dropped connection or a 5xx mid-chunk: ask the upload URL how much arrived (GET → Range) and
- * resend from there. Only the chunk not yet acknowledged is kept in memory, which is enough because
- * the registry's offset can only lie inside it. When the registry has lost the session (404), or
- * refuses to resume it (docker-registry 2.x cancels a session whose last PATCH broke off), the
- * stream is produced again from the start: it is deterministic, so the digest comes out the same.
+ * - a dropped connection, a 5xx or a short answer: ask the upload URL how much arrived (GET →
+ *   Range) and, when the registry kept it, send a new PATCH with the rest, produced again from the
+ *   start and skipped up to that offset (the bytes before it are compressed again, not sent again);
+ * - the session is gone (404) or the registry refuses to resume it (docker-registry 2.x cancels a
+ *   session whose PATCH broke off): a new session, and the whole blob again. The digest comes out
+ *   the same either way, and the PUT has the registry check it.
  */
 import type { Logger } from '../../log.js';
 import type { Digest } from '../digest.js';
 import { headerValue, repositoryScope, withDigest, type RegistryClient } from './client.js';
-import { HttpNetworkError } from './http.js';
+import { HttpNetworkError, type HttpResponse } from './http.js';
 import { describeErrorBody, RegistryError } from './registry-error.js';
 import { backoffDelay, DEFAULT_RETRY, isRetryableStatus, sleep, type RetryPolicy } from './retry.js';
-
-/**
- * Two chunks' worth of pieces are in memory at a time (one on the wire, one filling), so this sets
- * most of the memory a push needs; 5 MiB is also the smallest non-final chunk some registries (ECR)
- * accept.
- */
-export const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
 
 export interface BlobProducer {
   /** Each piece must stay valid until it is released (or for good, when there is no `release`). */
@@ -38,20 +36,22 @@ export interface BlobProducer {
 }
 
 export interface StreamedUploadOptions {
-  chunkSize?: number;
   /** How often to produce the blob again from scratch when a session cannot be resumed. */
   maxRestarts?: number;
   retry?: RetryPolicy;
   logger: Logger;
   signal?: AbortSignal;
-  /** Bytes the registry has acknowledged, for progress. */
+  /**
+   * Bytes of the blob the registry has or is being sent in this session (what the socket has taken;
+   * the registry confirms them at the end), for progress. Starts again from 0 in a new session.
+   */
   onAcknowledged?: (bytes: number) => void;
 }
 
 export interface StreamedUploadResult {
   digest: Digest;
   size: number;
-  /** Chunks resent from the registry's offset after a failure. */
+  /** Times the rest of the blob was sent from the registry's offset after a failure. */
   resumes: number;
   /** Times the whole blob was produced and sent again. */
   restarts: number;
@@ -71,32 +71,28 @@ export function receivedFromRange(range: string | undefined): number | undefined
   return end === 0 ? 0 : end + 1;
 }
 
-/** The producer's pieces that make up one chunk, in order, referenced rather than copied. */
-export class Chunk {
-  readonly pieces: Buffer[] = [];
-  length = 0;
-  add(piece: Buffer): void {
-    this.pieces.push(piece);
-    this.length += piece.length;
-  }
-  /** The chunk's bytes from `offset` on, as pieces (the first one cut where `offset` falls). */
-  from(offset: number): Buffer[] {
-    if (offset === 0) return this.pieces;
-    const out: Buffer[] = [];
-    let at = 0;
-    for (const piece of this.pieces) {
-      const end = at + piece.length;
-      if (end > offset) out.push(at >= offset ? piece : piece.subarray(offset - at));
-      at = end;
-    }
-    return out;
+/**
+ * The pieces of `source` from byte `offset` on: pieces wholly before it are handed to `release`
+ * straight away, the one it falls in is cut. Each result names the piece to release once `part`
+ * has been used.
+ */
+export async function* piecesFrom(source: AsyncIterable<Buffer>, offset: number, release: (piece: Buffer) => void): AsyncGenerator<{ piece: Buffer; part: Buffer; end: number }> {
+  let at = 0;
+  for await (const piece of source) {
+    const end = at + piece.length;
+    if (end <= offset) release(piece);
+    else yield { piece, part: at >= offset ? piece : piece.subarray(offset - at), end };
+    at = end;
   }
 }
 
+/** What one PATCH came to: the whole blob, or a problem worth asking the registry about. */
+type Attempt = { done: true; digest: Digest; size: number } | { done: false; problem: string; sent: number; produced?: { digest: Digest; size: number } };
+
 class UploadSession {
   location: URL;
-  acknowledged = 0;
   resumes = 0;
+  private refreshAuth = false;
 
   constructor(
     private readonly client: RegistryClient,
@@ -111,8 +107,8 @@ class UploadSession {
     return [repositoryScope(this.repo, 'pull,push')];
   }
 
-  private takeLocation(res: { headers: Record<string, string | string[] | undefined> }): void {
-    const location = headerValue(res as never, 'location');
+  private takeLocation(res: HttpResponse): void {
+    const location = headerValue(res, 'location');
     if (location) this.location = this.client.resolve(location);
   }
 
@@ -129,63 +125,92 @@ class UploadSession {
     return received;
   }
 
-  /** Sends `chunk`, which starts at blob offset `start`, until the registry has all of it. */
-  async send(chunk: Chunk, start: number): Promise<void> {
+  /** One PATCH with the blob from byte `from` on (the registry holds the bytes before it). */
+  private async patch(producer: BlobProducer, from: number): Promise<Attempt> {
+    const release = (piece: Buffer) => producer.release?.(piece);
+    const url = this.location;
+    const request = await this.client.openStream('PATCH', url, { scopes: this.scopes, headers: { 'content-type': 'application/octet-stream' }, refreshAuth: this.refreshAuth });
+    // Bytes the socket has taken, and the end of the last piece given to it (a piece cut short by
+    // a failure may have arrived in part: the registry can hold up to there).
+    let sent = from;
+    let reached = from;
+    let complete = false;
+    let res: HttpResponse;
+    try {
+      for await (const { piece, part, end } of piecesFrom(producer.chunks, from, release)) {
+        // The registry answered before the body ended: it reads no further (leaving the loop
+        // closes the producer).
+        if (request.answered) break;
+        reached = end;
+        if (part.length > 0) await request.write(part);
+        // A piece the answer overtook may still be queued on the socket: it is not handed back
+        // (this producer is dropped anyway).
+        if (request.answered) break;
+        release(piece);
+        sent = end;
+        this.opts.onAcknowledged?.(sent);
+      }
+      complete = !request.answered;
+      res = complete ? await request.end() : await request.response;
+    } catch (err) {
+      request.abort();
+      if (!(err instanceof HttpNetworkError)) throw err;
+      return { done: false, problem: err.message, sent: reached };
+    }
+    if (!complete) request.abort();
+    if (res.status === 202 || res.status === 204) {
+      this.takeLocation(res);
+      this.refreshAuth = false;
+      if (!complete) return { done: false, problem: `PATCH answered HTTP ${res.status} before the layer ended`, sent: reached };
+      const digest = producer.digest();
+      const received = receivedFromRange(headerValue(res, 'range'));
+      if (received === undefined || received === sent) return { done: true, digest, size: sent };
+      return { done: false, problem: `the registry acknowledged ${received} bytes, expected ${sent}`, sent, produced: { digest, size: sent } };
+    }
+    if (res.status === 404) throw new SessionLost(`PATCH answered 404 (${describeErrorBody(res).text})`);
+    if (res.status === 401 && !this.refreshAuth) {
+      // The token ran out between the POST and the PATCH: a fresh one for the next try.
+      this.refreshAuth = true;
+      return { done: false, problem: 'PATCH answered 401', sent: reached };
+    }
+    if (res.status === 401 || res.status === 403) throw this.client.authError(res, 'PATCH', url);
+    if (res.status === 416 || isRetryableStatus(res.status)) return { done: false, problem: `PATCH answered HTTP ${res.status}`, sent: reached };
+    const { text, codes } = describeErrorBody(res);
+    throw new RegistryError(`${this.client.registry}: upload of the layer from byte ${from} failed with HTTP ${res.status}: ${text}`, res.status, codes);
+  }
+
+  /** Sends the whole blob, resuming where the registry says it stopped; its digest and size. */
+  async send(produce: () => BlobProducer): Promise<{ digest: Digest; size: number }> {
     const retry = this.opts.retry ?? DEFAULT_RETRY;
-    let from = start;
+    let from = 0;
     for (let failures = 0; ;) {
       this.opts.signal?.throwIfAborted();
-      const body = chunk.from(from - start);
-      let problem: string;
-      try {
-        const res = await this.client.call('PATCH', this.location, {
-          scopes: this.scopes,
-          body,
-          headers: { 'content-type': 'application/octet-stream', 'content-range': `${from}-${start + chunk.length - 1}` },
-          retryNetwork: false,
-          retryStatus: false,
-        });
-        if (res.status === 202 || res.status === 204) {
-          this.takeLocation(res);
-          const received = receivedFromRange(headerValue(res, 'range'));
-          this.acknowledged = received !== undefined && received !== 0 ? received : start + chunk.length;
-          if (this.acknowledged === start + chunk.length) {
-            this.opts.onAcknowledged?.(this.acknowledged);
-            return;
-          }
-          problem = `the registry acknowledged ${this.acknowledged} bytes, expected ${start + chunk.length}`;
-        } else if (res.status === 404) {
-          throw new SessionLost(`PATCH answered 404 (${describeErrorBody(res).text})`);
-        } else if (res.status === 416 || isRetryableStatus(res.status)) {
-          problem = `PATCH answered HTTP ${res.status}`;
-        } else {
-          this.client.expect(res, [202], `upload chunk at ${from}`);
-          return;
-        }
-      } catch (err) {
-        if (!(err instanceof HttpNetworkError)) throw err;
-        problem = err.message;
-      }
+      const attempt = await this.patch(produce(), from);
+      if (attempt.done) return attempt;
       failures++;
-      if (failures >= retry.attempts) throw new SessionLost(`giving up on this session after ${failures} failed chunk sends (${problem})`);
-      await sleep(backoffDelay(failures, retry), this.opts.signal);
-      let offset: number;
-      try {
-        offset = await this.registryOffset();
-      } catch (err) {
-        if (err instanceof HttpNetworkError) continue; // cannot ask yet; the next round asks again
-        throw err;
+      if (failures >= retry.attempts) throw new SessionLost(`giving up on this session after ${failures} failed sends (${attempt.problem})`);
+      let offset: number | undefined;
+      // Asking may fail on the network too; it counts against the same tries.
+      while (offset === undefined) {
+        await sleep(backoffDelay(failures, retry), this.opts.signal);
+        try {
+          offset = await this.registryOffset();
+        } catch (err) {
+          if (!(err instanceof HttpNetworkError)) throw err;
+          failures++;
+          if (failures >= retry.attempts) throw new SessionLost(`giving up on this session after ${failures} failures (${err.message})`);
+        }
       }
-      if (offset < start || offset > start + chunk.length) {
-        throw new SessionLost(`the registry holds ${offset} bytes, outside the chunk we still have (${start}-${start + chunk.length})`);
+      // What the registry holds must be what it had before this PATCH plus part of what we sent.
+      if (offset < from || offset > attempt.sent) {
+        throw new SessionLost(`the registry holds ${offset} bytes, outside what was sent (${from}-${attempt.sent})`);
+      }
+      this.opts.logger.warn(`upload interrupted (${attempt.problem}); resuming at byte ${offset}`);
+      if (attempt.produced && offset === attempt.produced.size) {
+        this.opts.onAcknowledged?.(offset);
+        return attempt.produced;
       }
       this.resumes++;
-      this.opts.logger.warn(`upload interrupted (${problem}); resuming at byte ${offset}`);
-      if (offset === start + chunk.length) {
-        this.acknowledged = offset;
-        this.opts.onAcknowledged?.(offset);
-        return;
-      }
       from = offset;
     }
   }
@@ -213,52 +238,15 @@ class UploadSession {
 }
 
 export async function uploadStreamedBlob(client: RegistryClient, repo: string, produce: () => BlobProducer, opts: StreamedUploadOptions): Promise<StreamedUploadResult> {
-  const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
   const maxRestarts = opts.maxRestarts ?? 2;
   let resumes = 0;
   for (let restarts = 0; ; restarts++) {
     const session = new UploadSession(client, repo, await client.startUpload(repo), opts);
-    const producer = produce();
-    const release = (chunk: Chunk | undefined) => {
-      if (chunk && producer.release) for (const piece of chunk.pieces) producer.release(piece);
-    };
-    let inflight: Promise<void> | undefined;
-    let sending: Chunk | undefined;
-    let fill = new Chunk();
     try {
-      let fillStart = 0;
-      for await (const piece of producer.chunks) {
-        if (piece.length === 0) {
-          producer.release?.(piece);
-          continue;
-        }
-        // A piece is never split between chunks: a chunk ends at the first piece that reaches
-        // chunkSize, so it is at most one piece (one compressed block) longer than that.
-        fill.add(piece);
-        if (fill.length >= chunkSize) {
-          // One chunk on the wire, one filling: the producer keeps working while the network does.
-          if (inflight) await inflight;
-          release(sending);
-          sending = fill;
-          inflight = session.send(sending, fillStart);
-          inflight.catch(() => undefined);
-          fillStart += fill.length;
-          fill = new Chunk();
-        }
-      }
-      if (inflight) await inflight;
-      inflight = undefined;
-      release(sending);
-      sending = undefined;
-      if (fill.length > 0) await session.send(fill, fillStart);
-      release(fill);
-      const size = fillStart + fill.length;
-      const digest = producer.digest();
+      const { digest, size } = await session.send(produce);
       await session.finish(digest, size);
       return { digest, size, resumes: resumes + session.resumes, restarts };
     } catch (err) {
-      // The chunk on the wire may still be read by its request; wait for it before the pieces go back.
-      await inflight?.catch(() => undefined);
       resumes += session.resumes;
       if (!(err instanceof SessionLost) || restarts >= maxRestarts) {
         if (err instanceof SessionLost) throw new RegistryError(`${client.registry}: uploading the layer to ${repo} failed: ${err.message}`, 0);

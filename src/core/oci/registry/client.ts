@@ -2,14 +2,14 @@
  * A client for one registry on the OCI distribution API: the /v2/ ping that picks the scheme and
  * learns the auth challenge, anonymous / basic / bearer-token auth with scoped tokens, retries with
  * backoff, redirects for blob reads, and digest checks on everything it reads or writes. The
- * chunked, resumable layer upload lives in chunked-upload.ts on top of `call`.
+ * streamed, resumable layer upload lives in chunked-upload.ts on top of `call` and `openStream`.
  */
 import type { Logger } from '../../log.js';
 import { isSha256Digest, sha256, type Digest } from '../digest.js';
 import { ACCEPTED_MANIFESTS } from '../media-types.js';
 import { apiHost, isLoopbackRegistry } from '../reference.js';
 import type { Credential } from './credentials.js';
-import { createAgents, discardBody, openHttp, sendHttp, type HttpAgents, type HttpBody, type HttpResponse, type StreamedHttpResponse } from './http.js';
+import { createAgents, discardBody, openHttp, sendHttp, streamHttp, type HttpAgents, type HttpBody, type HttpResponse, type StreamedHttpRequest, type StreamedHttpResponse } from './http.js';
 import { describeErrorBody, RegistryAuthError, RegistryError } from './registry-error.js';
 import { backoffDelay, DEFAULT_RETRY, isRetryableError, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
@@ -190,7 +190,19 @@ export class RegistryClient {
     }
   }
 
-  private authError(res: HttpResponse, method: string, url: URL): RegistryAuthError {
+  /**
+   * A request whose body the caller streams (streamHttp), with the token for `scopes`. Its body
+   * cannot be sent twice, so a 401 is the caller's to answer: it asks again with `refreshAuth`.
+   */
+  async openStream(method: string, url: URL, opts: { scopes: string[]; headers?: Record<string, string>; refreshAuth?: boolean }): Promise<StreamedHttpRequest> {
+    await this.connect();
+    const headers: Record<string, string> = { ...opts.headers };
+    const authorization = url.host === this.baseUrl.host ? await this.authorization(opts.scopes, opts.refreshAuth === true) : undefined;
+    if (authorization) headers.authorization = authorization;
+    return streamHttp(this.agents, { method, url, headers, ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
+  }
+
+  authError(res: HttpResponse, method: string, url: URL): RegistryAuthError {
     const { text, codes } = describeErrorBody(res);
     const who = this.opts.credential ? `with credentials from ${this.opts.credentialSource ?? 'the options'}` : 'anonymously (no credentials found)';
     const verb = res.status === 403 ? 'denied' : 'refused';

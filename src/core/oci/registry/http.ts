@@ -1,9 +1,9 @@
 /**
  * One HTTP exchange with a registry over node:http/https, so we control what fetch hides: the CA,
- * keep-alive sockets we can close at the end, and a body that is always memory we hold (one Buffer,
- * or a list of pieces written one after another, so an upload chunk is sent straight from the
- * compressor's output without being copied into one buffer; chunks are bounded, so a failed request
- * can be sent again without re-reading anything).
+ * keep-alive sockets we can close at the end, and bodies either held in memory (one Buffer, or a
+ * list of pieces written one after another, so a failed request can be sent again as it is) or
+ * streamed piece by piece as they are produced (streamHttp: a layer, sent straight from the
+ * compressor's output and never held whole).
  */
 import type http from 'node:http';
 import type https from 'node:https';
@@ -135,6 +135,104 @@ export function sendHttp(agents: HttpAgents, req: HttpRequest): Promise<HttpResp
       }
     } else r.end();
   });
+}
+
+/**
+ * A request whose body is written piece by piece as it is produced, with no Content-Length (node
+ * sends it with chunked transfer encoding): a layer upload in one PATCH whose size is known only at
+ * its end. The caller writes the next piece once the last one has been handed to the socket, so
+ * what the request holds is one piece, not the body.
+ */
+export interface StreamedHttpRequest {
+  /**
+   * Resolves once `piece` has been handed to the socket (the caller may reuse its memory), or as
+   * soon as the answer arrives (`answered`: the server will not read further); rejects with an
+   * HttpNetworkError when the connection failed.
+   */
+  write(piece: Buffer): Promise<void>;
+  /** Ends the body and waits for the answer. */
+  end(): Promise<HttpResponse>;
+  /** True once the answer has arrived, which may be before the body ended (a refusal). */
+  readonly answered: boolean;
+  /** The answer, whenever it comes (rejects like `write` when the connection fails first). */
+  readonly response: Promise<HttpResponse>;
+  /** Drops the connection (a body we no longer finish). */
+  abort(): void;
+}
+
+export function streamHttp(agents: HttpAgents, req: Omit<HttpRequest, 'body'>): StreamedHttpRequest {
+  const isHttps = req.url.protocol === 'https:';
+  const mod = transport(isHttps);
+  const headers: Record<string, string> = { 'user-agent': 'ruddervirt', ...req.headers };
+  let failure: Error | undefined;
+  let answered = false;
+  let settled = false;
+  // Writes waiting for their callback: settled early when the connection fails or the answer comes.
+  const waiting = new Set<{ resolve: () => void; reject: (err: Error) => void }>();
+  let settle!: { resolve: (res: HttpResponse) => void; reject: (err: Error) => void };
+  const response = new Promise<HttpResponse>((resolve, reject) => (settle = { resolve, reject }));
+  response.catch(() => undefined);
+  const fail = (err: Error & { code?: string }) => {
+    if (failure) return;
+    failure = req.signal?.aborted
+      ? req.signal.reason instanceof Error
+        ? req.signal.reason
+        : new Error('aborted')
+      : new HttpNetworkError(`${req.method} ${req.url.origin}${req.url.pathname}: ${err.message}`, err.code, true);
+    for (const w of waiting) w.reject(failure);
+    waiting.clear();
+    // An answer that arrived in full stands, whatever happens to the connection after it.
+    if (!settled) settle.reject(failure);
+    settled = true;
+  };
+  const r = mod.request(req.url, { method: req.method, headers, agent: isHttps ? agents.https : agents.http, signal: req.signal, timeout: req.timeoutMs ?? 120_000 }, (res) => {
+    answered = true;
+    for (const w of waiting) w.resolve();
+    waiting.clear();
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const max = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
+    res.on('data', (d: Buffer) => {
+      length += d.length;
+      if (length <= max) chunks.push(d);
+    });
+    res.on('end', () => {
+      if (!settled) settle.resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+      settled = true;
+    });
+    res.on('error', fail);
+    res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+  });
+  r.on('error', fail);
+  r.on('timeout', () => r.destroy(Object.assign(new Error('socket timed out'), { code: 'ETIMEDOUT' })));
+  return {
+    get answered() {
+      return answered;
+    },
+    response,
+    write(piece) {
+      if (answered) return Promise.resolve();
+      if (failure) return Promise.reject(failure);
+      return new Promise<void>((resolve, reject) => {
+        const w = { resolve, reject };
+        waiting.add(w);
+        r.write(piece, (err) => {
+          if (!waiting.delete(w)) return;
+          if (err) {
+            fail(err);
+            reject(failure ?? err);
+          } else resolve();
+        });
+      });
+    },
+    end() {
+      if (!answered && !failure) r.end();
+      return response;
+    },
+    abort() {
+      r.destroy();
+    },
+  };
 }
 
 /** A response whose body is left to the caller to stream (blobs can be far larger than memory). */
