@@ -1,79 +1,155 @@
 /**
- * Waiting between SSH tries without wasting the interval: Packer sleeps its full retry interval
- * (5 s, plus 2 s after a handshake error) whatever happens meanwhile. A guest's SSH server announces
- * itself with an "SSH-" banner the moment it accepts, while a port forward whose guest is not up yet
- * accepts and then resets without one — so a banner is a cheap, reliable sign that the next real
- * try can succeed. Probing for it ends the pause early; the tries themselves, the timeout and the
- * handshake-attempt count stay exactly Packer's.
+ * Reaching a guest's SSH server with as few connections as possible. A guest's sshd announces
+ * itself with an "SSH-" banner the moment it has a connection, while a port forward whose guest is
+ * not up yet accepts and then either holds the connection silent or resets it unheard. So the
+ * connection that shows the banner is the one to log in over: it is handed to the SSH client as
+ * it is, with the banner put back for the client to read.
+ *
+ * Why not probe and then connect again: under TCG every connection that reaches the guest makes
+ * its sshd fork and re-execute itself, which takes 1.3–6.5 s of the guest's single vCPU on the
+ * Debian 12 cloud guest (2-core host). A probe that saw the banner followed by a fresh login
+ * connection costs the guest two of those, in a row; probes cut after a second while sshd was
+ * still starting cost it one each (ten in one measured boot, the login 5 s after sshd listened).
  */
 import net from 'node:net';
-import { sleep } from '../abort.js';
+import type { DialFailureKind } from './ssh-dial.js';
 
-const PROBE_EVERY_MS = 250;
-
-/** True when `host:port` answers a TCP connect with an SSH banner within `timeoutMs`. */
-export async function probeSshBanner(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return (await probeOnce(host, port, timeoutMs)) === 'banner';
-}
-
-/** How one probe ended: the banner, the peer closing or resetting it unheard, or our time limit. */
-type ProbeEnd = 'banner' | 'closed' | 'timeout';
-
-/** Ends as 'timeout' when `signal` fires: a long probe must not hold up a cancelled wait. */
-function probeOnce(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<ProbeEnd> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    let seen = '';
-    const done = (end: ProbeEnd) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      socket.destroy();
-      resolve(end);
-    };
-    const onAbort = () => done('timeout');
-    const timer = setTimeout(() => done('timeout'), timeoutMs);
-    if (signal?.aborted) return done('timeout');
-    signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('data', (chunk: Buffer) => {
-      seen += chunk.toString('latin1');
-      if (seen.includes('SSH-')) done('banner');
-      else if (seen.length > 4096) done('closed');
-    });
-    socket.on('error', () => done('closed'));
-    socket.on('close', () => done('closed'));
-  });
-}
+/** While nothing has reached the guest: how often a fresh connection is opened beside the silent ones. */
+const FRESH_EVERY_MS = 1000;
+/** After the guest reset a connection (its sshd is not listening yet): the pause before the next. */
+const AFTER_RESET_MS = 250;
+/**
+ * Silent connections kept at once before the guest has answered. QEMU's user-mode forward retries
+ * a held connection with TCP backoff, so an old one may reach the guest seconds after a fresh one
+ * would; but each one kept may also be a connection an sshd is slowly starting for, which would be
+ * wasted if it lost. Three bounds both: a fresh one at most a second old, at most two extra sshds.
+ */
+const MAX_SILENT = 3;
+/** Bytes a server may send before its banner (RFC 4253 §4.2 allows other lines first). */
+const MAX_PRE_BANNER = 8192;
 
 /**
- * What the probes of one wait for SSH have learnt. `reachable`: the guest's own network stack has
- * answered (a connection was reset or closed unheard, where QEMU's port forward would hold it
- * silent while the guest is down). From then on a connection the guest does not reset has reached
- * its sshd, which under TCG can take seconds to fork, re-execute itself and send its banner
- * (measured: 1.3–6.5 s on the Debian 12 cloud guest on a loaded 2-core host). Cutting such a
- * probe short after 1 s only makes the guest start another sshd for the next probe, and each one
- * takes CPU from the single vCPU that the real login needs.
+ * What the connections of one wait for SSH have learnt. `reachable`: the guest's own network stack
+ * has answered (a connection was reset or closed unheard, where QEMU's port forward would hold it
+ * silent while the guest is down). From then on a silent connection has reached an sshd that is
+ * still starting, so it is waited for instead of being joined by fresh ones.
  */
 export interface BannerProbeState {
   reachable: boolean;
+  /** Told when a connection ends unheard for another reason than the one before (for the log). */
+  onFailure?: (failure: NoBanner) => void;
+}
+
+/** Why no connection showed a banner in the time given, in the dial's own terms. */
+export interface NoBanner {
+  kind: Extract<DialFailureKind, 'refused' | 'unreachable' | 'handshake' | 'handshake-timeout'>;
+  message: string;
 }
 
 /**
- * Pauses up to `maxMs`, returning early (true) once the server shows an SSH banner. Rejects with
- * the abort reason when `signal` fires. While the guest has not answered yet, each probe gets 1 s
- * (a connection QEMU's port forward holds for a guest that is still down only reaches sshd when
- * QEMU's backed-off retries let it; a fresh one gets there at once); once it has (`state`), one
- * probe at a time waits for the banner as long as the pause lasts.
+ * Opens connections to `host:port` until one shows an SSH banner, and returns that one, paused,
+ * with everything read so far unshifted (ssh2 accepts a connected socket as `sock`). Every other
+ * connection is closed. Resolves with the last failure when `maxMs` runs out; rejects with the
+ * abort reason when `signal` fires.
  */
-export async function pauseUntilSshBanner(host: string, port: number, maxMs: number, signal: AbortSignal, state: BannerProbeState = { reachable: false }): Promise<boolean> {
-  const until = Date.now() + maxMs;
-  while (Date.now() < until) {
-    signal.throwIfAborted();
-    const left = until - Date.now();
-    const end = await probeOnce(host, port, state.reachable ? left : Math.min(1000, left), signal);
-    signal.throwIfAborted();
-    if (end === 'banner') return true;
-    if (end === 'closed') state.reachable = true;
-    await sleep(Math.min(PROBE_EVERY_MS, Math.max(0, until - Date.now())), signal);
+export function connectUntilBanner(host: string, port: number, maxMs: number, signal: AbortSignal, state: BannerProbeState = { reachable: false }): Promise<net.Socket | NoBanner> {
+  return new Promise((resolve, reject) => {
+    // Insertion order is age order: the first is the oldest.
+    const silent = new Set<net.Socket>();
+    let last: NoBanner | undefined;
+    let settled = false;
+    let nextOpen: NodeJS.Timeout | undefined;
+
+    const finish = (settle: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadline);
+      clearTimeout(nextOpen);
+      clearInterval(fresh);
+      signal.removeEventListener('abort', onAbort);
+      for (const s of silent) s.destroy();
+      silent.clear();
+      settle();
+    };
+    const onAbort = () => finish(() => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted')));
+    // Timers hold at most 2^31-1 ms (a longer one fires at once): sshTimeout 0 means no end at all.
+    const deadline = Number.isFinite(maxMs)
+      ? setTimeout(
+          () => {
+            const waiting = silent.size > 0 || !last;
+            finish(() => resolve(waiting ? { kind: 'handshake-timeout', message: `no SSH banner within ${maxMs} ms` } : last!));
+          },
+          Math.min(maxMs, 2 ** 31 - 1),
+        )
+      : undefined;
+
+    const open = () => {
+      nextOpen = undefined;
+      if (settled) return;
+      const socket = net.connect({ host, port });
+      silent.add(socket);
+      const received: Buffer[] = [];
+      let text = '';
+      let error: (Error & { code?: string }) | undefined;
+      const onData = (chunk: Buffer) => {
+        received.push(chunk);
+        text += chunk.toString('latin1');
+        if (text.includes('SSH-')) {
+          silent.delete(socket);
+          socket.off('data', onData).off('error', onError).off('close', onClose);
+          socket.pause();
+          socket.unshift(Buffer.concat(received));
+          finish(() => resolve(socket));
+        } else if (text.length > MAX_PRE_BANNER) {
+          error = Object.assign(new Error('the server sent no SSH banner'), { code: 'NOBANNER' });
+          socket.destroy();
+        }
+      };
+      const onError = (err: Error & { code?: string }) => (error = err);
+      const onClose = () => {
+        // Ours to close (replaced, or the wait is over): says nothing about the guest.
+        if (!silent.delete(socket)) return;
+        const failure = describe(error, host, port);
+        if (failure.message !== last?.message) state.onFailure?.(failure);
+        last = failure;
+        if (last.kind === 'handshake') state.reachable = true;
+        if (silent.size === 0 && !nextOpen) nextOpen = setTimeout(open, AFTER_RESET_MS);
+      };
+      socket.on('data', onData).on('error', onError).on('close', onClose);
+    };
+
+    // A fresh connection reaches a guest that has just come up at once, where one held by the port
+    // forward waits for its backed-off retry; once the guest has answered, there is nothing to gain.
+    const fresh = setInterval(() => {
+      // No silent connection: the one just reset is followed up by `nextOpen`.
+      if (state.reachable || settled || silent.size === 0) return;
+      if (silent.size >= MAX_SILENT) {
+        const oldest = silent.values().next().value!;
+        silent.delete(oldest);
+        oldest.destroy();
+      }
+      open();
+    }, FRESH_EVERY_MS);
+
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    open();
+  });
+}
+
+function describe(error: (Error & { code?: string }) | undefined, host: string, port: number): NoBanner {
+  switch (error?.code) {
+    case 'ECONNREFUSED':
+      return { kind: 'refused', message: 'connection refused' };
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ETIMEDOUT':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return { kind: 'unreachable', message: error.message };
+    case 'NOBANNER':
+      return { kind: 'handshake', message: `${host}:${port} answered without an SSH banner` };
+    default:
+      return { kind: 'handshake', message: `connection ${error?.code ? `reset (${error.code})` : 'closed'} during the SSH handshake, before the server's banner` };
   }
-  return false;
 }

@@ -3,9 +3,10 @@
  * 5 s (7 s after a handshake error). A TCP accept is not readiness — QEMU's port forward accepts
  * before the guest's sshd runs — only a completed handshake plus authentication is. Only
  * authentication failures use up sshHandshakeAttempts; everything else is retried until
- * sshTimeout. The final error names the last cause. Where Packer waits out a silent connection,
- * we drop it as soon as a fresh one shows the server's banner (StaleDialWatch, below).
+ * sshTimeout. The final error names the last cause. Where Packer dials blind on its cadence, a
+ * direct connection here logs in over the first connection that shows the server's banner.
  */
+import { Socket } from 'node:net';
 import { UserError } from '../errors.js';
 import type { Communicator } from '../config/model.js';
 import { formatGoDuration } from '../duration.js';
@@ -13,7 +14,7 @@ import type { Logger, SecretMasker } from '../log.js';
 import { normaliseFingerprint } from './host-key.js';
 import { sleep } from '../abort.js';
 import { authMethods } from './ssh-auth.js';
-import { pauseUntilSshBanner, type BannerProbeState } from './ssh-banner.js';
+import { connectUntilBanner, type BannerProbeState } from './ssh-banner.js';
 import { SshCommunicator } from './ssh-communicator.js';
 import { DialError, dialSsh, type DialFailureKind, type DialTarget } from './ssh-dial.js';
 
@@ -38,8 +39,8 @@ export interface ConnectSshOptions {
   /** "exec" skips SFTP (for servers where the subsystem misbehaves). */
   fileTransfer?: 'sftp' | 'exec';
   /**
-   * End retry pauses early once the server shows an SSH banner, and replace a try stuck on a port
-   * forward once a fresh connection shows one (default true; false = Packer's fixed behaviour).
+   * Log in over the first connection that shows the server's SSH banner, opening connections as
+   * the guest answers (default true; false = Packer's fixed cadence of blind tries).
    */
   probeBanner?: boolean;
   /** Where SSH_AUTH_SOCK is read for sshAgentAuth. */
@@ -167,20 +168,25 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
   const handshakeTimeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
   const started = Date.now();
   const deadline = config.sshTimeout > 0 ? started + config.sshTimeout : Infinity;
-  const where = `${config.sshUsername}@${targets.target.host}:${targets.target.port}${targets.bastion ? ` via ${targets.bastion.host}:${targets.bastion.port}` : ''}`;
+  const { target, bastion } = targets;
+  const endpoint = `${target.host}:${target.port}`;
+  const where = `${config.sshUsername}@${endpoint}${bastion ? ` via ${bastion.host}:${bastion.port}` : ''}`;
+  // Direct connections log in over the first connection that shows the server's banner
+  // (ssh-banner.ts); through a bastion, or when asked, each try is a plain dial on Packer's cadence.
+  const viaBanner = !bastion && options.probeBanner !== false;
   logger.info(`Waiting for SSH to become available on ${where}...`);
 
   let authFailures = 0;
-  let replaced = 0;
   let last: DialError | undefined;
-  const probes: BannerProbeState = { reachable: false };
+  const probes: BannerProbeState = {
+    reachable: false,
+    onFailure: (f) => logger.debug(`SSH: ${describeKind(new DialError(f.kind, endpoint, f.message))}; waiting for the server's banner`),
+  };
   for (let attempt = 1; ; attempt++) {
-    if (last) {
-      const wait = Math.min(retryPause(last.kind, retryInterval, handshakePause), Math.max(0, deadline - Date.now()));
-      // Direct connections end the pause as soon as the server shows its banner (ssh-banner.ts);
-      // after an auth failure the server is up already, so the full pause applies.
-      if (!targets.bastion && last.kind !== 'auth' && options.probeBanner !== false) await pauseUntilSshBanner(targets.target.host, targets.target.port, wait, signal, probes);
-      else await sleep(wait, signal);
+    // The banner wait needs no pause of its own: it paces its connections by what the guest answers.
+    // After a rejected login the server is up, so Packer's full pause applies either way.
+    if (last && (!viaBanner || last.kind === 'auth')) {
+      await sleep(Math.min(retryPause(last.kind, retryInterval, handshakePause), Math.max(0, deadline - Date.now())), signal);
     }
     signal.throwIfAborted();
     if (Date.now() >= deadline && last) {
@@ -188,39 +194,32 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
         `Timeout waiting for SSH: no SSH session with ${where} after ${formatGoDuration(config.sshTimeout)} (${attempt - 1} tries); last error: ${describeKind(last)}. ` + timeoutAdvice(config, last, authFailures),
       );
     }
-    // Once the guest itself answers, a try's connection reaches it at once and is never left
-    // waiting on the port forward: a silent try is then an sshd still starting its session (seconds
-    // under TCG), and probes beside it would only start more sshd processes on the guest's CPU.
-    const watchStale = !targets.bastion && options.probeBanner !== false && !probes.reachable;
-    // Each replaced try doubles the grace, so a host too loaded to read a banner in time cannot churn.
-    const stale = watchStale ? new StaleDialWatch(targets.target, deadline, signal, STALE_GRACE_MS * 2 ** replaced, probes) : undefined;
+    let socket: Socket | undefined;
+    if (viaBanner) {
+      const reached = await connectUntilBanner(target.host, target.port, Math.max(0, deadline - Date.now()), signal, probes);
+      if (!(reached instanceof Socket)) {
+        last = new DialError(reached.kind, endpoint, reached.message);
+        logger.debug(`SSH try ${attempt} failed: ${describeKind(last)}`);
+        continue;
+      }
+      socket = reached;
+    }
     try {
       const remaining = deadline - Date.now();
       const dialed = await dialSsh({
         ...targets,
         keepAliveInterval: config.sshKeepAliveInterval,
         handshakeTimeout: Math.max(1000, Math.min(handshakeTimeout, remaining)),
-        signal: stale?.signal ?? signal,
-        ...(stale ? { onServerBytes: () => stale.serverSpoke() } : {}),
+        signal,
+        ...(socket ? { socket } : {}),
       });
-      stale?.stop();
       logger.info('Connected to SSH!');
       if (dialed.hostKeyFingerprint) logger.debug(`SSH host key ${dialed.hostKeyFingerprint}`);
       return new SshCommunicator(dialed, { pty: config.sshPty, logger, ...(options.fileTransfer ? { fileTransfer: options.fileTransfer } : {}) });
     } catch (err) {
-      stale?.stop();
-      if (stale?.fired && !signal.aborted) {
-        // Not a failed try: the server is up, and a fresh connection reaches it at once.
-        logger.debug(`SSH try ${attempt}: a fresh connection shows the SSH banner while this one still waits on the port forward; connecting again`);
-        last = undefined;
-        replaced++;
-        continue;
-      }
+      socket?.destroy();
       if (!(err instanceof DialError)) throw err;
       last = err;
-      // A direct connection reset or closed unheard: the guest's network stack answered (the port
-      // forward holds a connection silent while the guest is down).
-      if (err.kind === 'handshake' && !targets.bastion) probes.reachable = true;
       logger.debug(`SSH try ${attempt} failed: ${describeKind(err)}`);
       if (err.kind === 'host-key') throw new UserError(`SSH host key check failed for ${where}: ${err.message}`);
       if (err.kind === 'auth') {
@@ -233,46 +232,5 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
         }
       }
     }
-  }
-}
-
-/**
- * QEMU's user-mode port forward accepts at once and then retries its connection to the guest with
- * TCP backoff, so a try begun before the guest's sshd listened can sit silent for many seconds
- * after sshd is up (measured: 5.5 s on the test guest under TCG). While a try has heard nothing
- * from the server, fresh connections probe for the banner; the first one that shows it makes the
- * silent try stale, and it is dropped for a new one. A try that heard the server is left alone.
- */
-/** How long a try may take to read a banner that a probe already saw (probes and tries race to the server). */
-const STALE_GRACE_MS = 300;
-
-class StaleDialWatch {
-  private readonly controller = new AbortController();
-  private readonly watching = new AbortController();
-  private spoke = false;
-  fired = false;
-  readonly signal: AbortSignal;
-
-  constructor(target: SshAddress, deadline: number, outer: AbortSignal, graceMs: number, probes: BannerProbeState) {
-    this.signal = AbortSignal.any([outer, this.controller.signal]);
-    const watch = AbortSignal.any([outer, this.watching.signal]);
-    const supersede = async () => {
-      if (!(await pauseUntilSshBanner(target.host, target.port, Math.max(0, deadline - Date.now()), watch, probes))) return;
-      // A try begun a moment ago may simply not have read its banner yet: give it the time a probe needs.
-      await sleep(graceMs, watch);
-      if (this.spoke || watch.aborted) return;
-      this.fired = true;
-      this.controller.abort(new Error('superseded by a fresh connection'));
-    };
-    supersede().catch(() => undefined); // stopped or cancelled: the dial reports the cancellation itself
-  }
-
-  serverSpoke(): void {
-    this.spoke = true;
-    this.watching.abort();
-  }
-
-  stop(): void {
-    this.watching.abort();
   }
 }

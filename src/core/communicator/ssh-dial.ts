@@ -4,7 +4,7 @@
  * stream). Every failure is classified, because the wait loop treats them differently: only
  * authentication failures use up handshake attempts, as in Packer.
  */
-import net from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { AnyAuthMethod, Client, ConnectConfig } from 'ssh2';
 import { timerDelay } from '../duration.js';
@@ -48,8 +48,8 @@ export interface DialOptions {
   handshakeTimeout: number;
   signal: AbortSignal;
   debug?: (message: string) => void;
-  /** Called once, when the target's first bytes (its SSH banner) arrive on a direct connection. */
-  onServerBytes?: () => void;
+  /** A connection to the target that has already shown its SSH banner (ssh-banner.ts), used instead of a new one. */
+  socket?: Socket;
 }
 
 export interface DialedConnection {
@@ -158,16 +158,7 @@ export async function dialSsh(options: DialOptions): Promise<DialedConnection> {
       bastion = await connectClient({ ...common, host: hop.host, port: hop.port }, hop.auth, hostKeyCheck(hop.hostKeyFingerprint), hopEndpoint, signal);
       sock = await forwardThrough(bastion, target.host, target.port, endpoint);
     }
-    if (!sock && options.onServerBytes) {
-      // Our own socket, so the caller can tell a server that speaks from a port forward that only accepted.
-      const direct = net.connect({ host: target.host, port: target.port });
-      sock = direct;
-      const connecting = connectClient({ ...common, sock }, target.auth, targetCheck, endpoint, signal);
-      // connect() paused the socket, so this listener does not start the flow before ssh2 reads.
-      direct.once('data', options.onServerBytes);
-      const client = await connecting;
-      return { client, hostKeyFingerprint: targetCheck.seen };
-    }
+    sock ??= options.socket;
     const client = await connectClient(sock ? { ...common, sock } : { ...common, host: target.host, port: target.port }, target.auth, targetCheck, endpoint, signal);
     if (bastion) {
       const b = bastion;

@@ -129,11 +129,11 @@ describe('waiting for SSH', () => {
     expect(lines.some((l) => /handshake/.test(l))).toBe(true);
   });
 
-  test("Packer's default cadence: an immediate try, the next 5 s later", async () => {
+  test("Packer's default cadence without the banner wait: an immediate try, the next 5 s later", async () => {
     const port = await freePort();
     const { logger, lines } = memoryLogger();
     const started = Date.now();
-    const err = await connectSsh(sshConfig({ ...sshd, port }, { sshTimeout: 5500 }), { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(15_000) }).catch((e: unknown) => e);
+    const err = await connectSsh(sshConfig({ ...sshd, port }, { sshTimeout: 5500 }), { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(15_000), probeBanner: false }).catch((e: unknown) => e);
     const elapsed = Date.now() - started;
     expect((err as Error).message).toMatch(/Timeout waiting for SSH.*\(2 tries\)/);
     expect(lines.filter((l) => /SSH try \d failed/.test(l))).toHaveLength(2);
@@ -184,7 +184,7 @@ describe('waiting for SSH', () => {
     }
   });
 
-  test('a try stuck on a port forward that accepted before sshd ran is replaced once a fresh connection shows the banner', async () => {
+  test('a connection stuck on a port forward that accepted before sshd ran is joined by fresh ones; the first to show the banner logs in', async () => {
     // Like QEMU's user-mode forward while the guest boots: connections accepted early stay silent
     // (slirp retries the guest with TCP backoff); once the "guest" is up, new ones reach sshd.
     const net = await import('node:net');
@@ -202,7 +202,7 @@ describe('waiting for SSH', () => {
     try {
       const { logger, lines } = memoryLogger();
       setTimeout(() => (guestUp = true), 1500);
-      // Packer's cadence and a handshake timeout far beyond the test's: only replacing the stuck try connects in time.
+      // Packer's cadence and a handshake timeout far beyond the test's: only a fresh connection connects in time.
       const comm = await connectSsh(
         sshConfig({ ...sshd, port }, { sshTimeout: 120_000 }),
         { host: '127.0.0.1', port },
@@ -214,7 +214,6 @@ describe('waiting for SSH', () => {
       );
       await comm.close();
       expect(held.size).toBeGreaterThan(0);
-      expect(lines.some((l) => /SSH try 1: a fresh connection shows the SSH banner/.test(l))).toBe(true);
       expect(lines.some((l) => /SSH try \d failed/.test(l))).toBe(false);
     } finally {
       for (const sock of held) sock.destroy();
@@ -222,7 +221,7 @@ describe('waiting for SSH', () => {
     }
   });
 
-  test('a guest whose sshd is slow to answer (TCG): one probe and one try reach it, not a new sshd every second', async () => {
+  test('a guest whose sshd is slow to answer (TCG): the one connection that reaches it logs in', async () => {
     // Like QEMU's port forward to a TCG guest: resets while the guest's sshd is not listening yet,
     // then every connection waits 1.5 s (sshd forking and re-executing itself) before sshd speaks.
     const net = await import('node:net');
@@ -245,11 +244,47 @@ describe('waiting for SSH', () => {
     try {
       const { logger } = memoryLogger();
       const started = Date.now();
-      // Packer's cadence (7 s after the reset): only a probe that waits for the slow banner ends the pause early.
+      // Packer's cadence (7 s after the reset) would take longer than this allows.
       const comm = await connectSsh(sshConfig({ ...sshd, port }, { sshTimeout: 30_000 }), { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(30_000) });
       await comm.close();
-      expect(Date.now() - started).toBeLessThan(6000);
-      expect(reachedSshd).toBe(2);
+      expect(Date.now() - started).toBeLessThan(4000);
+      // Each connection that reaches a TCG guest's sshd costs it seconds of its one vCPU: the one
+      // that showed the banner is the one logged in over, not followed by a second.
+      expect(reachedSshd).toBe(1);
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise((r) => forward.close(r));
+    }
+  });
+
+  test('a TCG guest first reached when its slow sshd already listens: no new sshd every second', async () => {
+    // The forward holds connections silent until the guest is up, and the guest never resets one
+    // (sshd listened before its network came up), so nothing tells a held connection from an sshd
+    // still starting. Measured on the Debian 12 cloud guest before: ten connections reached its
+    // sshd in three seconds, each cut after 1 s while sshd was still starting.
+    const net = await import('node:net');
+    const sockets = new Set<import('node:net').Socket>();
+    const up = Date.now() + 800;
+    let reachedSshd = 0;
+    const forward = net.createServer((sock) => {
+      sockets.add(sock.on('error', () => {}));
+      if (Date.now() < up) return;
+      reachedSshd++;
+      setTimeout(() => {
+        if (sock.destroyed) return;
+        const upstream = net.connect(sshd.port, sshd.host);
+        sockets.add(upstream.on('error', () => sock.destroy()));
+        sock.pipe(upstream).pipe(sock);
+      }, 2500);
+    });
+    await new Promise<void>((r) => forward.listen(0, '127.0.0.1', () => r()));
+    const port = (forward.address() as import('node:net').AddressInfo).port;
+    try {
+      const { logger, lines } = memoryLogger();
+      const comm = await connectSsh(sshConfig({ ...sshd, port }, { sshTimeout: 30_000 }), { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(30_000) });
+      await comm.close();
+      expect(reachedSshd).toBeLessThanOrEqual(3);
+      expect(lines.some((l) => /SSH try \d failed/.test(l))).toBe(false);
     } finally {
       for (const sock of sockets) sock.destroy();
       await new Promise((r) => forward.close(r));

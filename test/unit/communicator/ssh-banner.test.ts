@@ -1,77 +1,156 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pauseUntilSshBanner, probeSshBanner } from '../../../src/core/communicator/ssh-banner.js';
+import { connectUntilBanner } from '../../../src/core/communicator/ssh-banner.js';
 
 const servers: net.Server[] = [];
+const sockets = new Set<net.Socket>();
 afterEach(() => {
+  for (const s of sockets) s.destroy();
+  sockets.clear();
   for (const s of servers.splice(0)) s.close();
 });
 
 function listen(onConnection: (s: net.Socket) => void): Promise<number> {
-  const server = net.createServer(onConnection);
+  const server = net.createServer((s) => {
+    sockets.add(s.on('error', () => {}));
+    onConnection(s);
+  });
   servers.push(server);
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
 }
 
-describe('SSH banner probe (real sockets)', () => {
-  it('sees a banner, and not a port that accepts and resets (a port forward whose guest is down)', async () => {
-    const ssh = await listen((s) => s.end('SSH-2.0-dropbear_2022.83\r\n'));
-    const forward = await listen((s) => s.destroy());
-    expect(await probeSshBanner('127.0.0.1', ssh, 1000)).toBe(true);
-    expect(await probeSshBanner('127.0.0.1', forward, 1000)).toBe(false);
+const never = () => new AbortController().signal;
+
+/** Reads what the returned connection still holds: the banner must be there for ssh2. */
+function firstBytes(socket: net.Socket): Promise<string> {
+  return new Promise((resolve) => {
+    socket.once('data', (b: Buffer) => resolve(b.toString('latin1')));
+    socket.resume();
+  });
+}
+
+describe('connecting until the SSH banner (real sockets)', () => {
+  it('returns the connection that shows the banner, with the banner still to be read', async () => {
+    const port = await listen((s) => s.write('SSH-2.0-dropbear_2022.83\r\n'));
+    const socket = await connectUntilBanner('127.0.0.1', port, 2000, never());
+    expect(socket).toBeInstanceOf(net.Socket);
+    const s = socket as net.Socket;
+    sockets.add(s);
+    expect(await firstBytes(s)).toBe('SSH-2.0-dropbear_2022.83\r\n');
   });
 
-  it('ends the pause as soon as the banner appears, and waits it out otherwise', async () => {
+  it('lines before the banner are kept too (RFC 4253 §4.2)', async () => {
+    const port = await listen((s) => {
+      s.write('Welcome\r\n');
+      setTimeout(() => s.write('SSH-2.0-x\r\n'), 50);
+    });
+    const s = (await connectUntilBanner('127.0.0.1', port, 2000, never())) as net.Socket;
+    sockets.add(s);
+    let seen = '';
+    s.on('data', (b: Buffer) => (seen += b.toString('latin1')));
+    s.resume();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toBe('Welcome\r\nSSH-2.0-x\r\n');
+  });
+
+  it('a port that accepts and resets: the reset is the failure, after the time given', async () => {
+    const port = await listen((s) => s.destroy());
+    const t0 = Date.now();
+    const end = await connectUntilBanner('127.0.0.1', port, 800, never());
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(750);
+    expect(end).toMatchObject({ kind: 'handshake' });
+  });
+
+  it('a closed port is refused; a port that never speaks is a handshake timeout', async () => {
+    const closed = await listen(() => {});
+    servers.pop()!.close();
+    expect(await connectUntilBanner('127.0.0.1', closed, 600, never())).toMatchObject({ kind: 'refused' });
+    const mute = await listen(() => {});
+    expect(await connectUntilBanner('127.0.0.1', mute, 600, never())).toMatchObject({ kind: 'handshake-timeout' });
+  });
+
+  it('a server that talks but is not SSH is given up on', async () => {
+    const port = await listen((s) => s.write('x'.repeat(10_000)));
+    expect(await connectUntilBanner('127.0.0.1', port, 700, never())).toMatchObject({ kind: 'handshake', message: expect.stringContaining('without an SSH banner') });
+  });
+
+  it('ends as soon as the banner appears', async () => {
     let up = false;
-    const port = await listen((s) => (up ? s.end('SSH-2.0-x\r\n') : s.destroy()));
+    const port = await listen((s) => (up ? s.write('SSH-2.0-x\r\n') : s.destroy()));
     setTimeout(() => (up = true), 600);
     const t0 = Date.now();
-    expect(await pauseUntilSshBanner('127.0.0.1', port, 5000, new AbortController().signal)).toBe(true);
-    expect(Date.now() - t0).toBeLessThan(3000);
-
-    up = false;
-    const t1 = Date.now();
-    expect(await pauseUntilSshBanner('127.0.0.1', port, 800, new AbortController().signal)).toBe(false);
-    expect(Date.now() - t1).toBeGreaterThanOrEqual(750);
+    sockets.add((await connectUntilBanner('127.0.0.1', port, 5000, never())) as net.Socket);
+    expect(Date.now() - t0).toBeLessThan(1500);
   });
-});
 
-describe('SSH banner probe against a slow sshd (a TCG guest)', () => {
-  // A guest that resets connections until its sshd listens, whose sshd then takes 1.5 s to send its
-  // banner (fork and re-exec under TCG): more than a 1 s probe waits.
-  async function slowGuest(upAfterMs: number): Promise<{ port: number; reachedSshd: () => number }> {
-    let reachedSshd = 0;
-    const up = Date.now() + upAfterMs;
+  it('a cancelled wait ends at once and leaves no connection open', async () => {
+    let open = 0;
     const port = await listen((s) => {
-      if (Date.now() < up) return void s.destroy();
-      reachedSshd++;
-      s.on('error', () => {});
-      setTimeout(() => s.end('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'), 1500);
+      open++;
+      s.on('close', () => open--);
     });
-    return { port, reachedSshd: () => reachedSshd };
-  }
-
-  it('once the guest has answered, waits for the banner instead of starting a new sshd each second', async () => {
-    const guest = await slowGuest(300);
-    const t0 = Date.now();
-    expect(await pauseUntilSshBanner('127.0.0.1', guest.port, 6000, new AbortController().signal)).toBe(true);
-    expect(Date.now() - t0).toBeLessThan(3500);
-    expect(guest.reachedSshd()).toBe(1);
-  });
-
-  it('the state carries over: a later pause waits from its first probe', async () => {
-    const guest = await slowGuest(0);
-    const state = { reachable: true };
-    expect(await pauseUntilSshBanner('127.0.0.1', guest.port, 4000, new AbortController().signal, state)).toBe(true);
-    expect(guest.reachedSshd()).toBe(1);
-  });
-
-  it('a cancelled pause ends at once, even while a probe waits for a banner', async () => {
-    const guest = await slowGuest(0);
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('cancelled by test')), 200);
     const t0 = Date.now();
-    await expect(pauseUntilSshBanner('127.0.0.1', guest.port, 10_000, controller.signal, { reachable: true })).rejects.toThrow('cancelled by test');
+    await expect(connectUntilBanner('127.0.0.1', port, 10_000, controller.signal)).rejects.toThrow('cancelled by test');
     expect(Date.now() - t0).toBeLessThan(1000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(open).toBe(0);
+  });
+});
+
+describe('connecting until the SSH banner of a slow sshd (a TCG guest behind a port forward)', () => {
+  /**
+   * Like QEMU's user-mode forward to a booting TCG guest: until `reachableAfterMs` connections
+   * stay silent (the forward retries the guest with backoff); then, until `sshdAfterMs`, the guest
+   * resets them (nothing listens on 22); after that each one starts an sshd that takes 1.5 s to
+   * send its banner (fork and re-exec under TCG).
+   */
+  async function slowGuest(reachableAfterMs: number, sshdAfterMs: number): Promise<{ port: number; sshds: () => number }> {
+    let sshds = 0;
+    const t0 = Date.now();
+    const port = await listen((s) => {
+      const now = Date.now() - t0;
+      if (now < reachableAfterMs) return;
+      if (now < sshdAfterMs) return void s.destroy();
+      sshds++;
+      setTimeout(() => s.destroyed || s.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'), 1500);
+    });
+    return { port, sshds: () => sshds };
+  }
+
+  it('once the guest has reset a connection, one connection reaches sshd and is the one returned', async () => {
+    const guest = await slowGuest(0, 300);
+    const t0 = Date.now();
+    const s = (await connectUntilBanner('127.0.0.1', guest.port, 6000, never())) as net.Socket;
+    sockets.add(s);
+    expect(Date.now() - t0).toBeLessThan(2500);
+    expect(guest.sshds()).toBe(1);
+    expect(await firstBytes(s)).toMatch(/^SSH-2\.0-OpenSSH/);
+  });
+
+  it('a guest first reached when its sshd already listens: at most two sshds, not one per second', async () => {
+    // Nothing is ever reset, so nothing tells a silent forward from a starting sshd.
+    const guest = await slowGuest(500, 500);
+    const t0 = Date.now();
+    sockets.add((await connectUntilBanner('127.0.0.1', guest.port, 10_000, never())) as net.Socket);
+    expect(Date.now() - t0).toBeLessThan(3500);
+    expect(guest.sshds()).toBeLessThanOrEqual(2);
+  });
+
+  it('a connection held by the forward is joined by fresh ones, so a guest that comes up is reached at once', async () => {
+    const guest = await slowGuest(2200, 2200);
+    const t0 = Date.now();
+    sockets.add((await connectUntilBanner('127.0.0.1', guest.port, 10_000, never())) as net.Socket);
+    // The first connection would stay silent for good; a fresh one opened within a second of the
+    // guest coming up gets the banner 1.5 s later.
+    expect(Date.now() - t0).toBeLessThan(2200 + 1000 + 1500 + 500);
+  });
+
+  it('the state carries over: a guest known to answer gets no extra connections', async () => {
+    const guest = await slowGuest(0, 0);
+    const s = (await connectUntilBanner('127.0.0.1', guest.port, 4000, never(), { reachable: true })) as net.Socket;
+    sockets.add(s);
+    expect(guest.sshds()).toBe(1);
   });
 });
