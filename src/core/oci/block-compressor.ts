@@ -97,12 +97,12 @@ export function storedGzipSize(blockLength: number): number {
 /**
  * Where the members live between the compressor and the upload: a few slabs of memory, members
  * packed into them end to end. A slab is reused once every member in it has been handed back
- * (disk-layer.ts: LayerStream.release, once the registry has acknowledged the chunk), so a publish
- * runs on the same few MiB from start to end, whatever the disk's size.
+ * (disk-layer.ts: LayerStream.release, once the upload's socket has taken it), so a publish runs on
+ * the same few MiB from start to end, whatever the disk's size.
  *
  * Packing matters: node:zlib returns a member as a view into an output buffer of its full
- * `chunkSize` (about a block), so holding a 190 KiB member from zlib holds 530 KiB; the upload
- * keeps two 5 MiB chunks of members, which came to ~28 MiB of buffers for 10 MiB of bytes. A
+ * `chunkSize` (about a block), so holding a 190 KiB member from zlib holds 530 KiB (when the upload
+ * still kept two 5 MiB chunks of members for resends, ~28 MiB of buffers for 10 MiB of bytes). A
  * deflated member is therefore copied in here (`adopt`; a copy costs a fraction of a percent of
  * compressing it), and zlib writes the next member over it (MemberStream.rewind). Whatever buffers
  * are let go all the same are counted in `droppedBytes`, so the caller can have them collected
