@@ -4,6 +4,7 @@
  * interface, which is why one build file runs unchanged on either engine.
  */
 import type { Duplex } from 'node:stream';
+import type { SshAddress } from './communicator/ssh-connect.js';
 import type { Logger } from './log.js';
 import type { Build, Layer, OutputFormat, Qcow2Compression, Vm } from './config/model.js';
 import type { PeerAddress } from './peers.js';
@@ -50,7 +51,7 @@ export interface VmHandle {
   /** A raw RFB byte stream to the VM's display (a socket, or a websocket adapted to a Duplex). */
   openVnc(signal: AbortSignal): Promise<Duplex>;
   /** Where to dial SSH from this host (a forwarded port, or a port-forward tunnel). */
-  sshAddress(signal: AbortSignal): Promise<{ host: string; port: number }>;
+  sshAddress(signal: AbortSignal): Promise<SshAddress>;
   /** Presses the ACPI power button. */
   powerOff(): Promise<void>;
   /** Resolves true when the VM stopped by itself within `timeoutMs`, false otherwise. */

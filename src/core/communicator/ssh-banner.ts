@@ -14,15 +14,15 @@
 import net from 'node:net';
 import type { DialFailureKind } from './ssh-dial.js';
 
-/** While nothing has reached the guest: how often a fresh connection is opened beside the silent ones. */
+/** While nothing has reached the guest: how often a fresh connection (or up-probe) is opened. */
 const FRESH_EVERY_MS = 1000;
 /** After the guest reset a connection (its sshd is not listening yet): the pause before the next. */
 const AFTER_RESET_MS = 250;
 /**
- * Silent connections kept at once before the guest has answered. QEMU's user-mode forward retries
- * a held connection with TCP backoff, so an old one may reach the guest seconds after a fresh one
- * would; but each one kept may also be a connection an sshd is slowly starting for, which would be
- * wasted if it lost. Three bounds both: a fresh one at most a second old, at most two extra sshds.
+ * Silent connections kept at once before the guest has answered, when there is no up-probe port.
+ * QEMU's user-mode forward retries a held connection with TCP backoff (6 s, then every 12 s:
+ * libslirp src/tcp_timer.c @v4.7.0), so an old one may reach the guest seconds after a fresh one
+ * would; but each one may also be a connection an sshd is slowly starting for.
  */
 const MAX_SILENT = 3;
 /** Bytes a server may send before its banner (RFC 4253 §4.2 allows other lines first). */
@@ -46,16 +46,32 @@ export interface NoBanner {
   message: string;
 }
 
+export interface BannerTarget {
+  host: string;
+  port: number;
+  /**
+   * A port on the same host that QEMU forwards to a guest port nothing listens on. QEMU's forward
+   * completes none of its connections while the guest is down, and keeps retrying each one for 75 s
+   * even after we closed it (it reads our end only once the guest has answered), so every SSH
+   * connection opened during boot reaches the guest's sshd later, making it start for nothing.
+   * Probing this port instead costs the guest only a TCP reset, and its first reset says the
+   * guest's network is up: then, and only then, fresh SSH connections are opened.
+   */
+  guestUpPort?: number;
+}
+
 /**
- * Opens connections to `host:port` until one shows an SSH banner, and returns that one, paused,
- * with everything read so far unshifted (ssh2 accepts a connected socket as `sock`). Every other
+ * Opens connections to `target` until one shows an SSH banner, and returns that one, paused, with
+ * everything read so far unshifted (ssh2 accepts a connected socket as `sock`). Every other
  * connection is closed. Resolves with the last failure when `maxMs` runs out; rejects with the
  * abort reason when `signal` fires.
  */
-export function connectUntilBanner(host: string, port: number, maxMs: number, signal: AbortSignal, state: BannerProbeState = { reachable: false }): Promise<net.Socket | NoBanner> {
+export function connectUntilBanner(target: BannerTarget, maxMs: number, signal: AbortSignal, state: BannerProbeState = { reachable: false }): Promise<net.Socket | NoBanner> {
+  const { host, port, guestUpPort } = target;
   return new Promise((resolve, reject) => {
     // Insertion order is age order: the first is the oldest.
     const silent = new Set<net.Socket>();
+    let upProbe: net.Socket | undefined;
     let last: NoBanner | undefined;
     let settled = false;
     let nextOpen: NodeJS.Timeout | undefined;
@@ -65,10 +81,11 @@ export function connectUntilBanner(host: string, port: number, maxMs: number, si
       settled = true;
       clearTimeout(deadline);
       clearTimeout(nextOpen);
-      clearInterval(fresh);
+      clearInterval(tick);
       signal.removeEventListener('abort', onAbort);
       for (const s of silent) s.destroy();
       silent.clear();
+      upProbe?.destroy();
       settle();
     };
     const onAbort = () => finish(() => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted')));
@@ -82,6 +99,14 @@ export function connectUntilBanner(host: string, port: number, maxMs: number, si
           Math.min(maxMs, 2 ** 31 - 1),
         )
       : undefined;
+
+    /** The guest answered: connections still held silent from before are the forward's, not an sshd's. */
+    const guestAnswered = (openAfterMs: number) => {
+      state.reachable = true;
+      for (const s of silent) s.destroy();
+      silent.clear();
+      if (!nextOpen) nextOpen = setTimeout(open, openAfterMs);
+    };
 
     const open = () => {
       nextOpen = undefined;
@@ -112,17 +137,36 @@ export function connectUntilBanner(host: string, port: number, maxMs: number, si
         const failure = describe(error, host, port);
         if (failure.message !== last?.message) state.onFailure?.(failure);
         last = failure;
-        if (last.kind === 'handshake') state.reachable = true;
+        if (failure.kind === 'handshake' && !state.reachable) return guestAnswered(AFTER_RESET_MS);
         if (silent.size === 0 && !nextOpen) nextOpen = setTimeout(open, AFTER_RESET_MS);
       };
       socket.on('data', onData).on('error', onError).on('close', onClose);
     };
 
-    // A fresh connection reaches a guest that has just come up at once, where one held by the port
-    // forward waits for its backed-off retry; once the guest has answered, there is nothing to gain.
-    const fresh = setInterval(() => {
+    /** One connection to the up-probe port; any answer (a reset, or a service that speaks) means the guest is up. */
+    const probeGuest = () => {
+      upProbe?.destroy();
+      const probe = (upProbe = net.connect({ host, port: guestUpPort! }));
+      const answered = () => {
+        if (upProbe !== probe) return;
+        upProbe = undefined;
+        probe.destroy();
+        if (!settled && !state.reachable) guestAnswered(0);
+      };
+      probe
+        .on('data', answered)
+        .on('close', answered)
+        .on('error', () => {});
+    };
+
+    // While nothing has reached the guest: without an up-probe port, a fresh SSH connection beside
+    // the silent ones (it reaches a guest that has just come up at once, where a held one waits for
+    // the forward's next retry); with one, a fresh probe. Once the guest has answered, neither.
+    const tick = setInterval(() => {
+      if (state.reachable || settled) return;
+      if (guestUpPort !== undefined) return probeGuest();
       // No silent connection: the one just reset is followed up by `nextOpen`.
-      if (state.reachable || settled || silent.size === 0) return;
+      if (silent.size === 0) return;
       if (silent.size >= MAX_SILENT) {
         const oldest = silent.values().next().value!;
         silent.delete(oldest);
@@ -134,6 +178,7 @@ export function connectUntilBanner(host: string, port: number, maxMs: number, si
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     open();
+    if (guestUpPort !== undefined && !state.reachable) probeGuest();
   });
 }
 

@@ -21,6 +21,8 @@ import { DialError, dialSsh, type DialFailureKind, type DialTarget } from './ssh
 export interface SshAddress {
   host: string;
   port: number;
+  /** See BannerTarget.guestUpPort (ssh-banner.ts): where the engine offers a cheap sign that the guest is up. */
+  guestUpPort?: number;
 }
 
 export interface ConnectSshOptions {
@@ -149,19 +151,19 @@ export async function connectSsh(config: Communicator, address: SshAddress, opti
   options.masker?.add(config.sshBastionPassword);
   const targets = await dialTargets(config, address, options);
 
-  let communicator = await waitForSsh(config, targets, options);
+  let communicator = await waitForSsh(config, targets, options, address.guestUpPort);
   if (config.pauseBeforeConnecting > 0 && !options.reconnect) {
     // Packer connects once, disconnects, waits, then connects for real: the pause is for guests
     // whose first boot restarts sshd (cloud-init and the like) right after it first answers.
     await communicator.close();
     logger.info(`Pausing ${formatGoDuration(config.pauseBeforeConnecting)} before connecting...`);
     await sleep(config.pauseBeforeConnecting, signal);
-    communicator = await waitForSsh(config, targets, options);
+    communicator = await waitForSsh(config, targets, options, address.guestUpPort);
   }
   return communicator;
 }
 
-async function waitForSsh(config: Communicator, targets: { target: DialTarget; bastion?: DialTarget }, options: ConnectSshOptions): Promise<SshCommunicator> {
+async function waitForSsh(config: Communicator, targets: { target: DialTarget; bastion?: DialTarget }, options: ConnectSshOptions, guestUpPort: number | undefined): Promise<SshCommunicator> {
   const { logger, signal } = options;
   const retryInterval = options.retryInterval ?? PACKER_RETRY_INTERVAL;
   const handshakePause = options.handshakeErrorPause ?? PACKER_HANDSHAKE_ERROR_PAUSE;
@@ -196,7 +198,7 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
     }
     let socket: Socket | undefined;
     if (viaBanner) {
-      const reached = await connectUntilBanner(target.host, target.port, Math.max(0, deadline - Date.now()), signal, probes);
+      const reached = await connectUntilBanner({ host: target.host, port: target.port, ...(guestUpPort !== undefined ? { guestUpPort } : {}) }, Math.max(0, deadline - Date.now()), signal, probes);
       if (!(reached instanceof Socket)) {
         last = new DialError(reached.kind, endpoint, reached.message);
         logger.debug(`SSH try ${attempt} failed: ${describeKind(last)}`);

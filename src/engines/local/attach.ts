@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { openSocket } from '../../core/vnc/open-socket.js';
+import type { SshAddress } from '../../core/communicator/ssh-connect.js';
 import type { ExportDiskRequest, HttpEndpoint, VmHandle } from '../../core/engine.js';
 import { readSerialFrom, readSerialTail } from './machine.js';
 import { abortReason } from '../../core/abort.js';
@@ -31,7 +32,7 @@ export interface DetachedVmRecord {
   /** Appears in QEMU's command line (its QMP socket path). */
   qemuMarker: string;
   vnc: { socket: string } | { host: string; port: number };
-  ssh?: { host: string; port: number };
+  ssh?: SshAddress;
   http?: HttpEndpoint;
   serialLog: string;
   /** The VM's root disk (a qcow2 overlay in the work dir), exported by snapshot. */
@@ -113,7 +114,7 @@ export class AttachedMachine implements VmHandle {
     return openSocket('socket' in vnc ? { socketPath: vnc.socket } : { host: vnc.host, port: vnc.port }, signal);
   }
 
-  async sshAddress(_signal: AbortSignal): Promise<{ host: string; port: number }> {
+  async sshAddress(_signal: AbortSignal): Promise<SshAddress> {
     if (!this.record.ssh) throw new Error(`vm ${this.name} has no SSH port forward (its communicator is 'none')`);
     return this.record.ssh;
   }

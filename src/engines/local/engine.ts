@@ -37,6 +37,12 @@ export const USER_NET_HOST_IP = '10.0.2.2';
 
 /** Unix socket paths are limited to 108 bytes; beyond this we use a loopback VNC port instead. */
 const MAX_SOCKET_PATH = 100;
+/**
+ * The guest port behind the SSH wait's up-probe forward (BannerTarget.guestUpPort in
+ * src/core/communicator/ssh-banner.ts): TCP port 1 (tcpmux, RFC 1078), which no current
+ * distribution serves, so a booted guest resets connections to it.
+ */
+const GUEST_UP_PROBE_PORT = 1;
 
 export interface LocalEngineOptions {
   qemuBinary?: string;
@@ -130,6 +136,7 @@ export class LocalEngine implements Engine {
         return l.port;
       };
       const sshPort = vm.communicator.type === 'ssh' ? await lease(SSH_HOST_PORTS) : undefined;
+      const guestUpPort = sshPort !== undefined ? await lease(SSH_HOST_PORTS) : undefined;
       const vncSocket = path.join(runtimeDir, 'vnc.sock');
       const vnc: VncPlan = this.options.vncListen !== 'port' && vncSocket.length <= MAX_SOCKET_PATH ? { socket: vncSocket } : { port: await lease(VNC_PORTS) };
       const qmpSocket = path.join(runtimeDir, 'qmp.sock');
@@ -142,6 +149,7 @@ export class LocalEngine implements Engine {
       const nics = await network.nicPlans({
         runtimeDir,
         ...(sshPort !== undefined ? { ssh: { hostPort: sshPort, guestPort: vm.communicator.sshPort } } : {}),
+        ...(guestUpPort !== undefined ? { guestUp: { hostPort: guestUpPort, guestPort: GUEST_UP_PROBE_PORT } } : {}),
         ...(req.http ? { http: { port: req.http.port } } : {}),
       });
       if (!network.plan.internet) {
@@ -178,7 +186,7 @@ export class LocalEngine implements Engine {
         vnc,
         serialLog: plan.serialLog,
         rootDisk,
-        ...(sshPort !== undefined ? { ssh: { host: '127.0.0.1', port: sshPort } } : {}),
+        ...(sshPort !== undefined ? { ssh: { host: '127.0.0.1', port: sshPort, ...(guestUpPort !== undefined ? { guestUpPort } : {}) } } : {}),
         ...(req.http ? { http: { ip: network.httpGuestIp, port: req.http.port } } : {}),
         leases,
         runtimeDir,

@@ -10,6 +10,7 @@ import { open, rm } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { openSocket } from '../../core/vnc/open-socket.js';
 import type { ExportDiskRequest, HttpEndpoint, VmHandle } from '../../core/engine.js';
+import type { SshAddress } from '../../core/communicator/ssh-connect.js';
 import type { Logger } from '../../core/log.js';
 import type { PortLease } from './ports.js';
 import type { VncPlan } from './qemu-args.js';
@@ -28,7 +29,7 @@ export interface StartMachineOptions {
   serialLog: string;
   /** The disk exportDisk converts. */
   rootDisk: string;
-  ssh?: { host: string; port: number };
+  ssh?: SshAddress;
   http?: HttpEndpoint;
   /** Released when the machine stops. */
   leases: PortLease[];
@@ -210,7 +211,7 @@ export class QemuMachine implements VmHandle {
     return openSocket('socket' in vnc ? { socketPath: vnc.socket } : { host: '127.0.0.1', port: vnc.port }, signal);
   }
 
-  async sshAddress(_signal: AbortSignal): Promise<{ host: string; port: number }> {
+  async sshAddress(_signal: AbortSignal): Promise<SshAddress> {
     if (!this.options.ssh) throw new Error(`vm ${this.name} has no SSH port forward (its communicator is 'none')`);
     return this.options.ssh;
   }

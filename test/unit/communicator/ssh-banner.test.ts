@@ -32,7 +32,7 @@ function firstBytes(socket: net.Socket): Promise<string> {
 describe('connecting until the SSH banner (real sockets)', () => {
   it('returns the connection that shows the banner, with the banner still to be read', async () => {
     const port = await listen((s) => s.write('SSH-2.0-dropbear_2022.83\r\n'));
-    const socket = await connectUntilBanner('127.0.0.1', port, 2000, never());
+    const socket = await connectUntilBanner({ host: '127.0.0.1', port: port }, 2000, never());
     expect(socket).toBeInstanceOf(net.Socket);
     const s = socket as net.Socket;
     sockets.add(s);
@@ -44,7 +44,7 @@ describe('connecting until the SSH banner (real sockets)', () => {
       s.write('Welcome\r\n');
       setTimeout(() => s.write('SSH-2.0-x\r\n'), 50);
     });
-    const s = (await connectUntilBanner('127.0.0.1', port, 2000, never())) as net.Socket;
+    const s = (await connectUntilBanner({ host: '127.0.0.1', port: port }, 2000, never())) as net.Socket;
     sockets.add(s);
     let seen = '';
     s.on('data', (b: Buffer) => (seen += b.toString('latin1')));
@@ -56,7 +56,7 @@ describe('connecting until the SSH banner (real sockets)', () => {
   it('a port that accepts and resets: the reset is the failure, after the time given', async () => {
     const port = await listen((s) => s.destroy());
     const t0 = Date.now();
-    const end = await connectUntilBanner('127.0.0.1', port, 800, never());
+    const end = await connectUntilBanner({ host: '127.0.0.1', port: port }, 800, never());
     expect(Date.now() - t0).toBeGreaterThanOrEqual(750);
     expect(end).toMatchObject({ kind: 'handshake' });
   });
@@ -64,14 +64,14 @@ describe('connecting until the SSH banner (real sockets)', () => {
   it('a closed port is refused; a port that never speaks is a handshake timeout', async () => {
     const closed = await listen(() => {});
     servers.pop()!.close();
-    expect(await connectUntilBanner('127.0.0.1', closed, 600, never())).toMatchObject({ kind: 'refused' });
+    expect(await connectUntilBanner({ host: '127.0.0.1', port: closed }, 600, never())).toMatchObject({ kind: 'refused' });
     const mute = await listen(() => {});
-    expect(await connectUntilBanner('127.0.0.1', mute, 600, never())).toMatchObject({ kind: 'handshake-timeout' });
+    expect(await connectUntilBanner({ host: '127.0.0.1', port: mute }, 600, never())).toMatchObject({ kind: 'handshake-timeout' });
   });
 
   it('a server that talks but is not SSH is given up on', async () => {
     const port = await listen((s) => s.write('x'.repeat(10_000)));
-    expect(await connectUntilBanner('127.0.0.1', port, 700, never())).toMatchObject({ kind: 'handshake', message: expect.stringContaining('without an SSH banner') });
+    expect(await connectUntilBanner({ host: '127.0.0.1', port: port }, 700, never())).toMatchObject({ kind: 'handshake', message: expect.stringContaining('without an SSH banner') });
   });
 
   it('ends as soon as the banner appears', async () => {
@@ -79,7 +79,7 @@ describe('connecting until the SSH banner (real sockets)', () => {
     const port = await listen((s) => (up ? s.write('SSH-2.0-x\r\n') : s.destroy()));
     setTimeout(() => (up = true), 600);
     const t0 = Date.now();
-    sockets.add((await connectUntilBanner('127.0.0.1', port, 5000, never())) as net.Socket);
+    sockets.add((await connectUntilBanner({ host: '127.0.0.1', port: port }, 5000, never())) as net.Socket);
     expect(Date.now() - t0).toBeLessThan(1500);
   });
 
@@ -92,7 +92,7 @@ describe('connecting until the SSH banner (real sockets)', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('cancelled by test')), 200);
     const t0 = Date.now();
-    await expect(connectUntilBanner('127.0.0.1', port, 10_000, controller.signal)).rejects.toThrow('cancelled by test');
+    await expect(connectUntilBanner({ host: '127.0.0.1', port: port }, 10_000, controller.signal)).rejects.toThrow('cancelled by test');
     expect(Date.now() - t0).toBeLessThan(1000);
     await new Promise((r) => setTimeout(r, 100));
     expect(open).toBe(0);
@@ -122,7 +122,7 @@ describe('connecting until the SSH banner of a slow sshd (a TCG guest behind a p
   it('once the guest has reset a connection, one connection reaches sshd and is the one returned', async () => {
     const guest = await slowGuest(0, 300);
     const t0 = Date.now();
-    const s = (await connectUntilBanner('127.0.0.1', guest.port, 6000, never())) as net.Socket;
+    const s = (await connectUntilBanner({ host: '127.0.0.1', port: guest.port }, 6000, never())) as net.Socket;
     sockets.add(s);
     expect(Date.now() - t0).toBeLessThan(2500);
     expect(guest.sshds()).toBe(1);
@@ -133,7 +133,7 @@ describe('connecting until the SSH banner of a slow sshd (a TCG guest behind a p
     // Nothing is ever reset, so nothing tells a silent forward from a starting sshd.
     const guest = await slowGuest(500, 500);
     const t0 = Date.now();
-    sockets.add((await connectUntilBanner('127.0.0.1', guest.port, 10_000, never())) as net.Socket);
+    sockets.add((await connectUntilBanner({ host: '127.0.0.1', port: guest.port }, 10_000, never())) as net.Socket);
     expect(Date.now() - t0).toBeLessThan(3500);
     expect(guest.sshds()).toBeLessThanOrEqual(2);
   });
@@ -141,7 +141,7 @@ describe('connecting until the SSH banner of a slow sshd (a TCG guest behind a p
   it('a connection held by the forward is joined by fresh ones, so a guest that comes up is reached at once', async () => {
     const guest = await slowGuest(2200, 2200);
     const t0 = Date.now();
-    sockets.add((await connectUntilBanner('127.0.0.1', guest.port, 10_000, never())) as net.Socket);
+    sockets.add((await connectUntilBanner({ host: '127.0.0.1', port: guest.port }, 10_000, never())) as net.Socket);
     // The first connection would stay silent for good; a fresh one opened within a second of the
     // guest coming up gets the banner 1.5 s later.
     expect(Date.now() - t0).toBeLessThan(2200 + 1000 + 1500 + 500);
@@ -149,8 +149,33 @@ describe('connecting until the SSH banner of a slow sshd (a TCG guest behind a p
 
   it('the state carries over: a guest known to answer gets no extra connections', async () => {
     const guest = await slowGuest(0, 0);
-    const s = (await connectUntilBanner('127.0.0.1', guest.port, 4000, never(), { reachable: true })) as net.Socket;
+    const s = (await connectUntilBanner({ host: '127.0.0.1', port: guest.port }, 4000, never(), { reachable: true })) as net.Socket;
     sockets.add(s);
     expect(guest.sshds()).toBe(1);
+  });
+
+  it('with an up-probe port: one SSH connection while the guest is down, the next once the probe port answers', async () => {
+    // Every connection QEMU's forward accepts while the guest is down reaches the guest's sshd once
+    // it listens, whether we still want it or not (the forward keeps retrying it): count them.
+    const t0 = Date.now();
+    const upAt = 1500;
+    const sshdAt = 2000;
+    let heldSsh = 0;
+    let sshds = 0;
+    const sshPort = await listen((s) => {
+      const now = Date.now() - t0;
+      if (now < upAt) return void heldSsh++;
+      if (now < sshdAt) return void s.destroy();
+      sshds++;
+      setTimeout(() => s.destroyed || s.write('SSH-2.0-OpenSSH_9.2p1\r\n'), 500);
+    });
+    const probePort = await listen((s) => (Date.now() - t0 < upAt ? undefined : s.destroy()));
+    const state = { reachable: false };
+    const s = (await connectUntilBanner({ host: '127.0.0.1', port: sshPort, guestUpPort: probePort }, 10_000, never(), state)) as net.Socket;
+    sockets.add(s);
+    expect(heldSsh).toBe(1);
+    expect(sshds).toBe(1);
+    expect(state.reachable).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(sshdAt + 500 + 1000);
   });
 });

@@ -24,7 +24,7 @@ export interface NetworkAttachment {
   /** Where the guest reaches the build's HTTP server ({{ .HTTPIP }}). */
   readonly httpGuestIp: string;
   /** QEMU NIC plans in the plan's order: the management NIC first (SSH forward, HTTP). */
-  nicPlans(options: { ssh?: PortForward; http?: { port: number }; runtimeDir: string }): Promise<NicPlan[]>;
+  nicPlans(options: { ssh?: PortForward; guestUp?: PortForward; http?: { port: number }; runtimeDir: string }): Promise<NicPlan[]>;
   /** Idempotent. */
   release(): Promise<void>;
 }
@@ -96,7 +96,7 @@ export class LocalNetworks {
       plan,
       httpGuestIp,
       release,
-      async nicPlans({ ssh, http, runtimeDir }) {
+      async nicPlans({ ssh, guestUp, http, runtimeDir }) {
         const nics: NicPlan[] = [];
         for (const nic of plan.nics) {
           if (nic.kind === 'segment') {
@@ -106,7 +106,8 @@ export class LocalNetworks {
             if (!plan.internet && http) {
               guestForwards.push(await relayToHost({ runtimeDir, guestIp: httpGuestIp, guestPort: http.port, hostPort: http.port, ...(nodeBinary ? { nodeBinary } : {}) }));
             }
-            nics.push({ model: nic.model, forwards: ssh ? [ssh] : [], ...(plan.internet ? {} : { restrict: true, guestForwards }) });
+            const forwards = [ssh, guestUp].filter((f) => f !== undefined);
+            nics.push({ model: nic.model, forwards, ...(plan.internet ? {} : { restrict: true, guestForwards }) });
           } else {
             // A further NIC without a subnet is on the default network, which has internet.
             nics.push({ model: nic.model, forwards: [] });
