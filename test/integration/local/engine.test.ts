@@ -192,6 +192,11 @@ describe('LocalEngine with real QEMU', () => {
       expect(ssh.port >= 2222 && ssh.port < 4444).toBe(true);
       expect(await lockOwner(ssh.port, lockDir)).toBe(process.pid);
       expect(await tcpConnects(ssh.port)).toBe(true); // QEMU's hostfwd listens
+      // The SSH wait's up-probe: a second leased port, forwarded to the guest's port 1.
+      expect(ssh.guestUpPort).toBeDefined();
+      expect(ssh.guestUpPort).not.toBe(ssh.port);
+      expect(await lockOwner(ssh.guestUpPort!, lockDir)).toBe(process.pid);
+      expect(await tcpConnects(ssh.guestUpPort!)).toBe(true);
       // internet: false → restricted user networking; the build's HTTP server is relayed at 10.0.2.4.
       expect(handle.httpEndpoint()).toEqual({ ip: '10.0.2.4', port: 8123 });
       expect(lines.some((l) => l.includes('vm bios: no internet'))).toBe(true);
