@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import v8 from 'node:v8';
 import { blockCompressor, compressInOrder, DEFAULT_BLOCK_SIZE, MemberPool, storedGzipSize } from './block-compressor.js';
 import type { Digest } from './digest.js';
 import type { DiskInfo } from './disk-format.js';
@@ -23,32 +22,6 @@ import { encodeTarHeader, TAR_TRAILER_SIZE, tarPadding } from './tar-header.js';
  * those rather than tar bytes matters: a full collection costs a few ms on the CLI's heap.
  */
 const GC_EVERY_BYTES = 4 * 1024 * 1024;
-
-/**
- * V8's optimising tiers (Maglev, TurboFan), switched off for the rest of the process once a layer
- * is streamed. The work of a publish is deflate and sha256 in native code; its JavaScript is glue
- * run a few times per block, which the interpreter and Sparkplug run fast enough. But a long stream
- * makes that glue hot (node's stream-state getters, called for every socket write and zlib output),
- * and the first function TurboFan compiles maps its compiler's pages of node's binary. Measured on
- * the Debian 12 test guest (451 MB) to a local registry: peak RSS 77.6 -> 70.1 MiB (node's pages
- * 51.5 -> 46.3 MiB, anonymous 26.6 -> 24.1 MiB: compiler zones left in the malloc arenas of V8's
- * worker threads), with the same CPU time (6.0 s user) and wall time. They are set at run time, as
- * garbage.ts sets --expose-gc, because the process is not ours to restart with flags; node warns
- * that flags changed after start-up may do nothing (nodejs/node doc/api/v8.md@v24.x,
- * setFlagsFromString), in which case only the memory above is lost. Code optimised before keeps
- * running as it is.
- */
-const INTERPRETER_ONLY_FLAGS = ['--no-turbofan', '--no-maglev'];
-
-function interpretFromNowOn(): void {
-  for (const flag of INTERPRETER_ONLY_FLAGS) {
-    try {
-      v8.setFlagsFromString(flag);
-    } catch {
-      // an unknown flag on another V8: that tier stays on
-    }
-  }
-}
 
 export const QEMU_UID = 107;
 export const QEMU_GID = 107;
@@ -164,7 +137,6 @@ export function streamDiskLayer(opts: LayerStreamOptions): LayerStream {
   let size = 0;
   let result: LayerDigests | undefined;
   const reclaim = garbageReclaimer(GC_EVERY_BYTES);
-  interpretFromNowOn();
   // Slabs of one stored (worst-case) member. The consumer hands each piece back before it asks for
   // the next (the upload: once the socket has taken it), so at most `concurrency` members are live
   // (done, or waiting their turn) besides the one being sent; a slab is free again once all its
