@@ -111,16 +111,7 @@ export function sendHttp(agents: HttpAgents, req: HttpRequest): Promise<HttpResp
       else reject(new HttpNetworkError(`${req.method} ${req.url.origin}${req.url.pathname}: ${err.message}`, err.code, bodyStarted));
     };
     const r = mod.request(req.url, { method: req.method, headers, agent: isHttps ? agents.https : agents.http, signal: req.signal, timeout: req.timeoutMs ?? 120_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      let length = 0;
-      const max = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
-      res.on('data', (d: Buffer) => {
-        length += d.length;
-        if (length <= max) chunks.push(d);
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', fail);
-      res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+      readResponse(res, req.maxResponseBytes, resolve, fail);
     });
     r.on('error', fail);
     r.on('timeout', () => r.destroy(Object.assign(new Error('socket timed out'), { code: 'ETIMEDOUT' })));
@@ -189,19 +180,15 @@ export function streamHttp(agents: HttpAgents, req: Omit<HttpRequest, 'body'>): 
     answered = true;
     for (const w of waiting) w.resolve();
     waiting.clear();
-    const chunks: Buffer[] = [];
-    let length = 0;
-    const max = req.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
-    res.on('data', (d: Buffer) => {
-      length += d.length;
-      if (length <= max) chunks.push(d);
-    });
-    res.on('end', () => {
-      if (!settled) settle.resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
-      settled = true;
-    });
-    res.on('error', fail);
-    res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+    readResponse(
+      res,
+      req.maxResponseBytes,
+      (response) => {
+        if (!settled) settle.resolve(response);
+        settled = true;
+      },
+      fail,
+    );
   });
   r.on('error', fail);
   r.on('timeout', () => r.destroy(Object.assign(new Error('socket timed out'), { code: 'ETIMEDOUT' })));
@@ -281,4 +268,18 @@ export async function discardBody(body: http.IncomingMessage): Promise<Buffer> {
     // a broken error body tells us nothing more
   }
   return Buffer.concat(chunks);
+}
+
+/** Reads a response whole, keeping at most `maxBytes` of its body (the rest is read and dropped). */
+function readResponse(res: http.IncomingMessage, maxBytes: number | undefined, done: (response: HttpResponse) => void, fail: (err: Error & { code?: string }) => void): void {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const max = maxBytes ?? DEFAULT_MAX_RESPONSE;
+  res.on('data', (d: Buffer) => {
+    length += d.length;
+    if (length <= max) chunks.push(d);
+  });
+  res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+  res.on('error', fail);
+  res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
 }
