@@ -221,26 +221,42 @@ describe('waiting for SSH', () => {
     }
   });
 
-  test('a guest whose sshd is slow to answer (TCG): the one connection that reaches it logs in', async () => {
-    // Like QEMU's port forward to a TCG guest: resets while the guest's sshd is not listening yet,
-    // then every connection waits 1.5 s (sshd forking and re-executing itself) before sshd speaks.
+  /**
+   * Like QEMU's port forward to a booting TCG guest: until `upAfterMs` a connection is reset (the
+   * guest answers, nothing listens on 22 yet) or, with `holdWhileDown`, held silent (the guest is
+   * down and the forward retries it with backoff); after that each connection reaches an sshd that
+   * takes `bannerAfterMs` (fork and re-exec under TCG) before it speaks.
+   */
+  async function tcgForward(opts: { upAfterMs: number; holdWhileDown?: boolean; bannerAfterMs: number }) {
     const net = await import('node:net');
     const sockets = new Set<import('node:net').Socket>();
-    const up = Date.now() + 300;
+    const up = Date.now() + opts.upAfterMs;
     let reachedSshd = 0;
     const forward = net.createServer((sock) => {
       sockets.add(sock.on('error', () => {}));
-      if (Date.now() < up) return void sock.destroy();
+      if (Date.now() < up) return opts.holdWhileDown ? undefined : void sock.destroy();
       reachedSshd++;
       setTimeout(() => {
         if (sock.destroyed) return;
         const upstream = net.connect(sshd.port, sshd.host);
         sockets.add(upstream.on('error', () => sock.destroy()));
         sock.pipe(upstream).pipe(sock);
-      }, 1500);
+      }, opts.bannerAfterMs);
     });
     await new Promise<void>((r) => forward.listen(0, '127.0.0.1', () => r()));
-    const port = (forward.address() as import('node:net').AddressInfo).port;
+    return {
+      port: (forward.address() as import('node:net').AddressInfo).port,
+      reachedSshd: () => reachedSshd,
+      close: async () => {
+        for (const sock of sockets) sock.destroy();
+        await new Promise((r) => forward.close(r));
+      },
+    };
+  }
+
+  test('a guest whose sshd is slow to answer (TCG): the one connection that reaches it logs in', async () => {
+    const forward = await tcgForward({ upAfterMs: 300, bannerAfterMs: 1500 });
+    const port = forward.port;
     try {
       const { logger } = memoryLogger();
       const started = Date.now();
@@ -248,12 +264,11 @@ describe('waiting for SSH', () => {
       const comm = await connectSsh(sshConfig({ ...sshd, port }, { sshTimeout: 30_000 }), { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(30_000) });
       await comm.close();
       expect(Date.now() - started).toBeLessThan(4000);
-      // Each connection that reaches a TCG guest's sshd costs it seconds of its one vCPU: the one
-      // that showed the banner is the one logged in over, not followed by a second.
-      expect(reachedSshd).toBe(1);
+      // Each connection that reaches a TCG guest's sshd costs it CPU on its one vCPU: the one that
+      // showed the banner is the one logged in over, not followed by a second.
+      expect(forward.reachedSshd()).toBe(1);
     } finally {
-      for (const sock of sockets) sock.destroy();
-      await new Promise((r) => forward.close(r));
+      await forward.close();
     }
   });
 
@@ -262,32 +277,16 @@ describe('waiting for SSH', () => {
     // (sshd listened before its network came up), so nothing tells a held connection from an sshd
     // still starting. Measured on the Debian 12 cloud guest before: ten connections reached its
     // sshd in three seconds, each cut after 1 s while sshd was still starting.
-    const net = await import('node:net');
-    const sockets = new Set<import('node:net').Socket>();
-    const up = Date.now() + 800;
-    let reachedSshd = 0;
-    const forward = net.createServer((sock) => {
-      sockets.add(sock.on('error', () => {}));
-      if (Date.now() < up) return;
-      reachedSshd++;
-      setTimeout(() => {
-        if (sock.destroyed) return;
-        const upstream = net.connect(sshd.port, sshd.host);
-        sockets.add(upstream.on('error', () => sock.destroy()));
-        sock.pipe(upstream).pipe(sock);
-      }, 2500);
-    });
-    await new Promise<void>((r) => forward.listen(0, '127.0.0.1', () => r()));
-    const port = (forward.address() as import('node:net').AddressInfo).port;
+    const forward = await tcgForward({ upAfterMs: 800, holdWhileDown: true, bannerAfterMs: 2500 });
+    const port = forward.port;
     try {
       const { logger, lines } = memoryLogger();
       const comm = await connectSsh(sshConfig({ ...sshd, port }, { sshTimeout: 30_000 }), { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(30_000) });
       await comm.close();
-      expect(reachedSshd).toBeLessThanOrEqual(3);
+      expect(forward.reachedSshd()).toBeLessThanOrEqual(3);
       expect(lines.some((l) => /SSH try \d failed/.test(l))).toBe(false);
     } finally {
-      for (const sock of sockets) sock.destroy();
-      await new Promise((r) => forward.close(r));
+      await forward.close();
     }
   });
 
