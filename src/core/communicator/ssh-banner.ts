@@ -12,7 +12,7 @@
  * still starting cost it one each (ten in one measured boot, the login 5 s after sshd listened).
  */
 import net from 'node:net';
-import type { DialFailureKind } from './ssh-dial.js';
+import { SOCKET_CODE_KIND, type DialFailureKind } from './ssh-dial.js';
 
 /** While nothing has reached the guest: how often a fresh connection (or up-probe) is opened. */
 const FRESH_EVERY_MS = 1000;
@@ -183,18 +183,9 @@ export function connectUntilBanner(target: BannerTarget, maxMs: number, signal: 
 }
 
 function describe(error: (Error & { code?: string }) | undefined, host: string, port: number): NoBanner {
-  switch (error?.code) {
-    case 'ECONNREFUSED':
-      return { kind: 'refused', message: 'connection refused' };
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'ETIMEDOUT':
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return { kind: 'unreachable', message: error.message };
-    case 'NOBANNER':
-      return { kind: 'handshake', message: `${host}:${port} answered without an SSH banner` };
-    default:
-      return { kind: 'handshake', message: `connection ${error?.code ? `reset (${error.code})` : 'closed'} during the SSH handshake, before the server's banner` };
-  }
+  if (error?.code === 'NOBANNER') return { kind: 'handshake', message: `${host}:${port} answered without an SSH banner` };
+  const kind = error?.code ? SOCKET_CODE_KIND[error.code] : undefined;
+  if (kind === 'refused') return { kind, message: 'connection refused' };
+  if (kind === 'unreachable') return { kind, message: error!.message };
+  return { kind: 'handshake', message: `connection ${error?.code ? `reset (${error.code})` : 'closed'} during the SSH handshake, before the server's banner` };
 }

@@ -59,7 +59,8 @@ export interface DialedConnection {
   hostKeyFingerprint: string | undefined;
 }
 
-const SOCKET_CODE_KIND: Record<string, DialFailureKind> = {
+/** How a socket error code reads as a dial failure (ssh-banner.ts reads its connections' errors with it too). */
+export const SOCKET_CODE_KIND: Record<string, DialFailureKind> = {
   ECONNREFUSED: 'refused',
   ECONNRESET: 'handshake',
   EPIPE: 'handshake',
