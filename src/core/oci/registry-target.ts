@@ -4,7 +4,7 @@ import type { Digest } from './digest.js';
 import { readExistingTag, type ExistingTag } from './existing-image.js';
 import type { Blob } from './image-documents.js';
 import type { ImageTarget, LayerProducer, StreamedLayer } from './image-target.js';
-import { uploadStreamedBlob } from './registry/chunked-upload.js';
+import { uploadStreamedBlob } from './registry/streamed-upload.js';
 import type { RegistryClient } from './registry/client.js';
 
 export interface RegistryTargetOptions {

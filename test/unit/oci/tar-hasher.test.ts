@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { piecesFrom } from '../../../src/core/oci/registry/chunked-upload.js';
+import { piecesFrom } from '../../../src/core/oci/registry/streamed-upload.js';
 import { TarHasher } from '../../../src/core/oci/tar-hasher.js';
 
 const hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -2,7 +2,7 @@
  * A client for one registry on the OCI distribution API: the /v2/ ping that picks the scheme and
  * learns the auth challenge, anonymous / basic / bearer-token auth with scoped tokens, retries with
  * backoff, redirects for blob reads, and digest checks on everything it reads or writes. The
- * streamed, resumable layer upload lives in chunked-upload.ts on top of `call` and `openStream`.
+ * streamed, resumable layer upload lives in streamed-upload.ts on top of `call` and `openStream`.
  */
 import type { Logger } from '../../log.js';
 import { isSha256Digest, sha256, type Digest } from '../digest.js';

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, expect, test } from 'vitest';
 import { memoryLogger } from '../../../src/core/log.js';
 import type { Digest } from '../../../src/core/oci/digest.js';
-import { receivedFromRange, uploadStreamedBlob } from '../../../src/core/oci/registry/chunked-upload.js';
+import { receivedFromRange, uploadStreamedBlob } from '../../../src/core/oci/registry/streamed-upload.js';
 import { RegistryClient } from '../../../src/core/oci/registry/client.js';
 
 interface Faults {
