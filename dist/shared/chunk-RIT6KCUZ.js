@@ -316,6 +316,119 @@ async function authMethods(creds, fieldPrefix, env = process.env) {
 
 // src/core/communicator/ssh-banner.ts
 import net from "node:net";
+
+// src/core/communicator/ssh-dial.ts
+var DialError = class extends Error {
+  constructor(kind, endpoint, message, options) {
+    super(message, options);
+    this.kind = kind;
+    this.endpoint = endpoint;
+  }
+  kind;
+  endpoint;
+  name = "DialError";
+};
+var SOCKET_CODE_KIND = {
+  ECONNREFUSED: "refused",
+  ECONNRESET: "handshake",
+  EPIPE: "handshake",
+  EHOSTUNREACH: "unreachable",
+  ENETUNREACH: "unreachable",
+  ETIMEDOUT: "unreachable",
+  ENOTFOUND: "unreachable",
+  EAI_AGAIN: "unreachable"
+};
+function classify(err, check, endpoint, auth) {
+  if (err instanceof DialError) return err;
+  if (check.mismatch) return new DialError("host-key", endpoint, check.mismatch.message, { cause: err });
+  const level = err.level ?? "";
+  if (level === "client-authentication") {
+    const user = auth[0]?.username ?? "";
+    const tried = [...new Set(auth.map((m) => m.type))].join(", ");
+    return new DialError("auth", endpoint, `unable to authenticate as "${user}" (tried ${tried}): the server rejected the credentials`, { cause: err });
+  }
+  if (level === "client-timeout") return new DialError("handshake-timeout", endpoint, "timeout during the SSH handshake", { cause: err });
+  if (level === "client-dns") return new DialError("unreachable", endpoint, err.message, { cause: err });
+  if (level === "client-socket" && err.code) {
+    const kind = SOCKET_CODE_KIND[err.code] ?? "unreachable";
+    const text = kind === "refused" ? "connection refused" : kind === "handshake" ? `connection reset during the SSH handshake (${err.code})` : err.message;
+    return new DialError(kind, endpoint, text, { cause: err });
+  }
+  return new DialError("handshake", endpoint, `SSH handshake failed: ${err.message}`, { cause: err });
+}
+var loadSsh2 = () => import("./lib-SBGG34I4.js");
+var ssh2Module;
+async function connectClient(config, auth, check, endpoint, signal) {
+  const ssh2 = (await (ssh2Module ??= loadSsh2())).default;
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client();
+    let settled = false;
+    const settle = (err) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener("abort", onAbort);
+      if (err) {
+        client.destroy();
+        reject(err);
+      } else {
+        resolve(client);
+      }
+    };
+    const onAbort = () => settle(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+    client.on("error", (err) => settle(classify(err, check, endpoint, auth)));
+    client.once("close", () => settle(new DialError("handshake", endpoint, "the server closed the connection during the SSH handshake")));
+    client.once("ready", () => settle());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      client.connect({ ...config, username: auth[0]?.username ?? "", authHandler: auth, hostVerifier: (key) => check.verify(key) });
+    } catch (err) {
+      settle(classify(err, check, endpoint, auth));
+    }
+  });
+}
+function forwardThrough(bastion, host, port, endpoint) {
+  return new Promise((resolve, reject) => {
+    bastion.forwardOut("127.0.0.1", 0, host, port, (err, stream) => {
+      if (!err) return resolve(stream);
+      const refused = /refused|connect failed/i.test(err.message) || err.reason === 2;
+      reject(new DialError(refused ? "refused" : "unreachable", endpoint, `the bastion could not reach ${host}:${port}: ${err.message}`, { cause: err }));
+    });
+  });
+}
+async function dialSsh(options) {
+  const { target, bastion: hop, signal } = options;
+  const common = {
+    readyTimeout: options.handshakeTimeout,
+    keepaliveInterval: options.keepAliveInterval > 0 ? timerDelay(options.keepAliveInterval) : 0,
+    // Packer closes the connection after a few unanswered keepalives; ssh2's count does that.
+    keepaliveCountMax: 3,
+    ...options.debug ? { debug: options.debug } : {}
+  };
+  const endpoint = `${target.host}:${target.port}`;
+  const targetCheck = hostKeyCheck(target.hostKeyFingerprint);
+  let bastion;
+  try {
+    let sock;
+    if (hop) {
+      const hopEndpoint = `bastion ${hop.host}:${hop.port}`;
+      bastion = await connectClient({ ...common, host: hop.host, port: hop.port }, hop.auth, hostKeyCheck(hop.hostKeyFingerprint), hopEndpoint, signal);
+      sock = await forwardThrough(bastion, target.host, target.port, endpoint);
+    }
+    sock ??= options.socket;
+    const client = await connectClient(sock ? { ...common, sock } : { ...common, host: target.host, port: target.port }, target.auth, targetCheck, endpoint, signal);
+    if (bastion) {
+      const b = bastion;
+      client.once("close", () => b.end());
+    }
+    return { client, ...bastion ? { bastion } : {}, hostKeyFingerprint: targetCheck.seen };
+  } catch (err) {
+    bastion?.destroy();
+    throw err;
+  }
+}
+
+// src/core/communicator/ssh-banner.ts
 var FRESH_EVERY_MS = 1e3;
 var AFTER_RESET_MS = 250;
 var MAX_SILENT = 3;
@@ -417,20 +530,11 @@ function connectUntilBanner(target, maxMs, signal, state = { reachable: false })
   });
 }
 function describe(error, host, port) {
-  switch (error?.code) {
-    case "ECONNREFUSED":
-      return { kind: "refused", message: "connection refused" };
-    case "EHOSTUNREACH":
-    case "ENETUNREACH":
-    case "ETIMEDOUT":
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return { kind: "unreachable", message: error.message };
-    case "NOBANNER":
-      return { kind: "handshake", message: `${host}:${port} answered without an SSH banner` };
-    default:
-      return { kind: "handshake", message: `connection ${error?.code ? `reset (${error.code})` : "closed"} during the SSH handshake, before the server's banner` };
-  }
+  if (error?.code === "NOBANNER") return { kind: "handshake", message: `${host}:${port} answered without an SSH banner` };
+  const kind = error?.code ? SOCKET_CODE_KIND[error.code] : void 0;
+  if (kind === "refused") return { kind, message: "connection refused" };
+  if (kind === "unreachable") return { kind, message: error.message };
+  return { kind: "handshake", message: `connection ${error?.code ? `reset (${error.code})` : "closed"} during the SSH handshake, before the server's banner` };
 }
 
 // src/core/communicator/ssh-communicator.ts
@@ -969,117 +1073,6 @@ var SshCommunicator = class {
     this.conn.bastion?.end();
   }
 };
-
-// src/core/communicator/ssh-dial.ts
-var DialError = class extends Error {
-  constructor(kind, endpoint, message, options) {
-    super(message, options);
-    this.kind = kind;
-    this.endpoint = endpoint;
-  }
-  kind;
-  endpoint;
-  name = "DialError";
-};
-var SOCKET_CODE_KIND = {
-  ECONNREFUSED: "refused",
-  ECONNRESET: "handshake",
-  EPIPE: "handshake",
-  EHOSTUNREACH: "unreachable",
-  ENETUNREACH: "unreachable",
-  ETIMEDOUT: "unreachable",
-  ENOTFOUND: "unreachable",
-  EAI_AGAIN: "unreachable"
-};
-function classify(err, check, endpoint, auth) {
-  if (err instanceof DialError) return err;
-  if (check.mismatch) return new DialError("host-key", endpoint, check.mismatch.message, { cause: err });
-  const level = err.level ?? "";
-  if (level === "client-authentication") {
-    const user = auth[0]?.username ?? "";
-    const tried = [...new Set(auth.map((m) => m.type))].join(", ");
-    return new DialError("auth", endpoint, `unable to authenticate as "${user}" (tried ${tried}): the server rejected the credentials`, { cause: err });
-  }
-  if (level === "client-timeout") return new DialError("handshake-timeout", endpoint, "timeout during the SSH handshake", { cause: err });
-  if (level === "client-dns") return new DialError("unreachable", endpoint, err.message, { cause: err });
-  if (level === "client-socket" && err.code) {
-    const kind = SOCKET_CODE_KIND[err.code] ?? "unreachable";
-    const text = kind === "refused" ? "connection refused" : kind === "handshake" ? `connection reset during the SSH handshake (${err.code})` : err.message;
-    return new DialError(kind, endpoint, text, { cause: err });
-  }
-  return new DialError("handshake", endpoint, `SSH handshake failed: ${err.message}`, { cause: err });
-}
-var loadSsh2 = () => import("./lib-SBGG34I4.js");
-var ssh2Module;
-async function connectClient(config, auth, check, endpoint, signal) {
-  const ssh2 = (await (ssh2Module ??= loadSsh2())).default;
-  return new Promise((resolve, reject) => {
-    const client = new ssh2.Client();
-    let settled = false;
-    const settle = (err) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener("abort", onAbort);
-      if (err) {
-        client.destroy();
-        reject(err);
-      } else {
-        resolve(client);
-      }
-    };
-    const onAbort = () => settle(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    client.on("error", (err) => settle(classify(err, check, endpoint, auth)));
-    client.once("close", () => settle(new DialError("handshake", endpoint, "the server closed the connection during the SSH handshake")));
-    client.once("ready", () => settle());
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    try {
-      client.connect({ ...config, username: auth[0]?.username ?? "", authHandler: auth, hostVerifier: (key) => check.verify(key) });
-    } catch (err) {
-      settle(classify(err, check, endpoint, auth));
-    }
-  });
-}
-function forwardThrough(bastion, host, port, endpoint) {
-  return new Promise((resolve, reject) => {
-    bastion.forwardOut("127.0.0.1", 0, host, port, (err, stream) => {
-      if (!err) return resolve(stream);
-      const refused = /refused|connect failed/i.test(err.message) || err.reason === 2;
-      reject(new DialError(refused ? "refused" : "unreachable", endpoint, `the bastion could not reach ${host}:${port}: ${err.message}`, { cause: err }));
-    });
-  });
-}
-async function dialSsh(options) {
-  const { target, bastion: hop, signal } = options;
-  const common = {
-    readyTimeout: options.handshakeTimeout,
-    keepaliveInterval: options.keepAliveInterval > 0 ? timerDelay(options.keepAliveInterval) : 0,
-    // Packer closes the connection after a few unanswered keepalives; ssh2's count does that.
-    keepaliveCountMax: 3,
-    ...options.debug ? { debug: options.debug } : {}
-  };
-  const endpoint = `${target.host}:${target.port}`;
-  const targetCheck = hostKeyCheck(target.hostKeyFingerprint);
-  let bastion;
-  try {
-    let sock;
-    if (hop) {
-      const hopEndpoint = `bastion ${hop.host}:${hop.port}`;
-      bastion = await connectClient({ ...common, host: hop.host, port: hop.port }, hop.auth, hostKeyCheck(hop.hostKeyFingerprint), hopEndpoint, signal);
-      sock = await forwardThrough(bastion, target.host, target.port, endpoint);
-    }
-    sock ??= options.socket;
-    const client = await connectClient(sock ? { ...common, sock } : { ...common, host: target.host, port: target.port }, target.auth, targetCheck, endpoint, signal);
-    if (bastion) {
-      const b = bastion;
-      client.once("close", () => b.end());
-    }
-    return { client, ...bastion ? { bastion } : {}, hostKeyFingerprint: targetCheck.seen };
-  } catch (err) {
-    bastion?.destroy();
-    throw err;
-  }
-}
 
 // src/core/communicator/ssh-connect.ts
 var PACKER_RETRY_INTERVAL = 5e3;

@@ -4,7 +4,7 @@ import {
   runStage,
   sshHint,
   stageEngine
-} from "./chunk-IYXLMNHS.js";
+} from "./chunk-WWK7ISFX.js";
 import {
   logArtifactInputs,
   startBuildLog
@@ -40,7 +40,7 @@ import "./chunk-7JDLV63C.js";
 import {
   resolveSourceChecksums
 } from "./chunk-IS5JQAUT.js";
-import "./chunk-AOPQ7VFM.js";
+import "./chunk-RIT6KCUZ.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

@@ -5,7 +5,7 @@ import {
 } from "./chunk-QHRUFUEH.js";
 import {
   publishContainerDisk
-} from "./chunk-7R2D2DX6.js";
+} from "./chunk-5DLWOS7Q.js";
 import {
   sbomBeside,
   sbomReferrer

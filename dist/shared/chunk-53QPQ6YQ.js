@@ -20,7 +20,7 @@ import {
 import {
   outputsToVerify,
   runVerify
-} from "./chunk-JTFRELNZ.js";
+} from "./chunk-HBBBHQC4.js";
 import {
   createLocalEngine
 } from "./chunk-77HXT5OX.js";

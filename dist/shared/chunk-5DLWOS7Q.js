@@ -807,7 +807,7 @@ var OciLayoutTarget = class {
   }
 };
 
-// src/core/oci/registry/chunked-upload.ts
+// src/core/oci/registry/streamed-upload.ts
 var SessionLost = class extends Error {
   name = "SessionLost";
 };

@@ -34,7 +34,7 @@ import {
   createPhaseRunner,
   maskSecretsInFolder,
   runVmSteps
-} from "./chunk-AOPQ7VFM.js";
+} from "./chunk-RIT6KCUZ.js";
 import {
   createLocalEngine
 } from "./chunk-77HXT5OX.js";

@@ -4,7 +4,7 @@ import {
   imageName,
   publishDisk,
   publishInputs
-} from "./chunk-PY4QXC6T.js";
+} from "./chunk-U3DYUGSC.js";
 import {
   imagesTable,
   setOutputs,
@@ -20,7 +20,7 @@ import "./chunk-U4TFD2UW.js";
 import {
   interpretOnlyFromNowOn
 } from "./chunk-QHRUFUEH.js";
-import "./chunk-7R2D2DX6.js";
+import "./chunk-5DLWOS7Q.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
 import "./chunk-MF7EYUNN.js";

@@ -10,7 +10,7 @@ import {
 } from "./chunk-QMTQOFVL.js";
 import {
   publishContainerDisk
-} from "./chunk-7R2D2DX6.js";
+} from "./chunk-5DLWOS7Q.js";
 import {
   sbomBeside,
   sbomReferrer

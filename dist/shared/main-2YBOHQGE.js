@@ -22,7 +22,7 @@ var commands = [
   {
     name: "build",
     summary: "Build the images a build file describes (QEMU here, or KubeVirt)",
-    load: async () => (await import("./build-K4FHMRRL.js")).buildCommand
+    load: async () => (await import("./build-IE62TRQ6.js")).buildCommand
   },
   {
     name: "validate",
@@ -32,7 +32,7 @@ var commands = [
   {
     name: "verify",
     summary: "Boot a build's images as new VMs and run their verify checks over SSH",
-    load: async () => (await import("./verify-QAHANHHH.js")).verifyCommand
+    load: async () => (await import("./verify-IFORZCLT.js")).verifyCommand
   },
   {
     name: "boot-command",
@@ -57,7 +57,7 @@ var commands = [
   {
     name: "publish",
     summary: "Push a disk to a registry as a KubeVirt containerDisk",
-    load: async () => (await import("./publish-FXQ5RZGY.js")).publishCommand
+    load: async () => (await import("./publish-2ROHZ3ES.js")).publishCommand
   },
   {
     name: "prune",

@@ -6,7 +6,7 @@ import {
   createPhaseRunner,
   maskSecretsInFile,
   runVmSteps
-} from "./chunk-AOPQ7VFM.js";
+} from "./chunk-RIT6KCUZ.js";
 import {
   ownerAlive,
   processStartTime

@@ -11,13 +11,13 @@ import {
   createWorkFolder,
   keepWorkFolder,
   sweepStaleWorkFolders
-} from "./chunk-JTFRELNZ.js";
+} from "./chunk-HBBBHQC4.js";
 import {
   createPhaseRunner,
   maskSecretsInFolder,
   outputImagePath,
   runVmSteps
-} from "./chunk-AOPQ7VFM.js";
+} from "./chunk-RIT6KCUZ.js";
 import {
   writeSha256File
 } from "./chunk-K5YCSMLN.js";

@@ -7,8 +7,8 @@ import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-JTFRELNZ.js";
-import "./chunk-AOPQ7VFM.js";
+} from "./chunk-HBBBHQC4.js";
+import "./chunk-RIT6KCUZ.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {

@@ -7,7 +7,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-MKTBMDTT.js";
+} from "./chunk-53QPQ6YQ.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
@@ -32,7 +32,7 @@ import {
   imageName,
   publishDisk,
   publishInputs
-} from "./chunk-PY4QXC6T.js";
+} from "./chunk-U3DYUGSC.js";
 import {
   failureSection,
   imagesTable,
@@ -60,15 +60,15 @@ import {
 import {
   saveState
 } from "./chunk-U4TFD2UW.js";
-import "./chunk-7R2D2DX6.js";
+import "./chunk-5DLWOS7Q.js";
 import {
   LayerHistory,
   runBuild
-} from "./chunk-IQPPANQ6.js";
+} from "./chunk-MRSY2ZUX.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
-import "./chunk-JTFRELNZ.js";
-import "./chunk-AOPQ7VFM.js";
+import "./chunk-HBBBHQC4.js";
+import "./chunk-RIT6KCUZ.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

@@ -2,15 +2,15 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "./chunk-IQPPANQ6.js";
+} from "./chunk-MRSY2ZUX.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
 import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-JTFRELNZ.js";
-import "./chunk-AOPQ7VFM.js";
+} from "./chunk-HBBBHQC4.js";
+import "./chunk-RIT6KCUZ.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {
