@@ -206,8 +206,9 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
       }
       socket = reached;
     }
+    const remaining = deadline - Date.now();
+    const cutByDeadline = remaining < handshakeTimeout;
     try {
-      const remaining = deadline - Date.now();
       const dialed = await dialSsh({
         ...targets,
         keepAliveInterval: config.sshKeepAliveInterval,
@@ -221,8 +222,11 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
     } catch (err) {
       socket?.destroy();
       if (!(err instanceof DialError)) throw err;
-      last = err;
       logger.debug(`SSH try ${attempt} failed: ${describeKind(err)}`);
+      // A try cut short by sshTimeout itself says nothing about the server; the try before it
+      // (a rejected login, say) is the cause worth reporting.
+      const cutShort = err.kind === 'handshake-timeout' && cutByDeadline && last !== undefined;
+      if (!cutShort) last = err;
       if (err.kind === 'host-key') throw new UserError(`SSH host key check failed for ${where}: ${err.message}`);
       if (err.kind === 'auth') {
         authFailures++;

@@ -167,6 +167,36 @@ describe('waiting for SSH', () => {
     expect(message).not.toContain('not-the-password-5521');
   });
 
+  test('a try cut short by sshTimeout does not hide the rejected login before it', async () => {
+    // The first connection reaches the real sshd, which rejects the password; every later one
+    // shows a banner and then falls silent, so sshTimeout ends that try mid-handshake.
+    const net = await import('node:net');
+    const open = new Set<import('node:net').Socket>();
+    let connections = 0;
+    const front = net.createServer((client) => {
+      open.add(client.on('error', () => {}));
+      if (++connections > 1) return void client.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n');
+      const upstream = net.connect(sshd.port, sshd.host);
+      open.add(upstream.on('error', () => {}));
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', () => r()));
+    const port = (front.address() as import('node:net').AddressInfo).port;
+    try {
+      const { logger, lines } = memoryLogger();
+      const config = sshConfig({ ...sshd, port }, { sshPassword: 'not-the-password-7731', sshTimeout: 4000 });
+      const err = await connectSsh(config, { host: '127.0.0.1', port }, { logger, signal: AbortSignal.timeout(20_000), ...FAST_RETRY }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect(connections).toBeGreaterThanOrEqual(2);
+      expect(lines.some((l) => /SSH try \d+ failed: handshake timeout/.test(l))).toBe(true);
+      expect((err as Error).message).toMatch(/last error: authentication failed/);
+      expect((err as Error).message).toContain('rejected the credentials');
+    } finally {
+      for (const sock of open) sock.destroy();
+      await new Promise((r) => front.close(r));
+    }
+  });
+
   test('a server that accepts but never speaks: handshake timeout is the last cause', async () => {
     const net = await import('node:net');
     const held = new Set<import('node:net').Socket>();
