@@ -1195,8 +1195,9 @@ async function waitForSsh(config, targets, options, guestUpPort) {
       }
       socket = reached;
     }
+    const remaining = deadline - Date.now();
+    const cutByDeadline = remaining < handshakeTimeout;
     try {
-      const remaining = deadline - Date.now();
       const dialed = await dialSsh({
         ...targets,
         keepAliveInterval: config.sshKeepAliveInterval,
@@ -1210,8 +1211,9 @@ async function waitForSsh(config, targets, options, guestUpPort) {
     } catch (err) {
       socket?.destroy();
       if (!(err instanceof DialError)) throw err;
-      last = err;
       logger.debug(`SSH try ${attempt2} failed: ${describeKind(err)}`);
+      const cutShort = err.kind === "handshake-timeout" && cutByDeadline && last !== void 0;
+      if (!cutShort) last = err;
       if (err.kind === "host-key") throw new UserError(`SSH host key check failed for ${where}: ${err.message}`);
       if (err.kind === "auth") {
         authFailures++;

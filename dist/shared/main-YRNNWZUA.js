@@ -7,7 +7,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-53QPQ6YQ.js";
+} from "./chunk-OQ7RIPI2.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
@@ -64,11 +64,11 @@ import "./chunk-5DLWOS7Q.js";
 import {
   LayerHistory,
   runBuild
-} from "./chunk-MRSY2ZUX.js";
+} from "./chunk-NW3MROCT.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
-import "./chunk-HBBBHQC4.js";
-import "./chunk-RIT6KCUZ.js";
+import "./chunk-A3MPMSSB.js";
+import "./chunk-RX2IFPH6.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

@@ -4,7 +4,7 @@ import {
   runStage,
   sshHint,
   stageEngine
-} from "./chunk-WWK7ISFX.js";
+} from "./chunk-JCWMMDGJ.js";
 import {
   logArtifactInputs,
   startBuildLog
@@ -40,7 +40,7 @@ import "./chunk-7JDLV63C.js";
 import {
   resolveSourceChecksums
 } from "./chunk-IS5JQAUT.js";
-import "./chunk-RIT6KCUZ.js";
+import "./chunk-RX2IFPH6.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

@@ -20,7 +20,7 @@ import {
 import {
   outputsToVerify,
   runVerify
-} from "./chunk-HBBBHQC4.js";
+} from "./chunk-A3MPMSSB.js";
 import {
   createLocalEngine
 } from "./chunk-77HXT5OX.js";

@@ -22,7 +22,7 @@ var commands = [
   {
     name: "build",
     summary: "Build the images a build file describes (QEMU here, or KubeVirt)",
-    load: async () => (await import("./build-IE62TRQ6.js")).buildCommand
+    load: async () => (await import("./build-Z6ZO22UU.js")).buildCommand
   },
   {
     name: "validate",
@@ -32,7 +32,7 @@ var commands = [
   {
     name: "verify",
     summary: "Boot a build's images as new VMs and run their verify checks over SSH",
-    load: async () => (await import("./verify-IFORZCLT.js")).verifyCommand
+    load: async () => (await import("./verify-VYECSJLX.js")).verifyCommand
   },
   {
     name: "boot-command",

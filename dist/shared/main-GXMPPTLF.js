@@ -4,7 +4,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-53QPQ6YQ.js";
+} from "./chunk-OQ7RIPI2.js";
 import {
   loadBuildForAction
 } from "./chunk-OUELSZEC.js";
@@ -31,8 +31,8 @@ import "./chunk-7JDLV63C.js";
 import {
   readOutputs
 } from "./chunk-TKDPPNR4.js";
-import "./chunk-HBBBHQC4.js";
-import "./chunk-RIT6KCUZ.js";
+import "./chunk-A3MPMSSB.js";
+import "./chunk-RX2IFPH6.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

@@ -2,15 +2,15 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "./chunk-MRSY2ZUX.js";
+} from "./chunk-NW3MROCT.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
 import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-HBBBHQC4.js";
-import "./chunk-RIT6KCUZ.js";
+} from "./chunk-A3MPMSSB.js";
+import "./chunk-RX2IFPH6.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {

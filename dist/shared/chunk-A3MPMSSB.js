@@ -6,7 +6,7 @@ import {
   createPhaseRunner,
   maskSecretsInFile,
   runVmSteps
-} from "./chunk-RIT6KCUZ.js";
+} from "./chunk-RX2IFPH6.js";
 import {
   ownerAlive,
   processStartTime

@@ -34,7 +34,7 @@ import {
   createPhaseRunner,
   maskSecretsInFolder,
   runVmSteps
-} from "./chunk-RIT6KCUZ.js";
+} from "./chunk-RX2IFPH6.js";
 import {
   createLocalEngine
 } from "./chunk-77HXT5OX.js";

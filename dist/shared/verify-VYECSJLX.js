@@ -7,8 +7,8 @@ import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-HBBBHQC4.js";
-import "./chunk-RIT6KCUZ.js";
+} from "./chunk-A3MPMSSB.js";
+import "./chunk-RX2IFPH6.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {

@@ -5,7 +5,7 @@ import {
   stageVm,
   startStageLog,
   uploadStageLogs
-} from "./chunk-WWK7ISFX.js";
+} from "./chunk-JCWMMDGJ.js";
 import {
   lockedOutputDirectory
 } from "./chunk-65O5QIAK.js";
@@ -32,7 +32,7 @@ import {
 } from "./chunk-QMTQOFVL.js";
 import "./chunk-U4TFD2UW.js";
 import "./chunk-7JDLV63C.js";
-import "./chunk-RIT6KCUZ.js";
+import "./chunk-RX2IFPH6.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

@@ -11,13 +11,13 @@ import {
   createWorkFolder,
   keepWorkFolder,
   sweepStaleWorkFolders
-} from "./chunk-HBBBHQC4.js";
+} from "./chunk-A3MPMSSB.js";
 import {
   createPhaseRunner,
   maskSecretsInFolder,
   outputImagePath,
   runVmSteps
-} from "./chunk-RIT6KCUZ.js";
+} from "./chunk-RX2IFPH6.js";
 import {
   writeSha256File
 } from "./chunk-K5YCSMLN.js";
