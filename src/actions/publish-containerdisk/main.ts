@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { interpretOnlyFromNowOn } from '../../core/oci/interpreter-only.js';
+import { leanV8FromNowOn } from '../../core/oci/lean-v8.js';
 import { readHandoff, updateHandoff } from '../toolkit/handoff.js';
 import { optionalInput } from '../toolkit/inputs.js';
 import { setOutputs } from '../toolkit/outputs.js';
@@ -15,8 +15,8 @@ import { imagesTable, writeSummary } from '../toolkit/summary.js';
 
 export const run = (): Promise<void> =>
   runAction(async (ctx) => {
-    // This process only publishes: see interpreter-only.ts.
-    interpretOnlyFromNowOn();
+    // This process only publishes: see lean-v8.ts.
+    leanV8FromNowOn();
     const inputs = publishInputs(ctx);
     if (!inputs) throw new UserError(`input 'image': missing; name the repository to push to (e.g. ghcr.io/acme/debian-web)`);
     const handoff = await readHandoff();

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { formatProgress, SecretMasker, type Logger, type Progress } from '../../core/log.js';
-import { interpretOnlyFromNowOn } from '../../core/oci/interpreter-only.js';
+import { leanV8FromNowOn } from '../../core/oci/lean-v8.js';
 import { publishContainerDisk, type PlatformDisk } from '../../core/oci/publish.js';
 import { sbomBeside, sbomReferrer } from '../../core/sbom/sbom-referrer.js';
 import type { Compression, ManifestFormat } from '../../core/oci/media-types.js';
@@ -81,8 +81,8 @@ export const publishCommand: Command = {
   summary: 'Push a disk to a registry as a KubeVirt containerDisk',
   usage,
   async run(args, io) {
-    // This process only publishes: see interpreter-only.ts.
-    interpretOnlyFromNowOn();
+    // This process only publishes: see lean-v8.ts.
+    leanV8FromNowOn();
     const { values, positionals } = parseCommandArgs(args, {
       platform: { type: 'string' },
       disk: { type: 'string', multiple: true },
