@@ -80,8 +80,6 @@ describe('disks (real qemu-img)', () => {
     expect(lines.filter((l) => l.includes('export web.qcow2')).at(-1)).toMatch(/48\.0 MiB \/ 48\.0 MiB \(100\.0%\) qcow2, zstd-compressed/);
     expect(readdirSync(path.dirname(out))).toEqual(['web.qcow2']);
     expect(compressionType(out)).toBe('zstd');
-    // Compressed with out-of-order writes: what the guest reads is still the overlay's, byte for byte.
-    expect(spawnSync('qemu-img', ['compare', overlay, out], { encoding: 'utf8' }).status).toBe(0);
 
     // zlib, for readers older than QEMU 5.1: the same contents.
     const zlib = path.join(tmp, 'out', 'web-zlib.qcow2');
