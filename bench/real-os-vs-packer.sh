@@ -79,9 +79,10 @@
 # 5 runs 70.6 s vs 74.7 s, 0.95 (56.0 / 50.5). The guest's own speed moves a run by +-10 s, more
 # than all of our own phases together (start 0.4, SBOM 0.5, export 2.5, checksum 0.4 s).
 # 2026-12-07, afternoon, quiet (load 1.0-1.4), fresh clones, 5 runs each: 74.0 s vs 82.8 s, 0.89
-# (cloud-init done at uptime 57.8 / 58.4 s); then, with the compressed export written out of order
-# (export 2.5 -> 1.6 s), 67.9 s vs 78.2 s, 0.87 (53.7 / 54.7 s). Wall time minus that uptime, per
-# pair: ours 12.8-14.9 s, Packer's 23.5-25.6 s. Both guests' journals (systemd-analyze, journalctl)
+# (cloud-init done at uptime 57.8 / 58.4 s). With the compressed export written out of order
+# (qemu-img convert -W, export 2.5 -> 1.6 s): 67.9 s vs 78.2 s, 0.87 (53.7 / 54.7 s), wall time
+# minus that uptime per pair ours 12.8-14.9 s, Packer's 23.5-25.6 s; reverted, because the same disk
+# exported twice then differs byte for byte and a layer reused from the cluster changes checksum. Both guests' journals (systemd-analyze, journalctl)
 # show why the uptime moves: each cloud-init stage spends 3-11 s just starting Python, and the
 # stage that overlaps the provisioner's own `cloud-init status --wait` (another Python) and the SSH
 # login pays for them on the one vCPU (cloud-config 16.4 s under ours against 9.9 s under Packer in
