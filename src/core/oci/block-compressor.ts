@@ -309,9 +309,32 @@ export function blockCompressor(compression: Compression, level: number, blockSi
             'zstd',
           ),
         };
-  const compressOne = async (block: Buffer, into: MemberPool | undefined): Promise<Buffer> => {
+  // A reset keeps the stream's window, and node's zlib (Chromium's, nodejs/node deps/zlib@v24.x)
+  // reads past the end of an input shorter than the last into what that one left there: such a
+  // block then deflates differently from a fresh stream's output, and differently again depending
+  // on which stream it lands in (Node 24.21: 521 zero bytes after a 600-byte block, 28 bytes
+  // against 26). Every block but a stream's last is full-size, so the short last one gets a
+  // stream of its own, and a layer is the same bytes whatever the order blocks finished in.
+  const takeSlot = (block: Buffer): { slot: Slot; done: () => void } => {
+    if (block.length < blockSize) {
+      const own = newSlot();
+      all.push(own);
+      return {
+        slot: own,
+        done: () => {
+          all.splice(all.indexOf(own), 1);
+          own.members.close();
+          own.probe?.close();
+        },
+      };
+    }
     let slot = idle.pop();
     if (!slot) all.push((slot = newSlot()));
+    const reused = slot;
+    return { slot, done: () => void idle.push(reused) };
+  };
+  const compressOne = async (block: Buffer, into: MemberPool | undefined): Promise<Buffer> => {
+    const { slot, done } = takeSlot(block);
     // A slot whose stream failed is not used again (it stays in `all`, to be closed).
     const { members: stream, probe } = slot;
     if (probe) {
@@ -320,7 +343,7 @@ export function blockCompressor(compression: Compression, level: number, blockSi
       if (into) into.droppedBytes += probe.droppedBytes;
       probe.droppedBytes = 0;
       if (stored) {
-        idle.push(slot);
+        done();
         return storedGzipMember(block, into);
       }
     }
@@ -330,7 +353,7 @@ export function blockCompressor(compression: Compression, level: number, blockSi
     const member = into ? into.adopt(parts, 0) : Buffer.concat(parts, length);
     const garbage = stream.rewind(parts);
     if (into) into.droppedBytes += garbage;
-    idle.push(slot);
+    done();
     if (compression === 'gzip') member[9] = GZIP_OS_UNKNOWN;
     return member;
   };
