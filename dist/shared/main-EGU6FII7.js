@@ -32,7 +32,7 @@ import {
   imageName,
   publishDisk,
   publishInputs
-} from "./chunk-NVUKMEIH.js";
+} from "./chunk-7U7ISMPX.js";
 import {
   failureSection,
   imagesTable,
@@ -60,7 +60,7 @@ import {
 import {
   saveState
 } from "./chunk-U4TFD2UW.js";
-import "./chunk-VFK6LNLX.js";
+import "./chunk-VRT2HIVC.js";
 import {
   LayerHistory,
   runBuild

@@ -244,16 +244,33 @@ function blockCompressor(compression, level, blockSize, members) {
       "zstd"
     )
   };
-  const compressOne = async (block, into) => {
+  const takeSlot = (block) => {
+    if (block.length < blockSize) {
+      const own = newSlot();
+      all.push(own);
+      return {
+        slot: own,
+        done: () => {
+          all.splice(all.indexOf(own), 1);
+          own.members.close();
+          own.probe?.close();
+        }
+      };
+    }
     let slot = idle.pop();
     if (!slot) all.push(slot = newSlot());
+    const reused = slot;
+    return { slot, done: () => void idle.push(reused) };
+  };
+  const compressOne = async (block, into) => {
+    const { slot, done } = takeSlot(block);
     const { members: stream, probe } = slot;
     if (probe) {
       const stored = await probe.incompressible(block);
       if (into) into.droppedBytes += probe.droppedBytes;
       probe.droppedBytes = 0;
       if (stored) {
-        idle.push(slot);
+        done();
         return storedGzipMember(block, into);
       }
     }
@@ -263,7 +280,7 @@ function blockCompressor(compression, level, blockSize, members) {
     const member = into ? into.adopt(parts, 0) : Buffer.concat(parts, length);
     const garbage = stream.rewind(parts);
     if (into) into.droppedBytes += garbage;
-    idle.push(slot);
+    done();
     if (compression === "gzip") member[9] = GZIP_OS_UNKNOWN;
     return member;
   };

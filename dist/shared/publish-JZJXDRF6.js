@@ -5,7 +5,7 @@ import {
 } from "./chunk-QQETPMBK.js";
 import {
   publishContainerDisk
-} from "./chunk-VFK6LNLX.js";
+} from "./chunk-VRT2HIVC.js";
 import {
   sbomBeside,
   sbomReferrer

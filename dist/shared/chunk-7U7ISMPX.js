@@ -10,7 +10,7 @@ import {
 } from "./chunk-QMTQOFVL.js";
 import {
   publishContainerDisk
-} from "./chunk-VFK6LNLX.js";
+} from "./chunk-VRT2HIVC.js";
 import {
   sbomBeside,
   sbomReferrer
