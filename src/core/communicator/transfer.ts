@@ -93,8 +93,13 @@ export async function uploadLocalPath(fs: RemoteFs, localPath: string, remotePat
   if (plan.kind === 'file') await fs.mkdirp(remoteDirName(plan.target), options.signal);
   for (const d of dirs) await fs.mkdirp(d, options.signal);
   for (const f of files) {
-    const source = createReadStream(f.local).pipe(counter.through());
-    await fs.writeFile(f.remote, source, f.mode, options.signal);
+    const file = createReadStream(f.local);
+    try {
+      await fs.writeFile(f.remote, file.pipe(counter.through()), f.mode, options.signal);
+    } finally {
+      // A remote write that fails part way leaves the file unread; pipe() would keep it open.
+      file.destroy();
+    }
   }
   counter.finish();
 }

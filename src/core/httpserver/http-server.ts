@@ -7,6 +7,7 @@ import { realpath, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
 import type { Logger } from '../log.js';
 import { NotRegularFileError, openRegularFile } from '../regular-file.js';
 import { contentTypeFor } from './content-type.js';
@@ -105,11 +106,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
         res.end();
         return done(200, 0);
       }
-      handle
-        .createReadStream()
-        .on('error', (err) => res.destroy(err))
-        .on('end', () => done(200, size))
-        .pipe(res);
+      // pipeline, not pipe: a client that hangs up once it holds Content-Length bytes (busybox
+      // wget does) can close the socket before the file's EOF is read. pipe() then leaves the
+      // file open and the request unlogged; pipeline() closes the file and reports either way.
+      const body = handle.createReadStream();
+      pipeline(body, res, (err) => {
+        if (!err || body.bytesRead === size) return done(200, size);
+        logger.warn(`http: ${p}: the client went away after ${body.bytesRead} of ${size} B were read (${err.message})`);
+        done(200, body.bytesRead);
+      });
     }
   });
 

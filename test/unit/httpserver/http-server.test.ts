@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type RunningHttpServer } from '../../../src/core/httpserver/http-server.js';
 import { memoryLogger } from '../../../src/core/log.js';
+import { waitUntilClosed } from '../../helpers/open-files.js';
 
 /** A raw GET, so paths reach the server exactly as written (fetch would normalise `..`). */
 function rawGet(port: number, rawPath: string): Promise<{ status: number; body: string }> {
@@ -19,6 +20,39 @@ function rawGet(port: number, rawPath: string): Promise<{ status: number; body: 
       resolve({ status: Number(text.split(' ')[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4) });
     });
   });
+}
+
+/**
+ * Sends a GET, reads the answer until `stopAfter` body bytes have arrived, then destroys the socket
+ * at once, as busybox wget does once it holds Content-Length bytes.
+ */
+function getThenHangUp(port: number, rawPath: string, stopAfter: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1', () => sock.write(`GET ${rawPath} HTTP/1.1\r\nHost: x\r\n\r\n`));
+    let head = Buffer.alloc(0);
+    let body = -1;
+    sock.on('error', reject);
+    sock.on('data', (c: Buffer) => {
+      if (body < 0) {
+        head = Buffer.concat([head, c]);
+        const end = head.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        body = head.length - end - 4;
+      } else body += c.length;
+      if (body >= stopAfter) {
+        sock.destroy();
+        resolve(body);
+      }
+    });
+  });
+}
+
+async function until(what: string, check: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 describe('build HTTP server (real HTTP on loopback)', () => {
@@ -65,6 +99,31 @@ describe('build HTTP server (real HTTP on loopback)', () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it('a client that hangs up early is still logged and its file is closed', async () => {
+    // Before: pipe() waited for the file's 'end', which never came once the socket closed, so
+    // the request went unlogged and the file stayed open until garbage collection.
+    const big = path.join(root, 'big.img');
+    const size = 32 * 1024 * 1024;
+    writeFileSync(big, Buffer.alloc(size, 7));
+    const before = server.requests.length;
+
+    // Mid-body: far more than the socket buffers hold is still unread.
+    await getThenHangUp(server.port, '/big.img', 1);
+    await until('the cut-short request is logged', () => server.requests.length > before);
+    const cut = server.requests.at(-1)!;
+    expect(cut).toMatchObject({ path: '/big.img', status: 200 });
+    expect(cut.bytes).toBeLessThan(size);
+    expect(lines.some((l) => /http: \/big\.img: the client went away after \d+ of 33554432 B/.test(l))).toBe(true);
+    expect(await waitUntilClosed(root)).toEqual([]);
+
+    // All of the body, then an immediate hang-up: a complete answer, logged as one.
+    await getThenHangUp(server.port, '/preseed.cfg', 8);
+    await until('the whole answer is logged', () => server.requests.length > before + 1);
+    expect(server.requests.at(-1)).toMatchObject({ path: '/preseed.cfg', status: 200, bytes: 8 });
+    expect(await waitUntilClosed(root)).toEqual([]);
+    rmSync(big);
   });
 
   it('serves inline httpContent and 404s the rest', async () => {

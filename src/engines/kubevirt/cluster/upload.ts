@@ -104,7 +104,8 @@ export async function uploadDisk(req: UploadRequest): Promise<void> {
       progress.start();
       // Counted as it is sent: a 'data' listener on the file itself would start it flowing
       // before the request is there to take the bytes.
-      const body = createReadStream(req.file).pipe(
+      const file = createReadStream(req.file);
+      const body = file.pipe(
         new Transform({
           transform(chunk: Buffer, _encoding, callback) {
             progress.add(chunk.length);
@@ -112,12 +113,19 @@ export async function uploadDisk(req: UploadRequest): Promise<void> {
           },
         }),
       );
-      const res = await clusterHttpsRequest(objects.api, target, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'content-length': String(size) },
-        body,
-        signal,
-      });
+      let res;
+      try {
+        res = await clusterHttpsRequest(objects.api, target, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'content-length': String(size) },
+          body,
+          signal,
+        });
+      } finally {
+        // A proxy that answers or fails before taking every byte leaves the file unread, and
+        // pipe() would hold it open until garbage collection; every retry opens it again.
+        file.destroy();
+      }
       const text = await readBody(res, signal);
       const status = res.statusCode ?? 0;
       if (status >= 200 && status < 300) {
