@@ -7,4 +7,4 @@ import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/build-vm/post-entry.ts
-await runActionEntry(() => import("../shared/post-6BH3YVV4.js"));
+await runActionEntry(() => import("../shared/post-2BAVRVVT.js"));

@@ -7,4 +7,4 @@ import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/build/post-entry.ts
-await runActionEntry(() => import("../shared/post-Z7SMDRDI.js"));
+await runActionEntry(() => import("../shared/post-VJN5POI2.js"));

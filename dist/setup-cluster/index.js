@@ -7,4 +7,4 @@ import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/setup-cluster/main-entry.ts
-await runActionEntry(() => import("../shared/main-5E5FXIZB.js"));
+await runActionEntry(() => import("../shared/main-LE3NF4EM.js"));

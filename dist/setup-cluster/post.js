@@ -7,4 +7,4 @@ import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/setup-cluster/post-entry.ts
-await runActionEntry(() => import("../shared/post-VYH2UH4V.js"));
+await runActionEntry(() => import("../shared/post-MKIFX2AH.js"));

@@ -7,4 +7,4 @@ import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/verify/post-entry.ts
-await runActionEntry(() => import("../shared/post-ZFSFB2MK.js"));
+await runActionEntry(() => import("../shared/post-ZVPUL53T.js"));

@@ -22,7 +22,7 @@ var commands = [
   {
     name: "build",
     summary: "Build the images a build file describes (QEMU here, or KubeVirt)",
-    load: async () => (await import("./build-45UHCR3I.js")).buildCommand
+    load: async () => (await import("./build-PJRIPY6R.js")).buildCommand
   },
   {
     name: "validate",
@@ -32,7 +32,7 @@ var commands = [
   {
     name: "verify",
     summary: "Boot a build's images as new VMs and run their verify checks over SSH",
-    load: async () => (await import("./verify-ZUSCXDFZ.js")).verifyCommand
+    load: async () => (await import("./verify-GFQWYXZQ.js")).verifyCommand
   },
   {
     name: "boot-command",
@@ -47,7 +47,7 @@ var commands = [
   {
     name: "render",
     summary: "Print the Kubernetes manifests a build creates on KubeVirt (no cluster needed)",
-    load: async () => (await import("./render-ENC7TNHK.js")).renderCommand
+    load: async () => (await import("./render-N7UW23UD.js")).renderCommand
   },
   {
     name: "import-packer",
@@ -67,7 +67,7 @@ var commands = [
   {
     name: "cleanup",
     summary: "Stop and remove the VMs a build left for debugging (--on-error abort)",
-    load: async () => (await import("./cleanup-FEBH7AWL.js")).cleanupCommand
+    load: async () => (await import("./cleanup-KMTUGSRA.js")).cleanupCommand
   },
   {
     name: "schema",

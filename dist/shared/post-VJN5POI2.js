@@ -2,10 +2,10 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   run
-} from "./chunk-WV3M65CV.js";
+} from "./chunk-7FQLTXHQ.js";
 import "./chunk-OHQ3NRL2.js";
 import "./chunk-7N4MW5J4.js";
-import "./chunk-GAJY5PP3.js";
+import "./chunk-YHVQJOJS.js";
 import "./chunk-QMTQOFVL.js";
 import "./chunk-U4TFD2UW.js";
 import "./chunk-RTG4RYVJ.js";

@@ -17,7 +17,7 @@ import {
 import {
   jobEngine,
   jobRun
-} from "./chunk-GAJY5PP3.js";
+} from "./chunk-YHVQJOJS.js";
 import {
   booleanInput,
   enumInput,

@@ -3,11 +3,11 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   ENGINE_NAMES,
   createEngine
-} from "./chunk-JQBV6PRH.js";
+} from "./chunk-ZKUSIUVN.js";
 import {
   stopDetachedVm
 } from "./chunk-K6DF24UH.js";
-import "./chunk-GSTG6DD5.js";
+import "./chunk-BONXFGVU.js";
 import "./chunk-4QA2NAVJ.js";
 import "./chunk-N2UXHEZV.js";
 import "./chunk-LHQMOHGF.js";

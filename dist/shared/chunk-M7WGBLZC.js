@@ -9,7 +9,7 @@ import {
   kubevirtEngineInput,
   kubevirtSettingsInput,
   removalHint
-} from "./chunk-GAJY5PP3.js";
+} from "./chunk-YHVQJOJS.js";
 import {
   optionalInput,
   readHandoff
@@ -20,7 +20,7 @@ import {
 import {
   outputsToVerify,
   runVerify
-} from "./chunk-6XBUUGHE.js";
+} from "./chunk-2OPUCXXK.js";
 import {
   createLocalEngine
 } from "./chunk-K6DF24UH.js";
@@ -55,7 +55,7 @@ async function wholeBuildEngine(ctx, name, buildTemp, opts = {}) {
   const kubeconfig = (await kubeconfigInput(ctx, buildTemp))?.path ?? jobRun?.kubeconfig ?? setup?.kubeconfig;
   const { loadKubeTarget } = await import("./kube-target-WZPWKETT.js");
   const { newRunId } = await import("./manifests-W33W63ZQ.js");
-  const { createEngine } = await import("./engines-OIV74XPK.js");
+  const { createEngine } = await import("./engines-CNTKNIGZ.js");
   const namespace = optionalInput("namespace") ?? jobRun?.namespace ?? setup?.namespace ?? loadKubeTarget({ env: ctx.env, ...kubeconfig ? { kubeconfig } : {} }).namespace;
   const run = { id: newRunId(), namespace, ...kubeconfig ? { kubeconfig } : {} };
   saveState(STATE.runId, run.id);

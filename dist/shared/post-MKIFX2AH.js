@@ -7,7 +7,7 @@ import {
   removalHint,
   removeJobRun,
   stageSecretsDir
-} from "./chunk-GAJY5PP3.js";
+} from "./chunk-YHVQJOJS.js";
 import {
   readHandoff,
   runAction

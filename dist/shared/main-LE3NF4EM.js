@@ -11,7 +11,7 @@ import {
 import {
   kubeconfigInput,
   stageSecretsDir
-} from "./chunk-GAJY5PP3.js";
+} from "./chunk-YHVQJOJS.js";
 import {
   booleanInput,
   durationInput,

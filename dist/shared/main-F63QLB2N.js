@@ -4,7 +4,7 @@ import {
   runStage,
   sshHint,
   stageEngine
-} from "./chunk-J6N3U2DG.js";
+} from "./chunk-RZZ4YOAC.js";
 import {
   logArtifactInputs,
   startBuildLog
@@ -23,7 +23,7 @@ import {
 import {
   STATE
 } from "./chunk-7N4MW5J4.js";
-import "./chunk-GAJY5PP3.js";
+import "./chunk-YHVQJOJS.js";
 import {
   booleanInput,
   enumInput,
@@ -40,7 +40,7 @@ import "./chunk-7JDLV63C.js";
 import {
   resolveSourceChecksums
 } from "./chunk-IS5JQAUT.js";
-import "./chunk-K2CKSVEW.js";
+import "./chunk-SE4ATW7Z.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

@@ -5,7 +5,7 @@ import {
 } from "./chunk-K6DF24UH.js";
 import {
   KubevirtEngine
-} from "./chunk-GSTG6DD5.js";
+} from "./chunk-BONXFGVU.js";
 import {
   containerDiskSettingsFromEnv,
   createContainerDiskSource

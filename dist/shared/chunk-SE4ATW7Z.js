@@ -831,8 +831,12 @@ async function uploadLocalPath(fs, localPath, remotePath, options = {}) {
   if (plan.kind === "file") await fs.mkdirp(remoteDirName(plan.target), options.signal);
   for (const d of dirs) await fs.mkdirp(d, options.signal);
   for (const f of files) {
-    const source = createReadStream(f.local).pipe(counter.through());
-    await fs.writeFile(f.remote, source, f.mode, options.signal);
+    const file = createReadStream(f.local);
+    try {
+      await fs.writeFile(f.remote, file.pipe(counter.through()), f.mode, options.signal);
+    } finally {
+      file.destroy();
+    }
   }
   counter.finish();
 }
@@ -1231,6 +1235,7 @@ async function waitForSsh(config, targets, options, guestUpPort) {
 var import_node_http = __toESM(require_http(), 1);
 import { realpath, stat as stat3 } from "node:fs/promises";
 import path4 from "node:path";
+import { pipeline as pipeline2 } from "node:stream";
 
 // src/core/httpserver/content-type.ts
 var TYPES = {
@@ -1291,9 +1296,9 @@ async function startHttpServer(options) {
     });
     async function serve(p, headOnly) {
       if ("content" in source) {
-        const body = source.content[p];
-        if (body === void 0) return fail(404, "not found");
-        const buf = Buffer.from(body);
+        const body2 = source.content[p];
+        if (body2 === void 0) return fail(404, "not found");
+        const buf = Buffer.from(body2);
         res.writeHead(200, { "content-type": contentTypeFor(p), "content-length": buf.length });
         res.end(headOnly ? void 0 : buf);
         return done(200, buf.length);
@@ -1319,7 +1324,12 @@ async function startHttpServer(options) {
         res.end();
         return done(200, 0);
       }
-      handle.createReadStream().on("error", (err) => res.destroy(err)).on("end", () => done(200, size)).pipe(res);
+      const body = handle.createReadStream();
+      pipeline2(body, res, (err) => {
+        if (!err || body.bytesRead === size) return done(200, size);
+        logger.warn(`http: ${p}: the client went away after ${body.bytesRead} of ${size} B were read (${err.message})`);
+        done(200, body.bytesRead);
+      });
     }
   });
   const host = options.host ?? "127.0.0.1";

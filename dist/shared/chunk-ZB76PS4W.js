@@ -11,13 +11,13 @@ import {
   createWorkFolder,
   keepWorkFolder,
   sweepStaleWorkFolders
-} from "./chunk-6XBUUGHE.js";
+} from "./chunk-2OPUCXXK.js";
 import {
   createPhaseRunner,
   maskSecretsInFolder,
   outputImagePath,
   runVmSteps
-} from "./chunk-K2CKSVEW.js";
+} from "./chunk-SE4ATW7Z.js";
 import {
   writeSha256File
 } from "./chunk-K5YCSMLN.js";

@@ -160,7 +160,7 @@ function requireJobRun(handoff, stage) {
   return handoff.kubevirtRun;
 }
 async function jobEngine(ctx, run) {
-  const { createEngine } = await import("./engines-OIV74XPK.js");
+  const { createEngine } = await import("./engines-CNTKNIGZ.js");
   return createEngine("kubevirt", {
     env: ctx.env,
     logger: ctx.logger,

@@ -1700,7 +1700,8 @@ async function uploadDisk(req) {
       const token = await uploadToken(objects, req.namespace, req.dataVolume, signal);
       const progress = new ProgressReporter(logger, `upload ${req.dataVolume}`, size);
       progress.start();
-      const body = createReadStream(req.file).pipe(
+      const file = createReadStream(req.file);
+      const body = file.pipe(
         new Transform2({
           transform(chunk, _encoding, callback) {
             progress.add(chunk.length);
@@ -1708,12 +1709,17 @@ async function uploadDisk(req) {
           }
         })
       );
-      const res = await clusterHttpsRequest(objects.api, target2, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream", "content-length": String(size) },
-        body,
-        signal
-      });
+      let res;
+      try {
+        res = await clusterHttpsRequest(objects.api, target2, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream", "content-length": String(size) },
+          body,
+          signal
+        });
+      } finally {
+        file.destroy();
+      }
       const text = await readBody(res, signal);
       const status = res.statusCode ?? 0;
       if (status >= 200 && status < 300) {

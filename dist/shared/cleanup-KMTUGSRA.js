@@ -9,11 +9,11 @@ import "./chunk-DG6KHQHA.js";
 import {
   parseCommandArgs
 } from "./chunk-FY4OBH6A.js";
-import "./chunk-JQBV6PRH.js";
+import "./chunk-ZKUSIUVN.js";
 import {
   stopDetachedVm
 } from "./chunk-K6DF24UH.js";
-import "./chunk-GSTG6DD5.js";
+import "./chunk-BONXFGVU.js";
 import "./chunk-4QA2NAVJ.js";
 import "./chunk-N2UXHEZV.js";
 import "./chunk-LHQMOHGF.js";

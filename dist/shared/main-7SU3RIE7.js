@@ -7,7 +7,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-CDEVZPKU.js";
+} from "./chunk-M7WGBLZC.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
@@ -47,7 +47,7 @@ import {
 import {
   STATE
 } from "./chunk-7N4MW5J4.js";
-import "./chunk-GAJY5PP3.js";
+import "./chunk-YHVQJOJS.js";
 import {
   booleanInput,
   enumInput,
@@ -64,11 +64,11 @@ import "./chunk-VRT2HIVC.js";
 import {
   LayerHistory,
   runBuild
-} from "./chunk-ENVOKUL3.js";
+} from "./chunk-ZB76PS4W.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
-import "./chunk-6XBUUGHE.js";
-import "./chunk-K2CKSVEW.js";
+import "./chunk-2OPUCXXK.js";
+import "./chunk-SE4ATW7Z.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

@@ -2,15 +2,15 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "./chunk-ENVOKUL3.js";
+} from "./chunk-ZB76PS4W.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
 import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-6XBUUGHE.js";
-import "./chunk-K2CKSVEW.js";
+} from "./chunk-2OPUCXXK.js";
+import "./chunk-SE4ATW7Z.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {
@@ -38,9 +38,9 @@ import {
 } from "./chunk-FY4OBH6A.js";
 import {
   createEngine
-} from "./chunk-JQBV6PRH.js";
+} from "./chunk-ZKUSIUVN.js";
 import "./chunk-K6DF24UH.js";
-import "./chunk-GSTG6DD5.js";
+import "./chunk-BONXFGVU.js";
 import "./chunk-4QA2NAVJ.js";
 import "./chunk-N2UXHEZV.js";
 import "./chunk-LHQMOHGF.js";

@@ -4,7 +4,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-CDEVZPKU.js";
+} from "./chunk-M7WGBLZC.js";
 import {
   loadBuildForAction
 } from "./chunk-OUELSZEC.js";
@@ -15,7 +15,7 @@ import {
 import {
   STATE
 } from "./chunk-7N4MW5J4.js";
-import "./chunk-GAJY5PP3.js";
+import "./chunk-YHVQJOJS.js";
 import {
   booleanInput,
   enumInput,
@@ -31,8 +31,8 @@ import "./chunk-7JDLV63C.js";
 import {
   readOutputs
 } from "./chunk-TKDPPNR4.js";
-import "./chunk-6XBUUGHE.js";
-import "./chunk-K2CKSVEW.js";
+import "./chunk-2OPUCXXK.js";
+import "./chunk-SE4ATW7Z.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

@@ -6,7 +6,7 @@ import {
   createPhaseRunner,
   maskSecretsInFile,
   runVmSteps
-} from "./chunk-K2CKSVEW.js";
+} from "./chunk-SE4ATW7Z.js";
 import {
   ownerAlive,
   processStartTime

@@ -23,7 +23,7 @@ import {
   jobRun,
   removalHint,
   requireJobRun
-} from "./chunk-GAJY5PP3.js";
+} from "./chunk-YHVQJOJS.js";
 import {
   booleanInput,
   optionalInput,
@@ -34,7 +34,7 @@ import {
   createPhaseRunner,
   maskSecretsInFolder,
   runVmSteps
-} from "./chunk-K2CKSVEW.js";
+} from "./chunk-SE4ATW7Z.js";
 import {
   createLocalEngine
 } from "./chunk-K6DF24UH.js";

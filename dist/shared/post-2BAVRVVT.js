@@ -9,7 +9,7 @@ import {
 import {
   removalHint,
   removeJobRun
-} from "./chunk-GAJY5PP3.js";
+} from "./chunk-YHVQJOJS.js";
 import {
   readHandoff,
   runAction,

@@ -26,7 +26,7 @@ import {
   buildFeatures,
   discoverCapabilities,
   engineRenderOptions
-} from "./chunk-GSTG6DD5.js";
+} from "./chunk-BONXFGVU.js";
 import {
   KubeDiscoveryClient
 } from "./chunk-4QA2NAVJ.js";

@@ -7,8 +7,8 @@ import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-6XBUUGHE.js";
-import "./chunk-K2CKSVEW.js";
+} from "./chunk-2OPUCXXK.js";
+import "./chunk-SE4ATW7Z.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {
@@ -36,9 +36,9 @@ import {
 } from "./chunk-FY4OBH6A.js";
 import {
   createEngine
-} from "./chunk-JQBV6PRH.js";
+} from "./chunk-ZKUSIUVN.js";
 import "./chunk-K6DF24UH.js";
-import "./chunk-GSTG6DD5.js";
+import "./chunk-BONXFGVU.js";
 import "./chunk-4QA2NAVJ.js";
 import "./chunk-N2UXHEZV.js";
 import "./chunk-LHQMOHGF.js";
