@@ -200,8 +200,11 @@ async function waitForSsh(config: Communicator, targets: { target: DialTarget; b
     if (viaBanner) {
       const reached = await connectUntilBanner({ host: target.host, port: target.port, ...(guestUpPort !== undefined ? { guestUpPort } : {}) }, Math.max(0, deadline - Date.now()), signal, probes);
       if (!(reached instanceof Socket)) {
-        last = new DialError(reached.kind, endpoint, reached.message);
-        logger.debug(`SSH try ${attempt} failed: ${describeKind(last)}`);
+        const failure = new DialError(reached.kind, endpoint, reached.message);
+        logger.debug(`SSH try ${attempt} failed: ${describeKind(failure)}`);
+        // The banner wait is given all that is left of sshTimeout, so its timeout is always
+        // sshTimeout's own: like a handshake cut short, it must not hide the cause before it.
+        if (!(failure.kind === 'handshake-timeout' && last)) last = failure;
         continue;
       }
       socket = reached;
