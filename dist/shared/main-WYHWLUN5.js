@@ -7,7 +7,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-M7WGBLZC.js";
+} from "./chunk-3AWWQOQ4.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
@@ -64,11 +64,11 @@ import "./chunk-VRT2HIVC.js";
 import {
   LayerHistory,
   runBuild
-} from "./chunk-ZB76PS4W.js";
+} from "./chunk-CMFNLBYR.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
-import "./chunk-2OPUCXXK.js";
-import "./chunk-SE4ATW7Z.js";
+import "./chunk-KNQPSPLR.js";
+import "./chunk-YONPXD22.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

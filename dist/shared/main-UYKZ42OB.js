@@ -4,7 +4,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-M7WGBLZC.js";
+} from "./chunk-3AWWQOQ4.js";
 import {
   loadBuildForAction
 } from "./chunk-OUELSZEC.js";
@@ -31,8 +31,8 @@ import "./chunk-7JDLV63C.js";
 import {
   readOutputs
 } from "./chunk-TKDPPNR4.js";
-import "./chunk-2OPUCXXK.js";
-import "./chunk-SE4ATW7Z.js";
+import "./chunk-KNQPSPLR.js";
+import "./chunk-YONPXD22.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

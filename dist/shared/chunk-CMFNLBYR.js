@@ -11,13 +11,13 @@ import {
   createWorkFolder,
   keepWorkFolder,
   sweepStaleWorkFolders
-} from "./chunk-2OPUCXXK.js";
+} from "./chunk-KNQPSPLR.js";
 import {
   createPhaseRunner,
   maskSecretsInFolder,
   outputImagePath,
   runVmSteps
-} from "./chunk-SE4ATW7Z.js";
+} from "./chunk-YONPXD22.js";
 import {
   writeSha256File
 } from "./chunk-K5YCSMLN.js";

@@ -34,7 +34,7 @@ import {
   createPhaseRunner,
   maskSecretsInFolder,
   runVmSteps
-} from "./chunk-SE4ATW7Z.js";
+} from "./chunk-YONPXD22.js";
 import {
   createLocalEngine
 } from "./chunk-K6DF24UH.js";

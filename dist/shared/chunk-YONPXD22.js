@@ -1193,8 +1193,9 @@ async function waitForSsh(config, targets, options, guestUpPort) {
     if (viaBanner) {
       const reached = await connectUntilBanner({ host: target.host, port: target.port, ...guestUpPort !== void 0 ? { guestUpPort } : {} }, Math.max(0, deadline - Date.now()), signal, probes);
       if (!(reached instanceof Socket)) {
-        last = new DialError(reached.kind, endpoint, reached.message);
-        logger.debug(`SSH try ${attempt2} failed: ${describeKind(last)}`);
+        const failure = new DialError(reached.kind, endpoint, reached.message);
+        logger.debug(`SSH try ${attempt2} failed: ${describeKind(failure)}`);
+        if (!(failure.kind === "handshake-timeout" && last)) last = failure;
         continue;
       }
       socket = reached;

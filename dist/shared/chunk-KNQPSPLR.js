@@ -6,7 +6,7 @@ import {
   createPhaseRunner,
   maskSecretsInFile,
   runVmSteps
-} from "./chunk-SE4ATW7Z.js";
+} from "./chunk-YONPXD22.js";
 import {
   ownerAlive,
   processStartTime

@@ -2,15 +2,15 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "./chunk-ZB76PS4W.js";
+} from "./chunk-CMFNLBYR.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
 import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-2OPUCXXK.js";
-import "./chunk-SE4ATW7Z.js";
+} from "./chunk-KNQPSPLR.js";
+import "./chunk-YONPXD22.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {

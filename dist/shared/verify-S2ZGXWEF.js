@@ -7,8 +7,8 @@ import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-2OPUCXXK.js";
-import "./chunk-SE4ATW7Z.js";
+} from "./chunk-KNQPSPLR.js";
+import "./chunk-YONPXD22.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {

@@ -20,7 +20,7 @@ import {
 import {
   outputsToVerify,
   runVerify
-} from "./chunk-2OPUCXXK.js";
+} from "./chunk-KNQPSPLR.js";
 import {
   createLocalEngine
 } from "./chunk-K6DF24UH.js";
