@@ -155,7 +155,7 @@ describe('waiting for SSH', () => {
   test('a timeout whose last try was rejected blames the credentials, naming user and source, not the server', async () => {
     const masker = new SecretMasker();
     const { logger } = memoryLogger(masker);
-    const config = sshConfig(sshd, { sshPassword: 'not-the-password-5521', sshHandshakeAttempts: 0, sshTimeout: 1500 });
+    const config = sshConfig(sshd, { sshPassword: 'not-the-password-5521', sshHandshakeAttempts: 0, sshTimeout: 3000 });
     const err = await connectSsh(config, { host: sshd.host, port: sshd.port }, { logger, masker, signal: AbortSignal.timeout(10_000), ...FAST_RETRY }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     const message = (err as Error).message;
