@@ -89,6 +89,13 @@
 # one pair, cloud-final 11 s late under Packer in another). Both tools log in within 1.5-3 s of
 # sshd listening and run the same commands, so which stage pays is timing, not the tool. The NIC's
 # option ROM (romfile=) changes nothing before the kernel starts (1.4-2.1 s either way).
+# 2026-12-07, evening, the host faster than that afternoon, fresh clone, load 0.1-1.2, 5 runs:
+# 47.6 s vs 53.0 s, 0.90; per phase ours / Packer: start 0.2 / 0.0, to SSH 27.9 / 32.0, provision
+# 14.0 / 7.0, shutdown 2.2 / 2.0, export 2.1 (+ checksum 0.2, SBOM 0.4) / 12.0; cloud-init done at
+# uptime 36.4 / 30.5 s. Beyond that uptime ours spends 11.2 s, Packer 22.5 s. BENCH_CPU_MODEL=qemu64,
+# 3 runs: 47.3 vs 54.7 s, 0.86, uptime 36.5 / 34.2: the CPU model does not explain ours' later
+# cloud-init. Ours alone with bootWait 30s (first login about when Packer's is): uptime 40.9, 33.7 s
+# against 36.1, 39.9 s with bootWait -1s: our earlier login does not clearly explain it either.
 #
 # Usage: bench/real-os-vs-packer.sh [RUNS]   (default 1 run each, alternating ours/Packer)
 #        RUDDERVIRT_CLI=/path/to/cli/index.js runs another bundle than dist/
