@@ -94,8 +94,11 @@
 # 14.0 / 7.0, shutdown 2.2 / 2.0, export 2.1 (+ checksum 0.2, SBOM 0.4) / 12.0; cloud-init done at
 # uptime 36.4 / 30.5 s. Beyond that uptime ours spends 11.2 s, Packer 22.5 s. BENCH_CPU_MODEL=qemu64,
 # 3 runs: 47.3 vs 54.7 s, 0.86, uptime 36.5 / 34.2: the CPU model does not explain ours' later
-# cloud-init. Ours alone with bootWait 30s (first login about when Packer's is): uptime 40.9, 33.7 s
-# against 36.1, 39.9 s with bootWait -1s: our earlier login does not clearly explain it either.
+# cloud-init. Ours alone with bootWait 30s (first login about when Packer's is), 5 runs alternating:
+# median uptime 35.3 s against 36.7 s with bootWait -1s: not our earlier login either. Nor our QEMU
+# command line: the bare guest booted by hand (no build, no login) with ours and with Packer's
+# reached cloud-init's end at 31.9 / 31.5 s, on our overlay or a flat copy at 33.7 / 33.2 s (medians
+# of 3). The extra seconds come only with our build running beside the guest on the 2 cores.
 #
 # Usage: bench/real-os-vs-packer.sh [RUNS]   (default 1 run each, alternating ours/Packer)
 #        RUDDERVIRT_CLI=/path/to/cli/index.js runs another bundle than dist/
