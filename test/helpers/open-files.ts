@@ -13,10 +13,3 @@ export function openFilesUnder(dir: string): string[] {
   }
   return open;
 }
-
-/** Closing is asynchronous (the fs thread pool): waits up to `ms` for `dir` to hold nothing open. */
-export async function waitUntilClosed(dir: string, ms = 5_000): Promise<string[]> {
-  const end = Date.now() + ms;
-  while (openFilesUnder(dir).length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  return openFilesUnder(dir);
-}

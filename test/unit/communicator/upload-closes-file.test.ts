@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RemoteFs } from '../../../src/core/communicator/remote-fs.js';
 import { uploadLocalPath } from '../../../src/core/communicator/transfer.js';
-import { waitUntilClosed } from '../../helpers/open-files.js';
+import { openFilesUnder } from '../../helpers/open-files.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'ruddervirt-upload-fd-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -38,7 +38,8 @@ describe('uploadLocalPath when the remote write fails part way (stub remote)', (
     const file = path.join(tmp, 'disk.img');
     writeFileSync(file, Buffer.alloc(16 * 1024 * 1024, 1));
     await expect(uploadLocalPath(remoteThatBreaksAfterOneChunk(), file, '/tmp/disk.img')).rejects.toThrow(/no space left/);
-    // Without the fix the file stays open until garbage collection.
-    expect(await waitUntilClosed(tmp)).toEqual([]);
+    // Closing is asynchronous (the fs thread pool); without the fix the file stays open until
+    // garbage collection.
+    await expect.poll(() => openFilesUnder(tmp), { timeout: 5_000 }).toEqual([]);
   });
 });

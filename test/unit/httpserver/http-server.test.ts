@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type RunningHttpServer } from '../../../src/core/httpserver/http-server.js';
 import { memoryLogger } from '../../../src/core/log.js';
-import { waitUntilClosed } from '../../helpers/open-files.js';
+import { openFilesUnder } from '../../helpers/open-files.js';
 
 /** A raw GET, so paths reach the server exactly as written (fetch would normalise `..`). */
 function rawGet(port: number, rawPath: string): Promise<{ status: number; body: string }> {
@@ -45,14 +45,6 @@ function getThenHangUp(port: number, rawPath: string, stopAfter: number): Promis
       }
     });
   });
-}
-
-async function until(what: string, check: () => boolean, ms = 5_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('build HTTP server (real HTTP on loopback)', () => {
@@ -111,18 +103,18 @@ describe('build HTTP server (real HTTP on loopback)', () => {
 
     // Mid-body: far more than the socket buffers hold is still unread.
     await getThenHangUp(server.port, '/big.img', 1);
-    await until('the cut-short request is logged', () => server.requests.length > before);
+    await expect.poll(() => server.requests.length, { timeout: 5_000 }).toBeGreaterThan(before);
     const cut = server.requests.at(-1)!;
     expect(cut).toMatchObject({ path: '/big.img', status: 200 });
     expect(cut.bytes).toBeLessThan(size);
     expect(lines.some((l) => /http: \/big\.img: the client went away after \d+ of 33554432 B/.test(l))).toBe(true);
-    expect(await waitUntilClosed(root)).toEqual([]);
+    await expect.poll(() => openFilesUnder(root), { timeout: 5_000 }).toEqual([]);
 
     // All of the body, then an immediate hang-up: a complete answer, logged as one.
     await getThenHangUp(server.port, '/preseed.cfg', 8);
-    await until('the whole answer is logged', () => server.requests.length > before + 1);
+    await expect.poll(() => server.requests.length, { timeout: 5_000 }).toBeGreaterThan(before + 1);
     expect(server.requests.at(-1)).toMatchObject({ path: '/preseed.cfg', status: 200, bytes: 8 });
-    expect(await waitUntilClosed(root)).toEqual([]);
+    await expect.poll(() => openFilesUnder(root), { timeout: 5_000 }).toEqual([]);
     rmSync(big);
   });
 
