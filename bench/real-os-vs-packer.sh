@@ -82,8 +82,8 @@
 # (cloud-init done at uptime 57.8 / 58.4 s). With the compressed export written out of order
 # (qemu-img convert -W, export 2.5 -> 1.6 s): 67.9 s vs 78.2 s, 0.87 (53.7 / 54.7 s), wall time
 # minus that uptime per pair ours 12.8-14.9 s, Packer's 23.5-25.6 s; reverted, because the same disk
-# exported twice then differs byte for byte and a layer reused from the cluster changes checksum. Both guests' journals (systemd-analyze, journalctl)
-# show why the uptime moves: each cloud-init stage spends 3-11 s just starting Python, and the
+# exported twice then differs byte for byte and a layer reused from the cluster changes checksum.
+# Both guests' journals (systemd-analyze, journalctl) show why the uptime moves: each cloud-init stage spends 3-11 s just starting Python, and the
 # stage that overlaps the provisioner's own `cloud-init status --wait` (another Python) and the SSH
 # login pays for them on the one vCPU (cloud-config 16.4 s under ours against 9.9 s under Packer in
 # one pair, cloud-final 11 s late under Packer in another). Both tools log in within 1.5-3 s of

@@ -315,6 +315,10 @@ export function blockCompressor(compression: Compression, level: number, blockSi
   // on which stream it lands in (Node 24.21: 521 zero bytes after a 600-byte block, 28 bytes
   // against 26). Every block but a stream's last is full-size, so the short last one gets a
   // stream of its own, and a layer is the same bytes whatever the order blocks finished in.
+  const closeSlot = (slot: Slot) => {
+    slot.members.close();
+    slot.probe?.close();
+  };
   const takeSlot = (block: Buffer): { slot: Slot; done: () => void } => {
     if (block.length < blockSize) {
       const own = newSlot();
@@ -323,8 +327,7 @@ export function blockCompressor(compression: Compression, level: number, blockSi
         slot: own,
         done: () => {
           all.splice(all.indexOf(own), 1);
-          own.members.close();
-          own.probe?.close();
+          closeSlot(own);
         },
       };
     }
@@ -370,10 +373,7 @@ export function blockCompressor(compression: Compression, level: number, blockSi
     return compressOne(block, members);
   };
   compress.close = () => {
-    for (const slot of all) {
-      slot.members.close();
-      slot.probe?.close();
-    }
+    for (const slot of all) closeSlot(slot);
     all.length = 0;
     idle.length = 0;
   };
