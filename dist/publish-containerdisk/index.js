@@ -7,4 +7,4 @@ import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/publish-containerdisk/main-entry.ts
-await runActionEntry(() => import("../shared/main-6D33PZYD.js"));
+await runActionEntry(() => import("../shared/main-TAFEB4RH.js"));

@@ -244,6 +244,10 @@ function blockCompressor(compression, level, blockSize, members) {
       "zstd"
     )
   };
+  const closeSlot = (slot) => {
+    slot.members.close();
+    slot.probe?.close();
+  };
   const takeSlot = (block) => {
     if (block.length < blockSize) {
       const own = newSlot();
@@ -252,8 +256,7 @@ function blockCompressor(compression, level, blockSize, members) {
         slot: own,
         done: () => {
           all.splice(all.indexOf(own), 1);
-          own.members.close();
-          own.probe?.close();
+          closeSlot(own);
         }
       };
     }
@@ -294,10 +297,7 @@ function blockCompressor(compression, level, blockSize, members) {
     return compressOne(block, members);
   };
   compress.close = () => {
-    for (const slot of all) {
-      slot.members.close();
-      slot.probe?.close();
-    }
+    for (const slot of all) closeSlot(slot);
     all.length = 0;
     idle.length = 0;
   };

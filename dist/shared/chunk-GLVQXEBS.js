@@ -10,7 +10,7 @@ import {
 } from "./chunk-QMTQOFVL.js";
 import {
   publishContainerDisk
-} from "./chunk-VRT2HIVC.js";
+} from "./chunk-IISMNP3M.js";
 import {
   sbomBeside,
   sbomReferrer

@@ -57,7 +57,7 @@ var commands = [
   {
     name: "publish",
     summary: "Push a disk to a registry as a KubeVirt containerDisk",
-    load: async () => (await import("./publish-JZJXDRF6.js")).publishCommand
+    load: async () => (await import("./publish-CNCZP7RL.js")).publishCommand
   },
   {
     name: "prune",

@@ -32,7 +32,7 @@ import {
   imageName,
   publishDisk,
   publishInputs
-} from "./chunk-7U7ISMPX.js";
+} from "./chunk-GLVQXEBS.js";
 import {
   failureSection,
   imagesTable,
@@ -60,7 +60,7 @@ import {
 import {
   saveState
 } from "./chunk-U4TFD2UW.js";
-import "./chunk-VRT2HIVC.js";
+import "./chunk-IISMNP3M.js";
 import {
   LayerHistory,
   runBuild

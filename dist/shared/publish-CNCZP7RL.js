@@ -5,7 +5,7 @@ import {
 } from "./chunk-QQETPMBK.js";
 import {
   publishContainerDisk
-} from "./chunk-VRT2HIVC.js";
+} from "./chunk-IISMNP3M.js";
 import {
   sbomBeside,
   sbomReferrer

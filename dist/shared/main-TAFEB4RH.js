@@ -4,7 +4,7 @@ import {
   imageName,
   publishDisk,
   publishInputs
-} from "./chunk-7U7ISMPX.js";
+} from "./chunk-GLVQXEBS.js";
 import {
   imagesTable,
   setOutputs,
@@ -20,7 +20,7 @@ import "./chunk-U4TFD2UW.js";
 import {
   leanV8FromNowOn
 } from "./chunk-QQETPMBK.js";
-import "./chunk-VRT2HIVC.js";
+import "./chunk-IISMNP3M.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
 import "./chunk-MF7EYUNN.js";
