@@ -1,7 +1,8 @@
 /**
- * The final convert of a build's disk to the output format with qemu-img, flattening its backing
- * chain: the local engine converts the VM's overlay, the kubevirt engine the disk it exported
- * from the cluster.
+ * The final convert of a build's disk to the output format, flattening its backing chain: the
+ * local engine converts the VM's overlay, the kubevirt engine the disk it exported from the
+ * cluster. A zstd qcow2 whose data can be read as plain bytes is written here on every core
+ * (compressed-qcow2.ts); everything else is qemu-img's.
  */
 import { rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import type { OutputFormat, Qcow2Compression } from '../config/model.js';
 import type { Logger } from '../log.js';
 import { ProgressReporter } from '../progress-reporter.js';
 import { ToolError, runTool } from '../run-tool.js';
+import { writeCompressedQcow2 } from './compressed-qcow2.js';
+import { guestDataMap } from './guest-data-map.js';
 import { imageInfo } from './image-info.js';
 
 /**
@@ -45,23 +48,14 @@ export async function convertDisk(req: ConvertRequest): Promise<void> {
   const partial = `${req.destination}.partial`;
   const attempts = req.attempts ?? 10;
   try {
+    const compression = req.compressionType ?? DEFAULT_QCOW2_COMPRESSION;
     for (let attempt = 1; ; attempt++) {
       const progress = new ProgressReporter(logger, `export ${path.basename(req.destination)}`, info.virtualSize);
       progress.start();
-      const compression = req.compressionType ?? DEFAULT_QCOW2_COMPRESSION;
-      const args = ['convert', '-p', ...(compress ? ['-c', '-o', `compression_type=${compression}`] : []), '-O', req.format, req.source, partial];
-      let pending = '';
       try {
-        await runTool('qemu-img', args, {
-          signal,
-          onStdout: (chunk) => {
-            // A figure may straddle two chunks: only parse complete \r-terminated updates.
-            const parts = (pending + chunk).split(/[\r\n]/);
-            pending = parts.pop() ?? '';
-            const pct = parseConvertProgress(parts.join('\n')).at(-1);
-            if (pct !== undefined) progress.update(Math.round((pct / 100) * info.virtualSize));
-          },
-        });
+        if (!(compress && compression === 'zstd' && (await exportOnEveryCore(req.source, partial, progress, signal, logger)))) {
+          await qemuImgConvert(req, partial, compress ? compression : undefined, progress, info.virtualSize);
+        }
         progress.finish(`${req.format}${compress ? `, ${compression}-compressed` : ''}`);
         break;
       } catch (err) {
@@ -74,6 +68,36 @@ export async function convertDisk(req: ConvertRequest): Promise<void> {
   } finally {
     await unlink(partial).catch(() => undefined);
   }
+}
+
+/**
+ * The zstd qcow2 written here (compressed-qcow2.ts) when the disk's data can be read directly;
+ * false when it cannot (a compressed or encrypted backing image, another format), and qemu-img
+ * does the export.
+ */
+async function exportOnEveryCore(source: string, destination: string, progress: ProgressReporter, signal: AbortSignal, logger: Logger): Promise<boolean> {
+  const found = await guestDataMap(source, signal);
+  if ('unreadable' in found) {
+    logger.debug(`export: qemu-img compresses this disk (${found.unreadable})`);
+    return false;
+  }
+  await writeCompressedQcow2({ map: found.map, destination, signal, onProgress: (done) => progress.update(done) });
+  return true;
+}
+
+async function qemuImgConvert(req: ConvertRequest, destination: string, compression: Qcow2Compression | undefined, progress: ProgressReporter, virtualSize: number): Promise<void> {
+  const args = ['convert', '-p', ...(compression ? ['-c', '-o', `compression_type=${compression}`] : []), '-O', req.format, req.source, destination];
+  let pending = '';
+  await runTool('qemu-img', args, {
+    signal: req.signal,
+    onStdout: (chunk) => {
+      // A figure may straddle two chunks: only parse complete \r-terminated updates.
+      const parts = (pending + chunk).split(/[\r\n]/);
+      pending = parts.pop() ?? '';
+      const pct = parseConvertProgress(parts.join('\n')).at(-1);
+      if (pct !== undefined) progress.update(Math.round((pct / 100) * virtualSize));
+    },
+  });
 }
 
 export function isWriteLockError(stderr: string): boolean {
