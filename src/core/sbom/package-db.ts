@@ -32,21 +32,39 @@ export interface GuestOs {
 }
 
 /**
- * One command: the package manager's name (or none), then os-release. Runs in any POSIX sh,
- * busybox's included. A tool alone is not enough — busybox has rpm and dpkg applets without any
- * database — so the database itself must exist too.
+ * Which database the guest has: busybox has rpm and dpkg applets without any database, so the
+ * database itself must exist as well as the tool. Sets $m for SBOM_COMMAND.
  */
-export const PROBE_COMMAND =
-  'if command -v dpkg-query >/dev/null 2>&1 && [ -f /var/lib/dpkg/status ]; then echo dpkg; ' +
-  'elif command -v rpm >/dev/null 2>&1 && { [ -d /var/lib/rpm ] || [ -d /usr/lib/sysimage/rpm ]; }; then echo rpm; ' +
-  'elif [ -f /lib/apk/db/installed ]; then echo apk; else echo none; fi; ' +
-  'cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null || true';
+const PROBE =
+  'm=none; if command -v dpkg-query >/dev/null 2>&1 && [ -f /var/lib/dpkg/status ]; then m=dpkg; ' +
+  'elif command -v rpm >/dev/null 2>&1 && { [ -d /var/lib/rpm ] || [ -d /usr/lib/sysimage/rpm ]; }; then m=rpm; ' +
+  'elif [ -f /lib/apk/db/installed ]; then m=apk; fi';
 
 export const QUERY_COMMAND: Record<PackageManager, string> = {
   dpkg: "dpkg-query -W -f '${db:Status-Status}\\t${Package}\\t${Version}\\t${Architecture}\\t${source:Package}\\t${source:Version}\\t${Homepage}\\n'",
   rpm: "rpm -qa --qf '%{NAME}\\t%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}\\t%{ARCH}\\t%{LICENSE}\\t%{URL}\\t%{SOURCERPM}\\n'",
   apk: 'cat /lib/apk/db/installed',
 };
+
+/** Ends the probe's part of SBOM_COMMAND's output; the package list follows it. */
+export const PACKAGES_MARK = '--- ruddervirt: installed packages ---';
+
+/**
+ * One command, so the SBOM costs the guest one session (a few hundred milliseconds on a slow one):
+ * the package manager's name (or none), os-release, the mark, then that manager's package list.
+ * Runs in any POSIX sh, busybox's included; its exit status is the query's.
+ */
+export const SBOM_COMMAND =
+  `${PROBE}; echo "$m"; cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null || true; ` +
+  `printf '\\n%s\\n' '${PACKAGES_MARK}'; ` +
+  `case "$m" in ${(Object.keys(QUERY_COMMAND) as PackageManager[]).map((m) => `${m}) ${QUERY_COMMAND[m]} ;;`).join(' ')} esac`;
+
+/** SBOM_COMMAND's output cut at the mark; undefined when the mark never came (the shell could not run it). */
+export function splitSbomOutput(stdout: string): { probe: string; packages: string } | undefined {
+  const at = stdout.indexOf(`\n${PACKAGES_MARK}\n`);
+  if (at < 0) return undefined;
+  return { probe: stdout.slice(0, at), packages: stdout.slice(at + PACKAGES_MARK.length + 2) };
+}
 
 export function parseProbe(output: string): { manager: PackageManager | undefined; os: GuestOs } {
   const lines = output.split(/\r?\n/);

@@ -1,10 +1,10 @@
 /**
- * Reads the SBOM of a running guest over its SSH session: probes which package database it has,
- * queries it, and turns the answer into an SPDX document. A guest with none (busybox, Windows)
+ * Reads the SBOM of a running guest over its SSH session: probes which package database it has and
+ * queries it in one command, and turns the answer into an SPDX document. A guest with none (busybox, Windows)
  * gives a reason instead, which the build records as a skipped phase.
  */
 import type { RemoteCommunicator } from '../communicator/types.js';
-import { PARSERS, PROBE_COMMAND, QUERY_COMMAND, parseProbe, type PackageManager } from './package-db.js';
+import { PARSERS, SBOM_COMMAND, parseProbe, splitSbomOutput, type PackageManager } from './package-db.js';
 import { buildSpdx, type SpdxDocument } from './spdx.js';
 
 /** Larger than any real package list (Debian with a desktop prints about 2 MiB from dpkg-query). */
@@ -41,14 +41,14 @@ export interface ReadGuestSbomRequest {
 }
 
 export async function readGuestSbom(req: ReadGuestSbomRequest): Promise<GuestSbom> {
-  const probe = await capture(req.comm, PROBE_COMMAND, req.signal);
-  // A shell that is not POSIX sh (Windows cmd, PowerShell) fails the probe: no package database we read.
-  if (probe.code !== 0) return { skipped: `the guest's shell could not run the probe for a package database (exit ${probe.code ?? 'unknown'})` };
-  const { manager, os } = parseProbe(probe.stdout);
+  const run = await capture(req.comm, SBOM_COMMAND, req.signal);
+  const output = splitSbomOutput(run.stdout);
+  // A shell that is not POSIX sh (Windows cmd, PowerShell) never prints the mark: no package database we read.
+  if (!output) return { skipped: `the guest's shell could not run the probe for a package database (exit ${run.code ?? 'unknown'})` };
+  const { manager, os } = parseProbe(output.probe);
   if (!manager) return { skipped: 'no package database in the guest (no dpkg, rpm or apk database)' };
-  const query = await capture(req.comm, QUERY_COMMAND[manager], req.signal);
-  if (query.code !== 0) throw new Error(`reading the ${manager} database failed (exit ${query.code ?? 'unknown'}): ${query.stderr.trim().split('\n').slice(-3).join(' ')}`);
-  const packages = PARSERS[manager](query.stdout);
+  if (run.code !== 0) throw new Error(`reading the ${manager} database failed (exit ${run.code ?? 'unknown'}): ${run.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  const packages = PARSERS[manager](output.packages);
   if (packages.length === 0) throw new Error(`the guest's ${manager} database lists no installed package`);
   const created = (req.now ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return { document: buildSpdx({ name: req.name, manager, os, packages, tool: req.tool, created }), manager, packages: packages.length };

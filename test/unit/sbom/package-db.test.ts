@@ -1,7 +1,8 @@
 /** The package-database parsers (what dpkg-query, rpm and apk print) and the SPDX document made from them. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseApk, parseDpkg, parseOsRelease, parseProbe, parseRpm, type GuestPackage } from '../../../src/core/sbom/package-db.js';
+import { spawnSync } from 'node:child_process';
+import { PACKAGES_MARK, SBOM_COMMAND, parseApk, parseDpkg, parseOsRelease, parseProbe, parseRpm, splitSbomOutput, type GuestPackage } from '../../../src/core/sbom/package-db.js';
 import { buildSpdx, purl } from '../../../src/core/sbom/spdx.js';
 
 const name = fc.stringMatching(/^[a-z0-9][a-z0-9+.-]{0,30}$/);
@@ -126,6 +127,25 @@ describe('apk', () => {
         expect(parseApk(db)).toEqual(entries.map((e) => ({ name: e.name, version: e.version, arch: e.arch, ...(e.license ? { license: e.license } : {}) })));
       }),
     );
+  });
+});
+
+describe('the one SBOM command', () => {
+  it('cuts the output at the mark: the probe before it, the package list after it', () => {
+    expect(splitSbomOutput(`dpkg\nID=debian\n\n${PACKAGES_MARK}\ninstalled\tbash\t5.2\n`)).toEqual({ probe: 'dpkg\nID=debian\n', packages: 'installed\tbash\t5.2\n' });
+    // os-release without a final newline still ends before the mark.
+    expect(splitSbomOutput(`rpm\nID=fedora\n${PACKAGES_MARK}\n`)).toEqual({ probe: 'rpm\nID=fedora', packages: '' });
+    expect(splitSbomOutput("'m' is not recognized as an internal or external command")).toBeUndefined();
+  });
+
+  it('runs in POSIX sh (dash) and says none where no package tool is on PATH', () => {
+    const r = spawnSync('/bin/sh', ['-c', SBOM_COMMAND], { encoding: 'utf8', env: { PATH: '/nonexistent' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = splitSbomOutput(r.stdout);
+    expect(out).toBeDefined();
+    expect(parseProbe(out!.probe).manager).toBeUndefined();
+    expect(out!.packages).toBe('');
   });
 });
 
