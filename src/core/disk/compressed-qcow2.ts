@@ -19,7 +19,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { abortReason } from '../abort.js';
-import { blockCompressor, compressInOrder, defaultConcurrency } from '../oci/block-compressor.js';
+import { MemberPool, blockCompressor, compressInOrder, defaultConcurrency } from '../oci/block-compressor.js';
 import type { GuestDataMap } from './guest-data-map.js';
 
 export const CLUSTER_BITS = 16;
@@ -30,6 +30,9 @@ const ZSTD_LEVEL = 3;
 const WINDOW = 16 * CLUSTER_SIZE;
 /** Host bytes gathered before one write. */
 const WRITE_BATCH = 4 * 1024 * 1024;
+/** Compressed frames are gathered in slabs of this size, as many as a write batch and the frames in flight take. */
+const FRAME_SLAB = 1024 * 1024;
+const FRAME_SLABS_KEPT = 8;
 
 const L2_ENTRIES = CLUSTER_SIZE / 8;
 /** refcount_order 4: 16-bit counts, the default since QEMU 2.3. */
@@ -83,22 +86,60 @@ export function qcow2Header(f: { virtualSize: number; l1Entries: number; l1Offse
   return h;
 }
 
+/** A run of guest bytes read at once; its clusters are views into it until they are written. */
+interface Window {
+  start: number;
+  buf: Buffer;
+  /** The pooled buffer `buf` is the start of (shorter only at the disk's end). */
+  whole: Buffer;
+  /** Clusters cut from it and not yet consumed. */
+  users: number;
+  cut: boolean;
+}
+
 interface GuestCluster {
   index: number;
   data: Buffer;
+  window: Window;
+}
+
+/**
+ * Window buffers taken again once every cluster cut from them is consumed. Buffers allocated
+ * afresh for each window (and each compressed frame, see MemberPool) are external memory that V8
+ * collects with full mark-compacts: with the build's heap around it, 20 of them doubled the
+ * export of the Debian guest's disk (1.6 s to 2.8 s with a 90 MB heap beside it).
+ */
+class WindowPool {
+  private readonly free: Buffer[] = [];
+  take(start: number, length: number): Window {
+    const whole = this.free.pop() ?? Buffer.allocUnsafeSlow(WINDOW);
+    const buf = whole.subarray(0, length);
+    // Only the data extents are read into it: everything else must read as zeros.
+    buf.fill(0);
+    return { start, buf, whole, users: 0, cut: false };
+  }
+  /** One of the window's clusters is consumed (or, with none left to cut, the window is done). */
+  release(w: Window, cluster: boolean): void {
+    if (cluster) w.users--;
+    if (w.cut && w.users === 0) this.free.push(w.whole);
+  }
 }
 
 /** The disk's clusters that are not all zeros, in guest order, read window by window. */
-async function* nonZeroClusters(map: GuestDataMap, signal: AbortSignal, onRead: (guestOffset: number) => void): AsyncGenerator<GuestCluster> {
+async function* nonZeroClusters(map: GuestDataMap, pool: WindowPool, signal: AbortSignal, onRead: (guestOffset: number) => void): AsyncGenerator<GuestCluster> {
   const handles = new Map<string, FileHandle>();
   const zero = Buffer.alloc(CLUSTER_SIZE);
   try {
-    let window: { start: number; buf: Buffer } | undefined;
-    const flush = function* (w: { start: number; buf: Buffer }) {
+    let window: Window | undefined;
+    const cut = function* (w: Window) {
       for (let at = 0; at < w.buf.length; at += CLUSTER_SIZE) {
         const data = w.buf.subarray(at, at + CLUSTER_SIZE);
-        if (!data.equals(zero)) yield { index: (w.start + at) / CLUSTER_SIZE, data };
+        if (data.equals(zero)) continue;
+        w.users++;
+        yield { index: (w.start + at) / CLUSTER_SIZE, data, window: w };
       }
+      w.cut = true;
+      pool.release(w, false);
     };
     for (const e of map.extents) {
       let handle = handles.get(e.file);
@@ -107,17 +148,17 @@ async function* nonZeroClusters(map: GuestDataMap, signal: AbortSignal, onRead: 
         if (signal.aborted) throw abortReason(signal);
         const start = Math.floor(pos / WINDOW) * WINDOW;
         if (window?.start !== start) {
-          if (window) yield* flush(window);
+          if (window) yield* cut(window);
           onRead(start);
           // The last window stops at the last cluster, zero-padded as QEMU pads it.
-          window = { start, buf: Buffer.alloc(Math.min(WINDOW, roundUp(map.virtualSize, CLUSTER_SIZE) - start)) };
+          window = pool.take(start, Math.min(WINDOW, roundUp(map.virtualSize, CLUSTER_SIZE) - start));
         }
         const end = Math.min(e.start + e.length, start + window.buf.length);
         await readFully(handle, window.buf, pos - start, end - pos, e.offset + (pos - e.start), e.file);
         pos = end;
       }
     }
-    if (window) yield* flush(window);
+    if (window) yield* cut(window);
   } finally {
     for (const h of handles.values()) await h.close();
   }
@@ -140,6 +181,8 @@ class HostWriter {
   constructor(
     private readonly handle: FileHandle,
     start: number,
+    /** Takes back the pooled frames once written. */
+    private readonly written: (buf: Buffer) => void,
   ) {
     this.pos = start;
     this.batchStart = start;
@@ -188,13 +231,16 @@ export async function writeCompressedQcow2(req: WriteCompressedQcow2Request): Pr
   };
 
   const handle = await open(req.destination, 'w');
-  const compress = blockCompressor('zstd', ZSTD_LEVEL, CLUSTER_SIZE, undefined, CLUSTER_BITS);
+  // Frames are copied into slabs used again once written (WindowPool says why).
+  const frames = new MemberPool(FRAME_SLAB, FRAME_SLABS_KEPT);
+  const compress = blockCompressor('zstd', ZSTD_LEVEL, CLUSTER_SIZE, frames, CLUSTER_BITS);
   try {
-    const out = new HostWriter(handle, CLUSTER_SIZE);
+    const out = new HostWriter(handle, CLUSTER_SIZE, (b) => frames.give(b));
+    const pool = new WindowPool();
     // Clusters leave the compressor in the order they went in; this queue pairs them up again.
     const queued: GuestCluster[] = [];
     const source = async function* () {
-      for await (const c of nonZeroClusters(map, signal, (at) => req.onProgress?.(at))) {
+      for await (const c of nonZeroClusters(map, pool, signal, (at) => req.onProgress?.(at))) {
         queued.push(c);
         yield c.data;
       }
@@ -208,11 +254,13 @@ export async function writeCompressedQcow2(req: WriteCompressedQcow2Request): Pr
         await out.put(frame);
       } else {
         // Stored as it is, which needs a whole host cluster of its own.
+        frames.give(frame);
         await out.padTo(CLUSTER_SIZE);
         setEntry(cluster.index, BigInt(out.pos) | QCOW_OFLAG_COPIED);
         count(out.pos, out.pos + CLUSTER_SIZE - 1);
-        await out.put(cluster.data);
+        await out.put(Buffer.from(cluster.data));
       }
+      pool.release(cluster.window, true);
     }
     if (signal.aborted) throw abortReason(signal);
     await out.padTo(CLUSTER_SIZE);
