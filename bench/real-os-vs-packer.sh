@@ -99,6 +99,19 @@
 # command line: the bare guest booted by hand (no build, no login) with ours and with Packer's
 # reached cloud-init's end at 31.9 / 31.5 s, on our overlay or a flat copy at 33.7 / 33.2 s (medians
 # of 3). The extra seconds come only with our build running beside the guest on the 2 cores.
+# 2026-12-07, night (host slower than that evening: Packer 59-61 s), load 0.5-1.4, 5 runs each. The
+# export now compresses the qcow2's clusters on every core and writes them in guest order
+# (src/core/disk/compressed-qcow2.ts), and the SBOM is one guest command instead of two. Working
+# tree: 51.3 s vs 60.7 s, 0.85 (export 2.6 s: its buffers were still new per window and frame, and
+# V8's full collections of them slowed it inside a build). With pooled buffers, from a fresh clone:
+# 49.8 s vs 59.3 s, 0.84; per phase ours / Packer: to SSH 28.9 / 33.0, provision 15.2 / 12.0,
+# shutdown 2.4 / 2.0, export 2.0 (+ checksum 0.2, SBOM 0.3) / 12.0; cloud-init done at uptime
+# 38.7 / 38.0 s. The guest's journal (a provisioner printing `journalctl -o short-monotonic`) showed
+# where the rest goes: the guest is CPU-bound from boot to the end of the provisioners under both
+# tools; ours logs in while cloud-config is still starting its Python (3-7 s per cloud-init stage
+# under TCG), and the job's own `cloud-init status --wait` then shares the vCPU with it, which Packer's
+# later login makes cloud-final pay instead. Bare boots of the same guest, alternating ours/Packer's
+# command line, 6 each: cloud-init done at uptime 31.1-37.0 s vs 31.5-40.0 s: no difference.
 #
 # Usage: bench/real-os-vs-packer.sh [RUNS]   (default 1 run each, alternating ours/Packer)
 #        RUDDERVIRT_CLI=/path/to/cli/index.js runs another bundle than dist/
