@@ -7,4 +7,4 @@ import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/import-source/main-entry.ts
-await runActionEntry(() => import("../shared/main-GM2V3AID.js"));
+await runActionEntry(() => import("../shared/main-2WYE4TCX.js"));

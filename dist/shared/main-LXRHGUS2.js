@@ -22,22 +22,22 @@ var commands = [
   {
     name: "build",
     summary: "Build the images a build file describes (QEMU here, or KubeVirt)",
-    load: async () => (await import("./build-553BEK2Q.js")).buildCommand
+    load: async () => (await import("./build-Z6GVBUHB.js")).buildCommand
   },
   {
     name: "validate",
     summary: "Check build files and show every problem with its line and column",
-    load: async () => (await import("./validate-ENODYKLI.js")).validateCommand
+    load: async () => (await import("./validate-7YK32NXF.js")).validateCommand
   },
   {
     name: "verify",
     summary: "Boot a build's images as new VMs and run their verify checks over SSH",
-    load: async () => (await import("./verify-DMV27PHS.js")).verifyCommand
+    load: async () => (await import("./verify-T5VYLFYA.js")).verifyCommand
   },
   {
     name: "boot-command",
     summary: "Show the key events a boot command types (Packer grammar)",
-    load: async () => (await import("./boot-command-OSL2BYUU.js")).bootCommandCommand
+    load: async () => (await import("./boot-command-ECXQI4X2.js")).bootCommandCommand
   },
   {
     name: "screen-text",
@@ -47,12 +47,12 @@ var commands = [
   {
     name: "render",
     summary: "Print the Kubernetes manifests a build creates on KubeVirt (no cluster needed)",
-    load: async () => (await import("./render-3YEOM3TB.js")).renderCommand
+    load: async () => (await import("./render-AT73FHB4.js")).renderCommand
   },
   {
     name: "import-packer",
     summary: "Turn a Packer template (JSON or HCL2, qemu builder) into a build file",
-    load: async () => (await import("./import-packer-LYDIW2VE.js")).importPackerCommand
+    load: async () => (await import("./import-packer-UB2R2K5M.js")).importPackerCommand
   },
   {
     name: "publish",
@@ -62,7 +62,7 @@ var commands = [
   {
     name: "prune",
     summary: "Remove the layer outputs kubevirt builds keep in the cluster, or the cached containerDisks",
-    load: async () => (await import("./prune-WQNQLGQ7.js")).pruneCommand
+    load: async () => (await import("./prune-RYT4QI47.js")).pruneCommand
   },
   {
     name: "cleanup",
@@ -72,7 +72,7 @@ var commands = [
   {
     name: "schema",
     summary: "Print the build file's JSON Schema",
-    load: async () => (await import("./schema-A6Z2KHZL.js")).schemaCommand
+    load: async () => (await import("./schema-KO35MXPH.js")).schemaCommand
   }
 ];
 

@@ -3,9 +3,9 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   loadBuildText,
   qemuSwitchProblem
-} from "./chunk-OQX3GH46.js";
+} from "./chunk-23LGHYNR.js";
 import "./chunk-Z6CMOLZR.js";
-import "./chunk-BU4JHFXD.js";
+import "./chunk-WBMFEUYZ.js";
 import {
   PACKER_BUILDER_OPTIONS,
   PACKER_PROVISIONER_OPTIONS,

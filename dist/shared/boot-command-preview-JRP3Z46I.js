@@ -8,11 +8,11 @@ import "./chunk-UF5DILBV.js";
 import "./chunk-FARCU6DL.js";
 import {
   loadBuild
-} from "./chunk-OQX3GH46.js";
+} from "./chunk-23LGHYNR.js";
 import {
   renderTemplate
 } from "./chunk-Z6CMOLZR.js";
-import "./chunk-BU4JHFXD.js";
+import "./chunk-WBMFEUYZ.js";
 import "./chunk-M2E66S6E.js";
 import {
   BuildFileError

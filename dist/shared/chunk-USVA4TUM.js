@@ -12,7 +12,7 @@ import {
 } from "./chunk-7JDLV63C.js";
 import {
   loadBuild
-} from "./chunk-OQX3GH46.js";
+} from "./chunk-23LGHYNR.js";
 
 // src/actions/toolkit/build-context.ts
 import path from "node:path";

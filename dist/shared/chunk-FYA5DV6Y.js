@@ -6,7 +6,7 @@ import {
   createPhaseRunner,
   maskSecretsInFile,
   runVmSteps
-} from "./chunk-DQPL3KPD.js";
+} from "./chunk-5NE5R2JW.js";
 import {
   ownerAlive,
   processStartTime

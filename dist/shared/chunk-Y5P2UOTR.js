@@ -11,13 +11,13 @@ import {
   createWorkFolder,
   keepWorkFolder,
   sweepStaleWorkFolders
-} from "./chunk-GNLSGAQ7.js";
+} from "./chunk-FYA5DV6Y.js";
 import {
   createPhaseRunner,
   maskSecretsInFolder,
   outputImagePath,
   runVmSteps
-} from "./chunk-DQPL3KPD.js";
+} from "./chunk-5NE5R2JW.js";
 import {
   writeSha256File
 } from "./chunk-K5YCSMLN.js";

@@ -54,12 +54,12 @@ import "./chunk-UF5DILBV.js";
 import "./chunk-FARCU6DL.js";
 import {
   loadBuild
-} from "./chunk-OQX3GH46.js";
+} from "./chunk-23LGHYNR.js";
 import "./chunk-Z6CMOLZR.js";
 import {
   applyDataSourceOption,
   parseDataSourceOption
-} from "./chunk-BU4JHFXD.js";
+} from "./chunk-WBMFEUYZ.js";
 import {
   effectiveSettings
 } from "./chunk-M2E66S6E.js";

@@ -18,7 +18,7 @@ import {
 } from "./chunk-D6BDWML4.js";
 import {
   outputFileName
-} from "./chunk-OQX3GH46.js";
+} from "./chunk-23LGHYNR.js";
 import {
   TemplateError,
   renderTemplate

@@ -8,7 +8,7 @@ import {
 } from "./chunk-ZZVCVOQK.js";
 import {
   loadBuildForAction
-} from "./chunk-OUELSZEC.js";
+} from "./chunk-USVA4TUM.js";
 import {
   setOutputs,
   sourcesTable,
@@ -36,9 +36,9 @@ import {
 } from "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-UF5DILBV.js";
-import "./chunk-OQX3GH46.js";
+import "./chunk-23LGHYNR.js";
 import "./chunk-Z6CMOLZR.js";
-import "./chunk-BU4JHFXD.js";
+import "./chunk-WBMFEUYZ.js";
 import "./chunk-M2E66S6E.js";
 import "./chunk-MF7EYUNN.js";
 import "./chunk-H4EHQFTY.js";

@@ -6,7 +6,7 @@ import {
 import {
   buildSpec,
   resolveDataSource
-} from "./chunk-BU4JHFXD.js";
+} from "./chunk-WBMFEUYZ.js";
 import {
   ResolveContext,
   SECRET_NAME,

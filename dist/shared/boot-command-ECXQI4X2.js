@@ -137,7 +137,7 @@ var bootCommandCommand = {
     }
     const { format, texts, buildFile } = parsed;
     if (buildFile !== void 0) {
-      const { previewBuildFile } = await import("./boot-command-preview-EHGCUECD.js");
+      const { previewBuildFile } = await import("./boot-command-preview-JRP3Z46I.js");
       return previewBuildFile({ file: buildFile, ...parsed.vm !== void 0 ? { vm: parsed.vm } : {}, vars: parsed.vars, varFiles: parsed.varFiles, engine: parsed.engine, format }, io);
     }
     const plan = planBootCommand(texts, { elementLabel: (i) => `argument ${i + 1}` });

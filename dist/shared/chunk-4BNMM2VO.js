@@ -11,7 +11,7 @@ import {
 } from "./chunk-ZZVCVOQK.js";
 import {
   phaseTimeoutInputs
-} from "./chunk-OUELSZEC.js";
+} from "./chunk-USVA4TUM.js";
 import {
   failureSection,
   logsLine,
@@ -34,7 +34,7 @@ import {
   createPhaseRunner,
   maskSecretsInFolder,
   runVmSteps
-} from "./chunk-DQPL3KPD.js";
+} from "./chunk-5NE5R2JW.js";
 import {
   createLocalEngine
 } from "./chunk-SPYNNRLQ.js";

@@ -20,7 +20,7 @@ import {
 import {
   outputsToVerify,
   runVerify
-} from "./chunk-GNLSGAQ7.js";
+} from "./chunk-FYA5DV6Y.js";
 import {
   createLocalEngine
 } from "./chunk-SPYNNRLQ.js";

@@ -6,7 +6,7 @@ import {
 import {
   lockOutputFolder,
   prepareOutputFolder
-} from "./chunk-OQX3GH46.js";
+} from "./chunk-23LGHYNR.js";
 
 // src/actions/toolkit/output-lock.ts
 import path from "node:path";

@@ -2,12 +2,12 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   lockedOutputDirectory
-} from "./chunk-65O5QIAK.js";
+} from "./chunk-BCYS4B3P.js";
 import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-A25IKOF2.js";
+} from "./chunk-3JRVDGPI.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
@@ -27,7 +27,7 @@ import {
 import {
   loadBuildForAction,
   phaseTimeoutInputs
-} from "./chunk-OUELSZEC.js";
+} from "./chunk-USVA4TUM.js";
 import {
   imageName,
   publishDisk,
@@ -64,11 +64,11 @@ import "./chunk-Y4CVLG3L.js";
 import {
   LayerHistory,
   runBuild
-} from "./chunk-4PHIU67U.js";
+} from "./chunk-Y5P2UOTR.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
-import "./chunk-GNLSGAQ7.js";
-import "./chunk-DQPL3KPD.js";
+import "./chunk-FYA5DV6Y.js";
+import "./chunk-5NE5R2JW.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
@@ -76,12 +76,12 @@ import "./chunk-D6BDWML4.js";
 import "./chunk-DG6KHQHA.js";
 import "./chunk-SPYNNRLQ.js";
 import "./chunk-UF5DILBV.js";
-import "./chunk-OQX3GH46.js";
+import "./chunk-23LGHYNR.js";
 import "./chunk-Z6CMOLZR.js";
 import {
   applyDataSourceOption,
   parseDataSourceOption
-} from "./chunk-BU4JHFXD.js";
+} from "./chunk-WBMFEUYZ.js";
 import "./chunk-M2E66S6E.js";
 import "./chunk-MF7EYUNN.js";
 import "./chunk-H4EHQFTY.js";

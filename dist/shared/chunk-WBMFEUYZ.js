@@ -396,7 +396,7 @@ var provisioner = {
 };
 var output = object("Output", "The image the VM leaves behind.", {
   format: choice(["qcow2", "raw"], "Disk format.", { default: "qcow2" }),
-  compress: flag("Compress the qcow2 (qemu-img convert -c). Not with raw."),
+  compress: flag("Compress the qcow2 cluster by cluster, as qemu-img convert -c does (zstd on every core). Not with raw."),
   compressionType: choice(
     ["zstd", "zlib"],
     "How a compressed qcow2 is compressed. zstd is several times faster to write at about the same size, and QEMU 5.1+ (KubeVirt, CDI) reads it; zlib for older readers (Packer writes zlib).",

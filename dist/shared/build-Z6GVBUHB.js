@@ -2,15 +2,15 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "./chunk-4PHIU67U.js";
+} from "./chunk-Y5P2UOTR.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
 import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-GNLSGAQ7.js";
-import "./chunk-DQPL3KPD.js";
+} from "./chunk-FYA5DV6Y.js";
+import "./chunk-5NE5R2JW.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {
@@ -59,12 +59,12 @@ import {
   loadBuild,
   lockOutputFolder,
   prepareOutputFolder
-} from "./chunk-OQX3GH46.js";
+} from "./chunk-23LGHYNR.js";
 import "./chunk-Z6CMOLZR.js";
 import {
   applyDataSourceOption,
   parseDataSourceOption
-} from "./chunk-BU4JHFXD.js";
+} from "./chunk-WBMFEUYZ.js";
 import "./chunk-M2E66S6E.js";
 import {
   formatProblem

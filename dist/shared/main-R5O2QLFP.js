@@ -4,12 +4,12 @@ import {
   runStage,
   stageVm,
   startStageLog
-} from "./chunk-S7ZHXECZ.js";
+} from "./chunk-4BNMM2VO.js";
 import "./chunk-6L3BYB4M.js";
 import "./chunk-ZZVCVOQK.js";
 import {
   loadBuildForAction
-} from "./chunk-OUELSZEC.js";
+} from "./chunk-USVA4TUM.js";
 import {
   phasesTable,
   setOutputs,
@@ -23,7 +23,7 @@ import {
 } from "./chunk-QMTQOFVL.js";
 import "./chunk-U4TFD2UW.js";
 import "./chunk-7JDLV63C.js";
-import "./chunk-DQPL3KPD.js";
+import "./chunk-5NE5R2JW.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
@@ -31,9 +31,9 @@ import "./chunk-D6BDWML4.js";
 import "./chunk-DG6KHQHA.js";
 import "./chunk-SPYNNRLQ.js";
 import "./chunk-UF5DILBV.js";
-import "./chunk-OQX3GH46.js";
+import "./chunk-23LGHYNR.js";
 import "./chunk-Z6CMOLZR.js";
-import "./chunk-BU4JHFXD.js";
+import "./chunk-WBMFEUYZ.js";
 import "./chunk-M2E66S6E.js";
 import "./chunk-MF7EYUNN.js";
 import "./chunk-H4EHQFTY.js";

@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   buildSpec
-} from "./chunk-BU4JHFXD.js";
+} from "./chunk-WBMFEUYZ.js";
 import {
   FORMATS
 } from "./chunk-NHD4EFUK.js";

@@ -4,10 +4,10 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-A25IKOF2.js";
+} from "./chunk-3JRVDGPI.js";
 import {
   loadBuildForAction
-} from "./chunk-OUELSZEC.js";
+} from "./chunk-USVA4TUM.js";
 import {
   setOutputs,
   writeSummary
@@ -31,8 +31,8 @@ import "./chunk-7JDLV63C.js";
 import {
   readOutputs
 } from "./chunk-TKDPPNR4.js";
-import "./chunk-GNLSGAQ7.js";
-import "./chunk-DQPL3KPD.js";
+import "./chunk-FYA5DV6Y.js";
+import "./chunk-5NE5R2JW.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
@@ -40,9 +40,9 @@ import "./chunk-D6BDWML4.js";
 import "./chunk-DG6KHQHA.js";
 import "./chunk-SPYNNRLQ.js";
 import "./chunk-UF5DILBV.js";
-import "./chunk-OQX3GH46.js";
+import "./chunk-23LGHYNR.js";
 import "./chunk-Z6CMOLZR.js";
-import "./chunk-BU4JHFXD.js";
+import "./chunk-WBMFEUYZ.js";
 import "./chunk-M2E66S6E.js";
 import "./chunk-MF7EYUNN.js";
 import "./chunk-H4EHQFTY.js";

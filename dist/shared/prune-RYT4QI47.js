@@ -27,9 +27,9 @@ import "./chunk-KL2LFKXQ.js";
 import "./chunk-FARCU6DL.js";
 import {
   loadBuild
-} from "./chunk-OQX3GH46.js";
+} from "./chunk-23LGHYNR.js";
 import "./chunk-Z6CMOLZR.js";
-import "./chunk-BU4JHFXD.js";
+import "./chunk-WBMFEUYZ.js";
 import "./chunk-M2E66S6E.js";
 import "./chunk-MF7EYUNN.js";
 import "./chunk-H4EHQFTY.js";

@@ -5,9 +5,9 @@ import {
 } from "./chunk-MQCLEGTP.js";
 import {
   loadBuild
-} from "./chunk-OQX3GH46.js";
+} from "./chunk-23LGHYNR.js";
 import "./chunk-Z6CMOLZR.js";
-import "./chunk-BU4JHFXD.js";
+import "./chunk-WBMFEUYZ.js";
 import "./chunk-M2E66S6E.js";
 import {
   BuildFileError,

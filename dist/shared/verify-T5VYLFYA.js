@@ -7,8 +7,8 @@ import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-GNLSGAQ7.js";
-import "./chunk-DQPL3KPD.js";
+} from "./chunk-FYA5DV6Y.js";
+import "./chunk-5NE5R2JW.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {
@@ -55,9 +55,9 @@ import "./chunk-UF5DILBV.js";
 import "./chunk-FARCU6DL.js";
 import {
   loadBuild
-} from "./chunk-OQX3GH46.js";
+} from "./chunk-23LGHYNR.js";
 import "./chunk-Z6CMOLZR.js";
-import "./chunk-BU4JHFXD.js";
+import "./chunk-WBMFEUYZ.js";
 import "./chunk-M2E66S6E.js";
 import {
   formatProblem
