@@ -112,6 +112,14 @@
 # under TCG), and the job's own `cloud-init status --wait` then shares the vCPU with it, which Packer's
 # later login makes cloud-final pay instead. Bare boots of the same guest, alternating ours/Packer's
 # command line, 6 each: cloud-init done at uptime 31.1-37.0 s vs 31.5-40.0 s: no difference.
+# A third series right after, from a fresh clone, the host much slower (Packer's SSH at 46 s, not
+# 33): 69.0 s vs 70.6 s, 0.98; to SSH 39.3 / 46.0, provision 22.1 / 11.0, cloud-init done at uptime
+# 53.0 / 48.9 s. Ours alone, first login at once (A), the job's wait replaced by a shell loop on
+# /var/lib/cloud/instance/boot-finished (B), or bootWait 45s so the login comes after cloud-init (C):
+# wall 67.3 / 66.2 / 64.2 s, uptime at cloud-init done 53.1 / 52.4 / 46.7; a second round, the host
+# faster again, 56.3 / 50.2 / 60.4 s (45.4 / 37.9 / 41.1). A login while cloud-init runs seems to cost
+# the guest seconds, beyond the job's own `cloud-init status`, but the host's speed changed within
+# minutes and one round apart the pairs disagree: unexplained.
 #
 # Usage: bench/real-os-vs-packer.sh [RUNS]   (default 1 run each, alternating ours/Packer)
 #        RUDDERVIRT_CLI=/path/to/cli/index.js runs another bundle than dist/
