@@ -199,8 +199,13 @@ class HostWriter {
   }
   async flush(): Promise<void> {
     if (this.batchBytes === 0) return;
-    const data = Buffer.concat(this.batch, this.batchBytes);
-    for (let done = 0; done < data.length;) done += (await this.handle.write(data, done, data.length - done, this.batchStart + done)).bytesWritten;
+    let done = (await this.handle.writev(this.batch, this.batchStart)).bytesWritten;
+    // A short vectored write (rare on a regular file) finishes from one joined buffer.
+    if (done < this.batchBytes) {
+      const data = Buffer.concat(this.batch, this.batchBytes);
+      while (done < data.length) done += (await this.handle.write(data, done, data.length - done, this.batchStart + done)).bytesWritten;
+    }
+    for (const b of this.batch) this.written(b);
     this.batchStart = this.pos;
     this.batch = [];
     this.batchBytes = 0;
