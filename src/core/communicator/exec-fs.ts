@@ -6,6 +6,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { RemoteEntry, RemoteFs, RemoteStat } from './remote-fs.js';
 import { shellQuote } from './shell-quote.js';
+import { remoteDirName } from './transfer-paths.js';
 import type { ExecOptions, ExecResult } from './types.js';
 
 export type Exec = (command: string, options?: ExecOptions) => Promise<ExecResult>;
@@ -49,7 +50,8 @@ export class ExecFs implements RemoteFs {
   async writeFile(file: string, data: Readable, mode: number, signal?: AbortSignal): Promise<void> {
     const q = shellQuote(file);
     const octal = (mode & 0o7777).toString(8).padStart(4, '0');
-    await this.run(`cat > ${q} && chmod ${octal} ${q}`, `writing ${file}`, { stdin: data, ...(signal ? { signal } : {}) });
+    const parent = shellQuote(remoteDirName(file));
+    await this.run(`mkdir -p ${parent} && cat > ${q} && chmod ${octal} ${q}`, `writing ${file}`, { stdin: data, ...(signal ? { signal } : {}) });
   }
 
   async readFile(file: string, out: Writable, signal?: AbortSignal): Promise<void> {

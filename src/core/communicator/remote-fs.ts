@@ -25,7 +25,7 @@ export interface RemoteFs {
   readonly kind: string;
   /** Creates `dir` and its missing parents; an existing directory is fine. */
   mkdirp(dir: string, signal?: AbortSignal): Promise<void>;
-  /** Replaces `file` with `data`, then sets `mode`. */
+  /** Replaces `file` with `data`, then sets `mode`; creates missing parent directories. */
   writeFile(file: string, data: Readable, mode: number, signal?: AbortSignal): Promise<void>;
   /** Streams `file` into `out` (which is ended). */
   readFile(file: string, out: Writable, signal?: AbortSignal): Promise<void>;

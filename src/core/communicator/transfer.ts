@@ -26,6 +26,7 @@ interface LocalFile {
 export class ByteCounter {
   done = 0;
   private last = 0;
+  private reported: number | undefined;
   constructor(
     private readonly phase: string,
     private readonly total: number | undefined,
@@ -51,11 +52,13 @@ export class ByteCounter {
     }
   }
 
+  /** The final count, unless the last report already showed it (a small file's one chunk). */
   finish(): void {
-    this.emit();
+    if (this.reported !== this.done) this.emit();
   }
 
   private emit(): void {
+    this.reported = this.done;
     this.report?.({ phase: this.phase, done: this.done, unit: 'bytes', ...(this.total === undefined ? {} : { total: this.total }) });
   }
 }
@@ -90,7 +93,8 @@ export async function uploadLocalPath(fs: RemoteFs, localPath: string, remotePat
 
   const total = files.reduce((n, f) => n + f.size, 0);
   const counter = new ByteCounter(`upload ${baseName(localPath) || localPath} → ${plan.target}`, total, options.onProgress);
-  if (plan.kind === 'file') await fs.mkdirp(remoteDirName(plan.target), options.signal);
+  // A file's parents are made by writeFile, and only when missing; a tree's folders are made
+  // here, so that its empty ones exist too.
   for (const d of dirs) await fs.mkdirp(d, options.signal);
   for (const f of files) {
     const file = createReadStream(f.local);
@@ -106,7 +110,6 @@ export async function uploadLocalPath(fs: RemoteFs, localPath: string, remotePat
 
 /** Uploads bytes to a remote file, creating its parent directories. */
 export async function uploadData(fs: RemoteFs, remotePath: string, data: Readable, mode: number, options: TransferOptions = {}): Promise<void> {
-  await fs.mkdirp(remoteDirName(remotePath), options.signal);
   await fs.writeFile(remotePath, data, mode, options.signal);
 }
 

@@ -4,6 +4,7 @@
  * subsystem, with the command fallback. The "remote" side is this machine's filesystem, owned
  * by the test user, so results are checked directly.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -164,6 +165,30 @@ describe.each([
     expect(st.uid).toBe(sshd.uid);
     await comm.upload(path.join(remote, 'data', 'stream.bin'), Readable.from([Buffer.alloc(300_000, 7)]));
     expect((await readFile(path.join(remote, 'data', 'stream.bin'))).equals(Buffer.alloc(300_000, 7))).toBe(true);
+  });
+
+  test('upload many chunks and a large file byte for byte, replacing a longer file, and an empty one', async () => {
+    // Writes go out without waiting for each answer: every chunk must still land at its offset.
+    const small = Array.from({ length: 3000 }, (_, i) => randomBytes(1 + (i % 97)));
+    const target = path.join(remote, 'many', 'chunks.bin');
+    await comm.upload(target, Readable.from(small));
+    expect((await readFile(target)).equals(Buffer.concat(small))).toBe(true);
+    const big = randomBytes(9 * 1024 * 1024 + 123);
+    const file = path.join(local, `big-${kind}.bin`);
+    await writeFile(file, big);
+    await comm.uploadPath(file, target);
+    expect((await readFile(target)).equals(big)).toBe(true);
+    await comm.upload(target, 'short', 0o600);
+    expect(await readFile(target, 'utf8')).toBe('short');
+    expect((await stat(target)).mode & 0o777).toBe(0o600);
+    await comm.upload(target, Buffer.alloc(0));
+    expect((await stat(target)).size).toBe(0);
+  });
+
+  test('an upload whose parent is a file is a clear error', async () => {
+    await writeFile(path.join(remote, 'plain'), 'x');
+    await expect(comm.upload(path.join(remote, 'plain', 'inside', 'x.txt'), 'data')).rejects.toThrow(/plain/);
+    expect(await readFile(path.join(remote, 'plain'), 'utf8')).toBe('x');
   });
 
   test('upload a file: to a path, and into a folder given with a trailing slash', async () => {

@@ -20,7 +20,7 @@ import {
 import {
   outputsToVerify,
   runVerify
-} from "./chunk-UX25B6M7.js";
+} from "./chunk-Z4YO6MX3.js";
 import {
   createLocalEngine
 } from "./chunk-K7MU2ZD4.js";

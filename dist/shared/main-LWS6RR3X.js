@@ -4,7 +4,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-KGLDOOUB.js";
+} from "./chunk-Z5WTWCWB.js";
 import {
   loadBuildForAction
 } from "./chunk-USVA4TUM.js";
@@ -31,8 +31,8 @@ import "./chunk-7JDLV63C.js";
 import {
   readOutputs
 } from "./chunk-TKDPPNR4.js";
-import "./chunk-UX25B6M7.js";
-import "./chunk-DU6UPQAT.js";
+import "./chunk-Z4YO6MX3.js";
+import "./chunk-XHVZZUXB.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

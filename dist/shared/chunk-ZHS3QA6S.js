@@ -11,13 +11,13 @@ import {
   createWorkFolder,
   keepWorkFolder,
   sweepStaleWorkFolders
-} from "./chunk-UX25B6M7.js";
+} from "./chunk-Z4YO6MX3.js";
 import {
   createPhaseRunner,
   maskSecretsInFolder,
   outputImagePath,
   runVmSteps
-} from "./chunk-DU6UPQAT.js";
+} from "./chunk-XHVZZUXB.js";
 import {
   writeSha256File
 } from "./chunk-K5YCSMLN.js";

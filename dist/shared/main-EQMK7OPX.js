@@ -4,7 +4,7 @@ import {
   runStage,
   sshHint,
   stageEngine
-} from "./chunk-Z42SSOLC.js";
+} from "./chunk-36RGHWKO.js";
 import {
   logArtifactInputs,
   startBuildLog
@@ -40,7 +40,7 @@ import "./chunk-7JDLV63C.js";
 import {
   resolveSourceChecksums
 } from "./chunk-IS5JQAUT.js";
-import "./chunk-DU6UPQAT.js";
+import "./chunk-XHVZZUXB.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

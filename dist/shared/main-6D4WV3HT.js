@@ -7,7 +7,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-KGLDOOUB.js";
+} from "./chunk-Z5WTWCWB.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
@@ -64,11 +64,11 @@ import "./chunk-Y4CVLG3L.js";
 import {
   LayerHistory,
   runBuild
-} from "./chunk-NESMXDGJ.js";
+} from "./chunk-ZHS3QA6S.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
-import "./chunk-UX25B6M7.js";
-import "./chunk-DU6UPQAT.js";
+import "./chunk-Z4YO6MX3.js";
+import "./chunk-XHVZZUXB.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

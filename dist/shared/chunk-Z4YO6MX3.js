@@ -6,7 +6,7 @@ import {
   createPhaseRunner,
   maskSecretsInFile,
   runVmSteps
-} from "./chunk-DU6UPQAT.js";
+} from "./chunk-XHVZZUXB.js";
 import {
   ownerAlive,
   processStartTime

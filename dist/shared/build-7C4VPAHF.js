@@ -2,15 +2,15 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "./chunk-NESMXDGJ.js";
+} from "./chunk-ZHS3QA6S.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
 import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-UX25B6M7.js";
-import "./chunk-DU6UPQAT.js";
+} from "./chunk-Z4YO6MX3.js";
+import "./chunk-XHVZZUXB.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {

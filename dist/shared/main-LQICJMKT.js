@@ -4,7 +4,7 @@ import {
   runStage,
   stageVm,
   startStageLog
-} from "./chunk-Z42SSOLC.js";
+} from "./chunk-36RGHWKO.js";
 import "./chunk-6L3BYB4M.js";
 import "./chunk-ZZVCVOQK.js";
 import {
@@ -23,7 +23,7 @@ import {
 } from "./chunk-QMTQOFVL.js";
 import "./chunk-U4TFD2UW.js";
 import "./chunk-7JDLV63C.js";
-import "./chunk-DU6UPQAT.js";
+import "./chunk-XHVZZUXB.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

@@ -34,7 +34,7 @@ import {
   createPhaseRunner,
   maskSecretsInFolder,
   runVmSteps
-} from "./chunk-DU6UPQAT.js";
+} from "./chunk-XHVZZUXB.js";
 import {
   createLocalEngine
 } from "./chunk-K7MU2ZD4.js";

@@ -7,8 +7,8 @@ import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-UX25B6M7.js";
-import "./chunk-DU6UPQAT.js";
+} from "./chunk-Z4YO6MX3.js";
+import "./chunk-XHVZZUXB.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {
