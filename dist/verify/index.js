@@ -2,9 +2,9 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runActionEntry
-} from "../shared/chunk-SOVOZPZD.js";
+} from "../shared/chunk-JJ52Z6QX.js";
 import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/verify/main-entry.ts
-await runActionEntry(() => import("../shared/main-LWS6RR3X.js"));
+await runActionEntry(() => import("../shared/main-6NSY2LCT.js"));

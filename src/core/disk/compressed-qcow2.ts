@@ -2,7 +2,7 @@
  * Writes a zstd-compressed qcow2 (version 3) from a disk's guest data, compressing clusters on
  * every core. `qemu-img convert -c` compresses one cluster at a time when it writes in order, and
  * out of order (-W) the file's layout, and so its checksum, changes from run to run. Here the
- * clusters are compressed in parallel (block-compressor.ts) and laid out in guest order, so the
+ * clusters are compressed in parallel (cluster-compressor.ts) and laid out in guest order, so the
  * same disk always gives the same bytes.
  *
  * The format is qemu/qemu docs/interop/qcow2.txt @v7.2.0. The file is:
@@ -19,20 +19,17 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { abortReason } from '../abort.js';
-import { MemberPool, blockCompressor, compressInOrder, defaultConcurrency } from '../oci/block-compressor.js';
+import { ClusterCompressor, STORE_CLUSTER, ZERO_CLUSTER, type CompressedWindow } from './cluster-compressor.js';
 import type { GuestDataMap } from './guest-data-map.js';
 
 export const CLUSTER_BITS = 16;
 export const CLUSTER_SIZE = 1 << CLUSTER_BITS;
 /** zstd's default level, the one QEMU compresses qcow2 clusters with (block/qcow2-threads.c qcow2_zstd_compress). */
 const ZSTD_LEVEL = 3;
-/** Guest bytes read and split into clusters at a time. */
-const WINDOW = 16 * CLUSTER_SIZE;
+/** Guest bytes read and compressed as one task: fewer, larger tasks keep the threads' hand-offs rare. */
+const WINDOW = 32 * CLUSTER_SIZE;
 /** Host bytes gathered before one write. */
 const WRITE_BATCH = 4 * 1024 * 1024;
-/** Compressed frames are gathered in slabs of this size, as many as a write batch and the frames in flight take. */
-const FRAME_SLAB = 1024 * 1024;
-const FRAME_SLABS_KEPT = 8;
 
 const L2_ENTRIES = CLUSTER_SIZE / 8;
 /** refcount_order 4: 16-bit counts, the default since QEMU 2.3. */
@@ -86,61 +83,23 @@ export function qcow2Header(f: { virtualSize: number; l1Entries: number; l1Offse
   return h;
 }
 
-/** A run of guest bytes read at once; its clusters are views into it until they are written. */
-interface Window {
+/** A run of guest bytes read at once, zeros wherever the disk has no data. */
+interface DataWindow {
   start: number;
-  buf: Buffer;
-  /** The pooled buffer `buf` is the start of (shorter only at the disk's end). */
-  whole: Buffer;
-  /** Clusters cut from it and not yet consumed. */
-  users: number;
-  cut: boolean;
-}
-
-interface GuestCluster {
-  index: number;
-  data: Buffer;
-  window: Window;
+  buf: ArrayBuffer;
+  length: number;
 }
 
 /**
- * Window buffers taken again once every cluster cut from them is consumed. Buffers allocated
- * afresh for each window (and each compressed frame, see MemberPool) are external memory that V8
- * collects with full mark-compacts: with the build's heap around it, 20 of them doubled the
- * export of the Debian guest's disk (1.6 s to 2.8 s with a 90 MB heap beside it).
+ * The windows of the disk that hold data, in guest order. Only the data extents are read: the
+ * rest of a window is zero-filled, and a window without any data is never produced.
  */
-class WindowPool {
-  private readonly free: Buffer[] = [];
-  take(start: number, length: number): Window {
-    const whole = this.free.pop() ?? Buffer.allocUnsafeSlow(WINDOW);
-    const buf = whole.subarray(0, length);
-    // Only the data extents are read into it: everything else must read as zeros.
-    buf.fill(0);
-    return { start, buf, whole, users: 0, cut: false };
-  }
-  /** One of the window's clusters is consumed (or, with none left to cut, the window is done). */
-  release(w: Window, cluster: boolean): void {
-    if (cluster) w.users--;
-    if (w.cut && w.users === 0) this.free.push(w.whole);
-  }
-}
-
-/** The disk's clusters that are not all zeros, in guest order, read window by window. */
-async function* nonZeroClusters(map: GuestDataMap, pool: WindowPool, signal: AbortSignal, onRead: (guestOffset: number) => void): AsyncGenerator<GuestCluster> {
+async function* dataWindows(map: GuestDataMap, take: () => ArrayBuffer, signal: AbortSignal): AsyncGenerator<DataWindow> {
   const handles = new Map<string, FileHandle>();
-  const zero = Buffer.alloc(CLUSTER_SIZE);
+  // The last window stops at the last cluster, zero-padded as QEMU pads it.
+  const diskEnd = roundUp(map.virtualSize, CLUSTER_SIZE);
   try {
-    let window: Window | undefined;
-    const cut = function* (w: Window) {
-      for (let at = 0; at < w.buf.length; at += CLUSTER_SIZE) {
-        const data = w.buf.subarray(at, at + CLUSTER_SIZE);
-        if (data.equals(zero)) continue;
-        w.users++;
-        yield { index: (w.start + at) / CLUSTER_SIZE, data, window: w };
-      }
-      w.cut = true;
-      pool.release(w, false);
-    };
+    let window: DataWindow | undefined;
     for (const e of map.extents) {
       let handle = handles.get(e.file);
       if (!handle) handles.set(e.file, (handle = await open(e.file, 'r')));
@@ -148,17 +107,16 @@ async function* nonZeroClusters(map: GuestDataMap, pool: WindowPool, signal: Abo
         if (signal.aborted) throw abortReason(signal);
         const start = Math.floor(pos / WINDOW) * WINDOW;
         if (window?.start !== start) {
-          if (window) yield* cut(window);
-          onRead(start);
-          // The last window stops at the last cluster, zero-padded as QEMU pads it.
-          window = pool.take(start, Math.min(WINDOW, roundUp(map.virtualSize, CLUSTER_SIZE) - start));
+          if (window) yield window;
+          window = { start, buf: take(), length: Math.min(WINDOW, diskEnd - start) };
+          new Uint8Array(window.buf, 0, window.length).fill(0);
         }
-        const end = Math.min(e.start + e.length, start + window.buf.length);
-        await readFully(handle, window.buf, pos - start, end - pos, e.offset + (pos - e.start), e.file);
+        const end = Math.min(e.start + e.length, start + window.length);
+        await readFully(handle, Buffer.from(window.buf, 0, window.length), pos - start, end - pos, e.offset + (pos - e.start), e.file);
         pos = end;
       }
     }
-    if (window) yield* cut(window);
+    if (window) yield window;
   } finally {
     for (const h of handles.values()) await h.close();
   }
@@ -176,19 +134,20 @@ async function readFully(handle: FileHandle, buf: Buffer, at: number, length: nu
 class HostWriter {
   pos: number;
   private batch: Buffer[] = [];
+  private releases: (() => void)[] = [];
   private batchStart: number;
   private batchBytes = 0;
   constructor(
     private readonly handle: FileHandle,
     start: number,
-    /** Takes back the pooled frames once written. */
-    private readonly written: (buf: Buffer) => void,
   ) {
     this.pos = start;
     this.batchStart = start;
   }
-  async put(bytes: Buffer): Promise<void> {
+  /** `bytes` is not copied: `written` says when its memory may be used again. */
+  async put(bytes: Buffer, written?: () => void): Promise<void> {
     this.batch.push(bytes);
+    if (written) this.releases.push(written);
     this.batchBytes += bytes.length;
     this.pos += bytes.length;
     if (this.batchBytes >= WRITE_BATCH) await this.flush();
@@ -205,9 +164,10 @@ class HostWriter {
       const data = Buffer.concat(this.batch, this.batchBytes);
       while (done < data.length) done += (await this.handle.write(data, done, data.length - done, this.batchStart + done)).bytesWritten;
     }
-    for (const b of this.batch) this.written(b);
+    for (const release of this.releases) release();
     this.batchStart = this.pos;
     this.batch = [];
+    this.releases = [];
     this.batchBytes = 0;
   }
 }
@@ -236,37 +196,80 @@ export async function writeCompressedQcow2(req: WriteCompressedQcow2Request): Pr
   };
 
   const handle = await open(req.destination, 'w');
-  // Frames are copied into slabs used again once written (WindowPool says why).
-  const frames = new MemberPool(FRAME_SLAB, FRAME_SLABS_KEPT);
-  const compress = blockCompressor('zstd', ZSTD_LEVEL, CLUSTER_SIZE, frames, CLUSTER_BITS);
+  const compressor = new ClusterCompressor({ clusterSize: CLUSTER_SIZE, level: ZSTD_LEVEL, windowLog: CLUSTER_BITS, windowSize: WINDOW });
   try {
-    const out = new HostWriter(handle, CLUSTER_SIZE, (b) => frames.give(b));
-    const pool = new WindowPool();
-    // Clusters leave the compressor in the order they went in; this queue pairs them up again.
-    const queued: GuestCluster[] = [];
-    const source = async function* () {
-      for await (const c of nonZeroClusters(map, pool, signal, (at) => req.onProgress?.(at))) {
-        queued.push(c);
-        yield c.data;
+    const out = new HostWriter(handle, CLUSTER_SIZE);
+    // Two windows per thread: one being compressed, one read and waiting, so no thread idles
+    // while the oldest window is written.
+    const inFlight = compressor.threads * 2;
+    const pending: { start: number; answer: Promise<CompressedWindow> }[] = [];
+    const windows = dataWindows(map, () => compressor.takeWindow(), signal);
+    let exhausted = false;
+    try {
+      for (;;) {
+        while (!exhausted && pending.length < inFlight) {
+          const next = await windows.next();
+          if (next.done) {
+            exhausted = true;
+            break;
+          }
+          req.onProgress?.(next.value.start);
+          const answer = compressor.compress(next.value.buf, next.value.length);
+          // Observed in its turn below; until then a failure must not count as unhandled.
+          answer.catch(() => undefined);
+          pending.push({ start: next.value.start, answer });
+        }
+        const oldest = pending.shift();
+        if (!oldest) break;
+        const done = await oldest.answer;
+        if (signal.aborted) throw abortReason(signal);
+        await placeWindow(oldest.start, done);
       }
-    };
-    for await (const frame of compressInOrder(source(), compress, defaultConcurrency())) {
-      const cluster = queued.shift();
-      if (!cluster) throw new Error('compressed qcow2: more compressed clusters than clusters read');
-      if (frame.length < CLUSTER_SIZE) {
-        setEntry(cluster.index, compressedEntry(out.pos, frame.length));
-        count(out.pos, out.pos + frame.length - 1);
-        await out.put(frame);
-      } else {
-        // Stored as it is, which needs a whole host cluster of its own.
-        frames.give(frame);
-        await out.padTo(CLUSTER_SIZE);
-        setEntry(cluster.index, BigInt(out.pos) | QCOW_OFLAG_COPIED);
-        count(out.pos, out.pos + CLUSTER_SIZE - 1);
-        await out.put(Buffer.from(cluster.data));
-      }
-      pool.release(cluster.window, true);
+    } finally {
+      // Closes the disk's files when the loop stops early.
+      if (!exhausted) await windows.return(undefined);
     }
+
+    /** Lays out one window's clusters: compressed ones packed, stored ones at a cluster boundary. */
+    async function placeWindow(start: number, w: CompressedWindow): Promise<void> {
+      const frames = Buffer.from(w.frames, 0, w.framesLength);
+      // The frames buffer goes back to the compressor once every run of it has been written.
+      let runs = 1;
+      const written = () => {
+        if (--runs === 0) compressor.giveFrames(w.frames);
+      };
+      let runStart = 0;
+      let at = 0;
+      const putRun = async () => {
+        if (at === runStart) return;
+        runs++;
+        await out.put(frames.subarray(runStart, at), written);
+        runStart = at;
+      };
+      for (let i = 0; i < w.sizes.length; i++) {
+        const size = w.sizes[i]!;
+        if (size === ZERO_CLUSTER) continue;
+        const index = start / CLUSTER_SIZE + i;
+        if (size === STORE_CLUSTER) {
+          await putRun();
+          // Stored as it is, which needs a whole host cluster of its own.
+          await out.padTo(CLUSTER_SIZE);
+          setEntry(index, BigInt(out.pos) | QCOW_OFLAG_COPIED);
+          count(out.pos, out.pos + CLUSTER_SIZE - 1);
+          await out.put(Buffer.from(Buffer.from(w.window, i * CLUSTER_SIZE, CLUSTER_SIZE)));
+          continue;
+        }
+        // The position this frame will have once the run before it is put.
+        const host = out.pos + (at - runStart);
+        setEntry(index, compressedEntry(host, size));
+        count(host, host + size - 1);
+        at += size;
+      }
+      await putRun();
+      written();
+      compressor.giveWindow(w.window);
+    }
+
     if (signal.aborted) throw abortReason(signal);
     await out.padTo(CLUSTER_SIZE);
 
@@ -299,7 +302,7 @@ export async function writeCompressedQcow2(req: WriteCompressedQcow2Request): Pr
     await handle.write(header, 0, header.length, 0);
     req.onProgress?.(map.virtualSize);
   } finally {
-    compress.close?.();
+    await compressor.close();
     await handle.close();
   }
 }

@@ -286,12 +286,7 @@ class MemberStream {
   }
 }
 
-/**
- * `zstdWindowLog` caps a zstd frame's window (ZSTD_c_windowLog): a frame made without a known
- * size announces the level's window (2 MiB at level 3), and a decoder sets aside that much for
- * every frame it reads, where the block itself is all it ever needs.
- */
-export function blockCompressor(compression: Compression, level: number, blockSize: number, members?: MemberPool, zstdWindowLog?: number): BlockCompressor {
+export function blockCompressor(compression: Compression, level: number, blockSize: number, members?: MemberPool): BlockCompressor {
   // One stream per block in flight (gzip's with its probe), each kept for block after block.
   interface Slot {
     members: MemberStream;
@@ -312,7 +307,6 @@ export function blockCompressor(compression: Compression, level: number, blockSi
               params: {
                 [zlib.constants.ZSTD_c_compressionLevel]: level,
                 [zlib.constants.ZSTD_c_checksumFlag]: 1,
-                ...(zstdWindowLog !== undefined ? { [zlib.constants.ZSTD_c_windowLog]: zstdWindowLog } : {}),
               },
             }) as zlib.ZstdCompress & zlib.ZlibReset,
             'zstd',

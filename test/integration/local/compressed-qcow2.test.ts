@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -100,6 +100,31 @@ describe('compressed qcow2 writer (real qemu-img checks every image)', () => {
     expect(report['compressed-clusters']).toBe(4);
     expect(qemuImg('info', out).out).toMatch(/compression type: zstd/);
     expect(qemuImg('compare', '-f', 'raw', '-F', 'qcow2', source, out).out).toContain('Images are identical.');
+  });
+
+  it('an abort part way stops the export and ends its compression threads', async () => {
+    const source = path.join(tmp, 'abort.raw');
+    rawImage(source, 64 * MiB, [{ at: 0, bytes: pieceBytes({ length: 48 * MiB, kind: 'pattern', seed: 11 }) }]);
+    const map = await mapOf(source);
+    // Threads of this process (the thread pool is started by the reads above already).
+    const threads = () => readdirSync('/proc/self/task').length;
+    const before = threads();
+    const controller = new AbortController();
+    let seenThreads = 0;
+    const out = path.join(tmp, 'abort.qcow2');
+    const run = writeCompressedQcow2({
+      map,
+      destination: out,
+      signal: controller.signal,
+      onProgress: (at) => {
+        seenThreads = Math.max(seenThreads, threads());
+        if (at >= 8 * MiB) controller.abort(new Error('stopped by the test'));
+      },
+    });
+    await expect(run).rejects.toThrow(/stopped by the test/);
+    // The workers were running (the count rose), and are gone once the export has returned.
+    expect(seenThreads).toBeGreaterThan(before);
+    await expect.poll(threads, { timeout: 5_000 }).toBeLessThanOrEqual(before);
   });
 
   it('spans several L2 tables on a large sparse disk', async () => {
