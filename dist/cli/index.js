@@ -8,8 +8,8 @@ import "../shared/chunk-U4LSYZ75.js";
 
 // src/cli/entry.ts
 exitUnlessSupportedNode("ruddervirt", `run it with Node 24, for example: npx -y node@24 ${commandLine(process.argv.slice(1))}`);
-var { runEngineHelperIfAsked } = await import("../shared/helper-process-E643SYPP.js");
-if (!await runEngineHelperIfAsked()) await (await import("../shared/main-KDOMCQ7G.js")).main();
+var { runEngineHelperIfAsked } = await import("../shared/helper-process-AUQFFMFQ.js");
+if (!await runEngineHelperIfAsked()) await (await import("../shared/main-MWVQFS4A.js")).main();
 function commandLine(args) {
   return args.map((a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
 }

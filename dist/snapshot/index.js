@@ -2,9 +2,9 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runActionEntry
-} from "../shared/chunk-JJ52Z6QX.js";
+} from "../shared/chunk-4DF7A6QY.js";
 import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/snapshot/main-entry.ts
-await runActionEntry(() => import("../shared/main-6QIGHV5S.js"));
+await runActionEntry(() => import("../shared/main-CM7LOY4K.js"));

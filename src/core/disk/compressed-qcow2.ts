@@ -19,6 +19,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { abortReason } from '../abort.js';
+import { compressInOrder } from '../oci/block-compressor.js';
 import { ClusterCompressor, STORE_CLUSTER, ZERO_CLUSTER, type CompressedWindow } from './cluster-compressor.js';
 import type { GuestDataMap } from './guest-data-map.js';
 
@@ -202,32 +203,16 @@ export async function writeCompressedQcow2(req: WriteCompressedQcow2Request): Pr
     // Two windows per thread: one being compressed, one read and waiting, so no thread idles
     // while the oldest window is written.
     const inFlight = compressor.threads * 2;
-    const pending: { start: number; answer: Promise<CompressedWindow> }[] = [];
-    const windows = dataWindows(map, () => compressor.takeWindow(), signal);
-    let exhausted = false;
-    try {
-      for (;;) {
-        while (!exhausted && pending.length < inFlight) {
-          const next = await windows.next();
-          if (next.done) {
-            exhausted = true;
-            break;
-          }
-          req.onProgress?.(next.value.start);
-          const answer = compressor.compress(next.value.buf, next.value.length);
-          // Observed in its turn below; until then a failure must not count as unhandled.
-          answer.catch(() => undefined);
-          pending.push({ start: next.value.start, answer });
-        }
-        const oldest = pending.shift();
-        if (!oldest) break;
-        const done = await oldest.answer;
-        if (signal.aborted) throw abortReason(signal);
-        await placeWindow(oldest.start, done);
+    const windows = async function* () {
+      for await (const w of dataWindows(map, () => compressor.takeWindow(), signal)) {
+        req.onProgress?.(w.start);
+        yield w;
       }
-    } finally {
-      // Closes the disk's files when the loop stops early.
-      if (!exhausted) await windows.return(undefined);
+    };
+    const compressed = compressInOrder(windows(), async (w: DataWindow) => ({ start: w.start, ...(await compressor.compress(w.buf, w.length)) }), inFlight);
+    for await (const done of compressed) {
+      if (signal.aborted) throw abortReason(signal);
+      await placeWindow(done.start, done);
     }
 
     /** Lays out one window's clusters: compressed ones packed, stored ones at a cluster boundary. */

@@ -402,14 +402,14 @@ export function defaultConcurrency(): number {
  * Memory stays at about concurrency × 2 blocks: a new block is read only when a slot frees up and
  * the consumer has taken the oldest result.
  */
-export async function* compressInOrder(
-  blocks: AsyncIterable<Buffer>,
-  compress: BlockCompressor,
+export async function* compressInOrder<In = Buffer, Out = Buffer>(
+  blocks: AsyncIterable<In>,
+  compress: (block: In) => Promise<Out>,
   concurrency: number,
   /** Called with each input block once it has been compressed, so its memory can be reused. */
-  onCompressed?: (block: Buffer) => void,
-): AsyncGenerator<Buffer> {
-  const pending: Promise<Buffer>[] = [];
+  onCompressed?: (block: In) => void,
+): AsyncGenerator<Out> {
+  const pending: Promise<Out>[] = [];
   const source = blocks[Symbol.asyncIterator]();
   let exhausted = false;
   try {
