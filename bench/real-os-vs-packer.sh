@@ -121,6 +121,18 @@
 # the guest seconds, beyond the job's own `cloud-init status`, but the host's speed changed within
 # minutes and one round apart the pairs disagree: unexplained.
 #
+# 2026-12-07, late evening, both guests' journals side by side (a provisioner printing
+# `journalctl -o short-monotonic`, one pair): sshd listening at uptime 31.1 / 30.7 s, our login at
+# 32.4 s, Packer's at 39.1 s; cloud-config's Python started at 37.5 / 33.3 s and cloud-init finished
+# at 45.3 / 41.0 s, because our job's `cloud-init status --wait` shared the vCPU with it; yet the first
+# provisioner's sudo session closed at 46.1 / 45.8 s under both. The guest does the same work in
+# either order. Our node process used 0.07 s of CPU from QEMU's start to the login; QEMU ~1.06
+# cores throughout. So what is ours is the time after the guest: export, checksum, SBOM. The export
+# now compresses on worker threads, a 2 MiB window per task (src/core/disk/cluster-compressor.ts:
+# 1.1-1.3 s in a build, was 2.0-2.3 s on libuv's pool a 64 KiB cluster at a time), and SFTP uploads
+# pipeline their requests (file provisioner 0.28 -> 0.15 s). Fresh clone, load 1.1-2.1, 5 runs:
+# 58.7 s vs 69.1 s, 0.85 (pair by pair 0.72-0.93; cloud-init done at uptime 45.7 / 45.0 s).
+#
 # Usage: bench/real-os-vs-packer.sh [RUNS]   (default 1 run each, alternating ours/Packer)
 #        RUDDERVIRT_CLI=/path/to/cli/index.js runs another bundle than dist/
 set -euo pipefail
