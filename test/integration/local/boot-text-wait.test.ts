@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Vm } from '../../../src/core/config/model.js';
 import type { VmHandle } from '../../../src/core/engine.js';
@@ -58,6 +59,51 @@ async function boot(name: string, vm: Vm): Promise<{ handle: VmHandle; logDir: s
   return { handle, logDir, engine };
 }
 
+/**
+ * The VM's VNC stream with the server's answers held back `delayMs` once the first screen is asked
+ * for (a FramebufferUpdateRequest, RFB message type 3, 10 bytes). A QEMU too busy to answer within
+ * one poll, as under TCG on a loaded runner, cannot be arranged on demand: this delay stands in.
+ */
+function slowScreens(handle: VmHandle, delayMs: number): VmHandle {
+  const delayed = (server: Duplex): Duplex => {
+    let asked = false;
+    let order = Promise.resolve();
+    const client = new Duplex({
+      write(chunk: Buffer, _encoding, done) {
+        if (chunk.length === 10 && chunk[0] === 3) asked = true;
+        server.write(chunk, done);
+      },
+      read() {},
+      final(done) {
+        server.end();
+        done();
+      },
+      destroy(err, done) {
+        server.destroy();
+        done(err);
+      },
+    });
+    server.on('data', (data: Buffer) => {
+      if (!asked) {
+        client.push(data);
+        return;
+      }
+      const due = Date.now() + delayMs;
+      order = order.then(() => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())))).then(() => void client.push(data));
+    });
+    server.on('end', () => void order.then(() => client.push(null)));
+    server.on('error', (err) => client.destroy(err));
+    return client;
+  };
+  return new Proxy(handle, {
+    get(target, key) {
+      if (key === 'openVnc') return async (signal: AbortSignal) => delayed(await target.openVnc(signal));
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 describe('text waits on the real test guest', () => {
   it("<wait 'boot:'> types at syslinux's prompt with no bootWait; <waitSerial> sees the guest boot", async () => {
     const vm = vmOf({
@@ -83,6 +129,29 @@ describe('text waits on the real test guest', () => {
       expect(readFileSync(path.join(logDir, 'bootcommand-01.txt'), 'utf8')).toMatch(/boot ?:/i);
       expect(existsSync(path.join(logDir, 'bootcommand-03.txt'))).toBe(true);
       console.log(`typed after <wait 'boot:'> and saw the guest boot in ${seconds.toFixed(1)} s`);
+    } finally {
+      await handle.stop();
+      await engine.close();
+    }
+    expect(qemuProcessesMentioning(tmp)).toEqual([]);
+  }, 300_000);
+
+  it('a VNC server slower to send the first screen than one poll still gets its wait (answers held back 1.5 s)', async () => {
+    const vm = vmOf({
+      name: 'slowvnc',
+      source: { kind: 'path', path: image },
+      disks: [{ name: 'root', sizeBytes: 256 * 1024 * 1024, bus: 'virtio' }],
+      communicator: communicator({ type: 'none' }),
+      bootWait: -1,
+      bootTextTimeout: 120_000,
+      bootCommand: ["<wait 'boot:'>", 'guest<enter>', "<waitSerial 'guest: modules loaded'>"],
+    });
+    const { handle, logDir, engine } = await boot('slowvnc', vm);
+    const { logger, lines } = memoryLogger();
+    try {
+      await typeBootCommand({ vm, handle: slowScreens(handle, 1500), logDir, logger, signal: AbortSignal.timeout(240_000) });
+      expect(lines.join('\n')).toMatch(/screen text \/boot:\/ appeared after/);
+      expect(readFileSync(path.join(logDir, 'serial.log'), 'latin1')).toMatch(/guest: modules loaded/);
     } finally {
       await handle.stop();
       await engine.close();

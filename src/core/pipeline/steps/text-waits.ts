@@ -126,7 +126,10 @@ export class TextWaiter {
       for (;;) {
         const remaining = deadline - Date.now();
         if (remaining <= 0) break;
-        const pixels = await vnc.capture({ incremental, timeoutMs: Math.min(SCREEN_POLL_MS, remaining), signal: timedOut });
+        // An incremental request is held until the screen changes, so its silence only means "no
+        // change". The first, whole-screen request is always answered, but a busy QEMU (TCG on a
+        // loaded runner) can take longer than a poll to do so: it may take the whole wait.
+        const pixels = await vnc.capture({ incremental, timeoutMs: incremental ? Math.min(SCREEN_POLL_MS, remaining) : remaining, signal: timedOut });
         incremental = true;
         const { text, cached, source } = await raceAbort(reader.read(pixels), timedOut);
         last = { pixels, text };

@@ -4,11 +4,11 @@ import {
   runStage,
   sshHint,
   stageEngine
-} from "./chunk-GKC5VA7V.js";
+} from "./chunk-NKH647RH.js";
 import {
   logArtifactInputs,
   startBuildLog
-} from "./chunk-6L3BYB4M.js";
+} from "./chunk-6WJNFXZH.js";
 import {
   selectVm
 } from "./chunk-ZZVCVOQK.js";
@@ -40,11 +40,11 @@ import "./chunk-7JDLV63C.js";
 import {
   resolveSourceChecksums
 } from "./chunk-IS5JQAUT.js";
-import "./chunk-G6Y5ARI3.js";
+import "./chunk-3X4R3CHY.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
-import "./chunk-D6BDWML4.js";
+import "./chunk-AIFBTII2.js";
 import "./chunk-DG6KHQHA.js";
 import "./chunk-YA6WJ4HS.js";
 import "./chunk-UF5DILBV.js";

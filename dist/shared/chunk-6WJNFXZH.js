@@ -9,7 +9,7 @@ import {
   FAILURE_SCREENSHOT,
   SERIAL_TAIL_FILE,
   textFileFor
-} from "./chunk-D6BDWML4.js";
+} from "./chunk-AIFBTII2.js";
 
 // src/actions/toolkit/failure-report.ts
 import { readdir, readFile } from "node:fs/promises";

@@ -107,7 +107,7 @@ var TextWaiter = class {
       for (; ; ) {
         const remaining = deadline - Date.now();
         if (remaining <= 0) break;
-        const pixels2 = await vnc.capture({ incremental, timeoutMs: Math.min(SCREEN_POLL_MS, remaining), signal: timedOut });
+        const pixels2 = await vnc.capture({ incremental, timeoutMs: incremental ? Math.min(SCREEN_POLL_MS, remaining) : remaining, signal: timedOut });
         incremental = true;
         const { text, cached, source } = await raceAbort(reader.read(pixels2), timedOut);
         last = { pixels: pixels2, text };

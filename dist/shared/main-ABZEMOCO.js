@@ -4,7 +4,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-OAWAPBV6.js";
+} from "./chunk-ESO5RYD5.js";
 import {
   loadBuildForAction
 } from "./chunk-USVA4TUM.js";
@@ -31,12 +31,12 @@ import "./chunk-7JDLV63C.js";
 import {
   readOutputs
 } from "./chunk-TKDPPNR4.js";
-import "./chunk-WDHGSMVZ.js";
-import "./chunk-G6Y5ARI3.js";
+import "./chunk-X6X3A5X6.js";
+import "./chunk-3X4R3CHY.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
-import "./chunk-D6BDWML4.js";
+import "./chunk-AIFBTII2.js";
 import "./chunk-DG6KHQHA.js";
 import "./chunk-YA6WJ4HS.js";
 import "./chunk-UF5DILBV.js";

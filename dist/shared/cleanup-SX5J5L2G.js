@@ -3,8 +3,8 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   forgetAbandoned,
   readAbandoned
-} from "./chunk-DW52DO7H.js";
-import "./chunk-D6BDWML4.js";
+} from "./chunk-OMPUPXH3.js";
+import "./chunk-AIFBTII2.js";
 import "./chunk-DG6KHQHA.js";
 import {
   parseCommandArgs

@@ -2,7 +2,7 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   FAILURE_SCREENSHOT
-} from "./chunk-D6BDWML4.js";
+} from "./chunk-AIFBTII2.js";
 
 // src/cli/abandoned.ts
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";

@@ -6,7 +6,7 @@ import {
   createPhaseRunner,
   maskSecretsInFile,
   runVmSteps
-} from "./chunk-G6Y5ARI3.js";
+} from "./chunk-3X4R3CHY.js";
 import {
   ownerAlive,
   processStartTime

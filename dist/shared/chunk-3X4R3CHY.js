@@ -15,7 +15,7 @@ import {
   bootCommandFields,
   captureFailure,
   typeBootCommand
-} from "./chunk-D6BDWML4.js";
+} from "./chunk-AIFBTII2.js";
 import {
   outputFileName
 } from "./chunk-23LGHYNR.js";

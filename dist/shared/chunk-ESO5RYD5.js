@@ -20,7 +20,7 @@ import {
 import {
   outputsToVerify,
   runVerify
-} from "./chunk-WDHGSMVZ.js";
+} from "./chunk-X6X3A5X6.js";
 import {
   createLocalEngine
 } from "./chunk-YA6WJ4HS.js";

@@ -11,13 +11,13 @@ import {
   createWorkFolder,
   keepWorkFolder,
   sweepStaleWorkFolders
-} from "./chunk-WDHGSMVZ.js";
+} from "./chunk-X6X3A5X6.js";
 import {
   createPhaseRunner,
   maskSecretsInFolder,
   outputImagePath,
   runVmSteps
-} from "./chunk-G6Y5ARI3.js";
+} from "./chunk-3X4R3CHY.js";
 import {
   writeSha256File
 } from "./chunk-K5YCSMLN.js";

@@ -5,7 +5,7 @@ import {
   readFailure,
   startBuildLog,
   uploadLogsIfWanted
-} from "./chunk-6L3BYB4M.js";
+} from "./chunk-6WJNFXZH.js";
 import {
   selectVm
 } from "./chunk-ZZVCVOQK.js";
@@ -34,7 +34,7 @@ import {
   createPhaseRunner,
   maskSecretsInFolder,
   runVmSteps
-} from "./chunk-G6Y5ARI3.js";
+} from "./chunk-3X4R3CHY.js";
 import {
   createLocalEngine
 } from "./chunk-YA6WJ4HS.js";

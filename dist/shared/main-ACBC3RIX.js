@@ -5,11 +5,11 @@ import {
   stageVm,
   startStageLog,
   uploadStageLogs
-} from "./chunk-GKC5VA7V.js";
+} from "./chunk-NKH647RH.js";
 import {
   lockedOutputDirectory
 } from "./chunk-BCYS4B3P.js";
-import "./chunk-6L3BYB4M.js";
+import "./chunk-6WJNFXZH.js";
 import "./chunk-ZZVCVOQK.js";
 import {
   loadBuildForAction
@@ -32,11 +32,11 @@ import {
 } from "./chunk-QMTQOFVL.js";
 import "./chunk-U4TFD2UW.js";
 import "./chunk-7JDLV63C.js";
-import "./chunk-G6Y5ARI3.js";
+import "./chunk-3X4R3CHY.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
-import "./chunk-D6BDWML4.js";
+import "./chunk-AIFBTII2.js";
 import "./chunk-DG6KHQHA.js";
 import "./chunk-YA6WJ4HS.js";
 import "./chunk-UF5DILBV.js";

@@ -22,7 +22,7 @@ var commands = [
   {
     name: "build",
     summary: "Build the images a build file describes (QEMU here, or KubeVirt)",
-    load: async () => (await import("./build-YQE6FOGG.js")).buildCommand
+    load: async () => (await import("./build-GUASVVXB.js")).buildCommand
   },
   {
     name: "validate",
@@ -32,7 +32,7 @@ var commands = [
   {
     name: "verify",
     summary: "Boot a build's images as new VMs and run their verify checks over SSH",
-    load: async () => (await import("./verify-LRAKJKHH.js")).verifyCommand
+    load: async () => (await import("./verify-TYSVTMDT.js")).verifyCommand
   },
   {
     name: "boot-command",
@@ -67,7 +67,7 @@ var commands = [
   {
     name: "cleanup",
     summary: "Stop and remove the VMs a build left for debugging (--on-error abort)",
-    load: async () => (await import("./cleanup-AKU4YUIN.js")).cleanupCommand
+    load: async () => (await import("./cleanup-SX5J5L2G.js")).cleanupCommand
   },
   {
     name: "schema",

@@ -7,8 +7,8 @@ import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-WDHGSMVZ.js";
-import "./chunk-G6Y5ARI3.js";
+} from "./chunk-X6X3A5X6.js";
+import "./chunk-3X4R3CHY.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {
@@ -27,8 +27,8 @@ import {
 import {
   describeAbandoned,
   recordAbandoned
-} from "./chunk-DW52DO7H.js";
-import "./chunk-D6BDWML4.js";
+} from "./chunk-OMPUPXH3.js";
+import "./chunk-AIFBTII2.js";
 import "./chunk-DG6KHQHA.js";
 import {
   parseCommandArgs,

@@ -7,7 +7,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-OAWAPBV6.js";
+} from "./chunk-ESO5RYD5.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
@@ -19,7 +19,7 @@ import {
   readFailure,
   startBuildLog,
   uploadLogsIfWanted
-} from "./chunk-6L3BYB4M.js";
+} from "./chunk-6WJNFXZH.js";
 import {
   allVms,
   filterBuild
@@ -64,15 +64,15 @@ import "./chunk-YCUA3BH2.js";
 import {
   LayerHistory,
   runBuild
-} from "./chunk-J46OVFHK.js";
+} from "./chunk-JHUP7QM7.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
-import "./chunk-WDHGSMVZ.js";
-import "./chunk-G6Y5ARI3.js";
+import "./chunk-X6X3A5X6.js";
+import "./chunk-3X4R3CHY.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
-import "./chunk-D6BDWML4.js";
+import "./chunk-AIFBTII2.js";
 import "./chunk-DG6KHQHA.js";
 import "./chunk-YA6WJ4HS.js";
 import "./chunk-UF5DILBV.js";
