@@ -2,9 +2,9 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runActionEntry
-} from "../shared/chunk-4DF7A6QY.js";
+} from "../shared/chunk-ZEBEW4VM.js";
 import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/import-source/main-entry.ts
-await runActionEntry(() => import("../shared/main-BNEXJN6E.js"));
+await runActionEntry(() => import("../shared/main-DVHVCBVM.js"));
