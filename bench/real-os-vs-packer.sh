@@ -132,6 +132,11 @@
 # 1.1-1.3 s in a build, was 2.0-2.3 s on libuv's pool a 64 KiB cluster at a time), and SFTP uploads
 # pipeline their requests (file provisioner 0.28 -> 0.15 s). Fresh clone, load 1.1-2.1, 5 runs:
 # 58.7 s vs 69.1 s, 0.85 (pair by pair 0.72-0.93; cloud-init done at uptime 45.7 / 45.0 s).
+# An hour later (the export capped at 8 threads since: no change on 2 cores), load 1.0-1.8:
+# 64.2 s vs 70.6 s, 0.91 (pair by pair 0.71-1.13); to SSH 36.6 / 40.0, provision 21.2 / 15.0,
+# export 1.3 / 14.0; cloud-init done at uptime 50.8 / 45.3 s. The guest ran slower under ours in
+# that series (its first provisioner ended about 3 s later in guest time), the other way round in
+# the one before: within the host's noise, which a 5-run median does not remove.
 #
 # Usage: bench/real-os-vs-packer.sh [RUNS]   (default 1 run each, alternating ours/Packer)
 #        RUDDERVIRT_CLI=/path/to/cli/index.js runs another bundle than dist/
