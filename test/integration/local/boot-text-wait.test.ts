@@ -45,6 +45,19 @@ function qemuProcessesMentioning(marker: string): number[] {
   });
 }
 
+/** The test guest with no bootWait and no communicator: only its boot command's waits matter. */
+function textWaitVm(name: string, bootTextTimeout: number, bootCommand: string[]): Vm {
+  return vmOf({
+    name,
+    source: { kind: 'path', path: image },
+    disks: [{ name: 'root', sizeBytes: 256 * 1024 * 1024, bus: 'virtio' }],
+    communicator: communicator({ type: 'none' }),
+    bootWait: -1,
+    bootTextTimeout,
+    bootCommand,
+  });
+}
+
 async function boot(name: string, vm: Vm): Promise<{ handle: VmHandle; logDir: string; engine: LocalEngine }> {
   const engine = new LocalEngine({ runtimeRoot: path.join(tmp, 'run'), portLockDir: path.join(tmp, 'locks'), cacheDir: path.join(tmp, 'cache') });
   const logDir = path.join(tmp, name, 'logs');
@@ -106,15 +119,7 @@ function slowScreens(handle: VmHandle, delayMs: number): VmHandle {
 
 describe('text waits on the real test guest', () => {
   it("<wait 'boot:'> types at syslinux's prompt with no bootWait; <waitSerial> sees the guest boot", async () => {
-    const vm = vmOf({
-      name: 'textwait',
-      source: { kind: 'path', path: image },
-      disks: [{ name: 'root', sizeBytes: 256 * 1024 * 1024, bus: 'virtio' }],
-      communicator: communicator({ type: 'none' }),
-      bootWait: -1,
-      bootTextTimeout: 120_000,
-      bootCommand: ["<wait 'boot:'>", 'guest<enter>', "<waitSerial 'guest: modules loaded'>"],
-    });
+    const vm = textWaitVm('textwait', 120_000, ["<wait 'boot:'>", 'guest<enter>', "<waitSerial 'guest: modules loaded'>"]);
     const { handle, logDir, engine } = await boot('ok', vm);
     const { logger, lines } = memoryLogger();
     try {
@@ -137,15 +142,7 @@ describe('text waits on the real test guest', () => {
   }, 300_000);
 
   it('a VNC server slower to send the first screen than one poll still gets its wait (answers held back 1.5 s)', async () => {
-    const vm = vmOf({
-      name: 'slowvnc',
-      source: { kind: 'path', path: image },
-      disks: [{ name: 'root', sizeBytes: 256 * 1024 * 1024, bus: 'virtio' }],
-      communicator: communicator({ type: 'none' }),
-      bootWait: -1,
-      bootTextTimeout: 120_000,
-      bootCommand: ["<wait 'boot:'>", 'guest<enter>', "<waitSerial 'guest: modules loaded'>"],
-    });
+    const vm = textWaitVm('slowvnc', 120_000, ["<wait 'boot:'>", 'guest<enter>', "<waitSerial 'guest: modules loaded'>"]);
     const { handle, logDir, engine } = await boot('slowvnc', vm);
     const { logger, lines } = memoryLogger();
     try {
@@ -160,15 +157,7 @@ describe('text waits on the real test guest', () => {
   }, 300_000);
 
   it('a text that never shows fails within bootTextTimeout, naming it, quoting the screen and saving it; nothing is left running', async () => {
-    const vm = vmOf({
-      name: 'miss',
-      source: { kind: 'path', path: image },
-      disks: [{ name: 'root', sizeBytes: 256 * 1024 * 1024, bus: 'virtio' }],
-      communicator: communicator({ type: 'none' }),
-      bootWait: -1,
-      bootTextTimeout: 20_000,
-      bootCommand: ["<wait 'boot:'>", "<wait 'no such text on any screen'>", 'guest<enter>'],
-    });
+    const vm = textWaitVm('miss', 20_000, ["<wait 'boot:'>", "<wait 'no such text on any screen'>", 'guest<enter>']);
     const { handle, logDir, engine } = await boot('miss', vm);
     let failure: unknown;
     const started = Date.now();
