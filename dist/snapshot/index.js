@@ -2,9 +2,9 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runActionEntry
-} from "../shared/chunk-ZEBEW4VM.js";
+} from "../shared/chunk-HIM6S2BM.js";
 import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/snapshot/main-entry.ts
-await runActionEntry(() => import("../shared/main-XNZZLCLH.js"));
+await runActionEntry(() => import("../shared/main-YYNJQF5N.js"));

@@ -29,7 +29,7 @@ export const ZERO_CLUSTER = 0;
 export const STORE_CLUSTER = -1;
 
 export interface CompressedWindow {
-  /** The window's bytes, back from the worker; give() it back once done with it. */
+  /** The window's bytes, back from the worker; giveWindow() it once done with it. */
   window: ArrayBuffer;
   /** The compressed clusters' frames, packed in guest order (stored and zero clusters have none). */
   frames: ArrayBuffer;

@@ -203,13 +203,15 @@ export async function writeCompressedQcow2(req: WriteCompressedQcow2Request): Pr
     // Two windows per thread: one being compressed, one read and waiting, so no thread idles
     // while the oldest window is written.
     const inFlight = compressor.threads * 2;
-    const windows = async function* () {
-      for await (const w of dataWindows(map, () => compressor.takeWindow(), signal)) {
+    const windows = dataWindows(map, () => compressor.takeWindow(), signal);
+    const compressed = compressInOrder(
+      windows,
+      async (w: DataWindow) => {
         req.onProgress?.(w.start);
-        yield w;
-      }
-    };
-    const compressed = compressInOrder(windows(), async (w: DataWindow) => ({ start: w.start, ...(await compressor.compress(w.buf, w.length)) }), inFlight);
+        return { start: w.start, ...(await compressor.compress(w.buf, w.length)) };
+      },
+      inFlight,
+    );
     for await (const done of compressed) {
       if (signal.aborted) throw abortReason(signal);
       await placeWindow(done.start, done);
