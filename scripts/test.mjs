@@ -64,6 +64,8 @@ try {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   const skipped = r.numPendingTests + r.numTodoTests;
   summary = `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`;
+  // E.g. the run-wide teardown found what the tests left in their temp folder (test/global-setup.ts).
+  if (code !== 0 && r.numFailedTests === 0) summary += '; vitest failed outside the tests (its error is above)';
   if (recordDurations) writeDurations(r);
   if (r.numTotalTests === 0) {
     console.error('npm test: no test ran');

@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { node24, repoRoot } from '../../helpers/node24.js';
 
@@ -23,8 +24,9 @@ export interface CliRun {
 }
 
 // Builds in tests must not reuse layers from a developer's own cache (or leave entries there).
+// Removed after the file's tests: a vitest worker can end without Node's 'exit' event.
 const testCache = mkdtempSync(path.join(os.tmpdir(), 'rvtest-cache-'));
-process.on('exit', () => rmSync(testCache, { recursive: true, force: true }));
+afterAll(() => rmSync(testCache, { recursive: true, force: true }));
 
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): CliRun {
   const env = { ...process.env, RUDDERVIRT_CACHE_DIR: testCache, ...options.env };
