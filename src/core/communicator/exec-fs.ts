@@ -83,6 +83,10 @@ export class ExecFs implements RemoteFs {
     return { type, mode: modeFor(type, answer[1] === 'x') };
   }
 
+  async remove(file: string, signal?: AbortSignal): Promise<void> {
+    await this.run(`rm -f ${shellQuote(file)}`, `removing ${file}`, signal ? { signal } : {});
+  }
+
   async list(dir: string, signal?: AbortSignal): Promise<RemoteEntry[]> {
     const raw = await this.run(`cd ${shellQuote(dir)} && ${LIST_SCRIPT}`, `listing ${dir}`, signal ? { signal } : {});
     const entries: RemoteEntry[] = [];

@@ -33,4 +33,6 @@ export interface RemoteFs {
   stat(path: string, signal?: AbortSignal): Promise<RemoteStat | undefined>;
   /** The entries of `dir`, without "." and "..". */
   list(dir: string, signal?: AbortSignal): Promise<RemoteEntry[]>;
+  /** Removes the file `file`; nothing at `file` is fine, as with `rm -f`. */
+  remove(file: string, signal?: AbortSignal): Promise<void>;
 }

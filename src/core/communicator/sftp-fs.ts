@@ -126,6 +126,15 @@ export class SftpFs implements RemoteFs {
     }
   }
 
+  /** One REMOVE request: no shell and no `rm` process on the guest, as a command would start. */
+  async remove(file: string): Promise<void> {
+    try {
+      await promised<void>((cb) => this.sftp.unlink(file, (err) => cb(err, undefined)));
+    } catch (err) {
+      if (!isNoSuchFile(err)) throw new Error(`cannot remove ${file}: ${(err as Error).message}`);
+    }
+  }
+
   async list(dir: string): Promise<RemoteEntry[]> {
     const entries = await promised<Array<{ filename: string; attrs: Stats }>>((cb) => this.sftp.readdir(dir, cb));
     const result: RemoteEntry[] = [];

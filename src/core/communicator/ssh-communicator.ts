@@ -198,6 +198,10 @@ export class SshCommunicator implements RemoteCommunicator {
     await this.transfer(`downloading ${remotePath}`, (fs) => downloadRemotePath(fs, remotePath, localPath, { onProgress: this.progress, ...(signal ? { signal } : {}) }));
   }
 
+  async remove(remotePath: string, signal?: AbortSignal): Promise<void> {
+    await this.transfer(`removing ${remotePath}`, (fs) => fs.remove(remotePath, signal));
+  }
+
   /** Which transfer backend this connection uses ("sftp" or "exec"); opens it if needed. */
   async fileTransferKind(): Promise<string> {
     return (await this.remoteFs()).kind;

@@ -36,6 +36,8 @@ export interface RemoteCommunicator {
    * source under its own name.
    */
   downloadPath(remotePath: string, localPath: string, signal?: AbortSignal): Promise<void>;
+  /** Removes a remote file; a file that is not there is fine (`rm -f`). */
+  remove(remotePath: string, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 

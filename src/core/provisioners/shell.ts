@@ -10,7 +10,6 @@ import { mkdtemp, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
-import { shellQuote } from '../communicator/shell-quote.js';
 import { CMD_DISCONNECT, type ExecResult } from '../communicator/types.js';
 import type { ShellProvisioner } from '../config/model.js';
 import type { Logger } from '../log.js';
@@ -154,12 +153,11 @@ function checkResult(p: ShellProvisioner, result: ExecResult, session: RemoteSes
   }
 }
 
-/** `rm -f`; a disconnect here is retried (the guest may be rebooting, as Packer allows). */
+/**
+ * Packer runs `rm -f` here; the communicator removes the file over its transfer channel (SFTP where
+ * the server has it), which spares the guest a shell. A dropped connection is retried by the
+ * caller (the guest may be rebooting, as Packer allows): session.use reconnects first.
+ */
 async function removeRemote(session: RemoteSession, remotePath: string, signal: AbortSignal): Promise<void> {
-  const r = await session.use((comm) => comm.exec(`rm -f ${shellQuote(remotePath)}`, { signal }));
-  if (r.disconnected) {
-    session.markLost();
-    throw new Error('the connection dropped during cleanup');
-  }
-  if (r.exitCode !== 0) throw new Error(`rm -f ${remotePath} exited with ${r.exitCode}`);
+  await session.use((comm) => comm.remove(remotePath, signal));
 }

@@ -191,6 +191,16 @@ describe.each([
     expect(await readFile(path.join(remote, 'plain'), 'utf8')).toBe('x');
   });
 
+  test('remove: a file goes, a missing one is fine, a directory is a clear error and stays', async () => {
+    const target = path.join(remote, 'rm', 'script.sh');
+    await comm.upload(target, 'echo hi\n', 0o755);
+    await comm.remove(target);
+    await expect(stat(target)).rejects.toThrow(/ENOENT/);
+    await comm.remove(target);
+    await expect(comm.remove(path.join(remote, 'rm'))).rejects.toThrow(/rm/);
+    expect((await stat(path.join(remote, 'rm'))).isDirectory()).toBe(true);
+  });
+
   test('upload a file: to a path, and into a folder given with a trailing slash', async () => {
     const file = path.join(tree, '1.txt');
     await comm.uploadPath(file, path.join(remote, 'f', 'renamed.txt'));

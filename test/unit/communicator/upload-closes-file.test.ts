@@ -23,6 +23,7 @@ function remoteThatBreaksAfterOneChunk(): RemoteFs {
     stat: async () => undefined,
     list: async () => [],
     readFile: async () => undefined,
+    remove: async () => undefined,
     writeFile: (_file: string, data: Readable) =>
       new Promise((_resolve, reject) => {
         data.once('data', () => {

@@ -100,6 +100,11 @@ export class FakeWindowsConnection implements RemoteCommunicator {
     this.guest.uploads.set(remotePath, text);
   }
 
+  async remove(remotePath: string): Promise<void> {
+    this.check();
+    this.guest.uploads.delete(remotePath);
+  }
+
   async uploadPath(): Promise<void> {
     throw new Error('fake: not used by the Windows provisioners');
   }

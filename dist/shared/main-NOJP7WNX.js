@@ -7,7 +7,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-5CN5HDR4.js";
+} from "./chunk-BX6ULAZ3.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
@@ -64,11 +64,11 @@ import "./chunk-YCUA3BH2.js";
 import {
   LayerHistory,
   runBuild
-} from "./chunk-5ZXZNABP.js";
+} from "./chunk-MPPMROWQ.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
-import "./chunk-WMNZOKOE.js";
-import "./chunk-BOEN7NSO.js";
+import "./chunk-4CAYXQCL.js";
+import "./chunk-ZEWIFONF.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

@@ -6,7 +6,7 @@ import {
   createPhaseRunner,
   maskSecretsInFile,
   runVmSteps
-} from "./chunk-BOEN7NSO.js";
+} from "./chunk-ZEWIFONF.js";
 import {
   ownerAlive,
   processStartTime

@@ -674,6 +674,9 @@ var ExecFs = class {
     const type = kind === "d" ? "directory" : kind === "f" ? "file" : "other";
     return { type, mode: modeFor(type, answer[1] === "x") };
   }
+  async remove(file, signal) {
+    await this.run(`rm -f ${shellQuote(file)}`, `removing ${file}`, signal ? { signal } : {});
+  }
   async list(dir, signal) {
     const raw = await this.run(`cd ${shellQuote(dir)} && ${LIST_SCRIPT}`, `listing ${dir}`, signal ? { signal } : {});
     const entries = [];
@@ -795,6 +798,14 @@ var SftpFs = class {
     } catch (err) {
       if (isNoSuchFile(err)) return void 0;
       throw err;
+    }
+  }
+  /** One REMOVE request: no shell and no `rm` process on the guest, as a command would start. */
+  async remove(file) {
+    try {
+      await promised((cb) => this.sftp.unlink(file, (err) => cb(err, void 0)));
+    } catch (err) {
+      if (!isNoSuchFile(err)) throw new Error(`cannot remove ${file}: ${err.message}`);
     }
   }
   async list(dir) {
@@ -1115,6 +1126,9 @@ var SshCommunicator = class {
   }
   async downloadPath(remotePath, localPath, signal) {
     await this.transfer(`downloading ${remotePath}`, (fs) => downloadRemotePath(fs, remotePath, localPath, { onProgress: this.progress, ...signal ? { signal } : {} }));
+  }
+  async remove(remotePath, signal) {
+    await this.transfer(`removing ${remotePath}`, (fs) => fs.remove(remotePath, signal));
   }
   /** Which transfer backend this connection uses ("sftp" or "exec"); opens it if needed. */
   async fileTransferKind() {
@@ -1724,12 +1738,7 @@ function checkResult(p, result, session, label) {
   }
 }
 async function removeRemote(session, remotePath, signal) {
-  const r = await session.use((comm) => comm.exec(`rm -f ${shellQuote(remotePath)}`, { signal }));
-  if (r.disconnected) {
-    session.markLost();
-    throw new Error("the connection dropped during cleanup");
-  }
-  if (r.exitCode !== 0) throw new Error(`rm -f ${remotePath} exited with ${r.exitCode}`);
+  await session.use((comm) => comm.remove(remotePath, signal));
 }
 
 // src/core/provisioners/powershell.ts

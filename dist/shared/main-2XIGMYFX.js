@@ -5,7 +5,7 @@ import {
   stageVm,
   startStageLog,
   uploadStageLogs
-} from "./chunk-CIQ7A2BK.js";
+} from "./chunk-LZCU3NXQ.js";
 import {
   lockedOutputDirectory
 } from "./chunk-BCYS4B3P.js";
@@ -32,7 +32,7 @@ import {
 } from "./chunk-QMTQOFVL.js";
 import "./chunk-U4TFD2UW.js";
 import "./chunk-7JDLV63C.js";
-import "./chunk-BOEN7NSO.js";
+import "./chunk-ZEWIFONF.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

@@ -20,7 +20,7 @@ import {
 import {
   outputsToVerify,
   runVerify
-} from "./chunk-WMNZOKOE.js";
+} from "./chunk-4CAYXQCL.js";
 import {
   createLocalEngine
 } from "./chunk-R4AC3DXL.js";

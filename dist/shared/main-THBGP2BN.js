@@ -4,7 +4,7 @@ import {
   runStage,
   stageVm,
   startStageLog
-} from "./chunk-CIQ7A2BK.js";
+} from "./chunk-LZCU3NXQ.js";
 import "./chunk-6WJNFXZH.js";
 import "./chunk-ZZVCVOQK.js";
 import {
@@ -23,7 +23,7 @@ import {
 } from "./chunk-QMTQOFVL.js";
 import "./chunk-U4TFD2UW.js";
 import "./chunk-7JDLV63C.js";
-import "./chunk-BOEN7NSO.js";
+import "./chunk-ZEWIFONF.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

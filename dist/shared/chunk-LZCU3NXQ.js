@@ -34,7 +34,7 @@ import {
   createPhaseRunner,
   maskSecretsInFolder,
   runVmSteps
-} from "./chunk-BOEN7NSO.js";
+} from "./chunk-ZEWIFONF.js";
 import {
   createLocalEngine
 } from "./chunk-R4AC3DXL.js";

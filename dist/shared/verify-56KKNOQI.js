@@ -7,8 +7,8 @@ import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-WMNZOKOE.js";
-import "./chunk-BOEN7NSO.js";
+} from "./chunk-4CAYXQCL.js";
+import "./chunk-ZEWIFONF.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {

@@ -2,15 +2,15 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "./chunk-5ZXZNABP.js";
+} from "./chunk-MPPMROWQ.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
 import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-WMNZOKOE.js";
-import "./chunk-BOEN7NSO.js";
+} from "./chunk-4CAYXQCL.js";
+import "./chunk-ZEWIFONF.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {

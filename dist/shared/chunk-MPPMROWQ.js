@@ -11,13 +11,13 @@ import {
   createWorkFolder,
   keepWorkFolder,
   sweepStaleWorkFolders
-} from "./chunk-WMNZOKOE.js";
+} from "./chunk-4CAYXQCL.js";
 import {
   createPhaseRunner,
   maskSecretsInFolder,
   outputImagePath,
   runVmSteps
-} from "./chunk-BOEN7NSO.js";
+} from "./chunk-ZEWIFONF.js";
 import {
   writeSha256File
 } from "./chunk-K5YCSMLN.js";
