@@ -7,4 +7,4 @@ import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/build-vm/main-entry.ts
-await runActionEntry(() => import("../shared/main-2BJR4UFX.js"));
+await runActionEntry(() => import("../shared/main-GR3ZYLQ4.js"));

@@ -7,4 +7,4 @@ import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/provision/main-entry.ts
-await runActionEntry(() => import("../shared/main-THBGP2BN.js"));
+await runActionEntry(() => import("../shared/main-3XDWKP2W.js"));

@@ -7,4 +7,4 @@ import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/snapshot/main-entry.ts
-await runActionEntry(() => import("../shared/main-2XIGMYFX.js"));
+await runActionEntry(() => import("../shared/main-4HVT42QQ.js"));

@@ -25,6 +25,15 @@ const AFTER_RESET_MS = 250;
  * would; but each one may also be a connection an sshd is slowly starting for.
  */
 const MAX_SILENT = 3;
+/**
+ * With an up-probe port: how long the first SSH connection waits for the probe's answer. A guest
+ * whose firewall drops packets to closed ports (Windows, a firewalld or ufw default) never answers
+ * the probe, and for it SSH connections start after this anyway, held by the forward until its sshd
+ * takes one. A guest that does answer has its network up before its sshd, so this only needs to
+ * outlast the slowest boot to a network (about 25 s for the Debian 12 cloud guest under TCG on a
+ * 2-core host).
+ */
+export const GUEST_UP_WAIT_MS = 45_000;
 /** Bytes a server may send before its banner (RFC 4253 §4.2 allows other lines first). */
 const MAX_PRE_BANNER = 8192;
 
@@ -53,11 +62,15 @@ export interface BannerTarget {
    * A port on the same host that QEMU forwards to a guest port nothing listens on. QEMU's forward
    * completes none of its connections while the guest is down, and keeps retrying each one for 75 s
    * even after we closed it (it reads our end only once the guest has answered), so every SSH
-   * connection opened during boot reaches the guest's sshd later, making it start for nothing.
-   * Probing this port instead costs the guest only a TCP reset, and its first reset says the
-   * guest's network is up: then, and only then, fresh SSH connections are opened.
+   * connection opened during boot reaches the guest's sshd later, making it start for nothing
+   * (measured in the Debian guest's journal: "kex_exchange_identification: Connection closed by
+   * remote host" a second after our login, in the middle of cloud-init's config stage). Probing
+   * this port instead costs the guest only a TCP reset, and its first reset says the guest's network
+   * is up: then, and only then (or after `guestUpWaitMs`), SSH connections are opened.
    */
   guestUpPort?: number;
+  /** How long SSH connections wait for the up-probe's answer; GUEST_UP_WAIT_MS unless given. */
+  guestUpWaitMs?: number;
 }
 
 /**
@@ -68,6 +81,7 @@ export interface BannerTarget {
  */
 export function connectUntilBanner(target: BannerTarget, maxMs: number, signal: AbortSignal, state: BannerProbeState = { reachable: false }): Promise<net.Socket | NoBanner> {
   const { host, port, guestUpPort } = target;
+  const probing = guestUpPort !== undefined && !state.reachable;
   return new Promise((resolve, reject) => {
     // Insertion order is age order: the first is the oldest.
     const silent = new Set<net.Socket>();
@@ -81,6 +95,7 @@ export function connectUntilBanner(target: BannerTarget, maxMs: number, signal: 
       settled = true;
       clearTimeout(deadline);
       clearTimeout(nextOpen);
+      clearTimeout(unprobed);
       clearInterval(tick);
       signal.removeEventListener('abort', onAbort);
       for (const s of silent) s.destroy();
@@ -97,6 +112,17 @@ export function connectUntilBanner(target: BannerTarget, maxMs: number, signal: 
             finish(() => resolve(waiting ? { kind: 'handshake-timeout', message: `no SSH banner within ${maxMs} ms` } : last!));
           },
           Math.min(maxMs, 2 ** 31 - 1),
+        )
+      : undefined;
+
+    // The guest may drop the up-probe's packets: then SSH connections start anyway, later; within
+    // the time given, so that a short sshTimeout still sees one.
+    const unprobed = probing
+      ? setTimeout(
+          () => {
+            if (!state.reachable && silent.size === 0 && !nextOpen) open();
+          },
+          Math.min(target.guestUpWaitMs ?? GUEST_UP_WAIT_MS, Number.isFinite(maxMs) ? maxMs / 2 : 2 ** 31 - 1),
         )
       : undefined;
 
@@ -177,8 +203,8 @@ export function connectUntilBanner(target: BannerTarget, maxMs: number, signal: 
 
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    open();
-    if (guestUpPort !== undefined && !state.reachable) probeGuest();
+    if (probing) probeGuest();
+    else open();
   });
 }
 

@@ -154,7 +154,7 @@ describe('connecting until the SSH banner of a slow sshd (a TCG guest behind a p
     expect(guest.sshds()).toBe(1);
   });
 
-  it('with an up-probe port: one SSH connection while the guest is down, the next once the probe port answers', async () => {
+  it('with an up-probe port: no SSH connection while the guest is down, the first once the probe port answers', async () => {
     // Every connection QEMU's forward accepts while the guest is down reaches the guest's sshd once
     // it listens, whether we still want it or not (the forward keeps retrying it): count them.
     const t0 = Date.now();
@@ -173,9 +173,35 @@ describe('connecting until the SSH banner of a slow sshd (a TCG guest behind a p
     const state = { reachable: false };
     const s = (await connectUntilBanner({ host: '127.0.0.1', port: sshPort, guestUpPort: probePort }, 10_000, never(), state)) as net.Socket;
     sockets.add(s);
-    expect(heldSsh).toBe(1);
+    expect(heldSsh).toBe(0);
     expect(sshds).toBe(1);
     expect(state.reachable).toBe(true);
     expect(Date.now() - t0).toBeLessThan(sshdAt + 500 + 1000);
+  });
+
+  it('a guest that never answers the up-probe (its firewall drops it): SSH connections start after guestUpWaitMs', async () => {
+    const t0 = Date.now();
+    const openedAt: number[] = [];
+    const sshPort = await listen((s) => {
+      openedAt.push(Date.now() - t0);
+      setTimeout(() => s.destroyed || s.write('SSH-2.0-OpenSSH_for_Windows_9.5\r\n'), 100);
+    });
+    // Accepted and then silent, as QEMU's forward holds a connection the guest never answers.
+    const probePort = await listen(() => {});
+    const state = { reachable: false };
+    const s = (await connectUntilBanner({ host: '127.0.0.1', port: sshPort, guestUpPort: probePort, guestUpWaitMs: 600 }, 10_000, never(), state)) as net.Socket;
+    sockets.add(s);
+    expect(openedAt).toHaveLength(1);
+    expect(openedAt[0]).toBeGreaterThanOrEqual(590);
+    expect(await firstBytes(s)).toMatch(/^SSH-2\.0-OpenSSH_for_Windows/);
+    expect(state.reachable).toBe(false);
+  });
+
+  it('a short wait still tries SSH: the probe is given at most half of it', async () => {
+    const sshPort = await listen((s) => s.write('SSH-2.0-OpenSSH_9.2p1\r\n'));
+    const probePort = await listen(() => {});
+    const s = (await connectUntilBanner({ host: '127.0.0.1', port: sshPort, guestUpPort: probePort }, 1000, never())) as net.Socket;
+    sockets.add(s);
+    expect(await firstBytes(s)).toMatch(/^SSH-2\.0-/);
   });
 });

@@ -4,7 +4,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-BX6ULAZ3.js";
+} from "./chunk-OY5GOYE7.js";
 import {
   loadBuildForAction
 } from "./chunk-USVA4TUM.js";
@@ -31,8 +31,8 @@ import "./chunk-7JDLV63C.js";
 import {
   readOutputs
 } from "./chunk-TKDPPNR4.js";
-import "./chunk-4CAYXQCL.js";
-import "./chunk-ZEWIFONF.js";
+import "./chunk-KFEXGEXV.js";
+import "./chunk-Y3BLDN7D.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

@@ -7,8 +7,8 @@ import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-4CAYXQCL.js";
-import "./chunk-ZEWIFONF.js";
+} from "./chunk-KFEXGEXV.js";
+import "./chunk-Y3BLDN7D.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import {

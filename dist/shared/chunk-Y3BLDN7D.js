@@ -432,9 +432,11 @@ async function dialSsh(options) {
 var FRESH_EVERY_MS = 1e3;
 var AFTER_RESET_MS = 250;
 var MAX_SILENT = 3;
+var GUEST_UP_WAIT_MS = 45e3;
 var MAX_PRE_BANNER = 8192;
 function connectUntilBanner(target, maxMs, signal, state = { reachable: false }) {
   const { host, port, guestUpPort } = target;
+  const probing = guestUpPort !== void 0 && !state.reachable;
   return new Promise((resolve, reject) => {
     const silent = /* @__PURE__ */ new Set();
     let upProbe;
@@ -446,6 +448,7 @@ function connectUntilBanner(target, maxMs, signal, state = { reachable: false })
       settled = true;
       clearTimeout(deadline);
       clearTimeout(nextOpen);
+      clearTimeout(unprobed);
       clearInterval(tick);
       signal.removeEventListener("abort", onAbort);
       for (const s of silent) s.destroy();
@@ -460,6 +463,12 @@ function connectUntilBanner(target, maxMs, signal, state = { reachable: false })
         finish(() => resolve(waiting ? { kind: "handshake-timeout", message: `no SSH banner within ${maxMs} ms` } : last));
       },
       Math.min(maxMs, 2 ** 31 - 1)
+    ) : void 0;
+    const unprobed = probing ? setTimeout(
+      () => {
+        if (!state.reachable && silent.size === 0 && !nextOpen) open();
+      },
+      Math.min(target.guestUpWaitMs ?? GUEST_UP_WAIT_MS, Number.isFinite(maxMs) ? maxMs / 2 : 2 ** 31 - 1)
     ) : void 0;
     const guestAnswered = (openAfterMs) => {
       state.reachable = true;
@@ -525,8 +534,8 @@ function connectUntilBanner(target, maxMs, signal, state = { reachable: false })
     }, FRESH_EVERY_MS);
     if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
-    open();
-    if (guestUpPort !== void 0 && !state.reachable) probeGuest();
+    if (probing) probeGuest();
+    else open();
   });
 }
 function describe(error, host, port) {

@@ -3,28 +3,19 @@ const require = __rvCreateRequire(import.meta.url);
 import {
   runStage,
   stageVm,
-  startStageLog,
-  uploadStageLogs
-} from "./chunk-LZCU3NXQ.js";
-import {
-  lockedOutputDirectory
-} from "./chunk-BCYS4B3P.js";
+  startStageLog
+} from "./chunk-4DCJW62V.js";
 import "./chunk-6WJNFXZH.js";
 import "./chunk-ZZVCVOQK.js";
 import {
   loadBuildForAction
 } from "./chunk-USVA4TUM.js";
 import {
-  logsLine,
-  outputsTable,
   phasesTable,
   setOutputs,
-  sourcesTable,
   writeSummary
 } from "./chunk-65WQZR3G.js";
-import {
-  removeJobRun
-} from "./chunk-CNXIYP7B.js";
+import "./chunk-CNXIYP7B.js";
 import {
   requireHandoff,
   runAction,
@@ -32,7 +23,7 @@ import {
 } from "./chunk-QMTQOFVL.js";
 import "./chunk-U4TFD2UW.js";
 import "./chunk-7JDLV63C.js";
-import "./chunk-ZEWIFONF.js";
+import "./chunk-Y3BLDN7D.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";
@@ -74,54 +65,36 @@ import "./chunk-G4VXAHVF.js";
 import "./chunk-YQXKSN3H.js";
 import "./chunk-U4LSYZ75.js";
 
-// src/actions/snapshot/main.ts
-import { rm } from "node:fs/promises";
-import { pathToFileURL } from "node:url";
+// src/actions/provision/main.ts
 var run = () => runAction(async (ctx) => {
   const handoff = await requireHandoff("build-vm");
   const { build } = loadBuildForAction(ctx, handoff);
-  const outputDir = await lockedOutputDirectory(ctx, build.name);
-  const target = await stageVm(ctx, build, handoff, "snapshot");
-  const { key } = target.selected;
-  await startStageLog(ctx, target.record.logDir, "snapshot");
+  const target = await stageVm(ctx, build, handoff, "provision");
+  const { key, vm } = target.selected;
+  await startStageLog(ctx, target.record.logDir, "provision");
+  if (!target.handle.isRunning()) throw new Error(`vm ${key} is not running any more (see the serial console in ${target.record.logDir})`);
   const { state, phases } = await runStage(ctx, {
     build,
     selected: target.selected,
-    stage: "snapshot",
+    stage: "provision",
     engine: target.engine,
     handle: target.handle,
     workDir: target.record.workDir,
     logDir: target.record.logDir,
-    outputDir,
-    failureTitle: `snapshot of ${key} failed`,
+    outputDir: target.record.workDir,
+    failureTitle: `provisioning ${key} failed`,
     ...target.run ? { run: target.run } : {}
   });
-  const output = state.output;
-  await rm(target.record.workDir, { recursive: true, force: true });
-  const reference = pathToFileURL(output.image).href;
-  const updated = await updateHandoff(handoff.engine, (h) => {
-    const entry2 = h.vms[key];
-    if (entry2) {
-      entry2.phases.push(...phases);
-      entry2.state = "snapshotted";
-    }
-    h.snapshots[key] = { path: output.image, format: output.format, compressed: output.compressed, bytes: output.bytes, sha256: output.sha256, reference };
+  await updateHandoff(handoff.engine, (h) => {
+    const entry = h.vms[key];
+    if (!entry) return;
+    entry.phases.push(...phases);
+    if (state.detached) entry.detached = state.detached;
   });
-  if (target.run && !Object.values(updated.vms).some((v) => v.state === "starting" || v.state === "running")) {
-    await removeJobRun(target.run, ctx.logger, ctx.env);
-  }
-  setOutputs({ vm: key, path: output.image, "disk-reference": reference, sha256: output.sha256, "checksum-file": output.checksumFile, bytes: output.bytes, format: output.format }, ctx.masker);
-  const entry = updated.vms[key] ?? target.record;
-  const logs = await uploadStageLogs(ctx, key, entry, "succeeded");
-  const source = updated.sources[key];
-  await writeSummary(
-    `### RudderVirt: ${key} snapshot
+  setOutputs({ vm: key, provisioners: vm.provisioners.length }, ctx.masker);
+  await writeSummary(`### RudderVirt: ${key} provisioned
 
-` + (source ? sourcesTable([{ vm: key, reference: source.reference, digest: source.digest, ...source.bytes !== void 0 ? { bytes: source.bytes } : {}, origin: source.origin }]) + "\n" : "") + `${phasesTable(entry.phases)}
-${outputsTable([output])}` + (logs ? `
-${logsLine(logs, target.record.logDir)}` : ""),
-    ctx.masker
-  );
+${phasesTable(phases)}`, ctx.masker);
 });
 export {
   run

@@ -4,7 +4,7 @@ import {
   runStage,
   sshHint,
   stageEngine
-} from "./chunk-LZCU3NXQ.js";
+} from "./chunk-4DCJW62V.js";
 import {
   logArtifactInputs,
   startBuildLog
@@ -40,7 +40,7 @@ import "./chunk-7JDLV63C.js";
 import {
   resolveSourceChecksums
 } from "./chunk-IS5JQAUT.js";
-import "./chunk-ZEWIFONF.js";
+import "./chunk-Y3BLDN7D.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

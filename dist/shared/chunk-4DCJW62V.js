@@ -34,7 +34,7 @@ import {
   createPhaseRunner,
   maskSecretsInFolder,
   runVmSteps
-} from "./chunk-ZEWIFONF.js";
+} from "./chunk-Y3BLDN7D.js";
 import {
   createLocalEngine
 } from "./chunk-R4AC3DXL.js";

@@ -6,7 +6,7 @@ import {
   createPhaseRunner,
   maskSecretsInFile,
   runVmSteps
-} from "./chunk-ZEWIFONF.js";
+} from "./chunk-Y3BLDN7D.js";
 import {
   ownerAlive,
   processStartTime

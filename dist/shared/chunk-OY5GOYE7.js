@@ -20,7 +20,7 @@ import {
 import {
   outputsToVerify,
   runVerify
-} from "./chunk-4CAYXQCL.js";
+} from "./chunk-KFEXGEXV.js";
 import {
   createLocalEngine
 } from "./chunk-R4AC3DXL.js";

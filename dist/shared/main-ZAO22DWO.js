@@ -7,7 +7,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-BX6ULAZ3.js";
+} from "./chunk-OY5GOYE7.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
@@ -64,11 +64,11 @@ import "./chunk-YCUA3BH2.js";
 import {
   LayerHistory,
   runBuild
-} from "./chunk-MPPMROWQ.js";
+} from "./chunk-LM3RKHCF.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
-import "./chunk-4CAYXQCL.js";
-import "./chunk-ZEWIFONF.js";
+import "./chunk-KFEXGEXV.js";
+import "./chunk-Y3BLDN7D.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";
 import "./chunk-ZEOXAAFA.js";

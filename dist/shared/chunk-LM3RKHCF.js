@@ -11,13 +11,13 @@ import {
   createWorkFolder,
   keepWorkFolder,
   sweepStaleWorkFolders
-} from "./chunk-4CAYXQCL.js";
+} from "./chunk-KFEXGEXV.js";
 import {
   createPhaseRunner,
   maskSecretsInFolder,
   outputImagePath,
   runVmSteps
-} from "./chunk-ZEWIFONF.js";
+} from "./chunk-Y3BLDN7D.js";
 import {
   writeSha256File
 } from "./chunk-K5YCSMLN.js";
