@@ -138,6 +138,20 @@
 # that series (its first provisioner ended about 3 s later in guest time), the other way round in
 # the one before: within the host's noise, which a 5-run median does not remove.
 #
+# 2026-12-08, after midnight, load 0.3-1.7, fresh clones, 5 runs each. The bench now also prints
+# each guest's uptime at power-off (the kernel's "reboot: Power down" line) and the wall time beyond
+# it. Two series: 58.7 s vs 68.5 s, 0.86, and 56.9 s vs 63.6 s, 0.89; beyond the guest ours 3.1 and
+# 3.3 s, Packer's 14.2 and 13.9 s; the guest's own run 52.2-63.8 / 52.5-59.0 s and 47.0-58.8 /
+# 46.6-50.4 s: ours spread wider, with runs 9-11 s longer than their pair. A journal provisioner
+# showed why: "kex_exchange_identification: Connection closed by remote host" from sshd one second
+# after our login. The SSH wait still opened one SSH connection at its start (for guests that never
+# answer the up-probe); QEMU's forward kept retrying it and delivered it once sshd listened: an
+# sshd re-exec on the one vCPU while cloud-init's config stage ran, or not, as the forward's retry
+# fell before or after sshd started. Now no SSH connection is opened before the probe is answered
+# (or 45 s have passed: a guest that drops the probe is still reached); the journal then shows only
+# the login. The series after: 58.4 s vs 71.8 s, ratio 0.81 (pair by pair 0.74-0.87); guest's own
+# run 49.3-56.6 / 50.4-60.4 s; beyond it 3.2 / 14.7 s.
+#
 # Usage: bench/real-os-vs-packer.sh [RUNS]   (default 1 run each, alternating ours/Packer)
 #        RUDDERVIRT_CLI=/path/to/cli/index.js runs another bundle than dist/
 set -euo pipefail
