@@ -7,4 +7,4 @@ import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/build/main-entry.ts
-await runActionEntry(() => import("../shared/main-ZAO22DWO.js"));
+await runActionEntry(() => import("../shared/main-4U4H4D5P.js"));

@@ -7,4 +7,4 @@ import "../shared/chunk-3O62BQZ7.js";
 import "../shared/chunk-U4LSYZ75.js";
 
 // src/actions/verify/main-entry.ts
-await runActionEntry(() => import("../shared/main-YCDXZA2Z.js"));
+await runActionEntry(() => import("../shared/main-X42G5KIP.js"));

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { generateEd25519KeyPair } from '../communicator/throwaway-key.js';
 import type { Cdrom, Vm } from '../config/model.js';
 
 export interface VerifyVm {
@@ -53,9 +54,7 @@ export async function verifyVm(vm: Vm, image: string, workDir: string): Promise<
   if (!seed || !vm.communicator.sshUsername) return { vm: derived };
 
   const instanceId = `ruddervirt-verify-${randomUUID()}`;
-  // Loaded here, not at the top: ssh2 is ~0.7 MB of code every action that imports this file would parse.
-  const { default: ssh2 } = await import('ssh2');
-  const keys = ssh2.utils.generateKeyPairSync('ed25519', { comment: `ruddervirt verify ${vm.name}` });
+  const keys = await generateEd25519KeyPair(`ruddervirt verify ${vm.name}`);
   const dir = path.join(workDir, 'verify-seed');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const keyFile = path.join(workDir, 'verify-key');

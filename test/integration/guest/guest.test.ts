@@ -11,8 +11,8 @@ import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { utils as sshUtils } from 'ssh2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { generateEd25519KeyPair } from '../../../src/core/communicator/throwaway-key.js';
 import { ensureGuestImage, GUEST } from '../../fixtures/guest.js';
 import { createOverlay, TestGuest, type Firmware } from './boot-guest.js';
 import { connectOnce, connectSsh, exec, scpUpload, sftp, sftpRead, sftpWrite } from './ssh.js';
@@ -158,7 +158,7 @@ describe('test guest', () => {
   }, 360_000);
 
   it('UEFI: the same boot command typed on the keyboard works; a seeded key opens SSH even when the seed then fails, passwords stay refused, scp works', async () => {
-    const keys = sshUtils.generateKeyPairSync('ed25519');
+    const keys = await generateEd25519KeyPair('guest test');
     const seed = await startSeedServer({ '/seed.sh': `${GUEST.seedAuthorizeKey(keys.public)}echo "seed about to fail"\nexit 3\n` });
     try {
       const disk = path.join(workDir, 'uefi.qcow2');

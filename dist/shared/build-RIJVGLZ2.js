@@ -2,14 +2,14 @@ import { createRequire as __rvCreateRequire } from 'node:module';
 const require = __rvCreateRequire(import.meta.url);
 import {
   runBuild
-} from "./chunk-LM3RKHCF.js";
+} from "./chunk-QLKOIMWT.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
 import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-KFEXGEXV.js";
+} from "./chunk-34BIVQMA.js";
 import "./chunk-Y3BLDN7D.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";

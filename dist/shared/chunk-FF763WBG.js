@@ -20,7 +20,7 @@ import {
 import {
   outputsToVerify,
   runVerify
-} from "./chunk-KFEXGEXV.js";
+} from "./chunk-34BIVQMA.js";
 import {
   createLocalEngine
 } from "./chunk-R4AC3DXL.js";

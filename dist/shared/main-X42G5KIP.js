@@ -4,7 +4,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-OY5GOYE7.js";
+} from "./chunk-FF763WBG.js";
 import {
   loadBuildForAction
 } from "./chunk-USVA4TUM.js";
@@ -31,7 +31,7 @@ import "./chunk-7JDLV63C.js";
 import {
   readOutputs
 } from "./chunk-TKDPPNR4.js";
-import "./chunk-KFEXGEXV.js";
+import "./chunk-34BIVQMA.js";
 import "./chunk-Y3BLDN7D.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";

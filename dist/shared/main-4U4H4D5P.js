@@ -7,7 +7,7 @@ import {
   verifyOutputs,
   verifySection,
   wholeBuildEngine
-} from "./chunk-OY5GOYE7.js";
+} from "./chunk-FF763WBG.js";
 import {
   actionsCacheAvailable,
   importLocalSource,
@@ -64,10 +64,10 @@ import "./chunk-YCUA3BH2.js";
 import {
   LayerHistory,
   runBuild
-} from "./chunk-LM3RKHCF.js";
+} from "./chunk-QLKOIMWT.js";
 import "./chunk-7JDLV63C.js";
 import "./chunk-IS5JQAUT.js";
-import "./chunk-KFEXGEXV.js";
+import "./chunk-34BIVQMA.js";
 import "./chunk-Y3BLDN7D.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";

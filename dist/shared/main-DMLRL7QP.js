@@ -22,7 +22,7 @@ var commands = [
   {
     name: "build",
     summary: "Build the images a build file describes (QEMU here, or KubeVirt)",
-    load: async () => (await import("./build-LG4EX63P.js")).buildCommand
+    load: async () => (await import("./build-RIJVGLZ2.js")).buildCommand
   },
   {
     name: "validate",
@@ -32,7 +32,7 @@ var commands = [
   {
     name: "verify",
     summary: "Boot a build's images as new VMs and run their verify checks over SSH",
-    load: async () => (await import("./verify-FNTQGWAI.js")).verifyCommand
+    load: async () => (await import("./verify-UXHNYRDM.js")).verifyCommand
   },
   {
     name: "boot-command",

@@ -7,7 +7,7 @@ import {
   formatVerifyResult,
   outputsToVerify,
   runVerify
-} from "./chunk-KFEXGEXV.js";
+} from "./chunk-34BIVQMA.js";
 import "./chunk-Y3BLDN7D.js";
 import "./chunk-K5YCSMLN.js";
 import "./chunk-RTG4RYVJ.js";

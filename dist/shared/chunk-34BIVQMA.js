@@ -71,6 +71,19 @@ async function sweepStaleWorkFolders(root = os.tmpdir()) {
 import { randomUUID } from "node:crypto";
 import { mkdir, writeFile as writeFile2 } from "node:fs/promises";
 import path2 from "node:path";
+
+// src/core/communicator/throwaway-key.ts
+var MAX_DRAWS = 16;
+async function generateEd25519KeyPair(comment) {
+  const { default: ssh2 } = await import("./lib-SBGG34I4.js");
+  for (let draw = 0; draw < MAX_DRAWS; draw++) {
+    const keys = ssh2.utils.generateKeyPairSync("ed25519", { comment });
+    if (!(ssh2.utils.parseKey(keys.private) instanceof Error) && !(ssh2.utils.parseKey(keys.public) instanceof Error)) return keys;
+  }
+  throw new Error(`ssh2 generated ${MAX_DRAWS} unreadable ed25519 key pairs in a row`);
+}
+
+// src/core/verify/verify-vm.ts
 function cloudInitSeedOf(vm) {
   return vm.cdroms.find((c) => c.files && c.label?.toLowerCase() === "cidata");
 }
@@ -111,8 +124,7 @@ async function verifyVm(vm, image, workDir) {
   const seed = cloudInitSeedOf(vm);
   if (!seed || !vm.communicator.sshUsername) return { vm: derived };
   const instanceId = `ruddervirt-verify-${randomUUID()}`;
-  const { default: ssh2 } = await import("./lib-SBGG34I4.js");
-  const keys = ssh2.utils.generateKeyPairSync("ed25519", { comment: `ruddervirt verify ${vm.name}` });
+  const keys = await generateEd25519KeyPair(`ruddervirt verify ${vm.name}`);
   const dir = path2.join(workDir, "verify-seed");
   await mkdir(dir, { recursive: true, mode: 448 });
   const keyFile = path2.join(workDir, "verify-key");

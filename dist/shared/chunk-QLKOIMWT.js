@@ -11,7 +11,7 @@ import {
   createWorkFolder,
   keepWorkFolder,
   sweepStaleWorkFolders
-} from "./chunk-KFEXGEXV.js";
+} from "./chunk-34BIVQMA.js";
 import {
   createPhaseRunner,
   maskSecretsInFolder,
